@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineEvent, mergeStamp } from '../events/define';
+import { mergeRow } from '../events/lww';
+import { roles } from './roles';
+
+export const userSaved = defineEvent({
+  type: 'user.saved',
+  payload: z.object({
+    id: z.string(),
+    branchId: z.string().optional(),
+    username: z.string().optional(),
+    displayName: z.string().optional(),
+    role: z.enum(roles).optional(),
+    passwordHash: z.string().optional(),
+    disabled: z.boolean().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    const { changed } = mergeRow(db, 'users', id, mergeStamp(e), fields);
+    // A disabled user, or one whose password changed, is signed out everywhere at once.
+    if (changed.includes('disabled') || changed.includes('passwordHash')) {
+      const row = db.sqlite.prepare('SELECT disabled FROM users WHERE id = ?').get(id) as {
+        disabled: number;
+      };
+      if (row.disabled || changed.includes('passwordHash'))
+        db.sqlite.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+    }
+  },
+});

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Actor, Context } from '../contract/context';
+import { DomainError } from '../errors';
+import type { Role } from './roles';
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createSession(ctx: Context, userId: string): { token: string; expiresAt: number } {
+  const token = randomBytes(32).toString('base64url');
+  const now = ctx.now();
+  const expiresAt = now + SESSION_TTL_MS;
+  ctx.db.sqlite
+    .prepare(
+      'INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    )
+    .run(tokenHash(token), userId, ctx.device?.id ?? '', now, expiresAt);
+  return { token, expiresAt };
+}
+
+export function endSession(ctx: Context, token: string): void {
+  ctx.db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+}
+
+interface SessionRow {
+  userId: string;
+  expiresAt: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  branchId: string;
+  disabled: number;
+}
+
+/** Resolves a presented token to the person behind it, or says why it cannot. */
+export function actorForToken(ctx: Pick<Context, 'db' | 'now'>, token: string): Actor {
+  const row = ctx.db.sqlite
+    .prepare(
+      `SELECT s.user_id AS userId, s.expires_at AS expiresAt, u.username, u.display_name AS displayName,
+              u.role, u.branch_id AS branchId, u.disabled
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
+    )
+    .get(tokenHash(token)) as SessionRow | undefined;
+  if (!row) throw new DomainError('UNAUTHENTICATED', 'You are signed out. Sign in again.');
+  if (row.expiresAt <= ctx.now()) {
+    ctx.db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    throw new DomainError('SESSION_EXPIRED', 'Your session has expired. Sign in again.');
+  }
+  if (row.disabled)
+    throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
+  return {
+    userId: row.userId,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    branchId: row.branchId,
+  };
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineEvent, mergeStamp } from '../events/define';
+import { mergeRow } from '../events/lww';
+
+export const branchKinds = ['factory', 'shop', 'head_office'] as const;
+
+export const branchSaved = defineEvent({
+  type: 'branch.saved',
+  payload: z.object({
+    id: z.string(),
+    code: z.string().optional(),
+    name: z.string().optional(),
+    kind: z.enum(branchKinds).optional(),
+    active: z.boolean().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    mergeRow(db, 'branches', id, mergeStamp(e), fields);
+  },
+});
+
+export const deviceRegistered = defineEvent({
+  type: 'device.registered',
+  payload: z.object({
+    id: z.string(),
+    branchId: z.string(),
+    number: z.number().int().positive(),
+    name: z.string(),
+  }),
+  apply: (db, e) => {
+    db.sqlite
+      .prepare(
+        'INSERT INTO devices (id, branch_id, number, name) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      )
+      .run(e.payload.id, e.payload.branchId, e.payload.number, e.payload.name);
+  },
+});

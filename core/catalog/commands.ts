@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Context } from '../contract/context';
+import { command } from '../contract/define';
+import { id, money, text } from '../contract/fields';
+import { DomainError } from '../errors';
+import { emit } from '../events/emit';
+import { newId } from '../ids';
+
+const sku = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(
+    /^[A-Z0-9][A-Z0-9._/-]{0,39}$/,
+    'must be 1 to 40 letters, digits, dots, dashes or slashes',
+  );
+const barcode = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z-]{4,64}$/, 'must be 4 to 64 letters or digits');
+const attributes = z.record(text(40), text(80)).default({});
+const minStock = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(10_000_000);
+
+export const variantFields = z.object({
+  sku,
+  barcode: barcode.optional(),
+  attributes,
+  price: money,
+  cost: money,
+  minStock: minStock.default(0),
+});
+
+const taken = (field: string, value: string, path = field) =>
+  new DomainError('CONFLICT', `${path}: ${value} is already used by another variant`, {
+    field: path,
+    issues: [{ field: path, message: `${value} is already used by another variant` }],
+  });
+
+function assertUnique(
+  ctx: Context,
+  v: { sku?: string; barcode?: string | null },
+  exceptId: string | null,
+  prefix = '',
+) {
+  const db = ctx.db.sqlite;
+  if (
+    v.sku &&
+    db.prepare('SELECT 1 FROM variants WHERE sku = ? AND id IS NOT ?').get(v.sku, exceptId)
+  )
+    throw taken('sku', v.sku, `${prefix}sku`);
+  if (
+    v.barcode &&
+    db.prepare('SELECT 1 FROM variants WHERE barcode = ? AND id IS NOT ?').get(v.barcode, exceptId)
+  )
+    throw taken('barcode', v.barcode, `${prefix}barcode`);
+}
+
+export const createProduct = command({
+  access: 'catalog.manage',
+  input: z.object({
+    name: text(120),
+    category: text(80),
+    unit: text(20).default('pcs'),
+    variants: z.array(variantFields).min(1, 'a product needs at least one variant').max(200),
+  }),
+  handler: (ctx, input) => {
+    const skus = new Set<string>();
+    const barcodes = new Set<string>();
+    input.variants.forEach((v, i) => {
+      if (skus.has(v.sku)) throw taken('sku', v.sku, `variants.${i}.sku`);
+      skus.add(v.sku);
+      if (v.barcode && barcodes.has(v.barcode))
+        throw taken('barcode', v.barcode, `variants.${i}.barcode`);
+      if (v.barcode) barcodes.add(v.barcode);
+      assertUnique(ctx, v, null, `variants.${i}.`);
+    });
+    const productId = newId(ctx.now());
+    emit(ctx, 'product.saved', productId, {
+      id: productId,
+      name: input.name,
+      category: input.category,
+      unit: input.unit,
+      active: true,
+    });
+    const variantIds = input.variants.map((v) => {
+      const variantId = newId(ctx.now());
+      emit(ctx, 'variant.saved', productId, {
+        id: variantId,
+        productId,
+        ...v,
+        barcode: v.barcode ?? null,
+        active: true,
+      });
+      return variantId;
+    });
+    return { id: productId, variantIds };
+  },
+});
+
+export const updateProduct = command({
+  access: 'catalog.manage',
+  input: z.object({
+    id,
+    name: text(120).optional(),
+    category: text(80).optional(),
+    unit: text(20).optional(),
+    active: z.boolean().optional(),
+  }),
+  handler: (ctx, input) => {
+    if (!ctx.db.sqlite.prepare('SELECT 1 FROM products WHERE id = ?').get(input.id))
+      throw new DomainError('NOT_FOUND', 'That product does not exist.', { field: 'id' });
+    emit(ctx, 'product.saved', input.id, input);
+    return { id: input.id };
+  },
+});
+
+export const addVariant = command({
+  access: 'catalog.manage',
+  input: variantFields.extend({ productId: id }),
+  handler: (ctx, input) => {
+    if (!ctx.db.sqlite.prepare('SELECT 1 FROM products WHERE id = ?').get(input.productId))
+      throw new DomainError('NOT_FOUND', 'productId: that product does not exist', {
+        field: 'productId',
+      });
+    assertUnique(ctx, input, null);
+    const variantId = newId(ctx.now());
+    emit(ctx, 'variant.saved', input.productId, {
+      id: variantId,
+      ...input,
+      barcode: input.barcode ?? null,
+      active: true,
+    });
+    return { id: variantId };
+  },
+});
+
+export const updateVariant = command({
+  access: 'catalog.manage',
+  input: z.object({
+    id,
+    sku: sku.optional(),
+    barcode: barcode.nullable().optional(),
+    attributes: z.record(text(40), text(80)).optional(),
+    price: money.optional(),
+    cost: money.optional(),
+    minStock: minStock.optional(),
+    active: z.boolean().optional(),
+  }),
+  handler: (ctx, input) => {
+    const row = ctx.db.sqlite
+      .prepare('SELECT product_id AS productId FROM variants WHERE id = ?')
+      .get(input.id) as { productId: string } | undefined;
+    if (!row) throw new DomainError('NOT_FOUND', 'That variant does not exist.', { field: 'id' });
+    assertUnique(ctx, input, input.id);
+    emit(ctx, 'variant.saved', row.productId, input);
+    return { id: input.id };
+  },
+});

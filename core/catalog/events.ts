@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineEvent, mergeStamp } from '../events/define';
+import { mergeRow } from '../events/lww';
+
+export const productSaved = defineEvent({
+  type: 'product.saved',
+  payload: z.object({
+    id: z.string(),
+    name: z.string().optional(),
+    category: z.string().optional(),
+    unit: z.string().optional(),
+    active: z.boolean().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    mergeRow(db, 'products', id, mergeStamp(e), fields);
+  },
+});
+
+export const variantSaved = defineEvent({
+  type: 'variant.saved',
+  payload: z.object({
+    id: z.string(),
+    productId: z.string().optional(),
+    sku: z.string().optional(),
+    barcode: z.string().nullable().optional(),
+    attributes: z.record(z.string(), z.string()).optional(),
+    price: z.number().int().optional(),
+    cost: z.number().int().optional(),
+    minStock: z.number().int().optional(),
+    active: z.boolean().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, attributes, ...fields } = e.payload;
+    mergeRow(db, 'variants', id, mergeStamp(e), {
+      ...fields,
+      ...(attributes !== undefined && { attributes: JSON.stringify(attributes) }),
+    });
+    // History keeps every price or cost edit, including ones a later edit outranks.
+    if (fields.price !== undefined || fields.cost !== undefined)
+      db.sqlite
+        .prepare(
+          'INSERT INTO price_history (variant_id, event_id, price, cost, hlc, changed_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, e.id, fields.price ?? null, fields.cost ?? null, e.hlc, e.createdAt, e.userId);
+  },
+});

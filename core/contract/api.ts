@@ -1,0 +1,89 @@
+// The one contract: every command and query by name. Transports and the renderer's client are
+// typed from this map, so nothing can be called that does not exist, or with the wrong input.
+import type { z } from 'zod';
+import { changePassword, login, logout, me, setupInitialize, setupStatus } from '../auth/commands';
+import { createUser, listUsers, updateUser } from '../auth/users';
+import { createBranch, listBranches, updateBranch } from '../branches/commands';
+import { setupLoadDemo } from '../demo/seed';
+import { addVariant, createProduct, updateProduct, updateVariant } from '../catalog/commands';
+import { findByCode, listCatalog, priceHistory } from '../catalog/queries';
+import { orderDocument } from '../orders/documents';
+import { placeOrder } from '../orders/place';
+import { getOrder, getSlip, listOrders } from '../orders/queries';
+import {
+  attachSlip,
+  cancelOrder,
+  confirmDelivery,
+  dispatchOrder,
+  rejectPayment,
+  verifyPayment,
+} from '../orders/steps';
+import { listProduction, recordProduction, reverseProduction } from '../production/commands';
+import { createCustomer, listCustomers, listSales, recordSale } from '../sales/commands';
+import {
+  adjustStock,
+  listMovements,
+  listStock,
+  stockBalance,
+  transferStock,
+} from '../stock/commands';
+import { listConflicts, resolveConflict } from '../conflicts/commands';
+import type { Operation } from './define';
+
+export const operations = {
+  'setup.status': setupStatus,
+  'setup.initialize': setupInitialize,
+  'setup.loadDemo': setupLoadDemo,
+  'auth.login': login,
+  'auth.logout': logout,
+  'auth.me': me,
+  'auth.changePassword': changePassword,
+  'users.create': createUser,
+  'users.update': updateUser,
+  'users.list': listUsers,
+  'branches.create': createBranch,
+  'branches.update': updateBranch,
+  'branches.list': listBranches,
+  'catalog.createProduct': createProduct,
+  'catalog.updateProduct': updateProduct,
+  'catalog.addVariant': addVariant,
+  'catalog.updateVariant': updateVariant,
+  'catalog.list': listCatalog,
+  'catalog.findByCode': findByCode,
+  'catalog.priceHistory': priceHistory,
+  'stock.balance': stockBalance,
+  'stock.list': listStock,
+  'stock.movements': listMovements,
+  'stock.adjust': adjustStock,
+  'stock.transfer': transferStock,
+  'production.record': recordProduction,
+  'production.reverse': reverseProduction,
+  'production.list': listProduction,
+  'orders.place': placeOrder,
+  'orders.attachSlip': attachSlip,
+  'orders.verifyPayment': verifyPayment,
+  'orders.rejectPayment': rejectPayment,
+  'orders.dispatch': dispatchOrder,
+  'orders.confirmDelivery': confirmDelivery,
+  'orders.cancel': cancelOrder,
+  'orders.list': listOrders,
+  'orders.get': getOrder,
+  'orders.slip': getSlip,
+  'orders.document': orderDocument,
+  'sales.record': recordSale,
+  'sales.list': listSales,
+  'customers.create': createCustomer,
+  'customers.list': listCustomers,
+  'conflicts.list': listConflicts,
+  'conflicts.resolve': resolveConflict,
+} satisfies Record<string, Operation>;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
+export type OutputOf<N extends OperationName> = Awaited<ReturnType<Operations[N]['handler']>>;
+
+/** What every transport offers the renderer: call an operation by name with its input. */
+export interface Client {
+  call<N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>>;
+}

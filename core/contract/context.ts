@@ -1,0 +1,32 @@
+import type { Role } from '../auth/roles';
+import type { Db } from '../db/open';
+import type { FileStore } from '../files/store';
+import type { HybridClock } from '../hlc';
+
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  branchId: string;
+}
+
+export interface DeviceIdentity {
+  id: string;
+  branchId: string;
+  number: number;
+}
+
+/** Everything a handler may use. Transports build it; handlers never reach for globals. */
+export interface Context {
+  db: Db;
+  files: FileStore;
+  clock: HybridClock;
+  now: () => number;
+  /** Null until the PC is set up or enrolled. */
+  device: DeviceIdentity | null;
+  /** Null before login. */
+  actor: Actor | null;
+  /** The raw session token the caller presented, when any (for logout). */
+  sessionToken?: string;
+}

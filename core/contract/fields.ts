@@ -1,0 +1,42 @@
+// Field schemas shared by many commands, with messages a clerk can act on.
+import { z } from 'zod';
+
+export const id = z.string().trim().min(1, 'is required').max(64, 'is too long');
+export const text = (max = 200) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const optionalText = (max = 500) =>
+  z.string().trim().max(max, `must be at most ${max} characters`).optional();
+/** Money in integer minor units (cents): no floats anywhere. */
+export const money = z
+  .number({ error: 'must be an amount in minor units (a whole number)' })
+  .int('must be a whole number of minor units (no fractions)')
+  .min(0, 'must not be negative')
+  .max(1e12, 'is too large');
+export const quantity = z
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .positive('must be greater than 0')
+  .max(10_000_000, 'is too large');
+export const signedQuantity = z
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .refine((n) => n !== 0, 'must not be 0')
+  .refine((n) => Math.abs(n) <= 10_000_000, 'is too large');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31');
+export const branchCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Z0-9]{2,10}$/, 'must be 2 to 10 capital letters or digits, like SH01');
+export const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9._-]{3,40}$/, 'must be 3 to 40 letters, digits, dots, dashes or underscores');
+export const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(200, 'must be at most 200 characters');
+export const page = {
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+};

@@ -1,0 +1,431 @@
+// The branch database. camelCase in TypeScript, snake_case in SQL (drizzle `casing`).
+// Replicated tables are written only by event projections (core/events/projections.ts);
+// device-local tables (sessions, login_state, sequences, meta) never leave the PC.
+import { sql } from 'drizzle-orm';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
+/** Per-field hybrid-logical-clock stamps of a master-data row: `{ field: hlc }`. */
+const clocks = () => text().notNull().default('{}');
+
+export const branches = sqliteTable('branches', {
+  id: text().primaryKey(),
+  code: text().notNull().unique(),
+  name: text().notNull(),
+  kind: text({ enum: ['factory', 'shop', 'head_office'] }).notNull(),
+  active: integer({ mode: 'boolean' }).notNull().default(true),
+  clocks: clocks(),
+});
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text().primaryKey(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    number: integer().notNull(),
+    name: text().notNull(),
+  },
+  (t) => [uniqueIndex('devices_branch_number').on(t.branchId, t.number)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text().primaryKey(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    username: text().notNull().unique(),
+    displayName: text().notNull(),
+    role: text({
+      enum: ['admin', 'factory_clerk', 'shop_clerk', 'finance', 'sales_rep', 'driver', 'customer'],
+    }).notNull(),
+    passwordHash: text().notNull(),
+    disabled: integer({ mode: 'boolean' }).notNull().default(false),
+    clocks: clocks(),
+  },
+  (t) => [index('users_branch').on(t.branchId)],
+);
+
+export const loginState = sqliteTable('login_state', {
+  userId: text()
+    .primaryKey()
+    .references(() => users.id),
+  failedAttempts: integer().notNull().default(0),
+  lockedUntil: integer(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => users.id),
+    deviceId: text().notNull(),
+    createdAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const products = sqliteTable('products', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  category: text().notNull(),
+  unit: text().notNull(),
+  active: integer({ mode: 'boolean' }).notNull().default(true),
+  clocks: clocks(),
+});
+
+export const variants = sqliteTable(
+  'variants',
+  {
+    id: text().primaryKey(),
+    productId: text()
+      .notNull()
+      .references(() => products.id),
+    sku: text().notNull().unique(),
+    barcode: text().unique(),
+    attributes: text().notNull().default('{}'),
+    price: integer().notNull(),
+    cost: integer().notNull(),
+    minStock: integer().notNull().default(0),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    clocks: clocks(),
+  },
+  (t) => [index('variants_product').on(t.productId)],
+);
+
+export const priceHistory = sqliteTable(
+  'price_history',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    eventId: text().notNull(),
+    /** Null where that edit left the field as it was. */
+    price: integer(),
+    cost: integer(),
+    hlc: text().notNull(),
+    changedAt: integer().notNull(),
+    userId: text().notNull(),
+  },
+  (t) => [index('price_history_variant').on(t.variantId, t.hlc)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    id: text().notNull().unique(),
+    type: text().notNull(),
+    schemaVersion: integer().notNull(),
+    branchId: text().notNull(),
+    deviceId: text().notNull(),
+    userId: text().notNull(),
+    hlc: text().notNull(),
+    createdAt: integer().notNull(),
+    aggregateId: text(),
+    payload: text().notNull(),
+    /** The server's order; null while the event waits to be pushed. */
+    serverSeq: integer(),
+    /** The server's clock when it received the event; caps the event's clock for merging. */
+    receivedHlc: text(),
+    /** applied, conflict (invalid when applied in the server's order) or deferred (unknown type). */
+    applyStatus: text({ enum: ['applied', 'conflict', 'deferred'] })
+      .notNull()
+      .default('applied'),
+  },
+  (t) => [
+    index('events_aggregate').on(t.aggregateId),
+    index('events_server_seq').on(t.serverSeq),
+    index('events_pending').on(t.deviceId, t.serverSeq, t.seq),
+  ],
+);
+
+export const stockMovements = sqliteTable(
+  'stock_movements',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    eventId: text()
+      .notNull()
+      .references(() => events.id),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    kind: text({
+      enum: [
+        'production',
+        'reservation',
+        'release',
+        'dispatch',
+        'receipt',
+        'sale',
+        'adjustment',
+        'transfer',
+      ],
+    }).notNull(),
+    onHand: integer().notNull().default(0),
+    reserved: integer().notNull().default(0),
+    inTransit: integer().notNull().default(0),
+    orderId: text(),
+    reason: text(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [
+    index('stock_movements_branch_variant').on(t.branchId, t.variantId),
+    index('stock_movements_event').on(t.eventId),
+  ],
+);
+
+/** A running sum of stock_movements kept by triggers (see the custom migration). */
+export const stockBalances = sqliteTable(
+  'stock_balances',
+  {
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    onHand: integer().notNull().default(0),
+    reserved: integer().notNull().default(0),
+    inTransit: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.variantId] })],
+);
+
+export const productionBatches = sqliteTable(
+  'production_batches',
+  {
+    id: text().primaryKey(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    quantity: integer().notNull(),
+    producedOn: text().notNull(),
+    shift: text(),
+    notes: text(),
+    userId: text().notNull(),
+    recordedAt: integer().notNull(),
+    reversesId: text(),
+    reversedById: text(),
+    eventId: text().notNull(),
+  },
+  (t) => [index('production_branch_date').on(t.branchId, t.producedOn)],
+);
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text().primaryKey(),
+    number: text().notNull().unique(),
+    shopId: text()
+      .notNull()
+      .references(() => branches.id),
+    factoryId: text()
+      .notNull()
+      .references(() => branches.id),
+    status: text({
+      enum: ['placed', 'slip_attached', 'payment_verified', 'dispatched', 'delivered', 'cancelled'],
+    }).notNull(),
+    total: integer().notNull(),
+    lineCount: integer().notNull(),
+    note: text(),
+    placedAt: integer().notNull(),
+    placedBy: text().notNull(),
+    slipHash: text(),
+    rejectionReason: text(),
+    cancelReason: text(),
+    vehicle: text(),
+    driverName: text(),
+    driverUserId: text(),
+    plannedDispatchOn: text(),
+    dispatchedAt: integer(),
+    deliveredAt: integer(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index('orders_shop_status_placed').on(t.shopId, t.status, t.placedAt),
+    index('orders_factory_status_placed').on(t.factoryId, t.status, t.placedAt),
+    index('orders_status_placed').on(t.status, t.placedAt),
+    index('orders_shop_placed').on(t.shopId, t.placedAt),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    lineNo: integer().notNull(),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    sku: text().notNull(),
+    name: text().notNull(),
+    quantity: integer().notNull(),
+    unitPrice: integer().notNull(),
+    lineTotal: integer().notNull(),
+    dispatchedQty: integer().notNull().default(0),
+    receivedQty: integer(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+);
+
+export const orderTimeline = sqliteTable(
+  'order_timeline',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    eventId: text().notNull(),
+    step: text().notNull(),
+    statusAfter: text().notNull(),
+    at: integer().notNull(),
+    userId: text().notNull(),
+    deviceId: text().notNull(),
+    note: text(),
+  },
+  (t) => [index('order_timeline_order').on(t.orderId)],
+);
+
+export const orderDiscrepancies = sqliteTable(
+  'order_discrepancies',
+  {
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    lineNo: integer().notNull(),
+    variantId: text().notNull(),
+    dispatched: integer().notNull(),
+    received: integer().notNull(),
+    shortage: integer().notNull(),
+    note: text(),
+    eventId: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+);
+
+export const files = sqliteTable('files', {
+  hash: text().primaryKey(),
+  mime: text().notNull(),
+  size: integer().notNull(),
+  createdAt: integer().notNull().default(now),
+});
+
+export const paymentSlips = sqliteTable(
+  'payment_slips',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    fileHash: text()
+      .notNull()
+      .references(() => files.hash),
+    originalName: text().notNull(),
+    attachedAt: integer().notNull(),
+    attachedBy: text().notNull(),
+    status: text({ enum: ['pending', 'verified', 'rejected', 'replaced'] }).notNull(),
+    reason: text(),
+    eventId: text().notNull(),
+  },
+  (t) => [index('payment_slips_order').on(t.orderId)],
+);
+
+export const customers = sqliteTable('customers', {
+  id: text().primaryKey(),
+  branchId: text()
+    .notNull()
+    .references(() => branches.id),
+  name: text().notNull(),
+  phone: text(),
+  clocks: clocks(),
+});
+
+export const sales = sqliteTable(
+  'sales',
+  {
+    id: text().primaryKey(),
+    number: text().notNull().unique(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    customerId: text().references(() => customers.id),
+    total: integer().notNull(),
+    soldAt: integer().notNull(),
+    userId: text().notNull(),
+    eventId: text().notNull(),
+  },
+  (t) => [index('sales_branch_sold').on(t.branchId, t.soldAt)],
+);
+
+export const saleLines = sqliteTable(
+  'sale_lines',
+  {
+    saleId: text()
+      .notNull()
+      .references(() => sales.id),
+    lineNo: integer().notNull(),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    quantity: integer().notNull(),
+    unitPrice: integer().notNull(),
+    lineTotal: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.lineNo] })],
+);
+
+/** Per-device counters for human-readable numbers (orders, sales). Never synced. */
+export const sequences = sqliteTable('sequences', {
+  key: text().primaryKey(),
+  value: integer().notNull(),
+});
+
+/** Device-local settings: which device and branch this database belongs to, the last HLC. */
+export const meta = sqliteTable('meta', {
+  key: text().primaryKey(),
+  value: text().notNull(),
+});
+
+/** Steps that were not valid when applied in the server's order. Derived: every replica agrees. */
+export const conflicts = sqliteTable(
+  'conflicts',
+  {
+    eventId: text().primaryKey(),
+    aggregateId: text(),
+    eventType: text().notNull(),
+    branchId: text().notNull(),
+    userId: text().notNull(),
+    code: text().notNull(),
+    message: text().notNull(),
+    at: integer().notNull(),
+  },
+  (t) => [index('conflicts_aggregate').on(t.aggregateId)],
+);
+
+/** An admin's resolution of a conflict; kept apart so re-deriving conflicts never loses it. */
+export const conflictResolutions = sqliteTable('conflict_resolutions', {
+  eventId: text().primaryKey(),
+  resolvedAt: integer().notNull(),
+  resolvedBy: text().notNull(),
+  note: text().notNull(),
+  resolutionEventId: text().notNull(),
+});

@@ -1,0 +1,179 @@
+// A demo company so anyone can try every screen at once: head office, a factory, two shops,
+// a small catalog with stock, and one user per role (password: demo1234).
+import { z } from 'zod';
+import { initializeSite } from '../auth/commands';
+import type { Role } from '../auth/roles';
+import type { Context } from '../contract/context';
+import { command } from '../contract/define';
+import { execute } from '../contract/execute';
+import { HybridClock } from '../hlc';
+import { createUser } from '../auth/users';
+import { createBranch } from '../branches/commands';
+import { createProduct } from '../catalog/commands';
+import { recordProduction } from '../production/commands';
+import { adjustStock } from '../stock/commands';
+
+// The same operations as the contract, checked the same way (api.ts imports this file).
+const operations = {
+  'branches.create': createBranch,
+  'users.create': createUser,
+  'catalog.createProduct': createProduct,
+  'production.record': recordProduction,
+  'stock.adjust': adjustStock,
+};
+
+export const DEMO_PASSWORD = 'demo1234';
+
+const demoUsers: {
+  username: string;
+  displayName: string;
+  role: Role;
+  branch: 'HQ' | 'FAC' | 'SH01' | 'SH02';
+}[] = [
+  { username: 'factory', displayName: 'Abebe Kebede', role: 'factory_clerk', branch: 'FAC' },
+  { username: 'shop1', displayName: 'Sara Tesfaye', role: 'shop_clerk', branch: 'SH01' },
+  { username: 'shop2', displayName: 'Мария Иванова', role: 'shop_clerk', branch: 'SH02' },
+  { username: 'finance', displayName: 'Hana Girma', role: 'finance', branch: 'HQ' },
+  { username: 'sales', displayName: 'Dawit Alemu', role: 'sales_rep', branch: 'SH01' },
+  { username: 'driver', displayName: 'Yonas Bekele', role: 'driver', branch: 'FAC' },
+  { username: 'customer', displayName: 'Selam Haile', role: 'customer', branch: 'SH01' },
+];
+
+const demoCatalog = [
+  {
+    name: 'Cotton T-shirt',
+    category: 'Apparel',
+    unit: 'pcs',
+    variants: [
+      {
+        sku: 'TS-WHT-M',
+        barcode: '4006381333931',
+        attributes: { size: 'M', colour: 'White' },
+        price: 45000,
+        cost: 28000,
+        minStock: 20,
+      },
+      {
+        sku: 'TS-WHT-L',
+        barcode: '4006381333948',
+        attributes: { size: 'L', colour: 'White' },
+        price: 45000,
+        cost: 28000,
+        minStock: 20,
+      },
+      {
+        sku: 'TS-BLK-M',
+        barcode: '4006381333955',
+        attributes: { size: 'M', colour: 'Black' },
+        price: 48000,
+        cost: 29000,
+        minStock: 15,
+      },
+    ],
+  },
+  {
+    name: 'የቡና ስኒ (Coffee cup)',
+    category: 'Ceramics',
+    unit: 'pcs',
+    variants: [
+      {
+        sku: 'CUP-SML',
+        barcode: '5901234123457',
+        attributes: { size: 'Small' },
+        price: 12000,
+        cost: 6500,
+        minStock: 50,
+      },
+      {
+        sku: 'CUP-LRG',
+        barcode: '5901234123464',
+        attributes: { size: 'Large' },
+        price: 15000,
+        cost: 8000,
+        minStock: 40,
+      },
+    ],
+  },
+  {
+    name: 'Work trousers',
+    category: 'Apparel',
+    unit: 'pcs',
+    variants: [
+      {
+        sku: 'TR-NVY-32',
+        barcode: '7622210449283',
+        attributes: { waist: '32', colour: 'Navy' },
+        price: 95000,
+        cost: 61000,
+        minStock: 10,
+      },
+    ],
+  },
+];
+
+export function loadDemoCompany(ctx: Context): { adminId: string } {
+  const { device, adminId } = initializeSite(ctx, {
+    branch: { code: 'HQ', name: 'Head Office', kind: 'head_office' },
+    admin: { username: 'admin', displayName: 'Admin', password: DEMO_PASSWORD },
+    deviceName: 'Demo PC',
+  });
+  const admin: Context = {
+    ...ctx,
+    device,
+    clock: new HybridClock(device.id, ctx.now),
+    actor: {
+      userId: adminId,
+      username: 'admin',
+      displayName: 'Admin',
+      role: 'admin',
+      branchId: device.branchId,
+    },
+  };
+  const call = (name: string, input: unknown) =>
+    execute(operations, admin, name, input) as { id: string; variantIds?: string[] };
+  const branchIds: Record<string, string> = { HQ: device.branchId };
+  for (const [code, name, kind] of [
+    ['FAC', 'Akaki Factory', 'factory'],
+    ['SH01', 'Bole Shop', 'shop'],
+    ['SH02', 'ፒያሳ ሱቅ (Piassa Shop)', 'shop'],
+  ] as const)
+    branchIds[code] = call('branches.create', { code, name, kind }).id;
+  for (const u of demoUsers)
+    call('users.create', {
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      branchId: branchIds[u.branch],
+      password: DEMO_PASSWORD,
+    });
+  const today = new Date(ctx.now()).toISOString().slice(0, 10);
+  for (const product of demoCatalog) {
+    const created = call('catalog.createProduct', product);
+    created.variantIds?.forEach((variantId, i) => {
+      const minStock = product.variants[i]?.minStock ?? 0;
+      // Leave the last variant of each product below its minimum so low stock shows.
+      const quantity =
+        i === (created.variantIds?.length ?? 0) - 1 ? Math.max(1, minStock - 5) : minStock * 4;
+      call('production.record', {
+        branchId: branchIds['FAC'],
+        variantId,
+        quantity,
+        producedOn: today,
+        shift: 'Day',
+      });
+      call('stock.adjust', {
+        branchId: branchIds['SH01'],
+        variantId,
+        quantity: minStock,
+        reason: 'Opening stock',
+      });
+    });
+  }
+  return { adminId };
+}
+
+export const setupLoadDemo = command({
+  access: 'public',
+  input: z.object({}),
+  handler: (ctx) => loadDemoCompany(ctx),
+});

@@ -1,0 +1,47 @@
+// Master data merges per field, last writer wins by hybrid logical clock, so replicas that
+// see the same edits in any order agree, and an old edit never overwrites a newer one.
+import type { Db } from '../db/open';
+import { DomainError } from '../errors';
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const sqlValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+/** Key order must not depend on the order edits arrived in: the state hash covers this text. */
+const stampsText = (clocks: Record<string, string>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(clocks).sort(([a], [b]) => (a < b ? -1 : 1))));
+
+export function mergeRow(
+  db: Db,
+  table: string,
+  id: string,
+  hlc: string,
+  fields: Record<string, unknown>,
+): { created: boolean; changed: string[] } {
+  const present = Object.entries(fields).filter(([, v]) => v !== undefined);
+  const row = db.sqlite.prepare(`SELECT clocks FROM ${table} WHERE id = ?`).get(id) as
+    { clocks: string } | undefined;
+  const stamps = Object.fromEntries(present.map(([k]) => [k, hlc]));
+  if (!row) {
+    const cols = ['id', ...present.map(([k]) => snake(k)), 'clocks'];
+    db.sqlite
+      .prepare(
+        `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      )
+      .run(id, ...present.map(([, v]) => sqlValue(v)), stampsText(stamps));
+    return { created: true, changed: present.map(([k]) => k) };
+  }
+  const clocks = JSON.parse(row.clocks) as Record<string, string>;
+  const winners = present.filter(([k]) => (clocks[k] ?? '') < hlc);
+  if (winners.length === 0) return { created: false, changed: [] };
+  for (const [k] of winners) clocks[k] = hlc;
+  db.sqlite
+    .prepare(
+      `UPDATE ${table} SET ${winners.map(([k]) => `${snake(k)} = ?`).join(', ')}, clocks = ? WHERE id = ?`,
+    )
+    .run(...winners.map(([, v]) => sqlValue(v)), stampsText(clocks), id);
+  return { created: false, changed: winners.map(([k]) => k) };
+}
+
+export function requireRow(db: Db, table: string, id: string, what: string): void {
+  if (!db.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id))
+    throw new DomainError('NOT_FOUND', `${what} ${id} does not exist.`, { id });
+}

@@ -1,0 +1,346 @@
+// Projections of the order lifecycle. Each step is checked against the order's state when it
+// is applied, so a step that is no longer valid (two offline dispatches) fails here, locally
+// as an error and in sync as a conflict, and is never applied twice.
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { defineEvent, type EventEnvelope } from '../events/define';
+import { DomainError } from '../errors';
+import { linesTotal, pricedLine } from '../events/lines';
+import { move } from '../stock/ledger';
+import { loadOrder, orderForStep, type OrderStatus } from './status';
+
+function timeline(
+  db: Db,
+  e: EventEnvelope,
+  orderId: string,
+  step: string,
+  statusAfter: OrderStatus,
+  note: string | null = null,
+) {
+  db.sqlite
+    .prepare(
+      `INSERT INTO order_timeline (order_id, event_id, step, status_after, at, user_id, device_id, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(orderId, e.id, step, statusAfter, e.createdAt, e.userId, e.deviceId, note);
+}
+
+function setStatus(
+  db: Db,
+  e: EventEnvelope,
+  orderId: string,
+  status: OrderStatus,
+  extra: Record<string, unknown> = {},
+) {
+  const cols = Object.keys(extra);
+  db.sqlite
+    .prepare(
+      `UPDATE orders SET status = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ?`,
+    )
+    .run(status, e.createdAt, ...Object.values(extra), orderId);
+}
+
+interface LineRow {
+  lineNo: number;
+  variantId: string;
+  quantity: number;
+  dispatchedQty: number;
+}
+const linesOf = (db: Db, orderId: string) =>
+  db.sqlite
+    .prepare(
+      'SELECT line_no AS lineNo, variant_id AS variantId, quantity, dispatched_qty AS dispatchedQty FROM order_lines WHERE order_id = ? ORDER BY line_no',
+    )
+    .all(orderId) as LineRow[];
+
+export const orderPlaced = defineEvent({
+  type: 'order.placed',
+  ordered: true,
+  payload: z.object({
+    orderId: z.string(),
+    number: z.string(),
+    shopId: z.string(),
+    factoryId: z.string(),
+    note: z.string().nullable(),
+    lines: z.array(pricedLine.extend({ sku: z.string(), name: z.string() })).min(1),
+  }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const total = linesTotal(p.lines);
+    db.sqlite
+      .prepare(
+        `INSERT INTO orders (id, number, shop_id, factory_id, status, total, line_count, note, placed_at, placed_by, updated_at)
+         VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        p.orderId,
+        p.number,
+        p.shopId,
+        p.factoryId,
+        total,
+        p.lines.length,
+        p.note,
+        e.createdAt,
+        e.userId,
+        e.createdAt,
+      );
+    const insertLine = db.sqlite.prepare(
+      `INSERT INTO order_lines (order_id, line_no, variant_id, sku, name, quantity, unit_price, line_total)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const l of p.lines) {
+      insertLine.run(
+        p.orderId,
+        l.lineNo,
+        l.variantId,
+        l.sku,
+        l.name,
+        l.quantity,
+        l.unitPrice,
+        l.quantity * l.unitPrice,
+      );
+      move(db, e, {
+        branchId: p.factoryId,
+        variantId: l.variantId,
+        kind: 'reservation',
+        reserved: l.quantity,
+        orderId: p.orderId,
+      });
+    }
+    timeline(db, e, p.orderId, 'placed', 'placed', p.note);
+  },
+});
+
+export const orderSlipAttached = defineEvent({
+  type: 'order.slip_attached',
+  ordered: true,
+  payload: z.object({
+    orderId: z.string(),
+    fileHash: z.string().regex(/^[0-9a-f]{64}$/),
+    mime: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+    size: z.number().int().positive(),
+    originalName: z.string(),
+  }),
+  apply: (db, e) => {
+    const p = e.payload;
+    orderForStep(db, p.orderId, 'attach a payment slip to', ['placed', 'slip_attached']);
+    db.sqlite
+      .prepare(
+        'INSERT INTO files (hash, mime, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+      )
+      .run(p.fileHash, p.mime, p.size, e.createdAt);
+    db.sqlite
+      .prepare(
+        `UPDATE payment_slips SET status = 'replaced' WHERE order_id = ? AND status = 'pending'`,
+      )
+      .run(p.orderId);
+    db.sqlite
+      .prepare(
+        `INSERT INTO payment_slips (order_id, file_hash, original_name, attached_at, attached_by, status, event_id)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
+      )
+      .run(p.orderId, p.fileHash, p.originalName, e.createdAt, e.userId, e.id);
+    setStatus(db, e, p.orderId, 'slip_attached', { slip_hash: p.fileHash });
+    timeline(db, e, p.orderId, 'slip_attached', 'slip_attached', p.originalName);
+  },
+});
+
+export const orderPaymentVerified = defineEvent({
+  type: 'order.payment_verified',
+  ordered: true,
+  payload: z.object({ orderId: z.string(), note: z.string().nullable() }),
+  apply: (db, e) => {
+    const p = e.payload;
+    orderForStep(db, p.orderId, 'verify the payment of', ['slip_attached']);
+    db.sqlite
+      .prepare(
+        `UPDATE payment_slips SET status = 'verified' WHERE order_id = ? AND status = 'pending'`,
+      )
+      .run(p.orderId);
+    setStatus(db, e, p.orderId, 'payment_verified', { rejection_reason: null });
+    timeline(db, e, p.orderId, 'payment_verified', 'payment_verified', p.note);
+  },
+});
+
+export const orderPaymentRejected = defineEvent({
+  type: 'order.payment_rejected',
+  ordered: true,
+  payload: z.object({ orderId: z.string(), reason: z.string().min(1) }),
+  apply: (db, e) => {
+    const p = e.payload;
+    orderForStep(db, p.orderId, 'reject the payment of', ['slip_attached']);
+    db.sqlite
+      .prepare(
+        `UPDATE payment_slips SET status = 'rejected', reason = ? WHERE order_id = ? AND status = 'pending'`,
+      )
+      .run(p.reason, p.orderId);
+    setStatus(db, e, p.orderId, 'placed', { rejection_reason: p.reason });
+    timeline(db, e, p.orderId, 'payment_rejected', 'placed', p.reason);
+  },
+});
+
+export const orderDispatched = defineEvent({
+  type: 'order.dispatched',
+  ordered: true,
+  payload: z.object({
+    orderId: z.string(),
+    vehicle: z.string().nullable(),
+    driverName: z.string().nullable(),
+    driverUserId: z.string().nullable(),
+    plannedDispatchOn: z.string().nullable(),
+    note: z.string().nullable(),
+    lines: z.array(
+      z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().nonnegative() }),
+    ),
+  }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const order = orderForStep(db, p.orderId, 'dispatch', ['payment_verified']);
+    const sent = new Map(p.lines.map((l) => [l.lineNo, l.quantity]));
+    const setDispatched = db.sqlite.prepare(
+      'UPDATE order_lines SET dispatched_qty = ? WHERE order_id = ? AND line_no = ?',
+    );
+    for (const line of linesOf(db, p.orderId)) {
+      const qty = sent.get(line.lineNo) ?? line.quantity;
+      if (qty > line.quantity)
+        throw new DomainError(
+          'VALIDATION',
+          `lines: line ${line.lineNo} dispatches ${qty}, more than the ${line.quantity} ordered`,
+          {
+            field: 'lines',
+          },
+        );
+      setDispatched.run(qty, p.orderId, line.lineNo);
+      move(db, e, {
+        branchId: order.factoryId,
+        variantId: line.variantId,
+        kind: 'dispatch',
+        onHand: -qty,
+        reserved: -line.quantity,
+        orderId: p.orderId,
+      });
+      if (qty > 0)
+        move(db, e, {
+          branchId: order.shopId,
+          variantId: line.variantId,
+          kind: 'dispatch',
+          inTransit: qty,
+          orderId: p.orderId,
+        });
+    }
+    setStatus(db, e, p.orderId, 'dispatched', {
+      vehicle: p.vehicle,
+      driver_name: p.driverName,
+      driver_user_id: p.driverUserId,
+      planned_dispatch_on: p.plannedDispatchOn,
+      dispatched_at: e.createdAt,
+    });
+    timeline(db, e, p.orderId, 'dispatched', 'dispatched', p.note);
+  },
+});
+
+export const orderDelivered = defineEvent({
+  type: 'order.delivered',
+  ordered: true,
+  payload: z.object({
+    orderId: z.string(),
+    lines: z.array(
+      z.object({
+        lineNo: z.number().int().positive(),
+        received: z.number().int().nonnegative(),
+        note: z.string().nullable(),
+      }),
+    ),
+  }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const order = orderForStep(db, p.orderId, 'confirm delivery of', ['dispatched']);
+    const received = new Map(p.lines.map((l) => [l.lineNo, l]));
+    const setReceived = db.sqlite.prepare(
+      'UPDATE order_lines SET received_qty = ? WHERE order_id = ? AND line_no = ?',
+    );
+    const discrepancy = db.sqlite.prepare(
+      `INSERT INTO order_discrepancies (order_id, line_no, variant_id, dispatched, received, shortage, note, event_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const line of linesOf(db, p.orderId)) {
+      const got = received.get(line.lineNo);
+      if (!got)
+        throw new DomainError(
+          'VALIDATION',
+          `lines: line ${line.lineNo} is not confirmed; confirm every line`,
+          { field: 'lines' },
+        );
+      if (got.received > line.dispatchedQty)
+        throw new DomainError(
+          'VALIDATION',
+          `lines: line ${line.lineNo} received ${got.received}, more than the ${line.dispatchedQty} dispatched; count again`,
+          { field: 'lines', lineNo: line.lineNo },
+        );
+      setReceived.run(got.received, p.orderId, line.lineNo);
+      if (line.dispatchedQty > 0)
+        move(db, e, {
+          branchId: order.shopId,
+          variantId: line.variantId,
+          kind: 'receipt',
+          inTransit: -line.dispatchedQty,
+          onHand: got.received,
+          orderId: p.orderId,
+        });
+      if (got.received < line.dispatchedQty)
+        discrepancy.run(
+          p.orderId,
+          line.lineNo,
+          line.variantId,
+          line.dispatchedQty,
+          got.received,
+          line.dispatchedQty - got.received,
+          got.note,
+          e.id,
+        );
+    }
+    setStatus(db, e, p.orderId, 'delivered', { delivered_at: e.createdAt });
+    timeline(db, e, p.orderId, 'delivered', 'delivered');
+  },
+});
+
+export const orderCancelled = defineEvent({
+  type: 'order.cancelled',
+  ordered: true,
+  payload: z.object({ orderId: z.string(), reason: z.string().min(1) }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const role = (
+      db.sqlite.prepare('SELECT role FROM users WHERE id = ?').get(e.userId) as
+        { role: string } | undefined
+    )?.role;
+    // A shop may cancel until finance has verified the payment; after that only an admin may.
+    const current = loadOrder(db, p.orderId);
+    if (current.status === 'payment_verified' && role !== 'admin')
+      throw new DomainError(
+        'INVALID_STATE',
+        `The payment for order ${current.number} is already verified, so only an admin can cancel it now. Ask an admin.`,
+        { orderId: p.orderId, status: current.status, step: 'cancel' },
+      );
+    const allowed =
+      role === 'admin'
+        ? (['placed', 'slip_attached', 'payment_verified'] as const)
+        : (['placed', 'slip_attached'] as const);
+    const order = orderForStep(db, p.orderId, 'cancel', allowed);
+    for (const line of linesOf(db, p.orderId))
+      move(db, e, {
+        branchId: order.factoryId,
+        variantId: line.variantId,
+        kind: 'release',
+        reserved: -line.quantity,
+        orderId: p.orderId,
+      });
+    db.sqlite
+      .prepare(
+        `UPDATE payment_slips SET status = 'replaced' WHERE order_id = ? AND status = 'pending'`,
+      )
+      .run(p.orderId);
+    setStatus(db, e, p.orderId, 'cancelled', { cancel_reason: p.reason });
+    timeline(db, e, p.orderId, 'cancelled', 'cancelled', p.reason);
+  },
+});

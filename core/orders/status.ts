@@ -1,0 +1,78 @@
+import type { Db } from '../db/open';
+import { DomainError } from '../errors';
+
+export const orderStatuses = [
+  'placed',
+  'slip_attached',
+  'payment_verified',
+  'dispatched',
+  'delivered',
+  'cancelled',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const statusLabel: Record<OrderStatus, string> = {
+  placed: 'placed, waiting for a payment slip',
+  slip_attached: 'waiting for finance to verify the payment',
+  payment_verified: 'paid, waiting to be dispatched',
+  dispatched: 'dispatched, on its way to the shop',
+  delivered: 'delivered',
+  cancelled: 'cancelled',
+};
+
+const nextStep: Record<OrderStatus, string> = {
+  placed: 'the shop attaches the payment slip',
+  slip_attached: 'finance verifies or rejects the payment',
+  payment_verified: 'the factory dispatches it',
+  dispatched: 'the shop confirms what arrived',
+  delivered: 'nothing: the order is complete',
+  cancelled: 'nothing: place a new order if the goods are still needed',
+};
+
+export type OrderStep =
+  | 'attach a payment slip to'
+  | 'verify the payment of'
+  | 'reject the payment of'
+  | 'dispatch'
+  | 'confirm delivery of'
+  | 'cancel';
+
+export interface OrderHead {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  shopId: string;
+  factoryId: string;
+}
+
+export function loadOrder(db: Db, orderId: string): OrderHead {
+  const order = db.sqlite
+    .prepare(
+      'SELECT id, number, status, shop_id AS shopId, factory_id AS factoryId FROM orders WHERE id = ?',
+    )
+    .get(orderId) as OrderHead | undefined;
+  if (!order)
+    throw new DomainError(
+      'NOT_FOUND',
+      'orderId: no such order (it may not have synced to this PC yet)',
+      { field: 'orderId' },
+    );
+  return order;
+}
+
+/** Loads the order and refuses the step unless the order is in one of the allowed states. */
+export function orderForStep(
+  db: Db,
+  orderId: string,
+  step: OrderStep,
+  allowed: readonly OrderStatus[],
+): OrderHead {
+  const order = loadOrder(db, orderId);
+  if (!allowed.includes(order.status))
+    throw new DomainError(
+      'INVALID_STATE',
+      `You cannot ${step} order ${order.number}: it is ${statusLabel[order.status]}. Next step: ${nextStep[order.status]}.`,
+      { orderId, number: order.number, status: order.status, step },
+    );
+  return order;
+}

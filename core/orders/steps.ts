@@ -1,0 +1,237 @@
+// The lifecycle steps after placement. Each checks who may act here; the event's projection
+// checks the order's state (orders/events.ts), the same way locally and in sync.
+import { z } from 'zod';
+import { command } from '../contract/define';
+import { id, isoDate, optionalText, text } from '../contract/fields';
+import { requireActor } from '../contract/scope';
+import { DomainError, validationError } from '../errors';
+import { emit } from '../events/emit';
+import { sniffMime } from '../files/sniff';
+import { balanceOf } from '../stock/ledger';
+import { orderInScope } from './access';
+
+export const MAX_SLIP_BYTES = 10 * 1024 * 1024;
+
+export const attachSlip = command({
+  access: 'orders.attachSlip',
+  input: z.object({
+    orderId: id,
+    fileName: text(200),
+    contentBase64: z
+      .string()
+      .min(1, 'is empty: choose a file')
+      .max(
+        Math.ceil(MAX_SLIP_BYTES / 3) * 4 + 4,
+        `is too large: a slip may be at most ${MAX_SLIP_BYTES / 1024 / 1024} MB`,
+      )
+      .base64('must be the file content in base64'),
+  }),
+  handler: (ctx, input) => {
+    orderInScope(ctx, input.orderId, 'shop');
+    const bytes = Buffer.from(input.contentBase64, 'base64');
+    if (bytes.length > MAX_SLIP_BYTES)
+      throw new DomainError(
+        'FILE_REJECTED',
+        `file: ${input.fileName} is ${(bytes.length / 1048576).toFixed(1)} MB; a slip may be at most 10 MB`,
+        {
+          field: 'file',
+        },
+      );
+    const mime = sniffMime(bytes);
+    if (!mime)
+      throw new DomainError(
+        'FILE_REJECTED',
+        `file: ${input.fileName} is not a JPEG, PNG or PDF (whatever its name says); scan or photograph the slip again`,
+        {
+          field: 'file',
+        },
+      );
+    const fileHash = ctx.files.put(bytes);
+    emit(ctx, 'order.slip_attached', input.orderId, {
+      orderId: input.orderId,
+      fileHash,
+      mime,
+      size: bytes.length,
+      originalName: input.fileName,
+    });
+    return { fileHash, mime, size: bytes.length };
+  },
+});
+
+export const verifyPayment = command({
+  access: 'orders.verifyPayment',
+  input: z.object({ orderId: id, note: optionalText(300) }),
+  handler: (ctx, input) => {
+    orderInScope(ctx, input.orderId);
+    emit(ctx, 'order.payment_verified', input.orderId, {
+      orderId: input.orderId,
+      note: input.note ?? null,
+    });
+    return { ok: true as const };
+  },
+});
+
+export const rejectPayment = command({
+  access: 'orders.verifyPayment',
+  input: z.object({ orderId: id, reason: text(300) }),
+  handler: (ctx, input) => {
+    orderInScope(ctx, input.orderId);
+    emit(ctx, 'order.payment_rejected', input.orderId, input);
+    return { ok: true as const };
+  },
+});
+
+export const dispatchOrder = command({
+  access: 'orders.dispatch',
+  input: z
+    .object({
+      orderId: id,
+      vehicle: optionalText(60),
+      driverName: optionalText(120),
+      driverUserId: id.optional(),
+      plannedDispatchOn: isoDate.optional(),
+      note: optionalText(300),
+      lines: z
+        .array(
+          z.object({
+            lineNo: z.number().int().positive(),
+            quantity: z.number().int().min(0, 'must not be negative'),
+          }),
+        )
+        .optional(),
+    })
+    .refine((d) => d.vehicle || d.driverName || d.driverUserId, {
+      message: 'give the vehicle or the driver',
+      path: ['vehicle'],
+    }),
+  handler: (ctx, input) => {
+    const order = orderInScope(ctx, input.orderId, 'factory');
+    let driverName = input.driverName ?? null;
+    if (input.driverUserId) {
+      const driver = ctx.db.sqlite
+        .prepare(`SELECT display_name AS name FROM users WHERE id = ? AND role = 'driver'`)
+        .get(input.driverUserId) as { name: string } | undefined;
+      if (!driver) throw validationError([{ field: 'driverUserId', message: 'is not a driver' }]);
+      driverName ??= driver.name;
+    }
+    const ordered = ctx.db.sqlite
+      .prepare(
+        'SELECT line_no AS lineNo, variant_id AS variantId, sku, quantity FROM order_lines WHERE order_id = ? ORDER BY line_no',
+      )
+      .all(input.orderId) as { lineNo: number; variantId: string; sku: string; quantity: number }[];
+    const sent = new Map((input.lines ?? []).map((l) => [l.lineNo, l.quantity]));
+    (input.lines ?? []).forEach((l, i) => {
+      const line = ordered.find((o) => o.lineNo === l.lineNo);
+      if (!line)
+        throw validationError([
+          { field: `lines.${i}.lineNo`, message: 'the order has no such line' },
+        ]);
+      if (l.quantity > line.quantity)
+        throw validationError([
+          { field: `lines.${i}.quantity`, message: `is more than the ${line.quantity} ordered` },
+        ]);
+    });
+    // Goods that are not in the factory cannot leave it: record production first.
+    if (order.status === 'payment_verified')
+      ordered.forEach((line, i) => {
+        const qty = sent.get(line.lineNo) ?? line.quantity;
+        const onHand = balanceOf(ctx.db, order.factoryId, line.variantId).onHand;
+        if (qty > onHand)
+          throw new DomainError(
+            'INSUFFICIENT_STOCK',
+            `lines.${i}.quantity: only ${onHand} of ${line.sku} are in the factory; record production or dispatch fewer`,
+            {
+              field: `lines.${i}.quantity`,
+              onHand,
+            },
+          );
+      });
+    emit(ctx, 'order.dispatched', input.orderId, {
+      orderId: input.orderId,
+      vehicle: input.vehicle ?? null,
+      driverName,
+      driverUserId: input.driverUserId ?? null,
+      plannedDispatchOn: input.plannedDispatchOn ?? null,
+      note: input.note ?? null,
+      lines: ordered.map((l) => ({ lineNo: l.lineNo, quantity: sent.get(l.lineNo) ?? l.quantity })),
+    });
+    return { ok: true as const };
+  },
+});
+
+export const confirmDelivery = command({
+  access: 'orders.receive',
+  input: z.object({
+    orderId: id,
+    lines: z
+      .array(
+        z.object({
+          lineNo: z.number().int().positive(),
+          received: z
+            .number({ error: 'must be a whole number' })
+            .int('must be a whole number')
+            .min(0, 'must not be negative'),
+          note: optionalText(300),
+        }),
+      )
+      .min(1, 'confirm at least one line'),
+  }),
+  handler: (ctx, input) => {
+    orderInScope(ctx, input.orderId, 'shop');
+    const dispatched = new Map(
+      (
+        ctx.db.sqlite
+          .prepare(
+            'SELECT line_no AS lineNo, dispatched_qty AS qty FROM order_lines WHERE order_id = ?',
+          )
+          .all(input.orderId) as {
+          lineNo: number;
+          qty: number;
+        }[]
+      ).map((l) => [l.lineNo, l.qty]),
+    );
+    const seen = new Set<number>();
+    input.lines.forEach((l, i) => {
+      const qty = dispatched.get(l.lineNo);
+      if (qty === undefined)
+        throw validationError([
+          { field: `lines.${i}.lineNo`, message: 'the order has no such line' },
+        ]);
+      if (seen.has(l.lineNo))
+        throw validationError([{ field: `lines.${i}.lineNo`, message: 'is confirmed twice' }]);
+      seen.add(l.lineNo);
+      if (l.received > qty)
+        throw validationError([
+          {
+            field: `lines.${i}.received`,
+            message: `is more than the ${qty} dispatched; count again`,
+          },
+        ]);
+    });
+    const missing = [...dispatched.keys()].filter((n) => !seen.has(n));
+    if (missing.length > 0)
+      throw validationError([
+        { field: 'lines', message: `confirm every line; line ${missing.join(', ')} is missing` },
+      ]);
+    emit(ctx, 'order.delivered', input.orderId, {
+      orderId: input.orderId,
+      lines: input.lines.map((l) => ({
+        lineNo: l.lineNo,
+        received: l.received,
+        note: l.note ?? null,
+      })),
+    });
+    return { ok: true as const };
+  },
+});
+
+export const cancelOrder = command({
+  access: 'orders.cancel',
+  input: z.object({ orderId: id, reason: text(300) }),
+  handler: (ctx, input) => {
+    const actor = requireActor(ctx);
+    orderInScope(ctx, input.orderId, actor.role === 'admin' ? 'any' : 'shop');
+    emit(ctx, 'order.cancelled', input.orderId, input);
+    return { ok: true as const };
+  },
+});

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { requireBranchOfKind, requireVariant, variantNameSql } from '../catalog/lookup';
+import { command, query } from '../contract/define';
+import { id, isoDate, optionalText, page, quantity, text } from '../contract/fields';
+import { assertBranchAccess, requireActor } from '../contract/scope';
+import { DomainError } from '../errors';
+import { emit } from '../events/emit';
+import { newId } from '../ids';
+import { balanceOf } from '../stock/ledger';
+import { assertReversible } from './events';
+
+export const recordProduction = command({
+  access: 'production.record',
+  input: z.object({
+    branchId: id.optional(),
+    variantId: id,
+    quantity,
+    producedOn: isoDate,
+    shift: optionalText(40),
+    notes: optionalText(500),
+  }),
+  handler: (ctx, input) => {
+    const branchId = input.branchId ?? requireActor(ctx).branchId;
+    assertBranchAccess(ctx, branchId, 'record production');
+    requireBranchOfKind(ctx, branchId, ['factory']);
+    requireVariant(ctx, input.variantId);
+    const batchId = newId(ctx.now());
+    emit(ctx, 'production.recorded', batchId, {
+      batchId,
+      branchId,
+      variantId: input.variantId,
+      quantity: input.quantity,
+      producedOn: input.producedOn,
+      shift: input.shift ?? null,
+      notes: input.notes ?? null,
+    });
+    return { id: batchId, balance: balanceOf(ctx.db, branchId, input.variantId) };
+  },
+});
+
+export const reverseProduction = command({
+  access: 'production.record',
+  input: z.object({ batchId: id, reason: text(300) }),
+  handler: (ctx, input) => {
+    const batch = ctx.db.sqlite
+      .prepare(
+        `SELECT branch_id AS branchId, variant_id AS variantId, quantity, reverses_id AS reversesId,
+                reversed_by_id AS reversedById FROM production_batches WHERE id = ?`,
+      )
+      .get(input.batchId) as
+      | {
+          branchId: string;
+          variantId: string;
+          quantity: number;
+          reversesId: string | null;
+          reversedById: string | null;
+        }
+      | undefined;
+    if (!batch)
+      throw new DomainError('NOT_FOUND', 'batchId: that production batch does not exist', {
+        field: 'batchId',
+      });
+    assertBranchAccess(ctx, batch.branchId, 'correct production');
+    // Before the stock check: for a batch already reversed, "adjust stock instead" would take it off twice.
+    assertReversible(batch);
+    const balance = balanceOf(ctx.db, batch.branchId, batch.variantId);
+    if (balance.available < batch.quantity)
+      throw new DomainError(
+        'INSUFFICIENT_STOCK',
+        `Only ${balance.available} of this batch's ${batch.quantity} are still available (the rest is reserved or gone). Adjust stock with a reason instead.`,
+        { available: balance.available },
+      );
+    const reversalId = newId(ctx.now());
+    emit(ctx, 'production.reversed', input.batchId, {
+      batchId: reversalId,
+      reversesId: input.batchId,
+      reason: input.reason,
+    });
+    return { id: reversalId };
+  },
+});
+
+export const listProduction = query({
+  access: 'stock.read',
+  input: z.object({ branchId: id, from: isoDate.optional(), to: isoDate.optional(), ...page }),
+  handler: (ctx, input) =>
+    ctx.db.sqlite
+      .prepare(
+        `SELECT b.id, b.variant_id AS variantId, v.sku, ${variantNameSql} AS name, b.quantity,
+                b.produced_on AS producedOn, b.shift, b.notes, b.user_id AS userId, u.display_name AS userName,
+                b.recorded_at AS recordedAt, b.reverses_id AS reversesId, b.reversed_by_id AS reversedById
+         FROM production_batches b JOIN variants v ON v.id = b.variant_id JOIN products p ON p.id = v.product_id
+         LEFT JOIN users u ON u.id = b.user_id
+         WHERE b.branch_id = @branchId AND (@from IS NULL OR b.produced_on >= @from) AND (@to IS NULL OR b.produced_on <= @to)
+         ORDER BY b.produced_on DESC, b.recorded_at DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({
+        branchId: input.branchId,
+        from: input.from ?? null,
+        to: input.to ?? null,
+        limit: input.limit,
+        offset: input.offset,
+      }) as {
+      id: string;
+      variantId: string;
+      sku: string;
+      name: string;
+      quantity: number;
+      producedOn: string;
+      shift: string | null;
+      notes: string | null;
+      userId: string;
+      userName: string | null;
+      recordedAt: number;
+      reversesId: string | null;
+      reversedById: string | null;
+    }[],
+});

@@ -1,0 +1,70 @@
+// A branch's core as one object: its database, its files, its clock, and call(). Every
+// transport (Electron's utility process, the local web mode, tests) builds one of these.
+import { join } from 'node:path';
+import { actorForToken } from './auth/sessions';
+import { loadClock, loadDevice } from './branches/device';
+import { operations, type InputOf, type OperationName, type OutputOf } from './contract/api';
+import type { Context, DeviceIdentity } from './contract/context';
+import { execute } from './contract/execute';
+import { openDatabase, type Db, type OpenOptions } from './db/open';
+import { FileStore } from './files/store';
+import type { HybridClock } from './hlc';
+
+export interface BranchCoreOptions extends OpenOptions {
+  now?: () => number;
+}
+
+export class BranchCore {
+  readonly db: Db;
+  readonly files: FileStore;
+  private device: DeviceIdentity | null;
+  private clock: HybridClock;
+  readonly now: () => number;
+
+  constructor(
+    readonly dataDir: string,
+    options: BranchCoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
+    this.files = new FileStore(join(dataDir, 'files'));
+    this.device = loadDevice(this.db);
+    this.clock = loadClock(this.db, this.device, this.now);
+  }
+
+  /** The context for one call: who is calling (by session token) and from which device. */
+  context(sessionToken?: string): Context {
+    const current = loadDevice(this.db);
+    if (current?.id !== this.device?.id) {
+      this.device = current;
+      this.clock = loadClock(this.db, current, this.now);
+    }
+    const base: Context = {
+      db: this.db,
+      files: this.files,
+      clock: this.clock,
+      now: this.now,
+      device: this.device,
+      actor: null,
+      ...(sessionToken !== undefined && { sessionToken }),
+    };
+    return sessionToken ? { ...base, actor: actorForToken(base, sessionToken) } : base;
+  }
+
+  /** Untyped entry for transports: the name and input come from outside and are checked. */
+  callRaw(name: string, input: unknown, sessionToken?: string): unknown {
+    return execute(operations, this.context(sessionToken), name, input);
+  }
+
+  async call<N extends OperationName>(
+    name: N,
+    input: InputOf<N>,
+    sessionToken?: string,
+  ): Promise<OutputOf<N>> {
+    return (await this.callRaw(name, input, sessionToken)) as OutputOf<N>;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

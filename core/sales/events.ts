@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { defineEvent, mergeStamp } from '../events/define';
+import { linesTotal, pricedLine } from '../events/lines';
+import { mergeRow } from '../events/lww';
+import { move } from '../stock/ledger';
+
+export const customerSaved = defineEvent({
+  type: 'customer.saved',
+  payload: z.object({
+    id: z.string(),
+    branchId: z.string().optional(),
+    name: z.string().optional(),
+    phone: z.string().nullable().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    mergeRow(db, 'customers', id, mergeStamp(e), fields);
+  },
+});
+
+export const saleRecorded = defineEvent({
+  type: 'sale.recorded',
+  payload: z.object({
+    saleId: z.string(),
+    number: z.string(),
+    branchId: z.string(),
+    customerId: z.string().nullable(),
+    lines: z.array(pricedLine).min(1),
+  }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const total = linesTotal(p.lines);
+    db.sqlite
+      .prepare(
+        'INSERT INTO sales (id, number, branch_id, customer_id, total, sold_at, user_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(p.saleId, p.number, p.branchId, p.customerId, total, e.createdAt, e.userId, e.id);
+    const line = db.sqlite.prepare(
+      'INSERT INTO sale_lines (sale_id, line_no, variant_id, quantity, unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const l of p.lines) {
+      line.run(p.saleId, l.lineNo, l.variantId, l.quantity, l.unitPrice, l.quantity * l.unitPrice);
+      move(db, e, {
+        branchId: p.branchId,
+        variantId: l.variantId,
+        kind: 'sale',
+        onHand: -l.quantity,
+      });
+    }
+  },
+});

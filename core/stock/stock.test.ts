@@ -1,0 +1,380 @@
+import { describe, expect, it } from 'vitest';
+import { ledgerMismatches, stateHash } from '../db/stateHash';
+import { failure, openDemo, type DemoWorld } from '../testing/demo';
+import type { Balance } from './ledger';
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+
+const balance = (world: DemoWorld, branchId: string, variantId: string) =>
+  world.as('admin')('stock.balance', { branchId, variantId });
+
+const plus = (b: Balance, d: Partial<Omit<Balance, 'available'>>): Balance => {
+  const onHand = b.onHand + (d.onHand ?? 0);
+  const reserved = b.reserved + (d.reserved ?? 0);
+  return {
+    onHand,
+    reserved,
+    inTransit: b.inTransit + (d.inTransit ?? 0),
+    available: onHand - reserved,
+  };
+};
+
+interface LedgerSum {
+  branchId: string;
+  variantId: string;
+  onHand: number;
+  reserved: number;
+  inTransit: number;
+}
+
+/** The balances as the movement ledger alone says they are. */
+const ledgerSums = (world: DemoWorld) =>
+  world.core.db.sqlite
+    .prepare(
+      `SELECT branch_id AS branchId, variant_id AS variantId, sum(on_hand) AS onHand,
+              sum(reserved) AS reserved, sum(in_transit) AS inTransit
+       FROM stock_movements GROUP BY branch_id, variant_id ORDER BY branch_id, variant_id`,
+    )
+    .all() as LedgerSum[];
+
+describe('stock.adjust', () => {
+  it('requires a reason', async () => {
+    const world = await openDemo();
+    const input = {
+      branchId: world.branch.SH01,
+      variantId: world.variant['TS-WHT-M'] ?? '',
+      quantity: 2,
+    };
+    for (const reason of [undefined, '', '   ']) {
+      const error = await failure(
+        world.as('shop1')('stock.adjust', { ...input, reason: reason as string }),
+      );
+      expect(error.code).toBe('VALIDATION');
+      expect(error.field).toBe('reason');
+    }
+    const zero = await failure(
+      world.as('shop1')('stock.adjust', { ...input, quantity: 0, reason: 'count' }),
+    );
+    expect([zero.code, zero.field]).toEqual(['VALIDATION', 'quantity']);
+  });
+
+  it('adds and takes off stock, recording the reason in the ledger', async () => {
+    const world = await openDemo();
+    const [branchId, variantId] = [world.branch.SH01, world.variant['CUP-SML'] ?? ''];
+    const before = await balance(world, branchId, variantId);
+    const after = await world.as('shop1')('stock.adjust', {
+      variantId,
+      quantity: -4,
+      reason: 'Broken in transport',
+    });
+    expect(after).toEqual(plus(before, { onHand: -4 }));
+    expect(await balance(world, branchId, variantId)).toEqual(after);
+    const [latest] = await world.as('shop1')('stock.movements', { branchId, variantId, limit: 1 });
+    expect(latest).toMatchObject({ kind: 'adjustment', onHand: -4, reason: 'Broken in transport' });
+  });
+
+  it('refuses to take off more than is on hand, and writes nothing', async () => {
+    const world = await openDemo();
+    const [branchId, variantId] = [world.branch.SH01, world.variant['TS-WHT-M'] ?? ''];
+    const { onHand } = await balance(world, branchId, variantId);
+    const before = stateHash(world.core.db);
+    const error = await failure(
+      world.as('shop1')('stock.adjust', {
+        branchId,
+        variantId,
+        quantity: -(onHand + 1),
+        reason: 'Stolen',
+      }),
+    );
+    expect(error.code).toBe('INSUFFICIENT_STOCK');
+    expect(error.field).toBe('quantity');
+    expect(error.details['onHand']).toBe(onHand);
+    expect(stateHash(world.core.db)).toBe(before);
+    // Exactly what is on hand may be taken off.
+    const emptied = await world.as('shop1')('stock.adjust', {
+      branchId,
+      variantId,
+      quantity: -onHand,
+      reason: 'Stolen',
+    });
+    expect(emptied.onHand).toBe(0);
+  });
+
+  it('is FORBIDDEN to a shop clerk for another branch', async () => {
+    const world = await openDemo();
+    const before = stateHash(world.core.db);
+    const error = await failure(
+      world.as('shop1')('stock.adjust', {
+        branchId: world.branch.SH02,
+        variantId: world.variant['TS-WHT-M'] ?? '',
+        quantity: 5,
+        reason: 'found',
+      }),
+    );
+    expect(error.code).toBe('FORBIDDEN');
+    expect(stateHash(world.core.db)).toBe(before);
+  });
+});
+
+describe('stock.transfer', () => {
+  it('moves stock from one branch to another', async () => {
+    const world = await openDemo();
+    const variantId = world.variant['TS-WHT-L'] ?? '';
+    const [fac, shop] = [world.branch.FAC, world.branch.SH02];
+    const fromBefore = await balance(world, fac, variantId);
+    const toBefore = await balance(world, shop, variantId);
+    const returned = await world.as('factory')('stock.transfer', {
+      fromBranchId: fac,
+      toBranchId: shop,
+      variantId,
+      quantity: 12,
+    });
+    expect(returned).toEqual(plus(fromBefore, { onHand: -12 }));
+    expect(await balance(world, fac, variantId)).toEqual(plus(fromBefore, { onHand: -12 }));
+    expect(await balance(world, shop, variantId)).toEqual(plus(toBefore, { onHand: 12 }));
+    const [out] = await world.as('admin')('stock.movements', {
+      branchId: fac,
+      variantId,
+      limit: 1,
+    });
+    const [inn] = await world.as('admin')('stock.movements', {
+      branchId: shop,
+      variantId,
+      limit: 1,
+    });
+    expect([out?.kind, out?.onHand, inn?.kind, inn?.onHand]).toEqual([
+      'transfer',
+      -12,
+      'transfer',
+      12,
+    ]);
+  });
+
+  it('refuses more than is available, the same branch twice, and a head office', async () => {
+    const world = await openDemo();
+    const variantId = world.variant['CUP-LRG'] ?? '';
+    const { available } = await balance(world, world.branch.FAC, variantId);
+    const before = stateHash(world.core.db);
+    const base = { fromBranchId: world.branch.FAC, toBranchId: world.branch.SH01, variantId };
+    const tooMany = await failure(
+      world.as('factory')('stock.transfer', { ...base, quantity: available + 1 }),
+    );
+    expect([tooMany.code, tooMany.field]).toEqual(['INSUFFICIENT_STOCK', 'quantity']);
+    const same = await failure(
+      world.as('factory')('stock.transfer', { ...base, toBranchId: world.branch.FAC, quantity: 1 }),
+    );
+    expect([same.code, same.field]).toEqual(['VALIDATION', 'toBranchId']);
+    const hq = await failure(
+      world.as('factory')('stock.transfer', { ...base, toBranchId: world.branch.HQ, quantity: 1 }),
+    );
+    expect([hq.code, hq.field]).toEqual(['VALIDATION', 'toBranchId']);
+    expect(
+      (await failure(world.as('shop1')('stock.transfer', { ...base, quantity: 1 }))).code,
+    ).toBe('FORBIDDEN');
+    expect(stateHash(world.core.db)).toBe(before);
+  });
+});
+
+describe('the ledger', () => {
+  it('keeps every balance equal to the sum of its movements through a mixed day', async () => {
+    const world = await openDemo();
+    const { FAC, SH01, SH02 } = world.branch;
+    const [X, Y, Z] = [
+      world.variant['TS-WHT-M'] ?? '',
+      world.variant['CUP-SML'] ?? '',
+      world.variant['TR-NVY-32'] ?? '',
+    ];
+    const pairs = [FAC, SH01, SH02].flatMap((b) => [X, Y, Z].map((v) => [b, v] as const));
+    const start = new Map<string, Balance>();
+    for (const [b, v] of pairs) start.set(`${b}/${v}`, await balance(world, b, v));
+    const at = (b: string, v: string) =>
+      start.get(`${b}/${v}`) ?? plus({ onHand: 0, reserved: 0, inTransit: 0, available: 0 }, {});
+
+    await world.as('factory')('production.record', {
+      variantId: X,
+      quantity: 30,
+      producedOn: '2026-11-20',
+    });
+    const batch = await world.as('factory')('production.record', {
+      variantId: Y,
+      quantity: 10,
+      producedOn: '2026-11-20',
+    });
+    await world.as('factory')('production.record', {
+      variantId: Z,
+      quantity: 6,
+      producedOn: '2026-11-20',
+    });
+    await world.as('factory')('production.reverse', { batchId: batch.id, reason: 'Counted twice' });
+    await world.as('shop1')('stock.adjust', { variantId: X, quantity: -3, reason: 'Damaged' });
+    await world.as('shop2')('stock.adjust', {
+      variantId: Y,
+      quantity: 7,
+      reason: 'Found in storeroom',
+    });
+    await world.as('factory')('stock.transfer', {
+      fromBranchId: FAC,
+      toBranchId: SH02,
+      variantId: X,
+      quantity: 12,
+    });
+    const kept = await world.as('shop1')('orders.place', {
+      lines: [
+        { variantId: X, quantity: 5 },
+        { variantId: Y, quantity: 4 },
+      ],
+    });
+    const dropped = await world.as('shop1')('orders.place', {
+      lines: [{ variantId: Z, quantity: 2 }],
+    });
+    await world.as('shop1')('orders.cancel', { orderId: dropped.id, reason: 'Ordered by mistake' });
+    await world.as('shop1')('orders.attachSlip', {
+      orderId: kept.id,
+      fileName: 'slip.jpg',
+      contentBase64: JPEG.toString('base64'),
+    });
+    await world.as('finance')('orders.verifyPayment', { orderId: kept.id });
+    await world.as('factory')('orders.dispatch', {
+      orderId: kept.id,
+      vehicle: 'AA 3-12345',
+      lines: [
+        { lineNo: 1, quantity: 5 },
+        { lineNo: 2, quantity: 3 },
+      ],
+    });
+    await world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: 2 }] });
+    await world.as('shop2')('sales.record', {
+      lines: [
+        { variantId: Y, quantity: 1 },
+        { variantId: X, quantity: 4 },
+      ],
+    });
+
+    const expected = new Map<string, Balance>([
+      [`${FAC}/${X}`, plus(at(FAC, X), { onHand: 30 - 12 - 5 })],
+      [`${FAC}/${Y}`, plus(at(FAC, Y), { onHand: 10 - 10 - 3 })],
+      [`${FAC}/${Z}`, plus(at(FAC, Z), { onHand: 6 })],
+      [`${SH01}/${X}`, plus(at(SH01, X), { onHand: -3 - 2, inTransit: 5 })],
+      [`${SH01}/${Y}`, plus(at(SH01, Y), { inTransit: 3 })],
+      [`${SH01}/${Z}`, at(SH01, Z)],
+      [`${SH02}/${X}`, plus(at(SH02, X), { onHand: 12 - 4 })],
+      [`${SH02}/${Y}`, plus(at(SH02, Y), { onHand: 7 - 1 })],
+      [`${SH02}/${Z}`, at(SH02, Z)],
+    ]);
+    for (const [b, v] of pairs)
+      expect(await balance(world, b, v), `${b}/${v}`).toEqual(expected.get(`${b}/${v}`));
+
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+    const stored = world.core.db.sqlite
+      .prepare(
+        `SELECT branch_id AS branchId, variant_id AS variantId, on_hand AS onHand, reserved, in_transit AS inTransit
+         FROM stock_balances ORDER BY branch_id, variant_id`,
+      )
+      .all() as LedgerSum[];
+    expect(stored).toEqual(ledgerSums(world));
+    // What people see in the stock list is the same sum.
+    for (const branchId of [FAC, SH01, SH02]) {
+      const listed = await world.as('admin')('stock.list', { branchId, limit: 500 });
+      for (const row of listed) {
+        const sum = ledgerSums(world).find(
+          (s) => s.branchId === branchId && s.variantId === row.variantId,
+        );
+        const onHand = sum?.onHand ?? 0;
+        const reserved = sum?.reserved ?? 0;
+        expect(row, `${branchId}/${row.sku}`).toMatchObject({
+          onHand,
+          reserved,
+          available: onHand - reserved,
+          inTransit: sum?.inTransit ?? 0,
+        });
+      }
+    }
+  });
+
+  it('notices a balance that no longer matches its ledger', async () => {
+    const world = await openDemo();
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+    world.core.db.sqlite
+      .prepare(
+        'UPDATE stock_balances SET on_hand = on_hand + 1 WHERE branch_id = ? AND variant_id = ?',
+      )
+      .run(world.branch.SH01, world.variant['CUP-LRG']);
+    expect(ledgerMismatches(world.core.db)).toEqual([
+      { branchId: world.branch.SH01, variantId: world.variant['CUP-LRG'] },
+    ]);
+  });
+
+  it('refuses to update or delete a movement', async () => {
+    const world = await openDemo();
+    const db = world.core.db.sqlite;
+    const count = () =>
+      db.prepare('SELECT count(*) AS n, sum(on_hand) AS s FROM stock_movements').get() as {
+        n: number;
+        s: number;
+      };
+    const before = count();
+    expect(before.n).toBeGreaterThan(0);
+    expect(() => db.prepare('UPDATE stock_movements SET on_hand = on_hand + 100').run()).toThrow(
+      /append-only/,
+    );
+    expect(() =>
+      db
+        .prepare(
+          'UPDATE stock_movements SET reason = ? WHERE id = (SELECT min(id) FROM stock_movements)',
+        )
+        .run('x'),
+    ).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM stock_movements').run()).toThrow(/append-only/);
+    expect(count()).toEqual(before);
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+  });
+});
+
+describe('low stock', () => {
+  const lowListMatches = async (world: DemoWorld, branchId: string) => {
+    const all = await world.as('admin')('stock.list', { branchId, limit: 500 });
+    const low = await world.as('admin')('stock.list', { branchId, lowOnly: true, limit: 500 });
+    const expected = all.filter((r) => r.available < r.minStock).map((r) => r.variantId);
+    expect(low.map((r) => r.variantId).sort()).toEqual(expected.sort());
+    expect(low.every((r) => r.low === 1)).toBe(true);
+    expect(
+      all
+        .filter((r) => r.low === 1)
+        .map((r) => r.variantId)
+        .sort(),
+    ).toEqual(expected.sort());
+    return { all, low };
+  };
+
+  it('lists exactly the variants whose available stock is under their minimum', async () => {
+    const world = await openDemo();
+    const [X, L] = [world.variant['TS-WHT-M'] ?? '', world.variant['TS-WHT-L'] ?? ''];
+    const before = await lowListMatches(world, world.branch.SH01);
+    // The demo shops hold exactly their minimum: not low.
+    expect(before.all.find((r) => r.variantId === X)).toMatchObject({
+      available: 20,
+      minStock: 20,
+    });
+    expect(before.low.map((r) => r.variantId)).not.toContain(X);
+
+    await world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: 1 }] });
+    const afterSale = await lowListMatches(world, world.branch.SH01);
+    expect(afterSale.low.map((r) => r.variantId)).toContain(X);
+
+    // Reserved stock is not available: a big order makes the factory low.
+    const factoryBefore = await lowListMatches(world, world.branch.FAC);
+    expect(factoryBefore.low.map((r) => r.variantId)).not.toContain(L);
+    const { available, minStock } = factoryBefore.all.find((r) => r.variantId === L) ?? {
+      available: 0,
+      minStock: 0,
+    };
+    await world.as('shop1')('orders.place', {
+      lines: [{ variantId: L, quantity: available - minStock + 1 }],
+    });
+    const factoryAfter = await lowListMatches(world, world.branch.FAC);
+    expect(factoryAfter.low.map((r) => r.variantId)).toContain(L);
+    expect(factoryAfter.low.length).toBeLessThan(factoryAfter.all.length);
+
+    await lowListMatches(world, world.branch.SH02);
+  });
+});

@@ -1,0 +1,103 @@
+// Test worlds: the demo company seeded once per test process through the real contract,
+// then copied file-by-file for each test, so every test starts from the same real database.
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InputOf, OperationName, OutputOf } from '../contract/api';
+import { DEMO_PASSWORD } from '../demo/seed';
+import { BranchCore, type BranchCoreOptions } from '../runtime';
+
+export const demoUsernames = [
+  'admin',
+  'factory',
+  'shop1',
+  'shop2',
+  'finance',
+  'sales',
+  'driver',
+  'customer',
+] as const;
+export type DemoUser = (typeof demoUsernames)[number];
+
+interface Template {
+  dir: string;
+  tokens: Record<DemoUser, string>;
+}
+
+let template: Promise<Template> | undefined;
+
+async function buildTemplate(): Promise<Template> {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-template-'));
+  const core = new BranchCore(dir);
+  await core.call('setup.loadDemo', {});
+  const tokens = {} as Record<DemoUser, string>;
+  for (const username of demoUsernames)
+    tokens[username] = (await core.call('auth.login', { username, password: DEMO_PASSWORD })).token;
+  core.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  core.close();
+  return { dir, tokens };
+}
+
+export interface DemoWorld {
+  core: BranchCore;
+  dir: string;
+  tokens: Record<DemoUser, string>;
+  branch: Record<'HQ' | 'FAC' | 'SH01' | 'SH02', string>;
+  variant: Record<string, string>;
+  as: (
+    user: DemoUser,
+  ) => <N extends OperationName>(name: N, input: InputOf<N>) => Promise<OutputOf<N>>;
+}
+
+export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWorld> {
+  template ??= buildTemplate();
+  const t = await template;
+  const dir = mkdtempSync(join(tmpdir(), 'fse-test-'));
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(t.dir, 'branch.sqlite'), join(dir, 'branch.sqlite'));
+  const core = new BranchCore(dir, options);
+  const branch = Object.fromEntries(
+    (
+      core.db.sqlite.prepare('SELECT code, id FROM branches').all() as {
+        code: string;
+        id: string;
+      }[]
+    ).map((b) => [b.code, b.id]),
+  ) as DemoWorld['branch'];
+  const variant = Object.fromEntries(
+    (
+      core.db.sqlite.prepare('SELECT sku, id FROM variants').all() as { sku: string; id: string }[]
+    ).map((v) => [v.sku, v.id]),
+  );
+  return {
+    core,
+    dir,
+    tokens: t.tokens,
+    branch,
+    variant,
+    as: (user) => (name, input) => core.call(name, input, t.tokens[user]),
+  };
+}
+
+/** Runs a call that must fail and returns its error, so tests can look at code and field. */
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; field?: string; details: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as {
+      code?: string;
+      message: string;
+      field?: string;
+      details?: Record<string, unknown>;
+    };
+    return {
+      code: e.code ?? 'NONE',
+      message: e.message,
+      ...(e.field !== undefined && { field: e.field }),
+      details: e.details ?? {},
+    };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

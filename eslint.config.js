@@ -1,0 +1,119 @@
+// Layering from ../shared/ARCHITECTURE.md, enforced as errors.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const platformPackages = [
+  'electron',
+  'electron/*',
+  'electron-updater',
+  'express',
+  'react',
+  'react/*',
+  'react-dom',
+  'react-dom/*',
+  'node-telegram-bot-api',
+  'node-cron',
+];
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+
+const restrict = (patterns, allowTypeImports = false) => ({
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      patterns: patterns.map((p) => ({
+        group: p.group,
+        message: p.message,
+        allowTypeImports,
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'release', 'resources', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-expect-error': 'allow-with-description', 'ts-ignore': true },
+      ],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Tests index into results they have just checked; `!` there is clearer than a guard.
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/testing/**', '**/bench/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: restrict([
+      {
+        group: platformPackages,
+        message: 'core/ is plain domain code: no platform, UI or transport libraries.',
+      },
+      {
+        group: [...folder('electron'), ...folder('renderer'), ...folder('sync-server')],
+        message: 'core/ may not import another top-level folder.',
+      },
+    ]),
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: restrict([
+      {
+        group: [...folder('renderer'), ...folder('sync-server'), 'express', 'react', 'react-dom'],
+        message: 'electron/ may import core/ only.',
+      },
+    ]),
+  },
+  {
+    files: ['sync-server/**/*.ts'],
+    rules: restrict([
+      {
+        group: [
+          ...folder('renderer'),
+          ...folder('electron'),
+          'electron',
+          'electron/*',
+          'react',
+          'react-dom',
+        ],
+        message: 'sync-server/ may import core/ only.',
+      },
+    ]),
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      [
+        {
+          group: folder('core'),
+          message: 'renderer/ may import only types (the contract) from core/.',
+        },
+        {
+          group: [
+            ...folder('electron'),
+            ...folder('sync-server'),
+            'electron',
+            'express',
+            'better-sqlite3',
+            'node:*',
+          ],
+          message: 'renderer/ runs in the browser sandbox.',
+        },
+      ],
+      true,
+    ),
+  },
+);
