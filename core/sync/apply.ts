@@ -1,0 +1,235 @@
+// Applying events in the server's order. A step that is not valid when applied becomes a
+// conflict record (never dropped, never applied twice). An aggregate whose events were applied
+// locally in a different order than the server's is re-folded in the server's order, so every
+// replica that has seen the same events reaches the same state.
+import type { Db } from '../db/open';
+import { DomainError } from '../errors';
+import { mergeStamp, type EventEnvelope } from '../events/define';
+import { eventDef, parseEvent, project, recordEvent } from '../events/emit';
+import type { OrderedEvent } from './protocol';
+
+export interface ApplyTally {
+  applied: number;
+  conflicts: number;
+  deferred: number;
+  duplicates: number;
+  refolded: number;
+}
+
+export const emptyTally = (): ApplyTally => ({
+  applied: 0,
+  conflicts: 0,
+  deferred: 0,
+  duplicates: 0,
+  refolded: 0,
+});
+
+interface StoredRow {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  branchId: string;
+  deviceId: string;
+  userId: string;
+  hlc: string;
+  createdAt: number;
+  aggregateId: string | null;
+  payload: string;
+  serverSeq: number | null;
+  receivedHlc: string | null;
+  applyStatus: string;
+}
+
+const storedColumns = `id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId, user_id AS userId,
+  hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload, server_seq AS serverSeq, received_hlc AS receivedHlc,
+  apply_status AS applyStatus`;
+
+const fromRow = (r: StoredRow): EventEnvelope => ({
+  ...r,
+  payload: JSON.parse(r.payload) as unknown,
+});
+
+function recordConflict(db: Db, event: EventEnvelope, error: unknown): void {
+  const code = error instanceof DomainError ? error.code : 'APPLY_FAILED';
+  const message = error instanceof Error ? error.message : String(error);
+  db.sqlite
+    .prepare(
+      `INSERT INTO conflicts (event_id, aggregate_id, event_type, branch_id, user_id, code, message, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET code = excluded.code, message = excluded.message`,
+    )
+    .run(
+      event.id,
+      event.aggregateId,
+      event.type,
+      event.branchId,
+      event.userId,
+      code,
+      message,
+      event.createdAt,
+    );
+}
+
+/** Projects one event inside a savepoint; an invalid step is recorded as a conflict instead. */
+function projectOrConflict(db: Db, event: EventEnvelope): 'applied' | 'conflict' {
+  try {
+    db.sqlite.transaction(() => project(db, event))();
+    return 'applied';
+  } catch (error) {
+    recordConflict(db, event, error);
+    return 'conflict';
+  }
+}
+
+function parseAndProject(db: Db, envelope: EventEnvelope): 'applied' | 'conflict' {
+  let event: EventEnvelope;
+  try {
+    event = parseEvent(envelope);
+  } catch (error) {
+    recordConflict(db, envelope, error);
+    return 'conflict';
+  }
+  return projectOrConflict(db, event);
+}
+
+/** Undoes everything the events of one aggregate projected, then folds them again in the server's order. */
+export function refold(db: Db, aggregateId: string): void {
+  const s = db.sqlite;
+  s.prepare(`INSERT INTO meta (key, value) VALUES ('rebasing', '1')`).run();
+  const eventIds = `SELECT id FROM events WHERE aggregate_id = @a`;
+  s.prepare(`DELETE FROM stock_movements WHERE event_id IN (${eventIds})`).run({ a: aggregateId });
+  s.prepare(`DELETE FROM price_history WHERE event_id IN (${eventIds})`).run({ a: aggregateId });
+  for (const table of ['order_discrepancies', 'order_timeline', 'payment_slips', 'order_lines'])
+    s.prepare(`DELETE FROM ${table} WHERE order_id = ?`).run(aggregateId);
+  s.prepare('DELETE FROM orders WHERE id = ?').run(aggregateId);
+  s.prepare('DELETE FROM production_batches WHERE id = @a OR reverses_id = @a').run({
+    a: aggregateId,
+  });
+  // Master rows stay (orders refer to them); their field stamps are re-earned by the fold.
+  for (const table of ['branches', 'users', 'products', 'customers'])
+    s.prepare(`UPDATE ${table} SET clocks = '{}' WHERE id = ?`).run(aggregateId);
+  s.prepare(`UPDATE variants SET clocks = '{}' WHERE product_id = ? OR id = ?`).run(
+    aggregateId,
+    aggregateId,
+  );
+  s.prepare('DELETE FROM conflicts WHERE aggregate_id = ?').run(aggregateId);
+  const rows = s
+    .prepare(
+      `SELECT ${storedColumns} FROM events WHERE aggregate_id = ? AND apply_status != 'deferred'
+       ORDER BY server_seq IS NULL, server_seq, seq`,
+    )
+    .all(aggregateId) as StoredRow[];
+  const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
+  for (const row of rows) setStatus.run(parseAndProject(db, fromRow(row)), row.id);
+  s.prepare(`DELETE FROM meta WHERE key = 'rebasing'`).run();
+}
+
+/** True when this replica applied an event of the aggregate that the server orders after `seq`. */
+function appliedOutOfOrder(db: Db, aggregateId: string, seq: number): boolean {
+  return (
+    db.sqlite
+      .prepare(
+        'SELECT 1 FROM events WHERE aggregate_id = ? AND (server_seq IS NULL OR server_seq > ?) LIMIT 1',
+      )
+      .get(aggregateId, seq) !== undefined
+  );
+}
+
+/** Applies a page of events in the server's order. The caller holds the transaction. */
+export function applyOrdered(
+  db: Db,
+  events: OrderedEvent[],
+  tally: ApplyTally = emptyTally(),
+): ApplyTally {
+  const existing = db.sqlite.prepare('SELECT server_seq AS serverSeq FROM events WHERE id = ?');
+  const markOrdered = db.sqlite.prepare(
+    'UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ?',
+  );
+  const toRefold = new Set<string>();
+  for (const incoming of events) {
+    const mine = existing.get(incoming.id) as { serverSeq: number | null } | undefined;
+    if (mine) {
+      tally.duplicates++;
+      if (mine.serverSeq === null) {
+        markOrdered.run(incoming.seq, incoming.receivedHlc, incoming.id);
+        if (incoming.aggregateId && mergeStamp(incoming) !== incoming.hlc)
+          toRefold.add(incoming.aggregateId);
+      }
+      continue;
+    }
+    const envelope: EventEnvelope = { ...incoming, serverSeq: incoming.seq };
+    const def = eventDef(envelope.type);
+    if (!def) {
+      // Written by a newer app: kept, and applied once this app is updated.
+      recordEvent(db, envelope, 'deferred');
+      tally.deferred++;
+      continue;
+    }
+    let event: EventEnvelope;
+    try {
+      event = parseEvent(envelope);
+    } catch (error) {
+      recordEvent(db, envelope, 'conflict');
+      recordConflict(db, envelope, error);
+      tally.conflicts++;
+      continue;
+    }
+    const aggregate = event.aggregateId;
+    if (
+      aggregate &&
+      (toRefold.has(aggregate) || (def.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
+    ) {
+      recordEvent(db, event, 'applied');
+      toRefold.add(aggregate);
+      continue;
+    }
+    recordEvent(db, event, 'applied');
+    if (projectOrConflict(db, event) === 'conflict') {
+      db.sqlite.prepare(`UPDATE events SET apply_status = 'conflict' WHERE id = ?`).run(event.id);
+      tally.conflicts++;
+    } else tally.applied++;
+  }
+  for (const aggregate of toRefold) {
+    refold(db, aggregate);
+    tally.refolded++;
+  }
+  return tally;
+}
+
+/** Marks our own pushed events with the server's order; re-folds where the server capped a clock. */
+export function acknowledge(
+  db: Db,
+  acks: { id: string; seq: number; receivedHlc: string }[],
+): void {
+  const mark = db.sqlite.prepare(
+    'UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ? AND server_seq IS NULL',
+  );
+  const read = db.sqlite.prepare(
+    'SELECT hlc, aggregate_id AS aggregateId FROM events WHERE id = ?',
+  );
+  const toRefold = new Set<string>();
+  for (const ack of acks) {
+    if (mark.run(ack.seq, ack.receivedHlc, ack.id).changes === 0) continue;
+    const row = read.get(ack.id) as { hlc: string; aggregateId: string | null };
+    if (row.aggregateId && ack.receivedHlc < row.hlc) toRefold.add(row.aggregateId);
+  }
+  for (const aggregate of toRefold) refold(db, aggregate);
+}
+
+/** After an update, applies events that an older version of the app had to keep aside. */
+export function applyDeferred(db: Db): number {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT ${storedColumns} FROM events WHERE apply_status = 'deferred' ORDER BY server_seq`,
+    )
+    .all() as StoredRow[];
+  let count = 0;
+  for (const row of rows) {
+    if (!eventDef(row.type)) continue;
+    db.sqlite.prepare(`UPDATE events SET apply_status = 'applied' WHERE id = ?`).run(row.id);
+    if (row.aggregateId) refold(db, row.aggregateId);
+    else if (parseAndProject(db, fromRow(row)) === 'conflict')
+      db.sqlite.prepare(`UPDATE events SET apply_status = 'conflict' WHERE id = ?`).run(row.id);
+    count++;
+  }
+  return count;
+}

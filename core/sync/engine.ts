@@ -1,0 +1,210 @@
+// A branch's side of sync: push what this device made, pull what its branch may see, and move
+// the files those events name. Each pulled page is applied with its cursor in one transaction,
+// so a crash or a dropped connection at any point is followed by a safe retry.
+import type { Db } from '../db/open';
+import { EVENT_SCHEMA_VERSION } from '../events/define';
+import type { FileStore } from '../files/store';
+import { sha256 } from '../files/store';
+import { acknowledge, applyOrdered, emptyTally, type ApplyTally } from './apply';
+import type { WireEvent } from './protocol';
+import type { SyncTransport } from './transport';
+
+export interface SyncProgress {
+  phase: 'push' | 'pull' | 'files';
+  /** Events (or files) handled so far in this phase, and still to go. */
+  done: number;
+  left: number;
+  percent: number;
+}
+
+export interface SyncReport {
+  pushed: number;
+  pulled: number;
+  tally: ApplyTally;
+  filesUploaded: number;
+  filesDownloaded: number;
+  /** Balances below zero after the merge: shown to people, never silently corrected. */
+  negativeStock: { branchId: string; variantId: string; onHand: number; available: number }[];
+  finishedAt: number;
+}
+
+export interface SyncEngineOptions {
+  appVersion?: string;
+  pushBatch?: number;
+  pullPage?: number;
+  now?: () => number;
+  onProgress?: (p: SyncProgress) => void;
+  /** Told the newest clock stamp pulled, so this device's later stamps sort after it. */
+  onRemoteStamp?: (hlc: string) => void;
+}
+
+interface PendingRow {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  branchId: string;
+  deviceId: string;
+  userId: string;
+  hlc: string;
+  createdAt: number;
+  aggregateId: string | null;
+  payload: string;
+}
+
+const getMeta = (db: Db, key: string) =>
+  (
+    db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined
+  )?.value;
+const setMeta = (db: Db, key: string, value: string) =>
+  db.sqlite
+    .prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    )
+    .run(key, value);
+
+export const syncCursor = (db: Db): number => Number(getMeta(db, 'sync.cursor') ?? 0);
+
+export function pendingCount(db: Db, deviceId: string): number {
+  return (
+    db.sqlite
+      .prepare('SELECT count(*) AS n FROM events WHERE device_id = ? AND server_seq IS NULL')
+      .get(deviceId) as { n: number }
+  ).n;
+}
+
+export class SyncEngine {
+  private running: Promise<SyncReport> | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly files: FileStore,
+    private readonly deviceId: string,
+    private readonly transport: SyncTransport,
+    private readonly options: SyncEngineOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** One full round; a second call while one runs joins it. */
+  sync(): Promise<SyncReport> {
+    this.running ??= this.round().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private progress(phase: SyncProgress['phase'], done: number, left: number) {
+    const total = done + left;
+    this.options.onProgress?.({
+      phase,
+      done,
+      left,
+      percent: total === 0 ? 100 : Math.floor((done * 100) / total),
+    });
+  }
+
+  private async round(): Promise<SyncReport> {
+    const filesUploaded = await this.uploadFiles();
+    const pushed = await this.push();
+    const { pulled, tally } = await this.pull();
+    const filesDownloaded = await this.downloadFiles();
+    const finishedAt = this.now();
+    setMeta(this.db, 'sync.lastAt', String(finishedAt));
+    const negativeStock = this.db.sqlite
+      .prepare(
+        `SELECT branch_id AS branchId, variant_id AS variantId, on_hand AS onHand, on_hand - reserved AS available
+         FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0 OR in_transit < 0`,
+      )
+      .all() as SyncReport['negativeStock'];
+    return { pushed, pulled, tally, filesUploaded, filesDownloaded, negativeStock, finishedAt };
+  }
+
+  async push(): Promise<number> {
+    const batch = this.options.pushBatch ?? 1000;
+    const select = this.db.sqlite.prepare(
+      `SELECT id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId, user_id AS userId,
+              hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload
+       FROM events WHERE device_id = ? AND server_seq IS NULL ORDER BY seq LIMIT ?`,
+    );
+    let pushed = 0;
+    for (;;) {
+      const rows = select.all(this.deviceId, batch) as PendingRow[];
+      if (rows.length === 0) return pushed;
+      const events: WireEvent[] = rows.map((r) => ({
+        ...r,
+        payload: JSON.parse(r.payload) as unknown,
+      }));
+      const left = pendingCount(this.db, this.deviceId) - rows.length;
+      const response = await this.transport.push({
+        events,
+        pending: left,
+        appVersion: this.options.appVersion ?? 'unknown',
+        maxSchemaVersion: EVENT_SCHEMA_VERSION,
+      });
+      this.db.sqlite.transaction(() => acknowledge(this.db, response.acks)).immediate();
+      pushed += response.acks.length;
+      this.progress('push', pushed, left);
+      if (response.acks.length < rows.length) return pushed;
+    }
+  }
+
+  async pull(): Promise<{ pulled: number; tally: ApplyTally }> {
+    const limit = this.options.pullPage ?? 2000;
+    const tally = emptyTally();
+    let pulled = 0;
+    for (;;) {
+      const after = syncCursor(this.db);
+      const page = await this.transport.pull(after, limit);
+      if (page.cursor <= after && page.events.length === 0) {
+        this.progress('pull', pulled, 0);
+        return { pulled, tally };
+      }
+      this.db.sqlite
+        .transaction(() => {
+          applyOrdered(this.db, page.events, tally);
+          setMeta(this.db, 'sync.cursor', String(page.cursor));
+        })
+        .immediate();
+      pulled += page.events.length;
+      const newest = page.events.reduce((max, e) => (e.hlc > max ? e.hlc : max), '');
+      if (newest) this.options.onRemoteStamp?.(newest);
+      this.progress('pull', pulled, page.remaining);
+      if (page.remaining === 0) return { pulled, tally };
+    }
+  }
+
+  private async uploadFiles(): Promise<number> {
+    const hashes = this.db.sqlite
+      .prepare(
+        `SELECT DISTINCT json_extract(payload, '$.fileHash') AS hash FROM events
+         WHERE device_id = ? AND server_seq IS NULL AND type = 'order.slip_attached'`,
+      )
+      .all(this.deviceId) as { hash: string }[];
+    let uploaded = 0;
+    for (const { hash } of hashes) {
+      if (!this.files.has(hash) || (await this.transport.hasFile(hash))) continue;
+      await this.transport.putFile(hash, this.files.get(hash));
+      uploaded++;
+      this.progress('files', uploaded, hashes.length - uploaded);
+    }
+    return uploaded;
+  }
+
+  private async downloadFiles(): Promise<number> {
+    const hashes = this.db.sqlite
+      .prepare('SELECT DISTINCT file_hash AS hash FROM payment_slips')
+      .all() as { hash: string }[];
+    const missing = hashes.filter(({ hash }) => !this.files.has(hash));
+    let downloaded = 0;
+    for (const { hash } of missing) {
+      const bytes = await this.transport.getFile(hash);
+      if (sha256(bytes) !== hash) continue; // a damaged download is fetched again next round
+      this.files.put(bytes);
+      downloaded++;
+      this.progress('files', downloaded, missing.length - downloaded);
+    }
+    return downloaded;
+  }
+}

@@ -1,0 +1,80 @@
+// The sync wire format, parsed by zod on both ends before anything else looks at it.
+import { z } from 'zod';
+import { EVENT_SCHEMA_VERSION } from '../events/define';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_PUSH_EVENTS = 5_000;
+export const MAX_PULL_EVENTS = 10_000;
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const idText = z.string().min(1).max(64);
+
+export const wireEvent = z.object({
+  id: z.uuid(),
+  type: z.string().min(1).max(64),
+  schemaVersion: z.number().int().min(1),
+  branchId: idText,
+  deviceId: idText,
+  userId: idText,
+  hlc: z.string().regex(/^\d{15}-\d{6}-.+$/, 'must be a clock stamp'),
+  createdAt: z.number().int().nonnegative(),
+  aggregateId: idText.nullable(),
+  payload: z.unknown(),
+});
+export type WireEvent = z.infer<typeof wireEvent>;
+
+/** An event as the server ordered it: its sequence number and the server's clock at receipt. */
+export const orderedEvent = wireEvent.extend({
+  seq: z.number().int().positive(),
+  receivedHlc: z.string(),
+});
+export type OrderedEvent = z.infer<typeof orderedEvent>;
+
+export const pushRequest = z.object({
+  events: z
+    .array(wireEvent)
+    .max(MAX_PUSH_EVENTS, `a push carries at most ${MAX_PUSH_EVENTS} events`),
+  /** Events still waiting on the device after this batch, for the admin's sync view. */
+  pending: z.number().int().nonnegative().default(0),
+  appVersion: z.string().max(40).default('unknown'),
+  maxSchemaVersion: z.number().int().min(1).default(EVENT_SCHEMA_VERSION),
+});
+export type PushRequest = z.input<typeof pushRequest>;
+
+export const pushResponse = z.object({
+  acks: z.array(
+    z.object({ id: z.string(), seq: z.number().int().positive(), receivedHlc: z.string() }),
+  ),
+  serverTime: z.number(),
+});
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const pullQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_EVENTS).default(2_000),
+});
+
+export const pullResponse = z.object({
+  events: z.array(orderedEvent),
+  /** The cursor to ask from next time: the last sequence number this page covered. */
+  cursor: z.number().int().min(0),
+  /** Events visible to this device after the cursor. */
+  remaining: z.number().int().min(0),
+  serverTime: z.number(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;
+
+export const enrollRequest = z.object({
+  code: z.string().trim().min(6).max(64),
+  deviceName: z.string().trim().min(1).max(120),
+  appVersion: z.string().max(40).default('unknown'),
+});
+
+export const enrollResponse = z.object({
+  deviceId: z.string(),
+  deviceNumber: z.number().int().positive(),
+  branchId: z.string(),
+  token: z.string(),
+  serverTime: z.number(),
+});
+export type EnrollResponse = z.infer<typeof enrollResponse>;

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { EnrollResponse, PullResponse, PushRequest, PushResponse } from './protocol';
+import type { enrollRequest } from './protocol';
+
+/** How a branch reaches head office. HTTP in the app; tests may add faults around it. */
+export interface SyncTransport {
+  push(request: PushRequest): Promise<PushResponse>;
+  pull(after: number, limit: number): Promise<PullResponse>;
+  hasFile(hash: string): Promise<boolean>;
+  putFile(hash: string, bytes: Buffer): Promise<void>;
+  getFile(hash: string): Promise<Buffer>;
+}
+
+export interface EnrollTransport {
+  enroll(request: z.input<typeof enrollRequest>): Promise<EnrollResponse>;
+}
+
+/** The server could not be reached or answered with an error; work goes on offline. */
+export class SyncUnavailable extends Error {
+  override readonly name = 'SyncUnavailable';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,272 @@
+// The head-office HTTP API. Every body is parsed by zod before anything acts on it.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { actorForToken } from '../core/auth/sessions';
+import { answerCall, bearer } from '../core/contract/http';
+import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
+import { MAX_SLIP_BYTES } from '../core/orders/steps';
+import { HttpError } from './errors';
+import type { SyncHub } from './hub';
+import { headOfficeSetup, recordEnrolledDevice, type HeadOfficeReplica } from './replica';
+
+export interface AppInfo {
+  version: string;
+  startedAt: number;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+const hashParam = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new HttpError(
+    400,
+    'VALIDATION',
+    `${field ? `${field}: ` : ''}${issue?.message ?? 'is not valid'}`,
+  );
+}
+
+type Handler = (req: Request, res: Response) => Promise<unknown>;
+const route =
+  (handler: Handler) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).then((body) => {
+      if (!res.headersSent) res.json(body);
+    }, next);
+  };
+
+export function createApp(
+  hub: SyncHub,
+  replica: HeadOfficeReplica,
+  info: AppInfo,
+): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
+  app.use(express.json({ limit: MAX_BODY_BYTES }));
+
+  const device = (req: Request) => hub.authenticate(bearer(req.header('authorization')));
+  const admin = (req: Request) => {
+    const token = bearer(req.header('authorization'));
+    if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in as an admin first.');
+    const actor = actorForToken(replica.core.context(), token);
+    if (actor.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'Only an admin may do this.');
+    return actor;
+  };
+
+  app.get(
+    '/health',
+    route(async () => {
+      let database = false;
+      try {
+        database = await hub.store.ping();
+      } catch {
+        database = false;
+      }
+      return {
+        status: database ? 'ok' : 'degraded',
+        version: info.version,
+        store: hub.store.kind,
+        database,
+        setUp: replica.ready,
+        uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
+      };
+    }),
+  );
+
+  app.post(
+    '/setup',
+    route(async (req) => replica.setup(parse(headOfficeSetup, req.body))),
+  );
+
+  app.post(
+    '/api/:name',
+    route(async (req, res) => {
+      const answer = await answerCall(
+        (n, input, token) => replica.core.callRaw(n, input, token),
+        String(req.params['name']),
+        req.body,
+        bearer(req.header('authorization')),
+        (e) =>
+          info.log({
+            level: 'error',
+            msg: 'operation failed',
+            op: req.params['name'],
+            error: String(e),
+          }),
+      );
+      if (answer.status === 200) void replica.catchUp();
+      res.status(answer.status).json(answer.body);
+    }),
+  );
+
+  app.post(
+    '/sync/enroll',
+    route(async (req) => {
+      const body = parse(enrollRequest, req.body);
+      const enrolled = await hub.enroll(body.code, body.deviceName, body.appVersion);
+      recordEnrolledDevice(
+        replica,
+        {
+          id: enrolled.deviceId,
+          branchId: enrolled.branchId,
+          number: enrolled.deviceNumber,
+          name: body.deviceName,
+        },
+        enrolled.issuedBy,
+      );
+      void replica.catchUp();
+      const { issuedBy: _issuedBy, ...answer } = enrolled;
+      return answer;
+    }),
+  );
+
+  app.post(
+    '/sync/push',
+    route(async (req) => {
+      const d = await device(req);
+      const body = parse(pushRequest, req.body);
+      const answer = await hub.push(d, body.events, {
+        pending: body.pending,
+        appVersion: body.appVersion,
+      });
+      void replica.catchUp();
+      return answer;
+    }),
+  );
+
+  app.get(
+    '/sync/pull',
+    route(async (req) => {
+      const d = await device(req);
+      const q = parse(pullQuery, req.query);
+      return hub.pull(d, q.after, q.limit);
+    }),
+  );
+
+  app.head(
+    '/sync/files/:hash',
+    route(async (req, res) => {
+      await device(req);
+      const has = await hub.store.hasFile(parse(hashParam, req.params['hash']));
+      res.status(has ? 200 : 404).end();
+    }),
+  );
+  app.put(
+    '/sync/files/:hash',
+    route(async (req) => {
+      await device(req);
+      const body: unknown = req.body;
+      if (!Buffer.isBuffer(body) || body.length === 0)
+        throw new HttpError(400, 'VALIDATION', 'body: send the file bytes');
+      await hub.putFile(parse(hashParam, req.params['hash']), body);
+      return { ok: true };
+    }),
+  );
+  app.get(
+    '/sync/files/:hash',
+    route(async (req, res) => {
+      await device(req);
+      const bytes = await hub.store.getFile(parse(hashParam, req.params['hash']));
+      if (!bytes)
+        throw new HttpError(404, 'NOT_FOUND', 'Head office does not have that file (yet).');
+      res.type('application/octet-stream').send(bytes);
+    }),
+  );
+
+  app.post(
+    '/admin/enrollments',
+    route(async (req) => {
+      const actor = admin(req);
+      const body = parse(z.object({ branchId: z.string().min(1) }), req.body);
+      return hub.createEnrollment(body.branchId, actor.userId);
+    }),
+  );
+  app.get(
+    '/admin/devices',
+    route(async (req) => {
+      admin(req);
+      return (await hub.store.devices()).map(({ tokenHash: _t, ...d }) => d);
+    }),
+  );
+  app.post(
+    '/admin/devices/:id/revoke',
+    route(async (req) => {
+      admin(req);
+      await hub.revoke(String(req.params['id']));
+      return { ok: true };
+    }),
+  );
+  app.get(
+    '/admin/sync-state',
+    route(async (req) => {
+      admin(req);
+      const head = await hub.store.headSeq();
+      const branches = replica.core.db.sqlite
+        .prepare('SELECT id, code, name, kind FROM branches ORDER BY code')
+        .all() as { id: string; code: string; name: string; kind: string }[];
+      const devices = await hub.store.devices();
+      return {
+        headSeq: head,
+        branches: branches.map((b) => {
+          const mine = devices.filter((d) => d.branchId === b.id);
+          return {
+            ...b,
+            lastSeenAt: mine.reduce<number | null>(
+              (m, d) =>
+                d.lastSeenAt !== null && (m === null || d.lastSeenAt > m) ? d.lastSeenAt : m,
+              null,
+            ),
+            eventsWaiting: mine.reduce((n, d) => n + d.pending, 0),
+            devices: mine.map(({ tokenHash: _t, ...d }) => d),
+          };
+        }),
+      };
+    }),
+  );
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = error as { type?: string; status?: number };
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ code: error.code, message: error.message });
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({
+        code: 'TOO_LARGE',
+        message: `The request is larger than the server accepts. Send fewer events per push.`,
+      });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ code: 'MALFORMED', message: 'The request body is not valid JSON.' });
+      return;
+    }
+    const name = (error as { name?: string }).name;
+    if (name === 'DomainError') {
+      const d = error as { code: string; message: string };
+      res
+        .status(d.code === 'UNAUTHENTICATED' || d.code === 'SESSION_EXPIRED' ? 401 : 400)
+        .json({ code: d.code, message: d.message });
+      return;
+    }
+    info.log({
+      level: 'error',
+      msg: 'request failed',
+      method: req.method,
+      path: req.path,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    res.status(500).json({
+      code: 'INTERNAL',
+      message: 'The server failed to handle this request. It was logged; try again.',
+    });
+  });
+  return app;
+}

@@ -1,0 +1,242 @@
+// The sync hub: who may push and pull what, the server's order, idempotent ingest.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { EVENT_SCHEMA_VERSION } from '../core/events/define';
+import { eventDef } from '../core/events/emit';
+import { MAX_SLIP_BYTES } from '../core/orders/steps';
+import { sniffMime } from '../core/files/sniff';
+import { HybridClock } from '../core/hlc';
+import type { EnrollResponse, PullResponse, PushResponse, WireEvent } from '../core/sync/protocol';
+import { scopeOf } from '../core/sync/scope';
+import { HttpError } from './errors';
+import type { DeviceRecord, EventStore, IngestItem } from './store/types';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Codes people type: no 0/O or 1/I, grouped for reading aloud. */
+export function newEnrollmentCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(12);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
+}
+const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+export interface HubOptions {
+  now?: () => number;
+  nodeId?: string;
+  log?: (entry: Record<string, unknown>) => void;
+  enrollmentTtlMs?: number;
+}
+
+export type IngestListener = (events: { seq: number; event: WireEvent }[]) => void;
+
+export class SyncHub {
+  private readonly clock: HybridClock;
+  private readonly now: () => number;
+  private readonly log: (entry: Record<string, unknown>) => void;
+  private readonly listeners = new Set<IngestListener>();
+
+  constructor(
+    readonly store: EventStore,
+    private readonly options: HubOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.clock = new HybridClock(options.nodeId ?? `server-${randomUUID().slice(0, 8)}`, this.now);
+    this.log = options.log ?? ((e) => console.log(JSON.stringify(e)));
+  }
+
+  onIngest(listener: IngestListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async authenticate(token: string | undefined): Promise<DeviceRecord> {
+    if (!token)
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        'This device has no token. Enroll it with an enrollment code from the admin.',
+      );
+    const device = await this.store.deviceByTokenHash(hashToken(token));
+    if (!device)
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        'This device is not known to head office. Enroll it again with a new code.',
+      );
+    if (device.revokedAt !== null)
+      throw new HttpError(
+        401,
+        'DEVICE_REVOKED',
+        'This device was revoked by the admin and may no longer sync. Ask the admin for a new enrollment code.',
+      );
+    return device;
+  }
+
+  async push(
+    device: DeviceRecord,
+    events: WireEvent[],
+    info: { pending: number; appVersion: string },
+  ): Promise<PushResponse> {
+    events.forEach((e, i) => {
+      if (e.branchId !== device.branchId || e.deviceId !== device.id) {
+        this.log({
+          level: 'warn',
+          msg: 'push refused: event of another branch or device',
+          device: device.id,
+          branch: device.branchId,
+          eventBranch: e.branchId,
+          eventDevice: e.deviceId,
+          eventId: e.id,
+        });
+        throw new HttpError(
+          403,
+          'FOREIGN_BRANCH',
+          `events.${i}: a device may push only its own branch's events (this device belongs to branch ${device.branchId}).`,
+        );
+      }
+      if (e.schemaVersion > EVENT_SCHEMA_VERSION)
+        throw new HttpError(
+          422,
+          'SCHEMA_TOO_NEW',
+          `events.${i}: written by a newer app (event schema ${e.schemaVersion}; this server knows up to ${EVENT_SCHEMA_VERSION}). Update the head-office server first; the app keeps its events and sends them again.`,
+        );
+      const def = eventDef(e.type);
+      if (!def)
+        throw new HttpError(
+          400,
+          'UNKNOWN_EVENT',
+          `events.${i}.type: "${e.type}" is not an event this server knows.`,
+        );
+      const parsed = def.payload.safeParse(e.payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HttpError(
+          400,
+          'VALIDATION',
+          `events.${i}.payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is not valid'}`,
+        );
+      }
+    });
+    const ids = [...new Set(events.flatMap((e) => (e.aggregateId ? [e.aggregateId] : [])))];
+    const known = await this.store.aggregateBranches(ids);
+    const items: IngestItem[] = events.map((event) => {
+      const { scope, register } = scopeOf(event, (id) => known.get(id) ?? null);
+      if (register && event.aggregateId) known.set(event.aggregateId, register);
+      this.clock.receive(event.hlc);
+      return { event, scope, register, receivedHlc: this.clock.now() };
+    });
+    const acks = await this.store.ingest(items);
+    for (const e of events)
+      if (e.type === 'branch.saved') {
+        const kind = (e.payload as { kind?: unknown }).kind;
+        if (typeof kind === 'string')
+          await this.store.setBranchKind((e.payload as { id: string }).id, kind);
+      }
+    await this.store.touchDevice(device.id, {
+      at: this.now(),
+      appVersion: info.appVersion,
+      pending: info.pending,
+    });
+    // Newly written events carry the stamp given here; repeats carry their first one.
+    const fresh = items.flatMap((item, i) => {
+      const ack = acks[i];
+      return ack && ack.receivedHlc === item.receivedHlc
+        ? [{ seq: ack.seq, event: item.event }]
+        : [];
+    });
+    if (fresh.length > 0) for (const listener of this.listeners) listener(fresh);
+    return { acks, serverTime: this.now() };
+  }
+
+  async pull(device: DeviceRecord, after: number, limit: number): Promise<PullResponse> {
+    const kind = await this.store.branchKind(device.branchId);
+    const page = await this.store.pull(
+      kind === 'head_office' ? null : device.branchId,
+      after,
+      limit,
+    );
+    await this.store.touchDevice(device.id, { at: this.now(), cursor: page.cursor });
+    return { ...page, serverTime: this.now() };
+  }
+
+  async createEnrollment(
+    branchId: string,
+    issuedBy: string,
+  ): Promise<{ code: string; expiresAt: number }> {
+    if (!(await this.store.branchKind(branchId)))
+      throw new HttpError(404, 'NOT_FOUND', 'branchId: no such branch at head office.');
+    const code = newEnrollmentCode();
+    const expiresAt = this.now() + (this.options.enrollmentTtlMs ?? 7 * 24 * 3600_000);
+    await this.store.createEnrollment({
+      codeHash: hashToken(normalizeCode(code)),
+      branchId,
+      issuedBy,
+      expiresAt,
+    });
+    return { code, expiresAt };
+  }
+
+  async enroll(
+    code: string,
+    deviceName: string,
+    appVersion: string,
+  ): Promise<EnrollResponse & { issuedBy: string }> {
+    const taken = await this.store.takeEnrollment(hashToken(normalizeCode(code)), this.now());
+    if (!taken)
+      throw new HttpError(
+        403,
+        'ENROLLMENT_REFUSED',
+        'That enrollment code is wrong, used already or expired. Ask the admin for a new one.',
+      );
+    const token = randomBytes(32).toString('base64url');
+    const device = await this.store.createDevice({
+      id: randomUUID(),
+      branchId: taken.branchId,
+      name: deviceName,
+      tokenHash: hashToken(token),
+      enrolledAt: this.now(),
+    });
+    await this.store.touchDevice(device.id, { at: this.now(), appVersion });
+    this.log({
+      level: 'info',
+      msg: 'device enrolled',
+      device: device.id,
+      branch: device.branchId,
+      name: deviceName,
+    });
+    return {
+      deviceId: device.id,
+      deviceNumber: device.number,
+      branchId: device.branchId,
+      token,
+      serverTime: this.now(),
+      issuedBy: taken.issuedBy,
+    };
+  }
+
+  async revoke(deviceId: string): Promise<void> {
+    if (!(await this.store.revokeDevice(deviceId, this.now())))
+      throw new HttpError(404, 'NOT_FOUND', 'No such device, or it is revoked already.');
+    this.log({ level: 'info', msg: 'device revoked', device: deviceId });
+  }
+
+  async putFile(hash: string, bytes: Buffer): Promise<void> {
+    if (bytes.length > MAX_SLIP_BYTES)
+      throw new HttpError(
+        413,
+        'TOO_LARGE',
+        `A file may be at most ${MAX_SLIP_BYTES / 1048576} MB.`,
+      );
+    if (sha256(bytes) !== hash)
+      throw new HttpError(
+        400,
+        'HASH_MISMATCH',
+        'The file does not match its hash (the upload was cut short?). Send it again.',
+      );
+    if (!sniffMime(bytes))
+      throw new HttpError(415, 'FILE_REJECTED', 'Only JPEG, PNG and PDF files are kept.');
+    await this.store.putFile(hash, bytes);
+  }
+}

@@ -1,0 +1,183 @@
+// Head office's own replica of everything: the admin console works on it, Telegram and nightly
+// jobs read it. It is a sync client like any branch, talking to the hub in-process.
+import { randomUUID } from 'node:crypto';
+import { setupInput } from '../core/auth/commands';
+import { saveDevice, loadDevice } from '../core/branches/device';
+import type { z } from 'zod';
+import { BranchCore } from '../core/runtime';
+import { SyncEngine, type SyncReport } from '../core/sync/engine';
+import type { PullResponse, PushRequest, PushResponse } from '../core/sync/protocol';
+import { pushRequest } from '../core/sync/protocol';
+import type { SyncTransport } from '../core/sync/transport';
+import { emit } from '../core/events/emit';
+import { HttpError } from './errors';
+import type { SyncHub } from './hub';
+import type { DeviceRecord } from './store/types';
+
+export const headOfficeSetup = setupInput.extend({
+  branch: setupInput.shape.branch.omit({ kind: true }),
+});
+export type HeadOfficeSetup = z.input<typeof headOfficeSetup>;
+
+class InProcessTransport implements SyncTransport {
+  constructor(
+    private readonly hub: SyncHub,
+    private readonly device: DeviceRecord,
+  ) {}
+  push(request: PushRequest): Promise<PushResponse> {
+    const r = pushRequest.parse(request);
+    return this.hub.push(this.device, r.events, { pending: r.pending, appVersion: r.appVersion });
+  }
+  pull(after: number, limit: number): Promise<PullResponse> {
+    return this.hub.pull(this.device, after, limit);
+  }
+  hasFile(hash: string) {
+    return this.hub.store.hasFile(hash);
+  }
+  putFile(hash: string, bytes: Buffer) {
+    return this.hub.putFile(hash, bytes);
+  }
+  async getFile(hash: string) {
+    const bytes = await this.hub.store.getFile(hash);
+    if (!bytes) throw new HttpError(404, 'NOT_FOUND', 'file not at head office');
+    return bytes;
+  }
+}
+
+export class HeadOfficeReplica {
+  readonly core: BranchCore;
+  private engine: SyncEngine | null = null;
+  private queued = false;
+  private running: Promise<void> | null = null;
+  lastReport: SyncReport | null = null;
+  lastError: string | null = null;
+
+  constructor(
+    dataDir: string,
+    private readonly hub: SyncHub,
+    private readonly appVersion: string,
+  ) {
+    this.core = new BranchCore(dataDir);
+  }
+
+  get ready(): boolean {
+    return this.engine !== null;
+  }
+
+  /** Connects to the log: as the first server, or as one more process on a shared database. */
+  async start(): Promise<void> {
+    const device = loadDevice(this.core.db);
+    if (device) {
+      const known = await this.hub.store.device(device.id);
+      this.attach(
+        known ?? (await this.registerDevice(device.id, device.branchId, 'Head-office server')),
+      );
+      await this.catchUp();
+      return;
+    }
+    const headOffice = await this.hub.store.headOfficeBranch();
+    if (!headOffice) return; // first run: waits for setup()
+    const record = await this.registerDevice(
+      randomUUID(),
+      headOffice,
+      `Head-office server ${process.pid}`,
+    );
+    saveDevice(this.core.db, { id: record.id, branchId: record.branchId, number: record.number });
+    this.attach(record);
+    await this.catchUp();
+  }
+
+  /** First run: the head-office branch and its admin. */
+  async setup(input: HeadOfficeSetup): Promise<{ adminId: string }> {
+    if (this.engine || (await this.hub.store.headSeq()) > 0)
+      throw new HttpError(
+        409,
+        'ALREADY_SET_UP',
+        'Head office is set up already. Sign in as its admin.',
+      );
+    const result = await this.core.call('setup.initialize', {
+      ...input,
+      branch: { ...input.branch, kind: 'head_office' },
+    });
+    const record = await this.registerDevice(
+      result.device.id,
+      result.device.branchId,
+      input.deviceName ?? 'Head-office server',
+    );
+    this.attach(record);
+    await this.catchUp();
+    return { adminId: result.adminId };
+  }
+
+  private async registerDevice(id: string, branchId: string, name: string): Promise<DeviceRecord> {
+    await this.hub.store.setBranchKind(branchId, 'head_office');
+    return this.hub.store.createDevice({
+      id,
+      branchId,
+      name,
+      tokenHash: null,
+      enrolledAt: Date.now(),
+    });
+  }
+
+  private attach(device: DeviceRecord): void {
+    this.engine = new SyncEngine(
+      this.core.db,
+      this.core.files,
+      device.id,
+      new InProcessTransport(this.hub, device),
+      {
+        appVersion: this.appVersion,
+        onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
+      },
+    );
+  }
+
+  /** Brings the replica up to the log's head; calls while one runs are folded into one more round. */
+  catchUp(): Promise<void> {
+    if (!this.engine) return Promise.resolve();
+    if (this.running) {
+      this.queued = true;
+      return this.running;
+    }
+    const engine = this.engine;
+    this.running = (async () => {
+      do {
+        this.queued = false;
+        try {
+          this.lastReport = await engine.sync();
+          this.lastError = null;
+        } catch (error) {
+          this.lastError = error instanceof Error ? error.message : String(error);
+        }
+      } while (this.queued);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  close(): void {
+    this.core.close();
+  }
+}
+
+/** Records on the replica (and so everywhere) that a device joined a branch, as the admin who issued its code. */
+export function recordEnrolledDevice(
+  replica: HeadOfficeReplica,
+  device: { id: string; branchId: string; number: number; name: string },
+  issuedBy: string,
+): void {
+  const base = replica.core.context();
+  const user = replica.core.db.sqlite
+    .prepare(
+      'SELECT username, display_name AS displayName, role, branch_id AS branchId FROM users WHERE id = ?',
+    )
+    .get(issuedBy) as
+    { username: string; displayName: string; role: 'admin'; branchId: string } | undefined;
+  if (!user) return;
+  const ctx = { ...base, actor: { userId: issuedBy, ...user } };
+  replica.core.db.sqlite
+    .transaction(() => emit(ctx, 'device.registered', device.id, device))
+    .immediate();
+}

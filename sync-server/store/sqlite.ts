@@ -1,0 +1,311 @@
+// The server's event log in one SQLite file (WAL, synchronous=FULL): the embedded default.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileStore } from '../../core/files/store';
+import type { OrderedEvent } from '../../core/sync/protocol';
+import type { Ack, DeviceRecord, EventStore, IngestItem, PullPage } from './types';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  branch_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  aggregate_id TEXT,
+  payload TEXT NOT NULL,
+  received_hlc TEXT NOT NULL,
+  scope_all INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_for_all ON events (seq) WHERE scope_all = 1;
+CREATE TABLE IF NOT EXISTS event_scope (branch_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (branch_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aggregates (aggregate_id TEXT PRIMARY KEY, branches TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS branches (id TEXT PRIMARY KEY, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (
+  id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, number INTEGER NOT NULL, name TEXT NOT NULL,
+  token_hash TEXT UNIQUE, enrolled_at INTEGER NOT NULL, revoked_at INTEGER, last_seen_at INTEGER,
+  app_version TEXT, pending INTEGER NOT NULL DEFAULT 0, cursor INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (branch_id, number)
+);
+CREATE TABLE IF NOT EXISTS enrollments (
+  code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
+  expires_at INTEGER NOT NULL, used_at INTEGER
+);
+`;
+
+interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  schemaVersion: number;
+  branchId: string;
+  deviceId: string;
+  userId: string;
+  hlc: string;
+  createdAt: number;
+  aggregateId: string | null;
+  payload: string;
+  receivedHlc: string;
+}
+
+const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId,
+  user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload, received_hlc AS receivedHlc`;
+
+const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS tokenHash, enrolled_at AS enrolledAt,
+  revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor`;
+
+const toOrdered = (r: EventRow): OrderedEvent => ({
+  ...r,
+  payload: JSON.parse(r.payload) as unknown,
+});
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly files: FileStore;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'sync-log.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schema);
+    this.files = new FileStore(join(dataDir, 'files'));
+  }
+
+  async ingest(items: IngestItem[]): Promise<Ack[]> {
+    const insert = this.db.prepare(
+      `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc, created_at, aggregate_id, payload, received_hlc, scope_all)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+    );
+    const known = this.db.prepare(
+      'SELECT seq, received_hlc AS receivedHlc FROM events WHERE id = ?',
+    );
+    const scope = this.db.prepare('INSERT INTO event_scope (branch_id, seq) VALUES (?, ?)');
+    const register = this.db.prepare(
+      'INSERT INTO aggregates (aggregate_id, branches) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    );
+    return this.db
+      .transaction(() =>
+        items.map(({ event: e, scope: s, register: r, receivedHlc }) => {
+          const row = insert.get(
+            e.id,
+            e.type,
+            e.schemaVersion,
+            e.branchId,
+            e.deviceId,
+            e.userId,
+            e.hlc,
+            e.createdAt,
+            e.aggregateId,
+            JSON.stringify(e.payload),
+            receivedHlc,
+            s.all ? 1 : 0,
+          ) as { seq: number } | undefined;
+          if (!row) {
+            const first = known.get(e.id) as { seq: number; receivedHlc: string };
+            return { id: e.id, seq: first.seq, receivedHlc: first.receivedHlc };
+          }
+          if (!s.all) for (const b of s.branches) scope.run(b, row.seq);
+          if (r && e.aggregateId) register.run(e.aggregateId, JSON.stringify(r));
+          return { id: e.id, seq: row.seq, receivedHlc };
+        }),
+      )
+      .immediate();
+  }
+
+  async aggregateBranches(ids: string[]): Promise<Map<string, string[]>> {
+    const get = this.db.prepare('SELECT branches FROM aggregates WHERE aggregate_id = ?');
+    const found = new Map<string, string[]>();
+    for (const id of ids) {
+      const row = get.get(id) as { branches: string } | undefined;
+      if (row) found.set(id, JSON.parse(row.branches) as string[]);
+    }
+    return found;
+  }
+
+  async pull(branchId: string | null, after: number, limit: number): Promise<PullPage> {
+    const rows = (
+      branchId === null
+        ? this.db
+            .prepare(`SELECT ${eventColumns} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
+            .all(after, limit)
+        : this.db
+            .prepare(
+              `SELECT ${eventColumns} FROM events WHERE seq IN (
+                 SELECT seq FROM events WHERE scope_all = 1 AND seq > @after
+                 UNION ALL SELECT seq FROM event_scope WHERE branch_id = @branch AND seq > @after
+                 ORDER BY seq LIMIT @limit) ORDER BY seq`,
+            )
+            .all({ after, branch: branchId, limit })
+    ) as EventRow[];
+    const last = rows.at(-1);
+    // With nothing (more) to see, the branch has seen everything up to the head.
+    // Read in the same synchronous step as the page, so no event can commit in between.
+    const head = (
+      this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events').get() as { n: number }
+    ).n;
+    const cursor = last && rows.length === limit ? last.seq : head;
+    const remaining =
+      branchId === null
+        ? (
+            this.db.prepare('SELECT count(*) AS n FROM events WHERE seq > ?').get(cursor) as {
+              n: number;
+            }
+          ).n
+        : (
+            this.db
+              .prepare(
+                `SELECT (SELECT count(*) FROM events WHERE scope_all = 1 AND seq > @c)
+                      + (SELECT count(*) FROM event_scope WHERE branch_id = @b AND seq > @c) AS n`,
+              )
+              .get({ c: cursor, b: branchId }) as { n: number }
+          ).n;
+    return { events: rows.map(toOrdered), cursor: Math.max(cursor, after), remaining };
+  }
+
+  async headSeq(): Promise<number> {
+    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events').get() as { n: number })
+      .n;
+  }
+
+  async setBranchKind(branchId: string, kind: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO branches (id, kind) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind',
+      )
+      .run(branchId, kind);
+  }
+
+  async branchKind(branchId: string): Promise<string | null> {
+    return (
+      (
+        this.db.prepare('SELECT kind FROM branches WHERE id = ?').get(branchId) as
+          { kind: string } | undefined
+      )?.kind ?? null
+    );
+  }
+
+  async headOfficeBranch(): Promise<string | null> {
+    return (
+      (
+        this.db
+          .prepare(`SELECT id FROM branches WHERE kind = 'head_office' ORDER BY id LIMIT 1`)
+          .get() as { id: string } | undefined
+      )?.id ?? null
+    );
+  }
+
+  async createDevice(d: Parameters<EventStore['createDevice']>[0]): Promise<DeviceRecord> {
+    return this.db
+      .transaction(() => {
+        const number = (
+          this.db
+            .prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM devices WHERE branch_id = ?')
+            .get(d.branchId) as { n: number }
+        ).n;
+        this.db
+          .prepare(
+            'INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(d.id, d.branchId, number, d.name, d.tokenHash, d.enrolledAt);
+        return this.db
+          .prepare(`SELECT ${deviceColumns} FROM devices WHERE id = ?`)
+          .get(d.id) as DeviceRecord;
+      })
+      .immediate();
+  }
+
+  async deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null> {
+    return (
+      (this.db
+        .prepare(`SELECT ${deviceColumns} FROM devices WHERE token_hash = ?`)
+        .get(tokenHash) as DeviceRecord | undefined) ?? null
+    );
+  }
+
+  async device(id: string): Promise<DeviceRecord | null> {
+    return (
+      (this.db.prepare(`SELECT ${deviceColumns} FROM devices WHERE id = ?`).get(id) as
+        DeviceRecord | undefined) ?? null
+    );
+  }
+
+  async devices(): Promise<DeviceRecord[]> {
+    return this.db
+      .prepare(`SELECT ${deviceColumns} FROM devices ORDER BY branch_id, number`)
+      .all() as DeviceRecord[];
+  }
+
+  async revokeDevice(id: string, at: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+        .run(at, id).changes > 0
+    );
+  }
+
+  async touchDevice(
+    id: string,
+    seen: { at: number; appVersion?: string; pending?: number; cursor?: number },
+  ): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE devices SET last_seen_at = ?, app_version = coalesce(?, app_version), pending = coalesce(?, pending),
+                cursor = max(cursor, coalesce(?, cursor)) WHERE id = ?`,
+      )
+      .run(seen.at, seen.appVersion ?? null, seen.pending ?? null, seen.cursor ?? null, id);
+  }
+
+  async createEnrollment(e: {
+    codeHash: string;
+    branchId: string;
+    issuedBy: string;
+    expiresAt: number;
+  }): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO enrollments (code_hash, branch_id, issued_by, expires_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(e.codeHash, e.branchId, e.issuedBy, e.expiresAt);
+  }
+
+  async takeEnrollment(
+    codeHash: string,
+    now: number,
+  ): Promise<{ branchId: string; issuedBy: string } | null> {
+    const row = this.db
+      .prepare(
+        `UPDATE enrollments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
+         RETURNING branch_id AS branchId, issued_by AS issuedBy`,
+      )
+      .get(now, codeHash, now) as { branchId: string; issuedBy: string } | undefined;
+    return row ?? null;
+  }
+
+  async hasFile(hash: string): Promise<boolean> {
+    return this.files.has(hash);
+  }
+
+  async putFile(_hash: string, bytes: Buffer): Promise<void> {
+    this.files.put(bytes);
+  }
+
+  async getFile(hash: string): Promise<Buffer | null> {
+    return this.files.has(hash) ? this.files.get(hash) : null;
+  }
+
+  async ping(): Promise<boolean> {
+    return this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,89 @@
+import type { OrderedEvent, WireEvent } from '../../core/sync/protocol';
+import type { Scope } from '../../core/sync/scope';
+
+export interface IngestItem {
+  event: WireEvent;
+  scope: Scope;
+  /** Branches later events of this aggregate inherit, when this event starts one. */
+  register: string[] | null;
+  receivedHlc: string;
+}
+
+export interface Ack {
+  id: string;
+  seq: number;
+  receivedHlc: string;
+}
+
+export interface DeviceRecord {
+  id: string;
+  branchId: string;
+  number: number;
+  name: string;
+  tokenHash: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  appVersion: string | null;
+  pending: number;
+  cursor: number;
+}
+
+export interface PullPage {
+  events: OrderedEvent[];
+  cursor: number;
+  remaining: number;
+}
+
+/**
+ * The server's event log and what goes with it. Two implementations: SQLite (one process) and
+ * PostgreSQL (several processes behind a load balancer). Both assign sequence numbers in
+ * commit order, so a reader never skips an event committed late.
+ */
+export interface EventStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Writes new events (known ids are answered with their first sequence number), in one transaction. */
+  ingest(items: IngestItem[]): Promise<Ack[]>;
+  aggregateBranches(aggregateIds: string[]): Promise<Map<string, string[]>>;
+  /** Events after `after` that `branchId` may see (all of them for null). */
+  pull(branchId: string | null, after: number, limit: number): Promise<PullPage>;
+  headSeq(): Promise<number>;
+
+  setBranchKind(branchId: string, kind: string): Promise<void>;
+  branchKind(branchId: string): Promise<string | null>;
+  headOfficeBranch(): Promise<string | null>;
+
+  createDevice(
+    device: Omit<
+      DeviceRecord,
+      'number' | 'revokedAt' | 'lastSeenAt' | 'appVersion' | 'pending' | 'cursor'
+    >,
+  ): Promise<DeviceRecord>;
+  deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
+  device(id: string): Promise<DeviceRecord | null>;
+  devices(): Promise<DeviceRecord[]>;
+  revokeDevice(id: string, at: number): Promise<boolean>;
+  touchDevice(
+    id: string,
+    seen: { at: number; appVersion?: string; pending?: number; cursor?: number },
+  ): Promise<void>;
+
+  createEnrollment(e: {
+    codeHash: string;
+    branchId: string;
+    issuedBy: string;
+    expiresAt: number;
+  }): Promise<void>;
+  /** Takes a code once: the branch and issuer, or null if unknown, used or expired. */
+  takeEnrollment(
+    codeHash: string,
+    now: number,
+  ): Promise<{ branchId: string; issuedBy: string } | null>;
+
+  hasFile(hash: string): Promise<boolean>;
+  putFile(hash: string, bytes: Buffer): Promise<void>;
+  getFile(hash: string): Promise<Buffer | null>;
+
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

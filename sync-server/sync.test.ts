@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerMismatches, replicatedTables, stateHash, tableHash } from '../core/db/stateHash';
+import { http, startWorld, type Site, type World } from './testing/world';
+
+const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]).toString(
+  'base64',
+);
+
+let w: World;
+let factory: Site;
+let shop1: Site;
+let shop2: Site;
+beforeAll(async () => {
+  w = await startWorld();
+  factory = await w.enroll('FAC');
+  shop1 = await w.enroll('SH01');
+  shop2 = await w.enroll('SH02');
+});
+afterAll(() => w.close());
+
+const syncAll = async () => {
+  for (let round = 0; round < 2; round++)
+    for (const s of [factory, shop1, shop2]) await s.engine.sync();
+};
+
+/** Which replicated tables differ between two replicas (for a readable failure). */
+const differing = (a: Site, b: Site) =>
+  Object.entries(replicatedTables).flatMap(([t, { exclude }]) =>
+    tableHash(a.core.db, t, exclude) === tableHash(b.core.db, t, exclude) ? [] : [t],
+  );
+
+/** A second PC of the same branch, enrolled now, folds the server's log from scratch; once both
+ * have seen the same events, the long-running PC must match it exactly. */
+async function expectSameAsFreshReplica(site: Site, branch: 'FAC' | 'SH01' | 'SH02') {
+  const fresh = await w.enroll(branch);
+  await site.engine.sync();
+  await fresh.engine.sync();
+  expect(differing(site, fresh)).toEqual([]);
+  expect(stateHash(site.core.db)).toBe(stateHash(fresh.core.db));
+}
+
+describe('sync through head office', () => {
+  it('enrolls branch PCs that receive the catalog and their users, and can sign in offline', async () => {
+    expect(shop1.core.context().device?.branchId).toBe(w.branch.SH01);
+    const catalog = await shop1.as('shop1')('catalog.list', {});
+    expect(catalog.map((c) => c.sku).sort()).toEqual(['MUG-L', 'MUG-M', 'MUG-S']);
+    const stock = await factory.as('factory')('stock.balance', {
+      branchId: w.branch.FAC,
+      variantId: w.variants[0]!,
+    });
+    expect(stock.onHand).toBe(1000);
+  });
+
+  it('carries an order through its lifecycle across three PCs and head office, converging everywhere', async () => {
+    const placed = await shop1.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[0]!, quantity: 7 }],
+    });
+    await shop1.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    await syncAll();
+    await w.admin('auth.me', {});
+    // Finance verifies at head office (on the server's replica).
+    const financeLogin = await http<{ result: { token: string } }>(
+      w.base,
+      'POST',
+      '/api/auth.login',
+      { username: 'finance', password: 'correct-horse-battery' },
+    );
+    const verify = await http<{ ok: boolean }>(
+      w.base,
+      'POST',
+      '/api/orders.verifyPayment',
+      { orderId: placed.id },
+      financeLogin.body.result.token,
+    );
+    expect(verify.body.ok).toBe(true);
+    await w.server.replica.catchUp();
+    await syncAll();
+    await factory.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'AA-1' });
+    await syncAll();
+    await shop1.as('shop1')('orders.confirmDelivery', {
+      orderId: placed.id,
+      lines: [{ lineNo: 1, received: 7 }],
+    });
+    await syncAll();
+    await w.server.replica.catchUp();
+
+    for (const site of [factory, shop1])
+      expect(
+        (
+          await site.as(site === factory ? 'factory' : 'shop1')('orders.get', {
+            orderId: placed.id,
+          })
+        ).status,
+      ).toBe('delivered');
+    expect(
+      (
+        await shop1.as('shop1')('stock.balance', {
+          branchId: w.branch.SH01,
+          variantId: w.variants[0]!,
+        })
+      ).onHand,
+    ).toBe(7);
+    // The slip travelled by content hash to the factory too.
+    expect((await factory.as('factory')('orders.slip', { orderId: placed.id })).contentBase64).toBe(
+      png,
+    );
+    // shop2 never sees shop1's order.
+    expect(await shop2.as('shop2')('orders.list', {})).toEqual([]);
+
+    for (const site of [factory, shop1, shop2]) expect(ledgerMismatches(site.core.db)).toEqual([]);
+    await expectSameAsFreshReplica(shop1, 'SH01');
+    await expectSameAsFreshReplica(factory, 'FAC');
+    await expectSameAsFreshReplica(shop2, 'SH02');
+  });
+
+  it('turns two offline dispatches of one order into one dispatch and one visible conflict', async () => {
+    const placed = await shop1.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[1]!, quantity: 3 }],
+    });
+    await shop1.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    await syncAll();
+    await w.admin('orders.verifyPayment', { orderId: placed.id });
+    await syncAll();
+    const secondFactoryPc = await w.enroll('FAC');
+    const before = (
+      await factory.as('factory')('stock.balance', {
+        branchId: w.branch.FAC,
+        variantId: w.variants[1]!,
+      })
+    ).onHand;
+    await factory.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'Truck 1' });
+    await secondFactoryPc.as('factory')('orders.dispatch', {
+      orderId: placed.id,
+      vehicle: 'Truck 2',
+    });
+    await factory.engine.sync();
+    await secondFactoryPc.engine.sync();
+    await factory.engine.sync();
+    await w.server.replica.catchUp();
+
+    const conflicts = await w.admin('conflicts.list', {});
+    const mine = conflicts.filter((c) => c.aggregateId === placed.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ eventType: 'order.dispatched', code: 'INVALID_STATE' });
+    // Stock left the factory once, whichever PC won.
+    for (const site of [factory, secondFactoryPc])
+      expect(
+        (
+          await site.as('factory')('stock.balance', {
+            branchId: w.branch.FAC,
+            variantId: w.variants[1]!,
+          })
+        ).onHand,
+      ).toBe(before - 3);
+    expect(stateHash(factory.core.db)).toBe(stateHash(secondFactoryPc.core.db));
+
+    await w.admin('conflicts.resolve', {
+      eventId: mine[0]!.eventId,
+      note: 'Truck 2 turned back at the gate',
+    });
+    expect(await w.admin('conflicts.list', {})).toHaveLength(conflicts.length - 1);
+  });
+
+  it('refuses a device that pushes events of another branch, and a revoked device at once', async () => {
+    const [event] = shop1.core.db.sqlite.prepare(`SELECT * FROM events LIMIT 1`).all() as {
+      id: string;
+    }[];
+    expect(event).toBeDefined();
+    const forged = await http<{ code: string }>(
+      w.base,
+      'POST',
+      '/sync/push',
+      {
+        events: [
+          {
+            id: '01a2026e-0000-7000-8000-000000000001',
+            type: 'stock.adjusted',
+            schemaVersion: 1,
+            branchId: w.branch.SH02,
+            deviceId: shop1.core.context().device!.id,
+            userId: 'x',
+            hlc: '001795337000000-000000-x',
+            createdAt: 1,
+            aggregateId: null,
+            payload: {
+              branchId: w.branch.SH02,
+              variantId: w.variants[0],
+              quantity: 5,
+              reason: 'forged',
+            },
+          },
+        ],
+      },
+      shop1.token,
+    );
+    expect(forged.status).toBe(403);
+    expect(forged.body.code).toBe('FOREIGN_BRANCH');
+
+    const devices = await http<{ id: string; name: string }[]>(
+      w.base,
+      'GET',
+      '/admin/devices',
+      undefined,
+      w.adminToken,
+    );
+    const shop2Device = devices.body.find((d) => d.id === shop2.core.context().device!.id)!;
+    expect(
+      (await http(w.base, 'POST', `/admin/devices/${shop2Device.id}/revoke`, {}, w.adminToken))
+        .status,
+    ).toBe(200);
+    await expect(shop2.engine.sync()).rejects.toThrow(/revoked/);
+  });
+
+  it('answers malformed and oversized bodies with 400 and 413, and reports health', async () => {
+    const malformed = await fetch(`${w.base}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${shop1.token}` },
+      body: '{"events": [',
+    });
+    expect(malformed.status).toBe(400);
+    const wrongShape = await http<{ code: string; message: string }>(
+      w.base,
+      'POST',
+      '/sync/push',
+      { events: [{ id: 'nope' }] },
+      shop1.token,
+    );
+    expect(wrongShape.status).toBe(400);
+    expect(wrongShape.body.message).toMatch(/^events\.0\./);
+    const huge = await fetch(`${w.base}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${shop1.token}` },
+      body: JSON.stringify({ events: [], pad: 'x'.repeat(17 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    const health = await http<{
+      status: string;
+      database: boolean;
+      version: string;
+      uptimeSeconds: number;
+    }>(w.base, 'GET', '/health');
+    expect(health.body).toMatchObject({ status: 'ok', database: true });
+    expect(health.body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
