@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { actorForToken } from './auth/sessions';
 import { loadClock, loadDevice } from './branches/device';
 import { operations, type InputOf, type OperationName, type OutputOf } from './contract/api';
-import type { Context, DeviceIdentity } from './contract/context';
+import type { Context, DeviceIdentity, HostServices } from './contract/context';
 import { execute } from './contract/execute';
 import { openDatabase, type Db, type OpenOptions } from './db/open';
 import { FileStore } from './files/store';
@@ -12,6 +12,7 @@ import type { HybridClock } from './hlc';
 
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
+  services?: HostServices;
 }
 
 export class BranchCore {
@@ -20,12 +21,15 @@ export class BranchCore {
   private device: DeviceIdentity | null;
   private clock: HybridClock;
   readonly now: () => number;
+  /** Set by the host once it has them (the sync connection needs the core first). */
+  services: HostServices;
 
   constructor(
     readonly dataDir: string,
     options: BranchCoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.services = options.services ?? {};
     this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
     this.files = new FileStore(join(dataDir, 'files'));
     this.device = loadDevice(this.db);
@@ -46,6 +50,7 @@ export class BranchCore {
       now: this.now,
       device: this.device,
       actor: null,
+      services: this.services,
       ...(sessionToken !== undefined && { sessionToken }),
     };
     return sessionToken ? { ...base, actor: actorForToken(base, sessionToken) } : base;

@@ -1,7 +1,6 @@
 // The head-office HTTP API. Every body is parsed by zod before anything acts on it.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { actorForToken } from '../core/auth/sessions';
 import { answerCall, bearer } from '../core/contract/http';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
@@ -49,13 +48,6 @@ export function createApp(
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   const device = (req: Request) => hub.authenticate(bearer(req.header('authorization')));
-  const admin = (req: Request) => {
-    const token = bearer(req.header('authorization'));
-    if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in as an admin first.');
-    const actor = actorForToken(replica.core.context(), token);
-    if (actor.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'Only an admin may do this.');
-    return actor;
-  };
 
   app.get(
     '/health',
@@ -174,57 +166,6 @@ export function createApp(
       if (!bytes)
         throw new HttpError(404, 'NOT_FOUND', 'Head office does not have that file (yet).');
       res.type('application/octet-stream').send(bytes);
-    }),
-  );
-
-  app.post(
-    '/admin/enrollments',
-    route(async (req) => {
-      const actor = admin(req);
-      const body = parse(z.object({ branchId: z.string().min(1) }), req.body);
-      return hub.createEnrollment(body.branchId, actor.userId);
-    }),
-  );
-  app.get(
-    '/admin/devices',
-    route(async (req) => {
-      admin(req);
-      return (await hub.store.devices()).map(({ tokenHash: _t, ...d }) => d);
-    }),
-  );
-  app.post(
-    '/admin/devices/:id/revoke',
-    route(async (req) => {
-      admin(req);
-      await hub.revoke(String(req.params['id']));
-      return { ok: true };
-    }),
-  );
-  app.get(
-    '/admin/sync-state',
-    route(async (req) => {
-      admin(req);
-      const head = await hub.store.headSeq();
-      const branches = replica.core.db.sqlite
-        .prepare('SELECT id, code, name, kind FROM branches ORDER BY code')
-        .all() as { id: string; code: string; name: string; kind: string }[];
-      const devices = await hub.store.devices();
-      return {
-        headSeq: head,
-        branches: branches.map((b) => {
-          const mine = devices.filter((d) => d.branchId === b.id);
-          return {
-            ...b,
-            lastSeenAt: mine.reduce<number | null>(
-              (m, d) =>
-                d.lastSeenAt !== null && (m === null || d.lastSeenAt > m) ? d.lastSeenAt : m,
-              null,
-            ),
-            eventsWaiting: mine.reduce((n, d) => n + d.pending, 0),
-            devices: mine.map(({ tokenHash: _t, ...d }) => d),
-          };
-        }),
-      };
     }),
   );
 

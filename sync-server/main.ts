@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { SyncHub } from './hub';
+import { HubHeadOffice } from './head-office';
 import { HeadOfficeReplica } from './replica';
 import { SqliteEventStore } from './store/sqlite';
 import type { EventStore } from './store/types';
@@ -66,6 +67,7 @@ export async function startServer(
   const store = await openStore(config);
   const hub = new SyncHub(store, { log });
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
+  replica.core.services = { headOffice: new HubHeadOffice(hub, replica) };
   await replica.start();
   const app = createApp(hub, replica, { version: appVersion(), startedAt: Date.now(), log });
   const server = app.listen(config.port, config.host);

@@ -204,18 +204,16 @@ describe('sync through head office', () => {
     expect(forged.status).toBe(403);
     expect(forged.body.code).toBe('FOREIGN_BRANCH');
 
-    const devices = await http<{ id: string; name: string }[]>(
-      w.base,
-      'GET',
-      '/admin/devices',
-      undefined,
-      w.adminToken,
+    const devices = await w.admin('devices.list', {});
+    const shop2Device = devices.find((d) => d.id === shop2.core.context().device!.id)!;
+    await w.admin('devices.revoke', { deviceId: shop2Device.id });
+    const state = await w.admin('devices.syncState', {});
+    const sh01 = state.branches.find((b) => b.code === 'SH01')!;
+    expect(sh01.devices.length).toBeGreaterThanOrEqual(1);
+    expect(sh01.lastSeenAt).toBeGreaterThan(0);
+    expect(state.branches.find((b) => b.code === 'SH02')!.devices.map((d) => d.id)).not.toContain(
+      shop2Device.id,
     );
-    const shop2Device = devices.body.find((d) => d.id === shop2.core.context().device!.id)!;
-    expect(
-      (await http(w.base, 'POST', `/admin/devices/${shop2Device.id}/revoke`, {}, w.adminToken))
-        .status,
-    ).toBe(200);
     await expect(shop2.engine.sync()).rejects.toThrow(/revoked/);
   });
 

@@ -28,6 +28,15 @@ import {
   transferStock,
 } from '../stock/commands';
 import { listConflicts, resolveConflict } from '../conflicts/commands';
+import {
+  branchSyncState,
+  createEnrollmentCode,
+  listDevices,
+  revokeDevice,
+  syncEnroll,
+  syncNow,
+  syncStatus,
+} from '../sync/operations';
 import type { Operation } from './define';
 
 export const operations = {
@@ -76,6 +85,13 @@ export const operations = {
   'customers.list': listCustomers,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
+  'sync.status': syncStatus,
+  'sync.now': syncNow,
+  'sync.enroll': syncEnroll,
+  'devices.enrollmentCode': createEnrollmentCode,
+  'devices.list': listDevices,
+  'devices.revoke': revokeDevice,
+  'devices.syncState': branchSyncState,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -2,6 +2,7 @@ import type { Role } from '../auth/roles';
 import type { Db } from '../db/open';
 import type { FileStore } from '../files/store';
 import type { HybridClock } from '../hlc';
+import type { HeadOfficeService, SyncService } from '../sync/services';
 
 export interface Actor {
   userId: string;
@@ -29,4 +30,11 @@ export interface Context {
   actor: Actor | null;
   /** The raw session token the caller presented, when any (for logout). */
   sessionToken?: string;
+  /** What the host offers beyond the database: a sync connection, head-office device management. */
+  services?: HostServices;
+}
+
+export interface HostServices {
+  sync?: SyncService;
+  headOffice?: HeadOfficeService;
 }

@@ -138,15 +138,7 @@ export async function startWorld(
     });
 
   const enrollmentCode = async (b: keyof World['branch']) => {
-    const r = await http<{ code: string }>(
-      base,
-      'POST',
-      '/admin/enrollments',
-      { branchId: branch[b] },
-      adminToken,
-    );
-    if (r.status !== 200) throw new Error(`enrollment code: ${JSON.stringify(r.body)}`);
-    return r.body.code;
+    return (await admin('devices.enrollmentCode', { branchId: branch[b] })).code;
   };
   const sites: Site[] = [];
   const enroll: World['enroll'] = async (b, options = {}) => {

@@ -1,0 +1,84 @@
+// Sync and device management as operations of the one contract. The host supplies the services;
+// where a host has none (a PC with no server; a branch PC for head-office operations) the
+// operation says so plainly.
+import { z } from 'zod';
+import type { Context } from '../contract/context';
+import { command, query } from '../contract/define';
+import { id, text } from '../contract/fields';
+import { requireActor } from '../contract/scope';
+import { DomainError } from '../errors';
+import type { HeadOfficeService, SyncService } from './services';
+
+const syncService = (ctx: Context): SyncService => {
+  if (!ctx.services?.sync)
+    throw new DomainError(
+      'INVALID_STATE',
+      'This PC works on its own and does not sync with a head office.',
+    );
+  return ctx.services.sync;
+};
+const headOffice = (ctx: Context): HeadOfficeService => {
+  if (!ctx.services?.headOffice)
+    throw new DomainError(
+      'INVALID_STATE',
+      'Devices are managed at head office: open the head-office console.',
+    );
+  return ctx.services.headOffice;
+};
+
+export const syncStatus = query({
+  access: 'public',
+  input: z.object({}),
+  handler: (ctx) => ctx.services?.sync?.status() ?? null,
+});
+
+export const syncNow = query({
+  access: 'signed-in',
+  input: z.object({}),
+  handler: (ctx) => syncService(ctx).syncNow(),
+});
+
+export const syncEnroll = query({
+  access: 'public',
+  input: z.object({
+    serverUrl: z.url({
+      protocol: /^https?$/,
+      error: 'must be the head-office address, like https://erp.example.com:8443',
+    }),
+    code: z.string().trim().min(6, 'is the code the admin gave you, like ABCD-EFGH-JKLM').max(64),
+    deviceName: text(120),
+  }),
+  handler: (ctx, input) => {
+    if (ctx.device) throw new DomainError('INVALID_STATE', 'This PC is already set up.');
+    return syncService(ctx).enroll(input);
+  },
+});
+
+export const createEnrollmentCode = query({
+  access: 'branches.manage',
+  input: z.object({ branchId: id }),
+  handler: (ctx, input) =>
+    headOffice(ctx).createEnrollment(input.branchId, requireActor(ctx).userId),
+});
+
+export const listDevices = query({
+  access: 'branches.manage',
+  input: z.object({}),
+  handler: (ctx) => headOffice(ctx).devices(),
+});
+
+export const revokeDevice = command({
+  access: 'branches.manage',
+  ownTransactions: true,
+  input: z.object({ deviceId: id }),
+  handler: async (ctx, input) => {
+    await headOffice(ctx).revoke(input.deviceId);
+    return { ok: true as const };
+  },
+});
+
+export const branchSyncState = query({
+  access: 'branches.manage',
+  input: z.object({}),
+  handler: (ctx) => headOffice(ctx).syncState(),
+});

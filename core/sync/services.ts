@@ -1,0 +1,69 @@
+// What the host around the core offers its operations: the desktop app's sync connection, and
+// head office's device management. Defined here so the contract names them once.
+
+export interface SyncStatus {
+  enrolled: boolean;
+  serverUrl: string | null;
+  /** Events made on this PC that head office has not acknowledged yet. */
+  pending: number;
+  lastSyncAt: number | null;
+  online: boolean;
+  syncing: boolean;
+  lastError: string | null;
+  progress: { phase: string; done: number; left: number; percent: number } | null;
+  /** Stock below zero after a merge, for people to look at. */
+  negativeStock: number;
+  conflicts: number;
+}
+
+export interface SyncSummary {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  negativeStock: number;
+  finishedAt: number;
+}
+
+export interface SyncService {
+  status(): SyncStatus;
+  syncNow(): Promise<SyncSummary>;
+  enroll(input: {
+    serverUrl: string;
+    code: string;
+    deviceName: string;
+  }): Promise<{ branchId: string; deviceNumber: number }>;
+}
+
+export interface DeviceInfo {
+  id: string;
+  branchId: string;
+  number: number;
+  name: string;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  appVersion: string | null;
+  pending: number;
+  cursor: number;
+}
+
+export interface BranchSyncState {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  lastSeenAt: number | null;
+  eventsWaiting: number;
+  appVersions: string[];
+  devices: DeviceInfo[];
+}
+
+export interface HeadOfficeService {
+  createEnrollment(
+    branchId: string,
+    issuedBy: string,
+  ): Promise<{ code: string; expiresAt: number }>;
+  devices(): Promise<DeviceInfo[]>;
+  revoke(deviceId: string): Promise<void>;
+  syncState(): Promise<{ headSeq: number; branches: BranchSyncState[] }>;
+}
