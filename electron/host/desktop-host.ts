@@ -1,0 +1,138 @@
+// The core as the desktop app hosts it: the branch database, and the sync connection that the
+// contract's sync.* operations use. Runs in Electron's utility process, or in web mode.
+import { mkdirSync } from 'node:fs';
+import { BranchCore } from '../../core/runtime';
+import { loadDevice } from '../../core/branches/device';
+import { enrollDevice } from '../../core/sync/enroll';
+import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/engine';
+import { HttpSyncTransport } from '../../core/sync/http';
+import type { SyncService, SyncStatus, SyncSummary } from '../../core/sync/services';
+import { SyncUnavailable } from '../../core/sync/transport';
+import type { TokenStore } from './token-store';
+
+export interface DesktopHostOptions {
+  dataDir: string;
+  appVersion: string;
+  tokens: TokenStore;
+  /** How often to sync in the background; 0 turns the timer off (tests). */
+  syncIntervalMs?: number;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+const meta = (core: BranchCore, key: string) =>
+  (core.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+
+export class DesktopHost implements SyncService {
+  readonly core: BranchCore;
+  private engine: SyncEngine | null = null;
+  private running: Promise<SyncSummary> | null = null;
+  private progress: SyncProgress | null = null;
+  private online = false;
+  private lastError: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: DesktopHostOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.core = new BranchCore(options.dataDir);
+    this.core.services = { sync: this };
+    this.connect();
+  }
+
+  private connect(): void {
+    const device = loadDevice(this.core.db);
+    const serverUrl = meta(this.core, 'sync.server');
+    const token = this.options.tokens.load();
+    if (!device || !serverUrl || !token) return;
+    this.engine = new SyncEngine(this.core.db, this.core.files, device.id, new HttpSyncTransport({ baseUrl: serverUrl, token }), {
+      appVersion: this.options.appVersion,
+      onProgress: (p) => {
+        this.progress = p;
+      },
+      onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
+    });
+  }
+
+  /** Starts background sync; a failed round waits longer before the next try, up to 10 minutes. */
+  start(): void {
+    const interval = this.options.syncIntervalMs ?? 60_000;
+    if (interval <= 0 || this.timer) return;
+    let wait = interval;
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        void this.syncNow().then(
+          () => (wait = interval),
+          () => (wait = Math.min(wait * 2, 600_000)),
+        ).finally(tick);
+      }, wait);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  status(): SyncStatus {
+    const device = loadDevice(this.core.db);
+    const lastAt = meta(this.core, 'sync.lastAt');
+    const count = (sql: string) => (this.core.db.sqlite.prepare(sql).get() as { n: number }).n;
+    return {
+      enrolled: this.engine !== null,
+      serverUrl: meta(this.core, 'sync.server'),
+      pending: device ? pendingCount(this.core.db, device.id) : 0,
+      lastSyncAt: lastAt ? Number(lastAt) : null,
+      online: this.online,
+      syncing: this.running !== null,
+      lastError: this.lastError,
+      progress: this.running ? this.progress : null,
+      negativeStock: count('SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0'),
+      conflicts: count('SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)'),
+    };
+  }
+
+  syncNow(): Promise<SyncSummary> {
+    const engine = this.engine;
+    if (!engine) return Promise.reject(new SyncUnavailable('This PC is not enrolled with a head office.'));
+    this.running ??= engine
+      .sync()
+      .then(
+        (report) => {
+          this.online = true;
+          this.lastError = null;
+          return {
+            pushed: report.pushed,
+            pulled: report.pulled,
+            conflicts: report.tally.conflicts,
+            negativeStock: report.negativeStock.length,
+            finishedAt: report.finishedAt,
+          };
+        },
+        (error: unknown) => {
+          this.online = false;
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.options.log?.({ level: 'warn', msg: 'sync failed', error: this.lastError });
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.running = null;
+        this.progress = null;
+      });
+    return this.running;
+  }
+
+  async enroll(input: { serverUrl: string; code: string; deviceName: string }): Promise<{ branchId: string; deviceNumber: number }> {
+    const enrolled = await enrollDevice(this.core.db, new HttpSyncTransport({ baseUrl: input.serverUrl }), { ...input, appVersion: this.options.appVersion });
+    this.options.tokens.save(enrolled.token);
+    this.connect();
+    await this.syncNow();
+    return { branchId: enrolled.branchId, deviceNumber: enrolled.deviceNumber };
+  }
+
+  /** The contract, for whichever transport carries it (IPC or web mode). */
+  call(name: string, input: unknown, sessionToken?: string): unknown {
+    return this.core.callRaw(name, input, sessionToken);
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.core.close();
+  }
+}
