@@ -27,6 +27,25 @@ export interface OpenOptions {
 }
 
 /**
+ * Compiling a statement costs more than running most of ours: the same SQL text gets the same
+ * compiled statement back. (Statements are run to completion before the next call, and no code
+ * here changes a statement's mode, so sharing them is safe.)
+ */
+function cacheStatements(sqlite: Database.Database): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = compile(source);
+      if (cache.size > 2000) cache.clear();
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
+/**
  * Opens (creating if needed) a database with the pragmas the architecture requires and the
  * shipped migrations applied. An existing database is copied before any migration touches it.
  */
@@ -57,6 +76,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     sqlite.close();
     throw error;
   }
+  cacheStatements(sqlite);
   const orm = drizzle({ client: sqlite, schema, casing: 'snake_case' });
   return { sqlite, orm, file, close: () => sqlite.close() };
 }
