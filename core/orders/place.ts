@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
-import { nextSequence } from '../branches/device';
+import { documentNumber } from '../branches/numbers';
 import type { Context } from '../contract/context';
 import { command } from '../contract/define';
 import { id, optionalText, quantity } from '../contract/fields';
-import { assertBranchAccess, requireActor, requireDevice } from '../contract/scope';
+import { assertBranchAccess, requireActor } from '../contract/scope';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
@@ -36,16 +36,6 @@ function defaultFactory(ctx: Context): string {
       : 'factoryId: choose which factory the order goes to',
     { field: 'factoryId', issues: [{ field: 'factoryId', message: 'is required' }] },
   );
-}
-
-/**
- * The order number is the shop's code, the device's number and the device's own counter,
- * so two PCs of one shop that order offline at the same moment never make the same number.
- */
-function orderNumber(ctx: Context, shopCode: string): string {
-  const device = requireDevice(ctx);
-  const n = nextSequence(ctx.db, `order:${shopCode}`);
-  return `${shopCode}-${device.number}-${String(n).padStart(6, '0')}`;
 }
 
 export const placeOrder = command({
@@ -95,7 +85,7 @@ export const placeOrder = command({
         : [];
     });
     const orderId = newId(ctx.now());
-    const number = orderNumber(ctx, shop.code);
+    const number = documentNumber(ctx, shop, 'order');
     emit(ctx, 'order.placed', orderId, {
       orderId,
       number,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { nextSequence } from '../branches/device';
+import { documentNumber } from '../branches/numbers';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
 import { command, query } from '../contract/define';
 import { id, money, page, quantity, text } from '../contract/fields';
-import { assertBranchAccess, requireActor, requireDevice } from '../contract/scope';
+import { assertBranchAccess, requireActor } from '../contract/scope';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
@@ -48,8 +48,7 @@ export const recordSale = command({
         unitPrice: l.unitPrice ?? v.price,
       };
     });
-    const device = requireDevice(ctx);
-    const number = `${shop.code}-S${device.number}-${String(nextSequence(ctx.db, `sale:${shop.code}`)).padStart(6, '0')}`;
+    const number = documentNumber(ctx, shop, 'sale');
     const saleId = newId(ctx.now());
     emit(ctx, 'sale.recorded', saleId, {
       saleId,

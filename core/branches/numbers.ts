@@ -1,0 +1,24 @@
+// Numbers people read out: a branch's code, the device that made it, and that device's counter.
+// Counters live on the device (never synced), so PCs working offline at the same moment can
+// never make the same number. A PC of another branch (head office placing for a shop) adds its
+// own branch code, so its device number cannot clash with the shop's own devices.
+import type { Context } from '../contract/context';
+import { requireDevice } from '../contract/scope';
+import { nextSequence } from './device';
+
+export function documentNumber(
+  ctx: Context,
+  branch: { id: string; code: string },
+  series: 'order' | 'sale',
+): string {
+  const device = requireDevice(ctx);
+  const n = String(nextSequence(ctx.db, `${series}:${branch.code}`)).padStart(6, '0');
+  let madeOn = String(device.number);
+  if (device.branchId !== branch.id) {
+    const own = ctx.db.sqlite
+      .prepare('SELECT code FROM branches WHERE id = ?')
+      .get(device.branchId) as { code: string } | undefined;
+    madeOn = `${own?.code ?? 'X'}${device.number}`;
+  }
+  return `${branch.code}-${series === 'sale' ? 'S' : ''}${madeOn}-${n}`;
+}
