@@ -110,7 +110,8 @@ export function createApp(
         },
         enrolled.issuedBy,
       );
-      void replica.catchUp();
+      // The new PC's first pull then already holds its own registration.
+      await replica.catchUp();
       const { issuedBy: _issuedBy, ...answer } = enrolled;
       return answer;
     }),

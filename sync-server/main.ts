@@ -92,7 +92,7 @@ export async function startServer(
     async close() {
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
-      replica.close();
+      await replica.close();
       await store.close();
     },
   };

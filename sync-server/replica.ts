@@ -157,7 +157,10 @@ export class HeadOfficeReplica {
     return this.running;
   }
 
-  close(): void {
+  /** Lets a round in progress finish, so no acknowledged push is left unrecorded. */
+  async close(): Promise<void> {
+    this.engine = null;
+    await this.running;
     this.core.close();
   }
 }

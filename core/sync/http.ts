@@ -35,9 +35,8 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     body?: string | Uint8Array,
     contentType = 'application/json',
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await this.doFetch(`${this.base}${path}`, {
+    const send = () =>
+      this.doFetch(`${this.base}${path}`, {
         method,
         headers: {
           ...(body !== undefined && { 'content-type': contentType }),
@@ -47,10 +46,19 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         ...(body !== undefined && { body }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
-    } catch (error) {
-      throw new SyncUnavailable(
-        `The head-office server at ${this.base} could not be reached (${error instanceof Error ? error.message : String(error)}). Work goes on offline; it will sync when the connection is back.`,
-      );
+    let response: Response;
+    try {
+      response = await send();
+    } catch (first) {
+      // A kept-alive connection the server closed fails at once; every request here is safe to
+      // repeat (push is idempotent), so one fresh try tells a dropped socket from an outage.
+      try {
+        response = await send();
+      } catch {
+        throw new SyncUnavailable(
+          `The head-office server at ${this.base} could not be reached (${first instanceof Error ? first.message : String(first)}). Work goes on offline; it will sync when the connection is back.`,
+        );
+      }
     }
     if (!response.ok) {
       const text = await response.text();

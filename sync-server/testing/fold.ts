@@ -1,0 +1,97 @@
+// The oracle of the sync tests: a brand-new replica that folds the server's log for a branch
+// from nothing, pulling only (it never pushes), to compare a long-lived replica against.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { saveDevice } from '../../core/branches/device';
+import type { Db } from '../../core/db/open';
+import { replicatedTables, stateHash, tableHash } from '../../core/db/stateHash';
+import { BranchCore } from '../../core/runtime';
+import { SyncEngine } from '../../core/sync/engine';
+import { HttpSyncTransport } from '../../core/sync/http';
+import type { SyncTransport } from '../../core/sync/transport';
+import type { SyncHub } from '../hub';
+
+/** Replicated tables whose content differs between two databases: a readable failure. */
+export function differingTables(a: Db, b: Db): string[] {
+  return Object.entries(replicatedTables).flatMap(([t, { exclude }]) =>
+    tableHash(a, t, exclude) === tableHash(b, t, exclude) ? [] : [t],
+  );
+}
+
+const rowsOf = (db: Db, table: string) =>
+  new Set(
+    (db.sqlite.prepare(`SELECT * FROM ${table}`).all() as object[]).map((r) => JSON.stringify(r)),
+  );
+
+/** Compares a replica with a fresh fold of its branch: the rows that differ (none, when it converged). */
+export async function differenceFromFreshFold(
+  replica: Db,
+  base: string,
+  token: string | null,
+  branchId: string,
+  hub?: SyncHub,
+): Promise<string[]> {
+  return withFreshFold(base, token, branchId, hub, (fold) =>
+    differingTables(replica, fold).map((t) => {
+      const [mine, theirs] = [rowsOf(replica, t), rowsOf(fold, t)];
+      const onlyMine = [...mine].filter((r) => !theirs.has(r)).slice(0, 3);
+      const onlyFold = [...theirs].filter((r) => !mine.has(r)).slice(0, 3);
+      return `${t}: replica has ${JSON.stringify(onlyMine)}; fresh fold has ${JSON.stringify(onlyFold)}`;
+    }),
+  );
+}
+
+export async function freshFoldHash(
+  base: string,
+  token: string | null,
+  branchId: string,
+  hub?: SyncHub,
+): Promise<string> {
+  return withFreshFold(base, token, branchId, hub, (fold) => stateHash(fold));
+}
+
+async function withFreshFold<T>(
+  base: string,
+  token: string | null,
+  branchId: string,
+  hub: SyncHub | undefined,
+  use: (fold: Db) => T,
+): Promise<T> {
+  const core = new BranchCore(mkdtempSync(join(tmpdir(), 'fse-fold-')));
+  try {
+    const deviceId = randomUUID();
+    saveDevice(core.db, { id: deviceId, branchId, number: 99 });
+    let transport: SyncTransport;
+    if (token) transport = new HttpSyncTransport({ baseUrl: base, token });
+    else {
+      if (!hub) throw new Error('a head-office fold needs the hub');
+      const all = {
+        id: deviceId,
+        branchId,
+        number: 99,
+        name: 'fold',
+        tokenHash: null,
+        enrolledAt: 0,
+        revokedAt: null,
+        lastSeenAt: null,
+        appVersion: null,
+        pending: 0,
+        cursor: 0,
+      };
+      transport = {
+        push: () => Promise.reject(new Error('the fold never pushes')),
+        pull: (after, limit) => hub.pull(all, after, limit),
+        hasFile: (h) => hub.store.hasFile(h),
+        putFile: () => Promise.reject(new Error('the fold never pushes')),
+        getFile: async (h) => (await hub.store.getFile(h)) ?? Buffer.alloc(0),
+      };
+    }
+    const engine = new SyncEngine(core.db, core.files, deviceId, transport);
+    await engine.pull();
+    return use(core.db);
+  } finally {
+    core.close();
+  }
+}

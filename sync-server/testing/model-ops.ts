@@ -1,0 +1,180 @@
+// The operations of the sync model: what people do at the branches and head office, sync rounds
+// with faults, and server restarts; and how to deliver everything once the faults are healed.
+import fc from 'fast-check';
+import { DomainError } from '../../core/errors';
+import { SyncUnavailable } from '../../core/sync/transport';
+import type { Fault } from './faults';
+import type { ModelSite, ModelWorld, Template } from './model-world';
+
+const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString('base64');
+
+const site = fc.integer({ min: 0, max: 3 });
+const factoryPc = fc.constantFrom(0, 3);
+const shop = fc.integer({ min: 1, max: 2 });
+const variant = fc.integer({ min: 0, max: 2 });
+const pick = fc.nat(20);
+const fault = fc.constantFrom<Fault>(
+  'none',
+  'none',
+  'dropRequest',
+  'dropResponse',
+  'duplicate',
+  'replay',
+);
+
+export const op = fc.oneof(
+  fc.record({
+    kind: fc.constant('place' as const),
+    shop,
+    variant,
+    qty: fc.integer({ min: 1, max: 9 }),
+  }),
+  fc.record({ kind: fc.constant('slip' as const), shop, pick }),
+  fc.record({ kind: fc.constant('verify' as const), pick, reject: fc.boolean() }),
+  fc.record({ kind: fc.constant('dispatch' as const), pc: factoryPc, pick }),
+  fc.record({ kind: fc.constant('receive' as const), shop, pick, short: fc.boolean() }),
+  fc.record({ kind: fc.constant('cancel' as const), shop, pick, paid: fc.boolean() }),
+  fc.record({ kind: fc.constant('hqCancel' as const), pick }),
+  fc.record({
+    kind: fc.constant('price' as const),
+    variant,
+    price: fc.integer({ min: 100, max: 99_999 }),
+  }),
+  fc.record({
+    kind: fc.constant('sale' as const),
+    shop,
+    variant,
+    qty: fc.integer({ min: 1, max: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('produce' as const),
+    pc: factoryPc,
+    variant,
+    qty: fc.integer({ min: 1, max: 20 }),
+  }),
+  fc.record({ kind: fc.constant('sync' as const), site, fault }),
+  fc.record({ kind: fc.constant('sync' as const), site, fault }),
+  fc.record({ kind: fc.constant('restart' as const) }),
+);
+export type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+export const expected = (e: unknown) => e instanceof DomainError || e instanceof SyncUnavailable;
+
+async function orderIn(s: ModelSite, status: string, n: number): Promise<string | null> {
+  const list = await s.core.call(
+    'orders.list',
+    { status: status as 'placed', limit: 50 },
+    s.session,
+  );
+  return list.length === 0 ? null : list[n % list.length]!.id;
+}
+
+export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
+  const as =
+    (s: ModelSite) =>
+    <T>(name: string, input: unknown) =>
+      s.core.callRaw(name, input, s.session) as Promise<T>;
+  switch (o.kind) {
+    case 'place':
+      return void (await as(w.sites[o.shop]!)('orders.place', {
+        lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
+      }));
+    case 'slip': {
+      const id = await orderIn(w.sites[o.shop]!, 'placed', o.pick);
+      if (id)
+        await as(w.sites[o.shop]!)('orders.attachSlip', {
+          orderId: id,
+          fileName: 's.png',
+          contentBase64: png,
+        });
+      return;
+    }
+    case 'verify': {
+      const list = await w.hq<{ id: string }[]>(
+        'orders.list',
+        { status: 'slip_attached' },
+        t.financeToken,
+      );
+      const order = list.result[o.pick % Math.max(1, list.result.length)];
+      if (order)
+        await w.hq(
+          o.reject ? 'orders.rejectPayment' : 'orders.verifyPayment',
+          o.reject ? { orderId: order.id, reason: 'unreadable' } : { orderId: order.id },
+          t.financeToken,
+        );
+      return;
+    }
+    case 'dispatch': {
+      const pc = w.sites[o.pc]!;
+      const id = await orderIn(pc, 'payment_verified', o.pick);
+      if (id) await as(pc)('orders.dispatch', { orderId: id, vehicle: `T${o.pc}` });
+      return;
+    }
+    case 'receive': {
+      const s = w.sites[o.shop]!;
+      const id = await orderIn(s, 'dispatched', o.pick);
+      if (!id) return;
+      const detail = await s.core.call('orders.get', { orderId: id }, s.session);
+      await as(s)('orders.confirmDelivery', {
+        orderId: id,
+        lines: detail.lines.map((l) => ({
+          lineNo: l.lineNo,
+          received: o.short ? Math.max(0, l.dispatchedQty - 1) : l.dispatchedQty,
+        })),
+      });
+      return;
+    }
+    case 'cancel': {
+      const id = await orderIn(w.sites[o.shop]!, o.paid ? 'slip_attached' : 'placed', o.pick);
+      if (id) await as(w.sites[o.shop]!)('orders.cancel', { orderId: id, reason: 'not needed' });
+      return;
+    }
+    case 'hqCancel': {
+      const list = await w.hq<{ id: string }[]>(
+        'orders.list',
+        { status: 'payment_verified' },
+        t.adminToken,
+      );
+      const order = list.result[o.pick % Math.max(1, list.result.length)];
+      if (order)
+        await w.hq('orders.cancel', { orderId: order.id, reason: 'refund agreed' }, t.adminToken);
+      return;
+    }
+    case 'price':
+      return void (await w.hq(
+        'catalog.updateVariant',
+        { id: t.variants[o.variant], price: o.price },
+        t.adminToken,
+      ));
+    case 'sale':
+      return void (await as(w.sites[o.shop]!)('sales.record', {
+        lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
+      }));
+    case 'produce':
+      return void (await as(w.sites[o.pc]!)('production.record', {
+        variantId: t.variants[o.variant],
+        quantity: o.qty,
+        producedOn: '2026-11-22',
+      }));
+    case 'sync': {
+      const s = w.sites[o.site]!;
+      s.transport.fault = o.fault;
+      try {
+        await s.engine.sync();
+      } finally {
+        s.transport.fault = 'none';
+      }
+      return;
+    }
+    case 'restart':
+      return w.restartServer();
+  }
+}
+
+/** Heals every fault and syncs until nothing moves. */
+export async function deliverEverything(w: ModelWorld): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    for (const s of w.sites) await s.engine.sync();
+    await w.server().replica.catchUp();
+  }
+}

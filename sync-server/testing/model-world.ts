@@ -1,0 +1,141 @@
+// Worlds for the model tests: a server and three branch PCs set up once, then copied file by
+// file for every run, so hundreds of runs each start from the same real databases.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BranchCore } from '../../core/runtime';
+import { SyncEngine } from '../../core/sync/engine';
+import { HttpSyncTransport } from '../../core/sync/http';
+import { startServer, type ServerConfig } from '../main';
+import { FaultyTransport } from './faults';
+import { http, PASSWORD, startWorld } from './world';
+
+/** Two PCs at the factory, so two clerks can act on one order while apart. */
+export const SITES = [
+  { code: 'FAC', user: 'factory' },
+  { code: 'SH01', user: 'shop1' },
+  { code: 'SH02', user: 'shop2' },
+  { code: 'FAC', user: 'factory' },
+] as const;
+
+export interface Template {
+  serverDir: string;
+  databaseUrl: string | null;
+  sites: {
+    code: string;
+    user: string;
+    dir: string;
+    token: string;
+    deviceId: string;
+    session: string;
+  }[];
+  variants: string[];
+  branch: Record<string, string>;
+  financeToken: string;
+  adminToken: string;
+}
+
+export async function buildTemplate(
+  config: { databaseUrl?: string | null } = {},
+): Promise<Template> {
+  const serverDir = mkdtempSync(join(tmpdir(), 'fse-model-server-'));
+  const w = await startWorld({ dataDir: serverDir, databaseUrl: config.databaseUrl ?? null });
+  const sites = [];
+  for (const s of SITES) {
+    const site = await w.enroll(s.code);
+    sites.push({
+      code: s.code,
+      user: s.user,
+      dir: site.dir,
+      token: site.token,
+      deviceId: site.core.context().device!.id,
+      session: await site.login(s.user),
+    });
+  }
+  const finance = await http<{ result: { token: string } }>(w.base, 'POST', '/api/auth.login', {
+    username: 'finance',
+    password: PASSWORD,
+  });
+  const template = {
+    serverDir,
+    databaseUrl: config.databaseUrl ?? null,
+    sites,
+    variants: w.variants,
+    branch: w.branch,
+    financeToken: finance.body.result.token,
+    adminToken: w.adminToken,
+  };
+  await w.close();
+  return template;
+}
+
+export interface ModelSite {
+  code: string;
+  user: string;
+  session: string;
+  core: BranchCore;
+  transport: FaultyTransport;
+  engine: SyncEngine;
+  dir: string;
+  token: string;
+}
+
+export interface ModelWorld {
+  base: () => string;
+  sites: ModelSite[];
+  restartServer(): Promise<void>;
+  hq<T>(name: string, input: unknown, token: string): Promise<{ ok: boolean; result: T }>;
+  server: () => Awaited<ReturnType<typeof startServer>>;
+  close(): Promise<void>;
+}
+
+/** Copies the template (SQLite store only; with PostgreSQL the caller gives a fresh database). */
+export async function openWorld(
+  t: Template,
+  databaseUrl: string | null = t.databaseUrl,
+): Promise<ModelWorld> {
+  const root = mkdtempSync(join(tmpdir(), 'fse-model-'));
+  const serverDir = join(root, 'server');
+  cpSync(t.serverDir, serverDir, { recursive: true });
+  const config: ServerConfig = { port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl };
+  let server = await startServer(config, () => undefined);
+  const base = () => `http://127.0.0.1:${server.port}`;
+  const sites = t.sites.map((s, i) => {
+    const dir = join(root, `${i}-${s.code}`);
+    cpSync(s.dir, dir, { recursive: true });
+    const core = new BranchCore(dir);
+    const transport = new FaultyTransport(
+      () => new HttpSyncTransport({ baseUrl: base(), token: s.token }),
+    );
+    const engine = new SyncEngine(core.db, core.files, s.deviceId, transport, {
+      onRemoteStamp: (h) => core.context().clock.receive(h),
+    });
+    return {
+      code: s.code,
+      user: s.user,
+      session: s.session,
+      core,
+      transport,
+      engine,
+      dir,
+      token: s.token,
+    };
+  });
+  return {
+    base,
+    sites,
+    server: () => server,
+    async restartServer() {
+      await server.close();
+      server = await startServer({ ...config, port: server.port }, () => undefined);
+    },
+    async hq<T>(name: string, input: unknown, token: string) {
+      return (await http<{ ok: boolean; result: T }>(base(), 'POST', `/api/${name}`, input, token))
+        .body;
+    },
+    async close() {
+      for (const s of sites) s.core.close();
+      await server.close();
+    },
+  };
+}
