@@ -1,0 +1,763 @@
+// One contract for both event stores: the embedded SQLite one and the PostgreSQL one (run
+// against a real, throwaway PostgreSQL server).
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatHlc } from '../../core/hlc';
+import { newId } from '../../core/ids';
+import type { WireEvent } from '../../core/sync/protocol';
+import { scopeOf, type Scope } from '../../core/sync/scope';
+import { PostgresEventStore } from './postgres';
+import { SqliteEventStore } from './sqlite';
+import { startTestPostgres, type TestPostgres } from './testing/postgres';
+import type { Ack, EventStore, IngestItem } from './types';
+
+const FACTORY = 'branch-factory';
+const SHOP_A = 'branch-shop-a';
+const SHOP_B = 'branch-shop-b';
+const HEAD_OFFICE = 'branch-hq';
+const USER = newId();
+const DEVICE = newId();
+
+let wall = Date.UTC(2025, 2, 3, 8, 0, 0);
+const branchStamp = () => formatHlc({ wall: ++wall, counter: 0, node: DEVICE.slice(-8) });
+const serverStamp = () => formatHlc({ wall: ++wall, counter: 0, node: 'server-test' });
+
+function wireEvent(
+  type: string,
+  branchId: string,
+  aggregateId: string | null,
+  payload: unknown,
+): WireEvent {
+  return {
+    id: newId(),
+    type,
+    schemaVersion: 1,
+    branchId,
+    deviceId: DEVICE,
+    userId: USER,
+    hlc: branchStamp(),
+    createdAt: wall,
+    aggregateId,
+    payload,
+  };
+}
+
+const stockAdjusted = (branchId: string, quantity = 5) => {
+  const variantId = newId();
+  return wireEvent('stock.adjusted', branchId, variantId, {
+    branchId,
+    variantId,
+    quantity,
+    reason: 'stock count',
+  });
+};
+
+const stockTransferred = (fromBranchId: string, toBranchId: string) => {
+  const variantId = newId();
+  return wireEvent('stock.transferred', fromBranchId, variantId, {
+    fromBranchId,
+    toBranchId,
+    variantId,
+    quantity: 2,
+    reason: null,
+  });
+};
+
+const branchSaved = (id: string, kind: 'factory' | 'shop' | 'head_office') =>
+  wireEvent('branch.saved', HEAD_OFFICE, id, {
+    id,
+    code: id.slice(-6),
+    name: id,
+    kind,
+    active: true,
+  });
+
+const orderPlaced = (shopId: string, factoryId: string) => {
+  const orderId = newId();
+  return wireEvent('order.placed', shopId, orderId, {
+    orderId,
+    number: `S-${wall % 10_000}`,
+    shopId,
+    factoryId,
+    note: null,
+    lines: [
+      {
+        lineNo: 1,
+        variantId: newId(),
+        sku: 'TS-01',
+        name: 'T-shirt',
+        quantity: 3,
+        unitPrice: 1250,
+      },
+    ],
+  });
+};
+
+/** The item the hub would make: scope from core/sync/scope, the server's clock at receipt. */
+const item = (
+  event: WireEvent,
+  known: (id: string) => string[] | null = () => null,
+): IngestItem => ({
+  event,
+  ...scopeOf(event, known),
+  receivedHlc: serverStamp(),
+});
+
+const withScope = (
+  event: WireEvent,
+  scope: Scope,
+  register: string[] | null = null,
+): IngestItem => ({
+  event,
+  scope,
+  register,
+  receivedHlc: serverStamp(),
+});
+
+/** Which branches (null: head office, all of them) may see an item. */
+const visibleTo = (i: IngestItem, branch: string | null) =>
+  branch === null || i.scope.all || i.scope.branches.includes(branch);
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0xff, 0x00, 0x80,
+]);
+
+let server: TestPostgres | undefined;
+let databases = 0;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  const started = Date.now();
+  server = await startTestPostgres();
+  console.log(`PostgreSQL test server started in ${Date.now() - started} ms`);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const freshDatabase = () => server!.createDatabase(`store_test_${++databases}`);
+
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  open(): Promise<EventStore>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'fse-store-'));
+      tempDirs.push(dir);
+      return new SqliteEventStore(dir);
+    },
+  },
+  { name: 'postgres', open: async () => PostgresEventStore.connect(await freshDatabase()) },
+];
+
+describe.each(backends)('$name event store', ({ name, open }) => {
+  let store: EventStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('reports its kind and answers a ping', async () => {
+    expect(store.kind).toBe(name);
+    expect(await store.ping()).toBe(true);
+    expect(await store.headSeq()).toBe(0);
+  });
+
+  describe('ingest', () => {
+    it('assigns increasing sequence numbers in the order of the batch', async () => {
+      const first = [
+        stockAdjusted(FACTORY),
+        stockAdjusted(SHOP_A),
+        branchSaved(SHOP_B, 'shop'),
+      ].map((e) => item(e));
+      const acks = await store.ingest(first);
+      expect(acks.map((a) => a.id)).toEqual(first.map((i) => i.event.id));
+      expect(acks.map((a) => a.receivedHlc)).toEqual(first.map((i) => i.receivedHlc));
+      for (let k = 1; k < acks.length; k++) expect(acks[k]!.seq).toBeGreaterThan(acks[k - 1]!.seq);
+      expect(acks[0]!.seq).toBeGreaterThan(0);
+
+      const second = await store.ingest([
+        item(stockAdjusted(FACTORY)),
+        item(stockAdjusted(FACTORY)),
+      ]);
+      expect(second[0]!.seq).toBeGreaterThan(acks.at(-1)!.seq);
+      expect(second[1]!.seq).toBeGreaterThan(second[0]!.seq);
+      expect(await store.headSeq()).toBe(second[1]!.seq);
+      expect(await store.ingest([])).toEqual([]);
+    });
+
+    it('keeps every field as sent and orders events as it numbered them', async () => {
+      const placed = orderPlaced(SHOP_A, FACTORY);
+      const odd = wireEvent('stock.adjusted', FACTORY, null, {
+        branchId: FACTORY,
+        variantId: 'v-1',
+        quantity: -7,
+        reason: 'broken: "box" \\ ünïcode ✓ \u0000 nul',
+      });
+      const items = [item(placed), item(odd)];
+      const acks = await store.ingest(items);
+      const page = await store.pull(null, 0, 10);
+      expect(page.events).toEqual(
+        items.map((i, k) => ({ ...i.event, seq: acks[k]!.seq, receivedHlc: i.receivedHlc })),
+      );
+      expect(typeof page.events[0]!.createdAt).toBe('number');
+      expect(typeof page.events[0]!.seq).toBe('number');
+    });
+
+    it('answers known ids with their first sequence number and clock and writes nothing new', async () => {
+      const events = [
+        stockAdjusted(FACTORY),
+        orderPlaced(SHOP_A, FACTORY),
+        branchSaved(FACTORY, 'factory'),
+      ];
+      const first = await store.ingest(events.map((e) => item(e)));
+      const head = await store.headSeq();
+
+      // A retry of the same push, with the server's clock moved on.
+      const retry = await store.ingest(events.map((e) => item(e)));
+      expect(retry).toEqual(first);
+      expect(await store.headSeq()).toBe(head);
+
+      // A push mixing known events, a new one, and the new one twice.
+      const fresh = stockAdjusted(SHOP_B);
+      const mixedItems = [item(events[1]!), item(fresh), item(events[0]!), item(fresh)];
+      const mixed = await store.ingest(mixedItems);
+      // Sequence numbers may have gaps (an insert that finds its id known still draws one).
+      expect(mixed[1]!.seq).toBeGreaterThan(head);
+      const freshAck: Ack = {
+        id: fresh.id,
+        seq: mixed[1]!.seq,
+        receivedHlc: mixedItems[1]!.receivedHlc,
+      };
+      expect(mixed).toEqual([first[1], freshAck, first[0], freshAck]);
+      expect(await store.headSeq()).toBe(freshAck.seq);
+
+      const all = await store.pull(null, 0, 100);
+      expect(all.events.map((e) => e.id)).toEqual([...events.map((e) => e.id), fresh.id]);
+      expect(all.events.map((e) => e.receivedHlc)).toEqual(
+        [...first, freshAck].map((a) => a.receivedHlc),
+      );
+    });
+
+    it('writes nothing when a batch fails', async () => {
+      await store.ingest([item(stockAdjusted(FACTORY))]);
+      const head = await store.headSeq();
+      const broken = { ...stockAdjusted(FACTORY), payload: undefined };
+      await expect(store.ingest([item(stockAdjusted(SHOP_A)), item(broken)])).rejects.toThrow();
+      expect(await store.headSeq()).toBe(head);
+      expect((await store.pull(null, 0, 100)).events).toHaveLength(1);
+      // The failed batch left no lock or half state behind.
+      const acks = await store.ingest([item(stockAdjusted(SHOP_A))]);
+      expect(acks[0]!.seq).toBeGreaterThan(head);
+    });
+  });
+
+  describe('pull', () => {
+    it('shows each branch what its scope allows, and head office everything', async () => {
+      const everywhere = item(branchSaved(SHOP_B, 'shop'));
+      const transfer = item(stockTransferred(SHOP_A, SHOP_B));
+      const factoryOnly = item(stockAdjusted(FACTORY));
+      const shopAOnly = item(stockAdjusted(SHOP_A));
+      expect(everywhere.scope).toEqual({ all: true });
+      expect(transfer.scope).toEqual({ all: false, branches: [SHOP_A, SHOP_B] });
+      const items = [everywhere, transfer, factoryOnly, shopAOnly];
+      await store.ingest(items);
+
+      const ids = async (branch: string | null) =>
+        (await store.pull(branch, 0, 100)).events.map((e) => e.id);
+      const idsOf = (...its: IngestItem[]) => its.map((i) => i.event.id);
+      expect(await ids(SHOP_A)).toEqual(idsOf(everywhere, transfer, shopAOnly));
+      expect(await ids(SHOP_B)).toEqual(idsOf(everywhere, transfer));
+      expect(await ids(FACTORY)).toEqual(idsOf(everywhere, factoryOnly));
+      expect(await ids('branch-unknown')).toEqual(idsOf(everywhere));
+      expect(await ids(null)).toEqual(idsOf(...items));
+    });
+
+    it('pages with consistent cursors and remaining counts', async () => {
+      const branches = [FACTORY, SHOP_A, SHOP_B];
+      const items: IngestItem[] = [];
+      for (let k = 0; k < 30; k++) {
+        const b = branches[k % 3]!;
+        if (k % 7 === 0) items.push(item(branchSaved(b, 'shop')));
+        else if (k % 5 === 0) items.push(item(stockTransferred(b, branches[(k + 1) % 3]!)));
+        else if (k % 4 === 0) items.push(item(orderPlaced(SHOP_A, FACTORY)));
+        else items.push(item(stockAdjusted(b, k)));
+      }
+      const acks = [
+        ...(await store.ingest(items.slice(0, 12))),
+        ...(await store.ingest(items.slice(12))),
+      ];
+      const head = await store.headSeq();
+      expect(head).toBe(acks.at(-1)!.seq);
+
+      for (const branch of [FACTORY, SHOP_A, SHOP_B, 'branch-unknown', null]) {
+        const visible = items.flatMap((i, k) =>
+          visibleTo(i, branch) ? [{ id: i.event.id, seq: acks[k]!.seq }] : [],
+        );
+        for (const limit of [1, 4, 7, 100]) {
+          const seen: string[] = [];
+          let after = 0;
+          for (let round = 0; ; round++) {
+            expect(round).toBeLessThan(100);
+            const page = await store.pull(branch, after, limit);
+            const expected = visible.filter((v) => v.seq > after).slice(0, limit);
+            expect(page.events.map((e) => e.id)).toEqual(expected.map((v) => v.id));
+            const cursor = page.events.length === limit ? expected.at(-1)!.seq : head;
+            expect(page.cursor).toBe(cursor);
+            expect(page.remaining).toBe(visible.filter((v) => v.seq > cursor).length);
+            seen.push(...page.events.map((e) => e.id));
+            after = page.cursor;
+            // A page that is not full is the last; a full one may end before the head.
+            if (page.events.length < limit) break;
+          }
+          expect(seen).toEqual(visible.map((v) => v.id));
+          expect(after).toBe(head);
+        }
+      }
+    });
+
+    it('moves the cursor to the head when a branch has nothing more to see', async () => {
+      const a = await store.ingest([item(stockAdjusted(FACTORY)), item(stockAdjusted(FACTORY))]);
+      expect(await store.pull(SHOP_A, 0, 10)).toEqual({
+        events: [],
+        cursor: a[1]!.seq,
+        remaining: 0,
+      });
+
+      const b = await store.ingest([item(stockAdjusted(SHOP_A)), item(stockAdjusted(FACTORY))]);
+      const page = await store.pull(SHOP_A, a[1]!.seq, 10);
+      expect(page.events.map((e) => e.seq)).toEqual([b[0]!.seq]);
+      expect(page.cursor).toBe(b[1]!.seq);
+      expect(page.remaining).toBe(0);
+
+      // A full page ends at its last event, not at the head.
+      const full = await store.pull(FACTORY, 0, 2);
+      expect(full.cursor).toBe(a[1]!.seq);
+      expect(full.remaining).toBe(1);
+
+      // A cursor never moves back, even one from beyond the head (another server's log).
+      expect(await store.pull(SHOP_A, 1_000, 10)).toEqual({
+        events: [],
+        cursor: 1_000,
+        remaining: 0,
+      });
+      expect(await store.pull(null, 1_000, 10)).toEqual({
+        events: [],
+        cursor: 1_000,
+        remaining: 0,
+      });
+    });
+
+    it('answers an empty log with cursor 0', async () => {
+      expect(await store.pull(null, 0, 10)).toEqual({ events: [], cursor: 0, remaining: 0 });
+      expect(await store.pull(SHOP_A, 0, 10)).toEqual({ events: [], cursor: 0, remaining: 0 });
+    });
+  });
+
+  describe('aggregates', () => {
+    it('returns what was registered, and the first registration wins', async () => {
+      const placed = orderPlaced(SHOP_A, FACTORY);
+      const placedItem = item(placed);
+      expect(placedItem.register).toEqual([FACTORY, SHOP_A]);
+      await store.ingest([placedItem]);
+      const orderId = placed.aggregateId!;
+      expect(await store.aggregateBranches([orderId, 'order-unknown'])).toEqual(
+        new Map([[orderId, [FACTORY, SHOP_A]]]),
+      );
+      expect(await store.aggregateBranches([])).toEqual(new Map());
+
+      // A later event claiming other branches for the same aggregate does not change them.
+      const later = { ...orderPlaced(SHOP_B, FACTORY), aggregateId: orderId };
+      await store.ingest([withScope(later, { all: false, branches: [SHOP_B] }, [FACTORY, SHOP_B])]);
+      expect((await store.aggregateBranches([orderId])).get(orderId)).toEqual([FACTORY, SHOP_A]);
+
+      // Within one batch, too.
+      const x = orderPlaced(SHOP_B, FACTORY);
+      const y = { ...orderPlaced(SHOP_A, FACTORY), aggregateId: x.aggregateId };
+      await store.ingest([
+        withScope(x, { all: false, branches: [FACTORY, SHOP_B] }, [FACTORY, SHOP_B]),
+        withScope(y, { all: false, branches: [SHOP_A] }, [SHOP_A]),
+      ]);
+      expect((await store.aggregateBranches([x.aggregateId!])).get(x.aggregateId!)).toEqual([
+        FACTORY,
+        SHOP_B,
+      ]);
+    });
+
+    it('registers nothing for an event it knew already', async () => {
+      const e = stockAdjusted(FACTORY);
+      await store.ingest([withScope(e, { all: false, branches: [FACTORY] }, null)]);
+      await store.ingest([withScope(e, { all: false, branches: [FACTORY] }, [FACTORY])]);
+      expect(await store.aggregateBranches([e.aggregateId!])).toEqual(new Map());
+    });
+  });
+
+  describe('branches', () => {
+    it('keeps branch kinds and finds the head office', async () => {
+      expect(await store.branchKind(SHOP_A)).toBeNull();
+      expect(await store.headOfficeBranch()).toBeNull();
+      await store.setBranchKind(SHOP_A, 'shop');
+      await store.setBranchKind(FACTORY, 'factory');
+      expect(await store.branchKind(SHOP_A)).toBe('shop');
+      expect(await store.headOfficeBranch()).toBeNull();
+
+      await store.setBranchKind('hq-b', 'head_office');
+      await store.setBranchKind('hq-a', 'head_office');
+      await store.setBranchKind('Hq-z', 'head_office'); // byte order: capitals first
+      expect(await store.headOfficeBranch()).toBe('Hq-z');
+      await store.setBranchKind('Hq-z', 'shop');
+      expect(await store.branchKind('Hq-z')).toBe('shop');
+      expect(await store.headOfficeBranch()).toBe('hq-a');
+    });
+  });
+
+  describe('devices', () => {
+    const newDevice = (
+      branchId: string,
+      name: string,
+      tokenHash: string | null = sha256(Buffer.from(newId())),
+    ) => ({
+      id: newId(),
+      branchId,
+      name,
+      tokenHash,
+      enrolledAt: wall,
+    });
+
+    it('numbers devices 1, 2, 3 within each branch', async () => {
+      const numbers: [string, number][] = [];
+      for (const b of [SHOP_A, SHOP_A, FACTORY, SHOP_A, FACTORY]) {
+        const d = await store.createDevice(newDevice(b, `till ${numbers.length + 1}`));
+        numbers.push([b, d.number]);
+      }
+      expect(numbers).toEqual([
+        [SHOP_A, 1],
+        [SHOP_A, 2],
+        [FACTORY, 1],
+        [SHOP_A, 3],
+        [FACTORY, 2],
+      ]);
+      expect((await store.devices()).map((d) => [d.branchId, d.number])).toEqual([
+        [FACTORY, 1],
+        [FACTORY, 2],
+        [SHOP_A, 1],
+        [SHOP_A, 2],
+        [SHOP_A, 3],
+      ]);
+    });
+
+    it('numbers devices enrolled at the same moment without a clash', async () => {
+      const made = await Promise.all(
+        Array.from({ length: 8 }, (_, k) => store.createDevice(newDevice(SHOP_B, `pc ${k}`))),
+      );
+      expect(made.map((d) => d.number).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
+    it('creates, finds by token hash and by id', async () => {
+      const input = newDevice(SHOP_A, 'front till');
+      const created = await store.createDevice(input);
+      expect(created).toEqual({
+        ...input,
+        number: 1,
+        revokedAt: null,
+        lastSeenAt: null,
+        appVersion: null,
+        pending: 0,
+        cursor: 0,
+      });
+      expect(await store.device(input.id)).toEqual(created);
+      expect(await store.deviceByTokenHash(input.tokenHash!)).toEqual(created);
+      expect(await store.deviceByTokenHash(sha256(Buffer.from('unknown')))).toBeNull();
+      expect(await store.device(newId())).toBeNull();
+
+      // The head office's own replica has no token.
+      const replica = await store.createDevice(newDevice(HEAD_OFFICE, 'replica', null));
+      expect(replica.tokenHash).toBeNull();
+      await expect(
+        store.createDevice({ ...newDevice(SHOP_A, 'copy'), tokenHash: input.tokenHash }),
+      ).rejects.toThrow();
+    });
+
+    it('revokes a device once', async () => {
+      const d = await store.createDevice(newDevice(SHOP_A, 'lost laptop'));
+      expect(await store.revokeDevice(d.id, 1_000)).toBe(true);
+      expect(await store.revokeDevice(d.id, 2_000)).toBe(false);
+      expect(await store.revokeDevice(newId(), 2_000)).toBe(false);
+      expect((await store.device(d.id))!.revokedAt).toBe(1_000);
+    });
+
+    it('records when a device was seen, and only moves its cursor forward', async () => {
+      const d = await store.createDevice(newDevice(SHOP_A, 'till'));
+      const at = Date.UTC(2025, 2, 4, 9);
+      await store.touchDevice(d.id, { at, appVersion: '1.2.0', pending: 12 });
+      await store.touchDevice(d.id, { at: at + 1, cursor: 40 });
+      await store.touchDevice(d.id, { at: at + 2, cursor: 25, pending: 0 });
+      expect(await store.device(d.id)).toMatchObject({
+        lastSeenAt: at + 2,
+        appVersion: '1.2.0',
+        pending: 0,
+        cursor: 40,
+      });
+      await store.touchDevice(d.id, { at: at + 3, cursor: 41, appVersion: '1.3.0' });
+      expect(await store.device(d.id)).toMatchObject({
+        lastSeenAt: at + 3,
+        appVersion: '1.3.0',
+        cursor: 41,
+      });
+      await store.touchDevice(newId(), { at }); // unknown: nothing happens
+    });
+  });
+
+  describe('enrollments', () => {
+    const code = () => sha256(Buffer.from(newId()));
+
+    it('are taken once', async () => {
+      const codeHash = code();
+      await store.createEnrollment({
+        codeHash,
+        branchId: SHOP_A,
+        issuedBy: USER,
+        expiresAt: 10_000,
+      });
+      expect(await store.takeEnrollment(codeHash, 5_000)).toEqual({
+        branchId: SHOP_A,
+        issuedBy: USER,
+      });
+      expect(await store.takeEnrollment(codeHash, 5_001)).toBeNull();
+      expect(await store.takeEnrollment(code(), 5_000)).toBeNull();
+    });
+
+    it('expire', async () => {
+      const codeHash = code();
+      await store.createEnrollment({
+        codeHash,
+        branchId: SHOP_A,
+        issuedBy: USER,
+        expiresAt: 10_000,
+      });
+      expect(await store.takeEnrollment(codeHash, 10_000)).toBeNull();
+      expect(await store.takeEnrollment(codeHash, 9_999)).not.toBeNull();
+    });
+
+    it('are taken once even when tried at the same moment', async () => {
+      const codeHash = code();
+      await store.createEnrollment({
+        codeHash,
+        branchId: FACTORY,
+        issuedBy: USER,
+        expiresAt: 10_000,
+      });
+      const tries = await Promise.all(
+        Array.from({ length: 6 }, () => store.takeEnrollment(codeHash, 1)),
+      );
+      expect(tries.filter((t) => t !== null)).toEqual([{ branchId: FACTORY, issuedBy: USER }]);
+    });
+  });
+
+  describe('files', () => {
+    it('round-trip by content hash', async () => {
+      const hash = sha256(PNG);
+      expect(await store.hasFile(hash)).toBe(false);
+      expect(await store.getFile(hash)).toBeNull();
+      await store.putFile(hash, PNG);
+      expect(await store.hasFile(hash)).toBe(true);
+      expect(await store.getFile(hash)).toEqual(PNG);
+      await store.putFile(hash, PNG); // again: harmless
+      expect(await store.getFile(hash)).toEqual(PNG);
+      expect(await store.hasFile(sha256(Buffer.from('other')))).toBe(false);
+    });
+
+    it('refuse a name that is not a sha256 digest', async () => {
+      await expect(store.hasFile('../etc/passwd')).rejects.toThrow(/sha256/);
+    });
+  });
+});
+
+describe('postgres event store with several server processes', () => {
+  const opened: PostgresEventStore[] = [];
+  const connect = async (url: string, poolSize?: number) => {
+    const s = await PostgresEventStore.connect(url, poolSize === undefined ? {} : { poolSize });
+    opened.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+
+  it('creates the schema once when several processes start together', async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all(Array.from({ length: 5 }, () => connect(url, 2)));
+    const acks = await Promise.all(stores.map((s) => s.ingest([item(stockAdjusted(FACTORY))])));
+    expect(new Set(acks.map((a) => a[0]!.seq)).size).toBe(5);
+  });
+
+  it('never lets a reader skip an event that commits late', async () => {
+    const url = await freshDatabase();
+    const writers = [await connect(url, 6), await connect(url, 6)];
+    const reader = await connect(url, 4);
+    const branches = [FACTORY, SHOP_A, SHOP_B];
+    const rounds = 4;
+
+    // Each round: 20 batches of 50 events pushed at once, alternating between two processes.
+    const batchesOf = () =>
+      Array.from({ length: 20 }, (_, b) =>
+        Array.from({ length: 50 }, (_, k) => {
+          const branch = branches[(b + k) % 3]!;
+          return k % 10 === 0
+            ? item(branchSaved(branch, 'shop'))
+            : item(stockAdjusted(branch, k + 1));
+        }),
+      );
+    const all: IngestItem[] = [];
+    const acks: Ack[][] = [];
+    let writing = true;
+
+    // Readers (head office, and one shop) pull with a moving cursor while the writers write,
+    // until the writers are done and they have caught up.
+    const follow = async (branch: string | null, limit: number) => {
+      const seen: string[] = [];
+      const seqs: number[] = [];
+      let cursor = 0;
+      for (;;) {
+        const done = !writing;
+        const page = await reader.pull(branch, cursor, limit);
+        for (const e of page.events) {
+          seqs.push(e.seq);
+          seen.push(e.id);
+        }
+        expect(page.cursor).toBeGreaterThanOrEqual(cursor);
+        if (page.events.length > 0) expect(page.events[0]!.seq).toBeGreaterThan(cursor);
+        cursor = page.cursor;
+        if (done && page.events.length < limit) return { seen, seqs, cursor };
+        if (page.events.length === 0) await new Promise((r) => setImmediate(r));
+      }
+    };
+    const write = async () => {
+      try {
+        for (let round = 0; round < rounds; round++) {
+          const batches = batchesOf();
+          all.push(...batches.flat());
+          acks.push(
+            ...(await Promise.all(batches.map((batch, b) => writers[b % 2]!.ingest(batch)))),
+          );
+        }
+      } finally {
+        writing = false;
+      }
+    };
+
+    const started = Date.now();
+    const [headOffice, shopA] = await Promise.all([
+      follow(null, 1_000),
+      follow(SHOP_A, 37),
+      write(),
+    ]);
+    console.log(
+      `ingested ${all.length} events in ${rounds * 20} batches (20 at a time) in ${Date.now() - started} ms`,
+    );
+
+    // Each batch's events are numbered in batch order, and all numbers are distinct.
+    for (const batchAcks of acks)
+      for (let k = 1; k < batchAcks.length; k++)
+        expect(batchAcks[k]!.seq).toBeGreaterThan(batchAcks[k - 1]!.seq);
+    expect(new Set(acks.flat().map((a) => a.seq)).size).toBe(all.length);
+
+    const forHeadOffice = new Set(all.map((i) => i.event.id));
+    const forShopA = new Set(all.filter((i) => visibleTo(i, SHOP_A)).map((i) => i.event.id));
+    for (const [result, expected] of [
+      [headOffice, forHeadOffice],
+      [shopA, forShopA],
+    ] as const) {
+      expect(new Set(result.seen)).toEqual(expected); // nothing skipped
+      expect(result.seen).toHaveLength(expected.size); // nothing twice
+      expect(result.seqs).toEqual([...result.seqs].sort((x, y) => x - y));
+      expect(result.cursor).toBe(await reader.headSeq());
+    }
+    expect(headOffice.seen).toEqual((await reader.pull(null, 0, 10_000)).events.map((e) => e.id));
+  });
+
+  it('holds a later ingest back while an earlier one has not committed', async () => {
+    const url = await freshDatabase();
+    const [one, two, reader] = [await connect(url), await connect(url), await connect(url)];
+    await one.ingest([item(stockAdjusted(SHOP_A))]);
+    const head = await reader.headSeq();
+
+    // Another session holds the aggregate row the first ingest registers, so that ingest
+    // stalls after its event has drawn a sequence number, before it commits.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    const waiting = async (n: number) => {
+      for (let k = 0; k < 500; k++) {
+        const { rows } = await blocker.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (Number(rows[0]!.n) >= n) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    };
+    try {
+      const placed = orderPlaced(SHOP_A, FACTORY);
+      await blocker.query('BEGIN');
+      await blocker.query(`INSERT INTO aggregates (aggregate_id, branches) VALUES ($1, '[]')`, [
+        placed.aggregateId,
+      ]);
+      const slow = one.ingest([item(placed)]);
+      expect(await waiting(1)).toBe(true);
+
+      const fast = two.ingest([item(stockAdjusted(SHOP_A))]);
+      const fastDone = fast.then(() => 'committed' as const);
+      expect(await Promise.race([fastDone, waiting(2).then(() => 'waiting' as const)])).toBe(
+        'waiting',
+      );
+      // Nothing new is visible yet, so a reader's cursor cannot pass the stalled event.
+      expect(await reader.pull(SHOP_A, head, 100)).toEqual({
+        events: [],
+        cursor: head,
+        remaining: 0,
+      });
+
+      await blocker.query('ROLLBACK');
+      const [[slowAck], [fastAck]] = await Promise.all([slow, fast]);
+      expect(fastAck!.seq).toBeGreaterThan(slowAck!.seq);
+      const page = await reader.pull(SHOP_A, head, 100);
+      expect(page.events.map((e) => e.seq)).toEqual([slowAck!.seq, fastAck!.seq]);
+    } finally {
+      await blocker.end();
+    }
+  });
+
+  it('numbers devices enrolled through different processes without a clash', async () => {
+    const url = await freshDatabase();
+    const [one, two] = [await connect(url), await connect(url)];
+    const made = await Promise.all(
+      Array.from({ length: 10 }, (_, k) =>
+        (k % 2 ? one : two).createDevice({
+          id: newId(),
+          branchId: SHOP_A,
+          name: `till ${k}`,
+          tokenHash: sha256(Buffer.from(newId())),
+          enrolledAt: wall,
+        }),
+      ),
+    );
+    expect(made.map((d) => d.number).sort((x, y) => x - y)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+  });
+});
