@@ -49,66 +49,141 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+// Past the limit the rest is read and dropped, so the client gets its 413 rather than a reset
+// connection; past four times the limit the connection is cut.
+function readBody(req: IncomingMessage): Promise<Buffer | 'too large'> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        fail(new Error('too large'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      else if (size > 4 * MAX_BODY_BYTES) req.destroy();
+      else chunks.length = 0;
     });
-    req.on('end', () => ok(Buffer.concat(chunks)));
+    req.on('end', () => ok(size > MAX_BODY_BYTES ? 'too large' : Buffer.concat(chunks)));
     req.on('error', fail);
   });
 }
 
+const decodePath = (raw: string): string | null => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+};
+
 const sameSecret = (given: string | undefined, secret: string) =>
-  given !== undefined && given.length === secret.length && timingSafeEqual(Buffer.from(given), Buffer.from(secret));
+  given !== undefined &&
+  given.length === secret.length &&
+  timingSafeEqual(Buffer.from(given), Buffer.from(secret));
 
 export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const root = resolve(options.staticDir);
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = decodePath(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === null || path.includes('\0'))
+      return send(res, 400, { code: 'BAD_PATH', message: 'not a valid address' });
     let file = normalize(join(root, path));
-    if (!file.startsWith(root + sep) && file !== root) return send(res, 403, { code: 'FORBIDDEN', message: 'outside the app' });
+    if (!file.startsWith(root + sep) && file !== root)
+      return send(res, 403, { code: 'FORBIDDEN', message: 'outside the app' });
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
     if (!existsSync(file))
-      return send(res, 503, { code: 'NOT_BUILT', message: 'The UI is not built yet. Run `npm run build`, then reload.' });
-    res.writeHead(200, { ...securityHeaders, 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      return send(res, 503, {
+        code: 'NOT_BUILT',
+        message: 'The UI is not built yet. Run `npm run build`, then reload.',
+      });
+    res.writeHead(200, {
+      ...securityHeaders,
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+    });
     res.end(readFileSync(file));
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (!url.pathname.startsWith('/api/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { code: 'METHOD', message: 'GET only' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(res, 405, { code: 'METHOD', message: 'GET only' });
       return serveStatic(req, res);
     }
     if (req.method !== 'POST') return send(res, 405, { code: 'METHOD', message: 'POST only' });
     const given = req.headers['x-fse-secret'];
     if (!sameSecret(typeof given === 'string' ? given : undefined, secret))
-      return send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'Open the app from the address printed when it started.' } });
-    const name = decodeURIComponent(url.pathname.slice('/api/'.length));
+      return send(res, 403, {
+        ok: false,
+        error: {
+          code: 'FORBIDDEN',
+          message: 'Open the app from the address printed when it started.',
+        },
+      });
+    const name = decodePath(url.pathname.slice('/api/'.length));
+    if (name === null)
+      return send(res, 400, {
+        ok: false,
+        error: { code: 'VALIDATION', message: 'The operation name is not valid.' },
+      });
+    const tooLarge = () =>
+      send(res, 413, {
+        ok: false,
+        error: { code: 'VALIDATION', message: 'The request is too large.' },
+      });
+    if (Number(req.headers['content-length'] ?? 0) > 4 * MAX_BODY_BYTES) {
+      res.setHeader('connection', 'close');
+      return tooLarge();
+    }
     readBody(req).then(
       async (raw) => {
+        if (raw === 'too large') return tooLarge();
         let input: unknown;
         try {
           input = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
         } catch {
-          return send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request is not valid JSON.' } });
+          return send(res, 400, {
+            ok: false,
+            error: { code: 'VALIDATION', message: 'The request is not valid JSON.' },
+          });
         }
-        const answer = await answerCall(options.call, name, input, bearer(req.headers.authorization), (e) =>
-          options.log?.({ level: 'error', msg: 'operation failed', op: name, error: e instanceof Error ? e.stack : String(e) }),
+        const answer = await answerCall(
+          options.call,
+          name,
+          input,
+          bearer(req.headers.authorization),
+          (e) =>
+            options.log?.({
+              level: 'error',
+              msg: 'operation failed',
+              op: name,
+              error: e instanceof Error ? e.stack : String(e),
+            }),
         );
         send(res, answer.status, answer.body);
       },
-      () => send(res, 413, { ok: false, error: { code: 'VALIDATION', message: 'The request is too large.' } }),
+      () => res.destroy(),
     );
+  };
+
+  // A request the handler chokes on (an address that is not a URL, a file that vanished) gets
+  // an answer; it never takes the server down.
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      options.log?.({
+        level: 'error',
+        msg: 'request failed',
+        error: error instanceof Error ? error.stack : String(error),
+      });
+      if (res.headersSent) res.destroy();
+      else
+        send(res, 400, {
+          ok: false,
+          error: { code: 'VALIDATION', message: 'The request could not be read.' },
+        });
+    }
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

@@ -20,7 +20,10 @@ export interface DesktopHostOptions {
 }
 
 const meta = (core: BranchCore, key: string) =>
-  (core.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  (
+    core.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined
+  )?.value ?? null;
 
 export class DesktopHost implements SyncService {
   readonly core: BranchCore;
@@ -43,13 +46,19 @@ export class DesktopHost implements SyncService {
     const serverUrl = meta(this.core, 'sync.server');
     const token = this.options.tokens.load();
     if (!device || !serverUrl || !token) return;
-    this.engine = new SyncEngine(this.core.db, this.core.files, device.id, new HttpSyncTransport({ baseUrl: serverUrl, token }), {
-      appVersion: this.options.appVersion,
-      onProgress: (p) => {
-        this.progress = p;
+    this.engine = new SyncEngine(
+      this.core.db,
+      this.core.files,
+      device.id,
+      new HttpSyncTransport({ baseUrl: serverUrl, token }),
+      {
+        appVersion: this.options.appVersion,
+        onProgress: (p) => {
+          this.progress = p;
+        },
+        onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
       },
-      onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
-    });
+    );
   }
 
   /** Starts background sync; a failed round waits longer before the next try, up to 10 minutes. */
@@ -59,10 +68,12 @@ export class DesktopHost implements SyncService {
     let wait = interval;
     const tick = () => {
       this.timer = setTimeout(() => {
-        void this.syncNow().then(
-          () => (wait = interval),
-          () => (wait = Math.min(wait * 2, 600_000)),
-        ).finally(tick);
+        void this.syncNow()
+          .then(
+            () => (wait = interval),
+            () => (wait = Math.min(wait * 2, 600_000)),
+          )
+          .finally(tick);
       }, wait);
       this.timer.unref();
     };
@@ -82,14 +93,19 @@ export class DesktopHost implements SyncService {
       syncing: this.running !== null,
       lastError: this.lastError,
       progress: this.running ? this.progress : null,
-      negativeStock: count('SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0'),
-      conflicts: count('SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)'),
+      negativeStock: count(
+        'SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0',
+      ),
+      conflicts: count(
+        'SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)',
+      ),
     };
   }
 
   syncNow(): Promise<SyncSummary> {
     const engine = this.engine;
-    if (!engine) return Promise.reject(new SyncUnavailable('This PC is not enrolled with a head office.'));
+    if (!engine)
+      return Promise.reject(new SyncUnavailable('This PC is not enrolled with a head office.'));
     this.running ??= engine
       .sync()
       .then(
@@ -118,9 +134,19 @@ export class DesktopHost implements SyncService {
     return this.running;
   }
 
-  async enroll(input: { serverUrl: string; code: string; deviceName: string }): Promise<{ branchId: string; deviceNumber: number }> {
-    const enrolled = await enrollDevice(this.core.db, new HttpSyncTransport({ baseUrl: input.serverUrl }), { ...input, appVersion: this.options.appVersion });
-    this.options.tokens.save(enrolled.token);
+  async enroll(input: {
+    serverUrl: string;
+    code: string;
+    deviceName: string;
+  }): Promise<{ branchId: string; deviceNumber: number }> {
+    // An enrollment code works once: refuse before spending it if the token could not be kept.
+    await this.options.tokens.checkCanSave?.();
+    const enrolled = await enrollDevice(
+      this.core.db,
+      new HttpSyncTransport({ baseUrl: input.serverUrl }),
+      { ...input, appVersion: this.options.appVersion },
+    );
+    await this.options.tokens.save(enrolled.token);
     this.connect();
     await this.syncNow();
     return { branchId: enrolled.branchId, deviceNumber: enrolled.deviceNumber };

@@ -12,8 +12,11 @@ export interface Cipher {
 
 export interface TokenStore {
   load(): string | null;
-  save(token: string): void;
+  /** May finish later: in the desktop app the keychain lives in another process. */
+  save(token: string): void | Promise<void>;
   clear(): void;
+  /** Throws (with what to do) when a token could not be stored now, before a code is spent on it. */
+  checkCanSave?(): void | Promise<void>;
 }
 
 export class EncryptedTokenStore implements TokenStore {

@@ -1,0 +1,51 @@
+// `npm run build:electron`: bundles the main process, the preload and the core's utility process
+// into dist/electron. Runtime packages stay outside the bundle (electron-builder ships them in
+// node_modules): native better-sqlite3 must, and pdfkit reads its data files from its own folder.
+import { build, type BuildOptions } from 'esbuild';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function runtimePackages(): string[] {
+  const pkg: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const deps =
+    typeof pkg === 'object' && pkg !== null && 'dependencies' in pkg ? pkg.dependencies : {};
+  return Object.keys(typeof deps === 'object' && deps !== null ? deps : {});
+}
+
+export async function buildElectron(outdir = join(root, 'dist/electron')): Promise<string[]> {
+  rmSync(outdir, { recursive: true, force: true });
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: ['electron', ...runtimePackages()],
+    absWorkingDir: root,
+    outdir,
+  };
+  // Main and the utility process are ES modules (package.json "type": "module"; Electron ≥ 28).
+  await build({
+    ...common,
+    entryPoints: { main: 'electron/main.ts', 'core-process': 'electron/core-process.ts' },
+    format: 'esm',
+    target: 'node20',
+  });
+  // A sandboxed preload runs as a classic script (CommonJS-style, no ES modules) with a small
+  // `require` that knows electron: one self-contained function, no module.exports needed.
+  await build({
+    ...common,
+    entryPoints: { preload: 'electron/preload.ts' },
+    format: 'iife',
+    target: 'chrome120',
+  });
+  return ['main.js', 'preload.js', 'core-process.js'].map((f) => join(outdir, f));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const built = await buildElectron();
+  for (const file of built)
+    console.log(`built ${relative(root, file)} (${(statSync(file).size / 1024).toFixed(1)} kB)`);
+}

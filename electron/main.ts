@@ -1,0 +1,211 @@
+// The Electron main process: wiring only. The logic is in ./main/*.ts (plain modules with tests);
+// the core runs in a utility process (./core-process.ts), off this thread.
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+  type WebFrameMain,
+} from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { resolveDataDir } from './data-dir';
+import { CoreClient, type SafeStorageLike } from './main/core-client';
+import { createIpcHandler, registerIpc } from './main/ipc';
+import { menuTemplate } from './main/menu';
+import {
+  appUrlMatcher,
+  cspFor,
+  denyWindowsAndWebviews,
+  guardContents,
+  guardSession,
+  secureWebPreferences,
+} from './main/security';
+import { claimSingleInstance } from './main/single-instance';
+import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './main/window-state';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = (entry: Record<string, unknown>) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+// During development the UI may come from the Vite dev server; the shipped app only from its files.
+const devUrl = app.isPackaged ? undefined : process.env['FSE_RENDERER_URL'] || undefined;
+const indexHtml = join(here, '../renderer/index.html');
+const isAppUrl = appUrlMatcher(devUrl ?? pathToFileURL(indexHtml).href);
+const dataDir = resolveDataDir(undefined);
+
+let mainWindow: BrowserWindow | null = null;
+
+function coreEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  // The installer ships migrations and fonts beside app.asar (extraResources), not inside it.
+  if (app.isPackaged) {
+    env['FSE_MIGRATIONS_DIR'] = join(process.resourcesPath, 'migrations');
+    env['FSE_FONTS_DIR'] = join(process.resourcesPath, 'fonts');
+  }
+  return env;
+}
+
+const keychain: SafeStorageLike = {
+  isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+  encryptString: (plain) => safeStorage.encryptString(plain),
+  decryptString: (sealed) => safeStorage.decryptString(sealed),
+  ...(process.platform === 'linux' && {
+    getSelectedStorageBackend: () => safeStorage.getSelectedStorageBackend(),
+  }),
+};
+
+const core = new CoreClient({
+  fork: () =>
+    utilityProcess.fork(
+      join(here, 'core-process.js'),
+      ['--data', dataDir, '--app-version', app.getVersion()],
+      {
+        serviceName: 'Factory-Shop ERP data',
+        env: coreEnv(),
+      },
+    ),
+  safeStorage: keychain,
+  log,
+  onStartupFailure: (error) =>
+    dialog.showErrorBox('The app could not open its data', error.message),
+});
+
+function isAppFrame(frame: WebFrameMain): boolean {
+  const window = mainWindow;
+  if (!window || window.isDestroyed()) return false;
+  const main = window.webContents.mainFrame;
+  const sameFrame =
+    frame === main || (frame.processId === main.processId && frame.routingId === main.routingId);
+  return sameFrame && isAppUrl(frame.url);
+}
+
+function createWindow(): void {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = loadWindowState(stateFile, screen.getAllDisplays());
+  const window = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined && { x: state.x, y: state.y }),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
+    show: false,
+    title: app.getName(),
+    backgroundColor: '#ffffff',
+    webPreferences: secureWebPreferences(join(here, 'preload.js')),
+  });
+  mainWindow = window;
+  guardContents(window.webContents, isAppUrl, log);
+  window.once('ready-to-show', () => {
+    if (state.maximized) window.maximize();
+    window.show();
+  });
+  window.on('close', () => {
+    try {
+      saveWindowState(stateFile, window.getNormalBounds(), window.isMaximized());
+    } catch (error) {
+      log({ level: 'warn', msg: 'the window position was not saved', error: message(error) });
+    }
+  });
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  window.webContents.on('render-process-gone', (_event, details) =>
+    log({
+      level: 'error',
+      msg: 'the page crashed',
+      reason: details.reason,
+      exitCode: details.exitCode,
+    }),
+  );
+  const loading = devUrl ? window.loadURL(devUrl) : window.loadFile(indexHtml);
+  loading.catch((error: unknown) => {
+    log({ level: 'error', msg: 'the UI did not load', error: message(error) });
+    dialog.showErrorBox(
+      'The app could not show its screens',
+      devUrl
+        ? `${devUrl} did not load: ${message(error)}`
+        : `${indexHtml} did not load. Run \`npm run build\`.`,
+    );
+  });
+}
+
+const syncSummary = z.object({ pushed: z.number(), pulled: z.number() });
+
+function syncFromMenu(): void {
+  void core.syncNow().then((answer) => {
+    const summary = answer.ok ? syncSummary.safeParse(answer.result) : null;
+    void dialog.showMessageBox({
+      type: answer.ok ? 'info' : 'warning',
+      title: 'Sync',
+      message: answer.ok ? 'Sync finished.' : 'Sync did not finish.',
+      detail: answer.ok
+        ? summary?.success
+          ? `Sent ${summary.data.pushed} changes, received ${summary.data.pulled}.`
+          : ''
+        : answer.error.message,
+    });
+  });
+}
+
+app.enableSandbox();
+if (claimSingleInstance(app, () => mainWindow)) {
+  if (process.platform === 'win32') app.setAppUserModelId('com.factoryshop.erp');
+  registerIpc(
+    ipcMain,
+    createIpcHandler<WebFrameMain>({
+      isAppFrame,
+      forward: (name, input, token) => core.call(name, input, token),
+      log,
+    }),
+  );
+  app.on('web-contents-created', (_event, contents) => denyWindowsAndWebviews(contents, log));
+  app.on('window-all-closed', () => app.quit());
+
+  let coreClosed = false;
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (coreClosed) return;
+    // Close the database cleanly first, then quit for real.
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    void core.close().finally(() => {
+      coreClosed = true;
+      app.quit();
+    });
+  });
+
+  void app.whenReady().then(() => {
+    core.start();
+    guardSession(session.defaultSession, cspFor(devUrl !== undefined), log);
+    app.setAboutPanelOptions({
+      applicationName: app.getName(),
+      applicationVersion: app.getVersion(),
+      copyright: 'Factory-Shop ERP',
+    });
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          appName: app.getName(),
+          dev: !app.isPackaged,
+          actions: {
+            syncNow: syncFromMenu,
+            about: () => app.showAboutPanel(),
+            openDataFolder: () => void shell.openPath(dataDir),
+          },
+        }),
+      ),
+    );
+    createWindow();
+  });
+}
