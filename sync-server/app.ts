@@ -5,6 +5,7 @@ import { answerCall, bearer } from '../core/contract/http';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { HttpError } from './errors';
+import { hardenApp, type RateLimits } from './http/harden';
 import type { SyncHub } from './hub';
 import { headOfficeSetup, recordEnrolledDevice, type HeadOfficeReplica } from './replica';
 
@@ -12,6 +13,9 @@ export interface AppInfo {
   version: string;
   startedAt: number;
   log: (entry: Record<string, unknown>) => void;
+  /** Set when serving HTTPS: the certificate PCs pin, reported by /health. */
+  tls?: { fingerprint256: string } | null;
+  rateLimits?: Partial<RateLimits>;
 }
 
 const hashParam = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
@@ -43,7 +47,7 @@ export function createApp(
   info: AppInfo,
 ): express.Express {
   const app = express();
-  app.disable('x-powered-by');
+  hardenApp(app, info.rateLimits);
   app.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
@@ -65,6 +69,7 @@ export function createApp(
         database,
         setUp: replica.ready,
         uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
+        ...(info.tls && { tls: info.tls }),
       };
     }),
   );

@@ -1,11 +1,16 @@
 // `npm run server -- --port 8080 --data ./server-data [--database postgres://…]`
+//   [--public-host erp.example.lan] [--tls-cert cert.pem --tls-key key.pem | --insecure-http]
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { SyncHub } from './hub';
 import { HubHeadOffice } from './head-office';
+import type { RateLimits } from './http/harden';
+import { checkPublicHost, loadTls, type TlsSetting } from './http/tls';
 import { HeadOfficeReplica } from './replica';
 import { SqliteEventStore } from './store/sqlite';
 import type { EventStore } from './store/types';
@@ -17,6 +22,14 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /**
+   * HTTPS with the admin's certificate, or with a self-signed one made on first run and kept in
+   * the data folder. Null or absent: plain HTTP (tests; behind a TLS-terminating proxy).
+   */
+  tls?: TlsSetting | null;
+  /** Names and addresses PCs reach this server by, written into a self-signed certificate. */
+  publicHosts?: string[];
+  rateLimits?: Partial<RateLimits>;
 }
 
 export function readConfig(argv = process.argv.slice(2), env = process.env): ServerConfig {
@@ -27,6 +40,10 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       host: { type: 'string' },
       data: { type: 'string' },
       database: { type: 'string' },
+      'public-host': { type: 'string', multiple: true },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'insecure-http': { type: 'boolean' },
     },
     allowPositionals: false,
   });
@@ -38,11 +55,27 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     throw new Error(
       '--database: give a postgres://user:password@host:port/dbname address, or leave it out for the embedded SQLite store.',
     );
+  const certFile = values['tls-cert'] ?? env['TLS_CERT_FILE'];
+  const keyFile = values['tls-key'] ?? env['TLS_KEY_FILE'];
+  if (!certFile !== !keyFile)
+    throw new Error(
+      '--tls-cert and --tls-key go together: give both files, or neither for a self-signed certificate.',
+    );
+  if (values['insecure-http'] && certFile)
+    throw new Error('--insecure-http and --tls-cert contradict each other: choose one.');
   return {
     port,
     host: values.host ?? env['HOST'] ?? '0.0.0.0',
     dataDir: resolve(values.data ?? env['FSE_DATA'] ?? './server-data'),
     databaseUrl,
+    tls: values['insecure-http']
+      ? null
+      : certFile && keyFile
+        ? { certFile: resolve(certFile), keyFile: resolve(keyFile) }
+        : 'self-signed',
+    publicHosts: [...(values['public-host'] ?? []), ...(env['PUBLIC_HOST'] ?? '').split(',')]
+      .filter((h) => h.trim() !== '')
+      .map(checkPublicHost),
   };
 }
 
@@ -64,29 +97,57 @@ export async function startServer(
   log = (e: Record<string, unknown>) =>
     console.log(JSON.stringify({ time: new Date().toISOString(), ...e })),
 ) {
+  // The certificate first: a wrong file stops the start before anything is opened.
+  const tls = config.tls ? loadTls(config.tls, { ...config, log }) : null;
   const store = await openStore(config);
   const hub = new SyncHub(store, { log });
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
   replica.core.services = { headOffice: new HubHeadOffice(hub, replica) };
   await replica.start();
-  const app = createApp(hub, replica, { version: appVersion(), startedAt: Date.now(), log });
-  const server = app.listen(config.port, config.host);
+  const app = createApp(hub, replica, {
+    version: appVersion(),
+    startedAt: Date.now(),
+    log,
+    tls: tls && { fingerprint256: tls.fingerprint256 },
+    ...(config.rateLimits && { rateLimits: config.rateLimits }),
+  });
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
+    : createHttpServer(app);
+  server.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
     server.once('error', fail);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = ['0.0.0.0', '::', ''].includes(config.host)
+    ? '127.0.0.1'
+    : config.host.includes(':')
+      ? `[${config.host}]`
+      : config.host;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  if (config.tls === null)
+    log({
+      level: 'warn',
+      msg: 'serving plain HTTP (--insecure-http): only behind a proxy that terminates TLS',
+    });
   log({
     level: 'info',
     msg: 'sync server listening',
+    url,
     port,
+    tls: tls ? { source: tls.source, certFile: tls.certFile } : null,
+    fingerprint256: tls?.fingerprint256 ?? null,
     store: store.kind,
     data: config.dataDir,
     setUp: replica.ready,
   });
   return {
     port,
+    url,
+    /** What enrolling PCs pin; null over plain HTTP. */
+    fingerprint256: tls?.fingerprint256 ?? null,
     hub,
     replica,
     async close() {

@@ -175,6 +175,6 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
 export async function deliverEverything(w: ModelWorld): Promise<void> {
   for (let round = 0; round < 3; round++) {
     for (const s of w.sites) await s.engine.sync();
-    await w.server().replica.catchUp();
+    for (const server of w.servers()) await server.replica.catchUp();
   }
 }

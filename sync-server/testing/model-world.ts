@@ -82,6 +82,8 @@ export interface ModelSite {
 
 export interface ModelWorld {
   base: () => string;
+  /** Every server process of this world (two when they share one PostgreSQL database). */
+  servers: () => Awaited<ReturnType<typeof startServer>>[];
   sites: ModelSite[];
   restartServer(): Promise<void>;
   hq<T>(name: string, input: unknown, token: string): Promise<{ ok: boolean; result: T }>;
@@ -89,17 +91,27 @@ export interface ModelWorld {
   close(): Promise<void>;
 }
 
-/** Copies the template (SQLite store only; with PostgreSQL the caller gives a fresh database). */
+/**
+ * Copies the template (with PostgreSQL the caller gives a copy of the template's database).
+ * With `secondServer`, another server process shares the database and every request of the
+ * branch PCs and of head office alternates between the two.
+ */
 export async function openWorld(
   t: Template,
   databaseUrl: string | null = t.databaseUrl,
+  options: { secondServer?: boolean } = {},
 ): Promise<ModelWorld> {
   const root = mkdtempSync(join(tmpdir(), 'fse-model-'));
   const serverDir = join(root, 'server');
   cpSync(t.serverDir, serverDir, { recursive: true });
-  const config: ServerConfig = { port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl };
-  let server = await startServer(config, () => undefined);
-  const base = () => `http://127.0.0.1:${server.port}`;
+  const configs: ServerConfig[] = [{ port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl }];
+  if (options.secondServer)
+    configs.push({ port: 0, host: '127.0.0.1', dataDir: join(root, 'server-2'), databaseUrl });
+  let servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  for (const c of configs) servers.push(await startServer(c, () => undefined));
+  let turn = 0;
+  const server = () => servers[0]!;
+  const base = () => `http://127.0.0.1:${servers[turn++ % servers.length]!.port}`;
   const sites = t.sites.map((s, i) => {
     const dir = join(root, `${i}-${s.code}`);
     cpSync(s.dir, dir, { recursive: true });
@@ -124,18 +136,24 @@ export async function openWorld(
   return {
     base,
     sites,
-    server: () => server,
+    server,
+    servers: () => servers,
     async restartServer() {
-      await server.close();
-      server = await startServer({ ...config, port: server.port }, () => undefined);
+      const ports = servers.map((s) => s.port);
+      for (const s of servers) await s.close();
+      servers = [];
+      for (const [i, c] of configs.entries())
+        servers.push(await startServer({ ...c, port: ports[i] ?? 0 }, () => undefined));
     },
+    // Sign-in sessions live in each server process's replica, so the admin console sticks to
+    // one process (as a load balancer's session affinity does); sync requests alternate.
     async hq<T>(name: string, input: unknown, token: string) {
-      return (await http<{ ok: boolean; result: T }>(base(), 'POST', `/api/${name}`, input, token))
-        .body;
+      const first = `http://127.0.0.1:${server().port}`;
+      return (await http<{ ok: boolean; result: T }>(first, 'POST', `/api/${name}`, input, token)).body;
     },
     async close() {
       for (const s of sites) s.core.close();
-      await server.close();
+      for (const s of servers) await s.close();
     },
   };
 }

@@ -20,7 +20,8 @@ export interface TestPostgres {
   /** Address of the database made at start (`postgres://postgres@127.0.0.1:<port>/test`). */
   url: string;
   /** Makes an empty database and returns its address. */
-  createDatabase(name: string): Promise<string>;
+  /** A new database, empty or as a copy of `template` (which nobody may be connected to). */
+  createDatabase(name: string, template?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -207,11 +208,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     }
 
     const base = `postgres://postgres@127.0.0.1:${port}`;
-    const createDatabase = async (name: string): Promise<string> => {
+    const createDatabase = async (name: string, template?: string): Promise<string> => {
       const client = new pg.Client({ connectionString: `${base}/postgres` });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+        await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
       } finally {
         await client.end();
       }

@@ -1,0 +1,239 @@
+// The sync guarantees at their edges: rollouts with mixed app versions, a PC whose clock runs
+// days ahead, a file upload cut off half-way, and a branch catching up after a long time away.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_SCHEMA_VERSION } from '../core/events/define';
+import { BranchCore } from '../core/runtime';
+import { applyDeferred, applyOrdered } from '../core/sync/apply';
+import { SyncEngine, type SyncProgress } from '../core/sync/engine';
+import { HttpSyncTransport } from '../core/sync/http';
+import { sha256 } from '../core/files/store';
+import { http, startWorld, type Site, type World } from './testing/world';
+
+let w: World;
+let shop: Site;
+beforeAll(async () => {
+  w = await startWorld();
+  shop = await w.enroll('SH01');
+});
+afterAll(() => w.close());
+
+const pendingOf = (s: Site) =>
+  (
+    s.core.db.sqlite.prepare('SELECT count(*) AS n FROM events WHERE server_seq IS NULL').get() as {
+      n: number;
+    }
+  ).n;
+
+describe('a rollout with old and new app versions', () => {
+  it('refuses events of a newer schema than the server knows, clearly, and the PC keeps them to send later', async () => {
+    const before = pendingOf(shop);
+    await shop.as('shop1')('customers.create', { name: 'Abebe' });
+    const newer = new HttpSyncTransport({ baseUrl: w.base, token: shop.token });
+    const row = shop.core.db.sqlite
+      .prepare('SELECT * FROM events WHERE server_seq IS NULL ORDER BY seq DESC LIMIT 1')
+      .get() as Record<string, unknown>;
+    const event = {
+      id: row['id'],
+      type: row['type'],
+      schemaVersion: EVENT_SCHEMA_VERSION + 1,
+      branchId: row['branch_id'],
+      deviceId: row['device_id'],
+      userId: row['user_id'],
+      hlc: row['hlc'],
+      createdAt: row['created_at'],
+      aggregateId: row['aggregate_id'],
+      payload: JSON.parse(String(row['payload'])) as unknown,
+    };
+    await expect(newer.push({ events: [event as never] })).rejects.toThrow(
+      /newer app.*Update the head-office server first/,
+    );
+    expect(pendingOf(shop)).toBe(before + 1);
+    await shop.engine.sync();
+    expect(pendingOf(shop)).toBe(0);
+  });
+
+  it('keeps an event type an older app does not know aside, applies everything else, and applies it after the update', async () => {
+    const core = shop.core;
+    const base = {
+      schemaVersion: 1,
+      branchId: w.branch.HQ,
+      deviceId: 'future-device',
+      userId: 'u',
+      createdAt: Date.now(),
+      aggregateId: null,
+      receivedHlc: '001900000000000-000000-server',
+    };
+    const future = {
+      ...base,
+      id: '01a2028f-0000-7000-8000-00000000f001',
+      type: 'loyalty.points_awarded',
+      hlc: '001900000000000-000001-x',
+      payload: { points: 5 },
+      seq: 1_000_001,
+    };
+    const tally = core.db.sqlite.transaction(() => applyOrdered(core.db, [future]))();
+    expect(tally).toMatchObject({ deferred: 1, applied: 0, conflicts: 0 });
+    const stored = core.db.sqlite
+      .prepare('SELECT apply_status AS s FROM events WHERE id = ?')
+      .get(future.id) as { s: string };
+    expect(stored.s).toBe('deferred');
+    // After an update that knows the type, deferred events are applied; one it still does not know stays aside.
+    expect(core.db.sqlite.transaction(() => applyDeferred(core.db))()).toBe(0);
+    expect(
+      (
+        core.db.sqlite
+          .prepare('SELECT apply_status AS s FROM events WHERE id = ?')
+          .get(future.id) as { s: string }
+      ).s,
+    ).toBe('deferred');
+  });
+});
+
+describe('a PC whose clock runs days ahead', () => {
+  it('cannot overwrite a price that head office changed after the PC synced', async () => {
+    const variantId = w.variants[1]!;
+    const threeDays = 3 * 24 * 3600_000;
+    const skewed = await w.enroll('SH02');
+    // Reopen that PC's database with its wall clock three days fast.
+    const dir = skewed.dir;
+    skewed.core.close();
+    const fast = new BranchCore(dir, { now: () => Date.now() + threeDays });
+    const engine = new SyncEngine(
+      fast.db,
+      fast.files,
+      fast.context().device!.id,
+      new HttpSyncTransport({ baseUrl: w.base, token: skewed.token }),
+    );
+    const admin = (
+      await fast.call('auth.login', { username: 'admin', password: 'correct-horse-battery' })
+    ).token;
+    await fast.call('catalog.updateVariant', { id: variantId, price: 111 }, admin);
+    await engine.sync();
+    await w.server.replica.catchUp();
+    // Later (in real time), head office sets the price again: the newer edit must win everywhere.
+    await new Promise((r) => setTimeout(r, 20));
+    await w.admin('catalog.updateVariant', { id: variantId, price: 222 });
+    await engine.sync();
+    await shop.engine.sync();
+    const priceAt = async (core: BranchCore, token: string) =>
+      (await core.call('catalog.list', { search: 'MUG-M' }, token)).find(
+        (v) => v.variantId === variantId,
+      )?.price;
+    expect(await priceAt(fast, admin)).toBe(222);
+    expect(await priceAt(shop.core, await shop.login('shop1'))).toBe(222);
+    expect(
+      (await w.admin('catalog.list', { search: 'MUG-M' })).find((v) => v.variantId === variantId)
+        ?.price,
+    ).toBe(222);
+    fast.close();
+  });
+});
+
+describe('files', () => {
+  it('an upload cut off half-way stores nothing, and sending it again is safe', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200_000, 7),
+    ]);
+    const hash = sha256(bytes);
+    const url = new URL(`${w.base}/sync/files/${hash}`);
+    await new Promise<void>((done) => {
+      const req = request({
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${shop.token}`,
+          'content-type': 'application/octet-stream',
+          'content-length': bytes.length,
+        },
+      });
+      req.on('error', () => done());
+      req.write(bytes.subarray(0, 50_000));
+      setTimeout(() => {
+        req.destroy();
+        done();
+      }, 100);
+    });
+    const transport = new HttpSyncTransport({ baseUrl: w.base, token: shop.token });
+    expect(await transport.hasFile(hash)).toBe(false);
+    // A body that does not match its hash is refused, not stored under the wrong name.
+    const wrong = await fetch(url, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${shop.token}` },
+      body: bytes.subarray(0, 1000),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await transport.hasFile(hash)).toBe(false);
+    await transport.putFile(hash, bytes);
+    await transport.putFile(hash, bytes);
+    expect(await transport.hasFile(hash)).toBe(true);
+    expect(sha256(await transport.getFile(hash))).toBe(hash);
+  });
+});
+
+describe('a branch away for a long time', () => {
+  it('catches up in the background, reporting events left and percent as it goes', async () => {
+    const lagging = await w.enroll('SH01');
+    const cursorBefore = Number(
+      (
+        lagging.core.db.sqlite
+          .prepare(`SELECT value FROM meta WHERE key = 'sync.cursor'`)
+          .get() as { value: string }
+      ).value,
+    );
+    // Meanwhile the other PC of the shop works on: 300 sales and adjustments.
+    const token = await shop.login('shop1');
+    await shop.core.call(
+      'stock.adjust',
+      { variantId: w.variants[0]!, quantity: 10_000, reason: 'opening count' },
+      token,
+    );
+    for (let i = 0; i < 300; i++)
+      await shop.core.call(
+        'sales.record',
+        { lines: [{ variantId: w.variants[0]!, quantity: 1 }] },
+        token,
+      );
+    await shop.engine.sync();
+    const seen: SyncProgress[] = [];
+    const engine = new SyncEngine(
+      lagging.core.db,
+      lagging.core.files,
+      lagging.core.context().device!.id,
+      new HttpSyncTransport({ baseUrl: w.base, token: lagging.token }),
+      {
+        pullPage: 50,
+        onProgress: (p) => seen.push(p),
+      },
+    );
+    const report = await engine.sync();
+    const pulls = seen.filter((p) => p.phase === 'pull');
+    expect(report.pulled).toBeGreaterThanOrEqual(301);
+    expect(pulls.length).toBeGreaterThanOrEqual(6);
+    expect(pulls.map((p) => p.left)).toEqual([...pulls.map((p) => p.left)].sort((a, b) => b - a));
+    expect(pulls.at(-1)).toMatchObject({ left: 0, percent: 100 });
+    expect(pulls[0]!.percent).toBeLessThan(50);
+    const cursorAfter = Number(
+      (
+        lagging.core.db.sqlite
+          .prepare(`SELECT value FROM meta WHERE key = 'sync.cursor'`)
+          .get() as { value: string }
+      ).value,
+    );
+    expect(cursorAfter).toBeGreaterThan(cursorBefore);
+    const balance = async (s: Site) =>
+      (
+        await s.core.call(
+          'stock.balance',
+          { branchId: w.branch.SH01, variantId: w.variants[0]! },
+          await s.login('shop1'),
+        )
+      ).onHand;
+    expect(await balance(lagging)).toBe(await balance(shop));
+    const health = await http<{ status: string }>(w.base, 'GET', '/health');
+    expect(health.status).toBe(200);
+  });
+});

@@ -1,0 +1,36 @@
+// The sync model again, on PostgreSQL, with two server processes sharing the database and every
+// request of the branch PCs and of head office alternating between them.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
+import { runAndCheck } from './testing/model-check';
+import { op } from './testing/model-ops';
+import { buildTemplate, openWorld, type Template } from './testing/model-world';
+
+const RUNS = Number(process.env['SYNC_MODEL_PG_RUNS'] ?? 60);
+let pg: TestPostgres;
+let template: Template;
+let n = 0;
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  template = await buildTemplate({ databaseUrl: await pg.createDatabase('model_template') });
+}, 180_000);
+afterAll(() => pg?.stop());
+
+describe('sync model on PostgreSQL', () => {
+  it(`converges with two server processes on one database (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+        const url = await pg.createDatabase(`run_${++n}`, 'model_template');
+        const w = await openWorld(template, url, { secondServer: true });
+        try {
+          await runAndCheck(w, template, ops);
+        } finally {
+          await w.close();
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 3_600_000);
+});
