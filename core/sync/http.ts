@@ -1,5 +1,10 @@
 // The sync transport over HTTP(S), with fetch. Every answer is parsed with the protocol's schemas.
+// Over https it holds head office to the certificate it presented when this PC enrolled.
+import { isIP } from 'node:net';
+import { connect as connectTls, TLSSocket } from 'node:tls';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import type { z } from 'zod';
+import { DomainError } from '../errors';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import {
   enrollResponse,
@@ -18,15 +23,158 @@ export interface HttpTransportOptions {
   token?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * For https: the SHA-256 fingerprint of head office's certificate, pinned at enrollment. Every
+   * connection must present exactly that certificate; CA and host-name checks are skipped in
+   * its favour, since head office's certificate is usually self-signed.
+   */
+  pin?: string | null;
+}
+
+/** What the transport reads of an answer; the runtime's fetch and undici's both give it. */
+type Answer = Pick<Response, 'ok' | 'status' | 'text' | 'json' | 'arrayBuffer'>;
+
+/** `AB:CD:…` (64 hex digits, as Node and browsers print it) from what a person typed or pasted. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text.replace(/[\s:-]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex))
+    throw new DomainError(
+      'VALIDATION',
+      'fingerprint: give the 64 hexadecimal digits of the SHA-256 fingerprint (colons between pairs are fine).',
+      { field: 'fingerprint' },
+    );
+  return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
+class CertificateChanged extends Error {
+  constructor(readonly presented: string | null) {
+    super('the server presented a certificate other than the pinned one');
+  }
+}
+
+/** Connections that reach the request only after the peer's certificate matched the pin. */
+function pinnedAgent(pin: string): Agent {
+  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
+  return new Agent({
+    connect: (options, callback) =>
+      connect(options, (error, socket) => {
+        if (error) return callback(error, null);
+        const presented =
+          socket instanceof TLSSocket ? socket.getPeerCertificate().fingerprint256 : undefined;
+        if (presented === pin) return callback(null, socket);
+        socket.destroy();
+        callback(new CertificateChanged(presented ?? null), null);
+      }),
+  });
+}
+
+function changedCertificate(error: unknown): CertificateChanged | null {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof CertificateChanged) return e;
+  return null;
+}
+
+/**
+ * The fingerprint of the certificate an https server presents, read without trusting it (trust
+ * on first use, at enrollment); null for an http address.
+ */
+export async function readServerFingerprint(
+  baseUrl: string,
+  timeoutMs = 15_000,
+): Promise<string | null> {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new DomainError('VALIDATION', `serverUrl: "${baseUrl}" is not a web address.`, {
+      field: 'serverUrl',
+    });
+  }
+  if (url.protocol === 'http:') return null;
+  if (url.protocol !== 'https:')
+    throw new DomainError('VALIDATION', 'serverUrl: the address starts with https://.', {
+      field: 'serverUrl',
+    });
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return new Promise((ok, fail) => {
+    const socket = connectTls({
+      host,
+      port: Number(url.port || 443),
+      rejectUnauthorized: false,
+      ...(!isIP(host) && { servername: host }),
+    });
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)),
+    );
+    socket.on('error', (e) =>
+      fail(
+        new SyncUnavailable(
+          `The head-office server at ${baseUrl} could not be reached (${e.message}).`,
+        ),
+      ),
+    );
+    socket.once('secureConnect', () => {
+      const fingerprint = socket.getPeerCertificate().fingerprint256;
+      socket.destroy();
+      if (fingerprint) ok(fingerprint);
+      else fail(new SyncUnavailable(`The server at ${baseUrl} presented no certificate.`));
+    });
+  });
 }
 
 export class HttpSyncTransport implements SyncTransport, EnrollTransport {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
+  private pin: string | null;
+  private agent: Agent | null = null;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.doFetch = options.fetch ?? fetch;
+    this.pin = options.pin ? normalizeFingerprint(options.pin) : null;
+  }
+
+  /** The certificate fingerprint this transport holds head office to; null when not pinned. */
+  get pinned(): string | null {
+    return this.pin;
+  }
+
+  /**
+   * Trust on first use, for enrollment: reads the certificate an https server presents now,
+   * checks it against the fingerprint the admin read out (when given), and from then on talks
+   * only to that certificate. Null over http, where there is nothing to pin.
+   */
+  async pinServer(expected?: string | null): Promise<string | null> {
+    const wanted = expected ? normalizeFingerprint(expected) : null;
+    const presented = await readServerFingerprint(this.base, this.options.timeoutMs);
+    if (!presented) {
+      if (wanted)
+        throw new DomainError(
+          'VALIDATION',
+          'serverUrl: a certificate fingerprint was given, but the address starts with http://. Use the https:// address the admin gave.',
+          { field: 'serverUrl' },
+        );
+      return null;
+    }
+    if (wanted && presented !== wanted)
+      throw new SyncUnavailable(
+        `The server at ${this.base} presented the certificate ${presented}, not ${wanted} as the admin said. Nothing was sent to it: check the address with the admin before enrolling.`,
+        undefined,
+        'CERTIFICATE_MISMATCH',
+      );
+    this.pin = presented;
+    this.agent = null;
+    return presented;
+  }
+
+  private refuseChangedCertificate(error: unknown): void {
+    const changed = changedCertificate(error);
+    if (changed)
+      throw new SyncUnavailable(
+        `The head-office server presented a different certificate than when this PC enrolled (enrolled with SHA-256 ${this.pin ?? '?'}, now ${changed.presented ?? 'none'}). Nothing was sent to it. Someone may be intercepting the connection: ask the admin; if the server's certificate was replaced on purpose, re-enroll this PC.`,
+        undefined,
+        'CERTIFICATE_CHANGED',
+      );
   }
 
   private async request(
@@ -34,9 +182,16 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     path: string,
     body?: string | Uint8Array,
     contentType = 'application/json',
-  ): Promise<Response> {
-    const send = () =>
-      this.doFetch(`${this.base}${path}`, {
+  ): Promise<Answer> {
+    if (this.pin && !this.base.startsWith('https://'))
+      throw new SyncUnavailable(
+        `This PC enrolled with head office over https, but the server address is now ${this.base}. Nothing was sent: re-enroll this PC with the https:// address.`,
+        undefined,
+        'CERTIFICATE_CHANGED',
+      );
+    const send = (): Promise<Answer> => {
+      const url = `${this.base}${path}`;
+      const init = {
         method,
         headers: {
           ...(body !== undefined && { 'content-type': contentType }),
@@ -45,16 +200,24 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         },
         ...(body !== undefined && { body }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
-      });
-    let response: Response;
+      };
+      if (!this.pin) return this.doFetch(url, init);
+      // undici's own fetch: a dispatcher works only with the fetch of the same undici, and the
+      // runtime's built-in one differs between Node and Electron.
+      this.agent ??= pinnedAgent(this.pin);
+      return undiciFetch(url, { ...init, dispatcher: this.agent });
+    };
+    let response: Answer;
     try {
       response = await send();
     } catch (first) {
+      this.refuseChangedCertificate(first);
       // A kept-alive connection the server closed fails at once; every request here is safe to
       // repeat (push is idempotent), so one fresh try tells a dropped socket from an outage.
       try {
         response = await send();
-      } catch {
+      } catch (second) {
+        this.refuseChangedCertificate(second);
         throw new SyncUnavailable(
           `The head-office server at ${this.base} could not be reached (${first instanceof Error ? first.message : String(first)}). Work goes on offline; it will sync when the connection is back.`,
         );
@@ -80,7 +243,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     return response;
   }
 
-  private async json<S extends z.ZodType>(schema: S, response: Response): Promise<z.output<S>> {
+  private async json<S extends z.ZodType>(schema: S, response: Answer): Promise<z.output<S>> {
     const parsed = schema.safeParse(await response.json());
     if (!parsed.success)
       throw new SyncUnavailable(
