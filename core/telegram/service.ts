@@ -1,0 +1,91 @@
+// What head office offers the contract's telegram.* operations. Only the sync server has one:
+// the bot token and everything Telegram lives there, never on a branch PC.
+
+export interface TelegramSettingsView {
+  /** The token with all but the bot's id and last four characters hidden; null when none is set. */
+  tokenMasked: string | null;
+  publicUrl: string | null;
+  /** Where Telegram posts updates (publicUrl + /telegram/webhook), once both are set. */
+  webhookUrl: string | null;
+  /** When Telegram last accepted the webhook (setWebhook), if ever with the current settings. */
+  webhookSetAt: number | null;
+  botUsername: string | null;
+  /** The last problem talking to Telegram about the settings (a refused token, an unreachable URL). */
+  lastError: string | null;
+  outbox: { waiting: number; failed: number };
+}
+
+export interface TelegramSettingsInput {
+  /** A new token; null removes it (notifications then wait); absent keeps it. */
+  token?: string | null | undefined;
+  publicUrl?: string | null | undefined;
+}
+
+export interface TelegramGroup {
+  chatId: number;
+  title: string;
+  type: string;
+  active: boolean;
+  addedAt: number;
+  removedAt: number | null;
+  /** The branch (shop or factory) whose orders this group follows. */
+  branchId: string | null;
+  /** `finance`: the group where payments are verified. */
+  role: 'finance' | null;
+}
+
+export interface TelegramGroupLinkInput {
+  chatId: number;
+  /** Link to a branch, or to finance; neither unlinks. */
+  branchId?: string | null | undefined;
+  role?: 'finance' | null | undefined;
+}
+
+export type NotificationStatus = 'waiting_for_token' | 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface NotificationLogEntry {
+  id: number;
+  orderId: string | null;
+  orderNumber: string | null;
+  chatId: number;
+  /** card: the order's live card (sent once, then edited); document: a PDF; message: other text. */
+  kind: 'card' | 'document' | 'message';
+  /** The PDF, for documents. */
+  document: string | null;
+  /** What caused it: the order event's type, `welcome`, `reply` or `button`. */
+  cause: string;
+  status: NotificationStatus;
+  attempts: number;
+  error: string | null;
+  /** Telegram's ids of the messages sent or edited. */
+  messageIds: number[];
+  createdAt: number;
+  updatedAt: number;
+  nextAttemptAt: number | null;
+  sentAt: number | null;
+}
+
+export interface TelegramLogFilter {
+  orderId?: string | undefined;
+  status?: NotificationStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface TelegramLinkCode {
+  /** Send `/link <code>` to the bot in a private chat. */
+  code: string;
+  expiresAt: number;
+  botUsername: string | null;
+  /** t.me link that opens the bot with the code filled in, when the bot's name is known. */
+  deepLink: string | null;
+}
+
+export interface TelegramService {
+  settings(): Promise<TelegramSettingsView>;
+  setSettings(input: TelegramSettingsInput, by: string): Promise<TelegramSettingsView>;
+  groups(): Promise<TelegramGroup[]>;
+  linkGroup(input: TelegramGroupLinkInput): Promise<TelegramGroup>;
+  log(filter: TelegramLogFilter): Promise<NotificationLogEntry[]>;
+  createLinkCode(userId: string): Promise<TelegramLinkCode>;
+}

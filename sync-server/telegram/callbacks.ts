@@ -1,0 +1,133 @@
+// Button presses on the cards. A PDF button has the bot send that PDF to the chat again (for
+// chats that follow the order). Verify and reject run the same operations as the app, on head
+// office's replica, as the app user the presser linked with `/link`; anyone else is told
+// "not allowed" and nothing changes. A rejection from Telegram gives the reason
+// "Rejected from Telegram by <name>": finance writes details in the app if needed.
+import { roleHas, type Role } from '../../core/auth/roles';
+import { operations } from '../../core/contract/api';
+import type { Actor } from '../../core/contract/context';
+import { execute } from '../../core/contract/execute';
+import { DomainError } from '../../core/errors';
+import { parseCallbackData } from '../../core/telegram/callback';
+import { documentTitles } from '../../core/telegram/card';
+import { cutText, telegramLimits } from '../../core/telegram/html';
+import type { Update, UpdateDeps } from './updates';
+
+type CallbackQuery = NonNullable<Update['callback_query']>;
+
+const NOT_ALLOWED =
+  'Not allowed: only finance staff who linked their Telegram account (/link in a private chat with the bot) may verify or reject payments.';
+
+function actorOf(deps: UpdateDeps, userId: string): Actor | null {
+  const row = deps.replica.core.db.sqlite
+    .prepare(
+      `SELECT id AS userId, username, display_name AS displayName, role, branch_id AS branchId
+       FROM users WHERE id = ? AND disabled = 0`,
+    )
+    .get(userId) as (Actor & { role: Role }) | undefined;
+  return row ?? null;
+}
+
+export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promise<void> {
+  const bot = await deps.outbox.bot();
+  const answer = async (text: string, alert = false) => {
+    try {
+      await bot?.answerCallbackQuery(q.id, cutText(text, telegramLimits.callbackAnswer), alert);
+    } catch (error) {
+      // The press is handled either way; the person only misses the little notice.
+      deps.log({
+        level: 'warn',
+        msg: 'telegram: answerCallbackQuery failed',
+        error: String(error),
+      });
+    }
+  };
+  const action = q.data ? parseCallbackData(q.data) : null;
+  const chatId = q.message?.chat.id;
+  if (!action || chatId === undefined) {
+    await answer('This button is no longer in use.');
+    return;
+  }
+  const order = deps.replica.core.db.sqlite
+    .prepare('SELECT number, shop_id AS shopId, factory_id AS factoryId FROM orders WHERE id = ?')
+    .get(action.orderId) as { number: string; shopId: string; factoryId: string } | undefined;
+  if (!order) {
+    await answer('That order is not at head office.', true);
+    return;
+  }
+
+  if (action.action === 'document') {
+    const group = await deps.store.group(chatId);
+    const follows =
+      group?.active === true &&
+      (group.role === 'finance' ||
+        group.branchId === order.shopId ||
+        group.branchId === order.factoryId);
+    if (!follows) {
+      await answer('Not allowed: this chat does not follow that order.', true);
+      return;
+    }
+    await deps.store.enqueue(
+      [
+        {
+          key: `button:${q.id}`,
+          eventSeq: 0,
+          orderId: action.orderId,
+          orderNumber: order.number,
+          chatId,
+          kind: 'document',
+          document: action.document,
+          audience: null,
+          cause: 'button',
+          text: null,
+        },
+      ],
+      Date.now(),
+    );
+    await answer(`Sending the ${documentTitles[action.document].toLowerCase()}…`);
+    return;
+  }
+
+  const userId = await deps.store.linkedUser(q.from.id);
+  const actor = userId ? actorOf(deps, userId) : null;
+  if (!actor || !roleHas(actor.role, 'orders.verifyPayment')) {
+    deps.log({
+      level: 'warn',
+      msg: 'telegram: button refused',
+      telegramUser: q.from.id,
+      order: order.number,
+    });
+    await answer(NOT_ALLOWED, true);
+    return;
+  }
+  const ctx = { ...deps.replica.core.context(), actor };
+  try {
+    if (action.action === 'verify')
+      execute(operations, ctx, 'orders.verifyPayment', {
+        orderId: action.orderId,
+        note: 'Verified from Telegram',
+      });
+    else
+      execute(operations, ctx, 'orders.rejectPayment', {
+        orderId: action.orderId,
+        reason: `Rejected from Telegram by ${actor.displayName}`,
+      });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    await answer(error.message, true);
+    return;
+  }
+  deps.log({
+    level: 'info',
+    msg: `telegram: payment ${action.action === 'verify' ? 'verified' : 'rejected'}`,
+    order: order.number,
+    user: actor.userId,
+  });
+  await answer(
+    action.action === 'verify'
+      ? `Payment of order ${order.number} verified.`
+      : `Payment of order ${order.number} rejected.`,
+  );
+  // Head office's log gets the step at once; the outbox then edits the cards.
+  await deps.replica.catchUp();
+}

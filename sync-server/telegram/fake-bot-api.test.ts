@@ -1,0 +1,104 @@
+// The fake Bot API must refuse what Telegram refuses, or the other tests prove nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotClient, TelegramCallError, type TelegramFailure } from './bot';
+import { FakeBotApi } from './testing/fake-bot-api';
+import { TOKEN } from './testing/harness';
+
+let api: FakeBotApi;
+let bot: BotClient;
+const GROUP = -100500;
+beforeAll(async () => {
+  api = await FakeBotApi.start([TOKEN]);
+  api.addChat(GROUP, 'Group', 'supergroup');
+  bot = new BotClient(TOKEN, { apiUrl: api.url, requestTimeoutMs: 5000 });
+});
+afterAll(() => api.close());
+
+async function failure(call: Promise<unknown>): Promise<TelegramFailure> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TelegramCallError) return error.failure;
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+const keyboard = (data: string) => ({ inline_keyboard: [[{ text: 'x', callback_data: data }]] });
+const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+
+describe('the fake Bot API', () => {
+  it('accepts what Telegram accepts, through the real client, in each body encoding', async () => {
+    const id = await bot.sendMessage(GROUP, '<b>Hi</b> &amp; &lt;ሰላም&gt; 🙂', keyboard('v:1'));
+    expect(api.messagesIn(GROUP).find((m) => m.messageId === id)?.text).toContain('ሰላም');
+    await bot.editMessageText(GROUP, id, '<i>edited</i>', keyboard('v:2'));
+    const doc = await bot.sendDocument(GROUP, pdf, 'a.pdf', '<b>caption</b>');
+    expect(api.messagesIn(GROUP).find((m) => m.messageId === doc)?.document).toMatchObject({
+      fileName: 'a.pdf',
+      mimeType: 'application/pdf',
+      size: pdf.length,
+    });
+    const json = await fetch(`${api.url}/bot${TOKEN}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: GROUP, text: 'json body' }),
+    });
+    expect(((await json.json()) as { ok: boolean }).ok).toBe(true);
+    expect(await bot.getMe()).toEqual({ id: api.bot.id, username: api.bot.username });
+  });
+
+  it('refuses broken HTML, texts over the limits and callback data over 64 bytes', async () => {
+    for (const bad of ['<b>Tom & Jerry</b>', '<b>open', '<script>x</script>', 'a < b'])
+      expect((await failure(bot.sendMessage(GROUP, bad))).description, bad).toMatch(
+        /can't parse entities/,
+      );
+    expect((await failure(bot.sendMessage(GROUP, 'x'.repeat(4097)))).description).toMatch(
+      /too long/,
+    );
+    await bot.sendMessage(GROUP, `<b>${'x'.repeat(4096)}</b>`); // tags do not count
+    expect(
+      (await failure(bot.sendDocument(GROUP, pdf, 'a.pdf', 'x'.repeat(1025)))).description,
+    ).toMatch(/caption is too long/);
+    expect(
+      (await failure(bot.sendMessage(GROUP, 'ok', keyboard('ሀ'.repeat(22))))).description,
+    ).toBe('Bad Request: BUTTON_DATA_INVALID');
+  });
+
+  it('answers as Telegram does for missing chats, kicked bots, edits and floods', async () => {
+    expect(await failure(bot.sendMessage(-1, 'hi'))).toEqual({
+      kind: 'permanent',
+      description: 'Bad Request: chat not found',
+    });
+    const id = await bot.sendMessage(GROUP, 'same');
+    await bot.editMessageText(GROUP, id, 'same', keyboard('a')); // the buttons differ
+    expect((await failure(bot.editMessageText(GROUP, id, 'same', keyboard('a')))).kind).toBe(
+      'not_modified',
+    );
+    expect((await failure(bot.editMessageText(GROUP, 999_999, 'x', keyboard('a')))).kind).toBe(
+      'message_gone',
+    );
+    api.rateLimit('sendMessage', 3);
+    expect(await failure(bot.sendMessage(GROUP, 'flood'))).toEqual({
+      kind: 'rate_limited',
+      retryAfter: 3,
+      description: 'Too Many Requests: retry after 3',
+    });
+    api.failNext('sendMessage', 500, 'Internal Server Error');
+    expect((await failure(bot.sendMessage(GROUP, 'oops'))).kind).toBe('transient');
+    const stranger = new BotClient('1:AAHsomeoneElsesTokenxxxxxxxxxxxx', {
+      apiUrl: api.url,
+      requestTimeoutMs: 5000,
+    });
+    expect(await failure(stranger.getMe())).toEqual({
+      kind: 'transient',
+      description: '401 Unauthorized',
+    });
+    api.kick(GROUP);
+    expect(await failure(bot.sendMessage(GROUP, 'hi'))).toEqual({
+      kind: 'permanent',
+      description: 'Forbidden: bot was kicked from the supergroup chat',
+    });
+    const gone = new BotClient(TOKEN, { apiUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1000 });
+    expect((await failure(gone.getMe())).kind).toBe('transient');
+  });
+});

@@ -1,0 +1,85 @@
+// Telegram at head office, started with the server: its store (beside the event log), the
+// outbox sender, the admin's operations and the webhook route. Branch PCs never see any of it.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type express from 'express';
+import type { TelegramService } from '../../core/telegram/service';
+import type { SyncHub } from '../hub';
+import type { HeadOfficeReplica } from '../replica';
+import { resolveTelegramConfig, type TelegramConfig } from './config';
+import { Outbox, type Log } from './outbox';
+import { HeadOfficeTelegram } from './service';
+import type { TelegramStore } from './store/types';
+import { telegramRouter } from './webhook';
+
+export { telegramArgs, telegramConfig, type TelegramConfig } from './config';
+
+export interface TelegramRuntime {
+  service: TelegramService;
+  router: express.Router;
+  store: TelegramStore;
+  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every update. */
+  webhookSecret: string;
+  /** Plans and sends what is due now (tests; the loop does the same on its own). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openStore(dataDir: string, databaseUrl: string | null): Promise<TelegramStore> {
+  if (databaseUrl) {
+    const { openPostgresTelegramStore } = await import('./store/postgres');
+    return openPostgresTelegramStore(databaseUrl);
+  }
+  const { openSqliteTelegramStore } = await import('./store/sqlite');
+  return openSqliteTelegramStore(join(dataDir, 'telegram', 'telegram.sqlite'));
+}
+
+export async function startTelegram(options: {
+  config?: TelegramConfig | undefined;
+  dataDir: string;
+  databaseUrl: string | null;
+  hub: SyncHub;
+  replica: HeadOfficeReplica;
+  log: Log;
+}): Promise<TelegramRuntime> {
+  const config = resolveTelegramConfig(options.config);
+  const { replica, log } = options;
+  const store = await openStore(options.dataDir, options.databaseUrl);
+  const secret = await store.initSetting('webhookSecret', randomBytes(32).toString('base64url'));
+  await store.pruneUpdates(Date.now() - 7 * 24 * 3600_000);
+  const outbox = new Outbox(store, replica, config, log);
+  const service = new HeadOfficeTelegram(store, outbox, replica, config, secret, log);
+  // Given on the command line or in the environment: stored as if the admin had set it.
+  const fromConfig = {
+    ...(config.token && { token: config.token }),
+    ...(config.publicUrl && { publicUrl: config.publicUrl }),
+  };
+  const changed = await Promise.all(
+    Object.entries(fromConfig).map(async ([k, v]) => (await store.setting(k)) !== v),
+  );
+  if (changed.some(Boolean)) {
+    try {
+      await service.setSettings(fromConfig, 'command line');
+    } catch (error) {
+      log({
+        level: 'error',
+        msg: 'telegram: settings from the command line refused',
+        error: String(error),
+      });
+    }
+  } else await service.registerWebhook();
+  const unsubscribe = options.hub.onIngest(() => void outbox.wake());
+  outbox.start();
+  return {
+    service,
+    router: telegramRouter(secret, { store, outbox, replica, log }),
+    store,
+    webhookSecret: secret,
+    flush: () => outbox.wake(),
+    async close() {
+      unsubscribe();
+      await outbox.close();
+      await store.close();
+    },
+  };
+}

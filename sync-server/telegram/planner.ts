@@ -1,0 +1,121 @@
+// Turns order events into outbox rows. It reads head office's replica by server sequence from
+// a cursor kept in the Telegram store, so nothing depends on a listener having fired: after a
+// restart it carries on where it stopped, and re-reading events makes no second row (each row's
+// key names the event, the chat and what is sent).
+import type { Db } from '../../core/db/open';
+import type { OrderDocumentKind } from '../../core/pdf/documents';
+import { syncCursor } from '../../core/sync/engine';
+import type { CardAudience } from '../../core/telegram/card';
+import type { TelegramGroup } from '../../core/telegram/service';
+import type { NewOutboxRow, TelegramStore } from './store/types';
+
+export const orderEventTypes = [
+  'order.placed',
+  'order.slip_attached',
+  'order.payment_verified',
+  'order.payment_rejected',
+  'order.dispatched',
+  'order.delivered',
+  'order.cancelled',
+] as const;
+
+/** The PDF each step sends, by audience; every step edits the card. */
+const documentsFor: Partial<Record<string, Record<CardAudience, OrderDocumentKind[]>>> = {
+  'order.placed': { branch: ['order_sheet'], finance: [] },
+  'order.slip_attached': { branch: ['payment_proof'], finance: ['payment_proof'] },
+  'order.dispatched': { branch: ['dispatch_note'], finance: [] },
+};
+
+interface EventRow {
+  id: string;
+  type: string;
+  orderId: string;
+  seq: number;
+}
+interface OrderRow {
+  number: string;
+  shopId: string;
+  factoryId: string;
+  slips: number;
+}
+
+const PAGE = 500;
+
+/** Which linked groups follow this order, and as whom. Finance follows from the first slip. */
+function audiences(
+  groups: TelegramGroup[],
+  order: OrderRow,
+  type: string,
+): [TelegramGroup, CardAudience][] {
+  return groups.flatMap((g): [TelegramGroup, CardAudience][] => {
+    if (!g.active) return [];
+    if (g.role === 'finance')
+      return type !== 'order.placed' && order.slips > 0 ? [[g, 'finance']] : [];
+    return g.branchId && (g.branchId === order.shopId || g.branchId === order.factoryId)
+      ? [[g, 'branch']]
+      : [];
+  });
+}
+
+export function rowsForEvent(
+  event: EventRow,
+  order: OrderRow,
+  groups: TelegramGroup[],
+): NewOutboxRow[] {
+  return audiences(groups, order, event.type).flatMap(([group, audience]) => {
+    const base = {
+      eventSeq: event.seq,
+      orderId: event.orderId,
+      orderNumber: order.number,
+      chatId: group.chatId,
+      audience,
+      cause: event.type,
+      text: null,
+    };
+    return [
+      { ...base, key: `${event.id}:${group.chatId}:card`, kind: 'card' as const, document: null },
+      ...(documentsFor[event.type]?.[audience] ?? []).map((document) => ({
+        ...base,
+        key: `${event.id}:${group.chatId}:${document}`,
+        kind: 'document' as const,
+        document,
+      })),
+    ];
+  });
+}
+
+/** Plans rows for order events the replica has folded since the cursor; returns rows added. */
+export async function planNotifications(
+  db: Db,
+  store: TelegramStore,
+  now: number,
+): Promise<number> {
+  const upTo = syncCursor(db);
+  let from = await store.cursor();
+  let added = 0;
+  const readEvents = db.sqlite.prepare(
+    `SELECT id, type, aggregate_id AS orderId, server_seq AS seq FROM events
+     WHERE server_seq > ? AND server_seq <= ? AND apply_status = 'applied' AND aggregate_id IS NOT NULL
+       AND type IN (${orderEventTypes.map(() => '?').join(', ')})
+     ORDER BY server_seq LIMIT ${PAGE}`,
+  );
+  const readOrder = db.sqlite.prepare(
+    `SELECT number, shop_id AS shopId, factory_id AS factoryId,
+       (SELECT COUNT(*) FROM payment_slips p WHERE p.order_id = o.id) AS slips
+     FROM orders o WHERE id = ?`,
+  );
+  while (from < upTo) {
+    const events = readEvents.all(from, upTo, ...orderEventTypes) as EventRow[];
+    const groups = events.length > 0 ? await store.groups() : [];
+    const rows = events.flatMap((event) => {
+      const order = readOrder.get(event.orderId) as OrderRow | undefined;
+      return order ? rowsForEvent(event, order, groups) : [];
+    });
+    added += await store.enqueue(rows, now);
+    // A short page means everything up to the replica's cursor was read.
+    const next = events.length === PAGE ? (events.at(-1)?.seq ?? upTo) : upTo;
+    await store.advanceCursor(next);
+    from = next;
+  }
+  return added;
+}

@@ -1,0 +1,139 @@
+// Telegram's state at head office: settings (the bot token lives here, never in the replica
+// that syncs to branches), handled updates, groups and their links, linked Telegram users, the
+// notification outbox and each order's anchor card. SQLite for one server process; PostgreSQL
+// (tables beside the event log) when several processes share one database.
+import type { CardAudience } from '../../../core/telegram/card';
+import type { TelegramGroup } from '../../../core/telegram/service';
+
+export type OutboxKind = 'card' | 'document' | 'message';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  id: number;
+  /** Unique: the same cause never makes two rows (re-scanning events, a repeated update). */
+  key: string;
+  /** Rows of one lane (an order in one chat) are sent one at a time, in order. */
+  lane: string;
+  /** The server sequence of the order event that caused it (0 for others); a process sends it
+   * only once its replica has folded that far, so it renders what the event did. */
+  eventSeq: number;
+  orderId: string | null;
+  orderNumber: string | null;
+  chatId: number;
+  kind: OutboxKind;
+  document: string | null;
+  audience: CardAudience | null;
+  cause: string;
+  /** The HTML of a plain message. */
+  text: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAt: number;
+  claimedBy: string | null;
+  claimedUntil: number | null;
+  error: string | null;
+  messageIds: number[];
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+}
+
+export type NewOutboxRow = Pick<
+  OutboxRow,
+  | 'key'
+  | 'eventSeq'
+  | 'orderId'
+  | 'orderNumber'
+  | 'chatId'
+  | 'kind'
+  | 'document'
+  | 'audience'
+  | 'cause'
+  | 'text'
+>;
+
+export interface OutboxResult {
+  status: 'sent' | 'pending' | 'failed';
+  error: string | null;
+  /** For pending: when to try again. */
+  nextAt?: number;
+  messageIds?: number[];
+}
+
+export interface Anchor {
+  orderId: string;
+  chatId: number;
+  messageId: number;
+  /** What the card shows now, so an unchanged card is not edited again. */
+  text: string;
+  markup: string;
+  updatedAt: number;
+}
+
+export interface OutboxFilter {
+  orderId?: string | undefined;
+  status?: OutboxStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface TelegramStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  setting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string | null): Promise<void>;
+  /** Stores `value` unless the key has one: the first process to start picks the webhook secret. */
+  initSetting(key: string, value: string): Promise<string>;
+
+  /** How far order events were turned into outbox rows; only ever moves forward. */
+  cursor(): Promise<number>;
+  advanceCursor(seq: number): Promise<void>;
+
+  /** True the first time an update id is seen. */
+  recordUpdate(updateId: number, at: number): Promise<boolean>;
+  /** Lets Telegram's retry of an update that failed half-way be handled again. */
+  forgetUpdate(updateId: number): Promise<void>;
+  /** Drops ids received before `before` (Telegram gives up redelivering after 24 hours). */
+  pruneUpdates(before: number): Promise<void>;
+
+  saveGroup(group: { chatId: number; title: string; type: string }, at: number): Promise<void>;
+  deactivateGroup(chatId: number, at: number): Promise<void>;
+  /** A group upgraded to a supergroup gets a new chat id; its link and waiting rows follow. */
+  migrateGroup(from: number, to: number): Promise<void>;
+  groups(): Promise<TelegramGroup[]>;
+  group(chatId: number): Promise<TelegramGroup | null>;
+  /** Links a group to a branch or to finance (taking the link from any other group); neither unlinks. */
+  linkGroup(
+    chatId: number,
+    link: { branchId: string | null; role: 'finance' | null },
+  ): Promise<void>;
+
+  createLinkCode(code: { codeHash: string; userId: string; expiresAt: number }): Promise<void>;
+  /** Takes a code once: its user, or null if unknown, used or expired. */
+  takeLinkCode(codeHash: string, now: number): Promise<string | null>;
+  linkUser(link: {
+    telegramUserId: number;
+    userId: string;
+    name: string;
+    at: number;
+  }): Promise<void>;
+  linkedUser(telegramUserId: number): Promise<string | null>;
+
+  /** Adds rows whose key is new; returns how many were added. */
+  enqueue(rows: NewOutboxRow[], now: number): Promise<number>;
+  /** Atomically takes the next row due (pending, or sending with an expired lease) for `owner`. */
+  claim(owner: string, now: number, leaseMs: number, maxSeq: number): Promise<OutboxRow | null>;
+  /** Records a claimed row's outcome; false if the claim was lost (lease expired, taken over). */
+  finish(id: number, owner: string, result: OutboxResult, now: number): Promise<boolean>;
+  /** Gives back rows a process claimed (on shutdown; with SQLite, also those a crash left). */
+  release(owner: string | null): Promise<void>;
+  nextDue(maxSeq: number): Promise<number | null>;
+  outbox(filter: OutboxFilter): Promise<OutboxRow[]>;
+  counts(): Promise<{ pending: number; failed: number }>;
+
+  anchor(orderId: string, chatId: number): Promise<Anchor | null>;
+  saveAnchor(anchor: Anchor): Promise<void>;
+  dropAnchor(orderId: string, chatId: number): Promise<void>;
+
+  close(): Promise<void>;
+}
