@@ -1,7 +1,9 @@
 // Entry of the utility process that hosts the core, off Electron's main thread: SQLite, sync,
 // PDFs. main.ts forks it with `--data <dir> --app-version <v>`. It also runs under plain Node's
 // child_process.fork (there is no parentPort there), which is how the built bundle is smoke-tested.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { installCrashReports } from '../core/ops/crash';
 import { DesktopHost } from './host/desktop-host';
 import { serveCore, type ParentPortLike } from './host/service';
 
@@ -31,6 +33,12 @@ const appVersion = typeof values['app-version'] === 'string' ? values['app-versi
 const port = parentPort();
 
 if (!dataDir) throw new Error('core-process.js needs --data <folder> or FSE_DATA.');
+installCrashReports({
+  dir: join(dataDir, 'crash-reports'),
+  appVersion,
+  component: 'desktop-core',
+  log: (entry) => port.postMessage({ type: 'log', entry }),
+});
 serveCore({
   port,
   dataDir,

@@ -1,0 +1,159 @@
+// App updates from head office, decided here in plain code (tests drive it with a fake updater;
+// ./updater-electron.ts wires it to electron-updater and a dialog). The feed is the sync
+// server's /updates, read with electron-updater's generic provider. The app checks soon after
+// start and then daily, downloads in the background (electron-updater checks the file's sha512
+// against the manifest before it reports it downloaded), and installs only when the person says
+// so: never silently on quit. Until then it asks again at the next start.
+import { X509Certificate } from 'node:crypto';
+import type { Log } from '../../core/ops/log';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The parts of electron-updater's AppUpdater used here. */
+export interface UpdaterLike {
+  autoDownload: boolean;
+  autoInstallOnAppQuit: boolean;
+  autoRunAppAfterInstall: boolean;
+  setFeedURL(options: { provider: 'generic'; url: string }): void;
+  checkForUpdates(): Promise<unknown>;
+  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
+  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export interface Feed {
+  serverUrl: string;
+  /** Head office's pinned certificate (SHA-256, `AB:CD:…`), for https with its own certificate. */
+  fingerprint: string | null;
+}
+
+export interface UpdateControllerOptions {
+  updater: UpdaterLike;
+  currentVersion: string;
+  /** Where head office is, or null while this PC is not enrolled (then there is nothing to check). */
+  feed: () => Promise<Feed | null>;
+  /** Shown once a version is downloaded and checked; true installs it now (the app restarts). */
+  ask: (update: { version: string; current: string }) => Promise<boolean>;
+  /** Called when the feed changes, so downloads trust head office's certificate as sync does. */
+  trust?: (feed: Feed) => void;
+  log: Log;
+  firstCheckAfterMs?: number;
+  everyMs?: number;
+}
+
+/** Errors that only mean "head office offers no update now" (feed off, nothing uploaded). */
+const NO_UPDATE_OFFERED = new Set([
+  'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND',
+  'ERR_UPDATER_INVALID_UPDATE_INFO',
+]);
+
+export const feedUrl = (serverUrl: string) => `${serverUrl.replace(/\/+$/, '')}/updates`;
+
+export class UpdateController {
+  private timers: NodeJS.Timeout[] = [];
+  private configuredFor: string | null = null;
+  private asking = false;
+  private declined = new Set<string>();
+
+  constructor(private readonly options: UpdateControllerOptions) {
+    const u = options.updater;
+    u.autoDownload = true;
+    u.autoInstallOnAppQuit = false;
+    u.autoRunAppAfterInstall = true;
+    u.on('update-downloaded', (info) => void this.offer(info.version));
+    // Reported through check()'s own failure too; this listener keeps the emitter from throwing.
+    u.on('error', () => undefined);
+  }
+
+  start(): void {
+    const first = setTimeout(() => void this.check(), this.options.firstCheckAfterMs ?? 30_000);
+    const daily = setInterval(() => void this.check(), this.options.everyMs ?? DAY_MS);
+    first.unref();
+    daily.unref();
+    this.timers.push(first, daily);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+
+  /** One check: `not-enrolled`, `no-update` (none offered, or not newer), `checked`, or `failed`. */
+  async check(): Promise<'not-enrolled' | 'no-update' | 'checked' | 'failed'> {
+    let feed: Feed | null;
+    try {
+      feed = await this.options.feed();
+    } catch (error) {
+      this.options.log({ level: 'warn', msg: 'update check: sync settings unreadable', error });
+      return 'failed';
+    }
+    if (!feed) return 'not-enrolled';
+    const url = feedUrl(feed.serverUrl);
+    if (this.configuredFor !== url) {
+      this.options.trust?.(feed);
+      this.options.updater.setFeedURL({ provider: 'generic', url });
+      this.configuredFor = url;
+    }
+    try {
+      const result = (await this.options.updater.checkForUpdates()) as {
+        isUpdateAvailable?: boolean;
+        updateInfo?: { version?: string };
+      } | null;
+      const version = result?.updateInfo?.version;
+      this.options.log({
+        level: 'info',
+        msg: 'update check',
+        feed: url,
+        current: this.options.currentVersion,
+        offered: version ?? null,
+        downloading: result?.isUpdateAvailable === true,
+      });
+      return result?.isUpdateAvailable ? 'checked' : 'no-update';
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && NO_UPDATE_OFFERED.has(code)) {
+        this.options.log({
+          level: 'info',
+          msg: 'update check: head office offers no update',
+          feed: url,
+        });
+        return 'no-update';
+      }
+      this.options.log({ level: 'warn', msg: 'update check failed', feed: url, error });
+      return 'failed';
+    }
+  }
+
+  /** A downloaded, hash-checked version: ask once per run; install only on yes. */
+  private async offer(version: string): Promise<void> {
+    if (this.asking || this.declined.has(version)) return;
+    this.asking = true;
+    try {
+      const yes = await this.options.ask({ version, current: this.options.currentVersion });
+      this.options.log({ level: 'info', msg: 'update offered', version, accepted: yes });
+      if (yes) this.options.updater.quitAndInstall(false, true);
+      else this.declined.add(version);
+    } finally {
+      this.asking = false;
+    }
+  }
+}
+
+/**
+ * For Electron's certificate check on the updater's session: head office's own certificate is
+ * accepted by its pinned fingerprint (as the sync connection does), any other host is left to
+ * Chromium's usual checks. 0 accepts, -2 refuses, -3 uses Chromium's verdict.
+ */
+export function pinnedCertificateCheck(feed: Feed) {
+  const host = new URL(feed.serverUrl).hostname.replace(/^\[|\]$/g, '');
+  return (request: { hostname: string; certificate: { data: string } }): 0 | -2 | -3 => {
+    if (!feed.fingerprint || request.hostname.replace(/^\[|\]$/g, '') !== host) return -3;
+    try {
+      return new X509Certificate(request.certificate.data).fingerprint256 === feed.fingerprint
+        ? 0
+        : -2;
+    } catch {
+      return -2;
+    }
+  };
+}

@@ -1,0 +1,50 @@
+// `npm run server:restore -- [--data ./server-data] [--database postgres://…] <backup file>`
+// Run with the server stopped. See ./restore.ts.
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fileLog, formatLine } from '../../core/ops/log';
+import { restoreServer } from './restore';
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, database: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    console.error(
+      'usage: npm run server:restore -- [--data <folder>] [--database postgres://…] <backup file>',
+    );
+    return 2;
+  }
+  const dataDir = resolve(values.data ?? env['FSE_DATA'] ?? './server-data');
+  // Logged where the server logs, so a restore shows beside the backups.
+  const log = fileLog({ dir: join(dataDir, 'logs'), name: 'server' }, (e) =>
+    process.stdout.write(formatLine(e, Date.now())),
+  );
+  try {
+    await restoreServer({
+      dataDir,
+      file,
+      databaseUrl: values.database ?? env['DATABASE_URL'] ?? null,
+      log,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log({ level: 'error', msg: 'restore refused', file, error: reason });
+    console.error(`Nothing was restored: ${reason}`);
+    return 1;
+  } finally {
+    log.file.close();
+  }
+  console.log(
+    'Restored. Events the branches sent after this backup are no longer at head office; ' +
+      'check the branches before they sync again.',
+  );
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exit(await main());

@@ -1,0 +1,111 @@
+// Restoring head office from a night's backups, with the server stopped: the event store (its
+// SQLite file, or PostgreSQL from a pg_dump) together with the replica taken right after it,
+// each after a copy of what is there now.
+//   npm run server:restore -- [--data ./server-data] [--database postgres://…] <backup file>
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { acceptBranchBackup } from '../../core/backup/accept';
+import { listBackups, parseBackupName, type BackupEntry } from '../../core/backup/names';
+import { restoreDatabase } from '../../core/backup/restore';
+import type { Log } from '../../core/ops/log';
+import { findPgBin, pgDump } from './server-backups';
+import { spawn } from 'node:child_process';
+
+export interface ServerRestoreOptions {
+  dataDir: string;
+  /** The backup: a name in `<data>/backups`, or a path. */
+  file: string;
+  databaseUrl?: string | null;
+  log: Log;
+  now?: () => number;
+  pgBin?: string | null;
+}
+
+export const storeFile = (dataDir: string) => join(dataDir, 'store', 'sync-log.sqlite');
+export const replicaFile = (dataDir: string) => join(dataDir, 'replica', 'branch.sqlite');
+
+/** The replica backed up right after a store backup (the nightly run takes the store first). */
+export function matchingReplica(dir: string, store: { takenAt: number }): BackupEntry | null {
+  return (
+    listBackups(dir, 'replica')
+      .filter((b) => b.takenAt >= store.takenAt && b.takenAt - store.takenAt < 3_600_000)
+      .at(-1) ?? null
+  );
+}
+
+function pgRestore(bin: string | null, url: string, file: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      bin ? join(bin, 'pg_restore') : 'pg_restore',
+      ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`, file],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) =>
+      code === 0 ? done() : fail(new Error(`pg_restore exited with ${code}: ${err.trim()}`)),
+    );
+  });
+}
+
+export async function restoreServer(options: ServerRestoreOptions): Promise<string[]> {
+  const backups = join(options.dataDir, 'backups');
+  const path =
+    isAbsolute(options.file) || existsSync(options.file)
+      ? options.file
+      : join(backups, options.file);
+  const parsed = parseBackupName(basename(path));
+  if (!parsed || !existsSync(path))
+    throw new Error(`${options.file}: not a backup file (look in ${backups}).`);
+  const restored: string[] = [];
+  const now = options.now;
+
+  if (parsed.label === 'store') {
+    await restoreDatabase(storeFile(options.dataDir), path, {
+      backupDir: backups,
+      ...(now && { now }),
+    });
+    restored.push(path);
+  } else if (parsed.label === 'postgres') {
+    if (!options.databaseUrl)
+      throw new Error(
+        'A PostgreSQL dump is restored into a database: give --database postgres://…',
+      );
+    const bin = options.pgBin === undefined ? findPgBin() : options.pgBin;
+    const safety = await pgDump(options.databaseUrl, backups, {
+      bin,
+      label: 'before-restore',
+      ...(now && { now }),
+    });
+    options.log({
+      level: 'info',
+      msg: 'copied the database before the restore',
+      file: safety.file,
+    });
+    await pgRestore(bin, options.databaseUrl, path);
+    restored.push(path);
+  } else if (parsed.label !== 'replica') {
+    throw new Error(
+      `${basename(path)} is a ${parsed.label} backup; restore a store, postgres or replica backup.`,
+    );
+  }
+
+  const replica =
+    parsed.label === 'replica' ? { path } : matchingReplica(backups, { takenAt: parsed.takenAt });
+  if (replica) {
+    await restoreDatabase(replicaFile(options.dataDir), replica.path, {
+      backupDir: backups,
+      accept: acceptBranchBackup(),
+      ...(now && { now }),
+    });
+    restored.push(replica.path);
+  } else {
+    options.log({
+      level: 'warn',
+      msg: 'no replica backup from the same night: the replica is left as it was and catches up from the store',
+    });
+  }
+  options.log({ level: 'info', msg: 'restored', files: restored });
+  return restored;
+}

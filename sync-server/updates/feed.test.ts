@@ -1,0 +1,169 @@
+// The update feed against electron-updater itself: its generic provider reads the manifest head
+// office serves, downloads the installer it names and checks its sha512, exactly as the desktop
+// app does. Only the Electron parts are replaced: the app adapter (version, paths) and the HTTP
+// request (Node's http instead of Electron's net, under electron-updater's own executor).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UpdateDownloadedEvent } from 'electron-updater';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { http, PASSWORD, startWorld, type World } from '../testing/world';
+import { installer, installerName, manifest, sha512, updaterAt } from './testing/node-updater';
+
+let w: World;
+let feedUrl: string;
+let financeToken: string;
+
+async function upload(name: string, body: Buffer | string, token: string | null = w.adminToken) {
+  const response = await fetch(`${feedUrl}/${name}`, {
+    method: 'PUT',
+    headers: {
+      'content-type': 'application/octet-stream',
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function publish(version: string, bytes = installer(version), manifestBytes = bytes) {
+  expect((await upload(installerName(version), bytes)).status).toBe(200);
+  expect((await upload('latest-linux.yml', manifest(version, manifestBytes))).body).toEqual({
+    kind: 'manifest',
+    channel: 'latest-linux',
+    version,
+  });
+}
+
+beforeAll(async () => {
+  // The manifest's name depends on the CPU (latest-linux-arm64.yml…): fixed to x64 here.
+  process.env['TEST_UPDATER_ARCH'] = 'x64';
+  w = await startWorld();
+  feedUrl = `${w.base}/updates`;
+  const login = await http<{ result: { token: string } }>(w.base, 'POST', '/api/auth.login', {
+    username: 'finance',
+    password: PASSWORD,
+  });
+  financeToken = login.body.result.token;
+});
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(async () => {
+  await w.admin('updates.configure', { enabled: true, heldBack: [] });
+});
+
+describe('the update feed', () => {
+  it('serves a manifest electron-updater accepts; the app downloads the installer and its sha512 checks out', async () => {
+    const good = installer('0.2.0');
+    await publish('0.2.0', good);
+
+    const updater = updaterAt(feedUrl);
+    const downloaded: UpdateDownloadedEvent[] = [];
+    updater.on('update-downloaded', (e: UpdateDownloadedEvent) => downloaded.push(e));
+    const check = await updater.checkForUpdates();
+    expect(check?.isUpdateAvailable).toBe(true);
+    expect(check?.updateInfo).toMatchObject({
+      version: '0.2.0',
+      files: [{ url: installerName('0.2.0'), sha512: sha512(good), size: good.length }],
+    });
+    const files = await check!.downloadPromise!;
+    expect(downloaded.map((e) => e.version)).toEqual(['0.2.0']);
+    expect(readFileSync(files[0]!).equals(good)).toBe(true);
+  });
+
+  it('refuses a corrupted installer by its hash: no update is offered for install', async () => {
+    const good = installer('0.4.0');
+    const corrupted = Buffer.from(good);
+    corrupted[1000] = corrupted[1000]! ^ 0xff;
+    await publish('0.4.0', corrupted, good); // the manifest has the good file's sha512
+
+    const updater = updaterAt(feedUrl);
+    const events: string[] = [];
+    updater.on('update-downloaded', () => events.push('downloaded'));
+    updater.on('error', () => events.push('error'));
+    const check = await updater.checkForUpdates();
+    expect(check?.updateInfo.version).toBe('0.4.0');
+    const refused = await check!.downloadPromise!.then(
+      () => null,
+      (e: { code?: string; message: string }) => e,
+    );
+    expect(refused?.code).toBe('ERR_CHECKSUM_MISMATCH');
+    expect(refused?.message).toContain('sha512 checksum mismatch');
+    expect(events).toEqual(['error']);
+  });
+
+  it('holds a version back (the previous manifest is served) and turns updates off', async () => {
+    await publish('0.5.0');
+    await publish('0.6.0');
+    const served = async () => {
+      const r = await fetch(`${feedUrl}/latest-linux.yml`);
+      return { status: r.status, text: await r.text() };
+    };
+    expect((await served()).text).toMatch(/^version: 0\.6\.0$/m);
+
+    const held = await w.admin('updates.configure', { heldBack: ['0.6.0'] });
+    expect(held.channels.find((c) => c.channel === 'latest-linux')).toMatchObject({
+      served: '0.5.0',
+    });
+    expect((await served()).text).toMatch(/^version: 0\.5\.0$/m);
+    expect((await updaterAt(feedUrl).checkForUpdates())?.updateInfo.version).toBe('0.5.0');
+
+    await w.admin('updates.configure', { enabled: false });
+    expect(await served()).toEqual({ status: 204, text: '' });
+    // electron-updater finds nothing to offer: the check fails, and no update is downloaded.
+    const off = updaterAt(feedUrl);
+    let downloaded = false;
+    off.on('update-downloaded', () => (downloaded = true));
+    off.on('error', () => undefined);
+    const error = await off.checkForUpdates().then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
+    expect(error?.code).toBe('ERR_UPDATER_INVALID_UPDATE_INFO');
+    expect(downloaded).toBe(false);
+
+    // On again: still held back, so the previous version.
+    const on = await w.admin('updates.configure', { enabled: true });
+    expect(on).toMatchObject({ enabled: true, heldBack: ['0.6.0'] });
+    expect((await served()).text).toMatch(/^version: 0\.5\.0$/m);
+  });
+
+  it('takes uploads from admins only, and serves installers in ranges', async () => {
+    const bytes = installer('0.7.0');
+    expect((await upload(installerName('0.7.0'), bytes, null)).status).toBe(401);
+    expect((await upload(installerName('0.7.0'), bytes, 'not-a-session')).status).toBe(401);
+    expect((await upload(installerName('0.7.0'), bytes, financeToken)).status).toBe(403);
+    expect((await upload('latest-linux.yml', 'not: a manifest\n')).status).toBe(400);
+    expect((await upload('..%2Fescape.txt', bytes)).status).toBe(400);
+    expect((await fetch(`${feedUrl}/${installerName('0.7.0')}`)).status).toBe(404);
+
+    expect((await upload(installerName('0.7.0'), bytes)).body).toEqual({
+      kind: 'file',
+      name: installerName('0.7.0'),
+      bytes: bytes.length,
+      sha512: sha512(bytes),
+    });
+    const part = await fetch(`${feedUrl}/${installerName('0.7.0')}`, {
+      headers: { range: 'bytes=100-199' },
+    });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
+    expect((await fetch(`${feedUrl}/feed.json`)).status).toBe(404);
+  });
+
+  it('serves a manifest an admin dropped in the data folder', async () => {
+    const bytes = installer('0.9.0');
+    const dir = join(w.server.updates.dir);
+    writeFileSync(join(dir, installerName('0.9.0')), bytes);
+    writeFileSync(join(dir, 'latest.yml'), manifest('0.9.0', bytes)); // the Windows channel
+    const r = await fetch(`${feedUrl}/latest.yml`);
+    expect(await r.text()).toMatch(/^version: 0\.9\.0$/m);
+    const status = await w.admin('updates.status', {});
+    expect(status.channels.find((c) => c.channel === 'latest')).toEqual({
+      channel: 'latest',
+      versions: ['0.9.0'],
+      served: '0.9.0',
+    });
+    expect(status.files.map((f) => f.name)).toContain(installerName('0.9.0'));
+  });
+});

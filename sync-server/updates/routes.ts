@@ -1,0 +1,79 @@
+// /updates/<file>: the feed electron-updater's generic provider reads (no sign-in: installers
+// are no secret, and the app is useless without enrollment), and an admin's upload (PUT).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { basename, dirname, resolve } from 'node:path';
+import { roleHas } from '../../core/auth/roles';
+import { bearer } from '../../core/contract/http';
+import type { Actor } from '../../core/contract/context';
+import { HttpError } from '../errors';
+import type { UpdateFeed } from './feed';
+
+export type ActorForToken = (token: string | undefined) => Actor | null;
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const route =
+  (handler: Handler) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };
+
+function sendFile(res: Response, path: string, headers: Record<string, string>): Promise<void> {
+  const absolute = resolve(path);
+  return new Promise((done, fail) => {
+    // Relative to its folder, so a dot in the data folder's own path (~/.config) is no matter.
+    res.sendFile(
+      basename(absolute),
+      { root: dirname(absolute), dotfiles: 'deny', acceptRanges: true, headers },
+      (error?: Error) => (error ? fail(error) : done()),
+    );
+  });
+}
+
+export function updateRoutes(
+  feed: UpdateFeed,
+  actorForToken: ActorForToken,
+  log: (entry: Record<string, unknown>) => void,
+): express.Router {
+  const router = express.Router();
+
+  router.get(
+    '/:file',
+    route(async (req, res) => {
+      const name = String(req.params['file']);
+      if (feed.isManifestName(name)) {
+        const settings = await feed.settings();
+        const manifest = await feed.manifestFor(name);
+        if (!manifest) {
+          // Off: nothing to offer, on purpose. Otherwise there is no such channel (yet).
+          if (!settings.enabled) res.status(204).end();
+          else res.status(404).json({ code: 'NOT_FOUND', message: `No update manifest ${name}.` });
+          return;
+        }
+        await sendFile(res, manifest.path, {
+          'Cache-Control': 'no-cache',
+          'Content-Type': 'text/yaml; charset=utf-8',
+        });
+        return;
+      }
+      const path = await feed.file(name);
+      if (!path) throw new HttpError(404, 'NOT_FOUND', `No update file ${name}.`);
+      await sendFile(res, path, { 'Content-Type': 'application/octet-stream' });
+    }),
+  );
+
+  router.put(
+    '/:file',
+    route(async (req, res) => {
+      const actor = actorForToken(bearer(req.header('authorization')));
+      if (!actor)
+        throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in as an admin to upload updates.');
+      if (!roleHas(actor.role, 'branches.manage'))
+        throw new HttpError(403, 'FORBIDDEN', 'Only an admin may upload app updates.');
+      const stored = await feed.upload(String(req.params['file']), req);
+      log({ level: 'info', msg: 'update file uploaded', by: actor.username, ...stored });
+      res.json(stored);
+    }),
+  );
+
+  return router;
+}
