@@ -1,0 +1,100 @@
+// What every screen reaches for: the client, the person signed in, navigation, and a small
+// query hook that keeps the last rows on screen while the next page loads.
+import { createContext, useContext, useEffect, useRef, useState, type DependencyList } from 'react';
+import type { Client } from './client';
+import type { ScreenId } from './roles';
+import type { SessionUser } from './session';
+
+export const ClientContext = createContext<Client | null>(null);
+
+export function useClient(): Client {
+  const client = useContext(ClientContext);
+  if (!client) throw new Error('useClient outside <ClientContext.Provider>');
+  return client;
+}
+
+export const UserContext = createContext<SessionUser | null>(null);
+
+export function useUser(): SessionUser {
+  const user = useContext(UserContext);
+  if (!user) throw new Error('useUser outside a signed-in shell');
+  return user;
+}
+
+export type Route = { screen: ScreenId } | { screen: 'order'; orderId: string; back: ScreenId };
+
+export interface Nav {
+  route: Route;
+  /** Opens a screen afresh. */
+  go(screen: ScreenId): void;
+  openOrder(orderId: string): void;
+  /** From an order back to the list it was opened from, as it was left. */
+  back(): void;
+  /** Grows each time the person comes back to a list, so it reads its rows again. */
+  refresh: number;
+}
+
+export const NavContext = createContext<Nav | null>(null);
+
+export function useNav(): Nav {
+  const nav = useContext(NavContext);
+  if (!nav) throw new Error('useNav outside the shell');
+  return nav;
+}
+
+export interface QueryState<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` whenever `deps` change; an answer that arrives after a newer request is dropped. */
+export function useQuery<T>(load: () => Promise<T>, deps: DependencyList): QueryState<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const mine = ++latest.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => {
+        if (latest.current === mine) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (latest.current === mine) setState((s) => ({ data: s.data, error, loading: false }));
+      },
+    );
+    // `load` is a fresh closure each render; the caller's deps say when it means something new.
+  }, [...deps, tick]);
+  return { ...state, reload: () => setTick((t) => t + 1) };
+}
+
+/**
+ * Runs an action, keeping its error for the form and a busy flag for its buttons. When the core
+ * refuses it, the keyboard goes to the first box it complained about, so the clerk can fix it.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  useEffect(() => {
+    if (error) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [error]);
+  const run = async <T>(action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await action();
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

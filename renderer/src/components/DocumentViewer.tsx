@@ -1,0 +1,95 @@
+// An order's PDFs (order sheet, payment proof, dispatch note), previewed in an iframe from a
+// blob: URL, printed from that iframe, saved through a download link.
+import { useMemo, useRef, useState } from 'react';
+import { useClient, useQuery } from '../app-context';
+import type { InputOf, OrderStatus } from '../client';
+import { base64ToBlob, useObjectUrl } from '../files';
+import { ErrorBanner } from './Banner';
+
+type Kind = InputOf<'orders.document'>['kind'];
+
+const kindLabel: Record<Kind, string> = {
+  order_sheet: 'Order sheet',
+  payment_proof: 'Payment proof',
+  dispatch_note: 'Dispatch note',
+};
+
+/** The same rule as the core's documentsAvailable: what exists at this stage. */
+export const documentsFor = (status: OrderStatus, hasSlip: boolean): Kind[] => [
+  'order_sheet',
+  ...(hasSlip ? (['payment_proof'] as const) : []),
+  ...(status === 'dispatched' || status === 'delivered' ? (['dispatch_note'] as const) : []),
+];
+
+export function DocumentViewer({
+  orderId,
+  kinds,
+  version,
+}: {
+  orderId: string;
+  kinds: Kind[];
+  /** Changes when the order changes, so the preview is rendered again. */
+  version: number;
+}) {
+  const client = useClient();
+  const [kind, setKind] = useState<Kind>(kinds[0] ?? 'order_sheet');
+  const frame = useRef<HTMLIFrameElement>(null);
+  const doc = useQuery(
+    () => client.call('orders.document', { orderId, kind }),
+    [orderId, kind, version],
+  );
+  const blob = useMemo(
+    () => (doc.data ? base64ToBlob(doc.data.contentBase64, doc.data.mime) : null),
+    [doc.data],
+  );
+  const url = useObjectUrl(blob);
+  const ready = url && !doc.loading && doc.data;
+
+  return (
+    <section className="panel documents" aria-label="Documents">
+      <header className="panel-head">
+        <h2>Documents</h2>
+        <div className="tabs" role="tablist">
+          {kinds.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={k === kind}
+              className={k === kind ? 'tab active' : 'tab'}
+              onClick={() => setKind(k)}
+            >
+              {kindLabel[k]}
+            </button>
+          ))}
+        </div>
+      </header>
+      <ErrorBanner error={doc.error} />
+      <div className="doc-actions">
+        <button
+          type="button"
+          className="btn"
+          disabled={!ready}
+          onClick={() => frame.current?.contentWindow?.print()}
+        >
+          Print
+        </button>
+        {ready ? (
+          <a className="btn" href={url} download={doc.data?.fileName}>
+            Save PDF
+          </a>
+        ) : (
+          <span className="btn disabled" aria-disabled="true">
+            Save PDF
+          </span>
+        )}
+        {doc.loading && <span className="muted">Preparing {kindLabel[kind].toLowerCase()}…</span>}
+      </div>
+      {url ? (
+        <iframe ref={frame} className="pdf-frame" title={`${kindLabel[kind]} preview`} src={url} />
+      ) : (
+        <div className="pdf-frame placeholder">{doc.loading ? 'Loading…' : ''}</div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,150 @@
+// The lines of an order or a sale, with quantities the clerk can change. A line's errors from
+// the core (`lines.2.quantity`) appear in its own row.
+import { createContext, useContext, useEffect, useState } from 'react';
+import { money, parseCount } from '../format';
+import { Field, FieldError } from './Field';
+import type { CatalogRow } from './ProductPicker';
+
+export interface DraftLine {
+  variantId: string;
+  sku: string;
+  name: string;
+  unitPrice: number;
+  /** As typed, so "-1" or "" reach the core and come back as a message beside the box. */
+  quantity: string;
+}
+
+/**
+ * Lines being put together, kept while the clerk looks at another screen (stock, say) and
+ * comes back. One store per signed-in person (the shell makes it); gone on sign-out or reload.
+ */
+export interface Drafts {
+  newOrder: DraftLine[];
+  counterSale: DraftLine[];
+}
+
+export const DraftsContext = createContext<Drafts>({ newOrder: [], counterSale: [] });
+
+/** Like useState for a draft's lines, but what is left unfinished is there on coming back. */
+export function useDraftLines(which: keyof Drafts) {
+  const drafts = useContext(DraftsContext);
+  const [lines, setLines] = useState<DraftLine[]>(drafts[which]);
+  useEffect(() => {
+    drafts[which] = lines;
+  }, [drafts, which, lines]);
+  return [lines, setLines] as const;
+}
+
+/** A scanned or picked variant: a new line, or one more on its existing line. */
+export function addVariant(lines: DraftLine[], row: CatalogRow): DraftLine[] {
+  const at = lines.findIndex((l) => l.variantId === row.variantId);
+  if (at < 0)
+    return [
+      ...lines,
+      {
+        variantId: row.variantId,
+        sku: row.sku,
+        name: row.name,
+        unitPrice: row.price,
+        quantity: '1',
+      },
+    ];
+  return lines.map((l, i) =>
+    i === at ? { ...l, quantity: String((parseCount(l.quantity) || 0) + 1) } : l,
+  );
+}
+
+export const draftTotal = (lines: DraftLine[]): number =>
+  lines.reduce((sum, l) => {
+    const q = parseCount(l.quantity);
+    return Number.isInteger(q) && q > 0 ? sum + q * l.unitPrice : sum;
+  }, 0);
+
+/** Paths of every input this table shows, for the banner to leave alone. */
+export const lineFields = (lines: DraftLine[]): string[] => [
+  'lines',
+  ...lines.flatMap((_, i) => [`lines.${i}.quantity`, `lines.${i}.variantId`]),
+];
+
+interface LinesTableProps {
+  lines: DraftLine[];
+  onChange(lines: DraftLine[]): void;
+  error: unknown;
+}
+
+export function LinesTable({ lines, onChange, error }: LinesTableProps) {
+  const set = (i: number, quantity: string) =>
+    onChange(lines.map((l, j) => (j === i ? { ...l, quantity } : l)));
+  return (
+    <div className="lines-wrap">
+      <table className="table lines">
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>Item</th>
+            <th className="num">Unit price</th>
+            <th className="qty-wide">Quantity</th>
+            <th className="num">Line total</th>
+            <th aria-label="Remove" />
+          </tr>
+        </thead>
+        <tbody>
+          {lines.length === 0 && (
+            <tr>
+              <td colSpan={6} className="empty">
+                Scan a barcode or search the catalog to add lines.
+              </td>
+            </tr>
+          )}
+          {lines.map((l, i) => {
+            const q = parseCount(l.quantity);
+            return (
+              <tr key={l.variantId} data-sku={l.sku}>
+                <td className="num">{i + 1}</td>
+                <td>
+                  <div className="sku">{l.sku}</div>
+                  <div className="muted small">{l.name}</div>
+                  <FieldError name={`lines.${i}.variantId`} error={error} />
+                </td>
+                <td className="num">{money(l.unitPrice)}</td>
+                <td className="qty-wide">
+                  <Field
+                    label={`Quantity for ${l.sku}`}
+                    name={`lines.${i}.quantity`}
+                    error={error}
+                    hideLabel
+                  >
+                    {(p) => (
+                      <input
+                        {...p}
+                        type="number"
+                        step={1}
+                        className="qty-input"
+                        value={l.quantity}
+                        onChange={(e) => set(i, e.target.value)}
+                      />
+                    )}
+                  </Field>
+                </td>
+                <td className="num">
+                  {Number.isInteger(q) && q > 0 ? money(q * l.unitPrice) : '—'}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="btn icon"
+                    aria-label={`Remove ${l.sku}`}
+                    onClick={() => onChange(lines.filter((_, j) => j !== i))}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FieldError name="lines" error={error} />
+    </div>
+  );
+}

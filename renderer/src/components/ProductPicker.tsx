@@ -1,0 +1,114 @@
+// Finding what goes on a line: a scan box (a barcode scanner types the code fast and presses
+// Enter) and a catalog search. Either hands the chosen variant to the screen.
+import { useEffect, useRef, useState } from 'react';
+import { useClient, useQuery } from '../app-context';
+import type { OutputOf } from '../client';
+import { money } from '../format';
+import { ErrorBanner } from './Banner';
+import { Field } from './Field';
+
+export type CatalogRow = OutputOf<'catalog.findByCode'>;
+
+export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
+  const client = useClient();
+  const [code, setCode] = useState('');
+  const [scanError, setScanError] = useState<unknown>(undefined);
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const scanBox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => setQuery(search.trim()), 200);
+    return () => clearTimeout(t);
+  }, [search]);
+  const results = useQuery(
+    () =>
+      query
+        ? client.call('catalog.list', { search: query, limit: 8 })
+        : Promise.resolve<CatalogRow[]>([]),
+    [query],
+  );
+
+  const scan = async () => {
+    const typed = code.trim();
+    if (!typed) return;
+    try {
+      const row = await client.call('catalog.findByCode', { code: typed });
+      setScanError(undefined);
+      setCode('');
+      onPick(row);
+    } catch (e) {
+      setScanError(e);
+    }
+  };
+  const pick = (row: CatalogRow) => {
+    onPick(row);
+    setSearch('');
+    setQuery('');
+    scanBox.current?.focus();
+  };
+
+  return (
+    <div className="picker">
+      <Field label="Scan or type a barcode / SKU, then Enter" name="code" error={scanError}>
+        {(p) => (
+          <input
+            {...p}
+            ref={scanBox}
+            className="scan-box"
+            data-scan
+            autoFocus
+            autoComplete="off"
+            inputMode="text"
+            value={code}
+            onChange={(e) => {
+              setCode(e.target.value);
+              setScanError(undefined);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void scan();
+              }
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Search the catalog ( / )" name="search" error={results.error}>
+        {(p) => (
+          <input
+            {...p}
+            type="search"
+            data-search
+            autoComplete="off"
+            placeholder="Name or SKU"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => {
+              const first = results.data?.[0];
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                if (first) pick(first);
+              }
+            }}
+          />
+        )}
+      </Field>
+      <ErrorBanner error={results.error} shown={['search']} />
+      {query && results.data && (
+        <ul className="results" aria-label="Catalog results">
+          {results.data.length === 0 && <li className="muted">Nothing matches “{query}”.</li>}
+          {results.data.map((row) => (
+            <li key={row.variantId}>
+              <button type="button" className="result" onClick={() => pick(row)}>
+                <span className="sku">{row.sku}</span>
+                <span className="grow">{row.name}</span>
+                <span className="num">{money(row.price)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

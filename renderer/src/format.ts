@@ -1,0 +1,80 @@
+// Money is integer minor units and quantities are integers everywhere; these turn them into
+// what a clerk reads and back, without floating point.
+import type { OrderStatus } from './client';
+
+const grouped = new Intl.NumberFormat('en-US');
+
+/** 123456 → "1,234.56". */
+export function money(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const units = Math.trunc(abs / 100);
+  const cents = String(abs % 100).padStart(2, '0');
+  return `${sign}${grouped.format(units)}.${cents}`;
+}
+
+/** "1,234.5" → 123450; null when it is not an amount with at most two decimals. */
+export function parseMoney(text: string): number | null {
+  const m = /^\s*(\d{1,12})(?:[.,](\d{1,2}))?\s*$/.exec(text.replace(/(?<=\d),(?=\d{3}\b)/g, ''));
+  if (!m?.[1]) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** A typed whole number, or NaN for an empty box (sent as null, so the core names the field). */
+export const parseCount = (text: string): number => (text.trim() === '' ? NaN : Number(text));
+
+export const count = (n: number): string => grouped.format(n);
+
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: '2-digit',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+export const dateTime = (ms: number): string => dateTimeFormat.format(ms);
+export const time = (ms: number): string => timeFormat.format(ms);
+
+/** Today as the core's dates are written: 2026-03-31, in the clerk's own time zone. */
+export function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export const orderStatuses = [
+  'placed',
+  'slip_attached',
+  'payment_verified',
+  'dispatched',
+  'delivered',
+  'cancelled',
+] as const satisfies readonly OrderStatus[];
+
+export const statusShort: Record<OrderStatus, string> = {
+  placed: 'Placed',
+  slip_attached: 'Slip attached',
+  payment_verified: 'Paid',
+  dispatched: 'Dispatched',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+};
+
+export const statusLong: Record<OrderStatus, string> = {
+  placed: 'Placed, waiting for a payment slip',
+  slip_attached: 'Waiting for finance to verify the payment',
+  payment_verified: 'Paid, waiting to be dispatched',
+  dispatched: 'Dispatched, on its way to the shop',
+  delivered: 'Delivered and counted by the shop',
+  cancelled: 'Cancelled; nothing more happens to it',
+};
+
+export const isOrderStatus = (s: string): s is OrderStatus =>
+  orderStatuses.some((status) => status === s);
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,71 @@
+// Sign in. Wrong passwords are counted by the core (five lock the account for 15 minutes).
+import { useState } from 'react';
+import { useAction, useClient } from '../app-context';
+import { ErrorBanner, Notice } from '../components/Banner';
+import { Field } from '../components/Field';
+import type { SessionStore } from '../session';
+
+export function Login({
+  session,
+  notice,
+  branchName,
+}: {
+  session: SessionStore;
+  notice: string | null;
+  branchName: string | null;
+}) {
+  const client = useClient();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+
+  const submit = async () => {
+    const signed = await action.run(() => client.call('auth.login', { username, password }));
+    // The app then asks auth.me who this is: its answer carries the role typed by the contract.
+    if (signed) session.setToken(signed.token);
+  };
+
+  return (
+    <main className="center-page">
+      <form
+        className="card login"
+        aria-label="Sign in"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h1>Factory-Shop ERP</h1>
+        {branchName && <p className="muted">{branchName}</p>}
+        {notice && <Notice kind="warning">{notice}</Notice>}
+        <ErrorBanner error={action.error} shown={['username', 'password']} />
+        <Field label="Username" name="username" error={action.error}>
+          {(p) => (
+            <input
+              {...p}
+              autoFocus
+              autoComplete="username"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Password" name="password" error={action.error}>
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn primary wide" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'} <kbd>Enter</kbd>
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,206 @@
+// A new product with its variants (size, colour…), each with its own SKU, barcode, price and cost.
+import { useState } from 'react';
+import { useAction, useClient } from '../../app-context';
+import { ErrorBanner } from '../../components/Banner';
+import { Field, FieldError } from '../../components/Field';
+import { parseCount, parseMoney } from '../../format';
+import { amountHint } from './VariantEditor';
+
+interface DraftVariant {
+  sku: string;
+  barcode: string;
+  attributes: string;
+  price: string;
+  cost: string;
+  minStock: string;
+}
+const placeholders: Partial<Record<keyof DraftVariant, string>> = {
+  sku: 'TS-WHT-M',
+  attributes: 'size=M, colour=White',
+  price: '450.00',
+  cost: '280.00',
+};
+const blank: DraftVariant = {
+  sku: '',
+  barcode: '',
+  attributes: '',
+  price: '',
+  cost: '',
+  minStock: '0',
+};
+
+/** "size=M, colour=White" → { size: 'M', colour: 'White' }. */
+const parseAttributes = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split(',')
+      .map((pair) => pair.split('=').map((s) => s.trim()))
+      .filter((kv) => kv[0])
+      .map(([k, v]) => [k ?? '', v ?? '']),
+  );
+
+export function ProductForm({
+  onDone,
+  onCancel,
+}: {
+  onDone(name: string): void;
+  onCancel(): void;
+}) {
+  const client = useClient();
+  const [name, setName] = useState('');
+  const [category, setCategory] = useState('');
+  const [unit, setUnit] = useState('pcs');
+  const [variants, setVariants] = useState<DraftVariant[]>([{ ...blank }]);
+  const [checked, setChecked] = useState(false);
+  const action = useAction();
+  const set = (i: number, change: Partial<DraftVariant>) =>
+    setVariants(variants.map((v, j) => (j === i ? { ...v, ...change } : v)));
+  const shown = [
+    'name',
+    'category',
+    'unit',
+    'variants',
+    ...variants.flatMap((_, i) =>
+      ['sku', 'barcode', 'attributes', 'price', 'cost', 'minStock'].map(
+        (f) => `variants.${i}.${f}`,
+      ),
+    ),
+  ];
+
+  const submit = async () => {
+    setChecked(true);
+    const prices = variants.map((v) => [parseMoney(v.price), parseMoney(v.cost)] as const);
+    if (prices.some(([p, c]) => p === null || c === null)) return;
+    const ok = await action.run(() =>
+      client.call('catalog.createProduct', {
+        name,
+        category,
+        unit,
+        variants: variants.map((v, i) => ({
+          sku: v.sku,
+          ...(v.barcode.trim() ? { barcode: v.barcode } : {}),
+          attributes: parseAttributes(v.attributes),
+          price: prices[i]?.[0] ?? 0,
+          cost: prices[i]?.[1] ?? 0,
+          minStock: parseCount(v.minStock),
+        })),
+      }),
+    );
+    if (ok) onDone(name);
+  };
+
+  return (
+    <form
+      className="panel inline-form"
+      aria-label="New product"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <h2>New product</h2>
+      <ErrorBanner error={action.error} shown={shown} />
+      <div className="form-grid">
+        <Field label="Name" name="name" error={action.error}>
+          {(p) => <input {...p} autoFocus value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Category" name="category" error={action.error}>
+          {(p) => <input {...p} value={category} onChange={(e) => setCategory(e.target.value)} />}
+        </Field>
+        <Field label="Unit" name="unit" error={action.error}>
+          {(p) => <input {...p} value={unit} onChange={(e) => setUnit(e.target.value)} />}
+        </Field>
+      </div>
+      <table className="table compact variants-table">
+        <thead>
+          <tr>
+            <th>SKU</th>
+            <th>Barcode</th>
+            <th>Attributes</th>
+            <th>Price</th>
+            <th>Cost</th>
+            <th>Min. stock</th>
+            <th aria-label="Remove" />
+          </tr>
+        </thead>
+        <tbody>
+          {variants.map((v, i) => {
+            const cell = (key: keyof DraftVariant, label: string, local?: string) => (
+              <td>
+                <Field
+                  label={`${label} of variant ${i + 1}`}
+                  name={`variants.${i}.${key}`}
+                  error={action.error}
+                  hideLabel
+                  localError={local}
+                >
+                  {(p) => (
+                    <input
+                      {...p}
+                      value={v[key]}
+                      placeholder={placeholders[key]}
+                      onChange={(e) => set(i, { [key]: e.target.value })}
+                    />
+                  )}
+                </Field>
+              </td>
+            );
+            return (
+              <tr key={i}>
+                {cell('sku', 'SKU')}
+                {cell('barcode', 'Barcode')}
+                {cell('attributes', 'Attributes')}
+                {cell(
+                  'price',
+                  'Price',
+                  checked && parseMoney(v.price) === null ? amountHint : undefined,
+                )}
+                {cell(
+                  'cost',
+                  'Cost',
+                  checked && parseMoney(v.cost) === null ? amountHint : undefined,
+                )}
+                {cell('minStock', 'Minimum stock')}
+                <td>
+                  <button
+                    type="button"
+                    className="btn icon"
+                    aria-label={`Remove variant ${i + 1}`}
+                    disabled={variants.length === 1}
+                    onClick={() => setVariants(variants.filter((_, j) => j !== i))}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FieldError name="variants" error={action.error} />
+      <div className="form-actions">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setVariants([...variants, { ...blank }])}
+        >
+          + Variant
+        </button>
+        <span className="grow" />
+        <button type="submit" className="btn primary" disabled={action.busy}>
+          Create product <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+      </div>
+    </form>
+  );
+}

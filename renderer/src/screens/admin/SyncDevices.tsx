@@ -1,0 +1,234 @@
+// Admin: this PC's connection to head office, and (at head office) the enrolled PCs, what each
+// branch still has to send, enrollment codes for new PCs, and revoking a lost one.
+import { useState } from 'react';
+import { useAction, useClient, useQuery } from '../../app-context';
+import { ErrorBanner, Notice } from '../../components/Banner';
+import { Field } from '../../components/Field';
+import { isCode } from '../../errors';
+import type { OutputOf } from '../../client';
+import { count, dateTime } from '../../format';
+
+/** A head-office-only answer on a branch PC is information, not a failure. */
+function HeadOfficeOnly({ error }: { error: unknown }) {
+  if (isCode(error, 'INVALID_STATE') && error instanceof Error)
+    return <Notice kind="info">{error.message}</Notice>;
+  return <ErrorBanner error={error} />;
+}
+
+export function SyncDevices() {
+  const client = useClient();
+  const status = useQuery(() => client.call('sync.status', {}), []);
+  const devices = useQuery(() => client.call('devices.list', {}), []);
+  const state = useQuery(() => client.call('devices.syncState', {}), []);
+  const branches = useQuery(() => client.call('branches.list', {}), []);
+  const [branchId, setBranchId] = useState('');
+  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
+  const sync = useAction();
+  const enroll = useAction();
+  const revoke = useAction();
+  const s = status.data;
+  // Every head-office operation gives the same answer on a branch PC: say it once.
+  const notHeadOffice = isCode(devices.error, 'INVALID_STATE');
+
+  return (
+    <div className="screen">
+      <header className="screen-head">
+        <h1>Sync & devices</h1>
+      </header>
+      <section className="panel">
+        <h2>This PC</h2>
+        <ErrorBanner error={status.error ?? sync.error} />
+        {!s || !s.enrolled ? (
+          <p>
+            This PC <strong>works on its own</strong>: it is not enrolled with a head office, so
+            nothing is sent or received.
+          </p>
+        ) : (
+          <dl className="facts">
+            <dt>Head office</dt>
+            <dd>{s.serverUrl}</dd>
+            <dt>Connection</dt>
+            <dd>{s.online ? 'Online' : 'Offline'}</dd>
+            <dt>Waiting to send</dt>
+            <dd>{count(s.pending)} events</dd>
+            <dt>Last sync</dt>
+            <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
+            {s.lastError && (
+              <>
+                <dt>Last problem</dt>
+                <dd>{s.lastError}</dd>
+              </>
+            )}
+            <dt>Conflicts</dt>
+            <dd>{count(s.conflicts)}</dd>
+            <dt>Negative stock</dt>
+            <dd>{count(s.negativeStock)} items</dd>
+          </dl>
+        )}
+        {s?.enrolled && (
+          <button
+            type="button"
+            className="btn primary"
+            disabled={sync.busy || s.syncing}
+            onClick={() =>
+              void sync.run(() => client.call('sync.now', {})).then(() => status.reload())
+            }
+          >
+            {sync.busy || s.syncing ? 'Syncing…' : 'Sync now'}
+          </button>
+        )}
+      </section>
+
+      {notHeadOffice ? (
+        <section className="panel">
+          <h2>Devices and branches</h2>
+          <HeadOfficeOnly error={devices.error} />
+        </section>
+      ) : (
+        <>
+          <section className="panel">
+            <h2>Enroll a new PC</h2>
+            <form
+              className="form-row"
+              noValidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                void enroll
+                  .run(() => client.call('devices.enrollmentCode', { branchId }))
+                  .then((c) => c && setCode(c));
+              }}
+            >
+              <Field label="For branch" name="branchId" error={enroll.error}>
+                {(p) => (
+                  <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
+                    <option value="">Choose…</option>
+                    {(branches.data ?? []).map((b) => (
+                      <option key={b.id} value={b.id}>
+                        {b.name} ({b.code})
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <button type="submit" className="btn" disabled={enroll.busy}>
+                Create enrollment code
+              </button>
+            </form>
+            <HeadOfficeOnly error={enroll.error} />
+            {code && (
+              <Notice kind="success">
+                Code <strong className="mono">{code.code}</strong> — type it on the new PC before{' '}
+                {dateTime(code.expiresAt)}.
+              </Notice>
+            )}
+          </section>
+          <DeviceTable
+            devices={devices}
+            branches={branches.data ?? []}
+            onRevoke={(deviceId) =>
+              void revoke
+                .run(() => client.call('devices.revoke', { deviceId }))
+                .then(() => devices.reload())
+            }
+            error={revoke.error}
+          />
+          <BranchStates state={state} />
+        </>
+      )}
+    </div>
+  );
+}
+
+type Query<T> = { data: T | undefined; error: unknown };
+type Devices = OutputOf<'devices.list'>;
+type Branch = OutputOf<'branches.list'>[number];
+
+function DeviceTable(props: {
+  devices: Query<Devices>;
+  branches: Branch[];
+  onRevoke(deviceId: string): void;
+  error: unknown;
+}) {
+  const { devices, branches } = props;
+  return (
+    <section className="panel">
+      <h2>Enrolled PCs</h2>
+      <ErrorBanner error={devices.error ?? props.error} />
+      {devices.data && (
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th>PC</th>
+              <th>Branch</th>
+              <th>Enrolled</th>
+              <th>Last seen</th>
+              <th>Version</th>
+              <th className="num">Waiting</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {devices.data.map((d) => (
+              <tr key={d.id} className={d.revokedAt ? 'muted' : undefined}>
+                <td>
+                  {d.name} #{d.number}
+                </td>
+                <td>{branches.find((b) => b.id === d.branchId)?.name ?? d.branchId}</td>
+                <td>{dateTime(d.enrolledAt)}</td>
+                <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : 'never'}</td>
+                <td>{d.appVersion ?? '—'}</td>
+                <td className="num">{count(d.pending)}</td>
+                <td>
+                  {d.revokedAt ? (
+                    'Revoked'
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn small danger-outline"
+                      onClick={() => props.onRevoke(d.id)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
+  return (
+    <section className="panel">
+      <h2>What each branch still has to send</h2>
+      <ErrorBanner error={state.error} />
+      {state.data && (
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th>Branch</th>
+              <th>Last seen</th>
+              <th className="num">Events waiting</th>
+              <th>App versions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.data.branches.map((b) => (
+              <tr key={b.id}>
+                <td>
+                  {b.name} ({b.code})
+                </td>
+                <td>{b.lastSeenAt ? dateTime(b.lastSeenAt) : 'never'}</td>
+                <td className="num">{count(b.eventsWaiting)}</td>
+                <td>{b.appVersions.join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+// Creating a user, or changing one: name, role, branch, and a password (new users) or a new
+// password (existing ones, optional).
+import { useState } from 'react';
+import { useAction, useClient } from '../../app-context';
+import type { OutputOf, Role } from '../../client';
+import { ErrorBanner } from '../../components/Banner';
+import { Field } from '../../components/Field';
+import { allRoles, roleLabel } from '../../roles';
+
+type UserRow = OutputOf<'users.list'>[number];
+type Branch = OutputOf<'branches.list'>[number];
+
+const fields = ['username', 'displayName', 'role', 'branchId', 'password'];
+
+export function UserForm({
+  user,
+  branches,
+  onDone,
+  onCancel,
+}: {
+  user: UserRow | null;
+  branches: Branch[];
+  onDone(message: string): void;
+  onCancel(): void;
+}) {
+  const client = useClient();
+  const [username, setUsername] = useState(user?.username ?? '');
+  const [displayName, setDisplayName] = useState(user?.displayName ?? '');
+  const [role, setRole] = useState<Role>(user?.role ?? 'shop_clerk');
+  const [branchId, setBranchId] = useState(user?.branchId ?? '');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+
+  const submit = async () => {
+    const ok = user
+      ? await action.run(() =>
+          client.call('users.update', {
+            id: user.id,
+            displayName,
+            role,
+            branchId,
+            ...(password ? { password } : {}),
+          }),
+        )
+      : await action.run(() =>
+          client.call('users.create', { username, displayName, role, branchId, password }),
+        );
+    if (ok) onDone(user ? `Saved ${displayName}.` : `Created ${username}.`);
+  };
+
+  return (
+    <form
+      className="panel inline-form"
+      aria-label={user ? `Edit ${user.username}` : 'New user'}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <h2>{user ? `Edit ${user.username}` : 'New user'}</h2>
+      <ErrorBanner error={action.error} shown={fields} />
+      <div className="form-grid">
+        {!user && (
+          <Field label="Username" name="username" error={action.error}>
+            {(p) => (
+              <input
+                {...p}
+                autoFocus
+                autoComplete="off"
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+            )}
+          </Field>
+        )}
+        <Field label="Full name" name="displayName" error={action.error}>
+          {(p) => (
+            <input
+              {...p}
+              autoFocus={user !== null}
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Role" name="role" error={action.error}>
+          {(p) => (
+            <select
+              {...p}
+              value={role}
+              onChange={(e) => setRole(allRoles.find((r) => r === e.target.value) ?? role)}
+            >
+              {allRoles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel[r]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Branch" name="branchId" error={action.error}>
+          {(p) => (
+            <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
+              <option value="">Choose…</option>
+              {branches.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name} ({b.code})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          label={user ? 'New password (leave empty to keep)' : 'Password'}
+          name="password"
+          error={action.error}
+          hint="At least 8 characters"
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn primary" disabled={action.busy}>
+          {user ? 'Save' : 'Create user'} <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+      </div>
+    </form>
+  );
+}

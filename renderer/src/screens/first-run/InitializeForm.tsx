@@ -1,0 +1,145 @@
+// First run, standalone: this PC's branch and its first admin.
+import { useState } from 'react';
+import { useAction, useClient } from '../../app-context';
+import type { InputOf } from '../../client';
+import { ErrorBanner } from '../../components/Banner';
+import { Field } from '../../components/Field';
+
+type Kind = InputOf<'setup.initialize'>['branch']['kind'];
+const kinds: Record<Kind, string> = {
+  head_office: 'Head office',
+  factory: 'Factory',
+  shop: 'Shop',
+};
+const isKind = (k: string): k is Kind => k in kinds;
+const fields = [
+  'branch.code',
+  'branch.name',
+  'branch.kind',
+  'admin.username',
+  'admin.displayName',
+  'admin.password',
+  'deviceName',
+];
+
+export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): void }) {
+  const client = useClient();
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<Kind>('head_office');
+  const [username, setUsername] = useState('admin');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [deviceName, setDeviceName] = useState('Main PC');
+  const action = useAction();
+
+  const submit = async () => {
+    const ok = await action.run(() =>
+      client.call('setup.initialize', {
+        branch: { code, name, kind },
+        admin: { username, displayName, password },
+        deviceName,
+      }),
+    );
+    if (ok) onDone();
+  };
+
+  return (
+    <form
+      className="card wide"
+      aria-label="Set up this PC"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onBack();
+        }
+      }}
+    >
+      <h1>Start a new company on this PC</h1>
+      <ErrorBanner error={action.error} shown={fields} />
+      <h2>The branch this PC belongs to</h2>
+      <div className="form-grid">
+        <Field label="Code" name="branch.code" error={action.error} hint="Like HQ or SH01">
+          {(p) => (
+            <input
+              {...p}
+              autoFocus
+              value={code}
+              onChange={(e) => setCode(e.target.value.toUpperCase())}
+            />
+          )}
+        </Field>
+        <Field label="Name" name="branch.name" error={action.error}>
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Kind" name="branch.kind" error={action.error}>
+          {(p) => (
+            <select
+              {...p}
+              value={kind}
+              onChange={(e) => isKind(e.target.value) && setKind(e.target.value)}
+            >
+              {Object.entries(kinds).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Name of this PC" name="deviceName" error={action.error}>
+          {(p) => (
+            <input {...p} value={deviceName} onChange={(e) => setDeviceName(e.target.value)} />
+          )}
+        </Field>
+      </div>
+      <h2>The first admin</h2>
+      <div className="form-grid">
+        <Field label="Username" name="admin.username" error={action.error}>
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="off"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Full name" name="admin.displayName" error={action.error}>
+          {(p) => (
+            <input {...p} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          )}
+        </Field>
+        <Field
+          label="Password"
+          name="admin.password"
+          error={action.error}
+          hint="At least 8 characters"
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn primary" disabled={action.busy}>
+          Set up <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="btn" onClick={onBack}>
+          Back <kbd>Esc</kbd>
+        </button>
+      </div>
+    </form>
+  );
+}
