@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import type { FileStore } from '../files/store';
 import { sha256 } from '../files/store';
-import { acknowledge, applyOrdered, emptyTally, type ApplyTally } from './apply';
+import { acknowledge, applyOrdered, emptyTally, StepFailed, type ApplyTally } from './apply';
 import type { WireEvent } from './protocol';
 import type { SyncTransport } from './transport';
 
@@ -161,12 +161,26 @@ export class SyncEngine {
         this.progress('pull', pulled, 0);
         return { pulled, tally };
       }
-      this.db.sqlite
-        .transaction(() => {
-          applyOrdered(this.db, page.events, tally);
-          setMeta(this.db, 'sync.cursor', String(page.cursor));
-        })
-        .immediate();
+      // Optimistically first (no savepoint per event, see applyOrdered); a page with a failing
+      // step is rolled back whole and applied again the careful way, recording its conflicts.
+      const applyPage = (optimistic: boolean) => {
+        const pageTally = emptyTally();
+        this.db.sqlite
+          .transaction(() => {
+            applyOrdered(this.db, page.events, pageTally, { optimistic });
+            setMeta(this.db, 'sync.cursor', String(page.cursor));
+          })
+          .immediate();
+        return pageTally;
+      };
+      let applied: ApplyTally;
+      try {
+        applied = applyPage(true);
+      } catch (error) {
+        if (!(error instanceof StepFailed)) throw error;
+        applied = applyPage(false);
+      }
+      for (const key of Object.keys(applied) as (keyof ApplyTally)[]) tally[key] += applied[key];
       pulled += page.events.length;
       const newest = page.events.reduce((max, e) => (e.hlc > max ? e.hlc : max), '');
       if (newest) this.options.onRemoteStamp?.(newest);

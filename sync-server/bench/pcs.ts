@@ -1,0 +1,138 @@
+// Branch PCs for the sync benchmark: ten shops (world.ts knows only FAC/SH01/SH02), one clerk
+// each, and PCs enrolled the way the desktop app enrolls: an admin's code, enrollDevice, then a
+// SyncEngine over HTTP. Also byte-exact snapshots (VACUUM INTO) of a server and of branch PCs, so
+// the same offline events can be pushed twice: once concurrently, once one branch after another.
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BranchCore } from '../../core/runtime';
+import { enrollDevice } from '../../core/sync/enroll';
+import { SyncEngine, type SyncEngineOptions } from '../../core/sync/engine';
+import { HttpSyncTransport } from '../../core/sync/http';
+import { PASSWORD, type World } from '../testing/world';
+
+export interface Pc {
+  name: string;
+  branchId: string;
+  deviceId: string;
+  token: string;
+  dir: string;
+  core: BranchCore;
+  transport: HttpSyncTransport;
+  engine: SyncEngine;
+}
+
+export interface Shop {
+  code: string;
+  branchId: string;
+  clerk: string;
+}
+
+/** Creates `count` shops and a clerk for each, through the admin contract at head office. */
+export async function createShops(w: World, count: number): Promise<Shop[]> {
+  const shops: Shop[] = [];
+  for (let i = 1; i <= count; i++) {
+    const code = `B${String(i).padStart(2, '0')}`;
+    const { id } = await w.admin('branches.create', { code, name: `Shop ${code}`, kind: 'shop' });
+    const clerk = `clerk.${code.toLowerCase()}`;
+    await w.admin('users.create', {
+      username: clerk,
+      displayName: `Clerk ${code}`,
+      role: 'shop_clerk',
+      branchId: id,
+      password: PASSWORD,
+    });
+    shops.push({ code, branchId: id, clerk });
+  }
+  return shops;
+}
+
+/** A SyncEngine over HTTP for a PC whose database is already enrolled. */
+export function openPc(
+  base: string,
+  dir: string,
+  token: string,
+  name: string,
+  options: SyncEngineOptions = {},
+): Pc {
+  const core = new BranchCore(dir);
+  const device = core.context().device;
+  if (!device) throw new Error(`${dir} holds no enrolled PC`);
+  const transport = new HttpSyncTransport({ baseUrl: base, token });
+  const engine = new SyncEngine(core.db, core.files, device.id, transport, {
+    ...options,
+    onRemoteStamp: (hlc) => core.context().clock.receive(hlc),
+  });
+  return {
+    name,
+    branchId: device.branchId,
+    deviceId: device.id,
+    token,
+    dir,
+    core,
+    transport,
+    engine,
+  };
+}
+
+/** Enrolls a new PC for a branch (any branch id); by default brings it up to date with one sync. */
+export async function enrollPc(
+  w: World,
+  branchId: string,
+  name: string,
+  options: SyncEngineOptions = {},
+  firstSync = true,
+): Promise<Pc> {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-pc-'));
+  const { code } = await w.admin('devices.enrollmentCode', { branchId });
+  const core = new BranchCore(dir);
+  let token: string;
+  try {
+    token = (
+      await enrollDevice(core.db, new HttpSyncTransport({ baseUrl: w.base }), {
+        serverUrl: w.base,
+        code,
+        deviceName: name,
+      })
+    ).token;
+  } finally {
+    core.close();
+  }
+  const pc = openPc(w.base, dir, token, name, options);
+  if (firstSync) await pc.engine.sync();
+  return pc;
+}
+
+/** Signs a user in on the PC; the session token for core.context(). */
+export async function signIn(pc: Pc, username: string): Promise<string> {
+  return (await pc.core.call('auth.login', { username, password: PASSWORD })).token;
+}
+
+/** A consistent copy of a branch PC's database, in a new directory, ready for openPc. */
+export function snapshotPc(pc: Pc): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-copy-'));
+  pc.core.db.sqlite.prepare('VACUUM INTO ?').run(join(dir, 'branch.sqlite'));
+  return dir;
+}
+
+/**
+ * A consistent copy of a running server's data (its event log and its head-office replica), so
+ * a second server can start from exactly this moment. VACUUM INTO reads one snapshot of each
+ * database, whatever the server does meanwhile.
+ */
+export function snapshotServer(w: World, serverDataDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-server-'));
+  mkdirSync(join(dir, 'store'), { recursive: true });
+  mkdirSync(join(dir, 'replica'), { recursive: true });
+  const log = new Database(join(serverDataDir, 'store', 'sync-log.sqlite'), { readonly: true });
+  try {
+    log.prepare('VACUUM INTO ?').run(join(dir, 'store', 'sync-log.sqlite'));
+  } finally {
+    log.close();
+  }
+  w.server.replica.core.db.sqlite
+    .prepare('VACUUM INTO ?')
+    .run(join(dir, 'replica', 'branch.sqlite'));
+  return dir;
+}

@@ -1,0 +1,171 @@
+// The sync benchmark's table and its one-line JSON result. A missed target is shown as FAIL in
+// the table, never as an exit code.
+import { fmtInt, round, table, type Row } from '../../core/bench/stats';
+import type { Converged, PullRun, PushRun } from './phases';
+
+export const TARGET = { pushPerS: 25_000, applyRatio: 0.3, catchUpS: 3 };
+
+export interface Results {
+  scale: number;
+  shops: number;
+  made: number;
+  genSeconds: number;
+  pullPage: number;
+  pcPullPage: number;
+  concurrent: PushRun;
+  sequential: PushRun;
+  ingestOnly: PushRun;
+  converged: Converged;
+  folds: { name: string; same: boolean; ledgerOk: boolean }[];
+  applied: { events: number; seconds: number };
+  raw: {
+    events: number;
+    rows: number;
+    byEvent: { seconds: number; same: boolean };
+    byTable: { seconds: number; same: boolean };
+  };
+  catchUp: {
+    events: number;
+    seconds: number;
+    served: PullRun;
+    servedInProcess: PullRun;
+    same: boolean;
+  };
+  totalSeconds: number;
+  load: string;
+}
+
+const s = (x: number) => `${x.toFixed(2)} s`;
+const rate = (n: number, sec: number) => n / sec;
+const perS = (n: number, sec: number) => `${fmtInt(rate(n, sec))} /s`;
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+function pushRows(label: string, run: PushRun, target: boolean): Row[] {
+  return [
+    {
+      measure: `push ingest, ${label}`,
+      value: perS(run.events, run.seconds),
+      ...(target && {
+        target: `>= ${fmtInt(TARGET.pushPerS)} /s`,
+        pass: rate(run.events, run.seconds) >= TARGET.pushPerS,
+      }),
+    },
+    { measure: '  events, wall time', value: `${fmtInt(run.events)} in ${s(run.seconds)}` },
+    { measure: '  replica still to fold when pushes ended', value: fmtInt(run.replicaBehindAtEnd) },
+  ];
+}
+
+export function report(r: Results): { table: string; json: Record<string, unknown> } {
+  const applyRate = rate(r.applied.events, r.applied.seconds);
+  const rawRate = rate(r.raw.events, r.raw.byEvent.seconds);
+  const bulkRate = rate(r.raw.events, r.raw.byTable.seconds);
+  const ratio = applyRate / rawRate;
+  const c = r.catchUp;
+  const catchUpOk = c.seconds < TARGET.catchUpS && c.events >= r.made;
+  const rows: Row[] = [
+    { measure: `offline events made (${r.shops} shops)`, value: fmtInt(r.made) },
+    {
+      measure: 'generation through the operations',
+      value: `${s(r.genSeconds)}, ${perS(r.made, r.genSeconds)}`,
+    },
+    ...pushRows(`${r.shops} shops at once`, r.concurrent, true),
+    ...pushRows('one shop after another (snapshot)', r.sequential, true),
+    {
+      measure: '  then until the replica had folded all',
+      value: s(r.sequential.replicaLagSeconds),
+    },
+    ...pushRows('at once, replica held back (ingest path)', r.ingestOnly, false),
+    {
+      measure: '  then the replica folded them in',
+      value: `${s(r.ingestOnly.replicaLagSeconds)}, ${perS(r.ingestOnly.events, r.ingestOnly.replicaLagSeconds)}`,
+    },
+    { measure: 'converge all (first push .. all caught up)', value: s(r.converged.seconds) },
+    { measure: '  head-office replica caught up at', value: s(r.converged.replicaSeconds) },
+    {
+      measure: `  slowest PC (${r.converged.slowestPc.name}, ${fmtInt(r.converged.slowestPc.pulled)} pulled)`,
+      value: s(r.converged.slowestPc.seconds),
+    },
+    { measure: '  events pulled by the branch PCs', value: fmtInt(r.converged.pulled) },
+    {
+      measure: '  conflicts',
+      value: fmtInt(r.converged.conflicts),
+      pass: r.converged.conflicts === 0,
+    },
+    ...r.folds.map((f) => ({
+      measure: `${f.name} = fresh fold of its branch; ledger = balances`,
+      value: `${yes(f.same)}; ${yes(f.ledgerOk)}`,
+      pass: f.same && f.ledgerOk,
+    })),
+    {
+      measure: `pull-and-apply at one PC (pages of ${fmtInt(r.pullPage)})`,
+      value: perS(r.applied.events, r.applied.seconds),
+    },
+    {
+      measure: '  events, wall time',
+      value: `${fmtInt(r.applied.events)} in ${s(r.applied.seconds)}`,
+    },
+    {
+      measure: 'raw better-sqlite3, same rows, event by event',
+      value: perS(r.raw.events, r.raw.byEvent.seconds),
+      pass: r.raw.byEvent.same,
+    },
+    {
+      measure: 'raw better-sqlite3, same rows, table by table',
+      value: perS(r.raw.events, r.raw.byTable.seconds),
+      pass: r.raw.byTable.same,
+    },
+    {
+      measure: `  rows, wall time (event / table order)`,
+      value: `${fmtInt(r.raw.rows)} in ${s(r.raw.byEvent.seconds)} / ${s(r.raw.byTable.seconds)}`,
+    },
+    {
+      measure: 'pull-and-apply / raw (event by event)',
+      value: `${(ratio * 100).toFixed(1)} %`,
+      target: `>= ${TARGET.applyRatio * 100} %`,
+      pass: ratio >= TARGET.applyRatio,
+    },
+    {
+      measure: 'pull-and-apply / raw (table by table)',
+      value: `${((applyRate / bulkRate) * 100).toFixed(1)} %`,
+    },
+    {
+      measure: `catch-up, HQ PC 30 days behind (${fmtInt(c.events)} events)`,
+      value: s(c.seconds),
+      target: `< ${TARGET.catchUpS} s`,
+      pass: catchUpOk,
+    },
+    { measure: '  events/s pulled and applied', value: perS(c.events, c.seconds) },
+    {
+      measure: `  server serving them, over HTTP (${c.served.pages} pages of ${fmtInt(r.pcPullPage)})`,
+      value: s(c.served.seconds),
+    },
+    { measure: '  server serving them, in process', value: s(c.servedInProcess.seconds) },
+    { measure: '  caught-up PC = fresh head-office fold', value: yes(c.same), pass: c.same },
+    { measure: 'total bench time', value: s(r.totalSeconds) },
+    { measure: 'load average at the end (1/5/15 min)', value: r.load },
+  ];
+  const json = {
+    scale: r.scale,
+    events: r.made,
+    push_events_per_s: round(rate(r.concurrent.events, r.concurrent.seconds), 0),
+    push_sequential_events_per_s: round(rate(r.sequential.events, r.sequential.seconds), 0),
+    push_ingest_only_events_per_s: round(rate(r.ingestOnly.events, r.ingestOnly.seconds), 0),
+    replica_fold_events_per_s: round(rate(r.ingestOnly.events, r.ingestOnly.replicaLagSeconds), 0),
+    apply_events_per_s: round(applyRate, 0),
+    raw_events_per_s: round(rawRate, 0),
+    raw_by_table_events_per_s: round(bulkRate, 0),
+    apply_ratio_vs_raw: round(ratio, 3),
+    apply_ratio_vs_raw_by_table: round(applyRate / bulkRate, 3),
+    converge_all_s: round(r.converged.seconds, 2),
+    replica_caught_up_s: round(r.converged.replicaSeconds, 2),
+    catchup_50k_s: round(c.seconds, 2),
+    catchup_events: c.events,
+    catchup_serve_http_s: round(c.served.seconds, 3),
+    catchup_serve_in_process_s: round(c.servedInProcess.seconds, 3),
+    generate_s: round(r.genSeconds, 1),
+    fresh_folds_match: r.folds.every((f) => f.same) && c.same,
+    total_s: round(r.totalSeconds, 1),
+    load_avg: r.load,
+  };
+  return { table: table(rows), json };
+}

@@ -1,0 +1,218 @@
+// The sync benchmark (npm run bench:sync): ten shops each make 5,000 events offline through the
+// core's own operations, then sync through one head-office server (SQLite store, the server's
+// head-office replica folding in the same process) on loopback, 1,000 events per push. Measures
+// push ingest (all shops at once; one after another and all at once with the replica held back,
+// both on snapshots of the same server), pull-and-apply at one PC next to raw better-sqlite3
+// writing the same rows, the time until every PC and head office have converged, and a
+// head-office PC 30 days (50,000 events) behind catching up. Prints a table and, as the last
+// line, one JSON object. A missed target is reported, never an exit code.
+//
+// Environment: BENCH_SCALE (default 1; 0.1 for a quick run) scales the events per shop;
+// BENCH_KEEP=1 keeps the databases.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmtInt } from '../../core/bench/stats';
+import { openDatabase } from '../../core/db/open';
+import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
+import { differingTables, freshFoldHash } from '../testing/fold';
+import { startWorld } from '../testing/world';
+import { makeShopEvents } from './generate';
+import { createShops, enrollPc, signIn, type Pc } from './pcs';
+import { converge, pushConcurrent, pushOnSnapshot, serveInProcess, serveOnly } from './phases';
+import { readAppliedRows, writeRawRows, type RawPage } from './raw';
+import { report } from './report';
+
+const env = process.env;
+const scale = Number(env['BENCH_SCALE'] ?? '1');
+if (!(scale > 0 && scale <= 1))
+  throw new Error(`BENCH_SCALE must be a number in (0, 1], not ${env['BENCH_SCALE']}`);
+const SHOPS = 10;
+const PER_SHOP = Math.max(100, Math.round(5_000 * scale));
+const TOTAL = SHOPS * PER_SHOP;
+const PUSH_BATCH = 1_000;
+const PULL_PAGE = 5_000;
+const GENERATE_BATCH = 500;
+const PC_PULL_PAGE = 2_000; // the desktop app's SyncEngine default
+
+const log = (line: string) => console.log(line);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const since = (t: number) => (performance.now() - t) / 1000;
+const s = (x: number) => `${x.toFixed(2)} s`;
+const benchStart = performance.now();
+
+log(`sync benchmark: scale ${scale}, ${SHOPS} shops x ${fmtInt(PER_SHOP)} offline events`);
+log(`  node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${load()}`);
+
+// 1. Head office with the factory, ten shops with a clerk each, a catalog; one PC per branch,
+// and a head-office PC that syncs now and then not again for "30 days".
+const serverDir = mkdtempSync(join(tmpdir(), 'fse-syncbench-server-'));
+// Thirteen PCs enroll within seconds from one address: lift the per-address enrollment limit.
+const w = await startWorld({
+  dataDir: serverDir,
+  rateLimits: { enroll: { burst: 1_000, refillMs: 1 } },
+});
+const tees = await w.admin('catalog.createProduct', {
+  name: 'T-shirt',
+  category: 'Apparel',
+  variants: ['S', 'M', 'L', 'XL'].flatMap((size) =>
+    ['WHT', 'BLK', 'RED'].map((colour) => ({
+      sku: `TEE-${colour}-${size}`,
+      attributes: { colour, size },
+      price: 1500,
+      cost: 700,
+      minStock: 10,
+    })),
+  ),
+});
+const variants = [...w.variants, ...tees.variantIds];
+const shops = await createShops(w, SHOPS);
+const factory = await enrollPc(w, w.branch.FAC, 'FAC PC', { pushBatch: PUSH_BATCH });
+const shopPcs: Pc[] = [];
+for (const shop of shops)
+  shopPcs.push(await enrollPc(w, shop.branchId, `${shop.code} PC`, { pushBatch: PUSH_BATCH }));
+const behind = await enrollPc(w, w.branch.HQ, 'HQ laptop, 30 days behind');
+log(`  server on ${w.base}, ${SHOPS} shops + factory enrolled, ${variants.length} variants`);
+
+// 2. The offline events, through the operations, 500 per transaction.
+log(`generating ${fmtInt(TOTAL)} offline events (${GENERATE_BATCH} operations per transaction)...`);
+const genStart = performance.now();
+const opCounts: Record<string, number> = {};
+let made = 0;
+for (const [i, pc] of shopPcs.entries()) {
+  const session = await signIn(pc, shops[i]!.clerk);
+  const day = makeShopEvents(pc, session, variants, PER_SHOP, {
+    batch: GENERATE_BATCH,
+    seed: 1000 + i,
+    onBatch: (n) => {
+      if (process.stdout.isTTY)
+        process.stdout.write(`\r  ${fmtInt(made + n)} / ${fmtInt(TOTAL)} events`);
+    },
+  });
+  made += day.events;
+  for (const [op, n] of Object.entries(day.byOperation)) opCounts[op] = (opCounts[op] ?? 0) + n;
+  if (process.stdout.isTTY) process.stdout.write('\r');
+  log(
+    `  ${shops[i]!.code}: ${fmtInt(day.events)} events in ${s(day.seconds)}; ${fmtInt(made)} / ${fmtInt(TOTAL)} made`,
+  );
+}
+const genSeconds = since(genStart);
+log(
+  `  ${fmtInt(made)} events in ${s(genSeconds)} (${fmtInt(made / genSeconds)} /s): ${Object.entries(
+    opCounts,
+  )
+    .map(([op, n]) => `${op} ${fmtInt(n)}`)
+    .join(', ')}`,
+);
+
+// 3. Push to snapshots of the server (same events, real ingest): one shop after another; and all
+// at once with head office's replica held back until the pushes are answered (the ingest path).
+const pushOptions = { pushBatch: PUSH_BATCH, holdReplica: false };
+log(`push to a snapshot of the server, one shop after another, batches of ${PUSH_BATCH}...`);
+const sequential = await pushOnSnapshot(w, serverDir, shopPcs, {
+  ...pushOptions,
+  concurrent: false,
+});
+log(`  ${fmtInt(sequential.events)} events in ${s(sequential.seconds)}`);
+log('push to a snapshot, all shops at once, head-office replica held until pushes end...');
+const ingestOnly = await pushOnSnapshot(w, serverDir, shopPcs, {
+  ...pushOptions,
+  concurrent: true,
+  holdReplica: true,
+});
+log(
+  `  ${fmtInt(ingestOnly.events)} events in ${s(ingestOnly.seconds)}; replica folded them in ${s(ingestOnly.replicaLagSeconds)}`,
+);
+
+// 4. Push, all shops at once, to the real server; converge-all is timed from here.
+log('push, all ten shops at once...');
+const convergeStart = performance.now();
+const concurrent = await pushConcurrent(w, shopPcs);
+log(`  ${fmtInt(concurrent.events)} events in ${s(concurrent.seconds)}`);
+log('converging: every PC syncs, head office replica catches up...');
+const converged = await converge(w, [factory, ...shopPcs], convergeStart);
+log(`  converged after ${s(converged.seconds)}`);
+
+// 5. Checks (not timed): two PCs against fresh folds of their branch's log.
+log('checking two PCs against fresh folds...');
+const folds = await Promise.all(
+  [shopPcs[0]!, factory].map(async (pc) => ({
+    name: pc.name,
+    same: stateHash(pc.core.db) === (await freshFoldHash(w.base, pc.token, pc.branchId)),
+    ledgerOk: ledgerMismatches(pc.core.db).length === 0,
+  })),
+);
+
+// 6. Pull-and-apply at one PC: a fresh head-office PC folds the whole log, pages of 5,000.
+log(`pull-and-apply: a fresh head-office PC pulls everything in pages of ${PULL_PAGE}...`);
+const fresh = await enrollPc(w, w.branch.HQ, 'fresh HQ PC', { pullPage: PULL_PAGE }, false);
+const applyStart = performance.now();
+const applied = await fresh.engine.pull();
+const applySeconds = since(applyStart);
+log(`  ${fmtInt(applied.pulled)} events in ${s(applySeconds)}`);
+log('raw better-sqlite3: the same rows into fresh databases, same transactions...');
+const rawRows = readAppliedRows(fresh.core.db, PULL_PAGE);
+const rawDirs: string[] = [];
+const rawRun = (pages: RawPage[]) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-raw-'));
+  rawDirs.push(dir);
+  const db = openDatabase(join(dir, 'raw.sqlite'));
+  try {
+    const seconds = writeRawRows(db, rawRows, pages);
+    return { seconds, same: differingTables(fresh.core.db, db).length === 0 };
+  } finally {
+    db.close();
+  }
+};
+const rawByEvent = rawRun(rawRows.byEvent);
+const rawByTable = rawRun(rawRows.byTableOrder);
+log(
+  `  ${fmtInt(rawRows.events)} events, ${fmtInt(rawRows.rows)} rows: ${s(rawByEvent.seconds)} event by event, ${s(rawByTable.seconds)} table by table`,
+);
+
+// 7. The PC 30 days behind: what the server takes to serve its pages, then its whole sync.
+log(`catch-up: the head-office PC 30 days behind (pages of ${PC_PULL_PAGE})...`);
+const served = await serveOnly(behind, PC_PULL_PAGE);
+const servedInProcess = await serveInProcess(w, behind, PC_PULL_PAGE);
+const catchUpStart = performance.now();
+const caughtUp = await behind.engine.sync();
+const catchUpSeconds = since(catchUpStart);
+const behindSame = stateHash(behind.core.db) === stateHash(fresh.core.db);
+log(`  ${fmtInt(caughtUp.pulled)} events in ${s(catchUpSeconds)}`);
+
+const { table, json } = report({
+  scale,
+  shops: SHOPS,
+  made,
+  genSeconds,
+  pullPage: PULL_PAGE,
+  pcPullPage: PC_PULL_PAGE,
+  concurrent,
+  sequential,
+  ingestOnly,
+  converged,
+  folds,
+  applied: { events: applied.pulled, seconds: applySeconds },
+  raw: { events: rawRows.events, rows: rawRows.rows, byEvent: rawByEvent, byTable: rawByTable },
+  catchUp: {
+    events: caughtUp.pulled,
+    seconds: catchUpSeconds,
+    served,
+    servedInProcess,
+    same: behindSame,
+  },
+  totalSeconds: since(benchStart),
+  load: load(),
+});
+log('');
+log(table);
+
+for (const pc of [factory, ...shopPcs, behind, fresh]) pc.core.close();
+await w.close();
+const dirs = [serverDir, ...rawDirs, ...[factory, ...shopPcs, behind, fresh].map((pc) => pc.dir)];
+if (!env['BENCH_KEEP']) for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+else log(`kept: ${dirs.join(' ')}`);
+console.log(JSON.stringify(json));
