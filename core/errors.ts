@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'FILE_REJECTED'
   | 'DATABASE_TOO_NEW'
   | 'DATABASE_MISMATCH'
-  | 'UNKNOWN_COMMAND';
+  | 'UNKNOWN_COMMAND'
+  | 'UNAVAILABLE';
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */
@@ -82,6 +83,7 @@ const httpStatus: Record<SerializedError['code'], number> = {
   DATABASE_TOO_NEW: 500,
   DATABASE_MISMATCH: 500,
   UNKNOWN_COMMAND: 404,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

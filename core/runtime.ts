@@ -6,6 +6,7 @@ import { loadClock, loadDevice } from './branches/device';
 import { operations, type InputOf, type OperationName, type OutputOf } from './contract/api';
 import type { Context, DeviceIdentity, HostServices } from './contract/context';
 import { execute } from './contract/execute';
+import { DomainError } from './errors';
 import { openDatabase, type Db, type OpenOptions } from './db/open';
 import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
@@ -53,7 +54,15 @@ export class BranchCore {
       services: this.services,
       ...(sessionToken !== undefined && { sessionToken }),
     };
-    return sessionToken ? { ...base, actor: actorForToken(base, sessionToken) } : base;
+    if (!sessionToken) return base;
+    try {
+      return { ...base, actor: actorForToken(base, sessionToken) };
+    } catch (error) {
+      // A stale token does not stop what anyone may do (sign in again, see setup and sync
+      // status); execute() raises it for everything else.
+      if (error instanceof DomainError) return { ...base, authError: error };
+      throw error;
+    }
   }
 
   /** Untyped entry for transports: the name and input come from outside and are checked. */

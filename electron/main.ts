@@ -16,6 +16,8 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { installCrashReports } from '../core/ops/crash';
+import { fileLog } from '../core/ops/log';
 import { resolveDataDir } from './data-dir';
 import { CoreClient, type SafeStorageLike } from './main/core-client';
 import { createIpcHandler, registerIpc } from './main/ipc';
@@ -30,17 +32,27 @@ import {
 } from './main/security';
 import { claimSingleInstance } from './main/single-instance';
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './main/window-state';
+import { startUpdates } from './ops/updater-electron';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const log = (entry: Record<string, unknown>) =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+const dataDir = resolveDataDir(undefined);
+// JSON lines on the console and in <data>/logs/main.log (rotated); a crash leaves a report there.
+const log = fileLog({ dir: join(dataDir, 'logs'), name: 'main' }, (entry) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry })),
+);
+if (app.isPackaged)
+  installCrashReports({
+    dir: join(dataDir, 'crash-reports'),
+    appVersion: app.getVersion(),
+    component: 'desktop-main',
+    log,
+  });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 // During development the UI may come from the Vite dev server; the shipped app only from its files.
 const devUrl = app.isPackaged ? undefined : process.env['FSE_RENDERER_URL'] || undefined;
 const indexHtml = join(here, '../renderer/index.html');
 const isAppUrl = appUrlMatcher(devUrl ?? pathToFileURL(indexHtml).href);
-const dataDir = resolveDataDir(undefined);
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -207,5 +219,6 @@ if (claimSingleInstance(app, () => mainWindow)) {
       ),
     );
     createWindow();
+    if (app.isPackaged) startUpdates(core, log, () => mainWindow);
   });
 }

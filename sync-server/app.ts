@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { answerCall, bearer } from '../core/contract/http';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
+import { mountConsole } from './console';
 import { HttpError } from './errors';
 import { hardenApp, type RateLimits } from './http/harden';
 import type { SyncHub } from './hub';
@@ -16,6 +17,12 @@ export interface AppInfo {
   /** Set when serving HTTPS: the certificate PCs pin, reported by /health. */
   tls?: { fingerprint256: string } | null;
   rateLimits?: Partial<RateLimits>;
+  /** Telegram's webhook route (issue 5), mounted before the JSON parser: it checks its secret first. */
+  telegram?: express.RequestHandler;
+  /** The built UI (dist/renderer), served at /console/ as head office's admin console. */
+  consoleDir?: string | null;
+  /** The desktop apps' update feed at /updates (./updates/routes.ts); uploads stream to disk. */
+  updates?: express.RequestHandler;
 }
 
 const hashParam = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
@@ -48,6 +55,8 @@ export function createApp(
 ): express.Express {
   const app = express();
   hardenApp(app, info.rateLimits);
+  if (info.telegram) app.use(info.telegram);
+  if (info.updates) app.use('/updates', info.updates);
   app.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
@@ -130,6 +139,7 @@ export function createApp(
       const answer = await hub.push(d, body.events, {
         pending: body.pending,
         appVersion: body.appVersion,
+        health: body.health,
       });
       void replica.catchUp();
       return answer;
@@ -174,6 +184,8 @@ export function createApp(
       res.type('application/octet-stream').send(bytes);
     }),
   );
+
+  if (info.consoleDir) mountConsole(app, info.consoleDir);
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });

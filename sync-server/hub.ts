@@ -5,7 +5,13 @@ import { eventDef } from '../core/events/emit';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { sniffMime } from '../core/files/sniff';
 import { HybridClock } from '../core/hlc';
-import type { EnrollResponse, PullResponse, PushResponse, WireEvent } from '../core/sync/protocol';
+import type {
+  DeviceHealth,
+  EnrollResponse,
+  PullResponse,
+  PushResponse,
+  WireEvent,
+} from '../core/sync/protocol';
 import { scopeOf } from '../core/sync/scope';
 import { HttpError } from './errors';
 import type { DeviceRecord, EventStore, IngestItem } from './store/types';
@@ -77,7 +83,7 @@ export class SyncHub {
   async push(
     device: DeviceRecord,
     events: WireEvent[],
-    info: { pending: number; appVersion: string },
+    info: { pending: number; appVersion: string; health?: DeviceHealth | undefined },
   ): Promise<PushResponse> {
     events.forEach((e, i) => {
       if (e.branchId !== device.branchId || e.deviceId !== device.id) {
@@ -138,6 +144,7 @@ export class SyncHub {
       at: this.now(),
       appVersion: info.appVersion,
       pending: info.pending,
+      ...info.health,
     });
     // Newly written events carry the stamp given here; repeats carry their first one.
     const fresh = items.flatMap((item, i) => {

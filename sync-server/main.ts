@@ -6,13 +6,20 @@ import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { installCrashReports } from '../core/ops/crash';
+import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
 import { SyncHub } from './hub';
 import { HubHeadOffice } from './head-office';
 import type { RateLimits } from './http/harden';
 import { checkPublicHost, loadTls, type TlsSetting } from './http/tls';
 import { HeadOfficeReplica } from './replica';
+import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
+import { ServerBackups } from './backup/server-backups';
+import { storeFile } from './backup/restore';
 import { SqliteEventStore } from './store/sqlite';
+import { UpdateFeed } from './updates/feed';
+import { updateRoutes } from './updates/routes';
 import type { EventStore } from './store/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +37,10 @@ export interface ServerConfig {
   /** Names and addresses PCs reach this server by, written into a self-signed certificate. */
   publicHosts?: string[];
   rateLimits?: Partial<RateLimits>;
+  /** Telegram bot (issue 5): --telegram-token, --public-url; see sync-server/telegram/README.md. */
+  telegram?: TelegramConfig;
+  /** When the nightly backup runs: a cron expression in local time (default `0 2 * * *`). */
+  backupSchedule?: string;
 }
 
 export function readConfig(argv = process.argv.slice(2), env = process.env): ServerConfig {
@@ -44,6 +55,8 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      'backup-schedule': { type: 'string' },
+      ...telegramArgs,
     },
     allowPositionals: false,
   });
@@ -76,6 +89,10 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     publicHosts: [...(values['public-host'] ?? []), ...(env['PUBLIC_HOST'] ?? '').split(',')]
       .filter((h) => h.trim() !== '')
       .map(checkPublicHost),
+    telegram: telegramConfig(values, env),
+    ...((values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE']) && {
+      backupSchedule: values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE'],
+    }),
   };
 }
 
@@ -102,14 +119,38 @@ export async function startServer(
   const store = await openStore(config);
   const hub = new SyncHub(store, { log });
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
-  replica.core.services = { headOffice: new HubHeadOffice(hub, replica) };
+  const { dataDir, databaseUrl } = config;
+  const updates = new UpdateFeed(join(dataDir, 'updates'));
+  const backups = new ServerBackups({
+    dataDir,
+    store: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl }
+      : { kind: 'sqlite', file: storeFile(dataDir) },
+    replica: replica.core.db.sqlite,
+    log,
+    ...(config.backupSchedule && { schedule: config.backupSchedule }),
+  });
+  replica.core.services = {
+    headOffice: new HubHeadOffice(hub, replica, { serverHealth: () => backups.health() }),
+    backup: backups,
+    updates,
+  };
+  const telegram = await startTelegram({
+    config: config.telegram,
+    ...{ dataDir, databaseUrl, hub, replica, log },
+  });
+  replica.core.services.telegram = telegram.service;
   await replica.start();
+  backups.start();
   const app = createApp(hub, replica, {
     version: appVersion(),
     startedAt: Date.now(),
     log,
     tls: tls && { fingerprint256: tls.fingerprint256 },
     ...(config.rateLimits && { rateLimits: config.rateLimits }),
+    telegram: telegram.router,
+    updates: updateRoutes(updates, (token) => replica.core.context(token).actor, log),
+    consoleDir: join(here, '../dist/renderer'),
   });
   const server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
@@ -150,9 +191,14 @@ export async function startServer(
     fingerprint256: tls?.fingerprint256 ?? null,
     hub,
     replica,
+    telegram,
+    backups,
+    updates,
     async close() {
+      backups.stop();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
+      await telegram.close();
       await replica.close();
       await store.close();
     },
@@ -161,7 +207,18 @@ export async function startServer(
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const running = await startServer(readConfig());
+    const config = readConfig();
+    // JSON lines on the console (a service manager keeps them) and in <data>/logs, rotated.
+    const log = fileLog({ dir: join(config.dataDir, 'logs'), name: 'server' }, (e) =>
+      process.stdout.write(formatLine(e, Date.now())),
+    );
+    installCrashReports({
+      dir: join(config.dataDir, 'crash-reports'),
+      appVersion: appVersion(),
+      component: 'server',
+      log,
+    });
+    const running = await startServer(config, log);
     const stop = () => void running.close().then(() => process.exit(0));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

@@ -10,6 +10,7 @@ import { emit } from '../events/emit';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
+import type { Role } from './roles';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, createSession, endSession } from './sessions';
 
 const countUsers = (ctx: Context) =>
@@ -91,7 +92,7 @@ interface LoginRow {
   failedAttempts: number | null;
   lockedUntil: number | null;
   displayName: string;
-  role: string;
+  role: Role;
   branchId: string;
 }
 

@@ -100,3 +100,16 @@ export const listUsers = query({
       locked: 0 | 1;
     }[],
 });
+
+/** Who can drive a dispatch: the factory clerk picks from these without managing users. */
+export const listDrivers = query({
+  access: 'orders.dispatch',
+  input: z.object({}),
+  handler: (ctx) =>
+    ctx.db.sqlite
+      .prepare(
+        `SELECT id, display_name AS displayName, branch_id AS branchId FROM users
+         WHERE role = 'driver' AND NOT disabled ORDER BY display_name`,
+      )
+      .all() as { id: string; displayName: string; branchId: string }[],
+});

@@ -2,7 +2,7 @@
 // typed from this map, so nothing can be called that does not exist, or with the wrong input.
 import type { z } from 'zod';
 import { changePassword, login, logout, me, setupInitialize, setupStatus } from '../auth/commands';
-import { createUser, listUsers, updateUser } from '../auth/users';
+import { createUser, listDrivers, listUsers, updateUser } from '../auth/users';
 import { createBranch, listBranches, updateBranch } from '../branches/commands';
 import { setupLoadDemo } from '../demo/seed';
 import { addVariant, createProduct, updateProduct, updateVariant } from '../catalog/commands';
@@ -37,6 +37,16 @@ import {
   syncNow,
   syncStatus,
 } from '../sync/operations';
+import {
+  telegramGroupsLink,
+  telegramGroupsList,
+  telegramLinkCode,
+  telegramLogList,
+  telegramSettingsGet,
+  telegramSettingsSet,
+} from '../telegram/operations';
+import { createBackup, listBackups, restoreBackup } from '../backup/operations';
+import { updatesConfigure, updatesStatus } from '../ops/updates';
 import type { Operation } from './define';
 
 export const operations = {
@@ -50,6 +60,7 @@ export const operations = {
   'users.create': createUser,
   'users.update': updateUser,
   'users.list': listUsers,
+  'users.drivers': listDrivers,
   'branches.create': createBranch,
   'branches.update': updateBranch,
   'branches.list': listBranches,
@@ -92,6 +103,19 @@ export const operations = {
   'devices.list': listDevices,
   'devices.revoke': revokeDevice,
   'devices.syncState': branchSyncState,
+  // Telegram (issue 5): served by head office's sync server.
+  'telegram.settings.get': telegramSettingsGet,
+  'telegram.settings.set': telegramSettingsSet,
+  'telegram.groups.list': telegramGroupsList,
+  'telegram.groups.link': telegramGroupsLink,
+  'telegram.log.list': telegramLogList,
+  'telegram.linkCode': telegramLinkCode,
+  // Backups of this PC's (or head office's) databases, and head office's update feed.
+  'backups.list': listBackups,
+  'backups.create': createBackup,
+  'backups.restore': restoreBackup,
+  'updates.status': updatesStatus,
+  'updates.configure': updatesConfigure,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -1,8 +1,12 @@
 import type { Role } from '../auth/roles';
+import type { DomainError } from '../errors';
+import type { BackupService } from '../backup/service';
 import type { Db } from '../db/open';
 import type { FileStore } from '../files/store';
 import type { HybridClock } from '../hlc';
+import type { UpdateFeedService } from '../ops/updates';
 import type { HeadOfficeService, SyncService } from '../sync/services';
+import type { TelegramService } from '../telegram/service';
 
 export interface Actor {
   userId: string;
@@ -30,6 +34,8 @@ export interface Context {
   actor: Actor | null;
   /** The raw session token the caller presented, when any (for logout). */
   sessionToken?: string;
+  /** Why the presented token did not sign anyone in (expired, signed out), for non-public calls. */
+  authError?: DomainError;
   /** What the host offers beyond the database: a sync connection, head-office device management. */
   services?: HostServices;
 }
@@ -37,4 +43,10 @@ export interface Context {
 export interface HostServices {
   sync?: SyncService;
   headOffice?: HeadOfficeService;
+  /** Head office's Telegram bot (sync server only). */
+  telegram?: TelegramService;
+  /** Backups of this host's databases (the desktop app's branch database; head office's store). */
+  backup?: BackupService;
+  /** Head office's feed of app updates (sync server only). */
+  updates?: UpdateFeedService;
 }

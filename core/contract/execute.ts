@@ -18,6 +18,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
 
 export function authorize(ctx: Context, op: Operation): void {
   if (op.access === 'public') return;
+  if (ctx.authError) throw ctx.authError;
   if (!ctx.actor) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
   if (op.access === 'signed-in') return;
   if (!roleHas(ctx.actor.role, op.access))

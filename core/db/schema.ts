@@ -259,10 +259,13 @@ export const orders = sqliteTable(
     updatedAt: integer().notNull(),
   },
   (t) => [
-    index('orders_shop_status_placed').on(t.shopId, t.status, t.placedAt),
-    index('orders_factory_status_placed').on(t.factoryId, t.status, t.placedAt),
-    index('orders_status_placed').on(t.status, t.placedAt),
-    index('orders_shop_placed').on(t.shopId, t.placedAt),
+    // Lists are newest first with the id as tie-break: each index covers the whole sort.
+    index('orders_shop_status_placed').on(t.shopId, t.status, t.placedAt, t.id),
+    index('orders_factory_status_placed').on(t.factoryId, t.status, t.placedAt, t.id),
+    index('orders_status_placed').on(t.status, t.placedAt, t.id),
+    index('orders_shop_placed').on(t.shopId, t.placedAt, t.id),
+    index('orders_factory_placed').on(t.factoryId, t.placedAt, t.id),
+    index('orders_placed').on(t.placedAt, t.id),
   ],
 );
 

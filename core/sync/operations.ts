@@ -8,6 +8,7 @@ import { id, text } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import type { HeadOfficeService, SyncService } from './services';
+import { SyncUnavailable } from './transport';
 
 const syncService = (ctx: Context): SyncService => {
   if (!ctx.services?.sync)
@@ -26,6 +27,16 @@ const headOffice = (ctx: Context): HeadOfficeService => {
   return ctx.services.headOffice;
 };
 
+/** A server that cannot be reached is something a clerk can act on: say so in their words. */
+async function reachingHeadOffice<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SyncUnavailable) throw new DomainError('UNAVAILABLE', error.message);
+    throw error;
+  }
+}
+
 export const syncStatus = query({
   access: 'public',
   input: z.object({}),
@@ -35,7 +46,7 @@ export const syncStatus = query({
 export const syncNow = query({
   access: 'signed-in',
   input: z.object({}),
-  handler: (ctx) => syncService(ctx).syncNow(),
+  handler: (ctx) => reachingHeadOffice(() => syncService(ctx).syncNow()),
 });
 
 export const syncEnroll = query({
@@ -47,10 +58,19 @@ export const syncEnroll = query({
     }),
     code: z.string().trim().min(6, 'is the code the admin gave you, like ABCD-EFGH-JKLM').max(64),
     deviceName: text(120),
+    expectedFingerprint: z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^[0-9A-F]{64}$/.test(v.replace(/[\s:-]/g, '').toUpperCase()),
+        'must be the SHA-256 fingerprint the admin read out (64 hex digits)',
+      )
+      .optional(),
   }),
   handler: (ctx, input) => {
     if (ctx.device) throw new DomainError('INVALID_STATE', 'This PC is already set up.');
-    return syncService(ctx).enroll(input);
+    const service = syncService(ctx);
+    return reachingHeadOffice(() => service.enroll(input));
   },
 });
 

@@ -30,6 +30,14 @@ export const orderedEvent = wireEvent.extend({
 });
 export type OrderedEvent = z.infer<typeof orderedEvent>;
 
+export const deviceHealth = z.object({
+  /** When the PC's newest good backup began (ms since the epoch), or null if it has none. */
+  lastBackupAt: z.number().int().nonnegative().nullable(),
+  /** Free space on the disk that holds the PC's data, or null where it cannot be read. */
+  freeDiskBytes: z.number().int().nonnegative().nullable(),
+});
+export type DeviceHealth = z.infer<typeof deviceHealth>;
+
 export const pushRequest = z.object({
   events: z
     .array(wireEvent)
@@ -38,6 +46,8 @@ export const pushRequest = z.object({
   pending: z.number().int().nonnegative().default(0),
   appVersion: z.string().max(40).default('unknown'),
   maxSchemaVersion: z.number().int().min(1).default(EVENT_SCHEMA_VERSION),
+  /** The PC's health for the admin's branch view. Older apps do not send it. */
+  health: deviceHealth.optional(),
 });
 export type PushRequest = z.input<typeof pushRequest>;
 

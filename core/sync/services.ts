@@ -4,6 +4,8 @@
 export interface SyncStatus {
   enrolled: boolean;
   serverUrl: string | null;
+  /** The certificate fingerprint pinned at enrollment (https), for the app's update downloads. */
+  serverFingerprint?: string | null;
   /** Events made on this PC that head office has not acknowledged yet. */
   pending: number;
   lastSyncAt: number | null;
@@ -31,7 +33,9 @@ export interface SyncService {
     serverUrl: string;
     code: string;
     deviceName: string;
-  }): Promise<{ branchId: string; deviceNumber: number }>;
+    /** The certificate fingerprint the admin read out; without it the first one seen is trusted. */
+    expectedFingerprint?: string | null;
+  }): Promise<{ branchId: string; deviceNumber: number; fingerprint: string | null }>;
 }
 
 export interface DeviceInfo {
@@ -45,6 +49,16 @@ export interface DeviceInfo {
   appVersion: string | null;
   pending: number;
   cursor: number;
+  /** As the device last reported it (older apps never do): its newest backup and free disk. */
+  lastBackupAt: number | null;
+  freeDiskBytes: number | null;
+}
+
+/** The health of one place: its newest backup, how old that is, and free disk space. */
+export interface HealthSummary {
+  lastBackupAt: number | null;
+  backupAgeMs: number | null;
+  freeDiskBytes: number | null;
 }
 
 export interface BranchSyncState {
@@ -56,6 +70,8 @@ export interface BranchSyncState {
   eventsWaiting: number;
   appVersions: string[];
   devices: DeviceInfo[];
+  /** The worst of its PCs: the oldest newest-backup, the least free disk (null: none reported). */
+  health: HealthSummary;
 }
 
 export interface HeadOfficeService {
@@ -65,5 +81,10 @@ export interface HeadOfficeService {
   ): Promise<{ code: string; expiresAt: number }>;
   devices(): Promise<DeviceInfo[]>;
   revoke(deviceId: string): Promise<void>;
-  syncState(): Promise<{ headSeq: number; branches: BranchSyncState[] }>;
+  syncState(): Promise<{
+    headSeq: number;
+    branches: BranchSyncState[];
+    /** The head-office server's own backups and disk. */
+    server?: HealthSummary;
+  }>;
 }

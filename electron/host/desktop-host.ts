@@ -1,6 +1,8 @@
 // The core as the desktop app hosts it: the branch database, and the sync connection that the
 // contract's sync.* operations use. Runs in Electron's utility process, or in web mode.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileLog, type Log } from '../../core/ops/log';
 import { BranchCore } from '../../core/runtime';
 import { loadDevice } from '../../core/branches/device';
 import { enrollDevice } from '../../core/sync/enroll';
@@ -8,6 +10,8 @@ import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/eng
 import { HttpSyncTransport } from '../../core/sync/http';
 import type { SyncService, SyncStatus, SyncSummary } from '../../core/sync/services';
 import { SyncUnavailable } from '../../core/sync/transport';
+import { DesktopBackups } from '../ops/desktop-backups';
+import { withHealth } from '../ops/health';
 import type { TokenStore } from './token-store';
 
 export interface DesktopHostOptions {
@@ -17,6 +21,8 @@ export interface DesktopHostOptions {
   /** How often to sync in the background; 0 turns the timer off (tests). */
   syncIntervalMs?: number;
   log?: (entry: Record<string, unknown>) => void;
+  /** When the database is backed up (cron, local time; FSE_BACKUP_SCHEDULE, else 2 AM); null: never on a schedule. */
+  backupSchedule?: string | null;
 }
 
 const meta = (core: BranchCore, key: string) =>
@@ -26,7 +32,11 @@ const meta = (core: BranchCore, key: string) =>
   )?.value ?? null;
 
 export class DesktopHost implements SyncService {
-  readonly core: BranchCore;
+  /** Replaced when a backup is restored (the database is closed and opened again). */
+  core: BranchCore;
+  readonly backups: DesktopBackups;
+  /** JSON lines in <data>/logs/desktop.log (rotated), and to the host's own log. */
+  private readonly log: Log & { file: { close(): void } };
   private engine: SyncEngine | null = null;
   private running: Promise<SyncSummary> | null = null;
   private progress: SyncProgress | null = null;
@@ -37,8 +47,32 @@ export class DesktopHost implements SyncService {
   constructor(private readonly options: DesktopHostOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.core = new BranchCore(options.dataDir);
-    this.core.services = { sync: this };
+    this.log = fileLog({ dir: join(options.dataDir, 'logs'), name: 'desktop' }, options.log);
+    const schedule = options.backupSchedule ?? process.env['FSE_BACKUP_SCHEDULE'];
+    this.backups = new DesktopBackups({
+      dataDir: options.dataDir,
+      database: () => this.core.db.sqlite,
+      swap: (work) => this.swapDatabase(work),
+      log: this.log,
+      ...(schedule && { schedule }),
+    });
+    this.core.services = { sync: this, backup: this.backups };
     this.connect();
+  }
+
+  /** Closes the database for `work` (a restore) and opens it again, whatever `work` did. */
+  private async swapDatabase<T>(work: (file: string) => Promise<T>): Promise<T> {
+    await this.running?.catch(() => undefined);
+    this.engine = null;
+    const file = this.core.db.file;
+    this.core.close();
+    try {
+      return await work(file);
+    } finally {
+      this.core = new BranchCore(this.options.dataDir);
+      this.core.services = { sync: this, backup: this.backups };
+      this.connect();
+    }
   }
 
   private connect(): void {
@@ -50,7 +84,11 @@ export class DesktopHost implements SyncService {
       this.core.db,
       this.core.files,
       device.id,
-      new HttpSyncTransport({ baseUrl: serverUrl, token }),
+      // Over https, only the certificate the server presented at enrollment is accepted.
+      withHealth(
+        new HttpSyncTransport({ baseUrl: serverUrl, token, pin: meta(this.core, 'sync.pin') }),
+        { health: () => this.backups.health(), appVersion: this.options.appVersion },
+      ),
       {
         appVersion: this.options.appVersion,
         onProgress: (p) => {
@@ -63,6 +101,7 @@ export class DesktopHost implements SyncService {
 
   /** Starts background sync; a failed round waits longer before the next try, up to 10 minutes. */
   start(): void {
+    if (this.options.backupSchedule !== null) this.backups.start();
     const interval = this.options.syncIntervalMs ?? 60_000;
     if (interval <= 0 || this.timer) return;
     let wait = interval;
@@ -87,6 +126,7 @@ export class DesktopHost implements SyncService {
     return {
       enrolled: this.engine !== null,
       serverUrl: meta(this.core, 'sync.server'),
+      serverFingerprint: meta(this.core, 'sync.pin'),
       pending: device ? pendingCount(this.core.db, device.id) : 0,
       lastSyncAt: lastAt ? Number(lastAt) : null,
       online: this.online,
@@ -123,7 +163,7 @@ export class DesktopHost implements SyncService {
         (error: unknown) => {
           this.online = false;
           this.lastError = error instanceof Error ? error.message : String(error);
-          this.options.log?.({ level: 'warn', msg: 'sync failed', error: this.lastError });
+          this.log({ level: 'warn', msg: 'sync failed', error: this.lastError });
           throw error;
         },
       )
@@ -138,7 +178,9 @@ export class DesktopHost implements SyncService {
     serverUrl: string;
     code: string;
     deviceName: string;
-  }): Promise<{ branchId: string; deviceNumber: number }> {
+    /** The fingerprint the admin read out; without it the first certificate seen is trusted. */
+    expectedFingerprint?: string | null;
+  }): Promise<{ branchId: string; deviceNumber: number; fingerprint: string | null }> {
     // An enrollment code works once: refuse before spending it if the token could not be kept.
     await this.options.tokens.checkCanSave?.();
     const enrolled = await enrollDevice(
@@ -149,7 +191,11 @@ export class DesktopHost implements SyncService {
     await this.options.tokens.save(enrolled.token);
     this.connect();
     await this.syncNow();
-    return { branchId: enrolled.branchId, deviceNumber: enrolled.deviceNumber };
+    return {
+      branchId: enrolled.branchId,
+      deviceNumber: enrolled.deviceNumber,
+      fingerprint: enrolled.fingerprint,
+    };
   }
 
   /** The contract, for whichever transport carries it (IPC or web mode). */
@@ -159,6 +205,8 @@ export class DesktopHost implements SyncService {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.backups.stop();
     this.core.close();
+    this.log.file.close();
   }
 }

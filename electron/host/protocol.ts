@@ -22,6 +22,7 @@ const errorCodes = [
   'DATABASE_TOO_NEW',
   'DATABASE_MISMATCH',
   'UNKNOWN_COMMAND',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const satisfies readonly SerializedError['code'][];
 // Fails to compile when core/errors.ts gains a code this list lacks.

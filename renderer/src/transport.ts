@@ -93,6 +93,9 @@ export const ipcCarrier =
     }
   };
 
+/** Head office serves this same UI as its admin console under /console/: no run secret there. */
+export const CONSOLE = 'head-office-console';
+
 export function httpCarrier(secret: string | null, fetcher: typeof fetch = fetch): Carrier {
   return async (name, input, sessionToken) => {
     if (!secret)
@@ -110,7 +113,7 @@ export function httpCarrier(secret: string | null, fetcher: typeof fetch = fetch
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-fse-secret': secret,
+          ...(secret !== CONSOLE && { 'x-fse-secret': secret }),
           ...(sessionToken && { authorization: `Bearer ${sessionToken}` }),
         },
         body: JSON.stringify(input ?? {}),
@@ -180,5 +183,10 @@ export function createClient(options: TransportOptions): Client {
 export function defaultCarrier(): { carrier: Carrier; mode: 'ipc' | 'web' } {
   return window.api
     ? { carrier: ipcCarrier(window.api), mode: 'ipc' }
-    : { carrier: httpCarrier(takeSecret()), mode: 'web' };
+    : {
+        carrier: httpCarrier(
+          window.location.pathname.startsWith('/console/') ? CONSOLE : takeSecret(),
+        ),
+        mode: 'web',
+      };
 }

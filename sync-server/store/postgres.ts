@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS devices (
   cursor bigint NOT NULL DEFAULT 0,
   UNIQUE (branch_id, number)
 );
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_backup_at bigint;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS free_disk_bytes bigint;
 CREATE TABLE IF NOT EXISTS enrollments (
   code_hash text PRIMARY KEY,
   branch_id text NOT NULL,
@@ -76,7 +78,8 @@ const eventColumns = `seq, id, type, schema_version AS "schemaVersion", branch_i
 
 const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS "tokenHash",
   enrolled_at AS "enrolledAt", revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt",
-  app_version AS "appVersion", pending, cursor`;
+  app_version AS "appVersion", pending, cursor, last_backup_at AS "lastBackupAt",
+  free_disk_bytes AS "freeDiskBytes"`;
 
 interface EventRow extends Omit<OrderedEvent, 'payload'> {
   payload: string;
@@ -394,17 +397,26 @@ export class PostgresEventStore implements EventStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async touchDevice(
-    id: string,
-    seen: { at: number; appVersion?: string; pending?: number; cursor?: number },
-  ): Promise<void> {
+  async touchDevice(id: string, seen: Parameters<EventStore['touchDevice']>[1]): Promise<void> {
     // A concurrent touch is re-read before this one applies (READ COMMITTED), so the cursor
     // only ever moves forward.
     await this.pool.query(
       `UPDATE devices SET last_seen_at = $1, app_version = coalesce($2::text, app_version),
-              pending = coalesce($3::bigint, pending), cursor = greatest(cursor, coalesce($4::bigint, cursor))
+              pending = coalesce($3::bigint, pending), cursor = greatest(cursor, coalesce($4::bigint, cursor)),
+              last_backup_at = CASE WHEN $6::boolean THEN $7::bigint ELSE last_backup_at END,
+              free_disk_bytes = CASE WHEN $8::boolean THEN $9::bigint ELSE free_disk_bytes END
         WHERE id = $5`,
-      [seen.at, seen.appVersion ?? null, seen.pending ?? null, seen.cursor ?? null, id],
+      [
+        seen.at,
+        seen.appVersion ?? null,
+        seen.pending ?? null,
+        seen.cursor ?? null,
+        id,
+        seen.lastBackupAt !== undefined,
+        seen.lastBackupAt ?? null,
+        seen.freeDiskBytes !== undefined,
+        seen.freeDiskBytes ?? null,
+      ],
     );
   }
 

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS devices (
   id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, number INTEGER NOT NULL, name TEXT NOT NULL,
   token_hash TEXT UNIQUE, enrolled_at INTEGER NOT NULL, revoked_at INTEGER, last_seen_at INTEGER,
   app_version TEXT, pending INTEGER NOT NULL DEFAULT 0, cursor INTEGER NOT NULL DEFAULT 0,
+  last_backup_at INTEGER, free_disk_bytes INTEGER,
   UNIQUE (branch_id, number)
 );
 CREATE TABLE IF NOT EXISTS enrollments (
@@ -57,12 +58,25 @@ const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id 
   user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload, received_hlc AS receivedHlc`;
 
 const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS tokenHash, enrolled_at AS enrolledAt,
-  revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor`;
+  revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor,
+  last_backup_at AS lastBackupAt, free_disk_bytes AS freeDiskBytes`;
 
 const toOrdered = (r: EventRow): OrderedEvent => ({
   ...r,
   payload: JSON.parse(r.payload) as unknown,
 });
+
+/** Columns added after a store was first made (CREATE TABLE IF NOT EXISTS leaves old tables be). */
+function addMissingColumns(db: Database.Database): void {
+  const have = new Set(
+    (db.prepare('PRAGMA table_info(devices)').all() as { name: string }[]).map((c) => c.name),
+  );
+  for (const [column, type] of [
+    ['last_backup_at', 'INTEGER'],
+    ['free_disk_bytes', 'INTEGER'],
+  ] as const)
+    if (!have.has(column)) db.exec(`ALTER TABLE devices ADD COLUMN ${column} ${type}`);
+}
 
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
@@ -76,6 +90,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
+    addMissingColumns(this.db);
     this.files = new FileStore(join(dataDir, 'files'));
   }
 
@@ -251,16 +266,25 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
-  async touchDevice(
-    id: string,
-    seen: { at: number; appVersion?: string; pending?: number; cursor?: number },
-  ): Promise<void> {
+  async touchDevice(id: string, seen: Parameters<EventStore['touchDevice']>[1]): Promise<void> {
     this.db
       .prepare(
         `UPDATE devices SET last_seen_at = ?, app_version = coalesce(?, app_version), pending = coalesce(?, pending),
-                cursor = max(cursor, coalesce(?, cursor)) WHERE id = ?`,
+                cursor = max(cursor, coalesce(?, cursor)),
+                last_backup_at = CASE WHEN ? THEN ? ELSE last_backup_at END,
+                free_disk_bytes = CASE WHEN ? THEN ? ELSE free_disk_bytes END WHERE id = ?`,
       )
-      .run(seen.at, seen.appVersion ?? null, seen.pending ?? null, seen.cursor ?? null, id);
+      .run(
+        seen.at,
+        seen.appVersion ?? null,
+        seen.pending ?? null,
+        seen.cursor ?? null,
+        seen.lastBackupAt === undefined ? 0 : 1,
+        seen.lastBackupAt ?? null,
+        seen.freeDiskBytes === undefined ? 0 : 1,
+        seen.freeDiskBytes ?? null,
+        id,
+      );
   }
 
   async createEnrollment(e: {

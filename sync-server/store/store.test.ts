@@ -478,6 +478,8 @@ describe.each(backends)('$name event store', ({ name, open }) => {
         appVersion: null,
         pending: 0,
         cursor: 0,
+        lastBackupAt: null,
+        freeDiskBytes: null,
       });
       expect(await store.device(input.id)).toEqual(created);
       expect(await store.deviceByTokenHash(input.tokenHash!)).toEqual(created);

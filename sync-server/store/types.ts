@@ -27,6 +27,9 @@ export interface DeviceRecord {
   appVersion: string | null;
   pending: number;
   cursor: number;
+  /** Health the device last reported with a push (null until it does; older apps never do). */
+  lastBackupAt: number | null;
+  freeDiskBytes: number | null;
 }
 
 export interface PullPage {
@@ -56,7 +59,14 @@ export interface EventStore {
   createDevice(
     device: Omit<
       DeviceRecord,
-      'number' | 'revokedAt' | 'lastSeenAt' | 'appVersion' | 'pending' | 'cursor'
+      | 'number'
+      | 'revokedAt'
+      | 'lastSeenAt'
+      | 'appVersion'
+      | 'pending'
+      | 'cursor'
+      | 'lastBackupAt'
+      | 'freeDiskBytes'
     >,
   ): Promise<DeviceRecord>;
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
@@ -65,7 +75,14 @@ export interface EventStore {
   revokeDevice(id: string, at: number): Promise<boolean>;
   touchDevice(
     id: string,
-    seen: { at: number; appVersion?: string; pending?: number; cursor?: number },
+    seen: {
+      at: number;
+      appVersion?: string;
+      pending?: number;
+      cursor?: number;
+      lastBackupAt?: number | null;
+      freeDiskBytes?: number | null;
+    },
   ): Promise<void>;
 
   createEnrollment(e: {

@@ -79,6 +79,8 @@ async function withFreshFold<T>(
         appVersion: null,
         pending: 0,
         cursor: 0,
+        lastBackupAt: null,
+        freeDiskBytes: null,
       };
       transport = {
         push: () => Promise.reject(new Error('the fold never pushes')),

@@ -149,7 +149,8 @@ export async function openWorld(
     // one process (as a load balancer's session affinity does); sync requests alternate.
     async hq<T>(name: string, input: unknown, token: string) {
       const first = `http://127.0.0.1:${server().port}`;
-      return (await http<{ ok: boolean; result: T }>(first, 'POST', `/api/${name}`, input, token)).body;
+      return (await http<{ ok: boolean; result: T }>(first, 'POST', `/api/${name}`, input, token))
+        .body;
     },
     async close() {
       for (const s of sites) s.core.close();

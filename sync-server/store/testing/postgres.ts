@@ -212,7 +212,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       const client = new pg.Client({ connectionString: `${base}/postgres` });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+        await client.query(
+          `CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`,
+        );
       } finally {
         await client.end();
       }

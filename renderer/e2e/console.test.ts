@@ -1,0 +1,42 @@
+// Head office's admin console: the same UI, served by the sync server at /console/, on the
+// server's own replica: branches' sync state, devices, enrollment codes.
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../sync-server/testing/world';
+import { chromiumArgs, ensureBuilt, screenshot } from './harness';
+
+let w: World;
+let browser: Browser;
+beforeAll(async () => {
+  ensureBuilt();
+  w = await startWorld();
+  await w.enroll('SH01');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await w?.close();
+});
+
+describe('the head-office console', () => {
+  it('signs the admin in and shows each branch’s sync state and its devices', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const response = await page.goto(`${w.base}/console/`);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: /^Sign in/ }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page
+      .getByRole('link', { name: /Sync & devices/ })
+      .or(page.getByRole('button', { name: /Sync & devices/ }))
+      .first()
+      .click();
+    await expect
+      .poll(async () => page.getByText('SH01 PC').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByText(/Shop One/).count()).toBeGreaterThan(0);
+    await screenshot(page, 'console-sync-devices');
+    await page.close();
+  });
+});

@@ -1,0 +1,50 @@
+// Head office's admin console: the same React UI as the desktop app, served at /console/ and
+// talking to this server's replica through the same contract at /api/<name>.
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const consolePolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function mountConsole(app: express.Express, dir: string): void {
+  const page = (_req: express.Request, res: express.Response) => {
+    const index = join(dir, 'index.html');
+    if (!existsSync(index)) {
+      res.status(503).json({
+        code: 'NOT_BUILT',
+        message: 'The console is not built on this server. Run `npm run build:renderer`.',
+      });
+      return;
+    }
+    res.setHeader('content-security-policy', consolePolicy);
+    res.setHeader('cache-control', 'no-store');
+    res.sendFile(index);
+  };
+  // Relative asset paths need the trailing slash.
+  app.use((req, res, next) => {
+    if (req.originalUrl === '/console' || req.originalUrl.startsWith('/console?'))
+      res.redirect(301, '/console/');
+    else next();
+  });
+  app.use(
+    '/console',
+    (_req, res, next) => {
+      res.setHeader('content-security-policy', consolePolicy);
+      next();
+    },
+    express.static(dir, { index: false, fallthrough: true }),
+  );
+  app.get(/^\/console\/.*/, page);
+}
