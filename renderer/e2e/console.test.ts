@@ -39,4 +39,36 @@ describe('the head-office console', () => {
     await screenshot(page, 'console-sync-devices');
     await page.close();
   });
+
+  it('shows the admin Telegram and Backups & updates screens, and a link code', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${w.base}/console/`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: /^Sign in/ }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    await page
+      .getByRole('button', { name: /Telegram/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Telegram', level: 1 }).waitFor();
+    // Head office has the bot's settings; a host without the service says so once.
+    await page
+      .getByRole('heading', { name: 'Bot settings' })
+      .or(page.getByRole('status'))
+      .first()
+      .waitFor();
+    await screenshot(page, 'console-telegram');
+
+    await page.keyboard.press('Alt+KeyA');
+    await page.getByRole('heading', { name: 'Backups & updates', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'App updates' }).waitFor();
+    await screenshot(page, 'console-backups');
+
+    await page.getByRole('button', { name: 'Link my Telegram' }).click();
+    await page.getByRole('region', { name: 'Link my Telegram' }).waitFor();
+    await screenshot(page, 'console-link-telegram');
+    await page.close();
+  });
 });

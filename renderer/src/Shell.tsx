@@ -6,10 +6,17 @@ import { Notice } from './components/Banner';
 import { DraftsContext, type Drafts } from './components/LinesTable';
 import { SyncIndicator } from './components/SyncIndicator';
 import { roleLabel, screensFor, type ScreenId } from './roles';
+import {
+  LinkTelegramButton,
+  LinkTelegramResult,
+  type LinkTelegramOutcome,
+} from './components/LinkTelegram';
+import { Backups } from './screens/admin/Backups';
 import { Branches } from './screens/admin/Branches';
 import { Conflicts } from './screens/admin/Conflicts';
 import { Products } from './screens/admin/Products';
 import { SyncDevices } from './screens/admin/SyncDevices';
+import { Telegram } from './screens/admin/Telegram';
 import { Users } from './screens/admin/Users';
 import { CounterSale } from './screens/CounterSale';
 import { NewOrder } from './screens/NewOrder';
@@ -60,6 +67,10 @@ function screen(id: ScreenId, shopSide: boolean): ReactNode {
       return <SyncDevices />;
     case 'conflicts':
       return <Conflicts />;
+    case 'telegram':
+      return <Telegram />;
+    case 'backups':
+      return <Backups />;
   }
 }
 
@@ -71,6 +82,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
   const [drafts] = useState<Drafts>(() => ({ newOrder: [], counterSale: [] }));
   const [refresh, setRefresh] = useState(0);
   const [mount, setMount] = useState(0);
+  const [telegramLink, setTelegramLink] = useState<LinkTelegramOutcome | null>(null);
   const branches = useQuery(() => client.call('branches.list', {}), []);
   const branchName = branches.data?.find((b) => b.id === user.branchId)?.name ?? '';
   const listScreen = route.screen === 'order' ? route.back : route.screen;
@@ -165,11 +177,15 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
                 <strong>{user.displayName}</strong> · {roleLabel[user.role]}
                 {branchName && ` · ${branchName}`}
               </span>
+              <LinkTelegramButton onResult={setTelegramLink} />
               <button type="button" className="btn small" onClick={onSignOut}>
                 Sign out
               </button>
             </header>
             <main className="content">
+              {telegramLink && (
+                <LinkTelegramResult result={telegramLink} onClose={() => setTelegramLink(null)} />
+              )}
               {entries.length === 0 && (
                 <Notice kind="info">
                   Your account ({roleLabel[user.role]}) has no screens in this app. Ask an admin.

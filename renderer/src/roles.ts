@@ -55,7 +55,9 @@ export type ScreenId =
   | 'branches'
   | 'products'
   | 'sync'
-  | 'conflicts';
+  | 'conflicts'
+  | 'telegram'
+  | 'backups';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -95,6 +97,8 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('products', 'Products', 'R'),
     entry('sync', 'Sync & devices', 'D'),
     entry('conflicts', 'Conflicts', 'F'),
+    entry('telegram', 'Telegram', 'T'),
+    entry('backups', 'Backups & updates', 'A'),
   ],
   driver: [entry('orders', 'Orders', 'O'), entry('stock', 'Stock', 'K')],
   customer: [],

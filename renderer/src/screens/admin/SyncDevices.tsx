@@ -6,7 +6,22 @@ import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { isCode } from '../../errors';
 import type { OutputOf } from '../../client';
-import { count, dateTime } from '../../format';
+import { ago, count, dateTime, diskSize } from '../../format';
+
+/** Older than this, a backup is shown in red: something has stopped backing up. */
+const STALE_BACKUP_MS = 2 * 24 * 60 * 60 * 1000;
+
+function BackupAge({ at }: { at: number | null }) {
+  if (at === null) return <span className="muted">—</span>;
+  const stale = Date.now() - at > STALE_BACKUP_MS;
+  return (
+    <span className={stale ? 'negative' : undefined} title={dateTime(at)}>
+      {ago(at)}
+    </span>
+  );
+}
+
+const freeDisk = (bytes: number | null) => (bytes === null ? '—' : diskSize(bytes));
 
 /** A head-office-only answer on a branch PC is information, not a failure. */
 function HeadOfficeOnly({ error }: { error: unknown }) {
@@ -164,6 +179,8 @@ function DeviceTable(props: {
               <th>Last seen</th>
               <th>Version</th>
               <th className="num">Waiting</th>
+              <th>Last backup</th>
+              <th className="num">Free disk</th>
               <th />
             </tr>
           </thead>
@@ -178,6 +195,10 @@ function DeviceTable(props: {
                 <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : 'never'}</td>
                 <td>{d.appVersion ?? '—'}</td>
                 <td className="num">{count(d.pending)}</td>
+                <td>
+                  <BackupAge at={d.lastBackupAt} />
+                </td>
+                <td className="num">{freeDisk(d.freeDiskBytes)}</td>
                 <td>
                   {d.revokedAt ? (
                     'Revoked'
@@ -203,7 +224,7 @@ function DeviceTable(props: {
 function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
   return (
     <section className="panel">
-      <h2>What each branch still has to send</h2>
+      <h2>What each branch still has to send, and its health</h2>
       <ErrorBanner error={state.error} />
       {state.data && (
         <table className="table compact">
@@ -213,6 +234,8 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
               <th>Last seen</th>
               <th className="num">Events waiting</th>
               <th>App versions</th>
+              <th>Last backup</th>
+              <th className="num">Free disk</th>
             </tr>
           </thead>
           <tbody>
@@ -224,8 +247,24 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
                 <td>{b.lastSeenAt ? dateTime(b.lastSeenAt) : 'never'}</td>
                 <td className="num">{count(b.eventsWaiting)}</td>
                 <td>{b.appVersions.join(', ') || '—'}</td>
+                <td>
+                  <BackupAge at={b.health.lastBackupAt} />
+                </td>
+                <td className="num">{freeDisk(b.health.freeDiskBytes)}</td>
               </tr>
             ))}
+            {state.data.server && (
+              <tr>
+                <td className="strong">Head-office server</td>
+                <td>—</td>
+                <td className="num">—</td>
+                <td>—</td>
+                <td>
+                  <BackupAge at={state.data.server.lastBackupAt} />
+                </td>
+                <td className="num">{freeDisk(state.data.server.freeDiskBytes)}</td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

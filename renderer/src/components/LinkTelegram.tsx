@@ -1,0 +1,85 @@
+// "Link my Telegram", for everyone signed in: a one-time code to send the bot as `/link CODE`
+// in a private chat, so its buttons (finance's "Verify") know who pressed them.
+import { useState } from 'react';
+import { useClient } from '../app-context';
+import type { OutputOf } from '../client';
+import { isCode } from '../errors';
+import { dateTime } from '../format';
+import { ErrorBanner, Notice } from './Banner';
+
+type LinkCode = OutputOf<'telegram.linkCode'>;
+
+export type LinkTelegramOutcome = LinkCode | { error: unknown };
+
+export function LinkTelegramButton({ onResult }: { onResult(r: LinkTelegramOutcome): void }) {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn small"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        client
+          .call('telegram.linkCode', {})
+          .then(onResult, (error: unknown) => onResult({ error }))
+          .finally(() => setBusy(false));
+      }}
+    >
+      Link my Telegram
+    </button>
+  );
+}
+
+/** The code, or why there is none, shown above the screen until it is closed. */
+export function LinkTelegramResult({
+  result,
+  onClose,
+}: {
+  result: LinkTelegramOutcome;
+  onClose(): void;
+}) {
+  const close = (
+    <button type="button" className="btn small" onClick={onClose}>
+      Close
+    </button>
+  );
+  if ('error' in result) {
+    const e = result.error;
+    return (
+      <div role="region" aria-label="Link my Telegram">
+        {isCode(e, 'INVALID_STATE') && e instanceof Error ? (
+          <Notice kind="info">
+            {e.message} {close}
+          </Notice>
+        ) : (
+          <>
+            <ErrorBanner error={e} />
+            {close}
+          </>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div role="region" aria-label="Link my Telegram">
+      <Notice kind="success">
+        Your code: <strong className="mono">{result.code}</strong>. In a private chat with the bot
+        {result.botUsername ? ` @${result.botUsername}` : ''}, send{' '}
+        <strong className="mono">/link {result.code}</strong> before {dateTime(result.expiresAt)}.
+        {result.deepLink && (
+          <>
+            {' '}
+            Or open{' '}
+            <a href={result.deepLink} target="_blank" rel="noreferrer">
+              {result.deepLink}
+            </a>
+            .
+          </>
+        )}{' '}
+        {close}
+      </Notice>
+    </div>
+  );
+}
