@@ -1,23 +1,25 @@
 // One error hierarchy. DomainError: something a person can fix, with a stable code.
 // BugError: a broken invariant a developer must fix. serializeError serves IPC and HTTP alike.
 
-export type ErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'SESSION_EXPIRED'
-  | 'LOGIN_FAILED'
-  | 'ACCOUNT_LOCKED'
-  | 'ACCOUNT_DISABLED'
-  | 'CONFLICT'
-  | 'INVALID_STATE'
-  | 'INSUFFICIENT_STOCK'
-  | 'FILE_REJECTED'
-  | 'DATABASE_TOO_NEW'
-  | 'DATABASE_MISMATCH'
-  | 'UNKNOWN_COMMAND'
-  | 'UNAVAILABLE';
+export const errorCodes = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'SESSION_EXPIRED',
+  'LOGIN_FAILED',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_DISABLED',
+  'CONFLICT',
+  'INVALID_STATE',
+  'INSUFFICIENT_STOCK',
+  'FILE_REJECTED',
+  'DATABASE_TOO_NEW',
+  'DATABASE_MISMATCH',
+  'UNKNOWN_COMMAND',
+  'UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */

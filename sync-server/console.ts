@@ -3,20 +3,9 @@
 import express from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { contentSecurityPolicy } from '../core/ops/csp';
 
-const consolePolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const consolePolicy = contentSecurityPolicy;
 
 export function mountConsole(app: express.Express, dir: string): void {
   const page = (_req: express.Request, res: express.Response) => {
