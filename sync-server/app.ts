@@ -91,6 +91,7 @@ export function createApp(
   app.post(
     '/api/:name',
     route(async (req, res) => {
+      await replica.current();
       const answer = await answerCall(
         (n, input, token) => replica.core.callRaw(n, input, token),
         String(req.params['name']),
@@ -141,7 +142,7 @@ export function createApp(
         appVersion: body.appVersion,
         health: body.health,
       });
-      void replica.catchUp();
+      replica.soon();
       return answer;
     }),
   );

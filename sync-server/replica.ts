@@ -157,8 +157,34 @@ export class HeadOfficeReplica {
     return this.running;
   }
 
+  private soonTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Catches up shortly after a burst of branch pushes instead of after each one: the replica is
+   * head office's read model, and folding after every push takes the thread from the pushes.
+   * Anyone who needs it current awaits catchUp().
+   */
+  soon(delayMs = 100): void {
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = null;
+      void this.catchUp();
+    }, delayMs);
+    this.soonTimer.unref();
+  }
+
+  /** Before head office reads or acts: folds what was pushed and is waiting to be folded. */
+  async current(): Promise<void> {
+    if (this.soonTimer) {
+      clearTimeout(this.soonTimer);
+      this.soonTimer = null;
+      await this.catchUp();
+    } else if (this.running) await this.running;
+  }
+
   /** Lets a round in progress finish, so no acknowledged push is left unrecorded. */
   async close(): Promise<void> {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
     this.engine = null;
     await this.running;
     this.core.close();

@@ -68,7 +68,14 @@ export async function startTelegram(options: {
       });
     }
   } else await service.registerWebhook();
-  const unsubscribe = options.hub.onIngest(() => void outbox.wake());
+  // Woken once per burst of pushes, not by each one, so planning does not slow the pushes.
+  let waking: NodeJS.Timeout | null = null;
+  const unsubscribe = options.hub.onIngest(() => {
+    waking ??= setTimeout(() => {
+      waking = null;
+      void outbox.wake();
+    }, 100);
+  });
   outbox.start();
   return {
     service,
