@@ -62,3 +62,39 @@ export function FieldError({ error, name }: { error: unknown; name: string }) {
     </p>
   );
 }
+
+/** A line's quantity box in a table: a whole number, its error from the core in the row. */
+export function QuantityField(props: {
+  label: string;
+  name: string;
+  error: unknown;
+  value: string;
+  onChange: (value: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={props.label} name={props.name} error={props.error} hideLabel>
+      {(p) => (
+        <input
+          {...p}
+          type="number"
+          step={1}
+          className="qty-input"
+          autoFocus={props.autoFocus}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** How a table names a line's goods: the SKU, and the item's name under it. */
+export function ItemName({ sku, name }: { sku: string; name: string }) {
+  return (
+    <>
+      <div className="sku">{sku}</div>
+      <div className="muted small">{name}</div>
+    </>
+  );
+}

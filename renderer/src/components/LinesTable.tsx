@@ -2,7 +2,7 @@
 // the core (`lines.2.quantity`) appear in its own row.
 import { createContext, useContext, useEffect, useState } from 'react';
 import { money, parseCount } from '../format';
-import { Field, FieldError } from './Field';
+import { FieldError, ItemName, QuantityField } from './Field';
 import type { CatalogRow } from './ProductPicker';
 
 export interface DraftLine {
@@ -102,29 +102,18 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
               <tr key={l.variantId} data-sku={l.sku}>
                 <td className="num">{i + 1}</td>
                 <td>
-                  <div className="sku">{l.sku}</div>
-                  <div className="muted small">{l.name}</div>
+                  <ItemName sku={l.sku} name={l.name} />
                   <FieldError name={`lines.${i}.variantId`} error={error} />
                 </td>
                 <td className="num">{money(l.unitPrice)}</td>
                 <td className="qty-wide">
-                  <Field
+                  <QuantityField
                     label={`Quantity for ${l.sku}`}
                     name={`lines.${i}.quantity`}
                     error={error}
-                    hideLabel
-                  >
-                    {(p) => (
-                      <input
-                        {...p}
-                        type="number"
-                        step={1}
-                        className="qty-input"
-                        value={l.quantity}
-                        onChange={(e) => set(i, e.target.value)}
-                      />
-                    )}
-                  </Field>
+                    value={l.quantity}
+                    onChange={(v) => set(i, v)}
+                  />
                 </td>
                 <td className="num">
                   {Number.isInteger(q) && q > 0 ? money(q * l.unitPrice) : '—'}

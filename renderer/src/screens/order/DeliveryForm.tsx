@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field, FieldError } from '../../components/Field';
+import { Field, FieldError, ItemName, QuantityField } from '../../components/Field';
 import { count, parseCount } from '../../format';
 
 type Order = OutputOf<'orders.get'>;
@@ -62,31 +62,18 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
             return (
               <tr key={l.lineNo} data-sku={l.sku} className={short ? 'short' : undefined}>
                 <td>
-                  <div className="sku">{l.sku}</div>
-                  <div className="muted small">{l.name}</div>
+                  <ItemName sku={l.sku} name={l.name} />
                 </td>
                 <td className="num">{count(l.dispatchedQty)}</td>
                 <td className="qty-wide">
-                  <Field
+                  <QuantityField
                     label={`Received quantity for ${l.sku}`}
                     name={`lines.${i}.received`}
                     error={action.error}
-                    hideLabel
-                  >
-                    {(p) => (
-                      <input
-                        {...p}
-                        type="number"
-                        step={1}
-                        className="qty-input"
-                        autoFocus={i === 0}
-                        value={received[i] ?? ''}
-                        onChange={(e) =>
-                          setReceived(received.map((r, j) => (j === i ? e.target.value : r)))
-                        }
-                      />
-                    )}
-                  </Field>
+                    autoFocus={i === 0}
+                    value={received[i] ?? ''}
+                    onChange={(v) => setReceived(received.map((r, j) => (j === i ? v : r)))}
+                  />
                 </td>
                 <td>
                   <Field

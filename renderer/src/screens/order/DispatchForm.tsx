@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field, FieldError } from '../../components/Field';
+import { Field, FieldError, ItemName, QuantityField } from '../../components/Field';
 import { count, parseCount, today } from '../../format';
 
 type Order = OutputOf<'orders.get'>;
@@ -96,28 +96,17 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
           {order.lines.map((l, i) => (
             <tr key={l.lineNo} data-sku={l.sku}>
               <td>
-                <div className="sku">{l.sku}</div>
-                <div className="muted small">{l.name}</div>
+                <ItemName sku={l.sku} name={l.name} />
               </td>
               <td className="num">{count(l.quantity)}</td>
               <td className="qty-wide">
-                <Field
+                <QuantityField
                   label={`Dispatch quantity for ${l.sku}`}
                   name={`lines.${i}.quantity`}
                   error={action.error}
-                  hideLabel
-                >
-                  {(p) => (
-                    <input
-                      {...p}
-                      type="number"
-                      step={1}
-                      className="qty-input"
-                      value={qty[i] ?? ''}
-                      onChange={(e) => setQty(qty.map((q, j) => (j === i ? e.target.value : q)))}
-                    />
-                  )}
-                </Field>
+                  value={qty[i] ?? ''}
+                  onChange={(v) => setQty(qty.map((q, j) => (j === i ? v : q)))}
+                />
               </td>
             </tr>
           ))}

@@ -6,6 +6,7 @@ import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { DocumentViewer, documentsFor } from '../../components/DocumentViewer';
 import { StatusBadge } from '../../components/StatusBadge';
+import { ItemName } from '../../components/Field';
 import { count, dateTime, fileSize, money, statusLong, statusShort } from '../../format';
 import { OrderActions } from './OrderActions';
 
@@ -128,8 +129,7 @@ function OrderLines({ order: o }: { order: Order }) {
           {o.lines.map((l) => (
             <tr key={l.lineNo} data-sku={l.sku}>
               <td>
-                <div className="sku">{l.sku}</div>
-                <div className="muted small">{l.name}</div>
+                <ItemName sku={l.sku} name={l.name} />
               </td>
               <td className="num">{count(l.quantity)}</td>
               <td className="num">{money(l.unitPrice)}</td>
