@@ -75,6 +75,7 @@ export function pendingCount(db: Db, deviceId: string): number {
 
 export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
+  private pulling: Promise<{ pulled: number; tally: ApplyTally }> | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -150,16 +151,36 @@ export class SyncEngine {
     }
   }
 
-  async pull(): Promise<{ pulled: number; tally: ApplyTally }> {
+  /**
+   * Pulls and applies pages until nothing is left. The next page is asked for before the current
+   * one is applied, so the server reads and sends it while this PC writes: a long catch-up costs
+   * about the applying alone. A page is applied with its cursor in one transaction, so a page
+   * that fails (or a prefetched one never applied) is simply asked for again next time. A call
+   * while one runs joins it.
+   */
+  pull(): Promise<{ pulled: number; tally: ApplyTally }> {
+    this.pulling ??= this.pullPages().finally(() => {
+      this.pulling = null;
+    });
+    return this.pulling;
+  }
+
+  private async pullPages(): Promise<{ pulled: number; tally: ApplyTally }> {
     const limit = this.options.pullPage ?? 2000;
     const tally = emptyTally();
     let pulled = 0;
+    let after = syncCursor(this.db);
+    let next = this.transport.pull(after, limit);
     for (;;) {
-      const after = syncCursor(this.db);
-      const page = await this.transport.pull(after, limit);
+      const page = await next;
       if (page.cursor <= after && page.events.length === 0) {
         this.progress('pull', pulled, 0);
         return { pulled, tally };
+      }
+      const more = page.remaining > 0;
+      if (more) {
+        next = this.transport.pull(page.cursor, limit);
+        next.catch(() => undefined); // seen when awaited; unseen if this page fails to apply
       }
       // Optimistically first (no savepoint per event, see applyOrdered); a page with a failing
       // step is rolled back whole and applied again the careful way, recording its conflicts.
@@ -167,6 +188,8 @@ export class SyncEngine {
         const pageTally = emptyTally();
         this.db.sqlite
           .transaction(() => {
+            if (syncCursor(this.db) !== after)
+              throw new Error('sync cursor moved while a page was on its way; sync again');
             applyOrdered(this.db, page.events, pageTally, { optimistic });
             setMeta(this.db, 'sync.cursor', String(page.cursor));
           })
@@ -182,10 +205,11 @@ export class SyncEngine {
       }
       for (const key of Object.keys(applied) as (keyof ApplyTally)[]) tally[key] += applied[key];
       pulled += page.events.length;
+      after = page.cursor;
       const newest = page.events.reduce((max, e) => (e.hlc > max ? e.hlc : max), '');
       if (newest) this.options.onRemoteStamp?.(newest);
       this.progress('pull', pulled, page.remaining);
-      if (page.remaining === 0) return { pulled, tally };
+      if (!more) return { pulled, tally };
     }
   }
 
