@@ -35,13 +35,10 @@ export interface HubOptions {
   enrollmentTtlMs?: number;
 }
 
-export type IngestListener = (events: { seq: number; event: WireEvent }[]) => void;
-
 export class SyncHub {
   private readonly clock: HybridClock;
   private readonly now: () => number;
   private readonly log: (entry: Record<string, unknown>) => void;
-  private readonly listeners = new Set<IngestListener>();
 
   constructor(
     readonly store: EventStore,
@@ -50,11 +47,6 @@ export class SyncHub {
     this.now = options.now ?? Date.now;
     this.clock = new HybridClock(options.nodeId ?? `server-${randomUUID().slice(0, 8)}`, this.now);
     this.log = options.log ?? ((e) => console.log(JSON.stringify(e)));
-  }
-
-  onIngest(listener: IngestListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   async authenticate(token: string | undefined): Promise<DeviceRecord> {
@@ -146,14 +138,6 @@ export class SyncHub {
       pending: info.pending,
       ...info.health,
     });
-    // Newly written events carry the stamp given here; repeats carry their first one.
-    const fresh = items.flatMap((item, i) => {
-      const ack = acks[i];
-      return ack && ack.receivedHlc === item.receivedHlc
-        ? [{ seq: ack.seq, event: item.event }]
-        : [];
-    });
-    if (fresh.length > 0) for (const listener of this.listeners) listener(fresh);
     return { acks, serverTime: this.now() };
   }
 

@@ -137,7 +137,7 @@ export async function startServer(
   };
   const telegram = await startTelegram({
     config: config.telegram,
-    ...{ dataDir, databaseUrl, hub, replica, log },
+    ...{ dataDir, databaseUrl, replica, log },
   });
   replica.core.services.telegram = telegram.service;
   await replica.start();

@@ -28,7 +28,10 @@ class InProcessTransport implements SyncTransport {
     const r = pushRequest.parse(request);
     return this.hub.push(this.device, r.events, { pending: r.pending, appVersion: r.appVersion });
   }
-  pull(after: number, limit: number): Promise<PullResponse> {
+  async pull(after: number, limit: number): Promise<PullResponse> {
+    // Each page waits its turn behind the requests already in: a long fold runs in slices, and
+    // branch pushes and console calls are answered between them.
+    await new Promise((resolve) => setImmediate(resolve));
     return this.hub.pull(this.device, after, limit);
   }
   hasFile(hash: string) {
@@ -44,11 +47,19 @@ class InProcessTransport implements SyncTransport {
   }
 }
 
+/**
+ * When branch pushes are folded into head office's replica: once they pause for `quietMs`, or at
+ * the latest `maxWaitMs` after the first one still unfolded. During a burst of pushes the thread
+ * serves the pushes; the fold follows in one go.
+ */
+export const FOLD_AFTER = { quietMs: 100, maxWaitMs: 3_000 };
+
 export class HeadOfficeReplica {
   readonly core: BranchCore;
   private engine: SyncEngine | null = null;
   private queued = false;
   private running: Promise<void> | null = null;
+  private readonly caughtUp = new Set<() => void>();
   lastReport: SyncReport | null = null;
   lastError: string | null = null;
 
@@ -147,6 +158,7 @@ export class HeadOfficeReplica {
         try {
           this.lastReport = await engine.sync();
           this.lastError = null;
+          if (this.lastReport.pulled > 0) for (const listener of this.caughtUp) listener();
         } catch (error) {
           this.lastError = error instanceof Error ? error.message : String(error);
         }
@@ -157,29 +169,40 @@ export class HeadOfficeReplica {
     return this.running;
   }
 
+  /** Told after each round that folded new events in (Telegram plans its messages then). */
+  onCaughtUp(listener: () => void): () => void {
+    this.caughtUp.add(listener);
+    return () => this.caughtUp.delete(listener);
+  }
+
   private soonTimer: NodeJS.Timeout | null = null;
+  private waitingSince: number | null = null;
 
   /**
-   * Catches up shortly after a burst of branch pushes instead of after each one: the replica is
-   * head office's read model, and folding after every push takes the thread from the pushes.
-   * Anyone who needs it current awaits catchUp().
+   * Called after each branch push: folds the pushes once they pause (see FOLD_AFTER), not after
+   * each one. The replica is head office's read model; anyone who needs it current calls
+   * current() or catchUp().
    */
-  soon(delayMs = 100): void {
-    if (this.soonTimer) return;
-    this.soonTimer = setTimeout(() => {
-      this.soonTimer = null;
-      void this.catchUp();
-    }, delayMs);
+  soon(): void {
+    const now = Date.now();
+    this.waitingSince ??= now;
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    const due = Math.min(now + FOLD_AFTER.quietMs, this.waitingSince + FOLD_AFTER.maxWaitMs);
+    this.soonTimer = setTimeout(() => void this.foldWaiting(), Math.max(0, due - now));
     this.soonTimer.unref();
+  }
+
+  private foldWaiting(): Promise<void> {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = null;
+    this.waitingSince = null;
+    return this.catchUp();
   }
 
   /** Before head office reads or acts: folds what was pushed and is waiting to be folded. */
   async current(): Promise<void> {
-    if (this.soonTimer) {
-      clearTimeout(this.soonTimer);
-      this.soonTimer = null;
-      await this.catchUp();
-    } else if (this.running) await this.running;
+    if (this.soonTimer) await this.foldWaiting();
+    else if (this.running) await this.running;
   }
 
   /** Lets a round in progress finish, so no acknowledged push is left unrecorded. */

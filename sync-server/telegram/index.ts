@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type express from 'express';
 import type { TelegramService } from '../../core/telegram/service';
-import type { SyncHub } from '../hub';
 import type { HeadOfficeReplica } from '../replica';
 import { resolveTelegramConfig, type TelegramConfig } from './config';
 import { Outbox, type Log } from './outbox';
@@ -38,7 +37,6 @@ export async function startTelegram(options: {
   config?: TelegramConfig | undefined;
   dataDir: string;
   databaseUrl: string | null;
-  hub: SyncHub;
   replica: HeadOfficeReplica;
   log: Log;
 }): Promise<TelegramRuntime> {
@@ -68,14 +66,8 @@ export async function startTelegram(options: {
       });
     }
   } else await service.registerWebhook();
-  // Woken once per burst of pushes, not by each one, so planning does not slow the pushes.
-  let waking: NodeJS.Timeout | null = null;
-  const unsubscribe = options.hub.onIngest(() => {
-    waking ??= setTimeout(() => {
-      waking = null;
-      void outbox.wake();
-    }, 100);
-  });
+  // Woken when head office's replica has folded new events in: once per burst of pushes.
+  const unsubscribe = options.replica.onCaughtUp(() => void outbox.wake());
   outbox.start();
   return {
     service,

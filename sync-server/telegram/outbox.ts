@@ -81,7 +81,7 @@ export class Outbox {
   }
 
   /**
-   * With one process every new event wakes the outbox (hub.onIngest), so a poll only sends rows
+   * With one process every fold of new events wakes the outbox (replica.onCaughtUp), so a poll only sends rows
    * whose time came, and plans now and then as a safety net. Processes sharing PostgreSQL do
    * not hear each other's pushes: they catch up and plan at every poll.
    */
