@@ -206,13 +206,20 @@ describe('a branch away for a long time', () => {
       new HttpSyncTransport({ baseUrl: w.base, token: lagging.token }),
       {
         pullPage: 50,
+        catchUpPage: 100,
         onProgress: (p) => seen.push(p),
       },
     );
     const report = await engine.sync();
     const pulls = seen.filter((p) => p.phase === 'pull');
     expect(report.pulled).toBeGreaterThanOrEqual(301);
-    expect(pulls.length).toBeGreaterThanOrEqual(6);
+    expect(pulls.length).toBeGreaterThanOrEqual(4);
+    // Pages of 100 while at least 100 were left to come, then pages of 50.
+    const sizes = pulls.map((p, i) => p.done - (i === 0 ? 0 : pulls[i - 1]!.done));
+    expect(sizes[0]).toBe(50);
+    expect(sizes.slice(1, -2).every((n) => n === 100)).toBe(true);
+    expect(sizes.filter((n) => n === 100).length).toBeGreaterThanOrEqual(2);
+    expect(sizes.at(-1)).toBeLessThanOrEqual(50);
     expect(pulls.map((p) => p.left)).toEqual([...pulls.map((p) => p.left)].sort((a, b) => b - a));
     expect(pulls.at(-1)).toMatchObject({ left: 0, percent: 100 });
     expect(pulls[0]!.percent).toBeLessThan(50);

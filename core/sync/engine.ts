@@ -31,7 +31,11 @@ export interface SyncReport {
 export interface SyncEngineOptions {
   appVersion?: string;
   pushBatch?: number;
+  /** Events asked for per pull page (default 2,000). */
   pullPage?: number;
+  /** Per page while at least this many are still to come (default 5,000): a long catch-up
+   * commits fewer, larger transactions. */
+  catchUpPage?: number;
   now?: () => number;
   onProgress?: (p: SyncProgress) => void;
   /** Told the newest clock stamp pulled, so this device's later stamps sort after it. */
@@ -72,6 +76,19 @@ export function pendingCount(db: Db, deviceId: string): number {
       .get(deviceId) as { n: number }
   ).n;
 }
+
+/** Events to ask for in the next pull page, knowing how many remain (null: not yet known). */
+export function pullLimit(
+  remaining: number | null,
+  options: Pick<SyncEngineOptions, 'pullPage' | 'catchUpPage'>,
+): number {
+  const page = options.pullPage ?? 2000;
+  const catchUp = Math.max(page, options.catchUpPage ?? 5000);
+  return remaining !== null && remaining >= catchUp ? catchUp : page;
+}
+
+/** A turn of the event loop: a request just begun is written to its socket before a long apply. */
+const sendsBeforeApplying = () => new Promise((resolve) => setImmediate(resolve));
 
 export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
@@ -166,11 +183,10 @@ export class SyncEngine {
   }
 
   private async pullPages(): Promise<{ pulled: number; tally: ApplyTally }> {
-    const limit = this.options.pullPage ?? 2000;
     const tally = emptyTally();
     let pulled = 0;
     let after = syncCursor(this.db);
-    let next = this.transport.pull(after, limit);
+    let next = this.transport.pull(after, pullLimit(null, this.options));
     for (;;) {
       const page = await next;
       if (page.cursor <= after && page.events.length === 0) {
@@ -179,8 +195,9 @@ export class SyncEngine {
       }
       const more = page.remaining > 0;
       if (more) {
-        next = this.transport.pull(page.cursor, limit);
+        next = this.transport.pull(page.cursor, pullLimit(page.remaining, this.options));
         next.catch(() => undefined); // seen when awaited; unseen if this page fails to apply
+        await sendsBeforeApplying();
       }
       // Optimistically first (no savepoint per event, see applyOrdered); a page with a failing
       // step is rolled back whole and applied again the careful way, recording its conflicts.
