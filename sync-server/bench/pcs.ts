@@ -1,16 +1,15 @@
 // Branch PCs for the sync benchmark: ten shops (world.ts knows only FAC/SH01/SH02), one clerk
 // each, and PCs enrolled the way the desktop app enrolls: an admin's code, enrollDevice, then a
-// SyncEngine over HTTP. Also byte-exact snapshots (VACUUM INTO) of a server and of branch PCs, so
-// the same offline events can be pushed twice: once concurrently, once one branch after another.
-import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+// SyncEngine over HTTP. Also byte-exact snapshots (VACUUM INTO) of branch PCs, so the same offline
+// events can be pushed twice: once concurrently, once one branch after another.
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BranchCore } from '../../core/runtime';
 import { enrollDevice } from '../../core/sync/enroll';
 import { SyncEngine, type SyncEngineOptions } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
-import { PASSWORD, type World } from '../testing/world';
+import { PASSWORD, type HeadOffice } from '../testing/world';
 
 export interface Pc {
   name: string;
@@ -30,7 +29,7 @@ export interface Shop {
 }
 
 /** Creates `count` shops and a clerk for each, through the admin contract at head office. */
-export async function createShops(w: World, count: number): Promise<Shop[]> {
+export async function createShops(w: HeadOffice, count: number): Promise<Shop[]> {
   const shops: Shop[] = [];
   for (let i = 1; i <= count; i++) {
     const code = `B${String(i).padStart(2, '0')}`;
@@ -78,7 +77,7 @@ export function openPc(
 
 /** Enrolls a new PC for a branch (any branch id); by default brings it up to date with one sync. */
 export async function enrollPc(
-  w: World,
+  w: HeadOffice,
   branchId: string,
   name: string,
   options: SyncEngineOptions = {},
@@ -113,26 +112,5 @@ export async function signIn(pc: Pc, username: string): Promise<string> {
 export function snapshotPc(pc: Pc): string {
   const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-copy-'));
   pc.core.db.sqlite.prepare('VACUUM INTO ?').run(join(dir, 'branch.sqlite'));
-  return dir;
-}
-
-/**
- * A consistent copy of a running server's data (its event log and its head-office replica), so
- * a second server can start from exactly this moment. VACUUM INTO reads one snapshot of each
- * database, whatever the server does meanwhile.
- */
-export function snapshotServer(w: World, serverDataDir: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fse-syncbench-server-'));
-  mkdirSync(join(dir, 'store'), { recursive: true });
-  mkdirSync(join(dir, 'replica'), { recursive: true });
-  const log = new Database(join(serverDataDir, 'store', 'sync-log.sqlite'), { readonly: true });
-  try {
-    log.prepare('VACUUM INTO ?').run(join(dir, 'store', 'sync-log.sqlite'));
-  } finally {
-    log.close();
-  }
-  w.server.replica.core.db.sqlite
-    .prepare('VACUUM INTO ?')
-    .run(join(dir, 'replica', 'branch.sqlite'));
   return dir;
 }

@@ -1,9 +1,10 @@
 // The measured phases of the sync benchmark. Each returns plain figures; the caller prints them.
-import { rmSync } from 'node:fs';
-import { syncCursor, type SyncReport } from '../../core/sync/engine';
-import { startServer } from '../main';
-import type { World } from '../testing/world';
-import { openPc, snapshotPc, snapshotServer, type Pc } from './pcs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pullLimit, syncCursor, type SyncReport } from '../../core/sync/engine';
+import { openPc, snapshotPc, type Pc } from './pcs';
+import { spawnServer, type ServerProcess } from './server-process';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -16,36 +17,22 @@ export interface PushRun {
   replicaLagSeconds: number;
 }
 
-async function replicaState(server: World['server']) {
-  const head = await server.hub.store.headSeq();
-  return head - syncCursor(server.replica.core.db);
-}
-
 /**
- * Pushes every branch's pending events to a second server started from a snapshot of the first,
- * from snapshots of the branch PCs: the same events, the same batches, a real ingest, while the
- * first server stays untouched. `holdReplica` keeps head office's replica from folding until the
- * pushes are answered (benchmark instrumentation: the ingest path's own share), then times the fold.
+ * Pushes every branch's pending events to a second server process started from a snapshot of
+ * the first, from snapshots of the branch PCs: the same events, the same batches, a real ingest,
+ * while the first server stays untouched. Then times head office's replica folding what was left.
  */
 export async function pushOnSnapshot(
-  w: World,
-  serverDataDir: string,
+  server: ServerProcess,
   pcs: readonly Pc[],
-  options: { pushBatch: number; concurrent: boolean; holdReplica: boolean },
+  options: { pushBatch: number; concurrent: boolean },
 ): Promise<PushRun> {
-  await w.server.replica.catchUp();
-  const serverDir = snapshotServer(w, serverDataDir);
+  const serverDir = mkdtempSync(join(tmpdir(), 'fse-syncbench-server-'));
+  await server.ask({ cmd: 'snapshot', dir: serverDir });
   const copyDirs = pcs.map(snapshotPc);
-  const server = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl: null },
-    () => undefined,
-  );
-  const replica = server.replica;
-  const catchUp = replica.catchUp.bind(replica);
-  if (options.holdReplica) replica.catchUp = () => Promise.resolve();
-  const base = `http://127.0.0.1:${server.port}`;
+  const copy = await spawnServer({ dataDir: serverDir });
   const copies = pcs.map((pc, i) =>
-    openPc(base, copyDirs[i]!, pc.token, pc.name, { pushBatch: options.pushBatch }),
+    openPc(copy.base, copyDirs[i]!, pc.token, pc.name, { pushBatch: options.pushBatch }),
   );
   try {
     const start = performance.now();
@@ -54,10 +41,9 @@ export async function pushOnSnapshot(
       for (const n of await Promise.all(copies.map((pc) => pc.engine.push()))) events += n;
     else for (const pc of copies) events += await pc.engine.push();
     const pushSeconds = seconds(start);
-    const replicaBehindAtEnd = await replicaState(server);
-    replica.catchUp = catchUp;
+    const replicaBehindAtEnd = await copy.ask({ cmd: 'replicaBehind' });
     const lagStart = performance.now();
-    await replica.catchUp();
+    await copy.ask({ cmd: 'catchUp' });
     return {
       events,
       seconds: pushSeconds,
@@ -65,19 +51,18 @@ export async function pushOnSnapshot(
       replicaLagSeconds: seconds(lagStart),
     };
   } finally {
-    replica.catchUp = catchUp;
     for (const pc of copies) pc.core.close();
-    await server.close();
+    await copy.close();
     for (const dir of [serverDir, ...copyDirs]) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Pushes every branch's pending events, all branches at once. */
-export async function pushConcurrent(w: World, pcs: readonly Pc[]): Promise<PushRun> {
+export async function pushConcurrent(server: ServerProcess, pcs: readonly Pc[]): Promise<PushRun> {
   const start = performance.now();
   const pushed = await Promise.all(pcs.map((pc) => pc.engine.push()));
   const pushSeconds = seconds(start);
-  const replicaBehindAtEnd = await replicaState(w.server);
+  const replicaBehindAtEnd = await server.ask({ cmd: 'replicaBehind' });
   return {
     events: pushed.reduce((a, b) => a + b, 0),
     seconds: pushSeconds,
@@ -96,13 +81,17 @@ export interface Converged {
 }
 
 /** Every branch PC syncs (pulls all it may see) while head office's replica catches up. */
-export async function converge(w: World, pcs: readonly Pc[], since: number): Promise<Converged> {
+export async function converge(
+  server: ServerProcess,
+  pcs: readonly Pc[],
+  since: number,
+): Promise<Converged> {
   let replicaSeconds = 0;
   const rounds = pcs.map(async (pc) => {
     const report: SyncReport = await pc.engine.sync();
     return { name: pc.name, seconds: seconds(since), report };
   });
-  const replica = w.server.replica.catchUp().then(() => {
+  const replica = server.ask({ cmd: 'catchUp' }).then(() => {
     replicaSeconds = seconds(since);
   });
   const done = await Promise.all(rounds);
@@ -112,8 +101,9 @@ export async function converge(w: World, pcs: readonly Pc[], since: number): Pro
     const again = await Promise.all(pcs.map((pc) => pc.engine.pull()));
     if (again.every((r) => r.pulled === 0)) break;
   }
-  await w.server.replica.catchUp();
-  if ((await replicaState(w.server)) !== 0) throw new Error('head office replica is behind');
+  await server.ask({ cmd: 'catchUp' });
+  if ((await server.ask({ cmd: 'replicaBehind' })) !== 0)
+    throw new Error('head office replica is behind');
   const total = seconds(since);
   const slowest = done.reduce((a, b) => (b.seconds > a.seconds ? b : a));
   return {
@@ -131,36 +121,25 @@ export interface PullRun {
   seconds: number;
 }
 
-/** Pulls the pages a PC would, from its own cursor, without applying anything. */
-export async function serveOnly(pc: Pc, limit: number): Promise<PullRun> {
+/** Pulls the pages a PC would (the engine's page sizes), from its cursor, applying nothing. */
+export async function serveOnly(pc: Pc): Promise<PullRun> {
   let after = syncCursor(pc.core.db);
   let events = 0;
   let pages = 0;
+  let left: number | null = null;
   const start = performance.now();
   for (;;) {
-    const page = await pc.transport.pull(after, limit);
+    const page = await pc.transport.pull(after, pullLimit(left, {}));
     events += page.events.length;
     pages++;
     after = page.cursor;
+    left = page.remaining;
     if (page.remaining === 0) break;
   }
   return { events, pages, seconds: seconds(start) };
 }
 
-/** The same pages straight from the hub, in process: the server's share without HTTP. */
-export async function serveInProcess(w: World, pc: Pc, limit: number): Promise<PullRun> {
-  const device = await w.server.hub.store.device(pc.deviceId);
-  if (!device) throw new Error(`${pc.name} is unknown to the hub`);
-  let after = syncCursor(pc.core.db);
-  let events = 0;
-  let pages = 0;
-  const start = performance.now();
-  for (;;) {
-    const page = await w.server.hub.pull(device, after, limit);
-    events += page.events.length;
-    pages++;
-    after = page.cursor;
-    if (page.remaining === 0) break;
-  }
-  return { events, pages, seconds: seconds(start) };
+/** The same pages straight from the hub, in the server's process: its share without HTTP. */
+export function serveInProcess(server: ServerProcess, pc: Pc): Promise<PullRun> {
+  return server.ask({ cmd: 'serve', deviceId: pc.deviceId, after: syncCursor(pc.core.db) });
 }

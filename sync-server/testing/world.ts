@@ -48,15 +48,19 @@ export interface Site {
   close(): void;
 }
 
-export interface World {
+/** A head office set up over HTTP: its admin, branches, users and a product. */
+export interface HeadOffice {
   base: string;
-  server: Awaited<ReturnType<typeof startServer>>;
   adminToken: string;
   branch: Record<'HQ' | 'FAC' | 'SH01' | 'SH02', string>;
   variants: string[];
   /** Calls an operation on head office's replica as its admin, over HTTP. */
   admin<N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>>;
-  enrollmentCode(branch: keyof World['branch']): Promise<string>;
+  enrollmentCode(branch: keyof HeadOffice['branch']): Promise<string>;
+}
+
+export interface World extends HeadOffice {
+  server: Awaited<ReturnType<typeof startServer>>;
   enroll(
     branch: keyof World['branch'],
     options?: { wrap?: (t: SyncTransport) => SyncTransport; engine?: SyncEngineOptions },
@@ -73,7 +77,65 @@ export async function startWorld(
     { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, ...config },
     log,
   );
-  const base = `http://127.0.0.1:${server.port}`;
+  const ho = await setUpHeadOffice(`http://127.0.0.1:${server.port}`);
+  const { base } = ho;
+  const sites: Site[] = [];
+  const enroll: World['enroll'] = async (b, options = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), `fse-${b.toLowerCase()}-`));
+    const core = new BranchCore(dir);
+    const enrolled = await enrollDevice(core.db, new HttpSyncTransport({ baseUrl: base }), {
+      serverUrl: base,
+      code: await ho.enrollmentCode(b),
+      deviceName: `${b} PC`,
+    });
+    const transport = new HttpSyncTransport({ baseUrl: base, token: enrolled.token });
+    const engine = new SyncEngine(
+      core.db,
+      core.files,
+      enrolled.deviceId,
+      options.wrap ? options.wrap(transport) : transport,
+      {
+        ...options.engine,
+        onRemoteStamp: (hlc) => core.context().clock.receive(hlc),
+      },
+    );
+    await engine.sync();
+    const sessions: Record<string, string> = {};
+    const site: Site = {
+      core,
+      engine,
+      token: enrolled.token,
+      dir,
+      sessions,
+      login: async (username) =>
+        (sessions[username] ??= (
+          await core.call('auth.login', { username, password: PASSWORD })
+        ).token),
+      as:
+        (username) =>
+        async <N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> =>
+          core.call(name, input, await site.login(username)),
+      close: () => core.close(),
+    };
+    sites.push(site);
+    return site;
+  };
+  return {
+    ...ho,
+    server,
+    enroll,
+    close: async () => {
+      for (const s of sites) s.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * First-run setup of a fresh server at `base`, then, as its admin: the factory and two shops, a
+ * clerk for each and a finance user, three mugs with 1,000 of each made at the factory.
+ */
+export async function setUpHeadOffice(base: string): Promise<HeadOffice> {
   const setup = await http(base, 'POST', '/setup', {
     branch: { code: 'HQ', name: 'Head Office' },
     admin: { username: 'admin', displayName: 'Admin', password: PASSWORD },
@@ -101,7 +163,7 @@ export async function startWorld(
     return r.body.result;
   };
   const hq = (await admin('auth.me', {})).branchId;
-  const branch = { HQ: hq } as World['branch'];
+  const branch = { HQ: hq } as HeadOffice['branch'];
   for (const [code, name, kind] of [
     ['FAC', 'Factory', 'factory'],
     ['SH01', 'Shop One', 'shop'],
@@ -140,62 +202,8 @@ export async function startWorld(
       producedOn: '2026-11-01',
     });
 
-  const enrollmentCode = async (b: keyof World['branch']) => {
+  const enrollmentCode = async (b: keyof HeadOffice['branch']) => {
     return (await admin('devices.enrollmentCode', { branchId: branch[b] })).code;
   };
-  const sites: Site[] = [];
-  const enroll: World['enroll'] = async (b, options = {}) => {
-    const dir = mkdtempSync(join(tmpdir(), `fse-${b.toLowerCase()}-`));
-    const core = new BranchCore(dir);
-    const enrolled = await enrollDevice(core.db, new HttpSyncTransport({ baseUrl: base }), {
-      serverUrl: base,
-      code: await enrollmentCode(b),
-      deviceName: `${b} PC`,
-    });
-    const transport = new HttpSyncTransport({ baseUrl: base, token: enrolled.token });
-    const engine = new SyncEngine(
-      core.db,
-      core.files,
-      enrolled.deviceId,
-      options.wrap ? options.wrap(transport) : transport,
-      {
-        ...options.engine,
-        onRemoteStamp: (hlc) => core.context().clock.receive(hlc),
-      },
-    );
-    await engine.sync();
-    const sessions: Record<string, string> = {};
-    const site: Site = {
-      core,
-      engine,
-      token: enrolled.token,
-      dir,
-      sessions,
-      login: async (username) =>
-        (sessions[username] ??= (
-          await core.call('auth.login', { username, password: PASSWORD })
-        ).token),
-      as:
-        (username) =>
-        async <N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> =>
-          core.call(name, input, await site.login(username)),
-      close: () => core.close(),
-    };
-    sites.push(site);
-    return site;
-  };
-  return {
-    base,
-    server,
-    adminToken,
-    branch,
-    variants: product.variantIds,
-    admin,
-    enrollmentCode,
-    enroll,
-    close: async () => {
-      for (const s of sites) s.close();
-      await server.close();
-    },
-  };
+  return { base, adminToken, branch, variants: product.variantIds, admin, enrollmentCode };
 }

@@ -1,0 +1,71 @@
+// The head-office server in a process of its own, as it runs in real use: started by the sync
+// benchmark (./server-process.ts), which asks it over IPC for what only the server knows.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { pullLimit, syncCursor } from '../../core/sync/engine';
+import { startServer, type ServerConfig } from '../main';
+import type { ServerCommand } from './server-process';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as Partial<ServerConfig> & { dataDir: string };
+const server = await startServer(
+  { port: 0, host: '127.0.0.1', databaseUrl: null, ...config },
+  () => undefined,
+);
+const { hub, replica } = server;
+
+const commands: { [C in ServerCommand['cmd']]: (c: Extract<ServerCommand, { cmd: C }>) => unknown } = {
+  /** Folds everything pushed into head office's replica. */
+  catchUp: () => replica.catchUp(),
+  /** Events in the log that the replica has not folded yet. */
+  replicaBehind: async () => (await hub.store.headSeq()) - syncCursor(replica.core.db),
+  /** A consistent copy of the log and the replica in `dir`, for a second server to start from. */
+  snapshot: async ({ dir }) => {
+    await replica.catchUp();
+    for (const sub of ['store', 'replica']) rmSync(join(dir, sub), { recursive: true, force: true });
+    mkdirSync(join(dir, 'store'), { recursive: true });
+    mkdirSync(join(dir, 'replica'), { recursive: true });
+    const log = new Database(join(config.dataDir, 'store', 'sync-log.sqlite'), { readonly: true });
+    try {
+      log.prepare('VACUUM INTO ?').run(join(dir, 'store', 'sync-log.sqlite'));
+    } finally {
+      log.close();
+    }
+    replica.core.db.sqlite.prepare('VACUUM INTO ?').run(join(dir, 'replica', 'branch.sqlite'));
+  },
+  /** The pages a PC would pull (the engine's page sizes), straight from the hub: no HTTP. */
+  serve: async ({ deviceId, after }) => {
+    const device = await hub.store.device(deviceId);
+    if (!device) throw new Error(`device ${deviceId} is unknown to the hub`);
+    let cursor = after;
+    let events = 0;
+    let pages = 0;
+    let left: number | null = null;
+    const start = performance.now();
+    for (;;) {
+      const page = await hub.pull(device, cursor, pullLimit(left, {}));
+      events += page.events.length;
+      pages++;
+      cursor = page.cursor;
+      left = page.remaining;
+      if (page.remaining === 0) break;
+    }
+    return { events, pages, seconds: (performance.now() - start) / 1000 };
+  },
+  close: async () => {
+    await server.close();
+    setImmediate(() => process.exit(0));
+  },
+};
+
+process.on('message', (message: { id: number; command: ServerCommand }) => {
+  const { id, command } = message;
+  const run = commands[command.cmd] as (c: ServerCommand) => unknown;
+  Promise.resolve()
+    .then(() => run(command))
+    .then(
+      (result) => process.send?.({ id, result: result ?? null }),
+      (error: unknown) => process.send?.({ id, error: String(error) }),
+    );
+});
+process.send?.({ ready: server.port });

@@ -1,0 +1,73 @@
+// Starts the head-office server in its own process (./server-child.ts) and talks to it over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServerConfig } from '../main';
+import type { PullRun } from './phases';
+
+export type ServerCommand =
+  | { cmd: 'catchUp' }
+  | { cmd: 'replicaBehind' }
+  | { cmd: 'snapshot'; dir: string }
+  | { cmd: 'serve'; deviceId: string; after: number }
+  | { cmd: 'close' };
+
+interface Answers {
+  catchUp: null;
+  replicaBehind: number;
+  snapshot: null;
+  serve: PullRun;
+  close: null;
+}
+
+export interface ServerProcess {
+  base: string;
+  pid: number;
+  ask<C extends ServerCommand>(command: C): Promise<Answers[C['cmd']]>;
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function spawnServer(
+  config: Partial<ServerConfig> & { dataDir: string },
+): Promise<ServerProcess> {
+  const child: ChildProcess = fork(join(here, 'server-child.ts'), [JSON.stringify(config)], {
+    execArgv: ['--import', 'tsx'],
+    cwd: join(here, '../..'), // where tsx is found, whatever directory the bench was started in
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  let nextId = 1;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`the server process ended (${code}) before it listened`)));
+    child.on('message', (m: { ready?: number; id?: number; result?: unknown; error?: string }) => {
+      if (m.ready !== undefined) return ok(m.ready);
+      const w = m.id === undefined ? undefined : waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id!);
+      if (m.error !== undefined) w.fail(new Error(`server process: ${m.error}`));
+      else w.ok(m.result);
+    });
+  });
+  child.once('exit', (code) => {
+    for (const w of waiting.values()) w.fail(new Error(`the server process ended (${code})`));
+    waiting.clear();
+  });
+  const ask = <C extends ServerCommand>(command: C) =>
+    new Promise<Answers[C['cmd']]>((ok, fail) => {
+      const id = nextId++;
+      waiting.set(id, { ok: ok as (v: unknown) => void, fail });
+      child.send({ id, command });
+    });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    ask,
+    close: async () => {
+      await ask({ cmd: 'close' }).catch(() => undefined);
+      await exited;
+    },
+  };
+}
