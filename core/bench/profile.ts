@@ -1,5 +1,6 @@
 // CPU profiles of one benchmark phase: `BENCH_PROFILE=<phase>` writes <phase>.cpuprofile (open it
-// in Chrome DevTools) and prints the functions that took the most time of their own.
+// in Chrome DevTools) and prints the functions that took the most time of their own. A phase
+// named server-<phase> is profiled in the sync benchmark's server process.
 import { writeFileSync } from 'node:fs';
 import { Session, type Profiler } from 'node:inspector';
 
@@ -14,21 +15,29 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
 /** Runs `work`; profiles it when BENCH_PROFILE names this phase. */
 export async function profiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
   if (wanted !== phase) return work();
+  const stop = await startProfile();
+  try {
+    return await work();
+  } finally {
+    await stop(phase);
+  }
+}
+
+/** Starts the CPU profiler of this process; the function returned stops it and writes the file. */
+export async function startProfile(): Promise<(name: string) => Promise<void>> {
   const session = new Session();
   session.connect();
   await post(session, 'Profiler.enable');
   await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
   await post(session, 'Profiler.start');
-  try {
-    return await work();
-  } finally {
+  return async (name) => {
     const { profile } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop');
     session.disconnect();
-    const file = `${phase}.cpuprofile`;
+    const file = `${name}.cpuprofile`;
     writeFileSync(file, JSON.stringify(profile));
-    console.log(`profile of ${phase} written to ${file}; most time of their own:`);
+    console.log(`profile of ${name} written to ${file}; most time of their own:`);
     for (const line of topSelf(profile, 25)) console.log(`  ${line}`);
-  }
+  };
 }
 
 function topSelf(profile: Profiler.Profile, n: number): string[] {

@@ -37,9 +37,11 @@ export async function pushOnSnapshot(
   try {
     const start = performance.now();
     let events = 0;
-    if (options.concurrent)
-      for (const n of await Promise.all(copies.map((pc) => pc.engine.push()))) events += n;
-    else for (const pc of copies) events += await pc.engine.push();
+    await copy.profiled(options.concurrent ? 'push-snapshot' : 'push-sequential', async () => {
+      if (options.concurrent)
+        for (const n of await Promise.all(copies.map((pc) => pc.engine.push()))) events += n;
+      else for (const pc of copies) events += await pc.engine.push();
+    });
     const pushSeconds = seconds(start);
     const replicaBehindAtEnd = await copy.ask({ cmd: 'replicaBehind' });
     const lagStart = performance.now();

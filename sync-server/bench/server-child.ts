@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { startProfile } from '../../core/bench/profile';
 import { pullLimit, syncCursor } from '../../core/sync/engine';
 import { startServer, type ServerConfig } from '../main';
 import type { ServerCommand } from './server-process';
@@ -13,6 +14,7 @@ const server = await startServer(
   () => undefined,
 );
 const { hub, replica } = server;
+let stopProfile: ((name: string) => Promise<void>) | undefined;
 
 const commands: { [C in ServerCommand['cmd']]: (c: Extract<ServerCommand, { cmd: C }>) => unknown } = {
   /** Folds everything pushed into head office's replica. */
@@ -51,6 +53,11 @@ const commands: { [C in ServerCommand['cmd']]: (c: Extract<ServerCommand, { cmd:
       if (page.remaining === 0) break;
     }
     return { events, pages, seconds: (performance.now() - start) / 1000 };
+  },
+  /** Starts the CPU profiler, or with `stopAs` stops it and writes <stopAs>.cpuprofile. */
+  profile: async ({ stopAs }) => {
+    if (stopAs === undefined) stopProfile = await startProfile();
+    else await stopProfile?.(stopAs);
   },
   close: async () => {
     await server.close();

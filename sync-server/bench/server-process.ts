@@ -10,6 +10,7 @@ export type ServerCommand =
   | { cmd: 'replicaBehind' }
   | { cmd: 'snapshot'; dir: string }
   | { cmd: 'serve'; deviceId: string; after: number }
+  | { cmd: 'profile'; stopAs?: string }
   | { cmd: 'close' };
 
 interface Answers {
@@ -17,6 +18,7 @@ interface Answers {
   replicaBehind: number;
   snapshot: null;
   serve: PullRun;
+  profile: null;
   close: null;
 }
 
@@ -24,6 +26,8 @@ export interface ServerProcess {
   base: string;
   pid: number;
   ask<C extends ServerCommand>(command: C): Promise<Answers[C['cmd']]>;
+  /** Runs `work`, profiling the server process when BENCH_PROFILE is server-<phase>. */
+  profiled<T>(phase: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,16 @@ export async function spawnServer(
     base: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     ask,
+    profiled: async (phase, work) => {
+      const name = `server-${phase}`;
+      if (process.env['BENCH_PROFILE'] !== name) return work();
+      await ask({ cmd: 'profile' });
+      try {
+        return await work();
+      } finally {
+        await ask({ cmd: 'profile', stopAs: join(process.cwd(), name) }); // the child runs elsewhere
+      }
+    },
     close: async () => {
       await ask({ cmd: 'close' }).catch(() => undefined);
       await exited;

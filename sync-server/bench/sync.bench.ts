@@ -126,7 +126,9 @@ log(
 // 4. Push, all shops at once, to the real server; converge-all is timed from here.
 log('push, all ten shops at once...');
 const convergeStart = performance.now();
-const concurrent = await profiled('push', () => pushConcurrent(server, shopPcs));
+const concurrent = await profiled('push', () =>
+  server.profiled('push', () => pushConcurrent(server, shopPcs)),
+);
 log(`  ${fmtInt(concurrent.events)} events in ${s(concurrent.seconds)}`);
 log('converging: every PC syncs, head office replica catches up...');
 const converged = await converge(server, [factory, ...shopPcs], convergeStart);
@@ -176,7 +178,9 @@ log(
 const served = await serveOnly(behind);
 const servedInProcess = await serveInProcess(server, behind);
 const catchUpStart = performance.now();
-const caughtUp = await profiled('catchup', () => behind.engine.sync());
+const caughtUp = await profiled('catchup', () =>
+  server.profiled('catchup', () => behind.engine.sync()),
+);
 const catchUpSeconds = since(catchUpStart);
 const behindSame = stateHash(behind.core.db) === stateHash(fresh.core.db);
 log(`  ${fmtInt(caughtUp.pulled)} events in ${s(catchUpSeconds)}`);
