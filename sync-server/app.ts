@@ -7,7 +7,7 @@ import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { mountConsole } from './console';
 import { HttpError } from './errors';
 import { hardenApp, type RateLimits } from './http/harden';
-import type { SyncHub } from './hub';
+import { pageJson, type SyncHub } from './hub';
 import { headOfficeSetup, recordEnrolledDevice, type HeadOfficeReplica } from './replica';
 
 export interface AppInfo {
@@ -149,10 +149,10 @@ export function createApp(
 
   app.get(
     '/sync/pull',
-    route(async (req) => {
+    route(async (req, res) => {
       const d = await device(req);
       const q = parse(pullQuery, req.query);
-      return hub.pull(d, q.after, q.limit);
+      res.type('application/json').send(pageJson(await hub.pull(d, q.after, q.limit)));
     }),
   );
 

@@ -14,7 +14,7 @@ import type {
 } from '../core/sync/protocol';
 import { scopeOf } from '../core/sync/scope';
 import { HttpError } from './errors';
-import type { DeviceRecord, EventStore, IngestItem } from './store/types';
+import type { DeviceRecord, EventStore, IngestItem, PullPage } from './store/types';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -27,6 +27,30 @@ export function newEnrollmentCode(): string {
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+export type ServedPage = PullPage & { serverTime: number };
+
+/**
+ * A pull page as the JSON text of a PullResponse. Payloads are copied in as the log stored them
+ * (JSON text written at ingest), never parsed and written again.
+ */
+export function pageJson(page: ServedPage): string {
+  const events = page.events.map(
+    ({ payloadJson, ...event }) => `${JSON.stringify(event).slice(0, -1)},"payload":${payloadJson}}`,
+  );
+  return `{"events":[${events.join(',')}],"cursor":${page.cursor},"remaining":${page.remaining},"serverTime":${page.serverTime}}`;
+}
+
+/** A pull page as the PullResponse a device reads, for readers in the server's own process. */
+export function parsedPage(page: ServedPage): PullResponse {
+  return {
+    ...page,
+    events: page.events.map(({ payloadJson, ...event }) => ({
+      ...event,
+      payload: JSON.parse(payloadJson) as unknown,
+    })),
+  };
+}
 
 export interface HubOptions {
   now?: () => number;
@@ -141,7 +165,8 @@ export class SyncHub {
     return { acks, serverTime: this.now() };
   }
 
-  async pull(device: DeviceRecord, after: number, limit: number): Promise<PullResponse> {
+  /** A page of what the device may see; see pageJson and parsedPage for how it is handed on. */
+  async pull(device: DeviceRecord, after: number, limit: number): Promise<ServedPage> {
     const kind = await this.store.branchKind(device.branchId);
     const page = await this.store.pull(
       kind === 'head_office' ? null : device.branchId,

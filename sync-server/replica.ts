@@ -11,7 +11,7 @@ import { pushRequest } from '../core/sync/protocol';
 import type { SyncTransport } from '../core/sync/transport';
 import { emit } from '../core/events/emit';
 import { HttpError } from './errors';
-import type { SyncHub } from './hub';
+import { parsedPage, type SyncHub } from './hub';
 import type { DeviceRecord } from './store/types';
 
 export const headOfficeSetup = setupInput.extend({
@@ -32,7 +32,7 @@ class InProcessTransport implements SyncTransport {
     // Each page waits its turn behind the requests already in: a long fold runs in slices, and
     // branch pushes and console calls are answered between them.
     await new Promise((resolve) => setImmediate(resolve));
-    return this.hub.pull(this.device, after, limit);
+    return parsedPage(await this.hub.pull(this.device, after, limit));
   }
   hasFile(hash: string) {
     return this.hub.store.hasFile(hash);

@@ -31,7 +31,7 @@ export interface OpenOptions {
  * compiled statement back. (Statements are run to completion before the next call, and no code
  * here changes a statement's mode, so sharing them is safe.)
  */
-function cacheStatements(sqlite: Database.Database): void {
+export function cacheStatements(sqlite: Database.Database): void {
   const compile = sqlite.prepare.bind(sqlite);
   const cache = new Map<string, Database.Statement>();
   sqlite.prepare = ((source: string) => {

@@ -13,8 +13,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
-import type { OrderedEvent } from '../../core/sync/protocol';
-import type { Ack, DeviceRecord, EventStore, IngestItem, PullPage } from './types';
+import type { Ack, DeviceRecord, EventStore, IngestItem, LoggedEvent, PullPage } from './types';
 
 /** Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. */
 const SCHEMA_LOCK = 0x4653_4500_0001;
@@ -74,21 +73,12 @@ CREATE TABLE IF NOT EXISTS files (hash text PRIMARY KEY, bytes bytea NOT NULL, s
 
 const eventColumns = `seq, id, type, schema_version AS "schemaVersion", branch_id AS "branchId",
   device_id AS "deviceId", user_id AS "userId", hlc, created_at AS "createdAt",
-  aggregate_id AS "aggregateId", payload, received_hlc AS "receivedHlc"`;
+  aggregate_id AS "aggregateId", payload AS "payloadJson", received_hlc AS "receivedHlc"`;
 
 const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS "tokenHash",
   enrolled_at AS "enrolledAt", revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt",
   app_version AS "appVersion", pending, cursor, last_backup_at AS "lastBackupAt",
   free_disk_bytes AS "freeDiskBytes"`;
-
-interface EventRow extends Omit<OrderedEvent, 'payload'> {
-  payload: string;
-}
-
-const toOrdered = (r: EventRow): OrderedEvent => ({
-  ...r,
-  payload: JSON.parse(r.payload) as unknown,
-});
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -286,11 +276,11 @@ export class PostgresEventStore implements EventStore {
     return this.transaction(async (c) => {
       const { rows } =
         branchId === null
-          ? await c.query<EventRow>(
+          ? await c.query<LoggedEvent>(
               `SELECT ${eventColumns} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`,
               [after, limit],
             )
-          : await c.query<EventRow>(
+          : await c.query<LoggedEvent>(
               `SELECT ${eventColumns} FROM events WHERE seq IN (
                  SELECT seq FROM events WHERE scope_all AND seq > $1
                  UNION ALL SELECT seq FROM event_scope WHERE branch_id = $2 AND seq > $1
@@ -312,7 +302,7 @@ export class PostgresEventStore implements EventStore {
               [cursor, branchId],
             );
       return {
-        events: rows.map(toOrdered),
+        events: rows,
         cursor: Math.max(cursor, after),
         remaining: remaining.rows[0]?.n ?? 0,
       };

@@ -2,9 +2,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
-import type { OrderedEvent } from '../../core/sync/protocol';
-import type { Ack, DeviceRecord, EventStore, IngestItem, PullPage } from './types';
+import type { Ack, DeviceRecord, EventStore, IngestItem, LoggedEvent, PullPage } from './types';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
@@ -39,32 +39,13 @@ CREATE TABLE IF NOT EXISTS enrollments (
 );
 `;
 
-interface EventRow {
-  seq: number;
-  id: string;
-  type: string;
-  schemaVersion: number;
-  branchId: string;
-  deviceId: string;
-  userId: string;
-  hlc: string;
-  createdAt: number;
-  aggregateId: string | null;
-  payload: string;
-  receivedHlc: string;
-}
-
 const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId,
-  user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload, received_hlc AS receivedHlc`;
+  user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload AS payloadJson,
+  received_hlc AS receivedHlc`;
 
 const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS tokenHash, enrolled_at AS enrolledAt,
   revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor,
   last_backup_at AS lastBackupAt, free_disk_bytes AS freeDiskBytes`;
-
-const toOrdered = (r: EventRow): OrderedEvent => ({
-  ...r,
-  payload: JSON.parse(r.payload) as unknown,
-});
 
 /** Columns added after a store was first made (CREATE TABLE IF NOT EXISTS leaves old tables be). */
 function addMissingColumns(db: Database.Database): void {
@@ -91,6 +72,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
     addMissingColumns(this.db);
+    cacheStatements(this.db);
     this.files = new FileStore(join(dataDir, 'files'));
   }
 
@@ -136,13 +118,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async aggregateBranches(ids: string[]): Promise<Map<string, string[]>> {
-    const get = this.db.prepare('SELECT branches FROM aggregates WHERE aggregate_id = ?');
-    const found = new Map<string, string[]>();
-    for (const id of ids) {
-      const row = get.get(id) as { branches: string } | undefined;
-      if (row) found.set(id, JSON.parse(row.branches) as string[]);
-    }
-    return found;
+    const rows = this.db
+      .prepare(
+        `SELECT aggregate_id AS id, branches FROM aggregates
+         WHERE aggregate_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as { id: string; branches: string }[];
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.branches) as string[]]));
   }
 
   async pull(branchId: string | null, after: number, limit: number): Promise<PullPage> {
@@ -159,7 +141,7 @@ export class SqliteEventStore implements EventStore {
                  ORDER BY seq LIMIT @limit) ORDER BY seq`,
             )
             .all({ after, branch: branchId, limit })
-    ) as EventRow[];
+    ) as LoggedEvent[];
     const last = rows.at(-1);
     // With nothing (more) to see, the branch has seen everything up to the head.
     // Read in the same synchronous step as the page, so no event can commit in between.
@@ -182,7 +164,7 @@ export class SqliteEventStore implements EventStore {
               )
               .get({ c: cursor, b: branchId }) as { n: number }
           ).n;
-    return { events: rows.map(toOrdered), cursor: Math.max(cursor, after), remaining };
+    return { events: rows, cursor: Math.max(cursor, after), remaining };
   }
 
   async headSeq(): Promise<number> {

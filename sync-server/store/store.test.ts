@@ -8,8 +8,9 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../core/hlc';
 import { newId } from '../../core/ids';
-import type { WireEvent } from '../../core/sync/protocol';
+import { pullResponse, type WireEvent } from '../../core/sync/protocol';
 import { scopeOf, type Scope } from '../../core/sync/scope';
+import { pageJson, parsedPage } from '../hub';
 import { PostgresEventStore } from './postgres';
 import { SqliteEventStore } from './sqlite';
 import { startTestPostgres, type TestPostgres } from './testing/postgres';
@@ -210,12 +211,19 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       });
       const items = [item(placed), item(odd)];
       const acks = await store.ingest(items);
-      const page = await store.pull(null, 0, 10);
-      expect(page.events).toEqual(
-        items.map((i, k) => ({ ...i.event, seq: acks[k]!.seq, receivedHlc: i.receivedHlc })),
-      );
-      expect(typeof page.events[0]!.createdAt).toBe('number');
-      expect(typeof page.events[0]!.seq).toBe('number');
+      const served = { ...(await store.pull(null, 0, 10)), serverTime: 1 };
+      const expected = items.map((i, k) => ({
+        ...i.event,
+        seq: acks[k]!.seq,
+        receivedHlc: i.receivedHlc,
+      }));
+      // As a device reads it over HTTP (payloads copied as stored), and in the server's process.
+      const wire = pullResponse.parse(JSON.parse(pageJson(served)));
+      expect(wire.events).toEqual(expected);
+      expect(wire).toMatchObject({ cursor: served.cursor, remaining: 0, serverTime: 1 });
+      expect(parsedPage(served).events).toEqual(expected);
+      expect(typeof served.events[0]!.createdAt).toBe('number');
+      expect(typeof served.events[0]!.seq).toBe('number');
     });
 
     it('answers known ids with their first sequence number and clock and writes nothing new', async () => {

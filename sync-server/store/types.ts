@@ -32,8 +32,11 @@ export interface DeviceRecord {
   freeDiskBytes: number | null;
 }
 
+/** An event as the log keeps it: its payload is the JSON text stored at ingest, sent on as is. */
+export type LoggedEvent = Omit<OrderedEvent, 'payload'> & { payloadJson: string };
+
 export interface PullPage {
-  events: OrderedEvent[];
+  events: LoggedEvent[];
   cursor: number;
   remaining: number;
 }

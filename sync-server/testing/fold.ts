@@ -11,7 +11,7 @@ import { BranchCore } from '../../core/runtime';
 import { SyncEngine } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
 import type { SyncTransport } from '../../core/sync/transport';
-import type { SyncHub } from '../hub';
+import { parsedPage, type SyncHub } from '../hub';
 
 /** Replicated tables whose content differs between two databases: a readable failure. */
 export function differingTables(a: Db, b: Db): string[] {
@@ -84,7 +84,7 @@ async function withFreshFold<T>(
       };
       transport = {
         push: () => Promise.reject(new Error('the fold never pushes')),
-        pull: (after, limit) => hub.pull(all, after, limit),
+        pull: async (after, limit) => parsedPage(await hub.pull(all, after, limit)),
         hasFile: (h) => hub.store.hasFile(h),
         putFile: () => Promise.reject(new Error('the fold never pushes')),
         getFile: async (h) => (await hub.store.getFile(h)) ?? Buffer.alloc(0),
