@@ -36,7 +36,8 @@ export type ServedPage = PullPage & { serverTime: number };
  */
 export function pageJson(page: ServedPage): string {
   const events = page.events.map(
-    ({ payloadJson, ...event }) => `${JSON.stringify(event).slice(0, -1)},"payload":${payloadJson}}`,
+    ({ payloadJson, ...event }) =>
+      `${JSON.stringify(event).slice(0, -1)},"payload":${payloadJson}}`,
   );
   return `{"events":[${events.join(',')}],"cursor":${page.cursor},"remaining":${page.remaining},"serverTime":${page.serverTime}}`;
 }

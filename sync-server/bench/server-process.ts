@@ -45,7 +45,9 @@ export async function spawnServer(
   let nextId = 1;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((ok, fail) => {
-    child.once('exit', (code) => fail(new Error(`the server process ended (${code}) before it listened`)));
+    child.once('exit', (code) =>
+      fail(new Error(`the server process ended (${code}) before it listened`)),
+    );
     child.on('message', (m: { ready?: number; id?: number; result?: unknown; error?: string }) => {
       if (m.ready !== undefined) return ok(m.ready);
       const w = m.id === undefined ? undefined : waiting.get(m.id);
