@@ -119,7 +119,12 @@ export async function openWorld(
     const transport = new FaultyTransport(
       () => new HttpSyncTransport({ baseUrl: base(), token: s.token }),
     );
+    // Small batches and pages, so pushes and pulls span several requests (a page is fetched
+    // while the one before it is applied) and faults land between them.
     const engine = new SyncEngine(core.db, core.files, s.deviceId, transport, {
+      pushBatch: 4,
+      pullPage: 5,
+      catchUpPage: 10,
       onRemoteStamp: (h) => core.context().clock.receive(h),
     });
     return {
