@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerMismatches, replicatedTables, stateHash, tableHash } from '../core/db/stateHash';
-import { http, startWorld, type Site, type World } from './testing/world';
+import { http, PASSWORD, startWorld, type Site, type World } from './testing/world';
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]).toString(
   'base64',
@@ -167,6 +167,49 @@ describe('sync through head office', () => {
       note: 'Truck 2 turned back at the gate',
     });
     expect(await w.admin('conflicts.list', {})).toHaveLength(conflicts.length - 1);
+  });
+
+  it('decides an offline cancel by the role its maker had then, alike on every replica', async () => {
+    const { id: second } = await w.admin('users.create', {
+      username: 'admin2',
+      displayName: 'Second admin',
+      role: 'admin',
+      branchId: w.branch.HQ,
+      password: PASSWORD,
+    });
+    const hqPc = await w.enroll('HQ');
+    const placed = await shop1.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[2]!, quantity: 2 }],
+    });
+    await shop1.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    await syncAll();
+    await w.admin('orders.verifyPayment', { orderId: placed.id });
+    await syncAll();
+    await hqPc.engine.sync();
+
+    // Offline at a head-office PC, the second admin cancels the verified order; meanwhile head
+    // office makes them finance, who may not. Head office applies the cancel after the change.
+    await hqPc.as('admin2')('orders.cancel', { orderId: placed.id, reason: 'Refund agreed' });
+    await w.admin('users.update', { id: second, role: 'finance' });
+    await hqPc.engine.sync();
+    await w.server.replica.catchUp();
+    await syncAll();
+    await hqPc.engine.sync();
+
+    const q = { orderId: placed.id };
+    expect({
+      headOffice: (await w.admin('orders.get', q)).status,
+      hqPc: (await hqPc.as('admin')('orders.get', q)).status,
+      shop: (await shop1.as('shop1')('orders.get', q)).status,
+    }).toEqual({ headOffice: 'cancelled', hqPc: 'cancelled', shop: 'cancelled' });
+    const conflicts = await w.admin('conflicts.list', {});
+    expect(conflicts.filter((c) => c.aggregateId === placed.id)).toEqual([]);
+    expect(stateHash(hqPc.core.db)).toBe(stateHash(w.server.replica.core.db));
+    await expectSameAsFreshReplica(shop1, 'SH01');
   });
 
   it('refuses a device that pushes events of another branch, and a revoked device at once', async () => {

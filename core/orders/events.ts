@@ -307,25 +307,35 @@ export const orderDelivered = defineEvent({
 export const orderCancelled = defineEvent({
   type: 'order.cancelled',
   ordered: true,
-  payload: z.object({ orderId: z.string(), reason: z.string().min(1) }),
+  payload: z.object({
+    orderId: z.string(),
+    reason: z.string().min(1),
+    /**
+     * Whether the person was an admin when they cancelled: every replica decides alike, whatever
+     * it knows of their role when it applies the event. Events from before this field fall back
+     * to the role the replica knows.
+     */
+    asAdmin: z.boolean().optional(),
+  }),
   apply: (db, e) => {
     const p = e.payload;
-    const role = (
-      db.sqlite.prepare('SELECT role FROM users WHERE id = ?').get(e.userId) as
-        { role: string } | undefined
-    )?.role;
+    const asAdmin =
+      p.asAdmin ??
+      (
+        db.sqlite.prepare('SELECT role FROM users WHERE id = ?').get(e.userId) as
+          { role: string } | undefined
+      )?.role === 'admin';
     // A shop may cancel until finance has verified the payment; after that only an admin may.
     const current = loadOrder(db, p.orderId);
-    if (current.status === 'payment_verified' && role !== 'admin')
+    if (current.status === 'payment_verified' && !asAdmin)
       throw new DomainError(
         'INVALID_STATE',
         `The payment for order ${current.number} is already verified, so only an admin can cancel it now. Ask an admin.`,
         { orderId: p.orderId, status: current.status, step: 'cancel' },
       );
-    const allowed =
-      role === 'admin'
-        ? (['placed', 'slip_attached', 'payment_verified'] as const)
-        : (['placed', 'slip_attached'] as const);
+    const allowed = asAdmin
+      ? (['placed', 'slip_attached', 'payment_verified'] as const)
+      : (['placed', 'slip_attached'] as const);
     const order = orderForStep(db, p.orderId, 'cancel', allowed);
     for (const line of linesOf(db, p.orderId))
       move(db, e, {

@@ -231,7 +231,7 @@ export const cancelOrder = command({
   handler: (ctx, input) => {
     const actor = requireActor(ctx);
     orderInScope(ctx, input.orderId, actor.role === 'admin' ? 'any' : 'shop');
-    emit(ctx, 'order.cancelled', input.orderId, input);
+    emit(ctx, 'order.cancelled', input.orderId, { ...input, asAdmin: actor.role === 'admin' });
     return { ok: true as const };
   },
 });
