@@ -14,7 +14,7 @@ import type {
 } from '../core/sync/protocol';
 import { scopeOf } from '../core/sync/scope';
 import { HttpError } from './errors';
-import type { DeviceRecord, EventStore, IngestItem, PullPage } from './store/types';
+import type { DeviceRecord, EventStore, IngestItem, LogEpoch, PullPage } from './store/types';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -28,7 +28,7 @@ export function newEnrollmentCode(): string {
 }
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
-export type ServedPage = PullPage & { serverTime: number };
+export type ServedPage = PullPage & { serverTime: number; epoch: LogEpoch };
 
 /**
  * A pull page as the JSON text of a PullResponse. Payloads are copied in as the log stored them
@@ -39,7 +39,7 @@ export function pageJson(page: ServedPage): string {
     ({ payloadJson, ...event }) =>
       `${JSON.stringify(event).slice(0, -1)},"payload":${payloadJson}}`,
   );
-  return `{"events":[${events.join(',')}],"cursor":${page.cursor},"remaining":${page.remaining},"serverTime":${page.serverTime}}`;
+  return `{"events":[${events.join(',')}],"cursor":${page.cursor},"remaining":${page.remaining},"serverTime":${page.serverTime},"epoch":${JSON.stringify(page.epoch)}}`;
 }
 
 /** A pull page as the PullResponse a device reads, for readers in the server's own process. */
@@ -72,6 +72,17 @@ export class SyncHub {
     this.now = options.now ?? Date.now;
     this.clock = new HybridClock(options.nodeId ?? `server-${randomUUID().slice(0, 8)}`, this.now);
     this.log = options.log ?? ((e) => console.log(JSON.stringify(e)));
+  }
+
+  private epochRead: Promise<LogEpoch> | null = null;
+
+  /** The log's epoch, read once: a new one begins only with the server stopped (a restore). */
+  epoch(): Promise<LogEpoch> {
+    this.epochRead ??= this.store.epoch().catch((error: unknown) => {
+      this.epochRead = null;
+      throw error;
+    });
+    return this.epochRead;
   }
 
   async authenticate(token: string | undefined): Promise<DeviceRecord> {
@@ -163,7 +174,7 @@ export class SyncHub {
       pending: info.pending,
       ...info.health,
     });
-    return { acks, serverTime: this.now() };
+    return { acks, serverTime: this.now(), epoch: await this.epoch() };
   }
 
   /** A page of what the device may see; see pageJson and parsedPage for how it is handed on. */
@@ -175,7 +186,7 @@ export class SyncHub {
       limit,
     );
     await this.store.touchDevice(device.id, { at: this.now(), cursor: page.cursor });
-    return { ...page, serverTime: this.now() };
+    return { ...page, serverTime: this.now(), epoch: await this.epoch() };
   }
 
   async createEnrollment(

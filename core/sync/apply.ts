@@ -180,8 +180,16 @@ export function applyOrdered(
       tally.duplicates++;
       if (mine.serverSeq === null) {
         markOrdered.run(incoming.seq, incoming.receivedHlc, incoming.id);
-        if (incoming.aggregateId && mergeStamp(incoming) !== incoming.hlc)
-          toRefold.add(incoming.aggregateId);
+        // Re-folded where the server capped its clock, or where it now orders a step of an order
+        // or batch before one this replica applied earlier (after a restore, events come back
+        // in a new order).
+        const aggregate = incoming.aggregateId;
+        if (
+          aggregate &&
+          (mergeStamp(incoming) !== incoming.hlc ||
+            (eventDef(incoming.type)?.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
+        )
+          toRefold.add(aggregate);
       }
       continue;
     }

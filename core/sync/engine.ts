@@ -6,8 +6,12 @@ import { EVENT_SCHEMA_VERSION } from '../events/define';
 import type { FileStore } from '../files/store';
 import { sha256 } from '../files/store';
 import { acknowledge, applyOrdered, emptyTally, StepFailed, type ApplyTally } from './apply';
-import type { WireEvent } from './protocol';
+import type { LogEpoch, WireEvent } from './protocol';
 import type { SyncTransport } from './transport';
+
+const addTally = (into: ApplyTally, more: ApplyTally) => {
+  for (const key of Object.keys(more) as (keyof ApplyTally)[]) into[key] += more[key];
+};
 
 export interface SyncProgress {
   phase: 'push' | 'pull' | 'files';
@@ -92,6 +96,7 @@ const sendsBeforeApplying = () => new Promise((resolve) => setImmediate(resolve)
 
 export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
+  private metNewEpoch = false;
   private pulling: Promise<{ pulled: number; tally: ApplyTally }> | null = null;
   private readonly now: () => number;
 
@@ -125,8 +130,17 @@ export class SyncEngine {
 
   private async round(): Promise<SyncReport> {
     const filesUploaded = await this.uploadFiles();
-    const pushed = await this.push();
-    const { pulled, tally } = await this.pull();
+    let pushed = 0;
+    let pulled = 0;
+    const tally = emptyTally();
+    // Once more after meeting a new epoch of the log: this PC's own events go back first.
+    do {
+      this.metNewEpoch = false;
+      pushed += await this.push();
+      const got = await this.pull();
+      pulled += got.pulled;
+      addTally(tally, got.tally);
+    } while (this.metNewEpoch);
     const filesDownloaded = await this.downloadFiles();
     const finishedAt = this.now();
     setMeta(this.db, 'sync.lastAt', String(finishedAt));
@@ -161,6 +175,7 @@ export class SyncEngine {
         appVersion: this.options.appVersion ?? 'unknown',
         maxSchemaVersion: EVENT_SCHEMA_VERSION,
       });
+      this.meetEpoch(response.epoch);
       this.db.sqlite.transaction(() => acknowledge(this.db, response.acks)).immediate();
       pushed += response.acks.length;
       this.progress('push', pushed, left);
@@ -189,6 +204,11 @@ export class SyncEngine {
     let next = this.transport.pull(after, pullLimit(null, this.options));
     for (;;) {
       const page = await next;
+      if (this.meetEpoch(page.epoch)) {
+        after = syncCursor(this.db);
+        next = this.transport.pull(after, pullLimit(null, this.options));
+        continue;
+      }
       if (page.cursor <= after && page.events.length === 0) {
         this.progress('pull', pulled, 0);
         return { pulled, tally };
@@ -220,7 +240,7 @@ export class SyncEngine {
         if (!(error instanceof StepFailed)) throw error;
         applied = applyPage(false);
       }
-      for (const key of Object.keys(applied) as (keyof ApplyTally)[]) tally[key] += applied[key];
+      addTally(tally, applied);
       pulled += page.events.length;
       after = page.cursor;
       const newest = page.events.reduce((max, e) => (e.hlc > max ? e.hlc : max), '');
@@ -228,6 +248,34 @@ export class SyncEngine {
       this.progress('pull', pulled, page.remaining);
       if (!more) return { pulled, tally };
     }
+  }
+
+  /**
+   * Checks the epoch of head office's log in an answer (docs/decisions/0007). The first one seen
+   * is kept. A new one means head office was restored from a backup, and sequence numbers after
+   * its `since` may now name other events. In one transaction, every event this PC holds with a
+   * number after `since` is unnumbered (its own are pushed again; the others get their new numbers
+   * when pulled again) and the cursor goes back to `since` at the latest. True when it did so.
+   */
+  private meetEpoch(epoch: LogEpoch | undefined): boolean {
+    if (!epoch) return false;
+    const known = getMeta(this.db, 'sync.epoch');
+    if (known === epoch.id) return false;
+    this.db.sqlite
+      .transaction(() => {
+        if (known !== undefined) {
+          this.db.sqlite
+            .prepare('UPDATE events SET server_seq = NULL WHERE server_seq > ?')
+            .run(epoch.since);
+          if (syncCursor(this.db) > epoch.since)
+            setMeta(this.db, 'sync.cursor', String(epoch.since));
+        }
+        setMeta(this.db, 'sync.epoch', epoch.id);
+      })
+      .immediate();
+    if (known === undefined) return false;
+    this.metNewEpoch = true;
+    return true;
   }
 
   private async uploadFiles(): Promise<number> {

@@ -51,11 +51,20 @@ export const pushRequest = z.object({
 });
 export type PushRequest = z.input<typeof pushRequest>;
 
+/**
+ * The life of the server's log this answer comes from. A restore from a backup begins a new one;
+ * a PC that meets a new epoch pulls again from `since` and pushes its own events again. Servers
+ * from before epochs send none.
+ */
+export const logEpoch = z.object({ id: z.string().min(1), since: z.number().int().min(0) });
+export type LogEpoch = z.infer<typeof logEpoch>;
+
 export const pushResponse = z.object({
   acks: z.array(
     z.object({ id: z.string(), seq: z.number().int().positive(), receivedHlc: z.string() }),
   ),
   serverTime: z.number(),
+  epoch: logEpoch.optional(),
 });
 export type PushResponse = z.infer<typeof pushResponse>;
 
@@ -71,6 +80,7 @@ export const pullResponse = z.object({
   /** Events visible to this device after the cursor. */
   remaining: z.number().int().min(0),
   serverTime: z.number(),
+  epoch: logEpoch.optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 

@@ -40,8 +40,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     log.file.close();
   }
   console.log(
-    'Restored. Events the branches sent after this backup are no longer at head office; ' +
-      'check the branches before they sync again.',
+    'Restored. Start the server again: each branch PC, at its next sync, sends again what it ' +
+      'made after this backup and pulls again what came after it. A PC that never syncs again ' +
+      '(lost or broken) cannot send its part back.',
   );
   return 0;
 }

@@ -1,13 +1,16 @@
 // Restoring head office from a night's backups, with the server stopped: the event store (its
-// SQLite file, or PostgreSQL from a pg_dump) together with the replica taken right after it,
-// each after a copy of what is there now.
+// SQLite file, or PostgreSQL from a pg_dump), after a copy of what is there now, then a new epoch
+// of the log so PCs send back what came after (docs/decisions/0007). Head office's replica is
+// kept when sound, else restored from the same night.
 //   npm run server:restore -- [--data ./server-data] [--database postgres://…] <backup file>
-import { existsSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { acceptBranchBackup } from '../../core/backup/accept';
+import { integrityCheck } from '../../core/backup/backup';
 import { listBackups, parseBackupName, type BackupEntry } from '../../core/backup/names';
 import { restoreDatabase } from '../../core/backup/restore';
 import type { Log } from '../../core/ops/log';
+import { SqliteEventStore } from '../store/sqlite';
 import { findPgBin, pgDump } from './server-backups';
 import { spawn } from 'node:child_process';
 
@@ -62,6 +65,7 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
   const now = options.now;
 
   if (parsed.label === 'store') {
+    mkdirSync(dirname(storeFile(options.dataDir)), { recursive: true });
     await restoreDatabase(storeFile(options.dataDir), path, {
       backupDir: backups,
       ...(now && { now }),
@@ -91,10 +95,44 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     );
   }
 
-  const replica =
-    parsed.label === 'replica' ? { path } : matchingReplica(backups, { takenAt: parsed.takenAt });
-  if (replica) {
-    await restoreDatabase(replicaFile(options.dataDir), replica.path, {
+  if (parsed.label !== 'replica') {
+    // Sequence numbers after the backup's head were given to events that are not in it: a new
+    // epoch makes every PC pull again from there and push its own events again.
+    const store = options.databaseUrl
+      ? await (await import('../store/postgres')).PostgresEventStore.connect(options.databaseUrl)
+      : new SqliteEventStore(dirname(storeFile(options.dataDir)));
+    try {
+      const epoch = await store.beginEpoch();
+      options.log({
+        level: 'info',
+        msg: 'a new epoch of the log begins: PCs pull again from its head and push their own events again',
+        epoch: epoch.id,
+        since: epoch.since,
+      });
+    } finally {
+      await store.close();
+    }
+  }
+
+  // Head office's replica is a sync client of the log like any PC: a sound one is kept, and at
+  // the new epoch it sends again what head office itself did after the backup. Only a missing or
+  // damaged one is restored from the same night (what head office did after it is then lost).
+  const current = replicaFile(options.dataDir);
+  const keep =
+    parsed.label !== 'replica' && existsSync(current) && integrityCheck(current).join() === 'ok';
+  const replica = keep
+    ? null
+    : parsed.label === 'replica'
+      ? { path }
+      : matchingReplica(backups, { takenAt: parsed.takenAt });
+  if (keep)
+    options.log({
+      level: 'info',
+      msg: "head office's replica is sound and kept: it sends again what head office did after the backup",
+    });
+  else if (replica) {
+    mkdirSync(dirname(current), { recursive: true });
+    await restoreDatabase(current, replica.path, {
       backupDir: backups,
       accept: acceptBranchBackup(),
       ...(now && { now }),

@@ -1,7 +1,7 @@
 // Head office's backups: its SQLite store and replica (or a pg_dump of PostgreSQL), checked,
 // logged, shown in the admin's view, and restored with the server stopped.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ async function reopen(config: Partial<ServerConfig> & { dataDir: string }) {
 }
 
 describe('head office with the SQLite store', () => {
-  it('backs up store and replica, logs it, shows its age, and restores both with the server stopped', async () => {
+  it('backs up store and replica, logs it, shows its age, and restores with the server stopped', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fse-server-'));
     const logged: Record<string, unknown>[] = [];
     const w = await startWorld({ dataDir }, (e) => logged.push(e));
@@ -90,18 +90,32 @@ describe('head office with the SQLite store', () => {
       ).rejects.toThrow(/open in a running app or server/);
       await w.close();
 
+      // The store goes back to the backup; the sound replica is kept and sends again what head
+      // office did after it, in the log's new epoch.
       const restored = await restoreServer({
         dataDir,
         file: taken[0]!.file,
         log: (e) => logged.push(e),
       });
-      expect(restored).toHaveLength(2); // the store and the replica of the same night
-      expect(listBackups(dir).filter((b) => b.label === 'before-restore')).toHaveLength(2);
+      expect(restored).toHaveLength(1);
+      expect(listBackups(dir).filter((b) => b.label === 'before-restore')).toHaveLength(1);
+      let again = await reopen({ dataDir });
+      try {
+        expect(await again.productNames()).toEqual(['Bowl', 'Mug', 'Plate']);
+        expect(integrityCheck(join(dataDir, 'store', 'sync-log.sqlite'))).toEqual(['ok']);
+      } finally {
+        await again.close();
+      }
 
-      const again = await reopen({ dataDir });
+      // With the replica lost too, both come from the same night: what head office did after
+      // the backup is gone.
+      rmSync(join(dataDir, 'replica'), { recursive: true, force: true });
+      expect(
+        await restoreServer({ dataDir, file: taken[0]!.file, log: () => undefined }),
+      ).toHaveLength(2);
+      again = await reopen({ dataDir });
       try {
         expect(await again.productNames()).toEqual(['Bowl', 'Mug']);
-        expect(integrityCheck(join(dataDir, 'store', 'sync-log.sqlite'))).toEqual(['ok']);
       } finally {
         await again.close();
       }
@@ -152,9 +166,10 @@ describe('head office with PostgreSQL', () => {
         .filter((b) => b.file.endsWith('.dump'))
         .map((b) => b.label),
     ).toEqual(['before-restore', 'postgres']);
+    // The kept replica sends Plate again in the log's new epoch.
     const again = await reopen({ dataDir, databaseUrl });
     try {
-      expect(await again.productNames()).toEqual(['Bowl', 'Mug']);
+      expect(await again.productNames()).toEqual(['Bowl', 'Mug', 'Plate']);
     } finally {
       await again.close();
     }

@@ -10,10 +10,18 @@
 // (This needs the identity sequence's default CACHE 1: with a larger cache each session would
 // hold its own range of numbers.) Numbers can have gaps: an insert that finds its id known, or a
 // rolled-back ingest, still draws one (SQLite skips numbers for known ids too).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
-import type { Ack, DeviceRecord, EventStore, IngestItem, LoggedEvent, PullPage } from './types';
+import type {
+  Ack,
+  DeviceRecord,
+  EventStore,
+  IngestItem,
+  LogEpoch,
+  LoggedEvent,
+  PullPage,
+} from './types';
 
 /** Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. */
 const SCHEMA_LOCK = 0x4653_4500_0001;
@@ -61,6 +69,12 @@ CREATE TABLE IF NOT EXISTS devices (
 );
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_backup_at bigint;
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS free_disk_bytes bigint;
+CREATE TABLE IF NOT EXISTS log_epoch (
+  one integer PRIMARY KEY CHECK (one = 1),
+  id text NOT NULL,
+  since bigint NOT NULL,
+  began_at bigint NOT NULL
+);
 CREATE TABLE IF NOT EXISTS enrollments (
   code_hash text PRIMARY KEY,
   branch_id text NOT NULL,
@@ -132,6 +146,10 @@ export class PostgresEventStore implements EventStore {
         // (a unique violation on the catalog): one at a time.
         await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK]);
         await c.query(schema);
+        await c.query(
+          'INSERT INTO log_epoch (one, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
+          [randomUUID(), Date.now()],
+        );
       });
     } catch (err) {
       await pool.end();
@@ -311,6 +329,25 @@ export class PostgresEventStore implements EventStore {
 
   async headSeq(): Promise<number> {
     return headOf(this.pool);
+  }
+
+  async epoch(): Promise<LogEpoch> {
+    const { rows } = await this.pool.query<LogEpoch>('SELECT id, since FROM log_epoch');
+    if (!rows[0]) throw new Error('the log has no epoch row');
+    return rows[0];
+  }
+
+  async beginEpoch(): Promise<LogEpoch> {
+    return this.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
+      const epoch = { id: randomUUID(), since: await headOf(c) };
+      await c.query('UPDATE log_epoch SET id = $1, since = $2, began_at = $3', [
+        epoch.id,
+        epoch.since,
+        Date.now(),
+      ]);
+      return epoch;
+    });
   }
 
   async setBranchKind(branchId: string, kind: string): Promise<void> {

@@ -1,10 +1,19 @@
 // The server's event log in one SQLite file (WAL, synchronous=FULL): the embedded default.
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
-import type { Ack, DeviceRecord, EventStore, IngestItem, LoggedEvent, PullPage } from './types';
+import type {
+  Ack,
+  DeviceRecord,
+  EventStore,
+  IngestItem,
+  LogEpoch,
+  LoggedEvent,
+  PullPage,
+} from './types';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
@@ -32,6 +41,9 @@ CREATE TABLE IF NOT EXISTS devices (
   app_version TEXT, pending INTEGER NOT NULL DEFAULT 0, cursor INTEGER NOT NULL DEFAULT 0,
   last_backup_at INTEGER, free_disk_bytes INTEGER,
   UNIQUE (branch_id, number)
+);
+CREATE TABLE IF NOT EXISTS log_epoch (
+  one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL, since INTEGER NOT NULL, began_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS enrollments (
   code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
@@ -73,6 +85,11 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(schema);
     addMissingColumns(this.db);
     cacheStatements(this.db);
+    this.db
+      .prepare(
+        'INSERT INTO log_epoch (one, id, since, began_at) VALUES (1, ?, 0, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(randomUUID(), Date.now());
     this.files = new FileStore(join(dataDir, 'files'));
   }
 
@@ -170,6 +187,25 @@ export class SqliteEventStore implements EventStore {
   async headSeq(): Promise<number> {
     return (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events').get() as { n: number })
       .n;
+  }
+
+  async epoch(): Promise<LogEpoch> {
+    return this.db.prepare('SELECT id, since FROM log_epoch').get() as LogEpoch;
+  }
+
+  async beginEpoch(): Promise<LogEpoch> {
+    return this.db
+      .transaction(() => {
+        const since = (
+          this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events').get() as { n: number }
+        ).n;
+        const epoch = { id: randomUUID(), since };
+        this.db
+          .prepare('UPDATE log_epoch SET id = ?, since = ?, began_at = ?')
+          .run(epoch.id, since, Date.now());
+        return epoch;
+      })
+      .immediate();
   }
 
   async setBranchKind(branchId: string, kind: string): Promise<void> {

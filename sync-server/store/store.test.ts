@@ -211,7 +211,11 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       });
       const items = [item(placed), item(odd)];
       const acks = await store.ingest(items);
-      const served = { ...(await store.pull(null, 0, 10)), serverTime: 1 };
+      const served = {
+        ...(await store.pull(null, 0, 10)),
+        serverTime: 1,
+        epoch: await store.epoch(),
+      };
       const expected = items.map((i, k) => ({
         ...i.event,
         seq: acks[k]!.seq,
@@ -220,7 +224,12 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       // As a device reads it over HTTP (payloads copied as stored), and in the server's process.
       const wire = pullResponse.parse(JSON.parse(pageJson(served)));
       expect(wire.events).toEqual(expected);
-      expect(wire).toMatchObject({ cursor: served.cursor, remaining: 0, serverTime: 1 });
+      expect(wire).toMatchObject({
+        cursor: served.cursor,
+        remaining: 0,
+        serverTime: 1,
+        epoch: served.epoch,
+      });
       expect(parsedPage(served).events).toEqual(expected);
       expect(typeof served.events[0]!.createdAt).toBe('number');
       expect(typeof served.events[0]!.seq).toBe('number');
@@ -373,6 +382,22 @@ describe.each(backends)('$name event store', ({ name, open }) => {
     it('answers an empty log with cursor 0', async () => {
       expect(await store.pull(null, 0, 10)).toEqual({ events: [], cursor: 0, remaining: 0 });
       expect(await store.pull(SHOP_A, 0, 10)).toEqual({ events: [], cursor: 0, remaining: 0 });
+    });
+  });
+
+  describe('epochs', () => {
+    it('starts a log at an epoch since 0 and begins a new one at the head', async () => {
+      const first = await store.epoch();
+      expect(first).toEqual({ id: expect.any(String), since: 0 });
+      expect(await store.epoch()).toEqual(first);
+      const acks = await store.ingest([item(stockAdjusted(FACTORY)), item(stockAdjusted(SHOP_A))]);
+      const next = await store.beginEpoch();
+      expect(next.id).not.toBe(first.id);
+      expect(next.since).toBe(acks[1]!.seq);
+      expect(await store.epoch()).toEqual(next);
+      // Numbering goes on from the head.
+      const later = await store.ingest([item(stockAdjusted(FACTORY))]);
+      expect(later[0]!.seq).toBeGreaterThan(next.since);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { OrderedEvent, WireEvent } from '../../core/sync/protocol';
+import type { LogEpoch, OrderedEvent, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 
 export interface IngestItem {
@@ -32,6 +32,13 @@ export interface DeviceRecord {
   freeDiskBytes: number | null;
 }
 
+/**
+ * Which life of the log this is. A restore from a backup begins a new one: sequence numbers after
+ * `since` (the head of the restored log) may then name other events than a PC saw before, so a PC
+ * that meets a new epoch pulls again from `since` and pushes its own events again.
+ */
+export type { LogEpoch } from '../../core/sync/protocol';
+
 /** An event as the log keeps it: its payload is the JSON text stored at ingest, sent on as is. */
 export type LoggedEvent = Omit<OrderedEvent, 'payload'> & { payloadJson: string };
 
@@ -54,6 +61,10 @@ export interface EventStore {
   /** Events after `after` that `branchId` may see (all of them for null). */
   pull(branchId: string | null, after: number, limit: number): Promise<PullPage>;
   headSeq(): Promise<number>;
+  /** The log's epoch (made when the log was created). */
+  epoch(): Promise<LogEpoch>;
+  /** Begins a new epoch at the head of the log: after a restore, with no server running. */
+  beginEpoch(): Promise<LogEpoch>;
 
   setBranchKind(branchId: string, kind: string): Promise<void>;
   branchKind(branchId: string): Promise<string | null>;

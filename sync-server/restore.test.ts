@@ -1,0 +1,123 @@
+// Head office restored from last night's backup while branches worked on: the log begins a new
+// epoch, every PC sends back what it made after the backup and pulls again from there, and
+// nothing any PC made is lost or counted twice.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stateHash } from '../core/db/stateHash';
+import { restoreServer } from './backup/restore';
+import { startServer } from './main';
+import { freshFoldHash } from './testing/fold';
+import { startWorld, type Site, type World } from './testing/world';
+
+const idsOf = (s: Site) =>
+  (
+    s.core.db.sqlite
+      .prepare('SELECT id, server_seq AS seq FROM events WHERE device_id = ?')
+      .all(s.core.context().device!.id) as { id: string; seq: number | null }[]
+  ).map((r) => r.id);
+
+let w: World | undefined;
+const sites: Site[] = [];
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
+afterAll(async () => {
+  for (const s of sites) s.close();
+  await server?.close();
+});
+
+describe('head office restored from a backup', () => {
+  it('takes back every event the branches made after the backup, once, and every replica converges', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fse-restore-'));
+    w = await startWorld({ dataDir });
+    const shop = await w.enroll('SH01');
+    const till = await w.enroll('SH01'); // a second PC of the same shop
+    const factory = await w.enroll('FAC');
+    sites.push(shop, till, factory);
+    const variant = w.variants[0]!;
+    await shop.as('shop1')('stock.adjust', { variantId: variant, quantity: 50, reason: 'count' });
+    const first = await shop.as('shop1')('orders.place', {
+      lines: [{ variantId: variant, quantity: 2 }],
+    });
+    for (const s of sites) await s.engine.sync();
+    const taken = await w.admin('backups.create', {});
+    const storeBackup = taken.find((b) => b.label === 'store')!.file;
+
+    // After the backup: sales at both tills, an order, a batch at the factory, a product at
+    // head office; all acknowledged, numbered, and pulled by the others.
+    for (let i = 0; i < 3; i++)
+      await shop.as('shop1')('sales.record', { lines: [{ variantId: variant, quantity: 1 }] });
+    await till.as('shop1')('sales.record', { lines: [{ variantId: variant, quantity: 2 }] });
+    const second = await shop.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[1]!, quantity: 4 }],
+    });
+    await factory.as('factory')('production.record', {
+      branchId: w.branch.FAC,
+      variantId: w.variants[1]!,
+      quantity: 40,
+      producedOn: '2026-11-20',
+    });
+    await w.admin('catalog.createProduct', {
+      name: 'Plate',
+      category: 'Ceramics',
+      variants: [{ sku: 'PLATE', attributes: {}, price: 700, cost: 300, minStock: 0 }],
+    });
+    for (let round = 0; round < 2; round++) for (const s of sites) await s.engine.sync();
+    const beforeHead = await w.server.hub.store.headSeq();
+    const epochBefore = await w.server.hub.store.epoch();
+
+    // The server goes down and is restored from the backup, on the same address.
+    const port = w.server.port;
+    await w.server.close();
+    const logged: Record<string, unknown>[] = [];
+    await restoreServer({ dataDir, file: storeBackup, log: (e) => logged.push(e) });
+    server = await startServer(
+      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
+      () => undefined,
+    );
+    const epoch = await server.hub.store.epoch();
+    expect(epoch.id).not.toBe(epochBefore.id);
+    expect(epoch.since).toBeLessThan(beforeHead);
+    expect(logged.map((e) => e['msg'])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/new epoch/), expect.stringMatching(/kept/)]),
+    );
+
+    const reports = [];
+    for (let round = 0; round < 2; round++)
+      for (const s of sites) reports.push(await s.engine.sync());
+    expect(reports.slice(0, 3).reduce((n, r) => n + r.pushed, 0)).toBeGreaterThanOrEqual(6);
+    await server.replica.catchUp();
+
+    // Every event any PC or head office made is in the log exactly once...
+    const log = (await server.hub.store.pull(null, 0, 10_000)).events;
+    const inLog = new Map(log.map((e) => [e.id, e.seq]));
+    expect(inLog.size).toBe(log.length);
+    const made = [...sites.flatMap(idsOf)];
+    for (const id of made) expect(inLog.has(id), id).toBe(true);
+    // ...numbered as the log numbers it now, on every PC.
+    for (const s of sites) {
+      const rows = s.core.db.sqlite.prepare('SELECT id, server_seq AS seq FROM events').all() as {
+        id: string;
+        seq: number | null;
+      }[];
+      for (const r of rows) expect(r.seq, r.id).toBe(inLog.get(r.id) ?? null);
+    }
+    // Both orders, the sales, the batch and the product are at head office.
+    const base = `http://127.0.0.1:${port}`;
+    const headOffice = server.replica.core;
+    const admin = (
+      await headOffice.call('auth.login', { username: 'admin', password: 'correct-horse-battery' })
+    ).token;
+    const orders = await headOffice.call('orders.list', {}, admin);
+    expect(orders.map((o) => o.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+    const sales = await headOffice.call('sales.list', { branchId: w.branch.SH01 }, admin);
+    expect(sales).toHaveLength(4);
+    const products = await headOffice.call('catalog.list', {}, admin);
+    expect(products.map((v) => v.productName)).toContain('Plate');
+    // And every PC equals a fresh fold of its branch's log.
+    for (const s of sites)
+      expect(stateHash(s.core.db)).toBe(
+        await freshFoldHash(base, s.token, s.core.context().device!.branchId),
+      );
+  });
+});
