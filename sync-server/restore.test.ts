@@ -120,4 +120,61 @@ describe('head office restored from a backup', () => {
         await freshFoldHash(base, s.token, s.core.context().device!.branchId),
       );
   });
+
+  it('re-folds an order whose steps come back in another order, so every replica agrees on the winner', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fse-restore-'));
+    const w2 = await startWorld({ dataDir });
+    const shop = await w2.enroll('SH01');
+    const truck1 = await w2.enroll('FAC');
+    const truck2 = await w2.enroll('FAC');
+    const pcs = [shop, truck1, truck2];
+    sites.push(...pcs);
+    const placed = await shop.as('shop1')('orders.place', {
+      lines: [{ variantId: w2.variants[0]!, quantity: 1 }],
+    });
+    await shop.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString(
+        'base64',
+      ),
+    });
+    for (const s of pcs) await s.engine.sync();
+    await w2.admin('orders.verifyPayment', { orderId: placed.id });
+    for (const s of pcs) await s.engine.sync();
+    const taken = await w2.admin('backups.create', {});
+
+    // Both factory PCs dispatch the order while apart; truck 1 reaches head office first.
+    await truck1.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'Truck 1' });
+    await truck2.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'Truck 2' });
+    for (const s of [truck1, truck2, truck1, shop]) await s.engine.sync();
+    const vehicle = async (s: Site) =>
+      (await s.as(s === shop ? 'shop1' : 'factory')('orders.get', { orderId: placed.id })).vehicle;
+    expect(await vehicle(shop)).toBe('Truck 1');
+
+    // Restored; now truck 2 is first back, so its dispatch is the one that stands.
+    const port = w2.server.port;
+    await w2.server.close();
+    await restoreServer({
+      dataDir,
+      file: taken.find((b) => b.label === 'store')!.file,
+      log: () => undefined,
+    });
+    const again = await startServer(
+      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
+      () => undefined,
+    );
+    try {
+      for (const s of [truck2, truck1, shop, truck2, truck1, shop]) await s.engine.sync();
+      await again.replica.catchUp();
+      for (const s of pcs) expect(await vehicle(s)).toBe('Truck 2');
+      const base = `http://127.0.0.1:${port}`;
+      for (const s of pcs)
+        expect(stateHash(s.core.db)).toBe(
+          await freshFoldHash(base, s.token, s.core.context().device!.branchId),
+        );
+    } finally {
+      await again.close();
+    }
+  });
 });

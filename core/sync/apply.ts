@@ -169,25 +169,28 @@ export function applyOrdered(
   options: { optimistic?: boolean } = {},
 ): ApplyTally {
   const projectStep = options.optimistic ? projectOrAbandon : projectOrConflict;
-  const existing = db.sqlite.prepare('SELECT server_seq AS serverSeq FROM events WHERE id = ?');
+  const existing = db.sqlite.prepare(
+    'SELECT server_seq AS serverSeq, received_hlc AS receivedHlc FROM events WHERE id = ?',
+  );
   const markOrdered = db.sqlite.prepare(
     'UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ?',
   );
   const toRefold = new Set<string>();
   for (const incoming of events) {
-    const mine = existing.get(incoming.id) as { serverSeq: number | null } | undefined;
+    const mine = existing.get(incoming.id) as
+      { serverSeq: number | null; receivedHlc: string | null } | undefined;
     if (mine) {
       tally.duplicates++;
       if (mine.serverSeq === null) {
         markOrdered.run(incoming.seq, incoming.receivedHlc, incoming.id);
-        // Re-folded where the server capped its clock, or where it now orders a step of an order
-        // or batch before one this replica applied earlier (after a restore, events come back
-        // in a new order).
+        // This replica applied the event before knowing its place in the server's order: an
+        // order or batch is folded again in that order, and master data where the clock the
+        // merge goes by has changed (the server capped it, or received it anew after a restore).
         const aggregate = incoming.aggregateId;
         if (
           aggregate &&
-          (mergeStamp(incoming) !== incoming.hlc ||
-            (eventDef(incoming.type)?.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
+          (eventDef(incoming.type)?.ordered ||
+            mergeStamp(incoming) !== mergeStamp({ ...incoming, receivedHlc: mine.receivedHlc }))
         )
           toRefold.add(aggregate);
       }
@@ -232,22 +235,45 @@ export function applyOrdered(
   return tally;
 }
 
-/** Marks our own pushed events with the server's order; re-folds where the server capped a clock. */
+/**
+ * Marks our own pushed events with the server's order. Re-folds where the clock the merge goes by
+ * changed (the server capped it, or, after a restore, received the event anew), and an order or
+ * batch where the server placed the event before one this replica applied ahead of it (after a
+ * restore, an old push can reach head office before the events it followed).
+ */
 export function acknowledge(
   db: Db,
   acks: { id: string; seq: number; receivedHlc: string }[],
 ): void {
-  const mark = db.sqlite.prepare(
-    'UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ? AND server_seq IS NULL',
-  );
   const read = db.sqlite.prepare(
-    'SELECT hlc, aggregate_id AS aggregateId FROM events WHERE id = ?',
+    `SELECT seq, type, hlc, aggregate_id AS aggregateId, received_hlc AS receivedHlc FROM events
+     WHERE id = ? AND server_seq IS NULL`,
+  );
+  const mark = db.sqlite.prepare('UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ?');
+  const placedAfterEarlier = db.sqlite.prepare(
+    `SELECT 1 FROM events WHERE aggregate_id = ? AND seq < ? AND (server_seq IS NULL OR server_seq > ?)
+     LIMIT 1`,
   );
   const toRefold = new Set<string>();
   for (const ack of acks) {
-    if (mark.run(ack.seq, ack.receivedHlc, ack.id).changes === 0) continue;
-    const row = read.get(ack.id) as { hlc: string; aggregateId: string | null };
-    if (row.aggregateId && ack.receivedHlc < row.hlc) toRefold.add(row.aggregateId);
+    const row = read.get(ack.id) as
+      | {
+          seq: number;
+          type: string;
+          hlc: string;
+          aggregateId: string | null;
+          receivedHlc: string | null;
+        }
+      | undefined;
+    if (!row) continue;
+    mark.run(ack.seq, ack.receivedHlc, ack.id);
+    if (!row.aggregateId) continue;
+    if (
+      mergeStamp({ ...row, receivedHlc: ack.receivedHlc }) !== mergeStamp(row) ||
+      (eventDef(row.type)?.ordered &&
+        placedAfterEarlier.get(row.aggregateId, row.seq, ack.seq) !== undefined)
+    )
+      toRefold.add(row.aggregateId);
   }
   for (const aggregate of toRefold) refold(db, aggregate);
 }

@@ -1,5 +1,6 @@
 // The operations of the sync model: what people do at the branches and head office, sync rounds
-// with faults, and server restarts; and how to deliver everything once the faults are healed.
+// with faults, server restarts, and head office restored from its last backup; and how to deliver
+// everything once the faults are healed.
 import fc from 'fast-check';
 import { DomainError } from '../../core/errors';
 import { SyncUnavailable } from '../../core/sync/transport';
@@ -55,6 +56,8 @@ export const op = fc.oneof(
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('restart' as const) }),
+  fc.record({ kind: fc.constant('backup' as const) }),
+  fc.record({ kind: fc.constant('restore' as const) }),
 );
 export type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
@@ -168,6 +171,10 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
     }
     case 'restart':
       return w.restartServer();
+    case 'backup':
+      return w.backup();
+    case 'restore':
+      return w.restoreBackup();
   }
 }
 

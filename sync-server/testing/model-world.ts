@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BranchCore } from '../../core/runtime';
 import { SyncEngine } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
+import { restoreServer } from '../backup/restore';
 import { startServer, type ServerConfig } from '../main';
 import { FaultyTransport } from './faults';
 import { http, PASSWORD, startWorld } from './world';
@@ -86,6 +87,10 @@ export interface ModelWorld {
   servers: () => Awaited<ReturnType<typeof startServer>>[];
   sites: ModelSite[];
   restartServer(): Promise<void>;
+  /** Head office's backup now (the store, or a pg_dump), through the admin contract. */
+  backup(): Promise<void>;
+  /** Head office stopped and restored from the last backup (none yet: nothing happens). */
+  restoreBackup(): Promise<void>;
   hq<T>(name: string, input: unknown, token: string): Promise<{ ok: boolean; result: T }>;
   server: () => Awaited<ReturnType<typeof startServer>>;
   close(): Promise<void>;
@@ -138,17 +143,39 @@ export async function openWorld(
       token: s.token,
     };
   });
+  const restart = async (whileStopped?: () => Promise<unknown>) => {
+    const ports = servers.map((s) => s.port);
+    for (const s of servers) await s.close();
+    servers = [];
+    await whileStopped?.();
+    for (const [i, c] of configs.entries())
+      servers.push(await startServer({ ...c, port: ports[i] ?? 0 }, () => undefined));
+  };
+  let lastBackup: string | null = null;
   return {
     base,
     sites,
     server,
     servers: () => servers,
-    async restartServer() {
-      const ports = servers.map((s) => s.port);
-      for (const s of servers) await s.close();
-      servers = [];
-      for (const [i, c] of configs.entries())
-        servers.push(await startServer({ ...c, port: ports[i] ?? 0 }, () => undefined));
+    restartServer: () => restart(),
+    async backup() {
+      const first = `http://127.0.0.1:${server().port}`;
+      const taken = await http<{ ok: boolean; result: { label: string; file: string }[] }>(
+        first,
+        'POST',
+        '/api/backups.create',
+        {},
+        t.adminToken,
+      );
+      if (!taken.body.ok) throw new Error(`backup failed: ${JSON.stringify(taken.body)}`);
+      lastBackup = taken.body.result.find((b) => b.label !== 'replica')?.file ?? null;
+    },
+    async restoreBackup() {
+      const file = lastBackup;
+      if (file)
+        await restart(() =>
+          restoreServer({ dataDir: serverDir, file, databaseUrl, log: () => undefined }),
+        );
     },
     // Sign-in sessions live in each server process's replica, so the admin console sticks to
     // one process (as a load balancer's session affinity does); sync requests alternate.
