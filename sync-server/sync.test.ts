@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerMismatches, replicatedTables, stateHash, tableHash } from '../core/db/stateHash';
 import { http, PASSWORD, startWorld, type Site, type World } from './testing/world';
@@ -167,6 +168,32 @@ describe('sync through head office', () => {
       note: 'Truck 2 turned back at the gate',
     });
     expect(await w.admin('conflicts.list', {})).toHaveLength(conflicts.length - 1);
+  });
+
+  it('takes back the file of a slip that turned out to be a conflict, as a fresh replica never had it', async () => {
+    const placed = await shop1.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+    });
+    await shop1.engine.sync();
+    await w.admin('orders.cancel', { orderId: placed.id, reason: 'Customer called it off' });
+    // Meanwhile, offline, the shop attaches a slip of its own (bytes no other slip has).
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xc0, 0xff, 0xee]);
+    await shop1.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'late.png',
+      contentBase64: bytes.toString('base64'),
+    });
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const fileRows = () =>
+      shop1.core.db.sqlite.prepare('SELECT hash FROM files WHERE hash = ?').all(hash);
+    expect(fileRows()).toHaveLength(1);
+    await shop1.engine.sync();
+
+    expect((await shop1.as('shop1')('orders.get', { orderId: placed.id })).status).toBe(
+      'cancelled',
+    );
+    expect(fileRows()).toEqual([]);
+    await expectSameAsFreshReplica(shop1, 'SH01');
   });
 
   it('decides an offline cancel by the role its maker had then, alike on every replica', async () => {

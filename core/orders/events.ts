@@ -124,9 +124,12 @@ export const orderSlipAttached = defineEvent({
   apply: (db, e) => {
     const p = e.payload;
     orderForStep(db, p.orderId, 'attach a payment slip to', ['placed', 'slip_attached']);
+    // One row per file, dated by the earliest slip that names it: the same whatever order the
+    // slips were applied in (see refold in core/sync/apply.ts for slips taken back).
     db.sqlite
       .prepare(
-        'INSERT INTO files (hash, mime, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+        `INSERT INTO files (hash, mime, size, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET created_at = min(created_at, excluded.created_at)`,
       )
       .run(p.fileHash, p.mime, p.size, e.createdAt);
     db.sqlite

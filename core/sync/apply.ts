@@ -120,6 +120,18 @@ export function refold(db: Db, aggregateId: string): void {
     .all(aggregateId) as StoredRow[];
   const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
   for (const row of rows) setStatus.run(parseAndProject(db, fromRow(row)), row.id);
+  // A file row belongs to the slips that name it: gone with the last of them, dated by the
+  // earliest (a slip that applied before and is a conflict now no longer counts).
+  const slipFiles = `SELECT json_extract(payload, '$.fileHash') FROM events
+                     WHERE aggregate_id = @a AND type = 'order.slip_attached'`;
+  s.prepare(
+    `DELETE FROM files WHERE hash IN (${slipFiles})
+       AND hash NOT IN (SELECT file_hash FROM payment_slips)`,
+  ).run({ a: aggregateId });
+  s.prepare(
+    `UPDATE files SET created_at = (SELECT min(attached_at) FROM payment_slips WHERE file_hash = files.hash)
+     WHERE hash IN (${slipFiles})`,
+  ).run({ a: aggregateId });
   s.prepare(`DELETE FROM meta WHERE key = 'rebasing'`).run();
 }
 
