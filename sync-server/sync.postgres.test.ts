@@ -7,6 +7,11 @@ import { runAndCheck } from './testing/model-check';
 import { op } from './testing/model-ops';
 import { buildTemplate, openWorld, type Template } from './testing/model-world';
 
+// A failure prints its seed and path: SYNC_MODEL_SEED, SYNC_MODEL_PATH and SYNC_MODEL_RUNS=1 run
+// that case again.
+const replay = process.env['SYNC_MODEL_SEED']
+  ? { seed: Number(process.env['SYNC_MODEL_SEED']), path: process.env['SYNC_MODEL_PATH'] }
+  : {};
 const RUNS = Number(process.env['SYNC_MODEL_PG_RUNS'] ?? 60);
 let pg: TestPostgres;
 let template: Template;
@@ -30,7 +35,7 @@ describe('sync model on PostgreSQL', () => {
           await w.close();
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...replay },
     );
   }, 3_600_000);
 });

@@ -6,7 +6,7 @@ import { EVENT_SCHEMA_VERSION } from '../events/define';
 import type { FileStore } from '../files/store';
 import { sha256 } from '../files/store';
 import { acknowledge, applyOrdered, emptyTally, StepFailed, type ApplyTally } from './apply';
-import type { LogEpoch, WireEvent } from './protocol';
+import { epochSafePoint, type LogEpoch, type WireEvent } from './protocol';
 import type { SyncTransport } from './transport';
 
 const addTally = (into: ApplyTally, more: ApplyTally) => {
@@ -252,10 +252,11 @@ export class SyncEngine {
 
   /**
    * Checks the epoch of head office's log in an answer (docs/decisions/0007). The first one seen
-   * is kept. A new one means head office was restored from a backup, and sequence numbers after
-   * its `since` may now name other events. In one transaction, every event this PC holds with a
-   * number after `since` is unnumbered (its own are pushed again; the others get their new numbers
-   * when pulled again) and the cursor goes back to `since` at the latest. True when it did so.
+   * is kept. A new one means head office was restored from a backup (maybe more than once), and
+   * sequence numbers after the safe point (epochSafePoint) may now name other events. In one
+   * transaction, every event this PC holds with a number after it is unnumbered (its own are
+   * pushed again; the others get their new numbers when pulled again) and the cursor goes back
+   * to it at the latest. True when it did so.
    */
   private meetEpoch(epoch: LogEpoch | undefined): boolean {
     if (!epoch) return false;
@@ -264,11 +265,11 @@ export class SyncEngine {
     this.db.sqlite
       .transaction(() => {
         if (known !== undefined) {
+          const since = epochSafePoint(epoch, known);
           this.db.sqlite
             .prepare('UPDATE events SET server_seq = NULL WHERE server_seq > ?')
-            .run(epoch.since);
-          if (syncCursor(this.db) > epoch.since)
-            setMeta(this.db, 'sync.cursor', String(epoch.since));
+            .run(since);
+          if (syncCursor(this.db) > since) setMeta(this.db, 'sync.cursor', String(since));
         }
         setMeta(this.db, 'sync.epoch', epoch.id);
       })

@@ -56,8 +56,24 @@ export type PushRequest = z.input<typeof pushRequest>;
  * a PC that meets a new epoch pulls again from `since` and pushes its own events again. Servers
  * from before epochs send none.
  */
-export const logEpoch = z.object({ id: z.string().min(1), since: z.number().int().min(0) });
+const epochMark = z.object({ id: z.string().min(1), since: z.number().int().min(0) });
+export const logEpoch = epochMark.extend({
+  /** The epochs before this one, oldest first: a PC that missed some goes back far enough. */
+  before: z.array(epochMark).max(10_000).default([]),
+});
 export type LogEpoch = z.infer<typeof logEpoch>;
+
+/**
+ * Where a PC that last knew epoch `known` must go back to: the lowest `since` of every epoch
+ * after it (each restore may have given out again the numbers after its own), or 0 when head
+ * office does not remember `known` at all.
+ */
+export function epochSafePoint(epoch: LogEpoch, known: string): number {
+  const chain = [...epoch.before, { id: epoch.id, since: epoch.since }];
+  const at = chain.findIndex((e) => e.id === known);
+  if (at < 0) return 0;
+  return Math.min(...chain.slice(at + 1).map((e) => e.since));
+}
 
 export const pushResponse = z.object({
   acks: z.array(

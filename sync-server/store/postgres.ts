@@ -13,14 +13,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
-import type {
-  Ack,
-  DeviceRecord,
-  EventStore,
-  IngestItem,
-  LogEpoch,
-  LoggedEvent,
-  PullPage,
+import {
+  epochOf,
+  type Ack,
+  type DeviceRecord,
+  type EpochRow,
+  type EventStore,
+  type IngestItem,
+  type LogEpoch,
+  type LoggedEvent,
+  type PullPage,
 } from './types';
 
 /** Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. */
@@ -69,9 +71,9 @@ CREATE TABLE IF NOT EXISTS devices (
 );
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_backup_at bigint;
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS free_disk_bytes bigint;
-CREATE TABLE IF NOT EXISTS log_epoch (
-  one integer PRIMARY KEY CHECK (one = 1),
-  id text NOT NULL,
+CREATE TABLE IF NOT EXISTS log_epochs (
+  n integer PRIMARY KEY,
+  id text NOT NULL UNIQUE,
   since bigint NOT NULL,
   began_at bigint NOT NULL
 );
@@ -147,7 +149,7 @@ export class PostgresEventStore implements EventStore {
         await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK]);
         await c.query(schema);
         await c.query(
-          'INSERT INTO log_epoch (one, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
+          'INSERT INTO log_epochs (n, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
           [randomUUID(), Date.now()],
         );
       });
@@ -332,22 +334,19 @@ export class PostgresEventStore implements EventStore {
   }
 
   async epoch(): Promise<LogEpoch> {
-    const { rows } = await this.pool.query<LogEpoch>('SELECT id, since FROM log_epoch');
-    if (!rows[0]) throw new Error('the log has no epoch row');
-    return rows[0];
+    const { rows } = await this.pool.query<EpochRow>('SELECT id, since FROM log_epochs ORDER BY n');
+    return epochOf(rows);
   }
 
   async beginEpoch(): Promise<LogEpoch> {
-    return this.transaction(async (c) => {
+    await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
-      const epoch = { id: randomUUID(), since: await headOf(c) };
-      await c.query('UPDATE log_epoch SET id = $1, since = $2, began_at = $3', [
-        epoch.id,
-        epoch.since,
-        Date.now(),
-      ]);
-      return epoch;
+      await c.query(
+        'INSERT INTO log_epochs (n, id, since, began_at) SELECT max(n) + 1, $1, $2, $3 FROM log_epochs',
+        [randomUUID(), await headOf(c), Date.now()],
+      );
     });
+    return this.epoch();
   }
 
   async setBranchKind(branchId: string, kind: string): Promise<void> {

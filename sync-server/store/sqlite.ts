@@ -5,14 +5,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
-import type {
-  Ack,
-  DeviceRecord,
-  EventStore,
-  IngestItem,
-  LogEpoch,
-  LoggedEvent,
-  PullPage,
+import {
+  epochOf,
+  type Ack,
+  type DeviceRecord,
+  type EpochRow,
+  type EventStore,
+  type IngestItem,
+  type LogEpoch,
+  type LoggedEvent,
+  type PullPage,
 } from './types';
 
 const schema = `
@@ -42,8 +44,8 @@ CREATE TABLE IF NOT EXISTS devices (
   last_backup_at INTEGER, free_disk_bytes INTEGER,
   UNIQUE (branch_id, number)
 );
-CREATE TABLE IF NOT EXISTS log_epoch (
-  one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL, since INTEGER NOT NULL, began_at INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS log_epochs (
+  n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, since INTEGER NOT NULL, began_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS enrollments (
   code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
@@ -87,7 +89,7 @@ export class SqliteEventStore implements EventStore {
     cacheStatements(this.db);
     this.db
       .prepare(
-        'INSERT INTO log_epoch (one, id, since, began_at) VALUES (1, ?, 0, ?) ON CONFLICT DO NOTHING',
+        'INSERT INTO log_epochs (n, id, since, began_at) VALUES (1, ?, 0, ?) ON CONFLICT DO NOTHING',
       )
       .run(randomUUID(), Date.now());
     this.files = new FileStore(join(dataDir, 'files'));
@@ -190,22 +192,25 @@ export class SqliteEventStore implements EventStore {
   }
 
   async epoch(): Promise<LogEpoch> {
-    return this.db.prepare('SELECT id, since FROM log_epoch').get() as LogEpoch;
+    return epochOf(
+      this.db.prepare('SELECT id, since FROM log_epochs ORDER BY n').all() as EpochRow[],
+    );
   }
 
   async beginEpoch(): Promise<LogEpoch> {
-    return this.db
+    this.db
       .transaction(() => {
         const since = (
           this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events').get() as { n: number }
         ).n;
-        const epoch = { id: randomUUID(), since };
         this.db
-          .prepare('UPDATE log_epoch SET id = ?, since = ?, began_at = ?')
-          .run(epoch.id, since, Date.now());
-        return epoch;
+          .prepare(
+            'INSERT INTO log_epochs (n, id, since, began_at) SELECT max(n) + 1, ?, ?, ? FROM log_epochs',
+          )
+          .run(randomUUID(), since, Date.now());
       })
       .immediate();
+    return this.epoch();
   }
 
   async setBranchKind(branchId: string, kind: string): Promise<void> {

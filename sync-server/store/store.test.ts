@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../core/hlc';
 import { newId } from '../../core/ids';
-import { pullResponse, type WireEvent } from '../../core/sync/protocol';
+import { epochSafePoint, pullResponse, type WireEvent } from '../../core/sync/protocol';
 import { scopeOf, type Scope } from '../../core/sync/scope';
 import { pageJson, parsedPage } from '../hub';
 import { PostgresEventStore } from './postgres';
@@ -386,18 +386,29 @@ describe.each(backends)('$name event store', ({ name, open }) => {
   });
 
   describe('epochs', () => {
-    it('starts a log at an epoch since 0 and begins a new one at the head', async () => {
+    it('starts a log at an epoch since 0 and begins new ones at the head, remembering the earlier', async () => {
       const first = await store.epoch();
-      expect(first).toEqual({ id: expect.any(String), since: 0 });
+      expect(first).toEqual({ id: expect.any(String), since: 0, before: [] });
       expect(await store.epoch()).toEqual(first);
       const acks = await store.ingest([item(stockAdjusted(FACTORY)), item(stockAdjusted(SHOP_A))]);
       const next = await store.beginEpoch();
       expect(next.id).not.toBe(first.id);
       expect(next.since).toBe(acks[1]!.seq);
+      expect(next.before).toEqual([{ id: first.id, since: 0 }]);
       expect(await store.epoch()).toEqual(next);
       // Numbering goes on from the head.
       const later = await store.ingest([item(stockAdjusted(FACTORY))]);
       expect(later[0]!.seq).toBeGreaterThan(next.since);
+      const third = await store.beginEpoch();
+      expect(third.before).toEqual([
+        { id: first.id, since: 0 },
+        { id: next.id, since: next.since },
+      ]);
+      // A PC that last knew the first epoch goes back to the lowest point since; one that knew
+      // the second, to the third's; an unknown epoch, to the start.
+      expect(epochSafePoint(third, first.id)).toBe(next.since);
+      expect(epochSafePoint(third, next.id)).toBe(third.since);
+      expect(epochSafePoint(third, 'not-an-epoch')).toBe(0);
     });
   });
 

@@ -39,6 +39,22 @@ export interface DeviceRecord {
  */
 export type { LogEpoch } from '../../core/sync/protocol';
 
+export interface EpochRow {
+  id: string;
+  since: number;
+}
+
+/** The current epoch and the ones before it, from the rows oldest first. */
+export function epochOf(rows: EpochRow[]): LogEpoch {
+  const current = rows.at(-1);
+  if (!current) throw new Error('the log has no epoch: the store was not opened properly');
+  return {
+    id: current.id,
+    since: current.since,
+    before: rows.slice(0, -1).map((r) => ({ id: r.id, since: r.since })),
+  };
+}
+
 /** An event as the log keeps it: its payload is the JSON text stored at ingest, sent on as is. */
 export type LoggedEvent = Omit<OrderedEvent, 'payload'> & { payloadJson: string };
 
