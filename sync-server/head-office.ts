@@ -1,11 +1,18 @@
-// Head office's device management, offered to the contract's devices.* operations.
+// Head office's device management, offered to the contract's devices.* operations, and its own
+// sync status (sync.status, sync.now in the console).
+import { DomainError } from '../core/errors';
 import type { DeviceHealth } from '../core/sync/protocol';
-import type {
-  BranchSyncState,
-  DeviceInfo,
-  HeadOfficeService,
-  HealthSummary,
+import {
+  openIssues,
+  type BranchSyncState,
+  type DeviceInfo,
+  type HeadOfficeService,
+  type HealthSummary,
+  type SyncService,
+  type SyncStatus,
+  type SyncSummary,
 } from '../core/sync/services';
+import { SyncUnavailable } from '../core/sync/transport';
 import type { SyncHub } from './hub';
 import type { HeadOfficeReplica } from './replica';
 import type { DeviceRecord } from './store/types';
@@ -92,5 +99,54 @@ export class HubHeadOffice implements HeadOfficeService {
       }),
       ...(server && { server: summary(server, now) }),
     };
+  }
+}
+
+/**
+ * Sync as head office itself sees it: it is where branches sync to, so "syncing" is folding what
+ * they pushed into its replica, and "sync now" folds what is waiting.
+ */
+export class HeadOfficeSync implements SyncService {
+  constructor(private readonly replica: HeadOfficeReplica) {}
+
+  status(): SyncStatus {
+    const r = this.replica;
+    return {
+      enrolled: true,
+      headOffice: true,
+      serverUrl: null,
+      pending: 0,
+      lastSyncAt: r.lastReport?.finishedAt ?? null,
+      online: r.lastError === null,
+      syncing: r.folding,
+      lastError: r.lastError,
+      progress: null,
+      ...openIssues(r.core.db),
+    };
+  }
+
+  async syncNow(): Promise<SyncSummary> {
+    await this.replica.catchUp();
+    const report = this.replica.lastReport;
+    if (this.replica.lastError || !report)
+      throw new SyncUnavailable(
+        `Head office could not fold what the branches sent: ${this.replica.lastError ?? 'it is not set up yet'}. See the server log.`,
+      );
+    return {
+      pushed: report.pushed,
+      pulled: report.pulled,
+      conflicts: report.tally.conflicts,
+      negativeStock: report.negativeStock.length,
+      finishedAt: report.finishedAt,
+    };
+  }
+
+  enroll(): Promise<never> {
+    return Promise.reject(
+      new DomainError(
+        'INVALID_STATE',
+        'This is head office: branch PCs enroll with it. It does not enroll anywhere.',
+      ),
+    );
   }
 }

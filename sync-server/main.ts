@@ -10,7 +10,7 @@ import { installCrashReports } from '../core/ops/crash';
 import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
 import { SyncHub } from './hub';
-import { HubHeadOffice } from './head-office';
+import { HeadOfficeSync, HubHeadOffice } from './head-office';
 import type { RateLimits } from './http/harden';
 import { checkPublicHost, loadTls, type TlsSetting } from './http/tls';
 import { HeadOfficeReplica } from './replica';
@@ -132,6 +132,7 @@ export async function startServer(
   });
   replica.core.services = {
     headOffice: new HubHeadOffice(hub, replica, { serverHealth: () => backups.health() }),
+    sync: new HeadOfficeSync(replica),
     backup: backups,
     updates,
   };

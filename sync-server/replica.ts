@@ -75,6 +75,11 @@ export class HeadOfficeReplica {
     return this.engine !== null;
   }
 
+  /** A fold of what branches pushed is running now. */
+  get folding(): boolean {
+    return this.running !== null;
+  }
+
   /** Connects to the log: as the first server, or as one more process on a shared database. */
   async start(): Promise<void> {
     const device = loadDevice(this.core.db);

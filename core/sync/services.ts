@@ -1,8 +1,11 @@
 // What the host around the core offers its operations: the desktop app's sync connection, and
 // head office's device management. Defined here so the contract names them once.
+import type { Db } from '../db/open';
 
 export interface SyncStatus {
   enrolled: boolean;
+  /** True at head office itself: branches sync with it; "last sync" is its last fold of theirs. */
+  headOffice?: boolean;
   serverUrl: string | null;
   /** The certificate fingerprint pinned at enrollment (https), for the app's update downloads. */
   serverFingerprint?: string | null;
@@ -16,6 +19,19 @@ export interface SyncStatus {
   /** Stock below zero after a merge, for people to look at. */
   negativeStock: number;
   conflicts: number;
+}
+
+/** What a replica shows people after merging: stock below zero, and unresolved conflicts. */
+export function openIssues(db: Db): { negativeStock: number; conflicts: number } {
+  const count = (sql: string) => (db.sqlite.prepare(sql).get() as { n: number }).n;
+  return {
+    negativeStock: count(
+      'SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0',
+    ),
+    conflicts: count(
+      'SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)',
+    ),
+  };
 }
 
 export interface SyncSummary {

@@ -8,7 +8,12 @@ import { loadDevice } from '../../core/branches/device';
 import { enrollDevice } from '../../core/sync/enroll';
 import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
-import type { SyncService, SyncStatus, SyncSummary } from '../../core/sync/services';
+import {
+  openIssues,
+  type SyncService,
+  type SyncStatus,
+  type SyncSummary,
+} from '../../core/sync/services';
 import { SyncUnavailable } from '../../core/sync/transport';
 import { DesktopBackups } from '../ops/desktop-backups';
 import { withHealth } from '../ops/health';
@@ -122,7 +127,6 @@ export class DesktopHost implements SyncService {
   status(): SyncStatus {
     const device = loadDevice(this.core.db);
     const lastAt = meta(this.core, 'sync.lastAt');
-    const count = (sql: string) => (this.core.db.sqlite.prepare(sql).get() as { n: number }).n;
     return {
       enrolled: this.engine !== null,
       serverUrl: meta(this.core, 'sync.server'),
@@ -133,12 +137,7 @@ export class DesktopHost implements SyncService {
       syncing: this.running !== null,
       lastError: this.lastError,
       progress: this.running ? this.progress : null,
-      negativeStock: count(
-        'SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0',
-      ),
-      conflicts: count(
-        'SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)',
-      ),
+      ...openIssues(this.core.db),
     };
   }
 

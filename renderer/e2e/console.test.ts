@@ -36,6 +36,14 @@ describe('the head-office console', () => {
       .poll(async () => page.getByText('SH01 PC').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     expect(await page.getByText(/Shop One/).count()).toBeGreaterThan(0);
+    // The console knows it is head office: no "works on its own", and "sync now" folds.
+    const indicator = page.getByTestId('sync-indicator');
+    await expect.poll(() => indicator.textContent()).toMatch(/^Head office/);
+    expect(await indicator.textContent()).toMatch(/branches' work in as of/);
+    await page.getByText('head office: branch PCs sync with it').waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
     await screenshot(page, 'console-sync-devices');
     await page.close();
   });

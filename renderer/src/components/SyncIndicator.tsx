@@ -1,5 +1,6 @@
 // Always on screen: whether this PC is talking to head office, how much it still has to send,
-// and when it last synced. A PC that is not enrolled simply works on its own.
+// and when it last synced. A PC that is not enrolled simply works on its own; head office's
+// console shows when it last folded in what the branches sent.
 import { useEffect } from 'react';
 import { useClient, useQuery } from '../app-context';
 import { count, time } from '../format';
@@ -27,6 +28,9 @@ export function SyncIndicator() {
   if (status.error && !s) {
     tone = 'offline';
     text = 'Sync status unknown';
+  } else if (s?.headOffice) {
+    tone = s.syncing ? 'syncing' : s.lastError ? 'offline' : 'online';
+    text = s.syncing ? 'Head office · folding' : 'Head office';
   } else if (s?.enrolled) {
     tone = s.syncing ? 'syncing' : s.online ? 'online' : 'offline';
     text = s.syncing
@@ -35,13 +39,20 @@ export function SyncIndicator() {
         ? 'Online'
         : 'Offline';
   }
-  const details = s?.enrolled
+  const details = s?.headOffice
     ? [
-        s.pending > 0 ? `${count(s.pending)} waiting` : 'all sent',
-        s.lastSyncAt ? `last sync ${time(s.lastSyncAt)}` : 'never synced',
+        s.lastSyncAt
+          ? `branches' work in as of ${time(s.lastSyncAt)}`
+          : 'nothing from branches yet',
         ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
       ]
-    : [];
+    : s?.enrolled
+      ? [
+          s.pending > 0 ? `${count(s.pending)} waiting` : 'all sent',
+          s.lastSyncAt ? `last sync ${time(s.lastSyncAt)}` : 'never synced',
+          ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
+        ]
+      : [];
 
   return (
     <div
@@ -50,7 +61,11 @@ export function SyncIndicator() {
       aria-live="polite"
       title={
         s?.lastError ??
-        (s?.serverUrl ? `Head office: ${s.serverUrl}` : 'Not enrolled with a head office')
+        (s?.headOffice
+          ? 'This is head office: branch PCs sync with it'
+          : s?.serverUrl
+            ? `Head office: ${s.serverUrl}`
+            : 'Not enrolled with a head office')
       }
       data-testid="sync-indicator"
     >

@@ -51,9 +51,26 @@ export function SyncDevices() {
         <h1>Sync & devices</h1>
       </header>
       <section className="panel">
-        <h2>This PC</h2>
+        <h2>{s?.headOffice ? 'This server' : 'This PC'}</h2>
         <ErrorBanner error={status.error ?? sync.error} />
-        {!s || !s.enrolled ? (
+        {s?.headOffice ? (
+          <dl className="facts">
+            <dt>This is</dt>
+            <dd>head office: branch PCs sync with it</dd>
+            <dt>Branches' work in as of</dt>
+            <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'nothing yet'}</dd>
+            {s.lastError && (
+              <>
+                <dt>Last problem</dt>
+                <dd>{s.lastError}</dd>
+              </>
+            )}
+            <dt>Conflicts</dt>
+            <dd>{count(s.conflicts)}</dd>
+            <dt>Negative stock</dt>
+            <dd>{count(s.negativeStock)} items</dd>
+          </dl>
+        ) : !s || !s.enrolled ? (
           <p>
             This PC <strong>works on its own</strong>: it is not enrolled with a head office, so
             nothing is sent or received.
