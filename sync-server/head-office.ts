@@ -4,6 +4,7 @@ import { DomainError } from '../core/errors';
 import type { DeviceHealth } from '../core/sync/protocol';
 import {
   openIssues,
+  summaryOf,
   type BranchSyncState,
   type DeviceInfo,
   type HeadOfficeService,
@@ -132,13 +133,7 @@ export class HeadOfficeSync implements SyncService {
       throw new SyncUnavailable(
         `Head office could not fold what the branches sent: ${this.replica.lastError ?? 'it is not set up yet'}. See the server log.`,
       );
-    return {
-      pushed: report.pushed,
-      pulled: report.pulled,
-      conflicts: report.tally.conflicts,
-      negativeStock: report.negativeStock.length,
-      finishedAt: report.finishedAt,
-    };
+    return summaryOf(report);
   }
 
   enroll(): Promise<never> {

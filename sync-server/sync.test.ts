@@ -40,6 +40,20 @@ async function expectSameAsFreshReplica(site: Site, branch: 'FAC' | 'SH01' | 'SH
   expect(stateHash(site.core.db)).toBe(stateHash(fresh.core.db));
 }
 
+/** An order from shop 1, its slip attached and verified at head office, seen everywhere. */
+async function paidOrder(variantId: string, quantity: number) {
+  const placed = await shop1.as('shop1')('orders.place', { lines: [{ variantId, quantity }] });
+  await shop1.as('shop1')('orders.attachSlip', {
+    orderId: placed.id,
+    fileName: 'slip.png',
+    contentBase64: png,
+  });
+  await syncAll();
+  await w.admin('orders.verifyPayment', { orderId: placed.id });
+  await syncAll();
+  return placed;
+}
+
 describe('sync through head office', () => {
   it('enrolls branch PCs that receive the catalog and their users, and can sign in offline', async () => {
     expect(shop1.core.context().device?.branchId).toBe(w.branch.SH01);
@@ -119,17 +133,7 @@ describe('sync through head office', () => {
   });
 
   it('turns two offline dispatches of one order into one dispatch and one visible conflict', async () => {
-    const placed = await shop1.as('shop1')('orders.place', {
-      lines: [{ variantId: w.variants[1]!, quantity: 3 }],
-    });
-    await shop1.as('shop1')('orders.attachSlip', {
-      orderId: placed.id,
-      fileName: 'slip.png',
-      contentBase64: png,
-    });
-    await syncAll();
-    await w.admin('orders.verifyPayment', { orderId: placed.id });
-    await syncAll();
+    const placed = await paidOrder(w.variants[1]!, 3);
     const secondFactoryPc = await w.enroll('FAC');
     const before = (
       await factory.as('factory')('stock.balance', {
@@ -205,17 +209,7 @@ describe('sync through head office', () => {
       password: PASSWORD,
     });
     const hqPc = await w.enroll('HQ');
-    const placed = await shop1.as('shop1')('orders.place', {
-      lines: [{ variantId: w.variants[2]!, quantity: 2 }],
-    });
-    await shop1.as('shop1')('orders.attachSlip', {
-      orderId: placed.id,
-      fileName: 'slip.png',
-      contentBase64: png,
-    });
-    await syncAll();
-    await w.admin('orders.verifyPayment', { orderId: placed.id });
-    await syncAll();
+    const placed = await paidOrder(w.variants[2]!, 2);
     await hqPc.engine.sync();
 
     // Offline at a head-office PC, the second admin cancels the verified order; meanwhile head

@@ -1,6 +1,7 @@
 // What the host around the core offers its operations: the desktop app's sync connection, and
 // head office's device management. Defined here so the contract names them once.
 import type { Db } from '../db/open';
+import type { SyncReport } from './engine';
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -41,6 +42,14 @@ export interface SyncSummary {
   negativeStock: number;
   finishedAt: number;
 }
+
+export const summaryOf = (report: SyncReport): SyncSummary => ({
+  pushed: report.pushed,
+  pulled: report.pulled,
+  conflicts: report.tally.conflicts,
+  negativeStock: report.negativeStock.length,
+  finishedAt: report.finishedAt,
+});
 
 export interface SyncService {
   status(): SyncStatus;

@@ -10,6 +10,7 @@ import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/eng
 import { HttpSyncTransport } from '../../core/sync/http';
 import {
   openIssues,
+  summaryOf,
   type SyncService,
   type SyncStatus,
   type SyncSummary,
@@ -151,13 +152,7 @@ export class DesktopHost implements SyncService {
         (report) => {
           this.online = true;
           this.lastError = null;
-          return {
-            pushed: report.pushed,
-            pulled: report.pulled,
-            conflicts: report.tally.conflicts,
-            negativeStock: report.negativeStock.length,
-            finishedAt: report.finishedAt,
-          };
+          return summaryOf(report);
         },
         (error: unknown) => {
           this.online = false;

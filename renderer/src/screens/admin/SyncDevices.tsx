@@ -53,38 +53,32 @@ export function SyncDevices() {
       <section className="panel">
         <h2>{s?.headOffice ? 'This server' : 'This PC'}</h2>
         <ErrorBanner error={status.error ?? sync.error} />
-        {s?.headOffice ? (
-          <dl className="facts">
-            <dt>This is</dt>
-            <dd>head office: branch PCs sync with it</dd>
-            <dt>Branches' work in as of</dt>
-            <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'nothing yet'}</dd>
-            {s.lastError && (
-              <>
-                <dt>Last problem</dt>
-                <dd>{s.lastError}</dd>
-              </>
-            )}
-            <dt>Conflicts</dt>
-            <dd>{count(s.conflicts)}</dd>
-            <dt>Negative stock</dt>
-            <dd>{count(s.negativeStock)} items</dd>
-          </dl>
-        ) : !s || !s.enrolled ? (
+        {!s || !s.enrolled ? (
           <p>
             This PC <strong>works on its own</strong>: it is not enrolled with a head office, so
             nothing is sent or received.
           </p>
         ) : (
           <dl className="facts">
-            <dt>Head office</dt>
-            <dd>{s.serverUrl}</dd>
-            <dt>Connection</dt>
-            <dd>{s.online ? 'Online' : 'Offline'}</dd>
-            <dt>Waiting to send</dt>
-            <dd>{count(s.pending)} events</dd>
-            <dt>Last sync</dt>
-            <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
+            {s.headOffice ? (
+              <>
+                <dt>This is</dt>
+                <dd>head office: branch PCs sync with it</dd>
+                <dt>Branches' work in as of</dt>
+                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'nothing yet'}</dd>
+              </>
+            ) : (
+              <>
+                <dt>Head office</dt>
+                <dd>{s.serverUrl}</dd>
+                <dt>Connection</dt>
+                <dd>{s.online ? 'Online' : 'Offline'}</dd>
+                <dt>Waiting to send</dt>
+                <dd>{count(s.pending)} events</dd>
+                <dt>Last sync</dt>
+                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
+              </>
+            )}
             {s.lastError && (
               <>
                 <dt>Last problem</dt>
