@@ -33,6 +33,7 @@ describe('head office restored from a backup', () => {
     const shop = await w.enroll('SH01');
     const till = await w.enroll('SH01'); // a second PC of the same shop
     const factory = await w.enroll('FAC');
+    const stolen = await w.enroll('SH02'); // revoked after the backup
     sites.push(shop, till, factory);
     const variant = w.variants[0]!;
     await shop.as('shop1')('stock.adjust', { variantId: variant, quantity: 50, reason: 'count' });
@@ -42,6 +43,12 @@ describe('head office restored from a backup', () => {
     for (const s of sites) await s.engine.sync();
     const taken = await w.admin('backups.create', {});
     const storeBackup = taken.find((b) => b.label === 'store')!.file;
+
+    // After the backup a PC joins shop two and sells; the stolen one is revoked.
+    const late = await w.enroll('SH02');
+    sites.push(late);
+    await late.as('shop2')('stock.adjust', { variantId: variant, quantity: 5, reason: 'count' });
+    await w.admin('devices.revoke', { deviceId: stolen.core.context().device!.id });
 
     // After the backup: sales at both tills, an order, a batch at the factory, a product at
     // head office; all acknowledged, numbered, and pulled by the others.
@@ -82,6 +89,9 @@ describe('head office restored from a backup', () => {
       expect.arrayContaining([expect.stringMatching(/new epoch/), expect.stringMatching(/kept/)]),
     );
 
+    // The PC that joined after the backup still may sync; the revoked one still may not.
+    await expect(stolen.engine.sync()).rejects.toMatchObject({ code: 'DEVICE_REVOKED' });
+    stolen.close();
     const reports = [];
     for (let round = 0; round < 2; round++)
       for (const s of sites) reports.push(await s.engine.sync());

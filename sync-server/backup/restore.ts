@@ -11,6 +11,7 @@ import { listBackups, parseBackupName, type BackupEntry } from '../../core/backu
 import { restoreDatabase } from '../../core/backup/restore';
 import type { Log } from '../../core/ops/log';
 import { SqliteEventStore } from '../store/sqlite';
+import type { DeviceRecord, EventStore } from '../store/types';
 import { findPgBin, pgDump } from './server-backups';
 import { spawn } from 'node:child_process';
 
@@ -52,6 +53,29 @@ function pgRestore(bin: string | null, url: string, file: string): Promise<void>
   });
 }
 
+async function readDevices(
+  openLog: () => Promise<EventStore>,
+  options: ServerRestoreOptions,
+  sqlite: boolean,
+): Promise<DeviceRecord[] | null> {
+  if (sqlite && !existsSync(storeFile(options.dataDir))) return null;
+  try {
+    const store = await openLog();
+    try {
+      return await store.devices();
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    options.log({
+      level: 'warn',
+      msg: 'the log to be replaced cannot be read: PCs enrolled after the backup must enroll again',
+      error: String(error),
+    });
+    return null;
+  }
+}
+
 export async function restoreServer(options: ServerRestoreOptions): Promise<string[]> {
   const backups = join(options.dataDir, 'backups');
   const path =
@@ -63,6 +87,18 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     throw new Error(`${options.file}: not a backup file (look in ${backups}).`);
   const restored: string[] = [];
   const now = options.now;
+  const restoresLog = parsed.label === 'store' || parsed.label === 'postgres';
+  const pgUrl = parsed.label === 'postgres' ? options.databaseUrl : null;
+  if (parsed.label === 'postgres' && !pgUrl)
+    throw new Error('A PostgreSQL dump is restored into a database: give --database postgres://…');
+  const openLog = async (): Promise<EventStore> =>
+    pgUrl
+      ? (await import('../store/postgres')).PostgresEventStore.connect(pgUrl)
+      : new SqliteEventStore(dirname(storeFile(options.dataDir)));
+  // The devices the log knows now: PCs enrolled (or revoked) after the backup stay so.
+  const devicesBefore = restoresLog
+    ? await readDevices(openLog, options, parsed.label === 'store')
+    : null;
 
   if (parsed.label === 'store') {
     mkdirSync(dirname(storeFile(options.dataDir)), { recursive: true });
@@ -71,13 +107,9 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
       ...(now && { now }),
     });
     restored.push(path);
-  } else if (parsed.label === 'postgres') {
-    if (!options.databaseUrl)
-      throw new Error(
-        'A PostgreSQL dump is restored into a database: give --database postgres://…',
-      );
+  } else if (pgUrl) {
     const bin = options.pgBin === undefined ? findPgBin() : options.pgBin;
-    const safety = await pgDump(options.databaseUrl, backups, {
+    const safety = await pgDump(pgUrl, backups, {
       bin,
       label: 'before-restore',
       ...(now && { now }),
@@ -87,7 +119,7 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
       msg: 'copied the database before the restore',
       file: safety.file,
     });
-    await pgRestore(bin, options.databaseUrl, path);
+    await pgRestore(bin, pgUrl, path);
     restored.push(path);
   } else if (parsed.label !== 'replica') {
     throw new Error(
@@ -95,12 +127,10 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     );
   }
 
-  if (parsed.label !== 'replica') {
+  if (restoresLog) {
     // Sequence numbers after the backup's head were given to events that are not in it: a new
     // epoch makes every PC pull again from there and push its own events again.
-    const store = options.databaseUrl
-      ? await (await import('../store/postgres')).PostgresEventStore.connect(options.databaseUrl)
-      : new SqliteEventStore(dirname(storeFile(options.dataDir)));
+    const store = await openLog();
     try {
       const epoch = await store.beginEpoch();
       options.log({
@@ -109,6 +139,14 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
         epoch: epoch.id,
         since: epoch.since,
       });
+      if (devicesBefore) {
+        const added = await store.keepDevices(devicesBefore);
+        options.log({
+          level: 'info',
+          msg: 'kept the devices the log knew before the restore (enrolled or revoked since the backup)',
+          added,
+        });
+      }
     } finally {
       await store.close();
     }

@@ -415,6 +415,38 @@ export class PostgresEventStore implements EventStore {
     return rows;
   }
 
+  async keepDevices(devices: DeviceRecord[]): Promise<number> {
+    return this.transaction(async (c) => {
+      let added = 0;
+      for (const d of devices) {
+        const { rows } = await c.query<{ added: boolean }>(
+          `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at, revoked_at,
+                                last_seen_at, app_version, pending, cursor, last_backup_at, free_disk_bytes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           ON CONFLICT (id) DO UPDATE SET revoked_at = coalesce(devices.revoked_at, excluded.revoked_at)
+           RETURNING (xmax = 0) AS added`,
+          [
+            d.id,
+            d.branchId,
+            d.number,
+            d.name,
+            d.tokenHash,
+            d.enrolledAt,
+            d.revokedAt,
+            d.lastSeenAt,
+            d.appVersion,
+            d.pending,
+            d.cursor,
+            d.lastBackupAt,
+            d.freeDiskBytes,
+          ],
+        );
+        if (rows[0]?.added) added++;
+      }
+      return added;
+    });
+  }
+
   async revokeDevice(id: string, at: number): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       'UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',

@@ -281,6 +281,27 @@ export class SqliteEventStore implements EventStore {
       .all() as DeviceRecord[];
   }
 
+  async keepDevices(devices: DeviceRecord[]): Promise<number> {
+    const add = this.db.prepare(
+      `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at, revoked_at, last_seen_at,
+                            app_version, pending, cursor, last_backup_at, free_disk_bytes)
+       VALUES (@id, @branchId, @number, @name, @tokenHash, @enrolledAt, @revokedAt, @lastSeenAt,
+               @appVersion, @pending, @cursor, @lastBackupAt, @freeDiskBytes)
+       ON CONFLICT (id) DO UPDATE SET revoked_at = coalesce(devices.revoked_at, excluded.revoked_at)`,
+    );
+    const known = this.db.prepare('SELECT 1 FROM devices WHERE id = ?');
+    return this.db
+      .transaction(() => {
+        let added = 0;
+        for (const d of devices) {
+          if (!known.get(d.id)) added++;
+          add.run(d);
+        }
+        return added;
+      })
+      .immediate();
+  }
+
   async revokeDevice(id: string, at: number): Promise<boolean> {
     return (
       this.db

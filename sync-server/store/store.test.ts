@@ -482,6 +482,36 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       enrolledAt: wall,
     });
 
+    it('keeps, after a restore, devices it did not know as they were, and revocations either side knew', async () => {
+      const a = await store.createDevice(newDevice(SHOP_A, 'till 1'));
+      const b = await store.createDevice(newDevice(SHOP_A, 'till 2'));
+      await store.revokeDevice(b.id, wall + 5);
+      const joined = {
+        ...a,
+        id: newId(),
+        number: 7,
+        name: 'till 7',
+        tokenHash: sha256(Buffer.from('seven')),
+        lastSeenAt: wall + 9,
+        appVersion: '1.2.3',
+        pending: 4,
+        cursor: 11,
+        lastBackupAt: wall + 1,
+        freeDiskBytes: 123,
+      };
+      const added = await store.keepDevices([
+        { ...a, revokedAt: wall + 7 }, // revoked after the backup
+        { ...b, revokedAt: null }, // the restored log knew of a revocation
+        joined,
+      ]);
+      expect(added).toBe(1);
+      expect((await store.device(a.id))?.revokedAt).toBe(wall + 7);
+      expect((await store.device(b.id))?.revokedAt).toBe(wall + 5);
+      expect(await store.device(joined.id)).toEqual(joined);
+      expect(await store.deviceByTokenHash(joined.tokenHash)).toEqual(joined);
+      expect(await store.keepDevices([joined])).toBe(0);
+    });
+
     it('numbers devices 1, 2, 3 within each branch', async () => {
       const numbers: [string, number][] = [];
       for (const b of [SHOP_A, SHOP_A, FACTORY, SHOP_A, FACTORY]) {

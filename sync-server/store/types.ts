@@ -103,6 +103,11 @@ export interface EventStore {
   device(id: string): Promise<DeviceRecord | null>;
   devices(): Promise<DeviceRecord[]>;
   revokeDevice(id: string, at: number): Promise<boolean>;
+  /**
+   * After a restore: devices the restored log does not know are added as they were (number,
+   * token, health), and a revocation either side knows stands. Returns how many were added.
+   */
+  keepDevices(devices: DeviceRecord[]): Promise<number>;
   touchDevice(
     id: string,
     seen: {
