@@ -1,6 +1,6 @@
 // One labelled input with its error beside it. The error comes from the core, matched by the
 // field's path in the input (`lines.0.quantity`), so the clerk sees it where they typed.
-import { useId, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { fieldMessage } from '../errors';
 
 export interface InputProps {
@@ -52,6 +52,43 @@ export function Field(props: FieldProps) {
   );
 }
 
+/** A labelled text box (or password, number, …) holding a string: the common case of Field. */
+export function TextField({
+  label,
+  name,
+  error,
+  hint,
+  hideLabel,
+  className,
+  localError,
+  inputClassName,
+  value,
+  onChange,
+  ...input
+}: Omit<FieldProps, 'children'> &
+  Omit<
+    InputHTMLAttributes<HTMLInputElement>,
+    'value' | 'onChange' | 'id' | 'name' | 'className'
+  > & {
+    inputClassName?: string;
+    value: string;
+    onChange: (value: string) => void;
+  }) {
+  return (
+    <Field {...{ label, name, error, hint, hideLabel, className, localError }}>
+      {(p) => (
+        <input
+          {...input}
+          {...p}
+          className={inputClassName}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** Only the message, for a field whose input is elsewhere (a table row, a whole list). */
 export function FieldError({ error, name }: { error: unknown; name: string }) {
   const message = fieldMessage(error, name);
@@ -72,21 +109,7 @@ export function QuantityField(props: {
   onChange: (value: string) => void;
   autoFocus?: boolean;
 }) {
-  return (
-    <Field label={props.label} name={props.name} error={props.error} hideLabel>
-      {(p) => (
-        <input
-          {...p}
-          type="number"
-          step={1}
-          className="qty-input"
-          autoFocus={props.autoFocus}
-          value={props.value}
-          onChange={(e) => props.onChange(e.target.value)}
-        />
-      )}
-    </Field>
-  );
+  return <TextField {...props} hideLabel type="number" step={1} inputClassName="qty-input" />;
 }
 
 /** How a table names a line's goods: the SKU, and the item's name under it. */

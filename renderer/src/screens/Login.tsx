@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useAction, useClient } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
-import { Field } from '../components/Field';
+import { TextField } from '../components/Field';
 import type { SessionStore } from '../session';
 
 export function Login({
@@ -40,28 +40,24 @@ export function Login({
         {branchName && <p className="muted">{branchName}</p>}
         {notice && <Notice kind="warning">{notice}</Notice>}
         <ErrorBanner error={action.error} shown={['username', 'password']} />
-        <Field label="Username" name="username" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              autoFocus
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Password" name="password" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Username"
+          name="username"
+          error={action.error}
+          autoFocus
+          autoComplete="username"
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          error={action.error}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="btn primary wide" disabled={action.busy}>
           {action.busy ? 'Signing in…' : 'Sign in'} <kbd>Enter</kbd>
         </button>

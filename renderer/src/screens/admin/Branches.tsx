@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import type { InputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 type Kind = InputOf<'branches.create'>['kind'];
 const kinds: Record<Kind, string> = {
@@ -54,19 +54,21 @@ export function Branches() {
         <h2>New branch</h2>
         <ErrorBanner error={action.error} shown={['code', 'name', 'kind']} />
         <div className="form-grid">
-          <Field
+          <TextField
             label="Code"
             name="code"
             error={action.error}
             hint="2–10 capitals or digits, like SH03"
-          >
-            {(p) => (
-              <input {...p} value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} />
-            )}
-          </Field>
-          <Field label="Name" name="name" error={action.error}>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-          </Field>
+            value={code}
+            onChange={(v) => setCode(v.toUpperCase())}
+          />
+          <TextField
+            label="Name"
+            name="name"
+            error={action.error}
+            value={name}
+            onChange={setName}
+          />
           <Field label="Kind" name="kind" error={action.error}>
             {(p) => (
               <select

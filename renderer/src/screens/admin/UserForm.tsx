@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf, Role } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { allRoles, roleLabel } from '../../roles';
 
 type UserRow = OutputOf<'users.list'>[number];
@@ -68,28 +68,24 @@ export function UserForm({
       <ErrorBanner error={action.error} shown={fields} />
       <div className="form-grid">
         {!user && (
-          <Field label="Username" name="username" error={action.error}>
-            {(p) => (
-              <input
-                {...p}
-                autoFocus
-                autoComplete="off"
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label="Username"
+            name="username"
+            error={action.error}
+            autoFocus
+            autoComplete="off"
+            value={username}
+            onChange={setUsername}
+          />
         )}
-        <Field label="Full name" name="displayName" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              autoFocus={user !== null}
-              value={displayName}
-              onChange={(e) => setDisplayName(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Full name"
+          name="displayName"
+          error={action.error}
+          autoFocus={user !== null}
+          value={displayName}
+          onChange={setDisplayName}
+        />
         <Field label="Role" name="role" error={action.error}>
           {(p) => (
             <select
@@ -117,22 +113,16 @@ export function UserForm({
             </select>
           )}
         </Field>
-        <Field
+        <TextField
           label={user ? 'New password (leave empty to keep)' : 'Password'}
           name="password"
           error={action.error}
           hint="At least 8 characters"
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>

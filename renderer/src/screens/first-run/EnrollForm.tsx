@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 
 const fields = ['serverUrl', 'code', 'deviceName'];
 
@@ -38,35 +38,31 @@ export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void 
       <h1>Join your head office</h1>
       <p className="muted">Ask an admin at head office for an enrollment code for your branch.</p>
       <ErrorBanner error={action.error} shown={fields} />
-      <Field label="Head-office address" name="serverUrl" error={action.error}>
-        {(p) => (
-          <input
-            {...p}
-            autoFocus
-            value={serverUrl}
-            onChange={(e) => setServerUrl(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Enrollment code" name="code" error={action.error}>
-        {(p) => (
-          <input
-            {...p}
-            className="mono"
-            placeholder="ABCD-EFGH-JKLM"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+      <TextField
+        label="Head-office address"
+        name="serverUrl"
+        error={action.error}
+        autoFocus
+        value={serverUrl}
+        onChange={setServerUrl}
+      />
+      <TextField
+        label="Enrollment code"
+        name="code"
+        error={action.error}
+        inputClassName="mono"
+        placeholder="ABCD-EFGH-JKLM"
+        value={code}
+        onChange={setCode}
+      />
+      <TextField
         label="Name of this PC"
         name="deviceName"
         error={action.error}
         hint="e.g. Bole shop counter"
-      >
-        {(p) => <input {...p} value={deviceName} onChange={(e) => setDeviceName(e.target.value)} />}
-      </Field>
+        value={deviceName}
+        onChange={setDeviceName}
+      />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
           {action.busy ? 'Enrolling and syncing…' : 'Enroll'} <kbd>Enter</kbd>

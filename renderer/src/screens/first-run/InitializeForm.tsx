@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { InputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 type Kind = InputOf<'setup.initialize'>['branch']['kind'];
 const kinds: Record<Kind, string> = {
@@ -64,19 +64,22 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
       <ErrorBanner error={action.error} shown={fields} />
       <h2>The branch this PC belongs to</h2>
       <div className="form-grid">
-        <Field label="Code" name="branch.code" error={action.error} hint="Like HQ or SH01">
-          {(p) => (
-            <input
-              {...p}
-              autoFocus
-              value={code}
-              onChange={(e) => setCode(e.target.value.toUpperCase())}
-            />
-          )}
-        </Field>
-        <Field label="Name" name="branch.name" error={action.error}>
-          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
+        <TextField
+          label="Code"
+          name="branch.code"
+          error={action.error}
+          hint="Like HQ or SH01"
+          autoFocus
+          value={code}
+          onChange={(v) => setCode(v.toUpperCase())}
+        />
+        <TextField
+          label="Name"
+          name="branch.name"
+          error={action.error}
+          value={name}
+          onChange={setName}
+        />
         <Field label="Kind" name="branch.kind" error={action.error}>
           {(p) => (
             <select
@@ -92,45 +95,41 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
             </select>
           )}
         </Field>
-        <Field label="Name of this PC" name="deviceName" error={action.error}>
-          {(p) => (
-            <input {...p} value={deviceName} onChange={(e) => setDeviceName(e.target.value)} />
-          )}
-        </Field>
+        <TextField
+          label="Name of this PC"
+          name="deviceName"
+          error={action.error}
+          value={deviceName}
+          onChange={setDeviceName}
+        />
       </div>
       <h2>The first admin</h2>
       <div className="form-grid">
-        <Field label="Username" name="admin.username" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              autoComplete="off"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Full name" name="admin.displayName" error={action.error}>
-          {(p) => (
-            <input {...p} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-          )}
-        </Field>
-        <Field
+        <TextField
+          label="Username"
+          name="admin.username"
+          error={action.error}
+          autoComplete="off"
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          label="Full name"
+          name="admin.displayName"
+          error={action.error}
+          value={displayName}
+          onChange={setDisplayName}
+        />
+        <TextField
           label="Password"
           name="admin.password"
           error={action.error}
           hint="At least 8 characters"
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
