@@ -12,6 +12,7 @@ import type { SyncTransport } from '../core/sync/transport';
 import { emit } from '../core/events/emit';
 import { HttpError } from './errors';
 import { parsedPage, type SyncHub } from './hub';
+import { Serial } from './serial';
 import type { DeviceRecord } from './store/types';
 
 export const headOfficeSetup = setupInput.extend({
@@ -57,8 +58,11 @@ export const FOLD_AFTER = { quietMs: 100, maxWaitMs: 3_000 };
 export class HeadOfficeReplica {
   readonly core: BranchCore;
   private engine: SyncEngine | null = null;
-  private queued = false;
-  private running: Promise<void> | null = null;
+  /** Rounds of the replica's sync, one at a time; a call during one asks for one more. */
+  private readonly rounds = new Serial(
+    () => this.round(),
+    () => undefined, // round() records its own failure
+  );
   private readonly caughtUp = new Set<() => void>();
   lastReport: SyncReport | null = null;
   lastError: string | null = null;
@@ -77,7 +81,7 @@ export class HeadOfficeReplica {
 
   /** A fold of what branches pushed is running now. */
   get folding(): boolean {
-    return this.running !== null;
+    return this.rounds.busy;
   }
 
   /** Connects to the log: as the first server, or as one more process on a shared database. */
@@ -151,27 +155,19 @@ export class HeadOfficeReplica {
 
   /** Brings the replica up to the log's head; calls while one runs are folded into one more round. */
   catchUp(): Promise<void> {
-    if (!this.engine) return Promise.resolve();
-    if (this.running) {
-      this.queued = true;
-      return this.running;
-    }
+    return this.engine ? this.rounds.run() : Promise.resolve();
+  }
+
+  private async round(): Promise<void> {
     const engine = this.engine;
-    this.running = (async () => {
-      do {
-        this.queued = false;
-        try {
-          this.lastReport = await engine.sync();
-          this.lastError = null;
-          if (this.lastReport.pulled > 0) for (const listener of this.caughtUp) listener();
-        } catch (error) {
-          this.lastError = error instanceof Error ? error.message : String(error);
-        }
-      } while (this.queued);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    if (!engine) return;
+    try {
+      this.lastReport = await engine.sync();
+      this.lastError = null;
+      if (this.lastReport.pulled > 0) for (const listener of this.caughtUp) listener();
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
   }
 
   /** Told after each round that folded new events in (Telegram plans its messages then). */
@@ -207,14 +203,14 @@ export class HeadOfficeReplica {
   /** Before head office reads or acts: folds what was pushed and is waiting to be folded. */
   async current(): Promise<void> {
     if (this.soonTimer) await this.foldWaiting();
-    else if (this.running) await this.running;
+    else await this.rounds.idle();
   }
 
   /** Lets a round in progress finish, so no acknowledged push is left unrecorded. */
   async close(): Promise<void> {
     if (this.soonTimer) clearTimeout(this.soonTimer);
     this.engine = null;
-    await this.running;
+    await this.rounds.idle();
     this.core.close();
   }
 }

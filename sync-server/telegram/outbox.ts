@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { syncCursor } from '../../core/sync/engine';
 import type { HeadOfficeReplica } from '../replica';
+import { Serial } from '../serial';
 import { BotClient, TelegramCallError, type TelegramFailure } from './bot';
 import type { ResolvedTelegramConfig } from './config';
 import { planNotifications } from './planner';
@@ -14,40 +15,6 @@ import type { OutboxResult, OutboxRow, TelegramStore } from './store/types';
 export type Log = (entry: Record<string, unknown>) => void;
 
 const SAFETY_PLAN_MS = 30_000;
-
-/** Runs a job one at a time; a call while it runs asks for one more run. */
-class Serial {
-  private running: Promise<void> | null = null;
-  private again = false;
-  constructor(
-    private readonly job: () => Promise<void>,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.job();
-        } catch (error) {
-          this.onError(error);
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-}
 
 export class Outbox {
   /** Identifies this process's claims; several processes may share a PostgreSQL store. */
