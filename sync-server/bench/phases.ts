@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullLimit, syncCursor, type SyncReport } from '../../core/sync/engine';
+import { syncCursor, type SyncReport } from '../../core/sync/engine';
 import { openPc, snapshotPc, type Pc } from './pcs';
+import { servePages, type PullRun } from './serve';
 import { spawnServer, type ServerProcess } from './server-process';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -117,28 +118,9 @@ export async function converge(
   };
 }
 
-export interface PullRun {
-  events: number;
-  pages: number;
-  seconds: number;
-}
-
-/** Pulls the pages a PC would (the engine's page sizes), from its cursor, applying nothing. */
-export async function serveOnly(pc: Pc): Promise<PullRun> {
-  let after = syncCursor(pc.core.db);
-  let events = 0;
-  let pages = 0;
-  let left: number | null = null;
-  const start = performance.now();
-  for (;;) {
-    const page = await pc.transport.pull(after, pullLimit(left, {}));
-    events += page.events.length;
-    pages++;
-    after = page.cursor;
-    left = page.remaining;
-    if (page.remaining === 0) break;
-  }
-  return { events, pages, seconds: seconds(start) };
+/** The pages a PC would pull over HTTP from its cursor, applying nothing. */
+export function serveOnly(pc: Pc): Promise<PullRun> {
+  return servePages((after, limit) => pc.transport.pull(after, limit), syncCursor(pc.core.db));
 }
 
 /** The same pages straight from the hub, in the server's process: its share without HTTP. */

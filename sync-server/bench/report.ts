@@ -1,7 +1,8 @@
 // The sync benchmark's table and its one-line JSON result. A missed target is shown as FAIL in
 // the table, never as an exit code.
 import { fmtInt, round, table, type Row } from '../../core/bench/stats';
-import type { Converged, PullRun, PushRun } from './phases';
+import type { Converged, PushRun } from './phases';
+import type { PullRun } from './serve';
 
 export const TARGET = { pushPerS: 25_000, applyRatio: 0.3, catchUpS: 3 };
 

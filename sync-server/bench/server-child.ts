@@ -4,8 +4,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startProfile } from '../../core/bench/profile';
-import { pullLimit, syncCursor } from '../../core/sync/engine';
+import { syncCursor } from '../../core/sync/engine';
 import { startServer, type ServerConfig } from '../main';
+import { servePages } from './serve';
 import type { ServerCommand } from './server-process';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Partial<ServerConfig> & { dataDir: string };
@@ -42,20 +43,7 @@ const commands: {
   serve: async ({ deviceId, after }) => {
     const device = await hub.store.device(deviceId);
     if (!device) throw new Error(`device ${deviceId} is unknown to the hub`);
-    let cursor = after;
-    let events = 0;
-    let pages = 0;
-    let left: number | null = null;
-    const start = performance.now();
-    for (;;) {
-      const page = await hub.pull(device, cursor, pullLimit(left, {}));
-      events += page.events.length;
-      pages++;
-      cursor = page.cursor;
-      left = page.remaining;
-      if (page.remaining === 0) break;
-    }
-    return { events, pages, seconds: (performance.now() - start) / 1000 };
+    return servePages((from, limit) => hub.pull(device, from, limit), after);
   },
   /** Starts the CPU profiler, or with `stopAs` stops it and writes <stopAs>.cpuprofile. */
   profile: async ({ stopAs }) => {

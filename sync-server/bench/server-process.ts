@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerConfig } from '../main';
-import type { PullRun } from './phases';
+import type { PullRun } from './serve';
 
 export type ServerCommand =
   | { cmd: 'catchUp' }
