@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stateHash } from '../core/db/stateHash';
 import { restoreServer } from './backup/restore';
 import { startServer } from './main';
+import { FaultyTransport } from './testing/faults';
 import { freshFoldHash } from './testing/fold';
 import { startWorld, type Site, type World } from './testing/world';
 
@@ -183,6 +184,52 @@ describe('head office restored from a backup', () => {
         expect(stateHash(s.core.db)).toBe(
           await freshFoldHash(base, s.token, s.core.context().device!.branchId),
         );
+    } finally {
+      await again.close();
+    }
+  });
+  it("folds a PC's own order again when a push replayed late numbers its placing after its cancel", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fse-restore-'));
+    const w3 = await startWorld({ dataDir });
+    let faulty: FaultyTransport | undefined;
+    const shop = await w3.enroll('SH02', { wrap: (t) => (faulty = new FaultyTransport(() => t)) });
+    sites.push(shop);
+    const taken = await w3.admin('backups.create', {});
+    // Placed and acknowledged after the backup, then cancelled offline.
+    const placed = await shop.as('shop2')('orders.place', {
+      lines: [{ variantId: w3.variants[0]!, quantity: 5 }],
+    });
+    await shop.engine.sync();
+    await shop.as('shop2')('orders.cancel', { orderId: placed.id, reason: 'not needed' });
+
+    const port = w3.server.port;
+    await w3.server.close();
+    await restoreServer({
+      dataDir,
+      file: taken.find((b) => b.label === 'store')!.file,
+      log: () => undefined,
+    });
+    const again = await startServer(
+      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
+      () => undefined,
+    );
+    try {
+      // The placing's old push reaches the restored log just before the cancel's push, and the
+      // cancel is acknowledged while the PC still holds the placing unnumbered.
+      faulty!.fault = 'replay';
+      await shop.engine.sync();
+      faulty!.fault = 'none';
+      await shop.engine.sync();
+      await again.replica.catchUp();
+      const order = await shop.as('shop2')('orders.get', { orderId: placed.id });
+      expect(order.status).toBe('cancelled');
+      expect(shop.core.db.sqlite.prepare('SELECT count(*) AS n FROM conflicts').get()).toEqual({
+        n: 0,
+      });
+      const base = `http://127.0.0.1:${port}`;
+      expect(stateHash(shop.core.db)).toBe(
+        await freshFoldHash(base, shop.token, shop.core.context().device!.branchId),
+      );
     } finally {
       await again.close();
     }

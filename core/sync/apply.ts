@@ -91,6 +91,9 @@ function parseAndProject(db: Db, envelope: EventEnvelope): 'applied' | 'conflict
   return projectOrConflict(db, event);
 }
 
+/** The order a replica folds an aggregate's events in: the server's, then its own not yet numbered. */
+const FOLD_ORDER = 'ORDER BY server_seq IS NULL, server_seq, seq';
+
 /** Undoes everything the events of one aggregate projected, then folds them again in the server's order. */
 export function refold(db: Db, aggregateId: string): void {
   const s = db.sqlite;
@@ -115,7 +118,7 @@ export function refold(db: Db, aggregateId: string): void {
   const rows = s
     .prepare(
       `SELECT ${storedColumns} FROM events WHERE aggregate_id = ? AND apply_status != 'deferred'
-       ORDER BY server_seq IS NULL, server_seq, seq`,
+       ${FOLD_ORDER}`,
     )
     .all(aggregateId) as StoredRow[];
   const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
@@ -250,8 +253,8 @@ export function applyOrdered(
 /**
  * Marks our own pushed events with the server's order. Re-folds where the clock the merge goes by
  * changed (the server capped it, or, after a restore, received the event anew), and an order or
- * batch where the server placed the event before one this replica applied ahead of it (after a
- * restore, an old push can reach head office before the events it followed).
+ * batch whose fold order the number changes (after a restore, an old push can reach head office
+ * before the events it followed, or a later step can be numbered before an earlier one).
  */
 export function acknowledge(
   db: Db,
@@ -262,8 +265,12 @@ export function acknowledge(
      WHERE id = ? AND server_seq IS NULL`,
   );
   const mark = db.sqlite.prepare('UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ?');
-  const placedAfterEarlier = db.sqlite.prepare(
-    `SELECT 1 FROM events WHERE aggregate_id = ? AND seq < ? AND (server_seq IS NULL OR server_seq > ?)
+  // A replica folds an aggregate in the order (server_seq, then unnumbered by seq). Numbering an
+  // event moves it ahead of every unnumbered event made before it and behind every event the
+  // server placed after it; if any of those exist, the fold order changed.
+  const movesInFoldOrder = db.sqlite.prepare(
+    `SELECT 1 FROM events WHERE aggregate_id = ? AND id != ?
+       AND ((server_seq IS NULL AND seq < ?) OR server_seq > ?)
      LIMIT 1`,
   );
   const toRefold = new Set<string>();
@@ -283,11 +290,39 @@ export function acknowledge(
     if (
       mergeStamp({ ...row, receivedHlc: ack.receivedHlc }) !== mergeStamp(row) ||
       (eventDef(row.type)?.ordered &&
-        placedAfterEarlier.get(row.aggregateId, row.seq, ack.seq) !== undefined)
+        movesInFoldOrder.get(row.aggregateId, ack.id, row.seq, ack.seq) !== undefined)
     )
       toRefold.add(row.aggregateId);
   }
   for (const aggregate of toRefold) refold(db, aggregate);
+}
+
+const foldOrder = (db: Db, aggregateId: string) =>
+  (
+    db.sqlite
+      .prepare(
+        `SELECT id FROM events WHERE aggregate_id = ? AND apply_status != 'deferred' ${FOLD_ORDER}`,
+      )
+      .all(aggregateId) as { id: string }[]
+  )
+    .map((r) => r.id)
+    .join();
+
+/**
+ * Forgets the server's numbers after `since` (head office was restored, docs/decisions/0007).
+ * Those events now fold after the numbered ones, in the order this replica stored them; an
+ * aggregate whose fold order that changes is folded again. The caller holds the transaction.
+ */
+export function unnumberAfter(db: Db, since: number): void {
+  const aggregates = (
+    db.sqlite
+      .prepare(
+        'SELECT DISTINCT aggregate_id AS id FROM events WHERE server_seq > ? AND aggregate_id IS NOT NULL',
+      )
+      .all(since) as { id: string }[]
+  ).map((r) => ({ id: r.id, before: foldOrder(db, r.id) }));
+  db.sqlite.prepare('UPDATE events SET server_seq = NULL WHERE server_seq > ?').run(since);
+  for (const a of aggregates) if (foldOrder(db, a.id) !== a.before) refold(db, a.id);
 }
 
 /** After an update, applies events that an older version of the app had to keep aside. */

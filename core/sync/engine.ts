@@ -5,7 +5,14 @@ import type { Db } from '../db/open';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import type { FileStore } from '../files/store';
 import { sha256 } from '../files/store';
-import { acknowledge, applyOrdered, emptyTally, StepFailed, type ApplyTally } from './apply';
+import {
+  acknowledge,
+  applyOrdered,
+  emptyTally,
+  StepFailed,
+  unnumberAfter,
+  type ApplyTally,
+} from './apply';
 import { epochSafePoint, type LogEpoch, type WireEvent } from './protocol';
 import type { SyncTransport } from './transport';
 
@@ -255,8 +262,8 @@ export class SyncEngine {
    * is kept. A new one means head office was restored from a backup (maybe more than once), and
    * sequence numbers after the safe point (epochSafePoint) may now name other events. In one
    * transaction, every event this PC holds with a number after it is unnumbered (its own are
-   * pushed again; the others get their new numbers when pulled again) and the cursor goes back
-   * to it at the latest. True when it did so.
+   * pushed again; the others get their new numbers when pulled again; see unnumberAfter) and the
+   * cursor goes back to it at the latest. True when it did so.
    */
   private meetEpoch(epoch: LogEpoch | undefined): boolean {
     if (!epoch) return false;
@@ -266,9 +273,7 @@ export class SyncEngine {
       .transaction(() => {
         if (known !== undefined) {
           const since = epochSafePoint(epoch, known);
-          this.db.sqlite
-            .prepare('UPDATE events SET server_seq = NULL WHERE server_seq > ?')
-            .run(since);
+          unnumberAfter(this.db, since);
           if (syncCursor(this.db) > since) setMeta(this.db, 'sync.cursor', String(since));
         }
         setMeta(this.db, 'sync.epoch', epoch.id);
