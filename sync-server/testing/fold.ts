@@ -1,6 +1,6 @@
 // The oracle of the sync tests: a brand-new replica that folds the server's log for a branch
 // from nothing, pulling only (it never pushes), to compare a long-lived replica against.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -59,7 +59,8 @@ async function withFreshFold<T>(
   hub: SyncHub | undefined,
   use: (fold: Db) => T,
 ): Promise<T> {
-  const core = new BranchCore(mkdtempSync(join(tmpdir(), 'fse-fold-')));
+  const dir = mkdtempSync(join(tmpdir(), 'fse-fold-'));
+  const core = new BranchCore(dir);
   try {
     const deviceId = randomUUID();
     saveDevice(core.db, { id: deviceId, branchId, number: 99 });
@@ -95,5 +96,6 @@ async function withFreshFold<T>(
     return use(core.db);
   } finally {
     core.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
