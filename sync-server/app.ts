@@ -5,6 +5,7 @@ import { answerCall, bearer } from '../core/contract/http';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { mountConsole } from './console';
+import { SharedSessions } from './console-sessions';
 import { HttpError } from './errors';
 import { hardenApp, type RateLimits } from './http/harden';
 import { pageJson, type SyncHub } from './hub';
@@ -61,6 +62,7 @@ export function createApp(
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   const device = (req: Request) => hub.authenticate(bearer(req.header('authorization')));
+  const sessions = new SharedSessions(hub.store, () => replica.core.db);
 
   app.get(
     '/health',
@@ -92,11 +94,14 @@ export function createApp(
     '/api/:name',
     route(async (req, res) => {
       await replica.current();
+      const name = String(req.params['name']);
+      const token = bearer(req.header('authorization'));
+      await sessions.before(token);
       const answer = await answerCall(
-        (n, input, token) => replica.core.callRaw(n, input, token),
-        String(req.params['name']),
+        (n, input, t) => replica.core.callRaw(n, input, t),
+        name,
         req.body,
-        bearer(req.header('authorization')),
+        token,
         (e) =>
           info.log({
             level: 'error',
@@ -105,7 +110,10 @@ export function createApp(
             error: String(e),
           }),
       );
-      if (answer.status === 200) void replica.catchUp();
+      if (answer.status === 200) {
+        await replica.settle();
+        await sessions.after(name, token, (answer.body as { result: unknown }).result);
+      }
       res.status(answer.status).json(answer.body);
     }),
   );

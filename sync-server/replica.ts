@@ -5,7 +5,7 @@ import { setupInput } from '../core/auth/commands';
 import { saveDevice, loadDevice } from '../core/branches/device';
 import type { z } from 'zod';
 import { BranchCore } from '../core/runtime';
-import { SyncEngine, type SyncReport } from '../core/sync/engine';
+import { pendingCount, SyncEngine, syncCursor, type SyncReport } from '../core/sync/engine';
 import type { PullResponse, PushRequest, PushResponse } from '../core/sync/protocol';
 import { pushRequest } from '../core/sync/protocol';
 import type { SyncTransport } from '../core/sync/transport';
@@ -200,10 +200,24 @@ export class HeadOfficeReplica {
     return this.catchUp();
   }
 
-  /** Before head office reads or acts: folds what was pushed and is waiting to be folded. */
+  /**
+   * Before head office reads or acts: folds what was pushed and is waiting to be folded, and
+   * what another server process on the same database took in (its pushes never reach this one).
+   */
   async current(): Promise<void> {
     if (this.soonTimer) await this.foldWaiting();
     else await this.rounds.idle();
+    if (this.engine && (await this.hub.store.headSeq()) > syncCursor(this.core.db))
+      await this.catchUp();
+  }
+
+  /**
+   * After head office acted: what it did is in the log before the answer goes out, so the next
+   * call, through any server process, sees it.
+   */
+  async settle(): Promise<void> {
+    const device = this.engine && this.core.context().device;
+    if (device && pendingCount(this.core.db, device.id) > 0) await this.catchUp();
   }
 
   /** Lets a round in progress finish, so no acknowledged push is left unrecorded. */

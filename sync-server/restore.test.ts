@@ -10,7 +10,7 @@ import { restoreServer } from './backup/restore';
 import { startServer } from './main';
 import { FaultyTransport } from './testing/faults';
 import { freshFoldHash } from './testing/fold';
-import { startWorld, type Site, type World } from './testing/world';
+import { http, PASSWORD, placeWithSlip, startWorld, type Site, type World } from './testing/world';
 
 const idsOf = (s: Site) =>
   (
@@ -42,8 +42,19 @@ describe('head office restored from a backup', () => {
       lines: [{ variantId: variant, quantity: 2 }],
     });
     for (const s of sites) await s.engine.sync();
+    const signIn = async () =>
+      (
+        await http<{ result: { token: string } }>(w!.base, 'POST', '/api/auth.login', {
+          username: 'finance',
+          password: PASSWORD,
+        })
+      ).body.result.token;
+    const signedOutSince = await signIn();
     const taken = await w.admin('backups.create', {});
     const storeBackup = taken.find((b) => b.label === 'store')!.file;
+    // Console sign-ins after the backup: one opened, one (older) closed.
+    const signedInSince = await signIn();
+    await http(w.base, 'POST', '/api/auth.logout', {}, signedOutSince);
 
     // After the backup a PC joins shop two and sells; the stolen one is revoked.
     const late = await w.enroll('SH02');
@@ -84,6 +95,11 @@ describe('head office restored from a backup', () => {
       () => undefined,
     );
     const epoch = await server.hub.store.epoch();
+    // The console's sign-ins are as they were just before the restore, not as at the backup.
+    const me = async (token: string) =>
+      (await http(`http://127.0.0.1:${port}`, 'POST', '/api/auth.me', {}, token)).status;
+    expect(await me(signedInSince)).toBe(200);
+    expect(await me(signedOutSince)).toBe(401);
     expect(epoch.id).not.toBe(epochBefore.id);
     expect(epoch.since).toBeLessThan(beforeHead);
     expect(logged.map((e) => e['msg'])).toEqual(
@@ -140,16 +156,7 @@ describe('head office restored from a backup', () => {
     const truck2 = await w2.enroll('FAC');
     const pcs = [shop, truck1, truck2];
     sites.push(...pcs);
-    const placed = await shop.as('shop1')('orders.place', {
-      lines: [{ variantId: w2.variants[0]!, quantity: 1 }],
-    });
-    await shop.as('shop1')('orders.attachSlip', {
-      orderId: placed.id,
-      fileName: 'slip.png',
-      contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString(
-        'base64',
-      ),
-    });
+    const placed = await placeWithSlip(shop, 'shop1', w2.variants[0]!);
     for (const s of pcs) await s.engine.sync();
     await w2.admin('orders.verifyPayment', { orderId: placed.id });
     for (const s of pcs) await s.engine.sync();

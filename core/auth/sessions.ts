@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, Context } from '../contract/context';
+import type { Db } from '../db/open';
 import { DomainError } from '../errors';
 import type { Role } from './roles';
 
@@ -7,7 +8,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function createSession(ctx: Context, userId: string): { token: string; expiresAt: number } {
   const token = randomBytes(32).toString('base64url');
@@ -22,7 +23,7 @@ export function createSession(ctx: Context, userId: string): { token: string; ex
 }
 
 export function endSession(ctx: Context, token: string): void {
-  ctx.db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  forgetSession(ctx.db, tokenHash(token));
 }
 
 interface SessionRow {
@@ -58,4 +59,57 @@ export function actorForToken(ctx: Pick<Context, 'db' | 'now'>, token: string): 
     role: row.role,
     branchId: row.branchId,
   };
+}
+
+/**
+ * A sign-in as head office's server processes share it: the person, and a digest of their
+ * password when they signed in, so a sign-in made before a password change never comes back.
+ */
+export interface SessionRecord {
+  tokenHash: string;
+  userId: string;
+  credential: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+function credentialOf(db: Db, userId: string): string | null {
+  const row = db.sqlite.prepare('SELECT password_hash AS h FROM users WHERE id = ?').get(userId) as
+    { h: string } | undefined;
+  return row ? tokenHash(row.h) : null;
+}
+
+/** The sign-in a token opened here, to share with the other server processes. */
+export function sessionRecord(db: Db, token: string): SessionRecord | null {
+  const row = db.sqlite
+    .prepare(
+      `SELECT token_hash AS tokenHash, user_id AS userId, created_at AS createdAt, expires_at AS expiresAt
+       FROM sessions WHERE token_hash = ?`,
+    )
+    .get(tokenHash(token)) as Omit<SessionRecord, 'credential'> | undefined;
+  const credential = row && credentialOf(db, row.userId);
+  return row && credential ? { ...row, credential } : null;
+}
+
+/**
+ * Takes in a sign-in another server process opened. False (and nothing kept) when the person's
+ * password has changed since: the sign-in has ended.
+ */
+export function adoptSession(db: Db, s: SessionRecord): boolean {
+  if (credentialOf(db, s.userId) !== s.credential) {
+    forgetSession(db, s.tokenHash);
+    return false;
+  }
+  db.sqlite
+    .prepare(
+      `INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) VALUES (?, ?, '', ?, ?)
+       ON CONFLICT (token_hash) DO NOTHING`,
+    )
+    .run(s.tokenHash, s.userId, s.createdAt, s.expiresAt);
+  return true;
+}
+
+/** Forgets a sign-in here that has ended elsewhere. */
+export function forgetSession(db: Db, hash: string): void {
+  db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
 }

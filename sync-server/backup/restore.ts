@@ -11,7 +11,7 @@ import { listBackups, parseBackupName, type BackupEntry } from '../../core/backu
 import { restoreDatabase } from '../../core/backup/restore';
 import type { Log } from '../../core/ops/log';
 import { SqliteEventStore } from '../store/sqlite';
-import type { DeviceRecord, EventStore } from '../store/types';
+import type { ConsoleSession, DeviceRecord, EventStore } from '../store/types';
 import { findPgBin, pgDump } from './server-backups';
 import { spawn } from 'node:child_process';
 
@@ -53,23 +53,24 @@ function pgRestore(bin: string | null, url: string, file: string): Promise<void>
   });
 }
 
-async function readDevices(
+/** What the log to be replaced knows now: its devices and console sign-ins (null if unreadable). */
+async function readCurrent(
   openLog: () => Promise<EventStore>,
   options: ServerRestoreOptions,
   sqlite: boolean,
-): Promise<DeviceRecord[] | null> {
+): Promise<{ devices: DeviceRecord[]; sessions: ConsoleSession[] } | null> {
   if (sqlite && !existsSync(storeFile(options.dataDir))) return null;
   try {
     const store = await openLog();
     try {
-      return await store.devices();
+      return { devices: await store.devices(), sessions: await store.sessions() };
     } finally {
       await store.close();
     }
   } catch (error) {
     options.log({
       level: 'warn',
-      msg: 'the log to be replaced cannot be read: PCs enrolled after the backup must enroll again',
+      msg: 'the log to be replaced cannot be read: PCs enrolled after the backup must enroll again, and everyone signs in to the console again',
       error: String(error),
     });
     return null;
@@ -95,10 +96,9 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     pgUrl
       ? (await import('../store/postgres')).PostgresEventStore.connect(pgUrl)
       : new SqliteEventStore(dirname(storeFile(options.dataDir)));
-  // The devices the log knows now: PCs enrolled (or revoked) after the backup stay so.
-  const devicesBefore = restoresLog
-    ? await readDevices(openLog, options, parsed.label === 'store')
-    : null;
+  // The devices the log knows now: PCs enrolled (or revoked) after the backup stay so. And its
+  // console sign-ins: one ended after the backup stays ended.
+  const before = restoresLog ? await readCurrent(openLog, options, parsed.label === 'store') : null;
 
   if (parsed.label === 'store') {
     mkdirSync(dirname(storeFile(options.dataDir)), { recursive: true });
@@ -139,14 +139,15 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
         epoch: epoch.id,
         since: epoch.since,
       });
-      if (devicesBefore) {
-        const added = await store.keepDevices(devicesBefore);
+      if (before) {
+        const added = await store.keepDevices(before.devices);
         options.log({
           level: 'info',
           msg: 'kept the devices the log knew before the restore (enrolled or revoked since the backup)',
           added,
         });
       }
+      await store.replaceSessions(before?.sessions ?? []);
     } finally {
       await store.close();
     }

@@ -16,6 +16,7 @@ import { DomainError } from '../../core/errors';
 import {
   epochOf,
   type Ack,
+  type ConsoleSession,
   type DeviceRecord,
   type EpochRow,
   type EventStore,
@@ -85,6 +86,13 @@ CREATE TABLE IF NOT EXISTS enrollments (
   used_at bigint
 );
 CREATE TABLE IF NOT EXISTS files (hash text PRIMARY KEY, bytes bytea NOT NULL, size bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS console_sessions (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL,
+  credential text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
 `;
 
 const eventColumns = `seq, id, type, schema_version AS "schemaVersion", branch_id AS "branchId",
@@ -95,6 +103,9 @@ const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS 
   enrolled_at AS "enrolledAt", revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt",
   app_version AS "appVersion", pending, cursor, last_backup_at AS "lastBackupAt",
   free_disk_bytes AS "freeDiskBytes"`;
+
+const sessionColumns = `token_hash AS "tokenHash", user_id AS "userId", credential,
+  created_at AS "createdAt", expires_at AS "expiresAt"`;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -503,6 +514,39 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ?? null;
   }
 
+  async putSession(session: ConsoleSession, now: number): Promise<void> {
+    await this.transaction(async (c) => {
+      await c.query('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);
+      await insertSession(c, session);
+    });
+  }
+
+  async session(tokenHash: string): Promise<ConsoleSession | null> {
+    const { rows } = await this.pool.query<ConsoleSession>(
+      `SELECT ${sessionColumns} FROM console_sessions WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async endSession(tokenHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM console_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async sessions(): Promise<ConsoleSession[]> {
+    const { rows } = await this.pool.query<ConsoleSession>(
+      `SELECT ${sessionColumns} FROM console_sessions ORDER BY created_at`,
+    );
+    return rows;
+  }
+
+  async replaceSessions(sessions: ConsoleSession[]): Promise<void> {
+    await this.transaction(async (c) => {
+      await c.query('DELETE FROM console_sessions');
+      for (const s of sessions) await insertSession(c, s);
+    });
+  }
+
   async hasFile(hash: string): Promise<boolean> {
     checkHash(hash);
     const { rowCount } = await this.pool.query('SELECT 1 FROM files WHERE hash = $1', [hash]);
@@ -550,4 +594,12 @@ export class PostgresEventStore implements EventStore {
 async function headOf(db: pg.Pool | pg.PoolClient): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT coalesce(max(seq), 0) AS n FROM events');
   return rows[0]?.n ?? 0;
+}
+
+function insertSession(c: pg.PoolClient, s: ConsoleSession) {
+  return c.query(
+    `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    [s.tokenHash, s.userId, s.credential, s.createdAt, s.expiresAt],
+  );
 }

@@ -8,6 +8,7 @@ import { FileStore } from '../../core/files/store';
 import {
   epochOf,
   type Ack,
+  type ConsoleSession,
   type DeviceRecord,
   type EpochRow,
   type EventStore,
@@ -51,11 +52,18 @@ CREATE TABLE IF NOT EXISTS enrollments (
   code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
   expires_at INTEGER NOT NULL, used_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS console_sessions (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, credential TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+);
 `;
 
 const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId,
   user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload AS payloadJson,
   received_hlc AS receivedHlc`;
+
+const sessionColumns = `token_hash AS tokenHash, user_id AS userId, credential, created_at AS createdAt,
+  expires_at AS expiresAt`;
 
 const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS tokenHash, enrolled_at AS enrolledAt,
   revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor,
@@ -355,6 +363,47 @@ export class SqliteEventStore implements EventStore {
       )
       .get(now, codeHash, now) as { branchId: string; issuedBy: string } | undefined;
     return row ?? null;
+  }
+
+  async putSession(session: ConsoleSession, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?').run(now);
+      this.db
+        .prepare(
+          `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
+           VALUES (@tokenHash, @userId, @credential, @createdAt, @expiresAt) ON CONFLICT DO NOTHING`,
+        )
+        .run(session);
+    })();
+  }
+
+  async session(tokenHash: string): Promise<ConsoleSession | null> {
+    return (
+      (this.db
+        .prepare(`SELECT ${sessionColumns} FROM console_sessions WHERE token_hash = ?`)
+        .get(tokenHash) as ConsoleSession | undefined) ?? null
+    );
+  }
+
+  async endSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM console_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async sessions(): Promise<ConsoleSession[]> {
+    return this.db
+      .prepare(`SELECT ${sessionColumns} FROM console_sessions ORDER BY created_at`)
+      .all() as ConsoleSession[];
+  }
+
+  async replaceSessions(sessions: ConsoleSession[]): Promise<void> {
+    const add = this.db.prepare(
+      `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
+       VALUES (@tokenHash, @userId, @credential, @createdAt, @expiresAt)`,
+    );
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM console_sessions').run();
+      for (const s of sessions) add.run(s);
+    })();
   }
 
   async hasFile(hash: string): Promise<boolean> {

@@ -644,6 +644,42 @@ describe.each(backends)('$name event store', ({ name, open }) => {
     });
   });
 
+  describe('console sessions', () => {
+    const session = (expiresAt: number, userId = USER) => ({
+      tokenHash: sha256(Buffer.from(newId())),
+      userId,
+      credential: sha256(Buffer.from('password hash')),
+      createdAt: 1_000,
+      expiresAt,
+    });
+
+    it('are kept, found by token hash, ended, and dropped once expired', async () => {
+      const a = session(50_000);
+      const b = session(60_000);
+      await store.putSession(a, 2_000);
+      await store.putSession(b, 2_000);
+      expect(await store.session(a.tokenHash)).toEqual(a);
+      await store.endSession(a.tokenHash);
+      expect(await store.session(a.tokenHash)).toBeNull();
+      expect(await store.session(b.tokenHash)).toEqual(b);
+      // Putting one after b has expired drops b.
+      const c = session(90_000);
+      await store.putSession(c, 60_000);
+      expect(await store.sessions()).toEqual([c]);
+    });
+
+    it('are replaced whole after a restore', async () => {
+      const before = [session(50_000), session(50_000, newId())];
+      await store.putSession(session(50_000), 1_000);
+      await store.replaceSessions(before);
+      expect((await store.sessions()).map((s) => s.tokenHash).sort()).toEqual(
+        before.map((s) => s.tokenHash).sort(),
+      );
+      await store.replaceSessions([]);
+      expect(await store.sessions()).toEqual([]);
+    });
+  });
+
   describe('files', () => {
     it('round-trip by content hash', async () => {
       const hash = sha256(PNG);

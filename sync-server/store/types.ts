@@ -1,3 +1,4 @@
+import type { SessionRecord } from '../../core/auth/sessions';
 import type { LogEpoch, OrderedEvent, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 
@@ -57,6 +58,9 @@ export function epochOf(rows: EpochRow[]): LogEpoch {
 
 /** An event as the log keeps it: its payload is the JSON text stored at ingest, sent on as is. */
 export type LoggedEvent = Omit<OrderedEvent, 'payload'> & { payloadJson: string };
+
+/** A sign-in to head office's console, shared by every server process on one store. */
+export type ConsoleSession = SessionRecord;
 
 export interface PullPage {
   events: LoggedEvent[];
@@ -131,6 +135,14 @@ export interface EventStore {
     codeHash: string,
     now: number,
   ): Promise<{ branchId: string; issuedBy: string } | null>;
+
+  /** Keeps a console sign-in, and drops those expired by `now`. */
+  putSession(session: ConsoleSession, now: number): Promise<void>;
+  session(tokenHash: string): Promise<ConsoleSession | null>;
+  endSession(tokenHash: string): Promise<void>;
+  sessions(): Promise<ConsoleSession[]>;
+  /** After a restore: the sign-ins the log had before it, instead of the backup's. */
+  replaceSessions(sessions: ConsoleSession[]): Promise<void>;
 
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;

@@ -1,6 +1,6 @@
 // Worlds for the model tests: a server and three branch PCs set up once, then copied file by
 // file for every run, so hundreds of runs each start from the same real databases.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BranchCore } from '../../core/runtime';
@@ -177,16 +177,16 @@ export async function openWorld(
           restoreServer({ dataDir: serverDir, file, databaseUrl, log: () => undefined }),
         );
     },
-    // Sign-in sessions live in each server process's replica, so the admin console sticks to
-    // one process (as a load balancer's session affinity does); sync requests alternate.
+    // Console calls alternate between the processes too, as behind a load balancer without
+    // session affinity: sign-ins are shared through the database.
     async hq<T>(name: string, input: unknown, token: string) {
-      const first = `http://127.0.0.1:${server().port}`;
-      return (await http<{ ok: boolean; result: T }>(first, 'POST', `/api/${name}`, input, token))
+      return (await http<{ ok: boolean; result: T }>(base(), 'POST', `/api/${name}`, input, token))
         .body;
     },
     async close() {
       for (const s of sites) s.core.close();
       for (const s of servers) await s.close();
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

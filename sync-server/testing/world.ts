@@ -12,6 +12,22 @@ import { startServer, type ServerConfig } from '../main';
 
 export const PASSWORD = 'correct-horse-battery';
 
+/** A payment slip's bytes: a PNG signature is all the slip check asks of a file. */
+export const SLIP_PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString(
+  'base64',
+);
+
+/** Places an order for one variant at a PC and attaches its payment slip (not synced yet). */
+export async function placeWithSlip(site: Site, username: string, variantId: string, quantity = 1) {
+  const placed = await site.as(username)('orders.place', { lines: [{ variantId, quantity }] });
+  await site.as(username)('orders.attachSlip', {
+    orderId: placed.id,
+    fileName: 'slip.png',
+    contentBase64: SLIP_PNG,
+  });
+  return placed;
+}
+
 export async function http<T>(
   base: string,
   method: string,

@@ -1,0 +1,107 @@
+// Head office's console through two server processes on one PostgreSQL database, as behind a
+// load balancer without session affinity: a sign-in made through one process holds through the
+// other, signing out or a password change ends it through both, and each process sees at once
+// what branches pushed to, and head office did through, the other.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from './main';
+import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
+import { http, PASSWORD, placeWithSlip, startWorld, type World } from './testing/world';
+
+let pg: TestPostgres;
+let w: World;
+let second: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  const databaseUrl = await pg.createDatabase('console_two_processes');
+  w = await startWorld({ databaseUrl });
+  second = await startServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: mkdtempSync(join(tmpdir(), 'fse-console-second-')),
+      databaseUrl,
+    },
+    () => undefined,
+  );
+}, 180_000);
+afterAll(async () => {
+  await second?.close();
+  await w?.close();
+  await pg?.stop();
+});
+
+interface Answer {
+  ok: boolean;
+  result?: { token?: string; username?: string; status?: string };
+  error?: { code: string; message: string };
+}
+const call = (base: string, name: string, input: unknown, token?: string) =>
+  http<Answer>(base, 'POST', `/api/${name}`, input, token);
+const signIn = async (base: string, password = PASSWORD, username = 'finance') => {
+  const r = await call(base, 'auth.login', { username, password });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.result!.token!;
+};
+const whoIs = async (base: string, token: string) => {
+  const r = await call(base, 'auth.me', {}, token);
+  return r.status === 200 ? r.body.result!.username : r.body.error!.code;
+};
+
+describe('the console through two server processes on PostgreSQL', () => {
+  it('holds a sign-in through both, and ends it through both', async () => {
+    const A = w.base;
+    const B = `http://127.0.0.1:${second.port}`;
+    const fromA = await signIn(A);
+    expect(await whoIs(B, fromA)).toBe('finance');
+    const fromB = await signIn(B);
+    expect(await whoIs(A, fromB)).toBe('finance');
+
+    // Signed out through B: ended through A too, where it was made.
+    expect((await call(B, 'auth.logout', {}, fromA)).status).toBe(200);
+    expect(await whoIs(A, fromA)).toBe('UNAUTHENTICATED');
+    expect(await whoIs(B, fromA)).toBe('UNAUTHENTICATED');
+    expect(await whoIs(B, fromB)).toBe('finance');
+
+    // A password changed through A ends every earlier sign-in, on B as well: one B had taken
+    // in (fromB) and one it never saw (other). The sign-in the change opens holds through B.
+    const other = await signIn(A);
+    const changed = await call(
+      A,
+      'auth.changePassword',
+      { currentPassword: PASSWORD, newPassword: 'a-new-long-password' },
+      fromB,
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const renewed = changed.body.result!.token!;
+    expect(await whoIs(B, fromB)).toBe('UNAUTHENTICATED');
+    expect(await whoIs(B, other)).toBe('UNAUTHENTICATED');
+    expect(await whoIs(A, other)).toBe('UNAUTHENTICATED');
+    expect(await whoIs(B, renewed)).toBe('finance');
+    expect((await call(B, 'auth.login', { username: 'finance', password: PASSWORD })).status).toBe(
+      401,
+    );
+    expect(await whoIs(A, await signIn(B, 'a-new-long-password'))).toBe('finance');
+  });
+
+  it('sees at once through one process what was pushed to, or done through, the other', async () => {
+    const A = w.base;
+    const B = `http://127.0.0.1:${second.port}`;
+    const admin = await signIn(B, PASSWORD, 'admin');
+    // The shop syncs through A only; B answers about its order at once.
+    const shop = await w.enroll('SH01');
+    const placed = await placeWithSlip(shop, 'shop1', w.variants[0]!, 2);
+    await shop.engine.sync();
+    const verified = await call(B, 'orders.verifyPayment', { orderId: placed.id }, admin);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    // Verified through B; A answers with it at once, and the shop pulls it from A.
+    const seen = await call(A, 'orders.get', { orderId: placed.id }, admin);
+    expect(seen.body.result?.status).toBe('payment_verified');
+    await shop.engine.sync();
+    expect((await shop.as('shop1')('orders.get', { orderId: placed.id })).status).toBe(
+      'payment_verified',
+    );
+  });
+});
