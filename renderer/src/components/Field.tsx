@@ -89,6 +89,26 @@ export function TextField({
   );
 }
 
+/** A list's search box, focused by the / key (it carries data-search); typing starts the list over. */
+export function SearchField(props: {
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextField
+      label="Search ( / )"
+      name="search"
+      error={undefined}
+      type="search"
+      data-search
+      placeholder={props.placeholder}
+      value={props.value}
+      onChange={props.onChange}
+    />
+  );
+}
+
 /** Only the message, for a field whose input is elsewhere (a table row, a whole list). */
 export function FieldError({ error, name }: { error: unknown; name: string }) {
   const message = fieldMessage(error, name);

@@ -5,7 +5,7 @@ import { useClient, useQuery } from '../app-context';
 import type { OutputOf } from '../client';
 import { money } from '../format';
 import { ErrorBanner } from './Banner';
-import { Field } from './Field';
+import { Field, TextField } from './Field';
 
 export type CatalogRow = OutputOf<'catalog.findByCode'>;
 
@@ -74,26 +74,24 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
           />
         )}
       </Field>
-      <Field label="Search the catalog ( / )" name="search" error={results.error}>
-        {(p) => (
-          <input
-            {...p}
-            type="search"
-            data-search
-            autoComplete="off"
-            placeholder="Name or SKU"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onKeyDown={(e) => {
-              const first = results.data?.[0];
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                if (first) pick(first);
-              }
-            }}
-          />
-        )}
-      </Field>
+      <TextField
+        label="Search the catalog ( / )"
+        name="search"
+        error={results.error}
+        type="search"
+        data-search
+        autoComplete="off"
+        placeholder="Name or SKU"
+        value={search}
+        onChange={setSearch}
+        onKeyDown={(e) => {
+          const first = results.data?.[0];
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            if (first) pick(first);
+          }
+        }}
+      />
       <ErrorBanner error={results.error} shown={['search']} />
       {query && results.data && (
         <ul className="results" aria-label="Catalog results">

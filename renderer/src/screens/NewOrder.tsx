@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useAction, useClient, useNav, useQuery } from '../app-context';
 import type { OutputOf } from '../client';
 import { ErrorBanner, Notice } from '../components/Banner';
-import { Field } from '../components/Field';
+import { Field, TextField } from '../components/Field';
 import {
   addVariant,
   draftTotal,
@@ -127,14 +127,14 @@ export function NewOrder() {
                 )}
               </Field>
             )}
-            <Field
+            <TextField
               label="Note for the factory (optional)"
               name="note"
               error={action.error}
               className="grow"
-            >
-              {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
-            </Field>
+              value={note}
+              onChange={setNote}
+            />
           </div>
           <div className="form-actions">
             <span className="total">

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useClient, useNav, useQuery } from '../app-context';
 import type { OrderStatus } from '../client';
 import { ErrorBanner } from '../components/Banner';
-import { Field } from '../components/Field';
+import { Field, TextField } from '../components/Field';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { count, dateTime, isOrderStatus, money, orderStatuses, statusShort } from '../format';
@@ -61,22 +61,20 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
             </select>
           )}
         </Field>
-        <Field label="Order number starts with ( / )" name="number" error={orders.error}>
-          {(p) => (
-            <input
-              {...p}
-              type="search"
-              data-search
-              autoComplete="off"
-              placeholder="e.g. SH01-1-0001"
-              value={number}
-              onChange={(e) => {
-                setNumber(e.target.value);
-                setOffset(0);
-              }}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Order number starts with ( / )"
+          name="number"
+          error={orders.error}
+          type="search"
+          data-search
+          autoComplete="off"
+          placeholder="e.g. SH01-1-0001"
+          value={number}
+          onChange={(value) => {
+            setNumber(value);
+            setOffset(0);
+          }}
+        />
         <span className="grow" />
         <Pager
           offset={offset}

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
-import { Field, FieldError } from '../components/Field';
+import { FieldError, TextField } from '../components/Field';
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
 import { count, dateTime, parseCount, today } from '../format';
 
@@ -86,33 +86,37 @@ export function Production() {
             <FieldError name="variantId" error={action.error} />
           </div>
           <div className="form-grid">
-            <Field label="Quantity made" name="quantity" error={action.error}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  step={1}
-                  value={quantity}
-                  onChange={(e) => setQuantity(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label="Produced on" name="producedOn" error={action.error}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  value={producedOn}
-                  onChange={(e) => setProducedOn(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label="Shift" name="shift" error={action.error}>
-              {(p) => <input {...p} value={shift} onChange={(e) => setShift(e.target.value)} />}
-            </Field>
-            <Field label="Notes (optional)" name="notes" error={action.error}>
-              {(p) => <input {...p} value={notes} onChange={(e) => setNotes(e.target.value)} />}
-            </Field>
+            <TextField
+              label="Quantity made"
+              name="quantity"
+              error={action.error}
+              type="number"
+              step={1}
+              value={quantity}
+              onChange={setQuantity}
+            />
+            <TextField
+              label="Produced on"
+              name="producedOn"
+              error={action.error}
+              type="date"
+              value={producedOn}
+              onChange={setProducedOn}
+            />
+            <TextField
+              label="Shift"
+              name="shift"
+              error={action.error}
+              value={shift}
+              onChange={setShift}
+            />
+            <TextField
+              label="Notes (optional)"
+              name="notes"
+              error={action.error}
+              value={notes}
+              onChange={setNotes}
+            />
           </div>
           <div className="form-actions">
             <button type="submit" className="btn primary" disabled={action.busy}>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useClient, useNav, useQuery, useUser } from '../app-context';
 import { ErrorBanner } from '../components/Banner';
-import { Field } from '../components/Field';
+import { Field, SearchField } from '../components/Field';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { count } from '../format';
 import { actsForAnyBranch } from '../roles';
@@ -67,21 +67,14 @@ export function Stock() {
             )}
           </Field>
         )}
-        <Field label="Search ( / )" name="search" error={undefined}>
-          {(p) => (
-            <input
-              {...p}
-              type="search"
-              data-search
-              placeholder="Name, SKU or barcode"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
-                setOffset(0);
-              }}
-            />
-          )}
-        </Field>
+        <SearchField
+          placeholder="Name, SKU or barcode"
+          value={search}
+          onChange={(value) => {
+            setSearch(value);
+            setOffset(0);
+          }}
+        />
         <label className="check">
           <input
             type="checkbox"

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { ago, dateTime, diskSize } from '../../format';
 
@@ -273,17 +273,15 @@ function UpdatesPanel() {
               void change({ heldBack: [v, ...s.heldBack.filter((h) => h !== v)] });
             }}
           >
-            <Field label="Version" name="heldBack.0" error={configure.error}>
-              {(p) => (
-                <input
-                  {...p}
-                  autoComplete="off"
-                  placeholder="1.4.0"
-                  value={version}
-                  onChange={(e) => setVersion(e.target.value)}
-                />
-              )}
-            </Field>
+            <TextField
+              label="Version"
+              name="heldBack.0"
+              error={configure.error}
+              autoComplete="off"
+              placeholder="1.4.0"
+              value={version}
+              onChange={setVersion}
+            />
             <button type="submit" className="btn" disabled={configure.busy || !version.trim()}>
               Hold back version
             </button>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { dateTime } from '../../format';
 
 export function Conflicts() {
@@ -85,21 +85,15 @@ export function Conflicts() {
                   }
                 }}
               >
-                <Field
+                <TextField
                   label="What was done about it"
                   name="note"
                   error={action.error}
                   className="grow"
-                >
-                  {(p) => (
-                    <input
-                      {...p}
-                      autoFocus
-                      value={note}
-                      onChange={(e) => setNote(e.target.value)}
-                    />
-                  )}
-                </Field>
+                  autoFocus
+                  value={note}
+                  onChange={setNote}
+                />
                 <button type="submit" className="btn primary" disabled={action.busy}>
                   Mark resolved <kbd>Enter</kbd>
                 </button>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
-import { Field, FieldError } from '../../components/Field';
+import { FieldError, TextField } from '../../components/Field';
 import { parseCount, parseMoney } from '../../format';
 import { amountHint } from './VariantEditor';
 
@@ -108,15 +108,22 @@ export function ProductForm({
       <h2>New product</h2>
       <ErrorBanner error={action.error} shown={shown} />
       <div className="form-grid">
-        <Field label="Name" name="name" error={action.error}>
-          {(p) => <input {...p} autoFocus value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field label="Category" name="category" error={action.error}>
-          {(p) => <input {...p} value={category} onChange={(e) => setCategory(e.target.value)} />}
-        </Field>
-        <Field label="Unit" name="unit" error={action.error}>
-          {(p) => <input {...p} value={unit} onChange={(e) => setUnit(e.target.value)} />}
-        </Field>
+        <TextField
+          label="Name"
+          name="name"
+          error={action.error}
+          autoFocus
+          value={name}
+          onChange={setName}
+        />
+        <TextField
+          label="Category"
+          name="category"
+          error={action.error}
+          value={category}
+          onChange={setCategory}
+        />
+        <TextField label="Unit" name="unit" error={action.error} value={unit} onChange={setUnit} />
       </div>
       <table className="table compact variants-table">
         <thead>
@@ -134,22 +141,16 @@ export function ProductForm({
           {variants.map((v, i) => {
             const cell = (key: keyof DraftVariant, label: string, local?: string) => (
               <td>
-                <Field
+                <TextField
                   label={`${label} of variant ${i + 1}`}
                   name={`variants.${i}.${key}`}
                   error={action.error}
                   hideLabel
                   localError={local}
-                >
-                  {(p) => (
-                    <input
-                      {...p}
-                      value={v[key]}
-                      placeholder={placeholders[key]}
-                      onChange={(e) => set(i, { [key]: e.target.value })}
-                    />
-                  )}
-                </Field>
+                  placeholder={placeholders[key]}
+                  value={v[key]}
+                  onChange={(value) => set(i, { [key]: value })}
+                />
               </td>
             );
             return (

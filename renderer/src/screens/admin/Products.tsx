@@ -2,7 +2,7 @@
 import { Fragment, useState } from 'react';
 import { useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { SearchField } from '../../components/Field';
 import { PAGE_SIZE, Pager } from '../../components/Pager';
 import { count, money } from '../../format';
 import { ProductForm } from './ProductForm';
@@ -53,21 +53,14 @@ export function Products() {
         />
       )}
       <div className="toolbar">
-        <Field label="Search ( / )" name="search" error={undefined}>
-          {(p) => (
-            <input
-              {...p}
-              type="search"
-              data-search
-              placeholder="Name, SKU or barcode"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
-                setOffset(0);
-              }}
-            />
-          )}
-        </Field>
+        <SearchField
+          placeholder="Name, SKU or barcode"
+          value={search}
+          onChange={(value) => {
+            setSearch(value);
+            setOffset(0);
+          }}
+        />
         <span className="grow" />
         <Pager
           offset={offset}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import type { InputOf, OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { PAGE_SIZE, Pager } from '../../components/Pager';
 import { isCode } from '../../errors';
 import { count, dateTime } from '../../format';
@@ -130,39 +130,27 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
       >
         <ErrorBanner error={save.error} shown={['token', 'publicUrl']} />
         <div className="form-grid">
-          <Field
+          <TextField
             label="New bot token"
             name="token"
             error={save.error}
             hint="From BotFather; leave empty to keep the current one."
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="off"
-                placeholder="123456789:AAH…"
-                value={token}
-                onChange={(e) => setToken(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field
+            type="password"
+            autoComplete="off"
+            placeholder="123456789:AAH…"
+            value={token}
+            onChange={setToken}
+          />
+          <TextField
             label="Public address"
             name="publicUrl"
             error={save.error}
             hint="The https address Telegram reaches this server at."
-          >
-            {(p) => (
-              <input
-                {...p}
-                autoComplete="off"
-                placeholder="https://erp.example.com"
-                value={url}
-                onChange={(e) => setPublicUrl(e.target.value)}
-              />
-            )}
-          </Field>
+            autoComplete="off"
+            placeholder="https://erp.example.com"
+            value={url}
+            onChange={setPublicUrl}
+          />
         </div>
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={save.busy}>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { money, parseCount, parseMoney } from '../../format';
 
 type Row = OutputOf<'catalog.list'>[number];
@@ -55,37 +55,25 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
           }}
         >
           <strong className="sku">{row.sku}</strong>
-          <Field
+          <TextField
             label="Price"
             name="price"
             error={action.error}
             localError={checked && p === null ? amountHint : undefined}
-          >
-            {(props) => (
-              <input
-                {...props}
-                autoFocus
-                inputMode="decimal"
-                value={price}
-                onChange={(e) => setPrice(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field
+            autoFocus
+            inputMode="decimal"
+            value={price}
+            onChange={setPrice}
+          />
+          <TextField
             label="Cost"
             name="cost"
             error={action.error}
             localError={checked && c === null ? amountHint : undefined}
-          >
-            {(props) => (
-              <input
-                {...props}
-                inputMode="decimal"
-                value={cost}
-                onChange={(e) => setCost(e.target.value)}
-              />
-            )}
-          </Field>
+            inputMode="decimal"
+            value={cost}
+            onChange={setCost}
+          />
           <div className="field">
             <span className="label">Margin</span>
             <span className="value">
@@ -94,17 +82,15 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
                 : '—'}
             </span>
           </div>
-          <Field label="Minimum stock" name="minStock" error={action.error}>
-            {(props) => (
-              <input
-                {...props}
-                type="number"
-                step={1}
-                value={minStock}
-                onChange={(e) => setMinStock(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label="Minimum stock"
+            name="minStock"
+            error={action.error}
+            type="number"
+            step={1}
+            value={minStock}
+            onChange={setMinStock}
+          />
           <label className="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
             On sale

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field, FieldError, ItemName, QuantityField } from '../../components/Field';
+import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount } from '../../format';
 
 type Order = OutputOf<'orders.get'>;
@@ -76,23 +76,15 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
                   />
                 </td>
                 <td>
-                  <Field
+                  <TextField
                     label={`Note for ${l.sku}`}
                     name={`lines.${i}.note`}
                     error={action.error}
                     hideLabel
-                  >
-                    {(p) => (
-                      <input
-                        {...p}
-                        placeholder={short ? 'What happened? e.g. 2 broken' : ''}
-                        value={notes[i] ?? ''}
-                        onChange={(e) =>
-                          setNotes(notes.map((n, j) => (j === i ? e.target.value : n)))
-                        }
-                      />
-                    )}
-                  </Field>
+                    placeholder={short ? 'What happened? e.g. 2 broken' : ''}
+                    value={notes[i] ?? ''}
+                    onChange={(value) => setNotes(notes.map((n, j) => (j === i ? value : n)))}
+                  />
                 </td>
               </tr>
             );

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field, FieldError, ItemName, QuantityField } from '../../components/Field';
+import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount, today } from '../../format';
 
 type Order = OutputOf<'orders.get'>;
@@ -54,35 +54,37 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
     >
       <ErrorBanner error={action.error} shown={shown} />
       <div className="form-grid">
-        <Field label="Vehicle" name="vehicle" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              autoFocus
-              placeholder="e.g. 3-AA-12345"
-              value={vehicle}
-              onChange={(e) => setVehicle(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Driver" name="driverName" error={action.error}>
-          {(p) => (
-            <input {...p} value={driverName} onChange={(e) => setDriverName(e.target.value)} />
-          )}
-        </Field>
-        <Field label="Planned date" name="plannedDispatchOn" error={action.error}>
-          {(p) => (
-            <input
-              {...p}
-              type="date"
-              value={planned}
-              onChange={(e) => setPlanned(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Note (optional)" name="note" error={action.error}>
-          {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
-        </Field>
+        <TextField
+          label="Vehicle"
+          name="vehicle"
+          error={action.error}
+          autoFocus
+          placeholder="e.g. 3-AA-12345"
+          value={vehicle}
+          onChange={setVehicle}
+        />
+        <TextField
+          label="Driver"
+          name="driverName"
+          error={action.error}
+          value={driverName}
+          onChange={setDriverName}
+        />
+        <TextField
+          label="Planned date"
+          name="plannedDispatchOn"
+          error={action.error}
+          type="date"
+          value={planned}
+          onChange={setPlanned}
+        />
+        <TextField
+          label="Note (optional)"
+          name="note"
+          error={action.error}
+          value={note}
+          onChange={setNote}
+        />
       </div>
       <table className="table compact">
         <thead>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useAction, useClient, useUser } from '../../app-context';
 import type { OrderStatus, OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { SlipUpload } from '../../components/SlipUpload';
 import { SlipView } from '../../components/SlipView';
 import { actsForAnyBranch, can } from '../../roles';
@@ -97,11 +97,14 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
       }}
     >
       <ErrorBanner error={action.error} shown={['reason']} />
-      <Field label="Why is the order cancelled?" name="reason" error={action.error}>
-        {(p) => (
-          <input {...p} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
-        )}
-      </Field>
+      <TextField
+        label="Why is the order cancelled?"
+        name="reason"
+        error={action.error}
+        autoFocus
+        value={reason}
+        onChange={setReason}
+      />
       <div className="form-actions">
         <button type="submit" className="btn danger" disabled={action.busy}>
           Cancel order <kbd>Enter</kbd>

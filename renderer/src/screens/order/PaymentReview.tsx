@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 
 export function PaymentReview({ orderId, onDone }: { orderId: string; onDone(): void }) {
   const client = useClient();
@@ -43,21 +43,15 @@ export function PaymentReview({ orderId, onDone }: { orderId: string; onDone(): 
         }}
       >
         <ErrorBanner error={action.error} shown={['reason']} />
-        <Field
+        <TextField
           label="Why is the payment rejected? The shop will see this."
           name="reason"
           error={action.error}
-        >
-          {(p) => (
-            <input
-              {...p}
-              autoFocus
-              value={reason}
-              placeholder="e.g. amount on the slip does not match the total"
-              onChange={(e) => setReason(e.target.value)}
-            />
-          )}
-        </Field>
+          autoFocus
+          placeholder="e.g. amount on the slip does not match the total"
+          value={reason}
+          onChange={setReason}
+        />
         <div className="form-actions">
           <button type="submit" className="btn danger" disabled={action.busy}>
             Reject payment <kbd>Enter</kbd>
@@ -79,9 +73,13 @@ export function PaymentReview({ orderId, onDone }: { orderId: string; onDone(): 
       }}
     >
       <ErrorBanner error={action.error} shown={['note']} />
-      <Field label="Note (optional)" name="note" error={action.error}>
-        {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
-      </Field>
+      <TextField
+        label="Note (optional)"
+        name="note"
+        error={action.error}
+        value={note}
+        onChange={setNote}
+      />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
           Verify payment <kbd>Enter</kbd>
