@@ -1,19 +1,23 @@
 // The sync guarantees at their edges: rollouts with mixed app versions, a PC whose clock runs
 // days ahead, a file upload cut off half-way, and a branch catching up after a long time away.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SCHEMA_VERSION } from '../core/events/define';
 import { BranchCore } from '../core/runtime';
 import { applyDeferred, applyOrdered } from '../core/sync/apply';
 import { SyncEngine, type SyncProgress } from '../core/sync/engine';
 import { HttpSyncTransport } from '../core/sync/http';
-import { sha256 } from '../core/files/store';
-import { http, startWorld, type Site, type World } from './testing/world';
+import { FileStore, sha256 } from '../core/files/store';
+import { http, placeWithSlip, SLIP_PNG, startWorld, type Site, type World } from './testing/world';
 
 let w: World;
 let shop: Site;
+const dataDir = mkdtempSync(join(tmpdir(), 'fse-edge-'));
 beforeAll(async () => {
-  w = await startWorld();
+  w = await startWorld({ dataDir });
   shop = await w.enroll('SH01');
 });
 afterAll(() => w.close());
@@ -171,6 +175,37 @@ describe('files', () => {
     await transport.putFile(hash, bytes);
     expect(await transport.hasFile(hash)).toBe(true);
     expect(sha256(await transport.getFile(hash))).toBe(hash);
+  });
+
+  it('a file head office lacks holds up neither the round nor the other files, and comes once sent', async () => {
+    await placeWithSlip(shop, 'shop1', w.variants[0]!);
+    const other = Buffer.concat([Buffer.from(SLIP_PNG, 'base64'), Buffer.from('other')]);
+    const second = await shop.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+    });
+    await shop.as('shop1')('orders.attachSlip', {
+      orderId: second.id,
+      fileName: 'other.png',
+      contentBase64: other.toString('base64'),
+    });
+    await shop.engine.sync();
+    const lost = sha256(Buffer.from(SLIP_PNG, 'base64'));
+    const kept = sha256(other);
+    // Head office loses the first slip's file (say, restored without it).
+    rmSync(new FileStore(join(dataDir, 'store', 'files')).pathOf(lost));
+
+    const till = await w.enroll('SH01');
+    const report = await till.engine.sync();
+    expect(report.filesMissing).toBe(1);
+    expect(till.core.files.has(kept)).toBe(true);
+    expect(till.core.files.has(lost)).toBe(false);
+
+    // Once the shop's PC sends it again, the till fetches it on its next round.
+    const transport = new HttpSyncTransport({ baseUrl: w.base, token: shop.token });
+    await transport.putFile(lost, shop.core.files.get(lost));
+    const later = await till.engine.sync();
+    expect([later.filesDownloaded, later.filesMissing]).toEqual([1, 0]);
+    expect(till.core.files.has(lost)).toBe(true);
   });
 });
 

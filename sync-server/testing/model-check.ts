@@ -29,6 +29,11 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
     const made = count(s.core.db, 'SELECT count(*) AS n FROM events WHERE device_id = ?');
     expect(count(replica.db, 'SELECT count(*) AS n FROM events WHERE device_id = ?')).toBe(made);
     expect(ledgerMismatches(s.core.db)).toEqual([]);
+    // Every slip's file reached this PC (so head office has it too).
+    const slipFiles = s.core.db.sqlite
+      .prepare('SELECT DISTINCT file_hash AS hash FROM payment_slips')
+      .all() as { hash: string }[];
+    expect(slipFiles.filter(({ hash }) => !s.core.files.has(hash))).toEqual([]);
     expect({
       site: s.code,
       differs: await differenceFromFreshFold(s.core.db, w.base(), s.token, device.branchId),
