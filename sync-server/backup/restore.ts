@@ -3,7 +3,8 @@
 // of the log so PCs send back what came after (docs/decisions/0007). Head office's replica is
 // kept when sound, else restored from the same night.
 //   npm run server:restore -- [--data ./server-data] [--database postgres://…] <backup file>
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { acceptBranchBackup } from '../../core/backup/accept';
 import { integrityCheck } from '../../core/backup/backup';
@@ -37,20 +38,60 @@ export function matchingReplica(dir: string, store: { takenAt: number }): Backup
   );
 }
 
-function pgRestore(bin: string | null, url: string, file: string): Promise<void> {
+function runTool(bin: string | null, tool: string, args: string[]): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(
-      bin ? join(bin, 'pg_restore') : 'pg_restore',
-      ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`, file],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn(bin ? join(bin, tool) : tool, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
     let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', fail);
     child.on('close', (code) =>
-      code === 0 ? done() : fail(new Error(`pg_restore exited with ${code}: ${err.trim()}`)),
+      code === 0 ? done(out) : fail(new Error(`${tool} exited with ${code}: ${err.trim()}`)),
     );
   });
+}
+
+/** The files table's entries in a dump's table of contents: the table, its rows, its key. */
+const FILES_ENTRY = /^\d+; \d+ \d+ (TABLE|TABLE DATA|CONSTRAINT|INDEX|ACL) public files\b/;
+
+/**
+ * Restores a dump into the database. Files are kept by content hash and never change, so a files
+ * table already there is left as it is: it holds every file the dump does, and those uploaded
+ * since (as the SQLite store's files folder is left as it is).
+ */
+async function pgRestore(bin: string | null, url: string, file: string): Promise<void> {
+  const args = ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`];
+  const listDir = mkdtempSync(join(tmpdir(), 'fse-restore-list-'));
+  try {
+    if (await hasFilesTable(url)) {
+      const list = (await runTool(bin, 'pg_restore', ['--list', file]))
+        .split('\n')
+        .filter((line) => !FILES_ENTRY.test(line))
+        .join('\n');
+      writeFileSync(join(listDir, 'toc.list'), list);
+      args.push(`--use-list=${join(listDir, 'toc.list')}`);
+    }
+    await runTool(bin, 'pg_restore', [...args, file]);
+  } finally {
+    rmSync(listDir, { recursive: true, force: true });
+  }
+}
+
+async function hasFilesTable(url: string): Promise<boolean> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('public.files')::text AS t",
+    );
+    return rows[0]?.t != null;
+  } finally {
+    await client.end();
+  }
 }
 
 /** What the log to be replaced knows now: its devices and console sign-ins (null if unreadable). */

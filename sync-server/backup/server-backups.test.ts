@@ -1,6 +1,7 @@
 // Head office's backups: its SQLite store and replica (or a pg_dump of PostgreSQL), checked,
 // logged, shown in the admin's view, and restored with the server stopped.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,9 @@ const productNames = async (w: World) =>
   [...new Set((await w.admin('catalog.list', {})).map((v) => v.productName))].sort();
 
 /** Head office started again on data it already has (startWorld would set it up anew). */
+const slip = (n: number) => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, n]);
+const hashOf = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
 async function reopen(config: Partial<ServerConfig> & { dataDir: string }) {
   const server = await startServer(
     { port: 0, host: '127.0.0.1', databaseUrl: null, ...config },
@@ -48,6 +52,7 @@ async function reopen(config: Partial<ServerConfig> & { dataDir: string }) {
         .map((v) => v.productName)
         .filter((name, i, all) => all.indexOf(name) === i)
         .sort(),
+    hasFile: (hash: string) => server.hub.store.hasFile(hash),
     close: () => server.close(),
   };
 }
@@ -59,6 +64,7 @@ describe('head office with the SQLite store', () => {
     const w = await startWorld({ dataDir }, (e) => logged.push(e));
     try {
       await newProduct(w, 'Bowl');
+      await w.server.hub.store.putFile(hashOf(slip(1)), slip(1));
       const taken = await w.admin('backups.create', {});
       expect(taken.map((b) => b.label)).toEqual(['store', 'replica']);
       const dir = join(dataDir, 'backups');
@@ -83,6 +89,7 @@ describe('head office with the SQLite store', () => {
       );
 
       await newProduct(w, 'Plate'); // after the backup
+      await w.server.hub.store.putFile(hashOf(slip(2)), slip(2));
       expect(await productNames(w)).toEqual(['Bowl', 'Mug', 'Plate']);
       // Not while the server has the files open.
       await expect(
@@ -102,6 +109,9 @@ describe('head office with the SQLite store', () => {
       let again = await reopen({ dataDir });
       try {
         expect(await again.productNames()).toEqual(['Bowl', 'Mug', 'Plate']);
+        // Files are kept as they were: the one from before the backup and the one sent after it.
+        for (const n of [1, 2])
+          expect(await again.hasFile(hashOf(slip(n))), `slip ${n}`).toBe(true);
         expect(integrityCheck(join(dataDir, 'store', 'sync-log.sqlite'))).toEqual(['ok']);
       } finally {
         await again.close();
@@ -143,6 +153,7 @@ describe('head office with PostgreSQL', () => {
     let taken;
     try {
       await newProduct(w, 'Bowl');
+      await w.server.hub.store.putFile(hashOf(slip(1)), slip(1));
       taken = await w.admin('backups.create', {});
       expect(taken.map((b) => b.label)).toEqual(['postgres', 'replica']);
       expect((await w.admin('backups.list', {})).schedule).toBe('30 3 * * *');
@@ -155,6 +166,7 @@ describe('head office with PostgreSQL', () => {
       expect(listing.status).toBe(0);
       expect(listing.stdout).toMatch(/TABLE DATA public events/);
       await newProduct(w, 'Plate');
+      await w.server.hub.store.putFile(hashOf(slip(2)), slip(2));
     } finally {
       await w.close();
     }
@@ -170,6 +182,8 @@ describe('head office with PostgreSQL', () => {
     const again = await reopen({ dataDir, databaseUrl });
     try {
       expect(await again.productNames()).toEqual(['Bowl', 'Mug', 'Plate']);
+      // Files are kept as they were: the one from before the backup and the one sent after it.
+      for (const n of [1, 2]) expect(await again.hasFile(hashOf(slip(n))), `slip ${n}`).toBe(true);
     } finally {
       await again.close();
     }
