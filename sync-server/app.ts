@@ -5,7 +5,7 @@ import { answerCall, bearer } from '../core/contract/http';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { mountConsole } from './console';
-import { SharedSessions } from './console-sessions';
+import { SharedSignIns } from './console-sessions';
 import { HttpError } from './errors';
 import { hardenApp, type RateLimits } from './http/harden';
 import { pageJson, type SyncHub } from './hub';
@@ -62,7 +62,7 @@ export function createApp(
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   const device = (req: Request) => hub.authenticate(bearer(req.header('authorization')));
-  const sessions = new SharedSessions(hub.store, () => replica.core.db);
+  const signIns = new SharedSignIns(hub.store, () => replica.core.db);
 
   app.get(
     '/health',
@@ -96,7 +96,7 @@ export function createApp(
       await replica.current();
       const name = String(req.params['name']);
       const token = bearer(req.header('authorization'));
-      await sessions.before(token);
+      const signInsBefore = await signIns.before(token);
       const answer = await answerCall(
         (n, input, t) => replica.core.callRaw(n, input, t),
         name,
@@ -110,10 +110,13 @@ export function createApp(
             error: String(e),
           }),
       );
-      if (answer.status === 200) {
-        await replica.settle();
-        await sessions.after(name, token, (answer.body as { result: unknown }).result);
-      }
+      if (answer.status === 200) await replica.settle();
+      await signIns.after(
+        signInsBefore,
+        name,
+        token,
+        answer.body as { ok: boolean; result?: unknown },
+      );
       res.status(answer.status).json(answer.body);
     }),
   );

@@ -1,7 +1,8 @@
 // Head office's console through two server processes on one PostgreSQL database, as behind a
 // load balancer without session affinity: a sign-in made through one process holds through the
-// other, signing out or a password change ends it through both, and each process sees at once
-// what branches pushed to, and head office did through, the other.
+// other, signing out or a password change ends it through both, wrong passwords count toward one
+// lockout, and each process sees at once what branches pushed to, and head office did through,
+// the other.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,34 @@ describe('the console through two server processes on PostgreSQL', () => {
       401,
     );
     expect(await whoIs(A, await signIn(B, 'a-new-long-password'))).toBe('finance');
+  });
+
+  it('counts wrong passwords toward one lockout through both, and an unlock through one holds for both', async () => {
+    const A = w.base;
+    const B = `http://127.0.0.1:${second.port}`;
+    const attempt = (base: string, password: string) =>
+      call(base, 'auth.login', { username: 'factory', password });
+    // Five wrong passwords, alternating: three reach A and two reach B.
+    const codes = [];
+    for (let i = 0; i < 5; i++)
+      codes.push((await attempt(i % 2 ? B : A, 'not-the-password')).body.error!.code);
+    expect(codes).toEqual([...Array(4).fill('LOGIN_FAILED'), 'ACCOUNT_LOCKED']);
+    for (const base of [A, B])
+      expect((await attempt(base, PASSWORD)).body.error?.code, base).toBe('ACCOUNT_LOCKED');
+    const admin = await signIn(A, PASSWORD, 'admin');
+    const users = await http<{ result: { id: string; username: string; locked: number }[] }>(
+      B,
+      'POST',
+      '/api/users.list',
+      {},
+      admin,
+    );
+    const factory = users.body.result.find((u) => u.username === 'factory')!;
+    expect(factory.locked).toBe(1);
+    expect((await call(A, 'users.update', { id: factory.id, unlock: true }, admin)).status).toBe(
+      200,
+    );
+    expect((await attempt(B, PASSWORD)).status).toBe(200);
   });
 
   it('sees at once through one process what was pushed to, or done through, the other', async () => {

@@ -113,3 +113,31 @@ export function adoptSession(db: Db, s: SessionRecord): boolean {
 export function forgetSession(db: Db, hash: string): void {
   db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
 }
+
+/** Wrong passwords counted toward a lockout, per person (see MAX_FAILED_LOGINS). */
+export interface LoginState {
+  userId: string;
+  failedAttempts: number;
+  lockedUntil: number | null;
+}
+
+export function loginStates(db: Db): LoginState[] {
+  return db.sqlite
+    .prepare(
+      `SELECT user_id AS userId, failed_attempts AS failedAttempts, locked_until AS lockedUntil
+       FROM login_state ORDER BY user_id`,
+    )
+    .all() as LoginState[];
+}
+
+/** Replaces the lockout counts here with those given (another server process's, shared). */
+export function replaceLoginStates(db: Db, states: LoginState[]): void {
+  const add = db.sqlite.prepare(
+    `INSERT INTO login_state (user_id, failed_attempts, locked_until)
+     SELECT @userId, @failedAttempts, @lockedUntil WHERE EXISTS (SELECT 1 FROM users WHERE id = @userId)`,
+  );
+  db.sqlite.transaction(() => {
+    db.sqlite.prepare('DELETE FROM login_state').run();
+    for (const s of states) add.run(s);
+  })();
+}

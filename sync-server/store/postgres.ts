@@ -11,6 +11,7 @@
 // hold its own range of numbers.) Numbers can have gaps: an insert that finds its id known, or a
 // rolled-back ingest, still draws one (SQLite skips numbers for known ids too).
 import { createHash, randomUUID } from 'node:crypto';
+import type { LoginState } from '../../core/auth/sessions';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
 import {
@@ -86,6 +87,11 @@ CREATE TABLE IF NOT EXISTS enrollments (
   used_at bigint
 );
 CREATE TABLE IF NOT EXISTS files (hash text PRIMARY KEY, bytes bytea NOT NULL, size bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS login_states (
+  user_id text PRIMARY KEY,
+  failed_attempts integer NOT NULL,
+  locked_until bigint
+);
 CREATE TABLE IF NOT EXISTS console_sessions (
   token_hash text PRIMARY KEY,
   user_id text NOT NULL,
@@ -545,6 +551,25 @@ export class PostgresEventStore implements EventStore {
       await c.query('DELETE FROM console_sessions');
       for (const s of sessions) await insertSession(c, s);
     });
+  }
+
+  async loginStates(): Promise<LoginState[]> {
+    const { rows } = await this.pool.query<LoginState>(
+      `SELECT user_id AS "userId", failed_attempts AS "failedAttempts", locked_until AS "lockedUntil"
+       FROM login_states ORDER BY user_id COLLATE "C"`,
+    );
+    return rows;
+  }
+
+  async setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void> {
+    if (!state) await this.pool.query('DELETE FROM login_states WHERE user_id = $1', [userId]);
+    else
+      await this.pool.query(
+        `INSERT INTO login_states (user_id, failed_attempts, locked_until) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts,
+           locked_until = excluded.locked_until`,
+        [userId, state.failedAttempts, state.lockedUntil],
+      );
   }
 
   async hasFile(hash: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoginState } from '../../core/auth/sessions';
 import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
 import {
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS log_epochs (
 CREATE TABLE IF NOT EXISTS enrollments (
   code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
   expires_at INTEGER NOT NULL, used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS login_states (
+  user_id TEXT PRIMARY KEY, failed_attempts INTEGER NOT NULL, locked_until INTEGER
 );
 CREATE TABLE IF NOT EXISTS console_sessions (
   token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, credential TEXT NOT NULL,
@@ -404,6 +408,27 @@ export class SqliteEventStore implements EventStore {
       this.db.prepare('DELETE FROM console_sessions').run();
       for (const s of sessions) add.run(s);
     })();
+  }
+
+  async loginStates(): Promise<LoginState[]> {
+    return this.db
+      .prepare(
+        `SELECT user_id AS userId, failed_attempts AS failedAttempts, locked_until AS lockedUntil
+         FROM login_states ORDER BY user_id`,
+      )
+      .all() as LoginState[];
+  }
+
+  async setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void> {
+    if (!state) this.db.prepare('DELETE FROM login_states WHERE user_id = ?').run(userId);
+    else
+      this.db
+        .prepare(
+          `INSERT INTO login_states (user_id, failed_attempts, locked_until) VALUES (?, ?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts,
+             locked_until = excluded.locked_until`,
+        )
+        .run(userId, state.failedAttempts, state.lockedUntil);
   }
 
   async hasFile(hash: string): Promise<boolean> {

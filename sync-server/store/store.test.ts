@@ -680,6 +680,21 @@ describe.each(backends)('$name event store', ({ name, open }) => {
     });
   });
 
+  describe('console lockout counts', () => {
+    it('are set, replaced and cleared per person', async () => {
+      const [a, b] = [newId(), newId()].sort();
+      await store.setLoginState(a!, { failedAttempts: 2, lockedUntil: null });
+      await store.setLoginState(b!, { failedAttempts: 0, lockedUntil: 90_000 });
+      await store.setLoginState(a!, { failedAttempts: 3, lockedUntil: null });
+      expect(await store.loginStates()).toEqual([
+        { userId: a, failedAttempts: 3, lockedUntil: null },
+        { userId: b, failedAttempts: 0, lockedUntil: 90_000 },
+      ]);
+      await store.setLoginState(b!, null);
+      expect((await store.loginStates()).map((s) => s.userId)).toEqual([a]);
+    });
+  });
+
   describe('files', () => {
     it('round-trip by content hash', async () => {
       const hash = sha256(PNG);

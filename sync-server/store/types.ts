@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../../core/auth/sessions';
+import type { LoginState, SessionRecord } from '../../core/auth/sessions';
 import type { LogEpoch, OrderedEvent, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 
@@ -143,6 +143,10 @@ export interface EventStore {
   sessions(): Promise<ConsoleSession[]>;
   /** After a restore: the sign-ins the log had before it, instead of the backup's. */
   replaceSessions(sessions: ConsoleSession[]): Promise<void>;
+  /** Wrong-password counts toward a console lockout, shared by every server process. */
+  loginStates(): Promise<LoginState[]>;
+  /** Sets one person's count (null: none). */
+  setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void>;
 
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;
