@@ -241,4 +241,56 @@ describe('head office restored from a backup', () => {
       await again.close();
     }
   });
+  it("sends head office's payment check, back before the order it names, to the shop and factory as the same conflict", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fse-restore-'));
+    const w4 = await startWorld({ dataDir });
+    const shop = await w4.enroll('SH01');
+    const factory = await w4.enroll('FAC');
+    sites.push(shop, factory);
+    const taken = await w4.admin('backups.create', {});
+    const placed = await placeWithSlip(shop, 'shop1', w4.variants[0]!);
+    await shop.engine.sync();
+    await w4.admin('orders.rejectPayment', { orderId: placed.id, reason: 'unreadable' });
+    for (const s of [shop, factory]) await s.engine.sync();
+
+    const port = w4.server.port;
+    await w4.server.close();
+    await restoreServer({
+      dataDir,
+      file: taken.find((b) => b.label === 'store')!.file,
+      log: () => undefined,
+    });
+    const again = await startServer(
+      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
+      () => undefined,
+    );
+    try {
+      // Head office's replica sends its rejection again before the shop sends the order again:
+      // in the log it now comes first, a step on an order not yet there. It still reaches the
+      // shop and the factory, where it is the same conflict as at head office (for the admin to
+      // look at), and no replica keeps it applied on its own.
+      await again.replica.catchUp();
+      for (const s of [shop, factory, shop, factory]) await s.engine.sync();
+      await again.replica.catchUp();
+      const base = `http://127.0.0.1:${port}`;
+      const conflictTypes = (db: Site['core']['db']) =>
+        (db.sqlite.prepare('SELECT event_type AS t FROM conflicts').all() as { t: string }[]).map(
+          (r) => r.t,
+        );
+      expect(conflictTypes(again.replica.core.db)).toEqual(['order.payment_rejected']);
+      for (const [s, user] of [
+        [shop, 'shop1'],
+        [factory, 'factory'],
+      ] as const) {
+        expect(conflictTypes(s.core.db)).toEqual(['order.payment_rejected']);
+        const order = await s.as(user)('orders.get', { orderId: placed.id });
+        expect([order.status, order.rejectionReason]).toEqual(['slip_attached', null]);
+        expect(stateHash(s.core.db)).toBe(
+          await freshFoldHash(base, s.token, s.core.context().device!.branchId),
+        );
+      }
+    } finally {
+      await again.close();
+    }
+  });
 });

@@ -99,19 +99,27 @@ async function readCurrent(
   openLog: () => Promise<EventStore>,
   options: ServerRestoreOptions,
   sqlite: boolean,
-): Promise<{ devices: DeviceRecord[]; sessions: ConsoleSession[] } | null> {
+): Promise<{
+  devices: DeviceRecord[];
+  sessions: ConsoleSession[];
+  aggregates: [string, string[]][];
+} | null> {
   if (sqlite && !existsSync(storeFile(options.dataDir))) return null;
   try {
     const store = await openLog();
     try {
-      return { devices: await store.devices(), sessions: await store.sessions() };
+      return {
+        devices: await store.devices(),
+        sessions: await store.sessions(),
+        aggregates: await store.aggregateRegistrations(),
+      };
     } finally {
       await store.close();
     }
   } catch (error) {
     options.log({
       level: 'warn',
-      msg: 'the log to be replaced cannot be read: PCs enrolled after the backup must enroll again, and everyone signs in to the console again',
+      msg: 'the log to be replaced cannot be read: PCs enrolled after the backup must enroll again, everyone signs in to the console again, and a step of an order placed after the backup that comes back before the order reaches head office only',
       error: String(error),
     });
     return null;
@@ -186,6 +194,16 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
           level: 'info',
           msg: 'kept the devices the log knew before the restore (enrolled or revoked since the backup)',
           added,
+        });
+        // Which branches see an order follows from the event that placed it. After a restore,
+        // a later step can come back before that event does (head office's replica, say, sends
+        // a payment check before the shop's PC sends the order again): it must still reach the
+        // shop and the factory, so the old log's registrations are kept.
+        const kept = await store.keepAggregates(before.aggregates);
+        options.log({
+          level: 'info',
+          msg: 'kept which branches see each order and batch the log knew before the restore',
+          added: kept,
         });
       }
       await store.replaceSessions(before?.sessions ?? []);

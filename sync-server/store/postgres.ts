@@ -308,6 +308,24 @@ export class PostgresEventStore implements EventStore {
     return found;
   }
 
+  async aggregateRegistrations(): Promise<[string, string[]][]> {
+    const { rows } = await this.pool.query<{ id: string; branches: string[] }>(
+      'SELECT aggregate_id AS id, branches FROM aggregates',
+    );
+    return rows.map((r) => [r.id, r.branches]);
+  }
+
+  async keepAggregates(registrations: [string, string[]][]): Promise<number> {
+    if (registrations.length === 0) return 0;
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO aggregates (aggregate_id, branches)
+       SELECT id, branches::jsonb FROM unnest($1::text[], $2::text[]) AS r(id, branches)
+       ON CONFLICT DO NOTHING`,
+      [registrations.map(([id]) => id), registrations.map(([, b]) => JSON.stringify(b))],
+    );
+    return rowCount ?? 0;
+  }
+
   async pull(branchId: string | null, after: number, limit: number): Promise<PullPage> {
     // One snapshot for the page, the head and the count, so they agree with each other.
     return this.transaction(async (c) => {

@@ -158,6 +158,29 @@ export class SqliteEventStore implements EventStore {
     return new Map(rows.map((r) => [r.id, JSON.parse(r.branches) as string[]]));
   }
 
+  async aggregateRegistrations(): Promise<[string, string[]][]> {
+    return (
+      this.db.prepare('SELECT aggregate_id AS id, branches FROM aggregates').all() as {
+        id: string;
+        branches: string;
+      }[]
+    ).map((r) => [r.id, JSON.parse(r.branches) as string[]]);
+  }
+
+  async keepAggregates(registrations: [string, string[]][]): Promise<number> {
+    const add = this.db.prepare(
+      'INSERT INTO aggregates (aggregate_id, branches) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    );
+    return this.db
+      .transaction(() =>
+        registrations.reduce(
+          (n, [id, branches]) => n + add.run(id, JSON.stringify(branches)).changes,
+          0,
+        ),
+      )
+      .immediate();
+  }
+
   async pull(branchId: string | null, after: number, limit: number): Promise<PullPage> {
     const rows = (
       branchId === null

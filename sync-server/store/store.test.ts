@@ -448,6 +448,26 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       await store.ingest([withScope(e, { all: false, branches: [FACTORY] }, [FACTORY])]);
       expect(await store.aggregateBranches([e.aggregateId!])).toEqual(new Map());
     });
+
+    it('lists every registration, and after a restore adds only those it lacks', async () => {
+      const e = stockAdjusted(FACTORY);
+      await store.ingest([withScope(e, { all: false, branches: [FACTORY] }, [FACTORY])]);
+      expect(await store.aggregateRegistrations()).toEqual([[e.aggregateId, [FACTORY]]]);
+      const other = newId();
+      expect(
+        await store.keepAggregates([
+          [e.aggregateId!, [SHOP_A]],
+          [other, [SHOP_A, FACTORY]],
+        ]),
+      ).toBe(1);
+      expect(await store.aggregateBranches([e.aggregateId!, other])).toEqual(
+        new Map([
+          [e.aggregateId!, [FACTORY]],
+          [other, [SHOP_A, FACTORY]],
+        ]),
+      );
+      expect(await store.keepAggregates([])).toBe(0);
+    });
   });
 
   describe('branches', () => {

@@ -78,6 +78,13 @@ export interface EventStore {
   /** Writes new events (known ids are answered with their first sequence number), in one transaction. */
   ingest(items: IngestItem[]): Promise<Ack[]>;
   aggregateBranches(aggregateIds: string[]): Promise<Map<string, string[]>>;
+  /** Every aggregate's registered branches, for a restore to keep. */
+  aggregateRegistrations(): Promise<[string, string[]][]>;
+  /**
+   * After a restore: registrations the restored log lacks are added as they were (a registration
+   * follows from the event that started its aggregate, so it never changes). Returns how many.
+   */
+  keepAggregates(registrations: [string, string[]][]): Promise<number>;
   /** Events after `after` that `branchId` may see (all of them for null). */
   pull(branchId: string | null, after: number, limit: number): Promise<PullPage>;
   headSeq(): Promise<number>;
