@@ -19,6 +19,22 @@ const idsOf = (s: Site) =>
       .all(s.core.context().device!.id) as { id: string; seq: number | null }[]
   ).map((r) => r.id);
 
+/** Stops the world's server, restores its store from the backup taken, and starts it again. */
+async function restoreAndRestart(
+  world: World,
+  dataDir: string,
+  taken: { label: string; file: string }[],
+) {
+  const port = world.server.port;
+  await world.server.close();
+  await restoreServer({
+    dataDir,
+    file: taken.find((b) => b.label === 'store')!.file,
+    log: () => undefined,
+  });
+  return startServer({ port, host: '127.0.0.1', dataDir, databaseUrl: null }, () => undefined);
+}
+
 let w: World | undefined;
 const sites: Site[] = [];
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -171,17 +187,8 @@ describe('head office restored from a backup', () => {
     expect(await vehicle(shop)).toBe('Truck 1');
 
     // Restored; now truck 2 is first back, so its dispatch is the one that stands.
-    const port = w2.server.port;
-    await w2.server.close();
-    await restoreServer({
-      dataDir,
-      file: taken.find((b) => b.label === 'store')!.file,
-      log: () => undefined,
-    });
-    const again = await startServer(
-      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
-      () => undefined,
-    );
+    const again = await restoreAndRestart(w2, dataDir, taken);
+    const port = again.port;
     try {
       for (const s of [truck2, truck1, shop, truck2, truck1, shop]) await s.engine.sync();
       await again.replica.catchUp();
@@ -209,17 +216,8 @@ describe('head office restored from a backup', () => {
     await shop.engine.sync();
     await shop.as('shop2')('orders.cancel', { orderId: placed.id, reason: 'not needed' });
 
-    const port = w3.server.port;
-    await w3.server.close();
-    await restoreServer({
-      dataDir,
-      file: taken.find((b) => b.label === 'store')!.file,
-      log: () => undefined,
-    });
-    const again = await startServer(
-      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
-      () => undefined,
-    );
+    const again = await restoreAndRestart(w3, dataDir, taken);
+    const port = again.port;
     try {
       // The placing's old push reaches the restored log just before the cancel's push, and the
       // cancel is acknowledged while the PC still holds the placing unnumbered.
@@ -253,17 +251,8 @@ describe('head office restored from a backup', () => {
     await w4.admin('orders.rejectPayment', { orderId: placed.id, reason: 'unreadable' });
     for (const s of [shop, factory]) await s.engine.sync();
 
-    const port = w4.server.port;
-    await w4.server.close();
-    await restoreServer({
-      dataDir,
-      file: taken.find((b) => b.label === 'store')!.file,
-      log: () => undefined,
-    });
-    const again = await startServer(
-      { port, host: '127.0.0.1', dataDir, databaseUrl: null },
-      () => undefined,
-    );
+    const again = await restoreAndRestart(w4, dataDir, taken);
+    const port = again.port;
     try {
       // Head office's replica sends its rejection again before the shop sends the order again:
       // in the log it now comes first, a step on an order not yet there. It still reaches the
