@@ -18,7 +18,8 @@ import type { EventStore } from './store/types';
 /** Calls that open a sign-in, answering its token. */
 const OPENS = new Set(['auth.login', 'auth.changePassword']);
 
-const key = (s: LoginState | undefined) => (s ? `${s.failedAttempts}:${s.lockedUntil}` : '');
+const key = (s: LoginState | undefined) =>
+  s ? `${s.userId}:${s.failedAttempts}:${s.lockedUntil}` : '';
 
 export class SharedSignIns {
   constructor(
@@ -31,13 +32,15 @@ export class SharedSignIns {
    * counts, in line with the store. Returns what to hand to after().
    */
   async before(token: string | undefined): Promise<LoginState[]> {
-    const states = await this.store.loginStates();
-    replaceLoginStates(this.db(), states);
+    // Copied only when they differ: most calls find them alike, and need not write.
+    const shared = await this.store.loginStates();
+    const here = loginStates(this.db());
+    if (shared.map(key).join() !== here.map(key).join()) replaceLoginStates(this.db(), shared);
     if (token) {
       const hash = tokenHash(token);
-      const shared = await this.store.session(hash);
-      if (!shared) forgetSession(this.db(), hash);
-      else if (!adoptSession(this.db(), shared)) await this.store.endSession(hash);
+      const session = await this.store.session(hash);
+      if (!session) forgetSession(this.db(), hash);
+      else if (!adoptSession(this.db(), session)) await this.store.endSession(hash);
     }
     return loginStates(this.db());
   }

@@ -13,8 +13,7 @@ import { restoreDatabase } from '../../core/backup/restore';
 import type { Log } from '../../core/ops/log';
 import { SqliteEventStore } from '../store/sqlite';
 import type { ConsoleSession, DeviceRecord, EventStore } from '../store/types';
-import { findPgBin, pgDump } from './server-backups';
-import { spawn } from 'node:child_process';
+import { findPgBin, pgDump, runTool } from './server-backups';
 
 export interface ServerRestoreOptions {
   dataDir: string;
@@ -38,22 +37,6 @@ export function matchingReplica(dir: string, store: { takenAt: number }): Backup
   );
 }
 
-function runTool(bin: string | null, tool: string, args: string[]): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(bin ? join(bin, tool) : tool, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? done(out) : fail(new Error(`${tool} exited with ${code}: ${err.trim()}`)),
-    );
-  });
-}
-
 /** The files table's entries in a dump's table of contents: the table, its rows, its key. */
 const FILES_ENTRY = /^\d+; \d+ \d+ (TABLE|TABLE DATA|CONSTRAINT|INDEX|ACL) public files\b/;
 
@@ -63,18 +46,19 @@ const FILES_ENTRY = /^\d+; \d+ \d+ (TABLE|TABLE DATA|CONSTRAINT|INDEX|ACL) publi
  * since (as the SQLite store's files folder is left as it is).
  */
 async function pgRestore(bin: string | null, url: string, file: string): Promise<void> {
+  const pgRestoreTool = bin ? join(bin, 'pg_restore') : 'pg_restore';
   const args = ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`];
   const listDir = mkdtempSync(join(tmpdir(), 'fse-restore-list-'));
   try {
     if (await hasFilesTable(url)) {
-      const list = (await runTool(bin, 'pg_restore', ['--list', file]))
+      const list = (await runTool(pgRestoreTool, ['--list', file]))
         .split('\n')
         .filter((line) => !FILES_ENTRY.test(line))
         .join('\n');
       writeFileSync(join(listDir, 'toc.list'), list);
       args.push(`--use-list=${join(listDir, 'toc.list')}`);
     }
-    await runTool(bin, 'pg_restore', [...args, file]);
+    await runTool(pgRestoreTool, [...args, file]);
   } finally {
     rmSync(listDir, { recursive: true, force: true });
   }
@@ -94,7 +78,10 @@ async function hasFilesTable(url: string): Promise<boolean> {
   }
 }
 
-/** What the log to be replaced knows now: its devices and console sign-ins (null if unreadable). */
+/**
+ * What the log to be replaced knows now: its devices, console sign-ins and which branches see each
+ * aggregate (null if it cannot be read).
+ */
 async function readCurrent(
   openLog: () => Promise<EventStore>,
   options: ServerRestoreOptions,
@@ -145,8 +132,9 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     pgUrl
       ? (await import('../store/postgres')).PostgresEventStore.connect(pgUrl)
       : new SqliteEventStore(dirname(storeFile(options.dataDir)));
-  // The devices the log knows now: PCs enrolled (or revoked) after the backup stay so. And its
-  // console sign-ins: one ended after the backup stays ended.
+  // What the log knows now, kept through the restore: PCs enrolled (or revoked) after the backup
+  // stay so, a console sign-in ended after it stays ended, and an order's steps still reach its
+  // branches.
   const before = restoresLog ? await readCurrent(openLog, options, parsed.label === 'store') : null;
 
   if (parsed.label === 'store') {

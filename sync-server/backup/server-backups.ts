@@ -48,7 +48,8 @@ export function findPgBin(env = process.env): string | null {
   }
 }
 
-function run(bin: string, args: string[]): Promise<string> {
+/** Runs a PostgreSQL tool to its end: its output, or an error with what it wrote to stderr. */
+export function runTool(bin: string, args: string[]): Promise<string> {
   return new Promise((done, fail) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -76,13 +77,13 @@ export async function pgDump(
   await mkdir(dir, { recursive: true });
   try {
     // Custom format: compressed, and pg_restore can list it, which is the check.
-    await run(tool('pg_dump'), [
+    await runTool(tool('pg_dump'), [
       '--format=custom',
       '--no-owner',
       `--file=${partial}`,
       `--dbname=${url}`,
     ]);
-    const listing = await run(tool('pg_restore'), ['--list', partial]);
+    const listing = await runTool(tool('pg_restore'), ['--list', partial]);
     if (!/TABLE DATA .*events/.test(listing))
       throw new Error('the dump does not hold the events table');
     fsyncPath(partial);
