@@ -66,6 +66,9 @@ const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id 
   user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload AS payloadJson,
   received_hlc AS receivedHlc`;
 
+const insertSession = `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
+  VALUES (@tokenHash, @userId, @credential, @createdAt, @expiresAt) ON CONFLICT DO NOTHING`;
+
 const sessionColumns = `token_hash AS tokenHash, user_id AS userId, credential, created_at AS createdAt,
   expires_at AS expiresAt`;
 
@@ -395,12 +398,7 @@ export class SqliteEventStore implements EventStore {
   async putSession(session: ConsoleSession, now: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?').run(now);
-      this.db
-        .prepare(
-          `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
-           VALUES (@tokenHash, @userId, @credential, @createdAt, @expiresAt) ON CONFLICT DO NOTHING`,
-        )
-        .run(session);
+      this.db.prepare(insertSession).run(session);
     })();
   }
 
@@ -423,10 +421,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async replaceSessions(sessions: ConsoleSession[]): Promise<void> {
-    const add = this.db.prepare(
-      `INSERT INTO console_sessions (token_hash, user_id, credential, created_at, expires_at)
-       VALUES (@tokenHash, @userId, @credential, @createdAt, @expiresAt)`,
-    );
+    const add = this.db.prepare(insertSession);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM console_sessions').run();
       for (const s of sessions) add.run(s);
