@@ -89,7 +89,7 @@ export function TextField({
   );
 }
 
-/** A list's search box, focused by the / key (it carries data-search); typing starts the list over. */
+/** A list's search box, labelled with its key: the / key focuses it (it carries data-search). */
 export function SearchField(props: {
   placeholder: string;
   value: string;
