@@ -18,8 +18,27 @@ export const errorCodes = [
   'DATABASE_MISMATCH',
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
+  'HEAD_OFFICE_ONLY',
+  'FOREIGN_BRANCH',
+  'UNKNOWN_AGGREGATE',
+  'UNKNOWN_USER',
+  'FOREIGN_USER',
+  'NOT_PERMITTED',
+  'FORGED_AUTHORITY',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+
+/** Why head office refused an event a branch PC pushed (sync-server/authority.ts). */
+export const refusalCodes = [
+  'HEAD_OFFICE_ONLY',
+  'FOREIGN_BRANCH',
+  'UNKNOWN_AGGREGATE',
+  'UNKNOWN_USER',
+  'FOREIGN_USER',
+  'NOT_PERMITTED',
+  'FORGED_AUTHORITY',
+] as const satisfies readonly ErrorCode[];
+export type RefusalCode = (typeof refusalCodes)[number];
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */
@@ -86,6 +105,13 @@ const httpStatus: Record<SerializedError['code'], number> = {
   DATABASE_MISMATCH: 500,
   UNKNOWN_COMMAND: 404,
   UNAVAILABLE: 503,
+  HEAD_OFFICE_ONLY: 403,
+  FOREIGN_BRANCH: 403,
+  UNKNOWN_AGGREGATE: 409,
+  UNKNOWN_USER: 403,
+  FOREIGN_USER: 403,
+  NOT_PERMITTED: 403,
+  FORGED_AUTHORITY: 403,
   INTERNAL: 500,
 };
 

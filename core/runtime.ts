@@ -10,6 +10,7 @@ import { DomainError } from './errors';
 import { openDatabase, type Db, type OpenOptions } from './db/open';
 import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
+import { correctedClock } from './sync/clock';
 
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
@@ -29,9 +30,10 @@ export class BranchCore {
     readonly dataDir: string,
     options: BranchCoreOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
     this.services = options.services ?? {};
     this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
+    // Everything this PC dates and stamps follows head office's clock (core/sync/clock.ts).
+    this.now = correctedClock(this.db, options.now ?? Date.now);
     this.files = new FileStore(join(dataDir, 'files'));
     this.device = loadDevice(this.db);
     this.clock = loadClock(this.db, this.device, this.now);

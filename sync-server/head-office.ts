@@ -2,6 +2,7 @@
 // sync status (sync.status, sync.now in the console).
 import { DomainError } from '../core/errors';
 import type { DeviceHealth } from '../core/sync/protocol';
+import type { RefusalInfo } from '../core/sync/services';
 import {
   openIssues,
   summaryOf,
@@ -61,11 +62,13 @@ export class HubHeadOffice implements HeadOfficeService {
     headSeq: number;
     branches: BranchSyncState[];
     server?: HealthSummary;
+    refusals: RefusalInfo[];
   }> {
-    const [headSeq, devices, server] = await Promise.all([
+    const [headSeq, devices, server, refusals] = await Promise.all([
       this.hub.store.headSeq(),
       this.hub.store.devices(),
       this.options.serverHealth?.(),
+      this.hub.store.refusals(50),
     ]);
     const now = (this.options.now ?? Date.now)();
     const branches = this.replica.core.db.sqlite
@@ -78,6 +81,7 @@ export class HubHeadOffice implements HeadOfficeService {
     }[];
     return {
       headSeq,
+      refusals,
       branches: branches.map((b) => {
         const mine = devices.filter((d) => d.branchId === b.id && d.revokedAt === null);
         const seen = mine.flatMap((d) => (d.lastSeenAt === null ? [] : [d.lastSeenAt]));

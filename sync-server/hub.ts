@@ -13,6 +13,8 @@ import type {
   WireEvent,
 } from '../core/sync/protocol';
 import { scopeOf } from '../core/sync/scope';
+import type { RefusalCode } from '../core/errors';
+import { judge, UserRecord } from './authority';
 import { HttpError } from './errors';
 import type { DeviceRecord, EventStore, IngestItem, LogEpoch, PullPage } from './store/types';
 
@@ -53,6 +55,17 @@ export function parsedPage(page: ServedPage): PullResponse {
   };
 }
 
+/** No event payload of this app comes near this; a larger one is refused before it is stored. */
+export const MAX_PAYLOAD_CHARS = 64 * 1024;
+
+interface Refused {
+  id: string;
+  type: string;
+  userId: string;
+  code: RefusalCode;
+  message: string;
+}
+
 export interface HubOptions {
   now?: () => number;
   nodeId?: string;
@@ -64,6 +77,7 @@ export class SyncHub {
   private readonly clock: HybridClock;
   private readonly now: () => number;
   private readonly log: (entry: Record<string, unknown>) => void;
+  private readonly users: UserRecord;
 
   constructor(
     readonly store: EventStore,
@@ -72,6 +86,7 @@ export class SyncHub {
     this.now = options.now ?? Date.now;
     this.clock = new HybridClock(options.nodeId ?? `server-${randomUUID().slice(0, 8)}`, this.now);
     this.log = options.log ?? ((e) => console.log(JSON.stringify(e)));
+    this.users = new UserRecord(store);
   }
 
   private epochRead: Promise<LogEpoch> | null = null;
@@ -113,6 +128,7 @@ export class SyncHub {
     events: WireEvent[],
     info: { pending: number; appVersion: string; health?: DeviceHealth | undefined },
   ): Promise<PushResponse> {
+    const parsedPayloads: unknown[] = [];
     events.forEach((e, i) => {
       if (e.branchId !== device.branchId || e.deviceId !== device.id) {
         this.log({
@@ -152,29 +168,94 @@ export class SyncHub {
           `events.${i}.payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is not valid'}`,
         );
       }
+      if (JSON.stringify(parsed.data).length > MAX_PAYLOAD_CHARS)
+        throw new HttpError(
+          413,
+          'VALIDATION',
+          `events.${i}.payload: larger than ${MAX_PAYLOAD_CHARS / 1024} KB; no event of this app is that large.`,
+        );
+      parsedPayloads.push(parsed.data);
     });
+    // Head office's own server processes act through the console, which checked the person;
+    // a branch PC is judged event by event (sync-server/authority.ts).
+    const trusted = device.tokenHash === null;
+    const kind = trusted ? null : await this.store.branchKind(device.branchId);
+    if (!trusted) await this.users.refresh();
     const ids = [...new Set(events.flatMap((e) => (e.aggregateId ? [e.aggregateId] : [])))];
     const known = await this.store.aggregateBranches(ids);
-    const items: IngestItem[] = events.map((event) => {
+    const items: IngestItem[] = [];
+    const refused: Refused[] = [];
+    events.forEach((wire, i) => {
+      const def = eventDef(wire.type);
+      if (!def) return; // checked above
+      this.clock.receive(wire.hlc);
+      const receivedHlc = this.clock.now();
+      const judged = trusted
+        ? { payload: parsedPayloads[i], refusal: null }
+        : judge(def, wire, parsedPayloads[i], device, kind, receivedHlc, this.users, (id) =>
+            known.get(id) ?? null,
+          );
+      if (judged.refusal) {
+        refused.push({ id: wire.id, type: wire.type, userId: wire.userId, ...judged.refusal });
+        return;
+      }
+      // Stored as parsed: fields the schema does not know are dropped, not sent on.
+      const event = { ...wire, payload: judged.payload };
       const { scope, register } = scopeOf(event, (id) => known.get(id) ?? null);
       if (register && event.aggregateId) known.set(event.aggregateId, register);
-      this.clock.receive(event.hlc);
-      return { event, scope, register, receivedHlc: this.clock.now() };
+      items.push({ event, scope, register, receivedHlc });
     });
     const acks = await this.store.ingest(items);
-    for (const e of events)
-      if (e.type === 'branch.saved') {
-        const kind = (e.payload as { kind?: unknown }).kind;
-        if (typeof kind === 'string')
-          await this.store.setBranchKind((e.payload as { id: string }).id, kind);
-      }
+    // An event the log took in before (a retry after a lost answer) is acknowledged, whatever
+    // head office would answer now.
+    const logged = refused.length > 0 ? await this.store.acksFor(refused.map((r) => r.id)) : [];
+    const loggedIds = new Set(logged.map((a) => a.id));
+    const refusals = refused.filter((r) => !loggedIds.has(r.id));
+    if (refusals.length > 0) await this.recordRefusals(device, refusals);
+    for (const item of items) {
+      const fact = eventDef(item.event.type)?.index?.(item.event.payload);
+      if (fact?.branchKind) await this.store.setBranchKind(fact.branchKind.id, fact.branchKind.kind);
+    }
     await this.store.touchDevice(device.id, {
       at: this.now(),
       appVersion: info.appVersion,
       pending: info.pending,
       ...info.health,
     });
-    return { acks, serverTime: this.now(), epoch: await this.epoch() };
+    return {
+      acks: [...acks, ...logged],
+      refused: refusals.map(({ id, code, message }) => ({ id, code, message })),
+      serverTime: this.now(),
+      epoch: await this.epoch(),
+    };
+  }
+
+  private async recordRefusals(device: DeviceRecord, refused: Refused[]): Promise<void> {
+    const at = this.now();
+    for (const r of refused)
+      this.log({
+        level: 'warn',
+        msg: 'event refused',
+        code: r.code,
+        device: device.id,
+        branch: device.branchId,
+        eventId: r.id,
+        type: r.type,
+        user: r.userId,
+        reason: r.message,
+      });
+    await this.store.recordRefusals(
+      refused.map((r) => ({
+        eventId: r.id,
+        type: r.type,
+        deviceId: device.id,
+        branchId: device.branchId,
+        userId: r.userId,
+        code: r.code,
+        message: r.message,
+        at,
+      })),
+    );
   }
 
   /** A page of what the device may see; see pageJson and parsedPage for how it is handed on. */

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import { defineEvent, mergeStamp } from '../events/define';
+import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
+import { rebuilding } from '../events/rebuild';
 import { roles } from './roles';
 
 export const userSaved = defineEvent({
   type: 'user.saved',
+  merged: true,
+  authority: { permission: 'users.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('users')],
   payload: z.object({
     id: z.string(),
     branchId: z.string().optional(),
@@ -18,7 +23,7 @@ export const userSaved = defineEvent({
     const { id, ...fields } = e.payload;
     const { changed } = mergeRow(db, 'users', id, mergeStamp(e), fields);
     // A disabled user, or one whose password changed, is signed out everywhere at once.
-    if (changed.includes('disabled') || changed.includes('passwordHash')) {
+    if (!rebuilding(db) && (changed.includes('disabled') || changed.includes('passwordHash'))) {
       const row = db.sqlite.prepare('SELECT disabled FROM users WHERE id = ?').get(id) as {
         disabled: number;
       };

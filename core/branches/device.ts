@@ -45,3 +45,17 @@ export function nextSequence(db: Db, key: string): number {
     .get(key) as { value: number };
   return row.value;
 }
+
+/**
+ * The kind of branch this PC works for when it is enrolled with a head office (null at head
+ * office's own server, and on a PC set up on its own): what it may cause is then limited to what its
+ * branch's people may do (docs/decisions/0009-event-authority.md).
+ */
+export function enrolledBranchKind(db: Db, device: DeviceIdentity | null): string | null {
+  if (!device || get(db, 'sync.server') === undefined) return null;
+  const row = db.sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(device.branchId) as
+    | { kind: string }
+    | undefined;
+  // A PC enrolled at the head-office branch is still a PC: its token proves no admin.
+  return row?.kind ?? 'unknown';
+}

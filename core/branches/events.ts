@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { defineEvent, mergeStamp } from '../events/define';
+import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
 
 export const branchKinds = ['factory', 'shop', 'head_office'] as const;
 
 export const branchSaved = defineEvent({
   type: 'branch.saved',
+  merged: true,
+  authority: { permission: 'branches.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('branches')],
+  index: (p) => (p.kind ? { branchKind: { id: p.id, kind: p.kind } } : {}),
   payload: z.object({
     id: z.string(),
     code: z.string().optional(),
@@ -21,6 +26,9 @@ export const branchSaved = defineEvent({
 
 export const deviceRegistered = defineEvent({
   type: 'device.registered',
+  authority: { permission: 'branches.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('devices')],
   payload: z.object({
     id: z.string(),
     branchId: z.string(),

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { defineEvent, mergeStamp } from '../events/define';
+import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
 
 export const productSaved = defineEvent({
   type: 'product.saved',
+  merged: true,
+  authority: { permission: 'catalog.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('products')],
   payload: z.object({
     id: z.string(),
     name: z.string().optional(),
@@ -19,6 +23,10 @@ export const productSaved = defineEvent({
 
 export const variantSaved = defineEvent({
   type: 'variant.saved',
+  merged: true,
+  authority: { permission: 'catalog.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('variants'), { table: 'price_history', column: 'event_id', key: (e) => e.id }],
   payload: z.object({
     id: z.string(),
     productId: z.string().optional(),

@@ -3,6 +3,9 @@ import { defineEvent } from '../events/define';
 
 export const conflictResolved = defineEvent({
   type: 'conflict.resolved',
+  authority: { permission: 'branches.manage', from: [], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: [{ table: 'conflict_resolutions', column: 'event_id', key: (e) => e.payload.eventId }],
   payload: z.object({ eventId: z.string(), note: z.string().min(1) }),
   apply: (db, e) => {
     // Two admins resolving the same conflict offline: the later resolution stands, everywhere.

@@ -432,3 +432,19 @@ export const conflictResolutions = sqliteTable('conflict_resolutions', {
   note: text().notNull(),
   resolutionEventId: text().notNull(),
 });
+
+/**
+ * Events of this PC that head office refused (sync-server/authority.ts): taken out of the events
+ * and of everything they projected, kept here to show the person why. Device-local.
+ */
+export const refusedEvents = sqliteTable('refused_events', {
+  eventId: text().primaryKey(),
+  type: text().notNull(),
+  aggregateId: text(),
+  userId: text().notNull(),
+  code: text().notNull(),
+  message: text().notNull(),
+  createdAt: integer().notNull(),
+  refusedAt: integer().notNull(),
+  payload: text().notNull(),
+});

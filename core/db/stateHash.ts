@@ -2,30 +2,20 @@
 // must have the same hash; a failed command must leave it unchanged. Surrogate row ids
 // (autoincrement) and device-local tables are left out: they differ between replicas by design.
 import { createHash } from 'node:crypto';
+import { replicatedTables } from '../events/registry';
 import type { Db } from './open';
 
-export const replicatedTables: Record<string, { exclude?: string[] }> = {
-  branches: {},
-  devices: {},
-  users: {},
-  products: {},
-  variants: {},
-  price_history: { exclude: ['id'] },
-  stock_movements: { exclude: ['id'] },
-  stock_balances: {},
-  production_batches: {},
-  orders: {},
-  order_lines: {},
-  order_timeline: { exclude: ['id'] },
-  order_discrepancies: {},
-  files: {},
-  payment_slips: { exclude: ['id'] },
-  customers: {},
-  sales: {},
-  sale_lines: {},
-  conflicts: {},
-  conflict_resolutions: {},
-};
+/** A table's surrogate key (an INTEGER PRIMARY KEY, numbered in the order rows arrived). */
+const surrogateKeys = (db: Db, table: string): string[] =>
+  (
+    db.sqlite.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table) as {
+      name: string;
+      type: string;
+      pk: number;
+    }[]
+  )
+    .filter((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER')
+    .map((c) => c.name);
 
 export function tableHash(db: Db, table: string, exclude: string[] = []): string {
   const cols = (
@@ -43,10 +33,20 @@ export function tableHash(db: Db, table: string, exclude: string[] = []): string
   return h.digest('hex');
 }
 
+/** Each replicated table's hash, by name. */
+export const tableHashes = (db: Db): Record<string, string> =>
+  Object.fromEntries(replicatedTables.map((t) => [t, tableHash(db, t, surrogateKeys(db, t))]));
+
+/** Replicated tables whose content differs between two databases: a readable failure. */
+export function differingTables(a: Db, b: Db): string[] {
+  const left = tableHashes(a);
+  const right = tableHashes(b);
+  return replicatedTables.filter((t) => left[t] !== right[t]);
+}
+
 export function stateHash(db: Db): string {
   const h = createHash('sha256');
-  for (const [table, { exclude }] of Object.entries(replicatedTables))
-    h.update(`${table}:${tableHash(db, table, exclude)}\n`);
+  for (const [table, hash] of Object.entries(tableHashes(db))) h.update(`${table}:${hash}\n`);
   return h.digest('hex');
 }
 

@@ -3,6 +3,7 @@ import type { Context } from '../contract/context';
 import type { Db } from '../db/open';
 import { DomainError } from '../errors';
 import { newId } from '../ids';
+import { enrolledBranchKind } from '../branches/device';
 import { EVENT_SCHEMA_VERSION, type EventDef, type EventEnvelope } from './define';
 import { eventDefs, type EventType } from './registry';
 
@@ -79,6 +80,13 @@ export function emit<T extends EventType>(
     );
   const userId = as?.userId ?? ctx.actor?.userId;
   if (!userId) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
+  const kind = enrolledBranchKind(ctx.db, ctx.device);
+  if (kind !== null && !eventDefs[type].authority.from.some((k) => k === kind))
+    throw new DomainError(
+      'HEAD_OFFICE_ONLY',
+      `This is done at head office, not at a ${kind} PC: sign in to head office's console and do it there.`,
+      { type },
+    );
   const createdAt = ctx.now();
   const hlc = ctx.clock.now();
   const event = applyEvent(ctx.db, {

@@ -1,4 +1,5 @@
-// Every event type the app knows. Adding one here is what makes it syncable.
+// Every event type the app knows. Adding one here is what makes it syncable; everything sync,
+// head office and Telegram need to know about a type is derived from its definition here.
 import { userSaved } from '../auth/events';
 import { branchSaved, deviceRegistered } from '../branches/events';
 import { productSaved, variantSaved } from '../catalog/events';
@@ -14,6 +15,7 @@ import {
 import { productionRecorded, productionReversed } from '../production/events';
 import { customerSaved, saleRecorded } from '../sales/events';
 import { conflictResolved } from '../conflicts/events';
+import type { EventDef } from './define';
 import { stockAdjusted, stockTransferred } from '../stock/events';
 
 const all = [
@@ -39,7 +41,28 @@ const all = [
 ] as const;
 
 type Def = (typeof all)[number];
+/** Every definition, for code that derives lists from them. */
+export const allEventDefs = all as readonly EventDef[];
 export type EventType = Def['type'];
 export const eventDefs = Object.fromEntries(all.map((d) => [d.type, d])) as {
   [K in EventType]: Extract<Def, { type: K }>;
 };
+
+/** Tables kept by triggers from a table projections write (the balance follows the ledger). */
+const followers: Record<string, readonly string[]> = { stock_movements: ['stock_balances'] };
+
+/**
+ * Every table whose rows are replicated state: what projections write, what follows from them,
+ * and the conflicts sync records. The state hash covers exactly these.
+ */
+export const replicatedTables: readonly string[] = [
+  ...new Set([
+    ...allEventDefs.flatMap((d) => d.writes.flatMap((w) => [w.table, ...(followers[w.table] ?? [])])),
+    'conflicts',
+  ]),
+].sort();
+
+/** Event types that name files, so sync moves those files with them. */
+export const fileNamingTypes: readonly string[] = allEventDefs
+  .filter((d) => d.files)
+  .map((d) => d.type);

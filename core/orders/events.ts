@@ -3,7 +3,7 @@
 // as an error and in sync as a conflict, and is never applied twice.
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { defineEvent, type EventEnvelope } from '../events/define';
+import { defineEvent, ledgerWrite, type EventEnvelope, type TableWrite } from '../events/define';
 import { DomainError } from '../errors';
 import { linesTotal, pricedLine } from '../events/lines';
 import { move } from '../stock/ledger';
@@ -46,6 +46,14 @@ interface LineRow {
   quantity: number;
   dispatchedQty: number;
 }
+/** The rows every step writes: the order's own and its timeline, keyed by the order. */
+const orderRows = <P extends { orderId: string }>(...tables: string[]): TableWrite<P>[] =>
+  tables.map((table) => ({
+    table,
+    column: table === 'orders' ? 'id' : 'order_id',
+    key: (e) => e.payload.orderId,
+  }));
+
 const linesOf = (db: Db, orderId: string) =>
   db.sqlite
     .prepare(
@@ -56,6 +64,10 @@ const linesOf = (db: Db, orderId: string) =>
 export const orderPlaced = defineEvent({
   type: 'order.placed',
   ordered: true,
+  telegram: { branch: ['order_sheet'], finance: [] },
+  authority: { permission: 'orders.place', from: ['shop'], acts: (p) => p.shopId },
+  visibility: { branches: (p) => [p.shopId, p.factoryId] },
+  writes: [...orderRows('orders', 'order_lines', 'order_timeline'), ledgerWrite],
   payload: z.object({
     orderId: z.string(),
     number: z.string(),
@@ -111,9 +123,35 @@ export const orderPlaced = defineEvent({
   },
 });
 
+/**
+ * A file row belongs to the slips that name it: gone with the last of them, dated by the
+ * earliest, whatever order the slips were applied in (a slip that became a conflict no longer
+ * counts).
+ */
+function settleSlipFiles(db: Db, hashes: readonly string[]): void {
+  const drop = db.sqlite.prepare(
+    'DELETE FROM files WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM payment_slips WHERE file_hash = ?)',
+  );
+  const date = db.sqlite.prepare(
+    'UPDATE files SET created_at = (SELECT min(attached_at) FROM payment_slips WHERE file_hash = ?) WHERE hash = ?',
+  );
+  for (const hash of hashes) {
+    drop.run(hash, hash);
+    date.run(hash, hash);
+  }
+}
+
 export const orderSlipAttached = defineEvent({
   type: 'order.slip_attached',
   ordered: true,
+  telegram: { branch: ['payment_proof'], finance: ['payment_proof'] },
+  authority: { permission: 'orders.attachSlip', from: ['shop'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  files: (p) => [p.fileHash],
+  writes: [
+    ...orderRows('orders', 'order_timeline', 'payment_slips'),
+    { table: 'files', column: 'hash', key: (e) => e.payload.fileHash, shared: settleSlipFiles },
+  ],
   payload: z.object({
     orderId: z.string(),
     fileHash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -151,6 +189,10 @@ export const orderSlipAttached = defineEvent({
 export const orderPaymentVerified = defineEvent({
   type: 'order.payment_verified',
   ordered: true,
+  telegram: { branch: [], finance: [] },
+  authority: { permission: 'orders.verifyPayment', from: [], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: orderRows('orders', 'order_timeline', 'payment_slips'),
   payload: z.object({ orderId: z.string(), note: z.string().nullable() }),
   apply: (db, e) => {
     const p = e.payload;
@@ -168,6 +210,10 @@ export const orderPaymentVerified = defineEvent({
 export const orderPaymentRejected = defineEvent({
   type: 'order.payment_rejected',
   ordered: true,
+  telegram: { branch: [], finance: [] },
+  authority: { permission: 'orders.verifyPayment', from: [], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: orderRows('orders', 'order_timeline', 'payment_slips'),
   payload: z.object({ orderId: z.string(), reason: z.string().min(1) }),
   apply: (db, e) => {
     const p = e.payload;
@@ -185,6 +231,10 @@ export const orderPaymentRejected = defineEvent({
 export const orderDispatched = defineEvent({
   type: 'order.dispatched',
   ordered: true,
+  telegram: { branch: ['dispatch_note'], finance: [] },
+  authority: { permission: 'orders.dispatch', from: ['factory'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: [...orderRows('orders', 'order_lines', 'order_timeline'), ledgerWrite],
   payload: z.object({
     orderId: z.string(),
     vehicle: z.string().nullable(),
@@ -245,6 +295,13 @@ export const orderDispatched = defineEvent({
 export const orderDelivered = defineEvent({
   type: 'order.delivered',
   ordered: true,
+  telegram: { branch: [], finance: [] },
+  authority: { permission: 'orders.receive', from: ['shop'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: [
+    ...orderRows('orders', 'order_lines', 'order_timeline', 'order_discrepancies'),
+    ledgerWrite,
+  ],
   payload: z.object({
     orderId: z.string(),
     lines: z.array(
@@ -310,6 +367,17 @@ export const orderDelivered = defineEvent({
 export const orderCancelled = defineEvent({
   type: 'order.cancelled',
   ordered: true,
+  telegram: { branch: [], finance: [] },
+  authority: {
+    permission: 'orders.cancel',
+    from: ['shop'],
+    acts: 'aggregate',
+    // Cancelling a verified order is an admin's step, proven only at head office.
+    decide: (p) =>
+      p.asAdmin ? { refuse: 'an admin cancel is made at head office only' } : { ...p, asAdmin: false },
+  },
+  visibility: { aggregate: true },
+  writes: [...orderRows('orders', 'order_timeline', 'payment_slips'), ledgerWrite],
   payload: z.object({
     orderId: z.string(),
     reason: z.string().min(1),

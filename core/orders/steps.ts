@@ -6,6 +6,7 @@ import { id, isoDate, optionalText, text } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
+import { enrolledBranchKind } from '../branches/device';
 import { sniffMime } from '../files/sniff';
 import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
@@ -231,7 +232,9 @@ export const cancelOrder = command({
   handler: (ctx, input) => {
     const actor = requireActor(ctx);
     orderInScope(ctx, input.orderId, actor.role === 'admin' ? 'any' : 'shop');
-    emit(ctx, 'order.cancelled', input.orderId, { ...input, asAdmin: actor.role === 'admin' });
+    // At an enrolled branch PC nobody cancels as an admin: that is proven only at head office.
+    const asAdmin = actor.role === 'admin' && enrolledBranchKind(ctx.db, ctx.device) === null;
+    emit(ctx, 'order.cancelled', input.orderId, { ...input, asAdmin });
     return { ok: true as const };
   },
 });

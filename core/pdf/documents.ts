@@ -5,12 +5,13 @@ import { formatMoney, formatQuantity } from './money';
 import { drawSlip, slipVerification, type Slip } from './slip';
 import { formatDateTime, Sheet, styles, type Column, type DocumentOptions } from './layout';
 import type { OrderDetail } from '../orders/queries';
+import type { TelegramDocument } from '../events/define';
 
 export type { DocumentOptions } from './layout';
 export type { Slip } from './slip';
 export { formatMoney } from './money';
 
-export type OrderDocumentKind = 'order_sheet' | 'payment_proof' | 'dispatch_note';
+export type OrderDocumentKind = TelegramDocument;
 
 const titles: Record<OrderDocumentKind, string> = {
   order_sheet: 'Order sheet',

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { defineEvent } from '../events/define';
+import { defineEvent, ledgerWrite } from '../events/define';
 import { DomainError } from '../errors';
 import { move } from '../stock/ledger';
 
 export const productionRecorded = defineEvent({
   type: 'production.recorded',
   ordered: true,
+  authority: { permission: 'production.record', from: ['factory'], acts: (p) => p.branchId },
+  visibility: { branches: (p) => [p.branchId] },
+  writes: [{ table: 'production_batches', column: 'id', key: (e) => e.payload.batchId }, ledgerWrite],
   payload: z.object({
     batchId: z.string(),
     branchId: z.string(),
@@ -69,6 +72,12 @@ export function assertReversible(batch: Pick<BatchRow, 'reversesId' | 'reversedB
 export const productionReversed = defineEvent({
   type: 'production.reversed',
   ordered: true,
+  authority: { permission: 'production.record', from: ['factory'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: [
+    { table: 'production_batches', column: 'id', key: (e) => [e.payload.batchId, e.payload.reversesId] },
+    ledgerWrite,
+  ],
   payload: z.object({ batchId: z.string(), reversesId: z.string(), reason: z.string().min(1) }),
   apply: (db, e) => {
     const original = db.sqlite

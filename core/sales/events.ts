@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { defineEvent, mergeStamp } from '../events/define';
+import { defineEvent, ledgerWrite, mergeStamp, rowWrite } from '../events/define';
 import { linesTotal, pricedLine } from '../events/lines';
 import { mergeRow } from '../events/lww';
 import { move } from '../stock/ledger';
 
 export const customerSaved = defineEvent({
   type: 'customer.saved',
+  merged: true,
+  authority: { permission: 'customers.manage', from: ['shop'], acts: (p) => p.branchId ?? null },
+  visibility: { branches: (p) => (p.branchId ? [p.branchId] : []) },
+  writes: [rowWrite('customers')],
   payload: z.object({
     id: z.string(),
     branchId: z.string().optional(),
@@ -20,6 +24,13 @@ export const customerSaved = defineEvent({
 
 export const saleRecorded = defineEvent({
   type: 'sale.recorded',
+  authority: { permission: 'sales.record', from: ['shop'], acts: (p) => p.branchId },
+  visibility: { branches: (p) => [p.branchId] },
+  writes: [
+    { table: 'sales', column: 'id', key: (e) => e.payload.saleId },
+    { table: 'sale_lines', column: 'sale_id', key: (e) => e.payload.saleId },
+    ledgerWrite,
+  ],
   payload: z.object({
     saleId: z.string(),
     number: z.string(),

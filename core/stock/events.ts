@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { defineEvent } from '../events/define';
+import { defineEvent, ledgerWrite } from '../events/define';
 import { move } from './ledger';
 
 export const stockAdjusted = defineEvent({
   type: 'stock.adjusted',
+  authority: { permission: 'stock.adjust', from: ['shop', 'factory'], acts: (p) => p.branchId },
+  visibility: { branches: (p) => [p.branchId] },
+  writes: [ledgerWrite],
   payload: z.object({
     branchId: z.string(),
     variantId: z.string(),
@@ -22,6 +25,9 @@ export const stockAdjusted = defineEvent({
 
 export const stockTransferred = defineEvent({
   type: 'stock.transferred',
+  authority: { permission: 'stock.transfer', from: ['factory'], acts: (p) => p.fromBranchId },
+  visibility: { branches: (p) => [p.fromBranchId, p.toBranchId] },
+  writes: [ledgerWrite],
   payload: z.object({
     fromBranchId: z.string(),
     toBranchId: z.string(),

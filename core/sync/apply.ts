@@ -4,7 +4,7 @@
 // replica that has seen the same events reaches the same state.
 import type { Db } from '../db/open';
 import { DomainError } from '../errors';
-import { mergeStamp, type EventEnvelope } from '../events/define';
+import { mergeStamp, type EventEnvelope, type TableWrite } from '../events/define';
 import { eventDef, parseEvent, project, recordEvent } from '../events/emit';
 import type { OrderedEvent } from './protocol';
 
@@ -94,49 +94,106 @@ function parseAndProject(db: Db, envelope: EventEnvelope): 'applied' | 'conflict
 /** The order a replica folds an aggregate's events in: the server's, then its own not yet numbered. */
 const FOLD_ORDER = 'ORDER BY server_seq IS NULL, server_seq, seq';
 
-/** Undoes everything the events of one aggregate projected, then folds them again in the server's order. */
+/** The keys an event's declared write names; none for a payload too damaged to have them. */
+function keysOf(write: TableWrite<unknown>, event: EventEnvelope): string[] {
+  try {
+    return [write.key(event)].flat().filter((k): k is string => typeof k === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Rebuilds one aggregate from its events: deletes every row its events wrote (found through the
+ * writes each event type declares, so nothing is left out by a hand-kept list), then folds the
+ * events again in the server's order. Rows of other aggregates are untouched; ledger balances
+ * follow their movements by trigger. The caller holds the transaction.
+ */
 export function refold(db: Db, aggregateId: string): void {
   const s = db.sqlite;
-  s.prepare(`INSERT INTO meta (key, value) VALUES ('rebasing', '1')`).run();
-  const eventIds = `SELECT id FROM events WHERE aggregate_id = @a`;
-  s.prepare(`DELETE FROM stock_movements WHERE event_id IN (${eventIds})`).run({ a: aggregateId });
-  s.prepare(`DELETE FROM price_history WHERE event_id IN (${eventIds})`).run({ a: aggregateId });
-  for (const table of ['order_discrepancies', 'order_timeline', 'payment_slips', 'order_lines'])
-    s.prepare(`DELETE FROM ${table} WHERE order_id = ?`).run(aggregateId);
-  s.prepare('DELETE FROM orders WHERE id = ?').run(aggregateId);
-  s.prepare('DELETE FROM production_batches WHERE id = @a OR reverses_id = @a').run({
-    a: aggregateId,
-  });
-  // Master rows stay (orders refer to them); their field stamps are re-earned by the fold.
-  for (const table of ['branches', 'users', 'products', 'customers'])
-    s.prepare(`UPDATE ${table} SET clocks = '{}' WHERE id = ?`).run(aggregateId);
-  s.prepare(`UPDATE variants SET clocks = '{}' WHERE product_id = ? OR id = ?`).run(
-    aggregateId,
-    aggregateId,
-  );
-  s.prepare('DELETE FROM conflicts WHERE aggregate_id = ?').run(aggregateId);
   const rows = s
     .prepare(
       `SELECT ${storedColumns} FROM events WHERE aggregate_id = ? AND apply_status != 'deferred'
        ${FOLD_ORDER}`,
     )
     .all(aggregateId) as StoredRow[];
-  const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
-  for (const row of rows) setStatus.run(parseAndProject(db, fromRow(row)), row.id);
-  // A file row belongs to the slips that name it: gone with the last of them, dated by the
-  // earliest (a slip that applied before and is a conflict now no longer counts).
-  const slipFiles = `SELECT json_extract(payload, '$.fileHash') FROM events
-                     WHERE aggregate_id = @a AND type = 'order.slip_attached'`;
+  rebuild(db, rows.map(fromRow), () => {
+    s.prepare('DELETE FROM conflicts WHERE aggregate_id = ?').run(aggregateId);
+    const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
+    for (const row of rows)
+      if (row.applyStatus !== 'refused') setStatus.run(parseAndProject(db, fromRow(row)), row.id);
+  });
+}
+
+/** Deletes every row `events` wrote, runs `fold`, then settles shared rows and balances. */
+function rebuild(db: Db, events: EventEnvelope[], fold: () => void): void {
+  const s = db.sqlite;
+  s.prepare(`INSERT INTO meta (key, value) VALUES ('rebasing', '1')`).run();
+  // Master rows are deleted and written again within the transaction while other rows refer to
+  // them: foreign keys are checked at commit.
+  s.pragma('defer_foreign_keys = ON');
+  const shared = new Map<TableWrite<unknown>, Set<string>>();
+  for (const event of events) {
+    for (const write of eventDef(event.type)?.writes ?? []) {
+      const keys = keysOf(write, event);
+      if (write.shared) {
+        const held = shared.get(write) ?? new Set<string>();
+        for (const k of keys) held.add(k);
+        shared.set(write, held);
+        continue;
+      }
+      const remove = s.prepare(`DELETE FROM ${write.table} WHERE ${write.column} = ?`);
+      for (const k of keys) remove.run(k);
+    }
+  }
+  fold();
+  for (const [write, keys] of shared) write.shared?.(db, [...keys]);
+  // A balance no movement feeds any more is gone, as in a fresh fold.
   s.prepare(
-    `DELETE FROM files WHERE hash IN (${slipFiles})
-       AND hash NOT IN (SELECT file_hash FROM payment_slips)`,
-  ).run({ a: aggregateId });
-  s.prepare(
-    `UPDATE files SET created_at = (SELECT min(attached_at) FROM payment_slips WHERE file_hash = files.hash)
-     WHERE hash IN (${slipFiles})`,
-  ).run({ a: aggregateId });
+    `DELETE FROM stock_balances WHERE NOT EXISTS (SELECT 1 FROM stock_movements m
+       WHERE m.branch_id = stock_balances.branch_id AND m.variant_id = stock_balances.variant_id)`,
+  ).run();
   s.prepare(`DELETE FROM meta WHERE key = 'rebasing'`).run();
 }
+
+/**
+ * Takes back this PC's events that head office refused: each is kept aside (refused_events, to
+ * show the person why) and everything it projected is undone, by re-folding its aggregate
+ * without it, so the state is what a fresh fold of head office's log gives. The caller holds the
+ * transaction. Returns how many it took back.
+ */
+export function takeBack(
+  db: Db,
+  refused: readonly { id: string; code: string; message: string }[],
+  at: number,
+): number {
+  const s = db.sqlite;
+  const read = s.prepare(`SELECT ${storedColumns} FROM events WHERE id = ? AND server_seq IS NULL`);
+  const keep = s.prepare(
+    `INSERT INTO refused_events (event_id, type, aggregate_id, user_id, code, message, created_at, refused_at, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+  );
+  const mark = s.prepare(`UPDATE events SET apply_status = 'refused' WHERE id = ?`);
+  const aggregates = new Set<string>();
+  const loose: EventEnvelope[] = [];
+  for (const r of refused) {
+    const row = read.get(r.id) as StoredRow | undefined;
+    if (!row) continue;
+    keep.run(row.id, row.type, row.aggregateId, row.userId, r.code, r.message, row.createdAt, at, row.payload);
+    mark.run(row.id);
+    if (row.aggregateId) aggregates.add(row.aggregateId);
+    else loose.push(fromRow(row));
+  }
+  for (const aggregate of aggregates) refold(db, aggregate);
+  if (loose.length > 0) rebuild(db, loose, () => undefined);
+  return s.prepare(`DELETE FROM events WHERE apply_status = 'refused'`).run().changes;
+}
+
+/** Whether a new place in the server's order, or a new merge stamp, changes what an event folds to. */
+const foldChanges = (type: string, stampChanged: boolean) => {
+  const def = eventDef(type);
+  return def?.ordered === true || (def?.merged === true && stampChanged);
+};
 
 /** True when this replica applied an event of the aggregate that the server orders after `seq`. */
 function appliedOutOfOrder(db: Db, aggregateId: string, seq: number): boolean {
@@ -204,8 +261,10 @@ export function applyOrdered(
         const aggregate = incoming.aggregateId;
         if (
           aggregate &&
-          (eventDef(incoming.type)?.ordered ||
-            mergeStamp(incoming) !== mergeStamp({ ...incoming, receivedHlc: mine.receivedHlc }))
+          foldChanges(
+            incoming.type,
+            mergeStamp(incoming) !== mergeStamp({ ...incoming, receivedHlc: mine.receivedHlc }),
+          )
         )
           toRefold.add(aggregate);
       }
@@ -287,11 +346,11 @@ export function acknowledge(
     if (!row) continue;
     mark.run(ack.seq, ack.receivedHlc, ack.id);
     if (!row.aggregateId) continue;
-    if (
-      mergeStamp({ ...row, receivedHlc: ack.receivedHlc }) !== mergeStamp(row) ||
-      (eventDef(row.type)?.ordered &&
-        movesInFoldOrder.get(row.aggregateId, ack.id, row.seq, ack.seq) !== undefined)
-    )
+    const stampChanged = mergeStamp({ ...row, receivedHlc: ack.receivedHlc }) !== mergeStamp(row);
+    const moved =
+      eventDef(row.type)?.ordered === true &&
+      movesInFoldOrder.get(row.aggregateId, ack.id, row.seq, ack.seq) !== undefined;
+    if (moved || (eventDef(row.type)?.merged === true && stampChanged))
       toRefold.add(row.aggregateId);
   }
   for (const aggregate of toRefold) refold(db, aggregate);

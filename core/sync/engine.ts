@@ -3,16 +3,20 @@
 // so a crash or a dropped connection at any point is followed by a safe retry.
 import type { Db } from '../db/open';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
+import { eventDef } from '../events/emit';
+import { fileNamingTypes } from '../events/registry';
 import type { FileStore } from '../files/store';
 import { sha256 } from '../files/store';
 import {
   acknowledge,
   applyOrdered,
+  takeBack,
   emptyTally,
   StepFailed,
   unnumberAfter,
   type ApplyTally,
 } from './apply';
+import { learnServerTime } from './clock';
 import { epochSafePoint, type LogEpoch, type WireEvent } from './protocol';
 import type { SyncTransport } from './transport';
 
@@ -30,6 +34,8 @@ export interface SyncProgress {
 
 export interface SyncReport {
   pushed: number;
+  /** Events of this PC head office refused, taken back (see refused_events for why). */
+  refused: number;
   pulled: number;
   tally: ApplyTally;
   filesUploaded: number;
@@ -49,6 +55,7 @@ export interface SyncEngineOptions {
   /** Per page while at least this many are still to come (default 5,000): a long catch-up
    * commits fewer, larger transactions. */
   catchUpPage?: number;
+  /** This PC's own wall clock (uncorrected): the offset from head office is measured with it. */
   now?: () => number;
   onProgress?: (p: SyncProgress) => void;
   /** Told the newest clock stamp pulled, so this device's later stamps sort after it. */
@@ -100,12 +107,31 @@ export function pullLimit(
   return remaining !== null && remaining >= catchUp ? catchUp : page;
 }
 
+/** The files that events matching `where` name, as their types declare (see the registry). */
+function namedFiles(db: Db, where: string, ...params: string[]): string[] {
+  if (fileNamingTypes.length === 0) return [];
+  const rows = db.sqlite
+    .prepare(
+      `SELECT type, payload FROM events WHERE ${where}
+         AND type IN (${fileNamingTypes.map(() => '?').join(', ')})`,
+    )
+    .all(...params, ...fileNamingTypes) as { type: string; payload: string }[];
+  const hashes = new Set<string>();
+  for (const row of rows) {
+    const parsed = eventDef(row.type)?.payload.safeParse(JSON.parse(row.payload));
+    if (parsed?.success) for (const h of eventDef(row.type)?.files?.(parsed.data) ?? []) hashes.add(h);
+  }
+  return [...hashes];
+}
+
 /** A turn of the event loop: a request just begun is written to its socket before a long apply. */
 const sendsBeforeApplying = () => new Promise((resolve) => setImmediate(resolve));
 
 export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
   private metNewEpoch = false;
+  /** This PC's events head office refused and this PC took back, in the round under way. */
+  private refused = 0;
   private pulling: Promise<{ pulled: number; tally: ApplyTally }> | null = null;
   private readonly now: () => number;
 
@@ -140,6 +166,7 @@ export class SyncEngine {
   private async round(): Promise<SyncReport> {
     let filesUploaded = 0;
     let pushed = 0;
+    this.refused = 0;
     let pulled = 0;
     const tally = emptyTally();
     // Once more after meeting a new epoch of the log: this PC's own events go back first, and
@@ -163,6 +190,7 @@ export class SyncEngine {
       .all() as SyncReport['negativeStock'];
     return {
       pushed,
+      refused: this.refused,
       pulled,
       tally,
       filesUploaded,
@@ -189,18 +217,26 @@ export class SyncEngine {
         payload: JSON.parse(r.payload) as unknown,
       }));
       const left = pendingCount(this.db, this.deviceId) - rows.length;
+      const sentAt = this.now();
       const response = await this.transport.push({
         events,
         pending: left,
         appVersion: this.options.appVersion ?? 'unknown',
         maxSchemaVersion: EVENT_SCHEMA_VERSION,
       });
+      learnServerTime(this.db, response.serverTime, sentAt, this.now());
       const metNewEpoch = this.meetEpoch(response.epoch);
-      this.db.sqlite.transaction(() => acknowledge(this.db, response.acks)).immediate();
+      const refused = response.refused ?? [];
+      this.db.sqlite
+        .transaction(() => {
+          acknowledge(this.db, response.acks);
+          if (refused.length > 0) this.refused += takeBack(this.db, refused, this.now());
+        })
+        .immediate();
       pushed += response.acks.length;
       this.progress('push', pushed, left);
       // After a new epoch the round starts over: files first, then what is unnumbered now.
-      if (metNewEpoch || response.acks.length < rows.length) return pushed;
+      if (metNewEpoch || response.acks.length + refused.length < rows.length) return pushed;
     }
   }
 
@@ -222,9 +258,14 @@ export class SyncEngine {
     const tally = emptyTally();
     let pulled = 0;
     let after = syncCursor(this.db);
+    const sentAt = this.now();
     let next = this.transport.pull(after, pullLimit(null, this.options));
+    let first = true;
     for (;;) {
       const page = await next;
+      // The first answer was asked for just now; later ones were fetched ahead of need.
+      if (first) learnServerTime(this.db, page.serverTime, sentAt, this.now());
+      first = false;
       if (this.meetEpoch(page.epoch)) {
         after = syncCursor(this.db);
         next = this.transport.pull(after, pullLimit(null, this.options));
@@ -299,14 +340,9 @@ export class SyncEngine {
   }
 
   private async uploadFiles(): Promise<number> {
-    const hashes = this.db.sqlite
-      .prepare(
-        `SELECT DISTINCT json_extract(payload, '$.fileHash') AS hash FROM events
-         WHERE device_id = ? AND server_seq IS NULL AND type = 'order.slip_attached'`,
-      )
-      .all(this.deviceId) as { hash: string }[];
+    const hashes = namedFiles(this.db, 'device_id = ? AND server_seq IS NULL', this.deviceId);
     let uploaded = 0;
-    for (const { hash } of hashes) {
+    for (const hash of hashes) {
       if (!this.files.has(hash) || (await this.transport.hasFile(hash))) continue;
       await this.transport.putFile(hash, this.files.get(hash));
       uploaded++;
@@ -321,13 +357,11 @@ export class SyncEngine {
    * does not hold up the others.
    */
   private async downloadFiles(): Promise<{ downloaded: number; missing: number }> {
-    const hashes = this.db.sqlite
-      .prepare('SELECT DISTINCT file_hash AS hash FROM payment_slips')
-      .all() as { hash: string }[];
-    const lacking = hashes.filter(({ hash }) => !this.files.has(hash));
+    const hashes = namedFiles(this.db, "apply_status = 'applied'");
+    const lacking = hashes.filter((hash) => !this.files.has(hash));
     let downloaded = 0;
     let missing = 0;
-    for (const { hash } of lacking) {
+    for (const hash of lacking) {
       let bytes: Buffer;
       try {
         bytes = await this.transport.getFile(hash);

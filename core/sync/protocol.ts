@@ -1,6 +1,8 @@
 // The sync wire format, parsed by zod on both ends before anything else looks at it.
 import { z } from 'zod';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
+import { refusalCodes } from '../errors';
+export type { RefusalCode } from '../errors';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_PUSH_EVENTS = 5_000;
@@ -79,6 +81,13 @@ export const pushResponse = z.object({
   acks: z.array(
     z.object({ id: z.string(), seq: z.number().int().positive(), receivedHlc: z.string() }),
   ),
+  /**
+   * Events head office refused: never in the log, applied nowhere. The PC takes each back and
+   * shows why. Servers from before authorization send none.
+   */
+  refused: z
+    .array(z.object({ id: z.string(), code: z.enum(refusalCodes), message: z.string() }))
+    .default([]),
   serverTime: z.number(),
   epoch: logEpoch.optional(),
 });

@@ -1,6 +1,7 @@
 // What the host around the core offers its operations: the desktop app's sync connection, and
 // head office's device management. Defined here so the contract names them once.
 import type { Db } from '../db/open';
+import { clockWarning } from './clock';
 import type { SyncReport } from './engine';
 
 export interface SyncStatus {
@@ -20,10 +21,35 @@ export interface SyncStatus {
   /** Stock below zero after a merge, for people to look at. */
   negativeStock: number;
   conflicts: number;
+  /** This PC's newest events head office refused and the PC took back. */
+  refused: RefusedEvent[];
+  /** Set when this PC's clock is far off head office's, or was changed between syncs. */
+  clockWarning: string | null;
 }
 
-/** What a replica shows people after merging: stock below zero, and unresolved conflicts. */
-export function openIssues(db: Db): { negativeStock: number; conflicts: number } {
+/** An event of this PC that head office refused, as the person is shown it. */
+export interface RefusedEvent {
+  eventId: string;
+  type: string;
+  code: string;
+  message: string;
+  createdAt: number;
+  refusedAt: number;
+}
+
+/**
+ * What a replica shows people after merging: stock below zero, unresolved conflicts, its events
+ * head office refused, and whether its clock is off.
+ */
+export function openIssues(
+  db: Db,
+  now: number = Date.now(),
+): {
+  negativeStock: number;
+  conflicts: number;
+  refused: RefusedEvent[];
+  clockWarning: string | null;
+} {
   const count = (sql: string) => (db.sqlite.prepare(sql).get() as { n: number }).n;
   return {
     negativeStock: count(
@@ -32,6 +58,13 @@ export function openIssues(db: Db): { negativeStock: number; conflicts: number }
     conflicts: count(
       'SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)',
     ),
+    refused: db.sqlite
+      .prepare(
+        `SELECT event_id AS eventId, type, code, message, created_at AS createdAt, refused_at AS refusedAt
+         FROM refused_events ORDER BY refused_at DESC, event_id LIMIT 20`,
+      )
+      .all() as RefusedEvent[],
+    clockWarning: clockWarning(db, now),
   };
 }
 
@@ -99,6 +132,18 @@ export interface BranchSyncState {
   health: HealthSummary;
 }
 
+/** An event head office refused from a branch PC: applied nowhere, shown to the admin. */
+export interface RefusalInfo {
+  eventId: string;
+  type: string;
+  deviceId: string;
+  branchId: string;
+  userId: string;
+  code: string;
+  message: string;
+  at: number;
+}
+
 export interface HeadOfficeService {
   createEnrollment(
     branchId: string,
@@ -111,5 +156,7 @@ export interface HeadOfficeService {
     branches: BranchSyncState[];
     /** The head-office server's own backups and disk. */
     server?: HealthSummary;
+    /** The newest events head office refused from branch PCs. */
+    refusals: RefusalInfo[];
   }>;
 }

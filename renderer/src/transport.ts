@@ -20,6 +20,13 @@ const errorCodes = [
   'DATABASE_MISMATCH',
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
+  'HEAD_OFFICE_ONLY',
+  'FOREIGN_BRANCH',
+  'UNKNOWN_AGGREGATE',
+  'UNKNOWN_USER',
+  'FOREIGN_USER',
+  'NOT_PERMITTED',
+  'FORGED_AUTHORITY',
   'INTERNAL',
 ] as const satisfies readonly SerializedError['code'][];
 // Fails to compile when the core adds an error code this list does not know yet.

@@ -17,9 +17,15 @@ import {
   type LogEpoch,
   type LoggedEvent,
   type PullPage,
+  type RefusalRecord,
+  type UserChange,
 } from './types';
 
 const schema = `
+CREATE TABLE IF NOT EXISTS refusals (
+  event_id TEXT PRIMARY KEY, type TEXT NOT NULL, device_id TEXT NOT NULL, branch_id TEXT NOT NULL,
+  user_id TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
@@ -459,6 +465,43 @@ export class SqliteEventStore implements EventStore {
 
   async getFile(hash: string): Promise<Buffer | null> {
     return this.files.has(hash) ? this.files.get(hash) : null;
+  }
+
+  async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
+    // User changes are master data (scope_all): the partial index keeps this off the whole log.
+    return this.db
+      .prepare(
+        `SELECT seq, aggregate_id AS userId, payload AS payloadJson, hlc, received_hlc AS receivedHlc
+         FROM events WHERE scope_all = 1 AND seq > ? AND type = 'user.saved' ORDER BY seq`,
+      )
+      .all(afterSeq) as UserChange[];
+  }
+
+  async acksFor(ids: string[]): Promise<Ack[]> {
+    const read = this.db.prepare(
+      'SELECT id, seq, received_hlc AS receivedHlc FROM events WHERE id = ?',
+    );
+    return ids.flatMap((id) => {
+      const row = read.get(id) as Ack | undefined;
+      return row ? [row] : [];
+    });
+  }
+
+  async recordRefusals(refusals: RefusalRecord[]): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO refusals (event_id, type, device_id, branch_id, user_id, code, message, at)
+       VALUES (@eventId, @type, @deviceId, @branchId, @userId, @code, @message, @at) ON CONFLICT DO NOTHING`,
+    );
+    this.db.transaction(() => refusals.forEach((r) => insert.run(r)))();
+  }
+
+  async refusals(limit: number): Promise<RefusalRecord[]> {
+    return this.db
+      .prepare(
+        `SELECT event_id AS eventId, type, device_id AS deviceId, branch_id AS branchId, user_id AS userId,
+                code, message, at FROM refusals ORDER BY at DESC, event_id LIMIT ?`,
+      )
+      .all(limit) as RefusalRecord[];
   }
 
   async ping(): Promise<boolean> {

@@ -159,6 +159,38 @@ export interface EventStore {
   putFile(hash: string, bytes: Buffer): Promise<void>;
   getFile(hash: string): Promise<Buffer | null>;
 
+  /**
+   * The log's user changes after `afterSeq`, in order: what head office knows of who may do what,
+   * and since when (see sync-server/authority.ts).
+   */
+  userChangesAfter(afterSeq: number): Promise<UserChange[]>;
+  /** The acknowledgements of those of `ids` the log holds. */
+  acksFor(ids: string[]): Promise<Ack[]>;
+  /** Keeps events head office refused (an event refused again keeps its first record). */
+  recordRefusals(refusals: RefusalRecord[]): Promise<void>;
+  /** The newest refusals first. */
+  refusals(limit: number): Promise<RefusalRecord[]>;
+
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface UserChange {
+  seq: number;
+  userId: string;
+  payloadJson: string;
+  hlc: string;
+  receivedHlc: string;
+}
+
+/** An event head office refused, for the admin's sync view. */
+export interface RefusalRecord {
+  eventId: string;
+  type: string;
+  deviceId: string;
+  branchId: string;
+  userId: string;
+  code: string;
+  message: string;
+  at: number;
 }

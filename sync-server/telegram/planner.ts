@@ -3,28 +3,22 @@
 // restart it carries on where it stopped, and re-reading events makes no second row (each row's
 // key names the event, the chat and what is sent).
 import type { Db } from '../../core/db/open';
+import { eventDef } from '../../core/events/emit';
+import { allEventDefs } from '../../core/events/registry';
 import type { OrderDocumentKind } from '../../core/pdf/documents';
 import { syncCursor } from '../../core/sync/engine';
 import type { CardAudience } from '../../core/telegram/card';
 import type { TelegramGroup } from '../../core/telegram/service';
 import type { NewOutboxRow, TelegramStore } from './store/types';
 
-export const orderEventTypes = [
-  'order.placed',
-  'order.slip_attached',
-  'order.payment_verified',
-  'order.payment_rejected',
-  'order.dispatched',
-  'order.delivered',
-  'order.cancelled',
-] as const;
+/** The events Telegram follows, as their definitions declare. */
+export const orderEventTypes: readonly string[] = allEventDefs
+  .filter((d) => d.telegram)
+  .map((d) => d.type);
 
 /** The PDF each step sends, by audience; every step edits the card. */
-const documentsFor: Partial<Record<string, Record<CardAudience, OrderDocumentKind[]>>> = {
-  'order.placed': { branch: ['order_sheet'], finance: [] },
-  'order.slip_attached': { branch: ['payment_proof'], finance: ['payment_proof'] },
-  'order.dispatched': { branch: ['dispatch_note'], finance: [] },
-};
+const documentsFor = (type: string, audience: CardAudience): readonly OrderDocumentKind[] =>
+  eventDef(type)?.telegram?.[audience] ?? [];
 
 interface EventRow {
   id: string;
@@ -74,7 +68,7 @@ export function rowsForEvent(
     };
     return [
       { ...base, key: `${event.id}:${group.chatId}:card`, kind: 'card' as const, document: null },
-      ...(documentsFor[event.type]?.[audience] ?? []).map((document) => ({
+      ...documentsFor(event.type, audience).map((document) => ({
         ...base,
         key: `${event.id}:${group.chatId}:${document}`,
         kind: 'document' as const,

@@ -6,19 +6,15 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { saveDevice } from '../../core/branches/device';
 import type { Db } from '../../core/db/open';
-import { replicatedTables, stateHash, tableHash } from '../../core/db/stateHash';
+import { differingTables, stateHash } from '../../core/db/stateHash';
 import { BranchCore } from '../../core/runtime';
 import { SyncEngine } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
 import type { SyncTransport } from '../../core/sync/transport';
 import { parsedPage, type SyncHub } from '../hub';
 
-/** Replicated tables whose content differs between two databases: a readable failure. */
-export function differingTables(a: Db, b: Db): string[] {
-  return Object.entries(replicatedTables).flatMap(([t, { exclude }]) =>
-    tableHash(a, t, exclude) === tableHash(b, t, exclude) ? [] : [t],
-  );
-}
+/** For the benchmark's convergence check. */
+export { differingTables } from '../../core/db/stateHash';
 
 const rowsOf = (db: Db, table: string) =>
   new Set(

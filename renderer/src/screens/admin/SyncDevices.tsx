@@ -85,8 +85,28 @@ export function SyncDevices() {
                 <dd>{s.lastError}</dd>
               </>
             )}
+            {s.clockWarning && (
+              <>
+                <dt>Clock</dt>
+                <dd role="alert">{s.clockWarning}</dd>
+              </>
+            )}
             <dt>Conflicts</dt>
             <dd>{count(s.conflicts)}</dd>
+            {s.refused.length > 0 && (
+              <>
+                <dt>Refused by head office</dt>
+                <dd>
+                  <ul className="plain">
+                    {s.refused.map((r) => (
+                      <li key={r.eventId}>
+                        {dateTime(r.createdAt)}: {r.message} ({r.code}); taken back here
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>Negative stock</dt>
             <dd>{count(s.negativeStock)} items</dd>
           </dl>
@@ -159,6 +179,7 @@ export function SyncDevices() {
             error={revoke.error}
           />
           <BranchStates state={state} />
+          <Refusals state={state} />
         </>
       )}
     </div>
@@ -228,6 +249,44 @@ function DeviceTable(props: {
           </tbody>
         </table>
       )}
+    </section>
+  );
+}
+
+function Refusals({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
+  const refusals = state.data?.refusals ?? [];
+  if (refusals.length === 0) return null;
+  return (
+    <section className="panel">
+      <h2>Events head office refused</h2>
+      <p className="hint">
+        Each was sent by a branch PC but not allowed for that PC's branch or person; it changed
+        nothing anywhere, and the PC took it back.
+      </p>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Branch</th>
+            <th>Device</th>
+            <th>What</th>
+            <th>Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {refusals.map((r) => (
+            <tr key={r.eventId}>
+              <td>{dateTime(r.at)}</td>
+              <td>{state.data?.branches.find((b) => b.id === r.branchId)?.code ?? r.branchId}</td>
+              <td>{r.deviceId.slice(0, 8)}</td>
+              <td>{r.type}</td>
+              <td>
+                {r.code}: {r.message}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

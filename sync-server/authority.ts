@@ -1,0 +1,146 @@
+// Head office's judgement of what a branch PC pushes: a device token alone can never do more
+// than a person of its own branch could do in the app (docs/decisions/0009-event-authority.md).
+// Every rule comes from the event's declaration in the registry; nothing here lists types.
+import { roleHas, roles, type Role } from '../core/auth/roles';
+import { mergeStamp, type EventDef } from '../core/events/define';
+import type { WireEvent } from '../core/sync/protocol';
+import type { RefusalCode } from '../core/sync/protocol';
+import type { DeviceRecord, EventStore } from './store/types';
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+interface UserFacts {
+  branchId?: string;
+  role?: Role;
+  disabled?: boolean;
+}
+
+interface UserChange {
+  stamp: string;
+  facts: UserFacts;
+}
+
+const isRole = (v: unknown): v is Role => typeof v === 'string' && roles.some((r) => r === v);
+
+/** The facts a user.saved payload states, read without trusting its shape. */
+function factsOf(payloadJson: string): UserFacts {
+  const p: unknown = JSON.parse(payloadJson);
+  if (typeof p !== 'object' || p === null) return {};
+  const facts: UserFacts = {};
+  if ('branchId' in p && typeof p.branchId === 'string') facts.branchId = p.branchId;
+  if ('role' in p && isRole(p.role)) facts.role = p.role;
+  if ('disabled' in p && typeof p.disabled === 'boolean') facts.disabled = p.disabled;
+  return facts;
+}
+
+/**
+ * What head office knows of every user, change by change with the stamp each merges by, read
+ * from the shared log (so every server process judges alike) and kept up to date incrementally.
+ */
+export class UserRecord {
+  private readonly changes = new Map<string, UserChange[]>();
+  private seenSeq = 0;
+
+  constructor(private readonly store: EventStore) {}
+
+  async refresh(): Promise<void> {
+    for (const row of await this.store.userChangesAfter(this.seenSeq)) {
+      this.seenSeq = Math.max(this.seenSeq, row.seq);
+      const list = this.changes.get(row.userId) ?? [];
+      list.push({ stamp: mergeStamp(row), facts: factsOf(row.payloadJson) });
+      this.changes.set(row.userId, list);
+    }
+  }
+
+  /** The user as the merge of every change stamped at or before `stamp` (null: unknown then). */
+  at(userId: string, stamp: string): UserFacts | null {
+    const known = (this.changes.get(userId) ?? []).filter((c) => c.stamp <= stamp);
+    if (known.length === 0) return null;
+    const merged: UserFacts = {};
+    const won: Partial<Record<keyof UserFacts, string>> = {};
+    for (const change of known)
+      for (const key of ['branchId', 'role', 'disabled'] as const) {
+        const value = change.facts[key];
+        if (value === undefined || (won[key] ?? '') > change.stamp) continue;
+        won[key] = change.stamp;
+        Object.assign(merged, { [key]: value });
+      }
+    return merged;
+  }
+}
+
+export interface Judged {
+  /** The payload to store: as parsed, with whatever head office decides for itself. */
+  payload: unknown;
+  refusal: Refusal | null;
+}
+
+/**
+ * Judges one parsed event from a branch PC (never from head office's own server). `registered`
+ * looks up which branches an aggregate's earlier events made party to it; `kindOf` a branch's kind.
+ */
+export function judge(
+  def: EventDef,
+  event: WireEvent,
+  payload: unknown,
+  device: DeviceRecord,
+  deviceKind: string | null,
+  receivedHlc: string,
+  users: UserRecord,
+  registered: (aggregateId: string) => string[] | null,
+): Judged {
+  const refuse = (code: RefusalCode, message: string): Judged => ({
+    payload,
+    refusal: { code, message },
+  });
+  const { authority } = def;
+  if (!authority.from.some((k) => k === deviceKind))
+    return refuse(
+      'HEAD_OFFICE_ONLY',
+      `${event.type} is made at head office only (sign in to head office's console), not at a ${deviceKind ?? 'branch'} PC.`,
+    );
+  const acts = authority.acts === 'aggregate' ? null : authority.acts(payload);
+  if (acts !== null) {
+    if (acts !== device.branchId)
+      return refuse(
+        'FOREIGN_BRANCH',
+        `${event.type} acts for branch ${acts}; this PC belongs to branch ${device.branchId}.`,
+      );
+  } else {
+    const party = event.aggregateId ? registered(event.aggregateId) : null;
+    if (!party)
+      return refuse(
+        'UNKNOWN_AGGREGATE',
+        `${event.type} continues ${event.aggregateId ?? 'nothing'}, which head office does not know.`,
+      );
+    if (!party.includes(device.branchId))
+      return refuse(
+        'FOREIGN_BRANCH',
+        `${event.type} acts on ${event.aggregateId ?? ''}, which this PC's branch is not party to.`,
+      );
+  }
+  const stamp = mergeStamp({ hlc: event.hlc, receivedHlc });
+  const user = users.at(event.userId, stamp);
+  if (!user?.role)
+    return refuse('UNKNOWN_USER', `user ${event.userId} was not known at head office at that time.`);
+  if (user.branchId !== device.branchId)
+    return refuse(
+      'FOREIGN_USER',
+      `user ${event.userId} works for another branch, not for this PC's branch ${device.branchId}.`,
+    );
+  if (user.disabled)
+    return refuse('NOT_PERMITTED', `user ${event.userId} was disabled at that time.`);
+  if (!roleHas(user.role, authority.permission))
+    return refuse(
+      'NOT_PERMITTED',
+      `user ${event.userId} was a ${user.role} at that time, who may not cause ${event.type} (needs ${authority.permission}).`,
+    );
+  if (!authority.decide) return { payload, refusal: null };
+  const decided = authority.decide(payload);
+  if (typeof decided === 'object' && decided !== null && 'refuse' in decided)
+    return refuse('FORGED_AUTHORITY', `${event.type}: ${String(decided.refuse)}.`);
+  return { payload: decided, refusal: null };
+}
