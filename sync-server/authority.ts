@@ -125,7 +125,10 @@ export function judge(
   const stamp = mergeStamp({ hlc: event.hlc, receivedHlc });
   const user = users.at(event.userId, stamp);
   if (!user?.role)
-    return refuse('UNKNOWN_USER', `user ${event.userId} was not known at head office at that time.`);
+    return refuse(
+      'UNKNOWN_USER',
+      `user ${event.userId} was not known at head office at that time.`,
+    );
   if (user.branchId !== device.branchId)
     return refuse(
       'FOREIGN_USER',

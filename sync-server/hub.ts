@@ -192,8 +192,15 @@ export class SyncHub {
       const receivedHlc = this.clock.now();
       const judged = trusted
         ? { payload: parsedPayloads[i], refusal: null }
-        : judge(def, wire, parsedPayloads[i], device, kind, receivedHlc, this.users, (id) =>
-            known.get(id) ?? null,
+        : judge(
+            def,
+            wire,
+            parsedPayloads[i],
+            device,
+            kind,
+            receivedHlc,
+            this.users,
+            (id) => known.get(id) ?? null,
           );
       if (judged.refusal) {
         refused.push({ id: wire.id, type: wire.type, userId: wire.userId, ...judged.refusal });
@@ -214,7 +221,8 @@ export class SyncHub {
     if (refusals.length > 0) await this.recordRefusals(device, refusals);
     for (const item of items) {
       const fact = eventDef(item.event.type)?.index?.(item.event.payload);
-      if (fact?.branchKind) await this.store.setBranchKind(fact.branchKind.id, fact.branchKind.kind);
+      if (fact?.branchKind)
+        await this.store.setBranchKind(fact.branchKind.id, fact.branchKind.kind);
     }
     await this.store.touchDevice(device.id, {
       at: this.now(),

@@ -13,6 +13,7 @@ import { applyDeferred, applyOrdered } from '../core/sync/apply';
 import { SyncEngine, type SyncProgress } from '../core/sync/engine';
 import { HttpSyncTransport } from '../core/sync/http';
 import { FileStore, sha256 } from '../core/files/store';
+import { differenceFromFreshFold } from './testing/fold';
 import { http, placeWithSlip, SLIP_PNG, startWorld, type Site, type World } from './testing/world';
 
 let w: World;
@@ -116,7 +117,9 @@ describe('a PC whose clock runs days ahead', () => {
     await engine.sync();
     expect(Math.abs(fast.now() - Date.now())).toBeLessThan(5_000);
     // Enrolled with a right clock, now three days fast: seen as a change of the clock.
-    expect(openIssues(fast.db, fast.now()).clockWarning).toMatch(/changed by 3 day\(s\) \(forward\)/);
+    expect(openIssues(fast.db, fast.now()).clockWarning).toMatch(
+      /changed by 3 day\(s\) \(forward\)/,
+    );
     const admin = (
       await fast.call('auth.login', { username: 'admin', password: 'correct-horse-battery' })
     ).token;
@@ -126,11 +129,7 @@ describe('a PC whose clock runs days ahead', () => {
     const clerk = (
       await fast.call('auth.login', { username: 'shop2', password: 'correct-horse-battery' })
     ).token;
-    await fast.call(
-      'stock.adjust',
-      { variantId, quantity: 4, reason: 'count' },
-      clerk,
-    );
+    await fast.call('stock.adjust', { variantId, quantity: 4, reason: 'count' }, clerk);
     await fast.call('sales.record', { lines: [{ variantId, quantity: 1 }] }, clerk);
     const sale = fast.db.sqlite
       .prepare(`SELECT hlc, created_at AS createdAt FROM events WHERE type = 'sale.recorded'`)
@@ -139,6 +138,39 @@ describe('a PC whose clock runs days ahead', () => {
     expect(Math.abs(sale.createdAt - Date.now())).toBeLessThan(5_000);
     await engine.sync();
     expect(openIssues(fast.db).refused).toEqual([]);
+    fast.close();
+  });
+
+  it('counts and sells ten minutes fast before its first sync, and ends where head office does', async () => {
+    const variantId = w.variants[2]!;
+    const site = await w.enroll('SH02');
+    const dir = site.dir;
+    site.core.close();
+    const fastClock = () => Date.now() + 10 * 60_000;
+    const fast = new BranchCore(dir, { now: fastClock });
+    const engine = new SyncEngine(
+      fast.db,
+      fast.files,
+      fast.context().device!.id,
+      new HttpSyncTransport({ baseUrl: w.base, token: site.token }),
+      { now: fastClock, onRemoteStamp: (h) => fast.context().clock.receive(h) },
+    );
+    const clerk = (
+      await fast.call('auth.login', { username: 'shop2', password: 'correct-horse-battery' })
+    ).token;
+    const branchId = fast.context().device!.branchId;
+    const balance = { variantId, branchId };
+    const before = (await fast.call('stock.balance', balance, clerk)).onHand;
+    await fast.call('stock.adjust', { variantId, quantity: 10, reason: 'count' }, clerk);
+    await fast.call('sales.record', { lines: [{ variantId, quantity: 3 }] }, clerk);
+    const report = await engine.sync();
+    await w.server.replica.catchUp();
+    expect(report.tally.conflicts).toBe(0);
+    const atPc = (await fast.call('stock.balance', balance, clerk)).onHand;
+    const atHeadOffice = (await w.admin('stock.balance', balance)).onHand;
+    expect({ atPc, atHeadOffice }).toEqual({ atPc: before + 7, atHeadOffice: before + 7 });
+    expect(fast.db.sqlite.prepare(`SELECT count(*) AS n FROM conflicts`).get()).toEqual({ n: 0 });
+    expect(await differenceFromFreshFold(fast.db, w.base, site.token, branchId)).toEqual([]);
     fast.close();
   });
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runAndCheck } from './testing/model-check';
-import { op } from './testing/model-ops';
+import { op, skews } from './testing/model-ops';
 import { buildTemplate, openWorld, type Template } from './testing/model-world';
 
 // A failure prints its seed and path: SYNC_MODEL_SEED, SYNC_MODEL_PATH and SYNC_MODEL_RUNS=1 run
@@ -23,8 +23,8 @@ beforeAll(async () => {
 describe('sync model', () => {
   it(`converges after random offline work, faults and restarts (${RUNS} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
-        const w = await openWorld(template);
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), skews, async (ops, skew) => {
+        const w = await openWorld(template, template.databaseUrl, { skews: skew });
         try {
           await runAndCheck(w, template, ops);
         } finally {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
 import { runAndCheck } from './testing/model-check';
-import { op } from './testing/model-ops';
+import { op, skews } from './testing/model-ops';
 import { buildTemplate, openWorld, type Template } from './testing/model-world';
 
 // A failure prints its seed and path: SYNC_MODEL_SEED, SYNC_MODEL_PATH and SYNC_MODEL_RUNS=1 run
@@ -26,9 +26,9 @@ afterAll(() => pg?.stop());
 describe('sync model on PostgreSQL', () => {
   it(`converges with two server processes on one database (${RUNS} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), skews, async (ops, skew) => {
         const url = await pg.createDatabase(`run_${++n}`, 'model_template');
-        const w = await openWorld(template, url, { secondServer: true });
+        const w = await openWorld(template, url, { secondServer: true, skews: skew });
         try {
           await runAndCheck(w, template, ops);
         } finally {

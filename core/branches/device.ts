@@ -54,8 +54,7 @@ export function nextSequence(db: Db, key: string): number {
 export function enrolledBranchKind(db: Db, device: DeviceIdentity | null): string | null {
   if (!device || get(db, 'sync.server') === undefined) return null;
   const row = db.sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(device.branchId) as
-    | { kind: string }
-    | undefined;
+    { kind: string } | undefined;
   // A PC enrolled at the head-office branch is still a PC: its token proves no admin.
   return row?.kind ?? 'unknown';
 }

@@ -116,7 +116,11 @@ export interface EventDef<T extends string = string, S extends z.ZodType = z.Zod
 export const defineEvent = <T extends string, S extends z.ZodType>(def: EventDef<T, S>) => def;
 
 /** Common writes: the ledger rows an event appends, keyed by the event. */
-export const ledgerWrite = { table: 'stock_movements', column: 'event_id', key: (e: EventEnvelope) => e.id };
+export const ledgerWrite = {
+  table: 'stock_movements',
+  column: 'event_id',
+  key: (e: EventEnvelope) => e.id,
+};
 /** A master-data row merged per field, keyed by the payload's id. */
 export const rowWrite = <P extends { id: string }>(table: string): TableWrite<P> => ({
   table,

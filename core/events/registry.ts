@@ -57,7 +57,9 @@ const followers: Record<string, readonly string[]> = { stock_movements: ['stock_
  */
 export const replicatedTables: readonly string[] = [
   ...new Set([
-    ...allEventDefs.flatMap((d) => d.writes.flatMap((w) => [w.table, ...(followers[w.table] ?? [])])),
+    ...allEventDefs.flatMap((d) =>
+      d.writes.flatMap((w) => [w.table, ...(followers[w.table] ?? [])]),
+    ),
     'conflicts',
   ]),
 ].sort();

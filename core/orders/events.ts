@@ -374,7 +374,9 @@ export const orderCancelled = defineEvent({
     acts: 'aggregate',
     // Cancelling a verified order is an admin's step, proven only at head office.
     decide: (p) =>
-      p.asAdmin ? { refuse: 'an admin cancel is made at head office only' } : { ...p, asAdmin: false },
+      p.asAdmin
+        ? { refuse: 'an admin cancel is made at head office only' }
+        : { ...p, asAdmin: false },
   },
   visibility: { aggregate: true },
   writes: [...orderRows('orders', 'order_timeline', 'payment_slips'), ledgerWrite],

@@ -8,7 +8,10 @@ export const productionRecorded = defineEvent({
   ordered: true,
   authority: { permission: 'production.record', from: ['factory'], acts: (p) => p.branchId },
   visibility: { branches: (p) => [p.branchId] },
-  writes: [{ table: 'production_batches', column: 'id', key: (e) => e.payload.batchId }, ledgerWrite],
+  writes: [
+    { table: 'production_batches', column: 'id', key: (e) => e.payload.batchId },
+    ledgerWrite,
+  ],
   payload: z.object({
     batchId: z.string(),
     branchId: z.string(),
@@ -75,7 +78,11 @@ export const productionReversed = defineEvent({
   authority: { permission: 'production.record', from: ['factory'], acts: 'aggregate' },
   visibility: { aggregate: true },
   writes: [
-    { table: 'production_batches', column: 'id', key: (e) => [e.payload.batchId, e.payload.reversesId] },
+    {
+      table: 'production_batches',
+      column: 'id',
+      key: (e) => [e.payload.batchId, e.payload.reversesId],
+    },
     ledgerWrite,
   ],
   payload: z.object({ batchId: z.string(), reversesId: z.string(), reason: z.string().min(1) }),

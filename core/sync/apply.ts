@@ -179,7 +179,17 @@ export function takeBack(
   for (const r of refused) {
     const row = read.get(r.id) as StoredRow | undefined;
     if (!row) continue;
-    keep.run(row.id, row.type, row.aggregateId, row.userId, r.code, r.message, row.createdAt, at, row.payload);
+    keep.run(
+      row.id,
+      row.type,
+      row.aggregateId,
+      row.userId,
+      r.code,
+      r.message,
+      row.createdAt,
+      at,
+      row.payload,
+    );
     mark.run(row.id);
     if (row.aggregateId) aggregates.add(row.aggregateId);
     else loose.push(fromRow(row));

@@ -25,8 +25,7 @@ function stateOf(db: Db): ClockState {
   if (!state) {
     const raw = (
       db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(KEY) as
-        | { value: string }
-        | undefined
+        { value: string } | undefined
     )?.value;
     const saved: Partial<ClockState> = raw ? (JSON.parse(raw) as Partial<ClockState>) : {};
     state = {

@@ -119,7 +119,8 @@ function namedFiles(db: Db, where: string, ...params: string[]): string[] {
   const hashes = new Set<string>();
   for (const row of rows) {
     const parsed = eventDef(row.type)?.payload.safeParse(JSON.parse(row.payload));
-    if (parsed?.success) for (const h of eventDef(row.type)?.files?.(parsed.data) ?? []) hashes.add(h);
+    if (parsed?.success)
+      for (const h of eventDef(row.type)?.files?.(parsed.data) ?? []) hashes.add(h);
   }
   return [...hashes];
 }

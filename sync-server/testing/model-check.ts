@@ -3,17 +3,43 @@ import { expect } from 'vitest';
 import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
 import { differenceFromFreshFold, freshFoldHash } from './fold';
 import { deliverEverything, expected, run, type Op } from './model-ops';
+import type { Db } from '../../core/db/open';
+import { expectNoForgeryAnywhere } from './model-forge';
 import type { ModelWorld, Template } from './model-world';
 
+const priceOf = (db: Db, variantId: string) =>
+  (db.sqlite.prepare('SELECT price FROM variants WHERE id = ?').get(variantId) as { price: number })
+    .price;
+
 export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]): Promise<void> {
+  // The price head office set last in real time, per variant: it must win everywhere.
+  const lastPrice = new Map<string, number>();
   for (const o of ops) {
     try {
       await run(w, template, o);
+      if (o.kind === 'price') lastPrice.set(template.variants[o.variant]!, o.price);
     } catch (e) {
       if (!expected(e)) throw e;
     }
   }
   await deliverEverything(w);
+  expectNoForgeryAnywhere(w);
+  const replicas = [...w.servers().map((s) => s.replica.core), ...w.sites.map((s) => s.core)];
+  for (const core of replicas)
+    for (const [variantId, price] of lastPrice)
+      expect({ variantId, price: priceOf(core.db, variantId) }).toEqual({ variantId, price });
+  // An event a PC took back after head office refused it is applied nowhere.
+  for (const s of w.sites) {
+    const refused = (
+      s.core.db.sqlite.prepare('SELECT event_id AS id FROM refused_events').all() as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+    for (const core of replicas)
+      expect(
+        refused.filter((id) => core.db.sqlite.prepare('SELECT 1 FROM events WHERE id = ?').get(id)),
+      ).toEqual([]);
+  }
   const replica = w.server().replica.core;
   for (const s of w.sites) {
     const device = s.core.context().device!;

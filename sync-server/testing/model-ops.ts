@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../core/errors';
 import { SyncUnavailable } from '../../core/sync/transport';
 import type { Fault } from './faults';
+import { forge, forgeries, type Forgery } from './model-forge';
 import type { ModelSite, ModelWorld, Template } from './model-world';
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString('base64');
@@ -14,6 +15,7 @@ const factoryPc = fc.constantFrom(0, 3);
 const shop = fc.integer({ min: 1, max: 2 });
 const variant = fc.integer({ min: 0, max: 2 });
 const pick = fc.nat(20);
+const forgery = fc.constantFrom<Forgery>(...forgeries);
 const fault = fc.constantFrom<Fault>(
   'none',
   'none',
@@ -53,12 +55,38 @@ export const op = fc.oneof(
     variant,
     qty: fc.integer({ min: 1, max: 20 }),
   }),
+  fc.record({
+    kind: fc.constant('adjust' as const),
+    site,
+    variant,
+    qty: fc.integer({ min: -3, max: 12 }).filter((q) => q !== 0),
+  }),
+  fc.record({
+    kind: fc.constant('transfer' as const),
+    pc: factoryPc,
+    shop,
+    variant,
+    qty: fc.integer({ min: 1, max: 5 }),
+  }),
+  // Head office withdraws a shop clerk's role (or gives it back) while that shop may be offline.
+  fc.record({ kind: fc.constant('role' as const), shop, clerk: fc.boolean() }),
+  fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('restart' as const) }),
   fc.record({ kind: fc.constant('backup' as const) }),
   fc.record({ kind: fc.constant('restore' as const) }),
 );
+/** Run for each world: every PC's wall clock off by its own amount, fast or slow, up to days. */
+export const skews = fc.array(
+  fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: -60_000, max: 60_000 }),
+    fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
+  ),
+  { minLength: 4, maxLength: 4 },
+);
+
 export type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 export const expected = (e: unknown) => e instanceof DomainError || e instanceof SyncUnavailable;
@@ -159,6 +187,33 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         quantity: o.qty,
         producedOn: '2026-11-22',
       }));
+    case 'adjust': {
+      const s = w.sites[o.site]!;
+      return void (await as(s)('stock.adjust', {
+        variantId: t.variants[o.variant],
+        quantity: o.qty,
+        reason: 'count',
+      }));
+    }
+    case 'transfer':
+      return void (await as(w.sites[o.pc]!)('stock.transfer', {
+        fromBranchId: t.branch['FAC'],
+        toBranchId: t.branch[o.shop === 1 ? 'SH01' : 'SH02'],
+        variantId: t.variants[o.variant],
+        quantity: o.qty,
+      }));
+    case 'role': {
+      const user = t.users[w.sites[o.shop]!.user];
+      if (user)
+        await w.hq(
+          'users.update',
+          { id: user, role: o.clerk ? 'shop_clerk' : 'driver' },
+          t.adminToken,
+        );
+      return;
+    }
+    case 'forge':
+      return forge(w, t, o);
     case 'sync': {
       const s = w.sites[o.site]!;
       s.transport.fault = o.fault;

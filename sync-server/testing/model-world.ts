@@ -32,6 +32,8 @@ export interface Template {
   }[];
   variants: string[];
   branch: Record<string, string>;
+  /** Each user's id, by username. */
+  users: Record<string, string>;
   financeToken: string;
   adminToken: string;
 }
@@ -57,7 +59,15 @@ export async function buildTemplate(
     username: 'finance',
     password: PASSWORD,
   });
+  const users = await http<{ result: { id: string; username: string }[] }>(
+    w.base,
+    'POST',
+    '/api/users.list',
+    {},
+    w.adminToken,
+  );
   const template = {
+    users: Object.fromEntries(users.body.result.map((u) => [u.username, u.id])),
     serverDir,
     databaseUrl: config.databaseUrl ?? null,
     sites,
@@ -104,7 +114,7 @@ export interface ModelWorld {
 export async function openWorld(
   t: Template,
   databaseUrl: string | null = t.databaseUrl,
-  options: { secondServer?: boolean } = {},
+  options: { secondServer?: boolean; skews?: readonly number[] } = {},
 ): Promise<ModelWorld> {
   const root = mkdtempSync(join(tmpdir(), 'fse-model-'));
   const serverDir = join(root, 'server');
@@ -120,7 +130,10 @@ export async function openWorld(
   const sites = t.sites.map((s, i) => {
     const dir = join(root, `${i}-${s.code}`);
     cpSync(s.dir, dir, { recursive: true });
-    const core = new BranchCore(dir);
+    // Each PC's own wall clock, off by its skew: it learns the offset at its first sync.
+    const skew = options.skews?.[i] ?? 0;
+    const wallClock = () => Date.now() + skew;
+    const core = new BranchCore(dir, { now: wallClock });
     const transport = new FaultyTransport(
       () => new HttpSyncTransport({ baseUrl: base(), token: s.token }),
     );
@@ -130,6 +143,7 @@ export async function openWorld(
       pushBatch: 4,
       pullPage: 5,
       catchUpPage: 10,
+      now: wallClock,
       onRemoteStamp: (h) => core.context().clock.receive(h),
     });
     return {

@@ -1,0 +1,129 @@
+// The sync model's adversary: a branch PC's own device token used to push events no person of
+// that branch could have made in the app. Each must be refused, logged and applied nowhere.
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { formatHlc } from '../../core/hlc';
+import type { ModelWorld, Template } from './model-world';
+import { http } from './world';
+
+export const forgeries = [
+  'otherBranchStock',
+  'adminUser',
+  'price',
+  'adminCancel',
+  'foreignOrder',
+  'foreignUser',
+  'verifyPayment',
+  'otherEnvelope',
+] as const;
+export type Forgery = (typeof forgeries)[number];
+
+/** Ids of every forged event of a run: none may be found in any replica or in the log. */
+export const forgedIds = new WeakMap<ModelWorld, Set<string>>();
+
+function anyOrder(w: ModelWorld, pick: number, notOf?: string): { id: string } | undefined {
+  const rows = w
+    .server()
+    .replica.core.db.sqlite.prepare(
+      'SELECT id FROM orders WHERE shop_id != ? AND factory_id != ? ORDER BY id',
+    )
+    .all(notOf ?? '', notOf ?? '') as { id: string }[];
+  return rows[pick % Math.max(1, rows.length)];
+}
+
+export async function forge(
+  w: ModelWorld,
+  t: Template,
+  o: { site: number; forgery: Forgery; pick: number },
+): Promise<void> {
+  const site = t.sites[o.site]!;
+  const device = w.sites[o.site]!.core.context().device!;
+  const own = device.branchId;
+  const other = Object.values(t.branch).find((b) => b !== own && b !== t.branch['HQ'])!;
+  const clerk = t.users[site.user]!;
+  const ownOrder = w.sites[o.site]!.core.db.sqlite.prepare(
+    'SELECT id FROM orders WHERE shop_id = ? ORDER BY id',
+  ).all(own) as { id: string }[];
+  const orderId = ownOrder[o.pick % Math.max(1, ownOrder.length)]?.id ?? randomUUID();
+  const variantId = t.variants[o.pick % t.variants.length]!;
+  const base = (type: string, aggregateId: string | null, payload: unknown, userId = clerk) => ({
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    branchId: own,
+    deviceId: device.id,
+    userId,
+    hlc: formatHlc({ wall: Date.now(), counter: 0, node: device.id }),
+    createdAt: Date.now(),
+    aggregateId,
+    payload,
+  });
+  const stock = (branchId: string, userId = clerk) =>
+    base(
+      'stock.adjusted',
+      variantId,
+      { branchId, variantId, quantity: 500, reason: 'forged' },
+      userId,
+    );
+  const event = (() => {
+    switch (o.forgery) {
+      case 'otherBranchStock':
+        return stock(other);
+      case 'adminUser': {
+        const id = randomUUID();
+        return base('user.saved', id, {
+          id,
+          branchId: t.branch['HQ'],
+          username: `intruder${o.pick}`,
+          displayName: 'Intruder',
+          role: 'admin',
+          passwordHash: 'scrypt$1$1$1$AA$AA',
+          disabled: false,
+        });
+      }
+      case 'price':
+        return base('variant.saved', variantId, { id: variantId, price: 1 });
+      case 'adminCancel':
+        return base('order.cancelled', orderId, { orderId, reason: 'forged', asAdmin: true });
+      case 'foreignOrder': {
+        const foreign = anyOrder(w, o.pick, own)?.id ?? randomUUID();
+        return base('order.cancelled', foreign, { orderId: foreign, reason: 'forged' });
+      }
+      case 'foreignUser':
+        return stock(own, t.users['admin']!);
+      case 'verifyPayment':
+        return base('order.payment_verified', orderId, { orderId, note: null });
+      case 'otherEnvelope':
+        return { ...stock(other), branchId: other };
+    }
+  })();
+  forgedIds.get(w)?.add(event.id) ?? forgedIds.set(w, new Set([event.id]));
+  const answer = await http<{ refused?: { id: string; code: string }[]; code?: string }>(
+    w.base(),
+    'POST',
+    '/sync/push',
+    { events: [event] },
+    site.token,
+  );
+  if (o.forgery === 'otherEnvelope') {
+    expect(answer).toMatchObject({ status: 403, body: { code: 'FOREIGN_BRANCH' } });
+    return;
+  }
+  expect({ forgery: o.forgery, status: answer.status }).toEqual({
+    forgery: o.forgery,
+    status: 200,
+  });
+  expect(answer.body.refused?.map((r) => r.id)).toEqual([event.id]);
+}
+
+/** After a run: no forged event is in the log, at head office, or at any PC. */
+export function expectNoForgeryAnywhere(w: ModelWorld): void {
+  const ids = [...(forgedIds.get(w) ?? [])];
+  if (ids.length === 0) return;
+  const marks = ids.map(() => '?').join(', ');
+  const dbs = [...w.servers().map((s) => s.replica.core.db), ...w.sites.map((s) => s.core.db)];
+  for (const db of dbs)
+    expect(db.sqlite.prepare(`SELECT id FROM events WHERE id IN (${marks})`).all(...ids)).toEqual(
+      [],
+    );
+}
