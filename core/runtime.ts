@@ -11,6 +11,7 @@ import { openDatabase, type Db, type OpenOptions } from './db/open';
 import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
 import { correctedClock } from './sync/clock';
+import { applyDeferred } from './sync/apply';
 
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
@@ -32,6 +33,8 @@ export class BranchCore {
   ) {
     this.services = options.services ?? {};
     this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
+    // Events an older version of the app kept aside are applied now that it knows them.
+    this.db.sqlite.transaction(() => applyDeferred(this.db)).immediate();
     // Everything this PC dates and stamps follows head office's clock (core/sync/clock.ts).
     this.now = correctedClock(this.db, options.now ?? Date.now);
     this.files = new FileStore(join(dataDir, 'files'));

@@ -14,7 +14,15 @@ import { SyncEngine, type SyncProgress } from '../core/sync/engine';
 import { HttpSyncTransport } from '../core/sync/http';
 import { FileStore, sha256 } from '../core/files/store';
 import { differenceFromFreshFold } from './testing/fold';
-import { http, placeWithSlip, SLIP_PNG, startWorld, type Site, type World } from './testing/world';
+import {
+  http,
+  PASSWORD,
+  placeWithSlip,
+  SLIP_PNG,
+  startWorld,
+  type Site,
+  type World,
+} from './testing/world';
 
 let w: World;
 let shop: Site;
@@ -94,6 +102,41 @@ describe('a rollout with old and new app versions', () => {
           .get(future.id) as { s: string }
       ).s,
     ).toBe('deferred');
+  });
+});
+
+describe('an update of the app', () => {
+  it('applies at its next start the events the older version kept aside', async () => {
+    const site = await w.enroll('SH02');
+    const variantId = w.variants[0]!;
+    const balance = { branchId: w.branch.SH02, variantId };
+    const before = (await site.as('shop2')('stock.balance', balance)).onHand;
+    // As the older app stored it: a pulled event of a type it did not know yet, kept aside.
+    const device = site.core.context().device!;
+    site.core.db.sqlite
+      .prepare(
+        `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc, created_at,
+           aggregate_id, payload, server_seq, received_hlc, apply_status)
+         VALUES ('01a2026f-0000-7000-8000-0000000000d1', 'stock.adjusted', 1, ?, ?, 'u', '001900000000000-000000-x',
+           1, ?, ?, 999999, '001900000000000-000000-x', 'deferred')`,
+      )
+      .run(
+        device.branchId,
+        device.id,
+        variantId,
+        JSON.stringify({ branchId: device.branchId, variantId, quantity: 6, reason: 'count' }),
+      );
+    site.core.close();
+    const updated = new BranchCore(site.dir);
+    const token = (await updated.call('auth.login', { username: 'shop2', password: PASSWORD }))
+      .token;
+    expect((await updated.call('stock.balance', balance, token)).onHand).toBe(before + 6);
+    expect(
+      updated.db.sqlite
+        .prepare(`SELECT count(*) AS n FROM events WHERE apply_status = 'deferred'`)
+        .get(),
+    ).toEqual({ n: 0 });
+    updated.close();
   });
 });
 
