@@ -6,6 +6,15 @@ import type { WireEvent } from './protocol';
 
 export type Scope = { all: true } | { all: false; branches: string[] };
 
+/** The branches a payload names; none for a payload too damaged to name any. */
+function namedBy(branches: (payload: unknown) => string[], payload: unknown): string[] | null {
+  try {
+    return branches(payload);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The scope of an event, and (for an event that starts an aggregate) the branches later events
  * of the same aggregate inherit. `aggregateBranches` looks up what an earlier event registered.
@@ -17,7 +26,7 @@ export function scopeOf(
 ): { scope: Scope; register: string[] | null } {
   const visibility = eventDef(event.type)?.visibility;
   if (visibility?.everywhere) return { scope: { all: true }, register: null };
-  const named = visibility && 'branches' in visibility ? visibility.branches(event.payload) : null;
+  const named = visibility && 'branches' in visibility ? namedBy(visibility.branches, event.payload) : null;
   const inherited = event.aggregateId ? aggregateBranches(event.aggregateId) : null;
   const branches = [...new Set([event.branchId, ...(named ?? []), ...(inherited ?? [])])].sort();
   const register = named && event.aggregateId && !inherited ? branches : null;
