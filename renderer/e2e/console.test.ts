@@ -2,15 +2,18 @@
 // server's own replica: branches' sync state, devices, enrollment codes.
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from '../../sync-server/testing/world';
+import { randomUUID } from 'node:crypto';
+import { formatHlc } from '../../core/hlc';
+import { http, startWorld, type Site, type World } from '../../sync-server/testing/world';
 import { chromiumArgs, ensureBuilt, screenshot } from './harness';
 
 let w: World;
+let shop: Site;
 let browser: Browser;
 beforeAll(async () => {
   ensureBuilt();
   w = await startWorld();
-  await w.enroll('SH01');
+  shop = await w.enroll('SH01');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
 }, 120_000);
 afterAll(async () => {
@@ -77,6 +80,51 @@ describe('the head-office console', () => {
     await page.getByRole('button', { name: 'Link my Telegram' }).click();
     await page.getByRole('region', { name: 'Link my Telegram' }).waitFor();
     await screenshot(page, 'console-link-telegram');
+    await page.close();
+  });
+
+  it('shows the admin an event head office refused from a shop PC, with its reason', async () => {
+    // With nothing but the shop PC's device token, someone tries to make themselves an admin.
+    const device = shop.core.context().device!;
+    const id = randomUUID();
+    const answer = await http<{ refused: { id: string; code: string }[] }>(
+      w.base,
+      'POST',
+      '/sync/push',
+      {
+        events: [
+          {
+            id: randomUUID(),
+            type: 'user.saved',
+            schemaVersion: 1,
+            branchId: device.branchId,
+            deviceId: device.id,
+            userId: id,
+            hlc: formatHlc({ wall: Date.now(), counter: 0, node: device.id }),
+            createdAt: Date.now(),
+            aggregateId: id,
+            payload: { id, username: 'intruder', role: 'admin', branchId: w.branch.HQ },
+          },
+        ],
+      },
+      shop.token,
+    );
+    expect(answer.body.refused).toMatchObject([{ code: 'HEAD_OFFICE_ONLY' }]);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.goto(`${w.base}/console/`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: /^Sign in/ }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page
+      .getByRole('button', { name: /Sync & devices/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Events head office refused' }).waitFor();
+    const row = page.getByRole('row', { name: /user\.saved/ });
+    expect(await row.textContent()).toMatch(/HEAD_OFFICE_ONLY/);
+    expect(await row.textContent()).toMatch(/SH01/);
+    await screenshot(page, 'console-refusals');
     await page.close();
   });
 });
