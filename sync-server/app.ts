@@ -7,7 +7,9 @@ import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { mountConsole } from './console';
 import { SharedSignIns } from './console-sessions';
 import { HttpError } from './errors';
+import { jsonBody } from './http/body';
 import { hardenApp, type RateLimits } from './http/harden';
+import { answerError, noRoute } from './http/refusals';
 import { pageJson, type SyncHub } from './hub';
 import { headOfficeSetup, recordEnrolledDevice, type HeadOfficeReplica } from './replica';
 
@@ -24,6 +26,8 @@ export interface AppInfo {
   consoleDir?: string | null;
   /** The desktop apps' update feed at /updates (./updates/routes.ts); uploads stream to disk. */
   updates?: express.RequestHandler;
+  /** How long a console sign-in lasts without a call (default: CONSOLE_IDLE_MS, 30 minutes). */
+  consoleIdleMs?: number;
 }
 
 const hashParam = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
@@ -39,6 +43,13 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
     `${field ? `${field}: ` : ''}${issue?.message ?? 'is not valid'}`,
   );
 }
+
+/**
+ * Head office is set up through POST /setup, which also registers it in the log. Through /api
+ * these would set up its replica alone, with an admin whoever came first chose (for the demo,
+ * one whose password is public).
+ */
+const SET_UP_THROUGH_SETUP: ReadonlySet<string> = new Set(['setup.initialize', 'setup.loadDemo']);
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 const route =
@@ -59,10 +70,14 @@ export function createApp(
   if (info.telegram) app.use(info.telegram);
   if (info.updates) app.use('/updates', info.updates);
   app.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
-  app.use(express.json({ limit: MAX_BODY_BYTES }));
+  // Only where a route reads a JSON body; elsewhere a body is not read at all.
+  app.use(['/api', '/sync/push', '/sync/enroll', '/setup'], jsonBody(MAX_BODY_BYTES));
 
   const device = (req: Request) => hub.authenticate(bearer(req.header('authorization')));
-  const signIns = new SharedSignIns(hub.store, () => replica.core.db);
+  const signIns = new SharedSignIns(hub.store, () => replica.core.db, {
+    now: () => replica.core.now(),
+    ...(info.consoleIdleMs !== undefined && { idleMs: info.consoleIdleMs }),
+  });
 
   app.get(
     '/health',
@@ -93,8 +108,14 @@ export function createApp(
   app.post(
     '/api/:name',
     route(async (req, res) => {
-      await replica.current();
       const name = String(req.params['name']);
+      if (SET_UP_THROUGH_SETUP.has(name))
+        throw new HttpError(
+          403,
+          'FORBIDDEN',
+          `${name} sets up a branch PC. Head office is set up once, through POST /setup.`,
+        );
+      await replica.current();
       const token = bearer(req.header('authorization'));
       const signInsBefore = await signIns.before(token);
       const answer = await answerCall(
@@ -200,44 +221,25 @@ export function createApp(
   if (info.consoleDir) mountConsole(app, info.consoleDir);
 
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
+    const answer = noRoute(req);
+    res.status(answer.status).json(answer.body);
   });
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = error as { type?: string; status?: number };
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ code: error.code, message: error.message });
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    // Too late to answer: Express's own handler closes the connection.
+    if (res.headersSent) {
+      next(error);
       return;
     }
-    if (e.type === 'entity.too.large') {
-      res.status(413).json({
-        code: 'TOO_LARGE',
-        message: `The request is larger than the server accepts. Send fewer events per push.`,
+    const answer = answerError(error, req);
+    if (answer.status >= 500)
+      info.log({
+        level: 'error',
+        msg: 'request failed',
+        method: req.method,
+        path: req.path,
+        error: error instanceof Error ? error.stack : String(error),
       });
-      return;
-    }
-    if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ code: 'MALFORMED', message: 'The request body is not valid JSON.' });
-      return;
-    }
-    const name = (error as { name?: string }).name;
-    if (name === 'DomainError') {
-      const d = error as { code: string; message: string };
-      res
-        .status(d.code === 'UNAUTHENTICATED' || d.code === 'SESSION_EXPIRED' ? 401 : 400)
-        .json({ code: d.code, message: d.message });
-      return;
-    }
-    info.log({
-      level: 'error',
-      msg: 'request failed',
-      method: req.method,
-      path: req.path,
-      error: error instanceof Error ? error.stack : String(error),
-    });
-    res.status(500).json({
-      code: 'INTERNAL',
-      message: 'The server failed to handle this request. It was logged; try again.',
-    });
+    res.status(answer.status).json(answer.body);
   });
   return app;
 }

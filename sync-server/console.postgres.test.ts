@@ -1,12 +1,14 @@
 // Head office's console through two server processes on one PostgreSQL database, as behind a
 // load balancer without session affinity: a sign-in made through one process holds through the
 // other, signing out or a password change ends it through both, wrong passwords count toward one
-// lockout, and each process sees at once what branches pushed to, and head office did through,
-// the other.
+// lockout, each process sees at once what branches pushed to, and head office did through, the
+// other, and a sign-in used through either ends after the same idle time through both. Date is
+// faked (it keeps moving; the idle test jumps it ahead) before the servers start, so their
+// clocks are the fake one.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from './main';
 import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
 import { http, PASSWORD, placeWithSlip, startWorld, type World } from './testing/world';
@@ -15,6 +17,7 @@ let pg: TestPostgres;
 let w: World;
 let second: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   pg = await startTestPostgres();
   const databaseUrl = await pg.createDatabase('console_two_processes');
   w = await startWorld({ databaseUrl });
@@ -32,6 +35,7 @@ afterAll(async () => {
   await second?.close();
   await w?.close();
   await pg?.stop();
+  vi.useRealTimers();
 });
 
 interface Answer {
@@ -132,5 +136,23 @@ describe('the console through two server processes on PostgreSQL', () => {
     expect((await shop.as('shop1')('orders.get', { orderId: placed.id })).status).toBe(
       'payment_verified',
     );
+  });
+
+  it('ends a sign-in after 30 minutes without a call through either, wherever the calls went', async () => {
+    const A = w.base;
+    const B = `http://127.0.0.1:${second.port}`;
+    const MINUTE = 60_000;
+    const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
+    const token = await signIn(A, PASSWORD, 'shop2');
+    // Each process learns from the other's marks that the sign-in was used meanwhile.
+    for (const base of [B, A, B]) {
+      later(20 * MINUTE);
+      expect(await whoIs(base, token), base).toBe('shop2');
+    }
+    later(32 * MINUTE);
+    const idle = await call(A, 'auth.me', {}, token);
+    expect(idle.status).toBe(401);
+    expect(idle.body.error?.message).toMatch(/without activity\. Sign in again\./);
+    expect(await whoIs(B, token)).toBe('UNAUTHENTICATED');
   });
 });

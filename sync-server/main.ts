@@ -1,5 +1,6 @@
 // `npm run server -- --port 8080 --data ./server-data [--database postgres://…]`
 //   [--public-host erp.example.lan] [--tls-cert cert.pem --tls-key key.pem | --insecure-http]
+//   [--console-idle-minutes 30]
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -11,7 +12,7 @@ import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
 import { SyncHub } from './hub';
 import { HeadOfficeSync, HubHeadOffice } from './head-office';
-import type { RateLimits } from './http/harden';
+import { answerUnparsableRequests, type RateLimits } from './http/harden';
 import { checkPublicHost, loadTls, type TlsSetting } from './http/tls';
 import { HeadOfficeReplica } from './replica';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
@@ -41,6 +42,8 @@ export interface ServerConfig {
   telegram?: TelegramConfig;
   /** When the nightly backup runs: a cron expression in local time (default `0 2 * * *`). */
   backupSchedule?: string;
+  /** How long a console sign-in lasts without a call (default 30 minutes). */
+  consoleIdleMs?: number;
 }
 
 export function readConfig(argv = process.argv.slice(2), env = process.env): ServerConfig {
@@ -56,6 +59,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'backup-schedule': { type: 'string' },
+      'console-idle-minutes': { type: 'string' },
       ...telegramArgs,
     },
     allowPositionals: false,
@@ -76,6 +80,11 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     );
   if (values['insecure-http'] && certFile)
     throw new Error('--insecure-http and --tls-cert contradict each other: choose one.');
+  const idleMinutes = values['console-idle-minutes'] ?? env['FSE_CONSOLE_IDLE_MINUTES'];
+  if (idleMinutes !== undefined && !(Number(idleMinutes) > 0 && Number(idleMinutes) <= 7 * 24 * 60))
+    throw new Error(
+      `--console-idle-minutes: "${idleMinutes}" is not a number of minutes (more than 0, at most a week).`,
+    );
   return {
     port,
     host: values.host ?? env['HOST'] ?? '0.0.0.0',
@@ -93,6 +102,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     ...((values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE']) && {
       backupSchedule: values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE'],
     }),
+    ...(idleMinutes !== undefined && { consoleIdleMs: Math.round(Number(idleMinutes) * 60_000) }),
   };
 }
 
@@ -149,6 +159,7 @@ export async function startServer(
     log,
     tls: tls && { fingerprint256: tls.fingerprint256 },
     ...(config.rateLimits && { rateLimits: config.rateLimits }),
+    ...(config.consoleIdleMs !== undefined && { consoleIdleMs: config.consoleIdleMs }),
     telegram: telegram.router,
     updates: updateRoutes(updates, (token) => replica.core.context(token).actor, log),
     consoleDir: join(here, '../dist/renderer'),
@@ -156,6 +167,7 @@ export async function startServer(
   const server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
     : createHttpServer(app);
+  answerUnparsableRequests(server);
   server.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
@@ -188,6 +200,8 @@ export async function startServer(
   return {
     port,
     url,
+    /** The Express app, for tests that walk its routes. */
+    app,
     /** What enrolling PCs pin; null over plain HTTP. */
     fingerprint256: tls?.fingerprint256 ?? null,
     hub,

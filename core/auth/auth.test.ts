@@ -54,8 +54,8 @@ describe('password storage', () => {
       expect(Buffer.from(salt ?? '', 'base64').length).toBeGreaterThanOrEqual(16);
       expect(Buffer.from(key ?? '', 'base64').length).toBeGreaterThanOrEqual(32);
       expect(stored).not.toContain(DEMO_PASSWORD);
-      expect(verifyPassword(DEMO_PASSWORD, stored)).toBe(true);
-      expect(verifyPassword(`${DEMO_PASSWORD}x`, stored)).toBe(false);
+      expect(await verifyPassword(DEMO_PASSWORD, stored)).toBe(true);
+      expect(await verifyPassword(`${DEMO_PASSWORD}x`, stored)).toBe(false);
     }
     // Every demo user has the same password, yet no two hashes or salts are alike.
     expect(new Set(hashes).size).toBe(hashes.length);
@@ -112,6 +112,21 @@ describe('login', () => {
     expect((await login(world, 'shop2')).role).toBe('shop_clerk');
     const listed = await world.as('admin')('users.list', {});
     expect(listed.find((u) => u.username === 'shop1')?.locked).toBe(1);
+  });
+
+  it('counts each of several wrong passwords checked at the same time toward the lockout', async () => {
+    const world = await openDemo();
+    // The checks run off the main thread side by side; each is counted on the account as it is
+    // when its check ends, so none is lost to another.
+    const errors = await Promise.all(
+      Array.from({ length: MAX_FAILED_LOGINS }, () =>
+        failure(login(world, 'shop1', 'wrong password')),
+      ),
+    );
+    expect(errors.map((e) => e.code).sort()).toEqual(
+      ['ACCOUNT_LOCKED', ...Array<string>(MAX_FAILED_LOGINS - 1).fill('LOGIN_FAILED')].sort(),
+    );
+    expect((await failure(login(world, 'shop1'))).code).toBe('ACCOUNT_LOCKED');
   });
 
   it('lets the person in again once the 15 minutes are over', async () => {

@@ -11,7 +11,13 @@ import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
-import { LOCKOUT_MS, MAX_FAILED_LOGINS, createSession, endSession } from './sessions';
+import {
+  LOCKOUT_MS,
+  MAX_FAILED_LOGINS,
+  actorForToken,
+  createSession,
+  endSession,
+} from './sessions';
 
 const countUsers = (ctx: Context) =>
   (ctx.db.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -38,10 +44,25 @@ export const setupInput = z.object({
   deviceName: text(120).default('Main PC'),
 });
 
-/** First run on a PC that works on its own: its branch, its first device and its admin. */
-export function initializeSite(ctx: Context, input: z.output<typeof setupInput>) {
+/**
+ * A PC is set up once. Checked before any password is hashed as well, so a second try (setup is
+ * public) is refused at once instead of costing half a second of hashing.
+ */
+export function refuseIfSetUp(ctx: Context): void {
   if (countUsers(ctx) > 0 || loadDevice(ctx.db))
     throw new DomainError('INVALID_STATE', 'This PC is already set up. Sign in instead.');
+}
+
+/**
+ * First run on a PC that works on its own: its branch, its first device and its admin. Takes the
+ * admin's password already hashed: hashing awaits, and this runs inside a transaction.
+ */
+export function initializeSite(
+  ctx: Context,
+  input: z.output<typeof setupInput>,
+  adminPasswordHash: string,
+) {
+  refuseIfSetUp(ctx);
   const device = { id: newId(ctx.now()), branchId: newId(ctx.now()), number: 1 };
   saveDevice(ctx.db, device);
   const adminId = newId(ctx.now());
@@ -71,7 +92,7 @@ export function initializeSite(ctx: Context, input: z.output<typeof setupInput>)
       username: input.admin.username,
       displayName: input.admin.displayName,
       role: 'admin',
-      passwordHash: hashPassword(input.admin.password),
+      passwordHash: adminPasswordHash,
       disabled: false,
     },
     as,
@@ -81,8 +102,14 @@ export function initializeSite(ctx: Context, input: z.output<typeof setupInput>)
 
 export const setupInitialize = command({
   access: 'public',
+  // The password is hashed first, off the main thread; then one transaction writes.
+  ownTransactions: true,
   input: setupInput,
-  handler: initializeSite,
+  handler: async (ctx, input) => {
+    refuseIfSetUp(ctx);
+    const hash = await hashPassword(input.admin.password);
+    return ctx.db.sqlite.transaction(() => initializeSite(ctx, input, hash)).immediate();
+  },
 });
 
 interface LoginRow {
@@ -96,67 +123,97 @@ interface LoginRow {
   branchId: string;
 }
 
+const loginRow = (ctx: Context, username: string) =>
+  ctx.db.sqlite
+    .prepare(
+      `SELECT u.id, u.password_hash AS passwordHash, u.disabled, u.display_name AS displayName, u.role,
+              u.branch_id AS branchId, l.failed_attempts AS failedAttempts, l.locked_until AS lockedUntil
+       FROM users u LEFT JOIN login_state l ON l.user_id = u.id WHERE u.username = ?`,
+    )
+    .get(username) as LoginRow | undefined;
+
+const wrongLogin = () =>
+  new DomainError('LOGIN_FAILED', 'The username or password is wrong.', { field: 'password' });
+
+const stillLocked = (lockedUntil: number, now: number) =>
+  new DomainError(
+    'ACCOUNT_LOCKED',
+    `Too many wrong passwords. This account is locked for ${Math.ceil((lockedUntil - now) / 60_000)} more minute(s); try again then or ask an admin to unlock it.`,
+    { lockedUntil },
+  );
+
+type LoginOutcome =
+  | { refused: DomainError }
+  | {
+      signedIn: ReturnType<typeof createSession> &
+        Pick<LoginRow, 'displayName' | 'role' | 'branchId'> & { userId: string };
+    };
+
 export const login = command({
   access: 'public',
+  // A wrong password is recorded although the call fails, and the password is checked (awaited)
+  // before any transaction opens.
   ownTransactions: true,
   input: z.object({ username, password: z.string().min(1, 'is required').max(200) }),
-  handler: (ctx, input) => {
+  handler: async (ctx, input) => {
+    const seen = loginRow(ctx, input.username);
+    if (!seen) {
+      await verifyPassword(input.password, DUMMY_HASH);
+      throw wrongLogin();
+    }
+    // A locked account costs no password check.
+    if (seen.lockedUntil && seen.lockedUntil > ctx.now())
+      throw stillLocked(seen.lockedUntil, ctx.now());
+    const matches = await verifyPassword(input.password, seen.passwordHash);
     const db = ctx.db.sqlite;
-    const user = db
-      .prepare(
-        `SELECT u.id, u.password_hash AS passwordHash, u.disabled, u.display_name AS displayName, u.role,
-                u.branch_id AS branchId, l.failed_attempts AS failedAttempts, l.locked_until AS lockedUntil
-         FROM users u LEFT JOIN login_state l ON l.user_id = u.id WHERE u.username = ?`,
-      )
-      .get(input.username) as LoginRow | undefined;
-    const wrong = () =>
-      new DomainError('LOGIN_FAILED', 'The username or password is wrong.', { field: 'password' });
-    if (!user) {
-      verifyPassword(input.password, DUMMY_HASH);
-      throw wrong();
-    }
-    const now = ctx.now();
-    if (user.lockedUntil && user.lockedUntil > now) {
-      const minutes = Math.ceil((user.lockedUntil - now) / 60_000);
-      throw new DomainError(
-        'ACCOUNT_LOCKED',
-        `Too many wrong passwords. This account is locked for ${minutes} more minute(s); try again then or ask an admin to unlock it.`,
-        { lockedUntil: user.lockedUntil },
-      );
-    }
-    if (!verifyPassword(input.password, user.passwordHash)) {
-      const failed =
-        (user.lockedUntil && user.lockedUntil <= now ? 0 : (user.failedAttempts ?? 0)) + 1;
-      const lockedUntil = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
-      db.prepare(
-        `INSERT INTO login_state (user_id, failed_attempts, locked_until) VALUES (?, ?, ?)
-         ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until`,
-      ).run(user.id, lockedUntil ? 0 : failed, lockedUntil);
-      if (lockedUntil)
-        throw new DomainError(
-          'ACCOUNT_LOCKED',
-          'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
-          {
-            lockedUntil,
-          },
-        );
-      throw wrong();
-    }
-    if (user.disabled)
-      throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
-    return db
-      .transaction(() => {
+    // Other sign-ins ran while the password was checked: decide on the account as it is now, so
+    // wrong guesses sent at once each count toward the lockout. Refusals are returned, not
+    // thrown, so the count they wrote is committed.
+    const outcome = db
+      .transaction((): LoginOutcome => {
+        const user = loginRow(ctx, input.username);
+        const now = ctx.now();
+        if (!user) return { refused: wrongLogin() };
+        if (user.lockedUntil && user.lockedUntil > now)
+          return { refused: stillLocked(user.lockedUntil, now) };
+        // A password changed meanwhile: the one typed matched the old one at best.
+        if (!matches || user.passwordHash !== seen.passwordHash) {
+          const failed =
+            (user.lockedUntil && user.lockedUntil <= now ? 0 : (user.failedAttempts ?? 0)) + 1;
+          const lockedUntil = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
+          db.prepare(
+            `INSERT INTO login_state (user_id, failed_attempts, locked_until) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until`,
+          ).run(user.id, lockedUntil ? 0 : failed, lockedUntil);
+          return {
+            refused: lockedUntil
+              ? new DomainError(
+                  'ACCOUNT_LOCKED',
+                  'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
+                  { lockedUntil },
+                )
+              : wrongLogin(),
+          };
+        }
+        if (user.disabled)
+          return {
+            refused: new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.'),
+          };
         db.prepare('DELETE FROM login_state WHERE user_id = ?').run(user.id);
         const session = createSession(ctx, user.id);
         return {
-          ...session,
-          userId: user.id,
-          displayName: user.displayName,
-          role: user.role,
-          branchId: user.branchId,
+          signedIn: {
+            ...session,
+            userId: user.id,
+            displayName: user.displayName,
+            role: user.role,
+            branchId: user.branchId,
+          },
         };
       })
       .immediate();
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.signedIn;
   },
 });
 
@@ -175,23 +232,38 @@ export const me = query({
   handler: (ctx) => requireActor(ctx),
 });
 
+const passwordHashOf = (ctx: Context, userId: string) =>
+  (
+    ctx.db.sqlite.prepare('SELECT password_hash AS h FROM users WHERE id = ?').get(userId) as {
+      h: string;
+    }
+  ).h;
+
+const wrongCurrentPassword = () =>
+  new DomainError('VALIDATION', 'currentPassword: is wrong', {
+    field: 'currentPassword',
+    issues: [{ field: 'currentPassword', message: 'is wrong' }],
+  });
+
 export const changePassword = command({
   access: 'signed-in',
+  // Both passwords are hashed (awaited) before the transaction that records the change.
+  ownTransactions: true,
   input: z.object({ currentPassword: z.string().min(1, 'is required'), newPassword: password }),
-  handler: (ctx, input) => {
+  handler: async (ctx, input) => {
     const actor = requireActor(ctx);
-    const row = ctx.db.sqlite
-      .prepare('SELECT password_hash AS h FROM users WHERE id = ?')
-      .get(actor.userId) as { h: string };
-    if (!verifyPassword(input.currentPassword, row.h))
-      throw new DomainError('VALIDATION', 'currentPassword: is wrong', {
-        field: 'currentPassword',
-        issues: [{ field: 'currentPassword', message: 'is wrong' }],
-      });
-    emit(ctx, 'user.saved', actor.userId, {
-      id: actor.userId,
-      passwordHash: hashPassword(input.newPassword),
-    });
-    return createSession(ctx, actor.userId);
+    const checked = passwordHashOf(ctx, actor.userId);
+    if (!(await verifyPassword(input.currentPassword, checked))) throw wrongCurrentPassword();
+    const passwordHash = await hashPassword(input.newPassword);
+    return ctx.db.sqlite
+      .transaction(() => {
+        // While the hashes were made, this sign-in may have ended (signed out, disabled) or the
+        // password changed through another: then the change is refused as it would be now.
+        if (ctx.sessionToken) actorForToken(ctx, ctx.sessionToken);
+        if (passwordHashOf(ctx, actor.userId) !== checked) throw wrongCurrentPassword();
+        emit(ctx, 'user.saved', actor.userId, { id: actor.userId, passwordHash });
+        return createSession(ctx, actor.userId);
+      })
+      .immediate();
   },
 });

@@ -28,6 +28,7 @@ export function endSession(ctx: Context, token: string): void {
 
 interface SessionRow {
   userId: string;
+  createdAt: number;
   expiresAt: number;
   username: string;
   displayName: string;
@@ -40,7 +41,7 @@ interface SessionRow {
 export function actorForToken(ctx: Pick<Context, 'db' | 'now'>, token: string): Actor {
   const row = ctx.db.sqlite
     .prepare(
-      `SELECT s.user_id AS userId, s.expires_at AS expiresAt, u.username, u.display_name AS displayName,
+      `SELECT s.user_id AS userId, s.created_at AS createdAt, s.expires_at AS expiresAt, u.username, u.display_name AS displayName,
               u.role, u.branch_id AS branchId, u.disabled
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
     )
@@ -48,6 +49,12 @@ export function actorForToken(ctx: Pick<Context, 'db' | 'now'>, token: string): 
   if (!row) throw new DomainError('UNAUTHENTICATED', 'You are signed out. Sign in again.');
   if (row.expiresAt <= ctx.now()) {
     ctx.db.sqlite.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    // Ended before its full term: a host that ends idle sign-ins (head office's console) ended it.
+    if (row.expiresAt < row.createdAt + SESSION_TTL_MS)
+      throw new DomainError(
+        'SESSION_EXPIRED',
+        'You were signed out after a time without activity. Sign in again.',
+      );
     throw new DomainError('SESSION_EXPIRED', 'Your session has expired. Sign in again.');
   }
   if (row.disabled)
@@ -92,8 +99,8 @@ export function sessionRecord(db: Db, token: string): SessionRecord | null {
 }
 
 /**
- * Takes in a sign-in another server process opened. False (and nothing kept) when the person's
- * password has changed since: the sign-in has ended.
+ * Takes in a sign-in another server process opened, with the end the store gives it. False (and
+ * nothing kept) when the person's password has changed since: the sign-in has ended.
  */
 export function adoptSession(db: Db, s: SessionRecord): boolean {
   if (credentialOf(db, s.userId) !== s.credential) {
@@ -103,10 +110,15 @@ export function adoptSession(db: Db, s: SessionRecord): boolean {
   db.sqlite
     .prepare(
       `INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) VALUES (?, ?, '', ?, ?)
-       ON CONFLICT (token_hash) DO NOTHING`,
+       ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at`,
     )
     .run(s.tokenHash, s.userId, s.createdAt, s.expiresAt);
   return true;
+}
+
+/** Ends a sign-in here at `at` (before its full term): it is then refused as ended, and why. */
+export function endSessionAt(db: Db, hash: string, at: number): void {
+  db.sqlite.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(at, hash);
 }
 
 /** Forgets a sign-in here that has ended elsewhere. */

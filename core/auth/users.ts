@@ -17,36 +17,47 @@ const requireBranch = (ctx: Context, branchId: string) => {
     });
 };
 
+export const newUserInput = z.object({
+  username,
+  displayName: text(120),
+  role: z.enum(roles),
+  branchId: id,
+  password,
+});
+
+/** Adds a user whose password is already hashed (hashing awaits; this runs in a transaction). */
+export function addUser(
+  ctx: Context,
+  input: Omit<z.output<typeof newUserInput>, 'password'>,
+  passwordHash: string,
+): { id: string } {
+  requireBranch(ctx, input.branchId);
+  if (ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username))
+    throw new DomainError('CONFLICT', `username: "${input.username}" is taken; choose another`, {
+      field: 'username',
+      issues: [{ field: 'username', message: 'is taken' }],
+    });
+  const userId = newId(ctx.now());
+  emit(ctx, 'user.saved', userId, { id: userId, ...input, passwordHash, disabled: false });
+  return { id: userId };
+}
+
 export const createUser = command({
   access: 'users.manage',
-  input: z.object({
-    username,
-    displayName: text(120),
-    role: z.enum(roles),
-    branchId: id,
-    password,
-  }),
-  handler: (ctx, input) => {
-    requireBranch(ctx, input.branchId);
-    if (ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username))
-      throw new DomainError('CONFLICT', `username: "${input.username}" is taken; choose another`, {
-        field: 'username',
-        issues: [{ field: 'username', message: 'is taken' }],
-      });
-    const userId = newId(ctx.now());
+  // The password is hashed first, off the main thread; then one transaction writes.
+  ownTransactions: true,
+  input: newUserInput,
+  handler: async (ctx, input) => {
     const { password: plain, ...rest } = input;
-    emit(ctx, 'user.saved', userId, {
-      id: userId,
-      ...rest,
-      passwordHash: hashPassword(plain),
-      disabled: false,
-    });
-    return { id: userId };
+    const passwordHash = await hashPassword(plain);
+    return ctx.db.sqlite.transaction(() => addUser(ctx, rest, passwordHash)).immediate();
   },
 });
 
 export const updateUser = command({
   access: 'users.manage',
+  // A new password is hashed first, off the main thread; then one transaction writes.
+  ownTransactions: true,
   input: z.object({
     id,
     displayName: text(120).optional(),
@@ -56,24 +67,27 @@ export const updateUser = command({
     password: password.optional(),
     unlock: z.boolean().optional(),
   }),
-  handler: (ctx, input) => {
-    const actor = requireActor(ctx);
-    if (!ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(input.id))
-      throw new DomainError('NOT_FOUND', 'That user does not exist.', { field: 'id' });
-    if (input.branchId) requireBranch(ctx, input.branchId);
-    if (input.id === actor.userId && (input.disabled || (input.role && input.role !== 'admin')))
-      throw new DomainError(
-        'INVALID_STATE',
-        'You cannot disable yourself or take away your own admin role. Ask another admin.',
-      );
+  handler: async (ctx, input) => {
     const { password: plain, unlock, ...fields } = input;
-    if (unlock) ctx.db.sqlite.prepare('DELETE FROM login_state WHERE user_id = ?').run(input.id);
-    const changes = {
-      ...fields,
-      ...(plain !== undefined && { passwordHash: hashPassword(plain) }),
-    };
-    if (Object.keys(changes).length > 1) emit(ctx, 'user.saved', input.id, changes);
-    return { id: input.id };
+    const passwordHash = plain === undefined ? undefined : await hashPassword(plain);
+    return ctx.db.sqlite
+      .transaction(() => {
+        const actor = requireActor(ctx);
+        if (!ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(input.id))
+          throw new DomainError('NOT_FOUND', 'That user does not exist.', { field: 'id' });
+        if (input.branchId) requireBranch(ctx, input.branchId);
+        if (input.id === actor.userId && (input.disabled || (input.role && input.role !== 'admin')))
+          throw new DomainError(
+            'INVALID_STATE',
+            'You cannot disable yourself or take away your own admin role. Ask another admin.',
+          );
+        if (unlock)
+          ctx.db.sqlite.prepare('DELETE FROM login_state WHERE user_id = ?').run(input.id);
+        const changes = { ...fields, ...(passwordHash !== undefined && { passwordHash }) };
+        if (Object.keys(changes).length > 1) emit(ctx, 'user.saved', input.id, changes);
+        return { id: input.id };
+      })
+      .immediate();
   },
 });
 

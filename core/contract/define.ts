@@ -9,9 +9,13 @@ export interface Operation<S extends z.ZodType = z.ZodType, O = unknown> {
   kind: 'command' | 'query';
   input: S;
   access: Access;
-  /** Commands that must record something even when they fail (a failed login) manage their own writes. */
+  /**
+   * Commands that must record something even when they fail (a failed login), or must await
+   * before they write (a password hash: no transaction may stay open across an await), open
+   * their own transactions.
+   */
   ownTransactions?: boolean;
-  /** Commands run inside one transaction and must be synchronous; queries may be async. */
+  /** Other commands run inside one transaction and must be synchronous; queries may be async. */
   handler: (ctx: Context, input: z.output<S>) => O;
 }
 

@@ -1,22 +1,24 @@
 // A demo company so anyone can try every screen at once: head office, a factory, two shops,
 // a small catalog with stock, and one user per role (password: demo1234).
 import { z } from 'zod';
-import { initializeSite } from '../auth/commands';
+import { initializeSite, refuseIfSetUp } from '../auth/commands';
+import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import type { Context } from '../contract/context';
 import { command } from '../contract/define';
-import { execute } from '../contract/execute';
+import { execute, parseInput } from '../contract/execute';
+import { invariant } from '../errors';
 import { HybridClock } from '../hlc';
-import { createUser } from '../auth/users';
+import { addUser, newUserInput } from '../auth/users';
 import { createBranch } from '../branches/commands';
 import { createProduct } from '../catalog/commands';
 import { recordProduction } from '../production/commands';
 import { adjustStock } from '../stock/commands';
 
-// The same operations as the contract, checked the same way (api.ts imports this file).
+// The same operations as the contract, checked the same way (api.ts imports this file). Users
+// are added with passwords hashed before the transaction (users.create hashes inside its own).
 const operations = {
   'branches.create': createBranch,
-  'users.create': createUser,
   'catalog.createProduct': createProduct,
   'production.record': recordProduction,
   'stock.adjust': adjustStock,
@@ -111,12 +113,22 @@ const demoCatalog = [
   },
 ];
 
-export function loadDemoCompany(ctx: Context): { adminId: string } {
-  const { device, adminId } = initializeSite(ctx, {
-    branch: { code: 'HQ', name: 'Head Office', kind: 'head_office' },
-    admin: { username: 'admin', displayName: 'Admin', password: DEMO_PASSWORD },
-    deviceName: 'Demo PC',
-  });
+/** `hashes`: one hash of DEMO_PASSWORD for the admin, then one per demo user (each its own salt). */
+function loadDemoCompany(ctx: Context, hashes: string[]): { adminId: string } {
+  const hashFor = (i: number) => {
+    const hash = hashes[i];
+    invariant(hash, `demo password hash ${i} is missing`);
+    return hash;
+  };
+  const { device, adminId } = initializeSite(
+    ctx,
+    {
+      branch: { code: 'HQ', name: 'Head Office', kind: 'head_office' },
+      admin: { username: 'admin', displayName: 'Admin', password: DEMO_PASSWORD },
+      deviceName: 'Demo PC',
+    },
+    hashFor(0),
+  );
   const admin: Context = {
     ...ctx,
     device,
@@ -138,14 +150,16 @@ export function loadDemoCompany(ctx: Context): { adminId: string } {
     ['SH02', 'ፒያሳ ሱቅ (Piassa Shop)', 'shop'],
   ] as const)
     branchIds[code] = call('branches.create', { code, name, kind }).id;
-  for (const u of demoUsers)
-    call('users.create', {
+  demoUsers.forEach((u, i) => {
+    const { password: _plain, ...user } = parseInput(newUserInput, {
       username: u.username,
       displayName: u.displayName,
       role: u.role,
       branchId: branchIds[u.branch],
       password: DEMO_PASSWORD,
     });
+    addUser(admin, user, hashFor(i + 1));
+  });
   const today = new Date(ctx.now()).toISOString().slice(0, 10);
   for (const product of demoCatalog) {
     const created = call('catalog.createProduct', product);
@@ -174,6 +188,14 @@ export function loadDemoCompany(ctx: Context): { adminId: string } {
 
 export const setupLoadDemo = command({
   access: 'public',
+  // The passwords are hashed first, off the main thread; then one transaction loads it all.
+  ownTransactions: true,
   input: z.object({}),
-  handler: (ctx) => loadDemoCompany(ctx),
+  handler: async (ctx) => {
+    refuseIfSetUp(ctx);
+    const hashes = await Promise.all(
+      Array.from({ length: demoUsers.length + 1 }, () => hashPassword(DEMO_PASSWORD)),
+    );
+    return ctx.db.sqlite.transaction(() => loadDemoCompany(ctx, hashes)).immediate();
+  },
 });

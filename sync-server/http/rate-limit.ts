@@ -2,6 +2,7 @@
 // password, enrollment-code and webhook endpoints against guessing and floods.
 import type { Request, RequestHandler } from 'express';
 import { isIPv6 } from 'node:net';
+import { errorBody } from '../errors';
 
 export interface BucketRule {
   /** Requests allowed at once from one address. */
@@ -71,10 +72,7 @@ export function clientKey(address: string | undefined): string {
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
-/**
- * Answers 429 with Retry-After once an address used up its burst. The body carries the code and
- * message at the top (what the sync client reads) and as `error` (what contract clients read).
- */
+/** Answers 429 with Retry-After once an address used up its burst, in the server's errorBody. */
 export function rateLimit(
   rule: BucketRule,
   message: (seconds: number) => string,
@@ -88,8 +86,7 @@ export function rateLimit(
       return;
     }
     const seconds = Math.max(1, Math.ceil(wait / 1000));
-    const body = { code: 'RATE_LIMITED', message: message(seconds) };
     res.setHeader('Retry-After', String(seconds));
-    res.status(429).json({ ok: false, ...body, error: body });
+    res.status(429).json(errorBody({ code: 'RATE_LIMITED', message: message(seconds) }));
   };
 }

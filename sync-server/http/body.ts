@@ -1,0 +1,81 @@
+// How the server reads JSON bodies: as JSON text in UTF-8 only (RFC 8259), nested no deeper than
+// any request the apps send, within a size limit per route. What it answers when a body breaks
+// one of these is in ./refusals.ts.
+import express, { type Request, type RequestHandler } from 'express';
+import { HttpError } from '../errors';
+
+/**
+ * Arrays and objects inside one another. A push is about six levels deep; a body nested
+ * thousands deep is an attack on whatever walks it later (JSON.stringify, zod, a projection).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+
+/**
+ * Whether JSON text nests deeper than `max`, read from its bytes before it is parsed (so a deep
+ * body is never built in memory). Exact for UTF-8, where these ASCII bytes never occur inside a
+ * multi-byte character; other charsets are refused before this runs.
+ */
+export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) inString = true;
+    else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
+      if (++depth > max) return true;
+    } else if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) depth--;
+  }
+  return false;
+}
+
+const charsetOf = (contentType: string) =>
+  /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1]?.toLowerCase();
+
+/** Why a request's body is not JSON in UTF-8, or null when it is (or has no body). */
+function wrongType(req: Request): HttpError | null {
+  // null: no body at all; false: a body of another type.
+  const json = req.is('application/json');
+  if (json === null) return null;
+  const contentType = req.header('content-type') ?? '';
+  if (json === false)
+    return new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The body must be JSON, sent as application/json; it came as ${contentType ? `"${contentType}"` : 'no type at all'}.`,
+    );
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The body's charset "${charset}" is not supported: send JSON in UTF-8.`,
+    );
+  return null;
+}
+
+/** Parses a JSON body of at most `limit` bytes into req.body; a body parsed earlier is kept. */
+export function jsonBody(limit: number): RequestHandler {
+  const parse = express.json({
+    limit,
+    verify: (_req, _res, bytes) => {
+      if (nestsDeeperThan(bytes, MAX_JSON_DEPTH))
+        throw new HttpError(
+          400,
+          'MALFORMED',
+          `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+        );
+    },
+  });
+  return (req, res, next) => {
+    const refused = wrongType(req);
+    if (refused) next(refused);
+    else parse(req, res, next);
+  };
+}
