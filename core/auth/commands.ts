@@ -7,6 +7,8 @@ import { branchCode, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
+import { enrolledBranchKind } from '../branches/device';
+import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
@@ -252,6 +254,32 @@ export const changePassword = command({
   input: z.object({ currentPassword: z.string().min(1, 'is required'), newPassword: password }),
   handler: async (ctx, input) => {
     const actor = requireActor(ctx);
+    // At a PC enrolled with a head office, a person's record changes only there: the change is
+    // made at head office as this person (their current password proves it) and comes back by sync.
+    if (enrolledBranchKind(ctx.db, ctx.device) !== null) {
+      const sync = ctx.services?.sync;
+      if (!sync?.atHeadOffice)
+        throw new DomainError(
+          'UNAVAILABLE',
+          'Changing a password needs head office; this PC cannot reach it.',
+        );
+      try {
+        await sync.atHeadOffice(
+          { username: actor.username, password: input.currentPassword },
+          'auth.changePassword',
+          input,
+        );
+      } catch (error) {
+        if (error instanceof SyncUnavailable && error.status === 401) throw wrongCurrentPassword();
+        if (error instanceof SyncUnavailable)
+          throw new DomainError(
+            'UNAVAILABLE',
+            `Your password is changed at head office, which this PC cannot reach now (${error.message}). Try again when the PC is online.`,
+          );
+        throw error;
+      }
+      return ctx.db.sqlite.transaction(() => createSession(ctx, actor.userId)).immediate();
+    }
     const checked = passwordHashOf(ctx, actor.userId);
     if (!(await verifyPassword(input.currentPassword, checked))) throw wrongCurrentPassword();
     const passwordHash = await hashPassword(input.newPassword);

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { connect as connectTls, TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from '../errors';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import {
@@ -182,6 +182,8 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     path: string,
     body?: string | Uint8Array,
     contentType = 'application/json',
+    /** A person's sign-in at head office, sent instead of this device's token (null: none). */
+    person?: string | null,
   ): Promise<Answer> {
     if (this.pin && !this.base.startsWith('https://'))
       throw new SyncUnavailable(
@@ -195,7 +197,9 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         method,
         headers: {
           ...(body !== undefined && { 'content-type': contentType }),
-          ...(this.options.token && { authorization: `Bearer ${this.options.token}` }),
+          ...(person !== undefined
+            ? person !== null && { authorization: `Bearer ${person}` }
+            : this.options.token && { authorization: `Bearer ${this.options.token}` }),
           'x-schema-version': String(EVENT_SCHEMA_VERSION),
         },
         ...(body !== undefined && { body }),
@@ -228,9 +232,15 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
       let message = text;
       let code: string | undefined;
       try {
-        const parsed = JSON.parse(text) as { message?: unknown; code?: unknown };
-        if (typeof parsed.message === 'string') message = parsed.message;
-        if (typeof parsed.code === 'string') code = parsed.code;
+        const parsed = JSON.parse(text) as {
+          message?: unknown;
+          code?: unknown;
+          error?: { message?: unknown; code?: unknown };
+        };
+        // The contract's answers carry the error inside; the sync routes' at the top.
+        const error = parsed.error ?? parsed;
+        if (typeof error.message === 'string') message = error.message;
+        if (typeof error.code === 'string') code = error.code;
       } catch {
         // not JSON: keep the text
       }
@@ -250,6 +260,27 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         `Head office sent an answer this app does not understand: ${parsed.error.message}`,
       );
     return parsed.data;
+  }
+
+  /**
+   * Calls an operation of head office's own contract as a person signed in there (`person`: the
+   * sign-in token head office gave; none for a public operation such as auth.login), never as
+   * this device: what a device token cannot prove, the person's own sign-in at head office does.
+   */
+  async callOperation(name: string, input: unknown, person?: string): Promise<unknown> {
+    const response = await this.request(
+      'POST',
+      `/api/${encodeURIComponent(name)}`,
+      JSON.stringify(input),
+      'application/json',
+      person ?? null,
+    );
+    const answer = z
+      .object({ ok: z.literal(true), result: z.unknown() })
+      .safeParse(await response.json());
+    if (!answer.success)
+      throw new SyncUnavailable(`Head office sent an answer this app does not understand.`);
+    return answer.data.result;
   }
 
   async enroll(request: z.input<typeof enrollRequest>): Promise<EnrollResponse> {

@@ -87,6 +87,16 @@ export const summaryOf = (report: SyncReport): SyncSummary => ({
 export interface SyncService {
   status(): SyncStatus;
   syncNow(): Promise<SyncSummary>;
+  /**
+   * Does `name` at head office as the person who signs in there with `credentials` (what a
+   * device token cannot prove), then syncs so its events arrive here. Throws SyncUnavailable
+   * offline or when head office refuses.
+   */
+  atHeadOffice?(
+    credentials: { username: string; password: string },
+    name: string,
+    input: unknown,
+  ): Promise<unknown>;
   enroll(input: {
     serverUrl: string;
     code: string;
@@ -117,6 +127,20 @@ export interface HealthSummary {
   lastBackupAt: number | null;
   backupAgeMs: number | null;
   freeDiskBytes: number | null;
+  /** What the admin should see to: a PC that never backed up, or a backup older than a day. */
+  backupWarning: string | null;
+}
+
+/** One PC's newest backup, as the admin's branch view lists every PC. */
+export interface PcBackupHealth {
+  deviceId: string;
+  name: string;
+  number: number;
+  /** Null: it has never reported one (none made, or an app too old to report it). */
+  lastBackupAt: number | null;
+  backupAgeMs: number | null;
+  /** `never`; `stale`: the newest is more than a day old; `ok`. */
+  backup: 'ok' | 'stale' | 'never';
 }
 
 export interface BranchSyncState {
@@ -128,8 +152,13 @@ export interface BranchSyncState {
   eventsWaiting: number;
   appVersions: string[];
   devices: DeviceInfo[];
-  /** The worst of its PCs: the oldest newest-backup, the least free disk (null: none reported). */
+  /**
+   * The worst of its PCs: the oldest newest-backup (null if any PC never backed up), the least
+   * free disk (null: none reported).
+   */
   health: HealthSummary;
+  /** Every PC of the branch (not revoked) with its newest backup, those that never made one too. */
+  backups: PcBackupHealth[];
 }
 
 /** An event head office refused from a branch PC: applied nowhere, shown to the admin. */

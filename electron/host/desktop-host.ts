@@ -1,5 +1,6 @@
 // The core as the desktop app hosts it: the branch database, and the sync connection that the
 // contract's sync.* operations use. Runs in Electron's utility process, or in web mode.
+import { z } from 'zod';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLog, type Log } from '../../core/ops/log';
@@ -103,6 +104,29 @@ export class DesktopHost implements SyncService {
         onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
       },
     );
+  }
+
+  async atHeadOffice(
+    credentials: { username: string; password: string },
+    name: string,
+    input: unknown,
+  ): Promise<unknown> {
+    const serverUrl = meta(this.core, 'sync.server');
+    if (!serverUrl || !this.engine)
+      throw new SyncUnavailable('This PC is not enrolled with a head office.');
+    const headOffice = new HttpSyncTransport({
+      baseUrl: serverUrl,
+      pin: meta(this.core, 'sync.pin'),
+    });
+    const signIn = z
+      .object({ token: z.string() })
+      .parse(await headOffice.callOperation('auth.login', credentials));
+    try {
+      return await headOffice.callOperation(name, input, signIn.token);
+    } finally {
+      await headOffice.callOperation('auth.logout', {}, signIn.token).catch(() => undefined);
+      await this.syncNow().catch(() => undefined);
+    }
   }
 
   /** Starts background sync; a failed round waits longer before the next try, up to 10 minutes. */
