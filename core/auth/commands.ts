@@ -7,6 +7,7 @@ import { branchCode, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
+import { mayDo } from './may';
 import { enrolledBranchKind } from '../branches/device';
 import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
@@ -228,10 +229,11 @@ export const logout = command({
   },
 });
 
+/** Who is signed in, and what they may do on this PC (the UI offers only that). */
 export const me = query({
   access: 'signed-in',
   input: z.object({}),
-  handler: (ctx) => requireActor(ctx),
+  handler: (ctx) => ({ ...requireActor(ctx), may: mayDo(ctx) }),
 });
 
 const passwordHashOf = (ctx: Context, userId: string) =>

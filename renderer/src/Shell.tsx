@@ -5,7 +5,7 @@ import { NavContext, useClient, useQuery, useUser, type Nav, type Route } from '
 import { Notice } from './components/Banner';
 import { DraftsContext, type Drafts } from './components/LinesTable';
 import { SyncIndicator } from './components/SyncIndicator';
-import { roleLabel, screensFor, type ScreenId } from './roles';
+import { can, roleLabel, screensFor, type ScreenId } from './roles';
 import {
   LinkTelegramButton,
   LinkTelegramResult,
@@ -77,7 +77,7 @@ function screen(id: ScreenId, shopSide: boolean): ReactNode {
 export function Shell({ onSignOut }: { onSignOut(): void }) {
   const user = useUser();
   const client = useClient();
-  const entries = screensFor[user.role];
+  const entries = screensFor[user.role].filter((e) => !e.needs || can(user, e.needs));
   const [route, setRoute] = useState<Route>({ screen: entries[0]?.id ?? 'orders' });
   const [drafts] = useState<Drafts>(() => ({ newOrder: [], counterSale: [] }));
   const [refresh, setRefresh] = useState(0);

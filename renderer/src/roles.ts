@@ -1,32 +1,10 @@
-// What each role sees. The core checks every call (core/auth/roles.ts); this copy only decides
-// what to show, so a clerk is not offered buttons the core would refuse. It is typed against
-// the core's Role and Permission, so a new role or permission fails to compile until it is here.
+// What each role sees. The core checks every call and tells the UI what the person may do on
+// this PC (auth.me's `may`), so a clerk is not offered buttons the core would refuse.
 import type { Permission, Role } from './client';
 
-const staff = ['admin', 'factory_clerk', 'shop_clerk', 'finance', 'sales_rep', 'driver'] as const;
-
-const permissions: { readonly [P in Permission]: readonly Role[] } = {
-  'users.manage': ['admin'],
-  'branches.manage': ['admin'],
-  'catalog.manage': ['admin'],
-  'catalog.read': staff,
-  'stock.read': staff,
-  'stock.adjust': ['admin', 'factory_clerk', 'shop_clerk'],
-  'stock.transfer': ['admin', 'factory_clerk'],
-  'production.record': ['admin', 'factory_clerk'],
-  'orders.read': staff,
-  'orders.place': ['admin', 'shop_clerk', 'sales_rep'],
-  'orders.attachSlip': ['admin', 'shop_clerk'],
-  'orders.verifyPayment': ['admin', 'finance'],
-  'orders.dispatch': ['admin', 'factory_clerk'],
-  'orders.receive': ['admin', 'shop_clerk'],
-  'orders.cancel': ['admin', 'shop_clerk'],
-  'sales.record': ['admin', 'shop_clerk', 'sales_rep'],
-  'customers.manage': ['admin', 'shop_clerk', 'sales_rep'],
-};
-
-export const can = (role: Role, permission: Permission): boolean =>
-  permissions[permission].includes(role);
+/** Whether the person may do this here: the core says so in auth.me (`may`), for this PC. */
+export const can = (user: { may: readonly Permission[] }, permission: Permission): boolean =>
+  user.may.includes(permission);
 
 /** Head-office roles act for every branch; the others for their own branch only. */
 export const actsForAnyBranch = (role: Role): boolean => role === 'admin' || role === 'finance';
@@ -62,11 +40,18 @@ export type ScreenId =
 export interface ScreenEntry {
   id: ScreenId;
   label: string;
+  /** Shown only to someone who may do this here. */
+  needs?: Permission;
   /** Alt + this key opens the screen (KeyboardEvent.code without "Key"). */
   key: string;
 }
 
-const entry = (id: ScreenId, label: string, key: string): ScreenEntry => ({ id, label, key });
+const entry = (id: ScreenId, label: string, key: string, needs?: Permission): ScreenEntry => ({
+  id,
+  label,
+  key,
+  ...(needs && { needs }),
+});
 
 /** The screens each role works with, most frequent first. */
 export const screensFor: Record<Role, readonly ScreenEntry[]> = {
@@ -90,10 +75,10 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
   finance: [entry('payments', 'Payments waiting', 'Y'), entry('orders', 'All orders', 'O')],
   admin: [
     entry('orders', 'All orders', 'O'),
-    entry('payments', 'Payments waiting', 'Y'),
+    entry('payments', 'Payments waiting', 'Y', 'orders.verifyPayment'),
     entry('stock', 'Stock', 'K'),
-    entry('users', 'Users', 'U'),
-    entry('branches', 'Branches', 'B'),
+    entry('users', 'Users', 'U', 'users.manage'),
+    entry('branches', 'Branches', 'B', 'branches.manage'),
     entry('products', 'Products', 'R'),
     entry('sync', 'Sync & devices', 'D'),
     entry('conflicts', 'Conflicts', 'F'),

@@ -29,14 +29,14 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
   const s = order.status;
   const attach =
     (s === 'placed' || s === 'slip_attached') &&
-    can(user.role, 'orders.attachSlip') &&
+    can(user, 'orders.attachSlip') &&
     ours(order.shopId);
-  const verify = s === 'slip_attached' && can(user.role, 'orders.verifyPayment');
+  const verify = s === 'slip_attached' && can(user, 'orders.verifyPayment');
   const dispatch =
-    s === 'payment_verified' && can(user.role, 'orders.dispatch') && ours(order.factoryId);
-  const deliver = s === 'dispatched' && can(user.role, 'orders.receive') && ours(order.shopId);
+    s === 'payment_verified' && can(user, 'orders.dispatch') && ours(order.factoryId);
+  const deliver = s === 'dispatched' && can(user, 'orders.receive') && ours(order.shopId);
   const cancel =
-    can(user.role, 'orders.cancel') &&
+    can(user, 'orders.cancel') &&
     (user.role === 'admin'
       ? s === 'placed' || s === 'slip_attached' || s === 'payment_verified'
       : (s === 'placed' || s === 'slip_attached') && ours(order.shopId));
