@@ -12,6 +12,7 @@ import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
 import { correctedClock } from './sync/clock';
 import { applyDeferred } from './sync/apply';
+import { openSeries } from './branches/series';
 
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
@@ -33,6 +34,8 @@ export class BranchCore {
   ) {
     this.services = options.services ?? {};
     this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
+    // Before anything is numbered: a database restored from a backup numbers in a new series.
+    openSeries(this.db, dataDir);
     // Events an older version of the app kept aside are applied now that it knows them.
     this.db.sqlite.transaction(() => applyDeferred(this.db)).immediate();
     // Everything this PC dates and stamps follows head office's clock (core/sync/clock.ts).

@@ -5,6 +5,7 @@
 import type { Context } from '../contract/context';
 import { requireDevice } from '../contract/scope';
 import { nextSequence } from './device';
+import { currentSeries, recordIssued } from './series';
 
 export function documentNumber(
   ctx: Context,
@@ -12,13 +13,18 @@ export function documentNumber(
   series: 'order' | 'sale',
 ): string {
   const device = requireDevice(ctx);
-  const n = String(nextSequence(ctx.db, `${series}:${branch.code}`)).padStart(6, '0');
-  let madeOn = String(device.number);
+  // After a restore the PC numbers in a new series, with counters of its own (./series.ts).
+  const letter = currentSeries(ctx.db);
+  const key = `${series}:${branch.code}${letter ? `:${letter}` : ''}`;
+  const value = nextSequence(ctx.db, key);
+  recordIssued(ctx.db, key, value);
+  const n = String(value).padStart(6, '0');
+  let madeOn = `${device.number}${letter}`;
   if (device.branchId !== branch.id) {
     const own = ctx.db.sqlite
       .prepare('SELECT code FROM branches WHERE id = ?')
       .get(device.branchId) as { code: string } | undefined;
-    madeOn = `${own?.code ?? 'X'}${device.number}`;
+    madeOn = `${own?.code ?? 'X'}${device.number}${letter}`;
   }
   return `${branch.code}-${series === 'sale' ? 'S' : ''}${madeOn}-${n}`;
 }

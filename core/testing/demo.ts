@@ -1,6 +1,6 @@
 // Test worlds: the demo company seeded once per test process through the real contract,
 // then copied file-by-file for each test, so every test starts from the same real database.
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputOf, OperationName, OutputOf } from '../contract/api';
@@ -55,6 +55,9 @@ export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWor
   const dir = mkdtempSync(join(tmpdir(), 'fse-test-'));
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(t.dir, 'branch.sqlite'), join(dir, 'branch.sqlite'));
+  // The PC's number guard goes with it: a copy without it is a restore onto another machine.
+  if (existsSync(join(t.dir, 'numbering.json')))
+    copyFileSync(join(t.dir, 'numbering.json'), join(dir, 'numbering.json'));
   const core = new BranchCore(dir, options);
   const branch = Object.fromEntries(
     (
