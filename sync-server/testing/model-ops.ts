@@ -73,6 +73,8 @@ export const op = fc.oneof(
   fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
+  fc.record({ kind: fc.constant('pcBackup' as const), site }),
+  fc.record({ kind: fc.constant('pcRestore' as const), site }),
   fc.record({ kind: fc.constant('restart' as const) }),
   fc.record({ kind: fc.constant('backup' as const) }),
   fc.record({ kind: fc.constant('restore' as const) }),
@@ -224,6 +226,10 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       }
       return;
     }
+    case 'pcBackup':
+      return w.sites[o.site]!.backup();
+    case 'pcRestore':
+      return w.sites[o.site]!.restore();
     case 'restart':
       return w.restartServer();
     case 'backup':

@@ -1,6 +1,6 @@
 // Worlds for the model tests: a server and three branch PCs set up once, then copied file by
 // file for every run, so hundreds of runs each start from the same real databases.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BranchCore } from '../../core/runtime';
@@ -89,6 +89,10 @@ export interface ModelSite {
   engine: SyncEngine;
   dir: string;
   token: string;
+  /** A backup of this PC's database now, as its nightly backup takes one. */
+  backup(): void;
+  /** This PC's database replaced by its last backup (none yet: nothing happens). */
+  restore(): void;
 }
 
 export interface ModelWorld {
@@ -133,29 +137,48 @@ export async function openWorld(
     // Each PC's own wall clock, off by its skew: it learns the offset at its first sync.
     const skew = options.skews?.[i] ?? 0;
     const wallClock = () => Date.now() + skew;
-    const core = new BranchCore(dir, { now: wallClock });
     const transport = new FaultyTransport(
       () => new HttpSyncTransport({ baseUrl: base(), token: s.token }),
     );
-    // Small batches and pages, so pushes and pulls span several requests (a page is fetched
-    // while the one before it is applied) and faults land between them.
-    const engine = new SyncEngine(core.db, core.files, s.deviceId, transport, {
-      pushBatch: 4,
-      pullPage: 5,
-      catchUpPage: 10,
-      now: wallClock,
-      onRemoteStamp: (h) => core.context().clock.receive(h),
-    });
-    return {
+    const open = () => {
+      const core = new BranchCore(dir, { now: wallClock });
+      // Small batches and pages, so pushes and pulls span several requests (a page is fetched
+      // while the one before it is applied) and faults land between them.
+      const engine = new SyncEngine(core.db, core.files, s.deviceId, transport, {
+        pushBatch: 4,
+        pullPage: 5,
+        catchUpPage: 10,
+        now: wallClock,
+        onRemoteStamp: (h) => core.context().clock.receive(h),
+      });
+      return { core, engine };
+    };
+    let backups = 0;
+    let lastBackup: string | null = null;
+    const site: ModelSite = {
       code: s.code,
       user: s.user,
       session: s.session,
-      core,
+      ...open(),
       transport,
-      engine,
       dir,
       token: s.token,
+      backup() {
+        lastBackup = join(root, `${i}-backup-${++backups}.sqlite`);
+        site.core.db.sqlite.exec(`VACUUM INTO '${lastBackup}'`);
+      },
+      restore() {
+        if (!lastBackup) return;
+        // The PC's disk is replaced by its last backup: what it made since and never pushed is
+        // lost with the disk; everything else must come back, and no number may repeat.
+        site.core.close();
+        for (const suffix of ['-wal', '-shm'])
+          rmSync(join(dir, `branch.sqlite${suffix}`), { force: true });
+        copyFileSync(lastBackup, join(dir, 'branch.sqlite'));
+        Object.assign(site, open());
+      },
     };
+    return site;
   });
   const restart = async (whileStopped?: () => Promise<unknown>) => {
     const ports = servers.map((s) => s.port);
