@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-restricted-imports --
+   an end-to-end test of the desktop host against a real head office, which lives in sync-server/ */
 // At an enrolled PC, a person's password changes at head office, as that person: their current
 // password, checked there, proves who they are; the change comes back to the PC by sync.
 import { mkdtempSync } from 'node:fs';
