@@ -1,10 +1,13 @@
 // `npm run build:electron`: bundles the main process, the preload and the core's utility process
 // into dist/electron. Runtime packages stay outside the bundle (electron-builder ships them in
 // node_modules): native better-sqlite3 must, and pdfkit reads its data files from its own folder.
+// The public keys updates must be signed with (build/update-keys.json) go beside main.js, so they
+// ship inside app.asar, where the asar integrity fuse covers them.
 import { build, type BuildOptions } from 'esbuild';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { updateKeysSchema } from '../core/ops/update-signature';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,7 +44,14 @@ export async function buildElectron(outdir = join(root, 'dist/electron')): Promi
     format: 'iife',
     target: 'chrome120',
   });
-  return ['main.js', 'preload.js', 'core-process.js'].map((f) => join(outdir, f));
+  // Checked here: a broken keys file would make every installed app refuse every update.
+  const keys = updateKeysSchema.parse(
+    JSON.parse(readFileSync(join(root, 'build/update-keys.json'), 'utf8')),
+  );
+  writeFileSync(join(outdir, 'update-keys.json'), `${JSON.stringify(keys, null, 2)}\n`);
+  return ['main.js', 'preload.js', 'core-process.js', 'update-keys.json'].map((f) =>
+    join(outdir, f),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

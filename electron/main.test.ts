@@ -39,7 +39,7 @@ describe('the main process', () => {
     expect(window.focused).toBe(1);
   });
 
-  it('creates the window locked down, with the preload, and loads the built UI from a file', () => {
+  it('creates the window locked down, with the preload, and loads the built UI from app://erp/', () => {
     expect(window.options.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -48,9 +48,25 @@ describe('the main process', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Not packaged here: DevTools stay on for developers (main.packaged.test.ts: off).
+      devTools: true,
     });
     expect(String(window.options.webPreferences['preload'])).toMatch(/preload\.js$/);
-    expect(rec.loaded[0]).toMatch(/renderer[/\\]index\.html$/);
+    expect(rec.loaded).toEqual(['app://erp/index.html']);
+  });
+
+  it('serves the built renderer from the app:// scheme, registered before ready, with the CSP', async () => {
+    expect(rec.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    const handler = rec.protocolHandlers.get('app')!;
+    const page = (await handler({ url: 'app://erp/index.html', method: 'GET' })) as Response;
+    // dist/renderer is built by npm test; without it the handler says so, with the policy all the same.
+    expect([200, 503]).toContain(page.status);
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
+    const escape = (await handler({
+      url: 'app://erp/..%2F..%2Fpackage.json',
+      method: 'GET',
+    })) as Response;
+    expect([400, 503]).toContain(escape.status);
   });
 
   it('starts the core in a utility process with the data folder', () => {
@@ -78,7 +94,10 @@ describe('the main process', () => {
       true,
     );
     expect(attempt('will-navigate', `${contents.mainFrame.url}#/orders`)).toBe(false);
-    expect(attempt('will-frame-navigate', 'blob:file:///0b6c', { isMainFrame: false })).toBe(false);
+    expect(attempt('will-navigate', 'app://evil/index.html')).toBe(true);
+    expect(attempt('will-frame-navigate', 'blob:app://erp/0b6c', { isMainFrame: false })).toBe(
+      false,
+    );
     expect(attempt('will-attach-webview', 'about:blank')).toBe(true);
     expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({
       action: 'deny',
@@ -143,6 +162,8 @@ describe('the IPC channel', () => {
       { ...main, processId: 99, routingId: 1 },
       { ...main, url: 'https://evil.example/' },
       { ...main, url: pathToFileURL('/tmp/other.html').href },
+      { ...main, url: 'app://evil/index.html' },
+      { ...main, url: 'app://erp.evil.example/index.html' },
       null,
     ];
     for (const frame of strangers) {
@@ -158,7 +179,7 @@ describe('the IPC channel', () => {
     expect(calls()).toHaveLength(before);
     expect(
       logged.filter((l) => l.includes('refused an IPC message from an unexpected frame')),
-    ).toHaveLength(6);
+    ).toHaveLength(8);
   });
 
   it('refuses a bad input with the field that is wrong, before the core', async () => {
@@ -209,6 +230,14 @@ describe('the IPC channel', () => {
       sessionToken: 'tok',
     });
     expect(answer).toEqual({ ok: true, result: { echo: parsed } });
+  });
+
+  it('accepts the app’s own frame anywhere on its origin, app://erp', async () => {
+    const main = window.webContents.mainFrame;
+    const url = main.url;
+    main.url = 'app://erp/index.html#/orders/42';
+    expect((await call(main, good)).ok).toBe(true);
+    main.url = url;
   });
 });
 

@@ -6,6 +6,7 @@ import {
   dialog,
   ipcMain,
   Menu,
+  protocol,
   safeStorage,
   screen,
   session,
@@ -14,12 +15,19 @@ import {
   type WebFrameMain,
 } from 'electron';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { installCrashReports } from '../core/ops/crash';
 import { fileLog } from '../core/ops/log';
 import { resolveDataDir } from './data-dir';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  appSchemePrivileges,
+  createAppProtocolHandler,
+} from './main/app-protocol';
 import { CoreClient, type SafeStorageLike } from './main/core-client';
+import { closeDevToolsWhenPackaged, refusedDebugSwitches } from './main/debug-lock';
 import { createIpcHandler, registerIpc } from './main/ipc';
 import { menuTemplate } from './main/menu';
 import {
@@ -49,10 +57,24 @@ if (app.isPackaged)
   });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-// During development the UI may come from the Vite dev server; the shipped app only from its files.
+// During development the UI may come from the Vite dev server; the shipped app only from its
+// files, served as app://erp/ (./main/app-protocol.ts), never from file://.
 const devUrl = app.isPackaged ? undefined : process.env['FSE_RENDERER_URL'] || undefined;
-const indexHtml = join(here, '../renderer/index.html');
-const isAppUrl = appUrlMatcher(devUrl ?? pathToFileURL(indexHtml).href);
+const rendererDir = join(here, '../renderer');
+const isAppUrl = appUrlMatcher(devUrl ?? APP_INDEX_URL);
+// Before the app is ready, or Chromium does not know the scheme is a standard, secure one.
+protocol.registerSchemesAsPrivileged([...appSchemePrivileges]);
+
+// The installed app does not start open to a debugger (./main/debug-lock.ts).
+const debugSwitches = refusedDebugSwitches(app, process.argv, process.platform);
+if (debugSwitches.length > 0) {
+  log({ level: 'error', msg: 'refused to start with debugging switches', switches: debugSwitches });
+  dialog.showErrorBox(
+    'The app did not start',
+    `It does not run with debugging switches (${debugSwitches.join(' ')}). Start it from its shortcut.`,
+  );
+  app.exit(1);
+}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -113,10 +135,11 @@ function createWindow(): void {
     show: false,
     title: app.getName(),
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(join(here, 'preload.js')),
+    webPreferences: secureWebPreferences(join(here, 'preload.js'), { packaged: app.isPackaged }),
   });
   mainWindow = window;
   guardContents(window.webContents, isAppUrl, log);
+  closeDevToolsWhenPackaged(window.webContents, app.isPackaged, log);
   window.once('ready-to-show', () => {
     if (state.maximized) window.maximize();
     window.show();
@@ -139,14 +162,14 @@ function createWindow(): void {
       exitCode: details.exitCode,
     }),
   );
-  const loading = devUrl ? window.loadURL(devUrl) : window.loadFile(indexHtml);
+  const loading = window.loadURL(devUrl ?? APP_INDEX_URL);
   loading.catch((error: unknown) => {
     log({ level: 'error', msg: 'the UI did not load', error: message(error) });
     dialog.showErrorBox(
       'The app could not show its screens',
       devUrl
         ? `${devUrl} did not load: ${message(error)}`
-        : `${indexHtml} did not load. Run \`npm run build\`.`,
+        : `${APP_INDEX_URL} (${rendererDir}) did not load. Run \`npm run build\`.`,
     );
   });
 }
@@ -170,7 +193,7 @@ function syncFromMenu(): void {
 }
 
 app.enableSandbox();
-if (claimSingleInstance(app, () => mainWindow)) {
+if (debugSwitches.length === 0 && claimSingleInstance(app, () => mainWindow)) {
   if (process.platform === 'win32') app.setAppUserModelId('com.factoryshop.erp');
   registerIpc(
     ipcMain,
@@ -200,6 +223,10 @@ if (claimSingleInstance(app, () => mainWindow)) {
   void app.whenReady().then(() => {
     core.start();
     guardSession(session.defaultSession, cspFor(devUrl !== undefined), log);
+    protocol.handle(
+      APP_SCHEME,
+      createAppProtocolHandler({ root: rendererDir, csp: cspFor(false), log }),
+    );
     app.setAboutPanelOptions({
       applicationName: app.getName(),
       applicationVersion: app.getVersion(),
@@ -219,6 +246,11 @@ if (claimSingleInstance(app, () => mainWindow)) {
       ),
     );
     createWindow();
-    if (app.isPackaged) startUpdates(core, log, () => mainWindow);
+    if (app.isPackaged)
+      startUpdates(core, log, () => mainWindow, {
+        // Copied there from build/update-keys.json by electron/build.ts: inside app.asar.
+        keysFile: join(here, 'update-keys.json'),
+        dataDir,
+      });
   });
 }

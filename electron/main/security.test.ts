@@ -1,26 +1,23 @@
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../security';
-import { appUrlMatcher, cspFor, secureWebPreferences } from './security';
+import { APP_INDEX_URL } from './app-protocol';
+import { appUrlMatcher, cspFor, metaPolicyOf, secureWebPreferences } from './security';
 
 describe('which URLs are the app', () => {
-  const index = pathToFileURL(
-    '/opt/Factory-Shop ERP/resources/app.asar/dist/renderer/index.html',
-  ).href;
-
-  it('is the one index.html when the app loads from files, with any hash or query', () => {
-    const isApp = appUrlMatcher(index);
-    expect(isApp(index)).toBe(true);
-    expect(isApp(`${index}#/orders/42`)).toBe(true);
-    expect(isApp(`${index}?x=1`)).toBe(true);
-    expect(isApp(index.replace('%20', ' '))).toBe(true);
-    expect(
-      isApp(
-        pathToFileURL('/opt/Factory-Shop ERP/resources/app.asar/dist/renderer/other.html').href,
-      ),
-    ).toBe(false);
+  it('is exactly the origin app://erp, whatever the path, hash or query', () => {
+    const isApp = appUrlMatcher(APP_INDEX_URL);
+    expect(isApp('app://erp/index.html')).toBe(true);
+    expect(isApp('app://erp/index.html#/orders/42')).toBe(true);
+    expect(isApp('app://erp/?x=1')).toBe(true);
+    expect(isApp('app://ERP/index.html')).toBe(true); // hosts are case-blind; Chromium lowers them
+    expect(isApp('app://evil/index.html')).toBe(false);
+    expect(isApp('app://erp.evil.example/index.html')).toBe(false);
+    expect(isApp('app://erp:8080/index.html')).toBe(false);
+    expect(isApp('app://user@erp/index.html')).toBe(false);
+    expect(isApp('appx://erp/index.html')).toBe(false);
+    expect(isApp('file:///opt/app/resources/app.asar/dist/renderer/index.html')).toBe(false);
     expect(isApp('file:///etc/passwd')).toBe(false);
-    expect(isApp('https://evil.example/dist/renderer/index.html')).toBe(false);
+    expect(isApp('https://erp/index.html')).toBe(false);
     expect(isApp('not a url')).toBe(false);
   });
 
@@ -31,14 +28,19 @@ describe('which URLs are the app', () => {
     expect(isApp('http://localhost.evil.example:5173/')).toBe(false);
   });
 
-  it('cannot be anything but file: or http(s):', () => {
+  it('cannot be anything but app://erp or http(s): (no file: any more)', () => {
     expect(() => appUrlMatcher('javascript:alert(1)')).toThrow();
+    expect(() => appUrlMatcher('file:///opt/app/index.html')).toThrow();
+    expect(() => appUrlMatcher('app://other/index.html')).toThrow();
   });
 });
 
 describe('secure settings', () => {
-  it('has the sandbox and isolation on, Node and webviews off', () => {
-    expect(secureWebPreferences('/p/preload.js')).toEqual({
+  it('has the sandbox and isolation on, Node, webviews and (when packaged) DevTools off', () => {
+    expect(secureWebPreferences('/p/preload.js', { packaged: false })).toMatchObject({
+      devTools: true,
+    });
+    expect(secureWebPreferences('/p/preload.js', { packaged: true })).toEqual({
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -47,6 +49,7 @@ describe('secure settings', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: false,
       preload: '/p/preload.js',
     });
   });
@@ -55,5 +58,11 @@ describe('secure settings', () => {
     expect(cspFor(false)).toBe(contentSecurityPolicy);
     expect(cspFor(true)).toContain("style-src 'self' 'unsafe-inline'");
     expect(cspFor(true)).toContain("script-src 'self';");
+  });
+
+  it('gives the page a meta policy without what a meta cannot carry', () => {
+    expect(metaPolicyOf("default-src 'self'; frame-ancestors 'none'; sandbox; report-uri /r")).toBe(
+      "default-src 'self'",
+    );
   });
 });

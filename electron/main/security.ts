@@ -2,6 +2,7 @@
 // drive them without the Electron binary. The page may stay on the app and nothing else: no
 // navigation away, no new windows, no webviews, no permissions, and a CSP on every response.
 import { contentSecurityPolicy } from '../security';
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 export interface SecureWebPreferences {
   contextIsolation: true;
@@ -12,10 +13,15 @@ export interface SecureWebPreferences {
   allowRunningInsecureContent: false;
   webviewTag: false;
   spellcheck: false;
+  /** Off in the installed app (./debug-lock.ts); on while developing. */
+  devTools: boolean;
   preload: string;
 }
 
-export const secureWebPreferences = (preload: string): SecureWebPreferences => ({
+export const secureWebPreferences = (
+  preload: string,
+  { packaged }: { packaged: boolean },
+): SecureWebPreferences => ({
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,
@@ -24,29 +30,35 @@ export const secureWebPreferences = (preload: string): SecureWebPreferences => (
   allowRunningInsecureContent: false,
   webviewTag: false,
   spellcheck: false,
+  devTools: !packaged,
   preload,
 });
 
 /**
- * Which URLs are the app. A `file:` app is one document (its hash and query may change); an
- * `http(s):` app (the Vite dev server, during development only) is its whole origin.
+ * Which URLs are the app: exactly the origin app://erp (./app-protocol.ts), whatever the path,
+ * hash or query; or, during development only, the Vite dev server's origin.
  */
 export function appUrlMatcher(appUrl: string): (url: string) => boolean {
   const app = new URL(appUrl);
-  if (app.protocol === 'file:') {
-    const path = decodeURIComponent(app.pathname);
+  if (app.protocol === `${APP_SCHEME}:`) {
+    if (app.host !== APP_HOST)
+      throw new Error(`The app's own origin is ${APP_SCHEME}://${APP_HOST}`);
+    // Node gives custom schemes the origin "null", so scheme and host are compared instead.
     return (url) => {
       const u = parse(url);
       return (
         u !== null &&
-        u.protocol === 'file:' &&
-        u.host === app.host &&
-        decodeURIComponent(u.pathname) === path
+        u.protocol === app.protocol &&
+        // Chromium lowers a standard scheme's host; Node keeps a custom scheme's as written.
+        u.host.toLowerCase() === APP_HOST &&
+        !u.username &&
+        !u.password &&
+        !u.port
       );
     };
   }
   if (app.protocol !== 'http:' && app.protocol !== 'https:')
-    throw new Error(`The app must load from file:, http: or https:, not ${app.protocol}`);
+    throw new Error(`The app must load from ${APP_SCHEME}:, http: or https:, not ${app.protocol}`);
   return (url) => parse(url)?.origin === app.origin;
 }
 
@@ -63,6 +75,16 @@ export const cspFor = (dev: boolean): string =>
   dev
     ? contentSecurityPolicy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     : contentSecurityPolicy;
+
+/**
+ * The policy as the page itself carries it in a <meta> (renderer/index.html): a meta cannot hold
+ * frame-ancestors, report-uri or sandbox (Chromium ignores them there, with a warning).
+ */
+export const metaPolicyOf = (csp: string): string =>
+  csp
+    .split(/;\s*/)
+    .filter((d) => !/^(frame-ancestors|report-uri|sandbox)\b/.test(d))
+    .join('; ');
 
 interface Preventable {
   preventDefault(): void;

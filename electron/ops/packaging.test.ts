@@ -2,7 +2,7 @@
 // binary, no internet): electron-builder.yml against electron-builder's own schema, and the app
 // packed for real by electron-builder (`--dir`, Linux x64) around a stand-in Electron binary
 // that carries the fuse wire, so the packed file list and the fuses can be read back.
-import { listPackage } from '@electron/asar';
+import { extractFile, listPackage } from '@electron/asar';
 import { getCurrentFuseWire } from '@electron/fuses';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
@@ -25,7 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iconFiles } from '../../build/icons';
+import { updateKeysSchema } from '../../core/ops/update-signature';
 import { buildElectron } from '../build';
+import { cspFor, metaPolicyOf } from '../main/security';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // electron-updater's YAML reader (js-yaml ships no types).
@@ -61,6 +63,9 @@ describe('electron-builder.yml', () => {
         include: 'build/installer.nsh',
       },
       publish: { provider: 'generic' },
+      // Where a certificate signs the release, the app checks its updates' Windows publisher.
+      win: { verifyUpdateCodeSignature: true },
+      electronFuses: { grantFileProtocolExtraPrivileges: false },
     });
     await expect(
       validateConfiguration(
@@ -138,6 +143,7 @@ describe('the packed app', () => {
         'dist/electron/main.js',
         'dist/electron/preload.js',
         'dist/electron/core-process.js',
+        'dist/electron/update-keys.json',
         'dist/renderer/index.html',
         'package.json',
       ]),
@@ -199,6 +205,35 @@ describe('the packed app', () => {
     );
   });
 
+  it('ships the update keys, the app:// handler and the page with its own policy, inside the archive', () => {
+    const archive = join(resources, 'app.asar');
+    const read = (path: string) => extractFile(archive, path).toString('utf8');
+    // The public keys updates must be signed with, beside main.js (main.ts reads them there).
+    expect(JSON.parse(read('dist/electron/update-keys.json'))).toEqual(
+      updateKeysSchema.parse(
+        JSON.parse(readFileSync(join(root, 'build/update-keys.json'), 'utf8')),
+      ),
+    );
+    // The protocol handler is bundled into main.js, and main.js loads the page through it.
+    const main = read('dist/electron/main.js');
+    for (const part of [
+      'createAppProtocolHandler',
+      'resolveAppUrl',
+      'registerSchemesAsPrivileged',
+      'protocol.handle(',
+      'loadURL(',
+      'verifyDownloadedUpdate',
+      'refusedDebugSwitches',
+    ])
+      expect(main, part).toContain(part);
+    expect(main).not.toContain('loadFile(');
+    expect(read('dist/renderer/index.html')).toContain(
+      `<meta
+      http-equiv="Content-Security-Policy"
+      content="${metaPolicyOf(cspFor(false))}"`,
+    );
+  });
+
   it('keeps better-sqlite3 unpacked beside the archive, without its C sources', () => {
     const unpacked = filesUnder(join(resources, 'app.asar.unpacked'));
     expect(unpacked).toEqual(
@@ -226,7 +261,18 @@ describe('the packed app', () => {
     const wire = await getCurrentFuseWire(join(out, 'linux-unpacked/factory-shop-erp'));
     const on = 49;
     const off = 48;
-    expect([0, 1, 2, 3, 4, 5].map((i) => wire[i as 0])).toEqual([off, on, off, off, on, on]);
+    // RunAsNode, cookie encryption, NODE_OPTIONS, --inspect, asar integrity, only-asar, V8
+    // snapshot (left as Electron has it), file:// extra privileges.
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => wire[i as 0])).toEqual([
+      off,
+      on,
+      off,
+      off,
+      on,
+      on,
+      off,
+      off,
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-restricted-imports --
    The update decisions against electron-updater and a real head-office feed (sync-server/). */
 import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   installer,
   installerName,
+  keysFile,
   manifest,
+  releaseKey,
+  signRelease,
   updaterAt,
 } from '../../sync-server/updates/testing/node-updater';
 import { startWorld, type World } from '../../sync-server/testing/world';
+import { STATEMENT_FORMAT, trustedKeys } from '../../core/ops/update-signature';
+import {
+  channelFileName,
+  verifyDownloadedUpdate,
+  type DownloadedUpdate,
+  type VerifyOutcome,
+} from './update-verify';
 import {
   DAY_MS,
   feedUrl,
@@ -22,6 +32,18 @@ import {
 } from './updater';
 
 type Listener = (arg: never) => void;
+
+// The publisher's key, trusted by the app here and by head office (its keys file replaced).
+const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
+vi.mock('../../sync-server/updates/keys', () => ({ shippedUpdateKeys: () => trust.keys }));
+const publisher = releaseKey();
+trust.keys = trustedKeys(keysFile(publisher.publicKey));
+
+const downloaded = (version: string): DownloadedUpdate => ({
+  version,
+  downloadedFile: `/tmp/cache/factory-shop-erp_${version}_amd64.deb`,
+  files: [{ url: `factory-shop-erp_${version}_amd64.deb`, sha512: 'x', size: 1 }],
+});
 
 /** electron-updater's surface, recording what the controller does with it. */
 function fakeUpdater(check: () => Promise<unknown> = async () => null) {
@@ -46,6 +68,19 @@ function fakeUpdater(check: () => Promise<unknown> = async () => null) {
 
 const enrolled = async () => ({ serverUrl: 'https://erp.example.lan:8443/', fingerprint: null });
 const quiet = () => undefined;
+/** Every download verified (./update-verify.test.ts tests the verification itself). */
+const trusting = {
+  verify: async (): Promise<VerifyOutcome> => ({
+    kind: 'verified',
+    statement: {
+      format: STATEMENT_FORMAT,
+      version: '0.2.0',
+      manifest: { name: 'latest-linux.yml', sha512: 'x' },
+      files: [],
+    },
+  }),
+  refused: () => undefined,
+};
 afterEach(() => vi.useRealTimers());
 
 describe('the update decisions', () => {
@@ -54,6 +89,7 @@ describe('the update decisions', () => {
     const c = new UpdateController({
       updater,
       currentVersion: '0.1.0',
+      ...trusting,
       feed: enrolled,
       ask: async () => false,
       log: quiet,
@@ -69,6 +105,7 @@ describe('the update decisions', () => {
     const c = new UpdateController({
       updater,
       currentVersion: '0.1.0',
+      ...trusting,
       feed: async () => null,
       ask: async () => true,
       log: quiet,
@@ -83,6 +120,7 @@ describe('the update decisions', () => {
     const c = new UpdateController({
       updater,
       currentVersion: '0.1.0',
+      ...trusting,
       feed: enrolled,
       ask: async () => false,
       log: quiet,
@@ -102,9 +140,10 @@ describe('the update decisions', () => {
     const { updater, calls } = fakeUpdater();
     const answers = [false, true];
     const asked: string[] = [];
-    new UpdateController({
+    const c = new UpdateController({
       updater,
       currentVersion: '0.1.0',
+      ...trusting,
       feed: enrolled,
       ask: async ({ version }) => {
         asked.push(version);
@@ -112,13 +151,15 @@ describe('the update decisions', () => {
       },
       log: quiet,
     });
-    updater.emit('update-downloaded', { version: '0.2.0' });
+    await c.check();
+    const installs = () => calls.filter((x) => x.startsWith('install'));
+    updater.emit('update-downloaded', downloaded('0.2.0'));
     await vi.waitFor(() => expect(asked).toEqual(['0.2.0']));
-    updater.emit('update-downloaded', { version: '0.2.0' }); // declined: not asked again this run
+    updater.emit('update-downloaded', downloaded('0.2.0')); // declined: not asked again this run
     await new Promise((r) => setTimeout(r, 10));
-    expect(calls).toEqual([]);
-    updater.emit('update-downloaded', { version: '0.3.0' });
-    await vi.waitFor(() => expect(calls).toEqual(['install silent=false run=true']));
+    expect(installs()).toEqual([]);
+    updater.emit('update-downloaded', downloaded('0.3.0'));
+    await vi.waitFor(() => expect(installs()).toEqual(['install silent=false run=true']));
     expect(asked).toEqual(['0.2.0', '0.3.0']);
   });
 
@@ -129,6 +170,7 @@ describe('the update decisions', () => {
         updater: fakeUpdater(() => Promise.reject(Object.assign(new Error(code), { code })))
           .updater,
         currentVersion: '0.1.0',
+        ...trusting,
         feed: enrolled,
         ask: async () => false,
         log: (e) => void logged.push(e),
@@ -182,6 +224,80 @@ describe('the update decisions', () => {
   });
 });
 
+describe('what is verified before the person is asked', () => {
+  const refusal = { code: 'SIGNATURE_INVALID' as const, message: 'altered' };
+
+  it('refuse what verification refuses: nothing asked, nothing installed, told once per version', async () => {
+    const { updater, calls } = fakeUpdater();
+    const refused: { version: string; refusal: unknown }[] = [];
+    const asked: string[] = [];
+    const c = new UpdateController({
+      updater,
+      currentVersion: '0.1.0',
+      feed: enrolled,
+      verify: async () => ({ kind: 'refused', refusal }),
+      refused: (r) => void refused.push(r),
+      ask: async ({ version }) => {
+        asked.push(version);
+        return true;
+      },
+      log: quiet,
+    });
+    await c.check();
+    updater.emit('update-downloaded', downloaded('0.2.0'));
+    updater.emit('update-downloaded', downloaded('0.2.0')); // the cached file, at the next check
+    await vi.waitFor(() => expect(refused).toEqual([{ version: '0.2.0', refusal }]));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(refused).toHaveLength(1);
+    expect(asked).toEqual([]);
+    expect(calls.filter((x) => x.startsWith('install'))).toEqual([]);
+  });
+
+  it('leave for later what cannot be decided now (the feed moved on), without a refusal', async () => {
+    const { updater, calls } = fakeUpdater();
+    const refused: unknown[] = [];
+    const c = new UpdateController({
+      updater,
+      currentVersion: '0.1.0',
+      feed: enrolled,
+      verify: async () => ({ kind: 'later', reason: 'the feed now offers 0.3.0' }),
+      refused: (r) => void refused.push(r),
+      ask: async () => true,
+      log: quiet,
+    });
+    await c.check();
+    updater.emit('update-downloaded', downloaded('0.2.0'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(refused).toEqual([]);
+    expect(calls.filter((x) => x.startsWith('install'))).toEqual([]);
+  });
+
+  it('refuse an installer electron-updater found not signed by the Windows publisher', async () => {
+    const { updater } = fakeUpdater();
+    const refused: { version: string; refusal: { code: string } }[] = [];
+    new UpdateController({
+      updater,
+      currentVersion: '0.1.0',
+      feed: enrolled,
+      verify: trusting.verify,
+      refused: (r) => void refused.push(r),
+      ask: async () => true,
+      log: quiet,
+    });
+    updater.emit('error', new Error('ECONNRESET'));
+    updater.emit(
+      'error',
+      Object.assign(
+        new Error('New version 0.2.0 is not signed by the application owner: publisherNames: X'),
+        { code: 'ERR_UPDATER_INVALID_SIGNATURE' },
+      ),
+    );
+    expect(refused).toEqual([
+      { version: '0.2.0', refusal: expect.objectContaining({ code: 'PUBLISHER_MISMATCH' }) },
+    ]);
+  });
+});
+
 describe('against electron-updater and a real head-office feed', () => {
   let w: World;
   beforeAll(async () => {
@@ -194,22 +310,47 @@ describe('against electron-updater and a real head-office feed', () => {
         body,
       });
     const bytes = installer('0.2.0');
+    const text = manifest('0.2.0', bytes);
+    const files = { [installerName('0.2.0')]: bytes };
+    const signature = signRelease(publisher.privateKey, {
+      manifestName: 'latest-linux.yml',
+      manifest: text,
+      version: '0.2.0',
+      files,
+    });
     expect((await put(installerName('0.2.0'), bytes)).status).toBe(200);
-    expect((await put('latest-linux.yml', manifest('0.2.0', bytes))).status).toBe(200);
+    expect((await put('latest-linux.yml.sig', signature)).status).toBe(200);
+    expect((await put('latest-linux.yml', text)).status).toBe(200);
   });
   afterAll(async () => {
     await w?.close();
   });
 
-  it('check, download and verify in the background, then ask; install on yes', async () => {
+  it("check, download, verify the publisher's signature in the background, then ask; install on yes", async () => {
     const updater = updaterAt(`${w.base}/updates`);
     const installs: string[] = [];
     updater.quitAndInstall = (silent?: boolean, run?: boolean) =>
       void installs.push(`silent=${silent} run=${run}`);
     const asked: { version: string; current: string }[] = [];
+    const verified: string[] = [];
     const c = new UpdateController({
       updater,
       currentVersion: '0.1.0',
+      // As updater-electron.ts wires it, with the app's keys and the feed over HTTP.
+      verify: (update, feed) =>
+        verifyDownloadedUpdate(
+          {
+            keys: trust.keys,
+            channelFile: channelFileName('linux', 'x64'),
+            fetchFeedFile: async (name) => {
+              const r = await fetch(`${feedUrl(feed.serverUrl)}/${name}`);
+              return r.status === 200 ? Buffer.from(await r.arrayBuffer()) : null;
+            },
+          },
+          update,
+        ),
+      refused: (r) => expect.fail(`refused: ${JSON.stringify(r)}`),
+      verified: (v) => void verified.push(v),
       feed: async () => ({ serverUrl: w.base, fingerprint: null }),
       ask: async (offer) => {
         asked.push(offer);
@@ -222,6 +363,7 @@ describe('against electron-updater and a real head-office feed', () => {
       timeout: 10_000,
     });
     expect(asked).toEqual([{ version: '0.2.0', current: '0.1.0' }]);
+    expect(verified).toEqual(['0.2.0']);
     expect(feedUrl(w.base)).toBe(`${w.base}/updates`);
   });
 });

@@ -3,9 +3,14 @@
 // server's /updates, read with electron-updater's generic provider. The app checks soon after
 // start and then daily, downloads in the background (electron-updater checks the file's sha512
 // against the manifest before it reports it downloaded), and installs only when the person says
-// so: never silently on quit. Until then it asks again at the next start.
+// so: never silently on quit. Until then it asks again at the next start. Before it asks, the
+// download is verified as the publisher's (./update-verify.ts): head office serves updates, but
+// cannot make a PC install one the publisher did not sign. A refused update is not offered; the
+// person is told and the refusal is kept for the admin (./update-refusal.ts).
 import { X509Certificate } from 'node:crypto';
 import type { Log } from '../../core/ops/log';
+import type { UpdateRefusal } from '../../core/ops/update-signature';
+import type { DownloadedUpdate, VerifyOutcome } from './update-verify';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -17,7 +22,7 @@ export interface UpdaterLike {
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
-  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(event: 'update-downloaded', listener: (info: DownloadedUpdate) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -36,6 +41,12 @@ export interface UpdateControllerOptions {
   ask: (update: { version: string; current: string }) => Promise<boolean>;
   /** Called when the feed changes, so downloads trust head office's certificate as sync does. */
   trust?: (feed: Feed) => void;
+  /** Is this download the publisher's? Nothing is offered for install without 'verified'. */
+  verify: (update: DownloadedUpdate, feed: Feed) => Promise<VerifyOutcome>;
+  /** An update was refused: tell the person, keep it for the admin. Once per version and run. */
+  refused: (update: { version: string; refusal: UpdateRefusal }) => void;
+  /** A downloaded update was verified: any earlier refusal is over. */
+  verified?: (version: string) => void;
   log: Log;
   firstCheckAfterMs?: number;
   everyMs?: number;
@@ -54,15 +65,27 @@ export class UpdateController {
   private configuredFor: string | null = null;
   private asking = false;
   private declined = new Set<string>();
+  private refusedVersions = new Set<string>();
+  private feed: Feed | null = null;
 
   constructor(private readonly options: UpdateControllerOptions) {
     const u = options.updater;
     u.autoDownload = true;
     u.autoInstallOnAppQuit = false;
     u.autoRunAppAfterInstall = true;
-    u.on('update-downloaded', (info) => void this.offer(info.version));
-    // Reported through check()'s own failure too; this listener keeps the emitter from throwing.
-    u.on('error', () => undefined);
+    u.on('update-downloaded', (info) => void this.offer(info));
+    // Other errors are reported through check()'s own failure too; this listener keeps the
+    // emitter from throwing. On Windows, electron-updater refuses an installer whose Authenticode
+    // publisher is not the one the app was built with (app-update.yml's publisherName, written
+    // where the release was signed): that is a refusal like ours.
+    u.on('error', (error) => {
+      if ((error as { code?: unknown }).code !== 'ERR_UPDATER_INVALID_SIGNATURE') return;
+      const version = /New version (\S+) is not signed/.exec(error.message)?.[1] ?? 'unknown';
+      this.refuse(version, {
+        code: 'PUBLISHER_MISMATCH',
+        message: 'The installer is not signed by the app’s publisher (Windows code signature).',
+      });
+    });
   }
 
   start(): void {
@@ -88,6 +111,7 @@ export class UpdateController {
       return 'failed';
     }
     if (!feed) return 'not-enrolled';
+    this.feed = feed;
     const url = feedUrl(feed.serverUrl);
     if (this.configuredFor !== url) {
       this.options.trust?.(feed);
@@ -124,11 +148,37 @@ export class UpdateController {
     }
   }
 
-  /** A downloaded, hash-checked version: ask once per run; install only on yes. */
-  private async offer(version: string): Promise<void> {
-    if (this.asking || this.declined.has(version)) return;
+  private refuse(version: string, refusal: UpdateRefusal): void {
+    this.options.log({ level: 'warn', msg: 'update refused', version, ...refusal });
+    if (this.refusedVersions.has(version)) return;
+    this.refusedVersions.add(version);
+    this.options.refused({ version, refusal });
+  }
+
+  /** A downloaded, hash-checked version: verified, then asked once per run; installed on yes. */
+  private async offer(update: DownloadedUpdate): Promise<void> {
+    const { version } = update;
+    if (this.asking || this.declined.has(version) || !this.feed) return;
     this.asking = true;
     try {
+      let outcome: VerifyOutcome;
+      try {
+        outcome = await this.options.verify(update, this.feed);
+      } catch (error) {
+        outcome = { kind: 'later', reason: String(error) };
+      }
+      if (outcome.kind === 'refused') return this.refuse(version, outcome.refusal);
+      if (outcome.kind === 'later') {
+        this.options.log({
+          level: 'info',
+          msg: 'update not verified yet',
+          version,
+          why: outcome.reason,
+        });
+        return;
+      }
+      this.options.log({ level: 'info', msg: 'update verified', version });
+      this.options.verified?.(version);
       const yes = await this.options.ask({ version, current: this.options.currentVersion });
       this.options.log({ level: 'info', msg: 'update offered', version, accepted: yes });
       if (yes) this.options.updater.quitAndInstall(false, true);

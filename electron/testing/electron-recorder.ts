@@ -1,6 +1,6 @@
 // A stand-in for the `electron` module (there is no Electron binary in tests) that records what
 // main.ts and preload.ts set up: windows and their options, IPC handlers, session handlers, the
-// utility process, the menu, and what the preload exposes. Tests then drive the recorded handlers
+// app:// scheme and its handler, the utility process, the menu, and what the preload exposes. Tests then drive the recorded handlers
 // as Electron would. Use with `vi.mock('electron', () => import('./testing/electron-recorder'))`.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -34,6 +34,13 @@ export const rec = {
   errorBoxes: [] as string[],
   exposed: [] as { key: string; api: unknown }[],
   invoked: [] as { channel: string; payload: unknown }[],
+  schemes: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  protocolHandlers: new Map<string, (request: { url: string; method: string }) => unknown>(),
+  /** Chromium's command-line switches as the app sees them (tests put debugging ones here). */
+  switches: new Set<string>(),
+  removedSwitches: [] as string[],
+  exitCode: null as number | null,
+  devToolsClosed: 0,
 };
 process.env['FSE_DATA'] = join(rec.userData, 'data');
 
@@ -50,6 +57,9 @@ export class FakeContents extends EventEmitter {
   session = session.defaultSession;
   setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
     this.windowOpenHandler = handler;
+  }
+  closeDevTools() {
+    rec.devToolsClosed++;
   }
 }
 
@@ -132,6 +142,22 @@ export const app = {
   setAboutPanelOptions: () => undefined,
   showAboutPanel: () => undefined,
   setAppUserModelId: () => undefined,
+  commandLine: {
+    hasSwitch: (name: string) => rec.switches.has(name),
+    removeSwitch: (name: string) => {
+      rec.switches.delete(name);
+      rec.removedSwitches.push(name);
+    },
+  },
+  exit: (code: number) => {
+    rec.exitCode = code;
+  },
+};
+
+export const protocol = {
+  registerSchemesAsPrivileged: (schemes: typeof rec.schemes) => rec.schemes.push(...schemes),
+  handle: (scheme: string, handler: (request: { url: string; method: string }) => unknown) =>
+    rec.protocolHandlers.set(scheme, handler),
 };
 
 export const ipcMain = {

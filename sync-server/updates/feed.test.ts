@@ -2,12 +2,30 @@
 // office serves, downloads the installer it names and checks its sha512, exactly as the desktop
 // app does. Only the Electron parts are replaced: the app adapter (version, paths) and the HTTP
 // request (Node's http instead of Electron's net, under electron-updater's own executor).
+// Head office trusts a publisher key made here (./keys.ts is replaced): it offers a manifest only
+// with that publisher's signature.
+import type { KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpdateDownloadedEvent } from 'electron-updater';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { trustedKeys } from '../../core/ops/update-signature';
 import { http, PASSWORD, startWorld, type World } from '../testing/world';
-import { installer, installerName, manifest, sha512, updaterAt } from './testing/node-updater';
+import {
+  installer,
+  installerName,
+  keysFile,
+  manifest,
+  releaseKey,
+  sha512,
+  signRelease,
+  updaterAt,
+} from './testing/node-updater';
+
+const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
+vi.mock('./keys', () => ({ shippedUpdateKeys: () => trust.keys }));
+const publisher = releaseKey();
+trust.keys = trustedKeys(keysFile(publisher.publicKey));
 
 let w: World;
 let feedUrl: string;
@@ -25,9 +43,29 @@ async function upload(name: string, body: Buffer | string, token: string | null 
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** The publisher's signature over a manifest and the installer it was made for. */
+const signatureOf = (
+  version: string,
+  text: string,
+  bytes: Buffer,
+  key = publisher.privateKey,
+  manifestName = 'latest-linux.yml',
+) =>
+  signRelease(key, {
+    manifestName,
+    manifest: text,
+    version,
+    files: { [installerName(version)]: bytes },
+  });
+
+/** Installer, then signature, then manifest, as the release workflow uploads them. */
 async function publish(version: string, bytes = installer(version), manifestBytes = bytes) {
+  const text = manifest(version, manifestBytes);
   expect((await upload(installerName(version), bytes)).status).toBe(200);
-  expect((await upload('latest-linux.yml', manifest(version, manifestBytes))).body).toEqual({
+  expect((await upload('latest-linux.yml.sig', signatureOf(version, text, bytes))).status).toBe(
+    200,
+  );
+  expect((await upload('latest-linux.yml', text)).body).toEqual({
     kind: 'manifest',
     channel: 'latest-linux',
     version,
@@ -73,9 +111,11 @@ describe('the update feed', () => {
 
   it('refuses a corrupted installer by its hash: no update is offered for install', async () => {
     const good = installer('0.4.0');
+    await publish('0.4.0', good);
+    // Damaged on head office's disk after it was uploaded and checked.
     const corrupted = Buffer.from(good);
     corrupted[1000] = corrupted[1000]! ^ 0xff;
-    await publish('0.4.0', corrupted, good); // the manifest has the good file's sha512
+    writeFileSync(join(w.server.updates.dir, installerName('0.4.0')), corrupted);
 
     const updater = updaterAt(feedUrl);
     const events: string[] = [];
@@ -151,11 +191,20 @@ describe('the update feed', () => {
     expect((await fetch(`${feedUrl}/feed.json`)).status).toBe(404);
   });
 
-  it('serves a manifest an admin dropped in the data folder', async () => {
+  it('serves a signed manifest an admin dropped in the data folder, and never an unsigned one', async () => {
     const bytes = installer('0.9.0');
     const dir = join(w.server.updates.dir);
+    const text = manifest('0.9.0', bytes);
     writeFileSync(join(dir, installerName('0.9.0')), bytes);
-    writeFileSync(join(dir, 'latest.yml'), manifest('0.9.0', bytes)); // the Windows channel
+    writeFileSync(join(dir, 'latest.yml'), text); // the Windows channel
+    expect((await fetch(`${feedUrl}/latest.yml`)).status).toBe(404);
+    expect((await w.admin('updates.status', {})).channels.map((c) => c.channel)).not.toContain(
+      'latest',
+    );
+    writeFileSync(
+      join(dir, 'latest.yml.sig'),
+      signatureOf('0.9.0', text, bytes, publisher.privateKey, 'latest.yml'),
+    );
     const r = await fetch(`${feedUrl}/latest.yml`);
     expect(await r.text()).toMatch(/^version: 0\.9\.0$/m);
     const status = await w.admin('updates.status', {});
@@ -165,5 +214,80 @@ describe('the update feed', () => {
       served: '0.9.0',
     });
     expect(status.files.map((f) => f.name)).toContain(installerName('0.9.0'));
+  });
+});
+
+describe('signatures on the feed', () => {
+  const v = '1.1.0';
+  const bytes = installer(v);
+  const text = manifest(v, bytes);
+  const served = async () => (await fetch(`${feedUrl}/latest-linux.yml`)).text();
+
+  it('refuses a manifest without its signature, and serves it once it is signed', async () => {
+    await publish('1.0.0');
+    expect((await upload(installerName(v), bytes)).status).toBe(200);
+    const unsigned = await upload('latest-linux.yml', text);
+    expect(unsigned).toMatchObject({ status: 400, body: { code: 'UNSIGNED_UPDATE' } });
+    expect(String(unsigned.body['message'])).toContain('latest-linux.yml.sig');
+    expect(await served()).toMatch(/^version: 1\.0\.0$/m);
+
+    expect((await upload('latest-linux.yml.sig', signatureOf(v, text, bytes))).status).toBe(200);
+    expect((await upload('latest-linux.yml', text)).status).toBe(200);
+    expect(await served()).toMatch(/^version: 1\.1\.0$/m);
+    // The signature served is the served manifest's: what the apps check.
+    const signature = await fetch(`${feedUrl}/latest-linux.yml.sig`);
+    expect(signature.status).toBe(200);
+    expect(await signature.text()).toBe(signatureOf(v, text, bytes));
+  });
+
+  it('refuses a signature by another key, over other bytes, or naming other installers', async () => {
+    const stranger = releaseKey();
+    const cases: [string, string, string, RegExp][] = [
+      ['another key', text, signatureOf(v, text, bytes, stranger.privateKey), /does not trust/],
+      [
+        'a changed manifest',
+        text.replace('releaseDate', 'releaseNote: x\nreleaseDate'),
+        signatureOf(v, text, bytes),
+        /not the manifest the publisher signed/,
+      ],
+      [
+        'an installer changed after signing',
+        text,
+        signatureOf(v, text, Buffer.concat([bytes, Buffer.from([0])])),
+        /not the installer that was signed/,
+      ],
+      [
+        'a manifest pointing elsewhere',
+        text.replace(`url: ${installerName(v)}`, 'url: https://evil.example/x.deb'),
+        signatureOf(
+          v,
+          text.replace(`url: ${installerName(v)}`, 'url: https://evil.example/x.deb'),
+          bytes,
+        ),
+        /names https:\/\/evil\.example\/x\.deb/,
+      ],
+      ['a malformed signature', text, '{"keyId":"x"}', /not a signature/],
+    ];
+    await publish('1.2.0');
+    for (const [what, manifestText, signature, message] of cases) {
+      expect((await upload(installerName(v), bytes)).status).toBe(200);
+      const sig = await upload('latest-linux.yml.sig', signature);
+      const answer = sig.status === 200 ? await upload('latest-linux.yml', manifestText) : sig;
+      expect(answer.status, what).toBe(400);
+      expect(String(answer.body['message']), what).toMatch(message);
+      expect(await served(), what).toMatch(/^version: 1\.2\.0$/m);
+    }
+  });
+
+  it('stops serving a kept manifest whose file was changed on disk', async () => {
+    await publish('1.3.0');
+    await publish('1.4.0');
+    const kept = join(w.server.updates.manifestsDir, 'latest-linux', '1.4.0.yml');
+    writeFileSync(kept, readFileSync(kept, 'utf8').replace(installerName('1.4.0'), 'other.deb'));
+    expect(await served()).toMatch(/^version: 1\.3\.0$/m);
+    const status = await w.admin('updates.status', {});
+    expect(status.channels.find((c) => c.channel === 'latest-linux')?.versions).not.toContain(
+      '1.4.0',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // /updates/<file>: the feed electron-updater's generic provider reads (no sign-in: installers
-// are no secret, and the app is useless without enrollment), and an admin's upload (PUT).
+// are no secret, and the app is useless without enrollment), the signature of the manifest it
+// serves (`<manifest>.sig`, which the apps check before installing), and an admin's upload (PUT).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { basename, dirname, resolve } from 'node:path';
 import { roleHas } from '../../core/auth/roles';
@@ -52,6 +53,16 @@ export function updateRoutes(
         await sendFile(res, manifest.path, {
           'Cache-Control': 'no-cache',
           'Content-Type': 'text/yaml; charset=utf-8',
+        });
+        return;
+      }
+      if (feed.isSignatureName(name)) {
+        // The signature of the manifest served now, whatever was uploaded last.
+        const signature = await feed.signatureFor(name);
+        if (!signature) throw new HttpError(404, 'NOT_FOUND', `No signature ${name}.`);
+        await sendFile(res, signature, {
+          'Cache-Control': 'no-cache',
+          'Content-Type': 'application/json; charset=utf-8',
         });
         return;
       }
