@@ -21,7 +21,8 @@ beforeAll(async () => {
   pg = await startTestPostgres();
   template = await buildTemplate({ databaseUrl: await pg.createDatabase('model_template') });
 }, 180_000);
-afterAll(() => pg?.stop());
+// Stopping a server that holds a database per run can take a while on a loaded machine.
+afterAll(() => pg?.stop(), 180_000);
 
 describe('sync model on PostgreSQL', () => {
   it(`converges with two server processes on one database (${RUNS} runs)`, async () => {
