@@ -1,5 +1,6 @@
 // Head office's device management, offered to the contract's devices.* operations, and its own
 // sync status (sync.status, sync.now in the console).
+import { loadDevice } from '../core/branches/device';
 import { DomainError } from '../core/errors';
 import type { DeviceHealth } from '../core/sync/protocol';
 import type { RefusalInfo } from '../core/sync/services';
@@ -15,6 +16,7 @@ import {
   type SyncSummary,
 } from '../core/sync/services';
 import { SyncUnavailable } from '../core/sync/transport';
+import { branchHealth, serverHealth } from './backup/health-summary';
 import type { SyncHub } from './hub';
 import type { HeadOfficeReplica } from './replica';
 import type { DeviceRecord } from './store/types';
@@ -25,18 +27,6 @@ export interface HeadOfficeOptions {
   now?: () => number;
   /** The server's own newest backup and free disk, for the admin's view. */
   serverHealth?: () => Promise<DeviceHealth>;
-}
-
-const minOf = (values: (number | null)[]) => {
-  const known = values.filter((v): v is number => v !== null);
-  return known.length > 0 ? Math.min(...known) : null;
-};
-
-function summary(health: DeviceHealth, now: number): HealthSummary {
-  return {
-    ...health,
-    backupAgeMs: health.lastBackupAt === null ? null : Math.max(0, now - health.lastBackupAt),
-  };
 }
 
 export class HubHeadOffice implements HeadOfficeService {
@@ -79,6 +69,10 @@ export class HubHeadOffice implements HeadOfficeService {
       name: string;
       kind: string;
     }[];
+    // Head office's replica is backed up with the server: the server's backup stands in for it.
+    const replicaId = loadDevice(this.replica.core.db)?.id;
+    const standIn =
+      server && replicaId ? { deviceId: replicaId, lastBackupAt: server.lastBackupAt } : undefined;
     return {
       headSeq,
       refusals,
@@ -93,16 +87,10 @@ export class HubHeadOffice implements HeadOfficeService {
             ...new Set(mine.flatMap((d) => (d.appVersion ? [d.appVersion] : []))),
           ].sort(),
           devices: mine.map(info),
-          health: summary(
-            {
-              lastBackupAt: minOf(mine.map((d) => d.lastBackupAt)),
-              freeDiskBytes: minOf(mine.map((d) => d.freeDiskBytes)),
-            },
-            now,
-          ),
+          ...branchHealth(mine, now, standIn),
         };
       }),
-      ...(server && { server: summary(server, now) }),
+      ...(server && { server: serverHealth(server, now) }),
     };
   }
 }

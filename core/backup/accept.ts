@@ -2,6 +2,7 @@
 // one (an older one is migrated when it is opened), never by a newer one.
 import Database from 'better-sqlite3';
 import { basename } from 'node:path';
+import { z } from 'zod';
 import { defaultMigrationsFolder, readMigrations } from '../db/migrate';
 import { DomainError } from '../errors';
 
@@ -18,10 +19,9 @@ export function acceptBranchBackup(migrationsFolder = defaultMigrationsFolder())
           'FILE_REJECTED',
           `${basename(file)} is not a Factory-Shop ERP branch database; nothing was changed.`,
         );
-      const applied = db.prepare('SELECT tag, hash FROM schema_migrations').all() as {
-        tag: string;
-        hash: string;
-      }[];
+      const applied = z
+        .array(z.object({ tag: z.string(), hash: z.string() }))
+        .parse(db.prepare('SELECT tag, hash FROM schema_migrations').all());
       for (const row of applied) {
         const mine = shipped.get(row.tag);
         if (mine === undefined)

@@ -11,11 +11,13 @@ import { BranchCore } from '../runtime';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import { acceptBranchBackup } from './accept';
 import { backupDatabase, integrityCheck } from './backup';
+import { writeManifest } from './manifest';
 import { backupFileName, lastBackupAt, listBackups } from './names';
 import { restoreDatabase } from './restore';
 import { DAY_MS, pruneBackups } from './retention';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const manifestFields = { label: 'branch', format: 'sqlite' as const, takenAt: 0, migrations: [] };
 const made: string[] = [];
 const temp = (name: string) => {
   const dir = mkdtempSync(join(tmpdir(), `fse-${name}-`));
@@ -106,7 +108,13 @@ describe('an online backup', () => {
     expect(duringBackup).toBeGreaterThan(0); // the writer was not blocked while the copy ran
     expect(integrityCheck(backup.path)).toEqual(['ok']);
     expect(listBackups(backups).map((b) => b.file)).toEqual([backup.file]);
-    expect(readdirSync(backups)).toEqual([backup.file]); // one self-contained file, no -wal
+    // One self-contained file (no -wal), and its manifest.
+    expect(readdirSync(backups).sort()).toEqual([backup.file, `${backup.file}.manifest.json`]);
+    expect(backup.manifest).toMatchObject({
+      file: backup.file,
+      bytes: backup.bytes,
+      label: 'branch',
+    });
 
     const restoredDir = temp('restored');
     await restoreDatabase(join(restoredDir, 'branch.sqlite'), backup.path, {
@@ -170,7 +178,7 @@ describe('an online backup', () => {
 });
 
 describe('retention', () => {
-  it('deletes exactly the backups older than the limit, and nothing that is not a backup', () => {
+  it('deletes exactly the backups older than the limit, and nothing that is not a backup', async () => {
     const dir = temp('retention');
     const now = Date.UTC(2026, 10, 24, 2, 0, 0);
     const limit = 30 * DAY_MS;
@@ -183,15 +191,30 @@ describe('retention', () => {
     const files = Object.fromEntries(
       Object.entries(at).map(([key, t]) => [key, backupFileName('branch', t)]),
     );
-    for (const file of Object.values(files)) writeFileSync(join(dir, file), 'x');
+    for (const file of Object.values(files)) {
+      writeFileSync(join(dir, file), 'x');
+      await writeManifest(join(dir, file), file, manifestFields, () => now);
+    }
     writeFileSync(join(dir, `${files['justOver']}-wal`), 'x'); // raw copy's sidecar goes with it
     writeFileSync(join(dir, 'notes.txt'), 'mine'); // not a backup: never touched
     writeFileSync(join(dir, 'branch-2020.sqlite'), 'x'); // not our name: never touched
 
     const deleted = pruneBackups(dir, { keepMs: limit, now });
-    expect(deleted).toEqual([files['justOver']!, `${files['justOver']}-wal`, files['old']!].sort());
+    const withManifest = (f: string) => [f, `${f}.manifest.json`];
+    expect(deleted).toEqual(
+      [
+        ...withManifest(files['justOver']!),
+        `${files['justOver']}-wal`,
+        ...withManifest(files['old']!),
+      ].sort(),
+    );
     expect(readdirSync(dir).sort()).toEqual(
-      [files['fresh']!, files['exactlyAtLimit']!, 'notes.txt', 'branch-2020.sqlite'].sort(),
+      [
+        ...withManifest(files['fresh']!),
+        ...withManifest(files['exactlyAtLimit']!),
+        'notes.txt',
+        'branch-2020.sqlite',
+      ].sort(),
     );
     expect(lastBackupAt(dir)).toBe(at.fresh);
   });
@@ -246,6 +269,7 @@ describe('a restore', () => {
     const e1 = await failure(restoreDatabase(target, damaged, { backupDir: backups }));
     expect(e1.code).toBe('FILE_REJECTED');
 
+    // No manifest either: an old backup, confirmed, still meets the app's own checks.
     const newer = join(w.dir, 'newer.sqlite');
     copyFileSync(good.path, newer);
     const db = new Database(newer);
@@ -256,7 +280,11 @@ describe('a restore', () => {
     );
     db.close();
     const e2 = await failure(
-      restoreDatabase(target, newer, { backupDir: backups, accept: acceptBranchBackup() }),
+      restoreDatabase(target, newer, {
+        backupDir: backups,
+        accept: acceptBranchBackup(),
+        withoutManifest: true,
+      }),
     );
     expect(e2.code).toBe('DATABASE_TOO_NEW');
 

@@ -35,6 +35,11 @@ export const createBackup = query({
 export const restoreBackup = command({
   access: 'branches.manage',
   ownTransactions: true,
-  input: z.object({ file: backupFile }),
-  handler: (ctx, input) => backups(ctx).restore(input.file),
+  input: z.object({
+    file: backupFile,
+    /** The admin confirmed restoring a backup made before backups carried a manifest. */
+    withoutManifest: z.boolean().default(false),
+  }),
+  handler: (ctx, input) =>
+    backups(ctx).restore(input.file, { withoutManifest: input.withoutManifest }),
 });

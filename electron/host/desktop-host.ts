@@ -61,6 +61,7 @@ export class DesktopHost implements SyncService {
       database: () => this.core.db.sqlite,
       swap: (work) => this.swapDatabase(work),
       log: this.log,
+      appVersion: options.appVersion,
       ...(schedule && { schedule }),
     });
     this.core.services = { sync: this, backup: this.backups };

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-restricted-imports --
    End to end: a desktop host (electron/) syncing with a real head-office server (sync-server/),
    which is how the admin's branch view learns a PC's backup age and free disk. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,56 @@ describe('the desktop app’s backups', () => {
       'before-restore',
       'branch',
     ]);
+  });
+
+  it('refuses a damaged backup, and one without a manifest unless confirmed, from the app and the command line', async () => {
+    const cliDir = mkdtempSync(join(tmpdir(), 'fse-cli-'));
+    const local = new DesktopHost({
+      dataDir: cliDir,
+      appVersion: '0.1.0',
+      tokens: new EncryptedTokenStore(cliDir, keyFileCipher(cliDir)),
+      syncIntervalMs: 0,
+      backupSchedule: null,
+    });
+    const [damaged] = await local.backups.backupNow();
+    const [old] = await local.backups.backupNow();
+    const backups = join(cliDir, 'backups');
+    const bytes = readFileSync(join(backups, damaged!.file));
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 1;
+    writeFileSync(join(backups, damaged!.file), bytes);
+    rmSync(join(backups, `${old!.file}.manifest.json`)); // as if made before manifests existed
+    expect((await local.backups.overview()).backups.map((b) => [b.file, b.status]).sort()).toEqual(
+      [
+        [damaged!.file, 'complete'], // the size agrees: only the checksum, at restore, tells
+        [old!.file, 'no-manifest'],
+      ].sort(),
+    );
+
+    const e1 = await failure(local.backups.restore(damaged!.file));
+    expect(e1.message).toBe(
+      'This backup is damaged (its checksum does not match what was written). Choose an older backup. Nothing was changed.',
+    );
+    const e2 = await failure(local.backups.restore(old!.file));
+    expect(e2.message).toMatch(/has no manifest/);
+    expect(await local.backups.restore(old!.file, { withoutManifest: true })).toMatchObject({
+      restoredFrom: old!.file,
+    });
+    local.close();
+
+    const out: string[] = [];
+    const print = (line: string) => void out.push(line);
+    expect(await restoreCli(['--data', cliDir, damaged!.file], {}, print)).toBe(1);
+    expect(out.join('\n')).toMatch(/This backup is damaged .* Choose an older backup/);
+    out.length = 0;
+    expect(await restoreCli(['--data', cliDir, old!.file], {}, print)).toBe(1);
+    expect(out[1]).toBe(
+      `To restore it anyway: npm run restore -- --without-manifest ${old!.file} (it is checked for integrity first).`,
+    );
+    out.length = 0;
+    expect(await restoreCli(['--data', cliDir, '--without-manifest', old!.file], {}, print)).toBe(
+      0,
+    );
+    expect(out[0]).toBe(`Restored ${old!.file}.`);
   });
 
   it('runs at 2 AM local time unless told otherwise', () => {

@@ -1,6 +1,8 @@
 // The desktop app's backups of its branch database: every night at 2 AM (or as configured,
-// and soon after start when the last one is more than a day old), online, checked, kept 30
-// days; and a restore, which closes the core, backs up what is there, and opens the backup.
+// and soon after start when the last complete one is more than a day old), online, checked,
+// written with a manifest, kept 30 days; and a restore, which checks the backup against its
+// manifest, closes the core, backs up what is there, and opens the backup (migrating it when it
+// comes from an older app, as any database is on open).
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import cron from 'node-cron';
 import { acceptBranchBackup } from '../../core/backup/accept';
 import { backupDatabase } from '../../core/backup/backup';
 import { lastBackupAt, listBackups, parseBackupName } from '../../core/backup/names';
-import { restoreDatabase } from '../../core/backup/restore';
+import { checkRestorable, restoreDatabase } from '../../core/backup/restore';
 import { DAY_MS, DEFAULT_KEEP_DAYS, pruneBackups } from '../../core/backup/retention';
 import { BackupScheduler } from '../../core/backup/scheduler';
 import type { BackupInfo, BackupOverview, BackupService } from '../../core/backup/service';
@@ -29,13 +31,16 @@ export interface DesktopBackupsOptions {
   keepDays?: number;
   now?: () => number;
   migrationsFolder?: string;
+  /** Written into each backup's manifest. */
+  appVersion?: string;
 }
 
-const info = ({ file, label, takenAt, bytes }: BackupInfo): BackupInfo => ({
+const info = ({ file, label, takenAt, bytes, status }: BackupInfo): BackupInfo => ({
   file,
   label,
   takenAt,
   bytes,
+  status,
 });
 
 export class DesktopBackups implements BackupService {
@@ -70,6 +75,7 @@ export class DesktopBackups implements BackupService {
     const backup = await backupDatabase(this.options.database(), this.dir, {
       label: 'branch',
       now: this.now,
+      origin: this.origin(),
     });
     const deleted = pruneBackups(this.dir, { keepMs: this.keepDays * DAY_MS, now: this.now() });
     this.options.log({
@@ -81,7 +87,11 @@ export class DesktopBackups implements BackupService {
       restarts: backup.restarts,
       deletedOld: deleted,
     });
-    return info(backup);
+    return info({ ...backup, status: 'complete' });
+  }
+
+  private origin() {
+    return { appVersion: this.options.appVersion ?? 'unknown', kind: 'pc' as const };
   }
 
   async backupNow(): Promise<BackupInfo[]> {
@@ -98,7 +108,10 @@ export class DesktopBackups implements BackupService {
     };
   }
 
-  restore(file: string): Promise<{ restoredFrom: string; safetyCopy: string | null }> {
+  restore(
+    file: string,
+    options: { withoutManifest?: boolean } = {},
+  ): Promise<{ restoredFrom: string; safetyCopy: string | null }> {
     const path = join(this.dir, file);
     if (!parseBackupName(file) || !existsSync(path))
       return Promise.reject(
@@ -108,10 +121,17 @@ export class DesktopBackups implements BackupService {
       );
     const accept = acceptBranchBackup(this.options.migrationsFolder);
     return this.scheduler.exclusive(async () => {
-      // Checked before the core is closed: a backup this app cannot open changes nothing.
-      accept(path);
+      // Checked before the core is closed: a damaged backup, or one this app cannot open,
+      // changes nothing.
+      const checks = { accept, withoutManifest: options.withoutManifest === true };
+      await checkRestorable(path, checks);
       const result = await this.options.swap((target) =>
-        restoreDatabase(target, path, { backupDir: this.dir, accept, now: this.now }),
+        restoreDatabase(target, path, {
+          backupDir: this.dir,
+          now: this.now,
+          origin: this.origin(),
+          ...checks,
+        }),
       );
       this.options.log({
         level: 'warn',
@@ -119,6 +139,7 @@ export class DesktopBackups implements BackupService {
         from: file,
         safetyCopy: result.safetyCopy?.path ?? null,
         safetyCopyVerified: result.safetyCopy?.verified ?? null,
+        withoutManifest: checks.withoutManifest,
       });
       return { restoredFrom: file, safetyCopy: result.safetyCopy?.path ?? null };
     });

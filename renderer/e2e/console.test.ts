@@ -39,6 +39,14 @@ describe('the head-office console', () => {
       .poll(async () => page.getByText('SH01 PC').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     expect(await page.getByText(/Shop One/).count()).toBeGreaterThan(0);
+    // Every PC is listed with its newest backup; this one never made one, and that is warned about.
+    await page
+      .getByRole('list', { name: "Backups of SH01's PCs" })
+      .getByText(/^SH01 PC #\d+: never$/)
+      .waitFor();
+    expect(await page.getByRole('list', { name: 'Backup warnings' }).textContent()).toMatch(
+      /Shop One \(SH01\): SH01 PC #\d+ has never backed up/,
+    );
     // The console knows it is head office: no "works on its own", and "sync now" folds.
     const indicator = page.getByTestId('sync-indicator');
     await expect.poll(() => indicator.textContent()).toMatch(/^Head office/);
@@ -75,6 +83,9 @@ describe('the head-office console', () => {
     await page.keyboard.press('Alt+KeyA');
     await page.getByRole('heading', { name: 'Backups & updates', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'App updates' }).waitFor();
+    // A backup taken now is listed as complete: its manifest agrees with it.
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await page.getByRole('row', { name: /Head-office store .* Complete/ }).waitFor();
     await screenshot(page, 'console-backups');
 
     await page.getByRole('button', { name: 'Link my Telegram' }).click();

@@ -89,10 +89,38 @@ describe("the admin's branch view", () => {
       freeDiskBytes: 12_345_678_900,
       appVersion: '0.2.0',
     });
+    // An app too old to report, or a PC that never backed up: listed as "never", and warned about.
     expect(branch(w.branch.SH02).health).toEqual({
       lastBackupAt: null,
       backupAgeMs: null,
       freeDiskBytes: null,
+      backupWarning: expect.stringMatching(/^SH02 PC #\d+ has never backed up\./),
+    });
+    expect(branch(w.branch.SH02).backups).toEqual([
+      expect.objectContaining({ name: 'SH02 PC', lastBackupAt: null, backup: 'never' }),
+    ]);
+  });
+
+  it('never hides a PC that never backed up behind another that did', async () => {
+    const fresh = await w.enroll('SH01'); // a second PC of the shop, no backup yet
+    const state = await w.admin('devices.syncState', {});
+    const sh01 = state.branches.find((b) => b.id === w.branch.SH01)!;
+    expect(sh01.backups.map((b) => [b.deviceId, b.backup])).toEqual(
+      expect.arrayContaining([[fresh.core.context().device!.id, 'never']]),
+    );
+    expect(sh01.backups.some((b) => b.backup === 'ok')).toBe(true);
+    expect(sh01.health.lastBackupAt).toBeNull();
+    expect(sh01.health.backupWarning).toMatch(/has never backed up/);
+    // Head office's own replica is listed too, with the server's backups (none yet): "never".
+    const hq = state.branches.find((b) => b.id === w.branch.HQ)!;
+    expect(hq.backups).toHaveLength(1);
+    expect(state.server?.backupWarning).toMatch(/^Head office has never made a complete backup/);
+    await w.admin('backups.create', {});
+    const after = await w.admin('devices.syncState', {});
+    expect(after.server?.backupWarning).toBeNull();
+    expect(after.branches.find((b) => b.id === w.branch.HQ)!.backups[0]).toMatchObject({
+      backup: 'ok',
+      lastBackupAt: after.server?.lastBackupAt,
     });
   });
 });

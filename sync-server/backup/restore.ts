@@ -1,18 +1,25 @@
 // Restoring head office from a night's backups, with the server stopped: the event store (its
 // SQLite file, or PostgreSQL from a pg_dump), after a copy of what is there now, then a new epoch
 // of the log so PCs send back what came after (docs/decisions/0007). Head office's replica is
-// kept when sound, else restored from the same night.
-//   npm run server:restore -- [--data ./server-data] [--database postgres://…] <backup file>
+// kept when sound, else restored from the same night. Every file is checked against its manifest
+// before anything is touched (core/backup/manifest.ts); a PostgreSQL restore refuses while any
+// server process uses the database (./pg-running.ts), as the SQLite store's file lock does.
+//   npm run server:restore -- [--data ./server-data] [--database postgres://…]
+//     [--without-manifest] <backup file>
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { acceptBranchBackup } from '../../core/backup/accept';
 import { integrityCheck } from '../../core/backup/backup';
+import { verifyBackupFile } from '../../core/backup/manifest';
 import { listBackups, parseBackupName, type BackupEntry } from '../../core/backup/names';
-import { restoreDatabase } from '../../core/backup/restore';
+import { checkRestorable, restoreDatabase } from '../../core/backup/restore';
+import { DomainError } from '../../core/errors';
 import type { Log } from '../../core/ops/log';
 import { SqliteEventStore } from '../store/sqlite';
 import type { ConsoleSession, DeviceRecord, EventStore } from '../store/types';
+import { serverAppVersion } from './origin';
+import { claimForRestore } from './pg-running';
 import { findPgBin, pgDump, runTool } from './server-backups';
 
 export interface ServerRestoreOptions {
@@ -23,6 +30,10 @@ export interface ServerRestoreOptions {
   log: Log;
   now?: () => number;
   pgBin?: string | null;
+  /** The admin confirmed restoring backups made before backups carried a manifest. */
+  withoutManifest?: boolean;
+  /** How long to wait for server processes that are stopping before refusing (PostgreSQL). */
+  waitForServersMs?: number;
 }
 
 export const storeFile = (dataDir: string) => join(dataDir, 'store', 'sync-log.sqlite');
@@ -113,6 +124,26 @@ async function readCurrent(
   }
 }
 
+/** A dump's own check, as integrity_check is a SQLite file's: pg_restore can read its contents. */
+async function checkDump(bin: string | null, file: string): Promise<void> {
+  const listing = await runTool(bin ? join(bin, 'pg_restore') : 'pg_restore', [
+    '--list',
+    file,
+  ]).catch((error: unknown) => {
+    throw new DomainError(
+      'FILE_REJECTED',
+      `${basename(file)} is not a readable dump (${error instanceof Error ? error.message : String(error)}). Choose an older backup. Nothing was changed.`,
+      { reason: 'integrity' },
+    );
+  });
+  if (!/TABLE DATA .*events/.test(listing))
+    throw new DomainError(
+      'FILE_REJECTED',
+      `${basename(file)} does not hold head office's events table: it is not a dump of this server's database. Nothing was changed.`,
+      { reason: 'integrity' },
+    );
+}
+
 export async function restoreServer(options: ServerRestoreOptions): Promise<string[]> {
   const backups = join(options.dataDir, 'backups');
   const path =
@@ -120,14 +151,83 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
       ? options.file
       : join(backups, options.file);
   const parsed = parseBackupName(basename(path));
-  if (!parsed || !existsSync(path))
+  if (!parsed || parsed.sidecar || !existsSync(path))
     throw new Error(`${options.file}: not a backup file (look in ${backups}).`);
-  const restored: string[] = [];
-  const now = options.now;
-  const restoresLog = parsed.label === 'store' || parsed.label === 'postgres';
   const pgUrl = parsed.label === 'postgres' ? options.databaseUrl : null;
   if (parsed.label === 'postgres' && !pgUrl)
     throw new Error('A PostgreSQL dump is restored into a database: give --database postgres://…');
+  if (!['store', 'postgres', 'replica'].includes(parsed.label))
+    throw new Error(
+      `${basename(path)} is a ${parsed.label} backup; restore a store, postgres or replica backup.`,
+    );
+  const verify = { withoutManifest: options.withoutManifest === true };
+  const bin = options.pgBin === undefined ? findPgBin() : options.pgBin;
+  // Every file the restore would put in place is checked before anything is read or copied.
+  if (parsed.label === 'postgres') {
+    await verifyBackupFile(path, verify);
+    await checkDump(bin, path);
+  } else if (parsed.label === 'store') await checkRestorable(path, verify);
+  else if (parsed.label === 'replica')
+    await checkRestorable(path, { ...verify, accept: acceptBranchBackup() });
+  const replica = replicaPlan(options.dataDir, path, parsed);
+  if (replica.kind === 'restore' && replica.path !== path)
+    await checkRestorable(replica.path, { ...verify, accept: acceptBranchBackup() }).catch(
+      (error: unknown) => {
+        // The admin named the store's backup: say that this one is the replica's, of that night.
+        if (!(error instanceof DomainError)) throw error;
+        throw new DomainError(
+          error.code,
+          `Head office's replica is damaged or missing, so it would be restored from ${basename(replica.path)}, taken the same night: ${error.message}`,
+          error.details,
+        );
+      },
+    );
+
+  const claim = pgUrl ? await claimForRestore(pgUrl, options.waitForServersMs) : null;
+  try {
+    return await restoreChecked(options, { path, parsed, pgUrl, bin, replica });
+  } finally {
+    await claim?.release();
+  }
+}
+
+/**
+ * Head office's replica is a sync client of the log like any PC: a sound one is kept, and at
+ * the new epoch it sends again what head office itself did after the backup. Only a missing or
+ * damaged one is restored from the same night (what head office did after it is then lost).
+ */
+type ReplicaPlan = { kind: 'keep' } | { kind: 'restore'; path: string } | { kind: 'none' };
+
+function replicaPlan(
+  dataDir: string,
+  path: string,
+  parsed: { label: string; takenAt: number },
+): ReplicaPlan {
+  const current = replicaFile(dataDir);
+  if (parsed.label === 'replica') return { kind: 'restore', path };
+  if (existsSync(current) && integrityCheck(current).join() === 'ok') return { kind: 'keep' };
+  const night = matchingReplica(join(dataDir, 'backups'), { takenAt: parsed.takenAt });
+  return night ? { kind: 'restore', path: night.path } : { kind: 'none' };
+}
+
+async function restoreChecked(
+  options: ServerRestoreOptions,
+  plan: {
+    path: string;
+    parsed: { label: string; takenAt: number };
+    pgUrl: string | null | undefined;
+    bin: string | null;
+    replica: ReplicaPlan;
+  },
+): Promise<string[]> {
+  const { path, parsed, pgUrl, bin, replica } = plan;
+  const backups = join(options.dataDir, 'backups');
+  const restored: string[] = [];
+  const now = options.now;
+  const withoutManifest = options.withoutManifest === true;
+  // The copies taken first say which app took them (the replica is not open here to name it).
+  const origin = { appVersion: serverAppVersion(), kind: 'server' as const };
+  const restoresLog = parsed.label === 'store' || parsed.label === 'postgres';
   const openLog = async (): Promise<EventStore> =>
     pgUrl
       ? (await import('../store/postgres')).PostgresEventStore.connect(pgUrl)
@@ -141,13 +241,15 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     mkdirSync(dirname(storeFile(options.dataDir)), { recursive: true });
     await restoreDatabase(storeFile(options.dataDir), path, {
       backupDir: backups,
+      withoutManifest,
+      origin,
       ...(now && { now }),
     });
     restored.push(path);
   } else if (pgUrl) {
-    const bin = options.pgBin === undefined ? findPgBin() : options.pgBin;
     const safety = await pgDump(pgUrl, backups, {
       bin,
+      origin,
       label: 'before-restore',
       ...(now && { now }),
     });
@@ -158,10 +260,6 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     });
     await pgRestore(bin, pgUrl, path);
     restored.push(path);
-  } else if (parsed.label !== 'replica') {
-    throw new Error(
-      `${basename(path)} is a ${parsed.label} backup; restore a store, postgres or replica backup.`,
-    );
   }
 
   if (restoresLog) {
@@ -200,27 +298,19 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
     }
   }
 
-  // Head office's replica is a sync client of the log like any PC: a sound one is kept, and at
-  // the new epoch it sends again what head office itself did after the backup. Only a missing or
-  // damaged one is restored from the same night (what head office did after it is then lost).
   const current = replicaFile(options.dataDir);
-  const keep =
-    parsed.label !== 'replica' && existsSync(current) && integrityCheck(current).join() === 'ok';
-  const replica = keep
-    ? null
-    : parsed.label === 'replica'
-      ? { path }
-      : matchingReplica(backups, { takenAt: parsed.takenAt });
-  if (keep)
+  if (replica.kind === 'keep')
     options.log({
       level: 'info',
       msg: "head office's replica is sound and kept: it sends again what head office did after the backup",
     });
-  else if (replica) {
+  else if (replica.kind === 'restore') {
     mkdirSync(dirname(current), { recursive: true });
     await restoreDatabase(current, replica.path, {
       backupDir: backups,
       accept: acceptBranchBackup(),
+      withoutManifest,
+      origin,
       ...(now && { now }),
     });
     restored.push(replica.path);

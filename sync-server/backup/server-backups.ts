@@ -1,6 +1,8 @@
 // Head office's backups, nightly (2 AM by default): the event store (its SQLite file, or a
-// pg_dump of PostgreSQL) and the replica, into `<data>/backups/`, kept 30 days. Every backup is
-// logged; the admin sees the newest one's age beside the branches' in the sync view.
+// pg_dump of PostgreSQL) and the replica, into `<data>/backups/`, each with its manifest
+// (core/backup/manifest.ts), kept 30 days. Every backup is logged; the admin sees the newest
+// complete one's age beside the branches' in the sync view. With PostgreSQL, a running server
+// also holds the lock that makes a restore refuse while it runs (./pg-running.ts).
 import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -8,7 +10,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import cron from 'node-cron';
 import { backupDatabase, fsyncPath } from '../../core/backup/backup';
-import { backupFileName, listBackups } from '../../core/backup/names';
+import { writeManifest, type BackupOrigin } from '../../core/backup/manifest';
+import { backupFileName, listBackups, removeLeftovers } from '../../core/backup/names';
 import { DAY_MS, DEFAULT_KEEP_DAYS, pruneBackups } from '../../core/backup/retention';
 import { BackupScheduler } from '../../core/backup/scheduler';
 import type { BackupInfo, BackupOverview, BackupService } from '../../core/backup/service';
@@ -16,6 +19,8 @@ import { DomainError } from '../../core/errors';
 import { freeDiskBytes } from '../../core/ops/disk';
 import type { Log } from '../../core/ops/log';
 import type { DeviceHealth } from '../../core/sync/protocol';
+import { serverAppVersion, serverOrigin } from './origin';
+import { holdServerRunning, type RunningMark } from './pg-running';
 
 export type StoreSource = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -31,6 +36,8 @@ export interface ServerBackupOptions {
   now?: () => number;
   /** pg_dump and pg_restore; found on PATH or in /usr/lib/postgresql/<newest>/bin otherwise. */
   pgBin?: string | null;
+  /** Written into each backup's manifest; the package's version by default. */
+  appVersion?: string;
 }
 
 /** The folder holding pg_dump: the newest installed PostgreSQL's, else whatever PATH finds. */
@@ -66,7 +73,7 @@ export function runTool(bin: string, args: string[]): Promise<string> {
 export async function pgDump(
   url: string,
   dir: string,
-  options: { now?: () => number; bin?: string | null; label?: string } = {},
+  options: { now?: () => number; bin?: string | null; label?: string; origin?: BackupOrigin } = {},
 ): Promise<BackupInfo> {
   const now = options.now ?? Date.now;
   const label = options.label ?? 'postgres';
@@ -75,6 +82,7 @@ export async function pgDump(
   const file = backupFileName(label, takenAt, 'dump');
   const partial = join(dir, `.${file}.partial`);
   await mkdir(dir, { recursive: true });
+  removeLeftovers(dir); // a dump killed mid-way leaves its .partial
   try {
     // Custom format: compressed, and pg_restore can list it, which is the check.
     await runTool(tool('pg_dump'), [
@@ -87,11 +95,19 @@ export async function pgDump(
     if (!/TABLE DATA .*events/.test(listing))
       throw new Error('the dump does not hold the events table');
     fsyncPath(partial);
+    const fields = { label, format: 'pg_dump' as const, takenAt, migrations: [] };
+    await writeManifest(
+      partial,
+      file,
+      { ...fields, ...(options.origin && { origin: options.origin }) },
+      now,
+    );
     await rename(partial, join(dir, file));
+    fsyncPath(dir);
   } finally {
     await rm(partial, { force: true });
   }
-  return { file, label, takenAt, bytes: (await stat(join(dir, file))).size };
+  return { file, label, takenAt, bytes: (await stat(join(dir, file))).size, status: 'complete' };
 }
 
 export class ServerBackups implements BackupService {
@@ -99,8 +115,11 @@ export class ServerBackups implements BackupService {
   readonly scheduler: BackupScheduler;
   private readonly now: () => number;
   private readonly keepDays: number;
+  private readonly appVersion: string;
+  private running: RunningMark | null = null;
 
   constructor(private readonly options: ServerBackupOptions) {
+    this.appVersion = options.appVersion ?? serverAppVersion();
     this.dir = join(options.dataDir, 'backups');
     this.now = options.now ?? Date.now;
     this.keepDays = options.keepDays ?? DEFAULT_KEEP_DAYS;
@@ -116,16 +135,22 @@ export class ServerBackups implements BackupService {
 
   start(): void {
     this.scheduler.start();
+    const store = this.options.store;
+    if (store.kind === 'postgres' && !this.running)
+      this.running = holdServerRunning(store.url, this.options.log);
   }
 
   stop(): void {
     this.scheduler.stop();
+    void this.running?.release();
+    this.running = null;
   }
 
-  /** Both halves, store and replica: a restore needs the two of the same night. */
+  /** Both halves, store and replica, each complete: a restore needs the two of the same night. */
   private lastCompleteAt(): number | null {
     const newest = (labels: string[]) =>
-      listBackups(this.dir).find((b) => labels.includes(b.label))?.takenAt ?? null;
+      listBackups(this.dir).find((b) => b.status === 'complete' && labels.includes(b.label))
+        ?.takenAt ?? null;
     const store = newest(['store', 'postgres']);
     const replica = newest(['replica']);
     return store === null || replica === null ? null : Math.min(store, replica);
@@ -134,19 +159,25 @@ export class ServerBackups implements BackupService {
   private async take(): Promise<BackupInfo[]> {
     const started = this.now();
     const taken: BackupInfo[] = [];
+    const origin = serverOrigin(this.options.replica, this.appVersion);
+    const options = { now: this.now, origin };
     try {
       const store = this.options.store;
       taken.push(
         store.kind === 'sqlite'
-          ? await backupDatabase(store.file, this.dir, { label: 'store', now: this.now })
+          ? {
+              ...(await backupDatabase(store.file, this.dir, { label: 'store', ...options })),
+              status: 'complete',
+            }
           : await pgDump(store.url, this.dir, {
-              now: this.now,
+              ...options,
               bin: this.options.pgBin === undefined ? findPgBin() : this.options.pgBin,
             }),
       );
-      taken.push(
-        await backupDatabase(this.options.replica, this.dir, { label: 'replica', now: this.now }),
-      );
+      taken.push({
+        ...(await backupDatabase(this.options.replica, this.dir, { label: 'replica', ...options })),
+        status: 'complete',
+      });
     } catch (error) {
       this.options.log({
         level: 'error',
@@ -157,7 +188,13 @@ export class ServerBackups implements BackupService {
       throw error;
     }
     const deleted = pruneBackups(this.dir, { keepMs: this.keepDays * DAY_MS, now: this.now() });
-    const info = taken.map(({ file, label, takenAt, bytes }) => ({ file, label, takenAt, bytes }));
+    const info = taken.map(({ file, label, takenAt, bytes, status }) => ({
+      file,
+      label,
+      takenAt,
+      bytes,
+      status,
+    }));
     this.options.log({
       level: 'info',
       msg: 'backup done',
@@ -178,11 +215,12 @@ export class ServerBackups implements BackupService {
       schedule: this.scheduler.expression,
       keepDays: this.keepDays,
       lastBackupAt: this.lastCompleteAt(),
-      backups: listBackups(this.dir).map(({ file, label, takenAt, bytes }) => ({
+      backups: listBackups(this.dir).map(({ file, label, takenAt, bytes, status }) => ({
         file,
         label,
         takenAt,
         bytes,
+        status,
       })),
     };
   }

@@ -26,6 +26,16 @@ const labelText: Record<string, string> = {
   'before-restore': 'Taken before a restore',
 };
 
+/**
+ * Whether the backup agrees with the manifest written with it. Listing compares sizes; the
+ * checksum is read when a backup is restored, and a mismatch is refused then.
+ */
+const statusText: Record<Backup['status'], string> = {
+  complete: 'Complete',
+  'no-manifest': 'No manifest (older backup)',
+  damaged: 'Damaged',
+};
+
 export function Backups() {
   return (
     <div className="screen">
@@ -43,6 +53,8 @@ function BackupsPanel() {
   const client = useClient();
   const list = useQuery(() => client.call('backups.list', {}), []);
   const [restoring, setRestoring] = useState<Backup | null>(null);
+  // A backup without a manifest is restored only when the admin says so (it is checked first).
+  const [withoutManifest, setWithoutManifest] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const take = useAction();
   const restore = useAction();
@@ -62,8 +74,11 @@ function BackupsPanel() {
 
   const restoreIt = async (b: Backup) => {
     setMessage(null);
-    const r = await restore.run(() => client.call('backups.restore', { file: b.file }));
+    const r = await restore.run(() =>
+      client.call('backups.restore', { file: b.file, withoutManifest }),
+    );
     setRestoring(null);
+    setWithoutManifest(false);
     if (r) {
       setMessage(
         `Restored from ${r.restoredFrom}.` +
@@ -124,17 +139,35 @@ function BackupsPanel() {
             <strong>{dateTime(restoring.takenAt)}</strong>. A backup of the current data is taken
             first, so this can be undone by restoring that copy.
           </p>
+          {restoring.status === 'no-manifest' && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={withoutManifest}
+                onChange={(e) => setWithoutManifest(e.target.checked)}
+              />{' '}
+              This backup has no manifest (it was made before backups carried one), so nothing
+              proves it is whole. Restore it anyway; it is checked for integrity first.
+            </label>
+          )}
           <div className="form-actions">
             <button
               type="button"
               className="btn danger"
               autoFocus
-              disabled={restore.busy}
+              disabled={restore.busy || (restoring.status === 'no-manifest' && !withoutManifest)}
               onClick={() => void restoreIt(restoring)}
             >
               {restore.busy ? 'Restoring…' : 'Back up current data and restore'}
             </button>
-            <button type="button" className="btn" onClick={() => setRestoring(null)}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                setRestoring(null);
+                setWithoutManifest(false);
+              }}
+            >
               Cancel
             </button>
           </div>
@@ -148,13 +181,14 @@ function BackupsPanel() {
               <th>What</th>
               <th>File</th>
               <th className="num">Size</th>
+              <th>Check</th>
               <th className="actions-col" />
             </tr>
           </thead>
           <tbody>
             {o.backups.length === 0 && (
               <tr>
-                <td colSpan={5} className="muted">
+                <td colSpan={6} className="muted">
                   No backups yet.
                 </td>
               </tr>
@@ -167,10 +201,15 @@ function BackupsPanel() {
                 <td>{labelText[b.label] ?? b.label}</td>
                 <td className="mono">{b.file}</td>
                 <td className="num">{diskSize(b.bytes)}</td>
+                <td className={b.status === 'complete' ? undefined : 'negative'}>
+                  {statusText[b.status]}
+                </td>
                 <td className="actions-col">
                   <button
                     type="button"
                     className="btn small danger-outline"
+                    disabled={b.status === 'damaged'}
+                    title={b.status === 'damaged' ? 'Damaged: choose an older backup' : undefined}
                     onClick={() => setRestoring(b)}
                   >
                     Restore…

@@ -8,11 +8,11 @@ import { isCode } from '../../errors';
 import type { OutputOf } from '../../client';
 import { ago, count, dateTime, diskSize } from '../../format';
 
-/** Older than this, a backup is shown in red: something has stopped backing up. */
-const STALE_BACKUP_MS = 2 * 24 * 60 * 60 * 1000;
+/** Older than a day, a backup is shown in red, as head office warns: backups have stopped. */
+const STALE_BACKUP_MS = 24 * 60 * 60 * 1000;
 
 function BackupAge({ at }: { at: number | null }) {
-  if (at === null) return <span className="muted">—</span>;
+  if (at === null) return <span className="negative">never</span>;
   const stale = Date.now() - at > STALE_BACKUP_MS;
   return (
     <span className={stale ? 'negative' : undefined} title={dateTime(at)}>
@@ -171,6 +171,7 @@ export function SyncDevices() {
           <DeviceTable
             devices={devices}
             branches={branches.data ?? []}
+            backups={state.data?.branches.flatMap((b) => b.backups) ?? []}
             onRevoke={(deviceId) =>
               void revoke
                 .run(() => client.call('devices.revoke', { deviceId }))
@@ -193,10 +194,13 @@ type Branch = OutputOf<'branches.list'>[number];
 function DeviceTable(props: {
   devices: Query<Devices>;
   branches: Branch[];
+  /** Head office's view of each PC's backup (the server's stands in for its own replica). */
+  backups: PcBackup[];
   onRevoke(deviceId: string): void;
   error: unknown;
 }) {
   const { devices, branches } = props;
+  const backupOf = new Map(props.backups.map((b) => [b.deviceId, b]));
   return (
     <section className="panel">
       <h2>Enrolled PCs</h2>
@@ -228,7 +232,11 @@ function DeviceTable(props: {
                 <td>{d.appVersion ?? '—'}</td>
                 <td className="num">{count(d.pending)}</td>
                 <td>
-                  <BackupAge at={d.lastBackupAt} />
+                  {d.revokedAt ? (
+                    '—'
+                  ) : (
+                    <PcBackupOrAge pc={backupOf.get(d.id)} at={d.lastBackupAt} />
+                  )}
                 </td>
                 <td className="num">{freeDisk(d.freeDiskBytes)}</td>
                 <td>
@@ -291,11 +299,45 @@ function Refusals({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
   );
 }
 
+type PcBackup = OutputOf<'devices.syncState'>['branches'][number]['backups'][number];
+
+/** Head office decides what is stale or never, so every screen shows the same. */
+function PcBackupAge({ pc }: { pc: PcBackup }) {
+  if (pc.lastBackupAt === null) return <span className="negative">never</span>;
+  return (
+    <span
+      className={pc.backup === 'stale' ? 'negative' : undefined}
+      title={dateTime(pc.lastBackupAt)}
+    >
+      {ago(pc.lastBackupAt)}
+    </span>
+  );
+}
+
+function PcBackupOrAge({ pc, at }: { pc: PcBackup | undefined; at: number | null }) {
+  return pc ? <PcBackupAge pc={pc} /> : <BackupAge at={at} />;
+}
+
 function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
+  const warnings = [
+    ...(state.data?.server?.backupWarning ? [state.data.server.backupWarning] : []),
+    ...(state.data?.branches ?? []).flatMap((b) =>
+      b.health.backupWarning ? [`${b.name} (${b.code}): ${b.health.backupWarning}`] : [],
+    ),
+  ];
   return (
     <section className="panel">
       <h2>What each branch still has to send, and its health</h2>
       <ErrorBanner error={state.error} />
+      {warnings.length > 0 && (
+        <Notice kind="warning">
+          <ul className="plain" aria-label="Backup warnings">
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
       {state.data && (
         <table className="table compact">
           <thead>
@@ -304,7 +346,8 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
               <th>Last seen</th>
               <th className="num">Events waiting</th>
               <th>App versions</th>
-              <th>Last backup</th>
+              <th>Oldest last backup</th>
+              <th>Each PC's last backup</th>
               <th className="num">Free disk</th>
             </tr>
           </thead>
@@ -318,7 +361,20 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
                 <td className="num">{count(b.eventsWaiting)}</td>
                 <td>{b.appVersions.join(', ') || '—'}</td>
                 <td>
-                  <BackupAge at={b.health.lastBackupAt} />
+                  {b.backups.length === 0 ? (
+                    <span className="muted">no PCs</span>
+                  ) : (
+                    <BackupAge at={b.health.lastBackupAt} />
+                  )}
+                </td>
+                <td>
+                  <ul className="plain" aria-label={`Backups of ${b.code}'s PCs`}>
+                    {b.backups.map((pc) => (
+                      <li key={pc.deviceId}>
+                        {pc.name} #{pc.number}: <PcBackupAge pc={pc} />
+                      </li>
+                    ))}
+                  </ul>
                 </td>
                 <td className="num">{freeDisk(b.health.freeDiskBytes)}</td>
               </tr>
@@ -332,6 +388,7 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
                 <td>
                   <BackupAge at={state.data.server.lastBackupAt} />
                 </td>
+                <td>—</td>
                 <td className="num">{freeDisk(state.data.server.freeDiskBytes)}</td>
               </tr>
             )}
