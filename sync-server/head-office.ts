@@ -2,7 +2,7 @@
 // sync status (sync.status, sync.now in the console).
 import { loadDevice } from '../core/branches/device';
 import { DomainError } from '../core/errors';
-import type { DeviceHealth } from '../core/sync/protocol';
+import { updateRefusal, type DeviceHealth, type UpdateRefusal } from '../core/sync/protocol';
 import type { RefusalInfo } from '../core/sync/services';
 import {
   openIssues,
@@ -21,7 +21,21 @@ import type { SyncHub } from './hub';
 import type { HeadOfficeReplica } from './replica';
 import type { DeviceRecord } from './store/types';
 
-const info = ({ tokenHash: _secret, ...device }: DeviceRecord): DeviceInfo => device;
+/** The refusal as the device reported it; a value this server cannot read is shown as none. */
+const refusalOf = (json: string | null): UpdateRefusal | null => {
+  if (!json) return null;
+  try {
+    const parsed = updateRefusal.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};
+
+const info = ({ tokenHash: _secret, updateRefused, ...device }: DeviceRecord): DeviceInfo => ({
+  ...device,
+  updateRefused: refusalOf(updateRefused),
+});
 
 export interface HeadOfficeOptions {
   now?: () => number;

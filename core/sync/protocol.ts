@@ -32,11 +32,23 @@ export const orderedEvent = wireEvent.extend({
 });
 export type OrderedEvent = z.infer<typeof orderedEvent>;
 
+/** An update the PC refused to install (its signature or publisher did not match). */
+export const updateRefusal = z.object({
+  version: z.string().max(64),
+  code: z.string().max(40),
+  message: z.string().max(500),
+  /** When it was refused (ms since the epoch). */
+  at: z.number().int().nonnegative(),
+});
+export type UpdateRefusal = z.infer<typeof updateRefusal>;
+
 export const deviceHealth = z.object({
   /** When the PC's newest good backup began (ms since the epoch), or null if it has none. */
   lastBackupAt: z.number().int().nonnegative().nullable(),
   /** Free space on the disk that holds the PC's data, or null where it cannot be read. */
   freeDiskBytes: z.number().int().nonnegative().nullable(),
+  /** The last update this PC refused, until one installs again. Older apps do not send it. */
+  updateRefused: updateRefusal.nullable().optional(),
 });
 export type DeviceHealth = z.infer<typeof deviceHealth>;
 

@@ -2,6 +2,7 @@
 // head office's device management. Defined here so the contract names them once.
 import type { Db } from '../db/open';
 import { clockWarning } from './clock';
+import type { UpdateRefusal } from './protocol';
 import type { SyncReport } from './engine';
 
 export interface SyncStatus {
@@ -120,6 +121,8 @@ export interface DeviceInfo {
   /** As the device last reported it (older apps never do): its newest backup and free disk. */
   lastBackupAt: number | null;
   freeDiskBytes: number | null;
+  /** The last update it refused to install (signature or publisher did not match), if any. */
+  updateRefused: UpdateRefusal | null;
 }
 
 /** The health of one place: its newest backup, how old that is, and free disk space. */

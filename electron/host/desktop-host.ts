@@ -19,6 +19,7 @@ import {
 import { SyncUnavailable } from '../../core/sync/transport';
 import { DesktopBackups } from '../ops/desktop-backups';
 import { withHealth } from '../ops/health';
+import { lastUpdateRefusal } from '../ops/update-refusal';
 import type { TokenStore } from './token-store';
 
 export interface DesktopHostOptions {
@@ -95,7 +96,13 @@ export class DesktopHost implements SyncService {
       // Over https, only the certificate the server presented at enrollment is accepted.
       withHealth(
         new HttpSyncTransport({ baseUrl: serverUrl, token, pin: meta(this.core, 'sync.pin') }),
-        { health: () => this.backups.health(), appVersion: this.options.appVersion },
+        {
+          health: async () => ({
+            ...(await this.backups.health()),
+            updateRefused: lastUpdateRefusal(this.options.dataDir),
+          }),
+          appVersion: this.options.appVersion,
+        },
       ),
       {
         appVersion: this.options.appVersion,

@@ -16,12 +16,16 @@ export interface HealthOptions {
 export function withHealth(transport: SyncTransport, options: HealthOptions): SyncTransport {
   const now = options.now ?? Date.now;
   const everyMs = options.everyMs ?? 15 * 60_000;
-  let sent: { at: number; lastBackupAt: number | null } | null = null;
+  let sent: { at: number; lastBackupAt: number | null; refusedAt: number | null } | null = null;
 
   const push = async (request: PushRequest) => {
     const health = await options.health();
     const response = await transport.push({ ...request, health });
-    sent = { at: now(), lastBackupAt: health.lastBackupAt };
+    sent = {
+      at: now(),
+      lastBackupAt: health.lastBackupAt,
+      refusedAt: health.updateRefused?.at ?? null,
+    };
     return response;
   };
 
@@ -30,7 +34,12 @@ export function withHealth(transport: SyncTransport, options: HealthOptions): Sy
     async pull(after, limit) {
       // A round pushes first: no push just now means nothing is waiting on this PC.
       const health = await options.health();
-      if (!sent || now() - sent.at >= everyMs || sent.lastBackupAt !== health.lastBackupAt)
+      if (
+        !sent ||
+        now() - sent.at >= everyMs ||
+        sent.lastBackupAt !== health.lastBackupAt ||
+        sent.refusedAt !== (health.updateRefused?.at ?? null)
+      )
         await push({ events: [], pending: 0, appVersion: options.appVersion }).catch(
           () => undefined, // the pull says whether head office is reachable
         );

@@ -3,18 +3,13 @@
 // can read it from there. Cleared once an update is verified again.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { updateRefusal, type UpdateRefusal } from '../../core/sync/protocol';
 
 export const REFUSAL_FILE = 'update-refused.json';
 
-export const updateRefusalRecord = z.object({
-  version: z.string().max(64),
-  code: z.string().max(40),
-  message: z.string().max(500),
-  /** When it was refused (ms since the epoch). */
-  at: z.number().int().nonnegative(),
-});
-export type UpdateRefusalRecord = z.infer<typeof updateRefusalRecord>;
+/** The same record the PC's health report carries to head office. */
+export const updateRefusalRecord = updateRefusal;
+export type UpdateRefusalRecord = UpdateRefusal;
 
 export function recordUpdateRefusal(dataDir: string, record: UpdateRefusalRecord): void {
   mkdirSync(dataDir, { recursive: true });

@@ -80,7 +80,7 @@ const sessionColumns = `token_hash AS tokenHash, user_id AS userId, credential, 
 
 const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS tokenHash, enrolled_at AS enrolledAt,
   revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor,
-  last_backup_at AS lastBackupAt, free_disk_bytes AS freeDiskBytes`;
+  last_backup_at AS lastBackupAt, free_disk_bytes AS freeDiskBytes, update_refused AS updateRefused`;
 
 /** Columns added after a store was first made (CREATE TABLE IF NOT EXISTS leaves old tables be). */
 function addMissingColumns(db: Database.Database): void {
@@ -90,6 +90,7 @@ function addMissingColumns(db: Database.Database): void {
   for (const [column, type] of [
     ['last_backup_at', 'INTEGER'],
     ['free_disk_bytes', 'INTEGER'],
+    ['update_refused', 'TEXT'],
   ] as const)
     if (!have.has(column)) db.exec(`ALTER TABLE devices ADD COLUMN ${column} ${type}`);
 }
@@ -328,9 +329,9 @@ export class SqliteEventStore implements EventStore {
   async keepDevices(devices: DeviceRecord[]): Promise<number> {
     const add = this.db.prepare(
       `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at, revoked_at, last_seen_at,
-                            app_version, pending, cursor, last_backup_at, free_disk_bytes)
+                            app_version, pending, cursor, last_backup_at, free_disk_bytes, update_refused)
        VALUES (@id, @branchId, @number, @name, @tokenHash, @enrolledAt, @revokedAt, @lastSeenAt,
-               @appVersion, @pending, @cursor, @lastBackupAt, @freeDiskBytes)
+               @appVersion, @pending, @cursor, @lastBackupAt, @freeDiskBytes, @updateRefused)
        ON CONFLICT (id) DO UPDATE SET revoked_at = coalesce(devices.revoked_at, excluded.revoked_at)`,
     );
     const known = this.db.prepare('SELECT 1 FROM devices WHERE id = ?');
@@ -360,7 +361,8 @@ export class SqliteEventStore implements EventStore {
         `UPDATE devices SET last_seen_at = ?, app_version = coalesce(?, app_version), pending = coalesce(?, pending),
                 cursor = max(cursor, coalesce(?, cursor)),
                 last_backup_at = CASE WHEN ? THEN ? ELSE last_backup_at END,
-                free_disk_bytes = CASE WHEN ? THEN ? ELSE free_disk_bytes END WHERE id = ?`,
+                free_disk_bytes = CASE WHEN ? THEN ? ELSE free_disk_bytes END,
+                update_refused = CASE WHEN ? THEN ? ELSE update_refused END WHERE id = ?`,
       )
       .run(
         seen.at,
@@ -371,6 +373,8 @@ export class SqliteEventStore implements EventStore {
         seen.lastBackupAt ?? null,
         seen.freeDiskBytes === undefined ? 0 : 1,
         seen.freeDiskBytes ?? null,
+        seen.updateRefused === undefined ? 0 : 1,
+        seen.updateRefused ? JSON.stringify(seen.updateRefused) : null,
         id,
       );
   }

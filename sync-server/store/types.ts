@@ -1,5 +1,5 @@
 import type { LoginState, SessionRecord } from '../../core/auth/sessions';
-import type { LogEpoch, OrderedEvent, WireEvent } from '../../core/sync/protocol';
+import type { LogEpoch, OrderedEvent, UpdateRefusal, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 
 export interface IngestItem {
@@ -31,6 +31,8 @@ export interface DeviceRecord {
   /** Health the device last reported with a push (null until it does; older apps never do). */
   lastBackupAt: number | null;
   freeDiskBytes: number | null;
+  /** The last update the device refused, as JSON (UpdateRefusal), or null. */
+  updateRefused: string | null;
 }
 
 /**
@@ -108,6 +110,7 @@ export interface EventStore {
       | 'cursor'
       | 'lastBackupAt'
       | 'freeDiskBytes'
+      | 'updateRefused'
     >,
   ): Promise<DeviceRecord>;
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
@@ -128,6 +131,7 @@ export interface EventStore {
       cursor?: number;
       lastBackupAt?: number | null;
       freeDiskBytes?: number | null;
+      updateRefused?: UpdateRefusal | null;
     },
   ): Promise<void>;
 

@@ -78,6 +78,7 @@ async function withFreshFold<T>(
         cursor: 0,
         lastBackupAt: null,
         freeDiskBytes: null,
+        updateRefused: null,
       };
       transport = {
         push: () => Promise.reject(new Error('the fold never pushes')),

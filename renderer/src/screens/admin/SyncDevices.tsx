@@ -229,7 +229,16 @@ function DeviceTable(props: {
                 <td>{branches.find((b) => b.id === d.branchId)?.name ?? d.branchId}</td>
                 <td>{dateTime(d.enrolledAt)}</td>
                 <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : 'never'}</td>
-                <td>{d.appVersion ?? '—'}</td>
+                <td>
+                  {d.appVersion ?? '—'}
+                  {d.updateRefused && (
+                    <span className="negative" role="note">
+                      {' '}
+                      · refused update {d.updateRefused.version} ({d.updateRefused.code},{' '}
+                      {dateTime(d.updateRefused.at)}): {d.updateRefused.message}
+                    </span>
+                  )}
+                </td>
                 <td className="num">{count(d.pending)}</td>
                 <td>
                   {d.revokedAt ? (
