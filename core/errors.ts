@@ -1,6 +1,18 @@
 // One error hierarchy. DomainError: something a person can fix, with a stable code.
 // BugError: a broken invariant a developer must fix. serializeError serves IPC and HTTP alike.
 
+/** Why head office refused an event a branch PC pushed (sync-server/authority.ts). */
+export const refusalCodes = [
+  'HEAD_OFFICE_ONLY',
+  'FOREIGN_BRANCH',
+  'UNKNOWN_AGGREGATE',
+  'UNKNOWN_USER',
+  'FOREIGN_USER',
+  'NOT_PERMITTED',
+  'FORGED_AUTHORITY',
+] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -18,27 +30,9 @@ export const errorCodes = [
   'DATABASE_MISMATCH',
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
-  'HEAD_OFFICE_ONLY',
-  'FOREIGN_BRANCH',
-  'UNKNOWN_AGGREGATE',
-  'UNKNOWN_USER',
-  'FOREIGN_USER',
-  'NOT_PERMITTED',
-  'FORGED_AUTHORITY',
+  ...refusalCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
-
-/** Why head office refused an event a branch PC pushed (sync-server/authority.ts). */
-export const refusalCodes = [
-  'HEAD_OFFICE_ONLY',
-  'FOREIGN_BRANCH',
-  'UNKNOWN_AGGREGATE',
-  'UNKNOWN_USER',
-  'FOREIGN_USER',
-  'NOT_PERMITTED',
-  'FORGED_AUTHORITY',
-] as const satisfies readonly ErrorCode[];
-export type RefusalCode = (typeof refusalCodes)[number];
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */

@@ -8,6 +8,8 @@ const get = (db: Db, key: string) =>
       { value: string } | undefined
   )?.value;
 
+export const getMeta = (db: Db, key: string): string | undefined => get(db, key);
+
 export const setMeta = (db: Db, key: string, value: string) =>
   db.sqlite
     .prepare(

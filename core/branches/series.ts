@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
+import { getMeta, setMeta } from './device';
 
 const FILE = 'numbering.json';
 
@@ -17,18 +18,6 @@ interface Guard {
 }
 
 const guards = new WeakMap<Db, { file: string; guard: Guard }>();
-
-const meta = (db: Db, key: string) =>
-  (
-    db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined
-  )?.value;
-const setMeta = (db: Db, key: string, value: string) =>
-  db.sqlite
-    .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(key, value);
 
 function readGuard(file: string): Guard | null {
   if (!existsSync(file)) return null;
@@ -57,8 +46,9 @@ export function nextSeries(series: string): string {
   if (series === '') return 'B';
   const chars = [...series];
   for (let i = chars.length - 1; i >= 0; i--) {
-    if (chars[i] !== 'Z') {
-      chars[i] = String.fromCharCode(chars[i]!.charCodeAt(0) + 1);
+    const c = chars[i] ?? 'A';
+    if (c !== 'Z') {
+      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
       return chars.join('');
     }
     chars[i] = 'A';
@@ -80,8 +70,8 @@ export function openSeries(db: Db, dataDir: string): string {
     key: string;
     value: number;
   }[];
-  const dbSeries = meta(db, 'numbers.series') ?? '';
-  const wasGuarded = meta(db, 'numbers.guarded') === '1';
+  const dbSeries = getMeta(db, 'numbers.series') ?? '';
+  const wasGuarded = getMeta(db, 'numbers.guarded') === '1';
   const behind = guard
     ? counters.some((c) => c.value < (guard.issued[c.key] ?? 0)) ||
       Object.entries(guard.issued).some(([k, v]) => v > 0 && !counters.some((c) => c.key === k)) ||
@@ -101,7 +91,7 @@ export function openSeries(db: Db, dataDir: string): string {
 }
 
 /** The series this PC numbers in now ('' before any restore). */
-export const currentSeries = (db: Db): string => meta(db, 'numbers.series') ?? '';
+export const currentSeries = (db: Db): string => getMeta(db, 'numbers.series') ?? '';
 
 /** Records a value just issued, so a restore of an older database is seen at the next open. */
 export function recordIssued(db: Db, key: string, value: number): void {

@@ -2,31 +2,16 @@
    an end-to-end test of the desktop host against a real head office, which lives in sync-server/ */
 // At an enrolled PC, a person's password changes at head office, as that person: their current
 // password, checked there, proves who they are; the change comes back to the PC by sync.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startWorld, type World } from '../../sync-server/testing/world';
-import { DesktopHost } from './desktop-host';
-import { EncryptedTokenStore, keyFileCipher } from './token-store';
+import type { DesktopHost } from './desktop-host';
+import { enrolledHost } from '../testing/desktop-host';
 
 let w: World;
 let host: DesktopHost;
 beforeAll(async () => {
   w = await startWorld();
-  const dir = mkdtempSync(join(tmpdir(), 'fse-password-'));
-  host = new DesktopHost({
-    dataDir: dir,
-    appVersion: '0.1.0',
-    tokens: new EncryptedTokenStore(dir, keyFileCipher(dir)),
-    syncIntervalMs: 0,
-    backupSchedule: null,
-  });
-  await host.enroll({
-    serverUrl: w.base,
-    code: await w.enrollmentCode('SH01'),
-    deviceName: 'till',
-  });
+  ({ host } = await enrolledHost(w, 'SH01', 'till'));
 }, 60_000);
 afterAll(async () => {
   host?.close();

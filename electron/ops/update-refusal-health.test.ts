@@ -2,13 +2,10 @@
    End to end: a desktop host (electron/) reporting to a real head-office server (sync-server/). */
 // An update a PC refused to install reaches the admin's branch view with its next sync, and is
 // gone from it once an update verifies again.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sync-server/testing/world';
-import { DesktopHost } from '../host/desktop-host';
-import { EncryptedTokenStore, keyFileCipher } from '../host/token-store';
+import type { DesktopHost } from '../host/desktop-host';
+import { enrolledHost } from '../testing/desktop-host';
 import { clearUpdateRefusal, recordUpdateRefusal } from './update-refusal';
 
 let w: World;
@@ -16,19 +13,7 @@ let host: DesktopHost;
 let dir: string;
 beforeAll(async () => {
   w = await startWorld();
-  dir = mkdtempSync(join(tmpdir(), 'fse-refused-update-'));
-  host = new DesktopHost({
-    dataDir: dir,
-    appVersion: '0.1.0',
-    tokens: new EncryptedTokenStore(dir, keyFileCipher(dir)),
-    syncIntervalMs: 0,
-    backupSchedule: null,
-  });
-  await host.enroll({
-    serverUrl: w.base,
-    code: await w.enrollmentCode('SH02'),
-    deviceName: 'till',
-  });
+  ({ host, dir } = await enrolledHost(w, 'SH02', 'till'));
 }, 60_000);
 afterAll(async () => {
   host?.close();

@@ -1,6 +1,7 @@
 import type { LoginState, SessionRecord } from '../../core/auth/sessions';
 import type { LogEpoch, OrderedEvent, UpdateRefusal, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
+import type { RefusalInfo } from '../../core/sync/services';
 
 export interface IngestItem {
   event: WireEvent;
@@ -188,13 +189,4 @@ export interface UserChange {
 }
 
 /** An event head office refused, for the admin's sync view. */
-export interface RefusalRecord {
-  eventId: string;
-  type: string;
-  deviceId: string;
-  branchId: string;
-  userId: string;
-  code: string;
-  message: string;
-  at: number;
-}
+export type RefusalRecord = RefusalInfo;
