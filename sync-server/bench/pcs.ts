@@ -47,9 +47,28 @@ export async function createShops(w: HeadOffice, count: number): Promise<Shop[]>
   return shops;
 }
 
-/** A SyncEngine over HTTP for a PC whose database is already enrolled. */
+/**
+ * A fetch that sends each request to the next of several server processes in turn, as a load
+ * balancer without session affinity would: requests are written for `bases[0]`.
+ */
+export function roundRobin(bases: readonly string[]): typeof fetch {
+  const first = bases[0];
+  if (first === undefined) throw new Error('roundRobin: no server address');
+  let turn = 0;
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.startsWith(first)) throw new Error(`roundRobin: ${url} is not under ${first}`);
+    const base = bases[turn++ % bases.length]!;
+    return fetch(base + url.slice(first.length), init);
+  };
+}
+
+/**
+ * A SyncEngine over HTTP for a PC whose database is already enrolled; with several addresses
+ * (server processes on one database), its requests go to each in turn.
+ */
 export function openPc(
-  base: string,
+  base: string | readonly string[],
   dir: string,
   token: string,
   name: string,
@@ -58,7 +77,12 @@ export function openPc(
   const core = new BranchCore(dir);
   const device = core.context().device;
   if (!device) throw new Error(`${dir} holds no enrolled PC`);
-  const transport = new HttpSyncTransport({ baseUrl: base, token });
+  const bases = typeof base === 'string' ? [base] : base;
+  const transport = new HttpSyncTransport({
+    baseUrl: bases[0]!,
+    token,
+    ...(bases.length > 1 && { fetch: roundRobin(bases) }),
+  });
   const engine = new SyncEngine(core.db, core.files, device.id, transport, {
     ...options,
     onRemoteStamp: (hlc) => core.context().clock.receive(hlc),

@@ -1,28 +1,35 @@
-// The sync benchmark at a small scale, so it keeps working: its server process starts and stops,
-// every phase runs, its checks hold, and its last line is the JSON the issue asks for.
-import { spawnSync } from 'node:child_process';
+// The sync benchmark at a small scale, so it keeps working: its server processes start and stop,
+// every phase runs, its checks hold, and its last line is the JSON the issue asks for. One run
+// serves both tests; the PostgreSQL one is skipped only where PostgreSQL is not installed.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findPostgresBin } from '../store/testing/postgres';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const havePostgres = findPostgresBin() !== null;
 
 describe('npm run bench:sync', () => {
-  it('runs every phase at a small scale and ends with one JSON line of its figures', () => {
-    const run = spawnSync(
+  let run: SpawnSyncReturns<string>;
+  let json: Record<string, unknown>;
+  beforeAll(() => {
+    run = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(root, 'sync-server/bench/sync.bench.ts')],
       {
         cwd: root,
         env: { ...process.env, BENCH_SCALE: '0.02' },
         encoding: 'utf8',
-        timeout: 240_000,
+        timeout: 360_000,
       },
     );
+    json = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+  }, 400_000);
+
+  it('runs every phase at a small scale and ends with one JSON line of its figures', () => {
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
-    const lines = run.stdout.trim().split('\n');
-    const json = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     for (const key of [
       'push_events_per_s',
       'apply_events_per_s',
@@ -36,5 +43,18 @@ describe('npm run bench:sync', () => {
     expect(json['fresh_folds_match']).toBe(true);
     expect(run.stdout).toMatch(/conflicts\s+0\s+PASS/);
     expect(run.stdout).not.toMatch(/= fresh fold.*NO/);
-  }, 300_000);
+    if (!havePostgres) expect(json['pg1_push_events_per_s']).toBeNull();
+  });
+
+  it.skipIf(!havePostgres)(
+    'pushes to PostgreSQL through one and through three server processes, and catches up from it',
+    () => {
+      for (const key of ['pg1_push_events_per_s', 'pg3_push_events_per_s', 'pg_catchup_50k_s'])
+        expect(json[key], key).toEqual(expect.any(Number));
+      expect(json['pg_pushed_all']).toBe(true);
+      expect(json['pg_catchup_events']).toBeGreaterThanOrEqual(1_000);
+      expect(json['pg_fresh_fold_match']).toBe(true);
+      expect(run.stdout).toMatch(/push ingest, PostgreSQL, 3 processes/);
+    },
+  );
 });

@@ -4,8 +4,11 @@
 // push. Measures push ingest (all shops at once; and one after another, on a snapshot of the same
 // server), pull-and-apply at one PC next to raw better-sqlite3 writing the same rows, the time
 // until every PC and head office have converged, and a head-office PC 30 days (50,000 events)
-// behind catching up. Prints a table and, as the last line, one JSON object. A missed target is
-// reported, never an exit code. BENCH_PROFILE=push|catchup profiles that phase (this process).
+// behind catching up. Then the same world again on a local PostgreSQL (./postgres.ts): push to
+// one server process and to three on one database, and the catch-up. Prints a table and, as the
+// last line, one JSON object. A missed target is reported, never an exit code.
+// BENCH_PROFILE=push|catchup|pg-push|pg3-push|pg-catchup profiles that phase in this process,
+// server-<phase> in the (first) server process.
 //
 // Environment: BENCH_SCALE (default 1; 0.1 for a quick run) scales the events per shop;
 // BENCH_KEEP=1 keeps the databases.
@@ -18,13 +21,13 @@ import { openDatabase } from '../../core/db/open';
 import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
 import { pullLimit } from '../../core/sync/engine';
 import { differingTables, freshFoldHash } from '../testing/fold';
-import { setUpHeadOffice } from '../testing/world';
-import { makeShopEvents } from './generate';
-import { createShops, enrollPc, signIn, type Pc } from './pcs';
+import { enrollPc } from './pcs';
 import { converge, pushConcurrent, pushOnSnapshot, serveInProcess, serveOnly } from './phases';
 import { readAppliedRows, writeRawRows, type RawPage } from './raw';
+import { benchPostgres } from './postgres';
 import { report } from './report';
 import { spawnServer } from './server-process';
+import { generateOffline, setUpWorld } from './world';
 
 const env = process.env;
 const scale = Number(env['BENCH_SCALE'] ?? '1');
@@ -57,61 +60,19 @@ const server = await spawnServer({
   dataDir: serverDir,
   rateLimits: { enroll: { burst: 1_000, refillMs: 1 } },
 });
-const w = await setUpHeadOffice(server.base);
-const tees = await w.admin('catalog.createProduct', {
-  name: 'T-shirt',
-  category: 'Apparel',
-  variants: ['S', 'M', 'L', 'XL'].flatMap((size) =>
-    ['WHT', 'BLK', 'RED'].map((colour) => ({
-      sku: `TEE-${colour}-${size}`,
-      attributes: { colour, size },
-      price: 1500,
-      cost: 700,
-      minStock: 10,
-    })),
-  ),
-});
-const variants = [...w.variants, ...tees.variantIds];
-const shops = await createShops(w, SHOPS);
-const factory = await enrollPc(w, w.branch.FAC, 'FAC PC', { pushBatch: PUSH_BATCH });
-const shopPcs: Pc[] = [];
-for (const shop of shops)
-  shopPcs.push(await enrollPc(w, shop.branchId, `${shop.code} PC`, { pushBatch: PUSH_BATCH }));
-const behind = await enrollPc(w, w.branch.HQ, 'HQ laptop, 30 days behind');
+const world = await setUpWorld(server.base, { shops: SHOPS, pushBatch: PUSH_BATCH });
+const { w, factory, shopPcs, behind } = world;
 log(
-  `  server on ${w.base} (process ${server.pid}), ${SHOPS} shops + factory enrolled, ${variants.length} variants`,
+  `  server on ${w.base} (process ${server.pid}), ${SHOPS} shops + factory enrolled, ${world.variants.length} variants`,
 );
 
 // 2. The offline events, through the operations, 500 per transaction.
 log(`generating ${fmtInt(TOTAL)} offline events (${GENERATE_BATCH} operations per transaction)...`);
-const genStart = performance.now();
-const opCounts: Record<string, number> = {};
-let made = 0;
-for (const [i, pc] of shopPcs.entries()) {
-  const session = await signIn(pc, shops[i]!.clerk);
-  const day = makeShopEvents(pc, session, variants, PER_SHOP, {
-    batch: GENERATE_BATCH,
-    seed: 1000 + i,
-    onBatch: (n) => {
-      if (process.stdout.isTTY)
-        process.stdout.write(`\r  ${fmtInt(made + n)} / ${fmtInt(TOTAL)} events`);
-    },
-  });
-  made += day.events;
-  for (const [op, n] of Object.entries(day.byOperation)) opCounts[op] = (opCounts[op] ?? 0) + n;
-  if (process.stdout.isTTY) process.stdout.write('\r');
-  log(
-    `  ${shops[i]!.code}: ${fmtInt(day.events)} events in ${s(day.seconds)}; ${fmtInt(made)} / ${fmtInt(TOTAL)} made`,
-  );
-}
-const genSeconds = since(genStart);
-log(
-  `  ${fmtInt(made)} events in ${s(genSeconds)} (${fmtInt(made / genSeconds)} /s): ${Object.entries(
-    opCounts,
-  )
-    .map(([op, n]) => `${op} ${fmtInt(n)}`)
-    .join(', ')}`,
-);
+const { made, seconds: genSeconds } = await generateOffline(world, {
+  perShop: PER_SHOP,
+  batch: GENERATE_BATCH,
+  log,
+});
 
 // 3. Push to a snapshot of the server (same events, real ingest), one shop after another.
 log(`push to a snapshot of the server, one shop after another, batches of ${PUSH_BATCH}...`);
@@ -185,6 +146,22 @@ const catchUpSeconds = since(catchUpStart);
 const behindSame = stateHash(behind.core.db) === stateHash(fresh.core.db);
 log(`  ${fmtInt(caughtUp.pulled)} events in ${s(catchUpSeconds)}`);
 
+for (const pc of [factory, ...shopPcs, behind, fresh]) pc.core.close();
+await server.close();
+const dirs = [serverDir, ...rawDirs, ...[factory, ...shopPcs, behind, fresh].map((pc) => pc.dir)];
+if (!env['BENCH_KEEP']) for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+else log(`kept: ${dirs.join(' ')}`);
+
+// 8. The same on PostgreSQL: push to one server process and to three on one database, catch-up.
+const postgres = await benchPostgres({
+  shops: SHOPS,
+  perShop: PER_SHOP,
+  pushBatch: PUSH_BATCH,
+  generateBatch: GENERATE_BATCH,
+  log,
+  keep: Boolean(env['BENCH_KEEP']),
+});
+
 const { table, json } = report({
   scale,
   shops: SHOPS,
@@ -204,15 +181,10 @@ const { table, json } = report({
     servedInProcess,
     same: behindSame,
   },
+  postgres,
   totalSeconds: since(benchStart),
   load: load(),
 });
 log('');
 log(table);
-
-for (const pc of [factory, ...shopPcs, behind, fresh]) pc.core.close();
-await server.close();
-const dirs = [serverDir, ...rawDirs, ...[factory, ...shopPcs, behind, fresh].map((pc) => pc.dir)];
-if (!env['BENCH_KEEP']) for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-else log(`kept: ${dirs.join(' ')}`);
 console.log(JSON.stringify(json));

@@ -14,6 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { LoginState } from '../../core/auth/sessions';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
+import { ingestBatch, INGEST_LOCK } from './postgres-ingest';
 import {
   epochOf,
   type Ack,
@@ -25,15 +26,23 @@ import {
   type LogEpoch,
   type LoggedEvent,
   type PullPage,
+  type RefusalRecord,
+  type UserChange,
 } from './types';
 
-/** Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. */
+/**
+ * Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. The
+ * ingest order's key is INGEST_LOCK (./postgres-ingest.ts).
+ */
 const SCHEMA_LOCK = 0x4653_4500_0001;
-const INGEST_LOCK = 0x4653_4500_0002;
 /** First key of the two-key advisory lock that numbers devices within one branch. */
 const DEVICE_NUMBER_LOCK = 0x4653_4503;
 
 const schema = `
+CREATE TABLE IF NOT EXISTS refusals (
+  event_id text PRIMARY KEY, type text NOT NULL, device_id text NOT NULL, branch_id text NOT NULL,
+  user_id text NOT NULL, code text NOT NULL, message text NOT NULL, at bigint NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
   seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   id text NOT NULL UNIQUE,
@@ -73,6 +82,7 @@ CREATE TABLE IF NOT EXISTS devices (
 );
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_backup_at bigint;
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS free_disk_bytes bigint;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS update_refused text;
 CREATE TABLE IF NOT EXISTS log_epochs (
   n integer PRIMARY KEY,
   id text NOT NULL UNIQUE,
@@ -108,7 +118,7 @@ const eventColumns = `seq, id, type, schema_version AS "schemaVersion", branch_i
 const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS "tokenHash",
   enrolled_at AS "enrolledAt", revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt",
   app_version AS "appVersion", pending, cursor, last_backup_at AS "lastBackupAt",
-  free_disk_bytes AS "freeDiskBytes"`;
+  free_disk_bytes AS "freeDiskBytes", update_refused AS "updateRefused"`;
 
 const sessionColumns = `token_hash AS "tokenHash", user_id AS "userId", credential,
   created_at AS "createdAt", expires_at AS "expiresAt"`;
@@ -200,101 +210,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async ingest(items: IngestItem[]): Promise<Ack[]> {
-    if (items.length === 0) return [];
-    // The first item with a given id is the one that may be written; later ones in the same
-    // batch are answered with its sequence number, as if they came in a later push.
-    const firstOf = new Map<string, IngestItem>();
-    for (const item of items) if (!firstOf.has(item.event.id)) firstOf.set(item.event.id, item);
-    const unique = [...firstOf.values()];
-    const column = <T>(f: (i: IngestItem) => T) => unique.map(f);
-
-    const acks = await this.transaction(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
-      // Rows are inserted (and numbered) in the order of the batch.
-      const inserted = await c.query<{ id: string; seq: number }>(
-        `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc, created_at,
-                             aggregate_id, payload, received_hlc, scope_all)
-         SELECT id, type, schema_version, branch_id, device_id, user_id, hlc, created_at,
-                aggregate_id, payload, received_hlc, scope_all
-           FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[],
-                       $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::bool[])
-                WITH ORDINALITY AS t(id, type, schema_version, branch_id, device_id, user_id, hlc,
-                                     created_at, aggregate_id, payload, received_hlc, scope_all, n)
-          ORDER BY n
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id, seq`,
-        [
-          column((i) => i.event.id),
-          column((i) => i.event.type),
-          column((i) => i.event.schemaVersion),
-          column((i) => i.event.branchId),
-          column((i) => i.event.deviceId),
-          column((i) => i.event.userId),
-          column((i) => i.event.hlc),
-          column((i) => i.event.createdAt),
-          column((i) => i.event.aggregateId),
-          column((i) => JSON.stringify(i.event.payload)),
-          column((i) => i.receivedHlc),
-          column((i) => i.scope.all),
-        ],
-      );
-      const written = new Map<string, Ack>();
-      for (const { id, seq } of inserted.rows) {
-        const receivedHlc = firstOf.get(id)?.receivedHlc;
-        if (receivedHlc !== undefined) written.set(id, { id, seq, receivedHlc });
-      }
-
-      const knownIds = unique.filter((i) => !written.has(i.event.id)).map((i) => i.event.id);
-      const known = new Map<string, Ack>();
-      if (knownIds.length > 0) {
-        const rows = await c.query<{ id: string; seq: number; receivedHlc: string }>(
-          'SELECT id, seq, received_hlc AS "receivedHlc" FROM events WHERE id = ANY($1::text[])',
-          [knownIds],
-        );
-        for (const r of rows.rows) known.set(r.id, r);
-      }
-
-      const scopeBranches: string[] = [];
-      const scopeSeqs: number[] = [];
-      const registerIds: string[] = [];
-      const registerBranches: string[] = [];
-      const registered = new Set<string>();
-      for (const { event: e, scope, register } of unique) {
-        const ack = written.get(e.id);
-        if (!ack) continue;
-        if (!scope.all)
-          for (const b of scope.branches) {
-            scopeBranches.push(b);
-            scopeSeqs.push(ack.seq);
-          }
-        // The first registration of an aggregate wins, within the batch as across batches.
-        if (register && e.aggregateId && !registered.has(e.aggregateId)) {
-          registered.add(e.aggregateId);
-          registerIds.push(e.aggregateId);
-          registerBranches.push(JSON.stringify(register));
-        }
-      }
-      if (scopeSeqs.length > 0)
-        await c.query(
-          `INSERT INTO event_scope (branch_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
-           ON CONFLICT DO NOTHING`,
-          [scopeBranches, scopeSeqs],
-        );
-      if (registerIds.length > 0)
-        await c.query(
-          `INSERT INTO aggregates (aggregate_id, branches)
-           SELECT id, branches::jsonb FROM unnest($1::text[], $2::text[]) AS t(id, branches)
-           ON CONFLICT DO NOTHING`,
-          [registerIds, registerBranches],
-        );
-
-      return items.map(({ event: { id } }) => {
-        const ack = written.get(id) ?? known.get(id);
-        if (!ack) throw new Error(`postgres: event ${id} was neither written nor found`);
-        return { id, seq: ack.seq, receivedHlc: ack.receivedHlc };
-      });
-    });
-    return acks;
+    return ingestBatch(this.pool, items);
   }
 
   async aggregateBranches(ids: string[]): Promise<Map<string, string[]>> {
@@ -343,22 +259,23 @@ export class PostgresEventStore implements EventStore {
               [after, branchId, limit],
             );
       const last = rows.at(-1);
-      // With nothing (more) to see, the branch has seen everything up to the head.
-      const head = await headOf(c);
-      const cursor = last && rows.length === limit ? last.seq : head;
+      // With nothing (more) to see, the branch has seen everything up to the head, and nothing
+      // is left; after a full page, what is left is counted. One query either way.
+      if (!last || rows.length < limit)
+        return { events: rows, cursor: Math.max(await headOf(c), after), remaining: 0 };
       const remaining =
         branchId === null
           ? await c.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE seq > $1', [
-              cursor,
+              last.seq,
             ])
           : await c.query<{ n: number }>(
               `SELECT (SELECT count(*) FROM events WHERE scope_all AND seq > $1)
                     + (SELECT count(*) FROM event_scope WHERE branch_id = $2 AND seq > $1) AS n`,
-              [cursor, branchId],
+              [last.seq, branchId],
             );
       return {
         events: rows,
-        cursor: Math.max(cursor, after),
+        cursor: Math.max(last.seq, after),
         remaining: remaining.rows[0]?.n ?? 0,
       };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -456,8 +373,9 @@ export class PostgresEventStore implements EventStore {
       for (const d of devices) {
         const { rows } = await c.query<{ added: boolean }>(
           `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at, revoked_at,
-                                last_seen_at, app_version, pending, cursor, last_backup_at, free_disk_bytes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                last_seen_at, app_version, pending, cursor, last_backup_at, free_disk_bytes,
+                                update_refused)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT (id) DO UPDATE SET revoked_at = coalesce(devices.revoked_at, excluded.revoked_at)
            RETURNING (xmax = 0) AS added`,
           [
@@ -474,6 +392,7 @@ export class PostgresEventStore implements EventStore {
             d.cursor,
             d.lastBackupAt,
             d.freeDiskBytes,
+            d.updateRefused,
           ],
         );
         if (rows[0]?.added) added++;
@@ -497,7 +416,8 @@ export class PostgresEventStore implements EventStore {
       `UPDATE devices SET last_seen_at = $1, app_version = coalesce($2::text, app_version),
               pending = coalesce($3::bigint, pending), cursor = greatest(cursor, coalesce($4::bigint, cursor)),
               last_backup_at = CASE WHEN $6::boolean THEN $7::bigint ELSE last_backup_at END,
-              free_disk_bytes = CASE WHEN $8::boolean THEN $9::bigint ELSE free_disk_bytes END
+              free_disk_bytes = CASE WHEN $8::boolean THEN $9::bigint ELSE free_disk_bytes END,
+              update_refused = CASE WHEN $10::boolean THEN $11::text ELSE update_refused END
         WHERE id = $5`,
       [
         seen.at,
@@ -509,6 +429,8 @@ export class PostgresEventStore implements EventStore {
         seen.lastBackupAt ?? null,
         seen.freeDiskBytes !== undefined,
         seen.freeDiskBytes ?? null,
+        seen.updateRefused !== undefined,
+        seen.updateRefused ? JSON.stringify(seen.updateRefused) : null,
       ],
     );
   }
@@ -620,6 +542,59 @@ export class PostgresEventStore implements EventStore {
         { hash },
       );
     return bytes;
+  }
+
+  async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
+    // User changes are master data (scope_all): the partial index keeps this off the whole log.
+    const { rows } = await this.pool.query<UserChange>(
+      `SELECT seq::float8 AS seq, aggregate_id AS "userId", payload AS "payloadJson", hlc,
+              received_hlc AS "receivedHlc"
+       FROM events WHERE scope_all AND seq > $1 AND type = 'user.saved' ORDER BY seq`,
+      [afterSeq],
+    );
+    return rows;
+  }
+
+  async acksFor(ids: string[]): Promise<Ack[]> {
+    const { rows } = await this.pool.query<Ack>(
+      `SELECT id, seq::float8 AS seq, received_hlc AS "receivedHlc" FROM events WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    return rows;
+  }
+
+  async recordRefusals(refusals: RefusalRecord[]): Promise<void> {
+    if (refusals.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO refusals (event_id, type, device_id, branch_id, user_id, code, message, at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, type text, device_id text,
+         branch_id text, user_id text, code text, message text, at bigint)
+       ON CONFLICT DO NOTHING`,
+      [
+        JSON.stringify(
+          refusals.map((r) => ({
+            event_id: r.eventId,
+            type: r.type,
+            device_id: r.deviceId,
+            branch_id: r.branchId,
+            user_id: r.userId,
+            code: r.code,
+            message: r.message,
+            at: r.at,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async refusals(limit: number): Promise<RefusalRecord[]> {
+    const { rows } = await this.pool.query<RefusalRecord>(
+      `SELECT event_id AS "eventId", type, device_id AS "deviceId", branch_id AS "branchId",
+              user_id AS "userId", code, message, at::float8 AS at
+       FROM refusals ORDER BY at DESC, event_id LIMIT $1`,
+      [limit],
+    );
+    return rows;
   }
 
   async ping(): Promise<boolean> {

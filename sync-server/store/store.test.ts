@@ -574,6 +574,7 @@ describe.each(backends)('$name event store', ({ name, open }) => {
         cursor: 0,
         lastBackupAt: null,
         freeDiskBytes: null,
+        updateRefused: null,
       });
       expect(await store.device(input.id)).toEqual(created);
       expect(await store.deviceByTokenHash(input.tokenHash!)).toEqual(created);
@@ -887,6 +888,24 @@ describe('postgres event store with several server processes', () => {
     } finally {
       await blocker.end();
     }
+  });
+
+  it('answers a push and its retry, taken in at the same moment by two processes, alike', async () => {
+    const url = await freshDatabase();
+    const [one, two] = [await connect(url), await connect(url)];
+    for (let round = 0; round < 10; round++) {
+      // The retry carries the server's clock of its own receipt; the first write's stands.
+      const events = [stockAdjusted(FACTORY), orderPlaced(SHOP_A, FACTORY), stockAdjusted(SHOP_B)];
+      const [a, b] = await Promise.all([
+        one.ingest(events.map((e) => item(e))),
+        two.ingest(events.map((e) => item(e))),
+      ]);
+      expect(b).toEqual(a);
+      expect(a.map((ack) => ack.id)).toEqual(events.map((e) => e.id));
+    }
+    const all = (await one.pull(null, 0, 1_000)).events;
+    expect(all).toHaveLength(30);
+    expect(await one.aggregateBranches(all.map((e) => e.aggregateId!))).toHaveProperty('size', 30);
   });
 
   it('numbers devices enrolled through different processes without a clash', async () => {

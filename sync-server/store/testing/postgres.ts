@@ -144,8 +144,14 @@ function freePort(): Promise<number> {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Starts a fresh PostgreSQL server; takes a couple of seconds. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a fresh PostgreSQL server; takes a couple of seconds. `durable` keeps PostgreSQL's own
+ * defaults for fsync, synchronous_commit and full-page writes (benchmarks: every commit costs
+ * what it costs in production); tests leave them off, for speed.
+ */
+export async function startTestPostgres(
+  settings: { durable?: boolean } = {},
+): Promise<TestPostgres> {
   const bin = findPostgresBin();
   if (!bin)
     throw new Error(
@@ -188,9 +194,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         `-p ${port}`,
         `-k ${shellQuote(root)}`,
         '-c listen_addresses=127.0.0.1',
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
+        ...(settings.durable
+          ? []
+          : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
         '-c max_connections=200',
       ].join(' ');
       try {

@@ -1,0 +1,163 @@
+// The sync benchmark on PostgreSQL, the store head office moves to when one machine is not enough:
+// a throwaway local PostgreSQL with production's durability (fsync and synchronous_commit on),
+// its own world made as for SQLite (same shops, same seeds), then the same offline events pushed
+// twice, all shops at once: to one server process, and to three server processes on one database
+// (a copy made before the first push) with every PC request going to the next process in turn.
+// Then the head-office PC 30 days behind catches up from the one-process server.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { profiled } from '../../core/bench/profile';
+import { fmtInt } from '../../core/bench/stats';
+import { stateHash } from '../../core/db/stateHash';
+import { findPostgresBin, startTestPostgres } from '../store/testing/postgres';
+import { freshFoldHash } from '../testing/fold';
+import { openPc, snapshotPc, type Pc } from './pcs';
+import { pushConcurrent, serveOnly, type PushRun } from './phases';
+import type { PullRun } from './serve';
+import { spawnServer, type ServerProcess } from './server-process';
+import { closeWorld, generateOffline, setUpWorld } from './world';
+
+export interface PostgresResults {
+  made: number;
+  genSeconds: number;
+  one: PushRun;
+  three: PushRun;
+  /** How many server processes the second run had. */
+  processes: number;
+  catchUp: { events: number; seconds: number; served: PullRun; same: boolean };
+}
+
+export interface PostgresOptions {
+  shops: number;
+  perShop: number;
+  pushBatch: number;
+  generateBatch: number;
+  log: (line: string) => void;
+  /** Keep the folders (the database goes with its throwaway server). */
+  keep: boolean;
+}
+
+const PROCESSES = 3;
+const s = (x: number) => `${x.toFixed(2)} s`;
+const since = (t: number) => (performance.now() - t) / 1000;
+
+/** Runs the PostgreSQL part; null (and says why) when PostgreSQL is not installed here. */
+export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults | null> {
+  if (!findPostgresBin()) {
+    o.log('PostgreSQL: not installed here (no initdb/pg_ctl/postgres), its figures are skipped');
+    return null;
+  }
+  const pg = await startTestPostgres({ durable: true });
+  const dirs: string[] = [];
+  const newDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), `fse-syncbench-pg-${prefix}-`));
+    dirs.push(dir);
+    return dir;
+  };
+  const open: Pc[] = [];
+  const servers: ServerProcess[] = [];
+  const spawn = async (dataDir: string, databaseUrl: string, enrolls = false) => {
+    const server = await spawnServer({
+      dataDir,
+      databaseUrl,
+      // The PCs enroll within seconds from one address: lift the per-address enrollment limit.
+      ...(enrolls && { rateLimits: { enroll: { burst: 1_000, refillMs: 1 } } }),
+    });
+    servers.push(server);
+    return server;
+  };
+  const stop = async (server: ServerProcess) => {
+    servers.splice(servers.indexOf(server), 1);
+    await server.close();
+  };
+  const reopen = (pc: Pc, base: string | string[], dir = pc.dir) => {
+    const copy = openPc(base, dir, pc.token, pc.name, { pushBatch: o.pushBatch });
+    open.push(copy);
+    return copy;
+  };
+  try {
+    const url = await pg.createDatabase('bench');
+    const firstDir = newDir('server');
+    const first = await spawn(firstDir, url, true);
+    o.log(`PostgreSQL ${pg.url.replace(/\/[^/]*$/, '')} (fsync on): the same world, made again...`);
+    const world = await setUpWorld(first.base, { shops: o.shops, pushBatch: o.pushBatch });
+    const generated = await generateOffline(world, {
+      perShop: o.perShop,
+      batch: o.generateBatch,
+      log: o.log,
+    });
+
+    // The same log, replica and PCs for the second run. A database is copied only while nobody
+    // is connected to it, so the first server stops meanwhile.
+    await first.ask({ cmd: 'catchUp' });
+    await stop(first);
+    const threeUrl = await pg.createDatabase('bench_three', 'bench');
+    const threeDir = newDir('server');
+    cpSync(firstDir, threeDir, { recursive: true });
+    const shopCopies = world.shopPcs.map((pc) => {
+      const dir = snapshotPc(pc);
+      dirs.push(dir);
+      return dir;
+    });
+    dirs.push(...closeWorld(world).map((pc) => pc.dir));
+
+    o.log('push to PostgreSQL, one server process, all shops at once...');
+    const one = await spawn(firstDir, url);
+    const oneRun = await profiled('pg-push', () =>
+      one.profiled('pg-push', () =>
+        pushConcurrent(
+          one,
+          world.shopPcs.map((pc) => reopen(pc, one.base)),
+        ),
+      ),
+    );
+    o.log(`  ${fmtInt(oneRun.events)} events in ${s(oneRun.seconds)}`);
+    // Head office has folded them before the catch-up is timed, as in the SQLite run.
+    await one.ask({ cmd: 'catchUp' });
+    o.log('catch-up from PostgreSQL: the head-office PC 30 days behind...');
+    const behind = reopen(world.behind, one.base);
+    // What serving its pages takes (the server's and the store's share), applying nothing.
+    const served = await serveOnly(behind);
+    const catchUpStart = performance.now();
+    const caughtUp = await profiled('pg-catchup', () =>
+      one.profiled('pg-catchup', () => behind.engine.sync()),
+    );
+    const catchUpSeconds = since(catchUpStart);
+    o.log(`  ${fmtInt(caughtUp.pulled)} events in ${s(catchUpSeconds)}`);
+    const same =
+      stateHash(behind.core.db) === (await freshFoldHash(one.base, behind.token, behind.branchId));
+    await stop(one);
+
+    o.log(
+      `push to PostgreSQL, ${PROCESSES} server processes on one database, all shops at once...`,
+    );
+    // The first keeps head office's replica; the others start their own, as added processes do.
+    const three = [await spawn(threeDir, threeUrl)];
+    while (three.length < PROCESSES) three.push(await spawn(newDir('server'), threeUrl));
+    const bases = three.map((p) => p.base);
+    const threeRun = await profiled('pg3-push', () =>
+      three[0]!.profiled('pg3-push', () =>
+        pushConcurrent(
+          three[0]!,
+          world.shopPcs.map((pc, i) => reopen(pc, bases, shopCopies[i])),
+        ),
+      ),
+    );
+    o.log(`  ${fmtInt(threeRun.events)} events in ${s(threeRun.seconds)}`);
+    return {
+      made: generated.made,
+      genSeconds: generated.seconds,
+      one: oneRun,
+      three: threeRun,
+      processes: PROCESSES,
+      catchUp: { events: caughtUp.pulled, seconds: catchUpSeconds, served, same },
+    };
+  } finally {
+    for (const pc of open) pc.core.close();
+    for (const server of [...servers]) await stop(server);
+    await pg.stop();
+    if (o.keep) o.log(`kept: ${dirs.join(' ')}`);
+    else for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
