@@ -26,7 +26,8 @@ export function scopeOf(
 ): { scope: Scope; register: string[] | null } {
   const visibility = eventDef(event.type)?.visibility;
   if (visibility?.everywhere) return { scope: { all: true }, register: null };
-  const named = visibility && 'branches' in visibility ? namedBy(visibility.branches, event.payload) : null;
+  const named =
+    visibility && 'branches' in visibility ? namedBy(visibility.branches, event.payload) : null;
   const inherited = event.aggregateId ? aggregateBranches(event.aggregateId) : null;
   const branches = [...new Set([event.branchId, ...(named ?? []), ...(inherited ?? [])])].sort();
   const register = named && event.aggregateId && !inherited ? branches : null;

@@ -97,7 +97,9 @@ export async function forge(
         return { ...stock(other), branchId: other };
     }
   })();
-  forgedIds.get(w)?.add(event.id) ?? forgedIds.set(w, new Set([event.id]));
+  const forged = forgedIds.get(w) ?? new Set<string>();
+  forged.add(event.id);
+  forgedIds.set(w, forged);
   const answer = await http<{ refused?: { id: string; code: string }[]; code?: string }>(
     w.base(),
     'POST',
