@@ -29,13 +29,20 @@ export async function pushOnSnapshot(
   options: { pushBatch: number; concurrent: boolean },
 ): Promise<PushRun> {
   const serverDir = mkdtempSync(join(tmpdir(), 'fse-syncbench-server-'));
-  await server.ask({ cmd: 'snapshot', dir: serverDir });
-  const copyDirs = pcs.map(snapshotPc);
-  const copy = await spawnServer({ dataDir: serverDir });
-  const copies = pcs.map((pc, i) =>
-    openPc(copy.base, copyDirs[i]!, pc.token, pc.name, { pushBatch: options.pushBatch }),
-  );
+  const copyDirs: string[] = [];
+  const copies: Pc[] = [];
+  let copy: ServerProcess | null = null;
+  // The copies are removed however this ends, a copy server that fails to start included.
   try {
+    await server.ask({ cmd: 'snapshot', dir: serverDir });
+    copyDirs.push(...pcs.map(snapshotPc));
+    copy = await spawnServer({ dataDir: serverDir });
+    const base = copy.base;
+    copies.push(
+      ...pcs.map((pc, i) =>
+        openPc(base, copyDirs[i]!, pc.token, pc.name, { pushBatch: options.pushBatch }),
+      ),
+    );
     const start = performance.now();
     let events = 0;
     await copy.profiled(options.concurrent ? 'push-snapshot' : 'push-sequential', async () => {
@@ -55,7 +62,7 @@ export async function pushOnSnapshot(
     };
   } finally {
     for (const pc of copies) pc.core.close();
-    await copy.close();
+    await copy?.close();
     for (const dir of [serverDir, ...copyDirs]) rmSync(dir, { recursive: true, force: true });
   }
 }

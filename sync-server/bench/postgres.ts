@@ -18,11 +18,14 @@ import type { PullRun } from './serve';
 import { spawnServer, type ServerProcess } from './server-process';
 import { closeWorld, generateOffline, setUpWorld } from './world';
 
+/** A push of every shop at once, and the CPU time its server processes used meanwhile. */
+export type PostgresPush = PushRun & { serverCpuSeconds: number };
+
 export interface PostgresResults {
   made: number;
   genSeconds: number;
-  one: PushRun;
-  three: PushRun;
+  one: PostgresPush;
+  three: PostgresPush;
   /** How many server processes the second run had. */
   processes: number;
   catchUp: { events: number; seconds: number; served: PullRun; same: boolean };
@@ -104,15 +107,12 @@ export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults
 
     o.log('push to PostgreSQL, one server process, all shops at once...');
     const one = await spawn(firstDir, url);
-    const oneRun = await profiled('pg-push', () =>
-      one.profiled('pg-push', () =>
-        pushConcurrent(
-          one,
-          world.shopPcs.map((pc) => reopen(pc, one.base)),
-        ),
-      ),
+    const oneRun = await pushAll(
+      [one],
+      world.shopPcs.map((pc) => reopen(pc, one.base)),
+      'pg-push',
+      o.log,
     );
-    o.log(`  ${fmtInt(oneRun.events)} events in ${s(oneRun.seconds)}`);
     // Head office has folded them before the catch-up is timed, as in the SQLite run.
     await one.ask({ cmd: 'catchUp' });
     o.log('catch-up from PostgreSQL: the head-office PC 30 days behind...');
@@ -136,15 +136,12 @@ export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults
     const three = [await spawn(threeDir, threeUrl)];
     while (three.length < PROCESSES) three.push(await spawn(newDir('server'), threeUrl));
     const bases = three.map((p) => p.base);
-    const threeRun = await profiled('pg3-push', () =>
-      three[0]!.profiled('pg3-push', () =>
-        pushConcurrent(
-          three[0]!,
-          world.shopPcs.map((pc, i) => reopen(pc, bases, shopCopies[i])),
-        ),
-      ),
+    const threeRun = await pushAll(
+      three,
+      world.shopPcs.map((pc, i) => reopen(pc, bases, shopCopies[i])),
+      'pg3-push',
+      o.log,
     );
-    o.log(`  ${fmtInt(threeRun.events)} events in ${s(threeRun.seconds)}`);
     return {
       made: generated.made,
       genSeconds: generated.seconds,
@@ -160,4 +157,25 @@ export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults
     if (o.keep) o.log(`kept: ${dirs.join(' ')}`);
     else for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Every shop pushes at once (profiled as `phase`), each PC's requests spread over `servers`. */
+async function pushAll(
+  servers: ServerProcess[],
+  pcs: Pc[],
+  phase: string,
+  log: (line: string) => void,
+): Promise<PostgresPush> {
+  const first = servers[0]!;
+  // The servers' CPU time tells what the store and the rest of a server cost per event: a
+  // fold of head office's replica in each process is most of it (decision 0013).
+  const cpu = async () =>
+    (await Promise.all(servers.map((p) => p.ask({ cmd: 'cpu' })))).reduce((a, b) => a + b, 0);
+  const before = await cpu();
+  const run = await profiled(phase, () => first.profiled(phase, () => pushConcurrent(first, pcs)));
+  const serverCpuSeconds = (await cpu()) - before;
+  log(
+    `  ${fmtInt(run.events)} events in ${s(run.seconds)}; the server processes used ${s(serverCpuSeconds)} of CPU`,
+  );
+  return { ...run, serverCpuSeconds };
 }

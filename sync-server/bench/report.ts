@@ -2,7 +2,7 @@
 // the table, never as an exit code.
 import { fmtInt, round, table, type Row } from '../../core/bench/stats';
 import type { Converged, PushRun } from './phases';
-import type { PostgresResults } from './postgres';
+import type { PostgresPush, PostgresResults } from './postgres';
 import type { PullRun } from './serve';
 
 /**
@@ -61,6 +61,14 @@ function pushRows(label: string, run: PushRun, target: boolean): Row[] {
   ];
 }
 
+/** Mostly head office's replica folding in every process (decision 0013). */
+function serverCpuRow(run: PostgresPush): Row {
+  return {
+    measure: '  CPU of the server processes meanwhile',
+    value: `${s(run.serverCpuSeconds)}, ${fmtInt((run.serverCpuSeconds / run.events) * 1e6)} µs/event`,
+  };
+}
+
 function postgresRows(pg: PostgresResults | null): Row[] {
   if (!pg) return [{ measure: 'PostgreSQL', value: 'not installed: skipped' }];
   const one = rate(pg.one.events, pg.one.seconds);
@@ -78,6 +86,7 @@ function postgresRows(pg: PostgresResults | null): Row[] {
       value: `${fmtInt(pg.one.events)} in ${s(pg.one.seconds)}`,
       pass: pg.one.events === pg.made,
     },
+    serverCpuRow(pg.one),
     {
       measure: `push ingest, PostgreSQL, ${pg.processes} processes, requests in turn`,
       value: perS(pg.three.events, pg.three.seconds),
@@ -89,6 +98,7 @@ function postgresRows(pg: PostgresResults | null): Row[] {
       value: `${fmtInt(pg.three.events)} in ${s(pg.three.seconds)}`,
       pass: pg.three.events === pg.made,
     },
+    serverCpuRow(pg.three),
     {
       measure: `  ${pg.processes} processes / 1 process`,
       value: `${(three / one).toFixed(2)}`,
@@ -232,6 +242,8 @@ function postgresJson(pg: PostgresResults | null) {
     pg1_push_events_per_s: pg && round(rate(pg.one.events, pg.one.seconds), 0),
     pg3_push_events_per_s: pg && round(rate(pg.three.events, pg.three.seconds), 0),
     pg_catchup_50k_s: pg && round(pg.catchUp.seconds, 2),
+    pg1_server_cpu_s: pg && round(pg.one.serverCpuSeconds, 2),
+    pg3_server_cpu_s: pg && round(pg.three.serverCpuSeconds, 2),
     pg_pushed_all: pg && pg.one.events === pg.made && pg.three.events === pg.made,
     pg_catchup_events: pg && pg.catchUp.events,
     pg_catchup_serve_http_s: pg && round(pg.catchUp.served.seconds, 3),

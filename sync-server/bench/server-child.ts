@@ -24,6 +24,11 @@ const commands: {
   catchUp: () => replica.catchUp(),
   /** Events in the log that the replica has not folded yet. */
   replicaBehind: async () => (await hub.store.headSeq()) - syncCursor(replica.core.db),
+  /** CPU seconds this process has used (user and system), to tell its share of a phase. */
+  cpu: () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  },
   /** A consistent copy of the log and the replica in `dir`, for a second server to start from. */
   snapshot: async ({ dir }) => {
     await replica.catchUp();

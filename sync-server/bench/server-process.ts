@@ -8,6 +8,7 @@ import type { PullRun } from './serve';
 export type ServerCommand =
   | { cmd: 'catchUp' }
   | { cmd: 'replicaBehind' }
+  | { cmd: 'cpu' }
   | { cmd: 'snapshot'; dir: string }
   | { cmd: 'serve'; deviceId: string; after: number }
   | { cmd: 'profile'; stopAs?: string }
@@ -16,6 +17,7 @@ export type ServerCommand =
 interface Answers {
   catchUp: null;
   replicaBehind: number;
+  cpu: number;
   snapshot: null;
   serve: PullRun;
   profile: null;

@@ -8,7 +8,7 @@
 // parsed) never holds up the other processes' ingests. What needs no lock is done before it: the
 // batch becomes one JSON document here, written by JSON.stringify (native) rather than as twelve
 // arrays escaped element by element by the driver, and PostgreSQL parses it before its turn.
-// docs/decisions/0010-postgres-ingest.md has the measurements.
+// docs/decisions/0013-postgres-ingest.md has the measurements.
 import type pg from 'pg';
 import type { Ack, IngestItem } from './types';
 

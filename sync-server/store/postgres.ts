@@ -9,7 +9,9 @@
 // in commit order, and a reader pulling "seq > cursor" never skips an event that commits late.
 // (This needs the identity sequence's default CACHE 1: with a larger cache each session would
 // hold its own range of numbers.) Numbers can have gaps: an insert that finds its id known, or a
-// rolled-back ingest, still draws one (SQLite skips numbers for known ids too).
+// rolled-back ingest, still draws one (SQLite skips numbers for known ids too). That order is
+// what the EventStore promises, and it is why ingests are serialized: an ingest is therefore one
+// statement holding the lock only inside PostgreSQL (./postgres-ingest.ts, decision 0013).
 import { createHash, randomUUID } from 'node:crypto';
 import type { LoginState } from '../../core/auth/sessions';
 import pg from 'pg';
