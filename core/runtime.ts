@@ -12,7 +12,7 @@ import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
 import { correctedClock } from './sync/clock';
 import { applyDeferred } from './sync/apply';
-import { openSeries } from './branches/series';
+import { closeSeries, openSeries } from './branches/series';
 
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
@@ -87,6 +87,7 @@ export class BranchCore {
   }
 
   close(): void {
+    closeSeries(this.db);
     this.db.close();
   }
 }

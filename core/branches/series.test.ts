@@ -1,5 +1,5 @@
 // A PC restored from an old backup never repeats a number: it numbers in a new series.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,29 @@ describe('number series after a restore', () => {
     const number = await place(w, core);
     expect(number).not.toBe(before);
     expect(number).toMatch(/B-000001$/);
+    core.close();
+  });
+
+  it('keeps the guard current at every number, with no close, and reads a torn guard as a restore', async () => {
+    const w = await openDemo();
+    const numbers = [await place(w, w.core), await place(w, w.core), await place(w, w.core)];
+    // As a crash would leave it: the PC never closed, the guard written in place.
+    const guard = JSON.parse(readFileSync(join(w.dir, 'numbering.json'), 'utf8')) as {
+      issued: Record<string, number>;
+      sum: string;
+    };
+    expect(Math.max(...Object.values(guard.issued))).toBe(Number(numbers[2]!.slice(-6)));
+    w.core.close();
+    // A write cut short mid-way: the digits no longer match the digest.
+    const torn = JSON.stringify({
+      ...guard,
+      issued: Object.fromEntries(Object.keys(guard.issued).map((k) => [k, 1])),
+    });
+    writeFileSync(join(w.dir, 'numbering.json'), torn);
+    const core = new BranchCore(w.dir);
+    const next = await place(w, core);
+    expect(numbers).not.toContain(next);
+    expect(next).toMatch(/\dB-000001$/);
     core.close();
   });
 });

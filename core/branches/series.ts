@@ -4,7 +4,16 @@
 // for each counter. Opened with counters behind it, the database was restored (or copied back):
 // the PC then numbers in a new series (a letter after its device number), so no number can
 // repeat, even offline, whatever the backup's age.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { getMeta, setMeta } from './device';
@@ -17,7 +26,16 @@ interface Guard {
   series: string;
 }
 
-const guards = new WeakMap<Db, { file: string; guard: Guard }>();
+const guards = new WeakMap<Db, { file: string; fd: number; guard: Guard }>();
+
+/** A short digest of the guard's contents, so a torn write reads as no guard (a new series). */
+const digest = (guard: Guard) =>
+  createHash('sha256')
+    .update(JSON.stringify([guard.issued, guard.series]))
+    .digest('hex')
+    .slice(0, 16);
+
+const serialize = (guard: Guard) => JSON.stringify({ ...guard, sum: digest(guard) });
 
 function readGuard(file: string): Guard | null {
   if (!existsSync(file)) return null;
@@ -29,7 +47,10 @@ function readGuard(file: string): Guard | null {
       for (const [k, v] of Object.entries(raw.issued))
         if (typeof v === 'number' && Number.isInteger(v)) issued[k] = v;
     const series = 'series' in raw && typeof raw.series === 'string' ? raw.series : '';
-    return { issued, series: /^[A-Z]*$/.test(series) ? series : '' };
+    const guard = { issued, series: /^[A-Z]*$/.test(series) ? series : '' };
+    // A file from before the digest is taken as it is; one whose digest fails was torn.
+    if ('sum' in raw && raw.sum !== digest(guard)) return null;
+    return guard;
   } catch {
     return null;
   }
@@ -37,7 +58,7 @@ function readGuard(file: string): Guard | null {
 
 /** Written whole and renamed into place, so a crash leaves the old or the new file, never half. */
 function writeGuard(file: string, guard: Guard): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(guard));
+  writeFileSync(`${file}.tmp`, serialize(guard));
   renameSync(`${file}.tmp`, file);
 }
 
@@ -86,17 +107,32 @@ export function openSeries(db: Db, dataDir: string): string {
   })();
   const next: Guard = { issued: behind ? issued : { ...guard?.issued, ...issued }, series };
   writeGuard(file, next);
-  guards.set(db, { file, guard: next });
+  closeSeries(db);
+  guards.set(db, { file, fd: openSync(file, 'r+'), guard: next });
   return series;
 }
 
-/** The series this PC numbers in now ('' before any restore). */
-export const currentSeries = (db: Db): string => getMeta(db, 'numbers.series') ?? '';
+/** Lets go of the guard file (when the database closes). */
+export function closeSeries(db: Db): void {
+  const held = guards.get(db);
+  if (!held) return;
+  guards.delete(db);
+  closeSync(held.fd);
+}
 
-/** Records a value just issued, so a restore of an older database is seen at the next open. */
+/** The series this PC numbers in now ('' before any restore). */
+export const currentSeries = (db: Db): string =>
+  guards.get(db)?.guard.series ?? getMeta(db, 'numbers.series') ?? '';
+
+/**
+ * Records a value just issued, so a restore of an older database is seen at the next open. It
+ * is written over the open file in place, at every number: a rename per sale cost more than the
+ * sale (decision 0010). Values only grow, so the new text is never shorter than the old; a write
+ * torn by a crash fails its digest and the next open starts a new series, never a repeat.
+ */
 export function recordIssued(db: Db, key: string, value: number): void {
   const held = guards.get(db);
   if (!held || (held.guard.issued[key] ?? 0) >= value) return;
   held.guard.issued[key] = value;
-  writeGuard(held.file, held.guard);
+  writeSync(held.fd, serialize(held.guard), 0, 'utf8');
 }
