@@ -66,6 +66,12 @@ export class HeadOfficeReplica {
   private readonly caughtUp = new Set<() => void>();
   lastReport: SyncReport | null = null;
   lastError: string | null = null;
+  /**
+   * Whether branch pushes are folded as they come (soon()). One process of several on a shared
+   * database does (the Telegram planner, telegram/outbox.ts); the others fold when a call needs
+   * their replica current.
+   */
+  foldsEagerly = true;
 
   constructor(
     dataDir: string,
@@ -185,6 +191,7 @@ export class HeadOfficeReplica {
    * current() or catchUp().
    */
   soon(): void {
+    if (!this.foldsEagerly) return;
     const now = Date.now();
     this.waitingSince ??= now;
     if (this.soonTimer) clearTimeout(this.soonTimer);

@@ -15,6 +15,8 @@ import type { OutboxResult, OutboxRow, TelegramStore } from './store/types';
 export type Log = (entry: Record<string, unknown>) => void;
 
 const SAFETY_PLAN_MS = 30_000;
+/** The planner lease lasts this many polls: a stopped holder is replaced within them. */
+const LEASE_POLLS = 5;
 
 export class Outbox {
   /** Identifies this process's claims; several processes may share a PostgreSQL store. */
@@ -39,23 +41,41 @@ export class Outbox {
       log({ level: 'error', msg: `telegram: ${what} failed`, error: String(error) });
     this.planning = new Serial(() => this.plan(), failed('planning notifications'));
     this.sending = new Serial(() => this.send(), failed('sending notifications'));
+    // On a shared database this process folds eagerly only once it holds the planner lease.
+    if (store.kind === 'postgres') replica.foldsEagerly = false;
   }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.config.pollMs);
     this.timer.unref();
-    void this.wake();
+    void this.tick();
   }
 
   /**
-   * With one process every fold of new events wakes the outbox (replica.onCaughtUp), so a poll only sends rows
-   * whose time came, and plans now and then as a safety net. Processes sharing PostgreSQL do
-   * not hear each other's pushes: they catch up and plan at every poll.
+   * With one process every fold of new events wakes the outbox (replica.onCaughtUp), so a poll
+   * only sends rows whose time came, and plans now and then as a safety net.
+   *
+   * Processes sharing PostgreSQL do not hear each other's pushes. One of them, the holder of the
+   * planner lease, catches up and plans at every poll, and folds branch pushes into its replica
+   * as they come; the others send what is due and fold only when a console call needs their
+   * replica current (decision 0013: a fold in every process cost each process every event).
+   * A holder that stops is replaced once its lease runs out.
    */
-  private tick(): Promise<void> {
-    if (this.store.kind === 'postgres' || Date.now() - this.plannedAt > SAFETY_PLAN_MS)
-      return this.wake();
-    return this.closed ? Promise.resolve() : this.sending.run();
+  private async tick(): Promise<void> {
+    if (this.closed) return;
+    if (this.store.kind === 'postgres') {
+      const now = Date.now();
+      const lead = await this.store
+        .lease('planner', this.owner, now, now + this.config.pollMs * LEASE_POLLS)
+        .catch((error: unknown) => {
+          this.log({ level: 'warn', msg: 'telegram: planner lease', error: String(error) });
+          return false;
+        });
+      this.replica.foldsEagerly = lead;
+      return lead ? this.wake() : this.sending.run();
+    }
+    if (Date.now() - this.plannedAt > SAFETY_PLAN_MS) return this.wake();
+    return this.sending.run();
   }
 
   /** The client for the stored token, or null without one. Several processes see the same. */
@@ -82,6 +102,8 @@ export class Outbox {
   }
 
   private async plan(): Promise<void> {
+    // Another process plans (see tick); this one's replica folds only when a console call needs it.
+    if (this.store.kind === 'postgres' && !this.replica.foldsEagerly) return;
     await this.replica.catchUp();
     if (this.closed) return;
     await planNotifications(this.replica.core.db, this.store, Date.now());
@@ -91,6 +113,7 @@ export class Outbox {
   private async send(): Promise<void> {
     const db = this.replica.core.db;
     const bot = await this.bot();
+    if (bot) await this.foldForDueRows(db);
     while (bot && !this.closed && Date.now() >= this.pausedUntil) {
       const row = await this.store.claim(
         this.owner,
@@ -103,6 +126,19 @@ export class Outbox {
       if (!(await this.store.finish(row.id, this.owner, result, Date.now())))
         this.log({ level: 'warn', msg: 'telegram: claim lost before finishing', row: row.id });
     }
+  }
+
+  /**
+   * A process that does not plan folds only when rows are due that its replica cannot render
+   * yet (planned by the holder of the lease from events this one has not folded).
+   */
+  private async foldForDueRows(db: HeadOfficeReplica['core']['db']): Promise<void> {
+    if (this.store.kind !== 'postgres' || this.replica.foldsEagerly) return;
+    const now = Date.now();
+    const anyDue = await this.store.nextDue(Number.MAX_SAFE_INTEGER);
+    if (anyDue === null || anyDue > now) return;
+    const dueHere = await this.store.nextDue(syncCursor(db));
+    if (dueHere === null || dueHere > now) await this.replica.catchUp();
   }
 
   private async attempt(bot: BotClient, row: OutboxRow): Promise<OutboxResult> {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncCursor } from '../../core/sync/engine';
 import { startServer } from '../main';
 import { startTestPostgres, type TestPostgres } from '../store/testing/postgres';
 import {
@@ -103,5 +104,43 @@ describe('Telegram with two server processes on PostgreSQL', () => {
       .succeeded()
       .filter((c) => ['sendMessage', 'sendDocument', 'editMessageText'].includes(c.method));
     expect(new Set(sends.map((c) => c.via))).toEqual(new Set(['', 'second']));
+  });
+
+  it('has one process fold pushes as they come and plan, the others only when a call needs it', async () => {
+    const third = await startServer(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: mkdtempSync(join(tmpdir(), 'fse-tg-third-')),
+        databaseUrl: await pg.createDatabase('telegram_lease'),
+        telegram: { apiUrl: `${t.api.url}/third`, pollMs: 50, timeZone: 'UTC' },
+      },
+      () => undefined,
+    );
+    try {
+      const eager = () => [t.w.server, second].map((s) => s.replica.foldsEagerly);
+      await waitFor(async () => eager().filter(Boolean).length === 1, 'one process to plan');
+      expect(third.replica.foldsEagerly).toBe(true); // alone on its own database
+      // The others fold only when a call needs it: a push through the one that does not plan
+      // is folded by the planner, not by it.
+      const [planner, other] = eager()[0] ? [t.w.server, second] : [second, t.w.server];
+      // A shop with no Telegram group: no row due that the other process would fold to send.
+      const shop = await t.w.enroll('SH02', { via: `http://127.0.0.1:${other.port}` });
+      await other.replica.current();
+      const before = syncCursor(other.replica.core.db);
+      await placeOrder(shop, 'shop2', t.w.variants[0]!);
+      const head = await planner.hub.store.headSeq();
+      await waitFor(
+        async () => syncCursor(planner.replica.core.db) >= head,
+        'the planner to fold the push',
+      );
+      expect(syncCursor(other.replica.core.db)).toBe(before);
+      expect(other.replica.foldsEagerly).toBe(false);
+      // A call through it folds first, as every console call does.
+      await other.replica.current();
+      expect(syncCursor(other.replica.core.db)).toBeGreaterThanOrEqual(head);
+    } finally {
+      await third.close();
+    }
   });
 });

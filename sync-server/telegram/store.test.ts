@@ -159,4 +159,26 @@ describe.each(backends)('$name telegram store', ({ open }) => {
     expect(claimed.sort()).toEqual(rows.map((r) => r.key).sort());
     for (const s of stores) await s.close();
   });
+
+  it('gives the planner lease to one process at a time, and to another once it runs out or is released', async () => {
+    const opener = await open();
+    const stores = [await opener(), await opener(), await opener()];
+    // Three processes asking at once: exactly one holds it.
+    const first = await Promise.all(stores.map((s, p) => s.lease('planner', `p${p}`, 100, 200)));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const holder = first.indexOf(true);
+    const other = (holder + 1) % 3;
+    // Its holder renews it; no one else takes it before it runs out.
+    expect(await stores[holder]!.lease('planner', `p${holder}`, 150, 250)).toBe(true);
+    expect(await stores[other]!.lease('planner', `p${other}`, 240, 340)).toBe(false);
+    // Once it ran out, another process takes it, and the old holder no longer has it.
+    expect(await stores[other]!.lease('planner', `p${other}`, 251, 351)).toBe(true);
+    expect(await stores[holder]!.lease('planner', `p${holder}`, 260, 360)).toBe(false);
+    // A process that stops lets go of it at once.
+    await stores[other]!.release(`p${other}`);
+    expect(await stores[holder]!.lease('planner', `p${holder}`, 270, 370)).toBe(true);
+    // Leases of other names are apart.
+    expect(await stores[other]!.lease('other', `p${other}`, 270, 370)).toBe(true);
+    for (const s of stores) await s.close();
+  });
 });

@@ -79,7 +79,12 @@ export interface World extends HeadOffice {
   server: Awaited<ReturnType<typeof startServer>>;
   enroll(
     branch: keyof World['branch'],
-    options?: { wrap?: (t: SyncTransport) => SyncTransport; engine?: SyncEngineOptions },
+    options?: {
+      wrap?: (t: SyncTransport) => SyncTransport;
+      engine?: SyncEngineOptions;
+      /** Syncs through this server (another process on the same database) once enrolled. */
+      via?: string;
+    },
   ): Promise<Site>;
   close(): Promise<void>;
 }
@@ -104,7 +109,10 @@ export async function startWorld(
       code: await ho.enrollmentCode(b),
       deviceName: `${b} PC`,
     });
-    const transport = new HttpSyncTransport({ baseUrl: base, token: enrolled.token });
+    const transport = new HttpSyncTransport({
+      baseUrl: options.via ?? base,
+      token: enrolled.token,
+    });
     const engine = new SyncEngine(
       core.db,
       core.files,

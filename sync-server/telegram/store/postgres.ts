@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS telegram_outbox (
 CREATE INDEX IF NOT EXISTS telegram_outbox_lane ON telegram_outbox (lane, id);
 CREATE INDEX IF NOT EXISTS telegram_outbox_due ON telegram_outbox (status, next_at);
 CREATE INDEX IF NOT EXISTS telegram_outbox_order ON telegram_outbox (order_id);
+CREATE TABLE IF NOT EXISTS telegram_leases (name text PRIMARY KEY, owner text NOT NULL, until bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS telegram_anchors (
   order_id text NOT NULL, chat_id bigint NOT NULL, message_id bigint NOT NULL, text text NOT NULL,
   markup text NOT NULL, updated_at bigint NOT NULL, PRIMARY KEY (order_id, chat_id)

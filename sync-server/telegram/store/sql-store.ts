@@ -298,12 +298,24 @@ export class SqlTelegramStore implements TelegramStore {
     return changed === 1;
   }
 
+  async lease(name: string, owner: string, now: number, until: number): Promise<boolean> {
+    const rows = await this.sql.all<{ owner: string }>(
+      `INSERT INTO telegram_leases (name, owner, until) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+       WHERE telegram_leases.owner = excluded.owner OR telegram_leases.until < $4
+       RETURNING owner`,
+      [name, owner, until, now],
+    );
+    return rows.length === 1;
+  }
+
   async release(owner: string | null): Promise<void> {
     await this.sql.run(
       `UPDATE telegram_outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
        WHERE status = 'sending' AND ($1 = '*' OR claimed_by = $1)`,
       [owner ?? '*'],
     );
+    await this.sql.run(`DELETE FROM telegram_leases WHERE $1 = '*' OR owner = $1`, [owner ?? '*']);
   }
 
   async nextDue(maxSeq: number): Promise<number | null> {

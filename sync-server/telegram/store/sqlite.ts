@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS telegram_outbox (
 CREATE INDEX IF NOT EXISTS telegram_outbox_lane ON telegram_outbox (lane, id);
 CREATE INDEX IF NOT EXISTS telegram_outbox_due ON telegram_outbox (status, next_at);
 CREATE INDEX IF NOT EXISTS telegram_outbox_order ON telegram_outbox (order_id);
+CREATE TABLE IF NOT EXISTS telegram_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS telegram_anchors (
   order_id TEXT NOT NULL, chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, text TEXT NOT NULL,
   markup TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (order_id, chat_id)

@@ -85,6 +85,13 @@ export interface TelegramStore {
   /** Stores `value` unless the key has one: the first process to start picks the webhook secret. */
   initSetting(key: string, value: string): Promise<string>;
 
+  /**
+   * Takes or renews the lease `name` for `owner` until `until`, unless another owner holds it
+   * past `now`. True while `owner` holds it. One process of several on a database plans (and
+   * folds head office's replica eagerly) this way.
+   */
+  lease(name: string, owner: string, now: number, until: number): Promise<boolean>;
+
   /** How far order events were turned into outbox rows; only ever moves forward. */
   cursor(): Promise<number>;
   advanceCursor(seq: number): Promise<void>;
