@@ -16,13 +16,16 @@ const platformPackages = [
   'node-cron',
 ];
 const folder = (name) => [`**/${name}`, `**/${name}/**`];
+// Leaf modules of core/ the renderer may import values from: the one list of error codes and the
+// lifecycle's vocabulary. They import nothing, so nothing of Node reaches the browser bundle.
+const rendererSafeCore = ['core/errors', 'core/vocabulary'];
 
 const restrict = (patterns, allowTypeImports = false) => ({
   '@typescript-eslint/no-restricted-imports': [
     'error',
     {
       patterns: patterns.map((p) => ({
-        group: p.group,
+        ...(p.regex ? { regex: p.regex } : { group: p.group }),
         message: p.message,
         allowTypeImports,
       })),
@@ -68,6 +71,20 @@ export default tseslint.config(
     ]),
   },
   {
+    files: rendererSafeCore.map((file) => `${file}.ts`),
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportAllDeclaration', 'ExportNamedDeclaration[source]'].map(
+          (selector) => ({
+            selector,
+            message: 'The renderer imports this file: it stays a leaf that imports nothing.',
+          }),
+        ),
+      ],
+    },
+  },
+  {
     files: ['electron/**/*.ts'],
     rules: restrict([
       {
@@ -99,8 +116,10 @@ export default tseslint.config(
     rules: restrict(
       [
         {
-          group: folder('core'),
-          message: 'renderer/ may import only types (the contract) from core/.',
+          // core/ and anything in it but the leaf modules above (gitignore-style groups cannot
+          // re-include a file below an excluded folder).
+          regex: `(^|/)core(/(?!(${rendererSafeCore.map((f) => f.slice('core/'.length)).join('|')})$).*)?$`,
+          message: `renderer/ may import only types (the contract) from core/, and values from ${rendererSafeCore.join(', ')}.`,
         },
         {
           group: [

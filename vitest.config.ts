@@ -7,6 +7,7 @@ export default defineConfig({
       'electron/**/*.test.ts',
       'sync-server/**/*.test.ts',
       'renderer/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,5 +1,7 @@
 // One error hierarchy. DomainError: something a person can fix, with a stable code.
 // BugError: a broken invariant a developer must fix. serializeError serves IPC and HTTP alike.
+// This file is the one list of codes on every wire; it imports nothing, so the renderer may
+// import its values too (eslint.config.js allows this file and checks it stays a leaf).
 
 /** Why head office refused an event a branch PC pushed (sync-server/authority.ts). */
 export const refusalCodes = [
@@ -12,6 +14,28 @@ export const refusalCodes = [
   'FORGED_AUTHORITY',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
+
+/**
+ * What head office's HTTP protocol answers outside the contract's operations (sync, enrollment,
+ * files, updates, the request itself), and what web mode answers for its own routes.
+ */
+export const protocolCodes = [
+  'MALFORMED',
+  'TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'RATE_LIMITED',
+  'REFUSED',
+  'NOT_BUILT',
+  'ALREADY_SET_UP',
+  'DEVICE_REVOKED',
+  'ENROLLMENT_REFUSED',
+  'HASH_MISMATCH',
+  'SCHEMA_TOO_NEW',
+  'UNKNOWN_EVENT',
+  'UNSIGNED_UPDATE',
+] as const;
+export type ProtocolCode = (typeof protocolCodes)[number];
 
 export const errorCodes = [
   'VALIDATION',
@@ -31,8 +55,12 @@ export const errorCodes = [
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
   ...refusalCodes,
+  ...protocolCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+
+/** Every code an error can carry on a wire: INTERNAL stands for whatever the core hides. */
+export const serializedCodes = [...errorCodes, 'INTERNAL'] as const;
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */
@@ -41,7 +69,7 @@ export interface FieldIssue {
 }
 
 export class DomainError extends Error {
-  override readonly name = 'DomainError';
+  override readonly name: string = 'DomainError';
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -75,7 +103,7 @@ export const validationError = (issues: FieldIssue[]): DomainError =>
   );
 
 export interface SerializedError {
-  code: ErrorCode | 'INTERNAL';
+  code: (typeof serializedCodes)[number];
   message: string;
   field?: string;
   issues?: FieldIssue[];
@@ -106,6 +134,20 @@ const httpStatus: Record<SerializedError['code'], number> = {
   FOREIGN_USER: 403,
   NOT_PERMITTED: 403,
   FORGED_AUTHORITY: 403,
+  MALFORMED: 400,
+  TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  METHOD_NOT_ALLOWED: 405,
+  RATE_LIMITED: 429,
+  REFUSED: 400,
+  NOT_BUILT: 503,
+  ALREADY_SET_UP: 409,
+  DEVICE_REVOKED: 401,
+  ENROLLMENT_REFUSED: 403,
+  HASH_MISMATCH: 400,
+  SCHEMA_TOO_NEW: 422,
+  UNKNOWN_EVENT: 400,
+  UNSIGNED_UPDATE: 400,
   INTERNAL: 500,
 };
 

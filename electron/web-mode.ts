@@ -86,7 +86,7 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodePath(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === null || path.includes('\0'))
-      return send(res, 400, { code: 'BAD_PATH', message: 'not a valid address' });
+      return send(res, 400, { code: 'MALFORMED', message: 'not a valid address' });
     let file = normalize(join(root, path));
     if (!file.startsWith(root + sep) && file !== root)
       return send(res, 403, { code: 'FORBIDDEN', message: 'outside the app' });
@@ -107,10 +107,11 @@ export async function startWebMode(options: WebModeOptions): Promise<WebMode> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (!url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
-        return send(res, 405, { code: 'METHOD', message: 'GET only' });
+        return send(res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
       return serveStatic(req, res);
     }
-    if (req.method !== 'POST') return send(res, 405, { code: 'METHOD', message: 'POST only' });
+    if (req.method !== 'POST')
+      return send(res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'POST only' });
     const given = req.headers['x-fse-secret'];
     if (!sameSecret(typeof given === 'string' ? given : undefined, secret))
       return send(res, 403, {

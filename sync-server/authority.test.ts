@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerMismatches } from '../core/db/stateHash';
 import { openIssues } from '../core/sync/services';
 import { differenceFromFreshFold } from './testing/fold';
-import { startWorld, type Site, type World } from './testing/world';
+import { placeWithSlip, startWorld, type Site, type World } from './testing/world';
 
 let w: World;
 let shop: Site;
@@ -78,5 +78,21 @@ describe('authority at head office', () => {
     await expect(
       shop.core.call('catalog.updateVariant', { id: w.variants[0]!, price: 1 }, admin),
     ).rejects.toMatchObject({ code: 'HEAD_OFFICE_ONLY', message: /head office's console/ });
+  });
+
+  it("tells the UI an admin's own steps do not count at a branch PC, and points to the console", async () => {
+    const admin = await shop.login('admin');
+    const here = await shop.core.call('auth.me', {}, admin);
+    expect(here.may).toContain('orders.cancel');
+    expect(here.adminSteps).toBe(false);
+    expect((await w.admin('auth.me', {})).adminSteps).toBe(true);
+
+    const placed = await placeWithSlip(shop, 'shop1', w.variants[0]!);
+    await shop.engine.sync();
+    await w.admin('orders.verifyPayment', { orderId: placed.id });
+    await shop.engine.sync();
+    await expect(
+      shop.core.call('orders.cancel', { orderId: placed.id, reason: 'refund' }, admin),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE', message: /from the head-office console/ });
   });
 });

@@ -4,6 +4,7 @@ import express from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy } from '../core/ops/csp';
+import { errorBody } from './errors';
 
 const consolePolicy = contentSecurityPolicy;
 
@@ -11,10 +12,12 @@ export function mountConsole(app: express.Express, dir: string): void {
   const page = (_req: express.Request, res: express.Response) => {
     const index = join(dir, 'index.html');
     if (!existsSync(index)) {
-      res.status(503).json({
-        code: 'NOT_BUILT',
-        message: 'The console is not built on this server. Run `npm run build:renderer`.',
-      });
+      res.status(503).json(
+        errorBody({
+          code: 'NOT_BUILT',
+          message: 'The console is not built on this server. Run `npm run build:renderer`.',
+        }),
+      );
       return;
     }
     res.setHeader('content-security-policy', consolePolicy);

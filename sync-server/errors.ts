@@ -1,18 +1,25 @@
-import type { SerializedError } from '../core/errors';
+import { DomainError, type ErrorCode, type SerializedError } from '../core/errors';
 
-/** An answer the server gives on purpose: its HTTP status, a stable code and words for a person. */
-export class HttpError extends Error {
+/**
+ * An answer the server gives on purpose: a DomainError (its code from the one list in
+ * core/errors.ts, serialized by serializeError like every other) with the HTTP status to answer.
+ */
+export class HttpError extends DomainError {
   override readonly name = 'HttpError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: ErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
-/** A refusal as contract clients read it (`error`), whatever its code. */
+/**
+ * A refusal as contract clients read it (`error`). Its code is loose only because
+ * http/harden.ts answers raw sockets with a code it holds as a string; every other caller
+ * passes one of core/errors.ts's codes.
+ */
 export type Refusal = Omit<SerializedError, 'code'> & { code: string };
 
 /**

@@ -7,7 +7,7 @@ import { branchCode, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
-import { mayDo } from './may';
+import { adminStepsHere, mayDo } from './may';
 import { enrolledBranchKind } from '../branches/device';
 import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
@@ -229,11 +229,14 @@ export const logout = command({
   },
 });
 
-/** Who is signed in, and what they may do on this PC (the UI offers only that). */
+/**
+ * Who is signed in, and what they may do on this PC (the UI offers only that): `may`, and
+ * `adminSteps`, whether their admin-only steps count here (false at an enrolled branch PC).
+ */
 export const me = query({
   access: 'signed-in',
   input: z.object({}),
-  handler: (ctx) => ({ ...requireActor(ctx), may: mayDo(ctx) }),
+  handler: (ctx) => ({ ...requireActor(ctx), may: mayDo(ctx), adminSteps: adminStepsHere(ctx) }),
 });
 
 const passwordHashOf = (ctx: Context, userId: string) =>

@@ -18,3 +18,13 @@ export function mayDo(ctx: Context): Permission[] {
     return events.length === 0 || events.some((d) => d.authority.from.some((k) => k === kind));
   });
 }
+
+/**
+ * Whether the signed-in person's admin-only steps (cancelling an order whose payment is verified)
+ * count on this PC: for an admin where no head office judges the PC (head office's own console,
+ * a PC set up on its own). At an enrolled branch PC a device token cannot prove an admin
+ * (docs/decisions/0009-event-authority.md): head office would refuse the step, so it is made at
+ * head office's console.
+ */
+export const adminStepsHere = (ctx: Context): boolean =>
+  requireActor(ctx).role === 'admin' && enrolledBranchKind(ctx.db, ctx.device) === null;

@@ -17,9 +17,9 @@ import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsFolder, readMigrations, applyMigrations } from '../db/migrate';
-import { DomainError } from '../errors';
 import { BranchCore } from '../runtime';
-import { cutOffsets, flipOffsets, seeded } from '../testing/damage';
+import { rng } from '../bench/stats';
+import { cutOffsets, flipOffsets, refusal } from '../testing/damage';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { acceptBranchBackup } from './accept';
 import { backupDatabase, integrityCheck } from './backup';
@@ -43,16 +43,6 @@ afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function refusal(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the restore to be refused');
-}
-
 describe('a damaged backup on the desktop path', () => {
   it('is refused at every cut of its last pages and at every changed byte; nothing is touched', async () => {
     w = await openDemo();
@@ -74,7 +64,7 @@ describe('a damaged backup on the desktop path', () => {
     // The same copies without a manifest, confirmed as old backups: the checks must still hold.
     const oldDir = temp('old');
     const oldFile = join(oldDir, good.file);
-    const random = seeded(20);
+    const random = rng(20);
     const tried: { at: number; cut: boolean; reason: unknown; unconfirmed?: unknown }[] = [];
 
     for (const at of cutOffsets(original.length, pageSize, random)) {

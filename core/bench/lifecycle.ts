@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open';
 import { formatHlc } from '../hlc';
 import { newId } from '../ids';
+import type { OrderStepName } from '../vocabulary';
 
 const HOUR = 3_600_000;
 export const LINES_PER_ORDER = 5;
@@ -96,13 +97,8 @@ export interface OrderRows {
   rejectedOnce: boolean;
 }
 
-type Step =
-  | 'slip_attached'
-  | 'payment_rejected'
-  | 'payment_verified'
-  | 'dispatched'
-  | 'delivered'
-  | 'cancelled';
+/** The steps after placement (core/vocabulary.ts). */
+type Step = Exclude<OrderStepName, 'placed'>;
 
 export function orderStory(
   cast: Cast,

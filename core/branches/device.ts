@@ -1,25 +1,13 @@
 import type { DeviceIdentity } from '../contract/context';
+import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 import { HybridClock } from '../hlc';
 
-const get = (db: Db, key: string) =>
-  (
-    db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined
-  )?.value;
-
-export const getMeta = (db: Db, key: string): string | undefined => get(db, key);
-
-export const setMeta = (db: Db, key: string, value: string) =>
-  db.sqlite
-    .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(key, value);
+export { getMeta, setMeta } from '../db/meta';
 
 /** Which device and branch this database belongs to; null before first-run setup or enrollment. */
 export function loadDevice(db: Db): DeviceIdentity | null {
-  const raw = get(db, 'device');
+  const raw = getMeta(db, 'device');
   if (!raw) return null;
   const parsed = JSON.parse(raw) as DeviceIdentity;
   return { id: parsed.id, branchId: parsed.branchId, number: parsed.number };
@@ -35,7 +23,7 @@ export function loadClock(
   device: DeviceIdentity | null,
   wallClock: () => number,
 ): HybridClock {
-  return new HybridClock(device?.id ?? 'unset', wallClock, get(db, 'hlc'));
+  return new HybridClock(device?.id ?? 'unset', wallClock, getMeta(db, 'hlc'));
 }
 
 /** Next value of a per-device counter (order and sale numbers). */
@@ -54,7 +42,7 @@ export function nextSequence(db: Db, key: string): number {
  * branch's people may do (docs/decisions/0009-event-authority.md).
  */
 export function enrolledBranchKind(db: Db, device: DeviceIdentity | null): string | null {
-  if (!device || get(db, 'sync.server') === undefined) return null;
+  if (!device || getMeta(db, 'sync.server') === undefined) return null;
   const row = db.sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(device.branchId) as
     { kind: string } | undefined;
   // A PC enrolled at the head-office branch is still a PC: its token proves no admin.

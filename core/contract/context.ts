@@ -1,12 +1,11 @@
 import type { Role } from '../auth/roles';
 import type { DomainError } from '../errors';
-import type { BackupService } from '../backup/service';
 import type { Db } from '../db/open';
 import type { FileStore } from '../files/store';
 import type { HybridClock } from '../hlc';
-import type { UpdateFeedService } from '../ops/updates';
-import type { HeadOfficeService, SyncService } from '../sync/services';
-import type { TelegramService } from '../telegram/service';
+import type { HostServices } from './host-services';
+
+export type { HostServices } from './host-services';
 
 export interface Actor {
   userId: string;
@@ -38,15 +37,4 @@ export interface Context {
   authError?: DomainError;
   /** What the host offers beyond the database: a sync connection, head-office device management. */
   services?: HostServices;
-}
-
-export interface HostServices {
-  sync?: SyncService;
-  headOffice?: HeadOfficeService;
-  /** Head office's Telegram bot (sync server only). */
-  telegram?: TelegramService;
-  /** Backups of this host's databases (the desktop app's branch database; head office's store). */
-  backup?: BackupService;
-  /** Head office's feed of app updates (sync server only). */
-  updates?: UpdateFeedService;
 }

@@ -10,6 +10,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { orderStatuses } from '../vocabulary';
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 /** Per-field hybrid-logical-clock stamps of a master-data row: `{ field: hlc }`. */
@@ -239,9 +240,7 @@ export const orders = sqliteTable(
     factoryId: text()
       .notNull()
       .references(() => branches.id),
-    status: text({
-      enum: ['placed', 'slip_attached', 'payment_verified', 'dispatched', 'delivered', 'cancelled'],
-    }).notNull(),
+    status: text({ enum: orderStatuses }).notNull(),
     total: integer().notNull(),
     lineCount: integer().notNull(),
     note: text(),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Permission } from '../auth/roles';
 import type { Db } from '../db/open';
+import type { DocumentKind } from '../vocabulary';
 
 /** Bumped when an event payload changes shape; sync refuses versions it does not know. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -29,7 +30,7 @@ export const mergeStamp = (e: Pick<EventEnvelope, 'hlc' | 'receivedHlc'>): strin
   e.receivedHlc && e.receivedHlc < e.hlc ? e.receivedHlc : e.hlc;
 
 /** The documents a Telegram group can be sent for an order (core/pdf/documents.ts renders them). */
-export type TelegramDocument = 'order_sheet' | 'payment_proof' | 'dispatch_note';
+export type TelegramDocument = DocumentKind;
 
 /** Kinds of branch a PC can be enrolled at (head office's own server is not among them). */
 export type BranchPcKind = 'factory' | 'shop';

@@ -1,7 +1,6 @@
 // Master data merges per field, last writer wins by hybrid logical clock, so replicas that
 // see the same edits in any order agree, and an old edit never overwrites a newer one.
 import type { Db } from '../db/open';
-import { DomainError } from '../errors';
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sqlValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
@@ -39,9 +38,4 @@ export function mergeRow(
     )
     .run(...winners.map(([, v]) => sqlValue(v)), stampsText(clocks), id);
   return { created: false, changed: winners.map(([k]) => k) };
-}
-
-export function requireRow(db: Db, table: string, id: string, what: string): void {
-  if (!db.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id))
-    throw new DomainError('NOT_FOUND', `${what} ${id} does not exist.`, { id });
 }

@@ -5,24 +5,9 @@ import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
 import { DomainError } from '../errors';
+import type { UpdateFeedService } from './update-feed';
 
-export interface UpdateChannelState {
-  channel: string;
-  versions: string[];
-  served: string | null;
-}
-
-export interface UpdateFeedState {
-  enabled: boolean;
-  heldBack: string[];
-  channels: UpdateChannelState[];
-  files: { name: string; bytes: number }[];
-}
-
-export interface UpdateFeedService {
-  state(): Promise<UpdateFeedState>;
-  configure(change: { enabled?: boolean; heldBack?: string[] }): Promise<UpdateFeedState>;
-}
+export type { UpdateChannelState, UpdateFeedService, UpdateFeedState } from './update-feed';
 
 const feed = (ctx: Context): UpdateFeedService => {
   if (!ctx.services?.updates)

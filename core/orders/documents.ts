@@ -1,33 +1,17 @@
 import { z } from 'zod';
 import { query } from '../contract/define';
 import { id } from '../contract/fields';
+import { getMeta } from '../db/meta';
 import { DomainError } from '../errors';
 import { sniffMime } from '../files/sniff';
-import {
-  renderDispatchNote,
-  renderOrderSheet,
-  renderPaymentProof,
-  type OrderDocumentKind,
-} from '../pdf/documents';
+import { renderDispatchNote, renderOrderSheet, renderPaymentProof } from '../pdf/documents';
+import { documentKinds, documentsAvailable } from '../vocabulary';
 import { orderInScope } from './access';
 import { orderDetail } from './queries';
 
-const kinds = [
-  'order_sheet',
-  'payment_proof',
-  'dispatch_note',
-] as const satisfies readonly OrderDocumentKind[];
-
-/** Which documents an order has at its stage. */
-export const documentsAvailable = (status: string, hasSlip: boolean): OrderDocumentKind[] => [
-  'order_sheet',
-  ...(hasSlip ? (['payment_proof'] as const) : []),
-  ...(status === 'dispatched' || status === 'delivered' ? (['dispatch_note'] as const) : []),
-];
-
 export const orderDocument = query({
   access: 'orders.read',
-  input: z.object({ orderId: id, kind: z.enum(kinds) }),
+  input: z.object({ orderId: id, kind: z.enum(documentKinds) }),
   handler: async (ctx, input) => {
     orderInScope(ctx, input.orderId);
     const order = orderDetail(ctx.db, input.orderId);
@@ -40,10 +24,8 @@ export const orderDocument = query({
           field: 'kind',
         },
       );
-    const company = ctx.db.sqlite
-      .prepare(`SELECT value FROM meta WHERE key = 'company.name'`)
-      .get() as { value: string } | undefined;
-    const opts = company ? { company: company.value } : {};
+    const company = getMeta(ctx.db, 'company.name');
+    const opts = company !== undefined ? { company } : {};
     let pdf: Buffer;
     if (input.kind === 'order_sheet') pdf = await renderOrderSheet(order, opts);
     else if (input.kind === 'dispatch_note') pdf = await renderDispatchNote(order, opts);

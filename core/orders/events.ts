@@ -8,12 +8,13 @@ import { DomainError } from '../errors';
 import { linesTotal, pricedLine } from '../events/lines';
 import { move } from '../stock/ledger';
 import { loadOrder, orderForStep, type OrderStatus } from './status';
+import type { OrderStepName } from '../vocabulary';
 
 function timeline(
   db: Db,
   e: EventEnvelope,
   orderId: string,
-  step: string,
+  step: OrderStepName,
   statusAfter: OrderStatus,
   note: string | null = null,
 ) {
@@ -403,7 +404,7 @@ export const orderCancelled = defineEvent({
     if (current.status === 'payment_verified' && !asAdmin)
       throw new DomainError(
         'INVALID_STATE',
-        `The payment for order ${current.number} is already verified, so only an admin can cancel it now. Ask an admin.`,
+        `The payment for order ${current.number} is already verified, so only an admin can cancel it now, from the head-office console.`,
         { orderId: p.orderId, status: current.status, step: 'cancel' },
       );
     const allowed = asAdmin

@@ -1,33 +1,8 @@
 import type { Db } from '../db/open';
 import { DomainError } from '../errors';
+import { nextStep, statusLabel, type OrderStatus } from '../vocabulary';
 
-export const orderStatuses = [
-  'placed',
-  'slip_attached',
-  'payment_verified',
-  'dispatched',
-  'delivered',
-  'cancelled',
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
-export const statusLabel: Record<OrderStatus, string> = {
-  placed: 'placed, waiting for a payment slip',
-  slip_attached: 'waiting for finance to verify the payment',
-  payment_verified: 'paid, waiting to be dispatched',
-  dispatched: 'dispatched, on its way to the shop',
-  delivered: 'delivered',
-  cancelled: 'cancelled',
-};
-
-const nextStep: Record<OrderStatus, string> = {
-  placed: 'the shop attaches the payment slip',
-  slip_attached: 'finance verifies or rejects the payment',
-  payment_verified: 'the factory dispatches it',
-  dispatched: 'the shop confirms what arrived',
-  delivered: 'nothing: the order is complete',
-  cancelled: 'nothing: place a new order if the goods are still needed',
-};
+export { orderStatuses, statusLabel, type OrderStatus } from '../vocabulary';
 
 export type OrderStep =
   | 'attach a payment slip to'

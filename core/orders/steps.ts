@@ -6,7 +6,7 @@ import { id, isoDate, optionalText, text } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
-import { enrolledBranchKind } from '../branches/device';
+import { adminStepsHere } from '../auth/may';
 import { sniffMime } from '../files/sniff';
 import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
@@ -233,7 +233,7 @@ export const cancelOrder = command({
     const actor = requireActor(ctx);
     orderInScope(ctx, input.orderId, actor.role === 'admin' ? 'any' : 'shop');
     // At an enrolled branch PC nobody cancels as an admin: that is proven only at head office.
-    const asAdmin = actor.role === 'admin' && enrolledBranchKind(ctx.db, ctx.device) === null;
+    const asAdmin = adminStepsHere(ctx);
     emit(ctx, 'order.cancelled', input.orderId, { ...input, asAdmin });
     return { ok: true as const };
   },

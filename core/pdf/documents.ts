@@ -1,39 +1,20 @@
 // The printable documents of an order: the order sheet the shop sends, the payment proof
 // finance files, and the dispatch note that travels with the goods and comes back signed.
-import { statusLabel } from '../orders/status';
+import { documentTitles, sentence, statusLabel, stepLabel, type DocumentKind } from '../vocabulary';
 import { formatMoney, formatQuantity } from './money';
 import { drawSlip, slipVerification, type Slip } from './slip';
 import { formatDateTime, Sheet, styles, type Column, type DocumentOptions } from './layout';
 import type { OrderDetail } from '../orders/queries';
-import type { TelegramDocument } from '../events/define';
 
 export type { DocumentOptions } from './layout';
 export type { Slip } from './slip';
 export { formatMoney } from './money';
 
-export type OrderDocumentKind = TelegramDocument;
-
-const titles: Record<OrderDocumentKind, string> = {
-  order_sheet: 'Order sheet',
-  payment_proof: 'Payment proof',
-  dispatch_note: 'Dispatch note',
-};
-
-const stepLabels: Record<string, string> = {
-  placed: 'Placed',
-  slip_attached: 'Payment slip attached',
-  payment_verified: 'Payment verified',
-  payment_rejected: 'Payment rejected',
-  dispatched: 'Dispatched',
-  delivered: 'Delivery confirmed',
-  cancelled: 'Cancelled',
-};
-
-const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+export type OrderDocumentKind = DocumentKind;
 
 /** A new document with the order's header: who it is from, which order, what it is. */
 function startDocument(order: OrderDetail, kind: OrderDocumentKind, opts: DocumentOptions): Sheet {
-  const title = titles[kind];
+  const title = documentTitles[kind];
   const company = opts.company?.trim() || order.factoryName;
   const sheet = new Sheet({
     title: `${title} — order ${order.number}`,
@@ -138,7 +119,7 @@ function timeline(sheet: Sheet, order: OrderDetail, opts: DocumentOptions): void
       { header: 'Note', width: 210, wrap: true },
     ],
     order.timeline.map((t) => [
-      stepLabels[t.step] ?? sentence(t.step.replaceAll('_', ' ')),
+      stepLabel(t.step),
       formatDateTime(t.at, opts.timeZone),
       t.userName ?? t.userId,
       t.note ?? '',

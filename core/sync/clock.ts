@@ -1,5 +1,6 @@
 // A PC's clock, corrected by its measured offset from head office's. Stamps, dates of events and
 // merges then follow real time whatever the PC's own clock says (docs/decisions/0009).
+import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 
 /** Beyond this the person is told to set the clock right (the app corrects for it meanwhile). */
@@ -23,10 +24,7 @@ const KEY = 'clock.offset';
 function stateOf(db: Db): ClockState {
   let state = states.get(db);
   if (!state) {
-    const raw = (
-      db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(KEY) as
-        { value: string } | undefined
-    )?.value;
+    const raw = getMeta(db, KEY);
     const saved: Partial<ClockState> = raw ? (JSON.parse(raw) as Partial<ClockState>) : {};
     state = {
       offsetMs: typeof saved.offsetMs === 'number' ? saved.offsetMs : 0,
@@ -59,11 +57,7 @@ export function learnServerTime(db: Db, serverTime: number, sentAt: number, rece
   }
   state.offsetMs = offset;
   state.measuredAt = receivedAt;
-  db.sqlite
-    .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(KEY, JSON.stringify(state));
+  setMeta(db, KEY, JSON.stringify(state));
 }
 
 const span = (ms: number) => {

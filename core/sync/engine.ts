@@ -1,6 +1,7 @@
 // A branch's side of sync: push what this device made, pull what its branch may see, and move
 // the files those events name. Each pulled page is applied with its cursor in one transaction,
 // so a crash or a dropped connection at any point is followed by a safe retry.
+import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import { eventDef } from '../events/emit';
@@ -74,18 +75,6 @@ interface PendingRow {
   aggregateId: string | null;
   payload: string;
 }
-
-const getMeta = (db: Db, key: string) =>
-  (
-    db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined
-  )?.value;
-const setMeta = (db: Db, key: string, value: string) =>
-  db.sqlite
-    .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(key, value);
 
 export const syncCursor = (db: Db): number => Number(getMeta(db, 'sync.cursor') ?? 0);
 

@@ -4,7 +4,6 @@ import { EVENT_SCHEMA_VERSION } from '../events/define';
 import { refusalCodes } from '../errors';
 export type { RefusalCode } from '../errors';
 
-export const PROTOCOL_VERSION = 1;
 export const MAX_PUSH_EVENTS = 5_000;
 export const MAX_PULL_EVENTS = 10_000;
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;

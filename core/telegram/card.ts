@@ -1,14 +1,22 @@
 // An order's live status card in a Telegram group, and the captions of its PDFs. Pure: the
 // server sends what this returns. Everything people typed is escaped, and the card is fitted to
 // Telegram's 4096 characters by showing fewer lines (the order sheet PDF has them all).
-import { documentsAvailable } from '../orders/documents';
 import type { OrderDetail } from '../orders/queries';
-import { statusLabel, type OrderStatus } from '../orders/status';
 import { formatDateTime } from '../pdf/layout';
 import { formatMoney, formatQuantity } from '../pdf/money';
-import type { OrderDocumentKind } from '../pdf/documents';
+import {
+  documentsAvailable,
+  documentTitles,
+  sentence,
+  statusLabel,
+  stepLabel,
+  type DocumentKind,
+  type OrderStatus,
+} from '../vocabulary';
 import { callbackData } from './callback';
 import { escapeCut, escapeHtml, telegramLimits, truncateHtml } from './html';
+
+export { documentTitles } from '../vocabulary';
 
 /** Who reads the card: a shop's or factory's group, or finance (who may verify from it). */
 export type CardAudience = 'branch' | 'finance';
@@ -33,13 +41,7 @@ export interface CardOptions {
   currency?: string;
 }
 
-export const documentTitles: Record<OrderDocumentKind, string> = {
-  order_sheet: 'Order sheet',
-  payment_proof: 'Payment proof',
-  dispatch_note: 'Dispatch note',
-};
-
-const documentIcons: Record<OrderDocumentKind, string> = {
+const documentIcons: Record<DocumentKind, string> = {
   order_sheet: '📄',
   payment_proof: '🧾',
   dispatch_note: '🚚',
@@ -52,16 +54,6 @@ const statusIcons: Record<OrderStatus, string> = {
   dispatched: '🚚',
   delivered: '📦',
   cancelled: '❌',
-};
-
-const stepLabels: Record<string, string> = {
-  placed: 'Placed',
-  slip_attached: 'Payment slip attached',
-  payment_verified: 'Payment verified',
-  payment_rejected: 'Payment rejected',
-  dispatched: 'Dispatched',
-  delivered: 'Delivery confirmed',
-  cancelled: 'Cancelled',
 };
 
 /** How much of each free text a card shows (visible characters, then markup once escaped);
@@ -78,9 +70,7 @@ const minLinesRoom = 600;
 const bounded = (s: string, visible: number, markup: number) =>
   truncateHtml(escapeCut(s, visible), markup);
 
-const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-export const documentFileName = (order: Pick<OrderDetail, 'number'>, kind: OrderDocumentKind) =>
+export const documentFileName = (order: Pick<OrderDetail, 'number'>, kind: DocumentKind) =>
   `${order.number}-${kind.replace('_', '-')}.pdf`;
 
 function headLines(order: OrderDetail, opts: CardOptions): string[] {
@@ -108,7 +98,7 @@ function timelineText(order: OrderDetail, opts: CardOptions, room: number): stri
     const who = t.userName ? ` · ${name(t.userName)}` : '';
     const said =
       t.note && t.step !== 'placed' && t.step !== 'slip_attached' ? ` — ${stepNote(t.note)}` : '';
-    return `${escapeHtml(formatDateTime(t.at, opts.timeZone))} · ${escapeHtml(stepLabels[t.step] ?? t.step)}${who}${said}`;
+    return `${escapeHtml(formatDateTime(t.at, opts.timeZone))} · ${escapeHtml(stepLabel(t.step))}${who}${said}`;
   });
   const title = '<b>Timeline</b>';
   const shown: string[] = [];
@@ -179,7 +169,7 @@ export function renderOrderCard(order: OrderDetail, opts: CardOptions): Rendered
 /** The caption sent with a PDF: which document, which order, where it stands. */
 export function documentCaption(
   order: OrderDetail,
-  kind: OrderDocumentKind,
+  kind: DocumentKind,
   opts: { currency?: string } = {},
 ): string {
   const text = [

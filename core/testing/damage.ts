@@ -1,16 +1,17 @@
 // Ways to damage a backup file in tests: cuts across its last pages, and changed bytes where
-// rows are stored, at offsets a seeded generator picks (so a failure can be replayed).
+// rows are stored, at offsets a seeded generator picks (core/bench/stats.ts's rng, so a failure
+// can be replayed); and the refusal a restore of one must end in.
+import { DomainError } from '../errors';
 
-/** A small seeded generator, so a failing offset can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The DomainError `work` is refused with; fails the test when it is not refused. */
+export async function refusal(work: Promise<unknown>): Promise<DomainError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected the restore to be refused');
 }
 
 /** Offsets to cut at: every 512th byte of the last three pages, and a few anywhere in them. */

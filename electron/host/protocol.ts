@@ -2,15 +2,9 @@
 // Both sides parse what they receive: a message that does not fit is logged and dropped.
 import { z } from 'zod';
 import type { CallAnswer } from '../../core/contract/http';
-import { errorCodes, type SerializedError } from '../../core/errors';
+import { serializedCodes, type SerializedError } from '../../core/errors';
 
 export type CallResult = CallAnswer['body'];
-
-// Every code the core can answer, and INTERNAL for what it hides.
-const serializedCodes = [
-  ...errorCodes,
-  'INTERNAL',
-] as const satisfies readonly SerializedError['code'][];
 
 export const serializedErrorSchema = z.object({
   code: z.enum(serializedCodes),

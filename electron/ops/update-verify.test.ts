@@ -11,19 +11,17 @@ import { join } from 'node:path';
 import type { UpdateDownloadedEvent } from 'electron-updater';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  keyIdOf,
-  publicKeyTextOf,
-  trustedKeys,
-  type Statement,
-} from '../../core/ops/update-signature';
+  keysFile,
+  publisherKeys,
+  releaseKey,
+  signRelease,
+} from '../../core/ops/testing/update-keys';
+import { keyIdOf, publicKeyTextOf, type Statement } from '../../core/ops/update-signature';
 import {
   installer,
   installerName,
-  keysFile,
   manifest,
-  releaseKey,
   sha512,
-  signRelease,
   updaterAt,
 } from '../../sync-server/updates/testing/node-updater';
 import {
@@ -63,10 +61,8 @@ function fakeFeed() {
   };
 }
 
-const publisher = releaseKey();
-const nextKey = releaseKey();
+const { publisher, next: nextKey, keys: appKeys } = publisherKeys({ trustNext: true });
 const stranger = releaseKey();
-const appKeys = trustedKeys(keysFile(publisher.publicKey, nextKey.publicKey));
 const feed = fakeFeed();
 const elsewhere = fakeFeed();
 

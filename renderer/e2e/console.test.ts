@@ -72,12 +72,14 @@ describe('the head-office console', () => {
       .first()
       .click();
     await page.getByRole('heading', { name: 'Telegram', level: 1 }).waitFor();
-    // Head office has the bot's settings; a host without the service says so once.
-    await page
-      .getByRole('heading', { name: 'Bot settings' })
-      .or(page.getByRole('status'))
-      .first()
-      .waitFor();
+    // Head office has the bot's settings: they load (no token yet), and the notice a branch PC
+    // shows instead ("Telegram is set up at head office") is absent.
+    const settings = page.getByRole('main');
+    await settings.getByRole('heading', { name: 'Bot settings' }).waitFor();
+    await settings.getByText('Waiting to send', { exact: true }).waitFor();
+    expect(await settings.locator('dt:has-text("Bot token") + dd').textContent()).toBe('not set');
+    expect(await settings.getByRole('status').count()).toBe(0);
+    expect(await settings.getByRole('alert').count()).toBe(0);
     await screenshot(page, 'console-telegram');
 
     await page.keyboard.press('Alt+KeyA');
@@ -135,6 +137,18 @@ describe('the head-office console', () => {
     const row = page.getByRole('row', { name: /user\.saved/ });
     expect(await row.textContent()).toMatch(/HEAD_OFFICE_ONLY/);
     expect(await row.textContent()).toMatch(/SH01/);
+    // At 1024×768 the Enrolled PCs table fits its panel, and the screen has nothing to scroll
+    // sideways.
+    const pcs = page.getByRole('table', { name: 'Enrolled PCs' });
+    await pcs.getByRole('row', { name: /SH01 PC/ }).waitFor();
+    const width = await pcs.evaluate((table) => ({
+      table: table.getBoundingClientRect().right,
+      panel: table.parentElement?.getBoundingClientRect().right ?? 0,
+      content: table.closest('.content')?.scrollWidth ?? 0,
+      visible: table.closest('.content')?.clientWidth ?? 0,
+    }));
+    expect(width.table).toBeLessThanOrEqual(width.panel);
+    expect(width.content).toBeLessThanOrEqual(width.visible);
     await screenshot(page, 'console-refusals');
     await page.close();
   });

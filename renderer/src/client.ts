@@ -3,4 +3,4 @@
 export type { Client, InputOf, OperationName, OutputOf } from '../../core/contract/api';
 export type { SerializedError } from '../../core/errors';
 export type { Permission, Role } from '../../core/auth/roles';
-export type { OrderStatus } from '../../core/orders/status';
+export type { OrderStatus } from '../../core/vocabulary';

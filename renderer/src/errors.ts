@@ -1,5 +1,6 @@
 // Where an error from the core is shown: beside the input it is about (its `issues[].field` or
 // `field`, a dotted path into the input such as `lines.0.quantity`), otherwise in a banner.
+import type { SerializedError } from './client';
 import { ContractError } from './transport';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -54,5 +55,5 @@ export function bannerMessage(error: unknown, shown: readonly string[] = []): st
   return message;
 }
 
-export const isCode = (error: unknown, ...codes: string[]): boolean =>
+export const isCode = (error: unknown, ...codes: SerializedError['code'][]): boolean =>
   error instanceof ContractError && codes.includes(error.code);

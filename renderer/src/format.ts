@@ -1,6 +1,8 @@
 // Money is integer minor units and quantities are integers everywhere; these turn them into
 // what a clerk reads and back, without floating point.
-import type { OrderStatus } from './client';
+import { sentence, statusLabel, type OrderStatus } from '../../core/vocabulary';
+
+export { isOrderStatus, orderStatuses, statusShort } from '../../core/vocabulary';
 
 const grouped = new Intl.NumberFormat('en-US');
 
@@ -43,35 +45,8 @@ export function today(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-export const orderStatuses = [
-  'placed',
-  'slip_attached',
-  'payment_verified',
-  'dispatched',
-  'delivered',
-  'cancelled',
-] as const satisfies readonly OrderStatus[];
-
-export const statusShort: Record<OrderStatus, string> = {
-  placed: 'Placed',
-  slip_attached: 'Slip attached',
-  payment_verified: 'Paid',
-  dispatched: 'Dispatched',
-  delivered: 'Delivered',
-  cancelled: 'Cancelled',
-};
-
-export const statusLong: Record<OrderStatus, string> = {
-  placed: 'Placed, waiting for a payment slip',
-  slip_attached: 'Waiting for finance to verify the payment',
-  payment_verified: 'Paid, waiting to be dispatched',
-  dispatched: 'Dispatched, on its way to the shop',
-  delivered: 'Delivered and counted by the shop',
-  cancelled: 'Cancelled; nothing more happens to it',
-};
-
-export const isOrderStatus = (s: string): s is OrderStatus =>
-  orderStatuses.some((status) => status === s);
+/** A status as a sentence of its own, for a tooltip or under a heading. */
+export const statusLong = (status: OrderStatus): string => sentence(statusLabel[status]);
 
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,37 +1,8 @@
 // The one way the UI reaches the core: a Client typed from the contract, carried over Electron
 // IPC when the preload exposes window.api, or over HTTP in web mode. Answers come from outside
 // the page, so their envelope is checked here before anything else looks at them.
+import { serializedCodes } from '../../core/errors';
 import type { Client, InputOf, OperationName, OutputOf, SerializedError } from './client';
-
-const errorCodes = [
-  'VALIDATION',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'SESSION_EXPIRED',
-  'LOGIN_FAILED',
-  'ACCOUNT_LOCKED',
-  'ACCOUNT_DISABLED',
-  'CONFLICT',
-  'INVALID_STATE',
-  'INSUFFICIENT_STOCK',
-  'FILE_REJECTED',
-  'DATABASE_TOO_NEW',
-  'DATABASE_MISMATCH',
-  'UNKNOWN_COMMAND',
-  'UNAVAILABLE',
-  'HEAD_OFFICE_ONLY',
-  'FOREIGN_BRANCH',
-  'UNKNOWN_AGGREGATE',
-  'UNKNOWN_USER',
-  'FOREIGN_USER',
-  'NOT_PERMITTED',
-  'FORGED_AUTHORITY',
-  'INTERNAL',
-] as const satisfies readonly SerializedError['code'][];
-// Fails to compile when the core adds an error code this list does not know yet.
-type UnknownCode = Exclude<SerializedError['code'], (typeof errorCodes)[number]>;
-const _everyCodeKnown: [UnknownCode] extends [never] ? true : UnknownCode = true;
 
 /** An error answered by the core (or the transport), with the core's words for people. */
 export class ContractError extends Error {
@@ -60,7 +31,7 @@ const notAnswering: SerializedError = {
 
 function parseError(raw: unknown): SerializedError {
   if (!isRecord(raw)) return notAnswering;
-  const code = errorCodes.find((c) => c === raw['code']) ?? 'INTERNAL';
+  const code = serializedCodes.find((c) => c === raw['code']) ?? 'INTERNAL';
   const message = typeof raw['message'] === 'string' ? raw['message'] : notAnswering.message;
   const issues = Array.isArray(raw['issues'])
     ? raw['issues'].flatMap((i: unknown) =>

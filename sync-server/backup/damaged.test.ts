@@ -4,32 +4,15 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256File } from '../../core/backup/files';
 import { manifestPath } from '../../core/backup/manifest';
 import { listBackups } from '../../core/backup/names';
-import { DomainError } from '../../core/errors';
-import { cutOffsets, flipOffsets, seeded } from '../../core/testing/damage';
-import { startTestPostgres, type TestPostgres } from '../store/testing/postgres';
+import { rng } from '../../core/bench/stats';
+import { cutOffsets, flipOffsets, refusal } from '../../core/testing/damage';
+import { newProduct, usePostgres } from '../testing/backups';
 import { startWorld } from '../testing/world';
 import { restoreServer, storeFile } from './restore';
-
-const newProduct = (w: Awaited<ReturnType<typeof startWorld>>, name: string) =>
-  w.admin('catalog.createProduct', {
-    name,
-    category: 'Ceramics',
-    variants: [{ sku: name.toUpperCase(), attributes: {}, price: 100, cost: 50, minStock: 0 }],
-  });
-
-async function refusal(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the restore to be refused');
-}
 
 /**
  * Writes each damaged version of `backup` (with its manifest, as after a bad disk or copy) into a
@@ -47,7 +30,7 @@ async function everyDamageRefused(
   const dir = mkdtempSync(join(tmpdir(), 'fse-damaged-'));
   const damaged = join(dir, file);
   copyFileSync(manifestPath(backup), manifestPath(damaged));
-  const random = seeded(original.length);
+  const random = rng(original.length);
   let tried = 0;
   for (const at of cutOffsets(original.length, pageSize, random)) {
     writeFileSync(damaged, original.subarray(0, at));
@@ -107,13 +90,7 @@ describe("head office's SQLite backups", () => {
 });
 
 describe("head office's pg_dump", () => {
-  let pg: TestPostgres;
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-  }, 120_000);
-  afterAll(async () => {
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('refuses a truncated or changed dump by its manifest, before touching the database', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fse-server-pg-'));

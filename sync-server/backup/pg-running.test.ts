@@ -6,26 +6,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { listBackups } from '../../core/backup/names';
 import { DomainError } from '../../core/errors';
-import { startTestPostgres, type TestPostgres } from '../store/testing/postgres';
+import { refusal } from '../../core/testing/damage';
+import { usePostgres } from '../testing/backups';
 import { startWorld } from '../testing/world';
 import { claimForRestore, holdServerRunning } from './pg-running';
 import { restoreServer } from './restore';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let pgServer: TestPostgres;
+const pgServer = usePostgres();
 let child: ChildProcess | null = null;
-beforeAll(async () => {
-  pgServer = await startTestPostgres();
-}, 120_000);
 afterEach(() => {
   child?.kill('SIGKILL');
   child = null;
-});
-afterAll(async () => {
-  await pgServer?.stop();
 });
 
 /** `npm run server` in a process of its own, on the database; resolves once it listens. */
@@ -59,16 +54,6 @@ const stopped = (proc: ChildProcess) =>
     proc.once('exit', () => ok());
     proc.kill('SIGTERM');
   });
-
-async function refusal(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the restore to be refused');
-}
 
 describe('a PostgreSQL restore', () => {
   it('refuses while a server process runs on the database, and goes ahead once it is stopped', async () => {

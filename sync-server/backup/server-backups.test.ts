@@ -5,21 +5,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { integrityCheck } from '../../core/backup/backup';
 import { listBackups } from '../../core/backup/names';
-import { startTestPostgres, type TestPostgres } from '../store/testing/postgres';
 import { startServer, type ServerConfig } from '../main';
+import { newProduct, usePostgres } from '../testing/backups';
 import { http, PASSWORD, startWorld, type World } from '../testing/world';
 import { restoreServer } from './restore';
 import { findPgBin } from './server-backups';
 
-const newProduct = (w: World, name: string) =>
-  w.admin('catalog.createProduct', {
-    name,
-    category: 'Ceramics',
-    variants: [{ sku: name.toUpperCase(), attributes: {}, price: 100, cost: 50, minStock: 0 }],
-  });
 const productNames = async (w: World) =>
   [...new Set((await w.admin('catalog.list', {})).map((v) => v.productName))].sort();
 
@@ -136,13 +130,7 @@ describe('head office with the SQLite store', () => {
 });
 
 describe('head office with PostgreSQL', () => {
-  let pg: TestPostgres;
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-  }, 120_000);
-  afterAll(async () => {
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('dumps the database with pg_dump on the schedule it is given, and restores the dump', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fse-server-pg-'));

@@ -2,24 +2,9 @@
 // blob: URL, printed from that iframe, saved through a download link.
 import { useMemo, useRef, useState } from 'react';
 import { useClient, useQuery } from '../app-context';
-import type { InputOf, OrderStatus } from '../client';
 import { base64ToBlob, useObjectUrl } from '../files';
 import { ErrorBanner } from './Banner';
-
-type Kind = InputOf<'orders.document'>['kind'];
-
-const kindLabel: Record<Kind, string> = {
-  order_sheet: 'Order sheet',
-  payment_proof: 'Payment proof',
-  dispatch_note: 'Dispatch note',
-};
-
-/** The same rule as the core's documentsAvailable: what exists at this stage. */
-export const documentsFor = (status: OrderStatus, hasSlip: boolean): Kind[] => [
-  'order_sheet',
-  ...(hasSlip ? (['payment_proof'] as const) : []),
-  ...(status === 'dispatched' || status === 'delivered' ? (['dispatch_note'] as const) : []),
-];
+import { documentTitles, type DocumentKind as Kind } from '../../../core/vocabulary';
 
 export function DocumentViewer({
   orderId,
@@ -59,7 +44,7 @@ export function DocumentViewer({
               className={k === kind ? 'tab active' : 'tab'}
               onClick={() => setKind(k)}
             >
-              {kindLabel[k]}
+              {documentTitles[k]}
             </button>
           ))}
         </div>
@@ -83,10 +68,17 @@ export function DocumentViewer({
             Save PDF
           </span>
         )}
-        {doc.loading && <span className="muted">Preparing {kindLabel[kind].toLowerCase()}…</span>}
+        {doc.loading && (
+          <span className="muted">Preparing {documentTitles[kind].toLowerCase()}…</span>
+        )}
       </div>
       {url ? (
-        <iframe ref={frame} className="pdf-frame" title={`${kindLabel[kind]} preview`} src={url} />
+        <iframe
+          ref={frame}
+          className="pdf-frame"
+          title={`${documentTitles[kind]} preview`}
+          src={url}
+        />
       ) : (
         <div className="pdf-frame placeholder">{doc.loading ? 'Loading…' : ''}</div>
       )}

@@ -3,7 +3,7 @@ import { statusLong, statusShort } from '../format';
 
 export function StatusBadge({ status }: { status: OrderStatus }) {
   return (
-    <span className={`badge status-${status}`} title={statusLong[status]} data-status={status}>
+    <span className={`badge status-${status}`} title={statusLong(status)} data-status={status}>
       {statusShort[status]}
     </span>
   );

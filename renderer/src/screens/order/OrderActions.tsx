@@ -2,7 +2,7 @@
 // orders of their own branch (the core refuses the rest anyway).
 import { useState } from 'react';
 import { useAction, useClient, useUser } from '../../app-context';
-import type { OrderStatus, OutputOf } from '../../client';
+import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { SlipUpload } from '../../components/SlipUpload';
@@ -11,17 +11,9 @@ import { actsForAnyBranch, can } from '../../roles';
 import { DeliveryForm } from './DeliveryForm';
 import { DispatchForm } from './DispatchForm';
 import { PaymentReview } from './PaymentReview';
+import { nextStep, sentence } from '../../../../core/vocabulary';
 
 type Order = OutputOf<'orders.get'>;
-
-const nextStep: Record<OrderStatus, string> = {
-  placed: 'The shop attaches the payment slip.',
-  slip_attached: 'Finance verifies or rejects the payment.',
-  payment_verified: 'The factory dispatches the goods.',
-  dispatched: 'The shop confirms what arrived.',
-  delivered: 'Nothing: the order is complete.',
-  cancelled: 'Nothing: place a new order if the goods are still needed.',
-};
 
 export function OrderActions({ order, onChanged }: { order: Order; onChanged(): void }) {
   const user = useUser();
@@ -35,17 +27,22 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
   const dispatch =
     s === 'payment_verified' && can(user, 'orders.dispatch') && ours(order.factoryId);
   const deliver = s === 'dispatched' && can(user, 'orders.receive') && ours(order.shopId);
+  const beforePayment = s === 'placed' || s === 'slip_attached';
+  // A verified order is cancelled only by an admin where the core says admin steps count
+  // (auth.me's adminSteps): at an enrolled branch PC head office would refuse it.
   const cancel =
     can(user, 'orders.cancel') &&
     (user.role === 'admin'
-      ? s === 'placed' || s === 'slip_attached' || s === 'payment_verified'
-      : (s === 'placed' || s === 'slip_attached') && ours(order.shopId));
+      ? beforePayment || (s === 'payment_verified' && user.adminSteps)
+      : beforePayment && ours(order.shopId));
+  const cancelAtHeadOffice =
+    s === 'payment_verified' && user.role === 'admin' && can(user, 'orders.cancel') && !cancel;
 
   return (
     <section className="panel actions" aria-label="Next step">
       <header className="panel-head">
         <h2>Next step</h2>
-        <p className="muted">{nextStep[s]}</p>
+        <p className="muted">{sentence(nextStep[s])}.</p>
       </header>
       {verify && (
         <>
@@ -62,6 +59,12 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
       {dispatch && <DispatchForm order={order} onDone={onChanged} />}
       {deliver && <DeliveryForm order={order} onDone={onChanged} />}
       {cancel && <CancelOrder orderId={order.id} onDone={onChanged} />}
+      {cancelAtHeadOffice && (
+        <p className="muted">
+          Its payment is verified: an admin cancels it from the head-office console, not from a
+          branch PC.
+        </p>
+      )}
     </section>
   );
 }

@@ -4,23 +4,14 @@ import { useState } from 'react';
 import { useClient, useQuery } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { DocumentViewer, documentsFor } from '../../components/DocumentViewer';
+import { DocumentViewer } from '../../components/DocumentViewer';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ItemName } from '../../components/Field';
 import { count, dateTime, fileSize, money, statusLong, statusShort } from '../../format';
 import { OrderActions } from './OrderActions';
+import { documentsAvailable, stepLabel } from '../../../../core/vocabulary';
 
 type Order = OutputOf<'orders.get'>;
-
-const stepLabel: Record<string, string> = {
-  placed: 'Placed',
-  slip_attached: 'Payment slip attached',
-  payment_verified: 'Payment verified',
-  payment_rejected: 'Payment rejected',
-  dispatched: 'Dispatched',
-  delivered: 'Delivery confirmed',
-  cancelled: 'Cancelled',
-};
 
 export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): void }) {
   const client = useClient();
@@ -38,7 +29,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): vo
           <>
             <h1>Order {o.number}</h1>
             <StatusBadge status={o.status} />
-            <span className="muted">{statusLong[o.status]}</span>
+            <span className="muted">{statusLong(o.status)}</span>
           </>
         )}
       </header>
@@ -57,7 +48,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): vo
             <DocumentViewer
               key={`${o.id}-${o.status}`}
               orderId={o.id}
-              kinds={documentsFor(o.status, o.slips.length > 0)}
+              kinds={documentsAvailable(o.status, o.slips.length > 0)}
               version={version}
             />
           </div>
@@ -165,7 +156,7 @@ function Timeline({ order: o }: { order: Order }) {
           <li key={i} className={`step-${t.step}`}>
             <div className="when">{dateTime(t.at)}</div>
             <div>
-              <strong>{stepLabel[t.step] ?? t.step}</strong>
+              <strong>{stepLabel(t.step)}</strong>
               {t.userName ? ` by ${t.userName}` : ''}
               {t.step !== t.statusAfter ? ` → ${statusShort[t.statusAfter]}` : ''}
               {t.note && <div className="muted">{t.note}</div>}

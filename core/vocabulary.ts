@@ -1,0 +1,97 @@
+// The words of the order lifecycle, defined once: statuses, the steps an order's timeline
+// records, and the documents an order has. The core, the PDFs, Telegram's cards and the UI all
+// read them from here. It imports nothing, so the renderer may import its values too
+// (eslint.config.js allows this file and checks it stays a leaf).
+
+export const orderStatuses = [
+  'placed',
+  'slip_attached',
+  'payment_verified',
+  'dispatched',
+  'delivered',
+  'cancelled',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const isOrderStatus = (s: string): s is OrderStatus =>
+  orderStatuses.some((status) => status === s);
+
+/** A status in a few words, for a badge or a filter. */
+export const statusShort: Record<OrderStatus, string> = {
+  placed: 'Placed',
+  slip_attached: 'Slip attached',
+  payment_verified: 'Paid',
+  dispatched: 'Dispatched',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+};
+
+/** A status as the middle of a sentence ("the order is …"). */
+export const statusLabel: Record<OrderStatus, string> = {
+  placed: 'placed, waiting for a payment slip',
+  slip_attached: 'waiting for finance to verify the payment',
+  payment_verified: 'paid, waiting to be dispatched',
+  dispatched: 'dispatched, on its way to the shop',
+  delivered: 'delivered and counted by the shop',
+  cancelled: 'cancelled; nothing more happens to it',
+};
+
+/** What happens next to an order in this status, as the middle of a sentence. */
+export const nextStep: Record<OrderStatus, string> = {
+  placed: 'the shop attaches the payment slip',
+  slip_attached: 'finance verifies or rejects the payment',
+  payment_verified: 'the factory dispatches the goods',
+  dispatched: 'the shop confirms what arrived',
+  delivered: 'nothing: the order is complete',
+  cancelled: 'nothing: place a new order if the goods are still needed',
+};
+
+/** The steps an order's timeline records (order_timeline.step). */
+export const orderSteps = [
+  'placed',
+  'slip_attached',
+  'payment_verified',
+  'payment_rejected',
+  'dispatched',
+  'delivered',
+  'cancelled',
+] as const;
+export type OrderStepName = (typeof orderSteps)[number];
+
+const stepLabels: Record<OrderStepName, string> = {
+  placed: 'Placed',
+  slip_attached: 'Payment slip attached',
+  payment_verified: 'Payment verified',
+  payment_rejected: 'Payment rejected',
+  dispatched: 'Dispatched',
+  delivered: 'Delivery confirmed',
+  cancelled: 'Cancelled',
+};
+
+export const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+const isOrderStep = (s: string): s is OrderStepName => orderSteps.some((step) => step === s);
+
+/** A timeline step in a person's words; a step this version does not know, from its name. */
+export const stepLabel = (step: string): string =>
+  isOrderStep(step) ? stepLabels[step] : sentence(step.replaceAll('_', ' '));
+
+/** The PDFs an order has, which Telegram's cards also carry. */
+export const documentKinds = ['order_sheet', 'payment_proof', 'dispatch_note'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+
+export const isDocumentKind = (s: string | null): s is DocumentKind =>
+  documentKinds.some((k) => k === s);
+
+export const documentTitles: Record<DocumentKind, string> = {
+  order_sheet: 'Order sheet',
+  payment_proof: 'Payment proof',
+  dispatch_note: 'Dispatch note',
+};
+
+/** Which documents an order has at its stage. */
+export const documentsAvailable = (status: OrderStatus, hasSlip: boolean): DocumentKind[] => [
+  'order_sheet',
+  ...(hasSlip ? (['payment_proof'] as const) : []),
+  ...(status === 'dispatched' || status === 'delivered' ? (['dispatch_note'] as const) : []),
+];
