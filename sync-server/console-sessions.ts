@@ -149,6 +149,19 @@ export class SharedSignIns {
   }
 
   /**
+   * For a request outside /api (an update upload): this process's copy of the caller's sign-in
+   * brought in line with the store, then the person behind the token as `resolve` finds them
+   * here. A sign-in ended through any process is then refused here too.
+   */
+  async actorFor<T>(
+    token: string | undefined,
+    resolve: (token: string | undefined) => T,
+  ): Promise<T> {
+    await this.before(token);
+    return resolve(token);
+  }
+
+  /**
    * After a console call, whatever its answer: lockout counts it changed go to the store; when
    * it succeeded, a sign-in it opened is shared and one it closed is ended.
    */

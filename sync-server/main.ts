@@ -1,5 +1,6 @@
 // `npm run server -- --port 8080 --data ./server-data [--database postgres://…]`
 //   [--public-host erp.example.lan] [--tls-cert cert.pem --tls-key key.pem | --insecure-http]
+//   [--tls-next-cert next.pem --tls-next-key next-key.pem | --tls-next-self-signed]
 //   [--console-idle-minutes 30]
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -10,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { installCrashReports } from '../core/ops/crash';
 import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
+import { SharedSignIns } from './console-sessions';
 import { SyncHub } from './hub';
 import { HeadOfficeSync, HubHeadOffice } from './head-office';
 import { answerUnparsableRequests, type RateLimits } from './http/harden';
-import { checkPublicHost, loadTls, type TlsSetting } from './http/tls';
+import { checkPublicHost, loadNextTls, loadTls, type TlsSetting } from './http/tls';
 import { HeadOfficeReplica } from './replica';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
 import { ServerBackups } from './backup/server-backups';
@@ -35,6 +37,11 @@ export interface ServerConfig {
    * the data folder. Null or absent: plain HTTP (tests; behind a TLS-terminating proxy).
    */
   tls?: TlsSetting | null;
+  /**
+   * The certificate the server will switch to, announced to enrolled PCs ahead of the switch
+   * (docs/decisions/0014). Only with `tls`.
+   */
+  tlsNext?: TlsSetting | null;
   /** Names and addresses PCs reach this server by, written into a self-signed certificate. */
   publicHosts?: string[];
   rateLimits?: Partial<RateLimits>;
@@ -44,6 +51,11 @@ export interface ServerConfig {
   backupSchedule?: string;
   /** How long a console sign-in lasts without a call (default 30 minutes). */
   consoleIdleMs?: number;
+  /**
+   * The SQLite store's folder, when not `<data>/store`: tests run two server processes on one
+   * SQLite store this way, each with its own data folder.
+   */
+  sqliteStoreDir?: string;
 }
 
 export function readConfig(argv = process.argv.slice(2), env = process.env): ServerConfig {
@@ -58,6 +70,9 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      'tls-next-cert': { type: 'string' },
+      'tls-next-key': { type: 'string' },
+      'tls-next-self-signed': { type: 'boolean' },
       'backup-schedule': { type: 'string' },
       'console-idle-minutes': { type: 'string' },
       ...telegramArgs,
@@ -80,6 +95,18 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     );
   if (values['insecure-http'] && certFile)
     throw new Error('--insecure-http and --tls-cert contradict each other: choose one.');
+  const nextCert = values['tls-next-cert'] ?? env['TLS_NEXT_CERT_FILE'];
+  const nextKey = values['tls-next-key'] ?? env['TLS_NEXT_KEY_FILE'];
+  if (!nextCert !== !nextKey)
+    throw new Error('--tls-next-cert and --tls-next-key go together: give both files.');
+  if (nextCert && values['tls-next-self-signed'])
+    throw new Error(
+      '--tls-next-cert and --tls-next-self-signed contradict each other: choose one.',
+    );
+  if ((nextCert || values['tls-next-self-signed']) && values['insecure-http'])
+    throw new Error(
+      '--tls-next-* announces a certificate, which plain HTTP (--insecure-http) has none of.',
+    );
   const idleMinutes = values['console-idle-minutes'] ?? env['FSE_CONSOLE_IDLE_MINUTES'];
   if (idleMinutes !== undefined && !(Number(idleMinutes) > 0 && Number(idleMinutes) <= 7 * 24 * 60))
     throw new Error(
@@ -95,6 +122,12 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       : certFile && keyFile
         ? { certFile: resolve(certFile), keyFile: resolve(keyFile) }
         : 'self-signed',
+    tlsNext:
+      nextCert && nextKey
+        ? { certFile: resolve(nextCert), keyFile: resolve(nextKey) }
+        : values['tls-next-self-signed']
+          ? 'self-signed'
+          : null,
     publicHosts: [...(values['public-host'] ?? []), ...(env['PUBLIC_HOST'] ?? '').split(',')]
       .filter((h) => h.trim() !== '')
       .map(checkPublicHost),
@@ -107,7 +140,8 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
 }
 
 export async function openStore(config: ServerConfig): Promise<EventStore> {
-  if (!config.databaseUrl) return new SqliteEventStore(join(config.dataDir, 'store'));
+  if (!config.databaseUrl)
+    return new SqliteEventStore(config.sqliteStoreDir ?? join(config.dataDir, 'store'));
   const { PostgresEventStore } = await import('./store/postgres');
   return PostgresEventStore.connect(config.databaseUrl);
 }
@@ -126,11 +160,17 @@ export async function startServer(
 ) {
   // The certificate first: a wrong file stops the start before anything is opened.
   const tls = config.tls ? loadTls(config.tls, { ...config, log }) : null;
+  const next = tls && config.tlsNext ? loadNextTls(config.tlsNext, tls, { ...config, log }) : null;
   const store = await openStore(config);
   const hub = new SyncHub(store, { log });
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
   const { dataDir, databaseUrl } = config;
-  const updates = new UpdateFeed(join(dataDir, 'updates'));
+  const updates = new UpdateFeed(join(dataDir, 'updates'), store);
+  // Uploads check the caller's console sign-in against the shared ones, as /api calls do.
+  const uploadSignIns = new SharedSignIns(store, () => replica.core.db, {
+    now: () => replica.core.now(),
+    ...(config.consoleIdleMs !== undefined && { idleMs: config.consoleIdleMs }),
+  });
   const backups = new ServerBackups({
     dataDir,
     store: databaseUrl
@@ -141,7 +181,10 @@ export async function startServer(
     ...(config.backupSchedule && { schedule: config.backupSchedule }),
   });
   replica.core.services = {
-    headOffice: new HubHeadOffice(hub, replica, { serverHealth: () => backups.health() }),
+    headOffice: new HubHeadOffice(hub, replica, {
+      serverHealth: () => backups.health(),
+      certificate: () => tls?.fingerprint256 ?? null,
+    }),
     sync: new HeadOfficeSync(replica),
     backup: backups,
     updates,
@@ -157,11 +200,27 @@ export async function startServer(
     version: appVersion(),
     startedAt: Date.now(),
     log,
-    tls: tls && { fingerprint256: tls.fingerprint256 },
+    tls: tls && {
+      fingerprint256: tls.fingerprint256,
+      ...(next && {
+        next: { fingerprint256: next.fingerprint256, announcement: next.announcement },
+      }),
+    },
     ...(config.rateLimits && { rateLimits: config.rateLimits }),
     ...(config.consoleIdleMs !== undefined && { consoleIdleMs: config.consoleIdleMs }),
     telegram: telegram.router,
-    updates: updateRoutes(updates, (token) => replica.core.context(token).actor, log),
+    updates: updateRoutes(
+      updates,
+      async (token) => {
+        // Caught up first (as /api calls are): a password changed through another process counts.
+        await replica.current();
+        return uploadSignIns.actorFor(token, (t) => {
+          const context = replica.core.context(t);
+          return { actor: context.actor, why: context.authError?.message ?? null };
+        });
+      },
+      log,
+    ),
     consoleDir: join(here, '../dist/renderer'),
   });
   const server = tls
@@ -193,6 +252,7 @@ export async function startServer(
     port,
     tls: tls ? { source: tls.source, certFile: tls.certFile } : null,
     fingerprint256: tls?.fingerprint256 ?? null,
+    nextFingerprint256: next?.fingerprint256 ?? null,
     store: store.kind,
     data: config.dataDir,
     setUp: replica.ready,
@@ -204,6 +264,8 @@ export async function startServer(
     app,
     /** What enrolling PCs pin; null over plain HTTP. */
     fingerprint256: tls?.fingerprint256 ?? null,
+    /** The announced next certificate's fingerprint, if any. */
+    nextFingerprint256: next?.fingerprint256 ?? null,
     hub,
     replica,
     telegram,

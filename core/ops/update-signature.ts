@@ -102,7 +102,9 @@ export type RefusalCode =
   | 'MANIFEST_CHANGED'
   | 'FILE_ELSEWHERE'
   | 'FILE_CHANGED'
-  | 'PUBLISHER_MISMATCH';
+  | 'PUBLISHER_MISMATCH'
+  /** Not a refusal of the release: its download failed (network, checksum, disk); tried again. */
+  | 'DOWNLOAD_FAILED';
 
 export interface UpdateRefusal {
   code: RefusalCode;

@@ -101,6 +101,8 @@ export function startUpdates(
     } catch (error) {
       log({ level: 'error', msg: 'the update refusal was not recorded', error: String(error) });
     }
+    // A failed background download is for the admin's view only: the person was offered nothing.
+    if (refusal.code === 'DOWNLOAD_FAILED') return;
     void show({
       type: 'warning',
       buttons: ['OK'],

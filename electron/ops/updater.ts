@@ -43,7 +43,11 @@ export interface UpdateControllerOptions {
   trust?: (feed: Feed) => void;
   /** Is this download the publisher's? Nothing is offered for install without 'verified'. */
   verify: (update: DownloadedUpdate, feed: Feed) => Promise<VerifyOutcome>;
-  /** An update was refused: tell the person, keep it for the admin. Once per version and run. */
+  /**
+   * An update was refused: tell the person, keep it for the admin. Once per version and run.
+   * A failed background download comes the same way, as code DOWNLOAD_FAILED (each time, and
+   * for the admin only: the person was never offered it).
+   */
   refused: (update: { version: string; refusal: UpdateRefusal }) => void;
   /** A downloaded update was verified: any earlier refusal is over. */
   verified?: (version: string) => void;
@@ -122,8 +126,15 @@ export class UpdateController {
       const result = (await this.options.updater.checkForUpdates()) as {
         isUpdateAvailable?: boolean;
         updateInfo?: { version?: string };
+        downloadPromise?: Promise<unknown> | null;
       } | null;
       const version = result?.updateInfo?.version;
+      // The download runs on after the check: its failure is handled here, or it would be an
+      // unhandled rejection (a crash report at every check).
+      result?.downloadPromise?.then(
+        () => undefined,
+        (error: unknown) => this.downloadFailed(version ?? 'unknown', error),
+      );
       this.options.log({
         level: 'info',
         msg: 'update check',
@@ -145,6 +156,25 @@ export class UpdateController {
       }
       this.options.log({ level: 'warn', msg: 'update check failed', feed: url, error });
       return 'failed';
+    }
+  }
+
+  /** A background download failed: logged, and kept for the admin as the PC's health says. */
+  private downloadFailed(version: string, error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = error instanceof Error ? error.message : String(error);
+    const message = `The download of version ${version} failed${
+      typeof code === 'string' ? ` (${code})` : ''
+    }: ${why}`.slice(0, 500);
+    this.options.log({ level: 'warn', msg: 'update download failed', version, error: why });
+    try {
+      this.options.refused({ version, refusal: { code: 'DOWNLOAD_FAILED', message } });
+    } catch (reportError) {
+      this.options.log({
+        level: 'error',
+        msg: 'the update download failure was not recorded',
+        error: String(reportError),
+      });
     }
   }
 

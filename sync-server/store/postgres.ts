@@ -17,6 +17,7 @@ import type { LoginState } from '../../core/auth/sessions';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
 import { ingestBatch, INGEST_LOCK } from './postgres-ingest';
+import { PostgresUpdateFeedTables, updateFeedSchema } from './postgres-updates';
 import {
   epochOf,
   type Ack,
@@ -29,6 +30,7 @@ import {
   type LoggedEvent,
   type PullPage,
   type RefusalRecord,
+  type UpdateFeedStore,
   type UserChange,
 } from './types';
 
@@ -147,7 +149,26 @@ export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly updates: PostgresUpdateFeedTables;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.updates = new PostgresUpdateFeedTables(pool, (work) => this.transaction(work));
+  }
+
+  // ---- The update feed's tables (./postgres-updates.ts) ----
+  updateFeedRevision: UpdateFeedStore['updateFeedRevision'] = () =>
+    this.updates.updateFeedRevision();
+  updateFeed: UpdateFeedStore['updateFeed'] = () => this.updates.updateFeed();
+  hasUpdateBlob: UpdateFeedStore['hasUpdateBlob'] = (h) => this.updates.hasUpdateBlob(h);
+  putUpdateBlob: UpdateFeedStore['putUpdateBlob'] = (h, b, c) =>
+    this.updates.putUpdateBlob(h, b, c);
+  readUpdateBlob: UpdateFeedStore['readUpdateBlob'] = (h) => this.updates.readUpdateBlob(h);
+  setUpdateFile: UpdateFeedStore['setUpdateFile'] = (n, f) => this.updates.setUpdateFile(n, f);
+  putUpdateManifest: UpdateFeedStore['putUpdateManifest'] = (m, c) =>
+    this.updates.putUpdateManifest(m, c);
+  setUpdateSettings: UpdateFeedStore['setUpdateSettings'] = (j) =>
+    this.updates.setUpdateSettings(j);
+  // ---- end of the update feed's tables ----
 
   /** Opens a pool and creates the tables that are missing (safe with several processes at once). */
   static async connect(
@@ -177,6 +198,7 @@ export class PostgresEventStore implements EventStore {
         // (a unique violation on the catalog): one at a time.
         await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK]);
         await c.query(schema);
+        await c.query(updateFeedSchema);
         await c.query(
           'INSERT INTO log_epochs (n, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
           [randomUUID(), Date.now()],

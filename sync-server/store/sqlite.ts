@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { LoginState } from '../../core/auth/sessions';
 import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
+import { SqliteUpdateFeedTables } from './sqlite-updates';
 import {
   epochOf,
   type Ack,
@@ -18,6 +19,7 @@ import {
   type LoggedEvent,
   type PullPage,
   type RefusalRecord,
+  type UpdateFeedStore,
   type UserChange,
 } from './types';
 
@@ -99,6 +101,7 @@ export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly files: FileStore;
+  private readonly updates: SqliteUpdateFeedTables;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -115,7 +118,23 @@ export class SqliteEventStore implements EventStore {
       )
       .run(randomUUID(), Date.now());
     this.files = new FileStore(join(dataDir, 'files'));
+    this.updates = new SqliteUpdateFeedTables(this.db);
   }
+
+  // ---- The update feed's tables (./sqlite-updates.ts) ----
+  updateFeedRevision: UpdateFeedStore['updateFeedRevision'] = () =>
+    this.updates.updateFeedRevision();
+  updateFeed: UpdateFeedStore['updateFeed'] = () => this.updates.updateFeed();
+  hasUpdateBlob: UpdateFeedStore['hasUpdateBlob'] = (h) => this.updates.hasUpdateBlob(h);
+  putUpdateBlob: UpdateFeedStore['putUpdateBlob'] = (h, b, c) =>
+    this.updates.putUpdateBlob(h, b, c);
+  readUpdateBlob: UpdateFeedStore['readUpdateBlob'] = (h) => this.updates.readUpdateBlob(h);
+  setUpdateFile: UpdateFeedStore['setUpdateFile'] = (n, f) => this.updates.setUpdateFile(n, f);
+  putUpdateManifest: UpdateFeedStore['putUpdateManifest'] = (m, c) =>
+    this.updates.putUpdateManifest(m, c);
+  setUpdateSettings: UpdateFeedStore['setUpdateSettings'] = (j) =>
+    this.updates.setUpdateSettings(j);
+  // ---- end of the update feed's tables ----
 
   async ingest(items: IngestItem[]): Promise<Ack[]> {
     const insert = this.db.prepare(

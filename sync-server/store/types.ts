@@ -76,7 +76,7 @@ export interface PullPage {
  * PostgreSQL (several processes behind a load balancer). Both assign sequence numbers in
  * commit order, so a reader never skips an event committed late.
  */
-export interface EventStore {
+export interface EventStore extends UpdateFeedStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Writes new events (known ids are answered with their first sequence number), in one transaction. */
   ingest(items: IngestItem[]): Promise<Ack[]>;
@@ -178,6 +178,63 @@ export interface EventStore {
 
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+// ---- The update feed's store (sync-server/updates/feed.ts) ---------------------------------
+// Kept in one section, in both stores, so a later change can move these tables into numbered
+// migrations without reading the rest of the store.
+
+/** A file uploaded to the feed under a name: an installer, a blockmap, a pending signature. */
+export interface UpdateFileRecord {
+  name: string;
+  /** sha512 of the bytes, base64 (as manifests write it): the key of its blob. */
+  sha512: string;
+  bytes: number;
+  at: number;
+}
+
+/** A signed manifest kept by channel and version, with the signature it was checked with. */
+export interface UpdateManifestRecord {
+  channel: string;
+  version: string;
+  text: string;
+  signature: string;
+  at: number;
+}
+
+/** Everything the feed serves but installer bytes, as of one revision of the feed. */
+export interface UpdateFeedSnapshot {
+  /** Moves on with every change of the feed: a process re-reads the feed only when it moved. */
+  revision: number;
+  /** The admin's settings as JSON, or null (never set). */
+  settingsJson: string | null;
+  files: UpdateFileRecord[];
+  manifests: UpdateManifestRecord[];
+}
+
+/** Installer bytes are kept in chunks of at most this many bytes (one row each). */
+export const UPDATE_CHUNK_BYTES = 1024 * 1024;
+
+export interface UpdateFeedStore {
+  updateFeedRevision(): Promise<number>;
+  updateFeed(): Promise<UpdateFeedSnapshot>;
+  /** Has the store the whole blob with this sha512? */
+  hasUpdateBlob(sha512: string): Promise<boolean>;
+  /**
+   * Keeps a blob's chunks (at most UPDATE_CHUNK_BYTES each, in order) under its sha512, checked
+   * by the caller: whole or not at all; a blob already kept is left as it is.
+   */
+  putUpdateBlob(sha512: string, bytes: number, chunks: AsyncIterable<Buffer>): Promise<void>;
+  /** A kept blob's chunks in order (none for an unknown one). */
+  readUpdateBlob(sha512: string): AsyncIterable<Buffer>;
+  /** Names a kept blob (replacing what had the name), or forgets a name (`sha512` null). */
+  setUpdateFile(name: string, file: Omit<UpdateFileRecord, 'name'> | null): Promise<void>;
+  /**
+   * Keeps a manifest, replacing one kept for the same channel and version, and forgets the
+   * pending signature file it was checked with (`consumed`), in one transaction.
+   */
+  putUpdateManifest(manifest: UpdateManifestRecord, consumed: string | null): Promise<void>;
+  setUpdateSettings(settingsJson: string): Promise<void>;
 }
 
 export interface UserChange {

@@ -9,18 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpdateDownloadedEvent } from 'electron-updater';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keysFile, releaseKey, signRelease } from '../../core/ops/testing/update-keys';
 import { trustedKeys } from '../../core/ops/update-signature';
 import { http, PASSWORD, startWorld, type World } from '../testing/world';
-import {
-  installer,
-  installerName,
-  keysFile,
-  manifest,
-  releaseKey,
-  sha512,
-  signRelease,
-  updaterAt,
-} from './testing/node-updater';
+import { installer, installerName, manifest, sha512, updaterAt } from './testing/node-updater';
 
 const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
 vi.mock('./keys', () => ({ shippedUpdateKeys: () => trust.keys }));
@@ -112,10 +104,10 @@ describe('the update feed', () => {
   it('refuses a corrupted installer by its hash: no update is offered for install', async () => {
     const good = installer('0.4.0');
     await publish('0.4.0', good);
-    // Damaged on head office's disk after it was uploaded and checked.
+    // Damaged in this process's local copy after it was uploaded and checked.
     const corrupted = Buffer.from(good);
     corrupted[1000] = corrupted[1000]! ^ 0xff;
-    writeFileSync(join(w.server.updates.dir, installerName('0.4.0')), corrupted);
+    writeFileSync(w.server.updates.blobs.path(sha512(good)), corrupted);
 
     const updater = updaterAt(feedUrl);
     const events: string[] = [];
@@ -279,11 +271,15 @@ describe('signatures on the feed', () => {
     }
   });
 
-  it('stops serving a kept manifest whose file was changed on disk', async () => {
+  it('stops serving a kept manifest that was changed in the store', async () => {
     await publish('1.3.0');
     await publish('1.4.0');
-    const kept = join(w.server.updates.manifestsDir, 'latest-linux', '1.4.0.yml');
-    writeFileSync(kept, readFileSync(kept, 'utf8').replace(installerName('1.4.0'), 'other.deb'));
+    const store = w.server.hub.store;
+    const kept = (await store.updateFeed()).manifests.find((m) => m.version === '1.4.0')!;
+    await store.putUpdateManifest(
+      { ...kept, text: kept.text.replace(installerName('1.4.0'), 'other.deb') },
+      null,
+    );
     expect(await served()).toMatch(/^version: 1\.3\.0$/m);
     const status = await w.admin('updates.status', {});
     expect(status.channels.find((c) => c.channel === 'latest-linux')?.versions).not.toContain(

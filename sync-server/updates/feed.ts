@@ -1,37 +1,55 @@
 // The update feed the desktop apps read with electron-updater's generic provider: channel
-// manifests (latest.yml for Windows, latest-linux.yml for Linux) and the installers they name,
-// in `<data>/updates/`. An admin uploads them, or drops them in the folder.
+// manifests (latest.yml for Windows, latest-linux.yml for Linux) and the installers they name.
+// An admin uploads them (through any server process), or drops them in `<data>/updates/` of any
+// process.
 //
-// Every manifest seen is kept by version under `manifests/<channel>/<version>.yml`, so the admin
-// can hold a version back (the feed then serves the newest version not held back, that is the
-// previous one) or turn updates off (no manifest is served, so no app sees an update).
+// One feed for every head-office process: files, kept manifests and the admin's settings live in
+// the shared store (UpdateFeedStore in ../store/types.ts; installer bytes as ./blob-cache.ts says),
+// and each request reads them from there (a copy is kept while the store's revision of the feed
+// stays the same). Every manifest seen is kept by version, so the admin can hold a version back
+// (the feed then serves the newest version not held back) or turn updates off (no manifest is
+// served, so no app sees an update).
 //
 // A manifest is offered only with a valid signature (core/ops/update-signature.ts): the publisher's
 // `<manifest>.sig`, uploaded (or dropped) before the manifest, checked with the keys the apps
-// ship, and kept beside it as `manifests/<channel>/<version>.yml.sig`. The apps check it again;
-// head office checks first so that it never offers what they would refuse.
+// ship, and kept with it. The apps check it again; head office checks first so that it never
+// offers what they would refuse. A new manifest for a version already kept replaces it (a
+// release re-signed or rebuilt): the feed then serves the new one, and the installers it names are
+// served as its signature names them, so downloads pass their checksum before, during and after
+// the replacement.
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { UpdateFeedService } from '../../core/ops/updates';
-import {
-  signatureFileSchema,
-  verifyManifestSignature,
-  type Statement,
-} from '../../core/ops/update-signature';
+import { verifyManifestSignature, type Statement } from '../../core/ops/update-signature';
 import { HttpError } from '../errors';
+import type { UpdateFeedSnapshot, UpdateFeedStore, UpdateFileRecord } from '../store/types';
+import { BlobCache, fileChunks } from './blob-cache';
 import { shippedUpdateKeys } from './keys';
+import {
+  channelOf,
+  compareVersions,
+  isFileName,
+  isSignatureFile,
+  manifestFileNames,
+  manifestVersion,
+  MANIFEST,
+  MAX_UPLOAD_BYTES,
+  SIGNATURE,
+  VERSION,
+} from './names';
 
-/** Installer, blockmap and manifest names: no folders, nothing hidden. */
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const MANIFEST = /^([a-z][a-z0-9-]*)\.yml$/;
-const SIGNATURE = /^([a-z][a-z0-9-]*)\.yml\.sig$/;
-const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+export {
+  compareVersions,
+  isFileName,
+  manifestFileNames,
+  manifestVersion,
+  MAX_UPLOAD_BYTES,
+} from './names';
 
 const settingsSchema = z.object({
   enabled: z.boolean().default(true),
@@ -52,103 +70,64 @@ export interface FeedState extends FeedSettings {
   files: { name: string; bytes: number }[];
 }
 
-export const isFileName = (name: string) => FILE_NAME.test(name) && !name.includes('..');
-
-/** Semantic-version order: numbers compared as numbers; a pre-release before its release. */
-export function compareVersions(a: string, b: string): number {
-  const [coreA = '', preA] = (a.split('+')[0] ?? '').split(/-(.*)/s);
-  const [coreB = '', preB] = (b.split('+')[0] ?? '').split(/-(.*)/s);
-  const numsA = coreA.split('.').map(Number);
-  const numsB = coreB.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (numsA[i] ?? 0) - (numsB[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (preA === undefined || preB === undefined)
-    return preA === preB ? 0 : preA === undefined ? 1 : -1;
-  const partsA = preA.split('.');
-  const partsB = preB.split('.');
-  for (let i = 0; i < Math.max(partsA.length, partsB.length); i++) {
-    const x = partsA[i];
-    const y = partsB[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    if (x === y) continue;
-    const nx = /^\d+$/.test(x) ? Number(x) : null;
-    const ny = /^\d+$/.test(y) ? Number(y) : null;
-    if (nx !== null && ny !== null) return Math.sign(nx - ny);
-    if (nx !== null || ny !== null) return nx !== null ? -1 : 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-/** The `version:` of an electron-builder manifest (a small YAML file), or null. */
-export function manifestVersion(text: string): string | null {
-  const version = /^version:[ \t]*(["']?)([^"'\s#]+)\1[ \t]*(?:#.*)?$/m.exec(text)?.[2];
-  return version && VERSION.test(version) ? version : null;
-}
-
-/** `latest-linux` for `latest-linux.yml`; null for a name that is not a manifest's. */
-const channelOf = (name: string): string | null => MANIFEST.exec(name)?.[1] ?? null;
-
-/**
- * The files an electron-builder manifest names (`url:` of each file, and `path:`). Read as
- * lines, without a YAML parser: a manifest naming anything the signature does not is refused.
- */
-export const manifestFileNames = (text: string): string[] =>
-  [
-    ...text.matchAll(/^(?:[ \t]*-?[ \t]*url|path):[ \t]*(["']?)([^"'\r\n#]*?)\1[ \t]*(?:#.*)?$/gm),
-  ].map((m) => m[2] ?? '');
-
-const isSignatureFile = (text: string): boolean => {
-  try {
-    return signatureFileSchema.safeParse(JSON.parse(text)).success;
-  } catch {
-    return false;
-  }
-};
-
 const refusedUpload = (message: string) => new HttpError(400, 'UNSIGNED_UPDATE', message);
 
-export class UpdateFeed implements UpdateFeedService {
-  readonly manifestsDir: string;
-  private readonly settingsFile: string;
+/** A kept manifest the feed may offer: its signature checks out with today's keys. */
+interface Servable {
+  version: string;
+  text: string;
+  signature: string;
+  statement: Statement;
+}
 
-  /** `keys`: the public keys releases must be signed with; by default those the apps ship. */
+const badName = () =>
+  new HttpError(400, 'VALIDATION', 'file: use letters, digits, dots, dashes and underscores');
+
+export class UpdateFeed implements UpdateFeedService {
+  readonly blobs: BlobCache;
+  private cached: UpdateFeedSnapshot | null = null;
+  /** Files dropped in this process's folder, as last taken in (size and time). */
+  private readonly adopted = new Map<string, string>();
+  private earlierLayoutTaken = false;
+
+  /**
+   * `dir`: this process's folder (files dropped by hand, uploads on their way, the local copies
+   * of installers). `keys`: the public keys releases must be signed with; by default those the
+   * apps ship.
+   */
   constructor(
     readonly dir: string,
+    private readonly store: UpdateFeedStore,
     private readonly keys: () => Map<string, KeyObject> = shippedUpdateKeys,
   ) {
-    this.manifestsDir = join(dir, 'manifests');
-    this.settingsFile = join(dir, 'feed.json');
+    this.blobs = new BlobCache(join(dir, '.blobs'), store);
+  }
+
+  /** The feed as the store has it now: read again only when its revision moved. */
+  private async snapshot(): Promise<UpdateFeedSnapshot> {
+    const revision = await this.store.updateFeedRevision();
+    if (this.cached?.revision !== revision) this.cached = await this.store.updateFeed();
+    return this.cached;
+  }
+
+  private static settingsOf(snapshot: UpdateFeedSnapshot): FeedSettings {
+    try {
+      return settingsSchema.parse(snapshot.settingsJson ? JSON.parse(snapshot.settingsJson) : {});
+    } catch {
+      // Written only by configure(), through the same schema: a bug, not an admin's mistake.
+      throw new Error('update feed: the settings in the store are not readable');
+    }
   }
 
   async settings(): Promise<FeedSettings> {
-    try {
-      return settingsSchema.parse(JSON.parse(await readFile(this.settingsFile, 'utf8')));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return settingsSchema.parse({});
-      throw error;
-    }
+    return UpdateFeed.settingsOf(await this.snapshot());
   }
 
   async configure(change: Partial<FeedSettings>): Promise<FeedState> {
     const next = settingsSchema.parse({ ...(await this.settings()), ...change });
     next.heldBack = [...new Set(next.heldBack)].sort(compareVersions);
-    await mkdir(this.dir, { recursive: true });
-    const temp = `${this.settingsFile}.${randomUUID()}.tmp`;
-    await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
-    await rename(temp, this.settingsFile);
+    await this.store.setUpdateSettings(JSON.stringify(next));
     return this.state();
-  }
-
-  private async readOrNull(path: string): Promise<Buffer | null> {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
   }
 
   /**
@@ -177,124 +156,50 @@ export class UpdateFeed implements UpdateFeedService {
     return verified;
   }
 
-  /** Files dropped in the folder by hand: each signed manifest is kept by its version too. */
-  private async adoptDroppedManifests(): Promise<void> {
-    for (const name of await this.names(this.dir)) {
-      const channel = channelOf(name);
-      if (!channel) continue;
-      const text = await readFile(join(this.dir, name));
-      const signature = await this.readOrNull(join(this.dir, `${name}.sig`));
-      const version = manifestVersion(text.toString('utf8'));
-      // Unsigned or wrongly signed: never offered (the admin's view lists only signed versions).
-      if (version && signature && this.check(name, text, signature).ok)
-        await this.keepManifest(channel, version, text, signature, false);
+  /** The kept versions of each channel whose signature still checks out, oldest first. */
+  private servable(snapshot: UpdateFeedSnapshot): Map<string, Servable[]> {
+    const channels = new Map<string, Servable[]>();
+    for (const m of snapshot.manifests) {
+      const checked = this.check(`${m.channel}.yml`, Buffer.from(m.text), Buffer.from(m.signature));
+      const list = channels.get(m.channel) ?? [];
+      channels.set(m.channel, list);
+      if (checked.ok && checked.statement.version === m.version)
+        list.push({ version: m.version, text: m.text, signature: m.signature, ...checked });
     }
+    for (const list of channels.values())
+      list.sort((a, b) => compareVersions(a.version, b.version));
+    return channels;
   }
 
-  private async keepManifest(
-    channel: string,
-    version: string,
-    text: Buffer,
-    signature: Buffer,
-    replace: boolean,
-  ): Promise<void> {
-    const dir = join(this.manifestsDir, channel);
-    const file = join(dir, `${version}.yml`);
-    if (!replace && (await this.exists(file))) return;
-    await mkdir(dir, { recursive: true });
-    // The signature first: a manifest is never there without the signature it was checked with.
-    for (const [path, bytes] of [
-      [`${file}.sig`, signature],
-      [file, text],
-    ] as const) {
-      const temp = `${path}.${randomUUID()}.tmp`;
-      await writeFile(temp, bytes);
-      await rename(temp, path);
-    }
-  }
-
-  /** A kept version whose signature still checks out (a file changed on disk does not). */
-  private async servable(channel: string, version: string): Promise<boolean> {
-    const file = join(this.manifestsDir, channel, `${version}.yml`);
-    const [text, signature] = await Promise.all([
-      this.readOrNull(file),
-      this.readOrNull(`${file}.sig`),
-    ]);
-    return text !== null && this.check(`${channel}.yml`, text, signature).ok;
-  }
-
-  /** Every installer the statement names is on the feed, with the bytes the publisher signed. */
-  private async checkInstallers(statement: Statement): Promise<void> {
-    for (const signed of statement.files) {
-      const path = await this.file(signed.name);
-      if (!path) throw refusedUpload(`Upload ${signed.name} first: the manifest names it.`);
-      const hash = createHash('sha512');
-      let size = 0;
-      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        size += chunk.length;
-      }
-      if (hash.digest('base64') !== signed.sha512 || size !== signed.size)
-        throw refusedUpload(`${signed.name} on the feed is not the installer that was signed.`);
-    }
-  }
-
-  private async exists(path: string): Promise<boolean> {
-    return stat(path).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  private async names(dir: string): Promise<string[]> {
-    try {
-      return await readdir(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-  }
-
-  /** The kept versions of a channel that may be offered: each with its valid signature. */
-  private async versions(channel: string): Promise<string[]> {
-    const kept = (await this.names(join(this.manifestsDir, channel))).flatMap((f) => {
-      const v = f.endsWith('.yml') ? f.slice(0, -4) : '';
-      return VERSION.test(v) ? [v] : [];
-    });
-    const signed: string[] = [];
-    for (const v of kept) if (await this.servable(channel, v)) signed.push(v);
-    return signed.sort(compareVersions);
-  }
-
-  private pick(versions: string[], settings: FeedSettings): string | null {
+  private pick<T extends { version: string }>(versions: T[], settings: FeedSettings): T | null {
     if (!settings.enabled) return null;
-    return versions.filter((v) => !settings.heldBack.includes(v)).at(-1) ?? null;
+    return versions.filter((v) => !settings.heldBack.includes(v.version)).at(-1) ?? null;
   }
 
   async state(): Promise<FeedState> {
-    await this.adoptDroppedManifests();
-    const settings = await this.settings();
-    const channels: ChannelState[] = [];
-    for (const channel of (await this.names(this.manifestsDir)).sort()) {
-      const versions = await this.versions(channel);
-      channels.push({ channel, versions, served: this.pick(versions, settings) });
-    }
-    const files: FeedState['files'] = [];
-    for (const name of (await this.names(this.dir)).sort())
-      if (isFileName(name) && !MANIFEST.test(name) && name !== 'feed.json') {
-        const s = await stat(join(this.dir, name));
-        if (s.isFile()) files.push({ name, bytes: s.size });
-      }
+    await this.adoptDropped();
+    const snapshot = await this.snapshot();
+    const settings = UpdateFeed.settingsOf(snapshot);
+    const channels: ChannelState[] = [...this.servable(snapshot)]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([channel, kept]) => ({
+        channel,
+        versions: kept.map((k) => k.version),
+        served: this.pick(kept, settings)?.version ?? null,
+      }));
+    const files = snapshot.files
+      .filter((f) => !SIGNATURE.test(f.name))
+      .map((f) => ({ name: f.name, bytes: f.bytes }));
     return { ...settings, channels, files };
   }
 
-  /** The manifest to serve for `latest.yml` etc.: its path, or null for "no update". */
-  async manifestFor(fileName: string): Promise<{ path: string; version: string } | null> {
+  /** The manifest to serve for `latest.yml` etc., or null for "no update". */
+  async manifestFor(fileName: string): Promise<Servable | null> {
     const channel = channelOf(fileName);
     if (!channel) return null;
-    await this.adoptDroppedManifests();
-    const version = this.pick(await this.versions(channel), await this.settings());
-    return version ? { path: join(this.manifestsDir, channel, `${version}.yml`), version } : null;
+    await this.adoptDropped();
+    const snapshot = await this.snapshot();
+    return this.pick(this.servable(snapshot).get(channel) ?? [], UpdateFeed.settingsOf(snapshot));
   }
 
   isManifestName(name: string): boolean {
@@ -309,17 +214,193 @@ export class UpdateFeed implements UpdateFeedService {
   /** The signature of the manifest served for `<manifest>.sig`, or null. */
   async signatureFor(name: string): Promise<string | null> {
     const manifest = SIGNATURE.exec(name) ? name.slice(0, -'.sig'.length) : null;
-    const served = manifest ? await this.manifestFor(manifest) : null;
-    return served ? `${served.path}.sig` : null;
+    return (manifest && (await this.manifestFor(manifest))?.signature) ?? null;
   }
 
-  /** An installer or blockmap by name, or null. */
+  /**
+   * An installer or blockmap by name: a local file to send, or null. A name a served manifest's
+   * signature names is served with the bytes it names, even while a newer upload of the same name
+   * waits for its own manifest; any other name with its last upload.
+   */
   async file(name: string): Promise<string | null> {
-    if (!isFileName(name) || MANIFEST.test(name) || SIGNATURE.test(name) || name === 'feed.json')
-      return null;
-    const path = join(this.dir, name);
-    const s = await stat(path).catch(() => null);
-    return s?.isFile() ? path : null;
+    if (!isFileName(name) || MANIFEST.test(name) || SIGNATURE.test(name)) return null;
+    const snapshot = await this.snapshot();
+    const settings = UpdateFeed.settingsOf(snapshot);
+    for (const kept of this.servable(snapshot).values()) {
+      const signed = this.pick(kept, settings)?.statement.files.find((f) => f.name === name);
+      if (signed) return this.blobs.local(signed.sha512, signed.size);
+    }
+    const upload = snapshot.files.find((f) => f.name === name);
+    return upload ? this.blobs.local(upload.sha512, upload.bytes) : null;
+  }
+
+  /** A file's bytes from the store (signatures: small). */
+  private async bytesOf(file: UpdateFileRecord | undefined): Promise<Buffer | null> {
+    const path = file && (await this.blobs.local(file.sha512, file.bytes));
+    return path ? readFile(path) : null;
+  }
+
+  /** Every installer the statement names is on the feed, with the bytes the publisher signed. */
+  private checkInstallers(statement: Statement, files: UpdateFileRecord[]): void {
+    for (const signed of statement.files) {
+      const file = files.find((f) => f.name === signed.name);
+      if (!file) throw refusedUpload(`Upload ${signed.name} first: the manifest names it.`);
+      if (file.sha512 !== signed.sha512 || file.bytes !== signed.size)
+        throw refusedUpload(`${signed.name} on the feed is not the installer that was signed.`);
+    }
+  }
+
+  /** Keeps a checked manifest by its version, replacing one kept for that version. */
+  private async keepManifest(
+    name: string,
+    text: Buffer,
+  ): Promise<{ channel: string; version: string }> {
+    const channel = channelOf(name);
+    const version = manifestVersion(text.toString('utf8'));
+    if (!channel || !version)
+      throw new HttpError(
+        400,
+        'VALIDATION',
+        `${name}: not an update manifest (it has no "version: x.y.z" line).`,
+      );
+    const files = (await this.store.updateFeed()).files;
+    const signature = await this.bytesOf(files.find((f) => f.name === `${name}.sig`));
+    if (!signature)
+      throw refusedUpload(
+        `${name} has no signature: upload ${name}.sig (made by npm run release:sign) first.`,
+      );
+    const checked = this.check(name, text, signature);
+    if (!checked.ok) throw refusedUpload(checked.message);
+    this.checkInstallers(checked.statement, files);
+    // Kept with its manifest now; the next manifest must come with its own.
+    await this.store.putUpdateManifest(
+      {
+        channel,
+        version,
+        text: text.toString('utf8'),
+        signature: signature.toString('utf8'),
+        at: Date.now(),
+      },
+      `${name}.sig`,
+    );
+    return { channel, version };
+  }
+
+  /** Takes in a local file (moved): a manifest, a signature, or an installer. */
+  private async take(
+    name: string,
+    temp: string,
+    sha512: string,
+    bytes: number,
+  ): Promise<
+    | { kind: 'manifest'; channel: string; version: string }
+    | { kind: 'file'; name: string; bytes: number; sha512: string }
+  > {
+    if (channelOf(name))
+      return { kind: 'manifest', ...(await this.keepManifest(name, await readFile(temp))) };
+    if (SIGNATURE.test(name) && !isSignatureFile(await readFile(temp, 'utf8')))
+      throw refusedUpload(`${name}: not a signature made by npm run release:sign.`);
+    await this.blobs.keep(temp, sha512, bytes);
+    await this.store.setUpdateFile(name, { sha512, bytes, at: Date.now() });
+    return { kind: 'file', name, bytes, sha512 };
+  }
+
+  /**
+   * Files dropped in this process's folder by hand are taken in as uploads are (installers and
+   * signatures first, then manifests), once each time they change. What cannot be taken in
+   * (an unsigned manifest) is left there and never offered.
+   */
+  private async adoptDropped(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).filter((n) => isFileName(n) && n !== 'feed.json');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    names.sort((a, b) => Number(MANIFEST.test(a)) - Number(MANIFEST.test(b)));
+    for (const name of names) {
+      const path = join(this.dir, name);
+      const s = await stat(path).catch(() => null);
+      const seen = s?.isFile() ? `${s.size}:${s.mtimeMs}` : null;
+      if (!seen || this.adopted.get(name) === seen) continue;
+      const known = (await this.snapshot()).files.find((f) => f.name === name);
+      const copy = join(this.dir, `.upload-${randomUUID()}`);
+      try {
+        // A copy first, hashed as it is taken in: the admin may still be writing the original.
+        await copyFile(path, copy);
+        const hash = createHash('sha512');
+        let bytes = 0;
+        for await (const chunk of fileChunks(copy)) {
+          hash.update(chunk);
+          bytes += chunk.length;
+        }
+        const sha512 = hash.digest('base64');
+        if (known?.sha512 !== sha512) await this.take(name, copy, sha512, bytes);
+        this.adopted.set(name, seen);
+      } catch (error) {
+        // Unsigned, or a signature not yet dropped: tried again when it changes or arrives.
+        if (!(error instanceof HttpError)) throw error;
+        if (MANIFEST.test(name)) this.adopted.delete(name);
+      } finally {
+        await rm(copy, { force: true });
+      }
+    }
+    if (!this.earlierLayoutTaken) {
+      this.earlierLayoutTaken = true;
+      await this.adoptEarlierLayout();
+    }
+  }
+
+  /**
+   * A feed an earlier server kept in this process's folder (settings in feed.json, manifests and
+   * their signatures under manifests/<channel>/<version>.yml, installers beside them, taken in
+   * above): taken into the store once, where the store has nothing for it yet. Manifests are
+   * checked as uploads are; one that does not check out is left behind.
+   */
+  private async adoptEarlierLayout(): Promise<void> {
+    const snapshot = await this.store.updateFeed();
+    const read = (path: string) => readFile(path).catch(() => null);
+    const settings = await read(join(this.dir, 'feed.json'));
+    if (settings && snapshot.settingsJson === null) {
+      let parsed: ReturnType<typeof settingsSchema.safeParse> | null = null;
+      try {
+        parsed = settingsSchema.safeParse(JSON.parse(settings.toString('utf8')));
+      } catch {
+        parsed = null;
+      }
+      if (parsed?.success) await this.store.setUpdateSettings(JSON.stringify(parsed.data));
+    }
+    const root = join(this.dir, 'manifests');
+    const list = (path: string) => readdir(path).catch(() => [] as string[]);
+    for (const channel of await list(root)) {
+      if (!MANIFEST.test(`${channel}.yml`)) continue;
+      for (const file of await list(join(root, channel))) {
+        const version = file.endsWith('.yml') ? file.slice(0, -'.yml'.length) : '';
+        if (!VERSION.test(version)) continue;
+        if (snapshot.manifests.some((m) => m.channel === channel && m.version === version))
+          continue;
+        const text = await read(join(root, channel, file));
+        const signature = await read(join(root, channel, `${file}.sig`));
+        const checked = text && this.check(`${channel}.yml`, text, signature);
+        if (!text || !signature || !checked?.ok || checked.statement.version !== version) continue;
+        try {
+          this.checkInstallers(checked.statement, (await this.store.updateFeed()).files);
+        } catch {
+          continue;
+        }
+        await this.store.putUpdateManifest(
+          {
+            channel,
+            version,
+            text: text.toString('utf8'),
+            signature: signature.toString('utf8'),
+            at: Date.now(),
+          },
+          null,
+        );
+      }
+    }
   }
 
   /**
@@ -335,12 +416,7 @@ export class UpdateFeed implements UpdateFeedService {
     | { kind: 'manifest'; channel: string; version: string }
     | { kind: 'file'; name: string; bytes: number; sha512: string }
   > {
-    if (!isFileName(name) || name === 'feed.json')
-      throw new HttpError(
-        400,
-        'VALIDATION',
-        'file: use letters, digits, dots, dashes and underscores',
-      );
+    if (!isFileName(name) || name === 'feed.json') throw badName();
     await mkdir(this.dir, { recursive: true });
     const temp = join(this.dir, `.upload-${randomUUID()}`);
     const hash = createHash('sha512');
@@ -360,33 +436,7 @@ export class UpdateFeed implements UpdateFeedService {
         createWriteStream(temp),
       );
       if (bytes === 0) throw new HttpError(400, 'VALIDATION', 'body: send the file bytes');
-      const channel = channelOf(name);
-      if (channel) {
-        const text = await readFile(temp);
-        const version = manifestVersion(text.toString('utf8'));
-        if (!version)
-          throw new HttpError(
-            400,
-            'VALIDATION',
-            `${name}: not an update manifest (it has no "version: x.y.z" line).`,
-          );
-        const signature = await this.readOrNull(join(this.dir, `${name}.sig`));
-        if (!signature)
-          throw refusedUpload(
-            `${name} has no signature: upload ${name}.sig (made by npm run release:sign) first.`,
-          );
-        const checked = this.check(name, text, signature);
-        if (!checked.ok) throw refusedUpload(checked.message);
-        await this.checkInstallers(checked.statement);
-        await this.keepManifest(channel, version, text, signature, true);
-        // Kept with its manifest now; the next manifest must come with its own.
-        await rm(join(this.dir, `${name}.sig`), { force: true });
-        return { kind: 'manifest', channel, version };
-      }
-      if (SIGNATURE.test(name) && !isSignatureFile(await readFile(temp, 'utf8')))
-        throw refusedUpload(`${name}: not a signature made by npm run release:sign.`);
-      await rename(temp, join(this.dir, name));
-      return { kind: 'file', name, bytes, sha512: hash.digest('base64') };
+      return await this.take(name, temp, hash.digest('base64'), bytes);
     } finally {
       await rm(temp, { force: true });
     }

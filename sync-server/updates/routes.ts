@@ -1,6 +1,8 @@
 // /updates/<file>: the feed electron-updater's generic provider reads (no sign-in: installers
 // are no secret, and the app is useless without enrollment), the signature of the manifest it
 // serves (`<manifest>.sig`, which the apps check before installing), and an admin's upload (PUT).
+// An upload is taken only from a console sign-in that holds in the shared store: signed out, or
+// opened before a password change, through any server process, it is refused through all.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { basename, dirname, resolve } from 'node:path';
 import { roleHas } from '../../core/auth/roles';
@@ -9,7 +11,10 @@ import type { Actor } from '../../core/contract/context';
 import { HttpError } from '../errors';
 import type { UpdateFeed } from './feed';
 
-export type ActorForToken = (token: string | undefined) => Actor | null;
+/** The person behind a console token after the shared sign-ins are checked, or why nobody. */
+export type ActorForToken = (
+  token: string | undefined,
+) => Promise<{ actor: Actor | null; why: string | null }>;
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const route =
@@ -50,20 +55,18 @@ export function updateRoutes(
           else res.status(404).json({ code: 'NOT_FOUND', message: `No update manifest ${name}.` });
           return;
         }
-        await sendFile(res, manifest.path, {
-          'Cache-Control': 'no-cache',
-          'Content-Type': 'text/yaml; charset=utf-8',
-        });
+        res
+          .set({ 'Cache-Control': 'no-cache', 'Content-Type': 'text/yaml; charset=utf-8' })
+          .send(manifest.text);
         return;
       }
       if (feed.isSignatureName(name)) {
         // The signature of the manifest served now, whatever was uploaded last.
         const signature = await feed.signatureFor(name);
         if (!signature) throw new HttpError(404, 'NOT_FOUND', `No signature ${name}.`);
-        await sendFile(res, signature, {
-          'Cache-Control': 'no-cache',
-          'Content-Type': 'application/json; charset=utf-8',
-        });
+        res
+          .set({ 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8' })
+          .send(signature);
         return;
       }
       const path = await feed.file(name);
@@ -75,9 +78,13 @@ export function updateRoutes(
   router.put(
     '/:file',
     route(async (req, res) => {
-      const actor = actorForToken(bearer(req.header('authorization')));
+      const { actor, why } = await actorForToken(bearer(req.header('authorization')));
       if (!actor)
-        throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in as an admin to upload updates.');
+        throw new HttpError(
+          401,
+          'UNAUTHENTICATED',
+          `${why ? `${why} ` : ''}Sign in as an admin to upload updates.`,
+        );
       if (!roleHas(actor.role, 'branches.manage'))
         throw new HttpError(403, 'FORBIDDEN', 'Only an admin may upload app updates.');
       const stored = await feed.upload(String(req.params['file']), req);
