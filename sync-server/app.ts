@@ -2,6 +2,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { answerCall, bearer } from '../core/contract/http';
+import { NEXT_CERTIFICATE_HEADER } from '../core/sync/pins';
 import { enrollRequest, MAX_BODY_BYTES, pullQuery, pushRequest } from '../core/sync/protocol';
 import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { mountConsole } from './console';
@@ -17,8 +18,14 @@ export interface AppInfo {
   version: string;
   startedAt: number;
   log: (entry: Record<string, unknown>) => void;
-  /** Set when serving HTTPS: the certificate PCs pin, reported by /health. */
-  tls?: { fingerprint256: string } | null;
+  /**
+   * Set when serving HTTPS: the certificate PCs pin, reported by /health, and the next one
+   * announced to enrolled PCs on every answer (signed with the current key; decision 0014).
+   */
+  tls?: {
+    fingerprint256: string;
+    next?: { fingerprint256: string; announcement: string };
+  } | null;
   rateLimits?: Partial<RateLimits>;
   /** Telegram's webhook route (issue 5), mounted before the JSON parser: it checks its secret first. */
   telegram?: express.RequestHandler;
@@ -67,6 +74,12 @@ export function createApp(
 ): express.Express {
   const app = express();
   hardenApp(app, info.rateLimits);
+  const announcement = info.tls?.next?.announcement;
+  if (announcement)
+    app.use((_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader(NEXT_CERTIFICATE_HEADER, announcement);
+      next();
+    });
   if (info.telegram) app.use(info.telegram);
   if (info.updates) app.use('/updates', info.updates);
   app.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
@@ -95,7 +108,12 @@ export function createApp(
         database,
         setUp: replica.ready,
         uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
-        ...(info.tls && { tls: info.tls }),
+        ...(info.tls && {
+          tls: {
+            fingerprint256: info.tls.fingerprint256,
+            ...(info.tls.next && { nextFingerprint256: info.tls.next.fingerprint256 }),
+          },
+        }),
       };
     }),
   );

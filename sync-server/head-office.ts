@@ -2,6 +2,7 @@
 // sync status (sync.status, sync.now in the console).
 import { loadDevice } from '../core/branches/device';
 import { DomainError } from '../core/errors';
+import { makeRepinCode } from '../core/sync/pins';
 import { updateRefusal, type DeviceHealth, type UpdateRefusal } from '../core/sync/protocol';
 import type { RefusalInfo } from '../core/sync/services';
 import {
@@ -41,6 +42,8 @@ export interface HeadOfficeOptions {
   now?: () => number;
   /** The server's own newest backup and free disk, for the admin's view. */
   serverHealth?: () => Promise<DeviceHealth>;
+  /** The fingerprint of the certificate this server presents now; null over plain HTTP. */
+  certificate?: () => string | null;
 }
 
 export class HubHeadOffice implements HeadOfficeService {
@@ -60,6 +63,20 @@ export class HubHeadOffice implements HeadOfficeService {
 
   revoke(deviceId: string): Promise<void> {
     return this.hub.revoke(deviceId);
+  }
+
+  /** A one-time code that re-pins one PC to the certificate this server presents now (0014). */
+  async repinCode(deviceId: string): Promise<{ code: string; fingerprint: string }> {
+    const fingerprint = this.options.certificate?.() ?? null;
+    if (!fingerprint)
+      throw new DomainError(
+        'INVALID_STATE',
+        'This server speaks plain HTTP: there is no certificate to re-pin a PC to.',
+      );
+    const device = await this.hub.store.device(deviceId);
+    if (!device || device.revokedAt !== null || !device.tokenHash)
+      throw new DomainError('NOT_FOUND', 'No such enrolled PC, or it was revoked.');
+    return { code: makeRepinCode(device.tokenHash, device.id, fingerprint), fingerprint };
   }
 
   async syncState(): Promise<{

@@ -34,6 +34,8 @@ import {
   listDevices,
   revokeDevice,
   syncEnroll,
+  syncRepin,
+  createRepinCode,
   syncNow,
   syncStatus,
 } from '../sync/operations';
@@ -99,9 +101,11 @@ export const operations = {
   'sync.status': syncStatus,
   'sync.now': syncNow,
   'sync.enroll': syncEnroll,
+  'sync.repin': syncRepin,
   'devices.enrollmentCode': createEnrollmentCode,
   'devices.list': listDevices,
   'devices.revoke': revokeDevice,
+  'devices.repinCode': createRepinCode,
   'devices.syncState': branchSyncState,
   // Telegram (issue 5): served by head office's sync server.
   'telegram.settings.get': telegramSettingsGet,

@@ -1,5 +1,6 @@
 // The sync transport over HTTP(S), with fetch. Every answer is parsed with the protocol's schemas.
 // Over https it holds head office to the certificate it presented when this PC enrolled.
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect as connectTls, TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
@@ -16,6 +17,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from './protocol';
+import { acceptPresented, NEXT_CERTIFICATE_HEADER, verifyAnnouncement, type Pins } from './pins';
 import { SyncUnavailable, type EnrollTransport, type SyncTransport } from './transport';
 
 export interface HttpTransportOptions {
@@ -29,10 +31,17 @@ export interface HttpTransportOptions {
    * its favour, since head office's certificate is usually self-signed.
    */
   pin?: string | null;
+  /**
+   * The next certificate head office announced (docs/decisions/0014): accepted beside `pin`
+   * until the server presents it, then alone.
+   */
+  nextPin?: string | null;
+  /** Told whenever the pins change (an announcement seen, or the switch), to keep them. */
+  onPinsChange?: (pins: Pins) => void;
 }
 
 /** What the transport reads of an answer; the runtime's fetch and undici's both give it. */
-type Answer = Pick<Response, 'ok' | 'status' | 'text' | 'json' | 'arrayBuffer'>;
+type Answer = Pick<Response, 'ok' | 'status' | 'text' | 'json' | 'arrayBuffer' | 'headers'>;
 
 /** `AB:CD:…` (64 hex digits, as Node and browsers print it) from what a person typed or pasted. */
 export function normalizeFingerprint(text: string): string {
@@ -52,18 +61,27 @@ class CertificateChanged extends Error {
   }
 }
 
-/** Connections that reach the request only after the peer's certificate matched the pin. */
-function pinnedAgent(pin: string): Agent {
+/**
+ * Connections that reach the request only after the peer's certificate was accepted: `accept`
+ * gets its fingerprint and public key, and says yes or no before a byte is sent.
+ */
+function pinnedAgent(accept: (presented: string | null, key: KeyObject | null) => boolean): Agent {
   const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
   return new Agent({
     connect: (options, callback) =>
       connect(options, (error, socket) => {
         if (error) return callback(error, null);
-        const presented =
-          socket instanceof TLSSocket ? socket.getPeerCertificate().fingerprint256 : undefined;
-        if (presented === pin) return callback(null, socket);
+        const peer = socket instanceof TLSSocket ? socket.getPeerCertificate() : undefined;
+        const presented = peer?.fingerprint256 ?? null;
+        let key: KeyObject | null = null;
+        try {
+          key = peer?.raw ? new X509Certificate(peer.raw).publicKey : null;
+        } catch {
+          key = null;
+        }
+        if (accept(presented, key)) return callback(null, socket);
         socket.destroy();
-        callback(new CertificateChanged(presented ?? null), null);
+        callback(new CertificateChanged(presented), null);
       }),
   });
 }
@@ -126,17 +144,58 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private pin: string | null;
+  private nextPin: string | null;
+  /** Public keys of the certificates connections presented, to check announcements with. */
+  private readonly keys = new Map<string, KeyObject>();
   private agent: Agent | null = null;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.doFetch = options.fetch ?? fetch;
     this.pin = options.pin ? normalizeFingerprint(options.pin) : null;
+    this.nextPin = this.pin && options.nextPin ? normalizeFingerprint(options.nextPin) : null;
   }
 
   /** The certificate fingerprint this transport holds head office to; null when not pinned. */
   get pinned(): string | null {
     return this.pin;
+  }
+
+  /** The announced next certificate, accepted beside the pinned one until the switch. */
+  get announced(): string | null {
+    return this.nextPin;
+  }
+
+  private setPins(pins: Pins): void {
+    if (pins.current === this.pin && pins.next === this.nextPin) return;
+    this.pin = pins.current;
+    this.nextPin = pins.next;
+    this.options.onPinsChange?.(pins);
+  }
+
+  /** At connect: the pinned certificate, or the announced one (which then becomes the pin). */
+  private accept(presented: string | null, key: KeyObject | null): boolean {
+    if (!this.pin) return false;
+    const pins = acceptPresented({ current: this.pin, next: this.nextPin }, presented);
+    if (!pins || !key) return false;
+    this.keys.set(pins.current, key);
+    this.setPins(pins);
+    return true;
+  }
+
+  /**
+   * Every successful answer over a pinned connection says which certificate comes next, signed
+   * with the key of the current one; no header means none is announced (withdrawn).
+   */
+  private readAnnouncement(response: Answer): void {
+    const current = this.pin;
+    const key = current ? this.keys.get(current) : undefined;
+    if (!current || !key || typeof response.headers?.get !== 'function') return;
+    const header = response.headers.get(NEXT_CERTIFICATE_HEADER);
+    const next = header === null ? null : verifyAnnouncement(header, current, key);
+    // A header that does not verify changes nothing: only head office's own key can announce.
+    if (header !== null && next === null) return;
+    this.setPins({ current, next });
   }
 
   /**
@@ -163,6 +222,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         'CERTIFICATE_MISMATCH',
       );
     this.pin = presented;
+    this.nextPin = null;
     this.agent = null;
     return presented;
   }
@@ -171,7 +231,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     const changed = changedCertificate(error);
     if (changed)
       throw new SyncUnavailable(
-        `The head-office server presented a different certificate than when this PC enrolled (enrolled with SHA-256 ${this.pin ?? '?'}, now ${changed.presented ?? 'none'}). Nothing was sent to it. Someone may be intercepting the connection: ask the admin; if the server's certificate was replaced on purpose, re-enroll this PC.`,
+        `The head-office server presented a different certificate than when this PC enrolled (enrolled with SHA-256 ${this.pin ?? '?'}, now ${changed.presented ?? 'none'}), and head office never announced it. Nothing was sent to it. Someone may be intercepting the connection: ask the admin; if the server's certificate was replaced on purpose, enter the re-pin code the admin makes for this PC on the head-office console (Sync & devices).`,
         undefined,
         'CERTIFICATE_CHANGED',
       );
@@ -208,7 +268,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
       if (!this.pin) return this.doFetch(url, init);
       // undici's own fetch: a dispatcher works only with the fetch of the same undici, and the
       // runtime's built-in one differs between Node and Electron.
-      this.agent ??= pinnedAgent(this.pin);
+      this.agent ??= pinnedAgent((presented, key) => this.accept(presented, key));
       return undiciFetch(url, { ...init, dispatcher: this.agent });
     };
     let response: Answer;
@@ -250,6 +310,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         code,
       );
     }
+    if (this.pin) this.readAnnouncement(response);
     return response;
   }
 

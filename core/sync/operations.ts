@@ -102,3 +102,28 @@ export const branchSyncState = query({
   input: z.object({}),
   handler: (ctx) => headOffice(ctx).syncState(),
 });
+
+export const syncRepin = query({
+  access: 'signed-in',
+  input: z.object({
+    code: z.string().trim().min(4, 'is the re-pin code the admin read out').max(64),
+  }),
+  handler: (ctx, input) => {
+    const service = syncService(ctx);
+    if (!service.repin)
+      throw new DomainError('INVALID_STATE', 'Head office is not re-pinned: it is the server.');
+    const repin = service.repin.bind(service);
+    return reachingHeadOffice(() => repin(input.code));
+  },
+});
+
+export const createRepinCode = query({
+  access: 'branches.manage',
+  input: z.object({ deviceId: id }),
+  handler: (ctx, input) => {
+    const service = headOffice(ctx);
+    if (!service.repinCode)
+      throw new DomainError('INVALID_STATE', 'Re-pin codes are made at head office.');
+    return service.repinCode(input.deviceId);
+  },
+});

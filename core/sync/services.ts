@@ -3,7 +3,6 @@
 import type { Db } from '../db/open';
 import { clockWarning } from './clock';
 import type { UpdateRefusal } from './protocol';
-import type { SyncReport } from './engine';
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -12,6 +11,8 @@ export interface SyncStatus {
   serverUrl: string | null;
   /** The certificate fingerprint pinned at enrollment (https), for the app's update downloads. */
   serverFingerprint?: string | null;
+  /** The next certificate head office announced, accepted beside the pinned one until the switch. */
+  nextServerFingerprint?: string | null;
   /** Events made on this PC that head office has not acknowledged yet. */
   pending: number;
   lastSyncAt: number | null;
@@ -77,7 +78,17 @@ export interface SyncSummary {
   finishedAt: number;
 }
 
-export const summaryOf = (report: SyncReport): SyncSummary => ({
+/** What summaryOf reads of the engine's SyncReport; named here so this file, which the contract's
+ * context reads, does not import the engine (and through it the contract again). */
+interface SyncReportCounts {
+  pushed: number;
+  pulled: number;
+  tally: { conflicts: number };
+  negativeStock: readonly unknown[];
+  finishedAt: number;
+}
+
+export const summaryOf = (report: SyncReportCounts): SyncSummary => ({
   pushed: report.pushed,
   pulled: report.pulled,
   conflicts: report.tally.conflicts,
@@ -105,6 +116,11 @@ export interface SyncService {
     /** The certificate fingerprint the admin read out; without it the first one seen is trusted. */
     expectedFingerprint?: string | null;
   }): Promise<{ branchId: string; deviceNumber: number; fingerprint: string | null }>;
+  /**
+   * Trusts the certificate head office presents now, if `code` (read out by the admin) was made
+   * for this PC and exactly that certificate; then syncs. Decision 0014.
+   */
+  repin?(code: string): Promise<{ fingerprint: string }>;
 }
 
 export interface DeviceInfo {
@@ -183,6 +199,8 @@ export interface HeadOfficeService {
   ): Promise<{ code: string; expiresAt: number }>;
   devices(): Promise<DeviceInfo[]>;
   revoke(deviceId: string): Promise<void>;
+  /** A one-time re-pin code for a PC that missed a certificate switch (decision 0014). */
+  repinCode?(deviceId: string): Promise<{ code: string; fingerprint: string }>;
   syncState(): Promise<{
     headSeq: number;
     branches: BranchSyncState[];

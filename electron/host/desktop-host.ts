@@ -8,7 +8,8 @@ import { BranchCore } from '../../core/runtime';
 import { loadDevice } from '../../core/branches/device';
 import { enrollDevice } from '../../core/sync/enroll';
 import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/engine';
-import { HttpSyncTransport } from '../../core/sync/http';
+import { HttpSyncTransport, readServerFingerprint } from '../../core/sync/http';
+import { loadPins, repinWithCode, savePins } from '../../core/sync/pins';
 import {
   openIssues,
   summaryOf,
@@ -17,6 +18,7 @@ import {
   type SyncSummary,
 } from '../../core/sync/services';
 import { SyncUnavailable } from '../../core/sync/transport';
+import { DomainError } from '../../core/errors';
 import { DesktopBackups } from '../ops/desktop-backups';
 import { withHealth } from '../ops/health';
 import { lastUpdateRefusal } from '../ops/update-refusal';
@@ -84,6 +86,22 @@ export class DesktopHost implements SyncService {
     }
   }
 
+  /**
+   * The pins for a transport to head office: the enrolled (or last switched-to) certificate, the
+   * announced next one, and where a change is kept (decision 0014).
+   */
+  private pinOptions() {
+    const pins = loadPins(this.core.db);
+    return {
+      pin: pins?.current ?? null,
+      nextPin: pins?.next ?? null,
+      onPinsChange: (changed: { current: string; next: string | null }) => {
+        savePins(this.core.db, changed);
+        this.log({ level: 'info', msg: 'head-office certificate pins changed', ...changed });
+      },
+    };
+  }
+
   private connect(): void {
     const device = loadDevice(this.core.db);
     const serverUrl = meta(this.core, 'sync.server');
@@ -93,17 +111,15 @@ export class DesktopHost implements SyncService {
       this.core.db,
       this.core.files,
       device.id,
-      // Over https, only the certificate the server presented at enrollment is accepted.
-      withHealth(
-        new HttpSyncTransport({ baseUrl: serverUrl, token, pin: meta(this.core, 'sync.pin') }),
-        {
-          health: async () => ({
-            ...(await this.backups.health()),
-            updateRefused: lastUpdateRefusal(this.options.dataDir),
-          }),
-          appVersion: this.options.appVersion,
-        },
-      ),
+      // Over https, only the certificate the server presented at enrollment is accepted, or the
+      // next one head office announced over that connection.
+      withHealth(new HttpSyncTransport({ baseUrl: serverUrl, token, ...this.pinOptions() }), {
+        health: async () => ({
+          ...(await this.backups.health()),
+          updateRefused: lastUpdateRefusal(this.options.dataDir),
+        }),
+        appVersion: this.options.appVersion,
+      }),
       {
         appVersion: this.options.appVersion,
         onProgress: (p) => {
@@ -122,10 +138,7 @@ export class DesktopHost implements SyncService {
     const serverUrl = meta(this.core, 'sync.server');
     if (!serverUrl || !this.engine)
       throw new SyncUnavailable('This PC is not enrolled with a head office.');
-    const headOffice = new HttpSyncTransport({
-      baseUrl: serverUrl,
-      pin: meta(this.core, 'sync.pin'),
-    });
+    const headOffice = new HttpSyncTransport({ baseUrl: serverUrl, ...this.pinOptions() });
     const signIn = z
       .object({ token: z.string() })
       .parse(await headOffice.callOperation('auth.login', credentials));
@@ -160,10 +173,12 @@ export class DesktopHost implements SyncService {
   status(): SyncStatus {
     const device = loadDevice(this.core.db);
     const lastAt = meta(this.core, 'sync.lastAt');
+    const pins = loadPins(this.core.db);
     return {
       enrolled: this.engine !== null,
       serverUrl: meta(this.core, 'sync.server'),
-      serverFingerprint: meta(this.core, 'sync.pin'),
+      serverFingerprint: pins?.current ?? null,
+      nextServerFingerprint: pins?.next ?? null,
       pending: device ? pendingCount(this.core.db, device.id) : 0,
       lastSyncAt: lastAt ? Number(lastAt) : null,
       online: this.online,
@@ -222,6 +237,32 @@ export class DesktopHost implements SyncService {
       deviceNumber: enrolled.deviceNumber,
       fingerprint: enrolled.fingerprint,
     };
+  }
+
+  /**
+   * Brings back a PC that missed a certificate switch: the code the admin read out must have been
+   * made for this PC and for exactly the certificate the server presents now (decision 0014).
+   */
+  async repin(code: string): Promise<{ fingerprint: string }> {
+    const device = loadDevice(this.core.db);
+    const serverUrl = meta(this.core, 'sync.server');
+    const token = this.options.tokens.load();
+    if (!device || !serverUrl || !token)
+      throw new SyncUnavailable('This PC is not enrolled with a head office.');
+    if (!loadPins(this.core.db))
+      throw new DomainError(
+        'INVALID_STATE',
+        'This PC talks to head office over http, with no certificate to re-pin.',
+      );
+    await this.running?.catch(() => undefined);
+    const presented = await readServerFingerprint(serverUrl);
+    if (!presented)
+      throw new SyncUnavailable(`The server at ${serverUrl} presented no certificate.`);
+    const pins = repinWithCode(this.core.db, { code, deviceId: device.id, token, presented });
+    this.log({ level: 'info', msg: 're-pinned head office certificate with a code', presented });
+    this.connect();
+    await this.syncNow();
+    return { fingerprint: pins.current };
   }
 
   /** The contract, for whichever transport carries it (IPC or web mode). */

@@ -105,7 +105,7 @@ describe('certificate pinning between a branch PC and head office', () => {
     expect(refused).toBeInstanceOf(SyncUnavailable);
     expect((refused as SyncUnavailable).code).toBe('CERTIFICATE_CHANGED');
     expect((refused as Error).message).toMatch(
-      /presented a different certificate than when this PC enrolled.*ask the admin; if the server's certificate was replaced on purpose, re-enroll this PC/,
+      /presented a different certificate than when this PC enrolled.*ask the admin; if the server's certificate was replaced on purpose, enter the re-pin code the admin makes for this PC/,
     );
     expect(pendingCount(pc.core.db, pc.deviceId)).toBe(1);
     expect(await serverEventIds()).toEqual(before);

@@ -4,6 +4,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { signAnnouncement } from '../../core/sync/pins';
 import { createSelfSignedCertificate } from './self-signed';
 
 /** The admin's certificate (PEM, leaf first, chain after) and key, or one the server makes. */
@@ -133,4 +134,71 @@ export function loadTls(
       missing,
     });
   return { cert, key, fingerprint256: x509.fingerprint256, source: 'self-signed', certFile };
+}
+
+/** The certificate the server will switch to, announced ahead to every enrolled PC (0014). */
+export interface NextTls {
+  fingerprint256: string;
+  certFile: string;
+  /** The announcement header's value: the next fingerprint, signed with the current key. */
+  announcement: string;
+}
+
+/**
+ * Loads the admin's next certificate, or makes (once) a self-signed one in `<dataDir>/tls/next`,
+ * and signs its announcement with the current certificate's key. A next certificate equal to
+ * the current one is refused: announcing it would mean nothing and hide a mistake.
+ */
+export function loadNextTls(
+  setting: TlsSetting,
+  current: TlsMaterial,
+  options: {
+    dataDir: string;
+    publicHosts?: string[];
+    log?: (e: Record<string, unknown>) => void;
+    now?: () => number;
+  },
+): NextTls {
+  let certFile: string;
+  let keyFile: string;
+  if (setting === 'self-signed') {
+    const dir = join(options.dataDir, 'tls', 'next');
+    certFile = join(dir, 'cert.pem');
+    keyFile = join(dir, 'key.pem');
+    if (!existsSync(certFile) && !existsSync(keyFile)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const hosts = [
+        ...new Set([
+          ...(options.publicHosts ?? []).map(checkPublicHost),
+          'localhost',
+          '127.0.0.1',
+          '::1',
+        ]),
+      ];
+      const made = createSelfSignedCertificate(hosts, {
+        now: new Date((options.now ?? Date.now)()),
+      });
+      writeFileSync(keyFile, made.keyPem, { mode: 0o600, flag: 'wx' });
+      chmodSync(keyFile, 0o600);
+      writeFileSync(certFile, made.certPem, { mode: 0o644, flag: 'wx' });
+    }
+  } else ({ certFile, keyFile } = setting);
+  const { x509 } = readPair(certFile, keyFile);
+  if (x509.fingerprint256 === current.fingerprint256)
+    throw new Error(
+      `--tls-next-cert: ${certFile} is the certificate the server presents now. Give the one it will switch to.`,
+    );
+  const announcement = signAnnouncement(
+    createPrivateKey(current.key),
+    current.fingerprint256,
+    x509.fingerprint256,
+  );
+  options.log?.({
+    level: 'info',
+    msg: 'announcing the next TLS certificate to enrolled PCs; switch to it with --tls-cert/--tls-key once they have synced',
+    certFile,
+    keyFile,
+    fingerprint256: x509.fingerprint256,
+  });
+  return { fingerprint256: x509.fingerprint256, certFile, announcement };
 }

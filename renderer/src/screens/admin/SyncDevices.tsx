@@ -5,6 +5,7 @@ import { useAction, useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { isCode } from '../../errors';
+import { RepinCodeButton, RepinThisPc } from './CertificateRepin';
 import type { OutputOf } from '../../client';
 import { ago, count, dateTime, diskSize } from '../../format';
 
@@ -125,6 +126,8 @@ export function SyncDevices() {
         )}
       </section>
 
+      {s?.enrolled && <RepinThisPc status={s} onDone={() => status.reload()} />}
+
       {notHeadOffice ? (
         <section className="panel">
           <h2>Devices and branches</h2>
@@ -203,10 +206,10 @@ function DeviceTable(props: {
   const backupOf = new Map(props.backups.map((b) => [b.deviceId, b]));
   return (
     <section className="panel">
-      <h2>Enrolled PCs</h2>
+      <h2 id="enrolled-pcs">Enrolled PCs</h2>
       <ErrorBanner error={devices.error ?? props.error} />
       {devices.data && (
-        <table className="table compact">
+        <table className="table compact wide-fit" aria-labelledby="enrolled-pcs">
           <thead>
             <tr>
               <th>PC</th>
@@ -252,13 +255,16 @@ function DeviceTable(props: {
                   {d.revokedAt ? (
                     'Revoked'
                   ) : (
-                    <button
-                      type="button"
-                      className="btn small danger-outline"
-                      onClick={() => props.onRevoke(d.id)}
-                    >
-                      Revoke
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        className="btn small danger-outline"
+                        onClick={() => props.onRevoke(d.id)}
+                      >
+                        Revoke
+                      </button>{' '}
+                      <RepinCodeButton deviceId={d.id} />
+                    </>
                   )}
                 </td>
               </tr>
@@ -280,7 +286,7 @@ function Refusals({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
         Each was sent by a branch PC but not allowed for that PC's branch or person; it changed
         nothing anywhere, and the PC took it back.
       </p>
-      <table className="table compact">
+      <table className="table compact wide-fit">
         <thead>
           <tr>
             <th>When</th>
@@ -348,7 +354,7 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
         </Notice>
       )}
       {state.data && (
-        <table className="table compact">
+        <table className="table compact wide-fit">
           <thead>
             <tr>
               <th>Branch</th>

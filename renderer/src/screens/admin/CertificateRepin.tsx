@@ -1,0 +1,107 @@
+// Head office's certificate, replaced (docs/decisions/0014). On a branch PC: the certificates it
+// accepts, and where the clerk types the re-pin code the admin reads out after a switch this PC
+// missed. At head office: the button that makes that code for one PC.
+import { useState } from 'react';
+import { useAction, useClient } from '../../app-context';
+import { ErrorBanner, Notice } from '../../components/Banner';
+import { Field } from '../../components/Field';
+import type { OutputOf } from '../../client';
+
+type Status = NonNullable<OutputOf<'sync.status'>>;
+
+export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void }) {
+  const client = useClient();
+  const repin = useAction();
+  const [code, setCode] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  if (status.headOffice || !status.serverFingerprint) return null;
+  return (
+    <section className="panel">
+      <h2>Head office’s certificate</h2>
+      <dl className="facts">
+        <dt>Trusted</dt>
+        <dd className="mono">{status.serverFingerprint}</dd>
+        {status.nextServerFingerprint && (
+          <>
+            <dt>Announced next</dt>
+            <dd className="mono">{status.nextServerFingerprint}</dd>
+          </>
+        )}
+      </dl>
+      <p className="hint">
+        If head office replaced its certificate while this PC was offline, sync stops with “never
+        announced it”. Ask the admin for a re-pin code for this PC (head-office console, Sync &
+        devices) and type it here: it works once, and only for the certificate the admin installed.
+      </p>
+      <form
+        className="form-row"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void repin
+            .run(() => client.call('sync.repin', { code }))
+            .then((r) => {
+              if (!r) return;
+              setDone(r.fingerprint);
+              setCode('');
+              onDone();
+            });
+        }}
+      >
+        <Field label="Re-pin code" name="code" error={repin.error}>
+          {(p) => (
+            <input
+              {...p}
+              className="mono"
+              autoComplete="off"
+              placeholder="AB12-CDEF-GHJK-MNPQ-RSTV"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn" disabled={repin.busy || code.trim() === ''}>
+          {repin.busy ? 'Checking…' : 'Trust the new certificate'}
+        </button>
+      </form>
+      <ErrorBanner error={repin.error} shown={['code']} />
+      {done && (
+        <Notice kind="success">
+          This PC now trusts <span className="mono">{done}</span> and has synced.
+        </Notice>
+      )}
+    </section>
+  );
+}
+
+/** At head office: a one-time code binding one PC to the certificate this server presents now. */
+export function RepinCodeButton({ deviceId }: { deviceId: string }) {
+  const client = useClient();
+  const make = useAction();
+  const [made, setMade] = useState<OutputOf<'devices.repinCode'> | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn small"
+        disabled={make.busy}
+        onClick={() =>
+          void make
+            .run(() => client.call('devices.repinCode', { deviceId }))
+            .then((r) => {
+              if (r) setMade(r);
+            })
+        }
+      >
+        Re-pin code
+      </button>
+      <ErrorBanner error={make.error} />
+      {made && (
+        <span role="note" className="mono" title={`For the certificate ${made.fingerprint}`}>
+          {' '}
+          {made.code}
+        </span>
+      )}
+    </>
+  );
+}
