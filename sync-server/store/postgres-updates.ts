@@ -1,5 +1,5 @@
-// The update feed's tables in the PostgreSQL store (see UpdateFeedStore in ./types.ts). Kept apart
-// from the log's tables so that a later change can move them into numbered migrations as they are.
+// The update feed's tables in the PostgreSQL store (see UpdateFeedStore in ./types.ts). Their
+// schema is among the event store's migrations (./migrations/events.ts).
 // Installer bytes live in the store, in chunks of at most UPDATE_CHUNK_BYTES (bytea values stay
 // small: PostgreSQL caps one at 1 GB, and reads a value whole).
 import type pg from 'pg';
@@ -9,25 +9,6 @@ import type {
   UpdateFileRecord,
   UpdateManifestRecord,
 } from './types';
-
-export const updateFeedSchema = `
-CREATE TABLE IF NOT EXISTS update_feed (
-  id integer PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, settings text
-);
-CREATE TABLE IF NOT EXISTS update_blobs (
-  sha512 text PRIMARY KEY, bytes bigint NOT NULL, chunks integer NOT NULL
-);
-CREATE TABLE IF NOT EXISTS update_chunks (
-  sha512 text NOT NULL, n integer NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (sha512, n)
-);
-CREATE TABLE IF NOT EXISTS update_files (
-  name text PRIMARY KEY, sha512 text NOT NULL, bytes bigint NOT NULL, at bigint NOT NULL
-);
-CREATE TABLE IF NOT EXISTS update_manifests (
-  channel text NOT NULL, version text NOT NULL, text text NOT NULL, signature text NOT NULL,
-  at bigint NOT NULL, PRIMARY KEY (channel, version)
-);
-`;
 
 const BUMP = `INSERT INTO update_feed (id, revision) VALUES (1, 1)
   ON CONFLICT (id) DO UPDATE SET revision = update_feed.revision + 1`;

@@ -17,7 +17,9 @@ import type { LoginState } from '../../core/auth/sessions';
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
 import { ingestBatch, INGEST_LOCK } from './postgres-ingest';
-import { PostgresUpdateFeedTables, updateFeedSchema } from './postgres-updates';
+import { eventStoreMigrations } from './migrations/events';
+import { migratePostgres } from './migrations/runner';
+import { PostgresUpdateFeedTables } from './postgres-updates';
 import {
   epochOf,
   type Ack,
@@ -36,84 +38,11 @@ import {
 
 /**
  * Advisory lock keys (one bigint key each). Arbitrary, but fixed: every process must agree. The
- * ingest order's key is INGEST_LOCK (./postgres-ingest.ts).
+ * ingest order's key is INGEST_LOCK (./postgres-ingest.ts), the migrations' MIGRATION_LOCK
+ * (./migrations/runner.ts).
  */
-const SCHEMA_LOCK = 0x4653_4500_0001;
 /** First key of the two-key advisory lock that numbers devices within one branch. */
 const DEVICE_NUMBER_LOCK = 0x4653_4503;
-
-const schema = `
-CREATE TABLE IF NOT EXISTS refusals (
-  event_id text PRIMARY KEY, type text NOT NULL, device_id text NOT NULL, branch_id text NOT NULL,
-  user_id text NOT NULL, code text NOT NULL, message text NOT NULL, at bigint NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  id text NOT NULL UNIQUE,
-  type text NOT NULL,
-  schema_version integer NOT NULL,
-  branch_id text NOT NULL,
-  device_id text NOT NULL,
-  user_id text NOT NULL,
-  hlc text NOT NULL,
-  created_at bigint NOT NULL,
-  aggregate_id text,
-  payload text NOT NULL,
-  received_hlc text NOT NULL,
-  scope_all boolean NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_for_all ON events (seq) WHERE scope_all;
-CREATE TABLE IF NOT EXISTS event_scope (
-  branch_id text NOT NULL,
-  seq bigint NOT NULL,
-  PRIMARY KEY (branch_id, seq)
-);
-CREATE TABLE IF NOT EXISTS aggregates (aggregate_id text PRIMARY KEY, branches jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS branches (id text PRIMARY KEY, kind text NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (
-  id text PRIMARY KEY,
-  branch_id text NOT NULL,
-  number integer NOT NULL,
-  name text NOT NULL,
-  token_hash text UNIQUE,
-  enrolled_at bigint NOT NULL,
-  revoked_at bigint,
-  last_seen_at bigint,
-  app_version text,
-  pending bigint NOT NULL DEFAULT 0,
-  cursor bigint NOT NULL DEFAULT 0,
-  UNIQUE (branch_id, number)
-);
-ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_backup_at bigint;
-ALTER TABLE devices ADD COLUMN IF NOT EXISTS free_disk_bytes bigint;
-ALTER TABLE devices ADD COLUMN IF NOT EXISTS update_refused text;
-CREATE TABLE IF NOT EXISTS log_epochs (
-  n integer PRIMARY KEY,
-  id text NOT NULL UNIQUE,
-  since bigint NOT NULL,
-  began_at bigint NOT NULL
-);
-CREATE TABLE IF NOT EXISTS enrollments (
-  code_hash text PRIMARY KEY,
-  branch_id text NOT NULL,
-  issued_by text NOT NULL,
-  expires_at bigint NOT NULL,
-  used_at bigint
-);
-CREATE TABLE IF NOT EXISTS files (hash text PRIMARY KEY, bytes bytea NOT NULL, size bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS login_states (
-  user_id text PRIMARY KEY,
-  failed_attempts integer NOT NULL,
-  locked_until bigint
-);
-CREATE TABLE IF NOT EXISTS console_sessions (
-  token_hash text PRIMARY KEY,
-  user_id text NOT NULL,
-  credential text NOT NULL,
-  created_at bigint NOT NULL,
-  expires_at bigint NOT NULL
-);
-`;
 
 const eventColumns = `seq, id, type, schema_version AS "schemaVersion", branch_id AS "branchId",
   device_id AS "deviceId", user_id AS "userId", hlc, created_at AS "createdAt",
@@ -170,7 +99,7 @@ export class PostgresEventStore implements EventStore {
     this.updates.setUpdateSettings(j);
   // ---- end of the update feed's tables ----
 
-  /** Opens a pool and creates the tables that are missing (safe with several processes at once). */
+  /** Opens a pool and applies the migrations the store lacks (safe with several processes at once). */
   static async connect(
     url: string,
     options: { poolSize?: number } = {},
@@ -193,17 +122,11 @@ export class PostgresEventStore implements EventStore {
     });
     const store = new PostgresEventStore(pool);
     try {
-      await store.transaction(async (c) => {
-        // CREATE TABLE IF NOT EXISTS is not safe when two processes run it at the same moment
-        // (a unique violation on the catalog): one at a time.
-        await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK]);
-        await c.query(schema);
-        await c.query(updateFeedSchema);
-        await c.query(
-          'INSERT INTO log_epochs (n, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
-          [randomUUID(), Date.now()],
-        );
-      });
+      await migratePostgres(pool, 'events', eventStoreMigrations);
+      await pool.query(
+        'INSERT INTO log_epochs (n, id, since, began_at) VALUES (1, $1, 0, $2) ON CONFLICT DO NOTHING',
+        [randomUUID(), Date.now()],
+      );
     } catch (err) {
       await pool.end();
       throw err;

@@ -1,5 +1,5 @@
-// The update feed's tables in the SQLite store (see UpdateFeedStore in ./types.ts). Kept apart
-// from the log's tables so that a later change can move them into numbered migrations as they are.
+// The update feed's tables in the SQLite store (see UpdateFeedStore in ./types.ts). Their schema
+// is among the event store's migrations (./migrations/events.ts).
 // Installer bytes live in the store, in chunks (see sync-server/updates/feed.ts for why).
 import type Database from 'better-sqlite3';
 import type {
@@ -9,32 +9,11 @@ import type {
   UpdateManifestRecord,
 } from './types';
 
-export const updateFeedSchema = `
-CREATE TABLE IF NOT EXISTS update_feed (
-  id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL, settings TEXT
-);
-CREATE TABLE IF NOT EXISTS update_blobs (
-  sha512 TEXT PRIMARY KEY, bytes INTEGER NOT NULL, chunks INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS update_chunks (
-  sha512 TEXT NOT NULL, n INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (sha512, n)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS update_files (
-  name TEXT PRIMARY KEY, sha512 TEXT NOT NULL, bytes INTEGER NOT NULL, at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS update_manifests (
-  channel TEXT NOT NULL, version TEXT NOT NULL, text TEXT NOT NULL, signature TEXT NOT NULL,
-  at INTEGER NOT NULL, PRIMARY KEY (channel, version)
-);
-`;
-
 const BUMP = `INSERT INTO update_feed (id, revision) VALUES (1, 1)
   ON CONFLICT (id) DO UPDATE SET revision = revision + 1`;
 
 export class SqliteUpdateFeedTables implements UpdateFeedStore {
-  constructor(private readonly db: Database.Database) {
-    db.exec(updateFeedSchema);
-  }
+  constructor(private readonly db: Database.Database) {}
 
   async updateFeedRevision(): Promise<number> {
     const row = this.db.prepare('SELECT revision FROM update_feed WHERE id = 1').get() as

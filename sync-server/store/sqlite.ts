@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { LoginState } from '../../core/auth/sessions';
 import { cacheStatements } from '../../core/db/open';
 import { FileStore } from '../../core/files/store';
+import { eventStoreMigrations } from './migrations/events';
+import { migrateSqlite } from './migrations/runner';
 import { SqliteUpdateFeedTables } from './sqlite-updates';
 import {
   epochOf,
@@ -23,53 +25,6 @@ import {
   type UserChange,
 } from './types';
 
-const schema = `
-CREATE TABLE IF NOT EXISTS refusals (
-  event_id TEXT PRIMARY KEY, type TEXT NOT NULL, device_id TEXT NOT NULL, branch_id TEXT NOT NULL,
-  user_id TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  type TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  branch_id TEXT NOT NULL,
-  device_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  hlc TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  aggregate_id TEXT,
-  payload TEXT NOT NULL,
-  received_hlc TEXT NOT NULL,
-  scope_all INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_for_all ON events (seq) WHERE scope_all = 1;
-CREATE TABLE IF NOT EXISTS event_scope (branch_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (branch_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS aggregates (aggregate_id TEXT PRIMARY KEY, branches TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS branches (id TEXT PRIMARY KEY, kind TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (
-  id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, number INTEGER NOT NULL, name TEXT NOT NULL,
-  token_hash TEXT UNIQUE, enrolled_at INTEGER NOT NULL, revoked_at INTEGER, last_seen_at INTEGER,
-  app_version TEXT, pending INTEGER NOT NULL DEFAULT 0, cursor INTEGER NOT NULL DEFAULT 0,
-  last_backup_at INTEGER, free_disk_bytes INTEGER,
-  UNIQUE (branch_id, number)
-);
-CREATE TABLE IF NOT EXISTS log_epochs (
-  n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, since INTEGER NOT NULL, began_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS enrollments (
-  code_hash TEXT PRIMARY KEY, branch_id TEXT NOT NULL, issued_by TEXT NOT NULL,
-  expires_at INTEGER NOT NULL, used_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS login_states (
-  user_id TEXT PRIMARY KEY, failed_attempts INTEGER NOT NULL, locked_until INTEGER
-);
-CREATE TABLE IF NOT EXISTS console_sessions (
-  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, credential TEXT NOT NULL,
-  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
-);
-`;
-
 const eventColumns = `seq, id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId,
   user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload AS payloadJson,
   received_hlc AS receivedHlc`;
@@ -84,19 +39,6 @@ const deviceColumns = `id, branch_id AS branchId, number, name, token_hash AS to
   revoked_at AS revokedAt, last_seen_at AS lastSeenAt, app_version AS appVersion, pending, cursor,
   last_backup_at AS lastBackupAt, free_disk_bytes AS freeDiskBytes, update_refused AS updateRefused`;
 
-/** Columns added after a store was first made (CREATE TABLE IF NOT EXISTS leaves old tables be). */
-function addMissingColumns(db: Database.Database): void {
-  const have = new Set(
-    (db.prepare('PRAGMA table_info(devices)').all() as { name: string }[]).map((c) => c.name),
-  );
-  for (const [column, type] of [
-    ['last_backup_at', 'INTEGER'],
-    ['free_disk_bytes', 'INTEGER'],
-    ['update_refused', 'TEXT'],
-  ] as const)
-    if (!have.has(column)) db.exec(`ALTER TABLE devices ADD COLUMN ${column} ${type}`);
-}
-
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
@@ -106,11 +48,16 @@ export class SqliteEventStore implements EventStore {
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'sync-log.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(schema);
-    addMissingColumns(this.db);
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      // Before WAL, which would rewrite the header of a store this build refuses.
+      migrateSqlite(this.db, 'events', eventStoreMigrations);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     cacheStatements(this.db);
     this.db
       .prepare(

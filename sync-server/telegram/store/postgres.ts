@@ -1,43 +1,15 @@
 // Telegram's state in the PostgreSQL database the event log uses, shared by every server
 // process. Its own small pool from the same address, so the event store stays as it is.
 import pg from 'pg';
+import { migratePostgres } from '../../store/migrations/runner';
+import { telegramStoreMigrations } from '../../store/migrations/telegram';
 import { SqlTelegramStore, type SqlDriver, type Statement } from './sql-store';
 
-/** Advisory lock keys: fixed, and apart from the event store's (0x4653_4500_000x). */
-const SCHEMA_LOCK = 0x4653_4554_0001;
+/**
+ * Advisory lock key: fixed, and apart from the event store's (0x4653_4500_000x). Migrations take
+ * MIGRATION_LOCK, shared by every server store (0x4653_4554_0001 was this store's schema key).
+ */
 const CLAIM_LOCK = 0x4653_4554_0002;
-
-const schema = `
-CREATE TABLE IF NOT EXISTS telegram_settings (key text PRIMARY KEY, value text NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_cursor (name text PRIMARY KEY, seq bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_updates (update_id bigint PRIMARY KEY, received_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_groups (
-  chat_id bigint PRIMARY KEY, title text NOT NULL, type text NOT NULL, active integer NOT NULL,
-  added_at bigint NOT NULL, removed_at bigint, branch_id text, role text
-);
-CREATE TABLE IF NOT EXISTS telegram_link_codes (
-  code_hash text PRIMARY KEY, user_id text NOT NULL, expires_at bigint NOT NULL, used_at bigint
-);
-CREATE TABLE IF NOT EXISTS telegram_users (
-  telegram_user_id bigint PRIMARY KEY, user_id text NOT NULL, name text NOT NULL, linked_at bigint NOT NULL
-);
-CREATE TABLE IF NOT EXISTS telegram_outbox (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key text NOT NULL UNIQUE, lane text NOT NULL,
-  event_seq bigint NOT NULL, order_id text, order_number text, chat_id bigint NOT NULL,
-  kind text NOT NULL, document text, audience text, cause text NOT NULL, text text,
-  status text NOT NULL, attempts integer NOT NULL, next_at bigint NOT NULL, claimed_by text,
-  claimed_until bigint, error text, message_ids text NOT NULL, created_at bigint NOT NULL,
-  updated_at bigint NOT NULL, sent_at bigint
-);
-CREATE INDEX IF NOT EXISTS telegram_outbox_lane ON telegram_outbox (lane, id);
-CREATE INDEX IF NOT EXISTS telegram_outbox_due ON telegram_outbox (status, next_at);
-CREATE INDEX IF NOT EXISTS telegram_outbox_order ON telegram_outbox (order_id);
-CREATE TABLE IF NOT EXISTS telegram_leases (name text PRIMARY KEY, owner text NOT NULL, until bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_anchors (
-  order_id text NOT NULL, chat_id bigint NOT NULL, message_id bigint NOT NULL, text text NOT NULL,
-  markup text NOT NULL, updated_at bigint NOT NULL, PRIMARY KEY (order_id, chat_id)
-);
-`;
 
 class PostgresDriver implements SqlDriver {
   readonly kind = 'postgres';
@@ -91,18 +63,7 @@ export async function openPostgresTelegramStore(url: string): Promise<SqlTelegra
     );
   });
   try {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK]);
-      await client.query(schema);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await migratePostgres(pool, 'telegram', telegramStoreMigrations);
   } catch (error) {
     await pool.end();
     throw error;

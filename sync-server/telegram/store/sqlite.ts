@@ -2,39 +2,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { migrateSqlite } from '../../store/migrations/runner';
+import { telegramStoreMigrations } from '../../store/migrations/telegram';
 import { SqlTelegramStore, type SqlDriver, type Statement } from './sql-store';
-
-const schema = `
-CREATE TABLE IF NOT EXISTS telegram_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_cursor (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_updates (update_id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_groups (
-  chat_id INTEGER PRIMARY KEY, title TEXT NOT NULL, type TEXT NOT NULL, active INTEGER NOT NULL,
-  added_at INTEGER NOT NULL, removed_at INTEGER, branch_id TEXT, role TEXT
-);
-CREATE TABLE IF NOT EXISTS telegram_link_codes (
-  code_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS telegram_users (
-  telegram_user_id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, linked_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS telegram_outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, lane TEXT NOT NULL,
-  event_seq INTEGER NOT NULL, order_id TEXT, order_number TEXT, chat_id INTEGER NOT NULL,
-  kind TEXT NOT NULL, document TEXT, audience TEXT, cause TEXT NOT NULL, text TEXT,
-  status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, claimed_by TEXT,
-  claimed_until INTEGER, error TEXT, message_ids TEXT NOT NULL, created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL, sent_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS telegram_outbox_lane ON telegram_outbox (lane, id);
-CREATE INDEX IF NOT EXISTS telegram_outbox_due ON telegram_outbox (status, next_at);
-CREATE INDEX IF NOT EXISTS telegram_outbox_order ON telegram_outbox (order_id);
-CREATE TABLE IF NOT EXISTS telegram_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS telegram_anchors (
-  order_id TEXT NOT NULL, chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, text TEXT NOT NULL,
-  markup TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (order_id, chat_id)
-);
-`;
 
 /** better-sqlite3 numbers anonymous `?` only: $n placeholders become `?` with their values in order. */
 function positional(sql: string, params: unknown[]): [string, unknown[]] {
@@ -91,10 +61,16 @@ class SqliteDriver implements SqlDriver {
 export async function openSqliteTelegramStore(file: string): Promise<SqlTelegramStore> {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(schema);
+  try {
+    db.pragma('busy_timeout = 5000');
+    // Before WAL, which would rewrite the header of a store this build refuses.
+    migrateSqlite(db, 'telegram', telegramStoreMigrations);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const store = new SqlTelegramStore(new SqliteDriver(db));
   await store.release(null);
   return store;
