@@ -1,13 +1,20 @@
 // Head office's certificate, replaced (docs/decisions/0014). On a branch PC: the certificates it
 // accepts, and where the clerk types the re-pin code the admin reads out after a switch this PC
 // missed. At head office: the button that makes that code for one PC.
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import type { OutputOf } from '../../client';
 
 type Status = NonNullable<OutputOf<'sync.status'>>;
+
+/**
+ * A fingerprint is 95 characters with no place a browser would break it: in the facts' grid it
+ * set the column's least width, and in a banner it ran past the border, so the screen scrolled
+ * sideways at 1024×768. Set on a panel, it lets such a word break anywhere (it is inherited).
+ */
+export const breakAnywhere: CSSProperties = { overflowWrap: 'anywhere' };
 
 export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void }) {
   const client = useClient();
@@ -16,7 +23,7 @@ export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void
   const [done, setDone] = useState<string | null>(null);
   if (status.headOffice || !status.serverFingerprint) return null;
   return (
-    <section className="panel">
+    <section className="panel" style={breakAnywhere}>
       <h2>Head office’s certificate</h2>
       <dl className="facts">
         <dt>Trusted</dt>
@@ -53,6 +60,8 @@ export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void
             <input
               {...p}
               className="mono"
+              // Wide enough to show a whole code (24 characters with its dashes) as it is typed.
+              size={26}
               autoComplete="off"
               placeholder="AB12-CDEF-GHJK-MNPQ-RSTV"
               value={code}

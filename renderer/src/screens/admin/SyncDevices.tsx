@@ -5,7 +5,7 @@ import { useAction, useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { isCode } from '../../errors';
-import { RepinCodeButton, RepinThisPc } from './CertificateRepin';
+import { breakAnywhere, RepinCodeButton, RepinThisPc } from './CertificateRepin';
 import type { OutputOf } from '../../client';
 import { ago, count, dateTime, diskSize } from '../../format';
 
@@ -51,7 +51,7 @@ export function SyncDevices() {
       <header className="screen-head">
         <h1>Sync & devices</h1>
       </header>
-      <section className="panel">
+      <section className="panel" style={breakAnywhere}>
         <h2>{s?.headOffice ? 'This server' : 'This PC'}</h2>
         <ErrorBanner error={status.error ?? sync.error} />
         {!s || !s.enrolled ? (
@@ -126,7 +126,16 @@ export function SyncDevices() {
         )}
       </section>
 
-      {s?.enrolled && <RepinThisPc status={s} onDone={() => status.reload()} />}
+      {s?.enrolled && (
+        <RepinThisPc
+          status={s}
+          onDone={() => {
+            // The refusal a failed "Sync now" left on screen no longer holds: the PC has synced.
+            sync.setError(undefined);
+            status.reload();
+          }}
+        />
+      )}
 
       {notHeadOffice ? (
         <section className="panel">
