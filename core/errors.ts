@@ -37,6 +37,14 @@ export const protocolCodes = [
 ] as const;
 export type ProtocolCode = (typeof protocolCodes)[number];
 
+/**
+ * What a PC decides on its own, with no answer of head office's to carry: head office presented
+ * a certificate other than the one pinned (core/sync/http.ts), and an event failed to apply for
+ * a reason no DomainError names (core/sync/apply.ts records it as a conflict).
+ */
+export const clientCodes = ['CERTIFICATE_MISMATCH', 'CERTIFICATE_CHANGED', 'APPLY_FAILED'] as const;
+export type ClientCode = (typeof clientCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -56,11 +64,17 @@ export const errorCodes = [
   'UNAVAILABLE',
   ...refusalCodes,
   ...protocolCodes,
+  ...clientCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 /** Every code an error can carry on a wire: INTERNAL stands for whatever the core hides. */
 export const serializedCodes = [...errorCodes, 'INTERNAL'] as const;
+export type SerializedCode = (typeof serializedCodes)[number];
+
+/** Whether a code read from an answer is one this version knows (a newer server may add one). */
+export const isSerializedCode = (code: unknown): code is SerializedCode =>
+  serializedCodes.some((known) => known === code);
 
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */
@@ -103,7 +117,7 @@ export const validationError = (issues: FieldIssue[]): DomainError =>
   );
 
 export interface SerializedError {
-  code: (typeof serializedCodes)[number];
+  code: SerializedCode;
   message: string;
   field?: string;
   issues?: FieldIssue[];
@@ -148,6 +162,10 @@ const httpStatus: Record<SerializedError['code'], number> = {
   SCHEMA_TOO_NEW: 422,
   UNKNOWN_EVENT: 400,
   UNSIGNED_UPDATE: 400,
+  // A PC's own codes travel over IPC only; were one ever answered over HTTP, these would fit.
+  CERTIFICATE_MISMATCH: 502,
+  CERTIFICATE_CHANGED: 502,
+  APPLY_FAILED: 500,
   INTERNAL: 500,
 };
 

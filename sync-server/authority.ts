@@ -1,7 +1,7 @@
 // Head office's judgement of what a branch PC pushes: a device token alone can never do more
 // than a person of its own branch could do in the app (docs/decisions/0009-event-authority.md).
 // Every rule comes from the event's declaration in the registry; nothing here lists types.
-import { roleHas, roles, type Role } from '../core/auth/roles';
+import { roleHas, roles, type Role } from '../core/vocabulary';
 import { mergeStamp, type EventDef } from '../core/events/define';
 import type { WireEvent } from '../core/sync/protocol';
 import type { RefusalCode } from '../core/sync/protocol';

@@ -16,18 +16,11 @@ export class HttpError extends DomainError {
 }
 
 /**
- * A refusal as contract clients read it (`error`). Its code is loose only because
- * http/harden.ts answers raw sockets with a code it holds as a string; every other caller
- * passes one of core/errors.ts's codes.
- */
-export type Refusal = Omit<SerializedError, 'code'> & { code: string };
-
-/**
  * The body of every refusal the server answers outside the contract's own answers (those come
  * from answerCall): the code and message at the top, where the sync client reads them, and the
  * same as `error`, where contract clients (the console) read them.
  */
-export const errorBody = (refusal: Refusal) => ({
+export const errorBody = (refusal: SerializedError) => ({
   ok: false as const,
   code: refusal.code,
   message: refusal.message,

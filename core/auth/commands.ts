@@ -13,7 +13,7 @@ import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
-import type { Role } from './roles';
+import type { Role } from '../vocabulary';
 import {
   LOCKOUT_MS,
   MAX_FAILED_LOGINS,

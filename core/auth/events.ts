@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
 import { rebuilding } from '../events/rebuild';
-import { roles } from './roles';
+import { roles } from '../vocabulary';
 
 export const userSaved = defineEvent({
   type: 'user.saved',

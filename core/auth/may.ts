@@ -4,7 +4,7 @@ import { enrolledBranchKind } from '../branches/device';
 import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { allEventDefs } from '../events/registry';
-import { permissions, roleHas, type Permission } from './roles';
+import { permissions, roleHas, type Permission } from '../vocabulary';
 
 const allPermissions = Object.keys(permissions).filter((p): p is Permission => p in permissions);
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, Context } from '../contract/context';
 import type { Db } from '../db/open';
 import { DomainError } from '../errors';
-import type { Role } from './roles';
+import type { Role } from '../vocabulary';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILED_LOGINS = 5;

@@ -7,7 +7,7 @@ import type { Context } from '../contract/context';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { hashPassword } from './password';
-import { roles } from './roles';
+import { roles } from '../vocabulary';
 
 const requireBranch = (ctx: Context, branchId: string) => {
   if (!ctx.db.sqlite.prepare('SELECT 1 FROM branches WHERE id = ?').get(branchId))

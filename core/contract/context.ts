@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles';
+import type { Role } from '../vocabulary';
 import type { DomainError } from '../errors';
 import type { Db } from '../db/open';
 import type { FileStore } from '../files/store';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { roleHas, type Permission, type Role } from '../auth/roles';
+import { roleHas, type Permission, type Role } from '../vocabulary';
 import { stateHash } from '../db/stateHash';
 import { BugError, DomainError, serializeError, statusForError } from '../errors';
 import { demoUsernames, failure, openDemo, type DemoUser, type DemoWorld } from '../testing/demo';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Permission } from '../auth/roles';
+import type { Permission } from '../vocabulary';
 import type { Context } from './context';
 
 /** `public`: anyone, even before login; `signed-in`: any active user. */

@@ -1,6 +1,6 @@
 // The one way in: every transport (IPC, HTTP, tests) calls execute().
 import type { z } from 'zod';
-import { permissionPhrase, roleHas, roleLabel } from '../auth/roles';
+import { permissionPhrase, roleHas, roleLabel } from '../vocabulary';
 import { BugError, DomainError, validationError } from '../errors';
 import type { Context } from './context';
 import type { Operation } from './define';

@@ -1,4 +1,4 @@
-import { crossBranchRoles } from '../auth/roles';
+import { crossBranchRoles } from '../vocabulary';
 import { DomainError } from '../errors';
 import type { Actor, Context, DeviceIdentity } from './context';
 

@@ -10,7 +10,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { orderStatuses } from '../vocabulary';
+import { orderStatuses, roles } from '../vocabulary';
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 /** Per-field hybrid-logical-clock stamps of a master-data row: `{ field: hlc }`. */
@@ -47,9 +47,7 @@ export const users = sqliteTable(
       .references(() => branches.id),
     username: text().notNull().unique(),
     displayName: text().notNull(),
-    role: text({
-      enum: ['admin', 'factory_clerk', 'shop_clerk', 'finance', 'sales_rep', 'driver', 'customer'],
-    }).notNull(),
+    role: text({ enum: roles }).notNull(),
     passwordHash: text().notNull(),
     disabled: integer({ mode: 'boolean' }).notNull().default(false),
     clocks: clocks(),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { initializeSite, refuseIfSetUp } from '../auth/commands';
 import { hashPassword } from '../auth/password';
-import type { Role } from '../auth/roles';
+import type { Role } from '../vocabulary';
 import type { Context } from '../contract/context';
 import { command } from '../contract/define';
 import { execute, parseInput } from '../contract/execute';

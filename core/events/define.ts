@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Permission } from '../auth/roles';
 import type { Db } from '../db/open';
-import type { DocumentKind } from '../vocabulary';
+import type { DocumentKind, Permission } from '../vocabulary';
 
 /** Bumped when an event payload changes shape; sync refuses versions it does not know. */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissions } from '../auth/roles';
+import { permissions } from '../vocabulary';
 import type { Db } from '../db/open';
 import { ledgerMismatches, stateHash, tableHashes } from '../db/stateHash';
 import { formatHlc } from '../hlc';

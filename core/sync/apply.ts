@@ -3,7 +3,7 @@
 // locally in a different order than the server's is re-folded in the server's order, so every
 // replica that has seen the same events reaches the same state.
 import type { Db } from '../db/open';
-import { DomainError } from '../errors';
+import { DomainError, type ErrorCode } from '../errors';
 import { mergeStamp, type EventEnvelope, type TableWrite } from '../events/define';
 import { eventDef, parseEvent, project, recordEvent } from '../events/emit';
 import type { OrderedEvent } from './protocol';
@@ -50,8 +50,13 @@ const fromRow = (r: StoredRow): EventEnvelope => ({
 });
 
 function recordConflict(db: Db, event: EventEnvelope, error: unknown): void {
-  const code = error instanceof DomainError ? error.code : 'APPLY_FAILED';
-  const message = error instanceof Error ? error.message : String(error);
+  const code: ErrorCode = error instanceof DomainError ? error.code : 'APPLY_FAILED';
+  const reason = error instanceof Error ? error.message : String(error);
+  // A DomainError says what to do; anything else is a fault of this app's, not of the order.
+  const message =
+    error instanceof DomainError
+      ? reason
+      : `This app failed to apply the event (${reason}). The event is kept. Tell whoever supports the app what this says; once it is fixed, mark this conflict resolved with a note.`;
   db.sqlite
     .prepare(
       `INSERT INTO conflicts (event_id, aggregate_id, event_type, branch_id, user_id, code, message, at)

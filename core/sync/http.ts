@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { connect as connectTls, TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
-import { DomainError } from '../errors';
+import { DomainError, isSerializedCode, type SerializedCode } from '../errors';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import {
   enrollResponse,
@@ -290,7 +290,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
     if (!response.ok) {
       const text = await response.text();
       let message = text;
-      let code: string | undefined;
+      let code: SerializedCode | undefined;
       try {
         const parsed = JSON.parse(text) as {
           message?: unknown;
@@ -300,7 +300,7 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
         // The contract's answers carry the error inside; the sync routes' at the top.
         const error = parsed.error ?? parsed;
         if (typeof error.message === 'string') message = error.message;
-        if (typeof error.code === 'string') code = error.code;
+        if (isSerializedCode(error.code)) code = error.code;
       } catch {
         // not JSON: keep the text
       }

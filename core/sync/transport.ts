@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SerializedCode } from '../errors';
 import type { EnrollResponse, PullResponse, PushRequest, PushResponse } from './protocol';
 import type { enrollRequest } from './protocol';
 
@@ -21,7 +22,8 @@ export class SyncUnavailable extends Error {
   constructor(
     message: string,
     readonly status?: number,
-    readonly code?: string,
+    /** Head office's code, or this PC's own (a certificate not pinned); none if it gave none. */
+    readonly code?: SerializedCode,
   ) {
     super(message);
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileLog, type Log } from '../../core/ops/log';
 import { BranchCore } from '../../core/runtime';
 import { loadDevice } from '../../core/branches/device';
+import { getMeta } from '../../core/db/meta';
 import { enrollDevice } from '../../core/sync/enroll';
 import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/engine';
 import { HttpSyncTransport, readServerFingerprint } from '../../core/sync/http';
@@ -35,11 +36,7 @@ export interface DesktopHostOptions {
   backupSchedule?: string | null;
 }
 
-const meta = (core: BranchCore, key: string) =>
-  (
-    core.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined
-  )?.value ?? null;
+const meta = (core: BranchCore, key: string) => getMeta(core.db, key) ?? null;
 
 export class DesktopHost implements SyncService {
   /** Replaced when a backup is restored (the database is closed and opened again). */

@@ -9,13 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { keysFile, releaseKey } from '../../core/ops/testing/update-keys';
 import { trustedKeys, verifyManifestSignature } from '../../core/ops/update-signature';
-import {
-  installer,
-  installerName,
-  keysFile,
-  manifest,
-} from '../../sync-server/updates/testing/node-updater';
+import { installer, installerName, manifest } from '../../sync-server/updates/testing/node-updater';
 import { manifestsIn, signRelease, verifyRelease } from './release-sign';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,7 +26,7 @@ function releaseDir(version = '0.2.0') {
   return dir;
 }
 
-const key = generateKeyPairSync('ed25519');
+const key = releaseKey();
 
 describe('signing a release', () => {
   it('signs each manifest so that the app’s check accepts it', () => {
@@ -56,7 +52,7 @@ describe('signing a release', () => {
   });
 
   it('refuses a key the apps do not trust, an installer that is not the manifest’s, a file elsewhere', () => {
-    const other = generateKeyPairSync('ed25519');
+    const other = releaseKey();
     expect(() => signRelease(releaseDir(), other.privateKey, keysFile(key.publicKey))).toThrow(
       /neither the current nor the next key/,
     );

@@ -3,19 +3,15 @@
 // A background download that fails (here: the installer head office serves is damaged, so
 // electron-updater's sha512 check fails) is handled, never an unhandled rejection, and reaches
 // the admin's branch view with the PC's health, as a refused update does: code DOWNLOAD_FAILED.
-import type { KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trustedKeys } from '../../core/ops/update-signature';
+import { signRelease } from '../../core/ops/testing/update-keys';
 import { startWorld, type World } from '../../sync-server/testing/world';
 import {
   installer,
   installerName,
-  keysFile,
   manifest,
-  releaseKey,
   sha512,
-  signRelease,
   updaterAt,
 } from '../../sync-server/updates/testing/node-updater';
 import type { DesktopHost } from '../host/desktop-host';
@@ -23,10 +19,11 @@ import { enrolledHost } from '../testing/desktop-host';
 import { recordUpdateRefusal } from './update-refusal';
 import { UpdateController } from './updater';
 
-const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
-vi.mock('../../sync-server/updates/keys', () => ({ shippedUpdateKeys: () => trust.keys }));
-const publisher = releaseKey();
-trust.keys = trustedKeys(keysFile(publisher.publicKey));
+// The publisher's key, trusted by head office (its keys file replaced).
+const { publisher, keys } = await vi.hoisted(() =>
+  import('../../core/ops/testing/update-keys').then((k) => k.publisherKeys()),
+);
+vi.mock('../../sync-server/updates/keys', () => ({ shippedUpdateKeys: () => keys }));
 
 let w: World;
 let host: DesktopHost;

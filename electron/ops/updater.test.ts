@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-restricted-imports --
    The update decisions against electron-updater and a real head-office feed (sync-server/). */
 import { spawnSync } from 'node:child_process';
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   installer,
   installerName,
-  keysFile,
   manifest,
-  releaseKey,
-  signRelease,
   updaterAt,
 } from '../../sync-server/updates/testing/node-updater';
 import { startWorld, type World } from '../../sync-server/testing/world';
-import { STATEMENT_FORMAT, trustedKeys } from '../../core/ops/update-signature';
+import { signRelease } from '../../core/ops/testing/update-keys';
+import { STATEMENT_FORMAT } from '../../core/ops/update-signature';
 import {
   channelFileName,
   verifyDownloadedUpdate,
@@ -34,10 +32,10 @@ import {
 type Listener = (arg: never) => void;
 
 // The publisher's key, trusted by the app here and by head office (its keys file replaced).
-const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
-vi.mock('../../sync-server/updates/keys', () => ({ shippedUpdateKeys: () => trust.keys }));
-const publisher = releaseKey();
-trust.keys = trustedKeys(keysFile(publisher.publicKey));
+const { publisher, keys } = await vi.hoisted(() =>
+  import('../../core/ops/testing/update-keys').then((k) => k.publisherKeys()),
+);
+vi.mock('../../sync-server/updates/keys', () => ({ shippedUpdateKeys: () => keys }));
 
 const downloaded = (version: string): DownloadedUpdate => ({
   version,
@@ -340,7 +338,7 @@ describe('against electron-updater and a real head-office feed', () => {
       verify: (update, feed) =>
         verifyDownloadedUpdate(
           {
-            keys: trust.keys,
+            keys,
             channelFile: channelFileName('linux', 'x64'),
             fetchFeedFile: async (name) => {
               const r = await fetch(`${feedUrl(feed.serverUrl)}/${name}`);

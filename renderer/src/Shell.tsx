@@ -174,7 +174,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
               <SyncIndicator />
               <span className="grow" />
               <span className="who">
-                <strong>{user.displayName}</strong> · {roleLabel[user.role]}
+                <strong>{user.displayName}</strong> · {roleLabel(user.role)}
                 {branchName && ` · ${branchName}`}
               </span>
               <LinkTelegramButton onResult={setTelegramLink} />
@@ -188,7 +188,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
               )}
               {entries.length === 0 && (
                 <Notice kind="info">
-                  Your account ({roleLabel[user.role]}) has no screens in this app. Ask an admin.
+                  Your account ({roleLabel(user.role)}) has no screens in this app. Ask an admin.
                 </Notice>
               )}
               {route.screen === 'order' && (

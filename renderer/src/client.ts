@@ -2,5 +2,4 @@
 // web mode) implement Client; screens call client.call('orders.place', {...}) and nothing else.
 export type { Client, InputOf, OperationName, OutputOf } from '../../core/contract/api';
 export type { SerializedError } from '../../core/errors';
-export type { Permission, Role } from '../../core/auth/roles';
-export type { OrderStatus } from '../../core/vocabulary';
+export type { OrderStatus, Permission, Role } from '../../core/vocabulary';

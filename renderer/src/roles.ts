@@ -1,5 +1,6 @@
 // What each role sees. The core checks every call and tells the UI what the person may do on
 // this PC (auth.me's `may`), so a clerk is not offered buttons the core would refuse.
+import { crossBranchRoles, roleLabel as roleWords, sentence } from '../../core/vocabulary';
 import type { Permission, Role } from './client';
 
 /** Whether the person may do this here: the core says so in auth.me (`may`), for this PC. */
@@ -7,19 +8,9 @@ export const can = (user: { may: readonly Permission[] }, permission: Permission
   user.may.includes(permission);
 
 /** Head-office roles act for every branch; the others for their own branch only. */
-export const actsForAnyBranch = (role: Role): boolean => role === 'admin' || role === 'finance';
+export const actsForAnyBranch = (role: Role): boolean => crossBranchRoles.includes(role);
 
-export const roleLabel: Record<Role, string> = {
-  admin: 'Admin',
-  factory_clerk: 'Factory clerk',
-  shop_clerk: 'Shop clerk',
-  finance: 'Finance',
-  sales_rep: 'Sales rep',
-  driver: 'Driver',
-  customer: 'Customer',
-};
-
-export const allRoles = Object.keys(roleLabel).filter((r): r is Role => r in roleLabel);
+export const roleLabel = (role: Role): string => sentence(roleWords[role]);
 
 export type ScreenId =
   | 'newOrder'

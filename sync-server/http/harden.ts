@@ -5,6 +5,7 @@ import type { Express, RequestHandler } from 'express';
 import type http from 'node:http';
 import type https from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { SerializedError } from '../../core/errors';
 import { errorBody } from '../errors';
 import { jsonBody } from './body';
 import { rateLimit, type BucketRule } from './rate-limit';
@@ -114,7 +115,13 @@ const clientErrors: Record<string, [number, string, string]> = {
 };
 
 /** Writes a refusal on a connection no HTTP response object serves, and closes it. */
-function answerRaw(socket: Duplex, status: number, reason: string, code: string, message: string) {
+function answerRaw(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  code: SerializedError['code'],
+  message: string,
+) {
   const body = JSON.stringify(errorBody({ code, message }));
   // Closed once written, whatever the client still sends: nothing would read it.
   socket.end(

@@ -2,15 +2,20 @@
 // (errorBody), and for each way a request can be malformed a 4xx and a message naming the
 // problem. Only what is left, a fault of the server's own, is a 500.
 import type { Request } from 'express';
-import { DomainError, serializeError, statusForError } from '../../core/errors';
-import { errorBody, HttpError, type Refusal } from '../errors';
+import {
+  DomainError,
+  serializeError,
+  statusForError,
+  type SerializedError,
+} from '../../core/errors';
+import { errorBody, HttpError } from '../errors';
 
 export interface ErrorAnswer {
   status: number;
   body: ReturnType<typeof errorBody>;
 }
 
-const answer = (status: number, refusal: Refusal): ErrorAnswer => ({
+const answer = (status: number, refusal: SerializedError): ErrorAnswer => ({
   status,
   body: errorBody(refusal),
 });
@@ -90,11 +95,13 @@ function requestFault(error: unknown, req: Request): ErrorAnswer | null {
 
 /** The answer to an error a route or a parser passed on; a status of 500 or more is a fault to log. */
 export function answerError(error: unknown, req: Request): ErrorAnswer {
-  if (error instanceof HttpError)
-    return answer(error.status, { code: error.code, message: error.message });
   if (error instanceof DomainError) {
     const serialized = serializeError(error);
-    return answer(statusForError(serialized), serialized);
+    // An HttpError names its status; any other DomainError takes its code's.
+    return answer(
+      error instanceof HttpError ? error.status : statusForError(serialized),
+      serialized,
+    );
   }
   return (
     requestFault(error, req) ??

@@ -3,7 +3,7 @@
 // office's replica, as the app user the presser linked with `/link`; anyone else is told
 // "not allowed" and nothing changes. A rejection from Telegram gives the reason
 // "Rejected from Telegram by <name>": finance writes details in the app if needed.
-import { roleHas, type Role } from '../../core/auth/roles';
+import { roleHas, type Role } from '../../core/vocabulary';
 import { operations } from '../../core/contract/api';
 import type { Actor } from '../../core/contract/context';
 import { execute } from '../../core/contract/execute';
@@ -11,7 +11,7 @@ import { DomainError } from '../../core/errors';
 import { parseCallbackData } from '../../core/telegram/callback';
 import { documentTitles } from '../../core/telegram/card';
 import { cutText, telegramLimits } from '../../core/telegram/html';
-import type { Update, UpdateDeps } from './updates';
+import type { Update, UpdateDeps } from './update-schema';
 
 type CallbackQuery = NonNullable<Update['callback_query']>;
 

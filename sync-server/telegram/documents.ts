@@ -10,11 +10,6 @@ import {
   type OrderDocumentKind,
 } from '../../core/pdf/documents';
 
-export const documentKinds = ['order_sheet', 'payment_proof', 'dispatch_note'] as const;
-
-export const isDocumentKind = (s: string | null): s is OrderDocumentKind =>
-  documentKinds.some((k) => k === s);
-
 export async function renderOrderDocument(
   replica: { db: Db; files: FileStore },
   orderId: string,

@@ -4,8 +4,9 @@
 import type { BranchCore } from '../../core/runtime';
 import { orderDetail } from '../../core/orders/queries';
 import { documentCaption, documentFileName, renderOrderCard } from '../../core/telegram/card';
+import { isDocumentKind } from '../../core/vocabulary';
 import { TelegramCallError, type BotClient } from './bot';
-import { isDocumentKind, renderOrderDocument } from './documents';
+import { renderOrderDocument } from './documents';
 import type { OutboxRow, TelegramStore } from './store/types';
 
 export class PermanentError extends Error {

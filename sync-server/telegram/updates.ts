@@ -1,75 +1,21 @@
-// What Telegram posts to the webhook, parsed (only the fields we use), and what each update
-// does: the bot joining or leaving a group, `/link CODE` in a private chat, a group becoming a
-// supergroup, and button presses (./callbacks.ts). Replies go through the outbox like every
-// other message, keyed by the update, so a repeated update sends nothing twice.
-import { z } from 'zod';
+// What each update Telegram posts to the webhook (parsed by ./update-schema.ts) does: the bot
+// joining or leaving a group, `/link CODE` in a private chat, a group becoming a supergroup, and
+// button presses (./callbacks.ts). Replies go through the outbox like every other message, keyed
+// by the update, so a repeated update sends nothing twice.
 import { escapeHtml } from '../../core/telegram/html';
 import { welcomeText } from '../../core/telegram/card';
-import type { HeadOfficeReplica } from '../replica';
 import { handleCallback } from './callbacks';
 import { hashLinkCode } from './link-codes';
-import type { Log, Outbox } from './outbox';
-import type { NewOutboxRow, TelegramStore } from './store/types';
+import type { NewOutboxRow } from './store/types';
+import type {
+  ChatMember,
+  TelegramMessage,
+  TelegramUser,
+  Update,
+  UpdateDeps,
+} from './update-schema';
 
-const user = z.object({
-  id: z.number(),
-  is_bot: z.boolean(),
-  first_name: z.string(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
-});
-const chat = z.object({
-  id: z.number(),
-  type: z.enum(['private', 'group', 'supergroup', 'channel']),
-  title: z.string().optional(),
-});
-const chatMember = z.object({
-  status: z.enum(['creator', 'administrator', 'member', 'restricted', 'left', 'kicked']),
-  user,
-  is_member: z.boolean().optional(),
-});
-const message = z.object({
-  message_id: z.number(),
-  from: user.optional(),
-  chat,
-  date: z.number(),
-  text: z.string().optional(),
-  migrate_to_chat_id: z.number().optional(),
-});
-
-export const updateSchema = z.object({
-  update_id: z.number().int().nonnegative(),
-  message: message.optional(),
-  my_chat_member: z
-    .object({
-      chat,
-      from: user,
-      date: z.number(),
-      old_chat_member: chatMember,
-      new_chat_member: chatMember,
-    })
-    .optional(),
-  callback_query: z
-    .object({
-      id: z.string(),
-      from: user,
-      message: z.object({ message_id: z.number(), chat }).optional(),
-      chat_instance: z.string(),
-      data: z.string().optional(),
-    })
-    .optional(),
-});
-export type Update = z.output<typeof updateSchema>;
-export type TelegramUser = z.output<typeof user>;
-
-export interface UpdateDeps {
-  store: TelegramStore;
-  outbox: Outbox;
-  replica: HeadOfficeReplica;
-  log: Log;
-}
-
-const isIn = (m: z.output<typeof chatMember>) =>
+const isIn = (m: ChatMember) =>
   m.status === 'creator' ||
   m.status === 'administrator' ||
   m.status === 'member' ||
@@ -133,7 +79,7 @@ export async function handleUpdate(update: Update, deps: UpdateDeps): Promise<vo
 
 async function handleMessage(
   updateId: number,
-  m: z.output<typeof message>,
+  m: TelegramMessage,
   deps: UpdateDeps,
   now: number,
 ): Promise<void> {

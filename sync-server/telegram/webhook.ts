@@ -2,7 +2,8 @@
 // even read; each update id is handled once, however often Telegram delivers it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { handleUpdate, updateSchema, type UpdateDeps } from './updates';
+import { updateSchema, type UpdateDeps } from './update-schema';
+import { handleUpdate } from './updates';
 import { WEBHOOK_PATH } from './service';
 
 /** Updates are small; Telegram's own limit on a message is far below this. */

@@ -4,30 +4,21 @@
 // other serves; what the admin set through one holds through the other; a sign-in ended through
 // one is refused through the other. And a new manifest for a version already served replaces it,
 // so downloads after the replacement pass their checksum.
-import type { KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trustedKeys } from '../../core/ops/update-signature';
+import { signRelease } from '../../core/ops/testing/update-keys';
 import { startServer } from '../main';
 import { startTestPostgres, type TestPostgres } from '../store/testing/postgres';
 import { http, PASSWORD, startWorld, type World } from '../testing/world';
-import {
-  installer,
-  installerName,
-  keysFile,
-  manifest,
-  releaseKey,
-  sha512,
-  signRelease,
-  updaterAt,
-} from './testing/node-updater';
+import { installer, installerName, manifest, sha512, updaterAt } from './testing/node-updater';
 
-const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
-vi.mock('./keys', () => ({ shippedUpdateKeys: () => trust.keys }));
-const publisher = releaseKey();
-trust.keys = trustedKeys(keysFile(publisher.publicKey));
+// The publisher's key, trusted by head office (its keys file replaced).
+const { publisher, keys } = await vi.hoisted(() =>
+  import('../../core/ops/testing/update-keys').then((k) => k.publisherKeys()),
+);
+vi.mock('./keys', () => ({ shippedUpdateKeys: () => keys }));
 
 interface Answer {
   ok: boolean;

@@ -4,20 +4,19 @@
 // request (Node's http instead of Electron's net, under electron-updater's own executor).
 // Head office trusts a publisher key made here (./keys.ts is replaced): it offers a manifest only
 // with that publisher's signature.
-import type { KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpdateDownloadedEvent } from 'electron-updater';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keysFile, releaseKey, signRelease } from '../../core/ops/testing/update-keys';
-import { trustedKeys } from '../../core/ops/update-signature';
+import { releaseKey, signRelease } from '../../core/ops/testing/update-keys';
 import { http, PASSWORD, startWorld, type World } from '../testing/world';
 import { installer, installerName, manifest, sha512, updaterAt } from './testing/node-updater';
 
-const trust = vi.hoisted(() => ({ keys: new Map<string, KeyObject>() }));
-vi.mock('./keys', () => ({ shippedUpdateKeys: () => trust.keys }));
-const publisher = releaseKey();
-trust.keys = trustedKeys(keysFile(publisher.publicKey));
+// The publisher's key, trusted by head office (its keys file replaced).
+const { publisher, keys } = await vi.hoisted(() =>
+  import('../../core/ops/testing/update-keys').then((k) => k.publisherKeys()),
+);
+vi.mock('./keys', () => ({ shippedUpdateKeys: () => keys }));
 
 let w: World;
 let feedUrl: string;

@@ -5,7 +5,7 @@
 // opened before a password change, through any server process, it is refused through all.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { basename, dirname, resolve } from 'node:path';
-import { roleHas } from '../../core/auth/roles';
+import { roleHas } from '../../core/vocabulary';
 import { bearer } from '../../core/contract/http';
 import type { Actor } from '../../core/contract/context';
 import { HttpError } from '../errors';

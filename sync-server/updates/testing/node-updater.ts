@@ -1,8 +1,7 @@
 // electron-updater as the installed app runs it, in plain Node: its Linux .deb updater with
 // only the Electron parts replaced, the app adapter (version, paths) and the request (Node's
 // http instead of Electron's net, under electron-updater's own executor, which downloads and
-// checks the sha512).
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+// checks the sha512). A release's keys and signature: core/ops/testing/update-keys.ts.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,12 +9,7 @@ import { join } from 'node:path';
 import { DebUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import { ElectronHttpExecutor } from 'electron-updater/out/electronHttpExecutor';
-import {
-  publicKeyTextOf,
-  signStatement,
-  STATEMENT_FORMAT,
-  type UpdateKeys,
-} from '../../../core/ops/update-signature';
+import { sha512Base64 } from '../../../core/ops/update-signature';
 
 /** electron-updater's own executor (download, sha512 check), over Node's http, not Electron's net. */
 export class NodeNetExecutor extends ElectronHttpExecutor {
@@ -62,7 +56,7 @@ export function updaterAt(feedUrl: string, current = '0.1.0') {
   return updater;
 }
 
-export const sha512 = (bytes: Buffer) => createHash('sha512').update(bytes).digest('base64');
+export const sha512 = sha512Base64;
 export const installerName = (version: string) => `factory-shop-erp_${version}_amd64.deb`;
 export const installer = (version: string) =>
   Buffer.concat([Buffer.from(`!<arch>\ndebian-binary ${version}\n`), Buffer.alloc(300_000, 1)]);
@@ -81,35 +75,4 @@ export function manifest(version: string, bytes: Buffer): string {
     `releaseDate: '2026-11-24T10:00:00.000Z'`,
     '',
   ].join('\n');
-}
-
-/** A publisher's key pair, made for a test. */
-export const releaseKey = () => generateKeyPairSync('ed25519');
-
-/** build/update-keys.json as a test's app or head office trusts it. */
-export const keysFile = (current: KeyObject | null, next: KeyObject | null = null): UpdateKeys => ({
-  current: current && publicKeyTextOf(current),
-  next: next && publicKeyTextOf(next),
-});
-
-/** `<manifest>.sig` as `npm run release:sign` makes it, over the manifest and its installers. */
-export function signRelease(
-  privateKey: KeyObject,
-  release: {
-    manifestName: string;
-    manifest: string;
-    version: string;
-    files: Record<string, Buffer>;
-  },
-): string {
-  return signStatement(privateKey, {
-    format: STATEMENT_FORMAT,
-    version: release.version,
-    manifest: { name: release.manifestName, sha512: sha512(Buffer.from(release.manifest)) },
-    files: Object.entries(release.files).map(([name, bytes]) => ({
-      name,
-      sha512: sha512(bytes),
-      size: bytes.length,
-    })),
-  });
 }

@@ -5,7 +5,8 @@ import { useAction, useClient } from '../../app-context';
 import type { OutputOf, Role } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
-import { allRoles, roleLabel } from '../../roles';
+import { roles } from '../../../../core/vocabulary';
+import { roleLabel } from '../../roles';
 
 type UserRow = OutputOf<'users.list'>[number];
 type Branch = OutputOf<'branches.list'>[number];
@@ -91,11 +92,11 @@ export function UserForm({
             <select
               {...p}
               value={role}
-              onChange={(e) => setRole(allRoles.find((r) => r === e.target.value) ?? role)}
+              onChange={(e) => setRole(roles.find((r) => r === e.target.value) ?? role)}
             >
-              {allRoles.map((r) => (
+              {roles.map((r) => (
                 <option key={r} value={r}>
-                  {roleLabel[r]}
+                  {roleLabel(r)}
                 </option>
               ))}
             </select>

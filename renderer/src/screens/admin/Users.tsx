@@ -72,7 +72,7 @@ export function Users() {
             <tr key={u.id} data-username={u.username} className={u.disabled ? 'muted' : undefined}>
               <td className="strong">{u.displayName}</td>
               <td>{u.username}</td>
-              <td>{roleLabel[u.role]}</td>
+              <td>{roleLabel(u.role)}</td>
               <td>{u.branchName}</td>
               <td>
                 {u.disabled ? (
