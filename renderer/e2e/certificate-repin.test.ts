@@ -1,6 +1,6 @@
 // Head office replaces its certificate while a shop PC is offline (decision 0014), through the
 // real screens in Chromium: the admin makes a re-pin code for that PC on the console; at the PC,
-// Sync & devices shows the refusal and what to do; a wrong code is refused beside its box and
+// the shop clerk (no admin there) opens Sync with Alt+D, which shows the refusal and what to do; a wrong code is refused beside its box and
 // changes nothing; the right one, typed and submitted with Enter, brings the PC back, and the
 // order it took while cut off reaches head office.
 import { X509Certificate } from 'node:crypto';
@@ -162,7 +162,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
     await context.close();
   });
 
-  describe('at the PC', () => {
+  describe('at the PC, as its shop clerk', () => {
     let page: Page;
     const panel = () =>
       page
@@ -176,7 +176,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
       const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
       page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-      await signInAt(page, web.url, 'admin');
+      await signInAt(page, web.url, 'shop1');
       await page.keyboard.press('Alt+KeyD');
       await page.getByRole('heading', { name: 'Sync & devices', level: 1 }).waitFor();
     });
@@ -193,7 +193,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
         /enter the re-pin code the admin makes for this PC on the head-office console/,
       );
       await expect.poll(() => fact('Last problem').textContent()).toContain('never announced it');
-      expect(await fact('Waiting to send').textContent()).toBe('1 events');
+      expect(await fact('Waiting to send').textContent()).toBe('1 event');
       await expect
         .poll(() => page.getByTestId('sync-indicator').textContent(), { timeout: 10_000 })
         .toMatch(/^Offline\s*· 1 waiting/);

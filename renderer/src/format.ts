@@ -26,6 +26,9 @@ export function parseMoney(text: string): number | null {
 export const parseCount = (text: string): number => (text.trim() === '' ? NaN : Number(text));
 
 export const count = (n: number): string => grouped.format(n);
+/** "1 event", "2 events": a count with its noun (`plural` when the noun is irregular). */
+export const counted = (n: number, noun: string, plural = `${noun}s`): string =>
+  `${count(n)} ${n === 1 ? noun : plural}`;
 
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',

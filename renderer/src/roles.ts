@@ -51,19 +51,26 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
     entry('stock', 'Stock', 'K'),
+    entry('sync', 'Sync', 'D'),
   ],
   sales_rep: [
     entry('newOrder', 'New order', 'N'),
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
     entry('stock', 'Stock', 'K'),
+    entry('sync', 'Sync', 'D'),
   ],
   factory_clerk: [
     entry('queue', 'Order queue', 'Q'),
     entry('production', 'Production', 'P'),
     entry('stock', 'Stock', 'K'),
+    entry('sync', 'Sync', 'D'),
   ],
-  finance: [entry('payments', 'Payments waiting', 'Y'), entry('orders', 'All orders', 'O')],
+  finance: [
+    entry('payments', 'Payments waiting', 'Y'),
+    entry('orders', 'All orders', 'O'),
+    entry('sync', 'Sync', 'D'),
+  ],
   admin: [
     entry('orders', 'All orders', 'O'),
     entry('payments', 'Payments waiting', 'Y', 'orders.verifyPayment'),
@@ -76,6 +83,10 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('telegram', 'Telegram', 'T'),
     entry('backups', 'Backups & updates', 'A'),
   ],
-  driver: [entry('orders', 'Orders', 'O'), entry('stock', 'Stock', 'K')],
+  driver: [
+    entry('orders', 'Orders', 'O'),
+    entry('stock', 'Stock', 'K'),
+    entry('sync', 'Sync', 'D'),
+  ],
   customer: [],
 };

@@ -1,13 +1,14 @@
 // Admin: this PC's connection to head office, and (at head office) the enrolled PCs, what each
 // branch still has to send, enrollment codes for new PCs, and revoking a lost one.
 import { useState } from 'react';
-import { useAction, useClient, useQuery } from '../../app-context';
+import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { isCode } from '../../errors';
 import { breakAnywhere, RepinCodeButton, RepinThisPc } from './CertificateRepin';
 import type { OutputOf } from '../../client';
-import { ago, count, dateTime, diskSize } from '../../format';
+import { ago, count, counted, dateTime, diskSize } from '../../format';
+import { can } from '../../roles';
 
 /** Older than a day, a backup is shown in red, as head office warns: backups have stopped. */
 const STALE_BACKUP_MS = 24 * 60 * 60 * 1000;
@@ -33,18 +34,10 @@ function HeadOfficeOnly({ error }: { error: unknown }) {
 
 export function SyncDevices() {
   const client = useClient();
+  const user = useUser();
   const status = useQuery(() => client.call('sync.status', {}), []);
-  const devices = useQuery(() => client.call('devices.list', {}), []);
-  const state = useQuery(() => client.call('devices.syncState', {}), []);
-  const branches = useQuery(() => client.call('branches.list', {}), []);
-  const [branchId, setBranchId] = useState('');
-  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
   const sync = useAction();
-  const enroll = useAction();
-  const revoke = useAction();
   const s = status.data;
-  // Every head-office operation gives the same answer on a branch PC: say it once.
-  const notHeadOffice = isCode(devices.error, 'INVALID_STATE');
 
   return (
     <div className="screen">
@@ -75,7 +68,7 @@ export function SyncDevices() {
                 <dt>Connection</dt>
                 <dd>{s.online ? 'Online' : 'Offline'}</dd>
                 <dt>Waiting to send</dt>
-                <dd>{count(s.pending)} events</dd>
+                <dd>{counted(s.pending, 'event')}</dd>
                 <dt>Last sync</dt>
                 <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
               </>
@@ -109,7 +102,7 @@ export function SyncDevices() {
               </>
             )}
             <dt>Negative stock</dt>
-            <dd>{count(s.negativeStock)} items</dd>
+            <dd>{counted(s.negativeStock, 'item')}</dd>
           </dl>
         )}
         {s?.enrolled && (
@@ -137,64 +130,8 @@ export function SyncDevices() {
         />
       )}
 
-      {notHeadOffice ? (
-        <section className="panel">
-          <h2>Devices and branches</h2>
-          <HeadOfficeOnly error={devices.error} />
-        </section>
-      ) : (
-        <>
-          <section className="panel">
-            <h2>Enroll a new PC</h2>
-            <form
-              className="form-row"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void enroll
-                  .run(() => client.call('devices.enrollmentCode', { branchId }))
-                  .then((c) => c && setCode(c));
-              }}
-            >
-              <Field label="For branch" name="branchId" error={enroll.error}>
-                {(p) => (
-                  <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-                    <option value="">Choose…</option>
-                    {(branches.data ?? []).map((b) => (
-                      <option key={b.id} value={b.id}>
-                        {b.name} ({b.code})
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <button type="submit" className="btn" disabled={enroll.busy}>
-                Create enrollment code
-              </button>
-            </form>
-            <HeadOfficeOnly error={enroll.error} />
-            {code && (
-              <Notice kind="success">
-                Code <strong className="mono">{code.code}</strong> — type it on the new PC before{' '}
-                {dateTime(code.expiresAt)}.
-              </Notice>
-            )}
-          </section>
-          <DeviceTable
-            devices={devices}
-            branches={branches.data ?? []}
-            backups={state.data?.branches.flatMap((b) => b.backups) ?? []}
-            onRevoke={(deviceId) =>
-              void revoke
-                .run(() => client.call('devices.revoke', { deviceId }))
-                .then(() => devices.reload())
-            }
-            error={revoke.error}
-          />
-          <BranchStates state={state} />
-          <Refusals state={state} />
-        </>
-      )}
+      {/* Everyone at a PC may see it and re-pin it; the devices of every branch are the admin's. */}
+      {can(user, 'branches.manage') && <BranchDevices />}
     </div>
   );
 }
@@ -202,6 +139,78 @@ export function SyncDevices() {
 type Query<T> = { data: T | undefined; error: unknown };
 type Devices = OutputOf<'devices.list'>;
 type Branch = OutputOf<'branches.list'>[number];
+
+/** Enrolling, listing and revoking PCs: answered by head office, for those who manage branches. */
+function BranchDevices() {
+  const client = useClient();
+  const devices = useQuery(() => client.call('devices.list', {}), []);
+  const state = useQuery(() => client.call('devices.syncState', {}), []);
+  const branches = useQuery(() => client.call('branches.list', {}), []);
+  const [branchId, setBranchId] = useState('');
+  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
+  const enroll = useAction();
+  const revoke = useAction();
+  // Every head-office operation gives the same answer on a branch PC: say it once.
+  const notHeadOffice = isCode(devices.error, 'INVALID_STATE');
+  return notHeadOffice ? (
+    <section className="panel">
+      <h2>Devices and branches</h2>
+      <HeadOfficeOnly error={devices.error} />
+    </section>
+  ) : (
+    <>
+      <section className="panel">
+        <h2>Enroll a new PC</h2>
+        <form
+          className="form-row"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void enroll
+              .run(() => client.call('devices.enrollmentCode', { branchId }))
+              .then((c) => c && setCode(c));
+          }}
+        >
+          <Field label="For branch" name="branchId" error={enroll.error}>
+            {(p) => (
+              <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
+                <option value="">Choose…</option>
+                {(branches.data ?? []).map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.name} ({b.code})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" className="btn" disabled={enroll.busy}>
+            Create enrollment code
+          </button>
+        </form>
+        <HeadOfficeOnly error={enroll.error} />
+        {code && (
+          <Notice kind="success">
+            Code <strong className="mono">{code.code}</strong> — type it on the new PC before{' '}
+            {dateTime(code.expiresAt)}.
+          </Notice>
+        )}
+      </section>
+      <DeviceTable
+        devices={devices}
+        branches={branches.data ?? []}
+        backups={state.data?.branches.flatMap((b) => b.backups) ?? []}
+        onRevoke={(deviceId) =>
+          void revoke
+            .run(() => client.call('devices.revoke', { deviceId }))
+            .then(() => devices.reload())
+        }
+        error={revoke.error}
+      />
+      <BranchStates state={state} />
+      <Refusals state={state} />
+    </>
+  );
+}
 
 function DeviceTable(props: {
   devices: Query<Devices>;
