@@ -33,9 +33,10 @@ const refusalOf = (json: string | null): UpdateRefusal | null => {
   }
 };
 
-const info = ({ tokenHash: _secret, updateRefused, ...device }: DeviceRecord): DeviceInfo => ({
+const info = ({ tokenHash, updateRefused, ...device }: DeviceRecord): DeviceInfo => ({
   ...device,
   updateRefused: refusalOf(updateRefused),
+  server: tokenHash === null,
 });
 
 export interface HeadOfficeOptions {

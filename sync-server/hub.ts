@@ -334,6 +334,15 @@ export class SyncHub {
   }
 
   async revoke(deviceId: string): Promise<void> {
+    // A server process's own replica has no token: revoked, head office could no longer record
+    // what its console does.
+    const device = await this.store.device(deviceId);
+    if (device && device.revokedAt === null && device.tokenHash === null)
+      throw new HttpError(
+        409,
+        'INVALID_STATE',
+        'This is head office’s own server, not an enrolled PC: it cannot be revoked.',
+      );
     if (!(await this.store.revokeDevice(deviceId, this.now())))
       throw new HttpError(404, 'NOT_FOUND', 'No such device, or it is revoked already.');
     this.log({ level: 'info', msg: 'device revoked', device: deviceId });

@@ -263,6 +263,14 @@ describe('sync through head office', () => {
 
     const devices = await w.admin('devices.list', {});
     const shop2Device = devices.find((d) => d.id === shop2.core.context().device!.id)!;
+    // Head office's own server is listed, marked, and cannot be revoked: its console would stop.
+    const server = devices.filter((d) => d.server);
+    expect(server.map((d) => d.id)).toEqual([w.server.replica.core.context().device!.id]);
+    expect(shop2Device.server).toBe(false);
+    await expect(w.admin('devices.revoke', { deviceId: server[0]!.id })).rejects.toThrow(
+      /head office’s own server/,
+    );
+    await w.admin('branches.create', { code: 'AFTER', name: 'Still works', kind: 'shop' });
     await w.admin('devices.revoke', { deviceId: shop2Device.id });
     const state = await w.admin('devices.syncState', {});
     const sh01 = state.branches.find((b) => b.code === 'SH01')!;

@@ -139,6 +139,8 @@ export interface DeviceInfo {
   freeDiskBytes: number | null;
   /** The last update it refused to install (signature or publisher did not match), if any. */
   updateRefused: UpdateRefusal | null;
+  /** Head office's own server process (no token): never revoked, never re-pinned. */
+  server: boolean;
 }
 
 /** The health of one place: its newest backup, how old that is, and free disk space. */

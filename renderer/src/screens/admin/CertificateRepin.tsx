@@ -45,6 +45,7 @@ export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          setDone(null); // a notice of the last code must not stand beside this one's answer
           void repin
             .run(() => client.call('sync.repin', { code }))
             .then((r) => {

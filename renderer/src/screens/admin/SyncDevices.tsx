@@ -272,6 +272,8 @@ function DeviceTable(props: {
                 <td>
                   {d.revokedAt ? (
                     'Revoked'
+                  ) : d.server ? (
+                    <span className="muted">This server</span>
                   ) : (
                     <>
                       <button
