@@ -8,9 +8,10 @@ import type { World } from '../../sync-server/testing/world';
 import { DesktopHost } from '../host/desktop-host';
 import { EncryptedTokenStore, keyFileCipher } from '../host/token-store';
 
-export async function enrolledHost(
-  w: World,
-  branch: 'HQ' | 'FAC' | 'SH01' | 'SH02',
+/** A desktop host in a fresh data folder, enrolled at `serverUrl` with `code`. */
+export async function desktopHostAt(
+  serverUrl: string,
+  code: string,
   deviceName: string,
 ): Promise<{ host: DesktopHost; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'fse-desktop-'));
@@ -21,6 +22,14 @@ export async function enrolledHost(
     syncIntervalMs: 0,
     backupSchedule: null,
   });
-  await host.enroll({ serverUrl: w.base, code: await w.enrollmentCode(branch), deviceName });
+  await host.enroll({ serverUrl, code, deviceName });
   return { host, dir };
+}
+
+export async function enrolledHost(
+  w: World,
+  branch: 'HQ' | 'FAC' | 'SH01' | 'SH02',
+  deviceName: string,
+): Promise<{ host: DesktopHost; dir: string }> {
+  return desktopHostAt(w.base, await w.enrollmentCode(branch), deviceName);
 }

@@ -25,8 +25,8 @@ import {
   verifyAnnouncement,
 } from '../../core/sync/pins';
 import { SyncUnavailable } from '../../core/sync/transport';
-import { DesktopHost } from '../../electron/host/desktop-host';
-import { EncryptedTokenStore, keyFileCipher } from '../../electron/host/token-store';
+import type { DesktopHost } from '../../electron/host/desktop-host';
+import { desktopHostAt } from '../../electron/testing/desktop-host';
 import { hashToken } from '../hub';
 import { createSelfSignedCertificate } from './self-signed';
 import { call, PASSWORD, startHeadOffice, type HeadOffice } from './testing/head-office';
@@ -116,20 +116,8 @@ async function enrollCorePc(): Promise<CorePc> {
 
 /** A PC as the desktop app runs it, whose clerk enters the re-pin code on Sync & devices. */
 async function enrollDesktop(): Promise<DesktopHost> {
-  const dir = mkdtempSync(join(tmpdir(), 'fse-rotating-desktop-'));
-  const host = new DesktopHost({
-    dataDir: dir,
-    appVersion: '0.1.0',
-    tokens: new EncryptedTokenStore(dir, keyFileCipher(dir)),
-    syncIntervalMs: 0,
-    backupSchedule: null,
-  });
+  const { host } = await desktopHostAt(ho.server.url, await ho.enrollmentCode(), 'Till');
   closing.push(() => host.close());
-  await host.enroll({
-    serverUrl: ho.server.url,
-    code: await ho.enrollmentCode(),
-    deviceName: 'Till',
-  });
   return host;
 }
 
