@@ -12,10 +12,11 @@
 import pg from 'pg';
 import { DomainError } from '../../core/errors';
 import type { Log } from '../../core/ops/log';
+import { SERVER_APP_NAME } from '../store/postgres-dialect';
 
 /** One bigint advisory key, fixed: every server process and every restore must agree. */
 export const SERVER_RUNNING_LOCK = 0x4653_4500_0010;
-const SERVER_APP = 'factory-shop-sync';
+const SERVER_APP = SERVER_APP_NAME;
 const RESTORE_APP = 'factory-shop-restore';
 
 export interface RunningMark {

@@ -10,10 +10,8 @@
 // arrays escaped element by element by the driver, and PostgreSQL parses it before its turn.
 // docs/decisions/0013-postgres-ingest.md has the measurements.
 import type pg from 'pg';
+import { INGEST_LOCK } from './sql-store';
 import type { Ack, IngestItem } from './types';
-
-/** Advisory lock key of the ingest order (and of beginning an epoch). Every process must agree. */
-export const INGEST_LOCK = 0x4653_4500_0002;
 
 /**
  * One event as the statement reads it (json_to_recordset: keys are the column names). The payload

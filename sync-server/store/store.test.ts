@@ -674,19 +674,43 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       expiresAt,
     });
 
+    const kept = (s: ReturnType<typeof session>) => ({ ...s, lastUsedAt: s.createdAt });
+
     it('are kept, found by token hash, ended, and dropped once expired', async () => {
       const a = session(50_000);
       const b = session(60_000);
       await store.putSession(a, 2_000);
       await store.putSession(b, 2_000);
-      expect(await store.session(a.tokenHash)).toEqual(a);
+      expect(await store.session(a.tokenHash)).toEqual(kept(a));
       await store.endSession(a.tokenHash);
       expect(await store.session(a.tokenHash)).toBeNull();
-      expect(await store.session(b.tokenHash)).toEqual(b);
+      expect(await store.session(b.tokenHash)).toEqual(kept(b));
       // Putting one after b has expired drops b.
       const c = session(90_000);
       await store.putSession(c, 60_000);
-      expect(await store.sessions()).toEqual([c]);
+      expect(await store.sessions()).toEqual([kept(c)]);
+    });
+
+    it('record their latest use, never moving it back, and an ended one stays ended', async () => {
+      const a = session(50_000);
+      await store.putSession(a, 2_000);
+      await store.touchSession(a.tokenHash, 5_000);
+      await Promise.all([
+        store.touchSession(a.tokenHash, 4_000),
+        store.touchSession(a.tokenHash, 7_000),
+      ]);
+      expect(await store.session(a.tokenHash)).toEqual({ ...a, lastUsedAt: 7_000 });
+      expect((await store.sessions())[0]?.lastUsedAt).toBe(7_000);
+      await store.endSession(a.tokenHash);
+      await store.touchSession(a.tokenHash, 9_000);
+      expect(await store.session(a.tokenHash)).toBeNull();
+      expect(await store.sessions()).toEqual([]);
+    });
+
+    it('keep a last use given with them, as a restore puts them back', async () => {
+      const a = { ...session(50_000), lastUsedAt: 8_000 };
+      await store.replaceSessions([a]);
+      expect(await store.sessions()).toEqual([a]);
     });
 
     it('are replaced whole after a restore', async () => {
@@ -713,6 +737,67 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       ]);
       await store.setLoginState(b!, null);
       expect((await store.loginStates()).map((s) => s.userId)).toEqual([a]);
+    });
+
+    const policy = { maxAttempts: 3, lockMs: 60_000 };
+
+    it('count wrong passwords, lock at the maximum as core/auth does, and are cleared', async () => {
+      const user = newId();
+      expect(await store.loginState(user)).toBeNull();
+      expect(await store.recordFailedLogin(user, 1_000, policy)).toEqual({
+        userId: user,
+        failedAttempts: 1,
+        lockedUntil: null,
+      });
+      await store.recordFailedLogin(user, 2_000, policy);
+      // The third locks and sets the count back to 0.
+      expect(await store.recordFailedLogin(user, 3_000, policy)).toEqual({
+        userId: user,
+        failedAttempts: 0,
+        lockedUntil: 63_000,
+      });
+      // While locked nothing changes.
+      expect(await store.recordFailedLogin(user, 4_000, policy)).toEqual({
+        userId: user,
+        failedAttempts: 0,
+        lockedUntil: 63_000,
+      });
+      // Once the lock has run out, the count starts again.
+      expect(await store.recordFailedLogin(user, 63_000, policy)).toEqual({
+        userId: user,
+        failedAttempts: 1,
+        lockedUntil: null,
+      });
+      expect(await store.loginState(user)).toEqual({
+        userId: user,
+        failedAttempts: 1,
+        lockedUntil: null,
+      });
+      await store.clearLoginState(user);
+      expect(await store.loginState(user)).toBeNull();
+    });
+
+    it('count wrong passwords sent at the same moment each', async () => {
+      const user = newId();
+      await Promise.all([1, 2].map(() => store.recordFailedLogin(user, 1_000, policy)));
+      expect(await store.loginState(user)).toEqual({
+        userId: user,
+        failedAttempts: 2,
+        lockedUntil: null,
+      });
+      const locked = await Promise.all(
+        [1, 2].map(() => store.recordFailedLogin(user, 1_000, policy)),
+      );
+      expect(locked.filter((s) => s.lockedUntil === 61_000)).toHaveLength(2);
+    });
+
+    it('lock at once when one wrong password is the maximum', async () => {
+      const user = newId();
+      expect(await store.recordFailedLogin(user, 1_000, { maxAttempts: 1, lockMs: 10 })).toEqual({
+        userId: user,
+        failedAttempts: 0,
+        lockedUntil: 1_010,
+      });
     });
   });
 
@@ -906,6 +991,21 @@ describe('postgres event store with several server processes', () => {
     const all = (await one.pull(null, 0, 1_000)).events;
     expect(all).toHaveLength(30);
     expect(await one.aggregateBranches(all.map((e) => e.aggregateId!))).toHaveProperty('size', 30);
+  });
+
+  it('counts wrong passwords sent to several processes at once, each of them', async () => {
+    const url = await freshDatabase();
+    const [one, two] = [await connect(url), await connect(url)];
+    const user = newId();
+    const policy = { maxAttempts: 100, lockMs: 1_000 };
+    await Promise.all(
+      Array.from({ length: 20 }, (_, k) => (k % 2 ? one : two).recordFailedLogin(user, 5, policy)),
+    );
+    expect(await one.loginState(user)).toEqual({
+      userId: user,
+      failedAttempts: 20,
+      lockedUntil: null,
+    });
   });
 
   it('numbers devices enrolled through different processes without a clash', async () => {

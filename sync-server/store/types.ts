@@ -63,7 +63,20 @@ export function epochOf(rows: EpochRow[]): LogEpoch {
 export type LoggedEvent = Omit<OrderedEvent, 'payload'> & { payloadJson: string };
 
 /** A sign-in to head office's console, shared by every server process on one store. */
-export type ConsoleSession = SessionRecord;
+export interface ConsoleSession extends SessionRecord {
+  /** The latest use any process recorded (touchSession); its creation until one does. */
+  lastUsedAt: number;
+}
+
+/** A sign-in as it is put: a use not yet recorded is its creation. */
+export type NewConsoleSession = SessionRecord & { lastUsedAt?: number };
+
+/** What counts toward a lockout: the rules core/auth/commands.ts applies to a branch's sign-ins. */
+export interface LoginPolicy {
+  /** Wrong passwords in a row that lock the account (the count then starts again at 0). */
+  maxAttempts: number;
+  lockMs: number;
+}
 
 export interface PullPage {
   events: LoggedEvent[];
@@ -72,9 +85,10 @@ export interface PullPage {
 }
 
 /**
- * The server's event log and what goes with it. Two implementations: SQLite (one process) and
- * PostgreSQL (several processes behind a load balancer). Both assign sequence numbers in
- * commit order, so a reader never skips an event committed late.
+ * The server's event log and what goes with it. One implementation (./sql-store.ts) over two
+ * drivers: SQLite (one process, ./sqlite.ts) and PostgreSQL (several processes behind a load
+ * balancer, ./postgres.ts). Both assign sequence numbers in commit order, so a reader never
+ * skips an event committed late.
  */
 export interface EventStore extends UpdateFeedStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -149,16 +163,32 @@ export interface EventStore extends UpdateFeedStore {
   ): Promise<{ branchId: string; issuedBy: string } | null>;
 
   /** Keeps a console sign-in, and drops those expired by `now`. */
-  putSession(session: ConsoleSession, now: number): Promise<void>;
+  putSession(session: NewConsoleSession, now: number): Promise<void>;
   session(tokenHash: string): Promise<ConsoleSession | null>;
+  /**
+   * Records a use of a sign-in: its lastUsedAt becomes max(lastUsedAt, usedAt). An ended (or
+   * unknown) sign-in stays ended: nothing is written.
+   */
+  touchSession(tokenHash: string, usedAt: number): Promise<void>;
   endSession(tokenHash: string): Promise<void>;
   sessions(): Promise<ConsoleSession[]>;
   /** After a restore: the sign-ins the log had before it, instead of the backup's. */
-  replaceSessions(sessions: ConsoleSession[]): Promise<void>;
+  replaceSessions(sessions: NewConsoleSession[]): Promise<void>;
   /** Wrong-password counts toward a console lockout, shared by every server process. */
   loginStates(): Promise<LoginState[]>;
   /** Sets one person's count (null: none). */
   setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void>;
+  /** One person's count, or null (none: no wrong password since the last sign-in or unlock). */
+  loginState(userId: string): Promise<LoginState | null>;
+  /**
+   * Counts one wrong password at `now`, in one atomic statement (wrong passwords sent to two
+   * processes at once both count), by core/auth's rules: a lock that has run out starts the
+   * count again; reaching `maxAttempts` locks until now + lockMs and sets the count back to 0;
+   * while still locked nothing changes. Returns the state as it now is.
+   */
+  recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState>;
+  /** Forgets one person's count (a sign-in, an admin's unlock). */
+  clearLoginState(userId: string): Promise<void>;
 
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;
@@ -180,9 +210,8 @@ export interface EventStore extends UpdateFeedStore {
   close(): Promise<void>;
 }
 
-// ---- The update feed's store (sync-server/updates/feed.ts) ---------------------------------
-// Kept in one section, in both stores, so a later change can move these tables into numbered
-// migrations without reading the rest of the store.
+// ---- The update feed's store (sync-server/updates/feed.ts; implemented by ./update-feed.ts,
+// which the event store extends) ----------------------------------------------------------------
 
 /** A file uploaded to the feed under a name: an installer, a blockmap, a pending signature. */
 export interface UpdateFileRecord {

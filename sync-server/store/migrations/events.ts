@@ -1,11 +1,13 @@
 // The event store's migrations (the log, devices, sign-ins and the update feed's tables), both
-// dialects side by side. Append a step to change the schema; never edit a released one.
+// dialects side by side. Append a step to change the schema; never edit a released one (its
+// hash is recorded: a store whose recorded step differs from the shipped one is refused).
 //
 // Step 1 is the schema the store had when the numbered migrations began, with each CREATE kept
 // "IF NOT EXISTS": a store made before them (even by an older build that lacked some tables) is
 // recognised by its tables and the step is recorded without running; one missing a table gets
 // it. Steps 2-4 are the column patches that build applied on open, so a store lacking them gets
-// them, and a fresh store gets the same columns in the same order as that build made.
+// them, and a fresh store gets the same columns in the same order as that build made. Step 5
+// and later are plain steps: every store runs them.
 import type { StoreMigration } from './runner';
 
 const logTables = [
@@ -206,4 +208,15 @@ export const eventStoreMigrations: StoreMigration[] = [
   deviceColumn(2, 'last_backup_at', 'INTEGER', 'bigint'),
   deviceColumn(3, 'free_disk_bytes', 'INTEGER', 'bigint'),
   deviceColumn(4, 'update_refused', 'TEXT', 'text'),
+  {
+    version: 5,
+    name: 'console_sessions.last_used_at',
+    // A sign-in made before it was last used when it was made, as far as the store knows.
+    sql: {
+      sqlite: `ALTER TABLE console_sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+UPDATE console_sessions SET last_used_at = created_at;`,
+      postgres: `ALTER TABLE console_sessions ADD COLUMN last_used_at bigint NOT NULL DEFAULT 0;
+UPDATE console_sessions SET last_used_at = created_at;`,
+    },
+  },
 ];

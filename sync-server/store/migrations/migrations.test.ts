@@ -4,11 +4,12 @@
 // together apply each step once.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DomainError } from '../../../core/errors';
 import { openPostgresTelegramStore } from '../../telegram/store/postgres';
 import { openSqliteTelegramStore } from '../../telegram/store/sqlite';
@@ -17,6 +18,8 @@ import { SqliteEventStore } from '../sqlite';
 import {
   legacyPostgresEventSchema,
   legacyPostgresTelegramSchema,
+  legacyJournal,
+  legacyJournalSteps,
   legacyPostgresUpdateFeedSchema,
   legacySqliteColumnPatch,
   legacySqliteEventSchema,
@@ -26,6 +29,7 @@ import {
 import { startTestPostgres, type TestPostgres } from '../testing/postgres';
 import type { EventStore } from '../types';
 import { eventStoreMigrations } from './events';
+import { migratePostgres, stepHash, type StoreMigration } from './runner';
 import { telegramStoreMigrations } from './telegram';
 
 let server: TestPostgres | undefined;
@@ -40,6 +44,7 @@ afterAll(async () => {
 });
 
 type Row = Record<string, unknown>;
+const rowsOf = (rows: unknown[]): Row[] => z.array(z.record(z.string(), z.unknown())).parse(rows);
 type Store = 'events' | 'telegram';
 
 /** One dialect: a place for a store, raw SQL on it ($n placeholders), and the stores opened on it. */
@@ -52,6 +57,8 @@ interface Place {
   shape(): Promise<Row[]>;
   /** A fingerprint of the files, for SQLite (a refused store must be left as it was). */
   files(): string;
+  /** SQLite: the copies taken before migrating, beside the store files. */
+  copies(): string[];
 }
 
 interface Dialect {
@@ -82,7 +89,7 @@ const dialects: Dialect[] = [
             return [];
           }
           const stmt = db.prepare(text);
-          if (stmt.reader) return stmt.all(...params) as Row[];
+          if (stmt.reader) return rowsOf(stmt.all(...params));
           stmt.run(...params);
           return [];
         } finally {
@@ -92,17 +99,19 @@ const dialects: Dialect[] = [
       const shapeOf = (file: string) => {
         const db = new Database(file, { readonly: true });
         try {
-          return db
-            .prepare(
-              `SELECT m.type, m.name AS tbl, p.cid, p.name, p.type AS coltype, p."notnull", p.dflt_value, p.pk
+          return rowsOf(
+            db
+              .prepare(
+                `SELECT m.type, m.name AS tbl, p.cid, p.name, p.type AS coltype, p."notnull", p.dflt_value, p.pk
                FROM sqlite_master m, pragma_table_info(m.name) p
                WHERE m.type = 'table' AND m.name NOT IN ('store_migrations', 'sqlite_sequence')
                UNION ALL
                SELECT 'index', m.tbl_name, NULL, m.name, NULL, NULL, NULL, NULL
                FROM sqlite_master m WHERE m.type = 'index' AND m.tbl_name <> 'store_migrations'
                ORDER BY 1, 2, 3, 4`,
-            )
-            .all() as Row[];
+              )
+              .all(),
+          );
         } finally {
           db.close();
         }
@@ -113,6 +122,10 @@ const dialects: Dialect[] = [
         openTelegram: () => openSqliteTelegramStore(telegram),
         shape: async () => [...shapeOf(events), ...shapeOf(telegram)],
         files: () => `${hash(events)} ${hash(telegram)}`,
+        copies: () =>
+          readdirSync(dir)
+            .filter((f) => f.includes('-before-migration-'))
+            .map((f) => join(dir, f)),
       };
     },
   },
@@ -126,7 +139,10 @@ const dialects: Dialect[] = [
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
-          return (await client.query(sql, params)).rows as Row[];
+          const result: unknown = await client.query(sql, params);
+          // A text of several statements answers a result for each: none is read.
+          if (Array.isArray(result)) return [];
+          return rowsOf(z.object({ rows: z.array(z.unknown()) }).parse(result).rows);
         } finally {
           await client.end();
         }
@@ -147,6 +163,7 @@ const dialects: Dialect[] = [
              ORDER BY 1, 2, 3, 4`,
           ),
         files: () => '',
+        copies: () => [],
       };
     },
   },
@@ -155,11 +172,27 @@ const dialects: Dialect[] = [
 const recorded = async (place: Place, store: Store) =>
   (
     await place.raw(
-      `SELECT version, name, applied_at FROM store_migrations WHERE store = $1 ORDER BY version`,
+      `SELECT version, name, applied_at, hash FROM store_migrations WHERE store = $1 ORDER BY version`,
       [store],
       store,
     )
-  ).map((r) => ({ version: Number(r['version']), name: r['name'], at: Number(r['applied_at']) }));
+  ).map((r) => ({
+    version: Number(r['version']),
+    name: r['name'],
+    at: Number(r['applied_at']),
+    hash: r['hash'],
+  }));
+
+const hashes = (steps: StoreMigration[], dialect: Dialect) =>
+  steps.map((m) => stepHash(m, dialect.name));
+
+/** A place whose stores were opened by this build, for the schema every path must reach. */
+async function migratedFresh(dialect: Dialect): Promise<Place> {
+  const fresh = await dialect.place();
+  await (await fresh.openEvents()).close();
+  await (await fresh.openTelegram()).close();
+  return fresh;
+}
 
 const versions = (steps: { version: number }[]) => steps.map((s) => s.version);
 
@@ -225,23 +258,32 @@ describe.each(dialects)('$name server store migrations', (dialect) => {
     expect(versions(steps)).toEqual(versions(eventStoreMigrations));
     expect(steps.map((s) => s.name)).toEqual(eventStoreMigrations.map((m) => m.name));
     expect(steps.every((s) => s.at > 0)).toBe(true);
-    expect(versions(await recorded(fresh, 'telegram'))).toEqual(versions(telegramStoreMigrations));
+    expect(steps.map((s) => s.hash)).toEqual(hashes(eventStoreMigrations, dialect));
+    expect((await recorded(fresh, 'telegram')).map((s) => s.hash)).toEqual(
+      hashes(telegramStoreMigrations, dialect),
+    );
+    // Nothing was there to copy.
+    expect(fresh.copies()).toEqual([]);
 
+    // A store the code before them made, once migrated, has the same schema.
     const legacy = await dialect.place();
     await makeLegacy(dialect, legacy);
+    await (await legacy.openEvents()).close();
+    await (await legacy.openTelegram()).close();
     expect(await fresh.shape()).toEqual(await legacy.shape());
 
-    // Opening again applies nothing and records nothing new.
+    // Opening again applies nothing, records nothing new and copies nothing.
     await (await fresh.openEvents()).close();
     await (await fresh.openTelegram()).close();
     expect(await recorded(fresh, 'events')).toEqual(steps);
+    expect(fresh.copies()).toEqual([]);
   });
 
   it("moves a store made by today's code onto the migrations, keeping its data", async () => {
     const place = await dialect.place();
     await makeLegacy(dialect, place);
     await writeLegacyData(place);
-    const before = await place.shape();
+    const files = place.files();
 
     const events = await place.openEvents();
     try {
@@ -264,8 +306,79 @@ describe.each(dialects)('$name server store migrations', (dialect) => {
 
     expect(versions(await recorded(place, 'events'))).toEqual(versions(eventStoreMigrations));
     expect(versions(await recorded(place, 'telegram'))).toEqual(versions(telegramStoreMigrations));
-    // Every step was already there: recorded, not run, so the schema is as it was.
-    expect(await place.shape()).toEqual(before);
+    expect((await recorded(place, 'events')).map((s) => s.hash)).toEqual(
+      hashes(eventStoreMigrations, dialect),
+    );
+    // The steps it had were recorded, not run; the later ones ran: a fresh store's schema.
+    expect(await place.shape()).toEqual(await (await migratedFresh(dialect)).shape());
+    if (dialect.name === 'sqlite') {
+      // Each file was copied, as it was, before it was migrated.
+      const copies = place.copies();
+      expect(copies.map((f) => f.replace(/.*[/\\]/, '').replace(/-before-.*/, '')).sort()).toEqual([
+        'sync-log',
+        'telegram',
+      ]);
+      const copy = new Database(
+        copies.find((f) => f.includes('sync-log'))!,
+        { readonly: true },
+      );
+      try {
+        expect(copy.prepare('SELECT id FROM events').all()).toEqual([{ id: 'e1' }]);
+        expect(
+          copy.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'store_migrations'`).get(),
+        ).toBeUndefined();
+      } finally {
+        copy.close();
+      }
+      expect(files).not.toBe(place.files());
+    }
+  });
+
+  it('moves a store the numbered migrations made before hashes onto them', async () => {
+    const place = await dialect.place();
+    await makeLegacy(dialect, place);
+    await writeLegacyData(place);
+    for (const on of ['events', 'telegram'] as const) {
+      await place.raw(legacyJournal, [], on);
+      for (const step of legacyJournalSteps.filter((s) => s.store === on))
+        await place.raw(
+          'INSERT INTO store_migrations (store, version, name, applied_at) VALUES ($1, $2, $3, 1)',
+          [step.store, step.version, step.name],
+          on,
+        );
+    }
+    const events = await place.openEvents();
+    try {
+      await expectLegacyDataKept(events);
+    } finally {
+      await events.close();
+    }
+    await (await place.openTelegram()).close();
+    const steps = await recorded(place, 'events');
+    expect(versions(steps)).toEqual(versions(eventStoreMigrations));
+    // Steps recorded before keep their time and are given the hash of the SQL shipped.
+    expect(steps[0]?.at).toBe(1);
+    expect(steps.map((s) => s.hash)).toEqual(hashes(eventStoreMigrations, dialect));
+    expect((await recorded(place, 'telegram')).map((s) => s.hash)).toEqual(
+      hashes(telegramStoreMigrations, dialect),
+    );
+    expect(await place.shape()).toEqual(await (await migratedFresh(dialect)).shape());
+  });
+
+  it('refuses a store whose recorded step differs from the one shipped, naming it', async () => {
+    const place = await migratedFresh(dialect);
+    await place.raw(
+      `UPDATE store_migrations SET hash = 'edited' WHERE store = 'events' AND version = 2`,
+    );
+    const files = place.files();
+    const copies = place.copies();
+    const error = await refusal(() => place.openEvents());
+    expect(error.code).toBe('DATABASE_MISMATCH');
+    expect(error.message).toMatch(/events store has migration 2 \("devices.last_backup_at"\)/);
+    expect(error.message).toMatch(/Restore the store from a backup/);
+    expect(error.details).toMatchObject({ store: 'events', migration: 2 });
+    expect(place.files()).toBe(files);
+    expect(place.copies()).toEqual(copies);
   });
 
   it('adds the columns an older store lacks, as later steps', async () => {
@@ -283,9 +396,9 @@ describe.each(dialects)('$name server store migrations', (dialect) => {
     } finally {
       await events.close();
     }
+    await (await place.openTelegram()).close();
     expect(versions(await recorded(place, 'events'))).toEqual(versions(eventStoreMigrations));
-    const fresh = await dialect.place();
-    await makeLegacy(dialect, fresh);
+    const fresh = await migratedFresh(dialect);
     // PostgreSQL keeps a dropped column's position: compare all but positions.
     const unplaced = (rows: Row[]) => rows.map(({ n: _n, cid: _cid, ...rest }) => rest);
     expect(unplaced(await place.shape())).toEqual(unplaced(await fresh.shape()));
@@ -359,6 +472,23 @@ describe('postgres server store migrations with several processes', () => {
     const url = await server!.createDatabase(`migrations_${++databases}`);
     await startTogether(url);
     expect(await count(url)).toEqual(expected);
+  });
+
+  it('applies the pending steps in one transaction: a failing step leaves none recorded', async () => {
+    const url = await server!.createDatabase(`migrations_${++databases}`);
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const broken: StoreMigration = { version: 99, name: 'broken', sql: 'SELECT * FROM nowhere' };
+      await expect(
+        migratePostgres(pool, 'events', [...eventStoreMigrations, broken]),
+      ).rejects.toThrow(/nowhere/);
+      const { rows } = await pool.query(
+        `SELECT to_regclass('store_migrations') AS journal, to_regclass('events') AS events`,
+      );
+      expect(rows).toEqual([{ journal: null, events: null }]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("moves a store made by today's code once when processes open it together", async () => {

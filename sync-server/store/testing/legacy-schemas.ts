@@ -1,7 +1,9 @@
 // The server stores' DDL as the code before the numbered migrations ran it on every open
 // (copied from git: sync-server/store/{sqlite,postgres,sqlite-updates,postgres-updates}.ts and
-// sync-server/telegram/store/{sqlite,postgres}.ts as they were). Tests make a store with it to
-// prove such a store moves onto the migrations with its data. Never change it.
+// sync-server/telegram/store/{sqlite,postgres}.ts as they were), and at the end the journal as
+// the first numbered migrations kept it (before hashes). Tests make a store with it to prove such
+// a store moves onto the migrations with its data. Never change it; append what a later build
+// leaves behind.
 
 /** The event store's SQLite text; that build then added devices.update_refused when missing. */
 export const legacySqliteEventSchema = `
@@ -227,3 +229,25 @@ CREATE TABLE IF NOT EXISTS telegram_anchors (
   markup text NOT NULL, updated_at bigint NOT NULL, PRIMARY KEY (order_id, chat_id)
 );
 `;
+
+/**
+ * The journal as the first numbered migrations made it (no hash column), on both dialects, and
+ * the steps such a store had recorded: events 1-4, telegram 1.
+ */
+export const legacyJournal = `CREATE TABLE IF NOT EXISTS store_migrations (
+  store text NOT NULL, version integer NOT NULL, name text NOT NULL, applied_at bigint NOT NULL,
+  PRIMARY KEY (store, version)
+)`;
+
+export const legacyJournalSteps: { store: 'events' | 'telegram'; version: number; name: string }[] =
+  [
+    { store: 'events', version: 1, name: 'log, devices, sign-ins and update feed' },
+    { store: 'events', version: 2, name: 'devices.last_backup_at' },
+    { store: 'events', version: 3, name: 'devices.free_disk_bytes' },
+    { store: 'events', version: 4, name: 'devices.update_refused' },
+    {
+      store: 'telegram',
+      version: 1,
+      name: 'settings, groups, links, outbox, leases and anchors',
+    },
+  ];
