@@ -2,7 +2,7 @@
 // branch PC has none and says where Telegram is set up.
 import { z } from 'zod';
 import type { Context } from '../contract/context';
-import { command, query } from '../contract/define';
+import { action, query } from '../contract/define';
 import { id, page } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
@@ -32,9 +32,8 @@ export const telegramSettingsGet = query({
   handler: (ctx) => telegram(ctx).settings(),
 });
 
-export const telegramSettingsSet = command({
+export const telegramSettingsSet = action({
   access: 'branches.manage',
-  ownTransactions: true,
   input: z.object({
     token: botToken.nullable().optional(),
     publicUrl: z
@@ -55,9 +54,8 @@ export const telegramGroupsList = query({
   handler: (ctx) => telegram(ctx).groups(),
 });
 
-export const telegramGroupsLink = command({
+export const telegramGroupsLink = action({
   access: 'branches.manage',
-  ownTransactions: true,
   input: z
     .object({
       chatId: z.number().int('must be a Telegram chat id'),
@@ -82,9 +80,8 @@ export const telegramLogList = query({
 });
 
 /** Any signed-in person may link their own Telegram account (finance needs it for the buttons). */
-export const telegramLinkCode = command({
+export const telegramLinkCode = action({
   access: 'signed-in',
-  ownTransactions: true,
   input: z.object({}),
   handler: (ctx) => telegram(ctx).createLinkCode(requireActor(ctx).userId),
 });

@@ -12,6 +12,37 @@ export interface TelegramSettingsView {
   botUsername: string | null;
   /** The last problem talking to Telegram about the settings (a refused token, an unreachable URL). */
   lastError: string | null;
+  /**
+   * Why nothing is being sent, in words that say what to do (Telegram refuses the token: 401);
+   * null while sending. Every message waits and goes out once a working token is set.
+   */
+  paused: string | null;
+  /** The webhook as Telegram last described it (getWebhookInfo); null before it was asked. */
+  webhook: TelegramWebhookState | null;
+  outbox: { waiting: number; failed: number };
+}
+
+export interface TelegramWebhookState {
+  /** The address Telegram posts to ('' when none is set there). */
+  url: string;
+  /** Updates Telegram holds because it could not deliver them yet. */
+  pendingUpdateCount: number;
+  /** When Telegram last failed to deliver an update, and why (its words). */
+  lastErrorAt: number | null;
+  lastErrorMessage: string | null;
+  /** When this was asked. */
+  checkedAt: number;
+  /** While setWebhook keeps failing: when it is tried again. */
+  nextAttemptAt: number | null;
+}
+
+/** Telegram in GET /health: enough for an admin or a monitor to see it went quiet and why. */
+export interface TelegramHealth {
+  token: boolean;
+  paused: string | null;
+  webhookSetAt: number | null;
+  webhook: TelegramWebhookState | null;
+  lastError: string | null;
   outbox: { waiting: number; failed: number };
 }
 
@@ -28,6 +59,8 @@ export interface TelegramGroup {
   active: boolean;
   addedAt: number;
   removedAt: number | null;
+  /** Why the group is inactive when the bot learnt it from Telegram's refusal (kicked), in words. */
+  removedReason: string | null;
   /** The branch (shop or factory) whose orders this group follows. */
   branchId: string | null;
   /** `finance`: the group where payments are verified. */
@@ -83,6 +116,8 @@ export interface TelegramLinkCode {
 
 export interface TelegramService {
   settings(): Promise<TelegramSettingsView>;
+  /** What /health shows, from the store only (no call to Telegram). */
+  health(): Promise<TelegramHealth>;
   setSettings(input: TelegramSettingsInput, by: string): Promise<TelegramSettingsView>;
   groups(): Promise<TelegramGroup[]>;
   linkGroup(input: TelegramGroupLinkInput): Promise<TelegramGroup>;

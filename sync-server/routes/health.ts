@@ -1,5 +1,7 @@
-// GET /health: for load balancers and the admin, whether this process and its store answer.
+// GET /health: for load balancers and the admin, whether this process and its store answer,
+// and whether Telegram is delivering (its webhook as Telegram last described it, a paused token).
 import express from 'express';
+import type { TelegramHealth } from '../../core/telegram/service';
 import type { HeadOfficeReplica } from '../replica';
 import type { EventStore } from '../store/types';
 import { route } from './handle';
@@ -13,7 +15,9 @@ export interface HealthInfo {
 
 export function healthRoutes(
   store: Pick<EventStore, 'ping' | 'kind'>,
-  replica: Pick<HeadOfficeReplica, 'ready'>,
+  replica: Pick<HeadOfficeReplica, 'ready'> & {
+    core: { services: { telegram?: { health(): Promise<TelegramHealth> } | undefined } };
+  },
   info: HealthInfo,
 ): express.Router {
   const router = express.Router();
@@ -26,6 +30,11 @@ export function healthRoutes(
       } catch {
         database = false;
       }
+      // From Telegram's store only: a health check never waits for Telegram itself.
+      let telegram: TelegramHealth | { error: string } | null = null;
+      const service = replica.core.services.telegram;
+      if (service)
+        telegram = await service.health().catch((error: unknown) => ({ error: String(error) }));
       return {
         status: database ? 'ok' : 'degraded',
         version: info.version,
@@ -33,6 +42,7 @@ export function healthRoutes(
         database,
         setUp: replica.ready,
         uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
+        ...(telegram && { telegram }),
         ...(info.tls && {
           tls: {
             fingerprint256: info.tls.fingerprint256,

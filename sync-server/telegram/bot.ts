@@ -1,5 +1,7 @@
 // The Bot API through node-telegram-bot-api, and what its failures mean for the outbox: wait
-// (429 retry_after), give up (the chat is gone, the bot was kicked), or try again later.
+// (429 retry_after, for that chat), follow a group to its supergroup (migrate_to_chat_id),
+// pause until the token is fixed (401), give up on a chat (kicked, gone), or try again later,
+// knowing whether Telegram may have taken the message (no answer) or surely did not.
 import TelegramBot from 'node-telegram-bot-api';
 import { z } from 'zod';
 import type { InlineKeyboard } from '../../core/telegram/card';
@@ -12,10 +14,19 @@ export const ALLOWED_UPDATES = ['message', 'my_chat_member', 'callback_query'] a
 
 export type TelegramFailure =
   | { kind: 'rate_limited'; retryAfter: number; description: string }
+  /** The group became a supergroup: the same call goes to `to`. Any error answer may carry it. */
+  | { kind: 'migrated'; to: number; description: string }
+  /** 401: the token was revoked or replaced. Nothing is sent until an admin sets a working one. */
+  | { kind: 'unauthorized'; description: string }
+  /** 403: the bot was kicked from the chat, or blocked by the person. */
+  | { kind: 'forbidden'; description: string }
   | { kind: 'not_modified'; description: string }
   | { kind: 'message_gone'; description: string }
   | { kind: 'permanent'; description: string }
-  | { kind: 'transient'; description: string };
+  /** Telegram answered an error, or was surely never reached: nothing was sent. */
+  | { kind: 'transient'; description: string }
+  /** No answer after the request went out: Telegram may have accepted it. */
+  | { kind: 'uncertain'; description: string };
 
 export class TelegramCallError extends Error {
   override readonly name = 'TelegramCallError';
@@ -28,8 +39,12 @@ const errorBody = z.object({
   ok: z.literal(false),
   error_code: z.number(),
   description: z.string().default(''),
-  parameters: z.object({ retry_after: z.number().optional() }).optional(),
+  parameters: z
+    .object({ retry_after: z.number().optional(), migrate_to_chat_id: z.number().optional() })
+    .optional(),
 });
+/** Failures that happen before a request leaves this machine: Telegram surely got nothing. */
+const NOT_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_INVALID_URL/;
 const errorShape = z.object({ response: z.object({ body: z.unknown() }).optional() });
 
 /** Sorts a failed call: Telegram's own answers by code and words, anything else is transient. */
@@ -38,23 +53,43 @@ export function classify(error: unknown): TelegramFailure {
   const body = errorBody.safeParse(shape.success ? shape.data.response?.body : undefined);
   if (!body.success) {
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'transient', description: `Telegram could not be reached: ${message}` };
+    return NOT_SENT.test(message)
+      ? { kind: 'transient', description: `Telegram could not be reached: ${message}` }
+      : { kind: 'uncertain', description: `Telegram did not answer: ${message}` };
   }
   const { error_code: code, description, parameters } = body.data;
+  if (parameters?.migrate_to_chat_id !== undefined)
+    return { kind: 'migrated', to: parameters.migrate_to_chat_id, description };
+  if (code === 401) return { kind: 'unauthorized', description: `${code} ${description}` };
   if (code === 429)
     return { kind: 'rate_limited', retryAfter: parameters?.retry_after ?? 5, description };
   if (code === 400 && /message is not modified/i.test(description))
     return { kind: 'not_modified', description };
   if (code === 400 && /message to edit not found|message can't be edited/i.test(description))
     return { kind: 'message_gone', description };
-  // 400 (chat not found, bad markup) and 403 (kicked, blocked) do not get better by waiting.
-  // 401/404 mean a wrong token: kept pending until an admin fixes it.
-  if (code === 400 || code === 403) return { kind: 'permanent', description };
+  if (code === 403) return { kind: 'forbidden', description };
+  // 400 (chat not found, bad markup) does not get better by waiting.
+  if (code === 400) return { kind: 'permanent', description };
   return { kind: 'transient', description: `${code} ${description}` };
 }
 
 const sentMessage = z.object({ message_id: z.number() });
 const me = z.object({ id: z.number(), username: z.string().optional() });
+const webhookInfo = z.object({
+  url: z.string(),
+  pending_update_count: z.number(),
+  last_error_date: z.number().optional(),
+  last_error_message: z.string().optional(),
+});
+
+/** What Telegram says about the webhook (getWebhookInfo), times in ms. */
+export interface WebhookState {
+  url: string;
+  pendingUpdateCount: number;
+  lastErrorAt: number | null;
+  lastErrorMessage: string | null;
+  checkedAt: number;
+}
 
 export interface BotOptions {
   apiUrl: string;
@@ -94,6 +129,21 @@ export class BotClient {
       allowed_updates: JSON.stringify(ALLOWED_UPDATES),
     };
     await this.call(() => this.api.setWebHook(url, options as TelegramBot.SetWebHookOptions));
+  }
+
+  async getWebhookInfo(now: number): Promise<WebhookState> {
+    const info = webhookInfo.parse(await this.call(() => this.api.getWebHookInfo()));
+    return {
+      url: info.url,
+      pendingUpdateCount: info.pending_update_count,
+      lastErrorAt: info.last_error_date === undefined ? null : info.last_error_date * 1000,
+      lastErrorMessage: info.last_error_message ?? null,
+      checkedAt: now,
+    };
+  }
+
+  async deleteMessage(chatId: number, messageId: number): Promise<void> {
+    await this.call(() => this.api.deleteMessage(chatId, messageId));
   }
 
   async sendMessage(chatId: number, html: string, markup?: InlineKeyboard): Promise<number> {

@@ -1,11 +1,14 @@
 // Button presses on the cards. A PDF button has the bot send that PDF to the chat again (for
-// chats that follow the order). Verify and reject run the same operations as the app, on head
+// chats that follow the order), once per person, card and PDF within buttonRepeatMs: pressing
+// it again meanwhile is answered, not sent again (a group's flood limit is 20 messages a minute). Verify and reject run the same operations as the app, on head
 // office's replica, as the app user the presser linked with `/link`; anyone else is told
 // "not allowed" and nothing changes. A rejection from Telegram gives the reason
 // "Rejected from Telegram by <name>": finance writes details in the app if needed.
-import { roleHas, type Role } from '../../core/vocabulary';
+import { and, eq } from 'drizzle-orm';
+import { roleHas } from '../../core/vocabulary';
 import { operations } from '../../core/contract/api';
 import type { Actor } from '../../core/contract/context';
+import { orders, users } from '../../core/db/schema';
 import { execute } from '../../core/contract/execute';
 import { DomainError } from '../../core/errors';
 import { parseCallbackData } from '../../core/telegram/callback';
@@ -19,12 +22,17 @@ const NOT_ALLOWED =
   'Not allowed: only finance staff who linked their Telegram account (/link in a private chat with the bot) may verify or reject payments.';
 
 function actorOf(deps: UpdateDeps, userId: string): Actor | null {
-  const row = deps.replica.core.db.sqlite
-    .prepare(
-      `SELECT id AS userId, username, display_name AS displayName, role, branch_id AS branchId
-       FROM users WHERE id = ? AND disabled = 0`,
-    )
-    .get(userId) as (Actor & { role: Role }) | undefined;
+  const row = deps.replica.core.db.orm
+    .select({
+      userId: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      branchId: users.branchId,
+    })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.disabled, false)))
+    .get();
   return row ?? null;
 }
 
@@ -48,9 +56,11 @@ export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promis
     await answer('This button is no longer in use.');
     return;
   }
-  const order = deps.replica.core.db.sqlite
-    .prepare('SELECT number, shop_id AS shopId, factory_id AS factoryId FROM orders WHERE id = ?')
-    .get(action.orderId) as { number: string; shopId: string; factoryId: string } | undefined;
+  const order = deps.replica.core.db.orm
+    .select({ number: orders.number, shopId: orders.shopId, factoryId: orders.factoryId })
+    .from(orders)
+    .where(eq(orders.id, action.orderId))
+    .get();
   if (!order) {
     await answer('That order is not at head office.', true);
     return;
@@ -67,10 +77,16 @@ export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promis
       await answer('Not allowed: this chat does not follow that order.', true);
       return;
     }
+    const title = documentTitles[action.document].toLowerCase();
+    const pressed = `button:${chatId}:${q.message?.message_id ?? 0}:${q.from.id}:${action.document}:`;
+    if (await deps.store.recentRow(pressed, Date.now() - deps.buttonRepeatMs)) {
+      await answer(`The ${title} was sent a moment ago; it is on its way.`);
+      return;
+    }
     await deps.store.enqueue(
       [
         {
-          key: `button:${q.id}`,
+          key: `${pressed}${q.id}`,
           eventSeq: 0,
           orderId: action.orderId,
           orderNumber: order.number,
@@ -84,7 +100,7 @@ export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promis
       ],
       Date.now(),
     );
-    await answer(`Sending the ${documentTitles[action.document].toLowerCase()}…`);
+    await answer(`Sending the ${title}…`);
     return;
   }
 

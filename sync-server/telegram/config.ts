@@ -21,6 +21,17 @@ export interface TelegramConfig {
   linkCodeTtlMs?: number;
   /** Time zone for times on the cards; the server's own by default. */
   timeZone?: string;
+  /** Least time between two messages in one group (Telegram: about 20 a minute), ms. */
+  groupPaceMs?: number;
+  /** Least time between two messages in one private chat (Telegram: about one a second), ms. */
+  privatePaceMs?: number;
+  /** First retry of a failed setWebhook; doubles up to webhookRetryMaxMs. */
+  webhookRetryBaseMs?: number;
+  webhookRetryMaxMs?: number;
+  /** How often the webhook's state is asked of Telegram (getWebhookInfo), ms. */
+  webhookCheckMs?: number;
+  /** A PDF button pressed again by the same person on the same card within this sends nothing. */
+  buttonRepeatMs?: number;
 }
 
 export type ResolvedTelegramConfig = Required<
@@ -40,6 +51,12 @@ export const resolveTelegramConfig = (c: TelegramConfig = {}): ResolvedTelegramC
   leaseMs: c.leaseMs ?? 2 * 60_000,
   requestTimeoutMs: c.requestTimeoutMs ?? 30_000,
   linkCodeTtlMs: c.linkCodeTtlMs ?? 15 * 60_000,
+  groupPaceMs: c.groupPaceMs ?? 3000,
+  privatePaceMs: c.privatePaceMs ?? 1000,
+  webhookRetryBaseMs: c.webhookRetryBaseMs ?? 5000,
+  webhookRetryMaxMs: c.webhookRetryMaxMs ?? 5 * 60_000,
+  webhookCheckMs: c.webhookCheckMs ?? 60_000,
+  buttonRepeatMs: c.buttonRepeatMs ?? 30_000,
 });
 
 /** Options for node:util parseArgs. */

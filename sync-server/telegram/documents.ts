@@ -1,4 +1,5 @@
 // An order's PDFs as head office's replica has the order now, rendered by core's documents.
+import { getMeta } from '../../core/db/meta';
 import type { Db } from '../../core/db/open';
 import type { FileStore } from '../../core/files/store';
 import { sniffMime } from '../../core/files/sniff';
@@ -17,10 +18,8 @@ export async function renderOrderDocument(
   timeZone?: string,
 ): Promise<{ order: OrderDetail; pdf: Buffer }> {
   const order = orderDetail(replica.db, orderId);
-  const company = replica.db.sqlite
-    .prepare(`SELECT value FROM meta WHERE key = 'company.name'`)
-    .get() as { value: string } | undefined;
-  const opts = { ...(company && { company: company.value }), ...(timeZone && { timeZone }) };
+  const company = getMeta(replica.db, 'company.name');
+  const opts = { ...(company !== undefined && { company }), ...(timeZone && { timeZone }) };
   if (kind === 'order_sheet') return { order, pdf: await renderOrderSheet(order, opts) };
   if (kind === 'dispatch_note') return { order, pdf: await renderDispatchNote(order, opts) };
   // A slip whose file has not reached head office yet prints as missing, as in the app.

@@ -90,12 +90,50 @@ describe('the fake Bot API', () => {
       requestTimeoutMs: 5000,
     });
     expect(await failure(stranger.getMe())).toEqual({
-      kind: 'transient',
+      kind: 'unauthorized',
       description: '401 Unauthorized',
     });
+    // A group upgraded to a supergroup: any call for the old id names the new one.
+    const OLD = -4242;
+    api.addChat(OLD, 'Old group', 'group');
+    api.upgrade(OLD, -1004242);
+    expect(await failure(bot.sendMessage(OLD, 'hi'))).toEqual({
+      kind: 'migrated',
+      to: -1004242,
+      description: 'Bad Request: group chat was upgraded to a supergroup chat',
+    });
+    expect((await failure(bot.editMessageText(OLD, 1, 'x', keyboard('v:1')))).kind).toBe(
+      'migrated',
+    );
+    // Flood limits: a second message in a chat within a second waits, another chat does not.
+    api.floodLimits();
+    const OTHER = -100501;
+    api.addChat(OTHER, 'Other', 'supergroup');
+    await bot.sendMessage(GROUP, 'one');
+    expect(await failure(bot.sendMessage(GROUP, 'two'))).toMatchObject({
+      kind: 'rate_limited',
+      retryAfter: 1,
+    });
+    await bot.sendMessage(OTHER, 'one');
+    api.floodLimits(null);
+    // Taken, but the answer lost: uncertain (unlike a refused connection).
+    api.dropAnswer('sendMessage');
+    expect((await failure(bot.sendMessage(GROUP, 'lost'))).kind).toBe('uncertain');
+    expect(api.messagesIn(GROUP).some((m) => m.text === 'lost')).toBe(true);
+    // Webhook state and deleting the bot's own message.
+    expect(await bot.getWebhookInfo(5)).toEqual({
+      url: '',
+      pendingUpdateCount: 0,
+      lastErrorAt: null,
+      lastErrorMessage: null,
+      checkedAt: 5,
+    });
+    const mine = await bot.sendMessage(GROUP, 'delete me');
+    await bot.deleteMessage(GROUP, mine);
+    expect((await failure(bot.deleteMessage(GROUP, mine))).kind).toBe('permanent');
     api.kick(GROUP);
     expect(await failure(bot.sendMessage(GROUP, 'hi'))).toEqual({
-      kind: 'permanent',
+      kind: 'forbidden',
       description: 'Forbidden: bot was kicked from the supergroup chat',
     });
     const gone = new BotClient(TOKEN, { apiUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1000 });

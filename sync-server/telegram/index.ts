@@ -10,6 +10,7 @@ import { Outbox, type Log } from './outbox';
 import { HeadOfficeTelegram } from './service';
 import type { TelegramStore } from './store/types';
 import { telegramRouter } from './webhook';
+import { WebhookKeeper } from './webhook-keeper';
 
 export { telegramArgs, telegramConfig, type TelegramConfig } from './config';
 
@@ -46,7 +47,10 @@ export async function startTelegram(options: {
   const secret = await store.initSetting('webhookSecret', randomBytes(32).toString('base64url'));
   await store.pruneUpdates(Date.now() - 7 * 24 * 3600_000);
   const outbox = new Outbox(store, replica, config, log);
-  const service = new HeadOfficeTelegram(store, outbox, replica, config, secret, log);
+  const webhook = new WebhookKeeper(store, () => outbox.bot(), config, secret, log);
+  // Under the planner lease with several processes: setWebhook happens once across them.
+  outbox.chores.push(() => webhook.maintain());
+  const service = new HeadOfficeTelegram(store, outbox, replica, config, webhook, log);
   // Given on the command line or in the environment: stored as if the admin had set it.
   const fromConfig = {
     ...(config.token && { token: config.token }),
@@ -65,13 +69,18 @@ export async function startTelegram(options: {
         error: String(error),
       });
     }
-  } else await service.registerWebhook();
+  }
+  // Otherwise the webhook registered before stands; the outbox's rounds check it with Telegram
+  // (getWebhookInfo) and set it again if it is missing or failed.
   // Woken when head office's replica has folded new events in: once per burst of pushes.
   const unsubscribe = options.replica.onCaughtUp(() => void outbox.wake());
   outbox.start();
   return {
     service,
-    router: telegramRouter(secret, { store, outbox, replica, log }),
+    router: telegramRouter(secret, {
+      ...{ store, outbox, replica, log },
+      buttonRepeatMs: config.buttonRepeatMs,
+    }),
     store,
     webhookSecret: secret,
     flush: () => outbox.wake(),

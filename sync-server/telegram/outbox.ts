@@ -1,18 +1,20 @@
-// The sender loop: plan rows from the replica, then claim and send due rows one at a time.
-// Failures wait with exponential backoff; a 429 waits exactly as long as Telegram asked; a
-// permanent error (chat not found, bot kicked) fails the row for the admin to see. Without a
-// bot token rows wait, and go out once one is set.
-import { randomUUID } from 'node:crypto';
+// The sender loop: plan rows from the replica, then claim and send due rows one at a time,
+// each chat at its own pace (a chat that Telegram asked to wait holds back only itself). What a
+// failure means for the row, its chat and the bot is in ./failures.ts. Without a bot token, or
+// while Telegram refuses the token (401), rows wait, and go out once a working one is set.
+import { createHash, randomUUID } from 'node:crypto';
 import { syncCursor } from '../../core/sync/engine';
 import type { HeadOfficeReplica } from '../replica';
 import { Serial } from '../serial';
-import { BotClient, TelegramCallError, type TelegramFailure } from './bot';
+import { BotClient } from './bot';
 import type { ResolvedTelegramConfig } from './config';
+import { afterFailure, failureOf } from './failures';
 import { planNotifications } from './planner';
-import { deliver, PermanentError } from './sender';
+import { deliver } from './sender';
 import type { OutboxResult, OutboxRow, TelegramStore } from './store/types';
 
-export type Log = (entry: Record<string, unknown>) => void;
+import type { Log } from './log';
+export type { Log };
 
 const SAFETY_PLAN_MS = 30_000;
 /** The planner lease lasts this many polls: a stopped holder is replaced within them. */
@@ -27,9 +29,10 @@ export class Outbox {
   private readonly planning: Serial;
   private readonly sending: Serial;
   private timer: NodeJS.Timeout | null = null;
-  /** Until when Telegram asked this bot to hold off (429). */
-  private pausedUntil = 0;
   private plannedAt = 0;
+  /** Work done once across processes, beside planning (keeping the webhook registered). */
+  readonly chores: (() => Promise<void>)[] = [];
+  private choring: Promise<void> | null = null;
 
   constructor(
     private readonly store: TelegramStore,
@@ -72,10 +75,36 @@ export class Outbox {
           return false;
         });
       this.replica.foldsEagerly = lead;
+      if (lead) this.doChores();
       return lead ? this.wake() : this.sending.run();
     }
+    this.doChores();
     if (Date.now() - this.plannedAt > SAFETY_PLAN_MS) return this.wake();
     return this.sending.run();
+  }
+
+  /** Started, not awaited: a slow Telegram answering getWebhookInfo never holds back sending. */
+  private doChores(): void {
+    if (this.choring || this.closed) return;
+    this.choring = (async () => {
+      for (const chore of this.chores)
+        await chore().catch((error: unknown) =>
+          this.log({ level: 'warn', msg: 'telegram: chore failed', error: String(error) }),
+        );
+    })().finally(() => (this.choring = null));
+  }
+
+  /**
+   * Why sending is paused, in words for the admin, or null. Telegram refused the stored token
+   * (401): nothing is sent with it again until an admin sets a token (telegram.settings.set).
+   */
+  async paused(): Promise<string | null> {
+    const [token, refused] = await Promise.all([
+      this.store.setting('token'),
+      this.store.setting('tokenRefused'),
+    ]);
+    if (!token || !refused || refused !== tokenFingerprint(token)) return null;
+    return 'Telegram refuses the bot token (401 Unauthorized): it was revoked or replaced in BotFather. Nothing is lost: every message waits. Paste the current token from BotFather under “New bot token” and save; the waiting messages then go out.';
   }
 
   /** The client for the stored token, or null without one. Several processes see the same. */
@@ -113,8 +142,9 @@ export class Outbox {
   private async send(): Promise<void> {
     const db = this.replica.core.db;
     const bot = await this.bot();
-    if (bot) await this.foldForDueRows(db);
-    while (bot && !this.closed && Date.now() >= this.pausedUntil) {
+    if (!bot || (await this.paused())) return;
+    await this.foldForDueRows(db);
+    while (!this.closed) {
       const row = await this.store.claim(
         this.owner,
         Date.now(),
@@ -125,7 +155,13 @@ export class Outbox {
       const result = await this.attempt(bot, row);
       if (!(await this.store.finish(row.id, this.owner, result, Date.now())))
         this.log({ level: 'warn', msg: 'telegram: claim lost before finishing', row: row.id });
+      if (await this.paused()) return;
     }
+  }
+
+  /** Telegram's pace for a chat: about 20 messages a minute in a group, one a second elsewhere. */
+  private paceMs(chatId: number): number {
+    return chatId < 0 ? this.config.groupPaceMs : this.config.privatePaceMs;
   }
 
   /**
@@ -149,64 +185,38 @@ export class Outbox {
         replica: this.replica.core,
         timeZone: this.config.timeZone,
         now: Date.now,
-      });
-      return { status: 'sent', error: null, messageIds };
-    } catch (error) {
-      return this.afterFailure(row, failureOf(error));
-    }
-  }
-
-  private afterFailure(row: OutboxRow, failure: TelegramFailure): OutboxResult {
-    const now = Date.now();
-    const about = { row: row.id, order: row.orderNumber, chat: row.chatId, kind: row.kind };
-    if (failure.kind === 'rate_limited') {
-      // The whole bot holds off: Telegram's flood limits are per bot as well as per chat.
-      this.pausedUntil = Math.max(this.pausedUntil, now + failure.retryAfter * 1000);
-      this.log({
-        level: 'warn',
-        msg: 'telegram: rate limited',
-        retryAfter: failure.retryAfter,
-        ...about,
+        noteSent: (ids) => this.store.noteSent(row.id, this.owner, ids),
+        log: this.log,
       });
       return {
-        status: 'pending',
-        error: `Telegram asked to wait ${failure.retryAfter} s (429).`,
-        nextAt: now + failure.retryAfter * 1000,
+        status: 'sent',
+        error: null,
+        messageIds,
+        uncertainAfter: null,
+        chatNextAt: Date.now() + this.paceMs(row.chatId),
       };
+    } catch (error) {
+      const failure = failureOf(error);
+      const token = (await this.store.setting('token')) ?? '';
+      return afterFailure(row, failure, {
+        store: this.store,
+        config: this.config,
+        log: this.log,
+        refuseToken: () => this.store.setSetting('tokenRefused', tokenFingerprint(token)),
+        pausedText: async () => (await this.paused()) ?? '',
+      });
     }
-    if (failure.kind === 'permanent' || row.attempts >= this.config.maxAttempts) {
-      const error =
-        failure.kind === 'permanent'
-          ? failure.description
-          : `Gave up after ${row.attempts} attempts: ${failure.description}`;
-      this.log({ level: 'warn', msg: 'telegram: notification failed', error, ...about });
-      return { status: 'failed', error };
-    }
-    const delay = Math.min(
-      this.config.retryMaxMs,
-      this.config.retryBaseMs * 2 ** Math.max(0, row.attempts - 1),
-    );
-    return {
-      status: 'pending',
-      error: failure.description,
-      nextAt: now + Math.round(delay * (1 + Math.random() * 0.2)),
-    };
   }
 
   /** Stops the loop; a send in flight finishes and is recorded, so nothing goes out twice. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all([this.planning.idle(), this.sending.idle()]);
+    await Promise.all([this.planning.idle(), this.sending.idle(), this.choring]);
     await this.store.release(this.owner);
   }
 }
 
-function failureOf(error: unknown): TelegramFailure {
-  if (error instanceof TelegramCallError) return error.failure;
-  if (error instanceof PermanentError) return { kind: 'permanent', description: error.message };
-  return {
-    kind: 'transient',
-    description: error instanceof Error ? error.message : String(error),
-  };
-}
+/** Which token Telegram refused, without keeping a second copy of it. */
+const tokenFingerprint = (token: string) =>
+  createHash('sha256').update(token).digest('base64url').slice(0, 16);

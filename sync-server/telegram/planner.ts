@@ -2,7 +2,10 @@
 // a cursor kept in the Telegram store, so nothing depends on a listener having fired: after a
 // restart it carries on where it stopped, and re-reading events makes no second row (each row's
 // key names the event, the chat and what is sent).
+import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/open';
+import { prepared } from '../../core/db/prepared';
+import { events as eventsTable, orders, paymentSlips } from '../../core/db/schema';
 import { eventDef } from '../../core/events/emit';
 import { allEventDefs } from '../../core/events/registry';
 import type { OrderDocumentKind } from '../../core/pdf/documents';
@@ -34,6 +37,43 @@ interface OrderRow {
 }
 
 const PAGE = 500;
+
+/** A page of order events folded after `from`, up to `upTo`, in the server's order. */
+const readEvents = prepared((orm) =>
+  orm
+    .select({
+      id: eventsTable.id,
+      type: eventsTable.type,
+      orderId: sql<string>`${eventsTable.aggregateId}`.mapWith(String),
+      seq: sql<number>`${eventsTable.serverSeq}`.mapWith(Number),
+    })
+    .from(eventsTable)
+    .where(
+      and(
+        gt(eventsTable.serverSeq, sql.placeholder('from')),
+        lte(eventsTable.serverSeq, sql.placeholder('upTo')),
+        eq(eventsTable.applyStatus, 'applied'),
+        isNotNull(eventsTable.aggregateId),
+        inArray(eventsTable.type, [...orderEventTypes]),
+      ),
+    )
+    .orderBy(asc(eventsTable.serverSeq))
+    .limit(PAGE)
+    .prepare(),
+);
+
+const readOrder = prepared((orm) =>
+  orm
+    .select({
+      number: orders.number,
+      shopId: orders.shopId,
+      factoryId: orders.factoryId,
+      slips: orm.$count(paymentSlips, eq(paymentSlips.orderId, orders.id)),
+    })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 /** Which linked groups follow this order, and as whom. Finance follows from the first slip. */
 function audiences(
@@ -87,22 +127,11 @@ export async function planNotifications(
   const upTo = syncCursor(db);
   let from = await store.cursor();
   let added = 0;
-  const readEvents = db.sqlite.prepare(
-    `SELECT id, type, aggregate_id AS orderId, server_seq AS seq FROM events
-     WHERE server_seq > ? AND server_seq <= ? AND apply_status = 'applied' AND aggregate_id IS NOT NULL
-       AND type IN (${orderEventTypes.map(() => '?').join(', ')})
-     ORDER BY server_seq LIMIT ${PAGE}`,
-  );
-  const readOrder = db.sqlite.prepare(
-    `SELECT number, shop_id AS shopId, factory_id AS factoryId,
-       (SELECT COUNT(*) FROM payment_slips p WHERE p.order_id = o.id) AS slips
-     FROM orders o WHERE id = ?`,
-  );
   while (from < upTo) {
-    const events = readEvents.all(from, upTo, ...orderEventTypes) as EventRow[];
+    const events = readEvents(db).all({ from, upTo });
     const groups = events.length > 0 ? await store.groups() : [];
     const rows = events.flatMap((event) => {
-      const order = readOrder.get(event.orderId) as OrderRow | undefined;
+      const order = readOrder(db).get({ id: event.orderId });
       return order ? rowsForEvent(event, order, groups) : [];
     });
     added += await store.enqueue(rows, now);

@@ -31,7 +31,13 @@ beforeAll(async () => {
       host: '127.0.0.1',
       dataDir: mkdtempSync(join(tmpdir(), 'fse-tg-second-')),
       databaseUrl,
-      telegram: { apiUrl: `${t.api.url}/second`, pollMs: 50, retryBaseMs: 50, timeZone: 'UTC' },
+      telegram: {
+        apiUrl: `${t.api.url}/second`,
+        pollMs: 50,
+        retryBaseMs: 50,
+        timeZone: 'UTC',
+        groupPaceMs: 0,
+      },
     },
     () => undefined,
   );
@@ -104,6 +110,8 @@ describe('Telegram with two server processes on PostgreSQL', () => {
       .succeeded()
       .filter((c) => ['sendMessage', 'sendDocument', 'editMessageText'].includes(c.method));
     expect(new Set(sends.map((c) => c.via))).toEqual(new Set(['', 'second']));
+    // The webhook was set once, by the process that started first, not once per process.
+    expect(t.api.calls.filter((c) => c.method === 'setWebhook')).toHaveLength(1);
   });
 
   it('has one process fold pushes as they come and plan, the others only when a call needs it', async () => {
@@ -113,14 +121,15 @@ describe('Telegram with two server processes on PostgreSQL', () => {
         host: '127.0.0.1',
         dataDir: mkdtempSync(join(tmpdir(), 'fse-tg-third-')),
         databaseUrl: await pg.createDatabase('telegram_lease'),
-        telegram: { apiUrl: `${t.api.url}/third`, pollMs: 50, timeZone: 'UTC' },
+        telegram: { apiUrl: `${t.api.url}/third`, pollMs: 50, timeZone: 'UTC', groupPaceMs: 0 },
       },
       () => undefined,
     );
     try {
       const eager = () => [t.w.server, second].map((s) => s.replica.foldsEagerly);
       await waitFor(async () => eager().filter(Boolean).length === 1, 'one process to plan');
-      expect(third.replica.foldsEagerly).toBe(true); // alone on its own database
+      // Alone on its own database, it plans once its first round took the lease.
+      await waitFor(() => third.replica.foldsEagerly, 'the third process to plan');
       // The others fold only when a call needs it: a push through the one that does not plan
       // is folded by the planner, not by it.
       const [planner, other] = eager()[0] ? [t.w.server, second] : [second, t.w.server];

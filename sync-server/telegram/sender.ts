@@ -1,6 +1,8 @@
 // Sends one outbox row. Cards: the first send in a chat becomes the order's anchor message,
 // every later step edits that same message. What a row shows is rendered when it is sent, from
-// the replica, so a card never goes back to an older state.
+// the replica, so a card never goes back to an older state. What Telegram sent for a row is
+// remembered at once, so a retry after a lost write does not send it again; a card sent again
+// after an unanswered attempt looks for the lost copy and removes it (decision 0006).
 import type { BranchCore } from '../../core/runtime';
 import { orderDetail } from '../../core/orders/queries';
 import { documentCaption, documentFileName, renderOrderCard } from '../../core/telegram/card';
@@ -8,6 +10,10 @@ import { isDocumentKind } from '../../core/vocabulary';
 import { TelegramCallError, type BotClient } from './bot';
 import { renderOrderDocument } from './documents';
 import type { OutboxRow, TelegramStore } from './store/types';
+
+/** How many message ids after the chat's last known one are tried for a lost copy of a card. */
+const PROBE_IDS = 5;
+const WEEK_MS = 7 * 24 * 3600_000;
 
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
@@ -19,13 +25,22 @@ export interface SendContext {
   replica: BranchCore;
   timeZone?: string | undefined;
   now: () => number;
+  /** Keeps the ids Telegram answered on the row before anything else can fail. */
+  noteSent(messageIds: number[]): Promise<void>;
+  log(entry: Record<string, unknown>): void;
 }
 
 /** Sends or edits; answers the Telegram message ids. Throws TelegramCallError or PermanentError. */
 export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[]> {
+  // Sent by an earlier attempt whose outcome was not recorded: not again.
+  if (row.kind !== 'card' && row.messageIds.length > 0) return row.messageIds;
+  const sent = async (id: number) => {
+    await ctx.noteSent([id]);
+    return [id];
+  };
   if (row.kind === 'message') {
     if (!row.text) throw new PermanentError('The message has no text.');
-    return [await ctx.bot.sendMessage(row.chatId, row.text)];
+    return sent(await ctx.bot.sendMessage(row.chatId, row.text));
   }
   if (!row.orderId) throw new PermanentError('The row names no order.');
   const hasOrder = ctx.replica.db.sqlite
@@ -42,9 +57,9 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
       ctx.timeZone,
     );
     const caption = documentCaption(order, row.document);
-    return [
+    return sent(
       await ctx.bot.sendDocument(row.chatId, pdf, documentFileName(order, row.document), caption),
-    ];
+    );
   }
   return [await deliverCard(row, row.orderId, ctx)];
 }
@@ -80,5 +95,44 @@ async function deliverCard(row: OutboxRow, orderId: string, ctx: SendContext): P
     markup,
     updatedAt: ctx.now(),
   });
+  if (row.uncertainAfter !== null && row.uncertainAfter >= 0)
+    await removeLostCopy(row, row.uncertainAfter, messageId, card, ctx);
   return messageId;
+}
+
+/**
+ * An earlier attempt got no answer, and Telegram may have posted that card: its id lies between
+ * the last id the bot knew in the chat then and the card just sent. Bots cannot read a chat, but
+ * only the bot's own text can be edited: an id the bot does not know that takes this card's text
+ * (or already has it) is the lost copy, and is deleted. People's messages refuse the edit.
+ */
+async function removeLostCopy(
+  row: OutboxRow,
+  after: number,
+  sentId: number,
+  card: { text: string; replyMarkup: Parameters<SendContext['bot']['editMessageText']>[3] },
+  ctx: SendContext,
+): Promise<void> {
+  const known = await ctx.store.knownMessageIds(row.chatId, ctx.now() - WEEK_MS);
+  for (let id = after + 1; id < sentId && id <= after + PROBE_IDS; id++) {
+    if (known.has(id)) continue;
+    try {
+      await ctx.bot.editMessageText(row.chatId, id, card.text, card.replyMarkup);
+    } catch (error) {
+      if (!(error instanceof TelegramCallError) || error.failure.kind !== 'not_modified') continue;
+    }
+    try {
+      await ctx.bot.deleteMessage(row.chatId, id);
+      ctx.log({ level: 'info', msg: 'telegram: removed a card sent twice', row: row.id, id });
+    } catch (error) {
+      // Too old to delete (48 h) or no right to: it shows the current card, like the anchor.
+      ctx.log({
+        level: 'warn',
+        msg: 'telegram: lost copy kept',
+        row: row.id,
+        error: String(error),
+      });
+    }
+    return;
+  }
 }

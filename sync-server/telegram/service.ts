@@ -1,9 +1,12 @@
 // The telegram.* operations at head office: settings, groups, the notification log, link codes.
+import { eq } from 'drizzle-orm';
+import { branches } from '../../core/db/schema';
 import { DomainError } from '../../core/errors';
 import type {
   NotificationLogEntry,
   TelegramGroup,
   TelegramGroupLinkInput,
+  TelegramHealth,
   TelegramLinkCode,
   TelegramLogFilter,
   TelegramService,
@@ -16,15 +19,17 @@ import type { ResolvedTelegramConfig } from './config';
 import { hashLinkCode, newLinkCode } from './link-codes';
 import type { Log, Outbox } from './outbox';
 import type { OutboxRow, TelegramStore } from './store/types';
+import { webhookUrl, type WebhookKeeper } from './webhook-keeper';
 
-export const WEBHOOK_PATH = '/telegram/webhook';
+export { WEBHOOK_PATH } from './webhook-keeper';
+
+/** A console call waits this long for Telegram's view of the webhook, then shows the last one. */
+const REFRESH_WAIT_MS = 3000;
 
 export const maskToken = (token: string) => {
   const [id, secret = ''] = token.split(':');
   return `${id}:${'•'.repeat(8)}${secret.slice(-4)}`;
 };
-
-const webhookUrl = (publicUrl: string) => `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
 
 export class HeadOfficeTelegram implements TelegramService {
   constructor(
@@ -32,19 +37,45 @@ export class HeadOfficeTelegram implements TelegramService {
     private readonly outbox: Outbox,
     private readonly replica: HeadOfficeReplica,
     private readonly config: ResolvedTelegramConfig,
-    private readonly secret: string,
+    private readonly webhook: WebhookKeeper,
     private readonly report: Log,
   ) {}
 
+  /** The console asks Telegram about the webhook afresh (when it can, briefly), then answers. */
   async settings(): Promise<TelegramSettingsView> {
-    const [token, publicUrl, setAt, botUsername, lastError, counts] = await Promise.all([
-      this.store.setting('token'),
-      this.store.setting('publicUrl'),
-      this.store.setting('webhookSetAt'),
-      this.store.setting('botUsername'),
-      this.store.setting('lastError'),
-      this.store.counts(),
-    ]);
+    if ((await this.store.setting('webhookSetAt')) && !(await this.outbox.paused())) {
+      let timer: NodeJS.Timeout | undefined;
+      const enough = new Promise<void>((ok) => (timer = setTimeout(ok, REFRESH_WAIT_MS)));
+      await Promise.race([this.webhook.refresh(), enough]);
+      clearTimeout(timer);
+    }
+    return this.view();
+  }
+
+  async health(): Promise<TelegramHealth> {
+    const v = await this.view();
+    return {
+      token: v.tokenMasked !== null,
+      paused: v.paused,
+      webhookSetAt: v.webhookSetAt,
+      webhook: v.webhook,
+      lastError: v.lastError,
+      outbox: v.outbox,
+    };
+  }
+
+  private async view(): Promise<TelegramSettingsView> {
+    const [token, publicUrl, setAt, botUsername, lastError, counts, paused, webhook] =
+      await Promise.all([
+        this.store.setting('token'),
+        this.store.setting('publicUrl'),
+        this.store.setting('webhookSetAt'),
+        this.store.setting('botUsername'),
+        this.store.setting('lastError'),
+        this.store.counts(),
+        this.outbox.paused(),
+        this.webhook.state(),
+      ]);
     return {
       tokenMasked: token ? maskToken(token) : null,
       publicUrl,
@@ -52,6 +83,8 @@ export class HeadOfficeTelegram implements TelegramService {
       webhookSetAt: setAt ? Number(setAt) : null,
       botUsername,
       lastError,
+      paused,
+      webhook,
       outbox: { waiting: counts.pending, failed: counts.failed },
     };
   }
@@ -61,9 +94,12 @@ export class HeadOfficeTelegram implements TelegramService {
       if (input.token) await this.checkToken(input.token);
       else await this.store.setSetting('botUsername', null);
       await this.store.setSetting('token', input.token);
+      // A token set anew (checked with getMe when Telegram answers) ends a pause for a refused one.
+      await this.store.setSetting('tokenRefused', null);
     }
     if (input.publicUrl !== undefined) await this.store.setSetting('publicUrl', input.publicUrl);
     await this.store.setSetting('webhookSetAt', null);
+    await this.store.setSetting('webhookInfo', null);
     await this.store.setSetting('lastError', null);
     this.report({
       level: 'info',
@@ -100,19 +136,12 @@ export class HeadOfficeTelegram implements TelegramService {
     }
   }
 
-  /** Registers the webhook (with its secret) once both a token and a public address are set. */
+  /**
+   * Registers the webhook (with its secret) once both a token and a public address are set; a
+   * failure is retried with backoff by the outbox's rounds (webhook-keeper.ts).
+   */
   async registerWebhook(): Promise<void> {
-    const [bot, publicUrl] = [await this.outbox.bot(), await this.store.setting('publicUrl')];
-    if (!bot || !publicUrl) return;
-    try {
-      await bot.setWebhook(webhookUrl(publicUrl), this.secret);
-      await this.store.setSetting('webhookSetAt', String(Date.now()));
-      await this.store.setSetting('lastError', null);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await this.store.setSetting('lastError', `setWebhook: ${message}`);
-      this.report({ level: 'warn', msg: 'telegram: setWebhook failed', error: message });
-    }
+    await this.webhook.register();
   }
 
   groups(): Promise<TelegramGroup[]> {
@@ -132,12 +161,16 @@ export class HeadOfficeTelegram implements TelegramService {
     if (!group.active && (input.branchId || input.role))
       throw new DomainError(
         'INVALID_STATE',
-        `The bot was removed from "${group.title}". Add it again first.`,
+        group.removedReason
+          ? `"${group.title}" is inactive: ${group.removedReason}`
+          : `The bot was removed from "${group.title}". Add it again first.`,
       );
     if (input.branchId) {
-      const branch = this.replica.core.db.sqlite
-        .prepare(`SELECT kind FROM branches WHERE id = ?`)
-        .get(input.branchId) as { kind: string } | undefined;
+      const branch = this.replica.core.db.orm
+        .select({ kind: branches.kind })
+        .from(branches)
+        .where(eq(branches.id, input.branchId))
+        .get();
       if (!branch || branch.kind === 'head_office')
         throw new DomainError('NOT_FOUND', 'branchId: no such shop or factory.', {
           field: 'branchId',

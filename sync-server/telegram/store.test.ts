@@ -106,7 +106,9 @@ describe.each(backends)('$name telegram store', ({ open }) => {
 
   it('enqueues each key once and hands out rows of a lane one at a time, in order', async () => {
     const store = await (await open())();
-    expect(await store.enqueue([row('a'), row('b'), row('c', { orderId: 'o2' })], 10)).toBe(3);
+    expect(
+      await store.enqueue([row('a'), row('b'), row('c', { orderId: 'o2', chatId: -200 })], 10),
+    ).toBe(3);
     expect(await store.enqueue([row('a'), row('d', { eventSeq: 9 })], 11)).toBe(1);
     const first = await store.claim('p1', 20, 1000, 5);
     const other = await store.claim('p2', 20, 1000, 5);
@@ -133,6 +135,45 @@ describe.each(backends)('$name telegram store', ({ open }) => {
       ['a', 'sent', [7]],
     ]);
     expect(await store.counts()).toEqual({ pending: 2, failed: 1 });
+    await store.close();
+  });
+
+  it('paces each chat on its own, one message in flight per chat', async () => {
+    const store = await (await open())();
+    await store.enqueue(
+      [
+        row('a1', { orderId: 'oa' }),
+        row('a2', { orderId: 'ob' }),
+        row('b1', { orderId: 'oc', chatId: -200 }),
+      ],
+      10,
+    );
+    const a1 = await store.claim('p1', 20, 1000, 5);
+    // Chat -100 has a row in flight: its other lane waits, chat -200 does not.
+    expect((await store.claim('p2', 20, 1000, 5))?.key).toBe('b1');
+    await store.finish(
+      a1!.id,
+      'p1',
+      { status: 'pending', error: '429', nextAt: 3020, chatNextAt: 3020 },
+      20,
+    );
+    expect(await store.claim('p1', 1000, 1000, 5)).toBeNull();
+    expect(await store.chatPace(-100)).toMatchObject({ nextAt: 3020, lastMessageId: null });
+    expect((await store.claim('p1', 3020, 1000, 5))?.key).toBe('a1');
+    await store.finish(
+      a1!.id,
+      'p1',
+      { status: 'sent', error: null, messageIds: [41], chatNextAt: 3100 },
+      3021,
+    );
+    expect(await store.chatPace(-100)).toEqual({ chatId: -100, nextAt: 3100, lastMessageId: 41 });
+    expect(await store.knownMessageIds(-100, 0)).toEqual(new Set([41]));
+    expect((await store.claim('p1', 3100, 1000, 5))?.key).toBe('a2');
+    // A kicked bot: the chat's waiting rows fail at once.
+    await store.enqueue([row('a3', { orderId: 'od' })], 3200);
+    expect(await store.failChat(-100, 'kicked', 3200)).toBe(1);
+    expect(await store.recentRow('a', 3000)).toBe(true);
+    expect(await store.recentRow('zz', 0)).toBe(false);
     await store.close();
   });
 

@@ -63,4 +63,6 @@ export interface UpdateDeps {
   outbox: Outbox;
   replica: HeadOfficeReplica;
   log: Log;
+  /** A PDF button pressed again by the same person on the same card within this sends nothing. */
+  buttonRepeatMs: number;
 }

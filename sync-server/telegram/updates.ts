@@ -2,6 +2,8 @@
 // joining or leaving a group, `/link CODE` in a private chat, a group becoming a supergroup, and
 // button presses (./callbacks.ts). Replies go through the outbox like every other message, keyed
 // by the update, so a repeated update sends nothing twice.
+import { and, eq } from 'drizzle-orm';
+import { users } from '../../core/db/schema';
 import { escapeHtml } from '../../core/telegram/html';
 import { welcomeText } from '../../core/telegram/card';
 import { handleCallback } from './callbacks';
@@ -68,7 +70,9 @@ export async function handleUpdate(update: Update, deps: UpdateDeps): Promise<vo
         });
       }
     } else {
-      await deps.store.deactivateGroup(c.id, now);
+      const by =
+        member.from.id === member.new_chat_member.user.id ? 'itself' : personName(member.from);
+      await deps.store.deactivateGroup(c.id, now, `The bot was removed from the group (by ${by}).`);
       deps.log({ level: 'info', msg: 'telegram: bot removed from a group', chat: c.id });
     }
   }
@@ -112,9 +116,11 @@ async function handleMessage(
   }
   const userId = await deps.store.takeLinkCode(hashLinkCode(code), now);
   const person = userId
-    ? (deps.replica.core.db.sqlite
-        .prepare('SELECT display_name AS name, role FROM users WHERE id = ? AND disabled = 0')
-        .get(userId) as { name: string; role: string } | undefined)
+    ? deps.replica.core.db.orm
+        .select({ name: users.displayName, role: users.role })
+        .from(users)
+        .where(and(eq(users.id, userId), eq(users.disabled, false)))
+        .get()
     : undefined;
   if (!userId || !person) {
     await reply('That code is wrong, used already or expired. Ask the app for a new one.');

@@ -87,4 +87,24 @@ export const telegramStoreMigrations: StoreMigration[] = [
     sql: { sqlite: sqliteSchema, postgres: postgresSchema },
     madeBefore: { tables },
   },
+  {
+    version: 2,
+    name: 'per-chat pacing, why a group went inactive, uncertain sends',
+    sql: {
+      sqlite: `
+CREATE TABLE telegram_chats (
+  chat_id INTEGER PRIMARY KEY, next_at INTEGER NOT NULL, last_message_id INTEGER
+);
+ALTER TABLE telegram_groups ADD COLUMN removed_reason TEXT;
+ALTER TABLE telegram_outbox ADD COLUMN uncertain_after INTEGER;
+`,
+      postgres: `
+CREATE TABLE telegram_chats (
+  chat_id bigint PRIMARY KEY, next_at bigint NOT NULL, last_message_id bigint
+);
+ALTER TABLE telegram_groups ADD COLUMN removed_reason text;
+ALTER TABLE telegram_outbox ADD COLUMN uncertain_after bigint;
+`,
+    },
+  },
 ];

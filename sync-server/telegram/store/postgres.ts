@@ -1,7 +1,10 @@
 // Telegram's state in the PostgreSQL database the event log uses, shared by every server
 // process. Its own small pool from the same address, so the event store stays as it is.
 import pg from 'pg';
+import type { z } from 'zod';
+import { parseRows } from '../../../core/db/rows';
 import { migratePostgres } from '../../store/migrations/runner';
+import { SERVER_APP_NAME } from '../../store/postgres-dialect';
 import { telegramStoreMigrations } from '../../store/migrations/telegram';
 import { SqlTelegramStore, type SqlDriver, type Statement } from './sql-store';
 
@@ -17,13 +20,13 @@ class PostgresDriver implements SqlDriver {
   readonly claimLock: Statement[] = [['SELECT pg_advisory_xact_lock($1::bigint)', [CLAIM_LOCK]]];
   constructor(private readonly pool: pg.Pool) {}
 
-  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
+  async all<S extends z.ZodType>(row: S, sql: string, params: unknown[] = []) {
+    return parseRows(row, (await this.pool.query(sql, params)).rows);
   }
   async run(sql: string, params: unknown[] = []): Promise<number> {
     return (await this.pool.query(sql, params)).rowCount ?? 0;
   }
-  async batch<T>(statements: Statement[]): Promise<{ rows: T[]; changes: number }> {
+  async batch<S extends z.ZodType>(statements: Statement[], row?: S) {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -35,7 +38,7 @@ class PostgresDriver implements SqlDriver {
         if (r.command !== 'SELECT') changes += r.rowCount ?? 0;
       }
       await client.query('COMMIT');
-      return { rows: rows as T[], changes };
+      return { rows: row ? parseRows(row, rows) : [], changes };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -52,7 +55,12 @@ export async function openPostgresTelegramStore(url: string): Promise<SqlTelegra
   const types = new pg.TypeOverrides();
   // Chat ids, times and counts stay far below 2^53: numbers, not strings. For this pool only.
   types.setTypeParser(pg.types.builtins.INT8, Number);
-  const pool = new pg.Pool({ connectionString: url, max: 4, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    types,
+    application_name: SERVER_APP_NAME,
+  });
   pool.on('error', (err) => {
     console.error(
       JSON.stringify({

@@ -1,9 +1,24 @@
 // The Telegram store over SQL that SQLite and PostgreSQL both speak (ON CONFLICT, RETURNING).
 // Each method is one statement, or one transaction (`batch`), so several processes sharing a
 // PostgreSQL database never see half of a change.
+import { z } from 'zod';
 import type { TelegramGroup } from '../../../core/telegram/service';
+import {
+  anchorRow,
+  chatFree,
+  chatPaceRow,
+  due,
+  groupColumns,
+  groupRow,
+  laneOf,
+  outboxColumns,
+  outboxDbRow,
+  toGroup,
+  toOutbox,
+} from './sql-rows';
 import type {
   Anchor,
+  ChatPace,
   NewOutboxRow,
   OutboxFilter,
   OutboxResult,
@@ -11,48 +26,28 @@ import type {
   TelegramStore,
 } from './types';
 
+export { laneOf } from './sql-rows';
+
 export type Statement = [sql: string, params: unknown[]];
 
-/** One database connection (or pool): statements use $1, $2… placeholders. */
+/**
+ * One database connection (or pool): statements use $1, $2… placeholders. Rows are parsed by
+ * the zod schema `row` the caller passes (core/db/rows.ts), so a renamed column fails where read.
+ */
 export interface SqlDriver {
   readonly kind: 'sqlite' | 'postgres';
-  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  all<S extends z.ZodType>(row: S, sql: string, params?: unknown[]): Promise<z.output<S>[]>;
   run(sql: string, params?: unknown[]): Promise<number>;
-  /** Runs the statements in one transaction; answers the rows of the last, and rows changed. */
-  batch<T>(statements: Statement[]): Promise<{ rows: T[]; changes: number }>;
+  /** Runs the statements in one transaction; answers rows changed and, given `row`, the rows of the last. */
+  batch(statements: Statement[]): Promise<{ changes: number }>;
+  batch<S extends z.ZodType>(
+    statements: Statement[],
+    row: S,
+  ): Promise<{ rows: z.output<S>[]; changes: number }>;
   /** Statements that make claiming one-at-a-time across processes (an advisory lock). */
   readonly claimLock: Statement[];
   close(): Promise<void>;
 }
-
-const groupColumns = `chat_id AS "chatId", title, type, active, added_at AS "addedAt",
-  removed_at AS "removedAt", branch_id AS "branchId", role`;
-
-const outboxColumns = `id, key, lane, event_seq AS "eventSeq", order_id AS "orderId",
-  order_number AS "orderNumber", chat_id AS "chatId", kind, document, audience, cause, text,
-  status, attempts, next_at AS "nextAt", claimed_by AS "claimedBy", claimed_until AS "claimedUntil",
-  error, message_ids AS "messageIds", created_at AS "createdAt", updated_at AS "updatedAt",
-  sent_at AS "sentAt"`;
-
-type GroupRow = Omit<TelegramGroup, 'active' | 'role'> & { active: number; role: string | null };
-type OutboxDbRow = Omit<OutboxRow, 'messageIds'> & { messageIds: string };
-
-const toGroup = (r: GroupRow): TelegramGroup => ({
-  ...r,
-  active: r.active === 1,
-  role: r.role === 'finance' ? 'finance' : null,
-});
-const toOutbox = (r: OutboxDbRow): OutboxRow => ({
-  ...r,
-  messageIds: JSON.parse(r.messageIds) as number[],
-});
-
-export const laneOf = (row: Pick<NewOutboxRow, 'orderId' | 'chatId'>) =>
-  row.orderId ? `order:${row.orderId}:${row.chatId}` : `chat:${row.chatId}`;
-
-/** A row is due when pending and its time has come, or claimed by a process whose lease ran out. */
-const due = (o: string) =>
-  `((${o}.status = 'pending' AND ${o}.next_at <= $3) OR (${o}.status = 'sending' AND ${o}.claimed_until < $3))`;
 
 export class SqlTelegramStore implements TelegramStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -61,7 +56,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async setting(key: string): Promise<string | null> {
-    const rows = await this.sql.all<{ value: string }>(
+    const rows = await this.sql.all(
+      z.object({ value: z.string() }),
       'SELECT value FROM telegram_settings WHERE key = $1',
       [key],
     );
@@ -87,7 +83,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async cursor(): Promise<number> {
-    const rows = await this.sql.all<{ seq: number }>(
+    const rows = await this.sql.all(
+      z.object({ seq: z.number() }),
       `SELECT seq FROM telegram_cursor WHERE name = 'orders'`,
     );
     return rows[0]?.seq ?? 0;
@@ -122,15 +119,16 @@ export class SqlTelegramStore implements TelegramStore {
       `INSERT INTO telegram_groups (chat_id, title, type, active, added_at) VALUES ($1, $2, $3, 1, $4)
        ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title, type = excluded.type, active = 1,
          added_at = CASE WHEN telegram_groups.active = 1 THEN telegram_groups.added_at ELSE excluded.added_at END,
-         removed_at = NULL`,
+         removed_at = NULL, removed_reason = NULL`,
       [g.chatId, g.title, g.type, at],
     );
   }
 
-  async deactivateGroup(chatId: number, at: number): Promise<void> {
+  async deactivateGroup(chatId: number, at: number, reason?: string): Promise<void> {
     await this.sql.run(
-      'UPDATE telegram_groups SET active = 0, removed_at = $2 WHERE chat_id = $1 AND active = 1',
-      [chatId, at],
+      `UPDATE telegram_groups SET active = 0, removed_at = $2, removed_reason = $3
+       WHERE chat_id = $1 AND active = 1`,
+      [chatId, at, reason ?? null],
     );
   }
 
@@ -139,17 +137,20 @@ export class SqlTelegramStore implements TelegramStore {
       [
         `INSERT INTO telegram_groups (chat_id, title, type, active, added_at, branch_id, role)
          SELECT CAST($2 AS bigint), title, 'supergroup', 1, added_at, branch_id, role FROM telegram_groups WHERE chat_id = $1
-         ON CONFLICT (chat_id) DO UPDATE SET branch_id = excluded.branch_id, role = excluded.role, active = 1`,
+         ON CONFLICT (chat_id) DO UPDATE SET branch_id = excluded.branch_id, role = excluded.role, active = 1,
+           removed_at = NULL, removed_reason = NULL`,
         [from, to],
       ],
       [
-        'UPDATE telegram_groups SET active = 0, branch_id = NULL, role = NULL WHERE chat_id = $1',
+        `UPDATE telegram_groups SET active = 0, branch_id = NULL, role = NULL,
+           removed_reason = 'It became a supergroup with a new chat id; its link moved there.'
+         WHERE chat_id = $1`,
         [from],
       ],
       // The old group's messages cannot be edited from the new one: its cards start again.
       ['DELETE FROM telegram_anchors WHERE chat_id = $1', [from]],
       [
-        `UPDATE telegram_outbox SET chat_id = $2, lane = REPLACE(lane, $3, $4)
+        `UPDATE telegram_outbox SET chat_id = $2, lane = REPLACE(lane, $3, $4), uncertain_after = NULL
          WHERE chat_id = $1 AND status IN ('pending', 'sending')`,
         [from, to, `:${from}`, `:${to}`],
       ],
@@ -157,14 +158,16 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async groups(): Promise<TelegramGroup[]> {
-    const rows = await this.sql.all<GroupRow>(
+    const rows = await this.sql.all(
+      groupRow,
       `SELECT ${groupColumns} FROM telegram_groups ORDER BY active DESC, title, chat_id`,
     );
     return rows.map(toGroup);
   }
 
   async group(chatId: number): Promise<TelegramGroup | null> {
-    const rows = await this.sql.all<GroupRow>(
+    const rows = await this.sql.all(
+      groupRow,
       `SELECT ${groupColumns} FROM telegram_groups WHERE chat_id = $1`,
       [chatId],
     );
@@ -203,7 +206,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async takeLinkCode(codeHash: string, now: number): Promise<string | null> {
-    const rows = await this.sql.all<{ userId: string }>(
+    const rows = await this.sql.all(
+      z.object({ userId: z.string() }),
       `UPDATE telegram_link_codes SET used_at = $2
        WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id AS "userId"`,
       [codeHash, now],
@@ -225,7 +229,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async linkedUser(telegramUserId: number): Promise<string | null> {
-    const rows = await this.sql.all<{ userId: string }>(
+    const rows = await this.sql.all(
+      z.object({ userId: z.string() }),
       'SELECT user_id AS "userId" FROM telegram_users WHERE telegram_user_id = $1',
       [telegramUserId],
     );
@@ -260,31 +265,37 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async claim(owner: string, now: number, leaseMs: number, maxSeq: number) {
-    const { rows } = await this.sql.batch<OutboxDbRow>([
-      ...this.sql.claimLock,
+    const { rows } = await this.sql.batch(
       [
-        `UPDATE telegram_outbox SET status = 'sending', claimed_by = $1, claimed_until = $2,
+        ...this.sql.claimLock,
+        [
+          `UPDATE telegram_outbox SET status = 'sending', claimed_by = $1, claimed_until = $2,
            attempts = attempts + 1, updated_at = $3
          WHERE id = (
            SELECT o.id FROM telegram_outbox o
-           WHERE ${due('o')} AND o.event_seq <= $4
+           WHERE ${due('o')} AND o.event_seq <= $4 AND ${chatFree('o')}
              AND NOT EXISTS (SELECT 1 FROM telegram_outbox p
                WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
            ORDER BY o.id LIMIT 1)
          AND ${due('telegram_outbox')}
          RETURNING ${outboxColumns}`,
-        [owner, now + leaseMs, now, maxSeq],
+          [owner, now + leaseMs, now, maxSeq],
+        ],
       ],
-    ]);
+      outboxDbRow,
+    );
     return rows[0] ? toOutbox(rows[0]) : null;
   }
 
   async finish(id: number, owner: string, r: OutboxResult, now: number): Promise<boolean> {
-    const changed = await this.sql.run(
+    const newest = r.messageIds?.length ? Math.max(...r.messageIds) : null;
+    const rows = await this.sql.all(
+      z.object({ chatId: z.number() }),
       `UPDATE telegram_outbox SET status = $3, error = $4, next_at = $5, updated_at = $6,
-         sent_at = CASE WHEN $3 = 'sent' THEN $6 ELSE sent_at END,
-         message_ids = COALESCE($7, message_ids), claimed_by = NULL, claimed_until = NULL
-       WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+           sent_at = CASE WHEN $3 = 'sent' THEN $6 ELSE sent_at END,
+           message_ids = COALESCE($7, message_ids), claimed_by = NULL, claimed_until = NULL,
+           uncertain_after = CASE WHEN $8 = 1 THEN $9 ELSE uncertain_after END
+         WHERE id = $1 AND claimed_by = $2 AND status = 'sending' RETURNING chat_id AS "chatId"`,
       [
         id,
         owner,
@@ -293,13 +304,82 @@ export class SqlTelegramStore implements TelegramStore {
         r.nextAt ?? now,
         now,
         r.messageIds ? JSON.stringify(r.messageIds) : null,
+        r.uncertainAfter === undefined ? 0 : 1,
+        r.uncertainAfter ?? null,
       ],
     );
-    return changed === 1;
+    const chatId = rows[0]?.chatId;
+    if (chatId !== undefined && (r.chatNextAt !== undefined || newest !== null))
+      await this.sql.run(
+        `INSERT INTO telegram_chats (chat_id, next_at, last_message_id) VALUES ($1, $2, $3)
+         ON CONFLICT (chat_id) DO UPDATE SET
+           next_at = CASE WHEN excluded.next_at > telegram_chats.next_at
+             THEN excluded.next_at ELSE telegram_chats.next_at END,
+           last_message_id = CASE WHEN telegram_chats.last_message_id IS NULL
+             OR excluded.last_message_id > telegram_chats.last_message_id
+             THEN excluded.last_message_id ELSE telegram_chats.last_message_id END`,
+        [chatId, r.chatNextAt ?? 0, newest],
+      );
+    return chatId !== undefined;
+  }
+
+  async noteSent(id: number, owner: string, messageIds: number[]): Promise<void> {
+    await this.sql.run(
+      `UPDATE telegram_outbox SET message_ids = $3
+       WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+      [id, owner, JSON.stringify(messageIds)],
+    );
+  }
+
+  async failChat(chatId: number, error: string, now: number): Promise<number> {
+    return this.sql.run(
+      `UPDATE telegram_outbox SET status = 'failed', error = $2, updated_at = $3
+       WHERE chat_id = $1 AND status = 'pending'`,
+      [chatId, error, now],
+    );
+  }
+
+  async chatPace(chatId: number): Promise<ChatPace | null> {
+    const rows = await this.sql.all(
+      chatPaceRow,
+      `SELECT chat_id AS "chatId", next_at AS "nextAt", last_message_id AS "lastMessageId"
+       FROM telegram_chats WHERE chat_id = $1`,
+      [chatId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async knownMessageIds(chatId: number, since: number): Promise<Set<number>> {
+    const anchors = await this.sql.all(
+      z.object({ id: z.number() }),
+      'SELECT message_id AS id FROM telegram_anchors WHERE chat_id = $1',
+      [chatId],
+    );
+    const rows = await this.sql.all(
+      z.object({ ids: z.string() }),
+      'SELECT message_ids AS ids FROM telegram_outbox WHERE chat_id = $1 AND updated_at >= $2',
+      [chatId, since],
+    );
+    return new Set([
+      ...anchors.map((a) => Number(a.id)),
+      ...rows.flatMap((r) => JSON.parse(r.ids) as number[]),
+    ]);
+  }
+
+  async recentRow(prefix: string, since: number): Promise<boolean> {
+    // Keys are ours (ids and numbers, no LIKE wildcards): a plain prefix match.
+    const rows = await this.sql.all(
+      z.object({ n: z.number() }),
+      `SELECT COUNT(*) AS n FROM telegram_outbox WHERE SUBSTR(key, 1, $3) = $1
+         AND (created_at >= $2 OR status IN ('pending', 'sending'))`,
+      [prefix, since, prefix.length],
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   async lease(name: string, owner: string, now: number, until: number): Promise<boolean> {
-    const rows = await this.sql.all<{ owner: string }>(
+    const rows = await this.sql.all(
+      z.object({ owner: z.string() }),
       `INSERT INTO telegram_leases (name, owner, until) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
        WHERE telegram_leases.owner = excluded.owner OR telegram_leases.until < $4
@@ -319,7 +399,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async nextDue(maxSeq: number): Promise<number | null> {
-    const rows = await this.sql.all<{ at: number | null }>(
+    const rows = await this.sql.all(
+      z.object({ at: z.number().nullable() }),
       `SELECT MIN(CASE WHEN status = 'pending' THEN next_at ELSE claimed_until END) AS at
        FROM telegram_outbox WHERE status IN ('pending', 'sending') AND event_seq <= $1`,
       [maxSeq],
@@ -328,7 +409,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async outbox(f: OutboxFilter): Promise<OutboxRow[]> {
-    const rows = await this.sql.all<OutboxDbRow>(
+    const rows = await this.sql.all(
+      outboxDbRow,
       `SELECT ${outboxColumns} FROM telegram_outbox
        WHERE ($1 = '' OR order_id = $1) AND ($2 = '' OR status = $2)
        ORDER BY id DESC LIMIT $3 OFFSET $4`,
@@ -338,7 +420,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async counts(): Promise<{ pending: number; failed: number }> {
-    const rows = await this.sql.all<{ status: string; n: number }>(
+    const rows = await this.sql.all(
+      z.object({ status: z.string(), n: z.number() }),
       `SELECT status, COUNT(*) AS n FROM telegram_outbox WHERE status <> 'sent' GROUP BY status`,
     );
     const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
@@ -346,7 +429,8 @@ export class SqlTelegramStore implements TelegramStore {
   }
 
   async anchor(orderId: string, chatId: number): Promise<Anchor | null> {
-    const rows = await this.sql.all<Anchor>(
+    const rows = await this.sql.all(
+      anchorRow,
       `SELECT order_id AS "orderId", chat_id AS "chatId", message_id AS "messageId", text, markup,
          updated_at AS "updatedAt" FROM telegram_anchors WHERE order_id = $1 AND chat_id = $2`,
       [orderId, chatId],

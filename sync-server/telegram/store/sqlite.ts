@@ -2,6 +2,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { z } from 'zod';
+import { parseRows } from '../../../core/db/rows';
 import { migrateSqlite } from '../../store/migrations/runner';
 import { telegramStoreMigrations } from '../../store/migrations/telegram';
 import { SqlTelegramStore, type SqlDriver, type Statement } from './sql-store';
@@ -31,14 +33,14 @@ class SqliteDriver implements SqlDriver {
     return { rows: [], changes: stmt.run(...values).changes };
   }
 
-  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.exec(sql, params).rows as T[];
+  async all<S extends z.ZodType>(row: S, sql: string, params: unknown[] = []) {
+    return parseRows(row, this.exec(sql, params).rows);
   }
   async run(sql: string, params: unknown[] = []): Promise<number> {
     return this.exec(sql, params).changes;
   }
-  async batch<T>(statements: Statement[]): Promise<{ rows: T[]; changes: number }> {
-    return this.db
+  async batch<S extends z.ZodType>(statements: Statement[], row?: S) {
+    const { rows, changes } = this.db
       .transaction(() => {
         let rows: unknown[] = [];
         let changes = 0;
@@ -47,9 +49,10 @@ class SqliteDriver implements SqlDriver {
           rows = r.rows;
           changes += r.changes;
         }
-        return { rows: rows as T[], changes };
+        return { rows, changes };
       })
       .immediate();
+    return { rows: row ? parseRows(row, rows) : [], changes };
   }
   async close(): Promise<void> {
     this.db.close();

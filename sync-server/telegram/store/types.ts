@@ -33,6 +33,11 @@ export interface OutboxRow {
   claimedUntil: number | null;
   error: string | null;
   messageIds: number[];
+  /**
+   * Set when an attempt got no answer (Telegram may have taken the message): the highest message
+   * id the bot knew in the chat then. The lost copy, if any, has a higher id than this.
+   */
+  uncertainAfter: number | null;
   createdAt: number;
   updatedAt: number;
   sentAt: number | null;
@@ -58,6 +63,17 @@ export interface OutboxResult {
   /** For pending: when to try again. */
   nextAt?: number;
   messageIds?: number[];
+  /** Set (or cleared with null) after an attempt that got no answer; see OutboxRow. */
+  uncertainAfter?: number | null;
+  /** Pacing: the chat's next message waits until then (Telegram's flood limits, a 429). */
+  chatNextAt?: number;
+}
+
+/** What the sender remembers per chat: when it may send there next, the newest message id. */
+export interface ChatPace {
+  chatId: number;
+  nextAt: number;
+  lastMessageId: number | null;
 }
 
 export interface Anchor {
@@ -104,7 +120,8 @@ export interface TelegramStore {
   pruneUpdates(before: number): Promise<void>;
 
   saveGroup(group: { chatId: number; title: string; type: string }, at: number): Promise<void>;
-  deactivateGroup(chatId: number, at: number): Promise<void>;
+  /** Marks a group inactive; `reason` says why when it was not the bot leaving (kicked, seen on a send). */
+  deactivateGroup(chatId: number, at: number, reason?: string): Promise<void>;
   /** A group upgraded to a supergroup gets a new chat id; its link and waiting rows follow. */
   migrateGroup(from: number, to: number): Promise<void>;
   groups(): Promise<TelegramGroup[]>;
@@ -128,10 +145,23 @@ export interface TelegramStore {
 
   /** Adds rows whose key is new; returns how many were added. */
   enqueue(rows: NewOutboxRow[], now: number): Promise<number>;
-  /** Atomically takes the next row due (pending, or sending with an expired lease) for `owner`. */
+  /**
+   * Atomically takes the next row due (pending, or sending with an expired lease) for `owner`,
+   * in a chat whose pace allows a message now and that has no other row in flight, so one
+   * chat's flood limit never holds back another chat and a chat gets one message at a time.
+   */
   claim(owner: string, now: number, leaseMs: number, maxSeq: number): Promise<OutboxRow | null>;
-  /** Records a claimed row's outcome; false if the claim was lost (lease expired, taken over). */
+  /** Records a claimed row's outcome and its chat's pace; false if the claim was lost. */
   finish(id: number, owner: string, result: OutboxResult, now: number): Promise<boolean>;
+  /** Remembers what Telegram sent for a claimed row at once, so a retry does not send it again. */
+  noteSent(id: number, owner: string, messageIds: number[]): Promise<void>;
+  /** Fails every waiting row of a chat (the bot was kicked): they cannot be delivered. */
+  failChat(chatId: number, error: string, now: number): Promise<number>;
+  chatPace(chatId: number): Promise<ChatPace | null>;
+  /** Message ids the bot is known to have in a chat (anchors, and rows changed since `since`). */
+  knownMessageIds(chatId: number, since: number): Promise<Set<number>>;
+  /** True if a row whose key starts with `prefix` was made since `since` or still waits. */
+  recentRow(prefix: string, since: number): Promise<boolean>;
   /** Gives back rows a process claimed (on shutdown; with SQLite, also those a crash left). */
   release(owner: string | null): Promise<void>;
   nextDue(maxSeq: number): Promise<number | null>;

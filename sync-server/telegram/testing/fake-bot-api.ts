@@ -1,7 +1,10 @@
 // A Bot API server on 127.0.0.1 for tests: `POST /bot<token>/<method>` with JSON, urlencoded or
 // multipart bodies (and query-string parameters, which node-telegram-bot-api uses for uploads).
 // It records every call, keeps chats and the bot's messages, enforces the documented limits, and
-// answers 429 with retry_after, fails, or holds a call on demand.
+// answers 429 with retry_after, fails, or holds a call on demand. Like Telegram it answers a
+// group upgraded to a supergroup with 400 and `migrate_to_chat_id`, a revoked token with 401, a
+// kicked bot with 403, and (when flood limits are on) too many messages with 429 per chat; it can
+// be out of reach, or take a message and drop the connection before answering.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -12,6 +15,7 @@ import {
   type ParsedBody,
   type UploadedFile,
 } from './bot-api-checks';
+import { FloodMeter, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood-limits';
 
 export interface FakeCall {
   method: string;
@@ -31,6 +35,8 @@ export interface FakeChat {
   title: string;
   /** False once the bot was removed (kicked). */
   member: boolean;
+  /** Set once the group became a supergroup: every call for it is refused with the new id. */
+  migratedTo?: number;
 }
 
 export interface FakeMessage {
@@ -46,6 +52,8 @@ export interface FakeMessage {
 type Answer = { status: number; body: Record<string, unknown> };
 interface Fault {
   method: string;
+  /** Only calls for this chat, when set. */
+  chatId?: number;
   times: number;
   answer: Answer;
 }
@@ -63,6 +71,8 @@ const methods = [
   'sendDocument',
   'editMessageText',
   'answerCallbackQuery',
+  'getWebhookInfo',
+  'deleteMessage',
 ];
 const canonical = (name: string) =>
   methods.find((m) => m.toLowerCase() === name.toLowerCase()) ?? name;
@@ -79,24 +89,70 @@ export class FakeBotApi {
     username: 'fse_orders_bot',
   };
   webhook: { url: string; secretToken: string | null; allowedUpdates: unknown } | null = null;
+  /** What getWebhookInfo tells: updates Telegram holds for the webhook, its last failure. */
+  webhookQueue = {
+    pending: 0,
+    lastErrorAt: null as number | null,
+    lastError: null as string | null,
+  };
   private readonly faults: Fault[] = [];
   private readonly holds = new Map<string, Promise<void>>();
-  private nextMessageId = 100;
+  private readonly drops = new Map<string, number>();
+  /** Message ids count up per chat, as in Telegram. */
+  private readonly nextMessageId = new Map<number, number>();
+  private flood: FloodMeter | null = null;
   private server!: Server;
+  private port = 0;
   url = '';
 
   static async start(tokens: string[] = []): Promise<FakeBotApi> {
     const api = new FakeBotApi();
     for (const t of tokens) api.tokens.add(t);
-    api.server = createServer((req, res) => void api.serve(req, res));
-    await new Promise<void>((ok) => api.server.listen(0, '127.0.0.1', ok));
-    api.url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    await api.listen(0);
+    api.port = (api.server.address() as AddressInfo).port;
+    api.url = `http://127.0.0.1:${api.port}`;
     return api;
+  }
+
+  private async listen(port: number): Promise<void> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((ok) => this.server.listen(port, '127.0.0.1', ok));
   }
 
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((ok) => this.server.close(() => ok()));
+  }
+
+  /** Telegram out of reach: connections are refused until comeBack(). */
+  goOffline(): Promise<void> {
+    return this.close();
+  }
+  async comeBack(): Promise<void> {
+    await this.listen(this.port);
+  }
+
+  /** Enforces Telegram's flood limits (429 with retry_after per chat); null turns them off. */
+  floodLimits(limits: Partial<FloodLimits> | null = {}): void {
+    this.flood = limits ? new FloodMeter({ ...TELEGRAM_FLOOD_LIMITS, ...limits }) : null;
+  }
+
+  /** The group becomes a supergroup with a new id: the old id is refused with migrate_to_chat_id. */
+  upgrade(chatId: number, newId: number): void {
+    const chat = this.chats.get(chatId);
+    if (!chat) throw new Error(`no chat ${chatId}`);
+    chat.migratedTo = newId;
+    this.chats.set(newId, { id: newId, type: 'supergroup', title: chat.title, member: true });
+  }
+
+  /** BotFather revoked the token: every call with it answers 401. */
+  revoke(token: string): void {
+    this.tokens.delete(token);
+  }
+
+  /** The next `times` calls of `method` are carried out, then the connection drops unanswered. */
+  dropAnswer(method: string, times = 1): void {
+    this.drops.set(method, (this.drops.get(method) ?? 0) + times);
   }
 
   addChat(id: number, title: string, type: FakeChat['type'] = id > 0 ? 'private' : 'group') {
@@ -106,10 +162,11 @@ export class FakeBotApi {
     const chat = this.chats.get(chatId);
     if (chat) chat.member = false;
   }
-  /** The next `times` calls of `method` answer 429 asking to wait `seconds`. */
-  rateLimit(method: string, seconds: number, times = 1) {
+  /** The next `times` calls of `method` (for `chatId`, if given) answer 429 asking to wait `seconds`. */
+  rateLimit(method: string, seconds: number, times = 1, chatId?: number) {
     this.faults.push({
       method,
+      ...(chatId !== undefined && { chatId }),
       times,
       answer: fail(429, `Too Many Requests: retry after ${seconds}`, {
         parameters: { retry_after: seconds },
@@ -156,6 +213,8 @@ export class FakeBotApi {
     } catch (error) {
       answer = fail(400, `Bad Request: ${error instanceof Error ? error.message : String(error)}`);
     }
+    const drop = answer.status === 200 && (this.drops.get(method) ?? 0) > 0;
+    if (drop) this.drops.set(method, (this.drops.get(method) ?? 1) - 1);
     this.calls.push({
       method,
       via: route?.[1] ?? '',
@@ -166,8 +225,12 @@ export class FakeBotApi {
       status: answer.status,
       response: answer.body,
     });
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer.body));
+    // Taken, but the answer is lost on the way: the client sees the connection reset.
+    if (drop) req.socket.destroy();
+    else {
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    }
   }
 
   private parseBody(body: Buffer, contentType: string): ParsedBody {
@@ -182,7 +245,12 @@ export class FakeBotApi {
 
   private answer(token: string, method: string, { params: p, files }: ParsedBody): Answer {
     if (!this.tokens.has(token)) return fail(401, 'Unauthorized');
-    const fault = this.faults.find((f) => f.method === method && f.times > 0);
+    const fault = this.faults.find(
+      (f) =>
+        f.method === method &&
+        f.times > 0 &&
+        (f.chatId === undefined || f.chatId === Number(p['chat_id'])),
+    );
     if (fault) {
       fault.times--;
       return fault.answer;
@@ -190,6 +258,27 @@ export class FakeBotApi {
     switch (method) {
       case 'getMe':
         return ok(this.bot);
+      case 'getWebhookInfo':
+        return ok({
+          url: this.webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: this.webhookQueue.pending,
+          ...(this.webhookQueue.lastErrorAt !== null && {
+            last_error_date: Math.floor(this.webhookQueue.lastErrorAt / 1000),
+            last_error_message: this.webhookQueue.lastError ?? '',
+          }),
+          ...(this.webhook?.allowedUpdates !== undefined && {
+            allowed_updates: this.webhook.allowedUpdates,
+          }),
+        });
+      case 'deleteMessage': {
+        const chat = this.chatFor(p);
+        if ('status' in chat) return chat;
+        const key = `${chat.id}:${Number(p['message_id'])}`;
+        if (!this.messages.delete(key))
+          return fail(400, 'Bad Request: message to delete not found');
+        return ok(true);
+      }
       case 'setWebhook': {
         if (typeof p['url'] !== 'string')
           return fail(400, 'Bad Request: bad webhook: URL must be given');
@@ -261,6 +350,10 @@ export class FakeBotApi {
   private chatFor(p: Record<string, unknown>): FakeChat | Answer {
     const chat = this.chats.get(Number(p['chat_id']));
     if (!chat) return fail(400, 'Bad Request: chat not found');
+    if (chat.migratedTo !== undefined)
+      return fail(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        parameters: { migrate_to_chat_id: chat.migratedTo },
+      });
     if (!chat.member)
       return fail(
         403,
@@ -280,9 +373,16 @@ export class FakeBotApi {
       check() ??
       (checkMarkup(p['reply_markup']) ? fail(400, checkMarkup(p['reply_markup']) ?? '') : null);
     if (problem) return problem;
+    const wait = this.flood?.take(chat.id, Date.now()) ?? 0;
+    if (wait > 0)
+      return fail(429, `Too Many Requests: retry after ${wait}`, {
+        parameters: { retry_after: wait },
+      });
+    const messageId = this.nextMessageId.get(chat.id) ?? 100;
+    this.nextMessageId.set(chat.id, messageId + 1);
     const message: FakeMessage = {
       chatId: chat.id,
-      messageId: this.nextMessageId++,
+      messageId,
       markup: markupKey(p['reply_markup']),
       edits: [],
       ...content,

@@ -67,6 +67,11 @@ export async function startTelegramWorld(
       retryBaseMs: 50,
       retryMaxMs: 400,
       timeZone: 'UTC',
+      // Pacing is tested on its own (recovery.test.ts); elsewhere the fake's limits are off.
+      groupPaceMs: 0,
+      privatePaceMs: 0,
+      webhookRetryBaseMs: 50,
+      webhookRetryMaxMs: 400,
       ...options.telegram,
     },
   });

@@ -94,8 +94,34 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
             {shown.webhookUrl &&
               (shown.webhookSetAt
                 ? ` — accepted by Telegram ${dateTime(shown.webhookSetAt)}`
-                : ' — not accepted by Telegram yet')}
+                : shown.webhook?.nextAttemptAt
+                  ? ` — not accepted by Telegram yet; trying again ${dateTime(shown.webhook.nextAttemptAt)}`
+                  : ' — not accepted by Telegram yet')}
           </dd>
+          {shown.webhook && shown.webhookSetAt && (
+            <>
+              <dt>Updates waiting at Telegram</dt>
+              <dd>
+                {count(shown.webhook.pendingUpdateCount)}
+                {shown.webhook.lastErrorMessage && shown.webhook.lastErrorAt && (
+                  <span className="negative">
+                    {' '}
+                    — Telegram could not deliver to this server{' '}
+                    {dateTime(shown.webhook.lastErrorAt)}: {shown.webhook.lastErrorMessage}
+                  </span>
+                )}
+                {shown.webhook.checkedAt > 0 && (
+                  <span className="muted"> (asked {dateTime(shown.webhook.checkedAt)})</span>
+                )}
+              </dd>
+            </>
+          )}
+          {shown.paused && (
+            <>
+              <dt>Sending</dt>
+              <dd className="negative">Paused. {shown.paused}</dd>
+            </>
+          )}
           {shown.lastError && (
             <>
               <dt>Last problem</dt>
@@ -235,9 +261,12 @@ function Groups({ branches }: { branches: Branch[] }) {
                   {g.active ? (
                     <span className="badge status-delivered">Active</span>
                   ) : (
-                    <span className="badge status-cancelled">
-                      Removed{g.removedAt ? ` ${dateTime(g.removedAt)}` : ''}
-                    </span>
+                    <>
+                      <span className="badge status-cancelled">
+                        Removed{g.removedAt ? ` ${dateTime(g.removedAt)}` : ''}
+                      </span>
+                      {g.removedReason && <div className="muted">{g.removedReason}</div>}
+                    </>
                   )}
                 </td>
                 <td>{linkedTo(g)}</td>
