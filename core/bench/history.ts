@@ -4,6 +4,8 @@
 // instead of hours. The connection keeps the app's pragmas (WAL, synchronous=FULL, foreign keys);
 // only its page cache is enlarged while seeding (with the default 2 MB cache, big transactions
 // spill pages to the WAL again and again) and put back before anything is measured.
+// It writes the events those rows stand for too, and history.test.ts folds them through the real
+// projections (fold.ts) and holds the seeded rows to what that fold writes.
 import { performance } from 'node:perf_hooks';
 import { variantNameSql } from '../catalog/lookup';
 import type { Db } from '../db/open';
@@ -54,8 +56,8 @@ export function seedHistory(db: Db, plan: HistoryPlan, log: (line: string) => vo
     events: s.prepare(
       insert(
         'events',
-        'id, type, branch_id, device_id, user_id, hlc, created_at, aggregate_id, payload, schema_version, server_seq',
-        '?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?',
+        'id, type, branch_id, device_id, user_id, hlc, created_at, aggregate_id, payload, schema_version, server_seq, received_hlc',
+        '?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?',
       ),
     ),
     order: s.prepare(
@@ -132,7 +134,8 @@ export function seedHistory(db: Db, plan: HistoryPlan, log: (line: string) => vo
     const number = `${shop}-2-${String(++counters[shop]).padStart(6, '0')}`;
     const story = orderStory(cast, hot, others, placedAt, number, shop, random, plan.now);
     // Parents before children, as the foreign keys require: events, then the order, and so on.
-    for (const e of story.events) st.events.run(...e, ++serverSeq);
+    // Numbered and stamped as head office would have received them, at their own clock stamp.
+    for (const e of story.events) st.events.run(...e, ++serverSeq, e[5]);
     st.order.run(story.order);
     st.batch.run(story.batch);
     rows['orders']! += 1;

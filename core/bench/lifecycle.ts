@@ -175,13 +175,15 @@ export function orderStory(
 
   const picked = new Set<VariantRow>([hot]);
   while (picked.size < LINES_PER_ORDER) picked.add(others[Math.floor(random() * others.length)]!);
+  // In the key order of order.placed's payload schema: the event's stored JSON is the parsed
+  // payload's, as emit writes it (fold.ts compares the event log too).
   const lines = [...picked].map((v, k) => ({
     lineNo: k + 1,
     variantId: v.id,
-    sku: v.sku,
-    name: v.name,
     quantity: 1 + Math.floor(random() * (k === 0 ? 20 : 40)),
     unitPrice: v.price,
+    sku: v.sku,
+    name: v.name,
   }));
   const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
   const dispatched = lines.map(() => 0);
@@ -228,7 +230,7 @@ export function orderStory(
   const qty = lines[0]!.quantity;
   const producedOn = new Date(batchAt).toISOString().slice(0, 10);
   const f = cast.factory;
-  const produced = event('production.recorded', f, batchAt, hot.id, {
+  const produced = event('production.recorded', f, batchAt, batchId, {
     batchId,
     branchId: branch.FAC,
     variantId: hot.id,

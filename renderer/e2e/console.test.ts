@@ -30,11 +30,7 @@ describe('the head-office console', () => {
     await page.getByLabel('Password').fill('correct-horse-battery');
     await page.getByRole('button', { name: /^Sign in/ }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page
-      .getByRole('link', { name: /Sync & devices/ })
-      .or(page.getByRole('button', { name: /Sync & devices/ }))
-      .first()
-      .click();
+    await page.getByRole('button', { name: /Sync & devices/ }).click();
     await expect
       .poll(async () => page.getByText('SH01 PC').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);

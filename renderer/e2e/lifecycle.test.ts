@@ -398,5 +398,6 @@ describe('the order lifecycle in the browser', () => {
     await finance.keyboard.press('Alt+KeyO');
     await finance.getByText('You are signed out. Sign in again.').waitFor();
     await finance.getByLabel('Username').waitFor();
+    expect(await finance.getByText('You are signed out. Sign in again.').isVisible()).toBe(true);
   });
 }, 300_000);

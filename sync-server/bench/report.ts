@@ -229,6 +229,8 @@ export function report(r: Results): { table: string; json: Record<string, unknow
     catchup_serve_in_process_s: round(c.servedInProcess.seconds, 3),
     generate_s: round(r.genSeconds, 1),
     fresh_folds_match: r.folds.every((f) => f.same) && c.same,
+    // The raw floor wrote the same rows the replica's projections did, in both orders.
+    raw_rows_match: r.raw.byEvent.same && r.raw.byTable.same,
     ...postgresJson(r.postgres),
     total_s: round(r.totalSeconds, 1),
     load_avg: r.load,

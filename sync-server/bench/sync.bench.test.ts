@@ -24,7 +24,10 @@ describe('npm run bench:sync', () => {
         timeout: 360_000,
       },
     );
-    json = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    const last = run.stdout.trim().split('\n').at(-1) ?? '';
+    // A run that crashed ends without its JSON line: the tests then fail on its stderr, which
+    // says why, instead of on a JSON parse error that does not.
+    json = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
   }, 400_000);
 
   it('runs every phase at a small scale and ends with one JSON line of its figures', () => {
@@ -41,6 +44,7 @@ describe('npm run bench:sync', () => {
     expect(json['events']).toBe(1_000);
     expect(json['catchup_events']).toBeGreaterThanOrEqual(1_000);
     expect(json['fresh_folds_match']).toBe(true);
+    expect(json['raw_rows_match']).toBe(true);
     expect(run.stdout).toMatch(/conflicts\s+0\s+PASS/);
     expect(run.stdout).not.toMatch(/= fresh fold.*NO/);
     if (!havePostgres) expect(json['pg1_push_events_per_s']).toBeNull();
