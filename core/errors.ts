@@ -38,12 +38,39 @@ export const protocolCodes = [
 export type ProtocolCode = (typeof protocolCodes)[number];
 
 /**
- * What a PC decides on its own, with no answer of head office's to carry: head office presented
- * a certificate other than the one pinned (core/sync/http.ts), and an event failed to apply for
- * a reason no DomainError names (core/sync/apply.ts records it as a conflict).
+ * A PC's verdict on head office's certificate (core/sync/http.ts): not the one the admin read
+ * out at enrollment, or not the one pinned since and never announced (decision 0014).
  */
-export const clientCodes = ['CERTIFICATE_MISMATCH', 'CERTIFICATE_CHANGED', 'APPLY_FAILED'] as const;
+export const certificateCodes = ['CERTIFICATE_MISMATCH', 'CERTIFICATE_CHANGED'] as const;
+export type CertificateCode = (typeof certificateCodes)[number];
+
+/**
+ * What a PC decides on its own, with no answer of head office's to carry: its certificate
+ * codes, and an event that failed to apply for a reason no DomainError names
+ * (core/sync/apply.ts records it as a conflict).
+ */
+export const clientCodes = [...certificateCodes, 'APPLY_FAILED'] as const;
 export type ClientCode = (typeof clientCodes)[number];
+
+/**
+ * Why a PC refused to install an update head office's feed offered (core/ops/update-signature.ts,
+ * electron/ops/update-verify.ts). Not an error on a wire: the PC keeps the last one in its data
+ * folder and its health report carries it to head office's console (core/sync/protocol.ts).
+ */
+export const updateRefusalCodes = [
+  'NO_TRUSTED_KEY',
+  'SIGNATURE_MISSING',
+  'SIGNATURE_MALFORMED',
+  'UNKNOWN_KEY',
+  'SIGNATURE_INVALID',
+  'MANIFEST_CHANGED',
+  'FILE_ELSEWHERE',
+  'FILE_CHANGED',
+  'PUBLISHER_MISMATCH',
+  /** Not a refusal of the release: its download failed (network, checksum, disk); tried again. */
+  'DOWNLOAD_FAILED',
+] as const;
+export type UpdateRefusalCode = (typeof updateRefusalCodes)[number];
 
 export const errorCodes = [
   'VALIDATION',
@@ -162,7 +189,7 @@ const httpStatus: Record<SerializedError['code'], number> = {
   SCHEMA_TOO_NEW: 422,
   UNKNOWN_EVENT: 400,
   UNSIGNED_UPDATE: 400,
-  // A PC's own codes travel over IPC only; were one ever answered over HTTP, these would fit.
+  // A PC's own codes: over IPC, or over web mode's HTTP (sync.now, sync.enroll, sync.repin).
   CERTIFICATE_MISMATCH: 502,
   CERTIFICATE_CHANGED: 502,
   APPLY_FAILED: 500,

@@ -1,7 +1,9 @@
 // A branch's core as one object: its database, its files, its clock, and call(). Every
 // transport (Electron's utility process, the local web mode, tests) builds one of these.
 import { join } from 'node:path';
-import { actorForToken } from './auth/sessions';
+import { BranchSessions } from './auth/branch-sessions';
+import type { SessionStore } from './auth/session-store';
+import { resolveSession } from './auth/sessions';
 import { loadClock, loadDevice } from './branches/device';
 import { operations, type InputOf, type OperationName, type OutputOf } from './contract/api';
 import type { Context, DeviceIdentity, HostServices } from './contract/context';
@@ -17,6 +19,7 @@ import { closeSeries, openSeries } from './branches/series';
 export interface BranchCoreOptions extends OpenOptions {
   now?: () => number;
   services?: HostServices;
+  sessions?: SessionStore;
 }
 
 export class BranchCore {
@@ -27,6 +30,8 @@ export class BranchCore {
   readonly now: () => number;
   /** Set by the host once it has them (the sync connection needs the core first). */
   services: HostServices;
+  /** Sign-ins and lockout counts: this database's, unless the host keeps them elsewhere. */
+  sessions: SessionStore;
 
   constructor(
     readonly dataDir: string,
@@ -34,6 +39,7 @@ export class BranchCore {
   ) {
     this.services = options.services ?? {};
     this.db = openDatabase(join(dataDir, 'branch.sqlite'), options);
+    this.sessions = options.sessions ?? new BranchSessions(this.db);
     // Before anything is numbered: a database restored from a backup numbers in a new series.
     openSeries(this.db, dataDir);
     // Events an older version of the app kept aside are applied now that it knows them.
@@ -45,37 +51,46 @@ export class BranchCore {
     this.clock = loadClock(this.db, this.device, this.now);
   }
 
-  /** The context for one call: who is calling (by session token) and from which device. */
-  context(sessionToken?: string): Context {
+  /** The context for a call by no one in particular (see signedIn for a caller's). */
+  context(): Context {
     const current = loadDevice(this.db);
     if (current?.id !== this.device?.id) {
       this.device = current;
       this.clock = loadClock(this.db, current, this.now);
     }
-    const base: Context = {
+    return {
       db: this.db,
       files: this.files,
       clock: this.clock,
       now: this.now,
       device: this.device,
       actor: null,
+      sessions: this.sessions,
       services: this.services,
-      ...(sessionToken !== undefined && { sessionToken }),
     };
+  }
+
+  /**
+   * The context for one call: who is calling (by session token) and from which device. The
+   * sign-in is looked up before the call runs, as the store may answer asynchronously.
+   */
+  async signedIn(sessionToken?: string): Promise<Context> {
+    const base = this.context();
     if (!sessionToken) return base;
+    const ctx = { ...base, sessionToken };
     try {
-      return { ...base, actor: actorForToken(base, sessionToken) };
+      return { ...ctx, actor: await resolveSession(ctx, this.sessions, sessionToken) };
     } catch (error) {
       // A stale token does not stop what anyone may do (sign in again, see setup and sync
       // status); execute() raises it for everything else.
-      if (error instanceof DomainError) return { ...base, authError: error };
+      if (error instanceof DomainError) return { ...ctx, authError: error };
       throw error;
     }
   }
 
   /** Untyped entry for transports: the name and input come from outside and are checked. */
-  callRaw(name: string, input: unknown, sessionToken?: string): unknown {
-    return execute(operations, this.context(sessionToken), name, input);
+  async callRaw(name: string, input: unknown, sessionToken?: string): Promise<unknown> {
+    return execute(operations, await this.signedIn(sessionToken), name, input);
   }
 
   async call<N extends OperationName>(

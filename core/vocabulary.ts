@@ -97,6 +97,16 @@ export const documentsAvailable = (status: OrderStatus, hasSlip: boolean): Docum
   ...(status === 'dispatched' || status === 'delivered' ? (['dispatch_note'] as const) : []),
 ];
 
+/** The kinds of branch (branches.kind): what a branch may cause is checked by its kind. */
+export const branchKinds = ['factory', 'shop', 'head_office'] as const;
+export type BranchKind = (typeof branchKinds)[number];
+
+export const branchKindLabel: Record<BranchKind, string> = {
+  shop: 'Shop',
+  factory: 'Factory',
+  head_office: 'Head office',
+};
+
 /** The roles a user can have (users.role). */
 export const roles = [
   'admin',

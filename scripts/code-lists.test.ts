@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '../core/errors';
-import { orderStatuses } from '../core/vocabulary';
+import { errorCodes, updateRefusalCodes } from '../core/errors';
+import { branchKinds, orderStatuses } from '../core/vocabulary';
 import { copiedLists, findCopiedLists } from './code-lists';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +19,17 @@ describe('hand-copied code lists', () => {
       expect.objectContaining({ line: 1, list: 'order statuses and steps' }),
       expect.objectContaining({ line: 2, list: 'error codes' }),
       expect.objectContaining({ line: 3, list: 'order statuses and steps' }),
+    ]);
+  });
+
+  it('finds a copy of the update refusal codes and of the branch kinds', () => {
+    const text = [
+      `const why = [${quoted(updateRefusalCodes)}];`,
+      `const kinds = [${quoted(branchKinds)}] as const;`,
+    ].join('\n');
+    expect(copiedLists('electron/ops/x.ts', text)).toEqual([
+      expect.objectContaining({ line: 1, list: 'update refusal codes' }),
+      expect.objectContaining({ line: 2, list: 'branch kinds' }),
     ]);
   });
 

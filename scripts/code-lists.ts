@@ -1,5 +1,5 @@
-// Hand-copied code lists: outside the file that defines a list (error codes, order statuses and
-// steps, document kinds, roles), an array literal of that list's codes only, naming at least
+// Hand-copied code lists: outside the file that defines a list (error codes, update refusal
+// codes, order statuses and steps, document kinds, branch kinds, roles), an array literal of that list's codes only, naming at least
 // three of them and more than half the list. A copy drifts from its source (the renderer's copy
 // of the error codes did); import the list from core/errors.ts or core/vocabulary.ts instead.
 // A few codes picked for what they mean (the statuses an order may be cancelled in) are a use,
@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { serializedCodes } from '../core/errors';
-import { documentKinds, orderStatuses, orderSteps, roles } from '../core/vocabulary';
+import { serializedCodes, updateRefusalCodes } from '../core/errors';
+import { branchKinds, documentKinds, orderStatuses, orderSteps, roles } from '../core/vocabulary';
 import { checkedFolders, sourcesUnder } from './import-cycles';
 
 export interface CodeList {
@@ -21,12 +21,14 @@ export interface CodeList {
 
 export const codeLists: readonly CodeList[] = [
   { name: 'error codes', home: 'core/errors.ts', codes: new Set(serializedCodes) },
+  { name: 'update refusal codes', home: 'core/errors.ts', codes: new Set(updateRefusalCodes) },
   {
     name: 'order statuses and steps',
     home: 'core/vocabulary.ts',
     codes: new Set([...orderStatuses, ...orderSteps]),
   },
   { name: 'document kinds', home: 'core/vocabulary.ts', codes: new Set(documentKinds) },
+  { name: 'branch kinds', home: 'core/vocabulary.ts', codes: new Set(branchKinds) },
   { name: 'roles', home: 'core/vocabulary.ts', codes: new Set(roles) },
 ];
 

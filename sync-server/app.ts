@@ -3,7 +3,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NEXT_CERTIFICATE_HEADER } from '../core/sync/pins';
 import { mountConsole } from './console';
-import { SharedSignIns } from './console-sessions';
 import { hardenApp, type RateLimits } from './http/harden';
 import { answerError, noRoute } from './http/refusals';
 import type { SyncHub } from './hub';
@@ -34,8 +33,6 @@ export interface AppInfo {
   consoleDir?: string | null;
   /** The desktop apps' update feed at /updates (./updates/routes.ts); uploads stream to disk. */
   updates?: express.RequestHandler;
-  /** How long a console sign-in lasts without a call (default: CONSOLE_IDLE_MS, 30 minutes). */
-  consoleIdleMs?: number;
 }
 
 export function createApp(
@@ -54,13 +51,9 @@ export function createApp(
   if (info.telegram) app.use(info.telegram);
   if (info.updates) app.use('/updates', info.updates);
 
-  const signIns = new SharedSignIns(hub.store, () => replica.core.db, {
-    now: () => replica.core.now(),
-    ...(info.consoleIdleMs !== undefined && { idleMs: info.consoleIdleMs }),
-  });
   app.use(healthRoutes(hub.store, replica, info));
   app.use(setupRoutes(replica));
-  app.use(contractRoutes(replica, signIns, info.log));
+  app.use(contractRoutes(replica, info.log));
   app.use(enrollRoutes(hub, replica));
   app.use(syncRoutes(hub, replica));
   app.use(fileRoutes(hub, hub.store));

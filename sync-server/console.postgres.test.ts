@@ -1,14 +1,17 @@
 // Head office's console through two server processes on one PostgreSQL database, as behind a
 // load balancer without session affinity: a sign-in made through one process holds through the
 // other, signing out or a password change ends it through both, wrong passwords count toward one
-// lockout, each process sees at once what branches pushed to, and head office did through, the
-// other, and a sign-in used through either ends after the same idle time through both. Date is
+// lockout (also when they arrive at the same moment), each process sees at once what branches
+// pushed to, and head office did through, the other, and a sign-in used through either ends
+// after the same idle time through both, by its last use as the store records it. Date is
 // faked (it keeps moving; the idle test jumps it ahead) before the servers start, so their
 // clocks are the fake one.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { MAX_FAILED_LOGINS } from '../core/auth/sessions';
 import { startServer } from './main';
 import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
 import { http, PASSWORD, placeWithSlip, startWorld, type World } from './testing/world';
@@ -20,13 +23,17 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   pg = await startTestPostgres();
   const databaseUrl = await pg.createDatabase('console_two_processes');
-  w = await startWorld({ databaseUrl });
+  // Lockout is what these tests count: the per-address sign-in rate limit (its own tests are in
+  // http/harden.test.ts) must not answer first, however fast the calls come.
+  const rateLimits = { login: { burst: 1_000, refillMs: 1 } };
+  w = await startWorld({ databaseUrl, rateLimits });
   second = await startServer(
     {
       port: 0,
       host: '127.0.0.1',
       dataDir: mkdtempSync(join(tmpdir(), 'fse-console-second-')),
       databaseUrl,
+      rateLimits,
     },
     () => undefined,
   );
@@ -50,6 +57,14 @@ const signIn = async (base: string, password = PASSWORD, username = 'finance') =
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.result!.token!;
 };
+const userId = (username: string) =>
+  z
+    .object({ id: z.string() })
+    .parse(
+      w.server.replica.core.db.sqlite
+        .prepare('SELECT id FROM users WHERE username = ?')
+        .get(username),
+    ).id;
 const whoIs = async (base: string, token: string) => {
   const r = await call(base, 'auth.me', {}, token);
   return r.status === 200 ? r.body.result!.username : r.body.error!.code;
@@ -119,6 +134,28 @@ describe('the console through two server processes on PostgreSQL', () => {
     expect((await attempt(B, PASSWORD)).status).toBe(200);
   });
 
+  it('counts every one of wrong passwords sent through both at the same moment', async () => {
+    const A = w.base;
+    const B = `http://127.0.0.1:${second.port}`;
+    // Checked side by side in both processes, then counted in the store at once: none is lost.
+    const answers = await Promise.all(
+      Array.from({ length: MAX_FAILED_LOGINS }, (_, i) =>
+        call(i % 2 ? B : A, 'auth.login', { username: 'factory', password: 'not-the-password' }),
+      ),
+    );
+    expect(answers.map((a) => a.body.error!.code).sort()).toEqual(
+      ['ACCOUNT_LOCKED', ...Array<string>(MAX_FAILED_LOGINS - 1).fill('LOGIN_FAILED')].sort(),
+    );
+    const state = await w.server.hub.store.loginState(userId('factory'));
+    expect(state).toMatchObject({ failedAttempts: 0, lockedUntil: expect.any(Number) });
+    for (const base of [A, B])
+      expect(
+        (await call(base, 'auth.login', { username: 'factory', password: PASSWORD })).body.error
+          ?.code,
+        base,
+      ).toBe('ACCOUNT_LOCKED');
+  });
+
   it('sees at once through one process what was pushed to, or done through, the other', async () => {
     const A = w.base;
     const B = `http://127.0.0.1:${second.port}`;
@@ -144,15 +181,23 @@ describe('the console through two server processes on PostgreSQL', () => {
     const MINUTE = 60_000;
     const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
     const token = await signIn(A, PASSWORD, 'shop2');
-    // Each process learns from the other's marks that the sign-in was used meanwhile.
+    const stored = async () =>
+      (await w.server.hub.store.sessions()).filter((s) => s.userId === userId('shop2'));
+    // Each process reads the sign-in's last use, which the other recorded, from the store.
     for (const base of [B, A, B]) {
       later(20 * MINUTE);
+      const calledAt = Date.now();
       expect(await whoIs(base, token), base).toBe('shop2');
+      // One row for the one sign-in, its last use moved on: no marks beside it.
+      const rows = await stored();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.lastUsedAt).toBeGreaterThanOrEqual(calledAt);
     }
     later(32 * MINUTE);
     const idle = await call(A, 'auth.me', {}, token);
     expect(idle.status).toBe(401);
     expect(idle.body.error?.message).toMatch(/without activity\. Sign in again\./);
     expect(await whoIs(B, token)).toBe('UNAUTHENTICATED');
+    expect(await stored()).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { installCrashReports } from '../core/ops/crash';
 import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
-import { SharedSignIns } from './console-sessions';
+import { ConsoleSessions } from './console-sessions';
 import { SyncHub } from './hub';
 import { HeadOfficeSync, HubHeadOffice } from './head-office';
 import { answerUnparsableRequests, type RateLimits } from './http/harden';
@@ -166,9 +166,8 @@ export async function startServer(
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
   const { dataDir, databaseUrl } = config;
   const updates = new UpdateFeed(join(dataDir, 'updates'), store);
-  // Uploads check the caller's console sign-in against the shared ones, as /api calls do.
-  const uploadSignIns = new SharedSignIns(store, () => replica.core.db, {
-    now: () => replica.core.now(),
+  // Console sign-ins and lockout counts live in the store every server process shares.
+  replica.core.sessions = new ConsoleSessions(store, {
     ...(config.consoleIdleMs !== undefined && { idleMs: config.consoleIdleMs }),
   });
   const backups = new ServerBackups({
@@ -207,17 +206,15 @@ export async function startServer(
       }),
     },
     ...(config.rateLimits && { rateLimits: config.rateLimits }),
-    ...(config.consoleIdleMs !== undefined && { consoleIdleMs: config.consoleIdleMs }),
     telegram: telegram.router,
     updates: updateRoutes(
       updates,
       async (token) => {
         // Caught up first (as /api calls are): a password changed through another process counts.
         await replica.current();
-        return uploadSignIns.actorFor(token, (t) => {
-          const context = replica.core.context(t);
-          return { actor: context.actor, why: context.authError?.message ?? null };
-        });
+        // Checked against the shared sign-ins, as /api calls are.
+        const context = await replica.core.signedIn(token);
+        return { actor: context.actor, why: context.authError?.message ?? null };
       },
       log,
     ),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../db/schema';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import { verifyPassword } from './password';
@@ -18,21 +20,19 @@ const login = (world: DemoWorld, username: string, password = DEMO_PASSWORD) =>
 
 const me = (world: DemoWorld, token: string) => world.core.call('auth.me', {}, token);
 
-const storedHash = (world: DemoWorld, username: string) =>
-  (
-    world.core.db.sqlite
-      .prepare('SELECT password_hash AS h FROM users WHERE username = ?')
-      .get(username) as {
-      h: string;
-    }
-  ).h;
+const userRow = (world: DemoWorld, username: string) => {
+  const [row] = world.core.db.orm
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.username, username))
+    .all();
+  if (!row) throw new Error(`no user ${username}`);
+  return row;
+};
 
-const userId = (world: DemoWorld, username: string) =>
-  (
-    world.core.db.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as {
-      id: string;
-    }
-  ).id;
+const storedHash = (world: DemoWorld, username: string) => userRow(world, username).passwordHash;
+
+const userId = (world: DemoWorld, username: string) => userRow(world, username).id;
 
 async function failLogins(world: DemoWorld, username: string, times: number) {
   const errors = [];
@@ -76,10 +76,9 @@ describe('login', () => {
       branchId: world.branch.SH01,
     });
     // The token itself is not stored, only its hash.
-    const stored = world.core.db.sqlite.prepare('SELECT token_hash FROM sessions').all() as {
-      token_hash: string;
-    }[];
-    expect(stored.some((s) => s.token_hash === session.token)).toBe(false);
+    const stored = world.core.db.orm.select({ tokenHash: sessions.tokenHash }).from(sessions).all();
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.some((s) => s.tokenHash === session.token)).toBe(false);
   });
 
   it('accepts the username in any case', async () => {

@@ -1,8 +1,11 @@
+import { count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { branchKinds } from '../branches/events';
 import { loadDevice, saveDevice } from '../branches/device';
 import type { Context } from '../contract/context';
-import { command, query } from '../contract/define';
+import { prepared } from '../db/prepared';
+import { branches, users } from '../db/schema';
+import { action, query } from '../contract/define';
 import { branchCode, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
@@ -13,17 +16,9 @@ import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
-import type { Role } from '../vocabulary';
-import {
-  LOCKOUT_MS,
-  MAX_FAILED_LOGINS,
-  actorForToken,
-  createSession,
-  endSession,
-} from './sessions';
+import { LOCKOUT_MS, MAX_FAILED_LOGINS, openSession, resolveSession, tokenHash } from './sessions';
 
-const countUsers = (ctx: Context) =>
-  (ctx.db.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+const countUsers = (ctx: Context) => ctx.db.orm.select({ n: count() }).from(users).get()?.n ?? 0;
 
 export const setupStatus = query({
   access: 'public',
@@ -31,11 +26,16 @@ export const setupStatus = query({
   handler: (ctx) => {
     const device = loadDevice(ctx.db);
     const branch = device
-      ? (ctx.db.sqlite
-          .prepare('SELECT id, code, name, kind FROM branches WHERE id = ?')
-          .get(device.branchId) as
-          | { id: string; code: string; name: string; kind: (typeof branchKinds)[number] }
-          | undefined)
+      ? ctx.db.orm
+          .select({
+            id: branches.id,
+            code: branches.code,
+            name: branches.name,
+            kind: branches.kind,
+          })
+          .from(branches)
+          .where(eq(branches.id, device.branchId))
+          .get()
       : undefined;
     return { initialized: countUsers(ctx) > 0 && device !== null, device, branch: branch ?? null };
   },
@@ -103,10 +103,9 @@ export function initializeSite(
   return { device, adminId };
 }
 
-export const setupInitialize = command({
+export const setupInitialize = action({
   access: 'public',
   // The password is hashed first, off the main thread; then one transaction writes.
-  ownTransactions: true,
   input: setupInput,
   handler: async (ctx, input) => {
     refuseIfSetUp(ctx);
@@ -115,25 +114,20 @@ export const setupInitialize = command({
   },
 });
 
-interface LoginRow {
-  id: string;
-  passwordHash: string;
-  disabled: number;
-  failedAttempts: number | null;
-  lockedUntil: number | null;
-  displayName: string;
-  role: Role;
-  branchId: string;
-}
-
-const loginRow = (ctx: Context, username: string) =>
-  ctx.db.sqlite
-    .prepare(
-      `SELECT u.id, u.password_hash AS passwordHash, u.disabled, u.display_name AS displayName, u.role,
-              u.branch_id AS branchId, l.failed_attempts AS failedAttempts, l.locked_until AS lockedUntil
-       FROM users u LEFT JOIN login_state l ON l.user_id = u.id WHERE u.username = ?`,
-    )
-    .get(username) as LoginRow | undefined;
+const loginRow = prepared((orm) =>
+  orm
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      disabled: users.disabled,
+      displayName: users.displayName,
+      role: users.role,
+      branchId: users.branchId,
+    })
+    .from(users)
+    .where(eq(users.username, sql.placeholder('username')))
+    .prepare(),
+);
 
 const wrongLogin = () =>
   new DomainError('LOGIN_FAILED', 'The username or password is wrong.', { field: 'password' });
@@ -145,86 +139,69 @@ const stillLocked = (lockedUntil: number, now: number) =>
     { lockedUntil },
   );
 
-type LoginOutcome =
-  | { refused: DomainError }
-  | {
-      signedIn: ReturnType<typeof createSession> &
-        Pick<LoginRow, 'displayName' | 'role' | 'branchId'> & { userId: string };
-    };
+const lockedUntilOf = async (ctx: Context, userId: string, now: number) => {
+  const until = (await ctx.sessions.loginState(userId))?.lockedUntil ?? null;
+  return until !== null && until > now ? until : null;
+};
 
-export const login = command({
+export const login = action({
   access: 'public',
-  // A wrong password is recorded although the call fails, and the password is checked (awaited)
-  // before any transaction opens.
-  ownTransactions: true,
+  // A wrong password is counted although the call fails, and the password is checked (awaited)
+  // before anything is written; sign-ins and counts live in the host's store (ctx.sessions).
   input: z.object({ username, password: z.string().min(1, 'is required').max(200) }),
   handler: async (ctx, input) => {
-    const seen = loginRow(ctx, input.username);
+    const seen = loginRow(ctx.db).get({ username: input.username });
     if (!seen) {
       await verifyPassword(input.password, DUMMY_HASH);
       throw wrongLogin();
     }
     // A locked account costs no password check.
-    if (seen.lockedUntil && seen.lockedUntil > ctx.now())
-      throw stillLocked(seen.lockedUntil, ctx.now());
+    const locked = await lockedUntilOf(ctx, seen.id, ctx.now());
+    if (locked !== null) throw stillLocked(locked, ctx.now());
     const matches = await verifyPassword(input.password, seen.passwordHash);
-    const db = ctx.db.sqlite;
-    // Other sign-ins ran while the password was checked: decide on the account as it is now, so
-    // wrong guesses sent at once each count toward the lockout. Refusals are returned, not
-    // thrown, so the count they wrote is committed.
-    const outcome = db
-      .transaction((): LoginOutcome => {
-        const user = loginRow(ctx, input.username);
-        const now = ctx.now();
-        if (!user) return { refused: wrongLogin() };
-        if (user.lockedUntil && user.lockedUntil > now)
-          return { refused: stillLocked(user.lockedUntil, now) };
-        // A password changed meanwhile: the one typed matched the old one at best.
-        if (!matches || user.passwordHash !== seen.passwordHash) {
-          const failed =
-            (user.lockedUntil && user.lockedUntil <= now ? 0 : (user.failedAttempts ?? 0)) + 1;
-          const lockedUntil = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
-          db.prepare(
-            `INSERT INTO login_state (user_id, failed_attempts, locked_until) VALUES (?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until`,
-          ).run(user.id, lockedUntil ? 0 : failed, lockedUntil);
-          return {
-            refused: lockedUntil
-              ? new DomainError(
-                  'ACCOUNT_LOCKED',
-                  'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
-                  { lockedUntil },
-                )
-              : wrongLogin(),
-          };
-        }
-        if (user.disabled)
-          return {
-            refused: new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.'),
-          };
-        db.prepare('DELETE FROM login_state WHERE user_id = ?').run(user.id);
-        const session = createSession(ctx, user.id);
-        return {
-          signedIn: {
-            ...session,
-            userId: user.id,
-            displayName: user.displayName,
-            role: user.role,
-            branchId: user.branchId,
-          },
-        };
-      })
-      .immediate();
-    if ('refused' in outcome) throw outcome.refused;
-    return outcome.signedIn;
+    // Other sign-ins ran while the password was checked: decide on the account as it is now.
+    const user = loginRow(ctx.db).get({ username: input.username });
+    const now = ctx.now();
+    if (!user) throw wrongLogin();
+    // A password changed meanwhile: the one typed matched the old one at best. The store counts
+    // atomically, so wrong guesses sent at once (through any process) each count.
+    if (!matches || user.passwordHash !== seen.passwordHash) {
+      const counted = await ctx.sessions.recordFailedLogin(user.id, now, {
+        maxAttempts: MAX_FAILED_LOGINS,
+        lockMs: LOCKOUT_MS,
+      });
+      if (counted.lockedUntil === now + LOCKOUT_MS)
+        throw new DomainError(
+          'ACCOUNT_LOCKED',
+          'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
+          { lockedUntil: counted.lockedUntil },
+        );
+      if (counted.lockedUntil !== null && counted.lockedUntil > now)
+        throw stillLocked(counted.lockedUntil, now);
+      throw wrongLogin();
+    }
+    const lockedMeanwhile = await lockedUntilOf(ctx, user.id, now);
+    if (lockedMeanwhile !== null) throw stillLocked(lockedMeanwhile, now);
+    if (user.disabled)
+      throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
+    await ctx.sessions.clearLoginState(user.id);
+    const session = await openSession(ctx, user.id);
+    return {
+      ...session,
+      userId: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      branchId: user.branchId,
+    };
   },
 });
 
-export const logout = command({
+export const logout = action({
   access: 'signed-in',
+  // Ends the sign-in in the host's store (awaited), and writes nothing here.
   input: z.object({}),
-  handler: (ctx) => {
-    if (ctx.sessionToken) endSession(ctx, ctx.sessionToken);
+  handler: async (ctx) => {
+    if (ctx.sessionToken) await ctx.sessions.end(tokenHash(ctx.sessionToken));
     return { ok: true as const };
   },
 });
@@ -239,12 +216,16 @@ export const me = query({
   handler: (ctx) => ({ ...requireActor(ctx), may: mayDo(ctx), adminSteps: adminStepsHere(ctx) }),
 });
 
+const passwordHashById = prepared((orm) =>
+  orm
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 const passwordHashOf = (ctx: Context, userId: string) =>
-  (
-    ctx.db.sqlite.prepare('SELECT password_hash AS h FROM users WHERE id = ?').get(userId) as {
-      h: string;
-    }
-  ).h;
+  passwordHashById(ctx.db).get({ id: userId })?.passwordHash;
 
 const wrongCurrentPassword = () =>
   new DomainError('VALIDATION', 'currentPassword: is wrong', {
@@ -252,10 +233,9 @@ const wrongCurrentPassword = () =>
     issues: [{ field: 'currentPassword', message: 'is wrong' }],
   });
 
-export const changePassword = command({
+export const changePassword = action({
   access: 'signed-in',
   // Both passwords are hashed (awaited) before the transaction that records the change.
-  ownTransactions: true,
   input: z.object({ currentPassword: z.string().min(1, 'is required'), newPassword: password }),
   handler: async (ctx, input) => {
     const actor = requireActor(ctx);
@@ -283,20 +263,23 @@ export const changePassword = command({
           );
         throw error;
       }
-      return ctx.db.sqlite.transaction(() => createSession(ctx, actor.userId)).immediate();
+      return openSession(ctx, actor.userId);
     }
     const checked = passwordHashOf(ctx, actor.userId);
-    if (!(await verifyPassword(input.currentPassword, checked))) throw wrongCurrentPassword();
+    if (checked === undefined || !(await verifyPassword(input.currentPassword, checked)))
+      throw wrongCurrentPassword();
     const passwordHash = await hashPassword(input.newPassword);
-    return ctx.db.sqlite
+    // While the hashes were made, this sign-in may have ended (signed out, disabled) or the
+    // password changed through another: then the change is refused as it would be now.
+    if (ctx.sessionToken) await resolveSession(ctx, ctx.sessions, ctx.sessionToken);
+    ctx.db.sqlite
       .transaction(() => {
-        // While the hashes were made, this sign-in may have ended (signed out, disabled) or the
-        // password changed through another: then the change is refused as it would be now.
-        if (ctx.sessionToken) actorForToken(ctx, ctx.sessionToken);
         if (passwordHashOf(ctx, actor.userId) !== checked) throw wrongCurrentPassword();
         emit(ctx, 'user.saved', actor.userId, { id: actor.userId, passwordHash });
-        return createSession(ctx, actor.userId);
       })
       .immediate();
+    // Every earlier sign-in of the person ends, in every process; this one opens anew.
+    await ctx.sessions.endAllOf(actor.userId);
+    return openSession(ctx, actor.userId);
   },
 });

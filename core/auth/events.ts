@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { eq } from 'drizzle-orm';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
+import { users } from '../db/schema';
 import { mergeRow } from '../events/lww';
 import { rebuilding } from '../events/rebuild';
 import { roles } from '../vocabulary';
@@ -24,10 +26,12 @@ export const userSaved = defineEvent({
     const { changed } = mergeRow(db, 'users', id, mergeStamp(e), fields);
     // A disabled user, or one whose password changed, is signed out everywhere at once.
     if (!rebuilding(db) && (changed.includes('disabled') || changed.includes('passwordHash'))) {
-      const row = db.sqlite.prepare('SELECT disabled FROM users WHERE id = ?').get(id) as {
-        disabled: number;
-      };
-      if (row.disabled || changed.includes('passwordHash'))
+      const [row] = db.orm
+        .select({ disabled: users.disabled })
+        .from(users)
+        .where(eq(users.id, id))
+        .all();
+      if (row?.disabled || changed.includes('passwordHash'))
         db.sqlite.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
     }
   },

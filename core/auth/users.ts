@@ -1,9 +1,11 @@
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { command, query } from '../contract/define';
+import { action, query } from '../contract/define';
 import { id, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import type { Context } from '../contract/context';
+import { branches, users } from '../db/schema';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { hashPassword } from './password';
@@ -42,10 +44,9 @@ export function addUser(
   return { id: userId };
 }
 
-export const createUser = command({
+export const createUser = action({
   access: 'users.manage',
   // The password is hashed first, off the main thread; then one transaction writes.
-  ownTransactions: true,
   input: newUserInput,
   handler: async (ctx, input) => {
     const { password: plain, ...rest } = input;
@@ -54,10 +55,9 @@ export const createUser = command({
   },
 });
 
-export const updateUser = command({
+export const updateUser = action({
   access: 'users.manage',
   // A new password is hashed first, off the main thread; then one transaction writes.
-  ownTransactions: true,
   input: z.object({
     id,
     displayName: text(120).optional(),
@@ -70,7 +70,7 @@ export const updateUser = command({
   handler: async (ctx, input) => {
     const { password: plain, unlock, ...fields } = input;
     const passwordHash = plain === undefined ? undefined : await hashPassword(plain);
-    return ctx.db.sqlite
+    ctx.db.sqlite
       .transaction(() => {
         const actor = requireActor(ctx);
         if (!ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(input.id))
@@ -81,38 +81,46 @@ export const updateUser = command({
             'INVALID_STATE',
             'You cannot disable yourself or take away your own admin role. Ask another admin.',
           );
-        if (unlock)
-          ctx.db.sqlite.prepare('DELETE FROM login_state WHERE user_id = ?').run(input.id);
         const changes = { ...fields, ...(passwordHash !== undefined && { passwordHash }) };
         if (Object.keys(changes).length > 1) emit(ctx, 'user.saved', input.id, changes);
-        return { id: input.id };
       })
       .immediate();
+    // Sign-ins and lockout counts live in the host's store (for head office, shared by every
+    // server process): a disabled person, or one given a new password, is signed out there.
+    if (input.disabled || passwordHash !== undefined) await ctx.sessions.endAllOf(input.id);
+    if (unlock) await ctx.sessions.clearLoginState(input.id);
+    return { id: input.id };
   },
 });
 
 export const listUsers = query({
   access: 'users.manage',
   input: z.object({ branchId: id.optional() }),
-  handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT u.id, u.username, u.display_name AS displayName, u.role, u.branch_id AS branchId,
-                b.name AS branchName, u.disabled = 1 AS disabled,
-                coalesce(l.locked_until > ?, 0) AS locked
-         FROM users u JOIN branches b ON b.id = u.branch_id LEFT JOIN login_state l ON l.user_id = u.id
-         WHERE (? IS NULL OR u.branch_id = ?) ORDER BY u.display_name`,
-      )
-      .all(ctx.now(), input.branchId ?? null, input.branchId ?? null) as {
-      id: string;
-      username: string;
-      displayName: string;
-      role: (typeof roles)[number];
-      branchId: string;
-      branchName: string;
-      disabled: 0 | 1;
-      locked: 0 | 1;
-    }[],
+  handler: async (ctx, input) => {
+    const now = ctx.now();
+    const locked = new Set(
+      (await ctx.sessions.loginStates())
+        .filter((s) => s.lockedUntil !== null && s.lockedUntil > now)
+        .map((s) => s.userId),
+    );
+    const rows = ctx.db.orm
+      .select({
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        role: users.role,
+        branchId: users.branchId,
+        branchName: branches.name,
+        disabled: users.disabled,
+      })
+      .from(users)
+      .innerJoin(branches, eq(branches.id, users.branchId))
+      .where(input.branchId === undefined ? undefined : eq(users.branchId, input.branchId))
+      .orderBy(users.displayName)
+      .all();
+    const flag = (on: boolean) => (on ? (1 as const) : (0 as const));
+    return rows.map((u) => ({ ...u, disabled: flag(u.disabled), locked: flag(locked.has(u.id)) }));
+  },
 });
 
 /** Who can drive a dispatch: the factory clerk picks from these without managing users. */
@@ -120,10 +128,10 @@ export const listDrivers = query({
   access: 'orders.dispatch',
   input: z.object({}),
   handler: (ctx) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT id, display_name AS displayName, branch_id AS branchId FROM users
-         WHERE role = 'driver' AND NOT disabled ORDER BY display_name`,
-      )
-      .all() as { id: string; displayName: string; branchId: string }[],
+    ctx.db.orm
+      .select({ id: users.id, displayName: users.displayName, branchId: users.branchId })
+      .from(users)
+      .where(and(eq(users.role, 'driver'), eq(users.disabled, false)))
+      .orderBy(users.displayName)
+      .all(),
 });

@@ -2,7 +2,7 @@
 // a restore puts the whole PC's data back to an earlier day.
 import { z } from 'zod';
 import type { Context } from '../contract/context';
-import { command, query } from '../contract/define';
+import { action, query } from '../contract/define';
 import { DomainError } from '../errors';
 import type { BackupService } from './service';
 
@@ -26,15 +26,14 @@ export const listBackups = query({
   handler: (ctx) => backups(ctx).overview(),
 });
 
-export const createBackup = query({
+export const createBackup = action({
   access: 'branches.manage',
   input: z.object({}),
   handler: (ctx) => backups(ctx).backupNow(),
 });
 
-export const restoreBackup = command({
+export const restoreBackup = action({
   access: 'branches.manage',
-  ownTransactions: true,
   input: z.object({
     file: backupFile,
     /** The admin confirmed restoring a backup made before backups carried a manifest. */

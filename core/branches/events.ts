@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
+import { branchKinds } from '../vocabulary';
 
-export const branchKinds = ['factory', 'shop', 'head_office'] as const;
+/** Defined in the vocabulary; named here too for the branch commands that import it from here. */
+export { branchKinds };
 
 export const branchSaved = defineEvent({
   type: 'branch.saved',

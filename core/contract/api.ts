@@ -1,5 +1,6 @@
-// The one contract: every command and query by name. Transports and the renderer's client are
-// typed from this map, so nothing can be called that does not exist, or with the wrong input.
+// The one contract: every query, command and action by name (core/contract/define.ts says which
+// is which). Transports and the renderer's client are typed from this map, so nothing can be
+// called that does not exist, or with the wrong input.
 import type { z } from 'zod';
 import { changePassword, login, logout, me, setupInitialize, setupStatus } from '../auth/commands';
 import { createUser, listDrivers, listUsers, updateUser } from '../auth/users';
@@ -49,7 +50,7 @@ import {
 } from '../telegram/operations';
 import { createBackup, listBackups, restoreBackup } from '../backup/operations';
 import { updatesConfigure, updatesStatus } from '../ops/updates';
-import type { Operation } from './define';
+import type { Operation, OperationKind } from './define';
 
 export const operations = {
   'setup.status': setupStatus,
@@ -124,6 +125,10 @@ export const operations = {
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
+/** The names of the operations of one kind: `NamesOf<'query'>` are those with no effects. */
+export type NamesOf<K extends OperationKind> = {
+  [N in OperationName]: Operations[N]['kind'] extends K ? N : never;
+}[OperationName];
 export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
 export type OutputOf<N extends OperationName> = Awaited<ReturnType<Operations[N]['handler']>>;
 

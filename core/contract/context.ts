@@ -4,6 +4,7 @@ import type { Db } from '../db/open';
 import type { FileStore } from '../files/store';
 import type { HybridClock } from '../hlc';
 import type { HostServices } from './host-services';
+import type { SessionStore } from '../auth/session-store';
 
 export type { HostServices } from './host-services';
 
@@ -31,6 +32,8 @@ export interface Context {
   device: DeviceIdentity | null;
   /** Null before login. */
   actor: Actor | null;
+  /** Where this host keeps sign-ins and lockout counts (a branch's database, head office's store). */
+  sessions: SessionStore;
   /** The raw session token the caller presented, when any (for logout). */
   sessionToken?: string;
   /** Why the presented token did not sign anyone in (expired, signed out), for non-public calls. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { users } from '../db/schema';
 import { describe, expect, it } from 'vitest';
 import { roleHas, type Permission, type Role } from '../vocabulary';
 import { stateHash } from '../db/stateHash';
@@ -26,12 +28,15 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-const roleOf = (world: DemoWorld, user: DemoUser) =>
-  (
-    world.core.db.sqlite.prepare('SELECT role FROM users WHERE username = ?').get(user) as {
-      role: Role;
-    }
-  ).role;
+function roleOf(world: DemoWorld, user: DemoUser): Role {
+  const [row] = world.core.db.orm
+    .select({ role: users.role })
+    .from(users)
+    .where(eq(users.username, user))
+    .all();
+  if (!row) throw new Error(`no user ${user}`);
+  return row.role;
+}
 
 describe('the operations registry', () => {
   // Before anyone can sign in, a PC must be set up or enrolled, and show whether it syncs.
@@ -157,7 +162,8 @@ describe('permissions', () => {
     // The same calls are allowed to the roles that hold the permission.
     await expect(
       callRaw(world, 'catalog.createProduct', attempts[1]?.[1], world.tokens.admin),
-    ).resolves.toBeTruthy();
+    ).resolves.toEqual({ id: expect.any(String), variantIds: [expect.any(String)] });
+    expect(stateHash(world.core.db)).not.toBe(before);
   });
 });
 
@@ -255,7 +261,7 @@ describe('input validation', () => {
 describe('execute', () => {
   it('rolls back everything a failing command wrote', async () => {
     const world = await openDemo();
-    const ctx = world.core.context(world.tokens.admin);
+    const ctx = await world.core.signedIn(world.tokens.admin);
     const ops = {
       'test.fail': command({
         access: 'signed-in',
@@ -274,7 +280,7 @@ describe('execute', () => {
 
   it('treats a command that returns a promise as a bug, and rolls it back', async () => {
     const world = await openDemo();
-    const ctx = world.core.context(world.tokens.admin);
+    const ctx = await world.core.signedIn(world.tokens.admin);
     const ops = {
       'test.async': command({
         access: 'signed-in',
@@ -325,7 +331,7 @@ describe('serializeError', () => {
     const world = await openDemo();
     let thrown: unknown;
     try {
-      world.core.callRaw(
+      await world.core.callRaw(
         'branches.create',
         { code: 'bad code', name: 'X', kind: 'shop' },
         world.tokens.admin,

@@ -41,7 +41,8 @@ export function execute(
   if (!op) throw new DomainError('UNKNOWN_COMMAND', `There is no operation called "${name}".`);
   authorize(ctx, op);
   const input = parseInput(op.input, rawInput);
-  if (op.kind === 'query' || op.ownTransactions) return op.handler(ctx, input);
+  // Queries write nothing; actions open their own transactions (see define.ts).
+  if (op.kind !== 'command') return op.handler(ctx, input);
   return ctx.db.sqlite
     .transaction(() => {
       const result = op.handler(ctx, input);

@@ -10,7 +10,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { orderStatuses, roles } from '../vocabulary';
+import { branchKinds, orderStatuses, roles } from '../vocabulary';
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 /** Per-field hybrid-logical-clock stamps of a master-data row: `{ field: hlc }`. */
@@ -20,7 +20,7 @@ export const branches = sqliteTable('branches', {
   id: text().primaryKey(),
   code: text().notNull().unique(),
   name: text().notNull(),
-  kind: text({ enum: ['factory', 'shop', 'head_office'] }).notNull(),
+  kind: text({ enum: branchKinds }).notNull(),
   active: integer({ mode: 'boolean' }).notNull().default(true),
   clocks: clocks(),
 });

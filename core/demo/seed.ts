@@ -5,7 +5,7 @@ import { initializeSite, refuseIfSetUp } from '../auth/commands';
 import { hashPassword } from '../auth/password';
 import type { Role } from '../vocabulary';
 import type { Context } from '../contract/context';
-import { command } from '../contract/define';
+import { action } from '../contract/define';
 import { execute, parseInput } from '../contract/execute';
 import { invariant } from '../errors';
 import { HybridClock } from '../hlc';
@@ -186,10 +186,9 @@ function loadDemoCompany(ctx: Context, hashes: string[]): { adminId: string } {
   return { adminId };
 }
 
-export const setupLoadDemo = command({
+export const setupLoadDemo = action({
   access: 'public',
   // The passwords are hashed first, off the main thread; then one transaction loads it all.
-  ownTransactions: true,
   input: z.object({}),
   handler: async (ctx) => {
     refuseIfSetUp(ctx);

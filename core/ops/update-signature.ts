@@ -8,6 +8,7 @@
 // (electron/ops), head office's feed (sync-server/updates) and the signing script.
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import type { UpdateRefusalCode } from '../errors';
 
 export const STATEMENT_FORMAT = 'factory-shop-erp update signature 1';
 
@@ -92,28 +93,15 @@ export function signStatement(privateKey: KeyObject, statement: Statement): stri
   return `${JSON.stringify({ keyId: keyIdOf(privateKey), statement: text, signature }, null, 2)}\n`;
 }
 
-/** Why an update is refused. Each has words for the person and for the admin. */
-export type RefusalCode =
-  | 'NO_TRUSTED_KEY'
-  | 'SIGNATURE_MISSING'
-  | 'SIGNATURE_MALFORMED'
-  | 'UNKNOWN_KEY'
-  | 'SIGNATURE_INVALID'
-  | 'MANIFEST_CHANGED'
-  | 'FILE_ELSEWHERE'
-  | 'FILE_CHANGED'
-  | 'PUBLISHER_MISMATCH'
-  /** Not a refusal of the release: its download failed (network, checksum, disk); tried again. */
-  | 'DOWNLOAD_FAILED';
-
 export interface UpdateRefusal {
-  code: RefusalCode;
+  /** Why (core/errors.ts's `updateRefusalCodes`). Each has words for the person and the admin. */
+  code: UpdateRefusalCode;
   message: string;
 }
 
 export type Verified = { ok: true; statement: Statement } | { ok: false; refusal: UpdateRefusal };
 
-const refused = (code: RefusalCode, message: string): Verified => ({
+const refused = (code: UpdateRefusalCode, message: string): Verified => ({
   ok: false,
   refusal: { code, message },
 });

@@ -3,7 +3,7 @@
 // (PUT /updates/<file>), not through the contract: they are large binary files.
 import { z } from 'zod';
 import type { Context } from '../contract/context';
-import { command, query } from '../contract/define';
+import { action, query } from '../contract/define';
 import { DomainError } from '../errors';
 import type { UpdateFeedService } from './update-feed';
 
@@ -29,9 +29,8 @@ export const updatesStatus = query({
   handler: (ctx) => feed(ctx).state(),
 });
 
-export const updatesConfigure = command({
+export const updatesConfigure = action({
   access: 'branches.manage',
-  ownTransactions: true,
   input: z.object({
     /** False: no app is offered an update until it is turned on again. */
     enabled: z.boolean().optional(),

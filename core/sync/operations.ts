@@ -3,10 +3,10 @@
 // operation says so plainly.
 import { z } from 'zod';
 import type { Context } from '../contract/context';
-import { command, query } from '../contract/define';
+import { action, query } from '../contract/define';
 import { id, text } from '../contract/fields';
 import { requireActor } from '../contract/scope';
-import { DomainError } from '../errors';
+import { certificateCodes, DomainError, protocolCodes, type ErrorCode } from '../errors';
 import type { HeadOfficeService, SyncService } from './services';
 import { SyncUnavailable } from './transport';
 
@@ -27,13 +27,32 @@ const headOffice = (ctx: Context): HeadOfficeService => {
   return ctx.services.headOffice;
 };
 
+/**
+ * Codes that reach the person as they are: this PC's verdict on head office's certificate, and
+ * head office's own protocol answers (a revoked device, a refused enrollment code). Anything else
+ * (head office unreachable, or an answer about a sign-in there, not here) is UNAVAILABLE: passed
+ * on, an UNAUTHENTICATED from head office would sign the person out of this PC.
+ */
+const passedOn: readonly ErrorCode[] = [...certificateCodes, ...protocolCodes];
+
+/** Where the enrollment form shows a refusal: beside the input it is about. */
+const enrollField: Partial<Record<ErrorCode, string>> = {
+  CERTIFICATE_MISMATCH: 'serverUrl',
+  ENROLLMENT_REFUSED: 'code',
+};
+
 /** A server that cannot be reached is something a clerk can act on: say so in their words. */
-async function reachingHeadOffice<T>(work: () => Promise<T>): Promise<T> {
+async function reachingHeadOffice<T>(
+  work: () => Promise<T>,
+  fields: Partial<Record<ErrorCode, string>> = {},
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof SyncUnavailable) throw new DomainError('UNAVAILABLE', error.message);
-    throw error;
+    if (!(error instanceof SyncUnavailable)) throw error;
+    const code = passedOn.find((c) => c === error.code) ?? 'UNAVAILABLE';
+    const field = fields[code];
+    throw new DomainError(code, error.message, field !== undefined ? { field } : {});
   }
 }
 
@@ -43,13 +62,13 @@ export const syncStatus = query({
   handler: (ctx) => ctx.services?.sync?.status() ?? null,
 });
 
-export const syncNow = query({
+export const syncNow = action({
   access: 'signed-in',
   input: z.object({}),
   handler: (ctx) => reachingHeadOffice(() => syncService(ctx).syncNow()),
 });
 
-export const syncEnroll = query({
+export const syncEnroll = action({
   access: 'public',
   input: z.object({
     serverUrl: z.url({
@@ -70,11 +89,11 @@ export const syncEnroll = query({
   handler: (ctx, input) => {
     if (ctx.device) throw new DomainError('INVALID_STATE', 'This PC is already set up.');
     const service = syncService(ctx);
-    return reachingHeadOffice(() => service.enroll(input));
+    return reachingHeadOffice(() => service.enroll(input), enrollField);
   },
 });
 
-export const createEnrollmentCode = query({
+export const createEnrollmentCode = action({
   access: 'branches.manage',
   input: z.object({ branchId: id }),
   handler: (ctx, input) =>
@@ -87,9 +106,8 @@ export const listDevices = query({
   handler: (ctx) => headOffice(ctx).devices(),
 });
 
-export const revokeDevice = command({
+export const revokeDevice = action({
   access: 'branches.manage',
-  ownTransactions: true,
   input: z.object({ deviceId: id }),
   handler: async (ctx, input) => {
     await headOffice(ctx).revoke(input.deviceId);
@@ -103,7 +121,7 @@ export const branchSyncState = query({
   handler: (ctx) => headOffice(ctx).syncState(),
 });
 
-export const syncRepin = query({
+export const syncRepin = action({
   access: 'signed-in',
   input: z.object({
     code: z.string().trim().min(4, 'is the re-pin code the admin read out').max(64),
@@ -117,7 +135,7 @@ export const syncRepin = query({
   },
 });
 
-export const createRepinCode = query({
+export const createRepinCode = action({
   access: 'branches.manage',
   input: z.object({ deviceId: id }),
   handler: (ctx, input) => {

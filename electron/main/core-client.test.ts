@@ -288,7 +288,7 @@ describe('the client and the utility process’s service together', () => {
     await client.call('setup.status', {});
     const host = await cores[0]!.ready;
     await client.close();
-    expect(() => host!.call('setup.status', {})).toThrow();
+    await expect(Promise.resolve(host!.call('setup.status', {}))).rejects.toThrow(/not open/);
     expect(existsSync(join(dir, 'branch.sqlite'))).toBe(true);
   });
 });

@@ -201,6 +201,10 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
       await panel().waitFor();
       expect(await panel().locator('dt:text-is("Trusted") + dd').textContent()).toBe(original);
       expect(await codeBox().count()).toBe(1);
+      // The refusal's code (CERTIFICATE_CHANGED, not a bare UNAVAILABLE) puts the person in the box.
+      await expect
+        .poll(() => codeBox().evaluate((box) => box === box.ownerDocument.activeElement))
+        .toBe(true);
       await screenshot(page, 'repin-pc-refused');
     });
 

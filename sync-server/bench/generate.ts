@@ -20,15 +20,15 @@ const OPENING_STOCK = 1_000_000;
  * shop's mix (counter sales 70%, stock counts 10%, orders to the factory 10%, new customers 10%),
  * committed `batch` operations per transaction.
  */
-export function makeShopEvents(
+export async function makeShopEvents(
   pc: Pc,
   session: string,
   variants: readonly string[],
   events: number,
   options: { batch: number; seed: number; onBatch: (made: number) => void },
-): ShopDay {
+): Promise<ShopDay> {
   const start = performance.now();
-  const ctx = pc.core.context(session);
+  const ctx = await pc.core.signedIn(session);
   const random = rng(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));

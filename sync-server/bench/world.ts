@@ -67,7 +67,7 @@ export async function generateOffline(
   for (const [i, pc] of shopPcs.entries()) {
     const session = await signIn(pc, shops[i]!.clerk);
     // The same seeds for every store: the same mix of operations in the same order.
-    const day = makeShopEvents(pc, session, variants, options.perShop, {
+    const day = await makeShopEvents(pc, session, variants, options.perShop, {
       batch: options.batch,
       seed: 1000 + i,
       onBatch: (n) => {

@@ -1,9 +1,9 @@
 // POST /api/<name>: the contract (commands and queries) against head office's replica, as the
-// admin console calls it. Sign-ins are the ones every server process shares (../console-sessions).
+// admin console calls it. The replica's core checks sign-ins in the store every server process
+// shares (../console-sessions.ts, set as the core's session store at start).
 import express from 'express';
 import { answerCall, bearer } from '../../core/contract/http';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
-import type { SharedSignIns } from '../console-sessions';
 import { HttpError } from '../errors';
 import { jsonBody } from '../http/body';
 import type { HeadOfficeReplica } from '../replica';
@@ -18,7 +18,6 @@ const SET_UP_THROUGH_SETUP: ReadonlySet<string> = new Set(['setup.initialize', '
 
 export function contractRoutes(
   replica: Pick<HeadOfficeReplica, 'core' | 'current' | 'settle'>,
-  signIns: Pick<SharedSignIns, 'before' | 'after'>,
   log: (entry: Record<string, unknown>) => void,
 ): express.Router {
   const router = express.Router();
@@ -35,7 +34,6 @@ export function contractRoutes(
         );
       await replica.current();
       const token = bearer(req.header('authorization'));
-      const signInsBefore = await signIns.before(token);
       const answer = await answerCall(
         (n, input, t) => replica.core.callRaw(n, input, t),
         name,
@@ -44,12 +42,6 @@ export function contractRoutes(
         (e) => log({ level: 'error', msg: 'operation failed', op: name, error: String(e) }),
       );
       if (answer.status === 200) await replica.settle();
-      await signIns.after(
-        signInsBefore,
-        name,
-        token,
-        answer.body as { ok: boolean; result?: unknown },
-      );
       res.status(answer.status).json(answer.body);
     }),
   );

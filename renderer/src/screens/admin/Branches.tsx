@@ -1,24 +1,18 @@
 // Admin: head office, factories and shops. A branch's code starts its order numbers (SH01-…).
 import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
-import type { InputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
+import { branchKindLabel, branchKinds, type BranchKind } from '../../../../core/vocabulary';
 
-type Kind = InputOf<'branches.create'>['kind'];
-const kinds: Record<Kind, string> = {
-  shop: 'Shop',
-  factory: 'Factory',
-  head_office: 'Head office',
-};
-const isKind = (k: string): k is Kind => k in kinds;
+const isKind = (k: string): k is BranchKind => branchKinds.some((known) => known === k);
 
 export function Branches() {
   const client = useClient();
   const branches = useQuery(() => client.call('branches.list', {}), []);
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<Kind>('shop');
+  const [kind, setKind] = useState<BranchKind>('shop');
   const [message, setMessage] = useState<string | null>(null);
   const action = useAction();
 
@@ -76,7 +70,7 @@ export function Branches() {
                 value={kind}
                 onChange={(e) => isKind(e.target.value) && setKind(e.target.value)}
               >
-                {Object.entries(kinds).map(([k, label]) => (
+                {Object.entries(branchKindLabel).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
                   </option>
@@ -105,7 +99,7 @@ export function Branches() {
             <tr key={b.id}>
               <td className="sku">{b.code}</td>
               <td className="strong">{b.name}</td>
-              <td>{kinds[b.kind]}</td>
+              <td>{branchKindLabel[b.kind]}</td>
               <td>{b.active ? 'Active' : 'Closed'}</td>
             </tr>
           ))}

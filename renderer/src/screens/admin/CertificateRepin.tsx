@@ -1,7 +1,7 @@
 // Head office's certificate, replaced (docs/decisions/0014). On a branch PC: the certificates it
 // accepts, and where the clerk types the re-pin code the admin reads out after a switch this PC
 // missed. At head office: the button that makes that code for one PC.
-import { useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
@@ -16,11 +16,27 @@ type Status = NonNullable<OutputOf<'sync.status'>>;
  */
 export const breakAnywhere: CSSProperties = { overflowWrap: 'anywhere' };
 
-export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void }) {
+/**
+ * `refused`: sync just stopped on a certificate this PC does not trust (CERTIFICATE_CHANGED), so
+ * the re-pin code is what the person needs next: the box takes the focus.
+ */
+export function RepinThisPc({
+  status,
+  refused = false,
+  onDone,
+}: {
+  status: Status;
+  refused?: boolean;
+  onDone(): void;
+}) {
   const client = useClient();
   const repin = useAction();
   const [code, setCode] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (refused) box.current?.focus();
+  }, [refused]);
   if (status.headOffice || !status.serverFingerprint) return null;
   return (
     <section className="panel" style={breakAnywhere}>
@@ -60,6 +76,7 @@ export function RepinThisPc({ status, onDone }: { status: Status; onDone(): void
           {(p) => (
             <input
               {...p}
+              ref={box}
               className="mono"
               // Wide enough to show a whole code (24 characters with its dashes) as it is typed.
               size={26}

@@ -122,6 +122,7 @@ export function SyncDevices() {
       {s?.enrolled && (
         <RepinThisPc
           status={s}
+          refused={isCode(sync.error, 'CERTIFICATE_CHANGED')}
           onDone={() => {
             // The refusal a failed "Sync now" left on screen no longer holds: the PC has synced.
             sync.setError(undefined);

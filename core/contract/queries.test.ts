@@ -1,0 +1,230 @@
+// A query has no effects: every query of the contract runs here, with an input that gets past
+// its checks, against a demo world whose host offers every service, and the database, the data
+// folder and the host's services are as they were. A query that writes anything fails this
+// test: declare it an action or a command (core/contract/define.ts) instead.
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../db/open';
+import { openDemo, type DemoWorld } from '../testing/demo';
+import { operations, type InputOf, type NamesOf, type OperationName } from './api';
+import type { HostServices } from './host-services';
+
+/** Every row of every table, and the schema: what any write would change. */
+function dump(db: Db): Record<string, string[]> {
+  const tables = db.sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+    .pluck()
+    .all()
+    .map(String);
+  return {
+    sqlite_master: db.sqlite
+      .prepare('SELECT * FROM sqlite_master')
+      .all()
+      .map((row) => JSON.stringify(row))
+      .sort(),
+    ...Object.fromEntries(
+      tables.map((t) => [
+        t,
+        db.sqlite
+          .prepare(`SELECT * FROM "${t}"`)
+          .raw()
+          .all()
+          .map((row) =>
+            JSON.stringify(row, (_, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)),
+          )
+          .sort(),
+      ]),
+    ),
+  };
+}
+
+/** Every file of the data folder but the database's own (compared row by row above). */
+function folder(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.startsWith('branch.sqlite'))
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')];
+      }),
+  );
+}
+
+/**
+ * A host offering every service, as head office's server and the desktop app do. What a service
+ * only reads answers from here; what changes something (at head office, on disk, on the network)
+ * is written to `host-effects.log` in the data folder, where the comparison sees it, and fails.
+ */
+function hostAt(dir: string): HostServices {
+  const effect = (what: string) => (): Promise<never> => {
+    appendFileSync(join(dir, 'host-effects.log'), `${what}\n`);
+    return Promise.reject(new Error(`${what} changes something`));
+  };
+  return {
+    sync: {
+      status: () => ({
+        enrolled: true,
+        serverUrl: 'https://head-office.test',
+        pending: 0,
+        lastSyncAt: null,
+        online: false,
+        syncing: false,
+        lastError: null,
+        progress: null,
+        negativeStock: 0,
+        conflicts: 0,
+        refused: [],
+        clockWarning: null,
+      }),
+      syncNow: effect('sync.syncNow'),
+      atHeadOffice: effect('sync.atHeadOffice'),
+      enroll: effect('sync.enroll'),
+      repin: effect('sync.repin'),
+    },
+    headOffice: {
+      createEnrollment: effect('headOffice.createEnrollment'),
+      devices: () => Promise.resolve([]),
+      revoke: effect('headOffice.revoke'),
+      repinCode: effect('headOffice.repinCode'),
+      syncState: () => Promise.resolve({ headSeq: 0, branches: [], refusals: [] }),
+    },
+    telegram: {
+      settings: () =>
+        Promise.resolve({
+          tokenMasked: null,
+          publicUrl: null,
+          webhookUrl: null,
+          webhookSetAt: null,
+          botUsername: null,
+          lastError: null,
+          paused: null,
+          webhook: null,
+          outbox: { waiting: 0, failed: 0 },
+        }),
+      health: () =>
+        Promise.resolve({
+          token: false,
+          paused: null,
+          webhookSetAt: null,
+          webhook: null,
+          lastError: null,
+          outbox: { waiting: 0, failed: 0 },
+        }),
+      setSettings: effect('telegram.setSettings'),
+      groups: () => Promise.resolve([]),
+      linkGroup: effect('telegram.linkGroup'),
+      log: () => Promise.resolve([]),
+      createLinkCode: effect('telegram.createLinkCode'),
+    },
+    backup: {
+      overview: () =>
+        Promise.resolve({
+          folder: join(dir, 'backups'),
+          schedule: '0 2 * * *',
+          keepDays: 14,
+          lastBackupAt: null,
+          backups: [],
+        }),
+      backupNow: effect('backup.backupNow'),
+      restore: effect('backup.restore'),
+    },
+    updates: {
+      state: () => Promise.resolve({ enabled: true, heldBack: [], channels: [], files: [] }),
+      configure: effect('updates.configure'),
+    },
+  };
+}
+
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(32, 1),
+]).toString('base64');
+
+interface Fixture {
+  w: DemoWorld;
+  orderId: string;
+  slipHash: string;
+}
+
+type QueryName = NamesOf<'query'>;
+
+/** An input for each query that gets past its checks; the compiler asks for a new query's. */
+const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
+  'setup.status': () => ({}),
+  'auth.me': () => ({}),
+  'users.list': () => ({}),
+  'users.drivers': () => ({}),
+  'branches.list': () => ({}),
+  'catalog.list': () => ({ search: 'T' }),
+  'catalog.findByCode': () => ({ code: 'TS-WHT-M' }),
+  'catalog.priceHistory': ({ w }) => ({ variantId: w.variant['TS-WHT-M']! }),
+  'stock.balance': ({ w }) => ({ branchId: w.branch.SH01, variantId: w.variant['TS-WHT-M']! }),
+  'stock.list': ({ w }) => ({ branchId: w.branch.FAC }),
+  'stock.movements': ({ w }) => ({ branchId: w.branch.FAC, variantId: w.variant['TS-WHT-M']! }),
+  'production.list': ({ w }) => ({ branchId: w.branch.FAC }),
+  'orders.list': () => ({}),
+  'orders.get': ({ orderId }) => ({ orderId }),
+  'orders.slip': ({ orderId, slipHash }) => ({ orderId, fileHash: slipHash }),
+  'orders.document': ({ orderId }) => ({ orderId, kind: 'payment_proof' }),
+  'sales.list': ({ w }) => ({ branchId: w.branch.SH01 }),
+  'customers.list': () => ({}),
+  'conflicts.list': () => ({}),
+  'sync.status': () => ({}),
+  'devices.list': () => ({}),
+  'devices.syncState': () => ({}),
+  'telegram.settings.get': () => ({}),
+  'telegram.groups.list': () => ({}),
+  'telegram.log.list': () => ({}),
+  'backups.list': () => ({}),
+  'updates.status': () => ({}),
+};
+
+const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);
+
+describe('queries', () => {
+  it('every query answers and leaves the database, the data folder and the host as they were', async () => {
+    const w = await openDemo();
+    w.core.services = hostAt(w.dir);
+    const placed = await w.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 2 }],
+    });
+    const slip = await w.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    const fixture: Fixture = { w, orderId: placed.id, slipHash: slip.fileHash };
+
+    const queries = Object.entries(operations)
+      .filter(([, op]) => op.kind === 'query')
+      .map(([name]) => name);
+    expect(queries.filter((name) => !isQueryName(name))).toEqual([]);
+    expect(queries.length).toBe(Object.keys(inputs).length);
+
+    const before = { db: dump(w.core.db), folder: folder(w.dir) };
+    const failed: string[] = [];
+    for (const name of queries) {
+      if (!isQueryName(name)) continue;
+      const input: unknown = inputs[name](fixture);
+      await Promise.resolve()
+        .then(() => w.core.callRaw(name satisfies OperationName, input, w.tokens.admin))
+        .catch((error: unknown) => failed.push(`${name}: ${String(error)}`));
+    }
+    // A query that failed proved nothing: each must answer.
+    expect(failed).toEqual([]);
+    expect(folder(w.dir)).toEqual(before.folder);
+    expect(dump(w.core.db)).toEqual(before.db);
+  });
+
+  it('a query that wrote something would fail the comparison', async () => {
+    const w = await openDemo();
+    w.core.services = hostAt(w.dir);
+    const before = { db: dump(w.core.db), folder: folder(w.dir) };
+    await w.core.services.backup?.backupNow().catch(() => undefined);
+    expect(folder(w.dir)).not.toEqual(before.folder);
+    w.core.db.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('probe', '1')`).run();
+    expect(dump(w.core.db)).not.toEqual(before.db);
+  });
+});
