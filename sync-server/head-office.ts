@@ -1,5 +1,7 @@
 // Head office's device management, offered to the contract's devices.* operations, and its own
 // sync status (sync.status, sync.now in the console).
+import { asc } from 'drizzle-orm';
+import { branches as branchTable } from '../core/db/schema';
 import { loadDevice } from '../core/branches/device';
 import { DomainError } from '../core/errors';
 import { makeRepinCode } from '../core/sync/pins';
@@ -93,14 +95,16 @@ export class HubHeadOffice implements HeadOfficeService {
       this.hub.store.refusals(50),
     ]);
     const now = (this.options.now ?? Date.now)();
-    const branches = this.replica.core.db.sqlite
-      .prepare('SELECT id, code, name, kind FROM branches ORDER BY code')
-      .all() as {
-      id: string;
-      code: string;
-      name: string;
-      kind: string;
-    }[];
+    const branches = this.replica.core.db.orm
+      .select({
+        id: branchTable.id,
+        code: branchTable.code,
+        name: branchTable.name,
+        kind: branchTable.kind,
+      })
+      .from(branchTable)
+      .orderBy(asc(branchTable.code))
+      .all();
     // Head office's replica is backed up with the server: the server's backup stands in for it.
     const replicaId = loadDevice(this.replica.core.db)?.id;
     const standIn =

@@ -1,6 +1,8 @@
 // Head office's own replica of everything: the admin console works on it, Telegram and nightly
 // jobs read it. It is a sync client like any branch, talking to the hub in-process.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { users } from '../core/db/schema';
 import { setupInput } from '../core/auth/commands';
 import { saveDevice, loadDevice } from '../core/branches/device';
 import type { z } from 'zod';
@@ -243,12 +245,16 @@ export function recordEnrolledDevice(
   issuedBy: string,
 ): void {
   const base = replica.core.context();
-  const user = replica.core.db.sqlite
-    .prepare(
-      'SELECT username, display_name AS displayName, role, branch_id AS branchId FROM users WHERE id = ?',
-    )
-    .get(issuedBy) as
-    { username: string; displayName: string; role: 'admin'; branchId: string } | undefined;
+  const user = replica.core.db.orm
+    .select({
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      branchId: users.branchId,
+    })
+    .from(users)
+    .where(eq(users.id, issuedBy))
+    .get();
   if (!user) return;
   const ctx = { ...base, actor: { userId: issuedBy, ...user } };
   replica.core.db.sqlite

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orders as ordersTable, sales as salesTable } from '../core/db/schema';
 import { ledgerMismatches } from '../core/db/stateHash';
 import { BranchCore } from '../core/runtime';
 import { SyncEngine } from '../core/sync/engine';
@@ -57,21 +58,26 @@ describe('a branch PC restored from an old backup', () => {
     await engine.sync();
     await w.server.replica.catchUp();
 
-    const numbers = (
-      core.db.sqlite.prepare('SELECT number FROM sales').all() as { number: string }[]
-    )
-      .concat(core.db.sqlite.prepare('SELECT number FROM orders').all() as { number: string }[])
+    const numbers = core.db.orm
+      .select({ number: salesTable.number })
+      .from(salesTable)
+      .all()
+      .concat(core.db.orm.select({ number: ordersTable.number }).from(ordersTable).all())
       .map((r) => r.number);
     expect(new Set(numbers).size).toBe(numbers.length);
     // The sale made after the backup and never synced is gone with the disk; every other is here.
     const kept = [sales[0]!, sales[1]!, offline[0]!, online].map((s) => s.id);
-    const here = (core.db.sqlite.prepare('SELECT id FROM sales').all() as { id: string }[]).map(
-      (r) => r.id,
-    );
+    const here = core.db.orm
+      .select({ id: salesTable.id })
+      .from(salesTable)
+      .all()
+      .map((r) => r.id);
     expect(here.sort()).toEqual([...kept].sort());
-    const orders = (core.db.sqlite.prepare('SELECT id FROM orders').all() as { id: string }[]).map(
-      (r) => r.id,
-    );
+    const orders = core.db.orm
+      .select({ id: ordersTable.id })
+      .from(ordersTable)
+      .all()
+      .map((r) => r.id);
     expect(orders.sort()).toEqual([order.id, offline[1]!.id].sort());
     expect(
       (await w.admin('orders.list', {})).filter((o) => o.shopId === w.branch.SH01).length,

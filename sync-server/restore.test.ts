@@ -5,6 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { conflicts, events as eventsTable } from '../core/db/schema';
 import { stateHash } from '../core/db/stateHash';
 import { restoreServer } from './backup/restore';
 import { startServer } from './main';
@@ -13,11 +15,12 @@ import { freshFoldHash } from './testing/fold';
 import { http, PASSWORD, placeWithSlip, startWorld, type Site, type World } from './testing/world';
 
 const idsOf = (s: Site) =>
-  (
-    s.core.db.sqlite
-      .prepare('SELECT id, server_seq AS seq FROM events WHERE device_id = ?')
-      .all(s.core.context().device!.id) as { id: string; seq: number | null }[]
-  ).map((r) => r.id);
+  s.core.db.orm
+    .select({ id: eventsTable.id })
+    .from(eventsTable)
+    .where(eq(eventsTable.deviceId, s.core.context().device!.id))
+    .all()
+    .map((r) => r.id);
 
 /** Stops the world's server, restores its store from the backup taken, and starts it again. */
 async function restoreAndRestart(
@@ -139,10 +142,10 @@ describe('head office restored from a backup', () => {
     for (const id of made) expect(inLog.has(id), id).toBe(true);
     // ...numbered as the log numbers it now, on every PC.
     for (const s of sites) {
-      const rows = s.core.db.sqlite.prepare('SELECT id, server_seq AS seq FROM events').all() as {
-        id: string;
-        seq: number | null;
-      }[];
+      const rows = s.core.db.orm
+        .select({ id: eventsTable.id, seq: eventsTable.serverSeq })
+        .from(eventsTable)
+        .all();
       for (const r of rows) expect(r.seq, r.id).toBe(inLog.get(r.id) ?? null);
     }
     // Both orders, the sales, the batch and the product are at head office.
@@ -263,9 +266,11 @@ describe('head office restored from a backup', () => {
       await again.replica.catchUp();
       const base = `http://127.0.0.1:${port}`;
       const conflictTypes = (db: Site['core']['db']) =>
-        (db.sqlite.prepare('SELECT event_type AS t FROM conflicts').all() as { t: string }[]).map(
-          (r) => r.t,
-        );
+        db.orm
+          .select({ t: conflicts.eventType })
+          .from(conflicts)
+          .all()
+          .map((r) => r.t);
       expect(conflictTypes(again.replica.core.db)).toEqual(['order.payment_rejected']);
       for (const [s, user] of [
         [shop, 'shop1'],

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { events as eventsTable, sales as salesTable } from '../core/db/schema';
 import { ledgerMismatches, stateHash } from '../core/db/stateHash';
 import { BranchCore } from '../core/runtime';
 import { SyncEngine } from '../core/sync/engine';
@@ -63,27 +65,28 @@ describe('a branch process killed in the middle of a push', () => {
     );
     await engine.sync();
     await w.server.replica.catchUp();
-    const made = core.db.sqlite
-      .prepare('SELECT id FROM events WHERE device_id = ?')
-      .all(deviceId) as { id: string }[];
+    const made = core.db.orm
+      .select({ id: eventsTable.id })
+      .from(eventsTable)
+      .where(eq(eventsTable.deviceId, deviceId))
+      .all();
     expect(made.length).toBeGreaterThan(20);
     expect(
-      (
-        core.db.sqlite
-          .prepare('SELECT count(*) AS n FROM events WHERE device_id = ? AND server_seq IS NULL')
-          .get(deviceId) as { n: number }
-      ).n,
+      core.db.orm
+        .select({ n: count() })
+        .from(eventsTable)
+        .where(and(eq(eventsTable.deviceId, deviceId), isNull(eventsTable.serverSeq)))
+        .get()?.n,
     ).toBe(0);
-    const replica = w.server.replica.core.db.sqlite;
+    const replica = w.server.replica.core.db.orm;
     expect(
-      (
-        replica.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(deviceId) as {
-          n: number;
-        }
-      ).n,
+      replica
+        .select({ n: count() })
+        .from(eventsTable)
+        .where(eq(eventsTable.deviceId, deviceId))
+        .get()?.n,
     ).toBe(made.length);
-    const sales = (db: BranchCore) =>
-      (db.db.sqlite.prepare('SELECT count(*) AS n FROM sales').get() as { n: number }).n;
+    const sales = (db: BranchCore) => db.db.orm.select({ n: count() }).from(salesTable).get()?.n;
     expect(sales(w.server.replica.core)).toBe(sales(core));
     expect(ledgerMismatches(core.db)).toEqual([]);
     expect(stateHash(core.db)).toBe(

@@ -5,6 +5,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, desc, eq, isNull } from 'drizzle-orm';
+import { getMeta } from '../core/db/meta';
+import { events as eventsTable } from '../core/db/schema';
 import { EVENT_SCHEMA_VERSION } from '../core/events/define';
 import { BranchCore } from '../core/runtime';
 import { openIssues } from '../core/sync/services';
@@ -34,31 +37,32 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 const pendingOf = (s: Site) =>
-  (
-    s.core.db.sqlite.prepare('SELECT count(*) AS n FROM events WHERE server_seq IS NULL').get() as {
-      n: number;
-    }
-  ).n;
+  s.core.db.orm.select({ n: count() }).from(eventsTable).where(isNull(eventsTable.serverSeq)).get()!
+    .n;
 
 describe('a rollout with old and new app versions', () => {
   it('refuses events of a newer schema than the server knows, clearly, and the PC keeps them to send later', async () => {
     const before = pendingOf(shop);
     await shop.as('shop1')('customers.create', { name: 'Abebe' });
     const newer = new HttpSyncTransport({ baseUrl: w.base, token: shop.token });
-    const row = shop.core.db.sqlite
-      .prepare('SELECT * FROM events WHERE server_seq IS NULL ORDER BY seq DESC LIMIT 1')
-      .get() as Record<string, unknown>;
+    const row = shop.core.db.orm
+      .select()
+      .from(eventsTable)
+      .where(isNull(eventsTable.serverSeq))
+      .orderBy(desc(eventsTable.seq))
+      .limit(1)
+      .get()!;
     const event = {
-      id: row['id'],
-      type: row['type'],
+      id: row.id,
+      type: row.type,
       schemaVersion: EVENT_SCHEMA_VERSION + 1,
-      branchId: row['branch_id'],
-      deviceId: row['device_id'],
-      userId: row['user_id'],
-      hlc: row['hlc'],
-      createdAt: row['created_at'],
-      aggregateId: row['aggregate_id'],
-      payload: JSON.parse(String(row['payload'])) as unknown,
+      branchId: row.branchId,
+      deviceId: row.deviceId,
+      userId: row.userId,
+      hlc: row.hlc,
+      createdAt: row.createdAt,
+      aggregateId: row.aggregateId,
+      payload: JSON.parse(row.payload) as unknown,
     };
     await expect(newer.push({ events: [event as never] })).rejects.toThrow(
       /newer app.*Update the head-office server first/,
@@ -89,19 +93,16 @@ describe('a rollout with old and new app versions', () => {
     };
     const tally = core.db.sqlite.transaction(() => applyOrdered(core.db, [future]))();
     expect(tally).toMatchObject({ deferred: 1, applied: 0, conflicts: 0 });
-    const stored = core.db.sqlite
-      .prepare('SELECT apply_status AS s FROM events WHERE id = ?')
-      .get(future.id) as { s: string };
-    expect(stored.s).toBe('deferred');
+    const applyStatusOf = (id: string) =>
+      core.db.orm
+        .select({ s: eventsTable.applyStatus })
+        .from(eventsTable)
+        .where(eq(eventsTable.id, id))
+        .get()!.s;
+    expect(applyStatusOf(future.id)).toBe('deferred');
     // After an update that knows the type, deferred events are applied; one it still does not know stays aside.
     expect(core.db.sqlite.transaction(() => applyDeferred(core.db))()).toBe(0);
-    expect(
-      (
-        core.db.sqlite
-          .prepare('SELECT apply_status AS s FROM events WHERE id = ?')
-          .get(future.id) as { s: string }
-      ).s,
-    ).toBe('deferred');
+    expect(applyStatusOf(future.id)).toBe('deferred');
   });
 });
 
@@ -174,9 +175,11 @@ describe('a PC whose clock runs days ahead', () => {
     ).token;
     await fast.call('stock.adjust', { variantId, quantity: 4, reason: 'count' }, clerk);
     await fast.call('sales.record', { lines: [{ variantId, quantity: 1 }] }, clerk);
-    const sale = fast.db.sqlite
-      .prepare(`SELECT hlc, created_at AS createdAt FROM events WHERE type = 'sale.recorded'`)
-      .get() as { hlc: string; createdAt: number };
+    const sale = fast.db.orm
+      .select({ hlc: eventsTable.hlc, createdAt: eventsTable.createdAt })
+      .from(eventsTable)
+      .where(eq(eventsTable.type, 'sale.recorded'))
+      .get()!;
     expect(Math.abs(parseHlc(sale.hlc).wall - Date.now())).toBeLessThan(5_000);
     expect(Math.abs(sale.createdAt - Date.now())).toBeLessThan(5_000);
     await engine.sync();
@@ -318,13 +321,7 @@ describe('files', () => {
 describe('a branch away for a long time', () => {
   it('catches up in the background, reporting events left and percent as it goes', async () => {
     const lagging = await w.enroll('SH01');
-    const cursorBefore = Number(
-      (
-        lagging.core.db.sqlite
-          .prepare(`SELECT value FROM meta WHERE key = 'sync.cursor'`)
-          .get() as { value: string }
-      ).value,
-    );
+    const cursorBefore = Number(getMeta(lagging.core.db, 'sync.cursor'));
     // Meanwhile the other PC of the shop works on: 300 sales and adjustments.
     const token = await shop.login('shop1');
     await shop.core.call(
@@ -364,13 +361,7 @@ describe('a branch away for a long time', () => {
     expect(pulls.map((p) => p.left)).toEqual([...pulls.map((p) => p.left)].sort((a, b) => b - a));
     expect(pulls.at(-1)).toMatchObject({ left: 0, percent: 100 });
     expect(pulls[0]!.percent).toBeLessThan(50);
-    const cursorAfter = Number(
-      (
-        lagging.core.db.sqlite
-          .prepare(`SELECT value FROM meta WHERE key = 'sync.cursor'`)
-          .get() as { value: string }
-      ).value,
-    );
+    const cursorAfter = Number(getMeta(lagging.core.db, 'sync.cursor'));
     expect(cursorAfter).toBeGreaterThan(cursorBefore);
     const balance = async (s: Site) =>
       (

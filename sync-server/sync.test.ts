@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events as eventsTable } from '../core/db/schema';
 import { differingTables, ledgerMismatches, stateHash } from '../core/db/stateHash';
 import { http, PASSWORD, startWorld, type Site, type World } from './testing/world';
 
@@ -227,9 +228,7 @@ describe('sync through head office', () => {
   });
 
   it('refuses a device that pushes events of another branch, and a revoked device at once', async () => {
-    const [event] = shop1.core.db.sqlite.prepare(`SELECT * FROM events LIMIT 1`).all() as {
-      id: string;
-    }[];
+    const [event] = shop1.core.db.orm.select().from(eventsTable).limit(1).all();
     expect(event).toBeDefined();
     const forged = await http<{ code: string }>(
       w.base,

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRows } from '../db/rows';
 import { ledgerMismatches } from '../db/stateHash';
 import { BranchCore } from '../runtime';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
@@ -24,12 +26,11 @@ const temp = (name: string) => {
   made.push(dir);
   return dir;
 };
+const idRow = z.object({ id: z.string() });
 const orderIds = (file: string): Set<string> => {
   const db = new Database(file, { readonly: true });
   try {
-    return new Set(
-      (db.prepare('SELECT id FROM orders').all() as { id: string }[]).map((r) => r.id),
-    );
+    return new Set(parseRows(idRow, db.prepare('SELECT id FROM orders').all()).map((r) => r.id));
   } finally {
     db.close();
   }

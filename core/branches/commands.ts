@@ -1,6 +1,9 @@
+import { asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { command, query } from '../contract/define';
 import { branchCode, id, text } from '../contract/fields';
+import { prepared } from '../db/prepared';
+import { branches } from '../db/schema';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
@@ -47,10 +50,25 @@ export const updateBranch = command({
 export const listBranches = query({
   access: 'signed-in',
   input: z.object({ kind: z.enum(branchKinds).optional() }),
-  handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        'SELECT id, code, name, kind, active FROM branches WHERE (? IS NULL OR kind = ?) ORDER BY kind, code',
-      )
-      .all(input.kind ?? null, input.kind ?? null) as BranchRow[],
+  handler: (ctx, input): BranchRow[] =>
+    branchList(ctx.db)
+      .all({ kind: input.kind ?? null })
+      // The list has always answered 0 or 1 (the column's integer), which the screens expect.
+      .map((b) => ({ ...b, active: b.active ? 1 : 0 })),
 });
+
+const kind = sql.placeholder('kind');
+const branchList = prepared((orm) =>
+  orm
+    .select({
+      id: branches.id,
+      code: branches.code,
+      name: branches.name,
+      kind: branches.kind,
+      active: branches.active,
+    })
+    .from(branches)
+    .where(or(isNull(kind), eq(branches.kind, kind)))
+    .orderBy(asc(branches.kind), asc(branches.code))
+    .prepare(),
+);

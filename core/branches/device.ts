@@ -1,15 +1,22 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DeviceIdentity } from '../contract/context';
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
+import { prepared } from '../db/prepared';
+import { branches, sequences } from '../db/schema';
+import { invariant } from '../errors';
 import { HybridClock } from '../hlc';
 
 export { getMeta, setMeta } from '../db/meta';
 
 /** Which device and branch this database belongs to; null before first-run setup or enrollment. */
+const deviceIdentity = z.object({ id: z.string(), branchId: z.string(), number: z.number() });
+
 export function loadDevice(db: Db): DeviceIdentity | null {
   const raw = getMeta(db, 'device');
   if (!raw) return null;
-  const parsed = JSON.parse(raw) as DeviceIdentity;
+  const parsed = deviceIdentity.parse(JSON.parse(raw));
   return { id: parsed.id, branchId: parsed.branchId, number: parsed.number };
 }
 
@@ -27,12 +34,26 @@ export function loadClock(
 }
 
 /** Next value of a per-device counter (order and sale numbers). */
+const nextValue = prepared((orm) =>
+  orm
+    .insert(sequences)
+    .values({ key: sql.placeholder('key'), value: 1 })
+    .onConflictDoUpdate({ target: sequences.key, set: { value: sql`${sequences.value} + 1` } })
+    .returning({ value: sequences.value })
+    .prepare(),
+);
+
+const kindOf = prepared((orm) =>
+  orm
+    .select({ kind: branches.kind })
+    .from(branches)
+    .where(eq(branches.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function nextSequence(db: Db, key: string): number {
-  const row = db.sqlite
-    .prepare(
-      'INSERT INTO sequences (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value',
-    )
-    .get(key) as { value: number };
+  const row = nextValue(db).get({ key });
+  invariant(row, `the upsert of sequence ${key} returned no row`);
   return row.value;
 }
 
@@ -43,8 +64,7 @@ export function nextSequence(db: Db, key: string): number {
  */
 export function enrolledBranchKind(db: Db, device: DeviceIdentity | null): string | null {
   if (!device || getMeta(db, 'sync.server') === undefined) return null;
-  const row = db.sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(device.branchId) as
-    { kind: string } | undefined;
+  const row = kindOf(db).get({ id: device.branchId });
   // A PC enrolled at the head-office branch is still a PC: its token proves no admin.
   return row?.kind ?? 'unknown';
 }

@@ -2,10 +2,21 @@
 // Counters live on the device (never synced), so PCs working offline at the same moment can
 // never make the same number. A PC of another branch (head office placing for a shop) adds its
 // own branch code, so its device number cannot clash with the shop's own devices.
+import { eq, sql } from 'drizzle-orm';
 import type { Context } from '../contract/context';
 import { requireDevice } from '../contract/scope';
+import { prepared } from '../db/prepared';
+import { branches } from '../db/schema';
 import { nextSequence } from './device';
 import { currentSeries, recordIssued } from './series';
+
+const codeOf = prepared((orm) =>
+  orm
+    .select({ code: branches.code })
+    .from(branches)
+    .where(eq(branches.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 export function documentNumber(
   ctx: Context,
@@ -21,9 +32,7 @@ export function documentNumber(
   const n = String(value).padStart(6, '0');
   let madeOn = `${device.number}${letter}`;
   if (device.branchId !== branch.id) {
-    const own = ctx.db.sqlite
-      .prepare('SELECT code FROM branches WHERE id = ?')
-      .get(device.branchId) as { code: string } | undefined;
+    const own = codeOf(ctx.db).get({ id: device.branchId });
     madeOn = `${own?.code ?? 'X'}${device.number}${letter}`;
   }
   return `${branch.code}-${series === 'sale' ? 'S' : ''}${madeOn}-${n}`;

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
+import { sequences } from '../db/schema';
 import { getMeta, setMeta } from './device';
 
 const FILE = 'numbering.json';
@@ -87,10 +88,7 @@ const later = (a: string, b: string) => (a.length !== b.length ? a.length > b.le
 export function openSeries(db: Db, dataDir: string): string {
   const file = join(dataDir, FILE);
   const guard = readGuard(file);
-  const counters = db.sqlite.prepare('SELECT key, value FROM sequences').all() as {
-    key: string;
-    value: number;
-  }[];
+  const counters = db.orm.select().from(sequences).all();
   const dbSeries = getMeta(db, 'numbers.series') ?? '';
   const wasGuarded = getMeta(db, 'numbers.guarded') === '1';
   const behind = guard

@@ -1,7 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRows } from '../db/rows';
+import { variants } from '../db/schema';
 import { stateHash } from '../db/stateHash';
 import type { EventEnvelope } from '../events/define';
 import { applyEvent } from '../events/emit';
@@ -26,7 +30,7 @@ const catalogRow = async (world: DemoWorld, variantId: string) => {
 };
 
 const variantCount = (world: DemoWorld) =>
-  (world.core.db.sqlite.prepare('SELECT count(*) AS n FROM variants').get() as { n: number }).n;
+  world.core.db.orm.select({ n: count() }).from(variants).get()?.n;
 
 describe('creating products', () => {
   it('creates a product with its variants', async () => {
@@ -124,13 +128,12 @@ describe('creating products', () => {
 
   it('refuses a taken SKU or barcode when adding or editing a variant', async () => {
     const world = await openDemo();
-    const productId = (
-      world.core.db.sqlite
-        .prepare('SELECT product_id AS id FROM variants WHERE id = ?')
-        .get(world.variant['CUP-SML']) as {
-        id: string;
-      }
-    ).id;
+    const productId =
+      world.core.db.orm
+        .select({ id: variants.productId })
+        .from(variants)
+        .where(eq(variants.id, world.variant['CUP-SML']!))
+        .get()?.id ?? '';
     const add = await failure(
       world.as('admin')('catalog.addVariant', { productId, sku: 'CUP-LRG', price: 1, cost: 1 }),
     );
@@ -164,11 +167,10 @@ describe('margins', () => {
       ]),
     );
     const rows = await world.as('admin')('catalog.list', { limit: 500 });
-    const stored = world.core.db.sqlite.prepare('SELECT id, price, cost FROM variants').all() as {
-      id: string;
-      price: number;
-      cost: number;
-    }[];
+    const stored = world.core.db.orm
+      .select({ id: variants.id, price: variants.price, cost: variants.cost })
+      .from(variants)
+      .all();
     expect(rows).toHaveLength(stored.length);
     for (const s of stored) {
       const row = rows.find((r) => r.variantId === s.id);
@@ -196,10 +198,9 @@ describe('margins', () => {
       margin: 25000,
       marginBasisPoints: 2500,
     });
-    const columns = (
-      world.core.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all('variants') as {
-        name: string;
-      }[]
+    const columns = parseRows(
+      z.object({ name: z.string() }),
+      world.core.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all('variants'),
     ).map((c) => c.name);
     expect(columns).toContain('price');
     expect(columns.filter((c) => /margin/i.test(c))).toEqual([]);
@@ -309,14 +310,16 @@ describe('per-field last writer wins', () => {
   });
 
   const variantRow = (core: BranchCore) =>
-    core.db.sqlite
-      .prepare('SELECT price, cost, min_stock AS minStock, clocks FROM variants WHERE id = ?')
-      .get(variantId) as {
-      price: number;
-      cost: number;
-      minStock: number;
-      clocks: string;
-    };
+    core.db.orm
+      .select({
+        price: variants.price,
+        cost: variants.cost,
+        minStock: variants.minStock,
+        clocks: variants.clocks,
+      })
+      .from(variants)
+      .where(eq(variants.id, variantId))
+      .get()!;
 
   it('keeps the newer value of a field against an older edit, and takes the older edit’s other fields', () => {
     const { core, apply } = freshReplica();

@@ -1,7 +1,10 @@
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command } from '../contract/define';
 import { id, money, text } from '../contract/fields';
+import { prepared } from '../db/prepared';
+import { variants } from '../db/schema';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
@@ -138,6 +141,14 @@ export const addVariant = command({
   },
 });
 
+const productOfVariant = prepared((orm) =>
+  orm
+    .select({ productId: variants.productId })
+    .from(variants)
+    .where(eq(variants.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export const updateVariant = command({
   access: 'catalog.manage',
   input: z.object({
@@ -151,9 +162,7 @@ export const updateVariant = command({
     active: z.boolean().optional(),
   }),
   handler: (ctx, input) => {
-    const row = ctx.db.sqlite
-      .prepare('SELECT product_id AS productId FROM variants WHERE id = ?')
-      .get(input.id) as { productId: string } | undefined;
+    const row = productOfVariant(ctx.db).get({ id: input.id });
     if (!row) throw new DomainError('NOT_FOUND', 'That variant does not exist.', { field: 'id' });
     assertUnique(ctx, input, input.id);
     emit(ctx, 'variant.saved', row.productId, input);

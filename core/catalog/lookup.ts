@@ -1,15 +1,22 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Context } from '../contract/context';
+import { prepared } from '../db/prepared';
+import { parseRow } from '../db/rows';
+import { branches } from '../db/schema';
 import { DomainError } from '../errors';
 
-export interface VariantInfo {
-  id: string;
-  sku: string;
-  name: string;
-  price: number;
-  cost: number;
-  minStock: number;
-  active: number;
-}
+const variantInfo = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  price: z.number(),
+  cost: z.number(),
+  minStock: z.number(),
+  /** 1 when both the variant and its product are active, else 0. */
+  active: z.number(),
+});
+export type VariantInfo = z.infer<typeof variantInfo>;
 
 /** "Shirt (M, Blue)": a variant's name for people, from its product aliased p and itself aliased v. */
 export const variantNameSql = `p.name || CASE WHEN v.attributes = '{}' THEN '' ELSE ' (' ||
@@ -21,8 +28,11 @@ const variantSql = `SELECT v.id, v.sku, ${variantNameSql} AS name,
 
 /** The variant a line refers to, or an error naming the field that refers to it. */
 export function requireVariant(ctx: Context, variantId: string, field = 'variantId'): VariantInfo {
-  const row = ctx.db.sqlite.prepare(`${variantSql} WHERE v.id = ?`).get(variantId) as
-    VariantInfo | undefined;
+  // Raw SQL: drizzle has no word for the name's json_each; the row is parsed instead.
+  const row = parseRow(
+    variantInfo,
+    ctx.db.sqlite.prepare(`${variantSql} WHERE v.id = ?`).get(variantId),
+  );
   if (!row)
     throw new DomainError('VALIDATION', `${field}: unknown product variant`, {
       field,
@@ -34,16 +44,26 @@ export function requireVariant(ctx: Context, variantId: string, field = 'variant
 export function findVariantByCode(ctx: Context, code: string): VariantInfo | null {
   const c = code.trim();
   return (
-    (ctx.db.sqlite.prepare(`${variantSql} WHERE v.barcode = ? OR v.sku = upper(?)`).get(c, c) as
-      VariantInfo | undefined) ?? null
+    parseRow(
+      variantInfo,
+      ctx.db.sqlite.prepare(`${variantSql} WHERE v.barcode = ? OR v.sku = upper(?)`).get(c, c),
+    ) ?? null
   );
 }
+
+const branchById = prepared((orm) =>
+  orm
+    .select({ id: branches.id, code: branches.code, name: branches.name, kind: branches.kind })
+    .from(branches)
+    .where(eq(branches.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 export interface BranchInfo {
   id: string;
   code: string;
   name: string;
-  kind: 'factory' | 'shop' | 'head_office';
+  kind: (typeof branches.kind.enumValues)[number];
 }
 
 export function requireBranchOfKind(
@@ -52,9 +72,7 @@ export function requireBranchOfKind(
   kinds: BranchInfo['kind'][],
   field = 'branchId',
 ): BranchInfo {
-  const row = ctx.db.sqlite
-    .prepare('SELECT id, code, name, kind FROM branches WHERE id = ?')
-    .get(branchId) as BranchInfo | undefined;
+  const row: BranchInfo | undefined = branchById(ctx.db).get({ id: branchId });
   if (!row || !kinds.includes(row.kind))
     throw new DomainError(
       'VALIDATION',

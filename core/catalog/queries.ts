@@ -1,7 +1,11 @@
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { query } from '../contract/define';
 import { id, page } from '../contract/fields';
-import { DomainError } from '../errors';
+import { prepared } from '../db/prepared';
+import { parseRow, parseRows } from '../db/rows';
+import { priceHistory as history, users } from '../db/schema';
+import { DomainError, invariant } from '../errors';
 import { findVariantByCode, variantNameSql } from './lookup';
 
 export interface CatalogRow {
@@ -24,17 +28,28 @@ export interface CatalogRow {
   active: boolean;
 }
 
-interface RawRow extends Omit<
-  CatalogRow,
-  'attributes' | 'margin' | 'marginBasisPoints' | 'active'
-> {
-  attributes: string;
-  active: number;
-}
+// Raw SQL (the name is built with json_each, which drizzle has no word for), parsed here.
+const rawRow = z.object({
+  variantId: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  name: z.string(),
+  category: z.string(),
+  unit: z.string(),
+  sku: z.string(),
+  barcode: z.string().nullable(),
+  attributes: z.string(),
+  price: z.number(),
+  cost: z.number(),
+  minStock: z.number(),
+  active: z.number(),
+});
+type RawRow = z.infer<typeof rawRow>;
+const attributes = z.record(z.string(), z.string());
 
 export const withMargin = (r: RawRow): CatalogRow => ({
   ...r,
-  attributes: JSON.parse(r.attributes) as Record<string, string>,
+  attributes: attributes.parse(JSON.parse(r.attributes)),
   active: r.active === 1,
   margin: r.price - r.cost,
   marginBasisPoints: r.price > 0 ? Math.round(((r.price - r.cost) * 10_000) / r.price) : null,
@@ -67,8 +82,8 @@ export const listCatalog = query({
         search: input.search ?? null,
         limit: input.limit,
         offset: input.offset,
-      }) as RawRow[];
-    return rows.map(withMargin);
+      });
+    return parseRows(rawRow, rows).map(withMargin);
   },
 });
 
@@ -84,29 +99,37 @@ export const findByCode = query({
         `code: nothing in the catalog has the barcode or SKU "${input.code}"`,
         { field: 'code' },
       );
-    const row = ctx.db.sqlite
-      .prepare(
-        `SELECT ${columns} FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ?`,
-      )
-      .get(v.id) as RawRow;
+    const row = parseRow(
+      rawRow,
+      ctx.db.sqlite
+        .prepare(
+          `SELECT ${columns} FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ?`,
+        )
+        .get(v.id),
+    );
+    invariant(row, `variant ${v.id} was found by its code but not by its id`);
     return withMargin(row);
   },
 });
 
+const historyOf = prepared((orm) =>
+  orm
+    .select({
+      price: history.price,
+      cost: history.cost,
+      changedAt: history.changedAt,
+      userId: history.userId,
+      userName: users.displayName,
+    })
+    .from(history)
+    .leftJoin(users, eq(users.id, history.userId))
+    .where(eq(history.variantId, sql.placeholder('variantId')))
+    .orderBy(asc(history.hlc))
+    .prepare(),
+);
+
 export const priceHistory = query({
   access: 'catalog.read',
   input: z.object({ variantId: id }),
-  handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT h.price, h.cost, h.changed_at AS changedAt, h.user_id AS userId, u.display_name AS userName
-         FROM price_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.variant_id = ? ORDER BY h.hlc`,
-      )
-      .all(input.variantId) as {
-      price: number | null;
-      cost: number | null;
-      changedAt: number;
-      userId: string;
-      userName: string | null;
-    }[],
+  handler: (ctx, input) => historyOf(ctx.db).all({ variantId: input.variantId }),
 });

@@ -1,6 +1,10 @@
+import { desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { command, query } from '../contract/define';
 import { id, text } from '../contract/fields';
+import { prepared } from '../db/prepared';
+import { branches, conflictResolutions, conflicts, orders, users } from '../db/schema';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 
@@ -21,30 +25,56 @@ export interface ConflictRow {
   note: string | null;
 }
 
+const resolver = alias(users, 'ru');
+const conflictList = prepared((orm) =>
+  orm
+    .select({
+      eventId: conflicts.eventId,
+      aggregateId: conflicts.aggregateId,
+      eventType: conflicts.eventType,
+      branchId: conflicts.branchId,
+      branchName: branches.name,
+      userId: conflicts.userId,
+      userName: users.displayName,
+      code: conflicts.code,
+      message: conflicts.message,
+      at: conflicts.at,
+      orderNumber: orders.number,
+      resolvedAt: conflictResolutions.resolvedAt,
+      resolvedByName: resolver.displayName,
+      note: conflictResolutions.note,
+    })
+    .from(conflicts)
+    .leftJoin(branches, eq(branches.id, conflicts.branchId))
+    .leftJoin(users, eq(users.id, conflicts.userId))
+    .leftJoin(orders, eq(orders.id, conflicts.aggregateId))
+    .leftJoin(conflictResolutions, eq(conflictResolutions.eventId, conflicts.eventId))
+    .leftJoin(resolver, eq(resolver.id, conflictResolutions.resolvedBy))
+    .where(or(sql`${sql.placeholder('includeResolved')}`, isNull(conflictResolutions.eventId)))
+    .orderBy(desc(conflicts.at))
+    .prepare(),
+);
+
+const conflictById = prepared((orm) =>
+  orm
+    .select({ aggregateId: conflicts.aggregateId })
+    .from(conflicts)
+    .where(eq(conflicts.eventId, sql.placeholder('eventId')))
+    .prepare(),
+);
+
 export const listConflicts = query({
   access: 'branches.manage',
   input: z.object({ includeResolved: z.boolean().default(false) }),
-  handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT c.event_id AS eventId, c.aggregate_id AS aggregateId, c.event_type AS eventType, c.branch_id AS branchId,
-                b.name AS branchName, c.user_id AS userId, u.display_name AS userName, c.code, c.message, c.at,
-                o.number AS orderNumber, r.resolved_at AS resolvedAt, ru.display_name AS resolvedByName, r.note
-         FROM conflicts c LEFT JOIN branches b ON b.id = c.branch_id LEFT JOIN users u ON u.id = c.user_id
-         LEFT JOIN orders o ON o.id = c.aggregate_id LEFT JOIN conflict_resolutions r ON r.event_id = c.event_id
-         LEFT JOIN users ru ON ru.id = r.resolved_by
-         WHERE ? OR r.event_id IS NULL ORDER BY c.at DESC`,
-      )
-      .all(input.includeResolved ? 1 : 0) as ConflictRow[],
+  handler: (ctx, input): ConflictRow[] =>
+    conflictList(ctx.db).all({ includeResolved: input.includeResolved ? 1 : 0 }),
 });
 
 export const resolveConflict = command({
   access: 'branches.manage',
   input: z.object({ eventId: id, note: text(500) }),
   handler: (ctx, input) => {
-    const conflict = ctx.db.sqlite
-      .prepare('SELECT aggregate_id AS aggregateId FROM conflicts WHERE event_id = ?')
-      .get(input.eventId) as { aggregateId: string | null } | undefined;
+    const conflict = conflictById(ctx.db).get({ eventId: input.eventId });
     if (!conflict)
       throw new DomainError('NOT_FOUND', 'eventId: there is no such conflict', {
         field: 'eventId',

@@ -3,9 +3,11 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DomainError } from '../errors';
 import { defaultMigrationsFolder, readMigrations } from './migrate';
 import { openDatabase, type Db } from './open';
+import { parseRows } from './rows';
 
 const shippedFolder = defaultMigrationsFolder();
 
@@ -49,8 +51,9 @@ function addMigration(folder: string, sql: string, tag = UPGRADE_TAG): void {
 }
 
 const appliedTags = (db: Db) =>
-  (
-    db.sqlite.prepare('SELECT tag FROM schema_migrations ORDER BY tag').all() as { tag: string }[]
+  parseRows(
+    z.object({ tag: z.string() }),
+    db.sqlite.prepare('SELECT tag FROM schema_migrations ORDER BY tag').all(),
   ).map((r) => r.tag);
 
 const tableExists = (db: Db, name: string) =>
@@ -85,9 +88,12 @@ describe('openDatabase and the shipped migrations', () => {
     expect(appliedTags(db)).toEqual(journalTags);
     // The migrations really ran: the ledger table and its triggers exist.
     expect(tableExists(db, 'stock_movements')).toBe(true);
-    const triggers = db.sqlite
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)
-      .all() as { name: string }[];
+    const triggers = parseRows(
+      z.object({ name: z.string() }),
+      db.sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)
+        .all(),
+    );
     expect(triggers.map((t) => t.name)).toContain('stock_movements_no_update');
     const firstApplied = db.sqlite
       .prepare('SELECT tag, hash, applied_at AS appliedAt FROM schema_migrations ORDER BY tag')
@@ -106,10 +112,10 @@ describe('openDatabase and the shipped migrations', () => {
 
   it('records each migration with the sha256 of its file', () => {
     const db = openDatabase(join(tempDir('fse-db-'), 'branch.sqlite'));
-    const rows = db.sqlite.prepare('SELECT tag, hash FROM schema_migrations').all() as {
-      tag: string;
-      hash: string;
-    }[];
+    const rows = parseRows(
+      z.object({ tag: z.string(), hash: z.string() }),
+      db.sqlite.prepare('SELECT tag, hash FROM schema_migrations').all(),
+    );
     db.close();
     for (const row of rows) {
       const text = readFileSync(join(shippedFolder, `${row.tag}.sql`));

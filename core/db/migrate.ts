@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { parseRows } from './rows';
 
 export interface Migration {
   tag: string;
@@ -53,17 +54,16 @@ export function readMigrations(folder: string): Migration[] {
     });
 }
 
-interface AppliedRow {
-  tag: string;
-  hash: string;
-}
+// Raw SQL: schema_migrations is the migrator's own table, read before drizzle is set up.
+const appliedRow = z.object({ tag: z.string(), hash: z.string() });
 
 export function pendingMigrations(sqlite: Database.Database, shipped: Migration[]): Migration[] {
   sqlite.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     tag TEXT PRIMARY KEY, hash TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = sqlite
-    .prepare('SELECT tag, hash FROM schema_migrations ORDER BY tag')
-    .all() as AppliedRow[];
+  const applied = parseRows(
+    appliedRow,
+    sqlite.prepare('SELECT tag, hash FROM schema_migrations ORDER BY tag').all(),
+  );
   const byTag = new Map(shipped.map((m) => [m.tag, m]));
   for (const row of applied) {
     const mine = byTag.get(row.tag);

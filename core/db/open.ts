@@ -62,9 +62,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     if (pending.length > 0) {
-      const hasData =
-        (sqlite.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n >
-        0;
+      const hasData = sqlite.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() !== undefined;
       if (hasData && file !== ':memory:') {
         const stamp = new Date((options.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
         const target = join(options.backupDir ?? dirname(file), `before-migration-${stamp}.sqlite`);

@@ -2,24 +2,25 @@
 // must have the same hash; a failed command must leave it unchanged. Surrogate row ids
 // (autoincrement) and device-local tables are left out: they differ between replicas by design.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { replicatedTables } from '../events/registry';
 import type { Db } from './open';
+import { parseRows } from './rows';
+
+// Raw SQL in this file: table_info and the ledger's sums are not in the schema; rows are parsed.
+const column = z.object({ name: z.string(), type: z.string(), pk: z.number() });
+const mismatch = z.object({ branchId: z.string(), variantId: z.string() });
 
 /** A table's surrogate key (an INTEGER PRIMARY KEY, numbered in the order rows arrived). */
 const surrogateKeys = (db: Db, table: string): string[] =>
-  (
-    db.sqlite.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table) as {
-      name: string;
-      type: string;
-      pk: number;
-    }[]
-  )
+  parseRows(column, db.sqlite.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table))
     .filter((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER')
     .map((c) => c.name);
 
 export function tableHash(db: Db, table: string, exclude: string[] = []): string {
-  const cols = (
-    db.sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]
+  const cols = parseRows(
+    column,
+    db.sqlite.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table),
   )
     .map((c) => c.name)
     .filter((c) => !exclude.includes(c));
@@ -52,13 +53,16 @@ export function stateHash(db: Db): string {
 
 /** Every balance equals the sum of its ledger: the invariant the triggers keep. */
 export function ledgerMismatches(db: Db): { branchId: string; variantId: string }[] {
-  return db.sqlite
-    .prepare(
-      `SELECT b.branch_id AS branchId, b.variant_id AS variantId FROM stock_balances b
+  return parseRows(
+    mismatch,
+    db.sqlite
+      .prepare(
+        `SELECT b.branch_id AS branchId, b.variant_id AS variantId FROM stock_balances b
        LEFT JOIN (SELECT branch_id, variant_id, sum(on_hand) AS h, sum(reserved) AS r, sum(in_transit) AS t
                   FROM stock_movements GROUP BY branch_id, variant_id) m
          ON m.branch_id = b.branch_id AND m.variant_id = b.variant_id
        WHERE b.on_hand IS NOT coalesce(m.h, 0) OR b.reserved IS NOT coalesce(m.r, 0) OR b.in_transit IS NOT coalesce(m.t, 0)`,
-    )
-    .all() as { branchId: string; variantId: string }[];
+      )
+      .all(),
+  );
 }

@@ -1,6 +1,12 @@
 // Master data merges per field, last writer wins by hybrid logical clock, so replicas that
 // see the same edits in any order agree, and an old edit never overwrites a newer one.
+import { z } from 'zod';
 import type { Db } from '../db/open';
+import { parseRow } from '../db/rows';
+
+// Raw SQL: the table is a parameter (every master-data table merges the same way); parsed rows.
+const clocksRow = z.object({ clocks: z.string() });
+const clocksOf = z.record(z.string(), z.string());
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sqlValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
@@ -16,8 +22,10 @@ export function mergeRow(
   fields: Record<string, unknown>,
 ): { created: boolean; changed: string[] } {
   const present = Object.entries(fields).filter(([, v]) => v !== undefined);
-  const row = db.sqlite.prepare(`SELECT clocks FROM ${table} WHERE id = ?`).get(id) as
-    { clocks: string } | undefined;
+  const row = parseRow(
+    clocksRow,
+    db.sqlite.prepare(`SELECT clocks FROM ${table} WHERE id = ?`).get(id),
+  );
   const stamps = Object.fromEntries(present.map(([k]) => [k, hlc]));
   if (!row) {
     const cols = ['id', ...present.map(([k]) => snake(k)), 'clocks'];
@@ -28,7 +36,7 @@ export function mergeRow(
       .run(id, ...present.map(([, v]) => sqlValue(v)), stampsText(stamps));
     return { created: true, changed: present.map(([k]) => k) };
   }
-  const clocks = JSON.parse(row.clocks) as Record<string, string>;
+  const clocks = clocksOf.parse(JSON.parse(row.clocks));
   const winners = present.filter(([k]) => (clocks[k] ?? '') < hlc);
   if (winners.length === 0) return { created: false, changed: [] };
   for (const [k] of winners) clocks[k] = hlc;

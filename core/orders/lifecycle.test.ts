@@ -1,4 +1,6 @@
+import { asc, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { events as eventsTable } from '../db/schema';
 import { ledgerMismatches } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 
@@ -125,28 +127,28 @@ describe('the shop order lifecycle', () => {
   });
 
   it('records every step as an event written with the change, naming branch, device, user and schema version', async () => {
-    const count = () =>
-      (w.core.db.sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-    const before = count();
+    const eventCount = () => w.core.db.orm.select({ n: count() }).from(eventsTable).get()?.n ?? 0;
+    const before = eventCount();
     const placed = await placeTwoLines();
     await w.as('shop1')('orders.attachSlip', {
       orderId: placed.id,
       fileName: 'r.png',
       contentBase64: b64(png),
     });
-    expect(count()).toBe(before + 2);
-    const events = w.core.db.sqlite
-      .prepare(
-        'SELECT type, branch_id AS branchId, device_id AS deviceId, user_id AS userId, schema_version AS v, hlc FROM events WHERE aggregate_id = ? ORDER BY seq',
-      )
-      .all(placed.id) as {
-      type: string;
-      branchId: string;
-      deviceId: string;
-      userId: string;
-      v: number;
-      hlc: string;
-    }[];
+    expect(eventCount()).toBe(before + 2);
+    const events = w.core.db.orm
+      .select({
+        type: eventsTable.type,
+        branchId: eventsTable.branchId,
+        deviceId: eventsTable.deviceId,
+        userId: eventsTable.userId,
+        v: eventsTable.schemaVersion,
+        hlc: eventsTable.hlc,
+      })
+      .from(eventsTable)
+      .where(eq(eventsTable.aggregateId, placed.id))
+      .orderBy(asc(eventsTable.seq))
+      .all();
     const device = w.core.context().device!;
     expect(events.map((e) => e.type)).toEqual(['order.placed', 'order.slip_attached']);
     for (const e of events)

@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
 import { documentNumber } from '../branches/numbers';
@@ -5,6 +6,8 @@ import type { Context } from '../contract/context';
 import { command } from '../contract/define';
 import { id, optionalText, quantity } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
+import { prepared } from '../db/prepared';
+import { branches } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
@@ -23,10 +26,16 @@ export const placeOrderInput = z.object({
     .max(200, 'an order can have at most 200 lines'),
 });
 
+const activeFactories = prepared((orm) =>
+  orm
+    .select({ id: branches.id })
+    .from(branches)
+    .where(and(eq(branches.kind, 'factory'), eq(branches.active, true)))
+    .prepare(),
+);
+
 function defaultFactory(ctx: Context): string {
-  const factories = ctx.db.sqlite
-    .prepare(`SELECT id FROM branches WHERE kind = 'factory' AND active`)
-    .all() as { id: string }[];
+  const factories = activeFactories(ctx.db).all();
   const [only, ...others] = factories;
   if (only && others.length === 0) return only.id;
   throw new DomainError(

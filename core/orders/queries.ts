@@ -1,3 +1,5 @@
+import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { query } from '../contract/define';
 import { id, page } from '../contract/fields';
@@ -7,6 +9,17 @@ import { orderInScope } from './access';
 import { orderStatuses, type OrderStatus } from './status';
 import type { Context } from '../contract/context';
 import type { Db } from '../db/open';
+import { prepared } from '../db/prepared';
+import {
+  branches,
+  files,
+  orderDiscrepancies,
+  orderLines,
+  orders,
+  orderTimeline,
+  paymentSlips,
+  users,
+} from '../db/schema';
 
 export interface OrderSummary {
   id: string;
@@ -21,8 +34,69 @@ export interface OrderSummary {
   updatedAt: number;
 }
 
-const summaryColumns = `o.id, o.number, o.shop_id AS shopId, s.name AS shopName, o.factory_id AS factoryId, o.status,
-  o.total, o.line_count AS lineCount, o.placed_at AS placedAt, o.updated_at AS updatedAt`;
+const branchKind = prepared((orm) =>
+  orm
+    .select({ kind: branches.kind })
+    .from(branches)
+    .where(eq(branches.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/**
+ * One prepared query per combination of filters (16 at most): a query built at each call would
+ * cost about as much again as running it, while a prepared one runs as fast as the raw SQL did.
+ */
+const orderLists = prepared(() => new Map<string, ReturnType<typeof buildOrderList>>());
+
+function orderList(db: Db, filters: OrderListFilters) {
+  const key = JSON.stringify(filters);
+  const lists = orderLists(db);
+  let list = lists.get(key);
+  if (!list) {
+    list = buildOrderList(db, filters);
+    lists.set(key, list);
+  }
+  return list;
+}
+
+interface OrderListFilters {
+  shop: boolean;
+  factory: boolean;
+  status: boolean;
+  number: boolean;
+}
+
+const summary = {
+  id: orders.id,
+  number: orders.number,
+  shopId: orders.shopId,
+  shopName: branches.name,
+  factoryId: orders.factoryId,
+  status: orders.status,
+  total: orders.total,
+  lineCount: orders.lineCount,
+  placedAt: orders.placedAt,
+  updatedAt: orders.updatedAt,
+};
+
+function buildOrderList(db: Db, filters: OrderListFilters) {
+  const where = [
+    filters.shop && eq(orders.shopId, sql.placeholder('shopId')),
+    filters.factory && eq(orders.factoryId, sql.placeholder('factoryId')),
+    filters.status && eq(orders.status, sql.placeholder('status')),
+    filters.number && gte(orders.number, sql.placeholder('from')),
+    filters.number && lt(orders.number, sql.placeholder('to')),
+  ].filter((c) => c !== false);
+  return db.orm
+    .select(summary)
+    .from(orders)
+    .innerJoin(branches, eq(branches.id, orders.shopId))
+    .where(and(...where))
+    .orderBy(desc(orders.placedAt), desc(orders.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare();
+}
 
 export const listOrders = query({
   access: 'orders.read',
@@ -39,32 +113,26 @@ export const listOrders = query({
     let { shopId, factoryId } = input;
     // Outside head office, people list only their own branch's orders, whatever they ask for.
     if (!actsForAnyBranch(actor)) {
-      const kind = (
-        ctx.db.sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(actor.branchId) as {
-          kind: string;
-        }
-      ).kind;
+      const kind = branchKind(ctx.db).get({ id: actor.branchId })?.kind;
       if (kind === 'factory') factoryId = actor.branchId;
       else shopId = actor.branchId;
     }
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: input.limit, offset: input.offset };
-    const filter = (clause: string, values: Record<string, unknown>) => {
-      where.push(clause);
-      Object.assign(params, values);
+    const filters = {
+      shop: shopId !== undefined,
+      factory: factoryId !== undefined,
+      status: input.status !== undefined,
+      number: input.number !== undefined,
     };
-    if (shopId) filter('o.shop_id = @shopId', { shopId });
-    if (factoryId) filter('o.factory_id = @factoryId', { factoryId });
-    if (input.status) filter('o.status = @status', { status: input.status });
-    // A prefix match that can use the unique index on number.
-    if (input.number)
-      filter('o.number >= @from AND o.number < @to', {
-        from: input.number,
-        to: `${input.number}\uffff`,
-      });
-    const sql = `SELECT ${summaryColumns} FROM orders o JOIN branches s ON s.id = o.shop_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.placed_at DESC, o.id DESC LIMIT @limit OFFSET @offset`;
-    return ctx.db.sqlite.prepare(sql).all(params) as OrderSummary[];
+    return orderList(ctx.db, filters).all({
+      shopId,
+      factoryId,
+      status: input.status,
+      // A prefix match that can use the unique index on number.
+      from: input.number,
+      to: `${input.number ?? ''}\uffff`,
+      limit: input.limit,
+      offset: input.offset,
+    });
   },
 });
 
@@ -119,46 +187,134 @@ export interface OrderDetail extends OrderSummary {
   }[];
 }
 
-export function orderDetail(db: Db, orderId: string): OrderDetail {
-  const s = db.sqlite;
-  const head = s
-    .prepare(
-      `SELECT ${summaryColumns}, s.code AS shopCode, f.name AS factoryName, o.note, u.display_name AS placedByName,
-              o.rejection_reason AS rejectionReason, o.cancel_reason AS cancelReason, o.vehicle, o.driver_name AS driverName,
-              o.planned_dispatch_on AS plannedDispatchOn, o.dispatched_at AS dispatchedAt, o.delivered_at AS deliveredAt
-       FROM orders o JOIN branches s ON s.id = o.shop_id JOIN branches f ON f.id = o.factory_id
-       LEFT JOIN users u ON u.id = o.placed_by WHERE o.id = ?`,
+const factory = alias(branches, 'f');
+const byOrder = { orderId: sql.placeholder('orderId') };
+
+const detailQueries = prepared((orm) => ({
+  head: orm
+    .select({
+      ...summary,
+      shopCode: branches.code,
+      factoryName: factory.name,
+      note: orders.note,
+      placedByName: users.displayName,
+      rejectionReason: orders.rejectionReason,
+      cancelReason: orders.cancelReason,
+      vehicle: orders.vehicle,
+      driverName: orders.driverName,
+      plannedDispatchOn: orders.plannedDispatchOn,
+      dispatchedAt: orders.dispatchedAt,
+      deliveredAt: orders.deliveredAt,
+    })
+    .from(orders)
+    .innerJoin(branches, eq(branches.id, orders.shopId))
+    .innerJoin(factory, eq(factory.id, orders.factoryId))
+    .leftJoin(users, eq(users.id, orders.placedBy))
+    .where(eq(orders.id, byOrder.orderId))
+    .prepare(),
+  lines: orm
+    .select({
+      lineNo: orderLines.lineNo,
+      variantId: orderLines.variantId,
+      sku: orderLines.sku,
+      name: orderLines.name,
+      quantity: orderLines.quantity,
+      unitPrice: orderLines.unitPrice,
+      lineTotal: orderLines.lineTotal,
+      dispatchedQty: orderLines.dispatchedQty,
+      receivedQty: orderLines.receivedQty,
+    })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, byOrder.orderId))
+    .orderBy(asc(orderLines.lineNo))
+    .prepare(),
+  timeline: orm
+    .select({
+      step: orderTimeline.step,
+      statusAfter: orderTimeline.statusAfter,
+      at: orderTimeline.at,
+      userId: orderTimeline.userId,
+      userName: users.displayName,
+      deviceId: orderTimeline.deviceId,
+      note: orderTimeline.note,
+    })
+    .from(orderTimeline)
+    .leftJoin(users, eq(users.id, orderTimeline.userId))
+    .where(eq(orderTimeline.orderId, byOrder.orderId))
+    .orderBy(asc(orderTimeline.at), asc(orderTimeline.id))
+    .prepare(),
+  slips: orm
+    .select({
+      fileHash: paymentSlips.fileHash,
+      mime: files.mime,
+      size: files.size,
+      originalName: paymentSlips.originalName,
+      attachedAt: paymentSlips.attachedAt,
+      status: paymentSlips.status,
+      reason: paymentSlips.reason,
+    })
+    .from(paymentSlips)
+    .innerJoin(files, eq(files.hash, paymentSlips.fileHash))
+    .where(eq(paymentSlips.orderId, byOrder.orderId))
+    .orderBy(asc(paymentSlips.attachedAt), asc(paymentSlips.id))
+    .prepare(),
+  discrepancies: orm
+    .select({
+      lineNo: orderDiscrepancies.lineNo,
+      sku: orderLines.sku,
+      dispatched: orderDiscrepancies.dispatched,
+      received: orderDiscrepancies.received,
+      shortage: orderDiscrepancies.shortage,
+      note: orderDiscrepancies.note,
+    })
+    .from(orderDiscrepancies)
+    .innerJoin(
+      orderLines,
+      and(
+        eq(orderLines.orderId, orderDiscrepancies.orderId),
+        eq(orderLines.lineNo, orderDiscrepancies.lineNo),
+      ),
     )
-    .get(orderId) as
-    Omit<OrderDetail, 'lines' | 'timeline' | 'slips' | 'discrepancies'> | undefined;
+    .where(eq(orderDiscrepancies.orderId, byOrder.orderId))
+    .orderBy(asc(orderDiscrepancies.lineNo))
+    .prepare(),
+  slip: orm
+    .select({
+      fileHash: paymentSlips.fileHash,
+      mime: files.mime,
+      originalName: paymentSlips.originalName,
+    })
+    .from(paymentSlips)
+    .innerJoin(files, eq(files.hash, paymentSlips.fileHash))
+    .where(
+      and(
+        eq(paymentSlips.orderId, byOrder.orderId),
+        or(
+          isNull(sql.placeholder('fileHash')),
+          eq(paymentSlips.fileHash, sql.placeholder('fileHash')),
+        ),
+      ),
+    )
+    .orderBy(desc(paymentSlips.attachedAt), desc(paymentSlips.id))
+    .limit(1)
+    .prepare(),
+}));
+
+/** The timeline's status column is plain text in the schema; the values are the lifecycle's. */
+const statusAfter = z.enum(orderStatuses);
+
+export function orderDetail(db: Db, orderId: string): OrderDetail {
+  const q = detailQueries(db);
+  const head = q.head.get({ orderId });
   if (!head) throw new DomainError('NOT_FOUND', 'orderId: no such order', { field: 'orderId' });
   return {
     ...head,
-    lines: s
-      .prepare(
-        `SELECT line_no AS lineNo, variant_id AS variantId, sku, name, quantity, unit_price AS unitPrice, line_total AS lineTotal,
-                dispatched_qty AS dispatchedQty, received_qty AS receivedQty FROM order_lines WHERE order_id = ? ORDER BY line_no`,
-      )
-      .all(orderId) as OrderDetail['lines'],
-    timeline: s
-      .prepare(
-        `SELECT t.step, t.status_after AS statusAfter, t.at, t.user_id AS userId, u.display_name AS userName, t.device_id AS deviceId, t.note
-         FROM order_timeline t LEFT JOIN users u ON u.id = t.user_id WHERE t.order_id = ? ORDER BY t.at, t.id`,
-      )
-      .all(orderId) as OrderDetail['timeline'],
-    slips: s
-      .prepare(
-        `SELECT p.file_hash AS fileHash, f.mime, f.size, p.original_name AS originalName, p.attached_at AS attachedAt, p.status, p.reason
-         FROM payment_slips p JOIN files f ON f.hash = p.file_hash WHERE p.order_id = ? ORDER BY p.attached_at, p.id`,
-      )
-      .all(orderId) as OrderDetail['slips'],
-    discrepancies: s
-      .prepare(
-        `SELECT d.line_no AS lineNo, l.sku, d.dispatched, d.received, d.shortage, d.note
-         FROM order_discrepancies d JOIN order_lines l ON l.order_id = d.order_id AND l.line_no = d.line_no
-         WHERE d.order_id = ? ORDER BY d.line_no`,
-      )
-      .all(orderId) as OrderDetail['discrepancies'],
+    lines: q.lines.all({ orderId }),
+    timeline: q.timeline
+      .all({ orderId })
+      .map((t) => ({ ...t, statusAfter: statusAfter.parse(t.statusAfter) })),
+    slips: q.slips.all({ orderId }),
+    discrepancies: q.discrepancies.all({ orderId }),
   };
 }
 
@@ -182,13 +338,10 @@ export const getSlip = query({
   }),
   handler: (ctx, input) => {
     orderInScope(ctx, input.orderId);
-    const slip = ctx.db.sqlite
-      .prepare(
-        `SELECT p.file_hash AS fileHash, f.mime, p.original_name AS originalName FROM payment_slips p JOIN files f ON f.hash = p.file_hash
-         WHERE p.order_id = ? AND (? IS NULL OR p.file_hash = ?) ORDER BY p.attached_at DESC, p.id DESC LIMIT 1`,
-      )
-      .get(input.orderId, input.fileHash ?? null, input.fileHash ?? null) as
-      { fileHash: string; mime: string; originalName: string } | undefined;
+    const slip = detailQueries(ctx.db).slip.get({
+      orderId: input.orderId,
+      fileHash: input.fileHash ?? null,
+    });
     if (!slip) throw new DomainError('NOT_FOUND', 'This order has no payment slip yet.');
     return { ...slip, contentBase64: ctx.files.get(slip.fileHash).toString('base64') };
   },

@@ -1,15 +1,42 @@
 // The lifecycle steps after placement. Each checks who may act here; the event's projection
 // checks the order's state (orders/events.ts), the same way locally and in sync.
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { command } from '../contract/define';
 import { id, isoDate, optionalText, text } from '../contract/fields';
 import { requireActor } from '../contract/scope';
+import { prepared } from '../db/prepared';
+import { orderLines, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { adminStepsHere } from '../auth/may';
 import { sniffMime } from '../files/sniff';
 import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
+
+const reads = prepared((orm) => ({
+  driver: orm
+    .select({ name: users.displayName })
+    .from(users)
+    .where(and(eq(users.id, sql.placeholder('id')), eq(users.role, 'driver')))
+    .prepare(),
+  ordered: orm
+    .select({
+      lineNo: orderLines.lineNo,
+      variantId: orderLines.variantId,
+      sku: orderLines.sku,
+      quantity: orderLines.quantity,
+    })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, sql.placeholder('orderId')))
+    .orderBy(asc(orderLines.lineNo))
+    .prepare(),
+  dispatched: orm
+    .select({ lineNo: orderLines.lineNo, qty: orderLines.dispatchedQty })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, sql.placeholder('orderId')))
+    .prepare(),
+}));
 
 export const MAX_SLIP_BYTES = 10 * 1024 * 1024;
 
@@ -109,17 +136,11 @@ export const dispatchOrder = command({
     const order = orderInScope(ctx, input.orderId, 'factory');
     let driverName = input.driverName ?? null;
     if (input.driverUserId) {
-      const driver = ctx.db.sqlite
-        .prepare(`SELECT display_name AS name FROM users WHERE id = ? AND role = 'driver'`)
-        .get(input.driverUserId) as { name: string } | undefined;
+      const driver = reads(ctx.db).driver.get({ id: input.driverUserId });
       if (!driver) throw validationError([{ field: 'driverUserId', message: 'is not a driver' }]);
       driverName ??= driver.name;
     }
-    const ordered = ctx.db.sqlite
-      .prepare(
-        'SELECT line_no AS lineNo, variant_id AS variantId, sku, quantity FROM order_lines WHERE order_id = ? ORDER BY line_no',
-      )
-      .all(input.orderId) as { lineNo: number; variantId: string; sku: string; quantity: number }[];
+    const ordered = reads(ctx.db).ordered.all({ orderId: input.orderId });
     const sent = new Map((input.lines ?? []).map((l) => [l.lineNo, l.quantity]));
     (input.lines ?? []).forEach((l, i) => {
       const line = ordered.find((o) => o.lineNo === l.lineNo);
@@ -180,16 +201,9 @@ export const confirmDelivery = command({
   handler: (ctx, input) => {
     orderInScope(ctx, input.orderId, 'shop');
     const dispatched = new Map(
-      (
-        ctx.db.sqlite
-          .prepare(
-            'SELECT line_no AS lineNo, dispatched_qty AS qty FROM order_lines WHERE order_id = ?',
-          )
-          .all(input.orderId) as {
-          lineNo: number;
-          qty: number;
-        }[]
-      ).map((l) => [l.lineNo, l.qty]),
+      reads(ctx.db)
+        .dispatched.all({ orderId: input.orderId })
+        .map((l) => [l.lineNo, l.qty]),
     );
     const seen = new Set<number>();
     input.lines.forEach((l, i) => {

@@ -1,10 +1,17 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRow } from '../db/rows';
+import { productionBatches, users } from '../db/schema';
 import { stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 
+/** The stored row as SQL names its columns. */
 const batchRow = (world: DemoWorld, id: string) =>
-  world.core.db.sqlite.prepare('SELECT * FROM production_batches WHERE id = ?').get(id) as
-    Record<string, unknown> | undefined;
+  parseRow(
+    z.record(z.string(), z.unknown()),
+    world.core.db.sqlite.prepare('SELECT * FROM production_batches WHERE id = ?').get(id),
+  );
 
 const onHand = async (world: DemoWorld, variantId: string) =>
   (await world.as('factory')('stock.balance', { branchId: world.branch.FAC, variantId })).onHand;
@@ -23,11 +30,11 @@ describe('recording production', () => {
     });
     expect(result.balance.onHand).toBe(before + 48);
     expect(await onHand(world, variantId)).toBe(before + 48);
-    const factoryUser = (
-      world.core.db.sqlite.prepare(`SELECT id FROM users WHERE username = 'factory'`).get() as {
-        id: string;
-      }
-    ).id;
+    const factoryUser = world.core.db.orm
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, 'factory'))
+      .get()!.id;
     expect(batchRow(world, result.id)).toMatchObject({
       branch_id: world.branch.FAC,
       variant_id: variantId,
@@ -247,9 +254,11 @@ describe('production.list', () => {
       reason: 'Wrong day',
     });
 
-    const stored = world.core.db.sqlite
-      .prepare('SELECT id FROM production_batches WHERE branch_id = ?')
-      .all(world.branch.FAC) as { id: string }[];
+    const stored = world.core.db.orm
+      .select({ id: productionBatches.id })
+      .from(productionBatches)
+      .where(eq(productionBatches.branchId, world.branch.FAC))
+      .all();
     const all = await world.as('factory')('production.list', {
       branchId: world.branch.FAC,
       limit: 500,

@@ -1,9 +1,12 @@
+import { desc, eq, isNull, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { documentNumber } from '../branches/numbers';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
 import { command, query } from '../contract/define';
 import { id, money, page, quantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
+import { prepared } from '../db/prepared';
+import { customers, sales, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
@@ -90,37 +93,61 @@ export const listCustomers = query({
   access: 'customers.manage',
   input: z.object({ search: z.string().trim().max(100).optional(), ...page }),
   handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT id, branch_id AS branchId, name, phone FROM customers
-         WHERE (@q IS NULL OR name LIKE '%' || @q || '%' OR phone LIKE '%' || @q || '%') ORDER BY name LIMIT @limit OFFSET @offset`,
-      )
-      .all({ q: input.search ?? null, limit: input.limit, offset: input.offset }) as {
-      id: string;
-      branchId: string;
-      name: string;
-      phone: string | null;
-    }[],
+    customerList(ctx.db).all({ q: input.search ?? null, limit: input.limit, offset: input.offset }),
 });
+
+const q = sql.placeholder('q');
+const customerList = prepared((orm) =>
+  orm
+    .select({
+      id: customers.id,
+      branchId: customers.branchId,
+      name: customers.name,
+      phone: customers.phone,
+    })
+    .from(customers)
+    .where(
+      or(
+        isNull(q),
+        like(customers.name, sql`'%' || ${q} || '%'`),
+        like(customers.phone, sql`'%' || ${q} || '%'`),
+      ),
+    )
+    .orderBy(customers.name)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+);
+
+const saleList = prepared((orm) =>
+  orm
+    .select({
+      id: sales.id,
+      number: sales.number,
+      total: sales.total,
+      soldAt: sales.soldAt,
+      customerName: customers.name,
+      soldBy: users.displayName,
+    })
+    .from(sales)
+    .leftJoin(customers, eq(customers.id, sales.customerId))
+    .leftJoin(users, eq(users.id, sales.userId))
+    .where(eq(sales.branchId, sql.placeholder('branchId')))
+    .orderBy(desc(sales.soldAt))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+);
 
 export const listSales = query({
   access: 'orders.read',
   input: z.object({ branchId: id, ...page }),
   handler: (ctx, input) => {
     assertBranchAccess(ctx, input.branchId, 'see sales');
-    return ctx.db.sqlite
-      .prepare(
-        `SELECT s.id, s.number, s.total, s.sold_at AS soldAt, c.name AS customerName, u.display_name AS soldBy
-         FROM sales s LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN users u ON u.id = s.user_id
-         WHERE s.branch_id = ? ORDER BY s.sold_at DESC LIMIT ? OFFSET ?`,
-      )
-      .all(input.branchId, input.limit, input.offset) as {
-      id: string;
-      number: string;
-      total: number;
-      soldAt: number;
-      customerName: string | null;
-      soldBy: string | null;
-    }[];
+    return saleList(ctx.db).all({
+      branchId: input.branchId,
+      limit: input.limit,
+      offset: input.offset,
+    });
   },
 });

@@ -1,4 +1,6 @@
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { sales, variants } from '../db/schema';
 import { stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 
@@ -6,11 +8,11 @@ const onHand = async (world: DemoWorld, branchId: string, variantId: string) =>
   (await world.as('admin')('stock.balance', { branchId, variantId })).onHand;
 
 const priceOf = (world: DemoWorld, variantId: string) =>
-  (
-    world.core.db.sqlite.prepare('SELECT price FROM variants WHERE id = ?').get(variantId) as {
-      price: number;
-    }
-  ).price;
+  world.core.db.orm
+    .select({ price: variants.price })
+    .from(variants)
+    .where(eq(variants.id, variantId))
+    .get()!.price;
 
 const saleLines = (world: DemoWorld, saleId: string) =>
   world.core.db.sqlite
@@ -214,11 +216,8 @@ describe('customers on a sale', () => {
 
 describe('sale numbers', () => {
   const salesIn = (world: DemoWorld, branchId: string) =>
-    (
-      world.core.db.sqlite
-        .prepare('SELECT count(*) AS n FROM sales WHERE branch_id = ?')
-        .get(branchId) as { n: number }
-    ).n;
+    world.core.db.orm.select({ n: count() }).from(sales).where(eq(sales.branchId, branchId)).get()!
+      .n;
 
   it('are unique and sequential per device and shop', async () => {
     const world = await openDemo();
@@ -251,9 +250,7 @@ describe('sale numbers', () => {
     expect(sequenceOf('SH02', await sell('shop2'))).toBe(earlierSH02 + 1);
     expect(sequenceOf('SH01', await sell('shop1'))).toBe(earlierSH01 + 5);
 
-    const stored = world.core.db.sqlite.prepare('SELECT number FROM sales').all() as {
-      number: string;
-    }[];
+    const stored = world.core.db.orm.select({ number: sales.number }).from(sales).all();
     expect(stored).toHaveLength(earlierSH01 + earlierSH02 + 6);
     expect(new Set(stored.map((s) => s.number)).size).toBe(stored.length);
   });

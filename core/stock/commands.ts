@@ -1,8 +1,12 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireBranchOfKind, requireVariant, variantNameSql } from '../catalog/lookup';
 import { command, query } from '../contract/define';
 import { id, page, quantity, signedQuantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
+import { prepared } from '../db/prepared';
+import { parseRows } from '../db/rows';
+import { events, stockMovements } from '../db/schema';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { balanceOf } from './ledger';
@@ -74,18 +78,19 @@ export const stockBalance = query({
   handler: (ctx, input) => balanceOf(ctx.db, input.branchId, input.variantId),
 });
 
-export interface StockRow {
-  variantId: string;
-  sku: string;
-  name: string;
-  unit: string;
-  minStock: number;
-  onHand: number;
-  reserved: number;
-  available: number;
-  inTransit: number;
-  low: 0 | 1;
-}
+const stockRow = z.object({
+  variantId: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  minStock: z.number(),
+  onHand: z.number(),
+  reserved: z.number(),
+  available: z.number(),
+  inTransit: z.number(),
+  low: z.union([z.literal(0), z.literal(1)]),
+});
+export type StockRow = z.infer<typeof stockRow>;
 
 export const listStock = query({
   access: 'stock.read',
@@ -98,6 +103,7 @@ export const listStock = query({
   }),
   handler: (ctx, input) => {
     const like = input.search ? `%${input.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
+    // Raw SQL: the name is built with json_each, which drizzle has no word for; rows are parsed.
     const rows = ctx.db.sqlite
       .prepare(
         `SELECT v.id AS variantId, v.sku, ${variantNameSql} AS name,
@@ -121,8 +127,8 @@ export const listStock = query({
         negativeOnly: input.negativeOnly ? 1 : 0,
         limit: input.limit,
         offset: input.offset,
-      }) as StockRow[];
-    return rows;
+      });
+    return parseRows(stockRow, rows);
   },
 });
 
@@ -130,21 +136,36 @@ export const listMovements = query({
   access: 'stock.read',
   input: z.object({ branchId: id, variantId: id, ...page }),
   handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `SELECT m.kind, m.on_hand AS onHand, m.reserved, m.in_transit AS inTransit, m.order_id AS orderId,
-                m.reason, m.created_at AS createdAt, e.user_id AS userId
-         FROM stock_movements m JOIN events e ON e.id = m.event_id
-         WHERE m.branch_id = ? AND m.variant_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(input.branchId, input.variantId, input.limit, input.offset) as {
-      kind: string;
-      onHand: number;
-      reserved: number;
-      inTransit: number;
-      orderId: string | null;
-      reason: string | null;
-      createdAt: number;
-      userId: string;
-    }[],
+    movementList(ctx.db).all({
+      branchId: input.branchId,
+      variantId: input.variantId,
+      limit: input.limit,
+      offset: input.offset,
+    }),
 });
+
+const movementList = prepared((orm) =>
+  orm
+    .select({
+      kind: stockMovements.kind,
+      onHand: stockMovements.onHand,
+      reserved: stockMovements.reserved,
+      inTransit: stockMovements.inTransit,
+      orderId: stockMovements.orderId,
+      reason: stockMovements.reason,
+      createdAt: stockMovements.createdAt,
+      userId: events.userId,
+    })
+    .from(stockMovements)
+    .innerJoin(events, eq(events.id, stockMovements.eventId))
+    .where(
+      and(
+        eq(stockMovements.branchId, sql.placeholder('branchId')),
+        eq(stockMovements.variantId, sql.placeholder('variantId')),
+      ),
+    )
+    .orderBy(desc(stockMovements.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+);

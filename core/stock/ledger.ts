@@ -51,6 +51,8 @@ export interface Balance {
 }
 
 export function balanceOf(db: Db, branchId: string, variantId: string): Balance {
+  // raw SQL: 23% faster than drizzle, about 4% of npm run bench's stock.balance call (42.5 µs)
+  // and run by projections for every stock movement (8.0 against 9.8 µs a lookup in a micro-measure of drizzle's prepared get).
   const row = db.sqlite
     .prepare(
       'SELECT on_hand AS onHand, reserved, in_transit AS inTransit FROM stock_balances WHERE branch_id = ? AND variant_id = ?',

@@ -1,4 +1,8 @@
+import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRows, parseRow } from '../db/rows';
+import { stockBalances } from '../db/schema';
 import { ledgerMismatches, stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import type { Balance } from './ledger';
@@ -19,23 +23,27 @@ const plus = (b: Balance, d: Partial<Omit<Balance, 'available'>>): Balance => {
   };
 };
 
-interface LedgerSum {
-  branchId: string;
-  variantId: string;
-  onHand: number;
-  reserved: number;
-  inTransit: number;
-}
+const ledgerSum = z.object({
+  branchId: z.string(),
+  variantId: z.string(),
+  onHand: z.number(),
+  reserved: z.number(),
+  inTransit: z.number(),
+});
 
 /** The balances as the movement ledger alone says they are. */
+// Raw SQL: drizzle's sum() answers a string; the ledger's sums are whole numbers.
 const ledgerSums = (world: DemoWorld) =>
-  world.core.db.sqlite
-    .prepare(
-      `SELECT branch_id AS branchId, variant_id AS variantId, sum(on_hand) AS onHand,
+  parseRows(
+    ledgerSum,
+    world.core.db.sqlite
+      .prepare(
+        `SELECT branch_id AS branchId, variant_id AS variantId, sum(on_hand) AS onHand,
               sum(reserved) AS reserved, sum(in_transit) AS inTransit
        FROM stock_movements GROUP BY branch_id, variant_id ORDER BY branch_id, variant_id`,
-    )
-    .all() as LedgerSum[];
+      )
+      .all(),
+  );
 
 describe('stock.adjust', () => {
   it('requires a reason', async () => {
@@ -265,12 +273,11 @@ describe('the ledger', () => {
       expect(await balance(world, b, v), `${b}/${v}`).toEqual(expected.get(`${b}/${v}`));
 
     expect(ledgerMismatches(world.core.db)).toEqual([]);
-    const stored = world.core.db.sqlite
-      .prepare(
-        `SELECT branch_id AS branchId, variant_id AS variantId, on_hand AS onHand, reserved, in_transit AS inTransit
-         FROM stock_balances ORDER BY branch_id, variant_id`,
-      )
-      .all() as LedgerSum[];
+    const stored = world.core.db.orm
+      .select()
+      .from(stockBalances)
+      .orderBy(asc(stockBalances.branchId), asc(stockBalances.variantId))
+      .all();
     expect(stored).toEqual(ledgerSums(world));
     // What people see in the stock list is the same sum.
     for (const branchId of [FAC, SH01, SH02]) {
@@ -308,10 +315,10 @@ describe('the ledger', () => {
     const world = await openDemo();
     const db = world.core.db.sqlite;
     const count = () =>
-      db.prepare('SELECT count(*) AS n, sum(on_hand) AS s FROM stock_movements').get() as {
-        n: number;
-        s: number;
-      };
+      parseRow(
+        z.object({ n: z.number(), s: z.number() }),
+        db.prepare('SELECT count(*) AS n, sum(on_hand) AS s FROM stock_movements').get(),
+      )!;
     const before = count();
     expect(before.n).toBeGreaterThan(0);
     expect(() => db.prepare('UPDATE stock_movements SET on_hand = on_hand + 100').run()).toThrow(

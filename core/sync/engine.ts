@@ -1,8 +1,13 @@
 // A branch's side of sync: push what this device made, pull what its branch may see, and move
 // the files those events name. Each pulled page is applied with its cursor in one transaction,
 // so a crash or a dropped connection at any point is followed by a safe retry.
+import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
+import { prepared } from '../db/prepared';
+import { parseRows } from '../db/rows';
+import { events as eventsTable, stockBalances } from '../db/schema';
 import { EVENT_SCHEMA_VERSION } from '../events/define';
 import { eventDef } from '../events/emit';
 import { fileNamingTypes } from '../events/registry';
@@ -63,27 +68,53 @@ export interface SyncEngineOptions {
   onRemoteStamp?: (hlc: string) => void;
 }
 
-interface PendingRow {
-  id: string;
-  type: string;
-  schemaVersion: number;
-  branchId: string;
-  deviceId: string;
-  userId: string;
-  hlc: string;
-  createdAt: number;
-  aggregateId: string | null;
-  payload: string;
-}
+const ofDevice = sql.placeholder('deviceId');
+const unpushed = and(eq(eventsTable.deviceId, ofDevice), isNull(eventsTable.serverSeq));
+const reads = prepared((orm) => ({
+  pendingCount: orm.select({ n: count() }).from(eventsTable).where(unpushed).prepare(),
+  pending: orm
+    .select({
+      id: eventsTable.id,
+      type: eventsTable.type,
+      schemaVersion: eventsTable.schemaVersion,
+      branchId: eventsTable.branchId,
+      deviceId: eventsTable.deviceId,
+      userId: eventsTable.userId,
+      hlc: eventsTable.hlc,
+      createdAt: eventsTable.createdAt,
+      aggregateId: eventsTable.aggregateId,
+      payload: eventsTable.payload,
+    })
+    .from(eventsTable)
+    .where(unpushed)
+    .orderBy(asc(eventsTable.seq))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+  negativeStock: orm
+    .select({
+      branchId: stockBalances.branchId,
+      variantId: stockBalances.variantId,
+      onHand: stockBalances.onHand,
+      reserved: stockBalances.reserved,
+    })
+    .from(stockBalances)
+    .where(
+      or(
+        lt(stockBalances.onHand, 0),
+        lt(sql`${stockBalances.onHand} - ${stockBalances.reserved}`, 0),
+        lt(stockBalances.inTransit, 0),
+      ),
+    )
+    .prepare(),
+}));
+
+// Raw SQL: the condition on the events is the caller's; the rows are parsed.
+const namingRow = z.object({ type: z.string(), payload: z.string() });
 
 export const syncCursor = (db: Db): number => Number(getMeta(db, 'sync.cursor') ?? 0);
 
 export function pendingCount(db: Db, deviceId: string): number {
-  return (
-    db.sqlite
-      .prepare('SELECT count(*) AS n FROM events WHERE device_id = ? AND server_seq IS NULL')
-      .get(deviceId) as { n: number }
-  ).n;
+  return reads(db).pendingCount.get({ deviceId })?.n ?? 0;
 }
 
 /** Events to ask for in the next pull page, knowing how many remain (null: not yet known). */
@@ -99,12 +130,15 @@ export function pullLimit(
 /** The files that events matching `where` name, as their types declare (see the registry). */
 function namedFiles(db: Db, where: string, ...params: string[]): string[] {
   if (fileNamingTypes.length === 0) return [];
-  const rows = db.sqlite
-    .prepare(
-      `SELECT type, payload FROM events WHERE ${where}
+  const rows = parseRows(
+    namingRow,
+    db.sqlite
+      .prepare(
+        `SELECT type, payload FROM events WHERE ${where}
          AND type IN (${fileNamingTypes.map(() => '?').join(', ')})`,
-    )
-    .all(...params, ...fileNamingTypes) as { type: string; payload: string }[];
+      )
+      .all(...params, ...fileNamingTypes),
+  );
   const hashes = new Set<string>();
   for (const row of rows) {
     const parsed = eventDef(row.type)?.payload.safeParse(JSON.parse(row.payload));
@@ -172,12 +206,9 @@ export class SyncEngine {
     const { downloaded: filesDownloaded, missing: filesMissing } = await this.downloadFiles();
     const finishedAt = this.now();
     setMeta(this.db, 'sync.lastAt', String(finishedAt));
-    const negativeStock = this.db.sqlite
-      .prepare(
-        `SELECT branch_id AS branchId, variant_id AS variantId, on_hand AS onHand, on_hand - reserved AS available
-         FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0 OR in_transit < 0`,
-      )
-      .all() as SyncReport['negativeStock'];
+    const negativeStock: SyncReport['negativeStock'] = reads(this.db)
+      .negativeStock.all()
+      .map(({ reserved, ...b }) => ({ ...b, available: b.onHand - reserved }));
     return {
       pushed,
       refused: this.refused,
@@ -193,14 +224,10 @@ export class SyncEngine {
 
   async push(): Promise<number> {
     const batch = this.options.pushBatch ?? 1000;
-    const select = this.db.sqlite.prepare(
-      `SELECT id, type, schema_version AS schemaVersion, branch_id AS branchId, device_id AS deviceId, user_id AS userId,
-              hlc, created_at AS createdAt, aggregate_id AS aggregateId, payload
-       FROM events WHERE device_id = ? AND server_seq IS NULL ORDER BY seq LIMIT ?`,
-    );
+    const select = reads(this.db).pending;
     let pushed = 0;
     for (;;) {
-      const rows = select.all(this.deviceId, batch) as PendingRow[];
+      const rows = select.all({ deviceId: this.deviceId, limit: batch });
       if (rows.length === 0) return pushed;
       const events: WireEvent[] = rows.map((r) => ({
         ...r,

@@ -1,6 +1,8 @@
 // What the host around the core offers its operations: the desktop app's sync connection, and
 // head office's device management. Defined here so the contract names them once.
+import { count, desc, eq, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { conflictResolutions, conflicts, refusedEvents, stockBalances } from '../db/schema';
 import { clockWarning } from './clock';
 import type { UpdateRefusal } from './protocol';
 
@@ -52,20 +54,45 @@ export function openIssues(
   refused: RefusedEvent[];
   clockWarning: string | null;
 } {
-  const count = (sql: string) => (db.sqlite.prepare(sql).get() as { n: number }).n;
+  const { orm } = db;
+  const [negative] = orm
+    .select({ n: count() })
+    .from(stockBalances)
+    .where(
+      or(
+        lt(stockBalances.onHand, 0),
+        lt(sql`${stockBalances.onHand} - ${stockBalances.reserved}`, 0),
+      ),
+    )
+    .all();
+  const [open] = orm
+    .select({ n: count() })
+    .from(conflicts)
+    .where(
+      notExists(
+        orm
+          .select({ one: sql`1` })
+          .from(conflictResolutions)
+          .where(eq(conflictResolutions.eventId, conflicts.eventId)),
+      ),
+    )
+    .all();
   return {
-    negativeStock: count(
-      'SELECT count(*) AS n FROM stock_balances WHERE on_hand < 0 OR on_hand - reserved < 0',
-    ),
-    conflicts: count(
-      'SELECT count(*) AS n FROM conflicts c WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.event_id = c.event_id)',
-    ),
-    refused: db.sqlite
-      .prepare(
-        `SELECT event_id AS eventId, type, code, message, created_at AS createdAt, refused_at AS refusedAt
-         FROM refused_events ORDER BY refused_at DESC, event_id LIMIT 20`,
-      )
-      .all() as RefusedEvent[],
+    negativeStock: negative?.n ?? 0,
+    conflicts: open?.n ?? 0,
+    refused: orm
+      .select({
+        eventId: refusedEvents.eventId,
+        type: refusedEvents.type,
+        code: refusedEvents.code,
+        message: refusedEvents.message,
+        createdAt: refusedEvents.createdAt,
+        refusedAt: refusedEvents.refusedAt,
+      })
+      .from(refusedEvents)
+      .orderBy(desc(refusedEvents.refusedAt), refusedEvents.eventId)
+      .limit(20)
+      .all(),
     clockWarning: clockWarning(db, now),
   };
 }

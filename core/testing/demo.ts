@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputOf, OperationName, OutputOf } from '../contract/api';
+import { branches, variants } from '../db/schema';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { BranchCore, type BranchCoreOptions } from '../runtime';
 
@@ -60,17 +61,18 @@ export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWor
     copyFileSync(join(t.dir, 'numbering.json'), join(dir, 'numbering.json'));
   const core = new BranchCore(dir, options);
   const branch = Object.fromEntries(
-    (
-      core.db.sqlite.prepare('SELECT code, id FROM branches').all() as {
-        code: string;
-        id: string;
-      }[]
-    ).map((b) => [b.code, b.id]),
+    core.db.orm
+      .select({ code: branches.code, id: branches.id })
+      .from(branches)
+      .all()
+      .map((b) => [b.code, b.id]),
   ) as DemoWorld['branch'];
   const variant = Object.fromEntries(
-    (
-      core.db.sqlite.prepare('SELECT sku, id FROM variants').all() as { sku: string; id: string }[]
-    ).map((v) => [v.sku, v.id]),
+    core.db.orm
+      .select({ sku: variants.sku, id: variants.id })
+      .from(variants)
+      .all()
+      .map((v) => [v.sku, v.id]),
   );
   return {
     core,

@@ -188,9 +188,10 @@ describe('the packed app', () => {
     const external = new Set<string>();
     for (const bundle of ['main.js', 'core-process.js']) {
       const code = readFileSync(join(root, 'dist/electron', bundle), 'utf8');
-      // import … from "x", import("x"), require("x"), createRequire(…)("x")
+      // import … from "x", import("x"), require("x"), createRequire(…)("x"); not the string
+      // "from" itself (a query's placeholder named from).
       for (const m of code.matchAll(
-        /(?:from\s*|import\(\s*|require\(\s*|\)\(\s*)["']([^"'./][^"']*)["']/g,
+        /(?:(?<![\w"'])from\s*|import\(\s*|require\(\s*|\)\(\s*)["']([^"'./][^"']*)["']/g,
       )) {
         const name = m[1]!.startsWith('@')
           ? m[1]!.split('/').slice(0, 2).join('/')

@@ -3,6 +3,13 @@
 // first_screen_ms (navigation → sign-in form usable) and filter_100k_ms (status filter on the
 // order list of 100,000 orders → the filtered rows on screen; median of several runs).
 import type { Page } from 'playwright-core';
+import { asc, count, eq } from 'drizzle-orm';
+import {
+  branches,
+  orders as ordersTable,
+  users,
+  variants as variantsTable,
+} from '../../core/db/schema';
 import { orderStatuses } from '../../core/vocabulary';
 import type { DesktopHost } from '../../electron/host/desktop-host';
 import { signIn, startHarness } from '../e2e/harness';
@@ -34,19 +41,21 @@ async function seedOrders(host: DesktopHost): Promise<number> {
   const started = performance.now();
   await host.core.call('setup.loadDemo', {});
   const db = host.core.db.sqlite;
-  const id = (sql: string, ...args: string[]) =>
-    (db.prepare(sql).get(...args) as { id: string }).id;
-  const shops = ['SH01', 'SH02'].map((code) => ({
-    code,
-    id: id('SELECT id FROM branches WHERE code = ?', code),
-  }));
-  const factoryId = id(`SELECT id FROM branches WHERE code = 'FAC'`);
-  const placedBy = id(`SELECT id FROM users WHERE username = 'shop1'`);
-  const variants = db.prepare('SELECT id, sku, price FROM variants ORDER BY sku').all() as {
-    id: string;
-    sku: string;
-    price: number;
-  }[];
+  const orm = host.core.db.orm;
+  const branchId = (code: string) =>
+    orm.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).get()!.id;
+  const shops = ['SH01', 'SH02'].map((code) => ({ code, id: branchId(code) }));
+  const factoryId = branchId('FAC');
+  const placedBy = orm
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, 'shop1'))
+    .get()!.id;
+  const variants = orm
+    .select({ id: variantsTable.id, sku: variantsTable.sku, price: variantsTable.price })
+    .from(variantsTable)
+    .orderBy(asc(variantsTable.sku))
+    .all();
   const insertOrder = db.prepare(
     `INSERT INTO orders (id, number, shop_id, factory_id, status, total, line_count, placed_at, placed_by, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?, ?)`,
@@ -192,9 +201,7 @@ async function main() {
       );
       older.push(performance.now() - t0);
     }
-    const orders = (
-      h.host.core.db.sqlite.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }
-    ).n;
+    const orders = h.host.core.db.orm.select({ n: count() }).from(ordersTable).get()!.n;
 
     const rows: [string, string][] = [
       ['orders in the database', orders.toLocaleString('en-US')],

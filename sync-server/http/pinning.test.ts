@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getMeta } from '../../core/db/meta';
 import { BranchCore } from '../../core/runtime';
 import { enrollDevice } from '../../core/sync/enroll';
 import { pendingCount, SyncEngine } from '../../core/sync/engine';
@@ -11,11 +12,7 @@ import { SyncUnavailable } from '../../core/sync/transport';
 import { createSelfSignedCertificate } from './self-signed';
 import { call, PASSWORD, startHeadOffice, type HeadOffice } from './testing/head-office';
 
-const meta = (core: BranchCore, key: string) =>
-  (
-    core.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined
-  )?.value ?? null;
+const meta = (core: BranchCore, key: string) => getMeta(core.db, key) ?? null;
 
 /** A branch PC as the desktop app builds it: transport from the kept address, token and pin. */
 interface Pc {

@@ -18,7 +18,10 @@ export { differingTables } from '../../core/db/stateHash';
 
 const rowsOf = (db: Db, table: string) =>
   new Set(
-    (db.sqlite.prepare(`SELECT * FROM ${table}`).all() as object[]).map((r) => JSON.stringify(r)),
+    db.sqlite
+      .prepare(`SELECT * FROM ${table}`)
+      .all()
+      .map((r) => JSON.stringify(r)),
   );
 
 /** Compares a replica with a fresh fold of its branch: the rows that differ (none, when it converged). */

@@ -1,5 +1,7 @@
 // One run of the sync model and what must hold after it, shared by the SQLite and PostgreSQL tests.
+import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { events, paymentSlips, refusedEvents, variants } from '../../core/db/schema';
 import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
 import { differenceFromFreshFold, freshFoldHash } from './fold';
 import { deliverEverything, expected, run, type Op } from './model-ops';
@@ -8,8 +10,8 @@ import { expectNoForgeryAnywhere } from './model-forge';
 import type { ModelWorld, Template } from './model-world';
 
 const priceOf = (db: Db, variantId: string) =>
-  (db.sqlite.prepare('SELECT price FROM variants WHERE id = ?').get(variantId) as { price: number })
-    .price;
+  db.orm.select({ price: variants.price }).from(variants).where(eq(variants.id, variantId)).get()
+    ?.price;
 
 export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]): Promise<void> {
   // The price head office set last in real time, per variant: it must win everywhere.
@@ -30,11 +32,11 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
       expect({ variantId, price: priceOf(core.db, variantId) }).toEqual({ variantId, price });
   // An event a PC took back after head office refused it is applied nowhere.
   for (const s of w.sites) {
-    const refused = (
-      s.core.db.sqlite.prepare('SELECT event_id AS id FROM refused_events').all() as {
-        id: string;
-      }[]
-    ).map((r) => r.id);
+    const refused = s.core.db.orm
+      .select({ id: refusedEvents.eventId })
+      .from(refusedEvents)
+      .all()
+      .map((r) => r.id);
     for (const core of replicas)
       expect(
         refused.filter((id) => core.db.sqlite.prepare('SELECT 1 FROM events WHERE id = ?').get(id)),
@@ -43,22 +45,22 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
   const replica = w.server().replica.core;
   for (const s of w.sites) {
     const device = s.core.context().device!;
-    const count = (db: typeof replica.db, sql: string) =>
-      (db.sqlite.prepare(sql).get(device.id) as { n: number }).n;
-    expect(
-      count(
-        s.core.db,
-        'SELECT count(*) AS n FROM events WHERE device_id = ? AND server_seq IS NULL',
-      ),
-    ).toBe(0);
+    const eventCount = (db: Db, where?: SQL) =>
+      db.orm
+        .select({ n: count() })
+        .from(events)
+        .where(and(eq(events.deviceId, device.id), where))
+        .get()?.n;
+    expect(eventCount(s.core.db, isNull(events.serverSeq))).toBe(0);
     // Every event this PC made is at head office exactly once.
-    const made = count(s.core.db, 'SELECT count(*) AS n FROM events WHERE device_id = ?');
-    expect(count(replica.db, 'SELECT count(*) AS n FROM events WHERE device_id = ?')).toBe(made);
+    const made = eventCount(s.core.db);
+    expect(eventCount(replica.db)).toBe(made);
     expect(ledgerMismatches(s.core.db)).toEqual([]);
     // Every slip's file reached this PC (so head office has it too).
-    const slipFiles = s.core.db.sqlite
-      .prepare('SELECT DISTINCT file_hash AS hash FROM payment_slips')
-      .all() as { hash: string }[];
+    const slipFiles = s.core.db.orm
+      .selectDistinct({ hash: paymentSlips.fileHash })
+      .from(paymentSlips)
+      .all();
     expect(slipFiles.filter(({ hash }) => !s.core.files.has(hash))).toEqual([]);
     expect({
       site: s.code,

@@ -1,7 +1,9 @@
 // The sync model's adversary: a branch PC's own device token used to push events no person of
 // that branch could have made in the app. Each must be refused, logged and applied nowhere.
 import { randomUUID } from 'node:crypto';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { orders } from '../../core/db/schema';
 import { formatHlc } from '../../core/hlc';
 import type { ModelWorld, Template } from './model-world';
 import { http } from './world';
@@ -24,10 +26,11 @@ export const forgedIds = new WeakMap<ModelWorld, Set<string>>();
 function anyOrder(w: ModelWorld, pick: number, notOf?: string): { id: string } | undefined {
   const rows = w
     .server()
-    .replica.core.db.sqlite.prepare(
-      'SELECT id FROM orders WHERE shop_id != ? AND factory_id != ? ORDER BY id',
-    )
-    .all(notOf ?? '', notOf ?? '') as { id: string }[];
+    .replica.core.db.orm.select({ id: orders.id })
+    .from(orders)
+    .where(and(ne(orders.shopId, notOf ?? ''), ne(orders.factoryId, notOf ?? '')))
+    .orderBy(asc(orders.id))
+    .all();
   return rows[pick % Math.max(1, rows.length)];
 }
 
@@ -41,9 +44,11 @@ export async function forge(
   const own = device.branchId;
   const other = Object.values(t.branch).find((b) => b !== own && b !== t.branch['HQ'])!;
   const clerk = t.users[site.user]!;
-  const ownOrder = w.sites[o.site]!.core.db.sqlite.prepare(
-    'SELECT id FROM orders WHERE shop_id = ? ORDER BY id',
-  ).all(own) as { id: string }[];
+  const ownOrder = w.sites[o.site]!.core.db.orm.select({ id: orders.id })
+    .from(orders)
+    .where(eq(orders.shopId, own))
+    .orderBy(asc(orders.id))
+    .all();
   const orderId = ownOrder[o.pick % Math.max(1, ownOrder.length)]?.id ?? randomUUID();
   const variantId = t.variants[o.pick % t.variants.length]!;
   const base = (type: string, aggregateId: string | null, payload: unknown, userId = clerk) => ({
