@@ -1,6 +1,6 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { branchKinds } from '../branches/events';
+import { branchKinds } from '../vocabulary';
 import { loadDevice, saveDevice } from '../branches/device';
 import type { Context } from '../contract/context';
 import { prepared } from '../db/prepared';

@@ -7,7 +7,7 @@ import { branches } from '../db/schema';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
-import { branchKinds } from './events';
+import { branchKinds } from '../vocabulary';
 
 export interface BranchRow {
   id: string;

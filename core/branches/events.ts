@@ -4,7 +4,6 @@ import { mergeRow } from '../events/lww';
 import { branchKinds } from '../vocabulary';
 
 /** Defined in the vocabulary; named here too for the branch commands that import it from here. */
-export { branchKinds };
 
 export const branchSaved = defineEvent({
   type: 'branch.saved',

@@ -3,6 +3,7 @@
 // dialects alias columns to these camelCase names. Only the hot paths (pull and ingest, in
 // ./sqlite.ts, ./postgres.ts and ./postgres-ingest.ts) skip this: see npm run bench:sync.
 import { z } from 'zod';
+import { parseRow } from '../../core/db/rows';
 
 const int = z.number().int();
 const time = int.nullable();
@@ -105,10 +106,6 @@ export const updateManifestRow = z.object({
   at: int,
 });
 
-/** The rows parsed by `schema`. */
-export const parsed = <S extends z.ZodType>(schema: S, rows: unknown[]): z.output<S>[] =>
-  rows.map((row) => schema.parse(row));
-
 /** The first row parsed by `schema`, or null when there is none. */
 export const first = <S extends z.ZodType>(schema: S, rows: unknown[]): z.output<S> | null =>
-  rows.length === 0 ? null : schema.parse(rows[0]);
+  parseRow(schema, rows[0]) ?? null;

@@ -19,11 +19,11 @@ import {
   epochRow,
   first,
   loginStateRow,
-  parsed,
   refusalRow,
   sessionRow,
   userChangeRow,
 } from './rows';
+import { parseRows } from '../../core/db/rows';
 import { SqlUpdateFeedStore } from './update-feed';
 import {
   epochOf,
@@ -136,7 +136,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
 
   async epoch(): Promise<LogEpoch> {
     return epochOf(
-      parsed(epochRow, await this.sql.all('SELECT id, since FROM log_epochs ORDER BY n')),
+      parseRows(epochRow, await this.sql.all('SELECT id, since FROM log_epochs ORDER BY n')),
     );
   }
 
@@ -207,7 +207,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     const rows = await this.sql.all(
       `SELECT ${deviceColumns} FROM devices ORDER BY branch_id${this.sql.byteOrder}, number`,
     );
-    return parsed(deviceRow, rows);
+    return parseRows(deviceRow, rows);
   }
 
   async keepDevices(devices: DeviceRecord[]): Promise<number> {
@@ -334,7 +334,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     const rows = await this.sql.all(
       `SELECT ${sessionColumns} FROM console_sessions ORDER BY created_at, token_hash${this.sql.byteOrder}`,
     );
-    return parsed(sessionRow, rows);
+    return parseRows(sessionRow, rows);
   }
 
   async replaceSessions(sessions: NewConsoleSession[]): Promise<void> {
@@ -348,7 +348,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     const rows = await this.sql.all(
       `SELECT ${loginStateColumns} FROM login_states ORDER BY user_id${this.sql.byteOrder}`,
     );
-    return parsed(loginStateRow, rows);
+    return parseRows(loginStateRow, rows);
   }
 
   async loginState(userId: string): Promise<LoginState | null> {
@@ -390,7 +390,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
        FROM events WHERE ${this.sql.isTrue('scope_all')} AND seq > $1 AND type = 'user.saved' ORDER BY seq`,
       [afterSeq],
     );
-    return parsed(userChangeRow, rows);
+    return parseRows(userChangeRow, rows);
   }
 
   async acksFor(ids: string[]): Promise<Ack[]> {
@@ -400,7 +400,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
        ORDER BY seq`,
       [this.sql.listParam(ids)],
     );
-    return parsed(ackRow, rows);
+    return parseRows(ackRow, rows);
   }
 
   async recordRefusals(refusals: RefusalRecord[]): Promise<void> {
@@ -431,7 +431,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
        FROM refusals ORDER BY at DESC, event_id${this.sql.byteOrder} LIMIT $1`,
       [limit],
     );
-    return parsed(refusalRow, rows);
+    return parseRows(refusalRow, rows);
   }
 
   async ping(): Promise<boolean> {

@@ -3,15 +3,8 @@
 // store in chunks of at most UPDATE_CHUNK_BYTES (see sync-server/updates/feed.ts for why; a
 // bytea or BLOB value stays small, and PostgreSQL reads one whole).
 import type { SqlDialect } from './dialect';
-import {
-  chunksRow,
-  bytesRow,
-  feedRow,
-  first,
-  parsed,
-  updateFileRow,
-  updateManifestRow,
-} from './rows';
+import { chunksRow, bytesRow, feedRow, first, updateFileRow, updateManifestRow } from './rows';
+import { parseRows } from '../../core/db/rows';
 import type {
   UpdateFeedSnapshot,
   UpdateFeedStore,
@@ -40,13 +33,13 @@ export class SqlUpdateFeedStore implements UpdateFeedStore {
         feedRow,
         await tx.all('SELECT revision, settings FROM update_feed WHERE id = 1'),
       );
-      const files = parsed(
+      const files = parseRows(
         updateFileRow,
         await tx.all(
           `SELECT name, sha512, bytes, at FROM update_files ORDER BY name${this.sql.byteOrder}`,
         ),
       );
-      const manifests = parsed(
+      const manifests = parseRows(
         updateManifestRow,
         await tx.all(
           `SELECT channel, version, text, signature, at FROM update_manifests
