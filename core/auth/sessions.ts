@@ -7,7 +7,13 @@ import type { Db } from '../db/open';
 import { prepared } from '../db/prepared';
 import { users } from '../db/schema';
 import { DomainError } from '../errors';
-import type { SessionStore } from './session-store';
+import {
+  andThen,
+  type Answer,
+  type FoundSession,
+  type SessionStore,
+  type SessionUser,
+} from './session-store';
 
 export type { LoginState, SessionRecord } from './session-store';
 
@@ -63,40 +69,58 @@ const signedOut = () => new DomainError('UNAUTHENTICATED', 'You are signed out. 
 
 /**
  * Resolves a presented token to the person behind it, or says why it cannot; a call it lets
- * through counts as a use for the idle clock. Runs before the call (the store may be async; a
- * command then runs synchronously in its transaction).
+ * through counts as a use for the idle clock. Runs before the call; answers at once where the
+ * store does (a PC's), so a command then runs synchronously in its transaction either way.
  */
-export async function resolveSession(
+export function resolveSession(
   ctx: Pick<Context, 'db' | 'now'>,
   store: SessionStore,
   token: string,
-): Promise<Actor> {
+): Answer<Actor> {
   const hash = tokenHash(token);
-  const session = await store.find(hash);
-  if (!session) throw signedOut();
-  const user = userById(ctx.db).get({ id: session.userId });
+  return andThen(store.find(hash), (session) => {
+    const now = ctx.now();
+    const verdict = judge(ctx, store, session, now);
+    if (verdict instanceof DomainError) throw verdict;
+    if ('ended' in verdict)
+      return andThen(store.end(hash), () => {
+        throw verdict.ended;
+      });
+    // Only a store with an idle clock keeps uses (a PC's has none: no write, no wait).
+    return store.idleMs === undefined
+      ? verdict
+      : andThen(store.recordUse(hash, now), () => verdict);
+  });
+}
+
+/** The person behind a found sign-in; an error; or why the sign-in has ended (it is then ended). */
+function judge(
+  ctx: Pick<Context, 'db'>,
+  store: SessionStore,
+  session: FoundSession | null,
+  now: number,
+): Actor | DomainError | { ended: DomainError } {
+  if (!session) return signedOut();
+  const user: SessionUser | undefined =
+    session.user ?? userById(ctx.db).get({ id: session.userId });
   // Made before the person's password changed (through any process): ended.
   if (
     !user ||
-    (session.credential !== null && session.credential !== tokenHash(user.passwordHash))
-  ) {
-    await store.end(hash);
-    throw signedOut();
-  }
-  const now = ctx.now();
+    (session.credential !== null && session.credential !== tokenHash(user.passwordHash ?? ''))
+  )
+    return { ended: signedOut() };
   const idleEnd = store.idleMs === undefined ? Infinity : session.lastUsedAt + store.idleMs;
-  if (Math.min(session.expiresAt, idleEnd) <= now) {
-    await store.end(hash);
-    if (idleEnd < session.expiresAt)
-      throw new DomainError(
+  if (Math.min(session.expiresAt, idleEnd) <= now)
+    return {
+      ended: new DomainError(
         'SESSION_EXPIRED',
-        'You were signed out after a time without activity. Sign in again.',
-      );
-    throw new DomainError('SESSION_EXPIRED', 'Your session has expired. Sign in again.');
-  }
+        idleEnd < session.expiresAt
+          ? 'You were signed out after a time without activity. Sign in again.'
+          : 'Your session has expired. Sign in again.',
+      ),
+    };
   if (user.disabled)
-    throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
-  await store.recordUse(hash, now);
+    return new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
   return {
     userId: session.userId,
     username: user.username,
