@@ -184,6 +184,10 @@ describe('the packed app', () => {
       '@types/node',
     ])
       expect(packages.has(dev), `${dev} is a development dependency`).toBe(false);
+    // Head office's packages ship in the server package (sync-server/package), React inside the
+    // built renderer: none of them in the desktop app.
+    for (const other of ['express', 'pg', 'node-telegram-bot-api', 'openai', 'react', 'react-dom'])
+      expect(packages.has(other), `${other} is not the desktop app's`).toBe(false);
     // Every package the bundles load at run time is there.
     const external = new Set<string>();
     for (const bundle of ['main.js', 'core-process.js']) {

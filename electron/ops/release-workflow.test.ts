@@ -107,4 +107,22 @@ describe('the release workflow', () => {
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
+
+  it('builds the server package before native modules are rebuilt for Electron, and keeps it off the update feed', () => {
+    const build = index('installers', (s) => s.run === 'npm run build:server');
+    const rebuild = index('installers', (s) => /install-app-deps/.test(s.run ?? ''));
+    expect(build).toBeGreaterThan(index('installers', (s) => s.run === 'npm run build'));
+    expect(rebuild).toBeGreaterThan(build);
+    const smoke = index('installers', (s) => /install\.mjs --dry-run/.test(s.run ?? ''));
+    expect(smoke).toBeGreaterThan(build);
+    expect(smoke).toBeLessThan(rebuild);
+    const artifact = steps('installers').find(
+      (s) => s.with?.['name'] === 'server-${{ matrix.os }}',
+    );
+    expect(artifact?.with?.['path']).toBe('${{ matrix.server }}');
+    for (const file of ['dist/server/*.deb', 'dist/server/*.zip'])
+      expect(JSON.stringify(workflow.jobs['installers'])).toContain(file);
+    const upload = steps('publish').find((s) => /update feed/.test(s.name ?? ''))!.run!;
+    expect(upload).toContain('release/factory-shop-sync*) ;;');
+  });
 });

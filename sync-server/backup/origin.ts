@@ -2,24 +2,11 @@
 // package it runs from, as /health reports it) and its replica's device, which names this
 // head office.
 import type Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BackupOrigin } from '../../core/backup/manifest';
+import { appVersion } from '../resources';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-export function serverAppVersion(): string {
-  try {
-    const pkg = z
-      .object({ version: z.string() })
-      .safeParse(JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')));
-    return pkg.success ? pkg.data.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export const serverAppVersion = appVersion;
 
 /** The replica's device (null before head office is set up), read through its open connection. */
 export function serverOrigin(replica: Database.Database, appVersion: string): BackupOrigin {

@@ -2,7 +2,8 @@
 // /var/lib/factory-shop-sync, settings in /etc/factory-shop-sync/env. Safe to run again to upgrade.
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { APP_ENTRIES, type Step } from './steps';
+import { shippedPath } from '../resources';
+import { FROM_CHECKOUT, type ServerLaunch, type Step } from './steps';
 
 export const SERVICE = 'factory-shop-sync';
 export const SERVICE_USER = 'fse-sync';
@@ -10,8 +11,7 @@ export const DATA_DIR = '/var/lib/factory-shop-sync';
 export const CONFIG_DIR = '/etc/factory-shop-sync';
 export const UNIT_PATH = `/etc/systemd/system/${SERVICE}.service`;
 
-const template = () =>
-  readFileSync(new URL('../../build/service/factory-shop-sync.service', import.meta.url), 'utf8');
+const template = () => readFileSync(shippedPath('unitTemplate'), 'utf8');
 
 function checkPath(what: string, path: string): string {
   if (!isAbsolute(path) || !/^[\w./+-]+$/.test(path))
@@ -30,10 +30,16 @@ function checkPath(what: string, path: string): string {
 }
 
 /** The unit from build/service with this machine's paths filled in. */
-export function renderSystemdUnit(paths: { node: string; appDir: string }): string {
+export function renderSystemdUnit(paths: {
+  node: string;
+  appDir: string;
+  /** Default: from a checkout. */
+  launch?: ServerLaunch;
+}): string {
   const unit = template()
     .replaceAll('@NODE@', checkPath('node', paths.node))
-    .replaceAll('@APP_DIR@', checkPath('--app-dir', paths.appDir));
+    .replaceAll('@APP_DIR@', checkPath('--app-dir', paths.appDir))
+    .replaceAll('@START@', (paths.launch ?? FROM_CHECKOUT).args.join(' '));
   const left = /@[A-Z_]+@/.exec(unit);
   if (left) throw new Error(`The unit template has a placeholder nobody fills in: ${left[0]}.`);
   return unit;
@@ -63,31 +69,37 @@ export interface LinuxInstallOptions {
   appDir: string;
   port: number;
   publicHosts: string[];
+  /** Default: from a checkout. */
+  launch?: ServerLaunch;
 }
 
+/** The service's system user, made once; the server package's postinst runs the same. */
+export const serviceUserStep = {
+  kind: 'run',
+  command: 'useradd',
+  args: [
+    '--system',
+    '--user-group',
+    '--home-dir',
+    DATA_DIR,
+    '--no-create-home',
+    '--shell',
+    '/usr/sbin/nologin',
+    SERVICE_USER,
+  ],
+  skipIf: ['id', '-u', SERVICE_USER],
+  why: 'the service runs as its own system user',
+} satisfies Step;
+
 export function linuxInstallPlan(o: LinuxInstallOptions): Step[] {
-  const unit = renderSystemdUnit({ node: o.node, appDir: o.appDir });
+  const launch = o.launch ?? FROM_CHECKOUT;
+  const unit = renderSystemdUnit({ node: o.node, appDir: o.appDir, launch });
   const sameDir = o.sourceDir.replace(/\/+$/, '') === o.appDir.replace(/\/+$/, '');
   return [
-    {
-      kind: 'run',
-      command: 'useradd',
-      args: [
-        '--system',
-        '--user-group',
-        '--home-dir',
-        DATA_DIR,
-        '--no-create-home',
-        '--shell',
-        '/usr/sbin/nologin',
-        SERVICE_USER,
-      ],
-      skipIf: ['id', '-u', SERVICE_USER],
-      why: 'the service runs as its own system user',
-    },
+    serviceUserStep,
     ...(sameDir
       ? []
-      : [{ kind: 'copy' as const, from: o.sourceDir, to: o.appDir, entries: APP_ENTRIES }]),
+      : [{ kind: 'copy' as const, from: o.sourceDir, to: o.appDir, entries: launch.entries }]),
     {
       kind: 'run',
       command: 'chmod',

@@ -5,7 +5,7 @@
 // %ProgramData%\FactoryShopSync, which only that account, SYSTEM and Administrators may read.
 import { createRequire } from 'node:module';
 import { dirname, join, win32 } from 'node:path';
-import { APP_ENTRIES, type Step } from './steps';
+import { FROM_CHECKOUT, type ServerLaunch, type Step } from './steps';
 
 export const SERVICE = 'factory-shop-sync';
 export const SERVICE_ACCOUNT = `NT SERVICE\\${SERVICE}`;
@@ -42,12 +42,16 @@ const xmlText = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The WinSW (1.x) service definition. */
-export function renderWinswXml(o: { node: string; appDir: string; paths: WindowsPaths }): string {
+export function renderWinswXml(o: {
+  node: string;
+  appDir: string;
+  paths: WindowsPaths;
+  /** Default: from a checkout. */
+  launch?: ServerLaunch;
+}): string {
   const args = [
     `--env-file=${o.paths.env}`,
-    '--import',
-    'tsx',
-    'sync-server\\main.ts',
+    ...(o.launch ?? FROM_CHECKOUT).args.map((a) => a.replaceAll('/', '\\')),
     '--data',
     o.paths.data,
   ];
@@ -104,6 +108,8 @@ export interface WindowsInstallOptions {
   port: number;
   publicHosts: string[];
   winsw: { exe: string; config: string };
+  /** Default: from a checkout. */
+  launch?: ServerLaunch;
 }
 
 export function windowsInstallPlan(o: WindowsInstallOptions): Step[] {
@@ -140,7 +146,7 @@ export function windowsInstallPlan(o: WindowsInstallOptions): Step[] {
             kind: 'copy' as const,
             from: o.sourceDir,
             to: o.appDir,
-            entries: APP_ENTRIES,
+            entries: (o.launch ?? FROM_CHECKOUT).entries,
           },
         ]),
     { kind: 'mkdir', path: paths.service },
@@ -153,7 +159,7 @@ export function windowsInstallPlan(o: WindowsInstallOptions): Step[] {
     {
       kind: 'write',
       path: paths.xml,
-      content: renderWinswXml({ node: o.node, appDir: o.appDir, paths }),
+      content: renderWinswXml({ node: o.node, appDir: o.appDir, paths, launch: o.launch }),
     },
     { kind: 'run', command: paths.wrapper, args: ['install'], why: 'registers the service' },
     sc(

@@ -1,20 +1,25 @@
 // `npm run server:install -- [--port 8443] [--public-host erp.example.lan]... [--app-dir DIR]
 //   [--dry-run]`: sets the sync server up as a service that starts with the machine and restarts
 // when it fails: systemd on Linux (run with sudo), a Windows service (run as Administrator).
+// In the unpacked server package the same is `node install.mjs …` (the Windows archive's way;
+// on Debian and Ubuntu the .deb does it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
-import { dirname, join, resolve, win32 } from 'node:path';
+import { join, resolve, win32 } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readServerFingerprint } from '../../core/sync/http';
 import { checkPublicHost } from '../http/tls';
+import { serverApp } from '../resources';
 import { CONFIG_DIR, linuxInstallPlan } from './install-linux';
 import { windowsInstallPlan, windowsPaths, winswFiles } from './install-windows';
-import { runSteps, type Step } from './steps';
+import { FROM_CHECKOUT, FROM_PACKAGE, runSteps, type Step } from './steps';
 
-const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// From a checkout (npm run server:install) or from the unpacked server package (node install.mjs).
+const { root: sourceDir, builtWith } = serverApp();
+const launch = builtWith ? FROM_PACKAGE : FROM_CHECKOUT;
 
 /** This machine's name and its LAN addresses: what PCs will most likely type. */
 function defaultPublicHosts(): string[] {
@@ -48,12 +53,14 @@ function plan(argv: string[]): { steps: Step[]; dryRun: boolean; envFile: string
   const publicHosts = values['public-host']?.map(checkPublicHost) ?? defaultPublicHosts();
   const node = values.node ?? process.execPath;
   const dryRun = values['dry-run'];
-  if (!existsSync(join(sourceDir, 'node_modules', 'tsx')))
+  if (!builtWith && !existsSync(join(sourceDir, 'node_modules', 'tsx')))
     throw new Error(`${sourceDir} has no node_modules yet: run "npm ci" there first.`);
 
   if (process.platform === 'linux') {
     if (!dryRun && process.getuid?.() !== 0)
-      throw new Error('Installing a service needs root: sudo npm run server:install');
+      throw new Error(
+        `Installing a service needs root: sudo ${builtWith ? 'node install.mjs' : 'npm run server:install'}`,
+      );
     if (!dryRun && !existsSync('/run/systemd/system'))
       throw new Error('systemd is not running on this machine; start the server another way.');
     const steps = linuxInstallPlan({
@@ -62,6 +69,7 @@ function plan(argv: string[]): { steps: Step[]; dryRun: boolean; envFile: string
       appDir: values['app-dir'] ?? '/opt/factory-shop-sync',
       port,
       publicHosts,
+      launch,
     });
     return { steps, dryRun, envFile: `${CONFIG_DIR}/env`, port };
   }
@@ -81,6 +89,7 @@ function plan(argv: string[]): { steps: Step[]; dryRun: boolean; envFile: string
       port,
       publicHosts,
       winsw: winswFiles(),
+      launch,
     });
     return { steps, dryRun, envFile: windowsPaths(programData).env, port };
   }

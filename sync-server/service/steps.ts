@@ -11,8 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE_ENTRIES } from '../package/layout';
 
-/** What the server needs at run time; tsx comes from node_modules with the rest. */
+/** What the server needs at run time from a checkout; tsx comes from node_modules with the rest. */
 export const APP_ENTRIES = [
   'package.json',
   'package-lock.json',
@@ -22,6 +23,23 @@ export const APP_ENTRIES = [
   'resources',
   'node_modules',
 ];
+
+/** How a service runs the server from its app folder. */
+export interface ServerLaunch {
+  /** What is copied into the app folder. */
+  entries: string[];
+  /** Node's arguments before the server's own options; paths relative to the app folder. */
+  args: string[];
+}
+
+/** From a checkout after `npm ci`: the TypeScript sources through tsx, a development dependency. */
+export const FROM_CHECKOUT: ServerLaunch = {
+  entries: APP_ENTRIES,
+  args: ['--import', 'tsx', 'sync-server/main.ts'],
+};
+
+/** From the built server package (`npm run build:server`): plain node, no repository. */
+export const FROM_PACKAGE: ServerLaunch = { entries: PACKAGE_ENTRIES, args: ['server.mjs'] };
 
 export type Step =
   | {
@@ -41,7 +59,8 @@ export type Step =
   | { kind: 'copyFile'; from: string; to: string };
 
 const quote = (arg: string) => (/^[\w@%+=:,./\\-]+$/.test(arg) ? arg : JSON.stringify(arg));
-const commandLine = (command: string, args: string[]) => [command, ...args].map(quote).join(' ');
+export const commandLine = (command: string, args: string[]) =>
+  [command, ...args].map(quote).join(' ');
 
 export function describeStep(step: Step): string {
   switch (step.kind) {

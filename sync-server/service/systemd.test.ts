@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readServerFingerprint } from '../../core/sync/http';
 import { DATA_DIR, linuxInstallPlan, renderSystemdUnit, UNIT_PATH } from './install-linux';
 import { describeStep, runSteps, type Step } from './steps';
+import { parseUnit, systemdAnalyze } from './testing/systemd';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -18,29 +19,6 @@ function paths() {
   const node = join(dir, 'node');
   symlinkSync(process.execPath, node);
   return { dir, node, appDir: dir };
-}
-
-/** `[Section]` → key → values (a key may repeat). */
-function parseUnit(text: string): Record<string, Record<string, string[]>> {
-  const sections: Record<string, Record<string, string[]>> = {};
-  let current: Record<string, string[]> = {};
-  for (const line of text.split('\n')) {
-    const section = /^\[(\w+)\]$/.exec(line.trim());
-    if (section?.[1]) current = sections[section[1]] = {};
-    const entry = /^(\w+)=(.*)$/.exec(line.trim());
-    if (entry?.[1]) (current[entry[1]] ??= []).push(entry[2] ?? '');
-  }
-  return sections;
-}
-
-function systemdAnalyze(file: string) {
-  const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
-  if (r.error)
-    throw new Error(
-      `systemd-analyze could not run (${r.error.message}). Install systemd (bash .ci/setup does): the unit must be verified, not skipped.`,
-    );
-  const about = r.stderr.split('\n').filter((l) => l.includes('factory-shop-sync'));
-  return { status: r.status, about };
 }
 
 describe('the systemd unit', () => {

@@ -10,7 +10,7 @@ import {
   winswFiles,
   type WindowsInstallOptions,
 } from './install-windows';
-import type { Step } from './steps';
+import { FROM_PACKAGE, type Step } from './steps';
 
 const paths = windowsPaths('C:\\ProgramData');
 const node = 'C:\\Program Files\\nodejs\\node.exe';
@@ -132,5 +132,19 @@ describe('the Windows install', () => {
     expect(runs.some((r) => r.includes('firewall add rule') && r.includes('localport=8443'))).toBe(
       true,
     );
+  });
+
+  it('from the unpacked server package: copies the package and runs server.mjs with plain node', () => {
+    const packaged = windowsInstallPlan({ ...options, launch: FROM_PACKAGE });
+    expect(packaged.find((s) => s.kind === 'copy')).toMatchObject({
+      entries: expect.arrayContaining(['server.mjs', 'node_modules', 'resources', 'dist']),
+    });
+    const xml = packaged.find((s) => s.kind === 'write' && s.path === paths.xml);
+    expect(xml?.kind === 'write' && element(xml.content, 'argument')).toEqual([
+      '--env-file=C:\\ProgramData\\FactoryShopSync\\env',
+      'server.mjs',
+      '--data',
+      'C:\\ProgramData\\FactoryShopSync\\data',
+    ]);
   });
 });

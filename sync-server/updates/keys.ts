@@ -3,19 +3,15 @@
 // apps it serves would refuse. Read at each check, so a rolled key needs no restart.
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { trustedKeys, updateKeysSchema } from '../../core/ops/update-signature';
-
-export const UPDATE_KEYS_FILE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../build/update-keys.json',
-);
+import { shippedPath } from '../resources';
 
 /** The trusted keys by id; none (every manifest refused) where the file is missing or broken. */
 export function shippedUpdateKeys(): Map<string, KeyObject> {
   try {
-    return trustedKeys(updateKeysSchema.parse(JSON.parse(readFileSync(UPDATE_KEYS_FILE, 'utf8'))));
+    return trustedKeys(
+      updateKeysSchema.parse(JSON.parse(readFileSync(shippedPath('updateKeys'), 'utf8'))),
+    );
   } catch {
     return new Map();
   }
