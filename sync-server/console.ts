@@ -24,10 +24,12 @@ export function mountConsole(app: express.Express, dir: string): void {
     res.setHeader('cache-control', 'no-store');
     res.sendFile(index);
   };
-  // Relative asset paths need the trailing slash.
+  // Relative asset paths need the trailing slash. The server's bare address (what an admin
+  // types first) leads to the console too.
   app.use((req, res, next) => {
     if (req.originalUrl === '/console' || req.originalUrl.startsWith('/console?'))
       res.redirect(301, '/console/');
+    else if (req.method === 'GET' && req.originalUrl === '/') res.redirect(302, '/console/');
     else next();
   });
   app.use(

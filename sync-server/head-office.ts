@@ -56,7 +56,15 @@ export class HubHeadOffice implements HeadOfficeService {
     private readonly options: HeadOfficeOptions = {},
   ) {}
 
-  createEnrollment(branchId: string, issuedBy: string) {
+  async createEnrollment(branchId: string, issuedBy: string) {
+    // A branch added a moment ago is known to the log once the replica has pushed it; if that
+    // push failed, the admin is told so, not that the branch does not exist.
+    await this.replica.settle();
+    if (this.replica.lastError && !(await this.hub.store.branchKind(branchId)))
+      throw new DomainError(
+        'UNAVAILABLE',
+        `Head office has not recorded this branch in its log yet (${this.replica.lastError}). Try again in a minute; if it keeps failing, the server's log says why.`,
+      );
     return this.hub.createEnrollment(branchId, issuedBy);
   }
 

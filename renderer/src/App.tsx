@@ -4,6 +4,7 @@ import { ClientContext, UserContext, useQuery } from './app-context';
 import type { Client } from './client';
 import { ErrorBanner } from './components/Banner';
 import { FirstRun } from './screens/first-run/FirstRun';
+import { HeadOfficeSetup } from './screens/first-run/HeadOfficeSetup';
 import { Login } from './screens/Login';
 import type { SessionStore } from './session';
 import { Shell } from './Shell';
@@ -48,7 +49,13 @@ function Root({ client, session }: { client: Client; session: SessionStore }) {
       </main>
     );
   }
-  if (!setup.data.initialized) return <FirstRun onReady={() => setSetupVersion((v) => v + 1)} />;
+  const ready = () => setSetupVersion((v) => v + 1);
+  if (!setup.data.initialized)
+    return setup.data.headOffice ? (
+      <HeadOfficeSetup session={session} onReady={ready} />
+    ) : (
+      <FirstRun onReady={ready} />
+    );
   if (state.token && !state.user)
     return (
       <main className="center-page">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CONSOLE,
   ContractError,
   createClient,
   httpCarrier,
@@ -102,5 +103,17 @@ describe('the client', () => {
     const fetcher: typeof fetch = async () => new Response('<html>502</html>', { status: 502 });
     const answer = parseAnswer(await httpCarrier('s', fetcher)('orders.list', {}));
     expect(answer).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it("in head office's console, says the server is not answering and what to check", async () => {
+    const down: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+    const proxy: typeof fetch = async () => new Response('<html>502</html>', { status: 502 });
+    for (const fetcher of [down, proxy]) {
+      const answer = parseAnswer(await httpCarrier(CONSOLE, fetcher)('setup.status', {}));
+      expect(answer).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      expect(!answer.ok && answer.error.message).toMatch(
+        /^Head office is not answering\. Check that its server is running/,
+      );
+    }
   });
 });

@@ -74,6 +74,13 @@ export const ipcCarrier =
 /** Head office serves this same UI as its admin console under /console/: no run secret there. */
 export const CONSOLE = 'head-office-console';
 
+/** The console's words when head office does not answer: it is a server, not this app's service. */
+const serverNotAnswering: SerializedError = {
+  code: 'UNAVAILABLE',
+  message:
+    'Head office is not answering. Check that its server is running (its log says why it stopped) and that this PC can reach it, then try again.',
+};
+
 export function httpCarrier(secret: string | null, fetcher: typeof fetch = fetch): Carrier {
   return async (name, input, sessionToken) => {
     if (!secret)
@@ -85,6 +92,7 @@ export function httpCarrier(secret: string | null, fetcher: typeof fetch = fetch
             'Open the app from the address it printed when it started: that address carries its key.',
         },
       };
+    const silent = secret === CONSOLE ? serverNotAnswering : notAnswering;
     let response: Response;
     try {
       response = await fetcher(`/api/${encodeURIComponent(name)}`, {
@@ -97,13 +105,13 @@ export function httpCarrier(secret: string | null, fetcher: typeof fetch = fetch
         body: JSON.stringify(input ?? {}),
       });
     } catch {
-      return { ok: false, error: notAnswering };
+      return { ok: false, error: silent };
     }
     try {
       const body: unknown = await response.json();
       return body;
     } catch {
-      return { ok: false, error: notAnswering };
+      return { ok: false, error: silent };
     }
   };
 }

@@ -10,14 +10,18 @@ import type { HeadOfficeReplica } from '../replica';
 import { route } from './handle';
 
 /**
- * Head office is set up through POST /setup, which also registers it in the log. Through /api
- * these would set up its replica alone, with an admin whoever came first chose (for the demo,
- * one whose password is public).
+ * The console's first run: setup.initialize here is head office's one setup (the same as POST
+ * /setup: its branch, its admin and its place in the log, in one step), never a branch PC's.
+ * The demo company is not loaded here: its passwords are public.
  */
-const SET_UP_THROUGH_SETUP: ReadonlySet<string> = new Set(['setup.initialize', 'setup.loadDemo']);
+const demoRefused =
+  "Head office does not load the demo company: its passwords are public and branch PCs can reach this server. Create the head-office admin instead; to try the demo, choose 'Try the demo company' in the desktop app on a PC.";
+
+const faultHere = (name: string) =>
+  `Head office failed to do this (${name}) for a reason of its own; the server's log (logs/ in its data folder) says why. Try again; if it fails again, that log is what to send for help.`;
 
 export function contractRoutes(
-  replica: Pick<HeadOfficeReplica, 'core' | 'current' | 'settle'>,
+  replica: Pick<HeadOfficeReplica, 'core' | 'current' | 'settle' | 'setup'>,
   log: (entry: Record<string, unknown>) => void,
 ): express.Router {
   const router = express.Router();
@@ -26,12 +30,8 @@ export function contractRoutes(
     '/api/:name',
     route(async (req, res) => {
       const name = String(req.params['name']);
-      if (SET_UP_THROUGH_SETUP.has(name))
-        throw new HttpError(
-          403,
-          'FORBIDDEN',
-          `${name} sets up a branch PC. Head office is set up once, through POST /setup.`,
-        );
+      if (name === 'setup.loadDemo') throw new HttpError(403, 'FORBIDDEN', demoRefused);
+      if (name === 'setup.initialize') return { ok: true, result: await replica.setup(req.body) };
       await replica.current();
       const token = bearer(req.header('authorization'));
       const answer = await answerCall(
@@ -42,7 +42,12 @@ export function contractRoutes(
         (e) => log({ level: 'error', msg: 'operation failed', op: name, error: String(e) }),
       );
       if (answer.status === 200) await replica.settle();
-      res.status(answer.status).json(answer.body);
+      // The core's words for a fault ("tell your admin") reach the admin here: say where to look.
+      const body =
+        answer.body.ok || answer.body.error.code !== 'INTERNAL'
+          ? answer.body
+          : { ok: false, error: { code: 'INTERNAL', message: faultHere(name) } };
+      res.status(answer.status).json(body);
     }),
   );
   return router;

@@ -2,15 +2,18 @@
 import express from 'express';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
 import { jsonBody } from '../http/body';
-import { headOfficeSetup, type HeadOfficeReplica } from '../replica';
-import { parse, route } from './handle';
+import type { HeadOfficeReplica } from '../replica';
+import { route } from './handle';
 
 export function setupRoutes(replica: Pick<HeadOfficeReplica, 'setup'>): express.Router {
   const router = express.Router();
   router.use('/setup', jsonBody(MAX_BODY_BYTES));
   router.post(
     '/setup',
-    route(async (req) => replica.setup(parse(headOfficeSetup, req.body))),
+    route(async (req) => {
+      const { adminId } = await replica.setup(req.body);
+      return { adminId };
+    }),
   );
   return router;
 }

@@ -4,6 +4,7 @@ import { useAction, useClient } from '../../app-context';
 import type { InputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
+import { adminFields, AdminFields } from './AdminFields';
 
 type Kind = InputOf<'setup.initialize'>['branch']['kind'];
 const kinds: Record<Kind, string> = {
@@ -12,24 +13,14 @@ const kinds: Record<Kind, string> = {
   shop: 'Shop',
 };
 const isKind = (k: string): k is Kind => k in kinds;
-const fields = [
-  'branch.code',
-  'branch.name',
-  'branch.kind',
-  'admin.username',
-  'admin.displayName',
-  'admin.password',
-  'deviceName',
-];
+const fields = ['branch.code', 'branch.name', 'branch.kind', ...adminFields, 'deviceName'];
 
 export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): void }) {
   const client = useClient();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('head_office');
-  const [username, setUsername] = useState('admin');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
+  const [admin, setAdmin] = useState({ username: 'admin', displayName: '', password: '' });
   const [deviceName, setDeviceName] = useState('Main PC');
   const action = useAction();
 
@@ -37,7 +28,7 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
     const ok = await action.run(() =>
       client.call('setup.initialize', {
         branch: { code, name, kind },
-        admin: { username, displayName, password },
+        admin,
         deviceName,
       }),
     );
@@ -105,31 +96,7 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
       </div>
       <h2>The first admin</h2>
       <div className="form-grid">
-        <TextField
-          label="Username"
-          name="admin.username"
-          error={action.error}
-          autoComplete="off"
-          value={username}
-          onChange={setUsername}
-        />
-        <TextField
-          label="Full name"
-          name="admin.displayName"
-          error={action.error}
-          value={displayName}
-          onChange={setDisplayName}
-        />
-        <TextField
-          label="Password"
-          name="admin.password"
-          error={action.error}
-          hint="At least 8 characters"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={setPassword}
-        />
+        <AdminFields value={admin} onChange={setAdmin} error={action.error} />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
