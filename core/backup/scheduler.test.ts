@@ -1,10 +1,10 @@
 // When backups run: the cron schedule, a catch-up after start when the last one is old, one at a time.
 import { describe, expect, it } from 'vitest';
-import { BackupScheduler, type CronLike } from './scheduler';
+import { BackupScheduler, type BackupSlot, type CronLike } from './scheduler';
 import { DAY_MS } from './retention';
 
 function fakeCron() {
-  const scheduled: { expression: string; run: () => unknown }[] = [];
+  const scheduled: { expression: string; run: (context: { date: Date }) => unknown }[] = [];
   const cron: CronLike = {
     validate: (e) => /^\S+ \S+ \S+ \S+ \S+$/.test(e),
     schedule: (expression, run) => {
@@ -21,18 +21,19 @@ const now = Date.UTC(2026, 10, 24, 9);
 describe('the backup scheduler', () => {
   it('runs on its cron expression (2 AM by default), and refuses one that is not cron', async () => {
     const { cron, scheduled } = fakeCron();
-    let runs = 0;
+    const runs: BackupSlot[] = [];
     const s = new BackupScheduler({
       cron,
-      run: async () => void runs++,
+      run: async (slot) => void runs.push(slot),
       lastBackupAt: () => now - 3600_000,
       log: () => undefined,
       now: () => now,
     });
     s.start();
     expect(scheduled.map((t) => t.expression)).toEqual(['0 2 * * *']);
-    await scheduled[0]!.run();
-    expect(runs).toBe(1);
+    // Told the time it was due, which every server process's schedule agrees on.
+    await scheduled[0]!.run({ date: new Date(Date.UTC(2026, 10, 25, 2)) });
+    expect(runs).toEqual([{ reason: 'scheduled', at: Date.UTC(2026, 10, 25, 2) }]);
     s.stop();
     expect(
       () =>
@@ -52,10 +53,10 @@ describe('the backup scheduler', () => {
       [now - DAY_MS - 1, 1],
       [now - DAY_MS + 60_000, 0],
     ] as const) {
-      let runs = 0;
+      const runs: BackupSlot[] = [];
       const s = new BackupScheduler({
         cron: fakeCron().cron,
-        run: async () => void runs++,
+        run: async (slot) => void runs.push(slot),
         lastBackupAt: () => last,
         log: () => undefined,
         now: () => now,
@@ -64,7 +65,7 @@ describe('the backup scheduler', () => {
       s.start();
       await tick(30);
       s.stop();
-      expect(runs).toBe(expected);
+      expect(runs).toEqual(Array.from({ length: expected }, () => ({ reason: 'catch-up' })));
     }
   });
 
@@ -85,7 +86,7 @@ describe('the backup scheduler', () => {
       now: () => now,
     });
     s.start();
-    const scheduledRun = scheduled[0]!.run() as Promise<unknown>;
+    const scheduledRun = scheduled[0]!.run({ date: new Date(now) }) as Promise<unknown>;
     const restore = s.exclusive(async () => void order.push('restore'));
     await Promise.all([scheduledRun, restore]);
     expect(order).toEqual(['backup start', 'backup end', 'restore']);

@@ -13,18 +13,22 @@ export interface CronTask {
 
 export interface CronLike {
   validate(expression: string): boolean;
+  /** `run` is told the time it was scheduled for (the same in every process with the schedule). */
   schedule(
     expression: string,
-    run: () => unknown,
+    run: (context: { date: Date }) => unknown,
     options?: { name?: string; noOverlap?: boolean },
   ): CronTask;
 }
+
+/** Which run: a scheduled one (by the time it was due), or the catch-up after start. */
+export type BackupSlot = { reason: 'scheduled'; at: number } | { reason: 'catch-up' };
 
 export interface BackupSchedulerOptions {
   cron: CronLike;
   /** Cron expression; `DEFAULT_BACKUP_SCHEDULE` when not given. */
   expression?: string;
-  run: () => Promise<unknown>;
+  run: (slot: BackupSlot) => Promise<unknown>;
   lastBackupAt: () => number | null;
   log: Log;
   now?: () => number;
@@ -50,14 +54,15 @@ export class BackupScheduler {
 
   start(): void {
     if (this.task) return;
-    this.task = this.options.cron.schedule(this.expression, () => this.runNow('scheduled'), {
-      name: 'backup',
-      noOverlap: true,
-    });
+    this.task = this.options.cron.schedule(
+      this.expression,
+      ({ date }) => this.runNow({ reason: 'scheduled', at: date.getTime() }),
+      { name: 'backup', noOverlap: true },
+    );
     const last = this.options.lastBackupAt();
     if (last === null || this.now() - last > DAY_MS) {
       this.catchUp = setTimeout(
-        () => void this.runNow('catch-up'),
+        () => void this.runNow({ reason: 'catch-up' }),
         this.options.catchUpDelayMs ?? 5 * 60_000,
       );
       this.catchUp.unref();
@@ -79,9 +84,9 @@ export class BackupScheduler {
   }
 
   /** A scheduled or catch-up backup. Failures are logged, never thrown here. */
-  runNow(reason: 'scheduled' | 'catch-up'): Promise<unknown> {
-    return this.exclusive(this.options.run).catch((error: unknown) => {
-      this.options.log({ level: 'error', msg: 'backup failed', reason, error });
+  runNow(slot: BackupSlot): Promise<unknown> {
+    return this.exclusive(() => this.options.run(slot)).catch((error: unknown) => {
+      this.options.log({ level: 'error', msg: 'backup failed', reason: slot.reason, error });
       return null;
     });
   }

@@ -2,7 +2,9 @@
 // pg_dump of PostgreSQL) and the replica, into `<data>/backups/`, each with its manifest
 // (core/backup/manifest.ts), kept 30 days. Every backup is logged; the admin sees the newest
 // complete one's age beside the branches' in the sync view. With PostgreSQL, a running server
-// also holds the lock that makes a restore refuse while it runs (./pg-running.ts).
+// also holds the lock that makes a restore refuse while it runs (./pg-running.ts). Several
+// processes on one store back it up once per scheduled time, whichever takes the lease
+// (../leases/once.ts), into that process's data folder; each shows the newest any of them took.
 import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { DomainError } from '../../core/errors';
 import { freeDiskBytes } from '../../core/ops/disk';
 import type { Log } from '../../core/ops/log';
 import type { DeviceHealth } from '../../core/sync/protocol';
+import { OnceAcross } from '../leases/once';
+import type { LeaseStore } from '../store/leases';
 import { serverAppVersion, serverOrigin } from './origin';
 import { holdServerRunning, type RunningMark } from './pg-running';
 
@@ -38,7 +42,15 @@ export interface ServerBackupOptions {
   pgBin?: string | null;
   /** Written into each backup's manifest; the package's version by default. */
   appVersion?: string;
+  /**
+   * The store's leases: scheduled and catch-up backups then run once across the server
+   * processes sharing the store. `ttlMs`: how soon another takes over from one that died.
+   */
+  once?: { leases: LeaseStore; holder: string; ttlMs?: number };
 }
+
+/** The lease the scheduled backups take (shown in /health with who took the last one). */
+export const BACKUP_LEASE = 'backup';
 
 /** The folder holding pg_dump: the newest installed PostgreSQL's, else whatever PATH finds. */
 export function findPgBin(env = process.env): string | null {
@@ -117,16 +129,33 @@ export class ServerBackups implements BackupService {
   private readonly keepDays: number;
   private readonly appVersion: string;
   private running: RunningMark | null = null;
+  private readonly once: OnceAcross | null;
 
   constructor(private readonly options: ServerBackupOptions) {
     this.appVersion = options.appVersion ?? serverAppVersion();
     this.dir = join(options.dataDir, 'backups');
     this.now = options.now ?? Date.now;
     this.keepDays = options.keepDays ?? DEFAULT_KEEP_DAYS;
+    const once = options.once;
+    this.once =
+      once === undefined
+        ? null
+        : new OnceAcross({
+            ...{ leases: once.leases, holder: once.holder, log: options.log },
+            name: BACKUP_LEASE,
+            ttlMs: once.ttlMs ?? 2 * 60_000,
+            inTurn: (work) => this.scheduler.exclusive(work),
+          });
     this.scheduler = new BackupScheduler({
       cron,
       ...(options.schedule !== undefined && { expression: options.schedule }),
-      run: () => this.take(),
+      run: (slot) =>
+        this.once
+          ? this.once.run(
+              slot.reason === 'scheduled' ? { at: slot.at } : { withinMs: DAY_MS },
+              () => this.take(),
+            )
+          : this.take(),
       lastBackupAt: () => this.lastCompleteAt(),
       log: options.log,
       now: this.now,
@@ -142,6 +171,7 @@ export class ServerBackups implements BackupService {
 
   stop(): void {
     this.scheduler.stop();
+    this.once?.stop();
     void this.running?.release();
     this.running = null;
   }
@@ -154,6 +184,14 @@ export class ServerBackups implements BackupService {
     const store = newest(['store', 'postgres']);
     const replica = newest(['replica']);
     return store === null || replica === null ? null : Math.min(store, replica);
+  }
+
+  /** The newest complete backup here, or a scheduled one another process finished later. */
+  private async newestAnywhere(): Promise<number | null> {
+    const here = this.lastCompleteAt();
+    const leases = (await this.options.once?.leases.all().catch(() => [])) ?? [];
+    const elsewhere = leases.find((l) => l.name === BACKUP_LEASE)?.doneAt ?? null;
+    return elsewhere === null || (here !== null && here >= elsewhere) ? here : elsewhere;
   }
 
   private async take(): Promise<BackupInfo[]> {
@@ -214,7 +252,7 @@ export class ServerBackups implements BackupService {
       folder: this.dir,
       schedule: this.scheduler.expression,
       keepDays: this.keepDays,
-      lastBackupAt: this.lastCompleteAt(),
+      lastBackupAt: await this.newestAnywhere(),
       backups: listBackups(this.dir).map(({ file, label, takenAt, bytes, status }) => ({
         file,
         label,
@@ -234,7 +272,7 @@ export class ServerBackups implements BackupService {
 
   async health(): Promise<DeviceHealth> {
     return {
-      lastBackupAt: this.lastCompleteAt(),
+      lastBackupAt: await this.newestAnywhere(),
       freeDiskBytes: await freeDiskBytes(this.options.dataDir),
     };
   }

@@ -1,19 +1,21 @@
 // The head-office server in a process of its own, as it runs in real use: started by the sync
-// benchmark (./server-process.ts), which asks it over IPC for what only the server knows.
+// benchmark and by tests of several server processes (./server-process.ts), which ask it over
+// IPC for what only the server knows, and may hear its log lines.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startProfile } from '../../core/bench/profile';
+import { formatLine } from '../../core/ops/log';
 import { syncCursor } from '../../core/sync/engine';
 import { startServer, type ServerConfig } from '../main';
 import { servePages } from './serve';
 import type { ServerCommand } from './server-process';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Partial<ServerConfig> & { dataDir: string };
-const server = await startServer(
-  { port: 0, host: '127.0.0.1', databaseUrl: null, ...config },
-  () => undefined,
-);
+const log = process.env['SERVER_CHILD_LOG']
+  ? (e: Record<string, unknown>) => process.send?.({ log: formatLine(e, Date.now()) })
+  : () => undefined;
+const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: null, ...config }, log);
 const { hub, replica } = server;
 let stopProfile: ((name: string) => Promise<void>) | undefined;
 

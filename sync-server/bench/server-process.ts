@@ -2,6 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { ServerConfig } from '../main';
 import type { PullRun } from './serve';
 
@@ -34,14 +35,17 @@ export interface ServerProcess {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+const logLine = z.record(z.string(), z.unknown());
 
 export async function spawnServer(
   config: Partial<ServerConfig> & { dataDir: string },
+  options: { onLog?: (entry: Record<string, unknown>) => void } = {},
 ): Promise<ServerProcess> {
   const child: ChildProcess = fork(join(here, 'server-child.ts'), [JSON.stringify(config)], {
     execArgv: ['--import', 'tsx'],
     cwd: join(here, '../..'), // where tsx is found, whatever directory the bench was started in
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(options.onLog && { env: { ...process.env, SERVER_CHILD_LOG: '1' } }),
   });
   const waiting = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
   let nextId = 1;
@@ -50,7 +54,9 @@ export async function spawnServer(
     child.once('exit', (code) =>
       fail(new Error(`the server process ended (${code}) before it listened`)),
     );
-    child.on('message', (m: { ready?: number; id?: number; result?: unknown; error?: string }) => {
+    type Message = { ready?: number; id?: number; result?: unknown; error?: string; log?: string };
+    child.on('message', (m: Message) => {
+      if (m.log !== undefined) return options.onLog?.(logLine.parse(JSON.parse(m.log)));
       if (m.ready !== undefined) return ok(m.ready);
       const w = m.id === undefined ? undefined : waiting.get(m.id);
       if (!w) return;
@@ -84,7 +90,8 @@ export async function spawnServer(
       }
     },
     close: async () => {
-      await ask({ cmd: 'close' }).catch(() => undefined);
+      // A process killed (by a test) has no channel left to ask.
+      if (child.connected) await ask({ cmd: 'close' }).catch(() => undefined);
       await exited;
     },
   };

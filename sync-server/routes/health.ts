@@ -1,8 +1,10 @@
 // GET /health: for load balancers and the admin, whether this process and its store answer,
-// and whether Telegram is delivering (its webhook as Telegram last described it, a paused token).
+// whether Telegram is delivering (its webhook as Telegram last described it, a paused token), and
+// which server process holds each lease for work done once across them (docs/decisions/0019).
 import express from 'express';
 import type { TelegramHealth } from '../../core/telegram/service';
 import type { HeadOfficeReplica } from '../replica';
+import type { LeaseState } from '../store/leases';
 import type { EventStore } from '../store/types';
 import { route } from './handle';
 
@@ -11,10 +13,12 @@ export interface HealthInfo {
   startedAt: number;
   /** Set when serving HTTPS: the certificate PCs pin, and the next one when announced. */
   tls?: { fingerprint256: string; next?: { fingerprint256: string } } | null;
+  /** The name this process holds leases under (leases/keeper.ts). */
+  holder?: string;
 }
 
 export function healthRoutes(
-  store: Pick<EventStore, 'ping' | 'kind'>,
+  store: Pick<EventStore, 'ping' | 'kind' | 'leases'>,
   replica: Pick<HeadOfficeReplica, 'ready'> & {
     core: { services: { telegram?: { health(): Promise<TelegramHealth> } | undefined } };
   },
@@ -25,8 +29,10 @@ export function healthRoutes(
     '/health',
     route(async () => {
       let database = false;
+      let leases: LeaseState[] = [];
       try {
         database = await store.ping();
+        leases = await store.leases.all();
       } catch {
         database = false;
       }
@@ -42,6 +48,14 @@ export function healthRoutes(
         database,
         setUp: replica.ready,
         uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
+        ...(info.holder && { holder: info.holder }),
+        leases: leases.map((l) => ({
+          name: l.name,
+          holder: l.held ? l.holder : null,
+          ...(info.holder && { here: l.held && l.holder === info.holder }),
+          expiresAt: l.held ? l.expiresAt : null,
+          ...(l.doneAt !== null && { lastDoneAt: l.doneAt, lastDoneBy: l.doneBy }),
+        })),
         ...(telegram && { telegram }),
         ...(info.tls && {
           tls: {

@@ -17,6 +17,11 @@ export interface TelegramConfig {
   maxAttempts?: number;
   /** How long a claimed row is reserved for the process sending it. */
   leaseMs?: number;
+  /**
+   * How long the sender lease lasts unrenewed (renewed every poll): another server process
+   * takes over sending within this once the one sending stops answering.
+   */
+  senderLeaseMs?: number;
   requestTimeoutMs?: number;
   linkCodeTtlMs?: number;
   /** Time zone for times on the cards; the server's own by default. */
@@ -49,6 +54,7 @@ export const resolveTelegramConfig = (c: TelegramConfig = {}): ResolvedTelegramC
   retryMaxMs: c.retryMaxMs ?? 10 * 60_000,
   maxAttempts: c.maxAttempts ?? 15,
   leaseMs: c.leaseMs ?? 2 * 60_000,
+  senderLeaseMs: c.senderLeaseMs ?? Math.max(15_000, 5 * (c.pollMs ?? 2000)),
   requestTimeoutMs: c.requestTimeoutMs ?? 30_000,
   linkCodeTtlMs: c.linkCodeTtlMs ?? 15 * 60_000,
   groupPaceMs: c.groupPaceMs ?? 3000,

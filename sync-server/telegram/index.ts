@@ -1,12 +1,14 @@
 // Telegram at head office, started with the server: its store (beside the event log), the
 // outbox sender, the admin's operations and the webhook route. Branch PCs never see any of it.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type express from 'express';
 import type { TelegramService } from '../../core/telegram/service';
+import { LeaseKeeper } from '../leases/keeper';
 import type { HeadOfficeReplica } from '../replica';
+import type { EventStore } from '../store/types';
 import { resolveTelegramConfig, type TelegramConfig } from './config';
-import { Outbox, type Log } from './outbox';
+import { Outbox, TELEGRAM_LEASE, type Log } from './outbox';
 import { HeadOfficeTelegram } from './service';
 import type { TelegramStore } from './store/types';
 import { telegramRouter } from './webhook';
@@ -25,13 +27,14 @@ export interface TelegramRuntime {
   close(): Promise<void>;
 }
 
-async function openStore(dataDir: string, databaseUrl: string | null): Promise<TelegramStore> {
+/** In the event log's PostgreSQL database, or a SQLite file beside the log's folder. */
+async function openStore(folder: string, databaseUrl: string | null): Promise<TelegramStore> {
   if (databaseUrl) {
     const { openPostgresTelegramStore } = await import('./store/postgres');
     return openPostgresTelegramStore(databaseUrl);
   }
   const { openSqliteTelegramStore } = await import('./store/sqlite');
-  return openSqliteTelegramStore(join(dataDir, 'telegram', 'telegram.sqlite'));
+  return openSqliteTelegramStore(join(folder, 'telegram', 'telegram.sqlite'));
 }
 
 export async function startTelegram(options: {
@@ -40,13 +43,34 @@ export async function startTelegram(options: {
   databaseUrl: string | null;
   replica: HeadOfficeReplica;
   log: Log;
+  /** The event store: its leases say which process sends (docs/decisions/0019). */
+  events: Pick<EventStore, 'leases' | 'headSeq'>;
+  /** The name this process holds leases under (../leases/keeper.ts). */
+  holder: string;
+  /** The SQLite event store's folder when not `<data>/store`: Telegram's is shared beside it. */
+  sqliteStoreDir?: string | undefined;
 }): Promise<TelegramRuntime> {
   const config = resolveTelegramConfig(options.config);
-  const { replica, log } = options;
-  const store = await openStore(options.dataDir, options.databaseUrl);
+  const { replica, log, events } = options;
+  const beside = options.sqliteStoreDir ? dirname(options.sqliteStoreDir) : options.dataDir;
+  const store = await openStore(beside, options.databaseUrl);
   const secret = await store.initSetting('webhookSecret', randomBytes(32).toString('base64url'));
   await store.pruneUpdates(Date.now() - 7 * 24 * 3600_000);
-  const outbox = new Outbox(store, replica, config, log);
+  const keeper = new LeaseKeeper(
+    events.leases,
+    TELEGRAM_LEASE,
+    options.holder,
+    config.senderLeaseMs,
+    log,
+  );
+  const outbox = new Outbox(store, replica, config, log, {
+    keeper,
+    headSeq: () => events.headSeq(),
+  });
+  // Holding the lease at start, nobody else sends: rows a crash left claimed go back at once
+  // (this process's own; on SQLite any, as every process sharing it runs on this machine and one
+  // that lost its lease is gone). Others' rows elsewhere wait for their claim to run out.
+  if (await outbox.lead()) await store.release(store.kind === 'sqlite' ? null : outbox.owner);
   const webhook = new WebhookKeeper(store, () => outbox.bot(), config, secret, log);
   // Under the planner lease with several processes: setWebhook happens once across them.
   outbox.chores.push(() => webhook.maintain());

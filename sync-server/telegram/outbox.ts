@@ -2,8 +2,14 @@
 // each chat at its own pace (a chat that Telegram asked to wait holds back only itself). What a
 // failure means for the row, its chat and the bot is in ./failures.ts. Without a bot token, or
 // while Telegram refuses the token (401), rows wait, and go out once a working one is set.
-import { createHash, randomUUID } from 'node:crypto';
+//
+// Of several server processes on one store, the holder of the sender lease (TELEGRAM_LEASE, in
+// the event store: ../leases/keeper.ts) plans, sends, paces and keeps the webhook; the others
+// only add rows (button presses, replies) to the shared outbox. A holder that stops lets go; one
+// that dies is replaced once its lease runs out (docs/decisions/0019).
+import { createHash } from 'node:crypto';
 import { syncCursor } from '../../core/sync/engine';
+import type { LeaseKeeper } from '../leases/keeper';
 import type { HeadOfficeReplica } from '../replica';
 import { Serial } from '../serial';
 import { BotClient } from './bot';
@@ -17,12 +23,19 @@ import type { Log } from './log';
 export type { Log };
 
 const SAFETY_PLAN_MS = 30_000;
-/** The planner lease lasts this many polls: a stopped holder is replaced within them. */
-const LEASE_POLLS = 5;
+
+/** The lease whose holder plans, sends and paces Telegram's messages and keeps its webhook. */
+export const TELEGRAM_LEASE = 'telegram';
+
+export interface SenderLease {
+  keeper: LeaseKeeper;
+  /** The log's head: how a process sharing a SQLite store learns of others' pushes. */
+  headSeq(): Promise<number>;
+}
 
 export class Outbox {
-  /** Identifies this process's claims; several processes may share a PostgreSQL store. */
-  readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** Identifies this process's claims: the name it holds leases under. */
+  readonly owner: string;
   private client: { token: string; bot: BotClient } | null = null;
   private closed = false;
   /** Planning does not wait for a slow send, nor sending for planning. */
@@ -33,18 +46,21 @@ export class Outbox {
   /** Work done once across processes, beside planning (keeping the webhook registered). */
   readonly chores: (() => Promise<void>)[] = [];
   private choring: Promise<void> | null = null;
+  private ticking = false;
 
   constructor(
     private readonly store: TelegramStore,
     private readonly replica: HeadOfficeReplica,
     private readonly config: ResolvedTelegramConfig,
     private readonly log: Log,
+    private readonly lease: SenderLease,
   ) {
+    this.owner = lease.keeper.holder;
     const failed = (what: string) => (error: unknown) =>
       log({ level: 'error', msg: `telegram: ${what} failed`, error: String(error) });
     this.planning = new Serial(() => this.plan(), failed('planning notifications'));
     this.sending = new Serial(() => this.send(), failed('sending notifications'));
-    // On a shared database this process folds eagerly only once it holds the planner lease.
+    // On a shared database this process folds eagerly only once it holds the sender lease.
     if (store.kind === 'postgres') replica.foldsEagerly = false;
   }
 
@@ -54,33 +70,51 @@ export class Outbox {
     void this.tick();
   }
 
+  /** This process holds the sender lease now. */
+  get leads(): boolean {
+    return this.lease.keeper.current() !== null;
+  }
+
+  /** Takes or renews the sender lease; whether this process holds it. */
+  async lead(): Promise<boolean> {
+    const lead = (await this.lease.keeper.keep()) !== null;
+    // On a shared database only the holder folds pushes as they come (decision 0013).
+    if (this.store.kind === 'postgres') this.replica.foldsEagerly = lead;
+    return lead;
+  }
+
   /**
-   * With one process every fold of new events wakes the outbox (replica.onCaughtUp), so a poll
-   * only sends rows whose time came, and plans now and then as a safety net.
+   * Each poll renews the sender lease (or takes it, if free); a process without it does nothing
+   * more. With one process every fold of new events wakes the outbox (replica.onCaughtUp), so a
+   * poll only sends rows whose time came, and plans now and then as a safety net.
    *
-   * Processes sharing PostgreSQL do not hear each other's pushes. One of them, the holder of the
-   * planner lease, catches up and plans at every poll, and folds branch pushes into its replica
-   * as they come; the others send what is due and fold only when a console call needs their
-   * replica current (decision 0013: a fold in every process cost each process every event).
-   * A holder that stops is replaced once its lease runs out.
+   * Processes sharing PostgreSQL do not hear each other's pushes: the holder catches up and plans
+   * at every poll, and folds branch pushes into its replica as they come; the others fold only
+   * when a console call needs their replica current (decision 0013: a fold in every process cost
+   * each process every event). Sharing a SQLite store, the holder catches up when the log moved
+   * on without its replica folding anything.
    */
   private async tick(): Promise<void> {
-    if (this.closed) return;
-    if (this.store.kind === 'postgres') {
-      const now = Date.now();
-      const lead = await this.store
-        .lease('planner', this.owner, now, now + this.config.pollMs * LEASE_POLLS)
-        .catch((error: unknown) => {
-          this.log({ level: 'warn', msg: 'telegram: planner lease', error: String(error) });
-          return false;
-        });
-      this.replica.foldsEagerly = lead;
-      if (lead) this.doChores();
-      return lead ? this.wake() : this.sending.run();
-    }
+    // Renewing never waits for a send (a slow Telegram would let the lease run out meanwhile).
+    if (this.closed || this.ticking) return;
+    this.ticking = true;
+    const lead = await this.lead().finally(() => (this.ticking = false));
+    if (!lead || this.closed) return;
     this.doChores();
-    if (Date.now() - this.plannedAt > SAFETY_PLAN_MS) return this.wake();
-    return this.sending.run();
+    if (
+      this.store.kind === 'postgres' ||
+      Date.now() - this.plannedAt > SAFETY_PLAN_MS ||
+      (await this.pushedElsewhere())
+    )
+      void this.wake();
+    else void this.sending.run();
+  }
+
+  /** Events in the log that no fold here is under way or waiting for: another process took them. */
+  private async pushedElsewhere(): Promise<boolean> {
+    if (!this.replica.ready || this.replica.foldPending) return false;
+    const head = await this.lease.headSeq().catch(() => 0); // the store away: the next poll
+    return head > syncCursor(this.replica.core.db);
   }
 
   /** Started, not awaited: a slow Telegram answering getWebhookInfo never holds back sending. */
@@ -132,7 +166,7 @@ export class Outbox {
 
   private async plan(): Promise<void> {
     // Another process plans (see tick); this one's replica folds only when a console call needs it.
-    if (this.store.kind === 'postgres' && !this.replica.foldsEagerly) return;
+    if (!this.leads) return;
     await this.replica.catchUp();
     if (this.closed) return;
     await planNotifications(this.replica.core.db, this.store, Date.now());
@@ -141,15 +175,19 @@ export class Outbox {
 
   private async send(): Promise<void> {
     const db = this.replica.core.db;
+    if (!this.leads) return;
     const bot = await this.bot();
     if (!bot || (await this.paused())) return;
-    await this.foldForDueRows(db);
     while (!this.closed) {
+      // Checked here and fenced in the store: a process that lost the lease stops at once.
+      const lease = this.lease.keeper.current();
+      if (!lease) return;
       const row = await this.store.claim(
         this.owner,
         Date.now(),
         this.config.leaseMs,
         syncCursor(db),
+        lease.token,
       );
       if (!row) return;
       const result = await this.attempt(bot, row);
@@ -162,19 +200,6 @@ export class Outbox {
   /** Telegram's pace for a chat: about 20 messages a minute in a group, one a second elsewhere. */
   private paceMs(chatId: number): number {
     return chatId < 0 ? this.config.groupPaceMs : this.config.privatePaceMs;
-  }
-
-  /**
-   * A process that does not plan folds only when rows are due that its replica cannot render
-   * yet (planned by the holder of the lease from events this one has not folded).
-   */
-  private async foldForDueRows(db: HeadOfficeReplica['core']['db']): Promise<void> {
-    if (this.store.kind !== 'postgres' || this.replica.foldsEagerly) return;
-    const now = Date.now();
-    const anyDue = await this.store.nextDue(Number.MAX_SAFE_INTEGER);
-    if (anyDue === null || anyDue > now) return;
-    const dueHere = await this.store.nextDue(syncCursor(db));
-    if (dueHere === null || dueHere > now) await this.replica.catchUp();
   }
 
   private async attempt(bot: BotClient, row: OutboxRow): Promise<OutboxResult> {
@@ -214,6 +239,7 @@ export class Outbox {
     if (this.timer) clearInterval(this.timer);
     await Promise.all([this.planning.idle(), this.sending.idle(), this.choring]);
     await this.store.release(this.owner);
+    await this.lease.keeper.release();
   }
 }
 

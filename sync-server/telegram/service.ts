@@ -99,6 +99,7 @@ export class HeadOfficeTelegram implements TelegramService {
     }
     if (input.publicUrl !== undefined) await this.store.setSetting('publicUrl', input.publicUrl);
     await this.store.setSetting('webhookSetAt', null);
+    await this.store.setSetting('webhookNextAt', null);
     await this.store.setSetting('webhookInfo', null);
     await this.store.setSetting('lastError', null);
     this.report({
@@ -108,7 +109,9 @@ export class HeadOfficeTelegram implements TelegramService {
       token: input.token === undefined ? 'kept' : input.token ? 'set' : 'removed',
       publicUrl: input.publicUrl,
     });
-    await this.registerWebhook();
+    // The holder of the sender lease keeps the webhook: this process at once, else that one at
+    // its next round (webhookNextAt was cleared).
+    if (this.outbox.leads) await this.registerWebhook();
     void this.outbox.wake();
     return this.settings();
   }

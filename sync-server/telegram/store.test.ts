@@ -110,21 +110,21 @@ describe.each(backends)('$name telegram store', ({ open }) => {
       await store.enqueue([row('a'), row('b'), row('c', { orderId: 'o2', chatId: -200 })], 10),
     ).toBe(3);
     expect(await store.enqueue([row('a'), row('d', { eventSeq: 9 })], 11)).toBe(1);
-    const first = await store.claim('p1', 20, 1000, 5);
-    const other = await store.claim('p2', 20, 1000, 5);
+    const first = await store.claim('p1', 20, 1000, 5, 1);
+    const other = await store.claim('p2', 20, 1000, 5, 1);
     expect([first?.key, other?.key]).toEqual(['a', 'c']);
     await store.finish(other!.id, 'p2', { status: 'failed', error: 'chat not found' }, 20);
-    expect(await store.claim('p2', 20, 1000, 5)).toBeNull(); // b waits for a; d for the replica
+    expect(await store.claim('p2', 20, 1000, 5, 1)).toBeNull(); // b waits for a; d for the replica
     expect(await store.finish(first!.id, 'p2', { status: 'sent', error: null }, 21)).toBe(false);
     expect(
       await store.finish(first!.id, 'p1', { status: 'sent', error: null, messageIds: [7] }, 21),
     ).toBe(true);
-    const b = await store.claim('p2', 22, 1000, 5);
+    const b = await store.claim('p2', 22, 1000, 5, 1);
     expect(b?.key).toBe('b');
     expect(b?.attempts).toBe(1);
     // p2 dies holding b: after the lease another process takes it over.
-    expect(await store.claim('p1', 500, 1000, 5)).toBeNull();
-    const again = await store.claim('p1', 1100, 1000, 5);
+    expect(await store.claim('p1', 500, 1000, 5, 1)).toBeNull();
+    const again = await store.claim('p1', 1100, 1000, 5, 1);
     expect(again).toMatchObject({ key: 'b', attempts: 2, claimedBy: 'p1' });
     await store.finish(again!.id, 'p1', { status: 'pending', error: 'x', nextAt: 5000 }, 1101);
     expect(await store.nextDue(5)).toBe(5000);
@@ -148,18 +148,18 @@ describe.each(backends)('$name telegram store', ({ open }) => {
       ],
       10,
     );
-    const a1 = await store.claim('p1', 20, 1000, 5);
+    const a1 = await store.claim('p1', 20, 1000, 5, 1);
     // Chat -100 has a row in flight: its other lane waits, chat -200 does not.
-    expect((await store.claim('p2', 20, 1000, 5))?.key).toBe('b1');
+    expect((await store.claim('p2', 20, 1000, 5, 1))?.key).toBe('b1');
     await store.finish(
       a1!.id,
       'p1',
       { status: 'pending', error: '429', nextAt: 3020, chatNextAt: 3020 },
       20,
     );
-    expect(await store.claim('p1', 1000, 1000, 5)).toBeNull();
+    expect(await store.claim('p1', 1000, 1000, 5, 1)).toBeNull();
     expect(await store.chatPace(-100)).toMatchObject({ nextAt: 3020, lastMessageId: null });
-    expect((await store.claim('p1', 3020, 1000, 5))?.key).toBe('a1');
+    expect((await store.claim('p1', 3020, 1000, 5, 1))?.key).toBe('a1');
     await store.finish(
       a1!.id,
       'p1',
@@ -168,7 +168,7 @@ describe.each(backends)('$name telegram store', ({ open }) => {
     );
     expect(await store.chatPace(-100)).toEqual({ chatId: -100, nextAt: 3100, lastMessageId: 41 });
     expect(await store.knownMessageIds(-100, 0)).toEqual(new Set([41]));
-    expect((await store.claim('p1', 3100, 1000, 5))?.key).toBe('a2');
+    expect((await store.claim('p1', 3100, 1000, 5, 1))?.key).toBe('a2');
     // A kicked bot: the chat's waiting rows fail at once.
     await store.enqueue([row('a3', { orderId: 'od' })], 3200);
     expect(await store.failChat(-100, 'kicked', 3200)).toBe(1);
@@ -186,7 +186,7 @@ describe.each(backends)('$name telegram store', ({ open }) => {
     await Promise.all(
       stores.map(async (s, p) => {
         for (;;) {
-          const r = await s.claim(`p${p}`, 2, 60_000, 10);
+          const r = await s.claim(`p${p}`, 2, 60_000, 10, 1);
           if (!r) {
             if ((await s.counts()).pending === 0) return;
             await new Promise((ok) => setTimeout(ok, 2));
@@ -201,25 +201,21 @@ describe.each(backends)('$name telegram store', ({ open }) => {
     for (const s of stores) await s.close();
   });
 
-  it('gives the planner lease to one process at a time, and to another once it runs out or is released', async () => {
+  it('fences claims: once a claim used a newer sender token, one under an older token takes nothing', async () => {
     const opener = await open();
-    const stores = [await opener(), await opener(), await opener()];
-    // Three processes asking at once: exactly one holds it.
-    const first = await Promise.all(stores.map((s, p) => s.lease('planner', `p${p}`, 100, 200)));
-    expect(first.filter(Boolean)).toHaveLength(1);
-    const holder = first.indexOf(true);
-    const other = (holder + 1) % 3;
-    // Its holder renews it; no one else takes it before it runs out.
-    expect(await stores[holder]!.lease('planner', `p${holder}`, 150, 250)).toBe(true);
-    expect(await stores[other]!.lease('planner', `p${other}`, 240, 340)).toBe(false);
-    // Once it ran out, another process takes it, and the old holder no longer has it.
-    expect(await stores[other]!.lease('planner', `p${other}`, 251, 351)).toBe(true);
-    expect(await stores[holder]!.lease('planner', `p${holder}`, 260, 360)).toBe(false);
-    // A process that stops lets go of it at once.
-    await stores[other]!.release(`p${other}`);
-    expect(await stores[holder]!.lease('planner', `p${holder}`, 270, 370)).toBe(true);
-    // Leases of other names are apart.
-    expect(await stores[other]!.lease('other', `p${other}`, 270, 370)).toBe(true);
-    for (const s of stores) await s.close();
+    const [late, holder] = [await opener(), await opener()];
+    await late.enqueue([row('a', { orderId: 'oa' }), row('b', { orderId: 'ob', chatId: -200 })], 1);
+    // The old holder claimed under token 5 and then paused; the new one took over with token 6.
+    const a = await late.claim('old', 2, 60_000, 10, 5);
+    const b = await holder.claim('new', 2, 60_000, 10, 6);
+    expect([a?.key, b?.key]).toEqual(['a', 'b']);
+    await holder.finish(b!.id, 'new', { status: 'sent', error: null }, 3);
+    await holder.enqueue([row('c', { orderId: 'oc', chatId: -300 })], 3);
+    // Back from its pause, the old holder claims nothing, though a row is due; it may still
+    // record the row it had in flight.
+    expect(await late.claim('old', 4, 60_000, 10, 5)).toBeNull();
+    expect(await late.finish(a!.id, 'old', { status: 'sent', error: null }, 4)).toBe(true);
+    expect((await holder.claim('new', 4, 60_000, 10, 6))?.key).toBe('c');
+    for (const s of [late, holder]) await s.close();
   });
 });

@@ -2,7 +2,8 @@
 // again with backoff while it fails (Telegram out of reach at start), again when Telegram's own
 // record (getWebhookInfo) no longer names our address; and keeps what getWebhookInfo said
 // (updates waiting, Telegram's last delivery error) for the console and /health. With several
-// server processes only the holder of the planner lease runs it (outbox.ts), so it happens once.
+// server processes only the holder of the sender lease runs it (outbox.ts), so it happens once;
+// when the next try is due is kept in the store, so a new holder goes on from there.
 import { z } from 'zod';
 import type { TelegramWebhookState } from '../../core/telegram/service';
 import type { BotClient } from './bot';
@@ -26,7 +27,6 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 export class WebhookKeeper {
   private failures = 0;
-  private nextTryAt = 0;
   private checkedAt = 0;
 
   constructor(
@@ -56,12 +56,12 @@ export class WebhookKeeper {
         this.config.webhookRetryMaxMs,
         this.config.webhookRetryBaseMs * 2 ** (this.failures - 1),
       );
-      this.nextTryAt = Date.now() + delay;
+      const nextTryAt = Date.now() + delay;
       await this.store.setSetting(
         'lastError',
         `setWebhook: ${message(error)} — trying again by itself (attempt ${this.failures + 1} in ${Math.ceil(delay / 1000)} s).`,
       );
-      await this.store.setSetting('webhookNextAt', String(this.nextTryAt));
+      await this.store.setSetting('webhookNextAt', String(nextTryAt));
       this.log({ level: 'warn', msg: 'telegram: setWebhook failed', error: message(error) });
       return false;
     }
@@ -69,15 +69,16 @@ export class WebhookKeeper {
 
   /** One round: register if not registered and its time came, else look at Telegram's record. */
   async maintain(now = Date.now()): Promise<void> {
-    const [token, publicUrl, setAt, paused] = await Promise.all([
+    const [token, publicUrl, setAt, paused, nextTryAt] = await Promise.all([
       this.store.setting('token'),
       this.store.setting('publicUrl'),
       this.store.setting('webhookSetAt'),
       this.store.setting('tokenRefused'),
+      this.store.setting('webhookNextAt'),
     ]);
     if (!token || !publicUrl || paused) return;
     if (!setAt) {
-      if (now >= this.nextTryAt) await this.register();
+      if (now >= Number(nextTryAt ?? 0)) await this.register();
       return;
     }
     if (now - this.checkedAt < this.config.webhookCheckMs) return;

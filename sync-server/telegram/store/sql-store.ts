@@ -264,10 +264,16 @@ export class SqlTelegramStore implements TelegramStore {
     return changes;
   }
 
-  async claim(owner: string, now: number, leaseMs: number, maxSeq: number) {
+  async claim(owner: string, now: number, leaseMs: number, maxSeq: number, token: number) {
     const { rows } = await this.sql.batch(
       [
         ...this.sql.claimLock,
+        // The fence keeps the newest sender token any claim used (docs/decisions/0019).
+        [
+          `INSERT INTO telegram_fences (name, token) VALUES ('sender', $1) ON CONFLICT (name)
+           DO UPDATE SET token = excluded.token WHERE telegram_fences.token < excluded.token`,
+          [token],
+        ],
         [
           `UPDATE telegram_outbox SET status = 'sending', claimed_by = $1, claimed_until = $2,
            attempts = attempts + 1, updated_at = $3
@@ -278,8 +284,9 @@ export class SqlTelegramStore implements TelegramStore {
                WHERE p.lane = o.lane AND p.id < o.id AND p.status IN ('pending', 'sending'))
            ORDER BY o.id LIMIT 1)
          AND ${due('telegram_outbox')}
+         AND EXISTS (SELECT 1 FROM telegram_fences WHERE name = 'sender' AND token = $5)
          RETURNING ${outboxColumns}`,
-          [owner, now + leaseMs, now, maxSeq],
+          [owner, now + leaseMs, now, maxSeq, token],
         ],
       ],
       outboxDbRow,
@@ -377,25 +384,12 @@ export class SqlTelegramStore implements TelegramStore {
     return Number(rows[0]?.n ?? 0) > 0;
   }
 
-  async lease(name: string, owner: string, now: number, until: number): Promise<boolean> {
-    const rows = await this.sql.all(
-      z.object({ owner: z.string() }),
-      `INSERT INTO telegram_leases (name, owner, until) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
-       WHERE telegram_leases.owner = excluded.owner OR telegram_leases.until < $4
-       RETURNING owner`,
-      [name, owner, until, now],
-    );
-    return rows.length === 1;
-  }
-
   async release(owner: string | null): Promise<void> {
     await this.sql.run(
       `UPDATE telegram_outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
        WHERE status = 'sending' AND ($1 = '*' OR claimed_by = $1)`,
       [owner ?? '*'],
     );
-    await this.sql.run(`DELETE FROM telegram_leases WHERE $1 = '*' OR owner = $1`, [owner ?? '*']);
   }
 
   async nextDue(maxSeq: number): Promise<number | null> {

@@ -1,4 +1,5 @@
-// Telegram's state in one SQLite file in the server's data folder (one server process).
+// Telegram's state in one SQLite file beside the event store's (several server processes on one
+// machine may share both: the holder of the sender lease sends, ../outbox.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -59,8 +60,8 @@ class SqliteDriver implements SqlDriver {
   }
 }
 
-/** Opens (or creates) the store. One process owns the file, so rows a crash left claimed are
- * given back at once rather than after their lease. */
+/** Opens (or creates) the store. Rows a crash left claimed are given back by the outbox once it
+ * holds the sender lease (../index.ts), not here: another process may be sending. */
 export async function openSqliteTelegramStore(file: string): Promise<SqlTelegramStore> {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -74,7 +75,5 @@ export async function openSqliteTelegramStore(file: string): Promise<SqlTelegram
     db.close();
     throw error;
   }
-  const store = new SqlTelegramStore(new SqliteDriver(db));
-  await store.release(null);
-  return store;
+  return new SqlTelegramStore(new SqliteDriver(db));
 }

@@ -101,13 +101,6 @@ export interface TelegramStore {
   /** Stores `value` unless the key has one: the first process to start picks the webhook secret. */
   initSetting(key: string, value: string): Promise<string>;
 
-  /**
-   * Takes or renews the lease `name` for `owner` until `until`, unless another owner holds it
-   * past `now`. True while `owner` holds it. One process of several on a database plans (and
-   * folds head office's replica eagerly) this way.
-   */
-  lease(name: string, owner: string, now: number, until: number): Promise<boolean>;
-
   /** How far order events were turned into outbox rows; only ever moves forward. */
   cursor(): Promise<number>;
   advanceCursor(seq: number): Promise<void>;
@@ -149,8 +142,17 @@ export interface TelegramStore {
    * Atomically takes the next row due (pending, or sending with an expired lease) for `owner`,
    * in a chat whose pace allows a message now and that has no other row in flight, so one
    * chat's flood limit never holds back another chat and a chat gets one message at a time.
+   * Fenced: `token` is the sender lease's (sync-server/leases/keeper.ts); a claim under a token
+   * older than one a claim has used takes nothing, so a process that lost the lease while it
+   * paused sends nothing more.
    */
-  claim(owner: string, now: number, leaseMs: number, maxSeq: number): Promise<OutboxRow | null>;
+  claim(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    maxSeq: number,
+    token: number,
+  ): Promise<OutboxRow | null>;
   /** Records a claimed row's outcome and its chat's pace; false if the claim was lost. */
   finish(id: number, owner: string, result: OutboxResult, now: number): Promise<boolean>;
   /** Remembers what Telegram sent for a claimed row at once, so a retry does not send it again. */
@@ -162,7 +164,7 @@ export interface TelegramStore {
   knownMessageIds(chatId: number, since: number): Promise<Set<number>>;
   /** True if a row whose key starts with `prefix` was made since `since` or still waits. */
   recentRow(prefix: string, since: number): Promise<boolean>;
-  /** Gives back rows a process claimed (on shutdown; with SQLite, also those a crash left). */
+  /** Gives back rows a process claimed (null: any process's), at a stop, or left by a crash. */
   release(owner: string | null): Promise<void>;
   nextDue(maxSeq: number): Promise<number | null>;
   outbox(filter: OutboxFilter): Promise<OutboxRow[]>;
