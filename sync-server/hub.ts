@@ -89,6 +89,20 @@ export class SyncHub {
     this.users = new UserRecord(store);
   }
 
+  private readonly ingested = new Set<() => void>();
+
+  /** Told after each push that took events into the log (PCs waiting for news are woken). */
+  onIngested(listener: () => void): () => void {
+    this.ingested.add(listener);
+    return () => this.ingested.delete(listener);
+  }
+
+  /** Whose events `device` pulls: its branch's, or every branch's (null) at head office. */
+  async scopeOf(device: DeviceRecord): Promise<string | null> {
+    const kind = await this.store.branchKind(device.branchId);
+    return kind === 'head_office' ? null : device.branchId;
+  }
+
   private epochRead: Promise<LogEpoch> | null = null;
 
   /** The log's epoch, read once: a new one begins only with the server stopped (a restore). */
@@ -213,6 +227,7 @@ export class SyncHub {
       items.push({ event, scope, register, receivedHlc });
     });
     const acks = await this.store.ingest(items);
+    if (items.length > 0) for (const listener of this.ingested) listener();
     // An event the log took in before (a retry after a lost answer) is acknowledged, whatever
     // head office would answer now.
     const logged = refused.length > 0 ? await this.store.acksFor(refused.map((r) => r.id)) : [];
@@ -268,12 +283,7 @@ export class SyncHub {
 
   /** A page of what the device may see; see pageJson and parsedPage for how it is handed on. */
   async pull(device: DeviceRecord, after: number, limit: number): Promise<ServedPage> {
-    const kind = await this.store.branchKind(device.branchId);
-    const page = await this.store.pull(
-      kind === 'head_office' ? null : device.branchId,
-      after,
-      limit,
-    );
+    const page = await this.store.pull(await this.scopeOf(device), after, limit);
     await this.store.touchDevice(device.id, { at: this.now(), cursor: page.cursor });
     return { ...page, serverTime: this.now(), epoch: await this.epoch() };
   }

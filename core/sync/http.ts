@@ -11,6 +11,8 @@ import {
   enrollResponse,
   pullResponse,
   pushResponse,
+  MAX_WAIT_SECONDS,
+  waitResponse,
   type EnrollResponse,
   type enrollRequest,
   type PullResponse,
@@ -38,6 +40,17 @@ export interface HttpTransportOptions {
   nextPin?: string | null;
   /** Told whenever the pins change (an announcement seen, or the switch), to keep them. */
   onPinsChange?: (pins: Pins) => void;
+}
+
+interface RequestOptions {
+  body?: string | Uint8Array;
+  contentType?: string;
+  /** A person's sign-in at head office, sent instead of this device's token (null: none). */
+  person?: string | null;
+  /** Calls the request off from this side: it is not tried again. */
+  signal?: AbortSignal;
+  /** Instead of the transport's own timeout (a wait is held open by design). */
+  timeoutMs?: number;
 }
 
 /** What the transport reads of an answer; the runtime's fetch and undici's both give it. */
@@ -240,11 +253,9 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
   private async request(
     method: string,
     path: string,
-    body?: string | Uint8Array,
-    contentType = 'application/json',
-    /** A person's sign-in at head office, sent instead of this device's token (null: none). */
-    person?: string | null,
+    options: RequestOptions = {},
   ): Promise<Answer> {
+    const { body, contentType = 'application/json', person, signal } = options;
     if (this.pin && !this.base.startsWith('https://'))
       throw new SyncUnavailable(
         `This PC enrolled with head office over https, but the server address is now ${this.base}. Nothing was sent: re-enroll this PC with the https:// address.`,
@@ -263,7 +274,10 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
           'x-schema-version': String(EVENT_SCHEMA_VERSION),
         },
         ...(body !== undefined && { body }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 60_000),
+          ...(signal ? [signal] : []),
+        ]),
       };
       if (!this.pin) return this.doFetch(url, init);
       // undici's own fetch: a dispatcher works only with the fetch of the same undici, and the
@@ -276,6 +290,8 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
       response = await send();
     } catch (first) {
       this.refuseChangedCertificate(first);
+      // Called off by this PC (a wait cut short): nothing to try again.
+      if (signal?.aborted) throw first;
       // A kept-alive connection the server closed fails at once; every request here is safe to
       // repeat (push is idempotent), so one fresh try tells a dropped socket from an outage.
       try {
@@ -329,13 +345,10 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
    * this device: what a device token cannot prove, the person's own sign-in at head office does.
    */
   async callOperation(name: string, input: unknown, person?: string): Promise<unknown> {
-    const response = await this.request(
-      'POST',
-      `/api/${encodeURIComponent(name)}`,
-      JSON.stringify(input),
-      'application/json',
-      person ?? null,
-    );
+    const response = await this.request('POST', `/api/${encodeURIComponent(name)}`, {
+      body: JSON.stringify(input),
+      person: person ?? null,
+    });
     const answer = z
       .object({ ok: z.literal(true), result: z.unknown() })
       .safeParse(await response.json());
@@ -347,14 +360,14 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
   async enroll(request: z.input<typeof enrollRequest>): Promise<EnrollResponse> {
     return this.json(
       enrollResponse,
-      await this.request('POST', '/sync/enroll', JSON.stringify(request)),
+      await this.request('POST', '/sync/enroll', { body: JSON.stringify(request) }),
     );
   }
 
   async push(request: PushRequest): Promise<PushResponse> {
     return this.json(
       pushResponse,
-      await this.request('POST', '/sync/push', JSON.stringify(request)),
+      await this.request('POST', '/sync/push', { body: JSON.stringify(request) }),
     );
   }
 
@@ -363,6 +376,33 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
       pullResponse,
       await this.request('GET', `/sync/pull?after=${after}&limit=${limit}`),
     );
+  }
+
+  /**
+   * Waits until head office has something for this PC after `after` (GET /sync/wait, decision
+   * 0018): 'news' then, 'nothing' when the wait ran out, 'unsupported' from a head office older
+   * than waiting. `signal` calls it off (the PC has its own reason to sync now, or stops).
+   */
+  async waitForNews(
+    after: number,
+    options: { epoch?: string | null; seconds?: number; signal?: AbortSignal } = {},
+  ): Promise<'news' | 'nothing' | 'unsupported'> {
+    const seconds = options.seconds ?? MAX_WAIT_SECONDS;
+    const query = new URLSearchParams({ after: String(after), seconds: String(seconds) });
+    if (options.epoch) query.set('epoch', options.epoch);
+    let response: Answer;
+    try {
+      response = await this.request('GET', `/sync/wait?${query.toString()}`, {
+        // Head office answers by `seconds`; the margin covers a slow network, not a lost answer.
+        timeoutMs: seconds * 1000 + 15_000,
+        ...(options.signal && { signal: options.signal }),
+      });
+    } catch (error) {
+      if (error instanceof SyncUnavailable && error.status === 404 && error.code === 'NOT_FOUND')
+        return 'unsupported';
+      throw error;
+    }
+    return (await this.json(waitResponse, response)).news ? 'news' : 'nothing';
   }
 
   async hasFile(hash: string): Promise<boolean> {
@@ -376,12 +416,10 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
   }
 
   async putFile(hash: string, bytes: Buffer): Promise<void> {
-    await this.request(
-      'PUT',
-      `/sync/files/${hash}`,
-      new Uint8Array(bytes),
-      'application/octet-stream',
-    );
+    await this.request('PUT', `/sync/files/${hash}`, {
+      body: new Uint8Array(bytes),
+      contentType: 'application/octet-stream',
+    });
   }
 
   async getFile(hash: string): Promise<Buffer> {

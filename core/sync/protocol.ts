@@ -120,6 +120,27 @@ export const pullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 
+/** The longest head office holds a wait open: under the idle timeouts of common proxies. */
+export const MAX_WAIT_SECONDS = 25;
+
+/**
+ * GET /sync/wait: answered as soon as the log holds something after `after` that this device's
+ * branch may see (or the log began a new epoch than `epoch`, the one the PC knows), else with
+ * nothing after `seconds`. The PC then pulls as usual (docs/decisions/0018).
+ */
+export const waitQuery = z.object({
+  after: z.coerce.number().int().min(0),
+  seconds: z.coerce.number().int().min(1).max(MAX_WAIT_SECONDS).default(MAX_WAIT_SECONDS),
+  epoch: z.string().min(1).max(64).optional(),
+});
+
+export const waitResponse = z.object({
+  /** Something new to pull; false: nothing came in time, or a newer wait took this one's place. */
+  news: z.boolean(),
+  serverTime: z.number(),
+});
+export type WaitResponse = z.infer<typeof waitResponse>;
+
 export const enrollRequest = z.object({
   code: z.string().trim().min(6).max(64),
   deviceName: z.string().trim().min(1).max(120),

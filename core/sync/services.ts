@@ -4,6 +4,7 @@ import { count, desc, eq, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { conflictResolutions, conflicts, refusedEvents, stockBalances } from '../db/schema';
 import { clockWarning } from './clock';
+import type { SerializedCode } from '../errors';
 import type { UpdateRefusal } from './protocol';
 
 export interface SyncStatus {
@@ -21,6 +22,10 @@ export interface SyncStatus {
   online: boolean;
   syncing: boolean;
   lastError: string | null;
+  /** The last failure's code, for words a clerk can act on; null once a round works. */
+  lastErrorCode?: SerializedCode | null;
+  /** While background sync pauses after failures: when it tries again. */
+  nextTryAt?: number | null;
   progress: { phase: string; done: number; left: number; percent: number } | null;
   /** Stock below zero after a merge, for people to look at. */
   negativeStock: number;

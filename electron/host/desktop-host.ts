@@ -8,8 +8,11 @@ import { BranchCore } from '../../core/runtime';
 import { loadDevice } from '../../core/branches/device';
 import { getMeta } from '../../core/db/meta';
 import { enrollDevice } from '../../core/sync/enroll';
-import { pendingCount, SyncEngine, type SyncProgress } from '../../core/sync/engine';
+import { pendingCount, SyncEngine, syncCursor, type SyncProgress } from '../../core/sync/engine';
 import { HttpSyncTransport, readServerFingerprint } from '../../core/sync/http';
+import { SyncLoop } from '../../core/sync/loop';
+import { operations } from '../../core/contract/api';
+import type { Operation } from '../../core/contract/define';
 import { loadPins, repinWithCode, savePins } from '../../core/sync/pins';
 import {
   openIssues,
@@ -19,7 +22,7 @@ import {
   type SyncSummary,
 } from '../../core/sync/services';
 import { SyncUnavailable } from '../../core/sync/transport';
-import { DomainError } from '../../core/errors';
+import { DomainError, type SerializedCode } from '../../core/errors';
 import { DesktopBackups } from '../ops/desktop-backups';
 import { withHealth } from '../ops/health';
 import { lastUpdateRefusal } from '../ops/update-refusal';
@@ -29,7 +32,10 @@ export interface DesktopHostOptions {
   dataDir: string;
   appVersion: string;
   tokens: TokenStore;
-  /** How often to sync in the background; 0 turns the timer off (tests). */
+  /**
+   * Background sync: a round at least this often, and between rounds a wait at head office for
+   * news (decision 0018). 0 turns background sync off (tests that sync by hand).
+   */
   syncIntervalMs?: number;
   log?: (entry: Record<string, unknown>) => void;
   /** When the database is backed up (cron, local time; FSE_BACKUP_SCHEDULE, else 2 AM); null: never on a schedule. */
@@ -37,6 +43,7 @@ export interface DesktopHostOptions {
 }
 
 const meta = (core: BranchCore, key: string) => getMeta(core.db, key) ?? null;
+const byName: Readonly<Record<string, Operation>> = operations;
 
 export class DesktopHost implements SyncService {
   /** Replaced when a backup is restored (the database is closed and opened again). */
@@ -49,7 +56,11 @@ export class DesktopHost implements SyncService {
   private progress: SyncProgress | null = null;
   private online = false;
   private lastError: string | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private lastErrorCode: SerializedCode | null = null;
+  /** Head office as the loop waits on it for news (the engine's transport is wrapped). */
+  private transport: HttpSyncTransport | null = null;
+  private loop: SyncLoop | null = null;
+  private background = false;
 
   constructor(private readonly options: DesktopHostOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -70,6 +81,7 @@ export class DesktopHost implements SyncService {
 
   /** Closes the database for `work` (a restore) and opens it again, whatever `work` did. */
   private async swapDatabase<T>(work: (file: string) => Promise<T>): Promise<T> {
+    await this.stopLoop();
     await this.running?.catch(() => undefined);
     this.engine = null;
     const file = this.core.db.file;
@@ -104,13 +116,14 @@ export class DesktopHost implements SyncService {
     const serverUrl = meta(this.core, 'sync.server');
     const token = this.options.tokens.load();
     if (!device || !serverUrl || !token) return;
+    // Over https, only the certificate the server presented at enrollment is accepted, or the
+    // next one head office announced over that connection.
+    this.transport = new HttpSyncTransport({ baseUrl: serverUrl, token, ...this.pinOptions() });
     this.engine = new SyncEngine(
       this.core.db,
       this.core.files,
       device.id,
-      // Over https, only the certificate the server presented at enrollment is accepted, or the
-      // next one head office announced over that connection.
-      withHealth(new HttpSyncTransport({ baseUrl: serverUrl, token, ...this.pinOptions() }), {
+      withHealth(this.transport, {
         health: async () => ({
           ...(await this.backups.health()),
           updateRefused: lastUpdateRefusal(this.options.dataDir),
@@ -125,6 +138,7 @@ export class DesktopHost implements SyncService {
         onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
       },
     );
+    void this.startLoop();
   }
 
   async atHeadOffice(
@@ -147,24 +161,35 @@ export class DesktopHost implements SyncService {
     }
   }
 
-  /** Starts background sync; a failed round waits longer before the next try, up to 10 minutes. */
+  /** Starts background sync (see syncIntervalMs) and the backup schedule. */
   start(): void {
     if (this.options.backupSchedule !== null) this.backups.start();
-    const interval = this.options.syncIntervalMs ?? 60_000;
-    if (interval <= 0 || this.timer) return;
-    let wait = interval;
-    const tick = () => {
-      this.timer = setTimeout(() => {
-        void this.syncNow()
-          .then(
-            () => (wait = interval),
-            () => (wait = Math.min(wait * 2, 600_000)),
-          )
-          .finally(tick);
-      }, wait);
-      this.timer.unref();
-    };
-    tick();
+    this.background = (this.options.syncIntervalMs ?? 60_000) > 0;
+    void this.startLoop();
+  }
+
+  /**
+   * Background sync for the enrolled PC as it is now (a new loop after enrollment, a re-pin or
+   * a restore): rounds through syncNow, so the status shows them; waits on the same transport.
+   */
+  private async startLoop(): Promise<void> {
+    await this.stopLoop();
+    const transport = this.transport;
+    if (!this.background || !this.engine || !transport) return;
+    const db = this.core.db;
+    this.loop = new SyncLoop({
+      round: () => this.syncNow(),
+      waitForNews: (signal) =>
+        transport.waitForNews(syncCursor(db), { epoch: getMeta(db, 'sync.epoch') ?? null, signal }),
+      intervalMs: this.options.syncIntervalMs ?? 60_000,
+    });
+    this.loop.start();
+  }
+
+  private async stopLoop(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    await loop?.stop();
   }
 
   status(): SyncStatus {
@@ -181,6 +206,8 @@ export class DesktopHost implements SyncService {
       online: this.online,
       syncing: this.running !== null,
       lastError: this.lastError,
+      lastErrorCode: this.lastErrorCode,
+      nextTryAt: this.loop?.current.nextTryAt ?? null,
       progress: this.running ? this.progress : null,
       ...openIssues(this.core.db),
     };
@@ -194,14 +221,27 @@ export class DesktopHost implements SyncService {
       .sync()
       .then(
         (report) => {
+          if (this.lastError !== null) this.log({ level: 'info', msg: 'sync works again' });
           this.online = true;
           this.lastError = null;
+          this.lastErrorCode = null;
+          // Back (Sync now worked): the background loop stops pausing and waits for news again.
+          if (this.loop?.current.phase === 'pausing') this.loop.retryNow();
           return summaryOf(report);
         },
         (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          // Tried again every 30 s while head office is away: the log says each new problem once.
+          if (message !== this.lastError)
+            this.log({
+              level: 'warn',
+              msg: 'sync failed',
+              code: errorCodeOf(error),
+              error: message,
+            });
           this.online = false;
-          this.lastError = error instanceof Error ? error.message : String(error);
-          this.log({ level: 'warn', msg: 'sync failed', error: this.lastError });
+          this.lastError = message;
+          this.lastErrorCode = errorCodeOf(error);
           throw error;
         },
       )
@@ -262,15 +302,29 @@ export class DesktopHost implements SyncService {
     return { fingerprint: pins.current };
   }
 
-  /** The contract, for whichever transport carries it (IPC or web mode). */
-  call(name: string, input: unknown, sessionToken?: string): unknown {
-    return this.core.callRaw(name, input, sessionToken);
+  /**
+   * The contract, for whichever transport carries it (IPC or web mode). Whatever may have made
+   * events here is sent at once, not at the next round.
+   */
+  async call(name: string, input: unknown, sessionToken?: string): Promise<unknown> {
+    const result = await this.core.callRaw(name, input, sessionToken);
+    const op = Object.hasOwn(byName, name) ? byName[name] : undefined;
+    const device = op && op.kind !== 'query' && this.loop ? loadDevice(this.core.db) : null;
+    if (device && pendingCount(this.core.db, device.id) > 0) this.loop?.changed();
+    return result;
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
+    void this.stopLoop();
     this.backups.stop();
     this.core.close();
     this.log.file.close();
   }
+}
+
+/** The code of a failed round, for the clerk's words (renderer); UNAVAILABLE when it has none. */
+function errorCodeOf(error: unknown): SerializedCode {
+  if (error instanceof SyncUnavailable) return error.code ?? 'UNAVAILABLE';
+  if (error instanceof DomainError) return error.code;
+  return 'INTERNAL';
 }

@@ -171,6 +171,12 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
     const codeBox = () => page.getByLabel('Re-pin code');
     const fact = (name: string) =>
       page.locator('.facts').first().locator(`dt:text-is("${name}") + dd`);
+    // The screen's own button; the top bar has another, beside the sync indicator.
+    const syncNow = () =>
+      page
+        .locator('section.panel')
+        .filter({ has: page.getByRole('heading', { name: 'This PC' }) })
+        .getByRole('button', { name: 'Sync now' });
 
     beforeAll(async () => {
       const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
@@ -182,7 +188,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
     });
 
     it('shows the refusal when it tries to sync, and what to do about it', async () => {
-      await pressOn(page, page.getByRole('button', { name: 'Sync now' }));
+      await pressOn(page, syncNow());
       const refusal = page.getByRole('alert').filter({ hasText: 'never announced it' });
       await refusal.waitFor();
       const said = (await refusal.textContent()) ?? '';
@@ -270,8 +276,8 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
       expect(await orderAtHeadOffice(offlineOrder)).toBeTruthy();
 
       // Sync now keeps working with the new certificate.
-      await pressOn(page, page.getByRole('button', { name: 'Sync now' }));
-      await page.getByRole('button', { name: 'Sync now' }).waitFor();
+      await pressOn(page, syncNow());
+      await syncNow().waitFor();
       expect(await page.getByRole('alert').count()).toBe(0);
       expect(host.status()).toMatchObject({ lastError: null, online: true });
     });

@@ -3,7 +3,10 @@
 // its own world made as for SQLite (same shops, same seeds), then the same offline events pushed
 // twice, all shops at once: to one server process, and to three server processes on one database
 // (a copy made before the first push) with every PC request going to the next process in turn.
-// Then the head-office PC 30 days behind catches up from the one-process server.
+// Then the head-office PC 30 days behind catches up from the one-process server. Last, with the
+// shop PCs online and their requests still in turn over the three processes, the time from a
+// price change through the first process until each PC has applied it (./news.ts): most waits
+// are held by a process that hears of the change only from the database (decision 0018).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +15,8 @@ import { fmtInt } from '../../core/bench/stats';
 import { stateHash } from '../../core/db/stateHash';
 import { findPostgresBin, startTestPostgres } from '../store/testing/postgres';
 import { freshFoldHash } from '../testing/fold';
+import { adminAt } from '../testing/world';
+import { changeToPc, type NewsRun } from './news';
 import { openPc, snapshotPc, type Pc } from './pcs';
 import { pushConcurrent, serveOnly, type PushRun } from './phases';
 import type { PullRun } from './serve';
@@ -29,6 +34,8 @@ export interface PostgresResults {
   /** How many server processes the second run had. */
   processes: number;
   catchUp: { events: number; seconds: number; served: PullRun; same: boolean };
+  /** News with the PCs' requests in turn over the processes, the changes through the first. */
+  news: NewsRun;
 }
 
 export interface PostgresOptions {
@@ -39,6 +46,8 @@ export interface PostgresOptions {
   log: (line: string) => void;
   /** Keep the folders (the database goes with its throwaway server). */
   keep: boolean;
+  /** Price changes made at head office while the PCs wait for news. */
+  newsChanges: number;
 }
 
 const PROCESSES = 3;
@@ -136,13 +145,22 @@ export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults
     const three = [await spawn(threeDir, threeUrl)];
     while (three.length < PROCESSES) three.push(await spawn(newDir('server'), threeUrl));
     const bases = three.map((p) => p.base);
-    const threeRun = await pushAll(
-      three,
-      world.shopPcs.map((pc, i) => reopen(pc, bases, shopCopies[i])),
-      'pg3-push',
-      o.log,
+    const threePcs = world.shopPcs.map((pc, i) => reopen(pc, bases, shopCopies[i]));
+    const threeRun = await pushAll(three, threePcs, 'pg3-push', o.log);
+
+    o.log(
+      `news: ${threePcs.length} PCs online, requests in turn over ${PROCESSES} processes; ${o.newsChanges} price changes through the first...`,
+    );
+    await Promise.all(threePcs.map((pc) => pc.engine.sync()));
+    const news = await changeToPc({ admin: adminAt(bases[0]!, world.w.adminToken) }, threePcs, {
+      variantId: world.variants[0]!,
+      changes: o.newsChanges,
+    });
+    o.log(
+      `  change to PC applied: median ${s(news.seconds.median)}, p95 ${s(news.seconds.p95)}, max ${s(news.seconds.max)} (${news.missed} missed)`,
     );
     return {
+      news,
       made: generated.made,
       genSeconds: generated.seconds,
       one: oneRun,

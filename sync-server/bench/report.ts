@@ -1,6 +1,7 @@
 // The sync benchmark's table and its one-line JSON result. A missed target is shown as FAIL in
 // the table, never as an exit code.
 import { fmtInt, round, table, type Row } from '../../core/bench/stats';
+import type { NewsRun } from './news';
 import type { Converged, PushRun } from './phases';
 import type { PostgresPush, PostgresResults } from './postgres';
 import type { PullRun } from './serve';
@@ -9,7 +10,14 @@ import type { PullRun } from './serve';
  * PostgreSQL: several processes must take in at least what one does (this benchmark's machine
  * has too few cores to show more), and never less than `pgPushPerS`.
  */
-export const TARGET = { pushPerS: 25_000, applyRatio: 0.3, catchUpS: 3, pgPushPerS: 10_000 };
+export const TARGET = {
+  pushPerS: 25_000,
+  applyRatio: 0.3,
+  catchUpS: 3,
+  pgPushPerS: 10_000,
+  /** Median seconds from a change at head office to an online PC having applied it. */
+  changeToPcS: 2,
+};
 
 export interface Results {
   scale: number;
@@ -21,6 +29,7 @@ export interface Results {
   sequential: PushRun;
   converged: Converged;
   folds: { name: string; same: boolean; ledgerOk: boolean }[];
+  news: NewsRun;
   applied: { events: number; seconds: number };
   raw: {
     events: number;
@@ -118,6 +127,16 @@ function postgresRows(pg: PostgresResults | null): Row[] {
       value: yes(pg.catchUp.same),
       pass: pg.catchUp.same,
     },
+    {
+      measure: `change to PC applied, median (${pg.news.pcs} PCs, requests over ${pg.processes} processes)`,
+      value: s(pg.news.seconds.median),
+      target: `< ${TARGET.changeToPcS} s`,
+      pass: pg.news.seconds.median < TARGET.changeToPcS && pg.news.missed === 0,
+    },
+    {
+      measure: `  p95, max; PCs that had not applied a change`,
+      value: `${s(pg.news.seconds.p95)}, ${s(pg.news.seconds.max)}; ${fmtInt(pg.news.missed)}`,
+    },
   ];
 }
 
@@ -158,6 +177,17 @@ export function report(r: Results): { table: string; json: Record<string, unknow
       value: `${yes(f.same)}; ${yes(f.ledgerOk)}`,
       pass: f.same && f.ledgerOk,
     })),
+    {
+      measure: `change at head office to PC applied, median (${r.news.pcs} PCs online)`,
+      value: s(r.news.seconds.median),
+      target: `< ${TARGET.changeToPcS} s`,
+      pass: r.news.seconds.median < TARGET.changeToPcS && r.news.missed === 0,
+    },
+    {
+      measure: `  p95, max (${r.news.changes} changes, ${fmtInt(r.news.seconds.n)} samples)`,
+      value: `${s(r.news.seconds.p95)}, ${s(r.news.seconds.max)}`,
+    },
+    { measure: '  PCs that had not applied a change', value: fmtInt(r.news.missed) },
     {
       measure: `pull-and-apply at one PC (pages of ${fmtInt(r.pullPage)})`,
       value: perS(r.applied.events, r.applied.seconds),
@@ -222,6 +252,9 @@ export function report(r: Results): { table: string; json: Record<string, unknow
     apply_ratio_vs_raw: round(ratio, 3),
     apply_ratio_vs_raw_by_table: round(applyRate / bulkRate, 3),
     converge_all_s: round(r.converged.seconds, 2),
+    change_to_pc_median_s: round(r.news.seconds.median, 3),
+    change_to_pc_p95_s: round(r.news.seconds.p95, 3),
+    change_to_pc_missed: r.news.missed,
     replica_caught_up_s: round(r.converged.replicaSeconds, 2),
     catchup_50k_s: round(c.seconds, 2),
     catchup_events: c.events,
@@ -250,5 +283,7 @@ function postgresJson(pg: PostgresResults | null) {
     pg_catchup_events: pg && pg.catchUp.events,
     pg_catchup_serve_http_s: pg && round(pg.catchUp.served.seconds, 3),
     pg_fresh_fold_match: pg && pg.catchUp.same,
+    pg3_change_to_pc_median_s: pg && round(pg.news.seconds.median, 3),
+    pg3_change_to_pc_missed: pg && pg.news.missed,
   };
 }

@@ -38,6 +38,7 @@ describe('npm run bench:sync', () => {
       'apply_events_per_s',
       'apply_ratio_vs_raw',
       'converge_all_s',
+      'change_to_pc_median_s',
       'catchup_50k_s',
     ])
       expect(json[key], key).toEqual(expect.any(Number));
@@ -45,6 +46,9 @@ describe('npm run bench:sync', () => {
     expect(json['catchup_events']).toBeGreaterThanOrEqual(1_000);
     expect(json['fresh_folds_match']).toBe(true);
     expect(json['raw_rows_match']).toBe(true);
+    // Every online PC applied every change made at head office (how fast is the full run's).
+    expect(json['change_to_pc_missed']).toBe(0);
+    expect(run.stdout).toMatch(/change at head office to PC applied, median \(10 PCs online\)/);
     expect(run.stdout).toMatch(/conflicts\s+0\s+PASS/);
     expect(run.stdout).not.toMatch(/= fresh fold.*NO/);
     if (!havePostgres) expect(json['pg1_push_events_per_s']).toBeNull();
@@ -58,6 +62,9 @@ describe('npm run bench:sync', () => {
       expect(json['pg_pushed_all']).toBe(true);
       expect(json['pg_catchup_events']).toBeGreaterThanOrEqual(1_000);
       expect(json['pg_fresh_fold_match']).toBe(true);
+      // Online PCs waiting at any of the three processes applied every change made through one.
+      expect(json['pg3_change_to_pc_median_s']).toEqual(expect.any(Number));
+      expect(json['pg3_change_to_pc_missed']).toBe(0);
       expect(run.stdout).toMatch(/push ingest, PostgreSQL, 3 processes/);
     },
   );

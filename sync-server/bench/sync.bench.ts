@@ -4,7 +4,9 @@
 // push. Measures push ingest (all shops at once; and one after another, on a snapshot of the same
 // server), pull-and-apply at one PC next to raw better-sqlite3 writing the same rows, the time
 // until every PC and head office have converged, and a head-office PC 30 days (50,000 events)
-// behind catching up. Then the same world again on a local PostgreSQL (./postgres.ts): push to
+// behind catching up; and with the ten shop PCs online, waiting for news, the time from a price
+// change at head office until each PC has applied it (./news.ts, decision 0018). Then the same
+// world again on a local PostgreSQL (./postgres.ts): push to
 // one server process and to three on one database, and the catch-up. Prints a table and, as the
 // last line, one JSON object. A missed target is reported, never an exit code.
 // BENCH_PROFILE=push|catchup|pg-push|pg3-push|pg-catchup profiles that phase in this process,
@@ -22,6 +24,7 @@ import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
 import { pullLimit } from '../../core/sync/engine';
 import { differingTables, freshFoldHash } from '../testing/fold';
 import { enrollPc } from './pcs';
+import { changeToPc } from './news';
 import { converge, pushConcurrent, pushOnSnapshot, serveInProcess, serveOnly } from './phases';
 import { readAppliedRows, writeRawRows, type RawPage } from './raw';
 import { benchPostgres } from './postgres';
@@ -105,6 +108,16 @@ const folds = await Promise.all(
   })),
 );
 
+// 5b. News: the ten shop PCs online, each waiting at head office; head office changes a price.
+const NEWS_CHANGES = Math.max(3, Math.round(10 * scale));
+log(
+  `news: ${shopPcs.length} PCs online and waiting; ${NEWS_CHANGES} price changes at head office...`,
+);
+const news = await changeToPc(w, shopPcs, { variantId: world.variants[0]!, changes: NEWS_CHANGES });
+log(
+  `  change to PC applied: median ${s(news.seconds.median)}, p95 ${s(news.seconds.p95)}, max ${s(news.seconds.max)} (${news.seconds.n} samples, ${news.missed} missed)`,
+);
+
 // 6. Pull-and-apply at one PC: a fresh head-office PC folds the whole log, pages of 5,000.
 log(`pull-and-apply: a fresh head-office PC pulls everything in pages of ${PULL_PAGE}...`);
 const fresh = await enrollPc(w, w.branch.HQ, 'fresh HQ PC', { pullPage: PULL_PAGE }, false);
@@ -160,6 +173,7 @@ const postgres = await benchPostgres({
   generateBatch: GENERATE_BATCH,
   log,
   keep: Boolean(env['BENCH_KEEP']),
+  newsChanges: NEWS_CHANGES,
 });
 
 const { table, json } = report({
@@ -172,6 +186,7 @@ const { table, json } = report({
   sequential,
   converged,
   folds,
+  news,
   applied: { events: applied.pulled, seconds: applySeconds },
   raw: { events: rawRows.events, rows: rawRows.rows, byEvent: rawByEvent, byTable: rawByTable },
   catchUp: {

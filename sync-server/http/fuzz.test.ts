@@ -138,6 +138,7 @@ describe('the HTTP edge, fuzzed', () => {
       'POST /sync/enroll',
       'POST /sync/push',
       'GET /sync/pull',
+      'GET /sync/wait',
       'HEAD /sync/files/:hash',
       'PUT /sync/files/:hash',
       'GET /sync/files/:hash',

@@ -1,18 +1,31 @@
 // Always on screen: whether this PC is talking to head office, how much it still has to send,
-// and when it last synced. A PC that is not enrolled simply works on its own; head office's
-// console shows when it last folded in what the branches sent.
-import { useEffect } from 'react';
-import { useClient, useQuery } from '../app-context';
+// when it last synced, what went wrong last in words, and a "Sync now" that shows its progress.
+// A PC that is not enrolled simply works on its own; head office's console shows when it last
+// folded in what the branches sent.
+import { useEffect, useState } from 'react';
+import { useAction, useClient, useQuery } from '../app-context';
 import { count, time } from '../format';
+import { bannerMessage } from '../errors';
+import { nextTryWords, problemWords, progressWords } from '../sync-words';
 
 const POLL_MS = 5_000;
+/** While a round runs: often enough to see it move. */
+const BUSY_POLL_MS = 500;
+/** How long "done" stays after a Sync now. */
+const DONE_MS = 10_000;
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function SyncIndicator() {
   const client = useClient();
   const status = useQuery(() => client.call('sync.status', {}), []);
+  const sync = useAction();
+  const [done, setDone] = useState<{ pushed: number; pulled: number; at: number } | null>(null);
   const { reload } = status;
+  const s = status.data;
+  const busy = sync.busy || Boolean(s?.syncing);
   useEffect(() => {
-    const timer = setInterval(reload, POLL_MS);
+    const timer = setInterval(reload, busy ? BUSY_POLL_MS : POLL_MS);
     const onFocus = () => reload();
     window.addEventListener('focus', onFocus);
     return () => {
@@ -20,9 +33,21 @@ export function SyncIndicator() {
       window.removeEventListener('focus', onFocus);
     };
     // reload is a new function each render but always does the same thing.
-  }, []);
-  const s = status.data;
+  }, [busy]);
 
+  const syncNow = async () => {
+    setDone(null);
+    const task = sync.run(() => client.call('sync.now', {}));
+    reload();
+    const summary = await task;
+    if (summary) setDone({ pushed: summary.pushed, pulled: summary.pulled, at: Date.now() });
+    reload();
+  };
+
+  const branchPc = Boolean(s?.enrolled && !s.headOffice);
+  const problem =
+    (s && problemWords(s)) ??
+    (sync.error ? { short: 'sync failed', long: bannerMessage(sync.error) ?? '' } : null);
   let tone = 'standalone';
   let text = 'Works on its own';
   if (status.error && !s) {
@@ -33,12 +58,9 @@ export function SyncIndicator() {
     text = s.syncing ? 'Head office · folding' : 'Head office';
   } else if (s?.enrolled) {
     tone = s.syncing ? 'syncing' : s.online ? 'online' : 'offline';
-    text = s.syncing
-      ? `Syncing${s.progress ? ` ${s.progress.percent}%` : '…'}`
-      : s.online
-        ? 'Online'
-        : 'Offline';
+    text = s.syncing ? 'Syncing' : s.online ? 'Online' : 'Offline';
   }
+  const recent = done && Date.now() - done.at < DONE_MS ? done : null;
   const details = s?.headOffice
     ? [
         s.lastSyncAt
@@ -46,32 +68,59 @@ export function SyncIndicator() {
           : 'nothing from branches yet',
         ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
       ]
-    : s?.enrolled
-      ? [
-          s.pending > 0 ? `${count(s.pending)} waiting` : 'all sent',
-          s.lastSyncAt ? `last sync ${time(s.lastSyncAt)}` : 'never synced',
-          ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
-        ]
-      : [];
+    : s?.enrolled && s.syncing
+      ? [progressWords(s.progress)]
+      : s?.enrolled
+        ? [
+            s.pending > 0 ? `${count(s.pending)} waiting` : 'all sent',
+            s.lastSyncAt ? `last sync ${time(s.lastSyncAt)}` : 'never synced',
+            ...(recent
+              ? [`done: ${count(recent.pushed)} sent, ${count(recent.pulled)} received`]
+              : []),
+            ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
+          ]
+        : [];
+  // Under the indicator, in words: what went wrong last, and when the PC tries again by itself.
+  const nextTry = s?.enrolled && !s.online ? nextTryWords(s.nextTryAt) : null;
+  const trouble =
+    s?.enrolled && !s.syncing && !s.online && problem
+      ? [problem.short, ...(nextTry ? [nextTry] : [])].join(' · ')
+      : null;
 
   return (
-    <div
-      className={`sync sync-${tone}`}
-      role="status"
-      aria-live="polite"
-      title={
-        s?.lastError ??
-        (s?.headOffice
-          ? 'This is head office: branch PCs sync with it'
-          : s?.serverUrl
-            ? `Head office: ${s.serverUrl}`
-            : 'Not enrolled with a head office')
-      }
-      data-testid="sync-indicator"
-    >
-      <span className="dot" aria-hidden="true" />
-      <span className="strong">{text}</span>
-      {details.length > 0 && <span className="muted">· {details.join(' · ')}</span>}
+    <div className="sync-bar">
+      <div
+        className="sync-status"
+        role="status"
+        aria-live="polite"
+        title={
+          problem?.long ??
+          (s?.headOffice
+            ? 'This is head office: branch PCs sync with it'
+            : s?.serverUrl
+              ? `Head office: ${s.serverUrl}`
+              : 'Not enrolled with a head office')
+        }
+        data-testid="sync-indicator"
+      >
+        <div className={`sync sync-${tone}`}>
+          <span className="dot" aria-hidden="true" />
+          <span className="strong">{text}</span>
+          {details.length > 0 && <span className="muted">· {details.join(' · ')}</span>}
+        </div>
+        {trouble && <div className="sync-trouble">{capitalized(trouble)}</div>}
+      </div>
+      {branchPc && (
+        <button
+          type="button"
+          className="btn small"
+          disabled={busy}
+          title="Send what waits here and receive what head office has, now"
+          onClick={() => void syncNow()}
+        >
+          {busy ? 'Syncing…' : 'Sync now'}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // Admin: this PC's connection to head office, and (at head office) the enrolled PCs, what each
 // branch still has to send, enrollment codes for new PCs, and revoking a lost one.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
@@ -9,6 +9,7 @@ import { breakAnywhere, RepinCodeButton, RepinThisPc } from './CertificateRepin'
 import type { OutputOf } from '../../client';
 import { ago, count, counted, dateTime, diskSize } from '../../format';
 import { can } from '../../roles';
+import { nextTryWords, problemWords, progressWords } from '../../sync-words';
 
 /** Older than a day, a backup is shown in red, as head office warns: backups have stopped. */
 const STALE_BACKUP_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +39,15 @@ export function SyncDevices() {
   const status = useQuery(() => client.call('sync.status', {}), []);
   const sync = useAction();
   const s = status.data;
+  const busy = sync.busy || Boolean(s?.syncing);
+  const problem = s ? problemWords(s) : null;
+  const { reload } = status;
+  // Kept current as the background sync goes on; while a round runs, its progress as it moves.
+  useEffect(() => {
+    const timer = setInterval(reload, busy ? 500 : 5_000);
+    return () => clearInterval(timer);
+    // reload is a new function each render but always does the same thing.
+  }, [busy]);
 
   return (
     <div className="screen">
@@ -73,10 +83,19 @@ export function SyncDevices() {
                 <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
               </>
             )}
-            {s.lastError && (
+            {problem && (
               <>
                 <dt>Last problem</dt>
-                <dd>{s.lastError}</dd>
+                <dd>
+                  {problem.long}
+                  {problem.detail && <div className="muted">{problem.detail}</div>}
+                </dd>
+              </>
+            )}
+            {!s.online && nextTryWords(s.nextTryAt) && (
+              <>
+                <dt>Next try</dt>
+                <dd>{nextTryWords(s.nextTryAt)}, by itself</dd>
               </>
             )}
             {s.clockWarning && (
@@ -109,12 +128,14 @@ export function SyncDevices() {
           <button
             type="button"
             className="btn primary"
-            disabled={sync.busy || s.syncing}
-            onClick={() =>
-              void sync.run(() => client.call('sync.now', {})).then(() => status.reload())
-            }
+            disabled={busy}
+            onClick={() => {
+              const task = sync.run(() => client.call('sync.now', {}));
+              reload();
+              void task.then(() => status.reload());
+            }}
           >
-            {sync.busy || s.syncing ? 'Syncing…' : 'Sync now'}
+            {busy ? `Syncing… ${progressWords(s.progress)}` : 'Sync now'}
           </button>
         )}
       </section>

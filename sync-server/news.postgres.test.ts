@@ -1,0 +1,138 @@
+// GET /sync/wait (decision 0018) with two server processes on one PostgreSQL database: a PC
+// waiting at one process hears of a change taken in through the other. The notification alone
+// does it (a watcher that polls once an hour still hears at once), and a listening connection
+// the database drops is made again.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncCursor } from '../core/sync/engine';
+import { HttpSyncTransport } from '../core/sync/http';
+import { hashToken, SyncHub } from './hub';
+import { startServer } from './main';
+import { LogNews } from './news';
+import { PostgresEventStore } from './store/postgres';
+import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
+import { PASSWORD, startWorld, type Site, type World } from './testing/world';
+
+let postgres: TestPostgres;
+let databaseUrl: string;
+let w: World;
+let second: Awaited<ReturnType<typeof startServer>>;
+let shop: Site;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  databaseUrl = await postgres.createDatabase('news_two_processes');
+  w = await startWorld({ databaseUrl });
+  second = await startServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: mkdtempSync(join(tmpdir(), 'fse-news-pg-b-')),
+      databaseUrl,
+    },
+    () => undefined,
+  );
+  shop = await w.enroll('SH01');
+}, 180_000);
+afterAll(async () => {
+  await second?.close();
+  await w?.close();
+  await postgres?.stop();
+}, 180_000);
+
+let n = 0;
+const newUser = () =>
+  w.admin('users.create', {
+    username: `pg.news${++n}`,
+    displayName: `News ${n}`,
+    role: 'shop_clerk',
+    branchId: w.branch.SH01,
+    password: PASSWORD,
+  });
+
+/** Backends holding a LISTEN (every server process's watcher, and the test's own). */
+async function listeners(): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('news across server processes on PostgreSQL', () => {
+  it('answers a wait held by one process when the change was taken in by the other', async () => {
+    await shop.engine.sync();
+    const started = performance.now();
+    const waiting = new HttpSyncTransport({ baseUrl: second.url, token: shop.token }).waitForNews(
+      syncCursor(shop.core.db),
+      { seconds: 25 },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.news.waiting).toBe(1);
+    await newUser();
+    expect(await waiting).toBe('news');
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  describe('a watcher that hears only notifications (it polls once an hour)', () => {
+    let store: PostgresEventStore;
+    let news: LogNews;
+    beforeAll(async () => {
+      store = await PostgresEventStore.connect(databaseUrl, { poolSize: 2 });
+      news = new LogNews(new SyncHub(store, { log: () => undefined }), { pollMs: 3_600_000 });
+      await news.start();
+    });
+    afterAll(async () => {
+      await news?.close();
+      await store?.close();
+    });
+
+    const waitHere = async () => {
+      await shop.engine.sync();
+      const device = await store.deviceByTokenHash(hashToken(shop.token));
+      const hungUp = new AbortController();
+      const answer = news.wait(device!, syncCursor(shop.core.db), 20_000, hungUp.signal);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(news.waiting).toBe(1);
+      return answer;
+    };
+
+    it('hears a change another process took in', async () => {
+      const waiting = waitHere();
+      const started = performance.now();
+      await newUser();
+      expect(await waiting).toBe(true);
+      expect(performance.now() - started).toBeLessThan(15_000);
+    });
+
+    it('listens again after the database dropped its connection, and hears the next change', async () => {
+      const before = await listeners();
+      expect(before.length).toBeGreaterThanOrEqual(3); // two servers and this watcher
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [
+          before,
+        ]);
+      } finally {
+        await admin.end();
+      }
+      // Each process connects again by itself (the first retry is after about a second).
+      await expect
+        .poll(async () => (await listeners()).length, { timeout: 20_000, interval: 250 })
+        .toBe(before.length);
+      expect((await listeners()).some((pid) => before.includes(pid))).toBe(false);
+      const waiting = waitHere();
+      await newUser();
+      expect(await waiting).toBe(true);
+    });
+  });
+});
