@@ -6,6 +6,7 @@ import { mountConsole } from './console';
 import { hardenApp, type RateLimits } from './http/harden';
 import { answerError, noRoute } from './http/refusals';
 import type { SyncHub } from './hub';
+import type { LogNews } from './news';
 import type { HeadOfficeReplica } from './replica';
 import { contractRoutes } from './routes/contract';
 import { enrollRoutes } from './routes/enroll';
@@ -17,6 +18,8 @@ import { syncRoutes } from './routes/sync';
 export interface AppInfo {
   version: string;
   startedAt: number;
+  /** The name this process holds leases under, shown by /health (./leases/keeper.ts). */
+  holder?: string;
   log: (entry: Record<string, unknown>) => void;
   /**
    * Set when serving HTTPS: the certificate PCs pin, reported by /health, and the next one
@@ -33,6 +36,8 @@ export interface AppInfo {
   consoleDir?: string | null;
   /** The desktop apps' update feed at /updates (./updates/routes.ts); uploads stream to disk. */
   updates?: express.RequestHandler;
+  /** PCs waiting for news at /sync/wait (./news.ts). */
+  news: Pick<LogNews, 'wait'>;
 }
 
 export function createApp(
@@ -55,7 +60,7 @@ export function createApp(
   app.use(setupRoutes(replica));
   app.use(contractRoutes(replica, info.log));
   app.use(enrollRoutes(hub, replica));
-  app.use(syncRoutes(hub, replica));
+  app.use(syncRoutes(hub, replica, info.news));
   app.use(fileRoutes(hub, hub.store));
   if (info.consoleDir) mountConsole(app, info.consoleDir);
 

@@ -50,8 +50,7 @@ export class ConsoleSessions implements SessionStore {
   }
 
   async endAllOf(userId: string): Promise<void> {
-    for (const s of await this.store.sessions())
-      if (s.userId === userId) await this.store.endSession(s.tokenHash);
+    await this.store.endSessionsOf(userId);
   }
 
   async recordUse(tokenHash: string, at: number): Promise<void> {

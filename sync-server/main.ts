@@ -2,21 +2,24 @@
 //   [--public-host erp.example.lan] [--tls-cert cert.pem --tls-key key.pem | --insecure-http]
 //   [--tls-next-cert next.pem --tls-next-key next-key.pem | --tls-next-self-signed]
 //   [--console-idle-minutes 30]
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installCrashReports } from '../core/ops/crash';
 import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
+import { consoleAddresses, nextStep, startBanner } from './first-run';
 import { ConsoleSessions } from './console-sessions';
 import { SyncHub } from './hub';
 import { HeadOfficeSync, HubHeadOffice } from './head-office';
 import { answerUnparsableRequests, type RateLimits } from './http/harden';
 import { checkPublicHost, loadNextTls, loadTls, type TlsSetting } from './http/tls';
+import { LogNews } from './news';
+import { holderName } from './leases/keeper';
 import { HeadOfficeReplica } from './replica';
+import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
 import { ServerBackups } from './backup/server-backups';
 import { storeFile } from './backup/restore';
@@ -24,8 +27,6 @@ import { SqliteEventStore } from './store/sqlite';
 import { UpdateFeed } from './updates/feed';
 import { updateRoutes } from './updates/routes';
 import type { EventStore } from './store/types';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 export interface ServerConfig {
   port: number;
@@ -49,6 +50,11 @@ export interface ServerConfig {
   telegram?: TelegramConfig;
   /** When the nightly backup runs: a cron expression in local time (default `0 2 * * *`). */
   backupSchedule?: string;
+  /**
+   * How soon another server process takes over a scheduled backup whose process died mid-way
+   * (the backup lease's length, default 2 minutes; decision 0019).
+   */
+  backupLeaseMs?: number;
   /** How long a console sign-in lasts without a call (default 30 minutes). */
   consoleIdleMs?: number;
   /**
@@ -146,12 +152,7 @@ export async function openStore(config: ServerConfig): Promise<EventStore> {
   return PostgresEventStore.connect(config.databaseUrl);
 }
 
-export const appVersion = (): string => {
-  const pkg = JSON.parse(readFileSync(join(here, '../package.json'), 'utf8')) as {
-    version?: unknown;
-  };
-  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-};
+export { appVersion };
 
 export async function startServer(
   config: ServerConfig,
@@ -165,6 +166,8 @@ export async function startServer(
   const hub = new SyncHub(store, { log });
   const replica = new HeadOfficeReplica(join(config.dataDir, 'replica'), hub, appVersion());
   const { dataDir, databaseUrl } = config;
+  // Work done once across server processes takes a lease in the store under this name (0019).
+  const holder = holderName(dataDir);
   const updates = new UpdateFeed(join(dataDir, 'updates'), store);
   // Console sign-ins and lockout counts live in the store every server process shares.
   replica.core.sessions = new ConsoleSessions(store, {
@@ -174,8 +177,14 @@ export async function startServer(
     dataDir,
     store: databaseUrl
       ? { kind: 'postgres', url: databaseUrl }
-      : { kind: 'sqlite', file: storeFile(dataDir) },
+      : {
+          kind: 'sqlite',
+          file: config.sqliteStoreDir
+            ? join(config.sqliteStoreDir, 'sync-log.sqlite')
+            : storeFile(dataDir),
+        },
     replica: replica.core.db.sqlite,
+    once: { leases: store.leases, holder, ttlMs: config.backupLeaseMs },
     log,
     ...(config.backupSchedule && { schedule: config.backupSchedule }),
   });
@@ -191,13 +200,18 @@ export async function startServer(
   const telegram = await startTelegram({
     config: config.telegram,
     ...{ dataDir, databaseUrl, replica, log },
+    ...{ events: store, holder, sqliteStoreDir: config.sqliteStoreDir },
   });
   replica.core.services.telegram = telegram.service;
   await replica.start();
   backups.start();
+  // PCs hear of new events within a poll of the head at most (0018); PostgreSQL also notifies.
+  const news = new LogNews(hub, { pollMs: databaseUrl ? 2_000 : 250, log });
+  await news.start();
   const app = createApp(hub, replica, {
     version: appVersion(),
     startedAt: Date.now(),
+    holder,
     log,
     tls: tls && {
       fingerprint256: tls.fingerprint256,
@@ -218,7 +232,8 @@ export async function startServer(
       },
       log,
     ),
-    consoleDir: join(here, '../dist/renderer'),
+    consoleDir: shippedPath('console'),
+    news,
   });
   const server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
@@ -268,8 +283,11 @@ export async function startServer(
     telegram,
     backups,
     updates,
+    news,
     async close() {
       backups.stop();
+      // Waiting PCs are answered first: server.close() waits for every open request.
+      await news.close();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await telegram.close();
@@ -293,6 +311,20 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       log,
     });
     const running = await startServer(config, log);
+    // In words for the admin at the terminal or reading the journal; in JSON for the log.
+    const started = {
+      ...running,
+      publicHosts: config.publicHosts ?? [],
+      setUp: running.replica.ready,
+      dataDir: config.dataDir,
+    };
+    process.stdout.write(startBanner(started));
+    log({
+      level: 'info',
+      msg: 'first steps',
+      console: consoleAddresses(started),
+      nextStep: nextStep(started.setUp),
+    });
     const stop = () => void running.close().then(() => process.exit(0));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

@@ -3,9 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '../core/db/schema';
-import { setupInput } from '../core/auth/commands';
+import { initializeSite, setupInput } from '../core/auth/commands';
+import { hashPassword } from '../core/auth/password';
+import { parseInput } from '../core/contract/execute';
+import { text } from '../core/contract/fields';
 import { saveDevice, loadDevice } from '../core/branches/device';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { branchKinds } from '../core/vocabulary';
 import { BranchCore } from '../core/runtime';
 import { pendingCount, SyncEngine, syncCursor, type SyncReport } from '../core/sync/engine';
 import type { PullResponse, PushRequest, PushResponse } from '../core/sync/protocol';
@@ -17,10 +21,26 @@ import { parsedPage, type SyncHub } from './hub';
 import { Serial } from './serial';
 import type { DeviceRecord } from './store/types';
 
+/** Head office's first run: its own branch (a head office; `kind` may be left out) and admin. */
 export const headOfficeSetup = setupInput.extend({
-  branch: setupInput.shape.branch.omit({ kind: true }),
+  branch: setupInput.shape.branch.extend({
+    kind: z
+      .enum(branchKinds)
+      .optional()
+      .refine((kind) => kind === undefined || kind === 'head_office', {
+        message:
+          'is head office here: this server is the head office. Add factories and shops under Branches once it is set up',
+      }),
+  }),
+  deviceName: text(120).default('Head-office server'),
 });
-export type HeadOfficeSetup = z.input<typeof headOfficeSetup>;
+
+const alreadySetUp = () =>
+  new HttpError(
+    409,
+    'ALREADY_SET_UP',
+    "Head office is set up already. Sign in with its admin's username and password.",
+  );
 
 class InProcessTransport implements SyncTransport {
   constructor(
@@ -92,8 +112,32 @@ export class HeadOfficeReplica {
     return this.rounds.busy;
   }
 
+  /** A fold is running, or waiting for pushes through this process to pause (soon()). */
+  get foldPending(): boolean {
+    return this.rounds.busy || this.waitingSince !== null;
+  }
+
+  /** Setup and attaching to the log, one at a time in this process (the store orders processes). */
+  private attaching: Promise<unknown> = Promise.resolve();
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.attaching.then(work, work);
+    this.attaching = run.catch(() => undefined);
+    return run;
+  }
+
   /** Connects to the log: as the first server, or as one more process on a shared database. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.exclusive(() => this.resume()).then(() => undefined);
+  }
+
+  /**
+   * Attaches to the log if head office is set up, here or by another process; whether it now is.
+   * Called at start and again before each console call while not attached, so a setup cut short
+   * (the replica written, the store not) or made through another process is taken up at once,
+   * not at the next restart.
+   */
+  private async resume(): Promise<boolean> {
+    if (this.engine) return true;
     const device = loadDevice(this.core.db);
     if (device) {
       const known = await this.hub.store.device(device.id);
@@ -101,10 +145,10 @@ export class HeadOfficeReplica {
         known ?? (await this.registerDevice(device.id, device.branchId, 'Head-office server')),
       );
       await this.catchUp();
-      return;
+      return true;
     }
     const headOffice = await this.hub.store.headOfficeBranch();
-    if (!headOffice) return; // first run: waits for setup()
+    if (!headOffice) return false; // first run: waits for setup()
     const record = await this.registerDevice(
       randomUUID(),
       headOffice,
@@ -113,28 +157,49 @@ export class HeadOfficeReplica {
     saveDevice(this.core.db, { id: record.id, branchId: record.branchId, number: record.number });
     this.attach(record);
     await this.catchUp();
+    return true;
   }
 
-  /** First run: the head-office branch and its admin. */
-  async setup(input: HeadOfficeSetup): Promise<{ adminId: string }> {
-    if (this.engine || (await this.hub.store.headSeq()) > 0)
-      throw new HttpError(
-        409,
-        'ALREADY_SET_UP',
-        'Head office is set up already. Sign in as its admin.',
-      );
-    const result = await this.core.call('setup.initialize', {
-      ...input,
-      branch: { ...input.branch, kind: 'head_office' },
+  /**
+   * First run: the head-office branch and its admin, in one step. The replica is written inside
+   * the store's claim (claimHeadOffice), so of setups sent at once, to this process or another,
+   * one makes head office and the rest are told it is set up; if the claim fails after the
+   * replica was written, resume() records it on the next call. Decision 0017. `body` is parsed
+   * here (a refusal names the field, as the contract's do).
+   */
+  setup(body: unknown): Promise<{
+    adminId: string;
+    device: { id: string; branchId: string; number: number };
+  }> {
+    return this.exclusive(async () => {
+      if (await this.resume()) throw alreadySetUp();
+      // Parsed once not set up: to a set-up head office, "sign in" helps more than a field.
+      const input = parseInput(headOfficeSetup, body);
+      const hash = await hashPassword(input.admin.password);
+      const made: { site?: ReturnType<typeof initializeSite> } = {};
+      const record = await this.hub.store.claimHeadOffice(() => {
+        const site = { ...input, branch: { ...input.branch, kind: 'head_office' as const } };
+        const result = this.core.db.sqlite
+          .transaction(() => initializeSite(this.core.context(), site, hash))
+          .immediate();
+        made.site = result;
+        return {
+          id: result.device.id,
+          branchId: result.device.branchId,
+          name: input.deviceName,
+          tokenHash: null,
+          enrolledAt: Date.now(),
+        };
+      });
+      if (!record || !made.site) {
+        // Another process set it up a moment ago: follow it, and say so.
+        await this.resume();
+        throw alreadySetUp();
+      }
+      this.attach(record);
+      await this.catchUp();
+      return made.site;
     });
-    const record = await this.registerDevice(
-      result.device.id,
-      result.device.branchId,
-      input.deviceName ?? 'Head-office server',
-    );
-    this.attach(record);
-    await this.catchUp();
-    return { adminId: result.adminId };
   }
 
   private async registerDevice(id: string, branchId: string, name: string): Promise<DeviceRecord> {
@@ -214,6 +279,7 @@ export class HeadOfficeReplica {
    * what another server process on the same database took in (its pushes never reach this one).
    */
   async current(): Promise<void> {
+    if (!this.engine) await this.exclusive(() => this.resume());
     if (this.soonTimer) await this.foldWaiting();
     else await this.rounds.idle();
     if (this.engine && (await this.hub.store.headSeq()) > syncCursor(this.core.db))

@@ -11,6 +11,7 @@ import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { adminStepsHere, mayDo } from './may';
+import { notHeardOf } from './not-heard-of';
 import { enrolledBranchKind } from '../branches/device';
 import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
@@ -37,7 +38,13 @@ export const setupStatus = query({
           .where(eq(branches.id, device.branchId))
           .get()
       : undefined;
-    return { initialized: countUsers(ctx) > 0 && device !== null, device, branch: branch ?? null };
+    return {
+      initialized: countUsers(ctx) > 0 && device !== null,
+      device,
+      branch: branch ?? null,
+      // Head office's console: its first run is its own setup, not a PC's three choices.
+      headOffice: ctx.services?.headOffice !== undefined,
+    };
   },
 });
 
@@ -153,7 +160,7 @@ export const login = action({
     const seen = loginRow(ctx.db).get({ username: input.username });
     if (!seen) {
       await verifyPassword(input.password, DUMMY_HASH);
-      throw wrongLogin();
+      throw notHeardOf(ctx, input.username) ?? wrongLogin();
     }
     // A locked account costs no password check.
     const locked = await lockedUntilOf(ctx, seen.id, ctx.now());

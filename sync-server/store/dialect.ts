@@ -3,9 +3,9 @@
 // (a pool shared by several processes). Statements are written once, with PostgreSQL's `$1`
 // placeholders and, where PostgreSQL needs one, a `$1::type` cast on a parameter; the SQLite
 // dialect numbers them as `?` and drops those casts. What the two spell differently is a method
-// here (greatest, byte order, lists, advisory locks, snapshots); everything else is the SQL both
-// speak (ON CONFLICT … DO UPDATE, RETURNING, INSERT … SELECT). Rows come back `unknown`: the
-// store parses them with a row schema (./rows.ts).
+// here (greatest, byte order, lists, advisory locks, snapshots, the database's clock);
+// everything else is the SQL both speak (ON CONFLICT … DO UPDATE, RETURNING, INSERT … SELECT).
+// Rows come back `unknown`: the store parses them with a row schema (./rows.ts).
 // Decision: docs/decisions/0015-server-store-migrations.md.
 
 export type SqlParam = string | number | boolean | null | Buffer | readonly string[];
@@ -44,6 +44,11 @@ export interface SqlDialect extends SqlRunner {
   listParam(values: readonly string[]): SqlParam;
   /** A boolean column's test, as its partial index is written (SQLite keeps 0 and 1). */
   isTrue(column: string): string;
+  /**
+   * The database's clock, in ms since 1970, as an expression: what leases (./leases.ts) time
+   * themselves by, so which process holds one never depends on a PC's clock.
+   */
+  readonly nowMs: string;
   close(): Promise<void>;
 }
 

@@ -41,6 +41,8 @@ export class PostgresDialect implements SqlDialect {
   readonly kind = 'postgres';
   /** Byte order, as SQLite sorts, whatever the database's collation is. */
   readonly byteOrder = ' COLLATE "C"';
+  /** The time the statement reads it (clock_timestamp(), not the transaction's start). */
+  readonly nowMs = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
   private closed = false;
 
   constructor(readonly pool: pg.Pool) {}

@@ -19,6 +19,7 @@ import { eventStoreMigrations } from './migrations/events';
 import { migratePostgres } from './migrations/runner';
 import { openPool, PostgresDialect } from './postgres-dialect';
 import { ingestBatch } from './postgres-ingest';
+import { listenOn, LOG_CHANNEL } from './postgres-listen';
 import { bytesRow, first } from './rows';
 import { SqlEventStore } from './sql-store';
 import type { Ack, IngestItem, LoggedEvent, PullPage } from './types';
@@ -38,7 +39,10 @@ function checkHash(hash: string): void {
 export class PostgresEventStore extends SqlEventStore {
   readonly kind = 'postgres';
 
-  private constructor(private readonly pg: PostgresDialect) {
+  private constructor(
+    private readonly pg: PostgresDialect,
+    private readonly url: string,
+  ) {
     super(pg);
   }
 
@@ -48,7 +52,7 @@ export class PostgresEventStore extends SqlEventStore {
     options: { poolSize?: number } = {},
   ): Promise<PostgresEventStore> {
     const pool = openPool(url, options.poolSize ?? 10, 'postgres');
-    const store = new PostgresEventStore(new PostgresDialect(pool));
+    const store = new PostgresEventStore(new PostgresDialect(pool), url);
     try {
       await migratePostgres(pool, 'events', eventStoreMigrations);
       await store.firstEpoch();
@@ -102,6 +106,30 @@ export class PostgresEventStore extends SqlEventStore {
         remaining: remaining.rows[0]?.n ?? 0,
       };
     });
+  }
+
+  // Asked by every waiting PC whenever the log moves (sync-server/news.ts): the partial index on
+  // events shared by all and event_scope's (branch, seq) answer it without a scan.
+  async hasEventsFor(branchId: string | null, after: number): Promise<boolean> {
+    const rows =
+      branchId === null
+        ? await this.pg.all('SELECT 1 FROM events WHERE seq > $1 LIMIT 1', [after])
+        : await this.pg.all(
+            `(SELECT 1 FROM events WHERE scope_all AND seq > $1 LIMIT 1)
+             UNION ALL (SELECT 1 FROM event_scope WHERE branch_id = $2 AND seq > $1 LIMIT 1)
+             LIMIT 1`,
+            [after, branchId],
+          );
+    return rows.length > 0;
+  }
+
+  /** Sent after the ingest committed: a listener that looks finds the events visible. */
+  override async announce(): Promise<void> {
+    await this.pg.run('SELECT pg_notify($1, $2)', [LOG_CHANNEL, '']);
+  }
+
+  override async listen(heard: () => void): Promise<() => Promise<void>> {
+    return listenOn(this.url, LOG_CHANNEL, heard);
   }
 
   async hasFile(hash: string): Promise<boolean> {

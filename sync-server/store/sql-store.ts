@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { LoginState } from '../../core/auth/sessions';
-import { inRuns, valuesRows, type SqlDialect } from './dialect';
+import { inRuns, valuesRows, type SqlDialect, type SqlTransaction } from './dialect';
+import { SqlLeases } from './leases';
 import {
   ackRow,
   aggregateOf,
@@ -44,6 +45,8 @@ import {
 export const INGEST_LOCK = 0x4653_4500_0002;
 /** First key of the two-key advisory lock that numbers devices within one branch. */
 const DEVICE_NUMBER_LOCK = 0x4653_4503;
+/** Advisory lock key of head office's first setup: one process at a time makes a head office. */
+const HEAD_OFFICE_LOCK = 0x4653_4500_0020;
 
 const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS "tokenHash",
   enrolled_at AS "enrolledAt", revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt",
@@ -84,12 +87,35 @@ ON CONFLICT (user_id) DO UPDATE SET
                       WHEN ${counted} >= $3::integer THEN $2::bigint + $4::bigint END
 RETURNING ${loginStateColumns}`;
 
+/** Adds a device, numbered within its branch, in `tx`. */
+async function insertDevice(
+  tx: SqlTransaction,
+  d: Parameters<EventStore['createDevice']>[0],
+): Promise<DeviceRecord> {
+  // One numbering per branch at a time. On PostgreSQL the insert runs as a later statement, so
+  // under READ COMMITTED it sees every device committed before the lock was granted.
+  await tx.lock(DEVICE_NUMBER_LOCK, d.branchId);
+  const created = first(
+    deviceRow,
+    await tx.all(
+      `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at)
+       SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4, $5 FROM devices WHERE branch_id = $2
+       RETURNING ${deviceColumns}`,
+      [d.id, d.branchId, d.name, d.tokenHash, d.enrolledAt],
+    ),
+  );
+  if (!created) throw new Error(`store: device ${d.id} was not created`);
+  return created;
+}
+
 export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventStore {
   abstract readonly kind: 'sqlite' | 'postgres';
+  readonly leases = new SqlLeases(this.sql);
 
   // ---- Each store's own (hot paths and files) ----
   abstract ingest(items: IngestItem[]): Promise<Ack[]>;
   abstract pull(branchId: string | null, after: number, limit: number): Promise<PullPage>;
+  abstract hasEventsFor(branchId: string | null, after: number): Promise<boolean>;
   abstract hasFile(hash: string): Promise<boolean>;
   abstract putFile(hash: string, bytes: Buffer): Promise<void>;
   abstract getFile(hash: string): Promise<Buffer | null>;
@@ -134,6 +160,14 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     return headOf(this.sql);
   }
 
+  async announce(): Promise<void> {
+    // Nothing to tell: see EventStore.announce. PostgreSQL's store overrides it.
+  }
+
+  listen(_heard: () => void): Promise<(() => Promise<void>) | null> {
+    return Promise.resolve(null);
+  }
+
   async epoch(): Promise<LogEpoch> {
     return epochOf(
       parseRows(epochRow, await this.sql.all('SELECT id, since FROM log_epochs ORDER BY n')),
@@ -170,23 +204,25 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     return first(z.object({ id: z.string() }), rows)?.id ?? null;
   }
 
-  async createDevice(d: Parameters<EventStore['createDevice']>[0]): Promise<DeviceRecord> {
+  async claimHeadOffice(
+    make: () => Parameters<EventStore['createDevice']>[0],
+  ): Promise<DeviceRecord | null> {
     return this.sql.transaction(async (tx) => {
-      // One numbering per branch at a time. On PostgreSQL the insert runs as a later statement,
-      // so under READ COMMITTED it sees every device committed before the lock was granted.
-      await tx.lock(DEVICE_NUMBER_LOCK, d.branchId);
-      const created = first(
-        deviceRow,
-        await tx.all(
-          `INSERT INTO devices (id, branch_id, number, name, token_hash, enrolled_at)
-           SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4, $5 FROM devices WHERE branch_id = $2
-           RETURNING ${deviceColumns}`,
-          [d.id, d.branchId, d.name, d.tokenHash, d.enrolledAt],
-        ),
+      await tx.lock(HEAD_OFFICE_LOCK);
+      const taken = await tx.all(`SELECT id FROM branches WHERE kind = 'head_office' LIMIT 1`);
+      if (taken.length > 0) return null;
+      const d = make();
+      await tx.run(
+        `INSERT INTO branches (id, kind) VALUES ($1, 'head_office')
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind`,
+        [d.branchId],
       );
-      if (!created) throw new Error(`store: device ${d.id} was not created`);
-      return created;
+      return insertDevice(tx, d);
     });
+  }
+
+  async createDevice(d: Parameters<EventStore['createDevice']>[0]): Promise<DeviceRecord> {
+    return this.sql.transaction((tx) => insertDevice(tx, d));
   }
 
   async deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null> {
@@ -330,6 +366,10 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     await this.sql.run('DELETE FROM console_sessions WHERE token_hash = $1', [tokenHash]);
   }
 
+  async endSessionsOf(userId: string): Promise<void> {
+    await this.sql.run('DELETE FROM console_sessions WHERE user_id = $1', [userId]);
+  }
+
   async sessions(): Promise<ConsoleSession[]> {
     const rows = await this.sql.all(
       `SELECT ${sessionColumns} FROM console_sessions ORDER BY created_at, token_hash${this.sql.byteOrder}`,
@@ -357,17 +397,6 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
       [userId],
     );
     return first(loginStateRow, rows);
-  }
-
-  async setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void> {
-    if (!state) await this.clearLoginState(userId);
-    else
-      await this.sql.run(
-        `INSERT INTO login_states (user_id, failed_attempts, locked_until) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id) DO UPDATE SET failed_attempts = excluded.failed_attempts,
-           locked_until = excluded.locked_until`,
-        [userId, state.failedAttempts, state.lockedUntil],
-      );
   }
 
   async recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState> {

@@ -39,6 +39,9 @@ function bindable(value: SqlParam | undefined): string | number | null | Buffer 
 export class SqliteDialect implements SqlDialect {
   readonly kind = 'sqlite';
   readonly byteOrder = '';
+  /** SQLite's own clock (the machine's: processes sharing a file run on one machine). One value
+   * throughout a statement. */
+  readonly nowMs = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
   /** Set while a transaction is open; settles when it ends. Every caller waits in a loop of its
    * own (never in a shared helper), so the check and what follows it are one synchronous step. */
   private busy: Promise<void> | undefined;

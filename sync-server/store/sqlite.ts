@@ -133,6 +133,22 @@ export class SqliteEventStore extends SqlEventStore {
     });
   }
 
+  // Asked by every waiting PC whenever the log moves (sync-server/news.ts): the partial index on
+  // events shared by all and event_scope's (branch, seq) answer it without a scan.
+  async hasEventsFor(branchId: string | null, after: number): Promise<boolean> {
+    return this.sqlite.exclusive((db) => {
+      const all = db.prepare('SELECT 1 FROM events WHERE scope_all = 1 AND seq > ? LIMIT 1');
+      if (branchId === null)
+        return db.prepare('SELECT 1 FROM events WHERE seq > ? LIMIT 1').get(after) !== undefined;
+      return (
+        all.get(after) !== undefined ||
+        db
+          .prepare('SELECT 1 FROM event_scope WHERE branch_id = ? AND seq > ? LIMIT 1')
+          .get(branchId, after) !== undefined
+      );
+    });
+  }
+
   async hasFile(hash: string): Promise<boolean> {
     return this.files.has(hash);
   }

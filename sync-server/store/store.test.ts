@@ -713,6 +713,18 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       expect(await store.sessions()).toEqual([a]);
     });
 
+    it("are ended all at once for one person, and no one else's", async () => {
+      const [mine, other] = [newId(), newId()];
+      const a = session(50_000, mine);
+      const b = session(50_000, mine);
+      const c = session(50_000, other);
+      for (const s of [a, b, c]) await store.putSession(s, 1_000);
+      await store.endSessionsOf(mine);
+      expect(await store.session(a.tokenHash)).toBeNull();
+      expect(await store.session(b.tokenHash)).toBeNull();
+      expect(await store.sessions()).toEqual([kept(c)]);
+    });
+
     it('are replaced whole after a restore', async () => {
       const before = [session(50_000), session(50_000, newId())];
       await store.putSession(session(50_000), 1_000);
@@ -726,20 +738,20 @@ describe.each(backends)('$name event store', ({ name, open }) => {
   });
 
   describe('console lockout counts', () => {
-    it('are set, replaced and cleared per person', async () => {
+    const policy = { maxAttempts: 3, lockMs: 60_000 };
+
+    it('are listed per person in id order and cleared per person', async () => {
       const [a, b] = [newId(), newId()].sort();
-      await store.setLoginState(a!, { failedAttempts: 2, lockedUntil: null });
-      await store.setLoginState(b!, { failedAttempts: 0, lockedUntil: 90_000 });
-      await store.setLoginState(a!, { failedAttempts: 3, lockedUntil: null });
+      await store.recordFailedLogin(b!, 1_000, policy);
+      await store.recordFailedLogin(a!, 1_000, policy);
+      await store.recordFailedLogin(a!, 2_000, policy);
       expect(await store.loginStates()).toEqual([
-        { userId: a, failedAttempts: 3, lockedUntil: null },
-        { userId: b, failedAttempts: 0, lockedUntil: 90_000 },
+        { userId: a, failedAttempts: 2, lockedUntil: null },
+        { userId: b, failedAttempts: 1, lockedUntil: null },
       ]);
-      await store.setLoginState(b!, null);
+      await store.clearLoginState(b!);
       expect((await store.loginStates()).map((s) => s.userId)).toEqual([a]);
     });
-
-    const policy = { maxAttempts: 3, lockMs: 60_000 };
 
     it('count wrong passwords, lock at the maximum as core/auth does, and are cleared', async () => {
       const user = newId();
@@ -817,6 +829,27 @@ describe.each(backends)('$name event store', ({ name, open }) => {
     it('refuse a name that is not a sha256 digest', async () => {
       await expect(store.hasFile('../etc/passwd')).rejects.toThrow(/sha256/);
     });
+  });
+
+  it('says whether a branch has news after a cursor exactly when a pull would bring some', async () => {
+    const items = [
+      item(branchSaved(SHOP_A, 'shop')),
+      item(stockAdjusted(SHOP_A)),
+      item(stockAdjusted(SHOP_B)),
+      item(orderPlaced(SHOP_B, FACTORY)),
+      item(stockTransferred(FACTORY, SHOP_A)),
+      item(stockAdjusted(FACTORY)),
+    ];
+    const acks = await store.ingest(items);
+    for (const branch of [SHOP_A, SHOP_B, FACTORY, HEAD_OFFICE, null])
+      for (const after of [0, ...acks.map((a) => a.seq)]) {
+        const expected = items.some((i, k) => acks[k]!.seq > after && visibleTo(i, branch));
+        expect(await store.hasEventsFor(branch, after), `${branch} after ${after}`).toBe(expected);
+        expect((await store.pull(branch, after, 1)).events.length > 0).toBe(expected);
+      }
+    // After its own stock adjustment, Shop B sees nothing of Shop A's or the factory's alone.
+    expect(await store.hasEventsFor(SHOP_B, acks[3]!.seq)).toBe(false);
+    expect(await store.hasEventsFor(SHOP_A, acks[3]!.seq)).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import type { LoginState, SessionRecord } from '../../core/auth/sessions';
 import type { LogEpoch, OrderedEvent, UpdateRefusal, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 import type { RefusalInfo } from '../../core/sync/services';
+import type { LeaseStore } from './leases';
 
 export interface IngestItem {
   event: WireEvent;
@@ -105,6 +106,18 @@ export interface EventStore extends UpdateFeedStore {
   /** Events after `after` that `branchId` may see (all of them for null). */
   pull(branchId: string | null, after: number, limit: number): Promise<PullPage>;
   headSeq(): Promise<number>;
+  /** Whether the log holds an event after `after` that `branchId` may see (any, for null). */
+  hasEventsFor(branchId: string | null, after: number): Promise<boolean>;
+  /**
+   * Tells the other server processes on this store that the log moved on (PostgreSQL: NOTIFY on
+   * LOG_CHANNEL). SQLite tells no one: processes sharing its file poll the head instead.
+   */
+  announce(): Promise<void>;
+  /**
+   * Calls `heard` whenever any process announces; resolves to a function that stops listening.
+   * Null where the store cannot (SQLite): then only polling the head finds others' commits.
+   */
+  listen(heard: () => void): Promise<(() => Promise<void>) | null>;
   /** The log's epoch (made when the log was created). */
   epoch(): Promise<LogEpoch>;
   /** Begins a new epoch at the head of the log: after a restore, with no server running. */
@@ -113,6 +126,15 @@ export interface EventStore extends UpdateFeedStore {
   setBranchKind(branchId: string, kind: string): Promise<void>;
   branchKind(branchId: string): Promise<string | null>;
   headOfficeBranch(): Promise<string | null>;
+  /**
+   * Head office's first setup, once across every process on the store: under a lock they share,
+   * unless a branch is head office already, runs `make` (which sets up the replica and names its
+   * device) and records that device with its branch as head office, in one transaction. Null,
+   * with `make` not run, when a head office exists; what `make` throws writes nothing here.
+   */
+  claimHeadOffice(
+    make: () => Parameters<EventStore['createDevice']>[0],
+  ): Promise<DeviceRecord | null>;
 
   createDevice(
     device: Omit<
@@ -171,13 +193,13 @@ export interface EventStore extends UpdateFeedStore {
    */
   touchSession(tokenHash: string, usedAt: number): Promise<void>;
   endSession(tokenHash: string): Promise<void>;
+  /** Ends every sign-in of one person, in one statement. */
+  endSessionsOf(userId: string): Promise<void>;
   sessions(): Promise<ConsoleSession[]>;
   /** After a restore: the sign-ins the log had before it, instead of the backup's. */
   replaceSessions(sessions: NewConsoleSession[]): Promise<void>;
   /** Wrong-password counts toward a console lockout, shared by every server process. */
   loginStates(): Promise<LoginState[]>;
-  /** Sets one person's count (null: none). */
-  setLoginState(userId: string, state: Omit<LoginState, 'userId'> | null): Promise<void>;
   /** One person's count, or null (none: no wrong password since the last sign-in or unlock). */
   loginState(userId: string): Promise<LoginState | null>;
   /**
@@ -205,6 +227,8 @@ export interface EventStore extends UpdateFeedStore {
   recordRefusals(refusals: RefusalRecord[]): Promise<void>;
   /** The newest refusals first. */
   refusals(limit: number): Promise<RefusalRecord[]>;
+  /** Named leases: work done by one process at a time across all of them (./leases.ts). */
+  readonly leases: LeaseStore;
 
   ping(): Promise<boolean>;
   close(): Promise<void>;

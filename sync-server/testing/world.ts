@@ -99,48 +99,9 @@ export async function startWorld(
     log,
   );
   const ho = await setUpHeadOffice(`http://127.0.0.1:${server.port}`);
-  const { base } = ho;
   const sites: Site[] = [];
   const enroll: World['enroll'] = async (b, options = {}) => {
-    const dir = mkdtempSync(join(tmpdir(), `fse-${b.toLowerCase()}-`));
-    const core = new BranchCore(dir);
-    const enrolled = await enrollDevice(core.db, new HttpSyncTransport({ baseUrl: base }), {
-      serverUrl: base,
-      code: await ho.enrollmentCode(b),
-      deviceName: `${b} PC`,
-    });
-    const transport = new HttpSyncTransport({
-      baseUrl: options.via ?? base,
-      token: enrolled.token,
-    });
-    const engine = new SyncEngine(
-      core.db,
-      core.files,
-      enrolled.deviceId,
-      options.wrap ? options.wrap(transport) : transport,
-      {
-        ...options.engine,
-        onRemoteStamp: (hlc) => core.context().clock.receive(hlc),
-      },
-    );
-    await engine.sync();
-    const sessions: Record<string, string> = {};
-    const site: Site = {
-      core,
-      engine,
-      token: enrolled.token,
-      dir,
-      sessions,
-      login: async (username) =>
-        (sessions[username] ??= (
-          await core.call('auth.login', { username, password: PASSWORD })
-        ).token),
-      as:
-        (username) =>
-        async <N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> =>
-          core.call(name, input, await site.login(username)),
-      close: () => core.close(),
-    };
+    const site = await enrollSite(ho, b, options);
     sites.push(site);
     return site;
   };
@@ -152,6 +113,70 @@ export async function startWorld(
       for (const s of sites) s.close();
       await server.close();
     },
+  };
+}
+
+/** A branch PC enrolled with head office `ho` (a server in this process or another). */
+export async function enrollSite(
+  ho: HeadOffice,
+  b: keyof HeadOffice['branch'],
+  options: Parameters<World['enroll']>[1] = {},
+): Promise<Site> {
+  const { base } = ho;
+  const dir = mkdtempSync(join(tmpdir(), `fse-${b.toLowerCase()}-`));
+  const core = new BranchCore(dir);
+  const enrolled = await enrollDevice(core.db, new HttpSyncTransport({ baseUrl: base }), {
+    serverUrl: base,
+    code: await ho.enrollmentCode(b),
+    deviceName: `${b} PC`,
+  });
+  const transport = new HttpSyncTransport({
+    baseUrl: options.via ?? base,
+    token: enrolled.token,
+  });
+  const engine = new SyncEngine(
+    core.db,
+    core.files,
+    enrolled.deviceId,
+    options.wrap ? options.wrap(transport) : transport,
+    {
+      ...options.engine,
+      onRemoteStamp: (hlc) => core.context().clock.receive(hlc),
+    },
+  );
+  await engine.sync();
+  const sessions: Record<string, string> = {};
+  const site: Site = {
+    core,
+    engine,
+    token: enrolled.token,
+    dir,
+    sessions,
+    login: async (username) =>
+      (sessions[username] ??= (
+        await core.call('auth.login', { username, password: PASSWORD })
+      ).token),
+    as:
+      (username) =>
+      async <N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> =>
+        core.call(name, input, await site.login(username)),
+    close: () => core.close(),
+  };
+  return site;
+}
+
+/** Operations of head office's console at `base`, as the admin signed in with `token`. */
+export function adminAt(base: string, token: string): HeadOffice['admin'] {
+  return async <N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> => {
+    const r = await http<{ ok: boolean; result: OutputOf<N>; error?: { message: string } }>(
+      base,
+      'POST',
+      `/api/${name}`,
+      input,
+      token,
+    );
+    if (!r.body.ok) throw new Error(`${name}: ${r.body.error?.message ?? r.status}`);
+    return r.body.result;
   };
 }
 
@@ -172,20 +197,7 @@ export async function setUpHeadOffice(base: string): Promise<HeadOffice> {
     { username: 'admin', password: PASSWORD },
   );
   const adminToken = login.body.result.token;
-  const admin = async <N extends OperationName>(
-    name: N,
-    input: InputOf<N>,
-  ): Promise<OutputOf<N>> => {
-    const r = await http<{ ok: boolean; result: OutputOf<N>; error?: { message: string } }>(
-      base,
-      'POST',
-      `/api/${name}`,
-      input,
-      adminToken,
-    );
-    if (!r.body.ok) throw new Error(`${name}: ${r.body.error?.message ?? r.status}`);
-    return r.body.result;
-  };
+  const admin = adminAt(base, adminToken);
   const hq = (await admin('auth.me', {})).branchId;
   const branch = { HQ: hq } as HeadOffice['branch'];
   for (const [code, name, kind] of [

@@ -51,28 +51,30 @@ export const serverConfig = (dataDir: string, extra: Partial<ServerConfig> = {})
   ...extra,
 });
 
-export interface HeadOffice {
-  server: Server;
-  dataDir: string;
+/** A head office set up over HTTP: its admin, a factory, one shop (SH01, its clerk `shop1`) and one product. */
+export interface Company {
   adminToken: string;
   shopBranchId: string;
   variantId: string;
   admin<N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>>;
   enrollmentCode(): Promise<string>;
+}
+
+export interface HeadOffice extends Company {
+  server: Server;
+  dataDir: string;
   restart(extra?: Partial<ServerConfig>): Promise<Server>;
   close(): Promise<void>;
 }
 
-/** Head office over HTTPS with a factory, one shop (SH01, its clerk `shop1`) and one product. */
-export async function startHeadOffice(extra: Partial<ServerConfig> = {}): Promise<HeadOffice> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fse-https-'));
-  let server = await startServer(serverConfig(dataDir, extra), () => undefined);
-  const setup = await call(server.url, 'POST', '/setup', {
+/** Sets up the head office at `url()` (read at each call: a restarted server keeps its port). */
+export async function setUpCompany(url: () => string): Promise<Company> {
+  const setup = await call(url(), 'POST', '/setup', {
     branch: { code: 'HQ', name: 'Head Office' },
     admin: { username: 'admin', displayName: 'Admin', password: PASSWORD },
   });
   if (setup.status !== 200) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
-  const login = await call<{ result: { token: string } }>(server.url, 'POST', '/api/auth.login', {
+  const login = await call<{ result: { token: string } }>(url(), 'POST', '/api/auth.login', {
     username: 'admin',
     password: PASSWORD,
   });
@@ -82,7 +84,7 @@ export async function startHeadOffice(extra: Partial<ServerConfig> = {}): Promis
     input: InputOf<N>,
   ): Promise<OutputOf<N>> => {
     const r = await call<{ ok: boolean; result: OutputOf<N>; error?: { message: string } }>(
-      server.url,
+      url(),
       'POST',
       `/api/${name}`,
       input,
@@ -106,15 +108,25 @@ export async function startHeadOffice(extra: Partial<ServerConfig> = {}): Promis
     variants: [{ sku: 'MUG-S', attributes: { size: 'S' }, price: 1000, cost: 600, minStock: 5 }],
   });
   return {
-    get server() {
-      return server;
-    },
-    dataDir,
     adminToken,
     shopBranchId: shop.id,
     variantId: product.variantIds[0]!,
     admin,
     enrollmentCode: async () => (await admin('devices.enrollmentCode', { branchId: shop.id })).code,
+  };
+}
+
+/** Head office over HTTPS with a factory, one shop (SH01, its clerk `shop1`) and one product. */
+export async function startHeadOffice(extra: Partial<ServerConfig> = {}): Promise<HeadOffice> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fse-https-'));
+  let server = await startServer(serverConfig(dataDir, extra), () => undefined);
+  const company = await setUpCompany(() => server.url);
+  return {
+    ...company,
+    get server() {
+      return server;
+    },
+    dataDir,
     async restart(more = {}) {
       const port = server.port;
       await server.close();

@@ -219,4 +219,22 @@ UPDATE console_sessions SET last_used_at = created_at;`,
 UPDATE console_sessions SET last_used_at = created_at;`,
     },
   },
+  {
+    version: 6,
+    name: 'leases',
+    // Work done once across server processes (../leases.ts, docs/decisions/0019). Times are the
+    // database's clock in ms; a row is never deleted, so its token only ever grows.
+    sql: {
+      sqlite: `CREATE TABLE leases (
+  name TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL,
+  acquired_at INTEGER NOT NULL, renewed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  done_slot INTEGER, done_at INTEGER, done_by TEXT
+);`,
+      postgres: `CREATE TABLE leases (
+  name text PRIMARY KEY, holder text NOT NULL, token bigint NOT NULL,
+  acquired_at bigint NOT NULL, renewed_at bigint NOT NULL, expires_at bigint NOT NULL,
+  done_slot bigint, done_at bigint, done_by text
+);`,
+    },
+  },
 ];

@@ -107,4 +107,15 @@ ALTER TABLE telegram_outbox ADD COLUMN uncertain_after bigint;
 `,
     },
   },
+  {
+    version: 3,
+    // The newest sender-lease token a claim used (docs/decisions/0019). telegram_leases, the
+    // planner lease before the event store had leases, stays unused: a server of the build
+    // before, still running while this one starts, goes on reading it.
+    name: 'sender fence',
+    sql: {
+      sqlite: 'CREATE TABLE telegram_fences (name TEXT PRIMARY KEY, token INTEGER NOT NULL);',
+      postgres: 'CREATE TABLE telegram_fences (name text PRIMARY KEY, token bigint NOT NULL);',
+    },
+  },
 ];
