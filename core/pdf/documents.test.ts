@@ -207,7 +207,14 @@ describe('font fallback', () => {
 
   it('lays a right-to-left stretch out in reverse, numbers included', () => {
     const drawn = visualOrder(splitRuns('Cup كوب شاي 250 مل', chain)).map((r) => r.text);
-    expect(drawn).toEqual(['Cup', ' ', 'مل', ' ', '250', ' ', 'شاي', ' ', 'كوب']);
+    expect(drawn).toEqual(['Cup ', 'مل', ' ', '250', ' ', 'شاي', ' ', 'كوب']);
+  });
+
+  it('prints Chinese from the CJK font, full-width brackets and all', () => {
+    expect(fontsOf('青花瓷茶杯（大） 2 pcs')).toEqual([
+      ['NotoSansCJKsc-Regular', '青花瓷茶杯（大）'],
+      ['NotoSans-Regular', ' 2 pcs'],
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The fonts our documents print with. The PDF base fonts (Helvetica...) cover Latin only, so a
-// shop or item name in Amharic, Russian or Arabic would print as empty boxes; we ship Noto fonts
-// (resources/fonts) and fall back from one to the next per character.
+// shop or item name in Amharic, Russian, Arabic or Chinese would print as empty boxes; we ship
+// Noto fonts (resources/fonts) and fall back from one to the next per character.
 /// <reference types="pdfkit" />
 import { create, type Font } from 'fontkit';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,10 +11,12 @@ import { BugError } from '../errors';
 export type FontWeight = 'regular' | 'bold';
 
 export interface LoadedFont {
-  /** The name the font is registered under in every document (its file name without .ttf). */
+  /** The name the font is registered under in every document (its file name without .ttf/.otf). */
   readonly name: string;
   readonly path: string;
   readonly bytes: Buffer;
+  /** The parsed font, for a test to lay text out with it and see which glyphs it would print. */
+  readonly face: Font;
   /** Distance from the top of a line to the baseline, as a fraction of the font size. */
   readonly ascent: number;
   /** Distance from the baseline to the bottom of a line, as a fraction of the font size. */
@@ -32,18 +34,22 @@ interface FontFile {
 }
 
 // Order matters: Noto Sans (Latin, Cyrillic, Greek) first so digits and punctuation come from
-// one font; Ge'ez next (Amharic, Tigrinya); Arabic last. Arabic has no bold file: bold Arabic
-// names print in the regular weight rather than not at all.
+// one font; Ge'ez next (Amharic, Tigrinya); Arabic, then Chinese (a subset: decision 0020, made
+// by scripts/subset-cjk-font.ts). Arabic and Chinese have no bold file: bold names in them
+// print in the regular weight rather than not at all.
+const cjk: FontFile = { file: 'NotoSansCJKsc-Regular.otf', optional: true };
 const chains: Record<FontWeight, FontFile[]> = {
   regular: [
     { file: 'NotoSans-Regular.ttf' },
     { file: 'NotoSansEthiopic-Regular.ttf' },
     { file: 'NotoSansArabic-Regular.ttf', optional: true },
+    cjk,
   ],
   bold: [
     { file: 'NotoSans-Bold.ttf' },
     { file: 'NotoSansEthiopic-Bold.ttf' },
     { file: 'NotoSansArabic-Regular.ttf', optional: true },
+    cjk,
   ],
 };
 
@@ -64,14 +70,15 @@ export function fontsFolder(): string {
 function openFont(path: string): LoadedFont {
   const bytes = readFileSync(path);
   const opened = create(bytes);
-  if ('fonts' in opened) throw new BugError(`${path} is a font collection; ship a single .ttf`);
+  if ('fonts' in opened) throw new BugError(`${path} is a font collection; ship a single font`);
   const face: Font = opened;
   // A name prints many times per document; asking fontkit's cmap each time is the slow part.
   const coverage = new Map<number, boolean>();
   return {
-    name: path.replace(/^.*[\\/]/, '').replace(/\.ttf$/i, ''),
+    name: path.replace(/^.*[\\/]/, '').replace(/\.[ot]tf$/i, ''),
     path,
     bytes,
+    face,
     ascent: face.ascent / face.unitsPerEm,
     descent: -face.descent / face.unitsPerEm,
     covers(codePoint) {
@@ -85,7 +92,7 @@ function openFont(path: string): LoadedFont {
   };
 }
 
-// Fonts are read and parsed once per process: about 2 MB that every document needs.
+// Fonts are read and parsed once per process: about 5 MB that every document needs.
 let cache: { folder: string; fonts: FontSet } | undefined;
 
 export function loadFonts(folder: string = fontsFolder()): FontSet {

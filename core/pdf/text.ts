@@ -1,16 +1,16 @@
-// Mixed-script text. pdfkit prints a string in one font, and no single font covers Latin, Ge'ez
-// and Arabic, so a string is cut into runs, each in the first font of the chain that has its
+// Mixed-script text. pdfkit prints a string in one font, and no single font covers Latin, Ge'ez,
+// Arabic and Chinese, so a string is cut into runs, each in the first font of the chain that has its
 // glyphs, and the runs are written one after another with `continued`.
 //
 // Lines are laid out here rather than by pdfkit's wrapper: its wrapper measures and breaks in
 // one font, and it puts every font's top (not its baseline) on the line, so runs in fonts with
 // different ascents would not sit on one baseline.
 //
-// Right-to-left text (an Arabic name) gets a small part of the Unicode bidi algorithm: fontkit
-// shapes each word and puts its glyphs right to left, and visualOrder reverses the order of the
-// words (and numbers between them). Mirrored brackets and nested embeddings are not handled.
+// Right-to-left text (an Arabic name) is put in display order by the part of the Unicode bidi
+// algorithm in ./bidi.ts, paired brackets mirrored; nested embeddings are not handled.
 /// <reference types="pdfkit" />
 import { invariant } from '../errors';
+import { embeddingLevels, hasRightToLeft, mirrored, visualIndices } from './bidi';
 import type { FontSet, FontWeight, LoadedFont } from './fonts';
 
 export interface TextStyle {
@@ -66,42 +66,56 @@ export function splitRuns(text: string, chain: readonly LoadedFont[]): Run[] {
   return runs;
 }
 
-const rightToLeft =
-  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
-const letter = /\p{L}/u;
-
 /**
- * The runs in the order they are drawn, left to right. Our documents read left to right, so a
- * stretch of right-to-left words, with any numbers and spaces between them, is laid out in
- * reverse; spaces around the stretch stay where they are.
+ * The runs in the order they are drawn, left to right (./bidi.ts): right-to-left stretches are
+ * reversed, with any numbers and brackets they hold, and their brackets mirrored.
  */
 export function visualOrder(runs: readonly Run[]): Run[] {
-  if (!runs.some((r) => rightToLeft.test(r.text))) return [...runs];
-  const pieces = runs.flatMap((run) =>
-    run.text
-      .split(/(\s+)/)
-      .filter((text) => text !== '')
-      .map((text) => ({
-        font: run.font,
-        text,
-        rtl: rightToLeft.test(text),
-        ltr: !rightToLeft.test(text) && letter.test(text),
-      })),
+  if (!runs.some((r) => hasRightToLeft(r.text))) return [...runs];
+  const clusters = runs.flatMap((run) =>
+    Array.from(graphemes.segment(run.text), ({ segment }) => ({ font: run.font, text: segment })),
   );
-  const drawn: Run[] = [];
-  for (let i = 0; i < pieces.length;) {
-    const piece = pieces[i];
-    if (!piece?.rtl) {
-      if (piece) drawn.push({ font: piece.font, text: piece.text });
-      i++;
+  const levels = embeddingLevels(clusters.map((c) => c.text));
+  const groups: { font: LoadedFont; level: number; texts: string[] }[] = [];
+  for (const i of visualIndices(levels)) {
+    const cluster = clusters[i];
+    const level = levels[i] ?? 0;
+    if (!cluster) continue;
+    const text = level % 2 === 1 ? mirrored(cluster.text) : cluster.text;
+    const last = groups.at(-1);
+    if (last?.font === cluster.font && last.level === level) last.texts.push(text);
+    else groups.push({ font: cluster.font, level, texts: [text] });
+  }
+  return groups.flatMap(({ font, level, texts }) =>
+    level % 2 === 1 && texts.some(hasRightToLeft)
+      ? wordsForFontkit(texts).map((text) => ({ font, text }))
+      : [{ font, text: texts.join('') }],
+  );
+}
+
+/**
+ * fontkit puts a right-to-left word's glyphs right to left, and with them any space the word
+ * carries, since pdfkit lays a string out word by word, each with the space after it. So a
+ * right-to-left stretch is handed over as separate words and spaces in display order, each
+ * word's letters in logical order, as Arabic letters join only in that order.
+ */
+function wordsForFontkit(visual: readonly string[]): string[] {
+  const pieces: string[] = [];
+  let word: string[] = [];
+  const flush = () => {
+    if (word.length > 0) pieces.push(word.reverse().join(''));
+    word = [];
+  };
+  for (const cluster of visual) {
+    if (!/^\s+$/u.test(cluster)) {
+      word.push(cluster);
       continue;
     }
-    let end = i;
-    for (let j = i; j < pieces.length && !pieces[j]?.ltr; j++) if (pieces[j]?.rtl) end = j;
-    for (const p of pieces.slice(i, end + 1).reverse()) drawn.push({ font: p.font, text: p.text });
-    i = end + 1;
+    flush();
+    pieces.push(cluster);
   }
-  return drawn;
+  flush();
+  return pieces;
 }
 
 export class TextWriter {

@@ -257,7 +257,7 @@ describe('the packed app', () => {
     );
     expect(filesUnder(join(resources, 'fonts'))).toEqual(filesUnder(join(root, 'resources/fonts')));
     expect(filesUnder(join(resources, 'fonts'))).toEqual(
-      expect.arrayContaining(['NotoSans-Regular.ttf', 'OFL.txt']),
+      expect.arrayContaining(['NotoSans-Regular.ttf', 'NotoSansCJKsc-Regular.otf', 'OFL.txt']),
     );
     expect(readFileSync(join(resources, 'app-update.yml'), 'utf8')).toMatch(/^provider: generic$/m);
   });
