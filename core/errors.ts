@@ -72,6 +72,20 @@ export const updateRefusalCodes = [
 ] as const;
 export type UpdateRefusalCode = (typeof updateRefusalCodes)[number];
 
+/**
+ * A rule of the business's own data broken by an input (core/catalog/rules.ts,
+ * core/auth/users.ts, core/contract/dates.ts): a barcode whose check digit is wrong, a price at
+ * or below cost not confirmed, a role at a kind of branch it does not belong to, a date that has
+ * not come yet. The person fixes the field the error names (or confirms the price).
+ */
+export const masterDataCodes = [
+  'BARCODE_CHECK_DIGIT',
+  'PRICE_AT_OR_BELOW_COST',
+  'ROLE_NOT_AT_BRANCH_KIND',
+  'DATE_IN_FUTURE',
+] as const;
+export type MasterDataCode = (typeof masterDataCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -89,6 +103,7 @@ export const errorCodes = [
   'DATABASE_MISMATCH',
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
+  ...masterDataCodes,
   ...refusalCodes,
   ...protocolCodes,
   ...clientCodes,
@@ -168,6 +183,10 @@ const httpStatus: Record<SerializedError['code'], number> = {
   DATABASE_MISMATCH: 500,
   UNKNOWN_COMMAND: 404,
   UNAVAILABLE: 503,
+  BARCODE_CHECK_DIGIT: 422,
+  PRICE_AT_OR_BELOW_COST: 422,
+  ROLE_NOT_AT_BRANCH_KIND: 422,
+  DATE_IN_FUTURE: 422,
   HEAD_OFFICE_ONLY: 403,
   FOREIGN_BRANCH: 403,
   UNKNOWN_AGGREGATE: 409,

@@ -180,3 +180,22 @@ export const roleHas = (role: Role, permission: Permission): boolean =>
 
 /** Roles that work for every branch (head office); others act for their own branch only. */
 export const crossBranchRoles: readonly Role[] = ['admin', 'finance'];
+
+/**
+ * The kinds of branch a role belongs to: a user of the role is created at, or moved to, only a
+ * branch of these kinds. An admin works anywhere (a PC set up on its own has its admin at its own
+ * shop or factory); finance works for every branch from head office; a driver delivers from the
+ * factory or from a shop; a sales rep and a customer belong to the shop they order through.
+ */
+export const roleBranchKinds: Record<Role, readonly BranchKind[]> = {
+  admin: branchKinds,
+  factory_clerk: ['factory'],
+  shop_clerk: ['shop'],
+  finance: ['head_office'],
+  sales_rep: ['shop'],
+  driver: ['factory', 'shop'],
+  customer: ['shop'],
+};
+
+export const roleBelongsAt = (role: Role, kind: BranchKind): boolean =>
+  roleBranchKinds[role].includes(kind);

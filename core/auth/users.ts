@@ -1,23 +1,69 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { action, query } from '../contract/define';
 import { id, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import type { Context } from '../contract/context';
+import { prepared } from '../db/prepared';
 import { branches, users } from '../db/schema';
-import { emit } from '../events/emit';
+import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
 import { hashPassword } from './password';
-import { roles } from '../vocabulary';
+import {
+  branchKindLabel,
+  roleBelongsAt,
+  roleBranchKinds,
+  roleLabel,
+  roles,
+  type BranchKind,
+  type Role,
+} from '../vocabulary';
+
+const branchKindOf = prepared((orm) =>
+  orm
+    .select({ kind: branches.kind, name: branches.name })
+    .from(branches)
+    .where(eq(branches.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 const requireBranch = (ctx: Context, branchId: string) => {
-  if (!ctx.db.sqlite.prepare('SELECT 1 FROM branches WHERE id = ?').get(branchId))
+  const row = branchKindOf(ctx.db).get({ id: branchId });
+  if (!row)
     throw new DomainError('VALIDATION', 'branchId: no such branch', {
       field: 'branchId',
       issues: [{ field: 'branchId', message: 'no such branch' }],
     });
+  return row;
 };
+
+const kindsOf = (role: Role) =>
+  roleBranchKinds[role].map((k) => branchKindLabel[k].toLowerCase()).join(' or ');
+
+/**
+ * A role only at the kinds of branch it belongs to (vocabulary's roleBranchKinds). `field` is
+ * the one the person changed: the branch when moving a user, else the role.
+ */
+export function assertRoleAtBranch(
+  role: Role,
+  branch: { kind: BranchKind; name: string },
+  field: 'role' | 'branchId',
+): void {
+  if (roleBelongsAt(role, branch.kind)) return;
+  const what = `the role “${roleLabel[role]}” works only at a ${kindsOf(role)}, and ${branch.name} is a ${branchKindLabel[branch.kind].toLowerCase()}`;
+  const todo =
+    field === 'branchId'
+      ? `choose a ${kindsOf(role)} branch, or change the role first`
+      : `choose a role that works at a ${branchKindLabel[branch.kind].toLowerCase()}, or move the user to a ${kindsOf(role)} first`;
+  throw new DomainError('ROLE_NOT_AT_BRANCH_KIND', `${field}: ${what}; ${todo}.`, {
+    field,
+    issues: [{ field, message: `${what}; ${todo}` }],
+    role,
+    branchKind: branch.kind,
+    allowedKinds: roleBranchKinds[role],
+  });
+}
 
 export const newUserInput = z.object({
   username,
@@ -33,7 +79,8 @@ export function addUser(
   input: Omit<z.output<typeof newUserInput>, 'password'>,
   passwordHash: string,
 ): { id: string } {
-  requireBranch(ctx, input.branchId);
+  refuseIfNotHere(ctx, 'user.saved');
+  assertRoleAtBranch(input.role, requireBranch(ctx, input.branchId), 'branchId');
   if (ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username))
     throw new DomainError('CONFLICT', `username: "${input.username}" is taken; choose another`, {
       field: 'username',
@@ -43,6 +90,14 @@ export function addUser(
   emit(ctx, 'user.saved', userId, { id: userId, ...input, passwordHash, disabled: false });
   return { id: userId };
 }
+
+const userPlace = prepared((orm) =>
+  orm
+    .select({ role: users.role, branchId: users.branchId })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 export const createUser = action({
   access: 'users.manage',
@@ -73,13 +128,22 @@ export const updateUser = action({
     ctx.db.sqlite
       .transaction(() => {
         const actor = requireActor(ctx);
-        if (!ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(input.id))
+        const current = userPlace(ctx.db).get({ id: input.id });
+        if (!current)
           throw new DomainError('NOT_FOUND', 'That user does not exist.', { field: 'id' });
-        if (input.branchId) requireBranch(ctx, input.branchId);
         if (input.id === actor.userId && (input.disabled || (input.role && input.role !== 'admin')))
           throw new DomainError(
             'INVALID_STATE',
             'You cannot disable yourself or take away your own admin role. Ask another admin.',
+          );
+        refuseIfNotHere(ctx, 'user.saved');
+        if (input.branchId !== undefined || input.role !== undefined)
+          assertRoleAtBranch(
+            input.role ?? current.role,
+            requireBranch(ctx, input.branchId ?? current.branchId),
+            input.branchId !== undefined && input.branchId !== current.branchId
+              ? 'branchId'
+              : 'role',
           );
         const changes = { ...fields, ...(passwordHash !== undefined && { passwordHash }) };
         if (Object.keys(changes).length > 1) emit(ctx, 'user.saved', input.id, changes);

@@ -74,8 +74,8 @@ describe('creating products', () => {
       world.as('admin')(
         'catalog.createProduct',
         socks([
-          { sku: 'SOCK-S', price: 1, cost: 1 },
-          { sku: 'ts-wht-m', price: 1, cost: 1 },
+          { sku: 'SOCK-S', price: 2, cost: 1 },
+          { sku: 'ts-wht-m', price: 2, cost: 1 },
         ]),
       ),
     );
@@ -91,7 +91,7 @@ describe('creating products', () => {
       world.as('admin')(
         'catalog.createProduct',
         socks([
-          { sku: 'SOCK-S', price: 1, cost: 1 },
+          { sku: 'SOCK-S', price: 2, cost: 1 },
           { sku: 'sock-s', price: 2, cost: 1 },
         ]),
       ),
@@ -107,7 +107,7 @@ describe('creating products', () => {
     const existing = await failure(
       world.as('admin')(
         'catalog.createProduct',
-        socks([{ sku: 'SOCK-S', barcode: '4006381333931', price: 1, cost: 1 }]),
+        socks([{ sku: 'SOCK-S', barcode: '4006381333931', price: 2, cost: 1 }]),
       ),
     );
     expect(existing.code).toBe('CONFLICT');
@@ -116,8 +116,8 @@ describe('creating products', () => {
       world.as('admin')(
         'catalog.createProduct',
         socks([
-          { sku: 'SOCK-S', barcode: '2000000000015', price: 1, cost: 1 },
-          { sku: 'SOCK-L', barcode: '2000000000015', price: 1, cost: 1 },
+          { sku: 'SOCK-S', barcode: '2000000000015', price: 2, cost: 1 },
+          { sku: 'SOCK-L', barcode: '2000000000015', price: 2, cost: 1 },
         ]),
       ),
     );
@@ -135,7 +135,7 @@ describe('creating products', () => {
         .where(eq(variants.id, world.variant['CUP-SML']!))
         .get()?.id ?? '';
     const add = await failure(
-      world.as('admin')('catalog.addVariant', { productId, sku: 'CUP-LRG', price: 1, cost: 1 }),
+      world.as('admin')('catalog.addVariant', { productId, sku: 'CUP-LRG', price: 2, cost: 1 }),
     );
     expect([add.code, add.field]).toEqual(['CONFLICT', 'sku']);
     const edit = await failure(
@@ -162,8 +162,8 @@ describe('margins', () => {
     await world.as('admin')(
       'catalog.createProduct',
       socks([
-        { sku: 'FREE-1', price: 0, cost: 300 },
-        { sku: 'LOSS-1', price: 1000, cost: 1333 },
+        { sku: 'FREE-1', price: 0, cost: 300, confirmBelowCost: true },
+        { sku: 'LOSS-1', price: 1000, cost: 1333, confirmBelowCost: true },
       ]),
     );
     const rows = await world.as('admin')('catalog.list', { limit: 500 });

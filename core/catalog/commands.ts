@@ -6,8 +6,9 @@ import { id, money, text } from '../contract/fields';
 import { prepared } from '../db/prepared';
 import { variants } from '../db/schema';
 import { DomainError } from '../errors';
-import { emit } from '../events/emit';
+import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
+import { assertBarcode, confirmedBelowCost } from './rules';
 
 const sku = z
   .string()
@@ -22,6 +23,8 @@ const barcode = z
   .trim()
   .regex(/^[0-9A-Za-z-]{4,64}$/, 'must be 4 to 64 letters or digits');
 const attributes = z.record(text(40), text(80)).default({});
+/** Sent once the person confirmed a price at or below cost (PRICE_AT_OR_BELOW_COST). */
+const confirmBelowCost = z.boolean().optional();
 const minStock = z
   .number()
   .int('must be a whole number')
@@ -35,6 +38,7 @@ export const variantFields = z.object({
   price: money,
   cost: money,
   minStock: minStock.default(0),
+  confirmBelowCost,
 });
 
 const taken = (field: string, value: string, path = field) =>
@@ -71,15 +75,18 @@ export const createProduct = command({
     variants: z.array(variantFields).min(1, 'a product needs at least one variant').max(200),
   }),
   handler: (ctx, input) => {
+    refuseIfNotHere(ctx, 'variant.saved');
     const skus = new Set<string>();
     const barcodes = new Set<string>();
-    input.variants.forEach((v, i) => {
+    const confirmedBy = input.variants.map((v, i) => {
+      assertBarcode(v.barcode, `variants.${i}.barcode`);
       if (skus.has(v.sku)) throw taken('sku', v.sku, `variants.${i}.sku`);
       skus.add(v.sku);
       if (v.barcode && barcodes.has(v.barcode))
         throw taken('barcode', v.barcode, `variants.${i}.barcode`);
       if (v.barcode) barcodes.add(v.barcode);
       assertUnique(ctx, v, null, `variants.${i}.`);
+      return confirmedBelowCost(ctx, v, `variants.${i}.price`);
     });
     const productId = newId(ctx.now());
     emit(ctx, 'product.saved', productId, {
@@ -89,14 +96,16 @@ export const createProduct = command({
       unit: input.unit,
       active: true,
     });
-    const variantIds = input.variants.map((v) => {
+    const variantIds = input.variants.map(({ confirmBelowCost: _, ...v }, i) => {
       const variantId = newId(ctx.now());
+      const by = confirmedBy[i];
       emit(ctx, 'variant.saved', productId, {
         id: variantId,
         productId,
         ...v,
         barcode: v.barcode ?? null,
         active: true,
+        ...(by !== undefined && { belowCostConfirmedBy: by }),
       });
       return variantId;
     });
@@ -129,13 +138,18 @@ export const addVariant = command({
       throw new DomainError('NOT_FOUND', 'productId: that product does not exist', {
         field: 'productId',
       });
+    refuseIfNotHere(ctx, 'variant.saved');
+    assertBarcode(input.barcode, 'barcode');
     assertUnique(ctx, input, null);
+    const by = confirmedBelowCost(ctx, input, 'price');
+    const { confirmBelowCost: _, ...fields } = input;
     const variantId = newId(ctx.now());
     emit(ctx, 'variant.saved', input.productId, {
       id: variantId,
-      ...input,
-      barcode: input.barcode ?? null,
+      ...fields,
+      barcode: fields.barcode ?? null,
       active: true,
+      ...(by !== undefined && { belowCostConfirmedBy: by }),
     });
     return { id: variantId };
   },
@@ -143,7 +157,7 @@ export const addVariant = command({
 
 const productOfVariant = prepared((orm) =>
   orm
-    .select({ productId: variants.productId })
+    .select({ productId: variants.productId, price: variants.price, cost: variants.cost })
     .from(variants)
     .where(eq(variants.id, sql.placeholder('id')))
     .prepare(),
@@ -160,12 +174,35 @@ export const updateVariant = command({
     cost: money.optional(),
     minStock: minStock.optional(),
     active: z.boolean().optional(),
+    confirmBelowCost,
   }),
   handler: (ctx, input) => {
     const row = productOfVariant(ctx.db).get({ id: input.id });
     if (!row) throw new DomainError('NOT_FOUND', 'That variant does not exist.', { field: 'id' });
+    refuseIfNotHere(ctx, 'variant.saved');
+    assertBarcode(input.barcode, 'barcode');
     assertUnique(ctx, input, input.id);
-    emit(ctx, 'variant.saved', row.productId, input);
+    const { confirmBelowCost: confirmed, ...fields } = input;
+    // Checked against what the variant has for the side not changed; the field named is the one
+    // the person changed (the price when both).
+    const changed = input.price !== undefined ? 'price' : 'cost';
+    const by =
+      input.price === undefined && input.cost === undefined
+        ? undefined
+        : confirmedBelowCost(
+            ctx,
+            {
+              price: input.price ?? row.price,
+              cost: input.cost ?? row.cost,
+              confirmBelowCost: confirmed,
+            },
+            changed,
+            changed,
+          );
+    emit(ctx, 'variant.saved', row.productId, {
+      ...fields,
+      ...(by !== undefined && { belowCostConfirmedBy: by }),
+    });
     return { id: input.id };
   },
 });

@@ -37,9 +37,14 @@ export const variantSaved = defineEvent({
     cost: z.number().int().optional(),
     minStock: z.number().int().optional(),
     active: z.boolean().optional(),
+    /**
+     * Who confirmed a price at or below cost (the event's user; core/catalog/rules.ts). Optional,
+     * so events without it stay valid and the schema version stays; an older app drops it.
+     */
+    belowCostConfirmedBy: z.string().optional(),
   }),
   apply: (db, e) => {
-    const { id, attributes, ...fields } = e.payload;
+    const { id, attributes, belowCostConfirmedBy: _, ...fields } = e.payload;
     mergeRow(db, 'variants', id, mergeStamp(e), {
       ...fields,
       ...(attributes !== undefined && { attributes: JSON.stringify(attributes) }),

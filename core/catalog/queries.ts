@@ -4,7 +4,7 @@ import { query } from '../contract/define';
 import { id, page } from '../contract/fields';
 import { prepared } from '../db/prepared';
 import { parseRow, parseRows } from '../db/rows';
-import { priceHistory as history, users } from '../db/schema';
+import { events, priceHistory as history, users } from '../db/schema';
 import { DomainError, invariant } from '../errors';
 import { findVariantByCode, variantNameSql } from './lookup';
 
@@ -112,6 +112,14 @@ export const findByCode = query({
   },
 });
 
+const confirmation = z.object({ belowCostConfirmedBy: z.string().optional() });
+
+/** Who confirmed a price at or below cost: the event that made the change records it. */
+const confirmerOf = (payload: string | null): string | null =>
+  payload === null
+    ? null
+    : (confirmation.safeParse(JSON.parse(payload)).data?.belowCostConfirmedBy ?? null);
+
 const historyOf = prepared((orm) =>
   orm
     .select({
@@ -120,9 +128,11 @@ const historyOf = prepared((orm) =>
       changedAt: history.changedAt,
       userId: history.userId,
       userName: users.displayName,
+      payload: events.payload,
     })
     .from(history)
     .leftJoin(users, eq(users.id, history.userId))
+    .leftJoin(events, eq(events.id, history.eventId))
     .where(eq(history.variantId, sql.placeholder('variantId')))
     .orderBy(asc(history.hlc))
     .prepare(),
@@ -131,5 +141,8 @@ const historyOf = prepared((orm) =>
 export const priceHistory = query({
   access: 'catalog.read',
   input: z.object({ variantId: id }),
-  handler: (ctx, input) => historyOf(ctx.db).all({ variantId: input.variantId }),
+  handler: (ctx, input) =>
+    historyOf(ctx.db)
+      .all({ variantId: input.variantId })
+      .map(({ payload, ...row }) => ({ ...row, belowCostConfirmedBy: confirmerOf(payload) })),
 });

@@ -2,7 +2,7 @@ import { crossBranchRoles } from '../vocabulary';
 import { DomainError } from '../errors';
 import type { Actor, Context, DeviceIdentity } from './context';
 
-export function requireActor(ctx: Context): Actor {
+export function requireActor(ctx: Pick<Context, 'actor'>): Actor {
   if (!ctx.actor) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
   return ctx.actor;
 }

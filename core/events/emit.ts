@@ -66,6 +66,22 @@ export function applyEvent(db: Db, envelope: EventEnvelope): EventEnvelope {
   return event;
 }
 
+/**
+ * Refuses an event this PC may not cause (head office's steps at a branch PC). emit checks it;
+ * a command whose input rules would refuse first calls it before them, so the person is told
+ * where the step is done rather than what to change in it.
+ */
+export function refuseIfNotHere(ctx: Context, type: EventType): void {
+  if (!ctx.device) return;
+  const kind = enrolledBranchKind(ctx.db, ctx.device);
+  if (kind !== null && !eventDefs[type].authority.from.some((k) => k === kind))
+    throw new DomainError(
+      'HEAD_OFFICE_ONLY',
+      `This is done at head office, not at a ${kind} PC: sign in to head office's console and do it there.`,
+      { type },
+    );
+}
+
 export function emit<T extends EventType>(
   ctx: Context,
   type: T,
@@ -80,13 +96,7 @@ export function emit<T extends EventType>(
     );
   const userId = as?.userId ?? ctx.actor?.userId;
   if (!userId) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
-  const kind = enrolledBranchKind(ctx.db, ctx.device);
-  if (kind !== null && !eventDefs[type].authority.from.some((k) => k === kind))
-    throw new DomainError(
-      'HEAD_OFFICE_ONLY',
-      `This is done at head office, not at a ${kind} PC: sign in to head office's console and do it there.`,
-      { type },
-    );
+  refuseIfNotHere(ctx, type);
   const createdAt = ctx.now();
   const hlc = ctx.clock.now();
   const event = applyEvent(ctx.db, {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireBranchOfKind, requireVariant, variantNameSql } from '../catalog/lookup';
+import { assertNotFuture } from '../contract/dates';
 import { command, query } from '../contract/define';
 import { id, isoDate, optionalText, page, quantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
@@ -28,6 +29,7 @@ export const recordProduction = command({
     assertBranchAccess(ctx, branchId, 'record production');
     requireBranchOfKind(ctx, branchId, ['factory']);
     requireVariant(ctx, input.variantId);
+    assertNotFuture(ctx, 'producedOn', input.producedOn);
     const batchId = newId(ctx.now());
     emit(ctx, 'production.recorded', batchId, {
       batchId,

@@ -4,7 +4,8 @@ import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { FieldError, TextField } from '../../components/Field';
 import { parseCount, parseMoney } from '../../format';
-import { amountHint } from './VariantEditor';
+import { isCode } from '../../errors';
+import { amountHint, BelowCostConfirm } from './VariantEditor';
 
 interface DraftVariant {
   sku: string;
@@ -52,6 +53,7 @@ export function ProductForm({
   const [unit, setUnit] = useState('pcs');
   const [variants, setVariants] = useState<DraftVariant[]>([{ ...blank }]);
   const [checked, setChecked] = useState(false);
+  const [belowCost, setBelowCost] = useState(false);
   const action = useAction();
   const set = (i: number, change: Partial<DraftVariant>) =>
     setVariants(variants.map((v, j) => (j === i ? { ...v, ...change } : v)));
@@ -83,6 +85,7 @@ export function ProductForm({
           price: prices[i]?.[0] ?? 0,
           cost: prices[i]?.[1] ?? 0,
           minStock: parseCount(v.minStock),
+          ...(belowCost && { confirmBelowCost: true }),
         })),
       }),
     );
@@ -194,6 +197,9 @@ export function ProductForm({
         >
           + Variant
         </button>
+        {(belowCost || isCode(action.error, 'PRICE_AT_OR_BELOW_COST')) && (
+          <BelowCostConfirm checked={belowCost} onChange={setBelowCost} />
+        )}
         <span className="grow" />
         <button type="submit" className="btn primary" disabled={action.busy}>
           Create product <kbd>Enter</kbd>

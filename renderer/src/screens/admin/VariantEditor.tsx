@@ -4,11 +4,27 @@ import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
+import { isCode } from '../../errors';
 import { money, parseCount, parseMoney } from '../../format';
 
 type Row = OutputOf<'catalog.list'>[number];
 
 export const amountHint = 'Write an amount like 450.00';
+
+/** Shown once the core refuses a price at or below cost: the person confirms it on purpose. */
+export function BelowCostConfirm(props: { checked: boolean; onChange(checked: boolean): void }) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        name="confirmBelowCost"
+        checked={props.checked}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      Sell at or below cost (I confirm)
+    </label>
+  );
+}
 
 export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean): void }) {
   const client = useClient();
@@ -17,6 +33,7 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
   const [minStock, setMinStock] = useState(String(row.minStock));
   const [active, setActive] = useState(row.active);
   const [checked, setChecked] = useState(false);
+  const [belowCost, setBelowCost] = useState(false);
   const action = useAction();
   const p = parseMoney(price);
   const c = parseMoney(cost);
@@ -31,6 +48,7 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
         cost: c,
         minStock: parseCount(minStock),
         active,
+        ...(belowCost && { confirmBelowCost: true }),
       }),
     );
     if (ok) onDone(true);
@@ -95,6 +113,9 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
             On sale
           </label>
+          {(belowCost || isCode(action.error, 'PRICE_AT_OR_BELOW_COST')) && (
+            <BelowCostConfirm checked={belowCost} onChange={setBelowCost} />
+          )}
           <button type="submit" className="btn primary" disabled={action.busy}>
             Save <kbd>Enter</kbd>
           </button>
