@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // What the Electron preload exposes to the page: one named operation, never raw ipcRenderer.
 // Absent in web mode, where the same contract travels over HTTP.
 export {};

@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './i18n';
 import { createSessionStore } from './session';
 import { createClient, defaultCarrier } from './transport';
 import './styles.css';
