@@ -16,9 +16,9 @@ const platformPackages = [
   'node-cron',
 ];
 const folder = (name) => [`**/${name}`, `**/${name}/**`];
-// Leaf modules of core/ the renderer may import values from: the one list of error codes and the
-// lifecycle's vocabulary. They import nothing, so nothing of Node reaches the browser bundle.
-const rendererSafeCore = ['core/errors', 'core/vocabulary'];
+// Leaf modules of core/ the renderer may import values from: the one list of error codes, the
+// lifecycle's vocabulary and the formatting of amounts. They import nothing, so nothing of Node reaches the browser bundle.
+const rendererSafeCore = ['core/errors', 'core/vocabulary', 'core/locale/amounts'];
 
 const restrict = (patterns, allowTypeImports = false) => ({
   '@typescript-eslint/no-restricted-imports': [

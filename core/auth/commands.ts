@@ -1,3 +1,4 @@
+import { companySettingsOf } from '../locale/company';
 import { count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { branchKinds } from '../vocabulary';
@@ -215,12 +216,19 @@ export const logout = action({
 
 /**
  * Who is signed in, and what they may do on this PC (the UI offers only that): `may`, and
- * `adminSteps`, whether their admin-only steps count here (false at an enrolled branch PC).
+ * `adminSteps`, whether their admin-only steps count here (false at an enrolled branch PC), and
+ * `company`, the company's currency and locale.
  */
 export const me = query({
   access: 'signed-in',
   input: z.object({}),
-  handler: (ctx) => ({ ...requireActor(ctx), may: mayDo(ctx), adminSteps: adminStepsHere(ctx) }),
+  handler: (ctx) => ({
+    ...requireActor(ctx),
+    may: mayDo(ctx),
+    adminSteps: adminStepsHere(ctx),
+    // Every amount and date on screen is written in the company's currency and locale.
+    company: companySettingsOf(ctx.db),
+  }),
 });
 
 const passwordHashById = prepared((orm) =>

@@ -1,105 +1,52 @@
 // Money is an integer count of the currency's minor units everywhere (cents, santim, fils); these
 // turn it into what people read, in the company's currency, and back, without floating point.
 import type { Db } from '../db/open';
-import { getMeta } from '../db/meta';
+import { z } from 'zod';
+import { defaultCurrency, type Currency } from './amounts';
 
-export interface Currency {
-  /** ISO 4217: ETB, USD, KWD. */
-  code: string;
-  /** What people write before the amount: Br, $, KD. */
-  symbol: string;
-  /** Digits after the decimal point: 2 for most, 0 for JPY, 3 for KWD. */
-  minorUnits: number;
-}
+export {
+  decimalPoint,
+  defaultCurrency,
+  formatAmount,
+  formatMoney,
+  parseMoney,
+  type Currency,
+} from './amounts';
 
-export const defaultCurrency: Currency = { code: 'ETB', symbol: 'Br', minorUnits: 2 };
+/** Dates and numbers as written in English (Britain): 31 Mar 2026, 1,234.56. */
+export const defaultLocale = 'en-GB';
 
-const grouping = (locale: string) => {
-  try {
-    return new Intl.NumberFormat(locale, { useGrouping: true, maximumFractionDigits: 0 });
-  } catch {
-    return new Intl.NumberFormat('en', { useGrouping: true, maximumFractionDigits: 0 });
-  }
-};
+const settingsRow = z
+  .object({
+    currency_code: z.string().nullable(),
+    currency_symbol: z.string().nullable(),
+    minor_units: z.number().int().nullable(),
+    locale: z.string().nullable(),
+  })
+  .optional();
 
-/** The decimal point of a locale: '.' in English, ',' in German. */
-export function decimalPoint(locale: string): string {
-  try {
-    return (
-      new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ??
-      '.'
-    );
-  } catch {
-    return '.';
-  }
-}
-
-/** The amount alone, grouped: 123456 → "1,234.56" (2 minor units, English). */
-export function formatAmount(minor: number, minorUnits: number, locale = 'en'): string {
-  if (!Number.isSafeInteger(minor))
-    throw new RangeError(`not a whole number of minor units: ${minor}`);
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const scale = 10 ** minorUnits;
-  const units = Math.trunc(abs / scale);
-  const whole = grouping(locale).format(units);
-  if (minorUnits === 0) return `${sign}${whole}`;
-  const fraction = String(abs % scale).padStart(minorUnits, '0');
-  return `${sign}${whole}${decimalPoint(locale)}${fraction}`;
-}
-
-/** 123456 in ETB → "Br 1,234.56"; the symbol always first, so every screen and PDF reads alike. */
-export const formatMoney = (minor: number, currency: Currency, locale = 'en'): string =>
-  `${currency.symbol}\u00a0${formatAmount(minor, currency.minorUnits, locale)}`;
+// Raw SQL and a parsed row: PDFs and Telegram cards ask for it once per document.
+const settingsOf = (db: Db) =>
+  settingsRow.parse(
+    db.sqlite
+      .prepare(
+        "SELECT currency_code, currency_symbol, minor_units, locale FROM company_settings WHERE id = 'company'",
+      )
+      .get(),
+  );
 
 /**
- * What a person typed back into minor units: "1,234.5" → 123450. Accepts the locale's decimal
- * point (or '.'), grouping by thousands, and the symbol or code around it. null when it is not an
- * amount with at most `minorUnits` decimals.
+ * The company's currency as this database knows it (core/locale/company.ts: set by an admin at
+ * head office, merged per field); each field unset so far takes the default's.
  */
-export function parseMoney(text: string, currency: Currency, locale = 'en'): number | null {
-  let s = text.trim();
-  for (const mark of [currency.symbol, currency.code]) if (mark) s = s.split(mark).join('');
-  s = s.replace(/[\s\u00a0\u202f]/g, '');
-  const point = decimalPoint(locale);
-  const group = point === ',' ? '.' : ',';
-  // Grouping marks only between digits in threes: "1,234,567.5".
-  s = s.replace(new RegExp(`(?<=\\d)\\${group}(?=\\d{3}(?:\\D|$))`, 'g'), '');
-  if (point !== '.') s = s.replace(point, '.');
-  const negative = s.startsWith('-');
-  if (negative) s = s.slice(1);
-  const m = /^(\d{1,13})(?:\.(\d+))?$/.exec(s);
-  if (!m?.[1]) return null;
-  const fraction = m[2] ?? '';
-  if (fraction.length > currency.minorUnits) return null;
-  const value =
-    Number(m[1]) * 10 ** currency.minorUnits +
-    Number(fraction.padEnd(currency.minorUnits, '0') || 0);
-  if (!Number.isSafeInteger(value)) return null;
-  return negative ? -value : value;
-}
-
-const isCurrency = (v: unknown): v is Currency =>
-  typeof v === 'object' &&
-  v !== null &&
-  'code' in v &&
-  typeof v.code === 'string' &&
-  'symbol' in v &&
-  typeof v.symbol === 'string' &&
-  'minorUnits' in v &&
-  typeof v.minorUnits === 'number' &&
-  Number.isInteger(v.minorUnits) &&
-  v.minorUnits >= 0 &&
-  v.minorUnits <= 4;
-
-/** The company's currency as this database knows it (the default until an admin sets one). */
 export function companyCurrency(db: Db): Currency {
-  const raw = getMeta(db, 'company.currency');
-  if (raw === undefined) return defaultCurrency;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return isCurrency(parsed) ? parsed : defaultCurrency;
-  } catch {
-    return defaultCurrency;
-  }
+  const r = settingsOf(db);
+  return {
+    code: r?.currency_code ?? defaultCurrency.code,
+    symbol: r?.currency_symbol ?? defaultCurrency.symbol,
+    minorUnits: r?.minor_units ?? defaultCurrency.minorUnits,
+  };
 }
+
+/** The company's locale (en-GB, am-ET): how its dates and numbers are written. */
+export const companyLocale = (db: Db): string => settingsOf(db)?.locale ?? defaultLocale;

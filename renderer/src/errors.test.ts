@@ -53,7 +53,7 @@ describe('money', () => {
     expect(parseMoney('1,234.5')).toBe(123450);
     expect(parseMoney('0.07')).toBe(7);
     expect(parseMoney('4.505')).toBeNull();
-    expect(money(123450)).toBe('1,234.50');
-    expect(money(-5)).toBe('-0.05');
+    expect(money(123450)).toBe('Br\u00a01,234.50');
+    expect(money(-5)).toBe('Br\u00a0-0.05');
   });
 });

@@ -52,7 +52,13 @@ function markDocument(code: string): void {
   document.documentElement.dir = languages.find((l) => l.code === code)?.dir ?? 'ltr';
 }
 
-const initial = known(stored()) ? (stored() as string) : fallbackLanguage;
+/** This PC's language: the sign-in screen's, and everyone's who has not chosen their own. */
+export const pcLanguage = (): string => {
+  const code = stored();
+  return known(code) ? code : fallbackLanguage;
+};
+
+const initial = pcLanguage();
 
 void i18next.use(initReactI18next).init({
   resources,

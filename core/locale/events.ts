@@ -1,0 +1,26 @@
+// The company's settings as an event: head office's alone, seen everywhere, merged per field.
+import { z } from 'zod';
+import { defineEvent, mergeStamp, rowWrite } from '../events/define';
+import { mergeRow } from '../events/lww';
+
+/** The one row's id: there is one company per database. */
+export const companyId = 'company';
+
+export const companySaved = defineEvent({
+  type: 'company.saved',
+  merged: true,
+  authority: { permission: 'company.manage', from: [], acts: 'aggregate' },
+  visibility: { everywhere: true },
+  writes: [rowWrite('company_settings')],
+  payload: z.object({
+    id: z.literal(companyId),
+    currencyCode: z.string().optional(),
+    currencySymbol: z.string().optional(),
+    minorUnits: z.number().int().min(0).max(3).optional(),
+    locale: z.string().optional(),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    mergeRow(db, 'company_settings', id, mergeStamp(e), fields);
+  },
+});
