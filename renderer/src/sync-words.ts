@@ -1,17 +1,20 @@
 // What a clerk is told about sync in words: the step of a round under way, and the last failure
 // by its code, with what to do about it. Head office's own message stays beside it for the admin.
+// The words live in locales/<language>/sync.json; these pick them in the UI's language.
 import type { OutputOf, SerializedError } from './client';
 import { count } from './format';
+import { tOf } from './i18n';
 
 type Status = NonNullable<OutputOf<'sync.status'>>;
 
 /** "sending 200 of 1,000", "receiving 1,200 of 5,000", "files 1 of 3". */
 export function progressWords(progress: Status['progress']): string {
-  if (!progress) return 'starting';
-  const of = `${count(progress.done)} of ${count(progress.done + progress.left)}`;
-  if (progress.phase === 'push') return `sending ${of}`;
-  if (progress.phase === 'pull') return `receiving ${of}`;
-  return `files ${of}`;
+  const t = tOf('sync');
+  if (!progress) return t('progress.starting');
+  const vars = { done: count(progress.done), all: count(progress.done + progress.left) };
+  if (progress.phase === 'push') return t('progress.sending', vars);
+  if (progress.phase === 'pull') return t('progress.receiving', vars);
+  return t('progress.files', vars);
 }
 
 interface Problem {
@@ -23,47 +26,30 @@ interface Problem {
   detail?: string;
 }
 
-const problems: Partial<Record<SerializedError['code'], Problem>> = {
-  UNAVAILABLE: {
-    short: 'head office cannot be reached',
-    long: 'Head office cannot be reached. Work goes on here; it is sent as soon as the connection is back.',
-  },
-  DEVICE_REVOKED: {
-    short: 'this PC was revoked',
-    long: 'The admin revoked this PC at head office: it no longer syncs. Ask the admin for a new enrollment code.',
-  },
-  UNAUTHENTICATED: {
-    short: 'head office does not know this PC',
-    long: 'Head office does not know this PC any more. Ask the admin for a new enrollment code.',
-  },
-  CERTIFICATE_CHANGED: {
-    short: 'head office’s certificate changed',
-    long: 'Head office presented a certificate this PC does not trust, and nothing was sent. Ask the admin for a re-pin code for this PC (below).',
-  },
-  CERTIFICATE_MISMATCH: {
-    short: 'head office’s certificate is not the one expected',
-    long: 'Head office presented another certificate than the admin said, and nothing was sent. Check the address with the admin.',
-  },
-  SCHEMA_TOO_NEW: {
-    short: 'head office’s server is older than this app',
-    long: 'This app is newer than head office’s server. Its work is kept here; ask the admin to update the server.',
-  },
-  RATE_LIMITED: {
-    short: 'head office asked to slow down',
-    long: 'Head office asked this PC to slow down. It tries again by itself in a moment.',
-  },
-  TOO_LARGE: {
-    short: 'head office refused a large upload',
-    long: 'Head office refused something this PC sent as too large. Tell the admin.',
-  },
-};
+/** The failures with words of their own (sync.json's `problem.<CODE>.short` and `.long`). */
+const known: readonly SerializedError['code'][] = [
+  'UNAVAILABLE',
+  'DEVICE_REVOKED',
+  'UNAUTHENTICATED',
+  'CERTIFICATE_CHANGED',
+  'CERTIFICATE_MISMATCH',
+  'SCHEMA_TOO_NEW',
+  'RATE_LIMITED',
+  'TOO_LARGE',
+];
 
 /** The last failure in words: by its code where it has one, else the message as it came. */
 export function problemWords(status: Pick<Status, 'lastError' | 'lastErrorCode'>): Problem | null {
   if (!status.lastError) return null;
-  const known = status.lastErrorCode ? problems[status.lastErrorCode] : undefined;
-  if (known) return { ...known, detail: status.lastError };
-  return { short: 'sync failed', long: `Sync failed: ${status.lastError}` };
+  const t = tOf('sync');
+  const code = status.lastErrorCode;
+  if (code && known.includes(code))
+    return {
+      short: t(`problem.${code}.short`),
+      long: t(`problem.${code}.long`),
+      detail: status.lastError,
+    };
+  return { short: t('failed'), long: t('failedBecause', { message: status.lastError }) };
 }
 
 /** "next try in 12 s", while background sync pauses after a failure. */
@@ -73,5 +59,6 @@ export function nextTryWords(
 ): string | null {
   if (nextTryAt === null || nextTryAt === undefined) return null;
   const seconds = Math.ceil((nextTryAt - now) / 1000);
-  return seconds > 0 ? `next try in ${seconds} s` : 'trying again';
+  const t = tOf('sync');
+  return seconds > 0 ? t('nextTry', { n: seconds }) : t('tryingAgain');
 }

@@ -2,6 +2,7 @@
 // field's path in the input (`lines.0.quantity`), so the clerk sees it where they typed.
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { fieldMessage } from '../errors';
+import { useT } from '../i18n';
 
 export interface InputProps {
   id: string;
@@ -95,9 +96,10 @@ export function SearchField(props: {
   value: string;
   onChange: (value: string) => void;
 }) {
+  const t = useT('common');
   return (
     <TextField
-      label="Search ( / )"
+      label={t('searchKey')}
       name="search"
       error={undefined}
       type="search"

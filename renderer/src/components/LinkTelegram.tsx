@@ -5,6 +5,7 @@ import { useClient } from '../app-context';
 import type { OutputOf } from '../client';
 import { isCode } from '../errors';
 import { dateTime } from '../format';
+import { useT } from '../i18n';
 import { ErrorBanner, Notice } from './Banner';
 
 type LinkCode = OutputOf<'telegram.linkCode'>;
@@ -12,6 +13,7 @@ type LinkCode = OutputOf<'telegram.linkCode'>;
 export type LinkTelegramOutcome = LinkCode | { error: unknown };
 
 export function LinkTelegramButton({ onResult }: { onResult(r: LinkTelegramOutcome): void }) {
+  const t = useT('ops');
   const client = useClient();
   const [busy, setBusy] = useState(false);
   return (
@@ -27,7 +29,7 @@ export function LinkTelegramButton({ onResult }: { onResult(r: LinkTelegramOutco
           .finally(() => setBusy(false));
       }}
     >
-      Link my Telegram
+      {t('link.button')}
     </button>
   );
 }
@@ -40,15 +42,16 @@ export function LinkTelegramResult({
   result: LinkTelegramOutcome;
   onClose(): void;
 }) {
+  const t = useT('ops');
   const close = (
     <button type="button" className="btn small" onClick={onClose}>
-      Close
+      {t('link.close')}
     </button>
   );
   if ('error' in result) {
     const e = result.error;
     return (
-      <div role="region" aria-label="Link my Telegram">
+      <div role="region" aria-label={t('link.button')}>
         {isCode(e, 'INVALID_STATE') && e instanceof Error ? (
           <Notice kind="info">
             {e.message} {close}
@@ -63,15 +66,18 @@ export function LinkTelegramResult({
     );
   }
   return (
-    <div role="region" aria-label="Link my Telegram">
+    <div role="region" aria-label={t('link.button')}>
       <Notice kind="success">
-        Your code: <strong className="mono">{result.code}</strong>. In a private chat with the bot
-        {result.botUsername ? ` @${result.botUsername}` : ''}, send{' '}
-        <strong className="mono">/link {result.code}</strong> before {dateTime(result.expiresAt)}.
+        {t('link.code')} <strong className="mono">{result.code}</strong>.{' '}
+        {t('link.send', {
+          bot: result.botUsername ? `@${result.botUsername}` : t('link.theBot'),
+          before: dateTime(result.expiresAt),
+        })}{' '}
+        <strong className="mono">/link {result.code}</strong>
         {result.deepLink && (
           <>
             {' '}
-            Or open{' '}
+            {t('link.orOpen')}{' '}
             <a href={result.deepLink} target="_blank" rel="noreferrer">
               {result.deepLink}
             </a>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useAction, useClient, useQuery } from '../app-context';
 import { count, time } from '../format';
 import { bannerMessage } from '../errors';
+import { useT } from '../i18n';
 import { nextTryWords, problemWords, progressWords } from '../sync-words';
 
 const POLL_MS = 5_000;
@@ -17,6 +18,7 @@ const DONE_MS = 10_000;
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function SyncIndicator() {
+  const t = useT('sync');
   const client = useClient();
   const status = useQuery(() => client.call('sync.status', {}), []);
   const sync = useAction();
@@ -47,37 +49,50 @@ export function SyncIndicator() {
   const branchPc = Boolean(s?.enrolled && !s.headOffice);
   const problem =
     (s && problemWords(s)) ??
-    (sync.error ? { short: 'sync failed', long: bannerMessage(sync.error) ?? '' } : null);
+    (sync.error ? { short: t('failed'), long: bannerMessage(sync.error) ?? '' } : null);
   let tone = 'standalone';
-  let text = 'Works on its own';
+  let text = t('indicator.standalone');
   if (status.error && !s) {
     tone = 'offline';
-    text = 'Sync status unknown';
+    text = t('indicator.unknown');
   } else if (s?.headOffice) {
     tone = s.syncing ? 'syncing' : s.lastError ? 'offline' : 'online';
-    text = s.syncing ? 'Head office · folding' : 'Head office';
+    text = s.syncing ? t('indicator.folding') : t('indicator.headOffice');
   } else if (s?.enrolled) {
     tone = s.syncing ? 'syncing' : s.online ? 'online' : 'offline';
-    text = s.syncing ? 'Syncing' : s.online ? 'Online' : 'Offline';
+    text = s.syncing
+      ? t('indicator.syncing')
+      : s.online
+        ? t('indicator.online')
+        : t('indicator.offline');
   }
   const recent = done && Date.now() - done.at < DONE_MS ? done : null;
   const details = s?.headOffice
     ? [
         s.lastSyncAt
-          ? `branches' work in as of ${time(s.lastSyncAt)}`
-          : 'nothing from branches yet',
-        ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
+          ? t('indicator.branchesIn', { time: time(s.lastSyncAt) })
+          : t('indicator.nothingYet'),
+        ...(s.conflicts > 0 ? [t('indicator.conflicts', { n: count(s.conflicts) })] : []),
       ]
     : s?.enrolled && s.syncing
       ? [progressWords(s.progress)]
       : s?.enrolled
         ? [
-            s.pending > 0 ? `${count(s.pending)} waiting` : 'all sent',
-            s.lastSyncAt ? `last sync ${time(s.lastSyncAt)}` : 'never synced',
+            s.pending > 0
+              ? t('indicator.waiting', { n: count(s.pending) })
+              : t('indicator.allSent'),
+            s.lastSyncAt
+              ? t('indicator.lastSync', { time: time(s.lastSyncAt) })
+              : t('indicator.neverSynced'),
             ...(recent
-              ? [`done: ${count(recent.pushed)} sent, ${count(recent.pulled)} received`]
+              ? [
+                  t('indicator.done', {
+                    sent: count(recent.pushed),
+                    received: count(recent.pulled),
+                  }),
+                ]
               : []),
-            ...(s.conflicts > 0 ? [`${count(s.conflicts)} conflicts`] : []),
+            ...(s.conflicts > 0 ? [t('indicator.conflicts', { n: count(s.conflicts) })] : []),
           ]
         : [];
   // Under the indicator, in words: what went wrong last, and when the PC tries again by itself.
@@ -96,10 +111,10 @@ export function SyncIndicator() {
         title={
           problem?.long ??
           (s?.headOffice
-            ? 'This is head office: branch PCs sync with it'
+            ? t('indicator.titleHeadOffice')
             : s?.serverUrl
-              ? `Head office: ${s.serverUrl}`
-              : 'Not enrolled with a head office')
+              ? t('indicator.titleServer', { url: s.serverUrl })
+              : t('indicator.titleStandalone'))
         }
         data-testid="sync-indicator"
       >
@@ -115,10 +130,10 @@ export function SyncIndicator() {
           type="button"
           className="btn small"
           disabled={busy}
-          title="Send what waits here and receive what head office has, now"
+          title={t('indicator.syncNowTitle')}
           onClick={() => void syncNow()}
         >
-          {busy ? 'Syncing…' : 'Sync now'}
+          {busy ? t('indicator.syncingNow') : t('indicator.syncNow')}
         </button>
       )}
     </div>

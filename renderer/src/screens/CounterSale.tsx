@@ -11,8 +11,10 @@ import {
 } from '../components/LinesTable';
 import { ProductPicker } from '../components/ProductPicker';
 import { money, parseCount } from '../format';
+import { useT } from '../i18n';
 
 export function CounterSale() {
+  const t = useT('sale');
   const client = useClient();
   const [lines, setLines] = useDraftLines('counterSale');
   const [done, setDone] = useState<string | null>(null);
@@ -25,7 +27,7 @@ export function CounterSale() {
       }),
     );
     if (sale) {
-      setDone(`Sale ${sale.number} recorded · total ${money(sale.total)}.`);
+      setDone(t('recorded', { number: sale.number, total: money(sale.total) }));
       setLines([]);
     }
   };
@@ -33,12 +35,12 @@ export function CounterSale() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Counter sale</h1>
-        <p className="muted">Scan each item; Enter in a quantity box records the sale.</p>
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('intro')}</p>
       </header>
       {done && <Notice kind="success">{done}</Notice>}
       <div className="split">
-        <section className="panel" aria-label="Find goods">
+        <section className="panel" aria-label={t('find')}>
           <ProductPicker
             onPick={(row) => {
               setDone(null);
@@ -48,7 +50,7 @@ export function CounterSale() {
         </section>
         <form
           className="panel"
-          aria-label="Sale lines"
+          aria-label={t('lines')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
@@ -73,16 +75,16 @@ export function CounterSale() {
           />
           <div className="form-actions">
             <span className="total">
-              Total <strong>{money(draftTotal(lines))}</strong>
+              {t('total')} <strong>{money(draftTotal(lines))}</strong>
             </span>
             <button
               type="submit"
               className="btn primary"
               disabled={action.busy || lines.length === 0}
             >
-              Record sale <kbd>Enter</kbd>
+              {t('record')} <kbd>Enter</kbd>
             </button>
-            <span className="muted">Esc empties the sale</span>
+            <span className="muted">{t('escEmpties')}</span>
           </div>
         </form>
       </div>

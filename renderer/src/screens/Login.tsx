@@ -1,8 +1,11 @@
 // Sign in. Wrong passwords are counted by the core (five lock the account for 15 minutes).
+// The language chosen here is the PC's: the sign-in screen opens in it next time.
 import { useState } from 'react';
 import { useAction, useClient } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { TextField } from '../components/Field';
+import { LanguageChooser } from '../components/LanguageChooser';
+import { useT } from '../i18n';
 import type { SessionStore } from '../session';
 
 export function Login({
@@ -14,6 +17,7 @@ export function Login({
   notice: string | null;
   branchName: string | null;
 }) {
+  const t = useT('login');
   const client = useClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -29,19 +33,20 @@ export function Login({
     <main className="center-page">
       <form
         className="card login"
-        aria-label="Sign in"
+        aria-label={t('title')}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <h1>Factory-Shop ERP</h1>
+        <h1>{t('app')}</h1>
         {branchName && <p className="muted">{branchName}</p>}
+        <LanguageChooser />
         {notice && <Notice kind="warning">{notice}</Notice>}
         <ErrorBanner error={action.error} shown={['username', 'password']} />
         <TextField
-          label="Username"
+          label={t('username')}
           name="username"
           error={action.error}
           autoFocus
@@ -50,7 +55,7 @@ export function Login({
           onChange={setUsername}
         />
         <TextField
-          label="Password"
+          label={t('password')}
           name="password"
           error={action.error}
           type="password"
@@ -59,7 +64,7 @@ export function Login({
           onChange={setPassword}
         />
         <button type="submit" className="btn primary wide" disabled={action.busy}>
-          {action.busy ? 'Signing in…' : 'Sign in'} <kbd>Enter</kbd>
+          {action.busy ? t('signingIn') : t('signIn')} <kbd>Enter</kbd>
         </button>
       </form>
     </main>

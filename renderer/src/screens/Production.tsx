@@ -4,17 +4,19 @@ import { useAction, useClient, useQuery, useUser } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { FieldError, TextField } from '../components/Field';
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
-import { count, dateTime, parseCount, today } from '../format';
+import { count, date, dateTime, parseCount, today } from '../format';
+import { useT } from '../i18n';
 
 const fields = ['variantId', 'quantity', 'producedOn', 'shift', 'notes', 'branchId'];
 
 export function Production() {
+  const t = useT('production');
   const client = useClient();
   const user = useUser();
   const [variant, setVariant] = useState<CatalogRow | null>(null);
   const [quantity, setQuantity] = useState('');
   const [producedOn, setProducedOn] = useState(today());
-  const [shift, setShift] = useState('Day');
+  const [shift, setShift] = useState(() => t('dayShift'));
   const [notes, setNotes] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   const action = useAction();
@@ -35,7 +37,12 @@ export function Production() {
     );
     if (result && variant) {
       setSaved(
-        `Recorded ${count(parseCount(quantity))} × ${variant.sku}. The factory now has ${count(result.balance.onHand)} on hand (${count(result.balance.available)} free).`,
+        t('recorded', {
+          quantity: count(parseCount(quantity)),
+          sku: variant.sku,
+          onHand: count(result.balance.onHand),
+          free: count(result.balance.available),
+        }),
       );
       setQuantity('');
       setNotes('');
@@ -45,12 +52,12 @@ export function Production() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Production</h1>
-        <p className="muted">Scan or search the item, type how many were made, press Enter.</p>
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('intro')}</p>
       </header>
       {saved && <Notice kind="success">{saved}</Notice>}
       <div className="split">
-        <section className="panel" aria-label="Find the item">
+        <section className="panel" aria-label={t('find')}>
           <ProductPicker
             onPick={(row) => {
               setVariant(row);
@@ -60,7 +67,7 @@ export function Production() {
         </section>
         <form
           className="panel"
-          aria-label="Production entry"
+          aria-label={t('entry')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
@@ -81,13 +88,13 @@ export function Production() {
                 <span className="sku">{variant.sku}</span> {variant.name}
               </>
             ) : (
-              <span className="muted">No item chosen yet.</span>
+              <span className="muted">{t('noItem')}</span>
             )}
             <FieldError name="variantId" error={action.error} />
           </div>
           <div className="form-grid">
             <TextField
-              label="Quantity made"
+              label={t('quantity')}
               name="quantity"
               error={action.error}
               type="number"
@@ -96,7 +103,7 @@ export function Production() {
               onChange={setQuantity}
             />
             <TextField
-              label="Produced on"
+              label={t('producedOn')}
               name="producedOn"
               error={action.error}
               type="date"
@@ -104,14 +111,14 @@ export function Production() {
               onChange={setProducedOn}
             />
             <TextField
-              label="Shift"
+              label={t('shift')}
               name="shift"
               error={action.error}
               value={shift}
               onChange={setShift}
             />
             <TextField
-              label="Notes (optional)"
+              label={t('notes')}
               name="notes"
               error={action.error}
               value={notes}
@@ -120,30 +127,30 @@ export function Production() {
           </div>
           <div className="form-actions">
             <button type="submit" className="btn primary" disabled={action.busy}>
-              Record production <kbd>Enter</kbd>
+              {t('record')} <kbd>Enter</kbd>
             </button>
-            <span className="muted">Esc clears the form</span>
+            <span className="muted">{t('escClears')}</span>
           </div>
         </form>
       </div>
       <section className="panel">
-        <h2>Recent production</h2>
+        <h2>{t('recent')}</h2>
         <ErrorBanner error={recent.error} />
         <table className="table compact">
           <thead>
             <tr>
-              <th>Produced on</th>
-              <th>SKU</th>
-              <th>Item</th>
-              <th className="num">Quantity</th>
-              <th>Shift</th>
-              <th>Recorded</th>
+              <th>{t('producedOn')}</th>
+              <th>{t('sku')}</th>
+              <th>{t('item')}</th>
+              <th className="num">{t('quantityColumn')}</th>
+              <th>{t('shift')}</th>
+              <th>{t('recordedColumn')}</th>
             </tr>
           </thead>
           <tbody>
             {(recent.data ?? []).map((b) => (
               <tr key={b.id} className={b.reversedById || b.reversesId ? 'muted' : undefined}>
-                <td>{b.producedOn}</td>
+                <td>{date(b.producedOn)}</td>
                 <td className="sku">{b.sku}</td>
                 <td>{b.name}</td>
                 <td className="num">{count(b.quantity)}</td>

@@ -8,6 +8,7 @@ import { ErrorBanner, Notice } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { ago, dateTime, diskSize } from '../../format';
+import { useT } from '../../i18n';
 
 type Backup = OutputOf<'backups.list'>['backups'][number];
 
@@ -18,30 +19,26 @@ function NotHere({ error }: { error: unknown }) {
   return <ErrorBanner error={error} />;
 }
 
-const labelText: Record<string, string> = {
-  branch: 'This PC',
-  store: 'Head-office store',
-  replica: 'Head-office replica',
-  postgres: 'Database',
-  'before-restore': 'Taken before a restore',
-};
+/** What a backup is a copy of: ops.json's `backups.label.<label>`. */
+const labels = ['branch', 'store', 'replica', 'postgres', 'before-restore'];
 
 /**
  * Whether the backup agrees with the manifest written with it. Listing compares sizes; the
  * checksum is read when a backup is restored, and a mismatch is refused then.
  */
-const statusText: Record<Backup['status'], string> = {
-  complete: 'Complete',
-  'no-manifest': 'No manifest (older backup)',
-  damaged: 'Damaged',
+const statusKey: Record<Backup['status'], string> = {
+  complete: 'backups.status.complete',
+  'no-manifest': 'backups.status.noManifest',
+  damaged: 'backups.status.damaged',
 };
 
 export function Backups() {
+  const t = useT('ops');
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Backups & updates</h1>
-        <p className="muted">Copies of this PC’s data, and the app versions handed out.</p>
+        <h1>{t('backups.title')}</h1>
+        <p className="muted">{t('backups.intro')}</p>
       </header>
       <BackupsPanel />
       <UpdatesPanel />
@@ -50,6 +47,7 @@ export function Backups() {
 }
 
 function BackupsPanel() {
+  const t = useT('ops');
   const client = useClient();
   const list = useQuery(() => client.call('backups.list', {}), []);
   const [restoring, setRestoring] = useState<Backup | null>(null);
@@ -66,7 +64,10 @@ function BackupsPanel() {
     const made = await take.run(() => client.call('backups.create', {}));
     if (made) {
       setMessage(
-        `Backed up: ${made.map((b) => `${b.file} (${diskSize(b.bytes)})`).join(', ') || 'done'}.`,
+        t('backups.made', {
+          files:
+            made.map((b) => `${b.file} (${diskSize(b.bytes)})`).join(', ') || t('backups.done'),
+        }),
       );
       list.reload();
     }
@@ -81,8 +82,8 @@ function BackupsPanel() {
     setWithoutManifest(false);
     if (r) {
       setMessage(
-        `Restored from ${r.restoredFrom}.` +
-          (r.safetyCopy ? ` The data from before is kept as ${r.safetyCopy}.` : ''),
+        t('backups.restored', { file: r.restoredFrom }) +
+          (r.safetyCopy ? ` ${t('backups.safetyCopy', { file: r.safetyCopy })}` : ''),
       );
       list.reload();
     }
@@ -91,7 +92,7 @@ function BackupsPanel() {
   return (
     <section className="panel">
       <div className="toolbar">
-        <h2>Backups</h2>
+        <h2>{t('backups.heading')}</h2>
         <span className="grow" />
         {!unavailable && (
           <button
@@ -100,7 +101,7 @@ function BackupsPanel() {
             disabled={take.busy || !o}
             onClick={() => void backUpNow()}
           >
-            {take.busy ? 'Backing up…' : 'Back up now'}
+            {take.busy ? t('backups.backingUp') : t('backups.now')}
           </button>
         )}
       </div>
@@ -109,23 +110,25 @@ function BackupsPanel() {
       <ErrorBanner error={take.error ?? restore.error} />
       {o && (
         <dl className="facts">
-          <dt>Last backup</dt>
+          <dt>{t('backups.last')}</dt>
           <dd>
-            {o.lastBackupAt ? `${dateTime(o.lastBackupAt)} (${ago(o.lastBackupAt)})` : 'never'}
+            {o.lastBackupAt
+              ? `${dateTime(o.lastBackupAt)} (${ago(o.lastBackupAt)})`
+              : t('backups.never')}
           </dd>
-          <dt>Folder</dt>
+          <dt>{t('backups.folder')}</dt>
           <dd className="mono">{o.folder}</dd>
-          <dt>Schedule</dt>
+          <dt>{t('backups.schedule')}</dt>
           <dd className="mono">{o.schedule}</dd>
-          <dt>Kept for</dt>
-          <dd>{o.keepDays} days</dd>
+          <dt>{t('backups.keptFor')}</dt>
+          <dd>{t('backups.days', { n: o.keepDays })}</dd>
         </dl>
       )}
       {restoring && (
         <div
           className="panel inline-form"
           role="alertdialog"
-          aria-label="Restore a backup"
+          aria-label={t('backups.restoreLabel')}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.preventDefault();
@@ -133,12 +136,8 @@ function BackupsPanel() {
             }
           }}
         >
-          <h2>Restore {restoring.file}?</h2>
-          <p>
-            All data on this PC goes back to how it was on{' '}
-            <strong>{dateTime(restoring.takenAt)}</strong>. A backup of the current data is taken
-            first, so this can be undone by restoring that copy.
-          </p>
+          <h2>{t('backups.restoreTitle', { file: restoring.file })}</h2>
+          <p>{t('backups.restoreText', { at: dateTime(restoring.takenAt) })}</p>
           {restoring.status === 'no-manifest' && (
             <label className="check">
               <input
@@ -146,8 +145,7 @@ function BackupsPanel() {
                 checked={withoutManifest}
                 onChange={(e) => setWithoutManifest(e.target.checked)}
               />{' '}
-              This backup has no manifest (it was made before backups carried one), so nothing
-              proves it is whole. Restore it anyway; it is checked for integrity first.
+              {t('backups.noManifestAnyway')}
             </label>
           )}
           <div className="form-actions">
@@ -158,7 +156,7 @@ function BackupsPanel() {
               disabled={restore.busy || (restoring.status === 'no-manifest' && !withoutManifest)}
               onClick={() => void restoreIt(restoring)}
             >
-              {restore.busy ? 'Restoring…' : 'Back up current data and restore'}
+              {restore.busy ? t('backups.restoring') : t('backups.restoreSubmit')}
             </button>
             <button
               type="button"
@@ -168,7 +166,7 @@ function BackupsPanel() {
                 setWithoutManifest(false);
               }}
             >
-              Cancel
+              {t('backups.cancel')}
             </button>
           </div>
         </div>
@@ -177,19 +175,21 @@ function BackupsPanel() {
         <table className="table compact">
           <thead>
             <tr>
-              <th>Taken</th>
-              <th>What</th>
-              <th>File</th>
-              <th className="num">Size</th>
-              <th>Check</th>
-              <th className="actions-col" />
+              <th>{t('backups.taken')}</th>
+              <th>{t('backups.what')}</th>
+              <th>{t('backups.file')}</th>
+              <th className="num">{t('backups.size')}</th>
+              <th>{t('backups.check')}</th>
+              <th className="actions-col">
+                <span className="sr-only">{t('backups.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {o.backups.length === 0 && (
               <tr>
                 <td colSpan={6} className="muted">
-                  No backups yet.
+                  {t('backups.none')}
                 </td>
               </tr>
             )}
@@ -198,21 +198,21 @@ function BackupsPanel() {
                 <td>
                   {dateTime(b.takenAt)} <span className="muted">({ago(b.takenAt)})</span>
                 </td>
-                <td>{labelText[b.label] ?? b.label}</td>
+                <td>{labels.includes(b.label) ? t(`backups.label.${b.label}`) : b.label}</td>
                 <td className="mono">{b.file}</td>
                 <td className="num">{diskSize(b.bytes)}</td>
                 <td className={b.status === 'complete' ? undefined : 'negative'}>
-                  {statusText[b.status]}
+                  {t(statusKey[b.status])}
                 </td>
                 <td className="actions-col">
                   <button
                     type="button"
                     className="btn small danger-outline"
                     disabled={b.status === 'damaged'}
-                    title={b.status === 'damaged' ? 'Damaged: choose an older backup' : undefined}
+                    title={b.status === 'damaged' ? t('backups.damagedTitle') : undefined}
                     onClick={() => setRestoring(b)}
                   >
-                    Restore…
+                    {t('backups.restore')}
                   </button>
                 </td>
               </tr>
@@ -225,6 +225,7 @@ function BackupsPanel() {
 }
 
 function UpdatesPanel() {
+  const t = useT('ops');
   const client = useClient();
   const status = useQuery(() => client.call('updates.status', {}), []);
   const [version, setVersion] = useState('');
@@ -242,21 +243,21 @@ function UpdatesPanel() {
 
   return (
     <section className="panel">
-      <h2>App updates</h2>
+      <h2>{t('updates.title')}</h2>
       <NotHere error={status.error} />
       {s && (
         <>
           <dl className="facts">
-            <dt>Updates</dt>
+            <dt>{t('updates.updates')}</dt>
             <dd>
               {s.enabled ? (
-                <span className="badge status-delivered">On</span>
+                <span className="badge status-delivered">{t('updates.on')}</span>
               ) : (
-                <span className="badge status-cancelled">Off — no PC is offered an update</span>
+                <span className="badge status-cancelled">{t('updates.off')}</span>
               )}
             </dd>
-            <dt>Held back</dt>
-            <dd>{s.heldBack.join(', ') || 'none'}</dd>
+            <dt>{t('updates.heldBack')}</dt>
+            <dd>{s.heldBack.join(', ') || t('updates.none')}</dd>
           </dl>
           <ErrorBanner error={configure.error} shown={['heldBack']} />
           <div className="form-actions">
@@ -266,22 +267,22 @@ function UpdatesPanel() {
               disabled={configure.busy}
               onClick={() => void change({ enabled: !s.enabled })}
             >
-              {s.enabled ? 'Turn updates off' : 'Turn updates on'}
+              {s.enabled ? t('updates.turnOff') : t('updates.turnOn')}
             </button>
           </div>
           <table className="table compact">
             <thead>
               <tr>
-                <th>Channel</th>
-                <th>Versions in the feed</th>
-                <th>Handed out</th>
+                <th>{t('updates.channel')}</th>
+                <th>{t('updates.versions')}</th>
+                <th>{t('updates.served')}</th>
               </tr>
             </thead>
             <tbody>
               {s.channels.length === 0 && (
                 <tr>
                   <td colSpan={3} className="muted">
-                    No installers uploaded yet.
+                    {t('updates.noInstallers')}
                   </td>
                 </tr>
               )}
@@ -292,7 +293,7 @@ function UpdatesPanel() {
                     {c.versions.map((v) => (
                       <span key={v} className={s.heldBack.includes(v) ? 'muted' : undefined}>
                         {v}
-                        {s.heldBack.includes(v) ? ' (held back)' : ''}{' '}
+                        {s.heldBack.includes(v) ? ` ${t('updates.heldBackMark')}` : ''}{' '}
                       </span>
                     ))}
                   </td>
@@ -303,7 +304,7 @@ function UpdatesPanel() {
           </table>
           <form
             className="form-row"
-            aria-label="Hold back a version"
+            aria-label={t('updates.holdLabel')}
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
@@ -313,7 +314,7 @@ function UpdatesPanel() {
             }}
           >
             <TextField
-              label="Version"
+              label={t('updates.version')}
               name="heldBack.0"
               error={configure.error}
               autoComplete="off"
@@ -322,7 +323,7 @@ function UpdatesPanel() {
               onChange={setVersion}
             />
             <button type="submit" className="btn" disabled={configure.busy || !version.trim()}>
-              Hold back version
+              {t('updates.hold')}
             </button>
           </form>
           {s.heldBack.length > 0 && (
@@ -335,7 +336,7 @@ function UpdatesPanel() {
                   disabled={configure.busy}
                   onClick={() => void change({ heldBack: s.heldBack.filter((h) => h !== v) })}
                 >
-                  Release {v}
+                  {t('updates.release', { version: v })}
                 </button>
               ))}
             </div>

@@ -3,6 +3,7 @@
 // missed. At head office: the button that makes that code for one PC.
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { useAction, useClient } from '../../app-context';
+import { useT } from '../../i18n';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import type { OutputOf } from '../../client';
@@ -29,6 +30,7 @@ export function RepinThisPc({
   refused?: boolean;
   onDone(): void;
 }) {
+  const t = useT('ops');
   const client = useClient();
   const repin = useAction();
   const [code, setCode] = useState('');
@@ -40,22 +42,18 @@ export function RepinThisPc({
   if (status.headOffice || !status.serverFingerprint) return null;
   return (
     <section className="panel" style={breakAnywhere}>
-      <h2>Head office’s certificate</h2>
+      <h2>{t('repin.title')}</h2>
       <dl className="facts">
-        <dt>Trusted</dt>
+        <dt>{t('repin.trusted')}</dt>
         <dd className="mono">{status.serverFingerprint}</dd>
         {status.nextServerFingerprint && (
           <>
-            <dt>Announced next</dt>
+            <dt>{t('repin.next')}</dt>
             <dd className="mono">{status.nextServerFingerprint}</dd>
           </>
         )}
       </dl>
-      <p className="hint">
-        If head office replaced its certificate while this PC was offline, sync stops with “never
-        announced it”. Ask the admin for a re-pin code for this PC (head-office console, Sync &
-        devices) and type it here: it works once, and only for the certificate the admin installed.
-      </p>
+      <p className="hint">{t('repin.hint')}</p>
       <form
         className="form-row"
         noValidate
@@ -72,7 +70,7 @@ export function RepinThisPc({
             });
         }}
       >
-        <Field label="Re-pin code" name="code" error={repin.error}>
+        <Field label={t('repin.code')} name="code" error={repin.error}>
           {(p) => (
             <input
               {...p}
@@ -88,21 +86,18 @@ export function RepinThisPc({
           )}
         </Field>
         <button type="submit" className="btn" disabled={repin.busy || code.trim() === ''}>
-          {repin.busy ? 'Checking…' : 'Trust the new certificate'}
+          {repin.busy ? t('repin.checking') : t('repin.trust')}
         </button>
       </form>
       <ErrorBanner error={repin.error} shown={['code']} />
-      {done && (
-        <Notice kind="success">
-          This PC now trusts <span className="mono">{done}</span> and has synced.
-        </Notice>
-      )}
+      {done && <Notice kind="success">{t('repin.done', { fingerprint: done })}</Notice>}
     </section>
   );
 }
 
 /** At head office: a one-time code binding one PC to the certificate this server presents now. */
 export function RepinCodeButton({ deviceId }: { deviceId: string }) {
+  const t = useT('ops');
   const client = useClient();
   const make = useAction();
   const [made, setMade] = useState<OutputOf<'devices.repinCode'> | null>(null);
@@ -120,11 +115,15 @@ export function RepinCodeButton({ deviceId }: { deviceId: string }) {
             })
         }
       >
-        Re-pin code
+        {t('repin.code')}
       </button>
       <ErrorBanner error={make.error} />
       {made && (
-        <span role="note" className="mono" title={`For the certificate ${made.fingerprint}`}>
+        <span
+          role="note"
+          className="mono"
+          title={t('repin.for', { fingerprint: made.fingerprint })}
+        >
           {' '}
           {made.code}
         </span>

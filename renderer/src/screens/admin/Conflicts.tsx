@@ -5,8 +5,10 @@ import { useAction, useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { dateTime } from '../../format';
+import { useT } from '../../i18n';
 
 export function Conflicts() {
+  const t = useT('ops');
   const client = useClient();
   const [includeResolved, setIncludeResolved] = useState(false);
   const conflicts = useQuery(
@@ -30,8 +32,8 @@ export function Conflicts() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Conflicts</h1>
-        <p className="muted">Steps that could not be applied after a sync, for you to sort out.</p>
+        <h1>{t('conflicts.title')}</h1>
+        <p className="muted">{t('conflicts.intro')}</p>
       </header>
       <div className="toolbar">
         <label className="check">
@@ -40,34 +42,40 @@ export function Conflicts() {
             checked={includeResolved}
             onChange={(e) => setIncludeResolved(e.target.checked)}
           />
-          Show resolved ones too
+          {t('conflicts.showResolved')}
         </label>
       </div>
       <ErrorBanner error={conflicts.error} />
       {rows.length === 0 && !conflicts.loading && (
-        <Notice kind="success">No conflicts to look at.</Notice>
+        <Notice kind="success">{t('conflicts.none')}</Notice>
       )}
       <ul className="conflicts">
         {rows.map((c) => (
           <li key={c.eventId} className="panel">
             <div className="row">
-              <strong>{c.orderNumber ? `Order ${c.orderNumber}` : c.eventType}</strong>
+              <strong>
+                {c.orderNumber ? t('conflicts.order', { number: c.orderNumber }) : c.eventType}
+              </strong>
               <span className="muted">
                 {dateTime(c.at)} · {c.branchName ?? c.branchId} · {c.userName ?? c.userId}
               </span>
               <span className="grow" />
               {c.resolvedAt ? (
-                <span className="badge status-delivered">Resolved</span>
+                <span className="badge status-delivered">{t('conflicts.resolved')}</span>
               ) : (
                 <button type="button" className="btn small" onClick={() => setResolving(c.eventId)}>
-                  Resolve…
+                  {t('conflicts.resolve')}
                 </button>
               )}
             </div>
             <p>{c.message}</p>
             {c.resolvedAt && (
               <p className="muted">
-                {c.resolvedByName ?? 'An admin'} on {dateTime(c.resolvedAt)}: {c.note}
+                {t('conflicts.resolvedBy', {
+                  who: c.resolvedByName ?? t('conflicts.anAdmin'),
+                  at: dateTime(c.resolvedAt),
+                  note: c.note ?? '',
+                })}
               </p>
             )}
             {resolving === c.eventId && (
@@ -86,7 +94,7 @@ export function Conflicts() {
                 }}
               >
                 <TextField
-                  label="What was done about it"
+                  label={t('conflicts.note')}
                   name="note"
                   error={action.error}
                   className="grow"
@@ -95,7 +103,7 @@ export function Conflicts() {
                   onChange={setNote}
                 />
                 <button type="submit" className="btn primary" disabled={action.busy}>
-                  Mark resolved <kbd>Enter</kbd>
+                  {t('conflicts.markResolved')} <kbd>Enter</kbd>
                 </button>
                 <ErrorBanner error={action.error} shown={['note']} />
               </form>

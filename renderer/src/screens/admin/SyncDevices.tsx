@@ -7,7 +7,8 @@ import { Field } from '../../components/Field';
 import { isCode } from '../../errors';
 import { breakAnywhere, RepinCodeButton, RepinThisPc } from './CertificateRepin';
 import type { OutputOf } from '../../client';
-import { ago, count, counted, dateTime, diskSize } from '../../format';
+import { ago, count, dateTime, diskSize } from '../../format';
+import { useT, type Translate } from '../../i18n';
 import { can } from '../../roles';
 import { nextTryWords, problemWords, progressWords } from '../../sync-words';
 
@@ -15,7 +16,8 @@ import { nextTryWords, problemWords, progressWords } from '../../sync-words';
 const STALE_BACKUP_MS = 24 * 60 * 60 * 1000;
 
 function BackupAge({ at }: { at: number | null }) {
-  if (at === null) return <span className="negative">never</span>;
+  const t = useT('sync');
+  if (at === null) return <span className="negative">{t('devices.backupNever')}</span>;
   const stale = Date.now() - at > STALE_BACKUP_MS;
   return (
     <span className={stale ? 'negative' : undefined} title={dateTime(at)}>
@@ -26,6 +28,10 @@ function BackupAge({ at }: { at: number | null }) {
 
 const freeDisk = (bytes: number | null) => (bytes === null ? '—' : diskSize(bytes));
 
+/** "1 event", "3 events": the count as the company writes numbers, the noun by its number. */
+const counted = (t: Translate, n: number, one: string, many: string) =>
+  t(n === 1 ? one : many, { n: count(n) });
+
 /** A head-office-only answer on a branch PC is information, not a failure. */
 function HeadOfficeOnly({ error }: { error: unknown }) {
   if (isCode(error, 'INVALID_STATE') && error instanceof Error)
@@ -34,6 +40,7 @@ function HeadOfficeOnly({ error }: { error: unknown }) {
 }
 
 export function SyncDevices() {
+  const t = useT('sync');
   const client = useClient();
   const user = useUser();
   const status = useQuery(() => client.call('sync.status', {}), []);
@@ -52,40 +59,40 @@ export function SyncDevices() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Sync & devices</h1>
+        <h1>{t('devices.title')}</h1>
       </header>
       <section className="panel" style={breakAnywhere}>
-        <h2>{s?.headOffice ? 'This server' : 'This PC'}</h2>
+        <h2>{s?.headOffice ? t('devices.thisServer') : t('devices.thisPc')}</h2>
         <ErrorBanner error={status.error ?? sync.error} />
         {!s || !s.enrolled ? (
           <p>
-            This PC <strong>works on its own</strong>: it is not enrolled with a head office, so
-            nothing is sent or received.
+            {t('devices.standalone.before')} <strong>{t('devices.standalone.strong')}</strong>
+            {t('devices.standalone.after')}
           </p>
         ) : (
           <dl className="facts">
             {s.headOffice ? (
               <>
-                <dt>This is</dt>
-                <dd>head office: branch PCs sync with it</dd>
-                <dt>Branches' work in as of</dt>
-                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'nothing yet'}</dd>
+                <dt>{t('devices.facts.thisIs')}</dt>
+                <dd>{t('devices.facts.headOfficeRole')}</dd>
+                <dt>{t('devices.facts.branchesIn')}</dt>
+                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : t('devices.facts.nothingYet')}</dd>
               </>
             ) : (
               <>
-                <dt>Head office</dt>
+                <dt>{t('devices.facts.headOffice')}</dt>
                 <dd>{s.serverUrl}</dd>
-                <dt>Connection</dt>
-                <dd>{s.online ? 'Online' : 'Offline'}</dd>
-                <dt>Waiting to send</dt>
-                <dd>{counted(s.pending, 'event')}</dd>
-                <dt>Last sync</dt>
-                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : 'never'}</dd>
+                <dt>{t('devices.facts.connection')}</dt>
+                <dd>{s.online ? t('devices.facts.online') : t('devices.facts.offline')}</dd>
+                <dt>{t('devices.facts.waiting')}</dt>
+                <dd>{counted(t, s.pending, 'devices.facts.event', 'devices.facts.events')}</dd>
+                <dt>{t('devices.facts.lastSync')}</dt>
+                <dd>{s.lastSyncAt ? dateTime(s.lastSyncAt) : t('devices.facts.neverSynced')}</dd>
               </>
             )}
             {problem && (
               <>
-                <dt>Last problem</dt>
+                <dt>{t('devices.facts.lastProblem')}</dt>
                 <dd>
                   {problem.long}
                   {problem.detail && <div className="muted">{problem.detail}</div>}
@@ -94,34 +101,38 @@ export function SyncDevices() {
             )}
             {!s.online && nextTryWords(s.nextTryAt) && (
               <>
-                <dt>Next try</dt>
-                <dd>{nextTryWords(s.nextTryAt)}, by itself</dd>
+                <dt>{t('devices.facts.nextTry')}</dt>
+                <dd>{t('devices.facts.byItself', { when: nextTryWords(s.nextTryAt) ?? '' })}</dd>
               </>
             )}
             {s.clockWarning && (
               <>
-                <dt>Clock</dt>
+                <dt>{t('devices.facts.clock')}</dt>
                 <dd role="alert">{s.clockWarning}</dd>
               </>
             )}
-            <dt>Conflicts</dt>
+            <dt>{t('devices.facts.conflicts')}</dt>
             <dd>{count(s.conflicts)}</dd>
             {s.refused.length > 0 && (
               <>
-                <dt>Refused by head office</dt>
+                <dt>{t('devices.facts.refused')}</dt>
                 <dd>
                   <ul className="plain">
                     {s.refused.map((r) => (
                       <li key={r.eventId}>
-                        {dateTime(r.createdAt)}: {r.message} ({r.code}); taken back here
+                        {t('devices.facts.refusedItem', {
+                          at: dateTime(r.createdAt),
+                          message: r.message,
+                          code: r.code,
+                        })}
                       </li>
                     ))}
                   </ul>
                 </dd>
               </>
             )}
-            <dt>Negative stock</dt>
-            <dd>{counted(s.negativeStock, 'item')}</dd>
+            <dt>{t('devices.facts.negativeStock')}</dt>
+            <dd>{counted(t, s.negativeStock, 'devices.facts.item', 'devices.facts.items')}</dd>
           </dl>
         )}
         {s?.enrolled && (
@@ -135,7 +146,9 @@ export function SyncDevices() {
               void task.then(() => status.reload());
             }}
           >
-            {busy ? `Syncing… ${progressWords(s.progress)}` : 'Sync now'}
+            {busy
+              ? t('devices.syncing', { progress: progressWords(s.progress) })
+              : t('devices.syncNow')}
           </button>
         )}
       </section>
@@ -164,6 +177,7 @@ type Branch = OutputOf<'branches.list'>[number];
 
 /** Enrolling, listing and revoking PCs: answered by head office, for those who manage branches. */
 function BranchDevices() {
+  const t = useT('sync');
   const client = useClient();
   const devices = useQuery(() => client.call('devices.list', {}), []);
   const state = useQuery(() => client.call('devices.syncState', {}), []);
@@ -176,13 +190,13 @@ function BranchDevices() {
   const notHeadOffice = isCode(devices.error, 'INVALID_STATE');
   return notHeadOffice ? (
     <section className="panel">
-      <h2>Devices and branches</h2>
+      <h2>{t('devices.devicesAndBranches')}</h2>
       <HeadOfficeOnly error={devices.error} />
     </section>
   ) : (
     <>
       <section className="panel">
-        <h2>Enroll a new PC</h2>
+        <h2>{t('devices.enroll.title')}</h2>
         <form
           className="form-row"
           noValidate
@@ -193,10 +207,10 @@ function BranchDevices() {
               .then((c) => c && setCode(c));
           }}
         >
-          <Field label="For branch" name="branchId" error={enroll.error}>
+          <Field label={t('devices.enroll.forBranch')} name="branchId" error={enroll.error}>
             {(p) => (
               <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-                <option value="">Choose…</option>
+                <option value="">{t('devices.enroll.choose')}</option>
                 {(branches.data ?? []).map((b) => (
                   <option key={b.id} value={b.id}>
                     {b.name} ({b.code})
@@ -206,14 +220,14 @@ function BranchDevices() {
             )}
           </Field>
           <button type="submit" className="btn" disabled={enroll.busy}>
-            Create enrollment code
+            {t('devices.enroll.create')}
           </button>
         </form>
         <HeadOfficeOnly error={enroll.error} />
         {code && (
           <Notice kind="success">
-            Code <strong className="mono">{code.code}</strong> — type it on the new PC before{' '}
-            {dateTime(code.expiresAt)}.
+            {t('devices.enroll.code')} <strong className="mono">{code.code}</strong>{' '}
+            {t('devices.enroll.typeIt', { before: dateTime(code.expiresAt) })}
           </Notice>
         )}
       </section>
@@ -242,25 +256,28 @@ function DeviceTable(props: {
   onRevoke(deviceId: string): void;
   error: unknown;
 }) {
+  const t = useT('sync');
   const { devices, branches } = props;
   const backupOf = new Map(props.backups.map((b) => [b.deviceId, b]));
   return (
     <section className="panel">
-      <h2 id="enrolled-pcs">Enrolled PCs</h2>
+      <h2 id="enrolled-pcs">{t('devices.pcs.title')}</h2>
       <ErrorBanner error={devices.error ?? props.error} />
       {devices.data && (
         <table className="table compact wide-fit" aria-labelledby="enrolled-pcs">
           <thead>
             <tr>
-              <th>PC</th>
-              <th>Branch</th>
-              <th>Enrolled</th>
-              <th>Last seen</th>
-              <th>Version</th>
-              <th className="num">Waiting</th>
-              <th>Last backup</th>
-              <th className="num">Free disk</th>
-              <th />
+              <th>{t('devices.pcs.pc')}</th>
+              <th>{t('devices.pcs.branch')}</th>
+              <th>{t('devices.pcs.enrolled')}</th>
+              <th>{t('devices.pcs.lastSeen')}</th>
+              <th>{t('devices.pcs.version')}</th>
+              <th className="num">{t('devices.pcs.waiting')}</th>
+              <th>{t('devices.pcs.lastBackup')}</th>
+              <th className="num">{t('devices.pcs.freeDisk')}</th>
+              <th>
+                <span className="sr-only">{t('devices.pcs.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -271,14 +288,18 @@ function DeviceTable(props: {
                 </td>
                 <td>{branches.find((b) => b.id === d.branchId)?.name ?? d.branchId}</td>
                 <td>{dateTime(d.enrolledAt)}</td>
-                <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : 'never'}</td>
+                <td>{d.lastSeenAt ? dateTime(d.lastSeenAt) : t('devices.pcs.neverSeen')}</td>
                 <td>
                   {d.appVersion ?? '—'}
                   {d.updateRefused && (
                     <span className="negative" role="note">
                       {' '}
-                      · refused update {d.updateRefused.version} ({d.updateRefused.code},{' '}
-                      {dateTime(d.updateRefused.at)}): {d.updateRefused.message}
+                      {t('devices.pcs.refusedUpdate', {
+                        version: d.updateRefused.version,
+                        code: d.updateRefused.code,
+                        at: dateTime(d.updateRefused.at),
+                        message: d.updateRefused.message,
+                      })}
                     </span>
                   )}
                 </td>
@@ -293,9 +314,9 @@ function DeviceTable(props: {
                 <td className="num">{freeDisk(d.freeDiskBytes)}</td>
                 <td>
                   {d.revokedAt ? (
-                    'Revoked'
+                    t('devices.pcs.revoked')
                   ) : d.server ? (
-                    <span className="muted">This server</span>
+                    <span className="muted">{t('devices.pcs.thisServer')}</span>
                   ) : (
                     <>
                       <button
@@ -303,7 +324,7 @@ function DeviceTable(props: {
                         className="btn small danger-outline"
                         onClick={() => props.onRevoke(d.id)}
                       >
-                        Revoke
+                        {t('devices.pcs.revoke')}
                       </button>{' '}
                       <RepinCodeButton deviceId={d.id} />
                     </>
@@ -319,23 +340,21 @@ function DeviceTable(props: {
 }
 
 function Refusals({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
+  const t = useT('sync');
   const refusals = state.data?.refusals ?? [];
   if (refusals.length === 0) return null;
   return (
     <section className="panel">
-      <h2>Events head office refused</h2>
-      <p className="hint">
-        Each was sent by a branch PC but not allowed for that PC's branch or person; it changed
-        nothing anywhere, and the PC took it back.
-      </p>
+      <h2>{t('devices.refusals.title')}</h2>
+      <p className="hint">{t('devices.refusals.hint')}</p>
       <table className="table compact wide-fit">
         <thead>
           <tr>
-            <th>When</th>
-            <th>Branch</th>
-            <th>Device</th>
-            <th>What</th>
-            <th>Why</th>
+            <th>{t('devices.refusals.when')}</th>
+            <th>{t('devices.refusals.branch')}</th>
+            <th>{t('devices.refusals.device')}</th>
+            <th>{t('devices.refusals.what')}</th>
+            <th>{t('devices.refusals.why')}</th>
           </tr>
         </thead>
         <tbody>
@@ -360,7 +379,8 @@ type PcBackup = OutputOf<'devices.syncState'>['branches'][number]['backups'][num
 
 /** Head office decides what is stale or never, so every screen shows the same. */
 function PcBackupAge({ pc }: { pc: PcBackup }) {
-  if (pc.lastBackupAt === null) return <span className="negative">never</span>;
+  const t = useT('sync');
+  if (pc.lastBackupAt === null) return <span className="negative">{t('devices.backupNever')}</span>;
   return (
     <span
       className={pc.backup === 'stale' ? 'negative' : undefined}
@@ -376,6 +396,7 @@ function PcBackupOrAge({ pc, at }: { pc: PcBackup | undefined; at: number | null
 }
 
 function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }) {
+  const t = useT('sync');
   const warnings = [
     ...(state.data?.server?.backupWarning ? [state.data.server.backupWarning] : []),
     ...(state.data?.branches ?? []).flatMap((b) =>
@@ -384,11 +405,11 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
   ];
   return (
     <section className="panel">
-      <h2>What each branch still has to send, and its health</h2>
+      <h2>{t('devices.states.title')}</h2>
       <ErrorBanner error={state.error} />
       {warnings.length > 0 && (
         <Notice kind="warning">
-          <ul className="plain" aria-label="Backup warnings">
+          <ul className="plain" aria-label={t('devices.states.backupWarnings')}>
             {warnings.map((w) => (
               <li key={w}>{w}</li>
             ))}
@@ -399,13 +420,13 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
         <table className="table compact wide-fit">
           <thead>
             <tr>
-              <th>Branch</th>
-              <th>Last seen</th>
-              <th className="num">Events waiting</th>
-              <th>App versions</th>
-              <th>Oldest last backup</th>
-              <th>Each PC's last backup</th>
-              <th className="num">Free disk</th>
+              <th>{t('devices.states.branch')}</th>
+              <th>{t('devices.states.lastSeen')}</th>
+              <th className="num">{t('devices.states.eventsWaiting')}</th>
+              <th>{t('devices.states.appVersions')}</th>
+              <th>{t('devices.states.oldestBackup')}</th>
+              <th>{t('devices.states.eachBackup')}</th>
+              <th className="num">{t('devices.states.freeDisk')}</th>
             </tr>
           </thead>
           <tbody>
@@ -414,18 +435,21 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
                 <td>
                   {b.name} ({b.code})
                 </td>
-                <td>{b.lastSeenAt ? dateTime(b.lastSeenAt) : 'never'}</td>
+                <td>{b.lastSeenAt ? dateTime(b.lastSeenAt) : t('devices.states.neverSeen')}</td>
                 <td className="num">{count(b.eventsWaiting)}</td>
                 <td>{b.appVersions.join(', ') || '—'}</td>
                 <td>
                   {b.backups.length === 0 ? (
-                    <span className="muted">no PCs</span>
+                    <span className="muted">{t('devices.states.noPcs')}</span>
                   ) : (
                     <BackupAge at={b.health.lastBackupAt} />
                   )}
                 </td>
                 <td>
-                  <ul className="plain" aria-label={`Backups of ${b.code}'s PCs`}>
+                  <ul
+                    className="plain"
+                    aria-label={t('devices.states.backupsOf', { branch: b.code })}
+                  >
                     {b.backups.map((pc) => (
                       <li key={pc.deviceId}>
                         {pc.name} #{pc.number}: <PcBackupAge pc={pc} />
@@ -438,7 +462,7 @@ function BranchStates({ state }: { state: Query<OutputOf<'devices.syncState'>> }
             ))}
             {state.data.server && (
               <tr>
-                <td className="strong">Head-office server</td>
+                <td className="strong">{t('devices.states.server')}</td>
                 <td>—</td>
                 <td className="num">—</td>
                 <td>—</td>

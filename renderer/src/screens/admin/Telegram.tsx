@@ -9,19 +9,21 @@ import { TextField } from '../../components/Field';
 import { PAGE_SIZE, Pager } from '../../components/Pager';
 import { isCode } from '../../errors';
 import { count, dateTime } from '../../format';
+import { useT } from '../../i18n';
 
 type Settings = OutputOf<'telegram.settings.get'>;
 type Group = OutputOf<'telegram.groups.list'>[number];
 type Branch = OutputOf<'branches.list'>[number];
 type LogStatus = NonNullable<InputOf<'telegram.log.list'>['status']>;
 
-const statusLabel: Record<LogStatus, string> = {
-  waiting_for_token: 'Waiting for a token',
-  pending: 'Pending',
-  sending: 'Sending',
-  sent: 'Sent',
-  failed: 'Failed',
-};
+/** Each status's words: ops.json's `telegram.status.<status>`. */
+const logStatuses: readonly LogStatus[] = [
+  'waiting_for_token',
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+];
 const statusBadge: Record<LogStatus, string> = {
   waiting_for_token: 'status-slip_attached',
   pending: 'status-placed',
@@ -29,9 +31,9 @@ const statusBadge: Record<LogStatus, string> = {
   sent: 'status-delivered',
   failed: 'status-cancelled',
 };
-const logStatuses = Object.keys(statusLabel) as LogStatus[];
 
 export function Telegram() {
+  const t = useT('ops');
   const client = useClient();
   const settings = useQuery(() => client.call('telegram.settings.get', {}), []);
   const branches = useQuery(() => client.call('branches.list', {}), []);
@@ -41,11 +43,8 @@ export function Telegram() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Telegram</h1>
-        <p className="muted">
-          The bot that posts each order’s card to its shop’s and factory’s groups and lets finance
-          verify payments.
-        </p>
+        <h1>{t('telegram.title')}</h1>
+        <p className="muted">{t('telegram.intro')}</p>
       </header>
       {notHeadOffice ? (
         <section className="panel">
@@ -67,6 +66,7 @@ export function Telegram() {
 }
 
 function SettingsPanel(props: { settings: Settings | undefined; error: unknown; onSaved(): void }) {
+  const t = useT('ops');
   const client = useClient();
   const s = props.settings;
   const [token, setToken] = useState('');
@@ -78,64 +78,83 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
 
   return (
     <section className="panel">
-      <h2>Bot settings</h2>
+      <h2>{t('telegram.settings')}</h2>
       <ErrorBanner error={props.error} />
       {shown && (
         <dl className="facts">
-          <dt>Bot token</dt>
-          <dd className="mono">{shown.tokenMasked ?? 'not set'}</dd>
-          <dt>Bot</dt>
+          <dt>{t('telegram.token')}</dt>
+          <dd className="mono">{shown.tokenMasked ?? t('telegram.notSet')}</dd>
+          <dt>{t('telegram.bot')}</dt>
           <dd>{shown.botUsername ? `@${shown.botUsername}` : '—'}</dd>
-          <dt>Public address</dt>
-          <dd>{shown.publicUrl ?? 'not set'}</dd>
-          <dt>Webhook</dt>
+          <dt>{t('telegram.publicUrl')}</dt>
+          <dd>{shown.publicUrl ?? t('telegram.notSet')}</dd>
+          <dt>{t('telegram.webhook')}</dt>
           <dd>
-            {shown.webhookUrl ? <span className="mono">{shown.webhookUrl}</span> : 'not set up'}
+            {shown.webhookUrl ? (
+              <span className="mono">{shown.webhookUrl}</span>
+            ) : (
+              t('telegram.notSetUp')
+            )}
             {shown.webhookUrl &&
-              (shown.webhookSetAt
-                ? ` — accepted by Telegram ${dateTime(shown.webhookSetAt)}`
-                : shown.webhook?.nextAttemptAt
-                  ? ` — not accepted by Telegram yet; trying again ${dateTime(shown.webhook.nextAttemptAt)}`
-                  : ' — not accepted by Telegram yet')}
+              ` — ${
+                shown.webhookSetAt
+                  ? t('telegram.accepted', { at: dateTime(shown.webhookSetAt) })
+                  : shown.webhook?.nextAttemptAt
+                    ? t('telegram.notAcceptedRetry', {
+                        at: dateTime(shown.webhook.nextAttemptAt),
+                      })
+                    : t('telegram.notAccepted')
+              }`}
           </dd>
           {shown.webhook && shown.webhookSetAt && (
             <>
-              <dt>Updates waiting at Telegram</dt>
+              <dt>{t('telegram.pendingUpdates')}</dt>
               <dd>
                 {count(shown.webhook.pendingUpdateCount)}
                 {shown.webhook.lastErrorMessage && shown.webhook.lastErrorAt && (
                   <span className="negative">
                     {' '}
-                    — Telegram could not deliver to this server{' '}
-                    {dateTime(shown.webhook.lastErrorAt)}: {shown.webhook.lastErrorMessage}
+                    —{' '}
+                    {t('telegram.undelivered', {
+                      at: dateTime(shown.webhook.lastErrorAt),
+                      message: shown.webhook.lastErrorMessage,
+                    })}
                   </span>
                 )}
                 {shown.webhook.checkedAt > 0 && (
-                  <span className="muted"> (asked {dateTime(shown.webhook.checkedAt)})</span>
+                  <span className="muted">
+                    {' '}
+                    ({t('telegram.asked', { at: dateTime(shown.webhook.checkedAt) })})
+                  </span>
                 )}
               </dd>
             </>
           )}
           {shown.paused && (
             <>
-              <dt>Sending</dt>
-              <dd className="negative">Paused. {shown.paused}</dd>
+              <dt>{t('telegram.sending')}</dt>
+              <dd className="negative">
+                {t('telegram.paused')} {shown.paused}
+              </dd>
             </>
           )}
           {shown.lastError && (
             <>
-              <dt>Last problem</dt>
+              <dt>{t('telegram.lastProblem')}</dt>
               <dd className="negative">{shown.lastError}</dd>
             </>
           )}
-          <dt>Waiting to send</dt>
+          <dt>{t('telegram.waitingToSend')}</dt>
           <dd>
-            {count(shown.outbox.waiting)} waiting · {count(shown.outbox.failed)} failed
+            {t('telegram.outbox', {
+              waiting: count(shown.outbox.waiting),
+              failed: count(shown.outbox.failed),
+            })}
           </dd>
         </dl>
       )}
       <form
-        aria-label="Bot settings"
+        aria-label={t('telegram.settings')}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -157,10 +176,10 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
         <ErrorBanner error={save.error} shown={['token', 'publicUrl']} />
         <div className="form-grid">
           <TextField
-            label="New bot token"
+            label={t('telegram.newToken')}
             name="token"
             error={save.error}
-            hint="From BotFather; leave empty to keep the current one."
+            hint={t('telegram.newTokenHint')}
             type="password"
             autoComplete="off"
             placeholder="123456789:AAH…"
@@ -168,10 +187,10 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
             onChange={setToken}
           />
           <TextField
-            label="Public address"
+            label={t('telegram.publicUrl')}
             name="publicUrl"
             error={save.error}
-            hint="The https address Telegram reaches this server at."
+            hint={t('telegram.publicUrlHint')}
             autoComplete="off"
             placeholder="https://erp.example.com"
             value={url}
@@ -180,17 +199,17 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
         </div>
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={save.busy}>
-            {save.busy ? 'Saving…' : 'Save settings'}
+            {save.busy ? t('telegram.saving') : t('telegram.save')}
           </button>
         </div>
       </form>
       {saved && !save.error && (
         <Notice kind={saved.lastError ? 'warning' : 'success'}>
           {saved.lastError
-            ? `Saved, but Telegram said: ${saved.lastError}`
+            ? t('telegram.savedButError', { message: saved.lastError })
             : saved.webhookSetAt
-              ? 'Saved. Telegram accepted the webhook.'
-              : 'Saved.'}
+              ? t('telegram.savedAccepted')
+              : t('telegram.saved')}
         </Notice>
       )}
     </section>
@@ -202,6 +221,7 @@ const linkValue = (g: Group): string =>
   g.role === 'finance' ? 'finance' : g.branchId ? `branch:${g.branchId}` : '';
 
 function Groups({ branches }: { branches: Branch[] }) {
+  const t = useT('ops');
   const client = useClient();
   const groups = useQuery(() => client.call('telegram.groups.list', {}), []);
   const [choice, setChoice] = useState<Record<number, string>>({});
@@ -210,7 +230,7 @@ function Groups({ branches }: { branches: Branch[] }) {
 
   const linkedTo = (g: Group): string =>
     g.role === 'finance'
-      ? 'Finance'
+      ? t('telegram.finance')
       : g.branchId
         ? (branches.find((b) => b.id === g.branchId)?.name ?? g.branchId)
         : '—';
@@ -225,31 +245,31 @@ function Groups({ branches }: { branches: Branch[] }) {
       }),
     );
     if (r) {
-      setMessage(`${g.title}: ${value ? `linked to ${linkedTo(r)}` : 'unlinked'}.`);
+      setMessage(
+        value
+          ? t('telegram.linked', { group: g.title, to: linkedTo(r) })
+          : t('telegram.unlinked', { group: g.title }),
+      );
       groups.reload();
     }
   };
 
   return (
     <section className="panel">
-      <h2>Groups</h2>
-      <p className="muted">
-        Groups the bot was added to. Link each to the branch whose orders it follows, or to finance.
-      </p>
+      <h2>{t('telegram.groups')}</h2>
+      <p className="muted">{t('telegram.groupsIntro')}</p>
       {message && <Notice kind="success">{message}</Notice>}
       <ErrorBanner error={groups.error ?? link.error} />
-      {groups.data && groups.data.length === 0 && (
-        <p className="muted">No groups yet: add the bot to a Telegram group first.</p>
-      )}
+      {groups.data && groups.data.length === 0 && <p className="muted">{t('telegram.noGroups')}</p>}
       {groups.data && groups.data.length > 0 && (
         <table className="table compact">
           <thead>
             <tr>
-              <th>Group</th>
-              <th>Type</th>
-              <th>State</th>
-              <th>Linked to</th>
-              <th className="actions-col">Link to…</th>
+              <th>{t('telegram.group')}</th>
+              <th>{t('telegram.type')}</th>
+              <th>{t('telegram.state')}</th>
+              <th>{t('telegram.linkedTo')}</th>
+              <th className="actions-col">{t('telegram.linkTo')}</th>
             </tr>
           </thead>
           <tbody>
@@ -259,11 +279,12 @@ function Groups({ branches }: { branches: Branch[] }) {
                 <td>{g.type}</td>
                 <td>
                   {g.active ? (
-                    <span className="badge status-delivered">Active</span>
+                    <span className="badge status-delivered">{t('telegram.active')}</span>
                   ) : (
                     <>
                       <span className="badge status-cancelled">
-                        Removed{g.removedAt ? ` ${dateTime(g.removedAt)}` : ''}
+                        {t('telegram.removed')}
+                        {g.removedAt ? ` ${dateTime(g.removedAt)}` : ''}
                       </span>
                       {g.removedReason && <div className="muted">{g.removedReason}</div>}
                     </>
@@ -272,12 +293,12 @@ function Groups({ branches }: { branches: Branch[] }) {
                 <td>{linkedTo(g)}</td>
                 <td className="actions-col">
                   <select
-                    aria-label={`Link ${g.title} to`}
+                    aria-label={t('telegram.linkGroupTo', { group: g.title })}
                     value={choice[g.chatId] ?? linkValue(g)}
                     onChange={(e) => setChoice((c) => ({ ...c, [g.chatId]: e.target.value }))}
                   >
-                    <option value="">Nothing (unlink)</option>
-                    <option value="finance">Finance</option>
+                    <option value="">{t('telegram.unlink')}</option>
+                    <option value="finance">{t('telegram.finance')}</option>
                     {branches.map((b) => (
                       <option key={b.id} value={`branch:${b.id}`}>
                         {b.name} ({b.code})
@@ -290,7 +311,7 @@ function Groups({ branches }: { branches: Branch[] }) {
                     disabled={link.busy}
                     onClick={() => void save(g)}
                   >
-                    Link
+                    {t('telegram.link')}
                   </button>
                 </td>
               </tr>
@@ -303,6 +324,7 @@ function Groups({ branches }: { branches: Branch[] }) {
 }
 
 function Log() {
+  const t = useT('ops');
   const client = useClient();
   const [status, setStatus] = useState<LogStatus | ''>('');
   const [offset, setOffset] = useState(0);
@@ -320,10 +342,10 @@ function Log() {
   return (
     <section className="panel">
       <div className="toolbar">
-        <h2>Notifications</h2>
+        <h2>{t('telegram.notifications')}</h2>
         <span className="grow" />
         <label>
-          Status{' '}
+          {t('telegram.status.label')}{' '}
           <select
             value={status}
             onChange={(e) => {
@@ -331,10 +353,10 @@ function Log() {
               setOffset(0);
             }}
           >
-            <option value="">All</option>
+            <option value="">{t('telegram.all')}</option>
             {logStatuses.map((s) => (
               <option key={s} value={s}>
-                {statusLabel[s]}
+                {t(`telegram.status.${s}`)}
               </option>
             ))}
           </select>
@@ -344,14 +366,14 @@ function Log() {
       <table className="table compact">
         <thead>
           <tr>
-            <th>When</th>
-            <th>Order</th>
-            <th>Kind</th>
-            <th>Cause</th>
-            <th>Status</th>
-            <th className="num">Attempts</th>
-            <th>Error</th>
-            <th>Message ids</th>
+            <th>{t('telegram.when')}</th>
+            <th>{t('telegram.order')}</th>
+            <th>{t('telegram.kind')}</th>
+            <th>{t('telegram.cause')}</th>
+            <th>{t('telegram.status.label')}</th>
+            <th className="num">{t('telegram.attempts')}</th>
+            <th>{t('telegram.error')}</th>
+            <th>{t('telegram.messageIds')}</th>
           </tr>
         </thead>
         <tbody>
@@ -365,7 +387,9 @@ function Log() {
               </td>
               <td>{n.cause}</td>
               <td>
-                <span className={`badge ${statusBadge[n.status]}`}>{statusLabel[n.status]}</span>
+                <span className={`badge ${statusBadge[n.status]}`}>
+                  {t(`telegram.status.${n.status}`)}
+                </span>
               </td>
               <td className="num">{count(n.attempts)}</td>
               <td className={n.error ? 'negative' : undefined}>{n.error ?? '—'}</td>
@@ -379,7 +403,7 @@ function Log() {
         shown={rows.length}
         hasMore={(log.data?.length ?? 0) > PAGE_SIZE}
         onOffset={setOffset}
-        noun="notifications"
+        noun={t('telegram.notificationsNoun')}
       />
     </section>
   );

@@ -1,6 +1,7 @@
 // The first admin of a new company, on a PC of its own or at head office: the same three boxes,
 // named as the setup's input names them, so the core's refusals land beside them.
 import { TextField } from '../../components/Field';
+import { useT } from '../../i18n';
 
 export interface FirstAdmin {
   username: string;
@@ -19,11 +20,12 @@ export function AdminFields({
   onChange(value: FirstAdmin): void;
   error: unknown;
 }) {
+  const t = useT('firstRun');
   const set = (key: keyof FirstAdmin) => (v: string) => onChange({ ...value, [key]: v });
   return (
     <>
       <TextField
-        label="Username"
+        label={t('admin.username')}
         name="admin.username"
         error={error}
         autoComplete="off"
@@ -31,17 +33,17 @@ export function AdminFields({
         onChange={set('username')}
       />
       <TextField
-        label="Full name"
+        label={t('admin.displayName')}
         name="admin.displayName"
         error={error}
         value={value.displayName}
         onChange={set('displayName')}
       />
       <TextField
-        label="Password"
+        label={t('admin.password')}
         name="admin.password"
         error={error}
-        hint="At least 8 characters"
+        hint={t('admin.passwordHint')}
         type="password"
         autoComplete="new-password"
         value={value.password}

@@ -4,10 +4,12 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
+import { useT } from '../../i18n';
 
 const fields = ['serverUrl', 'code', 'deviceName'];
 
 export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void }) {
+  const t = useT('firstRun');
   const client = useClient();
   const [serverUrl, setServerUrl] = useState('https://');
   const [code, setCode] = useState('');
@@ -22,7 +24,7 @@ export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void 
   return (
     <form
       className="card"
-      aria-label="Enroll with head office"
+      aria-label={t('enroll.label')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -35,11 +37,11 @@ export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void 
         }
       }}
     >
-      <h1>Join your head office</h1>
-      <p className="muted">Ask an admin at head office for an enrollment code for your branch.</p>
+      <h1>{t('join.title')}</h1>
+      <p className="muted">{t('enroll.intro')}</p>
       <ErrorBanner error={action.error} shown={fields} />
       <TextField
-        label="Head-office address"
+        label={t('enroll.serverUrl')}
         name="serverUrl"
         error={action.error}
         autoFocus
@@ -47,7 +49,7 @@ export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void 
         onChange={setServerUrl}
       />
       <TextField
-        label="Enrollment code"
+        label={t('enroll.code')}
         name="code"
         error={action.error}
         inputClassName="mono"
@@ -56,19 +58,19 @@ export function EnrollForm({ onDone, onBack }: { onDone(): void; onBack(): void 
         onChange={setCode}
       />
       <TextField
-        label="Name of this PC"
+        label={t('deviceName')}
         name="deviceName"
         error={action.error}
-        hint="e.g. Bole shop counter"
+        hint={t('enroll.deviceHint')}
         value={deviceName}
         onChange={setDeviceName}
       />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
-          {action.busy ? 'Enrolling and syncing…' : 'Enroll'} <kbd>Enter</kbd>
+          {action.busy ? t('enroll.busy') : t('enroll.submit')} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={onBack}>
-          Back <kbd>Esc</kbd>
+          {t('back')} <kbd>Esc</kbd>
         </button>
       </div>
     </form>

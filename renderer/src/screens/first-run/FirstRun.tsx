@@ -2,24 +2,20 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
+import { LanguageChooser } from '../../components/LanguageChooser';
+import { useT } from '../../i18n';
 import { EnrollForm } from './EnrollForm';
 import { InitializeForm } from './InitializeForm';
 
 // The demo company's people (core/demo/seed.ts); the renderer cannot import the seed itself.
-const demoUsers = [
-  ['admin', 'Admin', 'everything: users, branches, products, sync'],
-  ['shop1', 'Shop clerk, Bole Shop', 'orders, slips, deliveries, counter sales'],
-  ['shop2', 'Shop clerk, Piassa Shop', 'the same for the second shop'],
-  ['factory', 'Factory clerk', 'order queue, dispatch, production, stock'],
-  ['finance', 'Finance', 'verifies payment slips'],
-  ['sales', 'Sales rep', 'orders and sales for Bole Shop'],
-  ['driver', 'Driver', 'sees the orders to deliver'],
-] as const;
+// Who each is and what they do: firstRun.json's `demo.<username>.who` and `.what`.
+const demoUsers = ['admin', 'shop1', 'shop2', 'factory', 'finance', 'sales', 'driver'] as const;
 export const DEMO_PASSWORD = 'demo1234';
 
 type Step = 'choose' | 'initialize' | 'enroll' | 'demo';
 
 export function FirstRun({ onReady }: { onReady(): void }) {
+  const t = useT('firstRun');
   const client = useClient();
   const [step, setStep] = useState<Step>('choose');
   const demo = useAction();
@@ -48,10 +44,10 @@ export function FirstRun({ onReady }: { onReady(): void }) {
   if (step === 'demo')
     return (
       <Centered>
-        <section className="card wide" aria-label="Demo company ready">
-          <h1>The demo company is ready</h1>
+        <section className="card wide" aria-label={t('demo.ready')}>
+          <h1>{t('demo.readyTitle')}</h1>
           <p>
-            Sign in as any of these people. The password for all of them is{' '}
+            {t('demo.passwordIs')}{' '}
             <strong className="mono" data-testid="demo-password">
               {DEMO_PASSWORD}
             </strong>
@@ -60,24 +56,24 @@ export function FirstRun({ onReady }: { onReady(): void }) {
           <table className="table compact">
             <thead>
               <tr>
-                <th>Username</th>
-                <th>Who</th>
-                <th>What they do</th>
+                <th>{t('demo.username')}</th>
+                <th>{t('demo.who')}</th>
+                <th>{t('demo.what')}</th>
               </tr>
             </thead>
             <tbody>
-              {demoUsers.map(([username, who, what]) => (
+              {demoUsers.map((username) => (
                 <tr key={username}>
                   <td className="mono strong">{username}</td>
-                  <td>{who}</td>
-                  <td>{what}</td>
+                  <td>{t(`demo.${username}.who`)}</td>
+                  <td>{t(`demo.${username}.what`)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <div className="form-actions">
             <button type="button" className="btn primary" autoFocus onClick={onReady}>
-              Go to sign in <kbd>Enter</kbd>
+              {t('demo.toSignIn')} <kbd>Enter</kbd>
             </button>
           </div>
         </section>
@@ -86,20 +82,18 @@ export function FirstRun({ onReady }: { onReady(): void }) {
 
   return (
     <Centered>
-      <section className="first-run" aria-label="First run">
-        <h1>Welcome. How will this PC be used?</h1>
+      <section className="first-run" aria-label={t('label')}>
+        <h1>{t('welcome')}</h1>
+        <LanguageChooser />
         <ErrorBanner error={demo.error} />
         <div className="choices">
           <button type="button" className="choice" onClick={() => setStep('initialize')}>
-            <strong>Start a new company here</strong>
-            <span>
-              Name this branch and create the first admin. Works on its own; you can connect to a
-              head office later.
-            </span>
+            <strong>{t('new.title')}</strong>
+            <span>{t('new.text')}</span>
           </button>
           <button type="button" className="choice" onClick={() => setStep('enroll')}>
-            <strong>Join your head office</strong>
-            <span>Type the head-office address and the enrollment code an admin gave you.</span>
+            <strong>{t('join.title')}</strong>
+            <span>{t('join.text')}</span>
           </button>
           <button
             type="button"
@@ -111,8 +105,8 @@ export function FirstRun({ onReady }: { onReady(): void }) {
                 .then((ok) => ok && setStep('demo'))
             }
           >
-            <strong>{demo.busy ? 'Loading the demo company…' : 'Try the demo company'}</strong>
-            <span>A factory, two shops, products with stock and one user for every role.</span>
+            <strong>{demo.busy ? t('demo.loading') : t('demo.try')}</strong>
+            <span>{t('demo.text')}</span>
           </button>
         </div>
       </section>

@@ -6,12 +6,14 @@ import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
+import { useT } from '../../i18n';
 import { adminFields, AdminFields } from './AdminFields';
 import type { SessionStore } from '../../session';
 
 const fields = ['branch.name', 'branch.code', ...adminFields];
 
 export function HeadOfficeSetup({ session, onReady }: { session: SessionStore; onReady(): void }) {
+  const t = useT('firstRun');
   const client = useClient();
   const [name, setName] = useState('');
   const [code, setCode] = useState('HQ');
@@ -48,7 +50,7 @@ export function HeadOfficeSetup({ session, onReady }: { session: SessionStore; o
       const { username, password } = admin;
       session.setToken((await client.call('auth.login', { username, password })).token);
     } catch {
-      session.signOut('Head office is set up. Sign in with the admin you just created.');
+      session.signOut(t('ho.setUp'));
     }
     onReady();
   };
@@ -57,48 +59,43 @@ export function HeadOfficeSetup({ session, onReady }: { session: SessionStore; o
     <main className="center-page">
       <form
         className="card wide"
-        aria-label="Set up head office"
+        aria-label={t('ho.title')}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <h1>Set up head office</h1>
-        <p>
-          This server has no admin yet. Create the head-office admin: you sign in with this username
-          and password, then add your factories and shops and enroll each PC.
-        </p>
+        <h1>{t('ho.title')}</h1>
+        <p>{t('ho.intro')}</p>
         <ErrorBanner error={action.error} shown={fields} />
         <div className="form-grid">
           <TextField
-            label="Company name"
+            label={t('ho.name')}
             name="branch.name"
             error={action.error}
-            hint="Head office's name, as PCs and documents show it"
+            hint={t('ho.nameHint')}
             autoFocus
             value={name}
             onChange={setName}
           />
           <TextField
-            label="Head-office code"
+            label={t('ho.code')}
             name="branch.code"
             error={action.error}
-            hint="2 to 10 capital letters or digits"
+            hint={t('ho.codeHint')}
             value={code}
             onChange={(v) => setCode(v.toUpperCase())}
           />
         </div>
-        <h2>The head-office admin</h2>
+        <h2>{t('ho.admin')}</h2>
         <div className="form-grid">
           <AdminFields value={admin} onChange={setAdmin} error={action.error} />
           <TextField
-            label="Password again"
+            label={t('ho.again')}
             name="passwordAgain"
             error={undefined}
-            localError={
-              mismatch ? 'Does not match the password: type the same password twice' : undefined
-            }
+            localError={mismatch ? t('ho.mismatch') : undefined}
             type="password"
             autoComplete="new-password"
             value={again}
@@ -107,7 +104,7 @@ export function HeadOfficeSetup({ session, onReady }: { session: SessionStore; o
         </div>
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={action.busy}>
-            {action.busy ? 'Setting up…' : 'Create admin and sign in'} <kbd>Enter</kbd>
+            {action.busy ? t('ho.busy') : t('ho.submit')} <kbd>Enter</kbd>
           </button>
         </div>
       </form>

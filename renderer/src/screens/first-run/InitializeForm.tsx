@@ -4,24 +4,27 @@ import { useAction, useClient } from '../../app-context';
 import type { InputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
+import { useT } from '../../i18n';
+import { branchKinds } from '../../../../core/vocabulary';
 import { adminFields, AdminFields } from './AdminFields';
 
 type Kind = InputOf<'setup.initialize'>['branch']['kind'];
-const kinds: Record<Kind, string> = {
-  head_office: 'Head office',
-  factory: 'Factory',
-  shop: 'Shop',
-};
-const isKind = (k: string): k is Kind => k in kinds;
+/** Each kind's name is firstRun.json's `kind.<kind>`. */
+const isKind = (k: string): k is Kind => branchKinds.some((kind) => kind === k);
+/** Head office first: the first PC of a company is most often its head office. */
+const kinds: readonly Kind[] = [...branchKinds].sort(
+  (a, b) => Number(b === 'head_office') - Number(a === 'head_office'),
+);
 const fields = ['branch.code', 'branch.name', 'branch.kind', ...adminFields, 'deviceName'];
 
 export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): void }) {
+  const t = useT('firstRun');
   const client = useClient();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('head_office');
   const [admin, setAdmin] = useState({ username: 'admin', displayName: '', password: '' });
-  const [deviceName, setDeviceName] = useState('Main PC');
+  const [deviceName, setDeviceName] = useState(() => t('init.mainPc'));
   const action = useAction();
 
   const submit = async () => {
@@ -38,7 +41,7 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
   return (
     <form
       className="card wide"
-      aria-label="Set up this PC"
+      aria-label={t('init.label')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -51,59 +54,59 @@ export function InitializeForm({ onDone, onBack }: { onDone(): void; onBack(): v
         }
       }}
     >
-      <h1>Start a new company on this PC</h1>
+      <h1>{t('init.title')}</h1>
       <ErrorBanner error={action.error} shown={fields} />
-      <h2>The branch this PC belongs to</h2>
+      <h2>{t('init.branch')}</h2>
       <div className="form-grid">
         <TextField
-          label="Code"
+          label={t('init.code')}
           name="branch.code"
           error={action.error}
-          hint="Like HQ or SH01"
+          hint={t('init.codeHint')}
           autoFocus
           value={code}
           onChange={(v) => setCode(v.toUpperCase())}
         />
         <TextField
-          label="Name"
+          label={t('init.name')}
           name="branch.name"
           error={action.error}
           value={name}
           onChange={setName}
         />
-        <Field label="Kind" name="branch.kind" error={action.error}>
+        <Field label={t('init.kind')} name="branch.kind" error={action.error}>
           {(p) => (
             <select
               {...p}
               value={kind}
               onChange={(e) => isKind(e.target.value) && setKind(e.target.value)}
             >
-              {Object.entries(kinds).map(([k, label]) => (
+              {kinds.map((k) => (
                 <option key={k} value={k}>
-                  {label}
+                  {t(`kind.${k}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <TextField
-          label="Name of this PC"
+          label={t('deviceName')}
           name="deviceName"
           error={action.error}
           value={deviceName}
           onChange={setDeviceName}
         />
       </div>
-      <h2>The first admin</h2>
+      <h2>{t('init.admin')}</h2>
       <div className="form-grid">
         <AdminFields value={admin} onChange={setAdmin} error={action.error} />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
-          Set up <kbd>Enter</kbd>
+          {t('init.submit')} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={onBack}>
-          Back <kbd>Esc</kbd>
+          {t('back')} <kbd>Esc</kbd>
         </button>
       </div>
     </form>
