@@ -1,10 +1,15 @@
 import { asc } from 'drizzle-orm';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRows, parseRow } from '../db/rows';
 import { stockBalances } from '../db/schema';
 import { ledgerMismatches, stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
+import { EVENT_SCHEMA_VERSION } from '../events/define';
+import { applyEvent } from '../events/emit';
+import { formatHlc } from '../hlc';
+import { newId } from '../ids';
 import type { Balance } from './ledger';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
@@ -125,37 +130,71 @@ describe('stock.adjust', () => {
 });
 
 describe('stock.transfer', () => {
-  it('moves stock from one branch to another', async () => {
+  it('takes stock off the sender and shows it in transit at the receiver until received there', async () => {
     const world = await openDemo();
     const variantId = world.variant['TS-WHT-L'] ?? '';
     const [fac, shop] = [world.branch.FAC, world.branch.SH02];
     const fromBefore = await balance(world, fac, variantId);
     const toBefore = await balance(world, shop, variantId);
-    const returned = await world.as('factory')('stock.transfer', {
+    const sent = await world.as('factory')('stock.transfer', {
       fromBranchId: fac,
       toBranchId: shop,
       variantId,
       quantity: 12,
     });
-    expect(returned).toEqual(plus(fromBefore, { onHand: -12 }));
+    expect(sent).toMatchObject(plus(fromBefore, { onHand: -12 }));
+    expect(await balance(world, shop, variantId)).toEqual(plus(toBefore, { inTransit: 12 }));
+    const [listed] = await world.as('shop2')('stock.transfers', { branchId: shop });
+    expect(listed).toMatchObject({ id: sent.transferId, status: 'in_transit', quantity: 12 });
+
+    // Only someone at the receiving branch receives it, and only once.
+    const elsewhere = await failure(
+      world.as('shop1')('stock.receiveTransfer', { transferId: sent.transferId, received: 12 }),
+    );
+    expect(elsewhere.code).toBe('FORBIDDEN');
+    const short = await failure(
+      world.as('shop2')('stock.receiveTransfer', { transferId: sent.transferId, received: 10 }),
+    );
+    expect([short.code, short.field]).toEqual(['VALIDATION', 'note']);
+    await world.as('shop2')('stock.receiveTransfer', {
+      transferId: sent.transferId,
+      received: 10,
+      note: 'Two missing from the box',
+    });
+    expect(await balance(world, shop, variantId)).toEqual(plus(toBefore, { onHand: 10 }));
     expect(await balance(world, fac, variantId)).toEqual(plus(fromBefore, { onHand: -12 }));
-    expect(await balance(world, shop, variantId)).toEqual(plus(toBefore, { onHand: 12 }));
-    const [out] = await world.as('admin')('stock.movements', {
-      branchId: fac,
+    const again = await failure(
+      world.as('shop2')('stock.receiveTransfer', { transferId: sent.transferId, received: 10 }),
+    );
+    expect([again.code, again.field]).toEqual(['INVALID_STATE', 'transferId']);
+    const [done] = await world.as('shop2')('stock.transfers', { branchId: shop });
+    expect(done).toMatchObject({ status: 'received', quantity: 12, received: 10 });
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+  });
+
+  it('refuses, as a conflict, a receipt pushed for another branch', async () => {
+    const world = await openDemo();
+    const variantId = world.variant['CUP-SML'] ?? '';
+    const sent = await world.as('factory')('stock.transfer', {
+      fromBranchId: world.branch.FAC,
+      toBranchId: world.branch.SH01,
       variantId,
-      limit: 1,
+      quantity: 3,
     });
-    const [inn] = await world.as('admin')('stock.movements', {
-      branchId: shop,
-      variantId,
-      limit: 1,
-    });
-    expect([out?.kind, out?.onHand, inn?.kind, inn?.onHand]).toEqual([
-      'transfer',
-      -12,
-      'transfer',
-      12,
-    ]);
+    const before = stateHash(world.core.db);
+    const forged = {
+      ...envelope(world, 'stock.transfer_received', sent.transferId),
+      payload: {
+        transferId: sent.transferId,
+        toBranchId: world.branch.SH02,
+        received: 3,
+        note: null,
+      },
+    };
+    expect(() =>
+      world.core.db.sqlite.transaction(() => applyEvent(world.core.db, forged))(),
+    ).toThrow(/received there/);
+    expect(stateHash(world.core.db)).toBe(before);
   });
 
   it('refuses more than is available, the same branch twice, and a head office', async () => {
@@ -180,6 +219,146 @@ describe('stock.transfer', () => {
       (await failure(world.as('shop1')('stock.transfer', { ...base, quantity: 1 }))).code,
     ).toBe('FORBIDDEN');
     expect(stateHash(world.core.db)).toBe(before);
+  });
+});
+
+const envelope = (world: DemoWorld, type: string, aggregateId: string) => ({
+  id: newId(),
+  type,
+  schemaVersion: EVENT_SCHEMA_VERSION,
+  branchId: world.branch.SH02,
+  deviceId: 'other-pc',
+  userId: 'someone',
+  hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'other-pc' }),
+  createdAt: Date.now(),
+  aggregateId,
+});
+
+describe('stock counts', () => {
+  const cupAt = async (world: DemoWorld) => {
+    const variantId = world.variant['CUP-SML'] ?? '';
+    return { variantId, ...(await balance(world, world.branch.SH01, variantId)) };
+  };
+
+  it('posts the variance against what was expected when counted, as ledger movements', async () => {
+    const world = await openDemo();
+    const { variantId, onHand } = await cupAt(world);
+    const { countId } = await world.as('shop1')('stock.startCount', { category: 'Ceramics' });
+    const sheet = await world.as('shop1')('stock.countSheet', { countId });
+    expect(sheet.ownedHere).toBe(true);
+    expect(sheet.lines.every((l) => l.sku.startsWith('CUP'))).toBe(true);
+    const expected = sheet.lines.find((l) => l.variantId === variantId)?.onHand;
+    expect(expected).toBe(onHand);
+    // A sale while counting: the count's difference is still taken from the count-time figure.
+    await world.as('shop1')('sales.record', { lines: [{ variantId, quantity: 2 }] });
+    await world.as('shop1')('stock.postCount', {
+      countId,
+      counterName: 'Abebe',
+      lines: [{ variantId, expected: onHand, counted: onHand - 3 }],
+    });
+    expect((await cupAt(world)).onHand).toBe(onHand - 2 - 3);
+    const [latest] = await world.as('shop1')('stock.movements', {
+      branchId: world.branch.SH01,
+      variantId,
+      limit: 1,
+    });
+    expect(latest).toMatchObject({
+      kind: 'adjustment',
+      onHand: -3,
+      reason: 'Stock count by Abebe',
+    });
+    const again = await failure(
+      world.as('shop1')('stock.postCount', {
+        countId,
+        counterName: 'Abebe',
+        lines: [{ variantId, expected: onHand, counted: onHand - 3 }],
+      }),
+    );
+    expect([again.code, again.field]).toEqual(['INVALID_STATE', 'countId']);
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+  });
+
+  it('refuses a post without a counter, lines, or from another branch', async () => {
+    const world = await openDemo();
+    const { variantId, onHand } = await cupAt(world);
+    const { countId } = await world.as('shop1')('stock.startCount', {});
+    const before = stateHash(world.core.db);
+    const line = { variantId, expected: onHand, counted: 1 };
+    const noName = await failure(
+      world.as('shop1')('stock.postCount', { countId, counterName: ' ', lines: [line] }),
+    );
+    expect([noName.code, noName.field]).toEqual(['VALIDATION', 'counterName']);
+    const noLines = await failure(
+      world.as('shop1')('stock.postCount', { countId, counterName: 'A', lines: [] }),
+    );
+    expect([noLines.code, noLines.field]).toEqual(['VALIDATION', 'lines']);
+    const twice = await failure(
+      world.as('shop1')('stock.postCount', { countId, counterName: 'A', lines: [line, line] }),
+    );
+    expect([twice.code, twice.field]).toEqual(['VALIDATION', 'lines']);
+    const other = await failure(
+      world.as('shop2')('stock.postCount', { countId, counterName: 'A', lines: [line] }),
+    );
+    expect(other.code).toBe('FORBIDDEN');
+    expect(stateHash(world.core.db)).toBe(before);
+  });
+
+  it('never posts two overlapping counts of a variant twice: the later is held for an admin', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.boolean(),
+        async (a, b, useHeld) => {
+          const world = await openDemo();
+          const { variantId, onHand } = await cupAt(world);
+          const first = await world.as('shop1')('stock.startCount', {});
+          const second = await world.as('shop1')('stock.startCount', {});
+          const post = (countId: string, counted: number, counterName: string) =>
+            world.as('shop1')('stock.postCount', {
+              countId,
+              counterName,
+              lines: [{ variantId, expected: onHand, counted }],
+            });
+          await post(first.countId, a, 'Abebe');
+          await post(second.countId, b, 'Sara');
+          expect((await cupAt(world)).onHand).toBe(a);
+          const [held, ...more] = await world.as('admin')('stock.heldCounts', {});
+          expect(more).toEqual([]);
+          expect(held).toMatchObject({
+            countId: second.countId,
+            otherCountId: first.countId,
+            counted: b,
+            otherCounted: a,
+            counterName: 'Sara',
+          });
+          const notAdmin = await failure(
+            world.as('shop1')('stock.chooseCount', {
+              countId: second.countId,
+              variantId,
+              useHeld,
+              note: 'x',
+            }),
+          );
+          expect(notAdmin.code).toBe('FORBIDDEN');
+          await world.as('admin')('stock.chooseCount', {
+            countId: second.countId,
+            variantId,
+            useHeld,
+            note: 'Recounted together',
+          });
+          expect((await cupAt(world)).onHand).toBe(useHeld ? b : a);
+          expect(await world.as('admin')('stock.heldCounts', {})).toEqual([]);
+          // A count started after the first was posted does not overlap it.
+          const later = await world.as('shop1')('stock.startCount', {});
+          await post(later.countId, 5, 'Abebe');
+          expect((await cupAt(world)).onHand).toBe((useHeld ? b : a) + 5 - onHand);
+          expect(ledgerMismatches(world.core.db)).toEqual([]);
+          world.core.close();
+        },
+      ),
+      { numRuns: 4 },
+    );
   });
 });
 
@@ -220,12 +399,13 @@ describe('the ledger', () => {
       quantity: 7,
       reason: 'Found in storeroom',
     });
-    await world.as('factory')('stock.transfer', {
+    const sent = await world.as('factory')('stock.transfer', {
       fromBranchId: FAC,
       toBranchId: SH02,
       variantId: X,
       quantity: 12,
     });
+    await world.as('shop2')('stock.receiveTransfer', { transferId: sent.transferId, received: 12 });
     const kept = await world.as('shop1')('orders.place', {
       lines: [
         { variantId: X, quantity: 5 },
@@ -260,7 +440,8 @@ describe('the ledger', () => {
 
     const expected = new Map<string, Balance>([
       [`${FAC}/${X}`, plus(at(FAC, X), { onHand: 30 - 12 - 5 })],
-      [`${FAC}/${Y}`, plus(at(FAC, Y), { onHand: 10 - 10 - 3 })],
+      // The one cup not dispatched stays reserved as a backorder.
+      [`${FAC}/${Y}`, plus(at(FAC, Y), { onHand: 10 - 10 - 3, reserved: 1 })],
       [`${FAC}/${Z}`, plus(at(FAC, Z), { onHand: 6 })],
       [`${SH01}/${X}`, plus(at(SH01, X), { onHand: -3 - 2, inTransit: 5 })],
       [`${SH01}/${Y}`, plus(at(SH01, Y), { inTransit: 3 })],
