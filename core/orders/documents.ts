@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { query } from '../contract/define';
 import { id } from '../contract/fields';
 import { getMeta } from '../db/meta';
+import { companyCurrency } from '../locale/money';
 import { DomainError } from '../errors';
 import { sniffMime } from '../files/sniff';
 import { renderDispatchNote, renderOrderSheet, renderPaymentProof } from '../pdf/documents';
@@ -25,7 +26,8 @@ export const orderDocument = query({
         },
       );
     const company = getMeta(ctx.db, 'company.name');
-    const opts = company !== undefined ? { company } : {};
+    const currency = companyCurrency(ctx.db);
+    const opts = company !== undefined ? { company, currency } : { currency };
     let pdf: Buffer;
     if (input.kind === 'order_sheet') pdf = await renderOrderSheet(order, opts);
     else if (input.kind === 'dispatch_note') pdf = await renderDispatchNote(order, opts);

@@ -46,6 +46,9 @@ interface LineRow {
   variantId: string;
   quantity: number;
   dispatchedQty: number;
+  receivedQty: number | null;
+  confirmedQty: number;
+  cancelledQty: number;
 }
 /** The rows every step writes: the order's own and its timeline, keyed by the order. */
 const orderRows = <P extends { orderId: string }>(...tables: string[]): TableWrite<P>[] =>
@@ -60,7 +63,9 @@ const orderRows = <P extends { orderId: string }>(...tables: string[]): TableWri
 const linesOf = (db: Db, orderId: string) =>
   db.sqlite
     .prepare(
-      'SELECT line_no AS lineNo, variant_id AS variantId, quantity, dispatched_qty AS dispatchedQty FROM order_lines WHERE order_id = ? ORDER BY line_no',
+      `SELECT line_no AS lineNo, variant_id AS variantId, quantity, dispatched_qty AS dispatchedQty,
+         received_qty AS receivedQty, confirmed_qty AS confirmedQty, cancelled_qty AS cancelledQty
+       FROM order_lines WHERE order_id = ? ORDER BY line_no`,
     )
     .all(orderId) as LineRow[];
 
@@ -195,18 +200,60 @@ export const orderPaymentVerified = defineEvent({
   telegram: { branch: [], finance: [] },
   authority: { permission: 'orders.verifyPayment', from: [], acts: 'aggregate' },
   visibility: { aggregate: true },
-  writes: orderRows('orders', 'order_timeline', 'payment_slips'),
-  payload: z.object({ orderId: z.string(), note: z.string().nullable() }),
+  writes: orderRows('orders', 'order_timeline', 'payment_slips', 'order_payments'),
+  payload: z.object({
+    orderId: z.string(),
+    note: z.string().nullable(),
+    /**
+     * What finance received (minor units), when and under which bank reference. Events from
+     * before these fields verified the whole order without an amount, and still do.
+     */
+    amount: z.number().int().positive().optional(),
+    receivedOn: z.string().optional(),
+    reference: z.string().optional(),
+  }),
   apply: (db, e) => {
     const p = e.payload;
     orderForStep(db, p.orderId, 'verify the payment of', ['slip_attached']);
+    if (p.amount !== undefined) {
+      const { total, paid } = db.sqlite
+        .prepare('SELECT total, paid FROM orders WHERE id = ?')
+        .get(p.orderId) as { total: number; paid: number };
+      const due = total - paid;
+      db.sqlite
+        .prepare(
+          `INSERT INTO order_payments (order_id, event_id, amount, due, received_on, reference, recorded_at, recorded_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          p.orderId,
+          e.id,
+          p.amount,
+          due,
+          p.receivedOn ?? '',
+          p.reference ?? '',
+          e.createdAt,
+          e.userId,
+        );
+      db.sqlite
+        .prepare(
+          'UPDATE orders SET paid = paid + ?, payment_mismatch = payment_mismatch OR ? WHERE id = ?',
+        )
+        .run(p.amount, p.amount === due ? 0 : 1, p.orderId);
+      // A part payment: the slip stays open for the rest (or another slip), the order unpaid.
+      if (paid + p.amount < total) {
+        setStatus(db, e, p.orderId, 'slip_attached', { rejection_reason: null });
+        timeline(db, e, p.orderId, 'payment_recorded', 'slip_attached', p.reference || p.note);
+        return;
+      }
+    }
     db.sqlite
       .prepare(
         `UPDATE payment_slips SET status = 'verified' WHERE order_id = ? AND status = 'pending'`,
       )
       .run(p.orderId);
     setStatus(db, e, p.orderId, 'payment_verified', { rejection_reason: null });
-    timeline(db, e, p.orderId, 'payment_verified', 'payment_verified', p.note);
+    timeline(db, e, p.orderId, 'payment_verified', 'payment_verified', p.reference || p.note);
   },
 });
 
@@ -231,6 +278,9 @@ export const orderPaymentRejected = defineEvent({
   },
 });
 
+/** What a line still owes: ordered, less what was sent and what was cancelled. */
+const owed = (l: LineRow) => l.quantity - l.dispatchedQty - l.cancelledQty;
+
 export const orderDispatched = defineEvent({
   type: 'order.dispatched',
   ordered: true,
@@ -248,33 +298,56 @@ export const orderDispatched = defineEvent({
     lines: z.array(
       z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().nonnegative() }),
     ),
+    /**
+     * Whether the rest stays owed as a backorder, to be dispatched later or cancelled. Events
+     * from before this field closed each line with what was sent, and still do.
+     */
+    backorder: z.boolean().optional(),
   }),
   apply: (db, e) => {
     const p = e.payload;
-    const order = orderForStep(db, p.orderId, 'dispatch', ['payment_verified']);
+    const lines = linesOf(db, p.orderId);
+    const stillOwed = lines.some((l) => owed(l) > 0);
+    const order = orderForStep(
+      db,
+      p.orderId,
+      'dispatch',
+      p.backorder && stillOwed
+        ? ['payment_verified', 'dispatched', 'delivered']
+        : ['payment_verified'],
+    );
     const sent = new Map(p.lines.map((l) => [l.lineNo, l.quantity]));
     const setDispatched = db.sqlite.prepare(
-      'UPDATE order_lines SET dispatched_qty = ? WHERE order_id = ? AND line_no = ?',
+      'UPDATE order_lines SET dispatched_qty = ?, cancelled_qty = ? WHERE order_id = ? AND line_no = ?',
     );
-    for (const line of linesOf(db, p.orderId)) {
-      const qty = sent.get(line.lineNo) ?? line.quantity;
-      if (qty > line.quantity)
+    let count = 0;
+    for (const line of lines) {
+      const rest = owed(line);
+      const qty = sent.get(line.lineNo) ?? (p.backorder ? rest : line.quantity);
+      if (qty > rest)
         throw new DomainError(
           'VALIDATION',
-          `lines: line ${line.lineNo} dispatches ${qty}, more than the ${line.quantity} ordered`,
-          {
-            field: 'lines',
-          },
+          `lines: line ${line.lineNo} dispatches ${qty}, more than the ${rest} still owed`,
+          { field: 'lines', lineNo: line.lineNo },
         );
-      setDispatched.run(qty, p.orderId, line.lineNo);
-      move(db, e, {
-        branchId: order.factoryId,
-        variantId: line.variantId,
-        kind: 'dispatch',
-        onHand: -qty,
-        reserved: -line.quantity,
-        orderId: p.orderId,
-      });
+      count += qty;
+      // Before backorders, what was not sent was dropped with the reservation.
+      const dropped = p.backorder ? 0 : rest - qty;
+      setDispatched.run(
+        line.dispatchedQty + qty,
+        line.cancelledQty + dropped,
+        p.orderId,
+        line.lineNo,
+      );
+      if (qty > 0 || dropped > 0)
+        move(db, e, {
+          branchId: order.factoryId,
+          variantId: line.variantId,
+          kind: 'dispatch',
+          onHand: -qty,
+          reserved: -(qty + dropped),
+          orderId: p.orderId,
+        });
       if (qty > 0)
         move(db, e, {
           branchId: order.shopId,
@@ -284,6 +357,10 @@ export const orderDispatched = defineEvent({
           orderId: p.orderId,
         });
     }
+    if (p.backorder && count === 0)
+      throw new DomainError('VALIDATION', 'lines: nothing is dispatched; send at least one item', {
+        field: 'lines',
+      });
     setStatus(db, e, p.orderId, 'dispatched', {
       vehicle: p.vehicle,
       driver_name: p.driverName,
@@ -320,50 +397,104 @@ export const orderDelivered = defineEvent({
     const order = orderForStep(db, p.orderId, 'confirm delivery of', ['dispatched']);
     const received = new Map(p.lines.map((l) => [l.lineNo, l]));
     const setReceived = db.sqlite.prepare(
-      'UPDATE order_lines SET received_qty = ? WHERE order_id = ? AND line_no = ?',
+      'UPDATE order_lines SET received_qty = ?, confirmed_qty = dispatched_qty WHERE order_id = ? AND line_no = ?',
     );
+    // A second delivery of the same line adds its shortage to the first's.
     const discrepancy = db.sqlite.prepare(
       `INSERT INTO order_discrepancies (order_id, line_no, variant_id, dispatched, received, shortage, note, event_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (order_id, line_no) DO UPDATE SET dispatched = dispatched + excluded.dispatched,
+         received = received + excluded.received, shortage = shortage + excluded.shortage,
+         note = coalesce(excluded.note, note), event_id = excluded.event_id`,
     );
+    // Each dispatch is confirmed on its own: only what is on its way now is counted.
     for (const line of linesOf(db, p.orderId)) {
+      const inTransit = line.dispatchedQty - line.confirmedQty;
       const got = received.get(line.lineNo);
-      if (!got)
+      if (!got && inTransit > 0)
         throw new DomainError(
           'VALIDATION',
           `lines: line ${line.lineNo} is not confirmed; confirm every line`,
           { field: 'lines' },
         );
-      if (got.received > line.dispatchedQty)
+      const count = got?.received ?? 0;
+      if (count > inTransit)
         throw new DomainError(
           'VALIDATION',
-          `lines: line ${line.lineNo} received ${got.received}, more than the ${line.dispatchedQty} dispatched; count again`,
+          `lines: line ${line.lineNo} received ${count}, more than the ${inTransit} dispatched; count again`,
           { field: 'lines', lineNo: line.lineNo },
         );
-      setReceived.run(got.received, p.orderId, line.lineNo);
-      if (line.dispatchedQty > 0)
+      if (!got && inTransit === 0) continue;
+      setReceived.run((line.receivedQty ?? 0) + count, p.orderId, line.lineNo);
+      if (inTransit > 0)
         move(db, e, {
           branchId: order.shopId,
           variantId: line.variantId,
           kind: 'receipt',
-          inTransit: -line.dispatchedQty,
-          onHand: got.received,
+          inTransit: -inTransit,
+          onHand: count,
           orderId: p.orderId,
         });
-      if (got.received < line.dispatchedQty)
+      if (count < inTransit)
         discrepancy.run(
           p.orderId,
           line.lineNo,
           line.variantId,
-          line.dispatchedQty,
-          got.received,
-          line.dispatchedQty - got.received,
-          got.note,
+          inTransit,
+          count,
+          inTransit - count,
+          got?.note ?? null,
           e.id,
         );
     }
     setStatus(db, e, p.orderId, 'delivered', { delivered_at: e.createdAt });
     timeline(db, e, p.orderId, 'delivered', 'delivered');
+  },
+});
+
+export const orderBackorderCancelled = defineEvent({
+  type: 'order.backorder_cancelled',
+  ordered: true,
+  telegram: { branch: [], finance: [] },
+  authority: { permission: 'orders.dispatch', from: ['factory'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: [...orderRows('orders', 'order_lines', 'order_timeline'), ledgerWrite],
+  payload: z.object({ orderId: z.string(), reason: z.string().min(1) }),
+  apply: (db, e) => {
+    const p = e.payload;
+    const lines = linesOf(db, p.orderId);
+    const order = orderForStep(db, p.orderId, 'cancel the backorder of', [
+      'dispatched',
+      'delivered',
+    ]);
+    if (!lines.some((l) => owed(l) > 0))
+      throw new DomainError(
+        'INVALID_STATE',
+        `Order ${order.number} has no backorder left to cancel: everything ordered was dispatched or cancelled.`,
+        {
+          orderId: p.orderId,
+          number: order.number,
+          status: order.status,
+          step: 'cancel the backorder of',
+        },
+      );
+    const cancel = db.sqlite.prepare(
+      'UPDATE order_lines SET cancelled_qty = cancelled_qty + ? WHERE order_id = ? AND line_no = ?',
+    );
+    for (const line of lines) {
+      const rest = owed(line);
+      if (rest === 0) continue;
+      cancel.run(rest, p.orderId, line.lineNo);
+      move(db, e, {
+        branchId: order.factoryId,
+        variantId: line.variantId,
+        kind: 'release',
+        reserved: -rest,
+        orderId: p.orderId,
+      });
+    }
+    setStatus(db, e, p.orderId, order.status);
+    timeline(db, e, p.orderId, 'backorder_cancelled', order.status, p.reason);
   },
 });
 

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { query } from '../contract/define';
-import { id, page } from '../contract/fields';
+import { id, isoDate, money, page } from '../contract/fields';
 import { actsForAnyBranch, requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
 import { orderInScope } from './access';
 import { orderStatuses, type OrderStatus } from './status';
+import type { PaymentFlag } from '../vocabulary';
 import type { Context } from '../contract/context';
 import type { Db } from '../db/open';
 import { prepared } from '../db/prepared';
@@ -15,6 +16,7 @@ import {
   files,
   orderDiscrepancies,
   orderLines,
+  orderPayments,
   orders,
   orderTimeline,
   paymentSlips,
@@ -28,10 +30,17 @@ export interface OrderSummary {
   shopName: string;
   factoryId: string;
   status: OrderStatus;
-  total: number;
+  /** Null for a driver, who sees no prices. */
+  total: number | null;
+  /** What finance has recorded as received; null for a driver. */
+  paid: number | null;
   lineCount: number;
   placedAt: number;
   updatedAt: number;
+  /** A rejected slip, a part payment or a payment that did not match what was due. */
+  paymentFlag: PaymentFlag | null;
+  /** Items ordered but neither dispatched nor cancelled yet. */
+  backordered: number;
 }
 
 const branchKind = prepared((orm) =>
@@ -64,7 +73,16 @@ interface OrderListFilters {
   factory: boolean;
   status: boolean;
   number: boolean;
+  customer: boolean;
+  product: boolean;
+  placedFrom: boolean;
+  placedTo: boolean;
+  minTotal: boolean;
+  maxTotal: boolean;
 }
+
+const owedOf = sql<number>`coalesce((SELECT sum(l.quantity - l.dispatched_qty - l.cancelled_qty)
+  FROM order_lines l WHERE l.order_id = ${orders.id}), 0)`;
 
 const summary = {
   id: orders.id,
@@ -74,10 +92,33 @@ const summary = {
   factoryId: orders.factoryId,
   status: orders.status,
   total: orders.total,
+  paid: orders.paid,
+  paymentMismatch: orders.paymentMismatch,
+  rejectionReason: orders.rejectionReason,
   lineCount: orders.lineCount,
   placedAt: orders.placedAt,
   updatedAt: orders.updatedAt,
+  backordered: owedOf,
 };
+
+type SummaryRow = {
+  total: number;
+  paid: number;
+  paymentMismatch: boolean;
+  rejectionReason: string | null;
+  status: OrderStatus;
+};
+
+/** How an order's payment stands, beside its status (see paymentFlags). */
+export function paymentFlagOf(o: SummaryRow): PaymentFlag | null {
+  if (o.status === 'placed' && o.rejectionReason !== null) return 'rejected';
+  if (o.paid > 0 && o.paid < o.total && o.status !== 'cancelled') return 'part_paid';
+  if (o.paymentMismatch) return 'mismatch';
+  return null;
+}
+
+/** `LIKE` text that matches itself only: %, _ and the escape are taken literally. */
+const likeAny = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function buildOrderList(db: Db, filters: OrderListFilters) {
   const where = [
@@ -86,6 +127,16 @@ function buildOrderList(db: Db, filters: OrderListFilters) {
     filters.status && eq(orders.status, sql.placeholder('status')),
     filters.number && gte(orders.number, sql.placeholder('from')),
     filters.number && lt(orders.number, sql.placeholder('to')),
+    filters.customer &&
+      sql`(${branches.name} LIKE ${sql.placeholder('customer')} ESCAPE '\\' OR ${branches.code} LIKE ${sql.placeholder('customer')} ESCAPE '\\')`,
+    // A product test per order the other filters and the index let through: no full scan of lines.
+    filters.product &&
+      sql`EXISTS (SELECT 1 FROM order_lines pl WHERE pl.order_id = ${orders.id}
+        AND (pl.sku LIKE ${sql.placeholder('product')} ESCAPE '\\' OR pl.name LIKE ${sql.placeholder('product')} ESCAPE '\\'))`,
+    filters.placedFrom && gte(orders.placedAt, sql.placeholder('placedFrom')),
+    filters.placedTo && lt(orders.placedAt, sql.placeholder('placedTo')),
+    filters.minTotal && gte(orders.total, sql.placeholder('minTotal')),
+    filters.maxTotal && lte(orders.total, sql.placeholder('maxTotal')),
   ].filter((c) => c !== false);
   return db.orm
     .select(summary)
@@ -98,45 +149,105 @@ function buildOrderList(db: Db, filters: OrderListFilters) {
     .prepare();
 }
 
-export const listOrders = query({
-  access: 'orders.read',
-  input: z.object({
+const DAY_MS = 86_400_000;
+const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+export const listOrdersInput = z
+  .object({
     shopId: id.optional(),
     factoryId: id.optional(),
     status: z.enum(orderStatuses).optional(),
     /** The start of an order number, as a clerk types it. */
     number: z.string().trim().toUpperCase().max(40).optional(),
+    /** Part of the shop's (the customer's) name or code. */
+    customer: z.string().trim().min(1).max(80).optional(),
+    /** Part of a product's name or SKU on any line. */
+    product: z.string().trim().min(1).max(80).optional(),
+    /** Placed on or after this day, and on or before `placedTo` (UTC days). */
+    placedFrom: isoDate.optional(),
+    placedTo: isoDate.optional(),
+    /** The order total between these, in minor units, both included. */
+    minTotal: money.optional(),
+    maxTotal: money.optional(),
     ...page,
-  }),
+  })
+  .refine((d) => !d.placedFrom || !d.placedTo || d.placedFrom <= d.placedTo, {
+    message: 'is before the first day; swap the two dates',
+    path: ['placedTo'],
+  })
+  .refine((d) => d.minTotal === undefined || d.maxTotal === undefined || d.minTotal <= d.maxTotal, {
+    message: 'is less than the lowest amount; swap the two amounts',
+    path: ['maxTotal'],
+  });
+
+export const listOrders = query({
+  access: 'orders.read',
+  input: listOrdersInput,
   handler: (ctx, input) => {
     const actor = requireActor(ctx);
-    let { shopId, factoryId } = input;
+    let { shopId, factoryId, status } = input;
     // Outside head office, people list only their own branch's orders, whatever they ask for.
     if (!actsForAnyBranch(actor)) {
       const kind = branchKind(ctx.db).get({ id: actor.branchId })?.kind;
       if (kind === 'factory') factoryId = actor.branchId;
       else shopId = actor.branchId;
     }
+    // A driver sees what is on the road, without prices: nothing else is theirs to know.
+    const driver = actor.role === 'driver';
+    if (driver) status = 'dispatched';
     const filters = {
       shop: shopId !== undefined,
       factory: factoryId !== undefined,
-      status: input.status !== undefined,
+      status: status !== undefined,
       number: input.number !== undefined,
+      customer: input.customer !== undefined,
+      product: input.product !== undefined,
+      placedFrom: input.placedFrom !== undefined,
+      placedTo: input.placedTo !== undefined,
+      minTotal: input.minTotal !== undefined,
+      maxTotal: input.maxTotal !== undefined,
     };
-    return orderList(ctx.db, filters).all({
+    if (driver && input.status !== undefined && input.status !== 'dispatched') return [];
+    const rows = orderList(ctx.db, filters).all({
       shopId,
       factoryId,
-      status: input.status,
+      status,
       // A prefix match that can use the unique index on number.
       from: input.number,
       to: `${input.number ?? ''}\uffff`,
+      customer: input.customer && likeAny(input.customer),
+      product: input.product && likeAny(input.product),
+      placedFrom: input.placedFrom && dayStart(input.placedFrom),
+      placedTo: input.placedTo && dayStart(input.placedTo) + DAY_MS,
+      minTotal: input.minTotal,
+      maxTotal: input.maxTotal,
       limit: input.limit,
       offset: input.offset,
     });
+    return rows.map(({ paymentMismatch: _m, rejectionReason: _r, ...o }): OrderSummary => ({
+      ...o,
+      total: driver ? null : o.total,
+      paid: driver ? null : o.paid,
+      paymentFlag: driver
+        ? null
+        : paymentFlagOf({ ...o, paymentMismatch: _m, rejectionReason: _r }),
+    }));
   },
 });
 
-export interface OrderDetail extends OrderSummary {
+export interface OrderDetail extends Omit<OrderSummary, 'total' | 'paid'> {
+  total: number;
+  paid: number;
+  /** False for a driver: every price and total is 0 and not to be shown. */
+  priced: boolean;
+  payments: {
+    amount: number;
+    due: number;
+    receivedOn: string;
+    reference: string;
+    recordedAt: number;
+    recordedByName: string | null;
+  }[];
   shopCode: string;
   factoryName: string;
   note: string | null;
@@ -158,6 +269,8 @@ export interface OrderDetail extends OrderSummary {
     lineTotal: number;
     dispatchedQty: number;
     receivedQty: number | null;
+    confirmedQty: number;
+    cancelledQty: number;
   }[];
   timeline: {
     step: string;
@@ -223,10 +336,26 @@ const detailQueries = prepared((orm) => ({
       lineTotal: orderLines.lineTotal,
       dispatchedQty: orderLines.dispatchedQty,
       receivedQty: orderLines.receivedQty,
+      confirmedQty: orderLines.confirmedQty,
+      cancelledQty: orderLines.cancelledQty,
     })
     .from(orderLines)
     .where(eq(orderLines.orderId, byOrder.orderId))
     .orderBy(asc(orderLines.lineNo))
+    .prepare(),
+  payments: orm
+    .select({
+      amount: orderPayments.amount,
+      due: orderPayments.due,
+      receivedOn: orderPayments.receivedOn,
+      reference: orderPayments.reference,
+      recordedAt: orderPayments.recordedAt,
+      recordedByName: users.displayName,
+    })
+    .from(orderPayments)
+    .leftJoin(users, eq(users.id, orderPayments.recordedBy))
+    .where(eq(orderPayments.orderId, byOrder.orderId))
+    .orderBy(asc(orderPayments.recordedAt), asc(orderPayments.eventId))
     .prepare(),
   timeline: orm
     .select({
@@ -307,8 +436,12 @@ export function orderDetail(db: Db, orderId: string): OrderDetail {
   const q = detailQueries(db);
   const head = q.head.get({ orderId });
   if (!head) throw new DomainError('NOT_FOUND', 'orderId: no such order', { field: 'orderId' });
+  const { paymentMismatch: _mismatch, ...rest } = head;
   return {
-    ...head,
+    ...rest,
+    paymentFlag: paymentFlagOf(head),
+    priced: true,
+    payments: q.payments.all({ orderId }),
     lines: q.lines.all({ orderId }),
     timeline: q.timeline
       .all({ orderId })
@@ -323,7 +456,19 @@ export const getOrder = query({
   input: z.object({ orderId: id }),
   handler: (ctx: Context, input) => {
     orderInScope(ctx, input.orderId);
-    return orderDetail(ctx.db, input.orderId);
+    const order = orderDetail(ctx.db, input.orderId);
+    if (requireActor(ctx).role !== 'driver') return order;
+    // A driver carries the goods and sees no prices, totals or payments.
+    return {
+      ...order,
+      priced: false,
+      total: 0,
+      paid: 0,
+      paymentFlag: null,
+      payments: [],
+      slips: [],
+      lines: order.lines.map((l) => ({ ...l, unitPrice: 0, lineTotal: 0 })),
+    };
   },
 });
 

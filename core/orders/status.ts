@@ -10,6 +10,7 @@ export type OrderStep =
   | 'reject the payment of'
   | 'dispatch'
   | 'confirm delivery of'
+  | 'cancel the backorder of'
   | 'cancel';
 
 export interface OrderHead {

@@ -3,10 +3,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { command } from '../contract/define';
-import { id, isoDate, optionalText, text } from '../contract/fields';
+import { id, isoDate, money, optionalText, text } from '../contract/fields';
+import { assertNotFuture } from '../contract/dates';
 import { requireActor } from '../contract/scope';
 import { prepared } from '../db/prepared';
-import { orderLines, users } from '../db/schema';
+import { orderLines, orders, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { adminStepsHere } from '../auth/may';
@@ -15,6 +16,11 @@ import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
 
 const reads = prepared((orm) => ({
+  due: orm
+    .select({ total: orders.total, paid: orders.paid })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder('id')))
+    .prepare(),
   driver: orm
     .select({ name: users.displayName })
     .from(users)
@@ -26,13 +32,17 @@ const reads = prepared((orm) => ({
       variantId: orderLines.variantId,
       sku: orderLines.sku,
       quantity: orderLines.quantity,
+      owed: sql<number>`${orderLines.quantity} - ${orderLines.dispatchedQty} - ${orderLines.cancelledQty}`,
     })
     .from(orderLines)
     .where(eq(orderLines.orderId, sql.placeholder('orderId')))
     .orderBy(asc(orderLines.lineNo))
     .prepare(),
   dispatched: orm
-    .select({ lineNo: orderLines.lineNo, qty: orderLines.dispatchedQty })
+    .select({
+      lineNo: orderLines.lineNo,
+      qty: sql<number>`${orderLines.dispatchedQty} - ${orderLines.confirmedQty}`,
+    })
     .from(orderLines)
     .where(eq(orderLines.orderId, sql.placeholder('orderId')))
     .prepare(),
@@ -88,12 +98,30 @@ export const attachSlip = command({
 
 export const verifyPayment = command({
   access: 'orders.verifyPayment',
-  input: z.object({ orderId: id, note: optionalText(300) }),
+  input: z.object({
+    orderId: id,
+    /**
+     * What the bank slip shows as received, in minor units; a part payment leaves the rest due.
+     * Left out (Telegram's one-tap button, older clients) it is exactly what is due.
+     */
+    amount: money
+      .refine((n) => n > 0, 'must be more than zero: enter what the slip shows')
+      .optional(),
+    /** The day the bank received it; left out, today. */
+    receivedOn: isoDate.optional(),
+    reference: optionalText(60),
+    note: optionalText(300),
+  }),
   handler: (ctx, input) => {
     orderInScope(ctx, input.orderId);
+    if (input.receivedOn) assertNotFuture(ctx, 'receivedOn', input.receivedOn);
+    const due = reads(ctx.db).due.get({ id: input.orderId });
     emit(ctx, 'order.payment_verified', input.orderId, {
       orderId: input.orderId,
       note: input.note ?? null,
+      amount: input.amount ?? Math.max(1, (due?.total ?? 0) - (due?.paid ?? 0)),
+      receivedOn: input.receivedOn ?? new Date(ctx.now()).toISOString().slice(0, 10),
+      reference: input.reference ?? '',
     });
     return { ok: true as const };
   },
@@ -148,15 +176,18 @@ export const dispatchOrder = command({
         throw validationError([
           { field: `lines.${i}.lineNo`, message: 'the order has no such line' },
         ]);
-      if (l.quantity > line.quantity)
+      if (l.quantity > line.owed)
         throw validationError([
-          { field: `lines.${i}.quantity`, message: `is more than the ${line.quantity} ordered` },
+          {
+            field: `lines.${i}.quantity`,
+            message: `is more than the ${line.owed} still owed of the ${line.quantity} ordered`,
+          },
         ]);
     });
     // Goods that are not in the factory cannot leave it: record production first.
-    if (order.status === 'payment_verified')
+    if (['payment_verified', 'dispatched', 'delivered'].includes(order.status))
       ordered.forEach((line, i) => {
-        const qty = sent.get(line.lineNo) ?? line.quantity;
+        const qty = sent.get(line.lineNo) ?? line.owed;
         const onHand = balanceOf(ctx.db, order.factoryId, line.variantId).onHand;
         if (qty > onHand)
           throw new DomainError(
@@ -175,7 +206,9 @@ export const dispatchOrder = command({
       driverUserId: input.driverUserId ?? null,
       plannedDispatchOn: input.plannedDispatchOn ?? null,
       note: input.note ?? null,
-      lines: ordered.map((l) => ({ lineNo: l.lineNo, quantity: sent.get(l.lineNo) ?? l.quantity })),
+      // What is not sent now stays owed as a backorder (decision 0023).
+      lines: ordered.map((l) => ({ lineNo: l.lineNo, quantity: sent.get(l.lineNo) ?? l.owed })),
+      backorder: true,
     });
     return { ok: true as const };
   },
@@ -223,7 +256,8 @@ export const confirmDelivery = command({
           },
         ]);
     });
-    const missing = [...dispatched.keys()].filter((n) => !seen.has(n));
+    // Only what is on its way now is confirmed: an earlier dispatch was confirmed on its own.
+    const missing = [...dispatched].filter(([n, qty]) => qty > 0 && !seen.has(n)).map(([n]) => n);
     if (missing.length > 0)
       throw validationError([
         { field: 'lines', message: `confirm every line; line ${missing.join(', ')} is missing` },
@@ -236,6 +270,16 @@ export const confirmDelivery = command({
         note: l.note ?? null,
       })),
     });
+    return { ok: true as const };
+  },
+});
+
+export const cancelBackorder = command({
+  access: 'orders.dispatch',
+  input: z.object({ orderId: id, reason: text(300) }),
+  handler: (ctx, input) => {
+    orderInScope(ctx, input.orderId, 'factory');
+    emit(ctx, 'order.backorder_cancelled', input.orderId, input);
     return { ok: true as const };
   },
 });

@@ -46,6 +46,8 @@ function makeOrder(
       lineTotal: quantity * unitPrice,
       dispatchedQty,
       receivedQty: status === 'delivered' ? dispatchedQty - (i === 1 ? 1 : 0) : null,
+      confirmedQty: status === 'delivered' ? dispatchedQty : 0,
+      cancelledQty: 0,
     };
   });
   const at = (minutes: number) => placedAt + minutes * 60_000;
@@ -57,6 +59,11 @@ function makeOrder(
     factoryId: 'b1',
     status,
     total: lines.reduce((sum, l) => sum + l.lineTotal, 0),
+    paid: 0,
+    paymentFlag: null,
+    priced: true,
+    payments: [],
+    backordered: 0,
     lineCount,
     placedAt,
     updatedAt: at(90),
@@ -173,11 +180,19 @@ function saved(pdf: Buffer): string {
   return file;
 }
 const textOf = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-layout', saved(pdf), '-'], { encoding: 'utf8' });
+  // The no-break space between a currency symbol and its amount reads as a space.
+  execFileSync('pdftotext', ['-layout', saved(pdf), '-'], { encoding: 'utf8' }).replace(
+    /\u00a0/g,
+    ' ',
+  );
 const pagesOf = (pdf: Buffer) =>
   Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [saved(pdf)], { encoding: 'utf8' }))?.[1]);
 
-const opts = { company: 'Habesha Ceramics', currency: 'ETB', timeZone: 'UTC' };
+const opts = {
+  company: 'Habesha Ceramics',
+  currency: { code: 'ETB', symbol: 'ETB', minorUnits: 2 },
+  timeZone: 'UTC',
+};
 
 describe('formatMoney', () => {
   it('prints whole minor units with two decimals and thousands separators', () => {
@@ -307,5 +322,34 @@ describe('order documents', () => {
     expect(after).toContain('Discrepancies');
     expect(after).toContain('One cup arrived broken');
     expect(after).toMatch(/Received\s+Short/);
+  });
+
+  it('prints dispatched and back-ordered quantities, and the payments received, in the currency', async () => {
+    const base = makeOrder(2, 'dispatched');
+    const lines = base.lines.map((l, i) =>
+      i === 0 ? { ...l, quantity: 12, dispatchedQty: 10 } : { ...l, cancelledQty: 0 },
+    );
+    const note = textOf(await renderDispatchNote({ ...base, lines, backordered: 2 }, opts));
+    expect(note).toMatch(/Dispatched\s+Backorder/);
+    expect(note).toMatch(/12\s+10\s+2\s/);
+    expect(note).toContain('back-ordered 2');
+    const paid = {
+      ...base,
+      paid: 2340,
+      payments: [
+        {
+          amount: 2340,
+          due: base.total,
+          receivedOn: '2026-03-15',
+          reference: 'CBE-778812',
+          recordedAt: placedAt,
+          recordedByName: 'Selam',
+        },
+      ],
+    };
+    const proof = textOf(await renderPaymentProof(paid, null, opts));
+    expect(proof).toContain('CBE-778812');
+    expect(proof).toContain(`Amount due: ETB ${formatMoney(base.total - 2340)}`);
+    expect(proof).toMatch(/ETB 23\.40\s+ETB [\d,.]+\s+NO/);
   });
 });

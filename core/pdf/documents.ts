@@ -1,7 +1,8 @@
 // The printable documents of an order: the order sheet the shop sends, the payment proof
 // finance files, and the dispatch note that travels with the goods and comes back signed.
 import { documentTitles, sentence, statusLabel, stepLabel, type DocumentKind } from '../vocabulary';
-import { formatMoney, formatQuantity } from './money';
+import { formatQuantity } from './money';
+import { defaultCurrency, formatMoney as formatIn } from '../locale/money';
 import { drawSlip, slipVerification, type Slip } from './slip';
 import { formatDateTime, Sheet, styles, type Column, type DocumentOptions } from './layout';
 import type { OrderDetail } from '../orders/queries';
@@ -63,8 +64,9 @@ function linesSummary(order: OrderDetail): string {
   return `${order.lines.length} lines, ${formatQuantity(items)} items`;
 }
 
-const inCurrency = (label: string, currency: string | undefined) =>
-  currency ? `${label} (${currency})` : label;
+/** Every amount in the company's currency, with its symbol and minor units. */
+const money = (minor: number, opts: DocumentOptions) =>
+  formatIn(minor, opts.currency ?? defaultCurrency);
 
 // The renderers are async although they draw synchronously: a drawing error then rejects the
 // promise like a stream error does, instead of throwing at the caller.
@@ -83,8 +85,8 @@ export async function renderOrderSheet(
     { header: 'SKU', width: 82 },
     { header: 'Item', width: 190 },
     { header: 'Qty', width: 50, align: 'right' },
-    { header: inCurrency('Unit price', opts.currency), width: 80, align: 'right' },
-    { header: inCurrency('Line total', opts.currency), width: 85, align: 'right' },
+    { header: 'Unit price', width: 80, align: 'right' },
+    { header: 'Line total', width: 85, align: 'right' },
   ];
   sheet.table(
     columns,
@@ -93,12 +95,12 @@ export async function renderOrderSheet(
       l.sku,
       l.name,
       formatQuantity(l.quantity),
-      formatMoney(l.unitPrice),
-      formatMoney(l.lineTotal),
+      money(l.unitPrice, opts),
+      money(l.lineTotal, opts),
     ]),
   );
   sheet.gap(4);
-  sheet.line(`Total: ${formatMoney(order.total, opts.currency)}`, styles.total, { align: 'right' });
+  sheet.line(`Total: ${money(order.total, opts)}`, styles.total, { align: 'right' });
 
   if (order.note) {
     sheet.heading('Note');
@@ -137,7 +139,29 @@ export async function renderPaymentProof(
   fields.push(['Lines', linesSummary(order)]);
   sheet.fields(fields);
   sheet.gap(6);
-  sheet.line(`Amount due: ${formatMoney(order.total, opts.currency)}`, styles.title);
+  sheet.line(`Amount due: ${money(order.total - order.paid, opts)}`, styles.title);
+  if (order.payments.length > 0) {
+    sheet.heading('Payments received');
+    sheet.table(
+      [
+        { header: 'Received on', width: 80 },
+        { header: 'Reference', width: 150 },
+        { header: 'Amount', width: 100, align: 'right' },
+        { header: 'Due then', width: 100, align: 'right' },
+        { header: 'Matches', width: 60 },
+      ],
+      order.payments.map((p) => [
+        p.receivedOn,
+        p.reference,
+        money(p.amount, opts),
+        money(p.due, opts),
+        p.amount === p.due ? 'yes' : 'NO',
+      ]),
+    );
+    sheet.line(`Paid ${money(order.paid, opts)} of ${money(order.total, opts)}`, styles.bold, {
+      align: 'right',
+    });
+  }
   sheet.gap(4);
   sheet.fields([['Verification', slipVerification(order, slip, opts.timeZone)]], 1);
 
@@ -161,6 +185,9 @@ export async function renderPaymentProof(
   drawSlip(sheet, slip, opts.timeZone);
   return sheet.finish();
 }
+
+/** What a line still owes: ordered, less what was sent and what was cancelled. */
+const owed = (l: OrderDetail['lines'][number]) => l.quantity - l.dispatchedQty - l.cancelledQty;
 
 export async function renderDispatchNote(
   order: OrderDetail,
@@ -186,9 +213,10 @@ export async function renderDispatchNote(
   const columns: Column[] = [
     { header: 'No', width: 28, align: 'right' },
     { header: 'SKU', width: 82 },
-    { header: 'Item', width: delivered ? 175 : 255 },
+    { header: 'Item', width: delivered ? 110 : 190 },
     { header: 'Ordered', width: 55, align: 'right' },
     { header: 'Dispatched', width: 60, align: 'right' },
+    { header: 'Backorder', width: 65, align: 'right' },
   ];
   if (delivered)
     columns.push(
@@ -204,6 +232,7 @@ export async function renderDispatchNote(
         l.name,
         formatQuantity(l.quantity),
         formatQuantity(l.dispatchedQty),
+        formatQuantity(owed(l)),
       ];
       if (!delivered) return row;
       const received = l.receivedQty;
@@ -217,10 +246,15 @@ export async function renderDispatchNote(
   sheet.gap(4);
   const receivedTotal = delivered ? `, received ${sum((l) => l.receivedQty ?? 0)}` : '';
   sheet.line(
-    `Ordered ${sum((l) => l.quantity)}, dispatched ${sum((l) => l.dispatchedQty)}${receivedTotal}`,
+    `Ordered ${sum((l) => l.quantity)}, dispatched ${sum((l) => l.dispatchedQty)}${receivedTotal}, back-ordered ${sum(owed)}`,
     styles.bold,
     { align: 'right' },
   );
+  const cancelled = order.lines.reduce((n, l) => n + l.cancelledQty, 0);
+  if (cancelled > 0)
+    sheet.line(`Backorder cancelled: ${formatQuantity(cancelled)}`, styles.body, {
+      align: 'right',
+    });
 
   if (delivered) discrepancies(sheet, order);
   signatures(sheet, order);

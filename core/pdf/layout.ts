@@ -5,12 +5,13 @@
 import PDFDocument from 'pdfkit';
 import { loadFonts, registerFonts, type FontSet } from './fonts';
 import { TextWriter, type TextStyle } from './text';
+import type { Currency } from '../locale/money';
 
 export interface DocumentOptions {
   /** Printed at the top of every document; the factory's name when not given. */
   company?: string;
-  /** Shown beside amounts, e.g. "ETB". */
-  currency?: string;
+  /** The company's currency (core/locale/money companyCurrency): every amount is printed in it. */
+  currency?: Currency;
   /** IANA zone for printed times, e.g. "Africa/Addis_Ababa"; the computer's zone when not given. */
   timeZone?: string;
 }

@@ -16,7 +16,9 @@ function order(over: Partial<OrderDetail> = {}, lineCount = 2): OrderDetail {
     unitPrice: 1250,
     lineTotal: 3750,
     dispatchedQty: 0,
-    receivedQty: null,
+    receivedQty: null as number | null,
+    confirmedQty: 0,
+    cancelledQty: 0,
   }));
   return {
     id: '019a2b3c-4d5e-7f60-8a1b-2c3d4e5f6a7b',
@@ -28,6 +30,11 @@ function order(over: Partial<OrderDetail> = {}, lineCount = 2): OrderDetail {
     factoryName: 'Factory',
     status: 'placed',
     total: 3750 * lineCount,
+    paid: 0,
+    paymentFlag: null,
+    priced: true,
+    payments: [],
+    backordered: 0,
     lineCount,
     placedAt: Date.UTC(2026, 10, 12, 7, 30),
     updatedAt: Date.UTC(2026, 10, 12, 7, 30),
@@ -77,8 +84,9 @@ describe('the order card', () => {
     const text = htmlToText(card.text);
     expect(text).toContain('Order SH01-000042');
     expect(text).toContain(`Shop ${nasty} (SH01)`);
-    expect(text).toContain(`1. Mug ${nasty} · SKU-0 — 3 × 12.50 = 37.50`);
-    expect(text).toContain('Total: 75.00');
+    // Every amount in the company's currency (the default's symbol here).
+    expect(text).toContain(`1. Mug ${nasty} · SKU-0 — 3 × Br\u00a012.50 = Br\u00a037.50`);
+    expect(text).toContain('Total: Br\u00a075.00');
     expect(text).toContain('Placed, waiting for a payment slip');
     expect(text).toContain(`2026-11-12 07:30 · Placed · Abebe ${nasty}`);
     expect(card.text).not.toContain('<b>&"');
@@ -127,7 +135,7 @@ describe('the order card', () => {
     expect(validHtml(card.text)).toBe(true);
     const text = htmlToText(card.text);
     expect(text).toMatch(/… and \d+ more lines: see the order sheet/);
-    expect(text).toContain('Total: 7,500.00');
+    expect(text).toContain('Total: Br\u00a07,500.00');
     expect(text).toContain('Timeline');
     expect(text).toMatch(/Note: .*…/);
   });
@@ -176,5 +184,21 @@ describe('the order card', () => {
     const text = welcomeText(nasty, 'erp_bot');
     expect(validHtml(text)).toBe(true);
     expect(htmlToText(text)).toContain(`Hello, ${nasty}!`);
+  });
+
+  it('shows what was dispatched and what is back-ordered, and a part payment, in the currency', () => {
+    const base = order({ status: 'dispatched' }, 2);
+    const lines = base.lines.map((l, i) =>
+      i === 0 ? { ...l, dispatchedQty: 2 } : { ...l, dispatchedQty: 1, cancelledQty: 2 },
+    );
+    const card = renderOrderCard(
+      { ...base, lines, backordered: 1, paid: 5000 },
+      { audience: 'branch', currency: { code: 'USD', symbol: '$', minorUnits: 2 } },
+    );
+    const text = htmlToText(card.text);
+    expect(text).toContain('sent 2, back-ordered 1');
+    expect(text).toContain('sent 1, cancelled 2');
+    expect(text).toContain('Dispatched 3, back-ordered 1');
+    expect(text).toContain('Paid $\u00a050.00 of $\u00a075.00');
   });
 });

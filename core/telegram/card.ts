@@ -3,7 +3,8 @@
 // Telegram's 4096 characters by showing fewer lines (the order sheet PDF has them all).
 import type { OrderDetail } from '../orders/queries';
 import { formatDateTime } from '../pdf/layout';
-import { formatMoney, formatQuantity } from '../pdf/money';
+import { formatQuantity } from '../pdf/money';
+import { defaultCurrency, formatMoney as formatIn, type Currency } from '../locale/money';
 import {
   documentsAvailable,
   documentTitles,
@@ -38,8 +39,12 @@ export interface RenderedCard {
 export interface CardOptions {
   audience: CardAudience;
   timeZone?: string;
-  currency?: string;
+  /** The company's currency (core/locale/money companyCurrency); every amount is shown in it. */
+  currency?: Currency;
 }
+
+const money = (minor: number, currency: Currency | undefined) =>
+  formatIn(minor, currency ?? defaultCurrency);
 
 const documentIcons: Record<DocumentKind, string> = {
   order_sheet: '📄',
@@ -88,8 +93,14 @@ function headLines(order: OrderDetail, opts: CardOptions): string[] {
   return lines;
 }
 
-function orderLine(line: OrderDetail['lines'][number], currency?: string): string {
-  return `${line.lineNo}. ${name(line.name)} · ${escapeCut(line.sku, 60)} — ${formatQuantity(line.quantity)} × ${formatMoney(line.unitPrice, currency)} = ${formatMoney(line.lineTotal, currency)}`;
+function orderLine(line: OrderDetail['lines'][number], currency?: Currency): string {
+  const owed = line.quantity - line.dispatchedQty - line.cancelledQty;
+  // Once goods move, each line says what went and what is still owed (a backorder).
+  const moved =
+    line.dispatchedQty > 0 || line.cancelledQty > 0
+      ? ` · sent ${formatQuantity(line.dispatchedQty)}${owed > 0 ? `, back-ordered ${formatQuantity(owed)}` : ''}${line.cancelledQty > 0 ? `, cancelled ${formatQuantity(line.cancelledQty)}` : ''}`
+      : '';
+  return `${line.lineNo}. ${name(line.name)} · ${escapeCut(line.sku, 60)} — ${formatQuantity(line.quantity)} × ${money(line.unitPrice, currency)} = ${money(line.lineTotal, currency)}${moved}`;
 }
 
 /** The newest steps that fit in `room` characters, with a word about older ones left out. */
@@ -122,7 +133,15 @@ function cardText(order: OrderDetail, opts: CardOptions): string {
   const head = headLines(order, opts).join('\n');
   const items = order.lines.reduce((n, l) => n + l.quantity, 0);
   const total = [
-    `<b>Total: ${formatMoney(order.total, opts.currency)}</b> (${order.lines.length} line${order.lines.length === 1 ? '' : 's'}, ${formatQuantity(items)} items)`,
+    `<b>Total: ${money(order.total, opts.currency)}</b> (${order.lines.length} line${order.lines.length === 1 ? '' : 's'}, ${formatQuantity(items)} items)`,
+    ...(order.paid > 0 && order.paid !== order.total
+      ? [`Paid ${money(order.paid, opts.currency)} of ${money(order.total, opts.currency)}`]
+      : []),
+    ...(order.backordered > 0
+      ? [
+          `Dispatched ${formatQuantity(order.lines.reduce((n, l) => n + l.dispatchedQty, 0))}, back-ordered ${formatQuantity(order.backordered)}`,
+        ]
+      : []),
     ...(order.note ? [`Note: ${note(order.note)}`] : []),
   ].join('\n');
   const timeline = timelineText(order, opts, limit - head.length - total.length - minLinesRoom);
@@ -170,11 +189,11 @@ export function renderOrderCard(order: OrderDetail, opts: CardOptions): Rendered
 export function documentCaption(
   order: OrderDetail,
   kind: DocumentKind,
-  opts: { currency?: string } = {},
+  opts: { currency?: Currency } = {},
 ): string {
   const text = [
     `${documentIcons[kind]} <b>${documentTitles[kind]}</b> · order <b>${escapeHtml(order.number)}</b>`,
-    `${name(order.shopName)} · ${formatMoney(order.total, opts.currency)}`,
+    `${name(order.shopName)} · ${money(order.total, opts.currency)}`,
     `Status: ${escapeHtml(statusLabel[order.status])}`,
   ].join('\n');
   return truncateHtml(text, telegramLimits.caption);

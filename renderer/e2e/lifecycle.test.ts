@@ -249,7 +249,11 @@ describe('the order lifecycle in the browser', () => {
       ),
     ).toBe(240);
     await screenshot(finance, 'finance-payments');
-    await finance.getByRole('button', { name: /Verify payment/ }).click();
+    // Finance records what the bank received: the amount, the day and the reference.
+    const { total } = await h.call('orders.get', { orderId }, adminToken);
+    await finance.getByLabel('Amount on the slip').fill((total / 100).toFixed(2));
+    await finance.getByLabel('Bank reference').fill('FT26312ABC');
+    await finance.getByRole('button', { name: /Record payment/ }).click();
     await finance.getByText(`Order ${orderNumber}: done.`).waitFor();
     expect((await h.call('orders.get', { orderId }, adminToken)).status).toBe('payment_verified');
   });

@@ -1,5 +1,6 @@
 // An order's PDFs as head office's replica has the order now, rendered by core's documents.
 import { getMeta } from '../../core/db/meta';
+import { companyCurrency } from '../../core/locale/money';
 import type { Db } from '../../core/db/open';
 import type { FileStore } from '../../core/files/store';
 import { sniffMime } from '../../core/files/sniff';
@@ -19,7 +20,11 @@ export async function renderOrderDocument(
 ): Promise<{ order: OrderDetail; pdf: Buffer }> {
   const order = orderDetail(replica.db, orderId);
   const company = getMeta(replica.db, 'company.name');
-  const opts = { ...(company !== undefined && { company }), ...(timeZone && { timeZone }) };
+  const opts = {
+    ...(company !== undefined && { company }),
+    ...(timeZone && { timeZone }),
+    currency: companyCurrency(replica.db),
+  };
   if (kind === 'order_sheet') return { order, pdf: await renderOrderSheet(order, opts) };
   if (kind === 'dispatch_note') return { order, pdf: await renderDispatchNote(order, opts) };
   // A slip whose file has not reached head office yet prints as missing, as in the app.

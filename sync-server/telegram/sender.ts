@@ -6,6 +6,7 @@
 import type { BranchCore } from '../../core/runtime';
 import { orderDetail } from '../../core/orders/queries';
 import { documentCaption, documentFileName, renderOrderCard } from '../../core/telegram/card';
+import { companyCurrency } from '../../core/locale/money';
 import { isDocumentKind } from '../../core/vocabulary';
 import { TelegramCallError, type BotClient } from './bot';
 import { renderOrderDocument } from './documents';
@@ -56,7 +57,9 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
       row.document,
       ctx.timeZone,
     );
-    const caption = documentCaption(order, row.document);
+    const caption = documentCaption(order, row.document, {
+      currency: companyCurrency(ctx.replica.db),
+    });
     return sent(
       await ctx.bot.sendDocument(row.chatId, pdf, documentFileName(order, row.document), caption),
     );
@@ -68,6 +71,7 @@ async function deliverCard(row: OutboxRow, orderId: string, ctx: SendContext): P
   const order = orderDetail(ctx.replica.db, orderId);
   const card = renderOrderCard(order, {
     audience: row.audience ?? 'branch',
+    currency: companyCurrency(ctx.replica.db),
     ...(ctx.timeZone && { timeZone: ctx.timeZone }),
   });
   const markup = JSON.stringify(card.replyMarkup);

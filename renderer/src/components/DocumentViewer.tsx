@@ -3,6 +3,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useClient, useQuery } from '../app-context';
 import { base64ToBlob, useObjectUrl } from '../files';
+import { useT } from '../i18n';
 import { ErrorBanner } from './Banner';
 import { documentTitles, type DocumentKind as Kind } from '../../../core/vocabulary';
 
@@ -17,6 +18,7 @@ export function DocumentViewer({
   version: number;
 }) {
   const client = useClient();
+  const t = useT('orders');
   const [kind, setKind] = useState<Kind>(kinds[0] ?? 'order_sheet');
   const frame = useRef<HTMLIFrameElement>(null);
   const doc = useQuery(
@@ -31,9 +33,9 @@ export function DocumentViewer({
   const ready = url && !doc.loading && doc.data;
 
   return (
-    <section className="panel documents" aria-label="Documents">
+    <section className="panel documents" aria-label={t('docs.title')}>
       <header className="panel-head">
-        <h2>Documents</h2>
+        <h2>{t('docs.title')}</h2>
         <div className="tabs" role="tablist">
           {kinds.map((k) => (
             <button
@@ -57,30 +59,32 @@ export function DocumentViewer({
           disabled={!ready}
           onClick={() => frame.current?.contentWindow?.print()}
         >
-          Print
+          {t('docs.print')}
         </button>
         {ready ? (
           <a className="btn" href={url} download={doc.data?.fileName}>
-            Save PDF
+            {t('docs.savePdf')}
           </a>
         ) : (
           <span className="btn disabled" aria-disabled="true">
-            Save PDF
+            {t('docs.savePdf')}
           </span>
         )}
         {doc.loading && (
-          <span className="muted">Preparing {documentTitles[kind].toLowerCase()}…</span>
+          <span className="muted">
+            {t('docs.preparing', { document: documentTitles[kind].toLowerCase() })}
+          </span>
         )}
       </div>
       {url ? (
         <iframe
           ref={frame}
           className="pdf-frame"
-          title={`${documentTitles[kind]} preview`}
+          title={t('docs.preview', { document: documentTitles[kind] })}
           src={url}
         />
       ) : (
-        <div className="pdf-frame placeholder">{doc.loading ? 'Loading…' : ''}</div>
+        <div className="pdf-frame placeholder">{doc.loading ? t('docs.loading') : ''}</div>
       )}
     </section>
   );

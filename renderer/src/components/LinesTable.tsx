@@ -2,6 +2,7 @@
 // the core (`lines.2.quantity`) appear in its own row.
 import { createContext, useContext, useEffect, useState } from 'react';
 import { money, parseCount } from '../format';
+import { useT } from '../i18n';
 import { FieldError, ItemName, QuantityField } from './Field';
 import type { CatalogRow } from './ProductPicker';
 
@@ -73,6 +74,7 @@ interface LinesTableProps {
 }
 
 export function LinesTable({ lines, onChange, error }: LinesTableProps) {
+  const t = useT('orders');
   const set = (i: number, quantity: string) =>
     onChange(lines.map((l, j) => (j === i ? { ...l, quantity } : l)));
   return (
@@ -81,18 +83,20 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
         <thead>
           <tr>
             <th className="num">#</th>
-            <th>Item</th>
-            <th className="num">Unit price</th>
-            <th className="qty-wide">Quantity</th>
-            <th className="num">Line total</th>
-            <th aria-label="Remove" />
+            <th>{t('lines.item')}</th>
+            <th className="num">{t('lines.unitPrice')}</th>
+            <th className="qty-wide">{t('lines.quantity')}</th>
+            <th className="num">{t('lines.lineTotal')}</th>
+            <th>
+              <span className="sr-only">{t('lines.remove')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {lines.length === 0 && (
             <tr>
               <td colSpan={6} className="empty">
-                Scan a barcode or search the catalog to add lines.
+                {t('lines.empty')}
               </td>
             </tr>
           )}
@@ -108,7 +112,7 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
                 <td className="num">{money(l.unitPrice)}</td>
                 <td className="qty-wide">
                   <QuantityField
-                    label={`Quantity for ${l.sku}`}
+                    label={t('lines.qtyFor', { sku: l.sku })}
                     name={`lines.${i}.quantity`}
                     error={error}
                     value={l.quantity}
@@ -122,7 +126,7 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
                   <button
                     type="button"
                     className="btn icon"
-                    aria-label={`Remove ${l.sku}`}
+                    aria-label={t('lines.removeSku', { sku: l.sku })}
                     onClick={() => onChange(lines.filter((_, j) => j !== i))}
                   >
                     ×

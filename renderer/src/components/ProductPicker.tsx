@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useClient, useQuery } from '../app-context';
 import type { OutputOf } from '../client';
 import { money } from '../format';
+import { useT } from '../i18n';
 import { ErrorBanner } from './Banner';
 import { Field, TextField } from './Field';
 
@@ -11,6 +12,7 @@ export type CatalogRow = OutputOf<'catalog.findByCode'>;
 
 export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
   const client = useClient();
+  const t = useT('orders');
   const [code, setCode] = useState('');
   const [scanError, setScanError] = useState<unknown>(undefined);
   const [search, setSearch] = useState('');
@@ -18,8 +20,8 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
   const scanBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    const t = setTimeout(() => setQuery(search.trim()), 200);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setQuery(search.trim()), 200);
+    return () => clearTimeout(timer);
   }, [search]);
   const results = useQuery(
     () =>
@@ -50,7 +52,7 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
 
   return (
     <div className="picker">
-      <Field label="Scan or type a barcode / SKU, then Enter" name="code" error={scanError}>
+      <Field label={t('picker.scan')} name="code" error={scanError}>
         {(p) => (
           <input
             {...p}
@@ -75,13 +77,13 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
         )}
       </Field>
       <TextField
-        label="Search the catalog ( / )"
+        label={t('picker.search')}
         name="search"
         error={results.error}
         type="search"
         data-search
         autoComplete="off"
-        placeholder="Name or SKU"
+        placeholder={t('picker.searchHint')}
         value={search}
         onChange={setSearch}
         onKeyDown={(e) => {
@@ -94,8 +96,8 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
       />
       <ErrorBanner error={results.error} shown={['search']} />
       {query && results.data && (
-        <ul className="results" aria-label="Catalog results">
-          {results.data.length === 0 && <li className="muted">Nothing matches “{query}”.</li>}
+        <ul className="results" aria-label={t('picker.results')}>
+          {results.data.length === 0 && <li className="muted">{t('picker.none', { query })}</li>}
           {results.data.map((row) => (
             <li key={row.variantId}>
               <button type="button" className="result" onClick={() => pick(row)}>

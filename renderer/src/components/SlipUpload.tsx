@@ -5,6 +5,7 @@ import { useAction, useClient } from '../app-context';
 import { fieldMessage } from '../errors';
 import { fileSize } from '../format';
 import { fileToBase64, useObjectUrl } from '../files';
+import { useT } from '../i18n';
 import { ErrorBanner } from './Banner';
 
 const slipFields = ['file', 'fileName', 'contentBase64'];
@@ -24,6 +25,7 @@ export function PdfIcon() {
 
 export function SlipUpload({ orderId, onAttached }: { orderId: string; onAttached(): void }) {
   const client = useClient();
+  const t = useT('orders');
   const [file, setFile] = useState<File | null>(null);
   const [over, setOver] = useState(false);
   const action = useAction();
@@ -83,21 +85,25 @@ export function SlipUpload({ orderId, onAttached }: { orderId: string; onAttache
       >
         {file ? (
           <div className="slip-preview">
-            {preview ? <img src={preview} alt={`Preview of ${file.name}`} /> : <PdfIcon />}
+            {preview ? (
+              <img src={preview} alt={t('slip.preview', { name: file.name })} />
+            ) : (
+              <PdfIcon />
+            )}
             <div>
               <strong>{file.name}</strong>
               <div className="muted">{fileSize(file.size)}</div>
             </div>
           </div>
         ) : (
-          <p>Drop the payment slip here (photo, scan or PDF)</p>
+          <p>{t('slip.drop')}</p>
         )}
         <label className="btn">
-          {file ? 'Choose another file…' : 'Choose file…'}
+          {file ? t('slip.chooseAnother') : t('slip.choose')}
           <input
             type="file"
             className="sr-only"
-            aria-label="Payment slip file"
+            aria-label={t('slip.file')}
             accept="image/png,image/jpeg,application/pdf"
             onChange={(e) => choose(e.target.files?.[0])}
           />
@@ -111,9 +117,9 @@ export function SlipUpload({ orderId, onAttached }: { orderId: string; onAttache
       <ErrorBanner error={action.error} shown={slipFields} />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={!file || action.busy}>
-          {action.busy ? 'Attaching…' : 'Attach slip'}
+          {action.busy ? t('slip.busy') : t('slip.attach')}
         </button>
-        {file && <span className="muted">Esc clears the file</span>}
+        {file && <span className="muted">{t('slip.escClears')}</span>}
       </div>
     </form>
   );

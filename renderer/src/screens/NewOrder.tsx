@@ -1,7 +1,9 @@
 // Shop clerk: put an order to the factory together by scanning or searching, then place it.
 // Shortages at the factory do not stop an order (it is produced to order); they are shown.
 import { useState } from 'react';
-import { useAction, useClient, useNav, useQuery } from '../app-context';
+import { useAction, useClient, useNav, useQuery, useUser } from '../app-context';
+import { useT } from '../i18n';
+import { can } from '../roles';
 import type { OutputOf } from '../client';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { Field, TextField } from '../components/Field';
@@ -18,6 +20,8 @@ import { count, money, parseCount } from '../format';
 type Placed = OutputOf<'orders.place'>;
 
 export function NewOrder() {
+  const user = useUser();
+  const t = useT('orders');
   const client = useClient();
   const nav = useNav();
   const [lines, setLines] = useDraftLines('newOrder');
@@ -48,22 +52,29 @@ export function NewOrder() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>New order</h1>
-        <p className="muted">Scan goods or search, check the quantities, then place the order.</p>
+        <h1>{t('newOrder.title')}</h1>
+        <p className="muted">{t('newOrder.intro')}</p>
       </header>
       {placed && (
         <Notice kind="success">
           <div className="placed">
             <div>
-              Order <strong data-testid="placed-number">{placed.number}</strong> placed · total{' '}
-              {money(placed.total)}. Next: attach the payment slip.
+              {t('newOrder.placedPrefix')}{' '}
+              <strong data-testid="placed-number">{placed.number}</strong>{' '}
+              {t('newOrder.placedSuffix', { total: money(placed.total) })}{' '}
+              {/* Only someone who may attach the slip is told to. */}
+              {can(user, 'orders.attachSlip') ? t('newOrder.nextSlip') : t('hint.waitSlip')}
             </div>
             {placed.shortages.length > 0 && (
-              <ul className="shortages" aria-label="Shortages at the factory">
+              <ul className="shortages" aria-label={t('newOrder.shortages')}>
                 {placed.shortages.map((s) => (
                   <li key={s.lineNo}>
-                    Line {s.lineNo} ({s.sku}): you asked for {count(s.requested)}, the factory has{' '}
-                    {count(Math.max(0, s.available))} free now; the rest will be produced.
+                    {t('newOrder.shortage', {
+                      line: s.lineNo,
+                      sku: s.sku,
+                      requested: count(s.requested),
+                      available: count(Math.max(0, s.available)),
+                    })}
                   </li>
                 ))}
               </ul>
@@ -75,17 +86,17 @@ export function NewOrder() {
                 autoFocus
                 onClick={() => nav.openOrder(placed.id)}
               >
-                Open order {placed.number}
+                {t('newOrder.open', { number: placed.number })}
               </button>
               <button type="button" className="btn" onClick={() => setPlaced(null)}>
-                Start another order
+                {t('newOrder.another')}
               </button>
             </div>
           </div>
         </Notice>
       )}
       <div className="split">
-        <section className="panel" aria-label="Find goods">
+        <section className="panel" aria-label={t('newOrder.findGoods')}>
           <ProductPicker
             onPick={(row) => {
               setPlaced(null);
@@ -95,7 +106,7 @@ export function NewOrder() {
         </section>
         <form
           className="panel"
-          aria-label="Order lines"
+          aria-label={t('newOrder.lines')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
@@ -114,10 +125,10 @@ export function NewOrder() {
           />
           <div className="form-row">
             {chooseFactory && (
-              <Field label="Factory" name="factoryId" error={action.error}>
+              <Field label={t('newOrder.factory')} name="factoryId" error={action.error}>
                 {(p) => (
                   <select {...p} value={factoryId} onChange={(e) => setFactoryId(e.target.value)}>
-                    <option value="">Choose…</option>
+                    <option value="">{t('newOrder.choose')}</option>
                     {activeFactories.map((f) => (
                       <option key={f.id} value={f.id}>
                         {f.name}
@@ -128,7 +139,7 @@ export function NewOrder() {
               </Field>
             )}
             <TextField
-              label="Note for the factory (optional)"
+              label={t('newOrder.note')}
               name="note"
               error={action.error}
               className="grow"
@@ -138,14 +149,14 @@ export function NewOrder() {
           </div>
           <div className="form-actions">
             <span className="total">
-              Total <strong>{money(draftTotal(lines))}</strong>
+              {t('newOrder.total')} <strong>{money(draftTotal(lines))}</strong>
             </span>
             <button
               type="submit"
               className="btn primary"
               disabled={action.busy || lines.length === 0}
             >
-              {action.busy ? 'Placing…' : 'Place order'} <kbd>Enter</kbd>
+              {action.busy ? t('newOrder.busy') : t('newOrder.submit')} <kbd>Enter</kbd>
             </button>
           </div>
         </form>

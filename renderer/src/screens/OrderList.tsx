@@ -1,13 +1,22 @@
 // Orders, newest first, a page at a time from the database: a shop's own orders, the
 // factory's queue, or every order at head office. Filters run in SQL, never in the page.
 import { useState } from 'react';
-import { useClient, useNav, useQuery } from '../app-context';
+import { useClient, useNav, useQuery, useUser } from '../app-context';
 import type { OrderStatus } from '../client';
 import { ErrorBanner } from '../components/Banner';
 import { Field, TextField } from '../components/Field';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { count, dateTime, isOrderStatus, money, orderStatuses, statusShort } from '../format';
+import {
+  count,
+  dateTime,
+  isOrderStatus,
+  money,
+  orderStatuses,
+  parseMoney,
+  statusShort,
+} from '../format';
+import { useT } from '../i18n';
 
 interface OrderListProps {
   title: string;
@@ -16,23 +25,73 @@ interface OrderListProps {
   showShop?: boolean;
 }
 
+/** An amount typed into a filter: empty is no filter, anything else must read as money. */
+function amountFilter(text: string): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  return parseMoney(text);
+}
+
 export function OrderList({ title, intro, initialStatus, showShop = true }: OrderListProps) {
   const client = useClient();
   const nav = useNav();
+  const t = useT('orders');
+  // A driver sees no totals (the core sends none) and only orders on the road.
+  const priced = useUser().role !== 'driver';
   const [status, setStatus] = useState<OrderStatus | ''>(initialStatus ?? '');
   const [number, setNumber] = useState('');
+  const [customer, setCustomer] = useState('');
+  const [product, setProduct] = useState('');
+  const [placedFrom, setPlacedFrom] = useState('');
+  const [placedTo, setPlacedTo] = useState('');
+  const [minText, setMinText] = useState('');
+  const [maxText, setMaxText] = useState('');
   const [offset, setOffset] = useState(0);
-  const orders = useQuery(
-    () =>
-      client.call('orders.list', {
-        ...(status && { status }),
-        ...(number.trim() ? { number: number.trim() } : {}),
-        limit: PAGE_SIZE + 1,
-        offset,
-      }),
-    [status, number, offset, nav.refresh],
-  );
+  const minTotal = amountFilter(minText);
+  const maxTotal = amountFilter(maxText);
+  const orders = useQuery(async () => {
+    if (minTotal === null)
+      throw Object.assign(
+        new Error(t('list.badAmount', { field: t('list.minTotal'), text: minText })),
+        {
+          field: 'minTotal',
+        },
+      );
+    if (maxTotal === null)
+      throw Object.assign(
+        new Error(t('list.badAmount', { field: t('list.maxTotal'), text: maxText })),
+        {
+          field: 'maxTotal',
+        },
+      );
+    return client.call('orders.list', {
+      ...(status && { status }),
+      ...(number.trim() ? { number: number.trim() } : {}),
+      ...(customer.trim() ? { customer: customer.trim() } : {}),
+      ...(product.trim() ? { product: product.trim() } : {}),
+      ...(placedFrom ? { placedFrom } : {}),
+      ...(placedTo ? { placedTo } : {}),
+      ...(minTotal !== undefined ? { minTotal } : {}),
+      ...(maxTotal !== undefined ? { maxTotal } : {}),
+      limit: PAGE_SIZE + 1,
+      offset,
+    });
+  }, [
+    status,
+    number,
+    customer,
+    product,
+    placedFrom,
+    placedTo,
+    minText,
+    maxText,
+    offset,
+    nav.refresh,
+  ]);
   const rows = (orders.data ?? []).slice(0, PAGE_SIZE);
+  const filter = (set: (v: string) => void) => (value: string) => {
+    set(value);
+    setOffset(0);
+  };
 
   return (
     <div className="screen">
@@ -40,8 +99,8 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
         <h1>{title}</h1>
         <p className="muted">{intro}</p>
       </header>
-      <div className="toolbar">
-        <Field label="Status" name="status" error={undefined}>
+      <div className="toolbar wrap">
+        <Field label={t('list.status')} name="status" error={undefined}>
           {(p) => (
             <select
               {...p}
@@ -52,7 +111,7 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
                 setOffset(0);
               }}
             >
-              <option value="">All statuses</option>
+              <option value="">{t('list.allStatuses')}</option>
               {orderStatuses.map((s) => (
                 <option key={s} value={s}>
                   {statusShort[s]}
@@ -62,29 +121,87 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
           )}
         </Field>
         <TextField
-          label="Order number starts with ( / )"
+          label={t('list.number')}
           name="number"
           error={orders.error}
           type="search"
           data-search
           autoComplete="off"
-          placeholder="e.g. SH01-1-0001"
+          placeholder={t('list.numberHint')}
           value={number}
-          onChange={(value) => {
-            setNumber(value);
-            setOffset(0);
-          }}
+          onChange={filter(setNumber)}
         />
+        {showShop && (
+          <TextField
+            label={t('list.customer')}
+            name="customer"
+            error={orders.error}
+            type="search"
+            autoComplete="off"
+            value={customer}
+            onChange={filter(setCustomer)}
+          />
+        )}
+        <TextField
+          label={t('list.product')}
+          name="product"
+          error={orders.error}
+          type="search"
+          autoComplete="off"
+          value={product}
+          onChange={filter(setProduct)}
+        />
+        <TextField
+          label={t('list.from')}
+          name="placedFrom"
+          error={orders.error}
+          type="date"
+          value={placedFrom}
+          onChange={filter(setPlacedFrom)}
+        />
+        <TextField
+          label={t('list.to')}
+          name="placedTo"
+          error={orders.error}
+          type="date"
+          value={placedTo}
+          onChange={filter(setPlacedTo)}
+        />
+        {priced && (
+          <>
+            <TextField
+              label={t('list.minTotal')}
+              name="minTotal"
+              error={orders.error}
+              inputMode="decimal"
+              placeholder={t('list.amountHint')}
+              value={minText}
+              onChange={filter(setMinText)}
+            />
+            <TextField
+              label={t('list.maxTotal')}
+              name="maxTotal"
+              error={orders.error}
+              inputMode="decimal"
+              placeholder={t('list.amountHint')}
+              value={maxText}
+              onChange={filter(setMaxText)}
+            />
+          </>
+        )}
         <span className="grow" />
         <Pager
           offset={offset}
           shown={rows.length}
           hasMore={(orders.data?.length ?? 0) > PAGE_SIZE}
           onOffset={setOffset}
-          noun="orders"
+          noun={t('list.noun')}
         />
       </div>
-      <ErrorBanner error={orders.error} shown={['number']} />
+      <ErrorBanner
+        error={orders.error}
+        shown={['number', 'customer', 'product', 'placedFrom', 'placedTo', 'minTotal', 'maxTotal']}
+      />
       <table
         className="table orders"
         data-state={orders.loading ? 'loading' : 'ready'}
@@ -93,20 +210,21 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
       >
         <thead>
           <tr>
-            <th>Order</th>
-            {showShop && <th>Shop</th>}
-            <th>Status</th>
-            <th className="num">Lines</th>
-            <th className="num">Total</th>
-            <th>Placed</th>
-            <th>Last change</th>
+            <th>{t('list.order')}</th>
+            {showShop && <th>{t('list.shop')}</th>}
+            <th>{t('list.status')}</th>
+            <th className="num">{t('list.lines')}</th>
+            {priced && <th className="num">{t('list.total')}</th>}
+            {priced && <th className="num">{t('list.paid')}</th>}
+            <th>{t('list.placed')}</th>
+            <th>{t('list.lastChange')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.length === 0 && !orders.loading && (
             <tr>
-              <td colSpan={7} className="empty">
-                No orders{status ? ` with status “${statusShort[status]}”` : ''}.
+              <td colSpan={8} className="empty">
+                {t('list.empty')}
               </td>
             </tr>
           )}
@@ -114,6 +232,7 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
             <tr
               key={o.id}
               data-status={o.status}
+              data-flag={o.paymentFlag ?? undefined}
               onClick={() => nav.openOrder(o.id)}
               className="clickable"
             >
@@ -132,9 +251,20 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
               {showShop && <td>{o.shopName}</td>}
               <td>
                 <StatusBadge status={o.status} />
+                {o.paymentFlag && (
+                  <span className={`badge flag-${o.paymentFlag}`} data-flag={o.paymentFlag}>
+                    {t(`flag.${o.paymentFlag}`)}
+                  </span>
+                )}
+                {o.backordered > 0 && o.status !== 'cancelled' && (
+                  <span className="badge flag-backordered" data-flag="backordered">
+                    {t('flag.backordered', { n: count(o.backordered) })}
+                  </span>
+                )}
               </td>
               <td className="num">{count(o.lineCount)}</td>
-              <td className="num">{money(o.total)}</td>
+              {priced && <td className="num">{o.total === null ? '' : money(o.total)}</td>}
+              {priced && <td className="num">{o.paid ? money(o.paid) : ''}</td>}
               <td>{dateTime(o.placedAt)}</td>
               <td>{dateTime(o.updatedAt)}</td>
             </tr>

@@ -6,10 +6,12 @@ import { ErrorBanner, Notice } from '../components/Banner';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { SlipView } from '../components/SlipView';
 import { count, dateTime, money } from '../format';
+import { useT } from '../i18n';
 import { PaymentReview } from './order/PaymentReview';
 
 export function Payments() {
   const client = useClient();
+  const t = useT('orders');
   const nav = useNav();
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
@@ -24,24 +26,22 @@ export function Payments() {
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>Payments waiting</h1>
-        <p className="muted">Check each slip against the order total, then verify or reject it.</p>
+        <h1>{t('payments.title')}</h1>
+        <p className="muted">{t('payments.intro')}</p>
       </header>
       <ErrorBanner error={list.error} />
       {done && <Notice kind="success">{done}</Notice>}
       <div className="split wide-right">
-        <section className="panel" aria-label="Orders waiting for verification">
+        <section className="panel" aria-label={t('payments.waiting')}>
           <Pager
             offset={offset}
             shown={rows.length}
             hasMore={(list.data?.length ?? 0) > PAGE_SIZE}
             onOffset={setOffset}
-            noun="orders"
+            noun={t('list.noun')}
           />
           <ul className="pick-list">
-            {rows.length === 0 && !list.loading && (
-              <li className="empty">No payments are waiting. Well done.</li>
-            )}
+            {rows.length === 0 && !list.loading && <li className="empty">{t('payments.empty')}</li>}
             {rows.map((o) => (
               <li key={o.id}>
                 <button
@@ -52,7 +52,7 @@ export function Payments() {
                 >
                   <span className="strong">{o.number}</span>
                   <span>{o.shopName}</span>
-                  <span className="num">{money(o.total)}</span>
+                  <span className="num">{money(o.total ?? 0)}</span>
                   <span className="muted">{dateTime(o.updatedAt)}</span>
                 </button>
               </li>
@@ -60,26 +60,30 @@ export function Payments() {
           </ul>
         </section>
         {current && (
-          <section className="panel" aria-label={`Payment of order ${current.number}`}>
+          <section
+            className="panel"
+            aria-label={t('payments.paymentOf', { number: current.number })}
+          >
             <header className="panel-head row">
-              <h2>
-                Order {current.number} · {current.shopName}
-              </h2>
+              <h2>{t('payments.heading', { number: current.number, shop: current.shopName })}</h2>
               <span className="grow" />
               <span className="amount">
-                Total <strong>{money(current.total)}</strong> · {count(current.lineCount)}{' '}
-                {current.lineCount === 1 ? 'line' : 'lines'}
+                {t('payments.total')} <strong>{money(current.total ?? 0)}</strong> ·{' '}
+                {count(current.lineCount)}{' '}
+                {current.lineCount === 1 ? t('payments.line') : t('payments.lines')}
               </span>
               <button type="button" className="btn" onClick={() => nav.openOrder(current.id)}>
-                Open order
+                {t('payments.open')}
               </button>
             </header>
             <SlipView key={current.id} orderId={current.id} />
             <PaymentReview
               key={`review-${current.id}`}
               orderId={current.id}
+              total={current.total ?? 0}
+              paid={current.paid ?? 0}
               onDone={() => {
-                setDone(`Order ${current.number}: done.`);
+                setDone(t('payments.done', { number: current.number }));
                 setSelected(null);
                 list.reload();
               }}

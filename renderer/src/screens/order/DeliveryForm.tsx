@@ -6,28 +6,30 @@ import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount } from '../../format';
+import { useT } from '../../i18n';
 
 type Order = OutputOf<'orders.get'>;
 
 export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }) {
   const client = useClient();
-  const [received, setReceived] = useState(order.lines.map((l) => String(l.dispatchedQty)));
-  const [notes, setNotes] = useState(order.lines.map(() => ''));
+  const t = useT('orders');
+  // Each dispatch is confirmed on its own: only what is on its way now is counted.
+  const lines = order.lines
+    .map((l) => ({ ...l, onTheWay: l.dispatchedQty - l.confirmedQty }))
+    .filter((l) => l.onTheWay > 0);
+  const [received, setReceived] = useState(lines.map((l) => String(l.onTheWay)));
+  const [notes, setNotes] = useState(lines.map(() => ''));
   const action = useAction();
   const shown = [
     'lines',
-    ...order.lines.flatMap((_, i) => [
-      `lines.${i}.received`,
-      `lines.${i}.note`,
-      `lines.${i}.lineNo`,
-    ]),
+    ...lines.flatMap((_, i) => [`lines.${i}.received`, `lines.${i}.note`, `lines.${i}.lineNo`]),
   ];
 
   const submit = async () => {
     const ok = await action.run(() =>
       client.call('orders.confirmDelivery', {
         orderId: order.id,
-        lines: order.lines.map((l, i) => ({
+        lines: lines.map((l, i) => ({
           lineNo: l.lineNo,
           received: parseCount(received[i] ?? ''),
           ...(notes[i]?.trim() ? { note: notes[i] } : {}),
@@ -39,7 +41,8 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
 
   return (
     <form
-      aria-label="Confirm delivery"
+      className="delivery-form"
+      aria-label={t('delivery.form')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -50,24 +53,24 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
       <table className="table compact">
         <thead>
           <tr>
-            <th>Item</th>
-            <th className="num">Dispatched</th>
-            <th className="qty-wide">Received</th>
-            <th>Note (if short)</th>
+            <th>{t('delivery.item')}</th>
+            <th className="num">{t('delivery.dispatched')}</th>
+            <th className="qty-wide">{t('delivery.received')}</th>
+            <th>{t('delivery.note')}</th>
           </tr>
         </thead>
         <tbody>
-          {order.lines.map((l, i) => {
-            const short = parseCount(received[i] ?? '') < l.dispatchedQty;
+          {lines.map((l, i) => {
+            const short = parseCount(received[i] ?? '') < l.onTheWay;
             return (
               <tr key={l.lineNo} data-sku={l.sku} className={short ? 'short' : undefined}>
                 <td>
                   <ItemName sku={l.sku} name={l.name} />
                 </td>
-                <td className="num">{count(l.dispatchedQty)}</td>
+                <td className="num">{count(l.onTheWay)}</td>
                 <td className="qty-wide">
                   <QuantityField
-                    label={`Received quantity for ${l.sku}`}
+                    label={t('delivery.qtyFor', { sku: l.sku })}
                     name={`lines.${i}.received`}
                     error={action.error}
                     autoFocus={i === 0}
@@ -77,11 +80,11 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
                 </td>
                 <td>
                   <TextField
-                    label={`Note for ${l.sku}`}
+                    label={t('delivery.noteFor', { sku: l.sku })}
                     name={`lines.${i}.note`}
                     error={action.error}
                     hideLabel
-                    placeholder={short ? 'What happened? e.g. 2 broken' : ''}
+                    placeholder={short ? t('delivery.shortHint') : ''}
                     value={notes[i] ?? ''}
                     onChange={(value) => setNotes(notes.map((n, j) => (j === i ? value : n)))}
                   />
@@ -94,7 +97,7 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
       <FieldError name="lines" error={action.error} />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
-          {action.busy ? 'Saving…' : 'Confirm delivery'} <kbd>Enter</kbd>
+          {action.busy ? t('delivery.busy') : t('delivery.submit')} <kbd>Enter</kbd>
         </button>
       </div>
     </form>

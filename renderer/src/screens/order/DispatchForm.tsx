@@ -5,16 +5,20 @@ import type { OutputOf } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount, today } from '../../format';
+import { useT } from '../../i18n';
 
 type Order = OutputOf<'orders.get'>;
 
 export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }) {
   const client = useClient();
+  const t = useT('orders');
   const [vehicle, setVehicle] = useState('');
   const [driverName, setDriverName] = useState('');
   const [planned, setPlanned] = useState(today());
   const [note, setNote] = useState('');
-  const [qty, setQty] = useState(order.lines.map((l) => String(l.quantity)));
+  // What each line still owes: all of it the first time, the backorder after a partial dispatch.
+  const owed = order.lines.map((l) => l.quantity - l.dispatchedQty - l.cancelledQty);
+  const [qty, setQty] = useState(owed.map(String));
   const action = useAction();
   const shown = [
     'vehicle',
@@ -45,7 +49,7 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
   return (
     <form
       className="dispatch-form"
-      aria-label="Dispatch"
+      aria-label={t('dispatch.form')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -55,23 +59,23 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
       <ErrorBanner error={action.error} shown={shown} />
       <div className="form-grid">
         <TextField
-          label="Vehicle"
+          label={t('dispatch.vehicle')}
           name="vehicle"
           error={action.error}
           autoFocus
-          placeholder="e.g. 3-AA-12345"
+          placeholder={t('dispatch.vehicleHint')}
           value={vehicle}
           onChange={setVehicle}
         />
         <TextField
-          label="Driver"
+          label={t('dispatch.driver')}
           name="driverName"
           error={action.error}
           value={driverName}
           onChange={setDriverName}
         />
         <TextField
-          label="Planned date"
+          label={t('dispatch.planned')}
           name="plannedDispatchOn"
           error={action.error}
           type="date"
@@ -79,7 +83,7 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
           onChange={setPlanned}
         />
         <TextField
-          label="Note (optional)"
+          label={t('dispatch.note')}
           name="note"
           error={action.error}
           value={note}
@@ -89,9 +93,10 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
       <table className="table compact">
         <thead>
           <tr>
-            <th>Item</th>
-            <th className="num">Ordered</th>
-            <th className="qty-wide">Dispatch now</th>
+            <th>{t('dispatch.item')}</th>
+            <th className="num">{t('dispatch.ordered')}</th>
+            <th className="num">{t('dispatch.owed')}</th>
+            <th className="qty-wide">{t('dispatch.now')}</th>
           </tr>
         </thead>
         <tbody>
@@ -101,9 +106,12 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
                 <ItemName sku={l.sku} name={l.name} />
               </td>
               <td className="num">{count(l.quantity)}</td>
+              <td className="num" data-owed={owed[i]}>
+                {count(owed[i] ?? 0)}
+              </td>
               <td className="qty-wide">
                 <QuantityField
-                  label={`Dispatch quantity for ${l.sku}`}
+                  label={t('dispatch.qtyFor', { sku: l.sku })}
                   name={`lines.${i}.quantity`}
                   error={action.error}
                   value={qty[i] ?? ''}
@@ -117,7 +125,7 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
       <FieldError name="lines" error={action.error} />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
-          {action.busy ? 'Dispatching…' : 'Dispatch'} <kbd>Enter</kbd>
+          {action.busy ? t('dispatch.busy') : t('dispatch.submit')} <kbd>Enter</kbd>
         </button>
       </div>
     </form>

@@ -11,12 +11,14 @@ import { actsForAnyBranch, can } from '../../roles';
 import { DeliveryForm } from './DeliveryForm';
 import { DispatchForm } from './DispatchForm';
 import { PaymentReview } from './PaymentReview';
+import { useT } from '../../i18n';
 import { nextStep, sentence } from '../../../../core/vocabulary';
 
 type Order = OutputOf<'orders.get'>;
 
 export function OrderActions({ order, onChanged }: { order: Order; onChanged(): void }) {
   const user = useUser();
+  const t = useT('orders');
   const ours = (branchId: string) => actsForAnyBranch(user.role) || user.branchId === branchId;
   const s = order.status;
   const attach =
@@ -24,8 +26,11 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
     can(user, 'orders.attachSlip') &&
     ours(order.shopId);
   const verify = s === 'slip_attached' && can(user, 'orders.verifyPayment');
-  const dispatch =
-    s === 'payment_verified' && can(user, 'orders.dispatch') && ours(order.factoryId);
+  const factoryHere = can(user, 'orders.dispatch') && ours(order.factoryId);
+  // The rest of a partial dispatch (a backorder) goes later, or is cancelled with a reason.
+  const backorder = (s === 'dispatched' || s === 'delivered') && order.backordered > 0;
+  const dispatch = factoryHere && (s === 'payment_verified' || backorder);
+  const cancelRest = factoryHere && backorder;
   const deliver = s === 'dispatched' && can(user, 'orders.receive') && ours(order.shopId);
   const beforePayment = s === 'placed' || s === 'slip_attached';
   // A verified order is cancelled only by an admin where the core says admin steps count
@@ -38,39 +43,62 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
   const cancelAtHeadOffice =
     s === 'payment_verified' && user.role === 'admin' && can(user, 'orders.cancel') && !cancel;
 
+  // Say only what this person may do, or whom they wait for: a sales rep is never told to
+  // attach a slip, a driver never shown a step that is not theirs.
+  const hint =
+    user.role === 'driver'
+      ? t('hint.driver')
+      : s === 'placed' && !attach
+        ? t('hint.waitSlip')
+        : `${sentence(nextStep[s])}.`;
+  const anything = attach || verify || dispatch || deliver || cancel || cancelRest || backorder;
+  if (user.role === 'driver' || (!anything && !cancelAtHeadOffice && s !== 'placed'))
+    return (
+      <section className="panel actions" aria-label={t('actions.next')}>
+        <p className="muted">{hint}</p>
+      </section>
+    );
+
   return (
-    <section className="panel actions" aria-label="Next step">
+    <section className="panel actions" aria-label={t('actions.next')}>
       <header className="panel-head">
-        <h2>Next step</h2>
-        <p className="muted">{sentence(nextStep[s])}.</p>
+        <h2>{t('actions.next')}</h2>
+        <p className="muted">{hint}</p>
       </header>
+      {backorder && (
+        <p className="notice warning" data-backordered={order.backordered}>
+          {t('backorder.owed', { n: order.backordered })}
+        </p>
+      )}
       {verify && (
         <>
           <SlipView orderId={order.id} />
-          <PaymentReview orderId={order.id} onDone={onChanged} />
+          <PaymentReview
+            orderId={order.id}
+            total={order.total}
+            paid={order.paid}
+            onDone={onChanged}
+          />
         </>
       )}
       {attach && (
         <>
-          <h3>{s === 'slip_attached' ? 'Replace the payment slip' : 'Attach the payment slip'}</h3>
+          <h3>{s === 'slip_attached' ? t('actions.replaceSlip') : t('actions.attachSlip')}</h3>
           <SlipUpload orderId={order.id} onAttached={onChanged} />
         </>
       )}
       {dispatch && <DispatchForm order={order} onDone={onChanged} />}
       {deliver && <DeliveryForm order={order} onDone={onChanged} />}
+      {cancelRest && <CancelBackorder orderId={order.id} onDone={onChanged} />}
       {cancel && <CancelOrder orderId={order.id} onDone={onChanged} />}
-      {cancelAtHeadOffice && (
-        <p className="muted">
-          Its payment is verified: an admin cancels it from the head-office console, not from a
-          branch PC.
-        </p>
-      )}
+      {cancelAtHeadOffice && <p className="muted">{t('actions.headOffice')}</p>}
     </section>
   );
 }
 
 function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
   const client = useClient();
+  const t = useT('orders');
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const action = useAction();
@@ -78,7 +106,7 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
     return (
       <div className="form-actions">
         <button type="button" className="btn danger-outline" onClick={() => setOpen(true)}>
-          Cancel this order…
+          {t('actions.cancel')}
         </button>
       </div>
     );
@@ -101,7 +129,7 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
     >
       <ErrorBanner error={action.error} shown={['reason']} />
       <TextField
-        label="Why is the order cancelled?"
+        label={t('actions.reason')}
         name="reason"
         error={action.error}
         autoFocus
@@ -110,10 +138,62 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
       />
       <div className="form-actions">
         <button type="submit" className="btn danger" disabled={action.busy}>
-          Cancel order <kbd>Enter</kbd>
+          {t('actions.cancelNow')} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={() => setOpen(false)}>
-          Keep it <kbd>Esc</kbd>
+          {t('actions.keep')} <kbd>Esc</kbd>
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CancelBackorder({ orderId, onDone }: { orderId: string; onDone(): void }) {
+  const client = useClient();
+  const t = useT('orders');
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const action = useAction();
+  if (!open)
+    return (
+      <div className="form-actions">
+        <button type="button" className="btn danger-outline" onClick={() => setOpen(true)}>
+          {t('backorder.cancel')}
+        </button>
+      </div>
+    );
+  return (
+    <form
+      className="cancel-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action
+          .run(() => client.call('orders.cancelBackorder', { orderId, reason }))
+          .then((ok) => ok && onDone());
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          setOpen(false);
+        }
+      }}
+    >
+      <ErrorBanner error={action.error} shown={['reason']} />
+      <TextField
+        label={t('backorder.reason')}
+        name="reason"
+        error={action.error}
+        autoFocus
+        value={reason}
+        onChange={setReason}
+      />
+      <div className="form-actions">
+        <button type="submit" className="btn danger" disabled={action.busy}>
+          {t('backorder.cancelNow')} <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="btn" onClick={() => setOpen(false)}>
+          {t('backorder.keep')} <kbd>Esc</kbd>
         </button>
       </div>
     </form>

@@ -1,20 +1,26 @@
 // One order: what was ordered, where it stands, everything that happened to it, its PDFs, and
 // the next step for the person looking at it.
 import { useState } from 'react';
-import { useClient, useQuery } from '../../app-context';
+import { useClient, useQuery, useUser } from '../../app-context';
+import { useT } from '../../i18n';
+import { can } from '../../roles';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { DocumentViewer } from '../../components/DocumentViewer';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ItemName } from '../../components/Field';
-import { count, dateTime, fileSize, money, statusLong, statusShort } from '../../format';
+import { count, date, dateTime, fileSize, money, statusLong, statusShort } from '../../format';
 import { OrderActions } from './OrderActions';
 import { documentsAvailable, stepLabel } from '../../../../core/vocabulary';
 
 type Order = OutputOf<'orders.get'>;
 
+/** The slip states orders.json names (schema: payment_slips.status). */
+const slipStatuses = ['pending', 'verified', 'rejected', 'replaced'];
+
 export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): void }) {
   const client = useClient();
+  const t = useT('orders');
   const [version, setVersion] = useState(0);
   const order = useQuery(() => client.call('orders.get', { orderId }), [orderId, version]);
   const o = order.data;
@@ -23,11 +29,11 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): vo
     <div className="screen">
       <header className="screen-head row">
         <button type="button" className="btn" onClick={onBack}>
-          ← Back <kbd>Esc</kbd>
+          {t('detail.back')} <kbd>Esc</kbd>
         </button>
         {o && (
           <>
-            <h1>Order {o.number}</h1>
+            <h1>{t('detail.title', { number: o.number })}</h1>
             <StatusBadge status={o.status} />
             <span className="muted">{statusLong(o.status)}</span>
           </>
@@ -42,7 +48,8 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): vo
             <Timeline order={o} />
           </div>
           <div className="detail-side">
-            {o.status !== 'delivered' && o.status !== 'cancelled' && (
+            {/* A delivered order with a backorder still has a step: send or cancel the rest. */}
+            {(o.status !== 'delivered' || o.backordered > 0) && o.status !== 'cancelled' && (
               <OrderActions order={o} onChanged={() => setVersion((v) => v + 1)} />
             )}
             <DocumentViewer
@@ -59,61 +66,105 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack(): vo
 }
 
 function OrderFacts({ order: o }: { order: Order }) {
+  const t = useT('orders');
+  const user = useUser();
   return (
     <section className="panel">
       <dl className="facts">
-        <dt>Shop</dt>
+        <dt>{t('detail.shop')}</dt>
         <dd>{o.shopName}</dd>
-        <dt>Factory</dt>
+        <dt>{t('detail.factory')}</dt>
         <dd>{o.factoryName}</dd>
-        <dt>Placed</dt>
+        <dt>{t('detail.placed')}</dt>
         <dd>
           {dateTime(o.placedAt)}
-          {o.placedByName ? ` by ${o.placedByName}` : ''}
+          {o.placedByName ? ` ${t('detail.by', { name: o.placedByName })}` : ''}
         </dd>
-        <dt>Total</dt>
-        <dd className="strong">{money(o.total)}</dd>
+        {o.priced && (
+          <>
+            <dt>{t('detail.total')}</dt>
+            <dd className="strong">{money(o.total)}</dd>
+            <dt>{t('list.paid')}</dt>
+            <dd data-paid={o.paid}>
+              {money(o.paid)}
+              {o.paymentFlag && (
+                <span className={`badge flag-${o.paymentFlag}`} data-flag={o.paymentFlag}>
+                  {t(`flag.${o.paymentFlag}`)}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         {(o.vehicle || o.driverName) && (
           <>
-            <dt>Transport</dt>
+            <dt>{t('detail.transport')}</dt>
             <dd>{[o.vehicle, o.driverName].filter(Boolean).join(' · ')}</dd>
           </>
         )}
         {o.plannedDispatchOn && (
           <>
-            <dt>Planned</dt>
+            <dt>{t('detail.planned')}</dt>
             <dd>{o.plannedDispatchOn}</dd>
           </>
         )}
         {o.note && (
           <>
-            <dt>Note</dt>
+            <dt>{t('detail.note')}</dt>
             <dd>{o.note}</dd>
           </>
         )}
       </dl>
       {o.rejectionReason && o.status === 'placed' && (
-        <Notice kind="warning">Payment rejected: {o.rejectionReason}. Attach a new slip.</Notice>
+        <Notice kind="warning">
+          {t('detail.rejected', { reason: o.rejectionReason })}
+          {can(user, 'orders.attachSlip') ? ` ${t('detail.attachNew')}` : ''}
+        </Notice>
       )}
-      {o.cancelReason && <Notice kind="warning">Cancelled: {o.cancelReason}</Notice>}
+      {o.payments.length > 0 && (
+        <section aria-label={t('payment.history')}>
+          <h3>{t('payment.history')}</h3>
+          <ul className="payments">
+            {o.payments.map((p) => (
+              <li key={`${p.recordedAt}-${p.reference}`} data-mismatch={p.amount !== p.due}>
+                {t('payment.row', {
+                  amount: money(p.amount),
+                  date: date(p.receivedOn),
+                  reference: p.reference,
+                })}
+                {p.amount !== p.due && (
+                  <span className="badge flag-mismatch">
+                    {t('payment.mismatchRow', { due: money(p.due) })}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {o.cancelReason && (
+        <Notice kind="warning">{t('detail.cancelled', { reason: o.cancelReason })}</Notice>
+      )}
     </section>
   );
 }
 
 function OrderLines({ order: o }: { order: Order }) {
+  const t = useT('orders');
   const shipped = o.status === 'dispatched' || o.status === 'delivered';
+  const owed = (l: Order['lines'][number]) => l.quantity - l.dispatchedQty - l.cancelledQty;
   return (
     <section className="panel">
-      <h2>Lines</h2>
+      <h2>{t('detail.lines')}</h2>
       <table className="table compact">
         <thead>
           <tr>
-            <th>Item</th>
-            <th className="num">Qty</th>
-            <th className="num">Unit price</th>
-            <th className="num">Total</th>
-            {shipped && <th className="num">Dispatched</th>}
-            {o.status === 'delivered' && <th className="num">Received</th>}
+            <th>{t('detail.item')}</th>
+            <th className="num">{t('detail.qty')}</th>
+            {o.priced && <th className="num">{t('detail.unitPrice')}</th>}
+            {o.priced && <th className="num">{t('detail.lineTotal')}</th>}
+            {shipped && <th className="num">{t('detail.dispatched')}</th>}
+            {shipped && <th className="num">{t('backorder.title')}</th>}
+            {o.status === 'delivered' && <th className="num">{t('detail.received')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -123,9 +174,20 @@ function OrderLines({ order: o }: { order: Order }) {
                 <ItemName sku={l.sku} name={l.name} />
               </td>
               <td className="num">{count(l.quantity)}</td>
-              <td className="num">{money(l.unitPrice)}</td>
-              <td className="num">{money(l.lineTotal)}</td>
+              {o.priced && <td className="num">{money(l.unitPrice)}</td>}
+              {o.priced && <td className="num">{money(l.lineTotal)}</td>}
               {shipped && <td className="num">{count(l.dispatchedQty)}</td>}
+              {shipped && (
+                <td className="num" data-backorder={owed(l)}>
+                  {count(owed(l))}
+                  {l.cancelledQty > 0 && (
+                    <span className="muted">
+                      {' '}
+                      ({t('backorder.cancelled', { n: count(l.cancelledQty) })})
+                    </span>
+                  )}
+                </td>
+              )}
               {o.status === 'delivered' && (
                 <td className="num">{l.receivedQty === null ? '—' : count(l.receivedQty)}</td>
               )}
@@ -137,7 +199,12 @@ function OrderLines({ order: o }: { order: Order }) {
         <Notice kind="warning">
           {o.discrepancies.map((d) => (
             <div key={d.lineNo}>
-              {d.sku}: {count(d.shortage)} short ({count(d.received)} of {count(d.dispatched)})
+              {t('detail.short', {
+                sku: d.sku,
+                shortage: count(d.shortage),
+                received: count(d.received),
+                dispatched: count(d.dispatched),
+              })}
               {d.note ? ` — ${d.note}` : ''}
             </div>
           ))}
@@ -148,29 +215,31 @@ function OrderLines({ order: o }: { order: Order }) {
 }
 
 function Timeline({ order: o }: { order: Order }) {
+  const t = useT('orders');
   return (
     <section className="panel">
-      <h2>Timeline</h2>
+      <h2>{t('detail.timeline')}</h2>
       <ol className="timeline">
-        {o.timeline.map((t, i) => (
-          <li key={i} className={`step-${t.step}`}>
-            <div className="when">{dateTime(t.at)}</div>
+        {o.timeline.map((e, i) => (
+          <li key={i} className={`step-${e.step}`}>
+            <div className="when">{dateTime(e.at)}</div>
             <div>
-              <strong>{stepLabel(t.step)}</strong>
-              {t.userName ? ` by ${t.userName}` : ''}
-              {t.step !== t.statusAfter ? ` → ${statusShort[t.statusAfter]}` : ''}
-              {t.note && <div className="muted">{t.note}</div>}
+              <strong>{stepLabel(e.step)}</strong>
+              {e.userName ? ` ${t('detail.by', { name: e.userName })}` : ''}
+              {e.step !== e.statusAfter ? ` › ${statusShort[e.statusAfter]}` : ''}
+              {e.note && <div className="muted">{e.note}</div>}
             </div>
           </li>
         ))}
       </ol>
       {o.slips.length > 0 && (
         <>
-          <h3>Payment slips</h3>
+          <h3>{t('detail.slips')}</h3>
           <ul className="plain">
             {o.slips.map((s) => (
               <li key={`${s.fileHash}-${s.attachedAt}`}>
-                {s.originalName} · {fileSize(s.size)} · {s.status}
+                {s.originalName} · {fileSize(s.size)} ·{' '}
+                {slipStatuses.includes(s.status) ? t(`slipStatus.${s.status}`) : s.status}
                 {s.reason ? ` (${s.reason})` : ''}
               </li>
             ))}
