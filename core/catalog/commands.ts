@@ -10,7 +10,7 @@ import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
 import { assertBarcode, confirmedBelowCost } from './rules';
 
-const sku = z
+export const sku = z
   .string()
   .trim()
   .toUpperCase()
@@ -18,7 +18,7 @@ const sku = z
     /^[A-Z0-9][A-Z0-9._/-]{0,39}$/,
     'must be 1 to 40 letters, digits, dots, dashes or slashes',
   );
-const barcode = z
+export const barcode = z
   .string()
   .trim()
   .regex(/^[0-9A-Za-z-]{4,64}$/, 'must be 4 to 64 letters or digits');

@@ -99,6 +99,13 @@ export const findByCode = query({
         `code: nothing in the catalog has the barcode or SKU "${input.code}"`,
         { field: 'code' },
       );
+    // Archived variants stay in history but are no longer sold or ordered.
+    if (!v.active)
+      throw new DomainError(
+        'NOT_FOUND',
+        `code: ${v.sku} (${v.name}) is archived and no longer sold; an admin can restore it in Products`,
+        { field: 'code', archived: true },
+      );
     const row = parseRow(
       rawRow,
       ctx.db.sqlite

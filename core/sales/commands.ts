@@ -35,6 +35,13 @@ export const recordSale = command({
     const wanted = new Map<string, number>();
     const lines = input.lines.map((l, i) => {
       const v = requireVariant(ctx, l.variantId, `lines.${i}.variantId`);
+      if (!v.active)
+        throw validationError([
+          {
+            field: `lines.${i}.variantId`,
+            message: `${v.sku} is archived and no longer sold; an admin can restore it on the Products screen`,
+          },
+        ]);
       const total = (wanted.get(v.id) ?? 0) + l.quantity;
       wanted.set(v.id, total);
       const onHand = balanceOf(ctx.db, branchId, v.id).onHand;

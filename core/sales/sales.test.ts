@@ -130,6 +130,29 @@ describe('a counter sale', () => {
     expect(await onHand(world, world.branch.SH01, X)).toBe(0);
   });
 
+  it('refuses an archived variant (or one of an archived product), naming the line, and writes nothing', async () => {
+    const world = await openDemo();
+    const [X, Y] = [world.variant['TS-WHT-M'] ?? '', world.variant['CUP-SML'] ?? ''];
+    await world.as('admin')('catalog.updateVariant', { id: Y, active: false });
+    const before = footprint(world);
+    const refused = await failure(
+      world.as('shop1')('sales.record', {
+        lines: [
+          { variantId: X, quantity: 1 },
+          { variantId: Y, quantity: 1 },
+        ],
+      }),
+    );
+    expect(refused.code).toBe('VALIDATION');
+    expect(refused.field).toBe('lines.1.variantId');
+    expect(refused.message).toContain('archived');
+    expect(footprint(world)).toEqual(before);
+
+    // Restored, it sells again.
+    await world.as('admin')('catalog.updateVariant', { id: Y, active: true });
+    await world.as('shop1')('sales.record', { lines: [{ variantId: Y, quantity: 1 }] });
+  });
+
   it('refuses bad lines with the field that is wrong', async () => {
     const world = await openDemo();
     const X = world.variant['TS-WHT-M'] ?? '';

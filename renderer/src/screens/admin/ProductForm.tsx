@@ -5,7 +5,8 @@ import { ErrorBanner } from '../../components/Banner';
 import { FieldError, TextField } from '../../components/Field';
 import { parseCount, parseMoney } from '../../format';
 import { isCode } from '../../errors';
-import { amountHint, BelowCostConfirm } from './VariantEditor';
+import { useT } from '../../i18n';
+import { BelowCostConfirm } from './VariantEditor';
 
 interface DraftVariant {
   sku: string;
@@ -47,6 +48,8 @@ export function ProductForm({
   onDone(name: string): void;
   onCancel(): void;
 }) {
+  const t = useT('admin');
+  const amountHint = t('products.amountHint');
   const client = useClient();
   const [name, setName] = useState('');
   const [category, setCategory] = useState('');
@@ -95,7 +98,7 @@ export function ProductForm({
   return (
     <form
       className="panel inline-form"
-      aria-label="New product"
+      aria-label={t('products.new')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -108,11 +111,11 @@ export function ProductForm({
         }
       }}
     >
-      <h2>New product</h2>
+      <h2>{t('products.new')}</h2>
       <ErrorBanner error={action.error} shown={shown} />
       <div className="form-grid">
         <TextField
-          label="Name"
+          label={t('form.name')}
           name="name"
           error={action.error}
           autoFocus
@@ -120,24 +123,30 @@ export function ProductForm({
           onChange={setName}
         />
         <TextField
-          label="Category"
+          label={t('form.category')}
           name="category"
           error={action.error}
           value={category}
           onChange={setCategory}
         />
-        <TextField label="Unit" name="unit" error={action.error} value={unit} onChange={setUnit} />
+        <TextField
+          label={t('form.unit')}
+          name="unit"
+          error={action.error}
+          value={unit}
+          onChange={setUnit}
+        />
       </div>
       <table className="table compact variants-table">
         <thead>
           <tr>
-            <th>SKU</th>
-            <th>Barcode</th>
-            <th>Attributes</th>
-            <th>Price</th>
-            <th>Cost</th>
-            <th>Min. stock</th>
-            <th aria-label="Remove" />
+            <th>{t('products.sku')}</th>
+            <th>{t('products.barcode')}</th>
+            <th>{t('form.attributes')}</th>
+            <th>{t('products.price')}</th>
+            <th>{t('products.cost')}</th>
+            <th>{t('products.minStockShort')}</th>
+            <th aria-label={t('form.remove')} />
           </tr>
         </thead>
         <tbody>
@@ -145,7 +154,7 @@ export function ProductForm({
             const cell = (key: keyof DraftVariant, label: string, local?: string) => (
               <td>
                 <TextField
-                  label={`${label} of variant ${i + 1}`}
+                  label={t('form.ofVariant', { label, n: i + 1 })}
                   name={`variants.${i}.${key}`}
                   error={action.error}
                   hideLabel
@@ -158,25 +167,25 @@ export function ProductForm({
             );
             return (
               <tr key={i}>
-                {cell('sku', 'SKU')}
-                {cell('barcode', 'Barcode')}
-                {cell('attributes', 'Attributes')}
+                {cell('sku', t('products.sku'))}
+                {cell('barcode', t('products.barcode'))}
+                {cell('attributes', t('form.attributes'))}
                 {cell(
                   'price',
-                  'Price',
+                  t('products.price'),
                   checked && parseMoney(v.price) === null ? amountHint : undefined,
                 )}
                 {cell(
                   'cost',
-                  'Cost',
+                  t('products.cost'),
                   checked && parseMoney(v.cost) === null ? amountHint : undefined,
                 )}
-                {cell('minStock', 'Minimum stock')}
+                {cell('minStock', t('products.minStock'))}
                 <td>
                   <button
                     type="button"
                     className="btn icon"
-                    aria-label={`Remove variant ${i + 1}`}
+                    aria-label={t('form.removeVariant', { n: i + 1 })}
                     disabled={variants.length === 1}
                     onClick={() => setVariants(variants.filter((_, j) => j !== i))}
                   >
@@ -195,17 +204,17 @@ export function ProductForm({
           className="btn"
           onClick={() => setVariants([...variants, { ...blank }])}
         >
-          + Variant
+          {t('form.addVariant')}
         </button>
         {(belowCost || isCode(action.error, 'PRICE_AT_OR_BELOW_COST')) && (
           <BelowCostConfirm checked={belowCost} onChange={setBelowCost} />
         )}
         <span className="grow" />
         <button type="submit" className="btn primary" disabled={action.busy}>
-          Create product <kbd>Enter</kbd>
+          {t('form.create')} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={onCancel}>
-          Cancel <kbd>Esc</kbd>
+          {t('cancel')} <kbd>Esc</kbd>
         </button>
       </div>
     </form>

@@ -5,8 +5,8 @@ import { useAction, useClient } from '../../app-context';
 import type { OutputOf, Role } from '../../client';
 import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
+import { useT } from '../../i18n';
 import { roles } from '../../../../core/vocabulary';
-import { roleLabel } from '../../roles';
 
 type UserRow = OutputOf<'users.list'>[number];
 type Branch = OutputOf<'branches.list'>[number];
@@ -24,6 +24,8 @@ export function UserForm({
   onDone(message: string): void;
   onCancel(): void;
 }) {
+  const t = useT('admin');
+  const tShell = useT('shell');
   const client = useClient();
   const [username, setUsername] = useState(user?.username ?? '');
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
@@ -46,13 +48,14 @@ export function UserForm({
       : await action.run(() =>
           client.call('users.create', { username, displayName, role, branchId, password }),
         );
-    if (ok) onDone(user ? `Saved ${displayName}.` : `Created ${username}.`);
+    if (ok)
+      onDone(user ? t('users.saved', { name: displayName }) : t('users.created', { username }));
   };
 
   return (
     <form
       className="panel inline-form"
-      aria-label={user ? `Edit ${user.username}` : 'New user'}
+      aria-label={user ? t('users.editUser', { username: user.username }) : t('users.new')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -65,12 +68,12 @@ export function UserForm({
         }
       }}
     >
-      <h2>{user ? `Edit ${user.username}` : 'New user'}</h2>
+      <h2>{user ? t('users.editUser', { username: user.username }) : t('users.new')}</h2>
       <ErrorBanner error={action.error} shown={fields} />
       <div className="form-grid">
         {!user && (
           <TextField
-            label="Username"
+            label={t('users.username')}
             name="username"
             error={action.error}
             autoFocus
@@ -80,14 +83,14 @@ export function UserForm({
           />
         )}
         <TextField
-          label="Full name"
+          label={t('users.fullName')}
           name="displayName"
           error={action.error}
           autoFocus={user !== null}
           value={displayName}
           onChange={setDisplayName}
         />
-        <Field label="Role" name="role" error={action.error}>
+        <Field label={t('users.role')} name="role" error={action.error}>
           {(p) => (
             <select
               {...p}
@@ -96,16 +99,16 @@ export function UserForm({
             >
               {roles.map((r) => (
                 <option key={r} value={r}>
-                  {roleLabel(r)}
+                  {tShell(`roles.${r}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Branch" name="branchId" error={action.error}>
+        <Field label={t('users.branch')} name="branchId" error={action.error}>
           {(p) => (
             <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-              <option value="">Choose…</option>
+              <option value="">{t('users.choose')}</option>
               {branches.map((b) => (
                 <option key={b.id} value={b.id}>
                   {b.name} ({b.code})
@@ -115,10 +118,10 @@ export function UserForm({
           )}
         </Field>
         <TextField
-          label={user ? 'New password (leave empty to keep)' : 'Password'}
+          label={user ? t('users.newPassword') : t('users.password')}
           name="password"
           error={action.error}
-          hint="At least 8 characters"
+          hint={t('password.hint')}
           type="password"
           autoComplete="new-password"
           value={password}
@@ -127,10 +130,10 @@ export function UserForm({
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
-          {user ? 'Save' : 'Create user'} <kbd>Enter</kbd>
+          {user ? t('save') : t('users.create')} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={onCancel}>
-          Cancel <kbd>Esc</kbd>
+          {t('cancel')} <kbd>Esc</kbd>
         </button>
       </div>
     </form>

@@ -3,12 +3,14 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { roleLabel } from '../../roles';
+import { useT } from '../../i18n';
 import { UserForm } from './UserForm';
 
 type UserRow = OutputOf<'users.list'>[number];
 
 export function Users() {
+  const t = useT('admin');
+  const tShell = useT('shell');
   const client = useClient();
   const me = useUser();
   const users = useQuery(() => client.call('users.list', {}), []);
@@ -33,12 +35,12 @@ export function Users() {
     <div className="screen">
       <header className="screen-head row">
         <div>
-          <h1>Users</h1>
-          <p className="muted">Everyone who signs in on this PC or syncs to it.</p>
+          <h1>{t('users.title')}</h1>
+          <p className="muted">{t('users.intro')}</p>
         </div>
         <span className="grow" />
         <button type="button" className="btn primary" onClick={() => setEditing('new')}>
-          New user
+          {t('users.new')}
         </button>
       </header>
       {message && <Notice kind="success">{message}</Notice>}
@@ -59,12 +61,12 @@ export function Users() {
       <table className="table">
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Username</th>
-            <th>Role</th>
-            <th>Branch</th>
-            <th>State</th>
-            <th className="actions-col">Actions</th>
+            <th>{t('users.name')}</th>
+            <th>{t('users.username')}</th>
+            <th>{t('users.role')}</th>
+            <th>{t('users.branch')}</th>
+            <th>{t('state.title')}</th>
+            <th className="actions-col">{t('actions')}</th>
           </tr>
         </thead>
         <tbody>
@@ -72,20 +74,20 @@ export function Users() {
             <tr key={u.id} data-username={u.username} className={u.disabled ? 'muted' : undefined}>
               <td className="strong">{u.displayName}</td>
               <td>{u.username}</td>
-              <td>{roleLabel(u.role)}</td>
+              <td>{tShell(`roles.${u.role}`)}</td>
               <td>{u.branchName}</td>
               <td>
                 {u.disabled ? (
-                  <span className="badge status-cancelled">Disabled</span>
+                  <span className="badge status-cancelled">{t('users.disabled')}</span>
                 ) : u.locked ? (
-                  <span className="badge status-slip_attached">Locked</span>
+                  <span className="badge status-slip_attached">{t('users.locked')}</span>
                 ) : (
-                  <span className="badge status-delivered">Active</span>
+                  <span className="badge status-delivered">{t('state.active')}</span>
                 )}
               </td>
               <td className="actions-col">
                 <button type="button" className="btn small" onClick={() => setEditing(u)}>
-                  Edit
+                  {t('edit')}
                 </button>
                 {u.id !== me.userId &&
                   (u.disabled ? (
@@ -93,20 +95,28 @@ export function Users() {
                       type="button"
                       className="btn small"
                       onClick={() =>
-                        void update(u, { disabled: false }, `${u.displayName} can sign in again.`)
+                        void update(
+                          u,
+                          { disabled: false },
+                          t('users.enabledDone', { name: u.displayName }),
+                        )
                       }
                     >
-                      Enable
+                      {t('users.enable')}
                     </button>
                   ) : (
                     <button
                       type="button"
                       className="btn small danger-outline"
                       onClick={() =>
-                        void update(u, { disabled: true }, `${u.displayName} is disabled.`)
+                        void update(
+                          u,
+                          { disabled: true },
+                          t('users.disabledDone', { name: u.displayName }),
+                        )
                       }
                     >
-                      Disable
+                      {t('users.disable')}
                     </button>
                   ))}
                 {u.locked ? (
@@ -114,10 +124,14 @@ export function Users() {
                     type="button"
                     className="btn small"
                     onClick={() =>
-                      void update(u, { unlock: true }, `${u.displayName} is unlocked.`)
+                      void update(
+                        u,
+                        { unlock: true },
+                        t('users.unlockedDone', { name: u.displayName }),
+                      )
                     }
                   >
-                    Unlock
+                    {t('users.unlock')}
                   </button>
                 ) : null}
               </td>

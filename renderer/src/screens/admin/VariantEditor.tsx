@@ -1,4 +1,5 @@
-// One catalog row being edited in place: price, cost (margin follows), minimum stock, on sale.
+// One catalog row being edited in place: the product's name, the variant's barcode, price, cost
+// (margin follows), minimum stock, and on sale or archived (hidden from the counter and pickers).
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
@@ -6,13 +7,13 @@ import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { money, parseCount, parseMoney } from '../../format';
+import { useT } from '../../i18n';
 
 type Row = OutputOf<'catalog.list'>[number];
 
-export const amountHint = 'Write an amount like 450.00';
-
 /** Shown once the core refuses a price at or below cost: the person confirms it on purpose. */
 export function BelowCostConfirm(props: { checked: boolean; onChange(checked: boolean): void }) {
+  const t = useT('admin');
   return (
     <label className="check">
       <input
@@ -21,13 +22,16 @@ export function BelowCostConfirm(props: { checked: boolean; onChange(checked: bo
         checked={props.checked}
         onChange={(e) => props.onChange(e.target.checked)}
       />
-      Sell at or below cost (I confirm)
+      {t('products.belowCost')}
     </label>
   );
 }
 
 export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean): void }) {
+  const t = useT('admin');
   const client = useClient();
+  const [productName, setProductName] = useState(row.productName);
+  const [barcode, setBarcode] = useState(row.barcode ?? '');
   const [price, setPrice] = useState(money(row.price).replace(/,/g, ''));
   const [cost, setCost] = useState(money(row.cost).replace(/,/g, ''));
   const [minStock, setMinStock] = useState(String(row.minStock));
@@ -41,16 +45,21 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
   const save = async () => {
     setChecked(true);
     if (p === null || c === null) return;
-    const ok = await action.run(() =>
-      client.call('catalog.updateVariant', {
+    const ok = await action.run(async () => {
+      await client.call('catalog.updateVariant', {
         id: row.variantId,
+        barcode: barcode.trim() === '' ? null : barcode.trim(),
         price: p,
         cost: c,
         minStock: parseCount(minStock),
         active,
         ...(belowCost && { confirmBelowCost: true }),
-      }),
-    );
+      });
+      // The name is the product's: every variant of it shows the new one.
+      if (productName.trim() !== row.productName)
+        await client.call('catalog.updateProduct', { id: row.productId, name: productName });
+      return true;
+    });
     if (ok) onDone(true);
   };
 
@@ -59,7 +68,7 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
       <td colSpan={10}>
         <form
           className="row-form"
-          aria-label={`Edit ${row.sku}`}
+          aria-label={t('products.editRow', { sku: row.sku })}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
@@ -74,26 +83,41 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
         >
           <strong className="sku">{row.sku}</strong>
           <TextField
-            label="Price"
+            label={t('products.productName')}
+            name="name"
+            error={action.error}
+            autoFocus
+            value={productName}
+            onChange={setProductName}
+          />
+          <TextField
+            label={t('products.barcode')}
+            name="barcode"
+            error={action.error}
+            inputMode="numeric"
+            value={barcode}
+            onChange={setBarcode}
+          />
+          <TextField
+            label={t('products.price')}
             name="price"
             error={action.error}
-            localError={checked && p === null ? amountHint : undefined}
-            autoFocus
+            localError={checked && p === null ? t('products.amountHint') : undefined}
             inputMode="decimal"
             value={price}
             onChange={setPrice}
           />
           <TextField
-            label="Cost"
+            label={t('products.cost')}
             name="cost"
             error={action.error}
-            localError={checked && c === null ? amountHint : undefined}
+            localError={checked && c === null ? t('products.amountHint') : undefined}
             inputMode="decimal"
             value={cost}
             onChange={setCost}
           />
           <div className="field">
-            <span className="label">Margin</span>
+            <span className="label">{t('products.margin')}</span>
             <span className="value">
               {p !== null && c !== null
                 ? `${money(p - c)}${p > 0 ? ` (${(((p - c) * 100) / p).toFixed(1)}%)` : ''}`
@@ -101,7 +125,7 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
             </span>
           </div>
           <TextField
-            label="Minimum stock"
+            label={t('products.minStock')}
             name="minStock"
             error={action.error}
             type="number"
@@ -111,18 +135,21 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
           />
           <label className="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
-            On sale
+            {t('products.onSale')}
           </label>
           {(belowCost || isCode(action.error, 'PRICE_AT_OR_BELOW_COST')) && (
             <BelowCostConfirm checked={belowCost} onChange={setBelowCost} />
           )}
           <button type="submit" className="btn primary" disabled={action.busy}>
-            Save <kbd>Enter</kbd>
+            {t('save')} <kbd>Enter</kbd>
           </button>
           <button type="button" className="btn" onClick={() => onDone(false)}>
-            Cancel <kbd>Esc</kbd>
+            {t('cancel')} <kbd>Esc</kbd>
           </button>
-          <ErrorBanner error={action.error} shown={['price', 'cost', 'minStock']} />
+          <ErrorBanner
+            error={action.error}
+            shown={['name', 'barcode', 'price', 'cost', 'minStock']}
+          />
         </form>
       </td>
     </tr>
