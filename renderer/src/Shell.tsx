@@ -1,20 +1,26 @@
 // The signed-in app: the screens of the person's role down the side (each with its Alt+key),
 // the sync indicator always in view, and the screen itself.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { NavContext, useClient, useQuery, useUser, type Nav, type Route } from './app-context';
 import { Notice } from './components/Banner';
 import { DraftsContext, type Drafts } from './components/LinesTable';
 import { SyncIndicator } from './components/SyncIndicator';
-import { can, roleLabel, screensFor, type ScreenId } from './roles';
+import { LanguageChooser } from './components/LanguageChooser';
+import { ChangePassword } from './components/ChangePassword';
+import type { Role } from './client';
+import { useT, type Translate } from './i18n';
+import { can, screensFor, type ScreenEntry, type ScreenId } from './roles';
 import {
   LinkTelegramButton,
   LinkTelegramResult,
   type LinkTelegramOutcome,
 } from './components/LinkTelegram';
 import { Backups } from './screens/admin/Backups';
+import { CompanySettings } from './screens/admin/CompanySettings';
 import { Branches } from './screens/admin/Branches';
 import { Conflicts } from './screens/admin/Conflicts';
 import { Products } from './screens/admin/Products';
+import { Import } from './screens/admin/Import';
 import { SyncDevices } from './screens/admin/SyncDevices';
 import { Telegram } from './screens/admin/Telegram';
 import { Users } from './screens/admin/Users';
@@ -31,21 +37,57 @@ const typing = (el: Element | null) =>
   el instanceof HTMLTextAreaElement ||
   el instanceof HTMLSelectElement;
 
-function screen(id: ScreenId, shopSide: boolean): ReactNode {
+/** A word of the shell namespace, or the English one when a screen is newer than its words. */
+const word = (t: Translate, key: string, english: string): string => {
+  const said = t(key);
+  return said === key ? english : said;
+};
+/** A screen's name: some roles call a screen their own way ("My orders" for a shop). */
+const screenLabel = (t: Translate, role: Role, s: ScreenEntry) =>
+  word(t, `screensAs.${role}.${s.id}`, word(t, `screens.${s.id}`, s.label));
+const roleName = (t: Translate, role: Role) => t(`roles.${role}`);
+
+/**
+ * Moves focus to the open screen's heading once it has rendered (a screen reader then says where
+ * the person is); a screen that loads first shows its heading a moment later, so look a few times.
+ */
+function focusHeading(): () => void {
+  let tries = 0;
+  let timer = 0;
+  const look = () => {
+    const h1 = [...document.querySelectorAll<HTMLElement>('main h1')].find(
+      (h) => h.offsetParent !== null,
+    );
+    if (h1) {
+      h1.tabIndex = -1;
+      h1.focus();
+    } else if (tries++ < 40) timer = window.setTimeout(look, 50);
+  };
+  timer = window.setTimeout(look, 0);
+  return () => window.clearTimeout(timer);
+}
+
+/** The skip link moves focus into the work area (a hash link alone would only scroll there). */
+function skipToWork(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById('work')?.focus();
+}
+
+function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
   switch (id) {
     case 'newOrder':
       return <NewOrder />;
     case 'orders':
       return shopSide ? (
-        <OrderList title="My orders" intro="Orders of your shop, newest first." showShop={false} />
+        <OrderList title={t('orders.mine')} intro={t('orders.mineIntro')} showShop={false} />
       ) : (
-        <OrderList title="Orders" intro="Every order you may see, newest first." />
+        <OrderList title={t('orders.all')} intro={t('orders.allIntro')} />
       );
     case 'queue':
       return (
         <OrderList
-          title="Order queue"
-          intro="Paid orders wait here to be dispatched. Choose another status to see the rest."
+          title={t('orders.queue')}
+          intro={t('orders.queueIntro')}
           initialStatus="payment_verified"
         />
       );
@@ -63,6 +105,8 @@ function screen(id: ScreenId, shopSide: boolean): ReactNode {
       return <Branches />;
     case 'products':
       return <Products />;
+    case 'import':
+      return <Import />;
     case 'sync':
       return <SyncDevices />;
     case 'conflicts':
@@ -71,12 +115,15 @@ function screen(id: ScreenId, shopSide: boolean): ReactNode {
       return <Telegram />;
     case 'backups':
       return <Backups />;
+    case 'company':
+      return <CompanySettings />;
   }
 }
 
 export function Shell({ onSignOut }: { onSignOut(): void }) {
   const user = useUser();
   const client = useClient();
+  const t = useT('shell');
   const entries = screensFor[user.role].filter((e) => !e.needs || can(user, e.needs));
   const [route, setRoute] = useState<Route>({ screen: entries[0]?.id ?? 'orders' });
   const [drafts] = useState<Drafts>(() => ({ newOrder: [], counterSale: [] }));
@@ -86,6 +133,11 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
   const branches = useQuery(() => client.call('branches.list', {}), []);
   const branchName = branches.data?.find((b) => b.id === user.branchId)?.name ?? '';
   const listScreen = route.screen === 'order' ? route.back : route.screen;
+  // Where focus was when an order opened from a list, to return there on Back.
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const backed = useRef(false);
+  // Right after sign-in focus stays at the top of the page, so Tab reaches the skip link first.
+  const signedInNow = useRef(true);
 
   const nav: Nav = useMemo(
     () => ({
@@ -95,14 +147,38 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
         setRoute({ screen });
         setMount((m) => m + 1);
       },
-      openOrder: (orderId) => setRoute({ screen: 'order', orderId, back: listScreen }),
+      openOrder: (orderId) => {
+        returnFocus.current =
+          document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        setRoute({ screen: 'order', orderId, back: listScreen });
+      },
       back: () => {
+        backed.current = true;
         setRoute({ screen: listScreen });
         setRefresh((r) => r + 1);
       },
     }),
     [route, refresh, listScreen],
   );
+
+  // A screen that opens takes focus to its heading; Back returns focus to where it was.
+  const orderId = route.screen === 'order' ? route.orderId : null;
+  useEffect(() => {
+    if (signedInNow.current) {
+      signedInNow.current = false;
+      return;
+    }
+    if (backed.current) {
+      backed.current = false;
+      const el = returnFocus.current;
+      returnFocus.current = null;
+      if (el?.isConnected && el.offsetParent !== null) {
+        el.focus();
+        return;
+      }
+    }
+    return focusHeading();
+  }, [listScreen, mount, orderId]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -136,10 +212,13 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
   return (
     <NavContext.Provider value={nav}>
       <DraftsContext.Provider value={drafts}>
+        <a className="skip-link" href="#work" onClick={skipToWork}>
+          {t('skip')}
+        </a>
         <div className="shell">
           <aside className="sidebar">
-            <div className="brand">Factory-Shop ERP</div>
-            <nav aria-label="Screens">
+            <div className="brand">{t('brand')}</div>
+            <nav aria-label={t('screensNav')}>
               <ul>
                 {entries.map((s) => (
                   <li key={s.id}>
@@ -150,7 +229,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
                       aria-keyshortcuts={`Alt+${s.key}`}
                       onClick={() => nav.go(s.id)}
                     >
-                      <span>{s.label}</span>
+                      <span>{screenLabel(t, user.role, s)}</span>
                       <kbd>Alt+{s.key}</kbd>
                     </button>
                   </li>
@@ -159,13 +238,13 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
             </nav>
             <div className="keys muted">
               <div>
-                <kbd>/</kbd> search
+                <kbd>/</kbd> {t('keys.search')}
               </div>
               <div>
-                <kbd>Enter</kbd> submit
+                <kbd>Enter</kbd> {t('keys.submit')}
               </div>
               <div>
-                <kbd>Esc</kbd> cancel · back
+                <kbd>Esc</kbd> {t('keys.back')}
               </div>
             </div>
           </aside>
@@ -174,22 +253,22 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
               <SyncIndicator />
               <span className="grow" />
               <span className="who">
-                <strong>{user.displayName}</strong> · {roleLabel(user.role)}
+                <strong>{user.displayName}</strong> · {roleName(t, user.role)}
                 {branchName && ` · ${branchName}`}
               </span>
               <LinkTelegramButton onResult={setTelegramLink} />
+              <LanguageChooser userId={user.userId} compact />
+              <ChangePassword />
               <button type="button" className="btn small" onClick={onSignOut}>
-                Sign out
+                {t('signOut')}
               </button>
             </header>
-            <main className="content">
+            <main className="content" id="work" tabIndex={-1}>
               {telegramLink && (
                 <LinkTelegramResult result={telegramLink} onClose={() => setTelegramLink(null)} />
               )}
               {entries.length === 0 && (
-                <Notice kind="info">
-                  Your account ({roleLabel(user.role)}) has no screens in this app. Ask an admin.
-                </Notice>
+                <Notice kind="info">{t('noScreens', { role: roleName(t, user.role) })}</Notice>
               )}
               {route.screen === 'order' && (
                 <OrderDetail key={route.orderId} orderId={route.orderId} onBack={nav.back} />
@@ -197,7 +276,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
               {/* The list stays mounted under an open order, so its filter and page survive. */}
               <div hidden={route.screen === 'order'} key={`${listScreen}-${mount}`}>
                 {entries.some((s) => s.id === listScreen) &&
-                  screen(listScreen, user.role === 'shop_clerk' || user.role === 'sales_rep')}
+                  screen(listScreen, user.role === 'shop_clerk' || user.role === 'sales_rep', t)}
               </div>
             </main>
           </div>

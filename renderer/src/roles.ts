@@ -23,10 +23,12 @@ export type ScreenId =
   | 'users'
   | 'branches'
   | 'products'
+  | 'import'
   | 'sync'
   | 'conflicts'
   | 'telegram'
-  | 'backups';
+  | 'backups'
+  | 'company';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -78,10 +80,12 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('users', 'Users', 'U', 'users.manage'),
     entry('branches', 'Branches', 'B', 'branches.manage'),
     entry('products', 'Products', 'R'),
+    entry('import', 'Import CSV', 'I', 'data.import'),
     entry('sync', 'Sync & devices', 'D'),
     entry('conflicts', 'Conflicts', 'F'),
     entry('telegram', 'Telegram', 'T'),
     entry('backups', 'Backups & updates', 'A'),
+    entry('company', 'Currency & locale', 'M', 'company.manage'),
   ],
   driver: [
     entry('orders', 'Orders', 'O'),
