@@ -53,8 +53,10 @@ export const orderSteps = [
   'slip_attached',
   'payment_verified',
   'payment_rejected',
+  'payment_recorded',
   'dispatched',
   'delivered',
+  'backorder_cancelled',
   'cancelled',
 ] as const;
 export type OrderStepName = (typeof orderSteps)[number];
@@ -64,10 +66,23 @@ const stepLabels: Record<OrderStepName, string> = {
   slip_attached: 'Payment slip attached',
   payment_verified: 'Payment verified',
   payment_rejected: 'Payment rejected',
+  payment_recorded: 'Part payment recorded',
   dispatched: 'Dispatched',
   delivered: 'Delivery confirmed',
+  backorder_cancelled: 'Backorder cancelled',
   cancelled: 'Cancelled',
 };
+
+/**
+ * How an order's payment stands beside its status, for the list: a rejected slip, a part payment
+ * or a payment that did not match what was due shows apart from a plain "Placed".
+ */
+export const paymentFlags = ['rejected', 'part_paid', 'mismatch'] as const;
+export type PaymentFlag = (typeof paymentFlags)[number];
+
+/** How the goods of an order stand: some sent and the rest still owed (a backorder). */
+export const dispatchFlags = ['partly_dispatched', 'backorder_cancelled'] as const;
+export type DispatchFlag = (typeof dispatchFlags)[number];
 
 export const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -107,6 +122,17 @@ export const branchKindLabel: Record<BranchKind, string> = {
   head_office: 'Head office',
 };
 
+/** A transfer between branches: on its way, then received (docs/decisions/0022). */
+export const stockTransferStatuses = ['in_transit', 'received'] as const;
+export type StockTransferStatus = (typeof stockTransferStatuses)[number];
+
+/**
+ * A counted line: posted to the ledger; held because an overlapping count of the same variant
+ * was posted first; then, by an admin's choice, chosen (replacing the other) or discarded.
+ */
+export const countLineStatuses = ['posted', 'held', 'chosen', 'replaced', 'discarded'] as const;
+export type CountLineStatus = (typeof countLineStatuses)[number];
+
 /** The roles a user can have (users.role). */
 export const roles = [
   'admin',
@@ -125,11 +151,13 @@ const staff = ['admin', 'factory_clerk', 'shop_clerk', 'finance', 'sales_rep', '
 export const permissions = {
   'users.manage': ['admin'],
   'branches.manage': ['admin'],
+  'company.manage': ['admin'],
   'catalog.manage': ['admin'],
   'catalog.read': [...staff],
   'stock.read': [...staff],
   'stock.adjust': ['admin', 'factory_clerk', 'shop_clerk'],
-  'stock.transfer': ['admin', 'factory_clerk'],
+  'stock.transfer': ['admin', 'factory_clerk', 'shop_clerk'],
+  'stock.count': ['admin', 'factory_clerk', 'shop_clerk'],
   'production.record': ['admin', 'factory_clerk'],
   'orders.read': [...staff],
   'orders.place': ['admin', 'shop_clerk', 'sales_rep'],
@@ -140,6 +168,7 @@ export const permissions = {
   'orders.cancel': ['admin', 'shop_clerk'],
   'sales.record': ['admin', 'shop_clerk', 'sales_rep'],
   'customers.manage': ['admin', 'shop_clerk', 'sales_rep'],
+  'data.import': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -148,11 +177,13 @@ export type Permission = keyof typeof permissions;
 export const permissionPhrase: Record<Permission, string> = {
   'users.manage': 'manage users',
   'branches.manage': 'manage branches',
+  'company.manage': "change the company's currency and locale",
   'catalog.manage': 'change the catalog',
   'catalog.read': 'see the catalog',
   'stock.read': 'see stock',
   'stock.adjust': 'adjust stock',
   'stock.transfer': 'transfer stock between branches',
+  'stock.count': 'count stock',
   'production.record': 'record production',
   'orders.read': 'see orders',
   'orders.place': 'place orders',
@@ -163,6 +194,7 @@ export const permissionPhrase: Record<Permission, string> = {
   'orders.cancel': 'cancel orders',
   'sales.record': 'record counter sales',
   'customers.manage': 'manage customers',
+  'data.import': 'import catalog, customers or opening stock from a CSV file',
 };
 
 export const roleLabel: Record<Role, string> = {

@@ -5,14 +5,17 @@ import type { z } from 'zod';
 import { changePassword, login, logout, me, setupInitialize, setupStatus } from '../auth/commands';
 import { createUser, listDrivers, listUsers, updateUser } from '../auth/users';
 import { createBranch, listBranches, updateBranch } from '../branches/commands';
+import { companySettings, saveCompany } from '../locale/company';
 import { setupLoadDemo } from '../demo/seed';
 import { addVariant, createProduct, updateProduct, updateVariant } from '../catalog/commands';
 import { findByCode, listCatalog, priceHistory } from '../catalog/queries';
+import { importCatalog, importCustomers, importOpeningStock } from '../import/commands';
 import { orderDocument } from '../orders/documents';
 import { placeOrder } from '../orders/place';
 import { getOrder, getSlip, listOrders } from '../orders/queries';
 import {
   attachSlip,
+  cancelBackorder,
   cancelOrder,
   confirmDelivery,
   dispatchOrder,
@@ -27,6 +30,14 @@ import {
   listStock,
   stockBalance,
   transferStock,
+  receiveTransfer,
+  listTransfers,
+  startCount,
+  countSheet,
+  listCounts,
+  postCount,
+  heldCounts,
+  chooseCount,
 } from '../stock/commands';
 import { listConflicts, resolveConflict } from '../conflicts/commands';
 import {
@@ -67,6 +78,8 @@ export const operations = {
   'branches.create': createBranch,
   'branches.update': updateBranch,
   'branches.list': listBranches,
+  'company.save': saveCompany,
+  'company.settings': companySettings,
   'catalog.createProduct': createProduct,
   'catalog.updateProduct': updateProduct,
   'catalog.addVariant': addVariant,
@@ -74,11 +87,22 @@ export const operations = {
   'catalog.list': listCatalog,
   'catalog.findByCode': findByCode,
   'catalog.priceHistory': priceHistory,
+  'import.catalog': importCatalog,
+  'import.customers': importCustomers,
+  'import.openingStock': importOpeningStock,
   'stock.balance': stockBalance,
   'stock.list': listStock,
   'stock.movements': listMovements,
   'stock.adjust': adjustStock,
   'stock.transfer': transferStock,
+  'stock.receiveTransfer': receiveTransfer,
+  'stock.transfers': listTransfers,
+  'stock.startCount': startCount,
+  'stock.countSheet': countSheet,
+  'stock.counts': listCounts,
+  'stock.postCount': postCount,
+  'stock.heldCounts': heldCounts,
+  'stock.chooseCount': chooseCount,
   'production.record': recordProduction,
   'production.reverse': reverseProduction,
   'production.list': listProduction,
@@ -89,6 +113,7 @@ export const operations = {
   'orders.dispatch': dispatchOrder,
   'orders.confirmDelivery': confirmDelivery,
   'orders.cancel': cancelOrder,
+  'orders.cancelBackorder': cancelBackorder,
   'orders.list': listOrders,
   'orders.get': getOrder,
   'orders.slip': getSlip,

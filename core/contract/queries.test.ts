@@ -146,6 +146,7 @@ interface Fixture {
   w: DemoWorld;
   orderId: string;
   slipHash: string;
+  countId: string;
 }
 
 type QueryName = NamesOf<'query'>;
@@ -157,12 +158,17 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'users.list': () => ({}),
   'users.drivers': () => ({}),
   'branches.list': () => ({}),
+  'company.settings': () => ({}),
   'catalog.list': () => ({ search: 'T' }),
   'catalog.findByCode': () => ({ code: 'TS-WHT-M' }),
   'catalog.priceHistory': ({ w }) => ({ variantId: w.variant['TS-WHT-M']! }),
   'stock.balance': ({ w }) => ({ branchId: w.branch.SH01, variantId: w.variant['TS-WHT-M']! }),
   'stock.list': ({ w }) => ({ branchId: w.branch.FAC }),
   'stock.movements': ({ w }) => ({ branchId: w.branch.FAC, variantId: w.variant['TS-WHT-M']! }),
+  'stock.transfers': ({ w }) => ({ branchId: w.branch.FAC }),
+  'stock.countSheet': ({ countId }) => ({ countId }),
+  'stock.counts': ({ w }) => ({ branchId: w.branch.SH01 }),
+  'stock.heldCounts': () => ({}),
   'production.list': ({ w }) => ({ branchId: w.branch.FAC }),
   'orders.list': () => ({}),
   'orders.get': ({ orderId }) => ({ orderId }),
@@ -195,7 +201,13 @@ describe('queries', () => {
       fileName: 'slip.png',
       contentBase64: png,
     });
-    const fixture: Fixture = { w, orderId: placed.id, slipHash: slip.fileHash };
+    const count = await w.as('shop1')('stock.startCount', {});
+    const fixture: Fixture = {
+      w,
+      orderId: placed.id,
+      slipHash: slip.fileHash,
+      countId: count.countId,
+    };
 
     const queries = Object.entries(operations)
       .filter(([, op]) => op.kind === 'query')

@@ -10,7 +10,13 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { branchKinds, orderStatuses, roles } from '../vocabulary';
+import {
+  branchKinds,
+  countLineStatuses,
+  orderStatuses,
+  roles,
+  stockTransferStatuses,
+} from '../vocabulary';
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 /** Per-field hybrid-logical-clock stamps of a master-data row: `{ field: hlc }`. */
@@ -254,6 +260,10 @@ export const orders = sqliteTable(
     dispatchedAt: integer(),
     deliveredAt: integer(),
     updatedAt: integer().notNull(),
+    /** The sum of the payments finance recorded (order_payments), in minor units. */
+    paid: integer().notNull().default(0),
+    /** Whether a recorded payment differed from what was due then (over or under). */
+    paymentMismatch: integer({ mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     // Lists are newest first with the id as tie-break: each index covers the whole sort.
@@ -283,6 +293,10 @@ export const orderLines = sqliteTable(
     lineTotal: integer().notNull(),
     dispatchedQty: integer().notNull().default(0),
     receivedQty: integer(),
+    /** Of the dispatched quantity, how much the shop has confirmed (delivery is per dispatch). */
+    confirmedQty: integer().notNull().default(0),
+    /** The back-ordered rest that was cancelled; quantity - dispatched - cancelled is still owed. */
+    cancelledQty: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
@@ -322,12 +336,98 @@ export const orderDiscrepancies = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
 
+/** Stock sent from one branch to another: in transit until someone there receives it. */
+export const stockTransfers = sqliteTable(
+  'stock_transfers',
+  {
+    id: text().primaryKey(),
+    fromBranchId: text()
+      .notNull()
+      .references(() => branches.id),
+    toBranchId: text()
+      .notNull()
+      .references(() => branches.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    quantity: integer().notNull(),
+    status: text({ enum: stockTransferStatuses }).notNull(),
+    note: text(),
+    sentAt: integer().notNull(),
+    sentBy: text().notNull(),
+    received: integer(),
+    receiptNote: text(),
+    receivedAt: integer(),
+    receivedBy: text(),
+  },
+  (t) => [
+    index('stock_transfers_from').on(t.fromBranchId),
+    index('stock_transfers_to').on(t.toBranchId),
+  ],
+);
+
+/** A stock count session, owned by the PC that started it, for a branch and maybe a category. */
+export const stockCounts = sqliteTable(
+  'stock_counts',
+  {
+    id: text().primaryKey(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    category: text(),
+    deviceId: text().notNull(),
+    startedAt: integer().notNull(),
+    startedBy: text().notNull(),
+    postedAt: integer(),
+    counterName: text(),
+  },
+  (t) => [index('stock_counts_branch').on(t.branchId)],
+);
+
+/** What a count found for one variant, against what the ledger expected when it was counted. */
+export const stockCountLines = sqliteTable(
+  'stock_count_lines',
+  {
+    countId: text()
+      .notNull()
+      .references(() => stockCounts.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    expected: integer().notNull(),
+    counted: integer().notNull(),
+    status: text({ enum: countLineStatuses }).notNull(),
+    /** The posted count a held line overlaps. */
+    heldBy: text(),
+  },
+  (t) => [primaryKey({ columns: [t.countId, t.variantId] })],
+);
+
 export const files = sqliteTable('files', {
   hash: text().primaryKey(),
   mime: text().notNull(),
   size: integer().notNull(),
   createdAt: integer().notNull().default(now),
 });
+
+/** The payments finance recorded against an order: part payments add up until it is paid. */
+export const orderPayments = sqliteTable(
+  'order_payments',
+  {
+    orderId: text()
+      .notNull()
+      .references(() => orders.id),
+    eventId: text().primaryKey(),
+    amount: integer().notNull(),
+    /** What was due when it was recorded: a payment that differs is flagged. */
+    due: integer().notNull(),
+    receivedOn: text().notNull(),
+    reference: text().notNull(),
+    recordedAt: integer().notNull(),
+    recordedBy: text().notNull(),
+  },
+  (t) => [index('order_payments_order').on(t.orderId)],
+);
 
 export const paymentSlips = sqliteTable(
   'payment_slips',
@@ -444,4 +544,18 @@ export const refusedEvents = sqliteTable('refused_events', {
   createdAt: integer().notNull(),
   refusedAt: integer().notNull(),
   payload: text().notNull(),
+});
+
+/**
+ * The company's settings (one row, id 'company'): its currency and the locale its dates and
+ * numbers are written in. Set at head office, merged per field; unset fields take the defaults
+ * in core/locale/company.ts.
+ */
+export const companySettings = sqliteTable('company_settings', {
+  id: text().primaryKey(),
+  currencyCode: text(),
+  currencySymbol: text(),
+  minorUnits: integer(),
+  locale: text(),
+  clocks: clocks(),
 });

@@ -49,6 +49,7 @@ async function runScenario(w: DemoWorld): Promise<void> {
   // variant.saved, production.recorded and stock.adjusted; these add later edits of each.
   const branch = await admin('branches.create', { code: 'SH03', name: 'Adama Shop', kind: 'shop' });
   await admin('branches.update', { id: branch.id, name: 'Adama Shop (main road)' });
+  await admin('company.save', { currencySymbol: 'ETB', locale: 'am-ET' });
   const clerk = await admin('users.create', {
     username: 'clerk3',
     displayName: 'Tigist',
@@ -60,11 +61,35 @@ async function runScenario(w: DemoWorld): Promise<void> {
   await admin('catalog.updateVariant', { id: tee, price: 47000 });
 
   await factory('stock.adjust', { variantId: cup, quantity: -2, reason: 'Broken in storage' });
-  await factory('stock.transfer', {
+  const sent = await factory('stock.transfer', {
     fromBranchId: FAC,
     toBranchId: SH02,
     variantId: cup,
     quantity: 5,
+  });
+  await w.as('shop2')('stock.receiveTransfer', {
+    transferId: sent.transferId,
+    received: 4,
+    note: 'One cracked on the road',
+  });
+  // Two overlapping counts of the shop's cups: the second is held, and the admin chooses it.
+  const first = await shop('stock.startCount', {});
+  const second = await shop('stock.startCount', { category: 'Ceramics' });
+  await shop('stock.postCount', {
+    countId: first.countId,
+    counterName: 'Abebe',
+    lines: [{ variantId: cup, expected: 20, counted: 18 }],
+  });
+  await shop('stock.postCount', {
+    countId: second.countId,
+    counterName: 'Sara',
+    lines: [{ variantId: cup, expected: 20, counted: 19 }],
+  });
+  await admin('stock.chooseCount', {
+    countId: second.countId,
+    variantId: cup,
+    useHeld: true,
+    note: 'Sara counted the back shelf too',
   });
   const batch = await factory('production.record', {
     variantId: tee,
@@ -87,7 +112,10 @@ async function runScenario(w: DemoWorld): Promise<void> {
     fileName: 'slip-2.png',
     contentBase64: png('second-slip'),
   });
-  await finance('orders.verifyPayment', { orderId: a.id });
+  // A part payment, then the rest; a partial dispatch whose backorder is then cancelled.
+  const paying = { orderId: a.id, receivedOn: '2026-11-23', reference: 'CBE-1' };
+  await finance('orders.verifyPayment', { ...paying, amount: 1000 });
+  await finance('orders.verifyPayment', { ...paying, amount: a.total - 1000 });
   await factory('orders.dispatch', {
     orderId: a.id,
     vehicle: 'AA 3-12345',
@@ -100,6 +128,7 @@ async function runScenario(w: DemoWorld): Promise<void> {
       { lineNo: 2, received: 2 },
     ],
   });
+  await factory('orders.cancelBackorder', { orderId: a.id, reason: 'The cup mould broke' });
 
   // A second order, cancelled, whose slip names the same file as order A's first (a shared row).
   const b = await shop('orders.place', { lines: [{ variantId: tee, quantity: 1 }] });
@@ -112,6 +141,25 @@ async function runScenario(w: DemoWorld): Promise<void> {
   // A standalone PC meets a conflict only through sync: head office numbers this PC's events as
   // after a push, then sends a factory PC's offline dispatch of order B, ordered after the cancel.
   const db = w.core.db;
+  // A transfer from before decision 0022, still in the field: it moves stock at once.
+  db.sqlite.transaction(() =>
+    applyEvent(db, {
+      id: newId(),
+      type: 'stock.transferred',
+      schemaVersion: EVENT_SCHEMA_VERSION,
+      branchId: FAC,
+      deviceId: 'old-pc',
+      userId: db.orm
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.username, 'factory'))
+        .get()!.id,
+      hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'old-pc' }),
+      createdAt: Date.now(),
+      aggregateId: cup,
+      payload: { fromBranchId: FAC, toBranchId: SH02, variantId: cup, quantity: 1, reason: null },
+    }),
+  )();
   const mine = storedEvents(db);
   db.sqlite.transaction(() =>
     acknowledge(
@@ -365,11 +413,13 @@ describe('the event registry, walked whole', () => {
       .sort();
     expect(headOfficeOnly).toEqual([
       'branch.saved',
+      'company.saved',
       'conflict.resolved',
       'device.registered',
       'order.payment_rejected',
       'order.payment_verified',
       'product.saved',
+      'stock.count_chosen',
       'user.saved',
       'variant.saved',
     ]);

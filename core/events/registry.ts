@@ -4,6 +4,7 @@ import { userSaved } from '../auth/events';
 import { branchSaved, deviceRegistered } from '../branches/events';
 import { productSaved, variantSaved } from '../catalog/events';
 import {
+  orderBackorderCancelled,
   orderCancelled,
   orderDelivered,
   orderDispatched,
@@ -15,8 +16,17 @@ import {
 import { productionRecorded, productionReversed } from '../production/events';
 import { customerSaved, saleRecorded } from '../sales/events';
 import { conflictResolved } from '../conflicts/events';
+import { companySaved } from '../locale/events';
 import type { EventDef } from './define';
-import { stockAdjusted, stockTransferred } from '../stock/events';
+import {
+  stockAdjusted,
+  stockCountChosen,
+  stockCountPosted,
+  stockCountStarted,
+  stockTransferReceived,
+  stockTransferSent,
+  stockTransferred,
+} from '../stock/events';
 
 const all = [
   branchSaved,
@@ -26,6 +36,11 @@ const all = [
   variantSaved,
   stockAdjusted,
   stockTransferred,
+  stockTransferSent,
+  stockTransferReceived,
+  stockCountStarted,
+  stockCountPosted,
+  stockCountChosen,
   productionRecorded,
   productionReversed,
   orderPlaced,
@@ -34,10 +49,12 @@ const all = [
   orderPaymentRejected,
   orderDispatched,
   orderDelivered,
+  orderBackorderCancelled,
   orderCancelled,
   customerSaved,
   saleRecorded,
   conflictResolved,
+  companySaved,
 ] as const;
 
 type Def = (typeof all)[number];

@@ -12,11 +12,14 @@ export const forgeries = [
   'otherBranchStock',
   'adminUser',
   'price',
+  'company',
   'adminCancel',
   'foreignOrder',
   'foreignUser',
   'verifyPayment',
   'otherEnvelope',
+  'otherBranchReceipt',
+  'otherBranchCount',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
 
@@ -88,6 +91,8 @@ export async function forge(
       }
       case 'price':
         return base('variant.saved', variantId, { id: variantId, price: 1 });
+      case 'company':
+        return base('company.saved', 'company', { id: 'company', currencySymbol: 'forged' });
       case 'adminCancel':
         return base('order.cancelled', orderId, { orderId, reason: 'forged', asAdmin: true });
       case 'foreignOrder': {
@@ -100,6 +105,23 @@ export async function forge(
         return base('order.payment_verified', orderId, { orderId, note: null });
       case 'otherEnvelope':
         return { ...stock(other), branchId: other };
+      case 'otherBranchReceipt': {
+        // Receiving a transfer that goes to another branch.
+        const transferId = randomUUID();
+        return base('stock.transfer_received', transferId, {
+          transferId,
+          toBranchId: other,
+          received: 500,
+          note: null,
+        });
+      }
+      case 'otherBranchCount':
+        return base('stock.count_posted', `stock-counts:${other}`, {
+          countId: randomUUID(),
+          branchId: other,
+          counterName: 'forged',
+          lines: [{ variantId, expected: 0, counted: 500 }],
+        });
     }
   })();
   const forged = forgedIds.get(w) ?? new Set<string>();

@@ -33,8 +33,17 @@ export const op = fc.oneof(
     qty: fc.integer({ min: 1, max: 9 }),
   }),
   fc.record({ kind: fc.constant('slip' as const), shop, pick }),
-  fc.record({ kind: fc.constant('verify' as const), pick, reject: fc.boolean() }),
-  fc.record({ kind: fc.constant('dispatch' as const), pc: factoryPc, pick }),
+  // Finance may record a part payment at head office while the shop cancels offline.
+  fc.record({
+    kind: fc.constant('verify' as const),
+    pick,
+    reject: fc.boolean(),
+    part: fc.boolean(),
+  }),
+  // A partial dispatch leaves a backorder; both factory PCs may send or cancel it offline.
+  fc.record({ kind: fc.constant('dispatch' as const), pc: factoryPc, pick, partial: fc.boolean() }),
+  fc.record({ kind: fc.constant('dispatchRest' as const), pc: factoryPc, pick }),
+  fc.record({ kind: fc.constant('cancelBackorder' as const), pc: factoryPc, pick }),
   fc.record({ kind: fc.constant('receive' as const), shop, pick, short: fc.boolean() }),
   fc.record({ kind: fc.constant('cancel' as const), shop, pick, paid: fc.boolean() }),
   fc.record({ kind: fc.constant('hqCancel' as const), pick }),
@@ -42,6 +51,12 @@ export const op = fc.oneof(
     kind: fc.constant('price' as const),
     variant,
     price: fc.integer({ min: 100, max: 99_999 }),
+  }),
+  // Head office changes the company's currency symbol or locale while PCs may be offline.
+  fc.record({
+    kind: fc.constant('company' as const),
+    symbol: fc.constantFrom('Br', 'ETB', 'ብር'),
+    locale: fc.constantFrom('en-GB', 'am-ET'),
   }),
   fc.record({
     kind: fc.constant('sale' as const),
@@ -68,6 +83,17 @@ export const op = fc.oneof(
     variant,
     qty: fc.integer({ min: 1, max: 5 }),
   }),
+  // Stock sent to a shop is received there, maybe short, while either side may be offline.
+  fc.record({ kind: fc.constant('receiveTransfer' as const), shop, pick, short: fc.boolean() }),
+  // A count at any PC; the two factory PCs count the same branch, so their counts overlap.
+  fc.record({
+    kind: fc.constant('count' as const),
+    site,
+    variant,
+    delta: fc.integer({ min: -3, max: 3 }),
+  }),
+  // Head office chooses one of two overlapping counts of a variant.
+  fc.record({ kind: fc.constant('chooseCount' as const), pick, useHeld: fc.boolean() }),
   // Head office withdraws a shop clerk's role (or gives it back) while that shop may be offline.
   fc.record({ kind: fc.constant('role' as const), shop, clerk: fc.boolean() }),
   fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
@@ -132,7 +158,10 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       if (order)
         await w.hq(
           o.reject ? 'orders.rejectPayment' : 'orders.verifyPayment',
-          o.reject ? { orderId: order.id, reason: 'unreadable' } : { orderId: order.id },
+          o.reject
+            ? { orderId: order.id, reason: 'unreadable' }
+            : // A part payment of 1 leaves the rest due; the next verify pays what is due.
+              { orderId: order.id, ...(o.part && { amount: 1 }), reference: 'M' },
           t.financeToken,
         );
       return;
@@ -140,7 +169,26 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
     case 'dispatch': {
       const pc = w.sites[o.pc]!;
       const id = await orderIn(pc, 'payment_verified', o.pick);
-      if (id) await as(pc)('orders.dispatch', { orderId: id, vehicle: `T${o.pc}` });
+      if (id)
+        await as(pc)('orders.dispatch', {
+          orderId: id,
+          vehicle: `T${o.pc}`,
+          ...(o.partial && { lines: [{ lineNo: 1, quantity: 1 }] }),
+        });
+      return;
+    }
+    case 'dispatchRest':
+    case 'cancelBackorder': {
+      const pc = w.sites[o.pc]!;
+      const owing = [
+        ...(await pc.core.call('orders.list', { status: 'dispatched', limit: 50 }, pc.session)),
+        ...(await pc.core.call('orders.list', { status: 'delivered', limit: 50 }, pc.session)),
+      ].filter((x) => x.backordered > 0);
+      const id = owing[o.pick % Math.max(1, owing.length)]?.id;
+      if (!id) return;
+      if (o.kind === 'dispatchRest')
+        await as(pc)('orders.dispatch', { orderId: id, vehicle: `R${o.pc}` });
+      else await as(pc)('orders.cancelBackorder', { orderId: id, reason: 'cannot make it' });
       return;
     }
     case 'receive': {
@@ -150,10 +198,11 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       const detail = await s.core.call('orders.get', { orderId: id }, s.session);
       await as(s)('orders.confirmDelivery', {
         orderId: id,
-        lines: detail.lines.map((l) => ({
-          lineNo: l.lineNo,
-          received: o.short ? Math.max(0, l.dispatchedQty - 1) : l.dispatchedQty,
-        })),
+        // Each dispatch is confirmed on its own: what is on its way now.
+        lines: detail.lines.map((l) => {
+          const onTheWay = l.dispatchedQty - l.confirmedQty;
+          return { lineNo: l.lineNo, received: o.short ? Math.max(0, onTheWay - 1) : onTheWay };
+        }),
       });
       return;
     }
@@ -178,6 +227,12 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         'catalog.updateVariant',
         // Confirmed: a price at or below cost (600 to 1800 here) is a merge like any other.
         { id: t.variants[o.variant], price: o.price, confirmBelowCost: true },
+        t.adminToken,
+      ));
+    case 'company':
+      return void (await w.hq(
+        'company.save',
+        { currencySymbol: o.symbol, locale: o.locale },
         t.adminToken,
       ));
     case 'sale':
@@ -205,6 +260,58 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         variantId: t.variants[o.variant],
         quantity: o.qty,
       }));
+    case 'receiveTransfer': {
+      const s = w.sites[o.shop]!;
+      const own = t.branch[o.shop === 1 ? 'SH01' : 'SH02']!;
+      const list = await s.core.call(
+        'stock.transfers',
+        { branchId: own, status: 'in_transit' },
+        s.session,
+      );
+      const open = list.filter((x) => x.toBranchId === own);
+      const transfer = open[o.pick % Math.max(1, open.length)];
+      if (transfer)
+        await as(s)('stock.receiveTransfer', {
+          transferId: transfer.id,
+          received: o.short ? transfer.quantity - 1 : transfer.quantity,
+          note: o.short ? 'one short' : null,
+        });
+      return;
+    }
+    case 'count': {
+      const s = w.sites[o.site]!;
+      const { countId } = await s.core.call('stock.startCount', {}, s.session);
+      const sheet = await s.core.call('stock.countSheet', { countId }, s.session);
+      const line = sheet.lines.find((l) => l.variantId === t.variants[o.variant]);
+      if (line)
+        await as(s)('stock.postCount', {
+          countId,
+          counterName: 'Counter',
+          lines: [
+            {
+              variantId: line.variantId,
+              expected: line.onHand,
+              counted: Math.max(0, line.onHand + o.delta),
+            },
+          ],
+        });
+      return;
+    }
+    case 'chooseCount': {
+      const held = await w.hq<{ countId: string; variantId: string }[]>(
+        'stock.heldCounts',
+        {},
+        t.adminToken,
+      );
+      const line = held.result[o.pick % Math.max(1, held.result.length)];
+      if (line)
+        await w.hq(
+          'stock.chooseCount',
+          { countId: line.countId, variantId: line.variantId, useHeld: o.useHeld, note: 'chosen' },
+          t.adminToken,
+        );
+      return;
+    }
     case 'role': {
       const user = t.users[w.sites[o.shop]!.user];
       if (user)
