@@ -89,24 +89,34 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
       )}
       {dispatch && <DispatchForm order={order} onDone={onChanged} />}
       {deliver && <DeliveryForm order={order} onDone={onChanged} />}
-      {cancelRest && <CancelBackorder orderId={order.id} onDone={onChanged} />}
-      {cancel && <CancelOrder orderId={order.id} onDone={onChanged} />}
+      {cancelRest && <CancelWithReason what="backorder" orderId={order.id} onDone={onChanged} />}
+      {cancel && <CancelWithReason what="order" orderId={order.id} onDone={onChanged} />}
       {cancelAtHeadOffice && <p className="muted">{t('actions.headOffice')}</p>}
     </section>
   );
 }
 
-function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
+/** A cancel with a reason: the whole order, or only what is still back-ordered. */
+function CancelWithReason({
+  orderId,
+  onDone,
+  what,
+}: {
+  orderId: string;
+  onDone(): void;
+  what: 'order' | 'backorder';
+}) {
   const client = useClient();
   const t = useT('orders');
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const action = useAction();
+  const words = what === 'order' ? 'actions' : 'backorder';
   if (!open)
     return (
       <div className="form-actions">
         <button type="button" className="btn danger-outline" onClick={() => setOpen(true)}>
-          {t('actions.cancel')}
+          {t(`${words}.cancel`)}
         </button>
       </div>
     );
@@ -117,7 +127,12 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
       onSubmit={(e) => {
         e.preventDefault();
         void action
-          .run(() => client.call('orders.cancel', { orderId, reason }))
+          .run(() =>
+            client.call(what === 'order' ? 'orders.cancel' : 'orders.cancelBackorder', {
+              orderId,
+              reason,
+            }),
+          )
           .then((ok) => ok && onDone());
       }}
       onKeyDown={(e) => {
@@ -129,7 +144,7 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
     >
       <ErrorBanner error={action.error} shown={['reason']} />
       <TextField
-        label={t('actions.reason')}
+        label={t(`${words}.reason`)}
         name="reason"
         error={action.error}
         autoFocus
@@ -138,62 +153,10 @@ function CancelOrder({ orderId, onDone }: { orderId: string; onDone(): void }) {
       />
       <div className="form-actions">
         <button type="submit" className="btn danger" disabled={action.busy}>
-          {t('actions.cancelNow')} <kbd>Enter</kbd>
+          {t(`${words}.cancelNow`)} <kbd>Enter</kbd>
         </button>
         <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('actions.keep')} <kbd>Esc</kbd>
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function CancelBackorder({ orderId, onDone }: { orderId: string; onDone(): void }) {
-  const client = useClient();
-  const t = useT('orders');
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const action = useAction();
-  if (!open)
-    return (
-      <div className="form-actions">
-        <button type="button" className="btn danger-outline" onClick={() => setOpen(true)}>
-          {t('backorder.cancel')}
-        </button>
-      </div>
-    );
-  return (
-    <form
-      className="cancel-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action
-          .run(() => client.call('orders.cancelBackorder', { orderId, reason }))
-          .then((ok) => ok && onDone());
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          setOpen(false);
-        }
-      }}
-    >
-      <ErrorBanner error={action.error} shown={['reason']} />
-      <TextField
-        label={t('backorder.reason')}
-        name="reason"
-        error={action.error}
-        autoFocus
-        value={reason}
-        onChange={setReason}
-      />
-      <div className="form-actions">
-        <button type="submit" className="btn danger" disabled={action.busy}>
-          {t('backorder.cancelNow')} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('backorder.keep')} <kbd>Esc</kbd>
+          {t(`${words}.keep`)} <kbd>Esc</kbd>
         </button>
       </div>
     </form>
