@@ -70,7 +70,7 @@ export function seedHistory(db: Db, plan: HistoryPlan, log: (line: string) => vo
     lines: s.prepare(
       insert(
         'order_lines',
-        'order_id, line_no, variant_id, sku, name, quantity, unit_price, line_total, dispatched_qty, received_qty',
+        'order_id, line_no, variant_id, sku, name, quantity, unit_price, line_total, dispatched_qty, received_qty, confirmed_qty',
       ),
     ),
     batch: s.prepare(

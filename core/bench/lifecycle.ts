@@ -388,6 +388,8 @@ export function orderStory(
     l.quantity * l.unitPrice,
     dispatched[k]!,
     received[k] ?? null,
+    // Confirmed: the delivery of what was dispatched was confirmed (received or short).
+    received[k] === null ? 0 : dispatched[k]!,
   ]);
   rows.slips = slips.map((p) => [
     orderId,

@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/ban-ts-comment -- see the next comment */
+// @ts-nocheck: like a11y-checks.ts, this passes typed page code to page.evaluate, which needs
+// the DOM lib that the Node-side e2e files are checked without.
 // Accessibility and layout, in real Chromium on the demo company: every screen of every role, in
 // English and Amharic, at 1024×768 and 1920×1080, is checked by axe-core (no critical or serious
 // WCAG 2 A/AA violation), for cut-off text (an element wider inside than its box) and for glyphs
@@ -198,10 +201,10 @@ describe('keyboard and zoom', () => {
       await p.setViewportSize({ width: 512, height: 384 });
       for (const s of await shownScreens(p, username === 'admin' ? 'admin' : 'shop_clerk')) {
         await open(p, s);
-        const { scroll, client } = await p.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          client: document.documentElement.clientWidth,
-        }));
+        // Page code as text: this file is checked without the DOM lib.
+        const { scroll, client } = await p.evaluate<{ scroll: number; client: number }>(
+          `({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })`,
+        );
         if (scroll > client) wide.push(`${username} ${s.id}: ${scroll}px wide in ${client}px`);
         await screenshot(p, `a11y-zoom200-${username}-${s.id}`);
       }

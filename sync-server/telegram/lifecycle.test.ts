@@ -54,7 +54,8 @@ describe('an order in Telegram', () => {
     expect(cards).toHaveLength(1);
     const card = cards[0];
     expect(htmlToText(card!.text!)).toContain('Status: Placed, waiting for a payment slip');
-    expect(htmlToText(card!.text!)).toContain('1. Mug (S) · MUG-S — 7 × 10.00 = 70.00');
+    // Amounts in the company's currency (ETB until an admin sets one), symbol first.
+    expect(htmlToText(card!.text!)).toMatch(/1\. Mug \(S\) · MUG-S — 7 × Br\s10\.00 = Br\s70\.00/);
     // Finance follows an order from its first slip.
     expect(cardsOf(FINANCE_CHAT.id, placed.number)).toEqual([]);
 

@@ -76,7 +76,7 @@ describe('text from people in Telegram', () => {
     expect(text).toContain(`Note: ${note}`);
     expect(text).toContain(`Cancelled · Clerk ${nasty}`);
     expect(text).toMatch(
-      /1\. Coffee cup <b>&"' ሰላም 🙂👩🏽‍🍳 .*\(ቀለም 1 <&>\) · CUP-001 — 1 × 123\.45 = 123\.45/,
+      /1\. Coffee cup <b>&"' ሰላም 🙂👩🏽‍🍳 .*\(ቀለም 1 <&>\) · CUP-001 — 1 × Br\s123\.45 = Br\s123\.45/,
     );
 
     const [sheet] = t.api.messagesIn(CHAT.id).filter((m) => m.document);
