@@ -7,6 +7,7 @@ import { parseRow, parseRows } from '../db/rows';
 import { events, priceHistory as history, users } from '../db/schema';
 import { DomainError, invariant } from '../errors';
 import { findVariantByCode, variantNameSql } from './lookup';
+import { likeContaining } from '../db/like';
 
 export interface CatalogRow {
   variantId: string;
@@ -67,7 +68,7 @@ export const listCatalog = query({
     ...page,
   }),
   handler: (ctx, input) => {
-    const like = input.search ? `%${input.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
+    const like = input.search ? likeContaining(input.search) : null;
     const rows = ctx.db.sqlite
       .prepare(
         `SELECT ${columns} FROM variants v JOIN products p ON p.id = v.product_id

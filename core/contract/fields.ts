@@ -17,6 +17,12 @@ export const quantity = z
   .int('must be a whole number')
   .positive('must be greater than 0')
   .max(10_000_000, 'is too large');
+/** A quantity counted or received: none at all is a real answer. */
+export const countedQuantity = z
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(10_000_000, 'is too large');
 export const signedQuantity = z
   .number({ error: 'must be a whole number' })
   .int('must be a whole number')

@@ -14,24 +14,37 @@ export interface Currency {
 
 export const defaultCurrency: Currency = { code: 'ETB', symbol: 'Br', minorUnits: 2 };
 
-const grouping = (locale: string) => {
-  try {
-    return new Intl.NumberFormat(locale, { useGrouping: true, maximumFractionDigits: 0 });
-  } catch {
-    return new Intl.NumberFormat('en', { useGrouping: true, maximumFractionDigits: 0 });
+// Intl formatters are costly to build and a list, PDF or card formats many amounts: one per locale.
+const groupings = new Map<string, Intl.NumberFormat>();
+const points = new Map<string, string>();
+
+function grouping(locale: string): Intl.NumberFormat {
+  let format = groupings.get(locale);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(locale, { useGrouping: true, maximumFractionDigits: 0 });
+    } catch {
+      format = new Intl.NumberFormat('en', { useGrouping: true, maximumFractionDigits: 0 });
+    }
+    groupings.set(locale, format);
   }
-};
+  return format;
+}
 
 /** The decimal point of a locale: '.' in English, ',' in German. */
 export function decimalPoint(locale: string): string {
-  try {
-    return (
-      new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ??
-      '.'
-    );
-  } catch {
-    return '.';
+  let point = points.get(locale);
+  if (point === undefined) {
+    try {
+      point =
+        new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ??
+        '.';
+    } catch {
+      point = '.';
+    }
+    points.set(locale, point);
   }
+  return point;
 }
 
 /** The amount alone, grouped: 123456 → "1,234.56" (2 minor units, English). */

@@ -10,6 +10,7 @@ import { orderStatuses, type OrderStatus } from './status';
 import type { PaymentFlag } from '../vocabulary';
 import type { Context } from '../contract/context';
 import type { Db } from '../db/open';
+import { likeContaining } from '../db/like';
 import { prepared } from '../db/prepared';
 import {
   branches,
@@ -117,9 +118,6 @@ export function paymentFlagOf(o: SummaryRow): PaymentFlag | null {
   return null;
 }
 
-/** `LIKE` text that matches itself only: %, _ and the escape are taken literally. */
-const likeAny = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 function buildOrderList(db: Db, filters: OrderListFilters) {
   const where = [
     filters.shop && eq(orders.shopId, sql.placeholder('shopId')),
@@ -215,8 +213,8 @@ export const listOrders = query({
       // A prefix match that can use the unique index on number.
       from: input.number,
       to: `${input.number ?? ''}\uffff`,
-      customer: input.customer && likeAny(input.customer),
-      product: input.product && likeAny(input.product),
+      customer: input.customer && likeContaining(input.customer),
+      product: input.product && likeContaining(input.product),
       placedFrom: input.placedFrom && dayStart(input.placedFrom),
       placedTo: input.placedTo && dayStart(input.placedTo) + DAY_MS,
       minTotal: input.minTotal,
@@ -224,14 +222,15 @@ export const listOrders = query({
       limit: input.limit,
       offset: input.offset,
     });
-    return rows.map(({ paymentMismatch: _m, rejectionReason: _r, ...o }): OrderSummary => ({
-      ...o,
-      total: driver ? null : o.total,
-      paid: driver ? null : o.paid,
-      paymentFlag: driver
-        ? null
-        : paymentFlagOf({ ...o, paymentMismatch: _m, rejectionReason: _r }),
-    }));
+    return rows.map((row): OrderSummary => {
+      const { paymentMismatch: _m, rejectionReason: _r, ...o } = row;
+      return {
+        ...o,
+        total: driver ? null : o.total,
+        paid: driver ? null : o.paid,
+        paymentFlag: driver ? null : paymentFlagOf(row),
+      };
+    });
   },
 });
 

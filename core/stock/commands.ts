@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireBranchOfKind, requireVariant, variantNameSql } from '../catalog/lookup';
 import { command, query } from '../contract/define';
-import { id, page, quantity, signedQuantity, text } from '../contract/fields';
+import { countedQuantity, id, page, quantity, signedQuantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
 import { prepared } from '../db/prepared';
 import { parseRow, parseRows } from '../db/rows';
@@ -12,6 +12,7 @@ import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { countOf, countsOf, transferOf } from './events';
 import { balanceOf } from './ledger';
+import { likeContaining } from '../db/like';
 
 const branchOrOwn = (ctx: Parameters<typeof requireActor>[0], branchId: string | undefined) =>
   branchId ?? requireActor(ctx).branchId;
@@ -113,7 +114,7 @@ export const listStock = query({
     ...page,
   }),
   handler: (ctx, input) => {
-    const like = input.search ? `%${input.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
+    const like = input.search ? likeContaining(input.search) : null;
     // Raw SQL: the name is built with json_each, which drizzle has no word for; rows are parsed.
     const rows = ctx.db.sqlite
       .prepare(
@@ -185,11 +186,7 @@ export const receiveTransfer = command({
   access: 'stock.transfer',
   input: z.object({
     transferId: id,
-    received: z
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(0, 'must not be negative')
-      .max(10_000_000, 'is too large'),
+    received: countedQuantity,
     note: text(300).nullable().default(null),
   }),
   handler: (ctx, input) => {
@@ -372,11 +369,7 @@ export const postCount = command({
         z.object({
           variantId: id,
           expected: z.number().int(),
-          counted: z
-            .number({ error: 'must be a whole number' })
-            .int('must be a whole number')
-            .min(0, 'must not be negative')
-            .max(10_000_000, 'is too large'),
+          counted: countedQuantity,
         }),
       )
       .min(1, 'count at least one item before posting'),
@@ -386,13 +379,7 @@ export const postCount = command({
     if (!count)
       throw new DomainError('NOT_FOUND', 'countId: there is no such count', { field: 'countId' });
     assertBranchAccess(ctx, count.branchId, 'count stock');
-    const owner = parseRow(
-      z.object({ deviceId: z.string() }),
-      ctx.db.sqlite
-        .prepare('SELECT device_id AS deviceId FROM stock_counts WHERE id = ?')
-        .get(input.countId),
-    );
-    if (owner?.deviceId !== ctx.device?.id)
+    if (count.deviceId !== ctx.device?.id)
       throw new DomainError(
         'FORBIDDEN',
         'countId: this count belongs to the PC that started it; post it there, or start a count here',

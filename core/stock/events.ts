@@ -204,6 +204,7 @@ const rowId = z.object({ id: z.string() });
 
 const countState = z.object({
   branchId: z.string(),
+  deviceId: z.string(),
   startedAt: z.number(),
   postedAt: z.number().nullable(),
 });
@@ -213,7 +214,7 @@ export const countOf = (db: Db, id: string) =>
     countState,
     db.sqlite
       .prepare(
-        'SELECT branch_id AS branchId, started_at AS startedAt, posted_at AS postedAt FROM stock_counts WHERE id = ?',
+        'SELECT branch_id AS branchId, device_id AS deviceId, started_at AS startedAt, posted_at AS postedAt FROM stock_counts WHERE id = ?',
       )
       .get(id),
   );

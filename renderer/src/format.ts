@@ -28,6 +28,7 @@ const formatsFor = (locale: string) => {
   return {
     locale: tag,
     number: new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }),
+    tenths: new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     // A core date (2026-03-31) is a day, not an instant: written as UTC so no zone shifts it.
     date: new Intl.DateTimeFormat(tag, { ...day, timeZone: 'UTC' }),
     dateTime: new Intl.DateTimeFormat(tag, { ...day, ...clock }),
@@ -85,11 +86,7 @@ export function today(now = new Date()): string {
 export const statusLong = (status: OrderStatus): string => sentence(statusLabel[status]);
 
 /** One decimal in the company's number format: 12.4. */
-const tenths = (n: number) =>
-  new Intl.NumberFormat(formats.locale, {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(n);
+const tenths = (n: number) => formats.tenths.format(n);
 
 export function fileSize(bytes: number): string {
   const t = tOf('common');
