@@ -30,12 +30,14 @@ describe('master data screens', () => {
     await page.getByLabel('Product name').fill('Ceramic cup');
     await page.getByLabel('Barcode').fill('2000000000039');
     await page.getByLabel('Barcode').press('Enter');
+    // The variant is saved, then its product's name: wait for both.
     await expect
-      .poll(async () => (await h.call('catalog.findByCode', { code: 'CUP-LRG' }, token)).barcode)
-      .toBe('2000000000039');
-    expect((await h.call('catalog.findByCode', { code: '2000000000039' }, token)).productName).toBe(
-      'Ceramic cup',
-    );
+      .poll(async () => {
+        const found = await h.call('catalog.findByCode', { code: 'CUP-LRG' }, token);
+        return `${found.barcode} ${found.productName}`;
+      })
+      .toBe('2000000000039 Ceramic cup');
+    await page.getByRole('form', { name: /CUP-LRG/ }).waitFor({ state: 'detached' });
 
     await page.locator('tr[data-sku="CUP-SML"]').getByRole('button', { name: 'Archive' }).click();
     await page.getByText('CUP-SML archived').waitFor();
