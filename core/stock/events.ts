@@ -253,11 +253,13 @@ export const stockCountPosted = defineEvent({
       .prepare('UPDATE stock_counts SET posted_at = ?, counter_name = ? WHERE id = ?')
       .run(e.createdAt, p.counterName, p.countId);
     // A posted count of the same variant whose session overlaps this one in time: counting it
-    // again would post the same difference twice.
+    // again would post the same difference twice. Sessions that touch in one millisecond (one
+    // started as the other was posted) may have counted the same shelf: held too (an admin's
+    // click, never a difference posted twice).
     const overlapping = db.sqlite.prepare(
       `SELECT c.id FROM stock_counts c JOIN stock_count_lines l ON l.count_id = c.id
        WHERE c.branch_id = ? AND c.id != ? AND c.posted_at IS NOT NULL AND l.variant_id = ?
-         AND l.status IN ('posted', 'chosen') AND c.started_at < ? AND ? < c.posted_at
+         AND l.status IN ('posted', 'chosen') AND c.started_at <= ? AND ? <= c.posted_at
        ORDER BY c.posted_at, c.id LIMIT 1`,
     );
     const insert = db.sqlite.prepare(
