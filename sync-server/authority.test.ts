@@ -89,7 +89,7 @@ describe('authority at head office', () => {
 
     const placed = await placeWithSlip(shop, 'shop1', w.variants[0]!);
     await shop.engine.sync();
-    await w.admin('orders.verifyPayment', { orderId: placed.id });
+    await w.admin('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     await shop.engine.sync();
     await expect(
       shop.core.call('orders.cancel', { orderId: placed.id, reason: 'refund' }, admin),

@@ -164,7 +164,12 @@ describe('the console through two server processes on PostgreSQL', () => {
     const shop = await w.enroll('SH01');
     const placed = await placeWithSlip(shop, 'shop1', w.variants[0]!, 2);
     await shop.engine.sync();
-    const verified = await call(B, 'orders.verifyPayment', { orderId: placed.id }, admin);
+    const verified = await call(
+      B,
+      'orders.verifyPayment',
+      { orderId: placed.id, amount: placed.total },
+      admin,
+    );
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     // Verified through B; A answers with it at once, and the shop pulls it from A.
     const seen = await call(A, 'orders.get', { orderId: placed.id }, admin);

@@ -177,7 +177,7 @@ describe('head office restored from a backup', () => {
     sites.push(...pcs);
     const placed = await placeWithSlip(shop, 'shop1', w2.variants[0]!);
     for (const s of pcs) await s.engine.sync();
-    await w2.admin('orders.verifyPayment', { orderId: placed.id });
+    await w2.admin('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     for (const s of pcs) await s.engine.sync();
     const taken = await w2.admin('backups.create', {});
 

@@ -47,7 +47,7 @@ async function paidOrder(variantId: string, quantity: number) {
     contentBase64: png,
   });
   await syncAll();
-  await w.admin('orders.verifyPayment', { orderId: placed.id });
+  await w.admin('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
   await syncAll();
   return placed;
 }
@@ -86,7 +86,7 @@ describe('sync through head office', () => {
       w.base,
       'POST',
       '/api/orders.verifyPayment',
-      { orderId: placed.id },
+      { orderId: placed.id, amount: placed.total },
       financeLogin.body.result.token,
     );
     expect(verify.body.ok).toBe(true);

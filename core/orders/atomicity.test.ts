@@ -35,7 +35,7 @@ describe('a step that fails half-way', () => {
       })),
     });
     await shop('orders.attachSlip', { orderId: placed.id, fileName: 'r.png', contentBase64: png });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
 
     // A disk or constraint failure on the third movement of this dispatch, simulated in SQLite itself.
     w.core.db.sqlite

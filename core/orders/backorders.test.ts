@@ -1,6 +1,9 @@
 // Backorders, payments with amounts and the list's search, on a real demo database.
+import { count } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { events as eventsTable } from '../db/schema';
+import { stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import type { OrderSummary } from './queries';
 
@@ -153,6 +156,38 @@ describe('backorders and payments', () => {
     expect(
       await failure(w.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'X' })),
     ).toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('refuses to verify a payment without the amount the slip shows, and writes nothing', async () => {
+    const placed = await w.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 2 }],
+    });
+    await w.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    // Untyped, as an older client or Telegram's old one-tap button sent it.
+    const verify = (input: unknown) =>
+      w.core.callRaw('orders.verifyPayment', input, w.tokens.finance);
+    const events = () => w.core.db.orm.select({ n: count() }).from(eventsTable).get()?.n;
+    const before = { state: stateHash(w.core.db), events: events() };
+
+    expect(await failure(verify({ orderId: placed.id, ...paying }))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'amount',
+      message: 'amount: is required: enter what the bank slip shows',
+    });
+    // Nor does a zero stand in for "whatever is due".
+    expect(await failure(verify({ orderId: placed.id, amount: 0, ...paying }))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'amount',
+    });
+
+    expect({ state: stateHash(w.core.db), events: events() }).toEqual(before);
+    const order = await w.as('admin')('orders.get', { orderId: placed.id });
+    expect(order).toMatchObject({ status: 'slip_attached', paid: 0, payments: [] });
+    expect(order.timeline.map((t) => t.step)).toEqual(['placed', 'slip_attached']);
   });
 
   it('adds part payments until the order is paid, flagging one that differs from what is due', async () => {

@@ -49,7 +49,7 @@ describe('order documents through the contract', () => {
     });
     expect(text(proof.contentBase64)).toContain('slip.png');
 
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     await w.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'AA 3-99999' });
     const note = await w.as('factory')('orders.document', {
       orderId: placed.id,

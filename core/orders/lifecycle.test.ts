@@ -53,7 +53,7 @@ describe('the shop order lifecycle', () => {
       fileName: 'receipt.png',
       contentBase64: b64(png),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     await w.as('factory')('orders.dispatch', {
       orderId: placed.id,
       vehicle: 'AA 3-12345',
@@ -216,7 +216,7 @@ describe('payment slips', () => {
       fileName: 'clear.png',
       contentBase64: b64(second),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     order = await w.as('shop1')('orders.get', { orderId: placed.id });
     expect(order.status).toBe('payment_verified');
     expect(order.slips.map((s) => [s.originalName, s.status])).toEqual([
@@ -246,7 +246,7 @@ describe('invalid steps are refused with a stable code and say what to do', () =
       fileName: 'r.png',
       contentBase64: b64(png),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     await w.as('factory')('orders.dispatch', {
       orderId: placed.id,
       driverName: 'Yonas',
@@ -305,7 +305,7 @@ describe('invalid steps are refused with a stable code and say what to do', () =
       fileName: 'r.png',
       contentBase64: b64(png),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     const e = await failure(
       w.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'AA 1' }),
     );
@@ -342,7 +342,7 @@ describe('cancelling', () => {
       fileName: 'r.png',
       contentBase64: b64(png),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: placed.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     const shop = await failure(
       w.as('shop1')('orders.cancel', { orderId: placed.id, reason: 'changed mind' }),
     );
@@ -357,7 +357,7 @@ describe('cancelling', () => {
       fileName: 'r.png',
       contentBase64: b64(png),
     });
-    await w.as('finance')('orders.verifyPayment', { orderId: second.id });
+    await w.as('finance')('orders.verifyPayment', { orderId: second.id, amount: second.total });
     await w.as('factory')('orders.dispatch', { orderId: second.id, vehicle: 'AA 1' });
     const late = await failure(
       w.as('admin')('orders.cancel', { orderId: second.id, reason: 'too late' }),

@@ -5,6 +5,7 @@ import { telegramLimits } from './html';
 
 export type CallbackAction =
   | { action: 'document'; document: OrderDocumentKind; orderId: string }
+  /** Cards no longer carry it; cards sent before still do, and their presses are answered. */
   | { action: 'verify'; orderId: string }
   | { action: 'reject'; orderId: string };
 

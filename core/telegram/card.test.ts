@@ -92,7 +92,7 @@ describe('the order card', () => {
     expect(card.text).not.toContain('<b>&"');
   });
 
-  it('offers the PDFs the order has, and finance the verify buttons once a slip is attached', () => {
+  it('offers the PDFs the order has, and finance Reject (never Verify) once a slip is attached', () => {
     const placed = renderOrderCard(order(), { audience: 'finance' });
     expect(placed.replyMarkup.inline_keyboard.flat().map((b) => b.text)).toEqual([
       '📄 Order sheet',
@@ -109,19 +109,16 @@ describe('the order card', () => {
     const waiting = order({ status: 'slip_attached', slips: [slip] });
     const finance = renderOrderCard(waiting, { audience: 'finance' });
     const buttons = finance.replyMarkup.inline_keyboard.flat();
-    expect(buttons.map((b) => b.text)).toEqual([
-      '📄 Order sheet',
-      '🧾 Payment proof',
-      '✅ Verify payment',
-      '❌ Reject',
-    ]);
+    expect(buttons.map((b) => b.text)).toEqual(['📄 Order sheet', '🧾 Payment proof', '❌ Reject']);
     expect(buttons.map((b) => parseCallbackData(b.callback_data)?.action)).toEqual([
       'document',
       'document',
-      'verify',
       'reject',
     ]);
     for (const b of buttons) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+    expect(htmlToText(finance.text)).toContain(
+      'To verify, record the amount, date and bank reference in the app (Payments waiting)',
+    );
     // The shop's group sees the documents, never the buttons.
     expect(
       renderOrderCard(waiting, { audience: 'branch' }).replyMarkup.inline_keyboard,

@@ -19,7 +19,7 @@ import { escapeCut, escapeHtml, telegramLimits, truncateHtml } from './html';
 
 export { documentTitles } from '../vocabulary';
 
-/** Who reads the card: a shop's or factory's group, or finance (who may verify from it). */
+/** Who reads the card: a shop's or factory's group, or finance (who may reject from it). */
 export type CardAudience = 'branch' | 'finance';
 
 export interface InlineButton {
@@ -89,7 +89,9 @@ function headLines(order: OrderDetail, opts: CardOptions): string[] {
   if (order.status === 'cancelled' && order.cancelReason)
     lines.push(`Reason: ${reason(order.cancelReason)}`);
   if (opts.audience === 'finance' && order.status === 'slip_attached')
-    lines.push('👉 Check the payment proof, then verify or reject the payment below.');
+    lines.push(
+      '👉 Check the payment proof. To verify, record the amount, date and bank reference in the app (Payments waiting); or reject the payment below.',
+    );
   return lines;
 }
 
@@ -170,12 +172,10 @@ function keyboard(order: OrderDetail, opts: CardOptions): InlineKeyboard {
       callback_data: callbackData({ action: 'document', document, orderId: order.id }),
     })),
   ];
+  // No Verify button: verifying needs the amount, day and reference read off the slip, which
+  // only the app asks for. Rejecting needs none of them.
   if (opts.audience === 'finance' && order.status === 'slip_attached')
     rows.push([
-      {
-        text: '✅ Verify payment',
-        callback_data: callbackData({ action: 'verify', orderId: order.id }),
-      },
       { text: '❌ Reject', callback_data: callbackData({ action: 'reject', orderId: order.id }) },
     ]);
   return { inline_keyboard: rows };

@@ -1,9 +1,12 @@
 // Button presses on the cards. A PDF button has the bot send that PDF to the chat again (for
 // chats that follow the order), once per person, card and PDF within buttonRepeatMs: pressing
-// it again meanwhile is answered, not sent again (a group's flood limit is 20 messages a minute). Verify and reject run the same operations as the app, on head
-// office's replica, as the app user the presser linked with `/link`; anyone else is told
-// "not allowed" and nothing changes. A rejection from Telegram gives the reason
-// "Rejected from Telegram by <name>": finance writes details in the app if needed.
+// it again meanwhile is answered, not sent again (a group's flood limit is 20 messages a minute).
+// Reject runs the same operation as the app, on head office's replica, as the app user the
+// presser linked with `/link`; anyone else is told "not allowed" and nothing changes. A
+// rejection from Telegram gives the reason "Rejected from Telegram by <name>": finance writes
+// details in the app if needed. Verify is no longer on the cards: a payment is verified with the
+// amount, day and bank reference someone read off the slip, in the app. A Verify button on a
+// card sent before that changes nothing and says so.
 import { and, eq } from 'drizzle-orm';
 import { roleHas } from '../../core/vocabulary';
 import { operations } from '../../core/contract/api';
@@ -20,6 +23,10 @@ type CallbackQuery = NonNullable<Update['callback_query']>;
 
 const NOT_ALLOWED =
   'Not allowed: only finance staff who linked their Telegram account (/link in a private chat with the bot) may verify or reject payments.';
+
+/** What finance is told on pressing a Verify button of a card sent before it was removed. */
+const verifyInTheApp = (orderNumber: string) =>
+  `Nothing was verified. Record the amount, date and bank reference of order ${orderNumber} in the app: Payments waiting (Alt+Y).`;
 
 function actorOf(deps: UpdateDeps, userId: string): Actor | null {
   const row = deps.replica.core.db.orm
@@ -116,18 +123,22 @@ export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promis
     await answer(NOT_ALLOWED, true);
     return;
   }
+  if (action.action === 'verify') {
+    deps.log({
+      level: 'info',
+      msg: 'telegram: old verify button pressed, sent to the app',
+      order: order.number,
+      user: actor.userId,
+    });
+    await answer(verifyInTheApp(order.number), true);
+    return;
+  }
   const ctx = { ...deps.replica.core.context(), actor };
   try {
-    if (action.action === 'verify')
-      execute(operations, ctx, 'orders.verifyPayment', {
-        orderId: action.orderId,
-        note: 'Verified from Telegram',
-      });
-    else
-      execute(operations, ctx, 'orders.rejectPayment', {
-        orderId: action.orderId,
-        reason: `Rejected from Telegram by ${actor.displayName}`,
-      });
+    execute(operations, ctx, 'orders.rejectPayment', {
+      orderId: action.orderId,
+      reason: `Rejected from Telegram by ${actor.displayName}`,
+    });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     await answer(error.message, true);
@@ -135,15 +146,11 @@ export async function handleCallback(q: CallbackQuery, deps: UpdateDeps): Promis
   }
   deps.log({
     level: 'info',
-    msg: `telegram: payment ${action.action === 'verify' ? 'verified' : 'rejected'}`,
+    msg: 'telegram: payment rejected',
     order: order.number,
     user: actor.userId,
   });
-  await answer(
-    action.action === 'verify'
-      ? `Payment of order ${order.number} verified.`
-      : `Payment of order ${order.number} rejected.`,
-  );
+  await answer(`Payment of order ${order.number} rejected.`);
   // Head office's log gets the step at once; the outbox then edits the cards.
   await deps.replica.catchUp();
 }

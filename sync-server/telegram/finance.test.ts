@@ -101,9 +101,11 @@ describe('finance in Telegram', () => {
     expect(after.timeline.map((s) => s.step)).toEqual(['placed', 'slip_attached']);
   });
 
-  it('lets finance verify from the card, as themselves, once linked with a one-time code', async () => {
+  it('offers finance no Verify button, and answers an old one by pointing to the app, changing nothing', async () => {
     const code = await link('finance', FINANCE_PERSON);
-    expect(lastReply(FINANCE_PERSON.id)).toMatch(/Linked to finance\. You can now verify/);
+    expect(lastReply(FINANCE_PERSON.id)).toMatch(
+      /Linked to finance\. You can now reject payments .*; verify them in the app/,
+    );
     // The code works once.
     const other = person(9003, 'Mallory');
     t.api.addChat(other.id, 'Mallory', 'private');
@@ -112,6 +114,15 @@ describe('finance in Telegram', () => {
     expect(lastReply(other.id)).toMatch(/wrong, used already or expired/);
 
     const order = await orderWithSlip();
+    const sent = t.api.messagesIn(FINANCE_CHAT.id).find((m) => m.messageId === order.cardId);
+    // Verifying needs the amount, day and reference off the slip: the card offers Reject only.
+    expect(sent!.markup).not.toContain('"v:');
+    expect(sent!.markup).toContain('"r:');
+    expect(htmlToText(sent!.text!)).toContain(
+      'record the amount, date and bank reference in the app',
+    );
+
+    // A card sent before the button went still has it: pressing it verifies nothing.
     const update = callbackQuery(
       t.api,
       FINANCE_CHAT,
@@ -119,20 +130,40 @@ describe('finance in Telegram', () => {
       FINANCE_PERSON,
       callbackData({ action: 'verify', orderId: order.id }),
     );
+    const alert = `Nothing was verified. Record the amount, date and bank reference of order ${order.number} in the app: Payments waiting (Alt+Y).`;
     await t.post(update);
-    expect(lastAnswer()).toMatchObject({ callback_query_id: update.callback_query.id });
-    expect(String(lastAnswer()?.['text'])).toContain(`Payment of order ${order.number} verified`);
-    await t.post(update); // a repeat does nothing
+    expect(lastAnswer()).toMatchObject({
+      callback_query_id: update.callback_query.id,
+      show_alert: 'true',
+      text: alert,
+    });
+    await t.post(update); // a repeat is answered the same way
+    expect(lastAnswer()).toMatchObject({ show_alert: 'true', text: alert });
+    await t.settle();
+    const unchanged = await t.w.admin('orders.get', { orderId: order.id });
+    expect(unchanged).toMatchObject({ status: 'slip_attached', paid: 0, payments: [] });
+    expect(unchanged.timeline.map((s) => s.step)).toEqual(['placed', 'slip_attached']);
+    expect(
+      t.api.messagesIn(FINANCE_CHAT.id).find((m) => m.messageId === order.cardId)!.edits,
+    ).toHaveLength(0);
+
+    // Verified in the app, with what the slip shows: both cards show it, finance's without buttons.
+    await callAs('finance', 'orders.verifyPayment', {
+      orderId: order.id,
+      amount: order.total,
+      reference: 'CBE-4411',
+    });
     await t.settle();
     const verified = await t.w.admin('orders.get', { orderId: order.id });
     expect(verified.status).toBe('payment_verified');
-    const step = verified.timeline.find((s) => s.step === 'payment_verified');
-    expect(step).toMatchObject({ userName: 'finance', note: 'Verified from Telegram' });
-    expect(verified.timeline.filter((s) => s.step === 'payment_verified')).toHaveLength(1);
-    // Both cards show it; finance's has no buttons left.
+    expect(verified.timeline.at(-1)).toMatchObject({
+      step: 'payment_verified',
+      userName: 'finance',
+      note: 'CBE-4411',
+    });
     const financeCard = t.api.messagesIn(FINANCE_CHAT.id).find((m) => m.messageId === order.cardId);
     expect(htmlToText(financeCard!.text!)).toContain('Payment verified · finance');
-    expect(financeCard!.markup).not.toContain('"v:');
+    expect(financeCard!.markup).not.toContain('"r:');
     const shopCard = t.api
       .messagesIn(SHOP_CHAT.id)
       .find((m) => m.text?.includes(`Order ${order.number}`));
@@ -142,7 +173,7 @@ describe('finance in Telegram', () => {
     const onShop = await shop.as('shop1')('orders.get', { orderId: order.id });
     expect(onShop.timeline.at(-1)).toMatchObject({ step: 'payment_verified', userName: 'finance' });
 
-    // Pressing again on an old card is refused by the order itself, with its reason.
+    // Pressing Reject on the old card is refused by the order itself, with its reason.
     await press(
       FINANCE_PERSON,
       order.cardId,

@@ -67,15 +67,17 @@ describe('an order in Telegram', () => {
     await shop.engine.sync();
     await t.settle();
     const [financeCard] = cardsOf(FINANCE_CHAT.id, placed.number);
-    expect(htmlToText(financeCard!.text!)).toContain('verify or reject the payment below');
+    expect(htmlToText(financeCard!.text!)).toContain(
+      'To verify, record the amount, date and bank reference in the app (Payments waiting)',
+    );
     const buttons = JSON.parse(financeCard!.markup) as {
       inline_keyboard: { text: string; callback_data: string }[][];
     };
     expect(
       buttons.inline_keyboard.flat().map((b) => parseCallbackData(b.callback_data)?.action),
-    ).toEqual(['document', 'document', 'verify', 'reject']);
+    ).toEqual(['document', 'document', 'reject']);
 
-    await t.w.admin('orders.verifyPayment', { orderId: placed.id });
+    await t.w.admin('orders.verifyPayment', { orderId: placed.id, amount: placed.total });
     await t.settle();
     await factory.engine.sync();
     await factory.as('factory')('orders.dispatch', { orderId: placed.id, vehicle: 'AA-3-12345' });
@@ -107,8 +109,8 @@ describe('an order in Telegram', () => {
     const financeCards = cardsOf(FINANCE_CHAT.id, placed.number);
     expect(financeCards).toHaveLength(1);
     expect(financeCards[0]!.edits).toHaveLength(3); // verified, dispatched, delivered
-    // Verified: the buttons are gone from finance's card.
-    expect(financeCards[0]!.markup).not.toContain('"v:');
+    // Verified: the Reject button is gone from finance's card.
+    expect(financeCards[0]!.markup).not.toContain('"r:');
 
     // The shop's PDFs, in order: order sheet, payment proof, dispatch note.
     const documents = documentsOf(SHOP_CHAT.id, placed.number);

@@ -81,7 +81,8 @@ describe('Telegram with two server processes on PostgreSQL', () => {
     }
     await shop.engine.sync();
     await settleBoth();
-    for (const o of orders) await t.w.admin('orders.verifyPayment', { orderId: o.id });
+    for (const o of orders)
+      await t.w.admin('orders.verifyPayment', { orderId: o.id, amount: o.total });
     await settleBoth();
 
     expect(t.api.calls.filter((c) => c.status !== 200)).toEqual([]);

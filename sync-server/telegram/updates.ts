@@ -140,6 +140,6 @@ async function handleMessage(
   });
   const finance = person.role === 'finance' || person.role === 'admin';
   await reply(
-    `✅ Linked to <b>${escapeHtml(person.name)}</b>.${finance ? ' You can now verify or reject payments with the buttons in the finance group.' : ''}`,
+    `✅ Linked to <b>${escapeHtml(person.name)}</b>.${finance ? " You can now reject payments with the button in the finance group's cards; verify them in the app, with the amount the slip shows." : ''}`,
   );
 }

@@ -149,7 +149,7 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       return;
     }
     case 'verify': {
-      const list = await w.hq<{ id: string }[]>(
+      const list = await w.hq<{ id: string; total: number; paid: number }[]>(
         'orders.list',
         { status: 'slip_attached' },
         t.financeToken,
@@ -161,7 +161,11 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
           o.reject
             ? { orderId: order.id, reason: 'unreadable' }
             : // A part payment of 1 leaves the rest due; the next verify pays what is due.
-              { orderId: order.id, ...(o.part && { amount: 1 }), reference: 'M' },
+              {
+                orderId: order.id,
+                amount: o.part ? 1 : Math.max(1, order.total - order.paid),
+                reference: 'M',
+              },
           t.financeToken,
         );
       return;
