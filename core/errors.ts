@@ -118,10 +118,35 @@ export type SerializedCode = (typeof serializedCodes)[number];
 export const isSerializedCode = (code: unknown): code is SerializedCode =>
   serializedCodes.some((known) => known === code);
 
+/**
+ * Which kind of rule an input broke, beside the English message, so a screen can say it in the
+ * person's own language (renderer/src/errors.ts): `min`/`max` are inclusive bounds of a number,
+ * `more_than`/`less_than` exclusive ones, `*_length` count characters and `*_items` list entries,
+ * each with its `limit`. `other` is a rule of the field's own (its message says which).
+ */
+export const issueRules = [
+  'required',
+  'type',
+  'min',
+  'more_than',
+  'max',
+  'less_than',
+  'min_length',
+  'max_length',
+  'min_items',
+  'max_items',
+  'format',
+  'choice',
+  'other',
+] as const;
+export type IssueRule = (typeof issueRules)[number];
+
 export interface FieldIssue {
   /** Dotted path into the input, e.g. `lines.2.quantity`; empty for the whole input. */
   field: string;
   message: string;
+  rule?: IssueRule;
+  limit?: number;
 }
 
 export class DomainError extends Error {

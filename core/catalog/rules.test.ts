@@ -129,7 +129,7 @@ describe('a price at or below cost', () => {
     // Raising the cost alone to the price is the same slip, named by the field changed.
     const cost = await failure(admin('catalog.updateVariant', { id, cost: 45000 }));
     expect([cost.code, cost.field]).toEqual(['PRICE_AT_OR_BELOW_COST', 'cost']);
-    expect(cost.message).toMatch(/^cost: the cost 450\.00 is at or above the price 450\.00/);
+    expect(cost.message).toMatch(/^cost: the cost Br\s450\.00 is at or above the price Br\s450\.00/);
     expect(stateHash(world.core.db)).toBe(before);
   });
 
@@ -166,9 +166,16 @@ describe('a price at or below cost', () => {
     ).toEqual({ price: 46000 });
   });
 
-  it('is refused exactly when the price is not above the cost and nobody confirmed', () => {
-    const ctx: Pick<Context, 'actor'> = {
+  it('is refused exactly when the price is not above the cost and nobody confirmed, in the company currency', async () => {
+    const world = await openDemo();
+    await world.as('admin')('company.save', {
+      currencyCode: 'USD',
+      currencySymbol: '$',
+      minorUnits: 2,
+    });
+    const ctx: Pick<Context, 'actor' | 'db'> = {
       actor: { userId: 'u-1', username: 'a', displayName: 'A', role: 'admin', branchId: 'b' },
+      db: world.core.db,
     };
     fc.assert(
       fc.property(
@@ -185,7 +192,10 @@ describe('a price at or below cost', () => {
           }
           if (price > cost) expect(result).toBeUndefined();
           else if (confirmed) expect(result).toBe('u-1');
-          else expect(result).toMatchObject({ code: 'PRICE_AT_OR_BELOW_COST', field: 'price' });
+          else {
+            expect(result).toMatchObject({ code: 'PRICE_AT_OR_BELOW_COST', field: 'price' });
+            expect(String((result as DomainError).message)).toContain('$');
+          }
         },
       ),
     );

@@ -3,7 +3,7 @@
 import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
-import { formatMoney } from '../pdf/money';
+import { companyCurrency, companyLocale, formatMoney } from '../locale/money';
 import { checkDigitMessage, checkDigitProblem } from './barcode';
 
 /** Refuses a barcode whose EAN/UPC check digit is wrong, naming the field and the right digit. */
@@ -33,15 +33,18 @@ export interface PriceChange {
  * record, or undefined when the price is above cost. `field` names the field the person changed.
  */
 export function confirmedBelowCost(
-  ctx: Pick<Context, 'actor'>,
+  ctx: Pick<Context, 'actor' | 'db'>,
   v: PriceChange,
   field: string,
   changed: 'price' | 'cost' = 'price',
 ): string | undefined {
   if (v.price > v.cost) return undefined;
   if (v.confirmBelowCost) return requireActor(ctx).userId;
-  const price = formatMoney(v.price);
-  const cost = formatMoney(v.cost);
+  // In the company's currency, as every screen and document shows amounts.
+  const currency = companyCurrency(ctx.db);
+  const locale = companyLocale(ctx.db);
+  const price = formatMoney(v.price, currency, locale);
+  const cost = formatMoney(v.cost, currency, locale);
   const message =
     changed === 'price'
       ? `the price ${price} is at or below the cost ${cost}; raise the price, or confirm that it sells at or below cost`

@@ -8,7 +8,7 @@ import { BugError, DomainError, serializeError, statusForError } from '../errors
 import { demoUsernames, failure, openDemo, type DemoUser, type DemoWorld } from '../testing/demo';
 import { operations } from './api';
 import { command, type Access, type Operation } from './define';
-import { execute } from './execute';
+import { execute, parseInput } from './execute';
 
 const allOps: [string, Operation][] = Object.entries(operations);
 
@@ -150,7 +150,7 @@ describe('permissions', () => {
           variants: [{ sku: 'SOCK-1', price: 100, cost: 50 }],
         },
       ],
-      ['orders.verifyPayment', { orderId: order.id }],
+      ['orders.verifyPayment', { orderId: order.id, amount: order.total }],
       ['orders.dispatch', { orderId: order.id, vehicle: 'AA-12345' }],
     ];
     for (const [name, input] of attempts) {
@@ -205,7 +205,62 @@ describe('input validation', () => {
     );
     expect(error.code).toBe('VALIDATION');
     expect(error.field).toBe('code');
-    expect(error.details['issues']).toEqual([{ field: 'code', message: expect.any(String) }]);
+    expect(error.details['issues']).toEqual([
+      { field: 'code', message: expect.any(String), rule: 'format' },
+    ]);
+  });
+
+  it('says which kind of rule each issue broke, with its limit, for screens in other languages', () => {
+    const schema = z.object({
+      name: z.string().min(1, 'must not be empty'),
+      code: z.string().min(3).max(5),
+      quantity: z.number().positive(),
+      share: z.number().min(1).max(100),
+      below: z.number().lt(10),
+      lines: z.array(z.number()).min(1),
+      kind: z.enum(['shop', 'factory']),
+      day: z.string().regex(/^\d{4}$/),
+      own: z.number().refine((n) => n % 2 === 0, 'must be even'),
+      missing: z.string(),
+      missingWithOwnMessage: z.number({ error: 'is required: enter the amount' }),
+      wrong: z.number(),
+    });
+    const issues = (() => {
+      try {
+        parseInput(schema, {
+          name: '',
+          code: 'ab',
+          quantity: 0,
+          share: 101,
+          below: 10,
+          lines: [],
+          kind: 'office',
+          day: 'x',
+          own: 3,
+          wrong: 'seven',
+        });
+      } catch (error) {
+        if (error instanceof DomainError) return error.details.issues ?? [];
+      }
+      return [];
+    })();
+    const rules = Object.fromEntries(issues.map((i) => [i.field, [i.rule, i.limit]]));
+    expect(rules).toEqual({
+      name: ['required', undefined],
+      code: ['min_length', 3],
+      quantity: ['more_than', 0],
+      share: ['max', 100],
+      below: ['less_than', 10],
+      lines: ['min_items', 1],
+      kind: ['choice', undefined],
+      day: ['format', undefined],
+      own: ['other', undefined],
+      missing: ['required', undefined],
+      missingWithOwnMessage: ['required', undefined],
+      wrong: ['type', undefined],
+    });
+    // The English message stays as the core wrote it.
+    expect(issues.find((i) => i.field === 'own')?.message).toBe('must be even');
   });
 
   it('lists every bad field in details.issues', async () => {

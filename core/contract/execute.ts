@@ -1,17 +1,69 @@
 // The one way in: every transport (IPC, HTTP, tests) calls execute().
 import type { z } from 'zod';
 import { permissionPhrase, roleHas, roleLabel } from '../vocabulary';
-import { BugError, DomainError, validationError } from '../errors';
+import { BugError, DomainError, validationError, type FieldIssue, type IssueRule } from '../errors';
 import type { Context } from './context';
 import type { Operation } from './define';
 
+type Bound = { origin: string; inclusive?: boolean };
+const lower = ({ origin, inclusive }: Bound): IssueRule =>
+  origin === 'string'
+    ? 'min_length'
+    : origin === 'array'
+      ? 'min_items'
+      : inclusive === false
+        ? 'more_than'
+        : 'min';
+const upper = ({ origin, inclusive }: Bound): IssueRule =>
+  origin === 'string'
+    ? 'max_length'
+    : origin === 'array'
+      ? 'max_items'
+      : inclusive === false
+        ? 'less_than'
+        : 'max';
+
+/** What the input holds at an issue's path (undefined where it holds nothing). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let here = raw;
+  for (const key of path) {
+    if (here === null || typeof here !== 'object') return undefined;
+    here = (here as Record<PropertyKey, unknown>)[key];
+  }
+  return here;
+}
+
+/** The kind of rule a zod issue reports, and its limit, in the words of `issueRules`. */
+function ruleOf(issue: z.core.$ZodIssue, raw: unknown): Pick<FieldIssue, 'rule' | 'limit'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { rule: valueAt(raw, issue.path) === undefined ? 'required' : 'type' };
+    case 'too_small': {
+      // A required text is "at least one character": say it is required.
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return { rule: 'required' };
+      return { rule: lower(issue), limit: Number(issue.minimum) };
+    }
+    case 'too_big':
+      return { rule: upper(issue), limit: Number(issue.maximum) };
+    case 'invalid_format':
+      return { rule: 'format' };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { rule: 'choice' };
+    default:
+      return { rule: 'other' };
+  }
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw ?? {});
+  const input = raw ?? {};
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw validationError(
     result.error.issues.map((issue) => ({
       field: issue.path.map(String).join('.'),
       message: issue.message,
+      ...ruleOf(issue, input),
     })),
   );
 }

@@ -12,7 +12,7 @@ import type { Context } from '../contract/context';
 import { command } from '../contract/define';
 import { requireActor } from '../contract/scope';
 import { parseRow, parseRows } from '../db/rows';
-import { DomainError } from '../errors';
+import { DomainError, type IssueRule } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
 import { companyCurrency, parseMoney, type Currency } from '../locale/money';
@@ -25,7 +25,13 @@ export interface ImportIssue {
   column: string;
   /** What is wrong and what to do. */
   message: string;
+  /** Which kind of rule, for screens in other languages (core/errors.ts `issueRules`). */
+  rule?: IssueRule;
+  limit?: number;
 }
+
+/** Reports a problem of one cell of the row being checked. */
+type Issue = (column: string, message: string, rule?: Pick<ImportIssue, 'rule' | 'limit'>) => void;
 
 export interface ImportReport {
   dryRun: boolean;
@@ -60,7 +66,7 @@ interface Importer<P> {
   optional: string[];
   /** Any column starting so is allowed too (attributes: `attr:size`). */
   prefix?: string;
-  check: (ctx: Context, row: CsvRow, issue: (column: string, message: string) => void) => P | null;
+  check: (ctx: Context, row: CsvRow, issue: Issue) => P | null;
   /** Checks across rows (duplicates in the file), after each row's own. */
   across?: (
     ctx: Context,
@@ -116,8 +122,8 @@ function run<P>(
   const good: { row: CsvRow; parsed: P }[] = [];
   for (const row of table.rows) {
     const before = issues.length;
-    const parsed = importer.check(ctx, row, (column, message) =>
-      issues.push({ row: row.row, column, message }),
+    const parsed = importer.check(ctx, row, (column, message, rule) =>
+      issues.push({ row: row.row, column, message, ...rule }),
     );
     if (parsed !== null && issues.length === before) good.push({ row, parsed });
   }
@@ -132,7 +138,10 @@ function run<P>(
       `csv: ${bad} row${bad > 1 ? 's have' : ' has'} problems, so nothing was imported; fix ${bad > 1 ? 'them' : 'it'} (a dry run lists each) and import the file again`,
       {
         field: 'csv',
-        issues: issues.map((i) => ({ field: `rows.${i.row}.${i.column}`, message: i.message })),
+        issues: issues.map(({ row, column, ...issue }) => ({
+          field: `rows.${row}.${column}`,
+          ...issue,
+        })),
       },
     );
   }
@@ -168,29 +177,27 @@ function money(
   separator: ',' | ';',
   text: string,
   column: string,
-  issue: (c: string, m: string) => void,
+  issue: Issue,
 ): number | null {
   // A file separated by `;` comes from a locale that writes a decimal comma (1.234,50).
   const value = parseMoney(text, currency, separator === ';' ? 'de' : 'en');
-  if (text === '') issue(column, 'is empty; write the amount, like 120.50');
+  if (text === '') issue(column, 'is empty; write the amount, like 120.50', { rule: 'required' });
   else if (value === null || value < 0)
     issue(
       column,
       `"${text}" is not an amount; write it like 120.50 (at most ${currency.minorUnits} decimals, not negative)`,
+      { rule: 'format' },
     );
   else return value;
   return null;
 }
 
-function zodIssue(
-  schema: z.ZodType,
-  value: string,
-  column: string,
-  issue: (c: string, m: string) => void,
-): string | null {
+function zodIssue(schema: z.ZodType, value: string, column: string, issue: Issue): string | null {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as string;
-  issue(column, `"${value}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+  issue(column, `"${value}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`, {
+    rule: 'format',
+  });
   return null;
 }
 
@@ -217,10 +224,20 @@ function catalogImporter(separator: ',' | ';', currency: Currency): Importer<Cat
     check: (ctx, { cells }, issue) => {
       const product = cells.product ?? '';
       const category = cells.category ?? '';
-      if (product === '') issue('product', "is empty; write the product's name");
-      else if (product.length > 120) issue('product', 'is longer than 120 characters; shorten it');
-      if (category === '') issue('category', 'is empty; write a category, like Shirts');
-      else if (category.length > 80) issue('category', 'is longer than 80 characters; shorten it');
+      if (product === '')
+        issue('product', "is empty; write the product's name", { rule: 'required' });
+      else if (product.length > 120)
+        issue('product', 'is longer than 120 characters; shorten it', {
+          rule: 'max_length',
+          limit: 120,
+        });
+      if (category === '')
+        issue('category', 'is empty; write a category, like Shirts', { rule: 'required' });
+      else if (category.length > 80)
+        issue('category', 'is longer than 80 characters; shorten it', {
+          rule: 'max_length',
+          limit: 80,
+        });
       const sku = zodIssue(skuField, cells.sku ?? '', 'sku', issue);
       if (sku && stmt(ctx, 'SELECT 1 FROM variants WHERE sku = ?').get(sku))
         issue(
@@ -259,11 +276,16 @@ function catalogImporter(separator: ',' | ';', currency: Currency): Importer<Cat
         else minStock = n;
       }
       const unit = cells.unit || 'pcs';
-      if (unit.length > 20) issue('unit', 'is longer than 20 characters; shorten it, like pcs');
+      if (unit.length > 20)
+        issue('unit', 'is longer than 20 characters; shorten it, like pcs', {
+          rule: 'max_length',
+          limit: 20,
+        });
       const attributes: Record<string, string> = {};
       for (const [k, v] of Object.entries(cells))
         if (k.startsWith('attr:') && v !== '') {
-          if (v.length > 80) issue(k, 'is longer than 80 characters; shorten it');
+          if (v.length > 80)
+            issue(k, 'is longer than 80 characters; shorten it', { rule: 'max_length', limit: 80 });
           attributes[k.slice(5, 45)] = v;
         }
       if (sku === null || price === null || cost === null) return null;
@@ -343,10 +365,10 @@ function branchOf(
   ctx: Context,
   code: string,
   kinds: string[],
-  issue: (c: string, m: string) => void,
+  issue: Issue,
 ): z.infer<typeof branchRow> | null {
   if (code === '') {
-    issue('branch', 'is empty; write the branch code, like SH01');
+    issue('branch', 'is empty; write the branch code, like SH01', { rule: 'required' });
     return null;
   }
   const b = parseRow(
@@ -382,8 +404,12 @@ const customersImporter: Importer<CustomerLine> = {
   optional: ['phone'],
   check: (ctx, { cells }, issue) => {
     const name = cells.name ?? '';
-    if (name === '') issue('name', "is empty; write the customer's name");
-    else if (name.length > 120) issue('name', 'is longer than 120 characters; shorten it');
+    if (name === '') issue('name', "is empty; write the customer's name", { rule: 'required' });
+    else if (name.length > 120)
+      issue('name', 'is longer than 120 characters; shorten it', {
+        rule: 'max_length',
+        limit: 120,
+      });
     const phone = cells.phone ? zodIssue(phoneField, cells.phone, 'phone', issue) : null;
     const branch = branchOf(ctx, cells.branch ?? '', ['shop'], issue);
     if (!branch || name === '') return null;
@@ -439,7 +465,8 @@ const openingStockImporter: Importer<StockLine> = {
           ).get(code, code),
         )
       : undefined;
-    if (code === '') issue('sku', 'is empty; write the SKU or barcode of the variant');
+    if (code === '')
+      issue('sku', 'is empty; write the SKU or barcode of the variant', { rule: 'required' });
     else if (!v)
       issue(
         'sku',

@@ -1,7 +1,7 @@
 // The app in the people's own language and the company's currency, through the real UI in
 // Chromium: Amharic chosen on the sign-in screen stays for this PC, a clerk signs in and sells
-// over the counter in Amharic with the company's symbol on every amount, and switching back to
-// English happens at once, without a reload.
+// over the counter in Amharic with the company's symbol on every amount, reads the core's refusal
+// in Amharic, and switching back to English happens at once, without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, startHarness, type Harness } from './harness';
 
@@ -59,10 +59,23 @@ describe('language and currency in the browser', () => {
     await done.waitFor();
     await screenshot(page, 'language-counter-sale-am');
 
-    // The person switches to English: the same screen, at once, no reload.
+    // The core refuses a sale of more than is on hand: the clerk reads why in Amharic, with the
+    // core's specifics (which variant, how many) kept beside it.
+    await scan.pressSequentially(SHIRT_BARCODE, { delay: 5 });
+    await scan.press('Enter');
+    await qty.fill('99');
+    await qty.press('Enter');
+    const refusal = page.getByRole('alert').filter({ hasText: 'በቂ ክምችት የለም።' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain(SHIRT);
+    await screenshot(page, 'language-refusal-am');
+
+    // The person switches to English: the same screen, at once, no reload; the refusal too.
     await page.getByLabel('ቋንቋ').selectOption('en');
     await page.getByRole('heading', { name: 'Counter sale' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await total.textContent()).toMatch(/^ብር\u00a0/);
+    await expect.poll(() => refusal.count()).toBe(0);
+    expect(await page.getByRole('alert').filter({ hasText: SHIRT }).count()).toBeGreaterThan(0);
   });
 });

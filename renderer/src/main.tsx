@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './i18n';
 import { createSessionStore } from './session';
+import { bannerMessage } from './errors';
 import { createClient, defaultCarrier } from './transport';
 import './styles.css';
 
@@ -10,7 +11,7 @@ const { carrier } = defaultCarrier();
 const client = createClient({
   carrier,
   token: () => session.get().token,
-  onSessionLost: (error) => session.signOut(error.message),
+  onSessionLost: (error) => session.signOut(bannerMessage(error) ?? error.message),
 });
 
 const root = document.getElementById('root');

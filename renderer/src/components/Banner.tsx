@@ -1,8 +1,10 @@
 // Errors that are not about one field, and short notices, at the top of a form or screen.
 import type { ReactNode } from 'react';
 import { bannerMessage } from '../errors';
+import { useT } from '../i18n';
 
 export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: readonly string[] }) {
+  useT('errors'); // says it again in the new language when the person switches
   const message = bannerMessage(error, shown);
   if (!message) return null;
   return (

@@ -113,6 +113,7 @@ export function SearchField(props: {
 
 /** Only the message, for a field whose input is elsewhere (a table row, a whole list). */
 export function FieldError({ error, name }: { error: unknown; name: string }) {
+  useT('errors'); // says it again in the new language when the person switches
   const message = fieldMessage(error, name);
   if (!message) return null;
   return (

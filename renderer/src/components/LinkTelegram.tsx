@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useClient } from '../app-context';
 import type { OutputOf } from '../client';
-import { isCode } from '../errors';
+import { bannerMessage, isCode } from '../errors';
 import { dateTime } from '../format';
 import { useT } from '../i18n';
 import { ErrorBanner, Notice } from './Banner';
@@ -54,7 +54,7 @@ export function LinkTelegramResult({
       <div role="region" aria-label={t('link.button')}>
         {isCode(e, 'INVALID_STATE') && e instanceof Error ? (
           <Notice kind="info">
-            {e.message} {close}
+            {bannerMessage(e)} {close}
           </Notice>
         ) : (
           <>

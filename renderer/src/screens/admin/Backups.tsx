@@ -6,7 +6,7 @@ import { useAction, useClient, useQuery } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { TextField } from '../../components/Field';
-import { isCode } from '../../errors';
+import { bannerMessage, isCode } from '../../errors';
 import { ago, dateTime, diskSize } from '../../format';
 import { useT } from '../../i18n';
 
@@ -15,7 +15,7 @@ type Backup = OutputOf<'backups.list'>['backups'][number];
 /** An answer saying this host does not do it is information, not a failure. */
 function NotHere({ error }: { error: unknown }) {
   if (isCode(error, 'INVALID_STATE') && error instanceof Error)
-    return <Notice kind="info">{error.message}</Notice>;
+    return <Notice kind="info">{bannerMessage(error)}</Notice>;
   return <ErrorBanner error={error} />;
 }
 

@@ -7,6 +7,7 @@ import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { count } from '../../format';
+import { problemWords } from '../../errors';
 import { useT } from '../../i18n';
 
 const kinds = ['catalog', 'customers', 'openingStock'] as const;
@@ -126,7 +127,7 @@ export function Import() {
                 <tr key={n} data-row={i.row}>
                   <td className="num">{i.row}</td>
                   <td className="mono">{i.column}</td>
-                  <td>{i.message}</td>
+                  <td>{problemWords(i)}</td>
                 </tr>
               ))}
             </tbody>

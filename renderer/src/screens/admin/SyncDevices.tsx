@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field } from '../../components/Field';
-import { isCode } from '../../errors';
+import { bannerMessage, isCode } from '../../errors';
 import { breakAnywhere, RepinCodeButton, RepinThisPc } from './CertificateRepin';
 import type { OutputOf } from '../../client';
 import { ago, count, dateTime, diskSize } from '../../format';
@@ -35,7 +35,7 @@ const counted = (t: Translate, n: number, one: string, many: string) =>
 /** A head-office-only answer on a branch PC is information, not a failure. */
 function HeadOfficeOnly({ error }: { error: unknown }) {
   if (isCode(error, 'INVALID_STATE') && error instanceof Error)
-    return <Notice kind="info">{error.message}</Notice>;
+    return <Notice kind="info">{bannerMessage(error)}</Notice>;
   return <ErrorBanner error={error} />;
 }
 

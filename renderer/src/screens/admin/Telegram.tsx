@@ -7,7 +7,7 @@ import type { InputOf, OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { PAGE_SIZE, Pager } from '../../components/Pager';
-import { isCode } from '../../errors';
+import { bannerMessage, isCode } from '../../errors';
 import { count, dateTime } from '../../format';
 import { useT } from '../../i18n';
 
@@ -48,7 +48,9 @@ export function Telegram() {
       </header>
       {notHeadOffice ? (
         <section className="panel">
-          {settings.error instanceof Error && <Notice kind="info">{settings.error.message}</Notice>}
+          {settings.error instanceof Error && (
+            <Notice kind="info">{bannerMessage(settings.error)}</Notice>
+          )}
         </section>
       ) : (
         <>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
-import { isCode } from '../../errors';
+import { bannerMessage, isCode } from '../../errors';
 import { useT } from '../../i18n';
 import { adminFields, AdminFields } from './AdminFields';
 import type { SessionStore } from '../../session';
@@ -39,7 +39,7 @@ export function HeadOfficeSetup({ session, onReady }: { session: SessionStore; o
       } catch (error) {
         if (!isCode(error, 'ALREADY_SET_UP')) throw error;
         // Set up a moment ago (another tab, another admin): the sign-in screen says so.
-        session.signOut(error instanceof Error ? error.message : null);
+        session.signOut(bannerMessage(error) ?? null);
         onReady();
         return undefined;
       }
