@@ -126,9 +126,31 @@ describe.each(people)('$username ($role): every screen', ({ username, role }) =>
     await page.setViewportSize(sizes[0]);
     expect(failures).toEqual([]);
   }, 240_000);
+
+  // 200% zoom of a 1024×768 window is a 512×384 one: WCAG's reflow asks for no sideways scrolling.
+  it('at 200% zoom (512×384) no screen scrolls sideways, in either language', async () => {
+    const wide: string[] = [];
+    await page.setViewportSize({ width: 512, height: 384 });
+    for (const language of languages) {
+      await speak(page, language);
+      for (const s of await shownScreens(page, role)) {
+        await open(page, s);
+        // Page code as text: this file is checked without the DOM lib.
+        const { scroll, client } = await page.evaluate<{ scroll: number; client: number }>(
+          `({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })`,
+        );
+        if (scroll > client)
+          wide.push(`${username} ${s.id} ${language}: ${scroll}px wide in ${client}px`);
+        await screenshot(page, `a11y-zoom200-${username}-${s.id}-${language}`);
+      }
+    }
+    await speak(page, 'en');
+    await page.setViewportSize(sizes[0]);
+    expect(wide).toEqual([]);
+  }, 180_000);
 });
 
-describe('keyboard and zoom', () => {
+describe('keyboard', () => {
   let page: Page;
   beforeAll(async () => {
     ({ page } = await person('admin'));
@@ -192,23 +214,4 @@ describe('keyboard and zoom', () => {
       ).toBeGreaterThanOrEqual(3);
     }
   });
-
-  it('at 200% zoom (512×384) no screen scrolls sideways', async () => {
-    const wide: string[] = [];
-    await page.setViewportSize({ width: 512, height: 384 });
-    for (const username of ['admin', 'shop1']) {
-      const p = username === 'admin' ? page : (await person('shop1')).page;
-      await p.setViewportSize({ width: 512, height: 384 });
-      for (const s of await shownScreens(p, username === 'admin' ? 'admin' : 'shop_clerk')) {
-        await open(p, s);
-        // Page code as text: this file is checked without the DOM lib.
-        const { scroll, client } = await p.evaluate<{ scroll: number; client: number }>(
-          `({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })`,
-        );
-        if (scroll > client) wide.push(`${username} ${s.id}: ${scroll}px wide in ${client}px`);
-        await screenshot(p, `a11y-zoom200-${username}-${s.id}`);
-      }
-    }
-    expect(wide).toEqual([]);
-  }, 120_000);
 });
