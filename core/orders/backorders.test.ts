@@ -24,6 +24,19 @@ describe('backorders and payments', () => {
   const balance = (branchId: string, variantId: string) =>
     w.as('admin')('stock.balance', { branchId, variantId });
 
+  /** Two T-shirts ordered by shop 1, its bank slip attached: waiting for finance. */
+  async function slipAttached() {
+    const placed = await w.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 2 }],
+    });
+    await w.as('shop1')('orders.attachSlip', {
+      orderId: placed.id,
+      fileName: 'slip.png',
+      contentBase64: png,
+    });
+    return placed;
+  }
+
   async function paidOrder(tees = 12, cups = 4) {
     const placed = await w.as('shop1')('orders.place', {
       lines: [
@@ -159,14 +172,7 @@ describe('backorders and payments', () => {
   });
 
   it('refuses to verify a payment without the amount the slip shows, and writes nothing', async () => {
-    const placed = await w.as('shop1')('orders.place', {
-      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 2 }],
-    });
-    await w.as('shop1')('orders.attachSlip', {
-      orderId: placed.id,
-      fileName: 'slip.png',
-      contentBase64: png,
-    });
+    const placed = await slipAttached();
     // Untyped, as an older client or Telegram's old one-tap button sent it.
     const verify = (input: unknown) =>
       w.core.callRaw('orders.verifyPayment', input, w.tokens.finance);
@@ -191,14 +197,7 @@ describe('backorders and payments', () => {
   });
 
   it('adds part payments until the order is paid, flagging one that differs from what is due', async () => {
-    const placed = await w.as('shop1')('orders.place', {
-      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 2 }],
-    });
-    await w.as('shop1')('orders.attachSlip', {
-      orderId: placed.id,
-      fileName: 'slip.png',
-      contentBase64: png,
-    });
+    const placed = await slipAttached();
     const finance = w.as('finance');
     const future = await failure(
       finance('orders.verifyPayment', {

@@ -17,6 +17,16 @@ const validation = new ContractError(
   'orders.place',
 );
 
+/** A domain error about one field of the input. */
+const shortOfStock = new ContractError(
+  {
+    code: 'INSUFFICIENT_STOCK',
+    message: 'lines.2.quantity: only 3 of TS-WHT-M are in the factory',
+    field: 'lines.2.quantity',
+  },
+  'orders.dispatch',
+);
+
 describe('errors beside their fields', () => {
   it('puts each issue beside its input and the rest in the banner', () => {
     expect(fieldMessage(validation, 'lines.0.quantity')).toBe('Must be greater than 0');
@@ -28,14 +38,7 @@ describe('errors beside their fields', () => {
   });
 
   it('strips the path from a domain error about one field', () => {
-    const e = new ContractError(
-      {
-        code: 'INSUFFICIENT_STOCK',
-        message: 'lines.2.quantity: only 3 of TS-WHT-M are in the factory',
-        field: 'lines.2.quantity',
-      },
-      'orders.dispatch',
-    );
+    const e = shortOfStock;
     expect(fieldMessage(e, 'lines.2.quantity')).toBe('Only 3 of TS-WHT-M are in the factory');
     expect(bannerMessage(e, ['lines.2.quantity'])).toBeUndefined();
     expect(bannerMessage(e, [])).toBe(e.message);
@@ -82,14 +85,7 @@ describe("errors in the person's language", () => {
   });
 
   it("says a domain error by its code in Amharic, with the core's detail; English keeps the core's words", () => {
-    const e = new ContractError(
-      {
-        code: 'INSUFFICIENT_STOCK',
-        message: 'lines.2.quantity: only 3 of TS-WHT-M are in the factory',
-        field: 'lines.2.quantity',
-      },
-      'orders.dispatch',
-    );
+    const e = shortOfStock;
     expect(fieldMessage(e, 'lines.2.quantity')).toBe('Only 3 of TS-WHT-M are in the factory');
     setLanguage('am', { remember: false });
     const said = fieldMessage(e, 'lines.2.quantity')!;
