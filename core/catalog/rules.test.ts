@@ -129,7 +129,9 @@ describe('a price at or below cost', () => {
     // Raising the cost alone to the price is the same slip, named by the field changed.
     const cost = await failure(admin('catalog.updateVariant', { id, cost: 45000 }));
     expect([cost.code, cost.field]).toEqual(['PRICE_AT_OR_BELOW_COST', 'cost']);
-    expect(cost.message).toMatch(/^cost: the cost Br\s450\.00 is at or above the price Br\s450\.00/);
+    expect(cost.message).toMatch(
+      /^cost: the cost Br\s450\.00 is at or above the price Br\s450\.00/,
+    );
     expect(stateHash(world.core.db)).toBe(before);
   });
 
