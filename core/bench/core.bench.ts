@@ -155,6 +155,19 @@ const movements = await measureCalls(300, () =>
   adminCall('stock.movements', { branchId: branch.FAC, variantId: hot, limit: 50 }),
 );
 const stockList = await measureCalls(300, () => adminCall('stock.list', { branchId: branch.FAC }));
+// The order list's searches as finance types them: a product in many orders and one in none (the
+// worst case: every order is looked at), a shop by name, an amount range, a month.
+log('order list searches: product, shop, amount and dates, 300 calls...');
+const searches = [
+  { product: 'TS-WHT' },
+  { product: 'NO-SUCH-PRODUCT' },
+  { customer: 'Bole' },
+  { minTotal: 100_000, maxTotal: 500_000 },
+  { placedFrom: '2026-01-01', placedTo: '2026-01-31' },
+];
+const listSearch = await measureCalls(300, (i) =>
+  adminCall('orders.list', { ...searches[i % searches.length], limit: 50 }),
+);
 
 // 5. One order sheet PDF.
 const loaded = await loadRenderOrderSheet(PDF_WAIT_S, log);
@@ -245,6 +258,12 @@ const rows: Row[] = [
   { measure: 'orders.get p95 (delivered order)', value: fmtMs(getOrder.p95) },
   { measure: 'stock.movements p95 (long ledger, page 1)', value: fmtMs(movements.p95) },
   { measure: 'stock.list p95 (factory, all variants)', value: fmtMs(stockList.p95) },
+  {
+    measure: 'orders.list p95 (searches, head office)',
+    value: fmtMs(listSearch.p95),
+    target: `< ${TARGET.listP95} ms`,
+    pass: listSearch.p95 < TARGET.listP95,
+  },
   { measure: 'order sheet PDF median', value: pdf ? fmtMs(pdf.summary.median) : 'not available' },
   { measure: 'order sheet PDFs/s', value: pdf ? pdf.perSecond.toFixed(1) : 'not available' },
   {
@@ -292,6 +311,7 @@ const result = {
   order_get_p95_ms: round(getOrder.p95),
   stock_movements_p95_ms: round(movements.p95),
   stock_list_p95_ms: round(stockList.p95),
+  order_list_search_p95_ms: round(listSearch.p95),
   pdf_median_ms: pdf ? round(pdf.summary.median) : null,
   pdf_per_s: pdf ? round(pdf.perSecond, 1) : null,
   total_s: round(totalS, 1),

@@ -1,0 +1,46 @@
+// The core benchmark at a small scale (1,000 past orders), so it keeps working: the history is
+// seeded, every measure runs through the real contract, its checks hold, and its last line is
+// the JSON `npm run bench` prints. How fast is the full run's.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('npm run bench', () => {
+  let run: SpawnSyncReturns<string>;
+  let json: Record<string, unknown>;
+  beforeAll(() => {
+    run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'core/bench/core.bench.ts')], {
+      cwd: root,
+      env: { ...process.env, BENCH_SCALE: '0.005' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    const last = run.stdout.trim().split('\n').at(-1) ?? '';
+    json = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+  }, 300_000);
+
+  it('runs every measure at a small scale and ends with one JSON line of its figures', () => {
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    expect(json['scale']).toBe(0.005);
+    expect(json['orders_seeded']).toBe(1_000);
+    for (const key of [
+      'order_place_median_ms',
+      'order_place_p99_ms',
+      'raw_place_median_ms',
+      'order_list_p95_ms',
+      'order_list_search_p95_ms',
+      'stock_balance_p95_ms',
+      'order_get_p95_ms',
+      'stock_movements_p95_ms',
+      'stock_list_p95_ms',
+    ])
+      expect(json[key], key).toBeGreaterThan(0);
+    // Its correctness checks, which hold at any scale.
+    expect(run.stdout).toMatch(/rows changed per order, core \/ raw\s+(\d+) \/ \1\s+PASS/);
+    expect(run.stdout).toMatch(/balance = sum of ledger \(trigger\)\s+yes\s+PASS/);
+  });
+});
