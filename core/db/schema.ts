@@ -273,6 +273,8 @@ export const orders = sqliteTable(
     index('orders_shop_placed').on(t.shopId, t.placedAt, t.id),
     index('orders_factory_placed').on(t.factoryId, t.placedAt, t.id),
     index('orders_placed').on(t.placedAt, t.id),
+    // The order list's amount search, when few orders have a total in the range.
+    index('orders_total').on(t.total),
   ],
 );
 
@@ -298,7 +300,11 @@ export const orderLines = sqliteTable(
     /** The back-ordered rest that was cancelled; quantity - dispatched - cancelled is still owed. */
     cancelledQty: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    // Orders with a product on a line (the order list's search), without reading every line.
+    index('order_lines_variant').on(t.variantId, t.orderId),
+  ],
 );
 
 export const orderTimeline = sqliteTable(

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { query } from '../contract/define';
@@ -21,7 +21,9 @@ import {
   orders,
   orderTimeline,
   paymentSlips,
+  products,
   users,
+  variants,
 } from '../db/schema';
 
 export interface OrderSummary {
@@ -53,7 +55,7 @@ const branchKind = prepared((orm) =>
 );
 
 /**
- * One prepared query per combination of filters (16 at most): a query built at each call would
+ * One prepared query per combination of filters: a query built at each call would
  * cost about as much again as running it, while a prepared one runs as fast as the raw SQL did.
  */
 const orderLists = prepared(() => new Map<string, ReturnType<typeof buildOrderList>>());
@@ -75,11 +77,19 @@ interface OrderListFilters {
   status: boolean;
   number: boolean;
   customer: boolean;
-  product: boolean;
+  /**
+   * How orders with the searched products are found: `few` lines hold them, so those lines'
+   * orders are gathered through the variant index and sorted; `many` do, so the newest orders
+   * are walked and each one's lines checked, and a page fills long before the end.
+   */
+  product: false | 'few' | 'many';
   placedFrom: boolean;
   placedTo: boolean;
-  minTotal: boolean;
-  maxTotal: boolean;
+  /**
+   * An amount range (either end may be open), found like a product: `few` orders have a total
+   * in it, gathered through the totals index and sorted; `many` do, so the newest are walked.
+   */
+  amount: false | 'few' | 'many';
 }
 
 const owedOf = sql<number>`coalesce((SELECT sum(l.quantity - l.dispatched_qty - l.cancelled_qty)
@@ -127,14 +137,20 @@ function buildOrderList(db: Db, filters: OrderListFilters) {
     filters.number && lt(orders.number, sql.placeholder('to')),
     filters.customer &&
       sql`(${branches.name} LIKE ${sql.placeholder('customer')} ESCAPE '\\' OR ${branches.code} LIKE ${sql.placeholder('customer')} ESCAPE '\\')`,
-    // A product test per order the other filters and the index let through: no full scan of lines.
-    filters.product &&
+    filters.product === 'few' &&
+      sql`${orders.id} IN (SELECT pl.order_id FROM order_lines pl
+        WHERE pl.variant_id IN (SELECT value FROM json_each(${sql.placeholder('variantIds')})))`,
+    filters.product === 'many' &&
       sql`EXISTS (SELECT 1 FROM order_lines pl WHERE pl.order_id = ${orders.id}
-        AND (pl.sku LIKE ${sql.placeholder('product')} ESCAPE '\\' OR pl.name LIKE ${sql.placeholder('product')} ESCAPE '\\'))`,
+        AND pl.variant_id IN (SELECT value FROM json_each(${sql.placeholder('variantIds')})))`,
     filters.placedFrom && gte(orders.placedAt, sql.placeholder('placedFrom')),
     filters.placedTo && lt(orders.placedAt, sql.placeholder('placedTo')),
-    filters.minTotal && gte(orders.total, sql.placeholder('minTotal')),
-    filters.maxTotal && lte(orders.total, sql.placeholder('maxTotal')),
+    filters.amount === 'few' &&
+      sql`${orders.id} IN (SELECT a.id FROM orders a
+        WHERE a.total BETWEEN ${sql.placeholder('minTotal')} AND ${sql.placeholder('maxTotal')})`,
+    // The unary + keeps the planner off the totals index, which would sort every order in range.
+    filters.amount === 'many' &&
+      sql`+${orders.total} BETWEEN ${sql.placeholder('minTotal')} AND ${sql.placeholder('maxTotal')}`,
   ].filter((c) => c !== false);
   return db.orm
     .select(summary)
@@ -146,6 +162,57 @@ function buildOrderList(db: Db, filters: OrderListFilters) {
     .offset(sql.placeholder('offset'))
     .prepare();
 }
+
+/** Rows up to which gathering and sorting their orders beats walking the newest orders. */
+const FEW_ROWS = 2_000;
+
+const searchReads = prepared((orm) => ({
+  variants: orm
+    .select({ id: variants.id })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      or(
+        sql`${variants.sku} LIKE ${sql.placeholder('text')} ESCAPE '\\'`,
+        sql`${variants.barcode} LIKE ${sql.placeholder('text')} ESCAPE '\\'`,
+        sql`${products.name} LIKE ${sql.placeholder('text')} ESCAPE '\\'`,
+        sql`EXISTS (SELECT 1 FROM json_each(${variants.attributes}) a
+          WHERE a.value LIKE ${sql.placeholder('text')} ESCAPE '\\')`,
+      ),
+    )
+    .prepare(),
+  // Count through an index and stop at the cap: under a millisecond however many there are.
+  totalling: orm
+    .select({ n: sql<number>`count(*)` })
+    .from(
+      sql`(SELECT 1 FROM orders WHERE total BETWEEN ${sql.placeholder('minTotal')} AND ${sql.placeholder('maxTotal')} LIMIT ${FEW_ROWS})`,
+    )
+    .prepare(),
+  lines: orm
+    .select({ n: sql<number>`count(*)` })
+    .from(
+      sql`(SELECT 1 FROM order_lines WHERE variant_id IN (SELECT value FROM json_each(${sql.placeholder('variantIds')})) LIMIT ${FEW_ROWS})`,
+    )
+    .prepare(),
+}));
+
+/**
+ * The variants whose SKU, barcode, product name or an attribute (White, XL) contains `text`:
+ * searched in the catalog (a few hundred rows), not in a million order lines, whose variant
+ * index then finds their orders.
+ */
+const variantsNamed = (db: Db, text: string): string[] =>
+  searchReads(db)
+    .variants.all({ text: likeContaining(text) })
+    .map((v) => v.id);
+
+const linesHolding = (db: Db, variantIds: string[]): 'few' | 'many' =>
+  (searchReads(db).lines.get({ variantIds: JSON.stringify(variantIds) })?.n ?? 0) < FEW_ROWS
+    ? 'few'
+    : 'many';
+
+const ordersTotalling = (db: Db, minTotal: number, maxTotal: number): 'few' | 'many' =>
+  (searchReads(db).totalling.get({ minTotal, maxTotal })?.n ?? 0) < FEW_ROWS ? 'few' : 'many';
 
 const DAY_MS = 86_400_000;
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -159,7 +226,7 @@ export const listOrdersInput = z
     number: z.string().trim().toUpperCase().max(40).optional(),
     /** Part of the shop's (the customer's) name or code. */
     customer: z.string().trim().min(1).max(80).optional(),
-    /** Part of a product's name or SKU on any line. */
+    /** Part of a product's name, a variant's SKU, barcode or attribute (archived ones too). */
     product: z.string().trim().min(1).max(80).optional(),
     /** Placed on or after this day, and on or before `placedTo` (UTC days). */
     placedFrom: isoDate.optional(),
@@ -193,17 +260,23 @@ export const listOrders = query({
     // A driver sees what is on the road, without prices: nothing else is theirs to know.
     const driver = actor.role === 'driver';
     if (driver) status = 'dispatched';
+    const minTotal = input.minTotal ?? 0;
+    const maxTotal = input.maxTotal ?? Number.MAX_SAFE_INTEGER;
+    const variantIds = input.product === undefined ? [] : variantsNamed(ctx.db, input.product);
+    if (input.product !== undefined && variantIds.length === 0) return [];
     const filters = {
       shop: shopId !== undefined,
       factory: factoryId !== undefined,
       status: status !== undefined,
       number: input.number !== undefined,
       customer: input.customer !== undefined,
-      product: input.product !== undefined,
+      product: input.product === undefined ? (false as const) : linesHolding(ctx.db, variantIds),
       placedFrom: input.placedFrom !== undefined,
       placedTo: input.placedTo !== undefined,
-      minTotal: input.minTotal !== undefined,
-      maxTotal: input.maxTotal !== undefined,
+      amount:
+        input.minTotal === undefined && input.maxTotal === undefined
+          ? (false as const)
+          : ordersTotalling(ctx.db, minTotal, maxTotal),
     };
     if (driver && input.status !== undefined && input.status !== 'dispatched') return [];
     const rows = orderList(ctx.db, filters).all({
@@ -214,11 +287,11 @@ export const listOrders = query({
       from: input.number,
       to: `${input.number ?? ''}\uffff`,
       customer: input.customer && likeContaining(input.customer),
-      product: input.product && likeContaining(input.product),
+      variantIds: JSON.stringify(variantIds),
       placedFrom: input.placedFrom && dayStart(input.placedFrom),
       placedTo: input.placedTo && dayStart(input.placedTo) + DAY_MS,
-      minTotal: input.minTotal,
-      maxTotal: input.maxTotal,
+      minTotal,
+      maxTotal,
       limit: input.limit,
       offset: input.offset,
     });
