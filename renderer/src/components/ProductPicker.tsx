@@ -10,7 +10,14 @@ import { Field, TextField } from './Field';
 
 export type CatalogRow = OutputOf<'catalog.findByCode'>;
 
-export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
+export function ProductPicker({
+  onPick,
+  onMiss,
+}: {
+  onPick(row: CatalogRow): void;
+  /** A scanned or typed code that matched nothing (it stays in the box, selected). */
+  onMiss?(code: string): void;
+}) {
   const client = useClient();
   const t = useT('orders');
   const [code, setCode] = useState('');
@@ -37,10 +44,14 @@ export function ProductPicker({ onPick }: { onPick(row: CatalogRow): void }) {
     try {
       const row = await client.call('catalog.findByCode', { code: typed });
       setScanError(undefined);
-      setCode('');
+      // The next scan may have begun while this one was looked up: keep its digits.
+      setCode((now) => (now.trim() === typed ? '' : now));
       onPick(row);
     } catch (e) {
       setScanError(e);
+      // Selected, the code that missed is replaced by the next scan instead of joined by it.
+      scanBox.current?.select();
+      onMiss?.(typed);
     }
   };
   const pick = (row: CatalogRow) => {

@@ -1,7 +1,11 @@
 // Shop clerk: a sale over the counter, scanned line by line; it comes off the shop's stock.
-import { useState } from 'react';
+// Sold from a scanner and the keyboard, no mouse: the scan box takes the focus back after every
+// sale, answer and removed line, so the next customer's first scan is never lost.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useAction, useClient } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FieldError } from '../components/Field';
 import {
   addVariant,
   draftTotal,
@@ -9,16 +13,62 @@ import {
   LinesTable,
   useDraftLines,
 } from '../components/LinesTable';
-import { ProductPicker } from '../components/ProductPicker';
-import { money, parseCount } from '../format';
+import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
+import { count, money, parseCount } from '../format';
 import { useT } from '../i18n';
+import { scanListener } from '../scan-burst';
+
+/** A code that put nothing on the sale; `error` when the counter looked it up itself. */
+interface Missed {
+  code: string;
+  error?: unknown;
+}
+
+const quantityPath = /^lines\.(\d+)\.quantity$/;
+
+/** The picker's scan box, where every scan belongs. */
+const scanBoxIn = (picker: HTMLElement | null) =>
+  picker?.querySelector<HTMLInputElement>('[data-scan]') ?? null;
+
+/** Whether the focused element takes typed characters itself (a box, a list's type-ahead). */
+const takesText = (el: Element | null): boolean =>
+  el instanceof HTMLInputElement ||
+  el instanceof HTMLTextAreaElement ||
+  el instanceof HTMLSelectElement ||
+  (el instanceof HTMLElement && el.isContentEditable);
 
 export function CounterSale() {
   const t = useT('sale');
   const client = useClient();
   const [lines, setLines] = useDraftLines('counterSale');
   const [done, setDone] = useState<string | null>(null);
+  const [missed, setMissed] = useState<Missed | null>(null);
+  const [askingToDrop, setAskingToDrop] = useState(false);
+  const [strayScans] = useState(() => scanListener<{ variantId: string; quantity: string }>());
+  const picker = useRef<HTMLElement>(null);
   const action = useAction();
+
+  const backToScanBox = () => scanBoxIn(picker.current)?.focus();
+
+  // Opening the screen puts the focus on its heading (a screen reader says where the clerk is),
+  // and Tab or a click can leave it on a button, whose Enter would record or remove. A scan
+  // typed there still lands in the scan box: moving the focus while its first key is handled
+  // makes the key type there.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const typed = /^[^\s/]$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey;
+      const box = scanBoxIn(picker.current);
+      if (typed && box && !e.defaultPrevented && !takesText(document.activeElement)) box.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const addToSale = (row: CatalogRow) => {
+    setDone(null);
+    setMissed(null);
+    setLines((current) => addVariant(current, row));
+  };
 
   const submit = async () => {
     const sale = await action.run(() =>
@@ -28,25 +78,66 @@ export function CounterSale() {
     );
     if (sale) {
       setDone(t('recorded', { number: sale.number, total: money(sale.total) }));
+      setMissed(null);
       setLines([]);
+      backToScanBox();
     }
   };
 
+  // A scan that lands in a quantity box (the clerk was correcting a count) is still a scan: the
+  // box gets back what it held before the burst, the item goes on the sale, and the scanner's
+  // Enter records nothing. Keys typed by hand are too slow to be taken for one.
+  const catchStrayScan = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (!(e.target instanceof HTMLInputElement)) return;
+    const at = quantityPath.exec(
+      e.target.closest('[data-field]')?.getAttribute('data-field') ?? '',
+    );
+    const line = at && lines[Number(at[1])];
+    if (!line) return;
+    const scan = strayScans.press(e.key, e.timeStamp, line);
+    if (!scan) return;
+    e.preventDefault();
+    const { variantId, quantity } = scan.before;
+    setLines((current) => current.map((l) => (l.variantId === variantId ? { ...l, quantity } : l)));
+    backToScanBox();
+    client
+      .call('catalog.findByCode', { code: scan.code })
+      .then(addToSale, (error: unknown) => setMissed({ code: scan.code, error }));
+  };
+
   return (
-    <div className="screen">
+    <div
+      className="screen"
+      onKeyDown={(e) => {
+        // Esc in the search box clears the search, as it does everywhere.
+        const inSearch = e.target instanceof HTMLElement && e.target.closest('[data-search]');
+        if (e.key === 'Escape' && lines.length > 0 && !askingToDrop && !inSearch) {
+          e.preventDefault();
+          setAskingToDrop(true);
+        }
+      }}
+    >
       <header className="screen-head">
         <h1>{t('title')}</h1>
         <p className="muted">{t('intro')}</p>
       </header>
       {done && <Notice kind="success">{done}</Notice>}
       <div className="split">
-        <section className="panel" aria-label={t('find')}>
-          <ProductPicker
-            onPick={(row) => {
-              setDone(null);
-              setLines((current) => addVariant(current, row));
-            }}
-          />
+        <section
+          ref={picker}
+          className="panel"
+          aria-label={t('find')}
+          // Typing the next code is moving on from the one that missed.
+          onInput={() => setMissed(null)}
+        >
+          <ProductPicker onPick={addToSale} onMiss={(code) => setMissed({ code })} />
+          {missed && (
+            <>
+              <FieldError name="code" error={missed.error} />
+              <ErrorBanner error={missed.error} shown={['code']} />
+              <Notice kind="warning">{t('missed', { code: missed.code })}</Notice>
+            </>
+          )}
         </section>
         <form
           className="panel"
@@ -56,20 +147,20 @@ export function CounterSale() {
             e.preventDefault();
             void submit();
           }}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape' && lines.length > 0) {
-              e.preventDefault();
-              setLines([]);
-            }
-          }}
+          onKeyDownCapture={catchStrayScan}
         >
           <ErrorBanner error={action.error} shown={[...lineFields(lines), 'customerId']} />
           <LinesTable
             lines={lines}
             onChange={(next) => {
+              // A quantity too large to price (a scan's digits landing in its box, say) would
+              // break the totals on screen; the box keeps what it had.
+              if (!Number.isSafeInteger(draftTotal(next))) return;
               setLines(next);
               // Line numbers in the old error may no longer match the lines on screen.
               action.setError(undefined);
+              // The removed line's button went with it; the clerk goes on scanning.
+              if (next.length < lines.length) backToScanBox();
             }}
             error={action.error}
           />
@@ -84,10 +175,28 @@ export function CounterSale() {
             >
               {t('record')} <kbd>Enter</kbd>
             </button>
-            <span className="muted">{t('escEmpties')}</span>
+            <span className="muted">{t('escDrops')}</span>
           </div>
         </form>
       </div>
+      {askingToDrop && (
+        <ConfirmDialog
+          title={t('drop.title')}
+          text={t('drop.text', { lines: count(lines.length), total: money(draftTotal(lines)) })}
+          keepLabel={t('drop.keep')}
+          discardLabel={t('drop.discard')}
+          onKeep={() => {
+            setAskingToDrop(false);
+            backToScanBox();
+          }}
+          onDiscard={() => {
+            setAskingToDrop(false);
+            setLines([]);
+            action.setError(undefined);
+            backToScanBox();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 // Shop clerk: put an order to the factory together by scanning or searching, then place it.
 // Shortages at the factory do not stop an order (it is produced to order); they are shown.
-import { useState } from 'react';
+// Once placed, the scan box has the focus again: the next scan starts the next order, and the
+// placed order's notice stays until then.
+import { useRef, useState } from 'react';
 import { useAction, useClient, useNav, useQuery, useUser } from '../app-context';
 import { useT } from '../i18n';
 import { can } from '../roles';
@@ -28,6 +30,8 @@ export function NewOrder() {
   const [note, setNote] = useState('');
   const [factoryId, setFactoryId] = useState('');
   const [placed, setPlaced] = useState<Placed | null>(null);
+  const picker = useRef<HTMLElement>(null);
+  const backToScanBox = () => picker.current?.querySelector<HTMLElement>('[data-scan]')?.focus();
   const factories = useQuery(() => client.call('branches.list', { kind: 'factory' }), []);
   const activeFactories = (factories.data ?? []).filter((f) => f.active);
   const chooseFactory = activeFactories.length > 1;
@@ -46,6 +50,7 @@ export function NewOrder() {
       setPlaced(result);
       setLines([]);
       setNote('');
+      backToScanBox();
     }
   };
 
@@ -80,15 +85,22 @@ export function NewOrder() {
               </ul>
             )}
             <div className="form-actions">
+              {/* Not focused: a scanner's Enter would open the order instead of starting the next. */}
               <button
                 type="button"
                 className="btn primary"
-                autoFocus
                 onClick={() => nav.openOrder(placed.id)}
               >
                 {t('newOrder.open', { number: placed.number })}
               </button>
-              <button type="button" className="btn" onClick={() => setPlaced(null)}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  setPlaced(null);
+                  backToScanBox();
+                }}
+              >
                 {t('newOrder.another')}
               </button>
             </div>
@@ -96,7 +108,7 @@ export function NewOrder() {
         </Notice>
       )}
       <div className="split">
-        <section className="panel" aria-label={t('newOrder.findGoods')}>
+        <section ref={picker} className="panel" aria-label={t('newOrder.findGoods')}>
           <ProductPicker
             onPick={(row) => {
               setPlaced(null);
@@ -117,6 +129,9 @@ export function NewOrder() {
           <LinesTable
             lines={lines}
             onChange={(next) => {
+              // A quantity too large to price (a scan's digits landing in its box, say) would
+              // break the totals on screen; the box keeps what it had.
+              if (!Number.isSafeInteger(draftTotal(next))) return;
               setLines(next);
               // Line numbers in the old error may no longer match the lines on screen.
               action.setError(undefined);

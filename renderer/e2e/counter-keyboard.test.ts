@@ -1,0 +1,214 @@
+// The shop counter sold from a barcode scanner and the keyboard alone, in Chromium at 1024×768:
+// the scan box keeps the focus from one customer to the next, a code that matches nothing is
+// replaced by the next scan, a scan that lands in a quantity box adds its item, Esc asks before
+// a full sale is dropped, and a new order's next scan starts the next order instead of opening
+// the one just placed. The scanner is imitated by keys typed a few milliseconds apart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn, startHarness, type Harness } from './harness';
+
+const SHIRT = 'TS-WHT-M';
+const SHIRT_BARCODE = '4006381333931';
+const CUP = 'CUP-SML';
+const CUP_BARCODE = '5901234123457';
+/** A valid EAN-13 that nothing in the demo catalog carries. */
+const UNKNOWN_BARCODE = '2000000000008';
+
+let h: Harness;
+let token = '';
+let shop1 = '';
+let page: Page;
+
+/**
+ * A scanner: the whole code a few milliseconds a key, then Enter, into whatever has the focus.
+ * A clerk takes far longer to reach for the next item than the code takes to look up, so the
+ * next scan waits for the scan box to be done with this one (emptied, or marked as no match).
+ */
+async function scan(code: string) {
+  await page.keyboard.type(`${code}\n`, { delay: 1 });
+  await expect
+    .poll(() =>
+      page.evaluate(
+        `(() => { const box = document.querySelector('[data-scan]');
+          return box.value === '' || box.getAttribute('aria-invalid') === 'true'; })()`,
+      ),
+    )
+    .toBe(true);
+}
+
+const focusedField = () =>
+  page.evaluate(`document.activeElement?.closest('[data-field]')?.getAttribute('data-field')`);
+const scanBoxHasFocus = () => page.evaluate(`document.activeElement?.hasAttribute('data-scan')`);
+
+/** The lines on screen, SKU → quantity as shown in its box, read at one moment. */
+const cart = () =>
+  page.evaluate(
+    `Object.fromEntries([...document.querySelectorAll('form tr[data-sku]')].map(
+      (row) => [row.dataset.sku, row.querySelector('input').value]))`,
+  );
+
+/** Tab (never a click) until the focus is in the input for `field`. */
+async function tabTo(field: string) {
+  for (let i = 0; i < 15 && (await focusedField()) !== field; i++) await page.keyboard.press('Tab');
+  expect(await focusedField()).toBe(field);
+}
+
+const recordHasFocus = `document.activeElement?.textContent?.startsWith('Record sale') ?? false`;
+const sales = async () => h.call('sales.list', { branchId: shop1 }, token);
+
+describe('counter sale from the keyboard and a scanner', () => {
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.call('setup.loadDemo', {});
+    token = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
+    shop1 = (await h.call('branches.list', {}, token)).find((b) => b.code === 'SH01')!.id;
+    for (const code of [SHIRT, CUP]) {
+      const { variantId } = await h.call('catalog.findByCode', { code }, token);
+      await h.call('stock.adjust', { variantId, quantity: 50, reason: 'opening count' }, token);
+    }
+    page = (await h.newPerson()).page;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    // A wait that fails names its own line, well before the test's time runs out.
+    page.setDefaultTimeout(5000);
+    await signIn(page, h.web.url, 'shop1');
+    await page.keyboard.press('Alt+KeyC');
+    await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('sells to two customers in a row without the mouse, a repeated scan adding one', async () => {
+    const before = (await sales()).length;
+    // The screen opens with the focus on its heading; the first scan still lands in the scan box.
+    await expect.poll(() => page.evaluate(`document.activeElement?.tagName`)).toBe('H1');
+    await scan(SHIRT_BARCODE);
+    await scan(SHIRT_BARCODE);
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '2', [CUP]: '1' });
+    await tabTo('lines.0.quantity');
+    await page.keyboard.press('Enter');
+    await page.getByText(/^Sale SH01-.* recorded/).waitFor();
+    await expect.poll(cart).toEqual({});
+    expect(await scanBoxHasFocus()).toBe(true);
+
+    // The next customer's first scan goes straight into the scan box: no click in between.
+    await scan(SHIRT_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '1' });
+    await screenshot(page, 'counter-keyboard-next-customer');
+    await tabTo('lines.0.quantity');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await sales()).length).toBe(before + 2);
+    const [second, first] = await sales();
+    expect([first?.total, second?.total]).toEqual([2 * 45000 + 12000, 45000]);
+    await expect.poll(cart).toEqual({});
+    expect(await scanBoxHasFocus()).toBe(true);
+  });
+
+  it('leaves a code that matches nothing selected, so the next scan replaces it', async () => {
+    await scan(UNKNOWN_BARCODE);
+    await page.getByRole('alert').filter({ hasText: UNKNOWN_BARCODE }).waitFor();
+    await page.getByText(`“${UNKNOWN_BARCODE}” is not on the sale`).waitFor();
+    expect(await scanBoxHasFocus()).toBe(true);
+    const selection = await page.evaluate(
+      `(() => { const box = document.activeElement; return [box.selectionStart, box.selectionEnd, box.value]; })()`,
+    );
+    expect(selection).toEqual([0, UNKNOWN_BARCODE.length, UNKNOWN_BARCODE]);
+    await screenshot(page, 'counter-keyboard-unknown-code');
+
+    await scan(SHIRT_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '1' });
+    expect(await page.locator('[data-scan]').inputValue()).toBe('');
+    expect(await page.getByText('is not on the sale').count()).toBe(0);
+  });
+
+  it('takes a scan into a quantity box for a scan, while a quantity typed by hand stays', async () => {
+    const before = (await sales()).length;
+    await tabTo('lines.0.quantity');
+    // Tabbing in selects the box's figure; a clerk's keys come well apart.
+    await page.keyboard.type('3', { delay: 150 });
+    await expect.poll(cart).toEqual({ [SHIRT]: '3' });
+
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '3', [CUP]: '1' });
+    await expect.poll(scanBoxHasFocus).toBe(true);
+    expect((await sales()).length).toBe(before);
+    await screenshot(page, 'counter-keyboard-scan-in-quantity');
+
+    // A scan while the Record button has the focus adds its item; its Enter records nothing.
+    for (let i = 0; i < 15 && !(await page.evaluate(recordHasFocus)); i++)
+      await page.keyboard.press('Tab');
+    expect(await page.evaluate(recordHasFocus)).toBe(true);
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '3', [CUP]: '2' });
+    expect((await sales()).length).toBe(before);
+
+    // A code that matches nothing, scanned into a quantity box, is told like any other miss.
+    await tabTo('lines.1.quantity');
+    await scan(UNKNOWN_BARCODE);
+    await page.getByRole('alert').filter({ hasText: UNKNOWN_BARCODE }).waitFor();
+    await page.getByText(`“${UNKNOWN_BARCODE}” is not on the sale`).waitFor();
+    expect(await cart()).toEqual({ [SHIRT]: '3', [CUP]: '2' });
+    expect(await scanBoxHasFocus()).toBe(true);
+    expect((await sales()).length).toBe(before);
+  });
+
+  it('asks before Esc drops a full sale: Enter or Esc keeps it, the drop button drops it', async () => {
+    const before = (await sales()).length;
+    const full = await cart();
+    const question = page.getByRole('dialog', { name: 'Drop this sale?' });
+
+    await page.keyboard.press('Escape');
+    await question.waitFor();
+    await screenshot(page, 'counter-keyboard-drop-question');
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'hidden' });
+    expect(await cart()).toEqual(full);
+    await expect.poll(scanBoxHasFocus).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await question.waitFor();
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'hidden' });
+    expect(await cart()).toEqual(full);
+    await expect.poll(scanBoxHasFocus).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await question.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement?.textContent`)).toBe('Drop the sale');
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'hidden' });
+    await expect.poll(cart).toEqual({});
+    await expect.poll(scanBoxHasFocus).toBe(true);
+    expect((await sales()).length).toBe(before);
+
+    // An empty sale has nothing to lose: Esc asks nothing.
+    await page.keyboard.press('Escape');
+    expect(await question.count()).toBe(0);
+  });
+
+  it('after placing an order, the next scan starts the next order', async () => {
+    await page.keyboard.press('Alt+KeyN');
+    await page.getByRole('heading', { name: 'New order', level: 1 }).waitFor();
+    // The screen opens with the focus on its heading; the scan box is the next stop.
+    await page.keyboard.press('Tab');
+    expect(await scanBoxHasFocus()).toBe(true);
+    await scan(SHIRT_BARCODE);
+    await expect.poll(cart).toEqual({ [SHIRT]: '1' });
+    await tabTo('lines.0.quantity');
+    await page.keyboard.press('Enter');
+    const placed = page.getByTestId('placed-number');
+    await placed.waitFor();
+    const number = (await placed.textContent()) ?? '';
+    await expect.poll(scanBoxHasFocus).toBe(true);
+    await screenshot(page, 'counter-keyboard-order-placed');
+
+    // The scanner's Enter adds the next order's first item; it does not open the order placed.
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [CUP]: '1' });
+    expect(await page.getByRole('heading', { name: 'New order', level: 1 }).count()).toBe(1);
+    const orders = await h.call('orders.list', { number }, token);
+    expect(orders.map((o) => o.number)).toEqual([number]);
+  });
+});

@@ -1,0 +1,133 @@
+// A scanner's burst of digits is told from a person's typing by its rhythm alone: fed timed
+// keystrokes, the listener finds the scans and never mistakes a hand for one.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scanListener, scannedCode, scannerRhythm, type Keystroke } from './scan-burst';
+
+const { maxGapMs, minDigits } = scannerRhythm;
+
+/** Keys typed one after another, each `gaps[i]` milliseconds after the one before. */
+function timed(keys: readonly string[], gaps: readonly number[], start = 1000): Keystroke[] {
+  let at = start;
+  return keys.map((key, i) => {
+    at += i === 0 ? 0 : (gaps[i - 1] ?? 0);
+    return { key, at };
+  });
+}
+
+const typeAll = (keys: readonly Keystroke[]) => {
+  const listener = scanListener<string>();
+  return keys.map((k) => listener.press(k.key, k.at, 'held'));
+};
+
+const digit = fc.constantFrom(...'0123456789'.split(''));
+const fastGap = fc.integer({ min: 0, max: maxGapMs });
+const slowGap = fc.integer({ min: maxGapMs + 1, max: 2000 });
+
+describe('scan bursts', () => {
+  it('takes an EAN-13 typed in 5 ms steps then Enter for a scan', () => {
+    const keys = timed([...'4006381333931', 'Enter'], Array(13).fill(5));
+    expect(scannedCode(keys)).toBe('4006381333931');
+    expect(typeAll(keys).at(-1)).toEqual({ code: '4006381333931', before: 'held' });
+  });
+
+  it('leaves a clerk typing a quantity by hand alone', () => {
+    const keys = timed(['1', '2', 'Enter'], [180, 240]);
+    expect(scannedCode(keys)).toBeNull();
+    expect(typeAll(keys)).toEqual([null, null, null]);
+  });
+
+  it('does not take a quick "12" then Enter for a scan: too few digits', () => {
+    expect(scannedCode(timed(['1', '2', 'Enter'], [5, 5]))).toBeNull();
+  });
+
+  it('starts over after a key that is not a digit', () => {
+    const keys = timed([...'400638133', 'Backspace', ...'3931', 'Enter'], Array(14).fill(5));
+    expect(typeAll(keys).at(-1)).toBeNull();
+  });
+
+  it('keeps what the box held when the scan began, not what it held at its end', () => {
+    const listener = scanListener<string>();
+    listener.press('7', 0, 'before the slow key');
+    const scan = timed([...'5901234123457', 'Enter'], Array(13).fill(4), 500).map((k, i) =>
+      listener.press(k.key, k.at, `after ${i} digits`),
+    );
+    expect(scan.at(-1)).toEqual({ code: '5901234123457', before: 'after 0 digits' });
+  });
+
+  it('finds a scan after slow typing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { maxLength: 6 }),
+        fc.array(digit, { minLength: minDigits, maxLength: 20 }),
+        fc.infiniteStream(fastGap),
+        (typed, code, gaps) => {
+          const slow = timed(typed, Array(typed.length).fill(400));
+          const start = (slow.at(-1)?.at ?? 0) + 400;
+          const fast = timed([...code, 'Enter'], [...gaps.take(code.length)], start);
+          return typeAll([...slow, ...fast]).at(-1)?.code === code.join('');
+        },
+      ),
+    );
+  });
+
+  it('takes any fast run of enough digits ending in Enter for a scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        fc.infiniteStream(fastGap),
+        (code, gaps) => {
+          const keys = timed([...code, 'Enter'], [...gaps.take(code.length)]);
+          return (
+            scannedCode(keys) === code.join('') && typeAll(keys).at(-1)?.code === code.join('')
+          );
+        },
+      ),
+    );
+  });
+
+  it('never takes keys with a pause longer than a scanner makes for a scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        fc.infiniteStream(fastGap),
+        fc.nat(),
+        slowGap,
+        (code, gaps, where, pause) => {
+          const steps = [...gaps.take(code.length)];
+          steps[where % steps.length] = pause;
+          return scannedCode(timed([...code, 'Enter'], steps)) === null;
+        },
+      ),
+    );
+  });
+
+  it('never hears a scan when a pause leaves too few fast digits before the Enter', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        fc.infiniteStream(fastGap),
+        fc.integer({ min: 1, max: minDigits }),
+        slowGap,
+        (code, gaps, fromEnd, pause) => {
+          const steps = [...gaps.take(code.length)];
+          steps[code.length - fromEnd] = pause;
+          return typeAll(timed([...code, 'Enter'], steps)).every((r) => r === null);
+        },
+      ),
+    );
+  });
+
+  it('never takes fewer digits than a barcode has for a scan, however fast', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { maxLength: minDigits - 1 }),
+        fc.infiniteStream(fastGap),
+        (code, gaps) => {
+          const keys = timed([...code, 'Enter'], [...gaps.take(code.length)]);
+          return scannedCode(keys) === null && typeAll(keys).every((r) => r === null);
+        },
+      ),
+    );
+  });
+});
