@@ -1,25 +1,14 @@
 // The core benchmark at a small scale (1,000 past orders), so it keeps working: the history is
 // seeded, every measure runs through the real contract, its checks hold, and its last line is
 // the JSON `npm run bench` prints. How fast is the full run's.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+import { runBench, type BenchRun } from './smoke';
 
 describe('npm run bench', () => {
-  let run: SpawnSyncReturns<string>;
-  let json: Record<string, unknown>;
+  let run: BenchRun['run'];
+  let json: BenchRun['json'];
   beforeAll(() => {
-    run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'core/bench/core.bench.ts')], {
-      cwd: root,
-      env: { ...process.env, BENCH_SCALE: '0.005' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    const last = run.stdout.trim().split('\n').at(-1) ?? '';
-    json = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+    ({ run, json } = runBench('core/bench/core.bench.ts', { BENCH_SCALE: '0.005' }, 240_000));
   }, 300_000);
 
   it('runs every measure at a small scale and ends with one JSON line of its figures', () => {

@@ -4,8 +4,13 @@
 // plain scan of every line finds them.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { seedHistory } from '../bench/history';
+import { parseRow, parseRows } from '../db/rows';
 import { openDemo, type DemoWorld } from '../testing/demo';
+
+const rowId = z.object({ id: z.string() });
+const countRow = z.object({ n: z.number() });
 
 describe('the order list searched by product, on a long history', () => {
   let w: DemoWorld;
@@ -23,7 +28,8 @@ describe('the order list searched by product, on a long history', () => {
   /** Every order with a line whose variant matches, newest first: a scan of every line. */
   const scanned = (text: string, limit: number, offset: number): string[] => {
     const like = `%${text}%`;
-    return (
+    return parseRows(
+      rowId,
       w.core.db.sqlite
         .prepare(
           `SELECT o.id FROM orders o WHERE EXISTS (
@@ -33,20 +39,21 @@ describe('the order list searched by product, on a long history', () => {
                OR EXISTS (SELECT 1 FROM json_each(v.attributes) a WHERE a.value LIKE ?)))
            ORDER BY o.placed_at DESC, o.id DESC LIMIT ? OFFSET ?`,
         )
-        .all(like, like, like, like, limit, offset) as { id: string }[]
+        .all(like, like, like, like, limit, offset),
     ).map((r) => r.id);
   };
 
   it('finds exactly the newest orders with a matching line, on few lines and on many', async () => {
     const lines = (text: string) =>
-      (
+      parseRow(
+        countRow,
         w.core.db.sqlite
           .prepare(
             `SELECT count(*) AS n FROM order_lines l JOIN variants v ON v.id = l.variant_id
              JOIN products p ON p.id = v.product_id WHERE v.sku LIKE ? OR p.name LIKE ?`,
           )
-          .get(`%${text}%`, `%${text}%`) as { n: number }
-      ).n;
+          .get(`%${text}%`, `%${text}%`),
+      )?.n ?? 0;
     // Both ways are tried: 'TS-' is on many lines and not on every one; 'CUP-SML' and 'TR' on few.
     expect(lines('TS-')).toBeGreaterThan(2_000);
     expect(lines('TS-')).toBeLessThan(lines('-'));
@@ -76,10 +83,9 @@ describe('the order list searched by product, on a long history', () => {
   });
 
   it('finds exactly the newest orders totalling within a range, narrow or wide', async () => {
-    const totals = (
-      w.core.db.sqlite.prepare('SELECT total FROM orders ORDER BY total').all() as {
-        total: number;
-      }[]
+    const totals = parseRows(
+      z.object({ total: z.number() }),
+      w.core.db.sqlite.prepare('SELECT total FROM orders ORDER BY total').all(),
     ).map((r) => r.total);
     const at = (share: number) => totals[Math.floor(share * (totals.length - 1))]!;
     // More orders than the search gathers and sorts: a wide range is walked.
@@ -95,13 +101,14 @@ describe('the order list searched by product, on a long history', () => {
           const maxTotal = high === undefined ? undefined : at(high);
           if (minTotal !== undefined && maxTotal !== undefined && minTotal > maxTotal) return;
           const got = await w.as('admin')('orders.list', { minTotal, maxTotal, limit });
-          const want = (
+          const want = parseRows(
+            rowId,
             w.core.db.sqlite
               .prepare(
                 `SELECT id FROM orders WHERE total >= ? AND total <= ?
                  ORDER BY placed_at DESC, id DESC LIMIT ?`,
               )
-              .all(minTotal ?? 0, maxTotal ?? Number.MAX_SAFE_INTEGER, limit) as { id: string }[]
+              .all(minTotal ?? 0, maxTotal ?? Number.MAX_SAFE_INTEGER, limit),
           ).map((r) => r.id);
           expect(got.map((o) => o.id)).toEqual(want);
         },

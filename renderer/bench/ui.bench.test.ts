@@ -1,29 +1,14 @@
 // The UI benchmark with 2,000 orders instead of 100,000, so it keeps working: the history is
 // seeded, Chromium opens the sign-in screen, filters the order list by every status and pages
 // back, and the last line is the JSON `npm run bench:ui` prints. How fast is the full run's.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+import { runBench, type BenchRun } from '../../core/bench/smoke';
 
 describe('npm run bench:ui', () => {
-  let run: SpawnSyncReturns<string>;
-  let json: Record<string, unknown>;
+  let run: BenchRun['run'];
+  let json: BenchRun['json'];
   beforeAll(() => {
-    run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'renderer/bench/ui.bench.ts')],
-      {
-        cwd: root,
-        env: { ...process.env, BENCH_ORDERS: '2000' },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
-    const last = run.stdout.trim().split('\n').at(-1) ?? '';
-    json = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+    ({ run, json } = runBench('renderer/bench/ui.bench.ts', { BENCH_ORDERS: '2000' }, 240_000));
   }, 300_000);
 
   it('seeds the history, drives every step in Chromium and ends with its JSON line', () => {
@@ -37,11 +22,7 @@ describe('npm run bench:ui', () => {
   });
 
   it('refuses a history size it cannot seed, saying which', () => {
-    const bad = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'renderer/bench/ui.bench.ts')],
-      { cwd: root, env: { ...process.env, BENCH_ORDERS: 'many' }, encoding: 'utf8' },
-    );
+    const { run: bad } = runBench('renderer/bench/ui.bench.ts', { BENCH_ORDERS: 'many' }, 60_000);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/BENCH_ORDERS must be a whole number/);
   });

@@ -1,33 +1,17 @@
 // The sync benchmark at a small scale, so it keeps working: its server processes start and stop,
 // every phase runs, its checks hold, and its last line is the JSON the issue asks for. One run
 // serves both tests; the PostgreSQL one is skipped only where PostgreSQL is not installed.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBench, type BenchRun } from '../../core/bench/smoke';
 import { findPostgresBin } from '../store/testing/postgres';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const havePostgres = findPostgresBin() !== null;
 
 describe('npm run bench:sync', () => {
-  let run: SpawnSyncReturns<string>;
-  let json: Record<string, unknown>;
+  let run: BenchRun['run'];
+  let json: BenchRun['json'];
   beforeAll(() => {
-    run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'sync-server/bench/sync.bench.ts')],
-      {
-        cwd: root,
-        env: { ...process.env, BENCH_SCALE: '0.02' },
-        encoding: 'utf8',
-        timeout: 360_000,
-      },
-    );
-    const last = run.stdout.trim().split('\n').at(-1) ?? '';
-    // A run that crashed ends without its JSON line: the tests then fail on its stderr, which
-    // says why, instead of on a JSON parse error that does not.
-    json = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+    ({ run, json } = runBench('sync-server/bench/sync.bench.ts', { BENCH_SCALE: '0.02' }, 360_000));
   }, 400_000);
 
   it('runs every phase at a small scale and ends with one JSON line of its figures', () => {
