@@ -1,0 +1,82 @@
+// The 80 mm PDF receipt of a real sale, read back with poppler's pdftotext: every script prints,
+// the Amharic name included, as the PDF has the fonts a receipt printer lacks.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { variants } from '../db/schema';
+import { formatMoney } from '../locale/money';
+import { openDemo } from '../testing/demo';
+import { renderReceiptPdf } from './pdf';
+import { receiptOf } from './receipt';
+
+// poppler's pdftotext and pdfinfo read the PDF back; .ci/setup installs them.
+execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+const dir = mkdtempSync(join(tmpdir(), 'fse-receipt-'));
+let files = 0;
+function saved(pdf: Buffer): string {
+  const file = join(dir, `receipt-${++files}.pdf`);
+  writeFileSync(file, pdf);
+  return file;
+}
+const textOf = (file: string) =>
+  execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\u00a0/g, ' ');
+
+describe('the PDF receipt', () => {
+  it('is 80 mm wide and shows the shop, every line in its own script, and the total', async () => {
+    const world = await openDemo();
+    const shirt = world.variant['TS-WHT-M']!;
+    const cup = world.variant['CUP-SML']!;
+    const product = world.core.db.orm
+      .select({ id: variants.productId })
+      .from(variants)
+      .where(eq(variants.id, shirt))
+      .get()!.id;
+    await world.as('admin')('catalog.updateProduct', { id: product, name: 'Футболка' });
+    const sale = await world.as('shop1')('sales.record', {
+      lines: [
+        { variantId: shirt, quantity: 2 },
+        { variantId: cup, quantity: 3 },
+      ],
+      payments: [{ method: 'cash' }],
+    });
+    const receipt = receiptOf(world.core.db, sale.id);
+    const pdf = await renderReceiptPdf(receipt, { timeZone: 'UTC' });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const file = saved(pdf);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    const [, w] = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info) ?? [];
+    expect(Number(w)).toBeCloseTo((80 / 25.4) * 72, 0);
+    expect(info).toMatch(/Pages:\s+1\b/);
+
+    const text = textOf(file);
+    expect(text).toContain(receipt.shopName);
+    expect(text).toContain(sale.number);
+    expect(text).toContain('Sara Tesfaye');
+    const money = (minor: number) =>
+      formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
+    for (const line of receipt.lines) {
+      expect(text).toContain(line.name);
+      expect(text).toContain(money(line.lineTotal));
+    }
+    expect(receipt.lines[1]!.name).toMatch(/የቡና ስኒ/);
+    expect(text).toMatch(new RegExp(`TOTAL +${money(sale.total)}`));
+  });
+
+  it('prints the same bytes for the same sale', async () => {
+    const world = await openDemo();
+    const sale = await world.as('shop1')('sales.record', {
+      lines: [{ variantId: world.variant['CUP-SML']!, quantity: 1 }],
+      payments: [{ method: 'cash' }],
+    });
+    const receipt = receiptOf(world.core.db, sale.id);
+    const [a, b] = await Promise.all([
+      renderReceiptPdf(receipt, { timeZone: 'UTC' }),
+      renderReceiptPdf(receipt, { timeZone: 'UTC' }),
+    ]);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+});
