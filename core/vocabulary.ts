@@ -127,6 +127,15 @@ export const stockTransferStatuses = ['in_transit', 'received'] as const;
 export type StockTransferStatus = (typeof stockTransferStatuses)[number];
 
 /**
+ * How a counter sale was paid (core/sales/payments.ts). Cash may be tendered (change is given
+ * back); a bank transfer or mobile money names its transaction, so finance can find it.
+ */
+export const paymentMethods = ['cash', 'card', 'mobile_money', 'bank_transfer'] as const;
+export type PaymentMethod = (typeof paymentMethods)[number];
+/** Methods whose payment names its transaction (a transfer or mobile-money reference). */
+export const referencedMethods: readonly PaymentMethod[] = ['bank_transfer', 'mobile_money'];
+
+/**
  * A counted line: posted to the ledger; held because an overlapping count of the same variant
  * was posted first; then, by an admin's choice, chosen (replacing the other) or discarded.
  */

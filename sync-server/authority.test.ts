@@ -36,6 +36,7 @@ describe('authority at head office', () => {
     await w.admin('users.update', { id: clerkId, role: 'driver' });
     // The PC has not heard of it: the clerk sells offline.
     const sale = await shop.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [{ variantId: w.variants[0]!, quantity: 2 }],
     });
     expect(await onHand(shop)).toBe(before - 2);
@@ -63,7 +64,10 @@ describe('authority at head office', () => {
   it('accepts a sale made before the role was withdrawn, even when it arrives after', async () => {
     await shop.engine.sync();
     const before = await onHand(shop);
-    await shop.as('shop1')('sales.record', { lines: [{ variantId: w.variants[0]!, quantity: 1 }] });
+    await shop.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+    });
     await new Promise((r) => setTimeout(r, 5));
     await w.admin('users.update', { id: clerkId, role: 'driver' });
     const report = await shop.engine.sync();

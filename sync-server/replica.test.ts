@@ -29,6 +29,7 @@ async function sell(count: number): Promise<string[]> {
     ids.push(
       (
         await shop.as('shop1')('sales.record', {
+          payments: [{ method: 'cash' }],
           lines: [{ variantId: w.variants[0]!, quantity: 1 }],
         })
       ).id,

@@ -24,15 +24,30 @@ describe('a branch PC restored from an old backup', () => {
     const variantId = w.variants[0]!;
     const clerk = site.as('shop1');
     await clerk('stock.adjust', { variantId, quantity: 50, reason: 'opening count' });
-    const sales = [await clerk('sales.record', { lines: [{ variantId, quantity: 1 }] })];
+    const sales = [
+      await clerk('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId, quantity: 1 }],
+      }),
+    ];
     await site.engine.sync();
     const backup = join(mkdtempSync(join(tmpdir(), 'fse-pc-backup-')), 'branch.sqlite');
     site.core.db.sqlite.exec(`VACUUM INTO '${backup}'`);
     // After the backup: more work, some of it synced, the last sale not.
-    sales.push(await clerk('sales.record', { lines: [{ variantId, quantity: 2 }] }));
+    sales.push(
+      await clerk('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId, quantity: 2 }],
+      }),
+    );
     const order = await clerk('orders.place', { lines: [{ variantId, quantity: 3 }] });
     await site.engine.sync();
-    sales.push(await clerk('sales.record', { lines: [{ variantId, quantity: 4 }] }));
+    sales.push(
+      await clerk('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId, quantity: 4 }],
+      }),
+    );
 
     // The disk fails; the PC is restored from last night's backup and starts again, offline.
     site.core.close();
@@ -42,7 +57,11 @@ describe('a branch PC restored from an old backup', () => {
     const core = new BranchCore(site.dir);
     const token = (await core.call('auth.login', { username: 'shop1', password: PASSWORD })).token;
     const offline = [
-      await core.call('sales.record', { lines: [{ variantId, quantity: 5 }] }, token),
+      await core.call(
+        'sales.record',
+        { payments: [{ method: 'cash' }], lines: [{ variantId, quantity: 5 }] },
+        token,
+      ),
       await core.call('orders.place', { lines: [{ variantId, quantity: 6 }] }, token),
     ];
     const engine = new SyncEngine(
@@ -54,7 +73,11 @@ describe('a branch PC restored from an old backup', () => {
     );
     const report = await engine.sync();
     expect(report.tally.conflicts).toBe(0);
-    const online = await core.call('sales.record', { lines: [{ variantId, quantity: 1 }] }, token);
+    const online = await core.call(
+      'sales.record',
+      { payments: [{ method: 'cash' }], lines: [{ variantId, quantity: 1 }] },
+      token,
+    );
     await engine.sync();
     await w.server.replica.catchUp();
 

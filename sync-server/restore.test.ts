@@ -84,8 +84,14 @@ describe('head office restored from a backup', () => {
     // After the backup: sales at both tills, an order, a batch at the factory, a product at
     // head office; all acknowledged, numbered, and pulled by the others.
     for (let i = 0; i < 3; i++)
-      await shop.as('shop1')('sales.record', { lines: [{ variantId: variant, quantity: 1 }] });
-    await till.as('shop1')('sales.record', { lines: [{ variantId: variant, quantity: 2 }] });
+      await shop.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId: variant, quantity: 1 }],
+      });
+    await till.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: variant, quantity: 2 }],
+    });
     const second = await shop.as('shop1')('orders.place', {
       lines: [{ variantId: w.variants[1]!, quantity: 4 }],
     });

@@ -3,7 +3,8 @@
 // delivered, every replica equals a fresh fold of the server's log for its branch, every
 // acknowledged event is there exactly once, and every balance equals its ledger.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../core/db/open';
 import { runAndCheck } from './testing/model-check';
 import { op, skews } from './testing/model-ops';
 import { buildTemplate, openWorld, type Template } from './testing/model-world';
@@ -14,6 +15,15 @@ const replay = process.env['SYNC_MODEL_SEED']
   ? { seed: Number(process.env['SYNC_MODEL_SEED']), path: process.env['SYNC_MODEL_PATH'] }
   : {};
 const RUNS = Number(process.env['SYNC_MODEL_RUNS'] ?? 200);
+
+/** Sales whose payments do not add up to their total: every sale here is paid. */
+const unpaidSales = (db: Db) =>
+  db.sqlite
+    .prepare(
+      `SELECT s.number, s.total, coalesce(sum(p.amount), 0) AS paid FROM sales s
+       LEFT JOIN sale_payments p ON p.sale_id = s.id GROUP BY s.id HAVING paid IS NOT s.total`,
+    )
+    .all();
 
 let template: Template;
 beforeAll(async () => {
@@ -27,6 +37,11 @@ describe('sync model', () => {
         const w = await openWorld(template, template.databaseUrl, { skews: skew });
         try {
           await runAndCheck(w, template, ops);
+          for (const core of [
+            ...w.servers().map((s) => s.replica.core),
+            ...w.sites.map((s) => s.core),
+          ])
+            expect(unpaidSales(core.db)).toEqual([]);
         } finally {
           await w.close();
         }

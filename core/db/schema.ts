@@ -14,6 +14,7 @@ import {
   branchKinds,
   countLineStatuses,
   orderStatuses,
+  paymentMethods,
   roles,
   stockTransferStatuses,
 } from '../vocabulary';
@@ -497,6 +498,24 @@ export const saleLines = sqliteTable(
     lineTotal: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.saleId, t.lineNo] })],
+);
+
+/** How a sale was paid: amounts as resolved at the till, so every replica writes the same. */
+export const salePayments = sqliteTable(
+  'sale_payments',
+  {
+    saleId: text()
+      .notNull()
+      .references(() => sales.id),
+    payNo: integer().notNull(),
+    method: text({ enum: paymentMethods }).notNull(),
+    amount: integer().notNull(),
+    /** Cash only: what the customer handed over (change = tendered − amount). */
+    tendered: integer(),
+    /** The transfer's or mobile-money transaction's id. */
+    reference: text(),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.payNo] })],
 );
 
 /** Per-device counters for human-readable numbers (orders, sales). Never synced. */

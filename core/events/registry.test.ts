@@ -136,7 +136,11 @@ async function runScenario(w: DemoWorld): Promise<void> {
   await shop('orders.cancel', { orderId: b.id, reason: 'The customer called it off' });
 
   const customer = await shop('customers.create', { name: 'Kebede', phone: '+251 911 000000' });
-  await shop('sales.record', { customerId: customer.id, lines: [{ variantId: tee, quantity: 1 }] });
+  await shop('sales.record', {
+    payments: [{ method: 'cash' }],
+    customerId: customer.id,
+    lines: [{ variantId: tee, quantity: 1 }],
+  });
 
   // A standalone PC meets a conflict only through sync: head office numbers this PC's events as
   // after a push, then sends a factory PC's offline dispatch of order B, ordered after the cancel.

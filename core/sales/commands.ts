@@ -1,4 +1,4 @@
-import { desc, eq, isNull, like, or, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { documentNumber } from '../branches/numbers';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
@@ -6,12 +6,14 @@ import { command, query } from '../contract/define';
 import { id, money, page, quantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
 import { prepared } from '../db/prepared';
-import { customers, sales, users } from '../db/schema';
+import { customers, salePayments, sales, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
 import { newId } from '../ids';
+import { companyCurrency, companyLocale, formatMoney } from '../locale/money';
 import { balanceOf } from '../stock/ledger';
+import { changeOf, paymentsInput, resolvePayments } from './payments';
 
 export const recordSale = command({
   access: 'sales.record',
@@ -22,6 +24,8 @@ export const recordSale = command({
       .array(z.object({ variantId: id, quantity, unitPrice: money.optional() }))
       .min(1, 'a sale needs at least one line')
       .max(200),
+    /** How it was paid; only the last payment may leave out its amount (the rest). */
+    payments: paymentsInput,
   }),
   handler: (ctx, input) => {
     const branchId = input.branchId ?? requireActor(ctx).branchId;
@@ -58,6 +62,12 @@ export const recordSale = command({
         unitPrice: l.unitPrice ?? v.price,
       };
     });
+    const total = linesTotal(lines);
+    const currency = companyCurrency(ctx.db);
+    const locale = companyLocale(ctx.db);
+    const payments = resolvePayments(total, input.payments, (minor) =>
+      formatMoney(minor, currency, locale),
+    );
     const number = documentNumber(ctx, shop, 'sale');
     const saleId = newId(ctx.now());
     emit(ctx, 'sale.recorded', saleId, {
@@ -66,8 +76,9 @@ export const recordSale = command({
       branchId,
       customerId: input.customerId ?? null,
       lines,
+      payments,
     });
-    return { id: saleId, number, total: linesTotal(lines) };
+    return { id: saleId, number, total, payments, change: changeOf(payments) };
   },
 });
 
@@ -151,10 +162,37 @@ export const listSales = query({
   input: z.object({ branchId: id, ...page }),
   handler: (ctx, input) => {
     assertBranchAccess(ctx, input.branchId, 'see sales');
-    return saleList(ctx.db).all({
+    const rows = saleList(ctx.db).all({
       branchId: input.branchId,
       limit: input.limit,
       offset: input.offset,
+    });
+    // A sale recorded before payments were taken has none (and no change).
+    const paid = rows.length
+      ? ctx.db.orm
+          .select({
+            saleId: salePayments.saleId,
+            payNo: salePayments.payNo,
+            method: salePayments.method,
+            amount: salePayments.amount,
+            tendered: salePayments.tendered,
+            reference: salePayments.reference,
+          })
+          .from(salePayments)
+          .where(
+            inArray(
+              salePayments.saleId,
+              rows.map((r) => r.id),
+            ),
+          )
+          .orderBy(asc(salePayments.saleId), asc(salePayments.payNo))
+          .all()
+      : [];
+    const bySale = new Map<string, Omit<(typeof paid)[number], 'saleId'>[]>();
+    for (const { saleId, ...p } of paid) bySale.set(saleId, [...(bySale.get(saleId) ?? []), p]);
+    return rows.map((r) => {
+      const payments = bySale.get(r.id) ?? [];
+      return { ...r, payments, change: changeOf(payments) };
     });
   },
 });

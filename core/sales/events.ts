@@ -3,6 +3,7 @@ import { defineEvent, ledgerWrite, mergeStamp, rowWrite } from '../events/define
 import { linesTotal, pricedLine } from '../events/lines';
 import { mergeRow } from '../events/lww';
 import { move } from '../stock/ledger';
+import { resolvedPayment } from './payments';
 
 export const customerSaved = defineEvent({
   type: 'customer.saved',
@@ -29,6 +30,7 @@ export const saleRecorded = defineEvent({
   writes: [
     { table: 'sales', column: 'id', key: (e) => e.payload.saleId },
     { table: 'sale_lines', column: 'sale_id', key: (e) => e.payload.saleId },
+    { table: 'sale_payments', column: 'sale_id', key: (e) => e.payload.saleId },
     ledgerWrite,
   ],
   payload: z.object({
@@ -37,6 +39,8 @@ export const saleRecorded = defineEvent({
     branchId: z.string(),
     customerId: z.string().nullable(),
     lines: z.array(pricedLine).min(1),
+    /** Resolved amounts (no "rest" left to compute); absent on sales recorded before payments. */
+    payments: z.array(resolvedPayment).optional(),
   }),
   apply: (db, e) => {
     const p = e.payload;
@@ -58,5 +62,11 @@ export const saleRecorded = defineEvent({
         onHand: -l.quantity,
       });
     }
+    const pay = db.sqlite.prepare(
+      'INSERT INTO sale_payments (sale_id, pay_no, method, amount, tendered, reference) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    (p.payments ?? []).forEach((m, i) =>
+      pay.run(p.saleId, i + 1, m.method, m.amount, m.tendered, m.reference),
+    );
   },
 });

@@ -38,6 +38,7 @@ describe('a counter sale', () => {
       factoryX: await onHand(world, world.branch.FAC, X),
     };
     await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [
         { variantId: X, quantity: 3 },
         { variantId: Y, quantity: 5 },
@@ -58,6 +59,7 @@ describe('a counter sale', () => {
     const world = await openDemo();
     const [X, Y] = [world.variant['TS-WHT-M'] ?? '', world.variant['CUP-SML'] ?? ''];
     const sale = await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [
         { variantId: X, quantity: 2 },
         { variantId: Y, quantity: 3, unitPrice: 9900 },
@@ -88,6 +90,7 @@ describe('a counter sale', () => {
     const X = world.variant['TS-WHT-M'] ?? '';
     await world.as('admin')('catalog.updateVariant', { id: X, price: 47500 });
     const sale = await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [{ variantId: X, quantity: 1 }],
     });
     expect(sale.total).toBe(47500);
@@ -101,6 +104,7 @@ describe('a counter sale', () => {
 
     const single = await failure(
       world.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
         lines: [
           { variantId: Y, quantity: 1 },
           { variantId: X, quantity: stockX + 1 },
@@ -114,6 +118,7 @@ describe('a counter sale', () => {
     // Two lines of one variant count together: the second one is too many.
     const split = await failure(
       world.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
         lines: [
           { variantId: X, quantity: stockX },
           { variantId: Y, quantity: 1 },
@@ -126,7 +131,10 @@ describe('a counter sale', () => {
     expect(footprint(world)).toEqual(before);
 
     // Exactly what is on hand can be sold.
-    await world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: stockX }] });
+    await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: X, quantity: stockX }],
+    });
     expect(await onHand(world, world.branch.SH01, X)).toBe(0);
   });
 
@@ -137,6 +145,7 @@ describe('a counter sale', () => {
     const before = footprint(world);
     const refused = await failure(
       world.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
         lines: [
           { variantId: X, quantity: 1 },
           { variantId: Y, quantity: 1 },
@@ -150,7 +159,10 @@ describe('a counter sale', () => {
 
     // Restored, it sells again.
     await world.as('admin')('catalog.updateVariant', { id: Y, active: true });
-    await world.as('shop1')('sales.record', { lines: [{ variantId: Y, quantity: 1 }] });
+    await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: Y, quantity: 1 }],
+    });
   });
 
   it('refuses bad lines with the field that is wrong', async () => {
@@ -170,7 +182,9 @@ describe('a counter sale', () => {
         'lines.1.variantId',
       ],
     ] as const) {
-      const error = await failure(world.as('shop1')('sales.record', { lines: [...lines] }));
+      const error = await failure(
+        world.as('shop1')('sales.record', { payments: [{ method: 'cash' }], lines: [...lines] }),
+      );
       expect([error.code, error.field], field).toEqual(['VALIDATION', field]);
     }
     expect(footprint(world)).toEqual(before);
@@ -181,14 +195,31 @@ describe('a counter sale', () => {
     const lines = [{ variantId: world.variant['TS-WHT-M'] ?? '', quantity: 1 }];
     const before = footprint(world);
     expect(
-      (await failure(world.as('shop1')('sales.record', { branchId: world.branch.SH02, lines })))
-        .code,
+      (
+        await failure(
+          world.as('shop1')('sales.record', {
+            payments: [{ method: 'cash' }],
+            branchId: world.branch.SH02,
+            lines,
+          }),
+        )
+      ).code,
     ).toBe('FORBIDDEN');
     const factory = await failure(
-      world.as('admin')('sales.record', { branchId: world.branch.FAC, lines }),
+      world.as('admin')('sales.record', {
+        payments: [{ method: 'cash' }],
+        branchId: world.branch.FAC,
+        lines,
+      }),
     );
     expect([factory.code, factory.field]).toEqual(['VALIDATION', 'branchId']);
-    expect((await failure(world.as('factory')('sales.record', { lines }))).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await failure(
+          world.as('factory')('sales.record', { payments: [{ method: 'cash' }], lines }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
     expect(footprint(world)).toEqual(before);
   });
 });
@@ -202,10 +233,12 @@ describe('customers on a sale', () => {
       phone: '+251 911 234567',
     });
     const withCustomer = await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       customerId: customer.id,
       lines: [{ variantId: X, quantity: 1 }],
     });
     const anonymous = await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [{ variantId: X, quantity: 1 }],
     });
     const stored = world.core.db.sqlite
@@ -227,6 +260,7 @@ describe('customers on a sale', () => {
     const before = footprint(world);
     const error = await failure(
       world.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
         customerId: 'no-such-customer',
         lines: [{ variantId: world.variant['CUP-LRG'] ?? '', quantity: 1 }],
       }),
@@ -248,7 +282,12 @@ describe('sale numbers', () => {
     expect(device).not.toBeNull();
     const X = world.variant['CUP-SML'] ?? '';
     const sell = async (user: 'shop1' | 'shop2', quantity = 1) =>
-      (await world.as(user)('sales.record', { lines: [{ variantId: X, quantity }] })).number;
+      (
+        await world.as(user)('sales.record', {
+          payments: [{ method: 'cash' }],
+          lines: [{ variantId: X, quantity }],
+        })
+      ).number;
     const sequenceOf = (shop: string, number: string) => {
       // The demo runs on one head-office PC, so its sales for a shop carry HQ and the device number.
       const m = new RegExp(`^${shop}-SHQ${device?.number}-(\\d{6})$`).exec(number);
@@ -260,7 +299,10 @@ describe('sale numbers', () => {
     const numbers = [await sell('shop1'), await sell('shop1'), await sell('shop1')];
     // A failed sale uses no number.
     await failure(
-      world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: 1_000_000 }] }),
+      world.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId: X, quantity: 1_000_000 }],
+      }),
     );
     numbers.push(await sell('shop1'));
     expect(numbers.map((n) => sequenceOf('SH01', n))).toEqual(

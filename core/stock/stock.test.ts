@@ -250,7 +250,10 @@ describe('stock counts', () => {
     const expected = sheet.lines.find((l) => l.variantId === variantId)?.onHand;
     expect(expected).toBe(onHand);
     // A sale while counting: the count's difference is still taken from the count-time figure.
-    await world.as('shop1')('sales.record', { lines: [{ variantId, quantity: 2 }] });
+    await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId, quantity: 2 }],
+    });
     await world.as('shop1')('stock.postCount', {
       countId,
       counterName: 'Abebe',
@@ -444,8 +447,12 @@ describe('the ledger', () => {
         { lineNo: 2, quantity: 3 },
       ],
     });
-    await world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: 2 }] });
+    await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: X, quantity: 2 }],
+    });
     await world.as('shop2')('sales.record', {
+      payments: [{ method: 'cash' }],
       lines: [
         { variantId: Y, quantity: 1 },
         { variantId: X, quantity: 4 },
@@ -559,7 +566,10 @@ describe('low stock', () => {
     });
     expect(before.low.map((r) => r.variantId)).not.toContain(X);
 
-    await world.as('shop1')('sales.record', { lines: [{ variantId: X, quantity: 1 }] });
+    await world.as('shop1')('sales.record', {
+      payments: [{ method: 'cash' }],
+      lines: [{ variantId: X, quantity: 1 }],
+    });
     const afterSale = await lowListMatches(world, world.branch.SH01);
     expect(afterSale.low.map((r) => r.variantId)).toContain(X);
 

@@ -53,7 +53,15 @@ async function tabTo(field: string) {
   expect(await focusedField()).toBe(field);
 }
 
-const recordHasFocus = `document.activeElement?.textContent?.startsWith('Record sale') ?? false`;
+const recordHasFocus = `document.activeElement?.textContent?.startsWith('Take payment') ?? false`;
+
+/** Enter on the cart opens the payment step; F1 takes the rest in cash and records the sale. */
+async function payCash() {
+  await page.keyboard.press('Enter');
+  await page.getByRole('form', { name: 'Payment' }).waitFor();
+  await page.keyboard.press('F1');
+  await page.keyboard.press('Enter');
+}
 const sales = async () => h.call('sales.list', { branchId: shop1 }, token);
 
 describe('counter sale from the keyboard and a scanner', () => {
@@ -87,7 +95,7 @@ describe('counter sale from the keyboard and a scanner', () => {
     await scan(CUP_BARCODE);
     await expect.poll(cart).toEqual({ [SHIRT]: '2', [CUP]: '1' });
     await tabTo('lines.0.quantity');
-    await page.keyboard.press('Enter');
+    await payCash();
     await page.getByText(/^Sale SH01-.* recorded/).waitFor();
     await expect.poll(cart).toEqual({});
     expect(await scanBoxHasFocus()).toBe(true);
@@ -97,7 +105,7 @@ describe('counter sale from the keyboard and a scanner', () => {
     await expect.poll(cart).toEqual({ [SHIRT]: '1' });
     await screenshot(page, 'counter-keyboard-next-customer');
     await tabTo('lines.0.quantity');
-    await page.keyboard.press('Enter');
+    await payCash();
     await expect.poll(async () => (await sales()).length).toBe(before + 2);
     const [second, first] = await sales();
     expect([first?.total, second?.total]).toEqual([2 * 45000 + 12000, 45000]);

@@ -103,6 +103,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * The counter's payment step, as a clerk takes the rest in cash: it opens on the cart's Enter
+ * (`form` is its name in the page's language), F1 chooses cash, Enter records the sale.
+ */
+export async function payTheRestInCash(page: Page, form = 'Payment'): Promise<void> {
+  await page.getByRole('form', { name: form }).waitFor();
+  await page.keyboard.press('F1');
+  await page.keyboard.press('Enter');
+}
+
 /** Signs in through the login screen and waits for the signed-in shell. */
 export async function signIn(page: Page, url: string, username: string, password = 'demo1234') {
   await page.goto(url);

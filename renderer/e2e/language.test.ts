@@ -3,7 +3,7 @@
 // over the counter in Amharic with the company's symbol on every amount, reads the core's refusal
 // in Amharic, and switching back to English happens at once, without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, startHarness, type Harness } from './harness';
+import { payTheRestInCash, screenshot, startHarness, type Harness } from './harness';
 
 const SHIRT = 'TS-WHT-M';
 const SHIRT_BARCODE = '4006381333931';
@@ -55,7 +55,10 @@ describe('language and currency in the browser', () => {
     const total = page.locator('.total strong');
     await expect.poll(() => total.textContent()).toMatch(/^ብር\u00a0\d[\d,]*\.\d\d$/);
     await qty.press('Enter');
-    const done = page.getByText(/^ሽያጭ SH01-.* ተመዝግቧል · ድምር ብር\u00a0[\d,]+\.\d\d።$/);
+    await payTheRestInCash(page, 'ክፍያ');
+    const done = page.getByText(
+      /^ሽያጭ SH01-.* ተመዝግቧል · ድምር ብር\u00a0[\d,]+\.\d\d · የተከፈለው .+ · መልስ ብር\u00a00\.00።$/,
+    );
     await done.waitFor();
     await screenshot(page, 'language-counter-sale-am');
 
@@ -65,6 +68,7 @@ describe('language and currency in the browser', () => {
     await scan.press('Enter');
     await qty.fill('99');
     await qty.press('Enter');
+    await payTheRestInCash(page, 'ክፍያ');
     const refusal = page.getByRole('alert').filter({ hasText: 'በቂ ክምችት የለም።' });
     await refusal.waitFor();
     expect(await refusal.innerText()).toContain(SHIRT);

@@ -57,6 +57,7 @@ export async function makeShopEvents(
     const r = random();
     if (r < 0.7)
       call('sales.record', {
+        payments: [{ method: 'cash' }],
         ...(customers.length > 0 && random() < 0.3 && { customerId: pick(customers) }),
         lines: someVariants(int(1, 3)).map((variantId) => ({ variantId, quantity: int(1, 3) })),
       });

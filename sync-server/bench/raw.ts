@@ -29,6 +29,7 @@ const tableOrder = [
   'payment_slips',
   'sales',
   'sale_lines',
+  'sale_payments',
   'stock_movements',
   'conflicts',
   'conflict_resolutions',

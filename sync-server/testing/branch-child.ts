@@ -17,7 +17,11 @@ const engine = new SyncEngine(
 );
 for (;;) {
   for (let i = 0; i < 10; i++)
-    await core.call('sales.record', { lines: [{ variantId, quantity: 1 }] }, session);
+    await core.call(
+      'sales.record',
+      { payments: [{ method: 'cash' }], lines: [{ variantId, quantity: 1 }] },
+      session,
+    );
   try {
     await engine.sync();
     process.stdout.write('synced\n');

@@ -58,11 +58,24 @@ export const op = fc.oneof(
     symbol: fc.constantFrom('Br', 'ETB', 'ብር'),
     locale: fc.constantFrom('en-GB', 'am-ET'),
   }),
+  // Paid in one, two or three payments: cash with money tendered, card, mobile money with its
+  // reference; the last one takes the rest of the total, which the model does not know. A shop
+  // seldom holds stock here; with `restock` the clerk first counts what is on the shelf, so
+  // sales (and their payments) are recorded often enough to be proved.
   fc.record({
     kind: fc.constant('sale' as const),
     shop,
     variant,
     qty: fc.integer({ min: 1, max: 3 }),
+    split: fc.constantFrom(
+      'cash' as const,
+      'cardThenCash' as const,
+      'cashThenMobile' as const,
+      'three' as const,
+    ),
+    part: fc.integer({ min: 1, max: 50 }),
+    ref: fc.stringMatching(/^[A-Z0-9]{6,12}$/),
+    restock: fc.boolean(),
   }),
   fc.record({
     kind: fc.constant('produce' as const),
@@ -116,6 +129,34 @@ export const skews = fc.array(
 );
 
 export type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+type Split = 'cash' | 'cardThenCash' | 'cashThenMobile' | 'three';
+/** Tendered far above any total here (prices to 99,999 × 3), so the rest is always covered. */
+const TENDERED = 1_000_000;
+
+/** A sale's payments as a clerk says them: only the last leaves out its amount. */
+function salePayments(split: Split, part: number, ref: string) {
+  switch (split) {
+    case 'cash':
+      return [{ method: 'cash' as const, tendered: TENDERED }];
+    case 'cardThenCash':
+      return [
+        { method: 'card' as const, amount: part },
+        { method: 'cash' as const, tendered: TENDERED },
+      ];
+    case 'cashThenMobile':
+      return [
+        { method: 'cash' as const, amount: part, tendered: part + 7 },
+        { method: 'mobile_money' as const, reference: ref },
+      ];
+    case 'three':
+      return [
+        { method: 'card' as const, amount: part },
+        { method: 'mobile_money' as const, amount: part, reference: ref },
+        { method: 'cash' as const },
+      ];
+  }
+}
 
 export const expected = (e: unknown) => e instanceof DomainError || e instanceof SyncUnavailable;
 
@@ -239,10 +280,19 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         { currencySymbol: o.symbol, locale: o.locale },
         t.adminToken,
       ));
-    case 'sale':
-      return void (await as(w.sites[o.shop]!)('sales.record', {
+    case 'sale': {
+      const clerk = as(w.sites[o.shop]!);
+      if (o.restock)
+        await clerk('stock.adjust', {
+          variantId: t.variants[o.variant],
+          quantity: o.qty,
+          reason: 'count',
+        });
+      return void (await clerk('sales.record', {
         lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
+        payments: salePayments(o.split, o.part, o.ref),
       }));
+    }
     case 'produce':
       return void (await as(w.sites[o.pc]!)('production.record', {
         variantId: t.variants[o.variant],

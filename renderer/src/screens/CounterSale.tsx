@@ -1,6 +1,8 @@
 // Shop clerk: a sale over the counter, scanned line by line; it comes off the shop's stock.
 // Sold from a scanner and the keyboard, no mouse: the scan box takes the focus back after every
-// sale, answer and removed line, so the next customer's first scan is never lost.
+// sale, answer and removed line, so the next customer's first scan is never lost. Enter on the
+// cart opens the payment step: F1–F4 choose how each part is paid, Enter takes it, and once
+// nothing is due the sale is recorded with its payments (docs/decisions/0028).
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useAction, useClient } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
@@ -17,6 +19,7 @@ import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
 import { count, money, parseCount } from '../format';
 import { useT } from '../i18n';
 import { scanListener } from '../scan-burst';
+import { PaymentStep, type Outcome, type Taken } from './CounterPayment';
 
 /** A code that put nothing on the sale; `error` when the counter looked it up itself. */
 interface Missed {
@@ -25,7 +28,6 @@ interface Missed {
 }
 
 const quantityPath = /^lines\.(\d+)\.quantity$/;
-
 /** The picker's scan box, where every scan belongs. */
 const scanBoxIn = (picker: HTMLElement | null) =>
   picker?.querySelector<HTMLInputElement>('[data-scan]') ?? null;
@@ -44,6 +46,7 @@ export function CounterSale() {
   const [done, setDone] = useState<string | null>(null);
   const [missed, setMissed] = useState<Missed | null>(null);
   const [askingToDrop, setAskingToDrop] = useState(false);
+  const [paying, setPaying] = useState(false);
   const [strayScans] = useState(() => scanListener<{ variantId: string; quantity: string }>());
   const picker = useRef<HTMLElement>(null);
   const action = useAction();
@@ -58,7 +61,9 @@ export function CounterSale() {
     const onKey = (e: globalThis.KeyboardEvent) => {
       const typed = /^[^\s/]$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey;
       const box = scanBoxIn(picker.current);
-      if (typed && box && !e.defaultPrevented && !takesText(document.activeElement)) box.focus();
+      const inPayment = document.activeElement?.closest('[data-payment-step]');
+      if (typed && box && !e.defaultPrevented && !inPayment && !takesText(document.activeElement))
+        box.focus();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -70,18 +75,53 @@ export function CounterSale() {
     setLines((current) => addVariant(current, row));
   };
 
-  const submit = async () => {
+  /**
+   * Records the sale with its payments. The last, if cash, is sent as "the rest": the core
+   * resolves it against the total it prices, and the change it answers is the one said.
+   */
+  const record = async (payments: Taken[]): Promise<Outcome> => {
+    const last = payments.length - 1;
+    let refusal: unknown;
     const sale = await action.run(() =>
-      client.call('sales.record', {
-        lines: lines.map((l) => ({ variantId: l.variantId, quantity: parseCount(l.quantity) })),
-      }),
+      client
+        .call('sales.record', {
+          lines: lines.map((l) => ({ variantId: l.variantId, quantity: parseCount(l.quantity) })),
+          payments: payments.map((p, i) => ({
+            method: p.method,
+            ...((i !== last || p.method !== 'cash') && { amount: p.amount }),
+            ...(p.tendered !== null && { tendered: p.tendered }),
+            ...(p.reference !== null && { reference: p.reference }),
+          })),
+        })
+        .catch((e: unknown) => {
+          refusal = e;
+          throw e;
+        }),
     );
     if (sale) {
-      setDone(t('recorded', { number: sale.number, total: money(sale.total) }));
+      const paid = sale.payments.map((p) => `${t(`pay.method.${p.method}`)} ${money(p.amount)}`);
+      setDone(
+        t('recordedPaid', {
+          number: sale.number,
+          total: money(sale.total),
+          paid: paid.join(', '),
+          change: money(sale.change),
+        }),
+      );
       setMissed(null);
       setLines([]);
+      setPaying(false);
       backToScanBox();
+      return { ok: true };
     }
+    return { ok: false, error: refusal };
+  };
+
+  const submit = () => {
+    if (lines.length === 0) return;
+    action.setError(undefined);
+    setDone(null);
+    setPaying(true);
   };
 
   // A scan that lands in a quantity box (the clerk was correcting a count) is still a scan: the
@@ -111,7 +151,7 @@ export function CounterSale() {
       onKeyDown={(e) => {
         // Esc in the search box clears the search, as it does everywhere.
         const inSearch = e.target instanceof HTMLElement && e.target.closest('[data-search]');
-        if (e.key === 'Escape' && lines.length > 0 && !askingToDrop && !inSearch) {
+        if (e.key === 'Escape' && lines.length > 0 && !askingToDrop && !inSearch && !paying) {
           e.preventDefault();
           setAskingToDrop(true);
         }
@@ -139,13 +179,36 @@ export function CounterSale() {
             </>
           )}
         </section>
+        {paying && (
+          <PaymentStep
+            t={t}
+            total={draftTotal(lines)}
+            busy={action.busy}
+            error={action.error}
+            onRecord={record}
+            onBack={(error) => {
+              setPaying(false);
+              if (!error) action.setError(undefined);
+              // A refused line is shown at its box in the cart, which takes the focus once it
+              // is on screen again; after Esc the clerk goes on scanning.
+              window.setTimeout(() => {
+                const invalid = document.querySelector<HTMLElement>(
+                  'form[aria-label] [aria-invalid="true"]',
+                );
+                if (error && invalid) invalid.focus();
+                else backToScanBox();
+              }, 0);
+            }}
+          />
+        )}
         <form
           className="panel"
+          hidden={paying}
           aria-label={t('lines')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            submit();
           }}
           onKeyDownCapture={catchStrayScan}
         >
