@@ -2,8 +2,13 @@ import type { z } from 'zod';
 import type { Db } from '../db/open';
 import type { DocumentKind, Permission } from '../vocabulary';
 
-/** Bumped when an event payload changes shape; sync refuses versions it does not know. */
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * Bumped when an event payload changes shape; head office refuses versions it does not know, so
+ * it is updated first. 2: payloads gained fields (a sale's payments, a payment's amount, day and
+ * reference, a dispatch's backorder); a PC that meets fields it does not know keeps the event
+ * aside until it is updated (core/sync/apply.ts `unknownFields`).
+ */
+export const EVENT_SCHEMA_VERSION = 2;
 
 export interface EventEnvelope<P = unknown> {
   id: string;

@@ -304,6 +304,13 @@ export function applyOrdered(
       tally.conflicts++;
       continue;
     }
+    if (unknownFields(envelope.payload, event.payload).length > 0) {
+      // A newer app's event with fields this one would drop (a sale's payments): kept whole, and
+      // applied once this app is updated, so no replica folds half of it.
+      recordEvent(db, envelope, 'deferred');
+      tally.deferred++;
+      continue;
+    }
     const aggregate = event.aggregateId;
     if (
       aggregate &&
@@ -401,6 +408,35 @@ export function unnumberAfter(db: Db, since: number): void {
   for (const a of aggregates) if (foldOrder(db, a.id) !== a.before) refold(db, a.id);
 }
 
+/**
+ * The paths of fields in `raw` that parsing dropped: what a newer app wrote and this one does not
+ * know. Parsing may add (defaults) but a field it drops would be lost from this replica for good.
+ */
+export function unknownFields(raw: unknown, parsed: unknown, path = ''): string[] {
+  if (Array.isArray(raw))
+    return Array.isArray(parsed)
+      ? raw.flatMap((item, i) => unknownFields(item, parsed[i], `${path}${i}.`))
+      : [];
+  if (raw === null || typeof raw !== 'object' || parsed === null || typeof parsed !== 'object')
+    return [];
+  const kept = parsed as Record<string, unknown>;
+  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) =>
+    Object.hasOwn(kept, key)
+      ? unknownFields(value, kept[key], `${path}${key}.`)
+      : [`${path}${key}`],
+  );
+}
+
+/** A kept-aside event this version still cannot read whole (it is of a still newer app). */
+function stillNewer(row: StoredRow): boolean {
+  try {
+    const envelope = fromRow(row);
+    return unknownFields(envelope.payload, parseEvent(envelope).payload).length > 0;
+  } catch {
+    return false; // Unreadable: applying it records the conflict, as for any other event.
+  }
+}
+
 /** After an update, applies events that an older version of the app had to keep aside. */
 export function applyDeferred(db: Db): number {
   const rows = db.sqlite
@@ -410,7 +446,7 @@ export function applyDeferred(db: Db): number {
     .all() as StoredRow[];
   let count = 0;
   for (const row of rows) {
-    if (!eventDef(row.type)) continue;
+    if (!eventDef(row.type) || stillNewer(row)) continue;
     db.sqlite.prepare(`UPDATE events SET apply_status = 'applied' WHERE id = ?`).run(row.id);
     if (row.aggregateId) refold(db, row.aggregateId);
     else if (parseAndProject(db, fromRow(row)) === 'conflict')
