@@ -1,11 +1,14 @@
 // A receipt: what the counter prints or shows for one sale, read once from the tables so the
 // printer, the PDF and a reprint from the sales list all print the same thing.
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { variantNameSql } from '../catalog/lookup';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError } from '../errors';
+import { salePayments } from '../db/schema';
 import { companyCurrency, companyLocale, type Currency } from '../locale/money';
+import { changeOf } from '../sales/payments';
 
 export interface ReceiptLine {
   name: string;
@@ -72,10 +75,7 @@ const lineRow = z.object({
   lineTotal: z.number().int(),
 });
 
-/**
- * The receipt of a sale as the tables hold it now. Payments are not read yet (the counter's
- * payments land in their own table; the lead wires them in): `payments` is empty and `change` 0.
- */
+/** The receipt of a sale as the tables hold it: its lines, payments (with the change) and customer. */
 export function receiptOf(db: Db, saleId: string): Receipt {
   const sale = parseRow(
     saleRow,
@@ -109,6 +109,18 @@ export function receiptOf(db: Db, saleId: string): Receipt {
       )
       .all(saleId),
   );
+  // A sale an older app recorded has no payments: the receipt then prints no payment block.
+  const payments = db.orm
+    .select({
+      method: salePayments.method,
+      amount: salePayments.amount,
+      tendered: salePayments.tendered,
+      reference: salePayments.reference,
+    })
+    .from(salePayments)
+    .where(eq(salePayments.saleId, saleId))
+    .orderBy(asc(salePayments.payNo))
+    .all();
   return {
     shopName: sale.shopName,
     shopCode: sale.shopCode,
@@ -119,8 +131,8 @@ export function receiptOf(db: Db, saleId: string): Receipt {
     clerk: sale.clerk ?? sale.userId,
     lines,
     total: sale.total,
-    payments: [],
-    change: 0,
+    payments,
+    change: changeOf(payments),
     customer:
       sale.customerName === null ? null : { name: sale.customerName, points: null, tier: null },
     currency: companyCurrency(db),
