@@ -5,53 +5,20 @@
 // the one just placed. The scanner is imitated by keys typed a few milliseconds apart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { CUP, CUP_BARCODE, SHIRT, SHIRT_BARCODE, startCounter, type Counter } from './counter';
+import { screenshot, type Harness } from './harness';
 
-const SHIRT = 'TS-WHT-M';
-const SHIRT_BARCODE = '4006381333931';
-const CUP = 'CUP-SML';
-const CUP_BARCODE = '5901234123457';
 /** A valid EAN-13 that nothing in the demo catalog carries. */
 const UNKNOWN_BARCODE = '2000000000008';
 
+let c: Counter;
 let h: Harness;
-let token = '';
-let shop1 = '';
 let page: Page;
 
-/**
- * A scanner: the whole code a few milliseconds a key, then Enter, into whatever has the focus.
- * A clerk takes far longer to reach for the next item than the code takes to look up, so the
- * next scan waits for the scan box to be done with this one (emptied, or marked as no match).
- */
-async function scan(code: string) {
-  await page.keyboard.type(`${code}\n`, { delay: 1 });
-  await expect
-    .poll(() =>
-      page.evaluate(
-        `(() => { const box = document.querySelector('[data-scan]');
-          return box.value === '' || box.getAttribute('aria-invalid') === 'true'; })()`,
-      ),
-    )
-    .toBe(true);
-}
-
-const focusedField = () =>
-  page.evaluate(`document.activeElement?.closest('[data-field]')?.getAttribute('data-field')`);
-const scanBoxHasFocus = () => page.evaluate(`document.activeElement?.hasAttribute('data-scan')`);
-
-/** The lines on screen, SKU → quantity as shown in its box, read at one moment. */
-const cart = () =>
-  page.evaluate(
-    `Object.fromEntries([...document.querySelectorAll('form tr[data-sku]')].map(
-      (row) => [row.dataset.sku, row.querySelector('input').value]))`,
-  );
-
-/** Tab (never a click) until the focus is in the input for `field`. */
-async function tabTo(field: string) {
-  for (let i = 0; i < 15 && (await focusedField()) !== field; i++) await page.keyboard.press('Tab');
-  expect(await focusedField()).toBe(field);
-}
+const scan = (code: string) => c.scan(code);
+const scanBoxHasFocus = () => c.scanBoxHasFocus();
+const cart = () => c.cart();
+const tabTo = (field: string) => c.tabTo(field);
 
 const recordHasFocus = `document.activeElement?.textContent?.startsWith('Take payment') ?? false`;
 
@@ -62,25 +29,12 @@ async function payCash() {
   await page.keyboard.press('F1');
   await page.keyboard.press('Enter');
 }
-const sales = async () => h.call('sales.list', { branchId: shop1 }, token);
+const sales = () => c.sales();
 
 describe('counter sale from the keyboard and a scanner', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
-    token = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
-    shop1 = (await h.call('branches.list', {}, token)).find((b) => b.code === 'SH01')!.id;
-    for (const code of [SHIRT, CUP]) {
-      const { variantId } = await h.call('catalog.findByCode', { code }, token);
-      await h.call('stock.adjust', { variantId, quantity: 50, reason: 'opening count' }, token);
-    }
-    page = (await h.newPerson()).page;
-    await page.setViewportSize({ width: 1024, height: 768 });
-    // A wait that fails names its own line, well before the test's time runs out.
-    page.setDefaultTimeout(5000);
-    await signIn(page, h.web.url, 'shop1');
-    await page.keyboard.press('Alt+KeyC');
-    await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+    c = await startCounter();
+    ({ h, page } = c);
   }, 180_000);
   afterAll(async () => {
     await h?.close();
@@ -216,7 +170,7 @@ describe('counter sale from the keyboard and a scanner', () => {
     await scan(CUP_BARCODE);
     await expect.poll(cart).toEqual({ [CUP]: '1' });
     expect(await page.getByRole('heading', { name: 'New order', level: 1 }).count()).toBe(1);
-    const orders = await h.call('orders.list', { number }, token);
+    const orders = await h.call('orders.list', { number }, c.token);
     expect(orders.map((o) => o.number)).toEqual([number]);
   });
 });

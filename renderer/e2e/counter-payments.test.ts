@@ -4,43 +4,25 @@
 // refused at the reference box; Esc in the payment step goes back to the cart as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { CUP, CUP_BARCODE, SHIRT, SHIRT_BARCODE, startCounter, type Counter } from './counter';
+import { screenshot, type Harness } from './harness';
 
-const SHIRT = 'TS-WHT-M';
-const SHIRT_BARCODE = '4006381333931';
-const CUP = 'CUP-SML';
-const CUP_BARCODE = '5901234123457';
 /** The demo's prices: a shirt Br 450.00, a cup Br 120.00. */
 const TOTAL = 45000 + 12000;
 
+let c: Counter;
 let h: Harness;
-let token = '';
-let shop1 = '';
 let page: Page;
 
-async function scan(code: string) {
-  await page.keyboard.type(`${code}\n`, { delay: 1 });
-  await expect
-    .poll(() => page.evaluate(`document.querySelector('[data-scan]').value === ''`))
-    .toBe(true);
-}
+const scan = (code: string) => c.scan(code);
 
-const cart = () =>
-  page.evaluate(
-    `Object.fromEntries([...document.querySelectorAll('form tr[data-sku]')].map(
-      (row) => [row.dataset.sku, row.querySelector('input').value]))`,
-  );
-const focusedField = () =>
-  page.evaluate(`document.activeElement?.closest('[data-field]')?.getAttribute('data-field')`);
-const scanBoxHasFocus = () => page.evaluate(`document.activeElement?.hasAttribute('data-scan')`);
-const sales = async () => h.call('sales.list', { branchId: shop1 }, token);
+const cart = () => c.cart();
+const focusedField = () => c.focusedField();
+const scanBoxHasFocus = () => c.scanBoxHasFocus();
+const sales = () => c.sales();
 const step = () => page.getByRole('form', { name: 'Payment' });
 
-/** Tab (never a click) until the focus is in the input for `field`. */
-async function tabTo(field: string) {
-  for (let i = 0; i < 15 && (await focusedField()) !== field; i++) await page.keyboard.press('Tab');
-  expect(await focusedField()).toBe(field);
-}
+const tabTo = (field: string) => c.tabTo(field);
 
 /** A shirt and a cup on the sale, then Enter in a quantity box: the payment step. */
 async function cartThenPay() {
@@ -56,20 +38,8 @@ async function cartThenPay() {
 
 describe('the counter takes payment from the keyboard', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
-    token = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
-    shop1 = (await h.call('branches.list', {}, token)).find((b) => b.code === 'SH01')!.id;
-    for (const code of [SHIRT, CUP]) {
-      const { variantId } = await h.call('catalog.findByCode', { code }, token);
-      await h.call('stock.adjust', { variantId, quantity: 50, reason: 'opening count' }, token);
-    }
-    page = (await h.newPerson()).page;
-    await page.setViewportSize({ width: 1024, height: 768 });
-    page.setDefaultTimeout(5000);
-    await signIn(page, h.web.url, 'shop1');
-    await page.keyboard.press('Alt+KeyC');
-    await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+    c = await startCounter();
+    ({ h, page } = c);
   }, 180_000);
   afterAll(async () => {
     await h?.close();

@@ -1,0 +1,85 @@
+// The shop counter as its end-to-end tests drive it: the demo company with stock of a shirt and
+// a cup at shop 1, its clerk signed in at 1024×768 on the Counter sale screen, and the keyboard
+// moves and readings those tests share (a scanner's keys, the cart on screen, the focus).
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { OutputOf } from '../../core/contract/api';
+import { signIn, startHarness, type Harness } from './harness';
+
+export const SHIRT = 'TS-WHT-M';
+export const SHIRT_BARCODE = '4006381333931';
+export const CUP = 'CUP-SML';
+export const CUP_BARCODE = '5901234123457';
+
+export interface Counter {
+  h: Harness;
+  page: Page;
+  /** The clerk's session, for reading what was recorded through the contract. */
+  token: string;
+  shop1: string;
+  /**
+   * A scanner: the whole code a few milliseconds a key, then Enter, into whatever has the focus.
+   * A clerk takes far longer to reach for the next item than the code takes to look up, so the
+   * next scan waits for the scan box to be done with this one (emptied, or marked as no match).
+   */
+  scan(code: string): Promise<void>;
+  /** The lines on screen, SKU → quantity as shown in its box, read at one moment. */
+  cart(): Promise<unknown>;
+  focusedField(): Promise<unknown>;
+  scanBoxHasFocus(): Promise<unknown>;
+  /** Tab (never a click) until the focus is in the input for `field`. */
+  tabTo(field: string): Promise<void>;
+  sales(): Promise<OutputOf<'sales.list'>>;
+}
+
+export async function startCounter(): Promise<Counter> {
+  const h = await startHarness();
+  await h.call('setup.loadDemo', {});
+  const token = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
+  const shop1 = (await h.call('branches.list', {}, token)).find((b) => b.code === 'SH01')?.id;
+  if (!shop1) throw new Error('the demo company has no shop SH01');
+  for (const code of [SHIRT, CUP]) {
+    const { variantId } = await h.call('catalog.findByCode', { code }, token);
+    await h.call('stock.adjust', { variantId, quantity: 50, reason: 'opening count' }, token);
+  }
+  const page = (await h.newPerson()).page;
+  await page.setViewportSize({ width: 1024, height: 768 });
+  // A wait that fails names its own line, well before the test's time runs out.
+  page.setDefaultTimeout(5000);
+  await signIn(page, h.web.url, 'shop1');
+  await page.keyboard.press('Alt+KeyC');
+  await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+
+  const focusedField = () =>
+    page.evaluate(`document.activeElement?.closest('[data-field]')?.getAttribute('data-field')`);
+  return {
+    h,
+    page,
+    token,
+    shop1,
+    async scan(code) {
+      await page.keyboard.type(`${code}\n`, { delay: 1 });
+      await expect
+        .poll(() =>
+          page.evaluate(
+            `(() => { const box = document.querySelector('[data-scan]');
+              return box.value === '' || box.getAttribute('aria-invalid') === 'true'; })()`,
+          ),
+        )
+        .toBe(true);
+    },
+    cart: () =>
+      page.evaluate(
+        `Object.fromEntries([...document.querySelectorAll('form tr[data-sku]')].map(
+          (row) => [row.dataset.sku, row.querySelector('input').value]))`,
+      ),
+    focusedField,
+    scanBoxHasFocus: () => page.evaluate(`document.activeElement?.hasAttribute('data-scan')`),
+    async tabTo(field) {
+      for (let i = 0; i < 15 && (await focusedField()) !== field; i++)
+        await page.keyboard.press('Tab');
+      expect(await focusedField()).toBe(field);
+    },
+    sales: () => h.call('sales.list', { branchId: shop1 }, token),
+  };
+}
