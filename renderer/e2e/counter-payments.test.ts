@@ -1,7 +1,8 @@
 // The counter takes payment, in Chromium at 1024×768 from the keyboard alone: two items paid
 // part by card and the rest in cash with money handed over, the change shown as it is typed and
 // said when the sale is recorded with both payments; a bank transfer without its reference is
-// refused at the reference box; Esc in the payment step goes back to the cart as it was.
+// refused at the reference box; a scan that lands in the amount box charges nothing; Esc in the
+// payment step goes back to the cart as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CUP, CUP_BARCODE, SHIRT, SHIRT_BARCODE, startCounter, type Counter } from './counter';
@@ -119,9 +120,18 @@ describe('the counter takes payment from the keyboard', () => {
     await expect.poll(scanBoxHasFocus).toBe(true);
   });
 
-  it('goes back to the cart as it was on Esc, and takes payment again from there', async () => {
+  it('charges no scan that lands in the amount box, goes back to the cart as it was on Esc, and takes payment again from there', async () => {
     const before = (await sales()).length;
     await cartThenPay();
+    // The clerk reaches for the next item and scans it into the amount box: nothing is charged.
+    expect(await focusedField()).toBe('payments.0.amount');
+    await page.keyboard.type(`${CUP_BARCODE}\n`, { delay: 1 });
+    await page.getByText('That was a scan, and the sale is being paid').waitFor();
+    expect(await page.getByLabel('Amount').inputValue()).toBe('Br\u00a0570.00');
+    expect(await page.getByTestId('due').textContent()).toBe('Br\u00a0570.00');
+    expect((await sales()).length).toBe(before);
+    await screenshot(page, 'counter-payments-stray-scan');
+
     await page.keyboard.press('F3');
     await page.keyboard.type('100');
     await page.keyboard.press('Escape');

@@ -5,6 +5,7 @@ import { ErrorBanner, Notice } from '../components/Banner';
 import { TextField } from '../components/Field';
 import { money, parseMoney } from '../format';
 import type { Translate } from '../i18n';
+import { scanListener } from '../scan-burst';
 import { ContractError } from '../transport';
 
 const paymentPath = /^payments\.(\d+)\./;
@@ -57,6 +58,7 @@ export function PaymentStep({ t, total, busy, error, onRecord, onBack }: Payment
   const [tenderedText, setTenderedText] = useState('');
   const [referenceText, setReferenceText] = useState('');
   const [local, setLocal] = useState<{ field: string; message: string } | null>(null);
+  const [strayScans] = useState(() => scanListener<{ amount: string; tendered: string }>());
   const box = useRef<HTMLFormElement>(null);
   const due = total - taken.reduce((s, p) => s + p.amount, 0);
   const at = taken.length;
@@ -149,6 +151,23 @@ export function PaymentStep({ t, total, busy, error, onRecord, onBack }: Payment
         e.preventDefault();
         void take();
       }}
+      onKeyDownCapture={(e) => {
+        // A scanner's burst in a box of amounts (the clerk reached for the next item) would
+        // charge a barcode: the boxes get back what they held, and the clerk is told. A
+        // reference box takes scans: a terminal's slip may carry its transaction id as one.
+        const field = e.target instanceof HTMLElement ? e.target.closest('[data-field]') : null;
+        if (!/\.(amount|tendered)$/.test(field?.getAttribute('data-field') ?? '')) return;
+        const scan = strayScans.press(e.key, e.timeStamp, {
+          amount: amountText,
+          tendered: tenderedText,
+        });
+        if (!scan) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setAmountText(scan.before.amount);
+        setTenderedText(scan.before.tendered);
+        setLocal({ field: 'scan', message: t('pay.scanned') });
+      }}
       onKeyDown={(e) => {
         const m = paymentMethods.find((p) => methodKey(p) === e.key);
         if (m) {
@@ -194,7 +213,9 @@ export function PaymentStep({ t, total, busy, error, onRecord, onBack }: Payment
           </button>
         ))}
       </div>
-      {local?.field === 'method' && <Notice kind="warning">{local.message}</Notice>}
+      {(local?.field === 'method' || local?.field === 'scan') && (
+        <Notice kind="warning">{local.message}</Notice>
+      )}
       <div className="row-form">
         <TextField
           label={t('pay.amount')}
