@@ -22,6 +22,7 @@ describe('npm run bench', () => {
       'raw_place_median_ms',
       'order_list_p95_ms',
       'order_list_search_p95_ms',
+      'sale_record_p99_ms',
       'stock_balance_p95_ms',
       'order_get_p95_ms',
       'stock_movements_p95_ms',
