@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventsTable } from '../db/schema';
 import { ledgerMismatches } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
+import { EVENT_SCHEMA_VERSION } from '../events/define';
 
 const png = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -152,7 +153,11 @@ describe('the shop order lifecycle', () => {
     const device = w.core.context().device!;
     expect(events.map((e) => e.type)).toEqual(['order.placed', 'order.slip_attached']);
     for (const e of events)
-      expect(e).toMatchObject({ branchId: device.branchId, deviceId: device.id, v: 1 });
+      expect(e).toMatchObject({
+        branchId: device.branchId,
+        deviceId: device.id,
+        v: EVENT_SCHEMA_VERSION,
+      });
     expect(events[0]!.hlc < events[1]!.hlc).toBe(true);
   });
 });
