@@ -3,7 +3,7 @@
 import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
-import { companyCurrency, companyLocale, formatMoney } from '../locale/money';
+import { companyMoney } from '../locale/money';
 import { checkDigitMessage, checkDigitProblem } from './barcode';
 
 /** Refuses a barcode whose EAN/UPC check digit is wrong, naming the field and the right digit. */
@@ -41,10 +41,9 @@ export function confirmedBelowCost(
   if (v.price > v.cost) return undefined;
   if (v.confirmBelowCost) return requireActor(ctx).userId;
   // In the company's currency, as every screen and document shows amounts.
-  const currency = companyCurrency(ctx.db);
-  const locale = companyLocale(ctx.db);
-  const price = formatMoney(v.price, currency, locale);
-  const cost = formatMoney(v.cost, currency, locale);
+  const money = companyMoney(ctx.db);
+  const price = money(v.price);
+  const cost = money(v.cost);
   const message =
     changed === 'price'
       ? `the price ${price} is at or below the cost ${cost}; raise the price, or confirm that it sells at or below cost`

@@ -2,7 +2,7 @@
 // turn it into what people read, in the company's currency, and back, without floating point.
 import type { Db } from '../db/open';
 import { z } from 'zod';
-import { defaultCurrency, type Currency } from './amounts';
+import { defaultCurrency, formatMoney, type Currency } from './amounts';
 
 export {
   decimalPoint,
@@ -50,3 +50,13 @@ export function companyCurrency(db: Db): Currency {
 
 /** The company's locale (en-GB, am-ET): how its dates and numbers are written. */
 export const companyLocale = (db: Db): string => settingsOf(db)?.locale ?? defaultLocale;
+
+/**
+ * Amounts as a message to a person names them, in the company's currency and locale
+ * ("Br 1,234.50"): the settings are read once, here, for every amount of that message.
+ */
+export function companyMoney(db: Db): (minor: number) => string {
+  const currency = companyCurrency(db);
+  const locale = companyLocale(db);
+  return (minor) => formatMoney(minor, currency, locale);
+}

@@ -1,13 +1,12 @@
 // A receipt: what the counter prints or shows for one sale, read once from the tables so the
 // printer, the PDF and a reprint from the sales list all print the same thing.
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { variantNameSql } from '../catalog/lookup';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError } from '../errors';
-import { salePayments } from '../db/schema';
 import { companyCurrency, companyLocale, type Currency } from '../locale/money';
+import { salePaymentsOf } from '../sales/commands';
 import { changeOf } from '../sales/payments';
 
 export interface ReceiptLine {
@@ -110,17 +109,7 @@ export function receiptOf(db: Db, saleId: string): Receipt {
       .all(saleId),
   );
   // A sale an older app recorded has no payments: the receipt then prints no payment block.
-  const payments = db.orm
-    .select({
-      method: salePayments.method,
-      amount: salePayments.amount,
-      tendered: salePayments.tendered,
-      reference: salePayments.reference,
-    })
-    .from(salePayments)
-    .where(eq(salePayments.saleId, saleId))
-    .orderBy(asc(salePayments.payNo))
-    .all();
+  const payments = salePaymentsOf(db, [saleId]).get(saleId) ?? [];
   return {
     shopName: sale.shopName,
     shopCode: sale.shopCode,

@@ -5,13 +5,14 @@ import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
 import { command, query } from '../contract/define';
 import { id, money, page, quantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
+import type { Db } from '../db/open';
 import { prepared } from '../db/prepared';
 import { customers, salePayments, sales, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { linesTotal } from '../events/lines';
 import { newId } from '../ids';
-import { companyCurrency, companyLocale, formatMoney } from '../locale/money';
+import { companyMoney } from '../locale/money';
 import { balanceOf } from '../stock/ledger';
 import { changeOf, paymentsInput, resolvePayments } from './payments';
 
@@ -63,10 +64,10 @@ export const recordSale = command({
       };
     });
     const total = linesTotal(lines);
-    const currency = companyCurrency(ctx.db);
-    const locale = companyLocale(ctx.db);
+    // The company's currency is read only when a refusal has amounts to name, not for every sale.
+    let inCurrency: ((minor: number) => string) | undefined;
     const payments = resolvePayments(total, input.payments, (minor) =>
-      formatMoney(minor, currency, locale),
+      (inCurrency ??= companyMoney(ctx.db))(minor),
     );
     const number = documentNumber(ctx, shop, 'sale');
     const saleId = newId(ctx.now());
@@ -157,6 +158,35 @@ const saleList = prepared((orm) =>
     .prepare(),
 );
 
+/**
+ * Each sale's payments in the order they were taken, by sale id. A sale recorded before payments
+ * were taken has none (and no change). The sales list and a receipt read them here.
+ */
+export function salePaymentsOf(db: Db, saleIds: readonly string[]) {
+  const rows = saleIds.length
+    ? db.orm
+        .select({
+          saleId: salePayments.saleId,
+          payNo: salePayments.payNo,
+          method: salePayments.method,
+          amount: salePayments.amount,
+          tendered: salePayments.tendered,
+          reference: salePayments.reference,
+        })
+        .from(salePayments)
+        .where(inArray(salePayments.saleId, [...saleIds]))
+        .orderBy(asc(salePayments.saleId), asc(salePayments.payNo))
+        .all()
+    : [];
+  const bySale = new Map<string, Omit<(typeof rows)[number], 'saleId'>[]>();
+  for (const { saleId, ...payment } of rows) {
+    const taken = bySale.get(saleId);
+    if (taken) taken.push(payment);
+    else bySale.set(saleId, [payment]);
+  }
+  return bySale;
+}
+
 export const listSales = query({
   access: 'orders.read',
   input: z.object({ branchId: id, ...page }),
@@ -167,31 +197,12 @@ export const listSales = query({
       limit: input.limit,
       offset: input.offset,
     });
-    // A sale recorded before payments were taken has none (and no change).
-    const paid = rows.length
-      ? ctx.db.orm
-          .select({
-            saleId: salePayments.saleId,
-            payNo: salePayments.payNo,
-            method: salePayments.method,
-            amount: salePayments.amount,
-            tendered: salePayments.tendered,
-            reference: salePayments.reference,
-          })
-          .from(salePayments)
-          .where(
-            inArray(
-              salePayments.saleId,
-              rows.map((r) => r.id),
-            ),
-          )
-          .orderBy(asc(salePayments.saleId), asc(salePayments.payNo))
-          .all()
-      : [];
-    const bySale = new Map<string, Omit<(typeof paid)[number], 'saleId'>[]>();
-    for (const { saleId, ...p } of paid) bySale.set(saleId, [...(bySale.get(saleId) ?? []), p]);
+    const paid = salePaymentsOf(
+      ctx.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => {
-      const payments = bySale.get(r.id) ?? [];
+      const payments = paid.get(r.id) ?? [];
       return { ...r, payments, change: changeOf(payments) };
     });
   },
