@@ -2,9 +2,9 @@
 // the ESC/POS back: what would land on paper, in both paper widths.
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { branches, variants } from '../db/schema';
+import { branches } from '../db/schema';
 import { formatAmount, formatMoney } from '../locale/money';
-import { openDemo, type DemoWorld } from '../testing/demo';
+import { openDemo } from '../testing/demo';
 import { columnsOf, encodeReceipt, type PaperWidth } from './escpos';
 import { receiptOf } from './receipt';
 import { printOverTcp } from './tcp';
@@ -16,20 +16,13 @@ afterEach(async () => {
   await Promise.all(printers.splice(0).map((p) => p.close()));
 });
 
-const productOf = (world: DemoWorld, variantId: string) =>
-  world.core.db.orm
-    .select({ productId: variants.productId })
-    .from(variants)
-    .where(eq(variants.id, variantId))
-    .get()!.productId;
-
 /** A sale at SH01: a T-shirt renamed into Russian and the demo's Amharic coffee cups. */
 async function saleWithNames() {
   const world = await openDemo();
   const shirt = world.variant['TS-WHT-M']!;
   const cup = world.variant['CUP-SML']!;
   await world.as('admin')('catalog.updateProduct', {
-    id: productOf(world, shirt),
+    id: (await world.as('admin')('catalog.findByCode', { code: 'TS-WHT-M' })).productId,
     name: 'Футболка хлопковая',
   });
   const sale = await world.as('shop1')('sales.record', {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CUP, CUP_BARCODE, SHIRT, SHIRT_BARCODE, startCounter, type Counter } from './counter';
-import { screenshot, type Harness } from './harness';
+import { payTheRestInCash, screenshot, type Harness } from './harness';
 
 /** A valid EAN-13 that nothing in the demo catalog carries. */
 const UNKNOWN_BARCODE = '2000000000008';
@@ -25,9 +25,7 @@ const recordHasFocus = `document.activeElement?.textContent?.startsWith('Take pa
 /** Enter on the cart opens the payment step; F1 takes the rest in cash and records the sale. */
 async function payCash() {
   await page.keyboard.press('Enter');
-  await page.getByRole('form', { name: 'Payment' }).waitFor();
-  await page.keyboard.press('F1');
-  await page.keyboard.press('Enter');
+  await payTheRestInCash(page);
 }
 const sales = () => c.sales();
 
