@@ -106,10 +106,20 @@ export const variants = sqliteTable(
     price: integer().notNull(),
     cost: integer().notNull(),
     minStock: integer().notNull().default(0),
+    /** Tax rate in basis points (1500 = 15%); null: the product category's rate. */
+    taxRateBp: integer(),
+    /** Scale barcodes (EAN-13, prefix 20–29): the prefix, the 5-digit item code, and what the
+     * label embeds (weight in the product's unit, or the price in minor units). */
+    scalePrefix: integer(),
+    scaleItem: text(),
+    scaleEmbeds: text({ enum: ['weight', 'price'] }),
     active: integer({ mode: 'boolean' }).notNull().default(true),
     clocks: clocks(),
   },
-  (t) => [index('variants_product').on(t.productId)],
+  (t) => [
+    index('variants_product').on(t.productId),
+    uniqueIndex('variants_scale').on(t.scalePrefix, t.scaleItem),
+  ],
 );
 
 export const priceHistory = sqliteTable(
@@ -183,6 +193,7 @@ export const stockMovements = sqliteTable(
         'sale',
         'adjustment',
         'transfer',
+        'return',
       ],
     }).notNull(),
     onHand: integer().notNull().default(0),
@@ -456,15 +467,32 @@ export const paymentSlips = sqliteTable(
   (t) => [index('payment_slips_order').on(t.orderId)],
 );
 
-export const customers = sqliteTable('customers', {
-  id: text().primaryKey(),
-  branchId: text()
-    .notNull()
-    .references(() => branches.id),
-  name: text().notNull(),
-  phone: text(),
-  clocks: clocks(),
-});
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text().primaryKey(),
+    branchId: text()
+      .notNull()
+      .references(() => branches.id),
+    name: text().notNull(),
+    phone: text(),
+    /** The phone's digits only (its last 9 when longer): what a lookup and duplicates match. */
+    phoneKey: text(),
+    /** A loyalty card's code, scanned at the counter. */
+    card: text(),
+    /** The tier head office last computed (null: the program's lowest). */
+    tier: text(),
+    /** Merged into another customer by an admin: lookups and balances follow it there. */
+    mergedInto: text(),
+    clocks: clocks(),
+  },
+  (t) => [
+    index('customers_phone').on(t.phoneKey),
+    index('customers_card').on(t.card),
+    index('customers_name').on(t.name),
+    index('customers_merged').on(t.mergedInto),
+  ],
+);
 
 export const sales = sqliteTable(
   'sales',
@@ -476,11 +504,26 @@ export const sales = sqliteTable(
       .references(() => branches.id),
     customerId: text().references(() => customers.id),
     total: integer().notNull(),
+    /** Discounts given on the lines and on the whole sale, and the points reward's amount. */
+    discount: integer().notNull().default(0),
+    rewardAmount: integer().notNull().default(0),
+    tax: integer().notNull().default(0),
+    /** The supervisor who signed in to allow a discount beyond the clerk's limit. */
+    approvedBy: text(),
+    shiftId: text(),
+    deviceId: text(),
+    pointsEarned: integer().notNull().default(0),
+    pointsRedeemed: integer().notNull().default(0),
+    tier: text(),
     soldAt: integer().notNull(),
     userId: text().notNull(),
     eventId: text().notNull(),
   },
-  (t) => [index('sales_branch_sold').on(t.branchId, t.soldAt)],
+  (t) => [
+    index('sales_branch_sold').on(t.branchId, t.soldAt),
+    index('sales_customer_sold').on(t.customerId, t.soldAt),
+    index('sales_device_sold').on(t.deviceId, t.soldAt),
+  ],
 );
 
 export const saleLines = sqliteTable(
@@ -495,10 +538,152 @@ export const saleLines = sqliteTable(
       .references(() => variants.id),
     quantity: integer().notNull(),
     unitPrice: integer().notNull(),
+    /** The line's own discount and its share of the whole sale's and the reward's. */
+    discount: integer().notNull().default(0),
+    taxRateBp: integer().notNull().default(0),
+    tax: integer().notNull().default(0),
+    /** What the customer pays for the line, tax included. */
     lineTotal: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.saleId, t.lineNo] })],
 );
+
+/** A return of some or all of a sale's lines, at any shop, with its refund. */
+export const saleReturns = sqliteTable(
+  'sale_returns',
+  {
+    id: text().primaryKey(),
+    saleId: text()
+      .notNull()
+      .references(() => sales.id),
+    number: text().notNull().unique(),
+    branchId: text().notNull(),
+    deviceId: text(),
+    shiftId: text(),
+    amount: integer().notNull(),
+    tax: integer().notNull().default(0),
+    pointsTakenBack: integer().notNull().default(0),
+    pointsGivenBack: integer().notNull().default(0),
+    reason: text(),
+    returnedAt: integer().notNull(),
+    userId: text().notNull(),
+    eventId: text().notNull(),
+  },
+  (t) => [
+    index('sale_returns_sale').on(t.saleId),
+    index('sale_returns_device').on(t.deviceId, t.returnedAt),
+    index('sale_returns_branch').on(t.branchId, t.returnedAt),
+  ],
+);
+
+export const saleReturnLines = sqliteTable(
+  'sale_return_lines',
+  {
+    returnId: text()
+      .notNull()
+      .references(() => saleReturns.id),
+    lineNo: integer().notNull(),
+    quantity: integer().notNull(),
+    amount: integer().notNull(),
+    tax: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.returnId, t.lineNo] })],
+);
+
+export const saleRefunds = sqliteTable(
+  'sale_refunds',
+  {
+    returnId: text()
+      .notNull()
+      .references(() => saleReturns.id),
+    payNo: integer().notNull(),
+    method: text({ enum: paymentMethods }).notNull(),
+    amount: integer().notNull(),
+    reference: text(),
+  },
+  (t) => [primaryKey({ columns: [t.returnId, t.payNo] })],
+);
+
+/** A clerk's shift at a till (a device): opened with a float, closed with the cash counted. */
+export const shifts = sqliteTable(
+  'shifts',
+  {
+    id: text().primaryKey(),
+    branchId: text().notNull(),
+    deviceId: text().notNull(),
+    openedBy: text().notNull(),
+    openedAt: integer().notNull(),
+    openingFloat: integer().notNull(),
+    closedBy: text(),
+    closedAt: integer(),
+    expectedCash: integer(),
+    countedCash: integer(),
+    difference: integer(),
+    reason: text(),
+  },
+  (t) => [index('shifts_device_opened').on(t.deviceId, t.openedAt)],
+);
+
+/**
+ * The points ledger, like stock: every earn, redemption, return, expiry and adjustment is a row;
+ * a balance is a sum. `availableAt`: when earned points may be spent (pending until then);
+ * `expiresAt`: when an earned batch expires if not spent first (oldest first).
+ */
+export const loyaltyMovements = sqliteTable(
+  'loyalty_movements',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    eventId: text().notNull(),
+    customerId: text().notNull(),
+    kind: text({
+      enum: ['earn', 'redeem', 'return_earned', 'return_redeemed', 'expire', 'adjust'],
+    }).notNull(),
+    points: integer().notNull(),
+    availableAt: integer().notNull(),
+    expiresAt: integer(),
+    saleId: text(),
+    branchId: text(),
+    at: integer().notNull(),
+    note: text(),
+  },
+  (t) => [
+    index('loyalty_movements_customer').on(t.customerId, t.availableAt),
+    index('loyalty_movements_event').on(t.eventId),
+  ],
+);
+
+/** Each customer's points (all of the ledger, pending included), kept by triggers. */
+export const loyaltyBalances = sqliteTable('loyalty_balances', {
+  customerId: text().primaryKey(),
+  points: integer().notNull().default(0),
+});
+
+/** Head office's loyalty rules (one row, 'default'), merged per field like master data. */
+export const loyaltyProgram = sqliteTable('loyalty_program', {
+  id: text().primaryKey(),
+  /** Minor units spent per point at the base rate (10000 basis points). */
+  spendPerPoint: integer(),
+  pendingDays: integer(),
+  expiryDays: integer(),
+  /** Minor units a point is worth when redeemed as an amount off. */
+  pointValue: integer(),
+  /** JSON: [{ name, minSpend, rateBp }], lowest first. */
+  tiers: text(),
+  /** JSON: [{ id, name, points, variantId? }]: a free product for a set number of points. */
+  rewards: text(),
+  clocks: clocks(),
+});
+
+/** Receipts this PC owes its printer: a sale stays here until its receipt printed. Not synced. */
+export const receiptQueue = sqliteTable('receipt_queue', {
+  documentId: text().primaryKey(),
+  kind: text({ enum: ['sale', 'return', 'z_report'] }).notNull(),
+  status: text({ enum: ['waiting', 'printed'] }).notNull(),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+  queuedAt: integer().notNull(),
+  printedAt: integer(),
+});
 
 /** How a sale was paid: amounts as resolved at the till, so every replica writes the same. */
 export const salePayments = sqliteTable(
@@ -582,5 +767,11 @@ export const companySettings = sqliteTable('company_settings', {
   currencySymbol: text(),
   minorUnits: integer(),
   locale: text(),
+  /** Whether prices are entered with tax included (1) or tax is added on top (0). */
+  pricesIncludeTax: integer({ mode: 'boolean' }),
+  /** JSON { category: basisPoints }: a product category's tax rate. */
+  categoryTaxRates: text(),
+  /** JSON { role: basisPoints }: the largest discount each role may give without a supervisor. */
+  discountLimits: text(),
   clocks: clocks(),
 });

@@ -66,3 +66,17 @@ export function ledgerMismatches(db: Db): { branchId: string; variantId: string 
       .all(),
   );
 }
+
+/** Every points balance equals the sum of its ledger (customers whose balance does not). */
+export function pointsMismatches(db: Db): string[] {
+  return (
+    db.sqlite
+      .prepare(
+        `SELECT b.customer_id AS customerId FROM loyalty_balances b
+         LEFT JOIN (SELECT customer_id, sum(points) AS p FROM loyalty_movements GROUP BY customer_id) m
+           ON m.customer_id = b.customer_id
+         WHERE b.points IS NOT coalesce(m.p, 0)`,
+      )
+      .all() as { customerId: string }[]
+  ).map((r) => r.customerId);
+}

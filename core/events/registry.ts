@@ -66,7 +66,10 @@ export const eventDefs = Object.fromEntries(all.map((d) => [d.type, d])) as {
 };
 
 /** Tables kept by triggers from a table projections write (the balance follows the ledger). */
-const followers: Record<string, readonly string[]> = { stock_movements: ['stock_balances'] };
+const followers: Record<string, readonly string[]> = {
+  stock_movements: ['stock_balances'],
+  loyalty_movements: ['loyalty_balances'],
+};
 
 /**
  * Every table whose rows are replicated state: what projections write, what follows from them,

@@ -160,6 +160,10 @@ function rebuild(db: Db, events: EventEnvelope[], fold: () => void): void {
     `DELETE FROM stock_balances WHERE NOT EXISTS (SELECT 1 FROM stock_movements m
        WHERE m.branch_id = stock_balances.branch_id AND m.variant_id = stock_balances.variant_id)`,
   ).run();
+  s.prepare(
+    `DELETE FROM loyalty_balances WHERE NOT EXISTS (SELECT 1 FROM loyalty_movements m
+       WHERE m.customer_id = loyalty_balances.customer_id)`,
+  ).run();
   s.prepare(`DELETE FROM meta WHERE key = 'rebasing'`).run();
 }
 
