@@ -86,6 +86,23 @@ export const masterDataCodes = [
 ] as const;
 export type MasterDataCode = (typeof masterDataCodes)[number];
 
+/**
+ * The counter's refusals (decision 0029): a discount beyond the clerk's limit without a
+ * supervisor, a supervisor's sign-in that failed, more points than the customer may spend now,
+ * a return of more than was sold or to a method the sale was not paid by, a shift that is not
+ * open (or already is).
+ */
+export const counterCodes = [
+  'DISCOUNT_OVER_LIMIT',
+  'APPROVAL_REFUSED',
+  'POINTS_NOT_AVAILABLE',
+  'RETURN_EXCEEDS_SALE',
+  'REFUND_METHOD_NOT_USED',
+  'SHIFT_NOT_OPEN',
+  'SHIFT_ALREADY_OPEN',
+] as const;
+export type CounterCode = (typeof counterCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -104,6 +121,7 @@ export const errorCodes = [
   'UNKNOWN_COMMAND',
   'UNAVAILABLE',
   ...masterDataCodes,
+  ...counterCodes,
   ...refusalCodes,
   ...protocolCodes,
   ...clientCodes,
@@ -212,6 +230,13 @@ const httpStatus: Record<SerializedError['code'], number> = {
   PRICE_AT_OR_BELOW_COST: 422,
   ROLE_NOT_AT_BRANCH_KIND: 422,
   DATE_IN_FUTURE: 422,
+  DISCOUNT_OVER_LIMIT: 403,
+  APPROVAL_REFUSED: 403,
+  POINTS_NOT_AVAILABLE: 409,
+  RETURN_EXCEEDS_SALE: 409,
+  REFUND_METHOD_NOT_USED: 422,
+  SHIFT_NOT_OPEN: 409,
+  SHIFT_ALREADY_OPEN: 409,
   HEAD_OFFICE_ONLY: 403,
   FOREIGN_BRANCH: 403,
   UNKNOWN_AGGREGATE: 409,

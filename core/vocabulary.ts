@@ -177,6 +177,8 @@ export const permissions = {
   'orders.cancel': ['admin', 'shop_clerk'],
   'sales.record': ['admin', 'shop_clerk', 'sales_rep'],
   'customers.manage': ['admin', 'shop_clerk', 'sales_rep'],
+  'sales.return': ['admin', 'shop_clerk'],
+  'loyalty.manage': ['admin'],
   'data.import': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -203,6 +205,8 @@ export const permissionPhrase: Record<Permission, string> = {
   'orders.cancel': 'cancel orders',
   'sales.record': 'record counter sales',
   'customers.manage': 'manage customers',
+  'sales.return': 'take returns and give refunds',
+  'loyalty.manage': 'set loyalty rules, adjust points and merge customers',
   'data.import': 'import catalog, customers or opening stock from a CSV file',
 };
 

@@ -21,7 +21,7 @@ const codeOf = prepared((orm) =>
 export function documentNumber(
   ctx: Context,
   branch: { id: string; code: string },
-  series: 'order' | 'sale',
+  series: 'order' | 'sale' | 'return',
 ): string {
   const device = requireDevice(ctx);
   // After a restore the PC numbers in a new series, with counters of its own (./series.ts).
@@ -35,5 +35,6 @@ export function documentNumber(
     const own = codeOf(ctx.db).get({ id: device.branchId });
     madeOn = `${own?.code ?? 'X'}${device.number}${letter}`;
   }
-  return `${branch.code}-${series === 'sale' ? 'S' : ''}${madeOn}-${n}`;
+  const prefix = series === 'sale' ? 'S' : series === 'return' ? 'R' : '';
+  return `${branch.code}-${prefix}${madeOn}-${n}`;
 }

@@ -23,7 +23,30 @@ import {
   verifyPayment,
 } from '../orders/steps';
 import { listProduction, recordProduction, reverseProduction } from '../production/commands';
-import { createCustomer, listCustomers, listSales, recordSale } from '../sales/commands';
+import { listSales, recordSale } from '../sales/commands';
+import {
+  createCustomer,
+  duplicateCustomers,
+  findCustomer,
+  listCustomers,
+} from '../sales/customers';
+import { findSaleForReturn, quoteReturn, recordReturn } from '../sales/returns';
+import { closeShift, currentShift, openShift, zReport } from '../sales/shifts';
+import { saveSalesSettings, salesSettings } from '../sales/settings';
+import { approveDiscount } from '../sales/approval';
+import {
+  adjustPoints,
+  customerPoints,
+  loyaltyProgram,
+  mergeCustomers,
+  overdrawnPoints,
+  pointsHistory,
+  runLoyalty,
+  saveProgram,
+} from '../loyalty/commands';
+import { salesOfDay } from '../sales/list';
+import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
+import { printReceipt, retryReceipts, waitingReceipts } from '../receipts/queue';
 import {
   adjustStock,
   listMovements,
@@ -120,8 +143,35 @@ export const operations = {
   'orders.document': orderDocument,
   'sales.record': recordSale,
   'sales.list': listSales,
+  'sales.day': salesOfDay,
+  // Receipts: this PC's printer and the receipts it still owes it (device-local, never synced).
+  'receipts.print': printReceipt,
+  'receipts.waiting': waitingReceipts,
+  'receipts.retry': retryReceipts,
+  'receipts.printer': getPrinterSettings,
+  'receipts.savePrinter': savePrinterSettings,
+  'sales.approveDiscount': approveDiscount,
+  'sales.settings': salesSettings,
+  'sales.saveSettings': saveSalesSettings,
+  'sales.findForReturn': findSaleForReturn,
+  'sales.quoteReturn': quoteReturn,
+  'sales.return': recordReturn,
+  'shifts.current': currentShift,
+  'shifts.open': openShift,
+  'shifts.close': closeShift,
+  'shifts.zReport': zReport,
   'customers.create': createCustomer,
   'customers.list': listCustomers,
+  'customers.find': findCustomer,
+  'customers.duplicates': duplicateCustomers,
+  'customers.merge': mergeCustomers,
+  'loyalty.program': loyaltyProgram,
+  'loyalty.saveProgram': saveProgram,
+  'loyalty.points': customerPoints,
+  'loyalty.history': pointsHistory,
+  'loyalty.adjust': adjustPoints,
+  'loyalty.overdrawn': overdrawnPoints,
+  'loyalty.run': runLoyalty,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'sync.status': syncStatus,

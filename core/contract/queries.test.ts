@@ -147,6 +147,9 @@ interface Fixture {
   orderId: string;
   slipHash: string;
   countId: string;
+  saleId: string;
+  saleNumber: string;
+  customerId: string;
 }
 
 type QueryName = NamesOf<'query'>;
@@ -175,7 +178,21 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'orders.slip': ({ orderId, slipHash }) => ({ orderId, fileHash: slipHash }),
   'orders.document': ({ orderId }) => ({ orderId, kind: 'payment_proof' }),
   'sales.list': ({ w }) => ({ branchId: w.branch.SH01 }),
+  'sales.day': ({ w }) => ({ branchId: w.branch.SH01, day: '2026-01-15' }),
+  'receipts.waiting': () => ({}),
+  'receipts.printer': () => ({}),
   'customers.list': () => ({}),
+  'customers.find': () => ({ search: 'Abebe' }),
+  'customers.duplicates': () => ({}),
+  'sales.settings': () => ({}),
+  'sales.findForReturn': ({ saleNumber }) => ({ number: saleNumber }),
+  'sales.quoteReturn': ({ saleId }) => ({ saleId, lines: [{ lineNo: 1, quantity: 1 }] }),
+  'shifts.current': () => ({}),
+  'shifts.zReport': () => ({ day: '2026-01-15' }),
+  'loyalty.program': () => ({}),
+  'loyalty.points': ({ customerId }) => ({ customerId }),
+  'loyalty.history': ({ customerId }) => ({ customerId }),
+  'loyalty.overdrawn': () => ({}),
   'conflicts.list': () => ({}),
   'sync.status': () => ({}),
   'devices.list': () => ({}),
@@ -202,11 +219,23 @@ describe('queries', () => {
       contentBase64: png,
     });
     const count = await w.as('shop1')('stock.startCount', {});
+    const customer = await w.as('shop1')('customers.create', {
+      name: 'Abebe Kebede',
+      phone: '+251 911 234567',
+    });
+    const sale = await w.as('shop1')('sales.record', {
+      customerId: customer.id,
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 1 }],
+      payments: [{ method: 'cash' }],
+    });
     const fixture: Fixture = {
       w,
       orderId: placed.id,
       slipHash: slip.fileHash,
       countId: count.countId,
+      saleId: sale.id,
+      saleNumber: sale.number,
+      customerId: customer.id,
     };
 
     const queries = Object.entries(operations)

@@ -18,21 +18,28 @@ import { formatHlc } from '../hlc';
 import { newId } from '../ids';
 import { BranchCore } from '../runtime';
 import { acknowledge, applyOrdered, refold } from '../sync/apply';
+import { DEMO_PASSWORD } from '../demo/seed';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { EVENT_SCHEMA_VERSION, type EventEnvelope } from './define';
 import { applyEvent, eventDef } from './emit';
-import { allEventDefs, replicatedTables } from './registry';
+import { allEventDefs, followers, replicatedTables } from './registry';
 
 /** Tables that are not replicated state: device-local, the log itself, or sync's bookkeeping. */
 const notState = ['meta', 'events', 'sessions', 'login_state', 'sequences', 'refused_events'];
 /** Tables kept by trigger from a table a projection writes. */
-const followers: Record<string, string> = { stock_balances: 'stock_movements' };
+/** Each table kept by triggers, with the table it follows (the registry's list, inverted). */
+const sourceOf: Record<string, string> = Object.fromEntries(
+  Object.entries(followers).flatMap(([source, kept]) => kept.map((k) => [k, source])),
+);
 
 const png = (text: string) =>
   Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     Buffer.from(text),
   ]).toString('base64');
+
+/** How far ahead of the wall clock the scenario's PC runs (it jumps a month near the end). */
+let later = 0;
 
 /** Causes every event type on the demo company's standalone PC, through the contract. */
 async function runScenario(w: DemoWorld): Promise<void> {
@@ -135,12 +142,34 @@ async function runScenario(w: DemoWorld): Promise<void> {
   await shop('orders.attachSlip', { orderId: b.id, fileName: 'again.png', contentBase64: slip });
   await shop('orders.cancel', { orderId: b.id, reason: 'The customer called it off' });
 
+  // The counter: a shift, a sale earning points, a return of it, the points' rules, an
+  // adjustment and an expiry (this PC is head office's too: it emits them as head office would).
+  await admin('loyalty.saveProgram', {
+    spendPerPoint: 100,
+    pendingDays: 0,
+    expiryDays: 30,
+    pointValue: 1,
+    tiers: [{ name: 'Bronze', minSpend: 0, rateBp: 10_000 }],
+  });
+  await shop('shifts.open', { openingFloat: 10_000 });
   const customer = await shop('customers.create', { name: 'Kebede', phone: '+251 911 000000' });
-  await shop('sales.record', {
+  const sold = await shop('sales.record', {
     payments: [{ method: 'cash' }],
     customerId: customer.id,
-    lines: [{ variantId: tee, quantity: 1 }],
+    lines: [{ variantId: tee, quantity: 2 }],
   });
+  await shop('sales.return', {
+    saleId: sold.id,
+    lines: [{ lineNo: 1, quantity: 1 }],
+    refunds: [{ method: 'cash' }],
+  });
+  await admin('loyalty.adjust', {
+    customerId: customer.id,
+    points: 5,
+    reason: 'Apology for a late order',
+  });
+  const cash = await shop('shifts.current', {});
+  await shop('shifts.close', { countedCash: cash?.expectedCash ?? 0 });
 
   // A standalone PC meets a conflict only through sync: head office numbers this PC's events as
   // after a push, then sends a factory PC's offline dispatch of order B, ordered after the cancel.
@@ -202,6 +231,11 @@ async function runScenario(w: DemoWorld): Promise<void> {
   const tally = db.sqlite.transaction(() => applyOrdered(db, [offlineDispatch]))();
   expect(tally.conflicts, 'the offline dispatch of a cancelled order is a conflict').toBe(1);
   await admin('conflicts.resolve', { eventId: offlineDispatch.id, note: 'Truck 2 turned back' });
+  // A month later head office's nightly run finds the points expired (a new sign-in: a month).
+  later = 31 * 86_400_000;
+  const { token } = await w.core.call('auth.login', { username: 'admin', password: DEMO_PASSWORD });
+  const run = await w.core.call('loyalty.run', {}, token);
+  expect(run.expired).toBeGreaterThan(0);
 }
 
 interface StoredEvent extends Omit<EventEnvelope, 'payload'> {
@@ -277,7 +311,7 @@ const sharedKeys: string[] = [];
 const written = new Set<string>();
 
 beforeAll(async () => {
-  world = await openDemo();
+  world = await openDemo({ now: () => Date.now() + later });
   await runScenario(world);
   scenario = storedEvents(world.core.db);
 
@@ -312,7 +346,7 @@ beforeAll(async () => {
       }
       const writes = def.writes.filter((w) => w.table === table);
       if (writes.length === 0) {
-        const source = followers[table];
+        const source = sourceOf[table];
         if (!source || !def.writes.some((w) => w.table === source))
           undeclared.add(`${stored.type} changed ${table}, which its writes do not declare`);
         continue;
@@ -420,6 +454,9 @@ describe('the event registry, walked whole', () => {
       'company.saved',
       'conflict.resolved',
       'device.registered',
+      'loyalty.adjusted',
+      'loyalty.expired',
+      'loyalty.program_saved',
       'order.payment_rejected',
       'order.payment_verified',
       'product.saved',

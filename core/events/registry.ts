@@ -15,6 +15,9 @@ import {
 } from '../orders/events';
 import { productionRecorded, productionReversed } from '../production/events';
 import { customerSaved, saleRecorded } from '../sales/events';
+import { saleReturned } from '../sales/returns';
+import { shiftClosed, shiftOpened } from '../sales/shifts';
+import { loyaltyAdjusted, loyaltyExpired, loyaltyProgramSaved } from '../loyalty/events';
 import { conflictResolved } from '../conflicts/events';
 import { companySaved } from '../locale/events';
 import type { EventDef } from './define';
@@ -53,6 +56,12 @@ const all = [
   orderCancelled,
   customerSaved,
   saleRecorded,
+  saleReturned,
+  shiftOpened,
+  shiftClosed,
+  loyaltyProgramSaved,
+  loyaltyAdjusted,
+  loyaltyExpired,
   conflictResolved,
   companySaved,
 ] as const;
@@ -66,7 +75,7 @@ export const eventDefs = Object.fromEntries(all.map((d) => [d.type, d])) as {
 };
 
 /** Tables kept by triggers from a table projections write (the balance follows the ledger). */
-const followers: Record<string, readonly string[]> = {
+export const followers: Record<string, readonly string[]> = {
   stock_movements: ['stock_balances'],
   loyalty_movements: ['loyalty_balances'],
 };

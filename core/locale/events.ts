@@ -18,6 +18,10 @@ export const companySaved = defineEvent({
     currencySymbol: z.string().optional(),
     minorUnits: z.number().int().min(0).max(3).optional(),
     locale: z.string().optional(),
+    /** The counter's rules (core/sales/settings.ts); the JSON fields merge as a whole. */
+    pricesIncludeTax: z.boolean().optional(),
+    categoryTaxRates: z.string().optional(),
+    discountLimits: z.string().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;

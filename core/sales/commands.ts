@@ -1,20 +1,25 @@
-import { asc, desc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { documentNumber } from '../branches/numbers';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
 import { command, query } from '../contract/define';
-import { id, money, page, quantity, text } from '../contract/fields';
+import { id, money, page, quantity } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
 import type { Db } from '../db/open';
 import { prepared } from '../db/prepared';
 import { customers, salePayments, sales, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
-import { linesTotal } from '../events/lines';
 import { newId } from '../ids';
 import { companyMoney } from '../locale/money';
+import { pointsBalance, rootCustomer } from '../loyalty/ledger';
+import { DAY, pointsEarned, programOf, rateOf } from '../loyalty/program';
 import { balanceOf } from '../stock/ledger';
-import { changeOf, paymentsInput, resolvePayments } from './payments';
+import { spendApproval } from './approval';
+import { changeOf, MAX_PAYMENTS, paymentInput, resolvePayments } from './payments';
+import { FULL, priceSale } from './pricing';
+import { salesSettingsOf, taxRateOf } from './settings';
+import { openShiftOf } from './shifts';
 
 export const recordSale = command({
   access: 'sales.record',
@@ -22,21 +27,46 @@ export const recordSale = command({
     branchId: id.optional(),
     customerId: id.optional(),
     lines: z
-      .array(z.object({ variantId: id, quantity, unitPrice: money.optional() }))
+      .array(
+        z.object({
+          variantId: id,
+          quantity,
+          unitPrice: money.optional(),
+          /** The line's discount, in minor units. */
+          discount: money.optional(),
+        }),
+      )
       .min(1, 'a sale needs at least one line')
       .max(200),
+    /** A discount on the whole sale, in minor units, spread over the lines. */
+    discount: money.optional(),
+    /** Points redeemed: an amount off at the program's point value, or a reward's free product. */
+    redeem: z
+      .object({
+        points: z.number().int('must be a whole number').positive('must be more than 0'),
+        rewardId: z.string().trim().min(1).max(40).optional(),
+      })
+      .optional(),
+    /** A supervisor's approval (sales.approveDiscount) for a discount beyond the clerk's limit. */
+    approvalId: z.string().trim().min(1).max(60).optional(),
     /** How it was paid; only the last payment may leave out its amount (the rest). */
-    payments: paymentsInput,
+    payments: z
+      .array(paymentInput)
+      .max(MAX_PAYMENTS, `a sale takes at most ${MAX_PAYMENTS} payments`),
   }),
   handler: (ctx, input) => {
-    const branchId = input.branchId ?? requireActor(ctx).branchId;
+    const actor = requireActor(ctx);
+    const branchId = input.branchId ?? actor.branchId;
     assertBranchAccess(ctx, branchId, 'sell');
     const shop = requireBranchOfKind(ctx, branchId, ['shop']);
-    if (
-      input.customerId &&
-      !ctx.db.sqlite.prepare('SELECT 1 FROM customers WHERE id = ?').get(input.customerId)
-    )
+    const customerId = input.customerId ? rootCustomer(ctx.db, input.customerId) : null;
+    const customer = customerId
+      ? (ctx.db.sqlite.prepare('SELECT id, tier FROM customers WHERE id = ?').get(customerId) as
+          { id: string; tier: string | null } | undefined)
+      : undefined;
+    if (input.customerId && !customer)
       throw validationError([{ field: 'customerId', message: 'no such customer' }]);
+    const settings = salesSettingsOf(ctx.db);
     const wanted = new Map<string, number>();
     const lines = input.lines.map((l, i) => {
       const v = requireVariant(ctx, l.variantId, `lines.${i}.variantId`);
@@ -61,82 +91,150 @@ export const recordSale = command({
         variantId: v.id,
         quantity: l.quantity,
         unitPrice: l.unitPrice ?? v.price,
+        discount: l.discount ?? 0,
+        taxRateBp: taxRateOf(ctx.db, v.id, settings),
       };
     });
-    const total = linesTotal(lines);
     // The company's currency is read only when a refusal has amounts to name, not for every sale.
     let inCurrency: ((minor: number) => string) | undefined;
-    const payments = resolvePayments(total, input.payments, (minor) =>
-      (inCurrency ??= companyMoney(ctx.db))(minor),
-    );
+    const currency = (minor: number) => (inCurrency ??= companyMoney(ctx.db))(minor);
+
+    const program = customer ? programOf(ctx.db) : null;
+    let redeemed = 0;
+    let rewardAmount = 0;
+    let rewardId: string | null = null;
+    if (input.redeem) {
+      if (!customer || !program)
+        throw validationError([
+          {
+            field: 'redeem',
+            message: customer
+              ? 'head office has set no loyalty program, so there are no points to redeem'
+              : 'choose the customer whose points are redeemed',
+          },
+        ]);
+      const reward = input.redeem.rewardId
+        ? program.rewards.find((r) => r.id === input.redeem?.rewardId)
+        : undefined;
+      if (input.redeem.rewardId && !reward)
+        throw validationError([{ field: 'redeem.rewardId', message: 'no such reward' }]);
+      redeemed = reward ? reward.points : input.redeem.points;
+      if (reward) {
+        const line = lines.find((l) => l.variantId === reward.variantId);
+        if (!line)
+          throw validationError([
+            {
+              field: 'redeem.rewardId',
+              message: `scan ${reward.name} into the sale first: the reward is one of it, free`,
+            },
+          ]);
+        rewardAmount = line.unitPrice;
+        rewardId = reward.id;
+      } else rewardAmount = redeemed * program.pointValue;
+      const { available } = pointsBalance(ctx.db, customer.id, ctx.now());
+      if (redeemed > available)
+        throw new DomainError(
+          'POINTS_NOT_AVAILABLE',
+          `redeem.points: the customer may spend ${Math.max(0, available)} points now (points earned lately stay pending for ${program.pendingDays} days); redeem at most that.`,
+          { field: 'redeem.points', available: Math.max(0, available) },
+        );
+    }
+    let price;
+    try {
+      price = priceSale(lines, input.discount ?? 0, rewardAmount, settings.pricesIncludeTax);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const field = e.message;
+      throw validationError([
+        {
+          field: field === 'redeem' ? 'redeem.points' : field,
+          rule: 'other',
+          message:
+            field === 'redeem'
+              ? 'is worth more than what is left to pay; redeem fewer points'
+              : 'is more than the amount it comes off; lower it',
+        },
+      ]);
+    }
+    // A discount beyond the clerk's limit needs a supervisor's sign-in at the counter.
+    let approvedBy: string | null = null;
+    if (price.discount > 0) {
+      const own = settings.discountLimits[actor.role] ?? 0;
+      const over = (limit: number) => price.discount * FULL > limit * price.gross;
+      if (over(own)) {
+        const approval = input.approvalId ? spendApproval(ctx, input.approvalId) : null;
+        if (!approval || over(approval.limitBp))
+          throw new DomainError(
+            'DISCOUNT_OVER_LIMIT',
+            `discount: ${currency(price.discount)} is ${((price.discount * 100) / price.gross).toFixed(2)}% of the sale; you may give up to ${own / 100}%${
+              approval ? ` and ${approval.name} up to ${approval.limitBp / 100}%` : ''
+            }. Lower it, or ask a supervisor to sign in to allow it.`,
+            { field: 'discount', limitBp: approval?.limitBp ?? own },
+          );
+        approvedBy = approval.userId;
+      }
+    }
+    if (price.total > 0 && input.payments.length === 0)
+      throw validationError([
+        {
+          field: 'payments',
+          rule: 'min_items',
+          limit: 1,
+          message:
+            'say how the sale was paid: at least one payment (cash, card, mobile money or transfer)',
+        },
+      ]);
+    const payments = price.total > 0 ? resolvePayments(price.total, input.payments, currency) : [];
+    let loyalty = null;
+    if (customer && program) {
+      const tier = customer.tier ?? program.tiers[0]?.name ?? null;
+      const now = ctx.now();
+      loyalty = {
+        tier,
+        earned: pointsEarned(program, price.total, rateOf(program, tier)),
+        availableAt: now + program.pendingDays * DAY,
+        expiresAt: program.expiryDays ? now + program.expiryDays * DAY : null,
+        redeemed,
+        rewardId,
+      };
+    }
     const number = documentNumber(ctx, shop, 'sale');
     const saleId = newId(ctx.now());
     emit(ctx, 'sale.recorded', saleId, {
       saleId,
       number,
       branchId,
-      customerId: input.customerId ?? null,
-      lines,
+      customerId,
+      lines: lines.map((l, i) => ({
+        lineNo: l.lineNo,
+        variantId: l.variantId,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        discount: price.lines[i]?.discount ?? 0,
+        taxRateBp: l.taxRateBp,
+        tax: price.lines[i]?.tax ?? 0,
+      })),
       payments,
+      pricesIncludeTax: settings.pricesIncludeTax,
+      discount: price.discount,
+      rewardAmount: price.rewardAmount,
+      approvedBy,
+      shiftId: openShiftOf(ctx)?.id ?? null,
+      loyalty,
     });
-    return { id: saleId, number, total, payments, change: changeOf(payments) };
+    return {
+      id: saleId,
+      number,
+      total: price.total,
+      discount: price.discount,
+      rewardAmount: price.rewardAmount,
+      tax: price.tax,
+      payments,
+      change: changeOf(payments),
+      points: loyalty ? { earned: loyalty.earned, redeemed } : null,
+    };
   },
 });
-
-export const createCustomer = command({
-  access: 'customers.manage',
-  input: z.object({
-    branchId: id.optional(),
-    name: text(120),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
-      .optional(),
-  }),
-  handler: (ctx, input) => {
-    const branchId = input.branchId ?? requireActor(ctx).branchId;
-    assertBranchAccess(ctx, branchId, 'add customers');
-    const customerId = newId(ctx.now());
-    emit(ctx, 'customer.saved', customerId, {
-      id: customerId,
-      branchId,
-      name: input.name,
-      phone: input.phone ?? null,
-    });
-    return { id: customerId };
-  },
-});
-
-export const listCustomers = query({
-  access: 'customers.manage',
-  input: z.object({ search: z.string().trim().max(100).optional(), ...page }),
-  handler: (ctx, input) =>
-    customerList(ctx.db).all({ q: input.search ?? null, limit: input.limit, offset: input.offset }),
-});
-
-const q = sql.placeholder('q');
-const customerList = prepared((orm) =>
-  orm
-    .select({
-      id: customers.id,
-      branchId: customers.branchId,
-      name: customers.name,
-      phone: customers.phone,
-    })
-    .from(customers)
-    .where(
-      or(
-        isNull(q),
-        like(customers.name, sql`'%' || ${q} || '%'`),
-        like(customers.phone, sql`'%' || ${q} || '%'`),
-      ),
-    )
-    .orderBy(customers.name)
-    .limit(sql.placeholder('limit'))
-    .offset(sql.placeholder('offset'))
-    .prepare(),
-);
 
 const saleList = prepared((orm) =>
   orm

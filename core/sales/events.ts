@@ -1,60 +1,174 @@
 import { z } from 'zod';
+import { DomainError } from '../errors';
 import { defineEvent, ledgerWrite, mergeStamp, rowWrite } from '../events/define';
-import { linesTotal, pricedLine } from '../events/lines';
+import { pricedLine } from '../events/lines';
 import { mergeRow } from '../events/lww';
+import { pointsMove } from '../loyalty/ledger';
+import { pointsWrite } from '../loyalty/events';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
+import { FULL, lineTotalOf } from './pricing';
+import { branchDiscountCeiling, salesSettingsOf } from './settings';
+
+/** A phone number's key: its digits, the last 9 (so +251 911… and 0911… are the same). */
+export const phoneKeyOf = (phone: string | null | undefined): string | null => {
+  const digits = (phone ?? '').replace(/\D/g, '');
+  return digits ? digits.slice(-9) : null;
+};
 
 export const customerSaved = defineEvent({
   type: 'customer.saved',
   merged: true,
-  authority: { permission: 'customers.manage', from: ['shop'], acts: (p) => p.branchId ?? null },
-  visibility: { branches: (p) => (p.branchId ? [p.branchId] : []) },
+  authority: {
+    permission: 'customers.manage',
+    from: ['shop'],
+    acts: (p) => p.branchId ?? null,
+    // A tier and a merge are head office's: a shop PC's say on them is dropped.
+    decide: ({ tier: _tier, mergedInto: _merged, ...p }) => p,
+  },
+  // Customers are known at every shop: found, credited and redeemed anywhere.
+  visibility: { everywhere: true },
   writes: [rowWrite('customers')],
   payload: z.object({
     id: z.string(),
     branchId: z.string().optional(),
     name: z.string().optional(),
     phone: z.string().nullable().optional(),
+    card: z.string().nullable().optional(),
+    tier: z.string().nullable().optional(),
+    mergedInto: z.string().nullable().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;
-    mergeRow(db, 'customers', id, mergeStamp(e), fields);
+    mergeRow(db, 'customers', id, mergeStamp(e), {
+      ...fields,
+      ...(fields.phone !== undefined && { phoneKey: phoneKeyOf(fields.phone) }),
+    });
   },
+});
+
+/** A sale's line as the event carries it: discounts (its own and its shares) and tax. */
+export const saleLine = pricedLine.extend({
+  discount: z.number().int().nonnegative().optional(),
+  taxRateBp: z.number().int().nonnegative().optional(),
+  tax: z.number().int().nonnegative().optional(),
+});
+
+/** What a sale did to the customer's points, as the counter worked it out (decision 0029). */
+export const saleLoyalty = z.object({
+  /** The tier the PC last heard of for the customer. */
+  tier: z.string().nullable(),
+  earned: z.number().int().nonnegative(),
+  availableAt: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+  redeemed: z.number().int().nonnegative(),
+  rewardId: z.string().nullable(),
 });
 
 export const saleRecorded = defineEvent({
   type: 'sale.recorded',
   authority: { permission: 'sales.record', from: ['shop'], acts: (p) => p.branchId },
-  visibility: { branches: (p) => [p.branchId] },
+  // Every shop sees a sale: its customer's points are spent anywhere, and it is returned anywhere.
+  visibility: { everywhere: true },
   writes: [
     { table: 'sales', column: 'id', key: (e) => e.payload.saleId },
     { table: 'sale_lines', column: 'sale_id', key: (e) => e.payload.saleId },
     { table: 'sale_payments', column: 'sale_id', key: (e) => e.payload.saleId },
     ledgerWrite,
+    pointsWrite,
   ],
   payload: z.object({
     saleId: z.string(),
     number: z.string(),
     branchId: z.string(),
     customerId: z.string().nullable(),
-    lines: z.array(pricedLine).min(1),
+    lines: z.array(saleLine).min(1),
     /** Resolved amounts (no "rest" left to compute); absent on sales recorded before payments. */
     payments: z.array(resolvedPayment).optional(),
+    /** Whether the prices included tax (absent on older sales: they did, with no tax). */
+    pricesIncludeTax: z.boolean().optional(),
+    /** Line discounts and the whole sale's (a reward's amount not included). */
+    discount: z.number().int().nonnegative().optional(),
+    rewardAmount: z.number().int().nonnegative().optional(),
+    /** The supervisor who signed in at the counter to allow the discount. */
+    approvedBy: z.string().nullable().optional(),
+    shiftId: z.string().nullable().optional(),
+    loyalty: saleLoyalty.nullable().optional(),
   }),
   apply: (db, e) => {
     const p = e.payload;
-    const total = linesTotal(p.lines);
+    const included = p.pricesIncludeTax ?? true;
+    const discount = p.discount ?? 0;
+    const reward = p.rewardAmount ?? 0;
+    const gross = p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+    const lineDiscounts = p.lines.reduce((s, l) => s + (l.discount ?? 0), 0);
+    if (
+      lineDiscounts !== discount + reward ||
+      p.lines.some((l) => (l.discount ?? 0) > l.quantity * l.unitPrice)
+    )
+      throw new DomainError(
+        'VALIDATION',
+        `Sale ${p.number}: its lines' discounts do not add up to the sale's discount and reward. The PC that recorded it needs an update; tell whoever supports the app.`,
+      );
+    // Head office accepts a discount only up to the highest limit any role at the branch holds.
+    if (discount > 0) {
+      const ceiling = branchDiscountCeiling(db, p.branchId, salesSettingsOf(db));
+      if (discount * FULL > ceiling * gross)
+        throw new DomainError(
+          'DISCOUNT_OVER_LIMIT',
+          `Sale ${p.number} gave a discount of ${((discount * 100) / gross).toFixed(2)}%, more than anyone at its shop may give (${ceiling / 100}%). Check the sale with its clerk, then resolve this conflict with a note.`,
+          { saleId: p.saleId },
+        );
+    }
+    const total = p.lines.reduce((s, l) => s + lineTotalOf(l, included), 0);
+    const tax = p.lines.reduce((s, l) => s + (l.tax ?? 0), 0);
+    const loyalty = p.customerId ? p.loyalty : null;
+    if (loyalty && loyalty.earned > total)
+      throw new DomainError(
+        'VALIDATION',
+        `Sale ${p.number} claims ${loyalty.earned} points on ${total} minor units: more than one point per unit spent.`,
+      );
     db.sqlite
       .prepare(
-        'INSERT INTO sales (id, number, branch_id, customer_id, total, sold_at, user_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO sales (id, number, branch_id, customer_id, total, discount, reward_amount, tax, approved_by, shift_id,
+           device_id, points_earned, points_redeemed, tier, sold_at, user_id, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(p.saleId, p.number, p.branchId, p.customerId, total, e.createdAt, e.userId, e.id);
+      .run(
+        p.saleId,
+        p.number,
+        p.branchId,
+        p.customerId,
+        total,
+        discount,
+        reward,
+        tax,
+        p.approvedBy ?? null,
+        p.shiftId ?? null,
+        e.deviceId,
+        loyalty?.earned ?? 0,
+        loyalty?.redeemed ?? 0,
+        loyalty?.tier ?? null,
+        e.createdAt,
+        e.userId,
+        e.id,
+      );
     const line = db.sqlite.prepare(
-      'INSERT INTO sale_lines (sale_id, line_no, variant_id, quantity, unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sale_lines (sale_id, line_no, variant_id, quantity, unit_price, discount, tax_rate_bp, tax, line_total)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const l of p.lines) {
-      line.run(p.saleId, l.lineNo, l.variantId, l.quantity, l.unitPrice, l.quantity * l.unitPrice);
+      line.run(
+        p.saleId,
+        l.lineNo,
+        l.variantId,
+        l.quantity,
+        l.unitPrice,
+        l.discount ?? 0,
+        l.taxRateBp ?? 0,
+        l.tax ?? 0,
+        lineTotalOf(l, included),
+      );
       move(db, e, {
         branchId: p.branchId,
         variantId: l.variantId,
@@ -68,5 +182,23 @@ export const saleRecorded = defineEvent({
     (p.payments ?? []).forEach((m, i) =>
       pay.run(p.saleId, i + 1, m.method, m.amount, m.tendered, m.reference),
     );
+    if (p.customerId && loyalty) {
+      pointsMove(db, e, {
+        customerId: p.customerId,
+        kind: 'earn',
+        points: loyalty.earned,
+        availableAt: loyalty.availableAt,
+        expiresAt: loyalty.expiresAt,
+        saleId: p.saleId,
+        branchId: p.branchId,
+      });
+      pointsMove(db, e, {
+        customerId: p.customerId,
+        kind: 'redeem',
+        points: -loyalty.redeemed,
+        saleId: p.saleId,
+        branchId: p.branchId,
+      });
+    }
   },
 });

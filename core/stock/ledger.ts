@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../events/define';
 
 export type MovementKind =
   | 'production'
+  | 'return'
   | 'reservation'
   | 'release'
   | 'dispatch'

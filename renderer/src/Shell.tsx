@@ -25,6 +25,7 @@ import { SyncDevices } from './screens/admin/SyncDevices';
 import { Telegram } from './screens/admin/Telegram';
 import { Users } from './screens/admin/Users';
 import { CounterSale } from './screens/CounterSale';
+import { SalesList } from './screens/SalesList';
 import { NewOrder } from './screens/NewOrder';
 import { OrderDetail } from './screens/order/OrderDetail';
 import { OrderList } from './screens/OrderList';
@@ -95,6 +96,8 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <Payments />;
     case 'counterSale':
       return <CounterSale />;
+    case 'sales':
+      return <SalesList />;
     case 'production':
       return <Production />;
     case 'stock':

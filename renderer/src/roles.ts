@@ -18,6 +18,7 @@ export type ScreenId =
   | 'queue'
   | 'payments'
   | 'counterSale'
+  | 'sales'
   | 'production'
   | 'stock'
   | 'users'
@@ -52,6 +53,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('newOrder', 'New order', 'N'),
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
+    entry('sales', 'Sales', 'S'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
@@ -59,6 +61,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('newOrder', 'New order', 'N'),
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
+    entry('sales', 'Sales', 'S'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
@@ -76,6 +79,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
   admin: [
     entry('orders', 'All orders', 'O'),
     entry('payments', 'Payments waiting', 'Y', 'orders.verifyPayment'),
+    entry('sales', 'Sales', 'S'),
     entry('stock', 'Stock', 'K'),
     entry('users', 'Users', 'U', 'users.manage'),
     entry('branches', 'Branches', 'B', 'branches.manage'),

@@ -18,6 +18,7 @@ import {
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
 import { count, money, parseCount } from '../format';
 import { useT } from '../i18n';
+import { printReceipt } from '../receipts';
 import { scanListener } from '../scan-burst';
 import { PaymentStep, type Outcome, type Taken } from './CounterPayment';
 
@@ -41,12 +42,15 @@ const takesText = (el: Element | null): boolean =>
 
 export function CounterSale() {
   const t = useT('sale');
+  const receipts = useT('receipts');
   const client = useClient();
   const [lines, setLines] = useDraftLines('counterSale');
   const [done, setDone] = useState<string | null>(null);
   const [missed, setMissed] = useState<Missed | null>(null);
   const [askingToDrop, setAskingToDrop] = useState(false);
   const [paying, setPaying] = useState(false);
+  /** The last sale's receipt did not print: it waits, and the clerk is told without a stop. */
+  const [receiptWaits, setReceiptWaits] = useState<string | null>(null);
   const [strayScans] = useState(() => scanListener<{ variantId: string; quantity: string }>());
   const picker = useRef<HTMLElement>(null);
   const action = useAction();
@@ -112,9 +116,26 @@ export function CounterSale() {
       setLines([]);
       setPaying(false);
       backToScanBox();
+      printAfterSale(sale.id, sale.number);
       return { ok: true };
     }
     return { ok: false, error: refusal };
+  };
+
+  /**
+   * The receipt, by this PC's printer settings (none: nothing), after the sale is recorded and
+   * without waiting for it: the clerk scans on while it prints, and a printer that is off only
+   * leaves a notice (the receipt waits on the Sales screen), never the scan box.
+   */
+  const printAfterSale = (saleId: string, number: string) => {
+    setReceiptWaits(null);
+    printReceipt(client, saleId, backToScanBox).then(
+      (outcome) => {
+        if (!outcome.printed && outcome.kind !== 'none')
+          setReceiptWaits(receipts('counterWaiting', { number, printer: outcome.printer }));
+      },
+      () => setReceiptWaits(receipts('counterWaiting', { number, printer: '—' })),
+    );
   };
 
   const submit = () => {
@@ -162,6 +183,7 @@ export function CounterSale() {
         <p className="muted">{t('intro')}</p>
       </header>
       {done && <Notice kind="success">{done}</Notice>}
+      {receiptWaits && <Notice kind="warning">{receiptWaits}</Notice>}
       <div className="split">
         <section
           ref={picker}

@@ -1,0 +1,237 @@
+// Loyalty at head office and at the counter: the rules an admin sets, a customer's balance and
+// history, an admin's adjustment with its reason, the overdrawn report, and the nightly run that
+// records expiries and tier changes as events (decision 0029).
+import { z } from 'zod';
+import type { Context } from '../contract/context';
+import { command, query } from '../contract/define';
+import { id, text } from '../contract/fields';
+import { DomainError, validationError } from '../errors';
+import { emit, refuseIfNotHere } from '../events/emit';
+import { accountMovements, pointsBalance, pointsToExpire, rootCustomer } from './ledger';
+import { DAY, programId, programOf, rewardSchema, tierFor, tierSchema } from './program';
+
+export const saveProgram = command({
+  access: 'loyalty.manage',
+  input: z.object({
+    spendPerPoint: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be more than 0')
+      .optional(),
+    pendingDays: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(365)
+      .optional(),
+    expiryDays: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more (0: never)')
+      .max(3650)
+      .optional(),
+    pointValue: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
+    tiers: z.array(tierSchema).max(10).optional(),
+    rewards: z.array(rewardSchema).max(50).optional(),
+  }),
+  handler: (ctx, input) => {
+    refuseIfNotHere(ctx, 'loyalty.program_saved');
+    const names = new Set<string>();
+    input.tiers?.forEach((t, i) => {
+      if (names.has(t.name))
+        throw validationError([{ field: `tiers.${i}.name`, message: `${t.name} is named twice` }]);
+      names.add(t.name);
+    });
+    input.rewards?.forEach((r, i) => {
+      if (!ctx.db.sqlite.prepare('SELECT 1 FROM variants WHERE id = ?').get(r.variantId))
+        throw validationError([
+          { field: `rewards.${i}.variantId`, message: 'no such product variant' },
+        ]);
+    });
+    if (!programOf(ctx.db) && input.spendPerPoint === undefined)
+      throw validationError([
+        {
+          field: 'spendPerPoint',
+          rule: 'required',
+          message: 'is required to start a loyalty program',
+        },
+      ]);
+    const { tiers, rewards, ...plain } = input;
+    emit(ctx, 'loyalty.program_saved', programId, {
+      id: programId,
+      ...plain,
+      ...(tiers && { tiers: JSON.stringify(tiers) }),
+      ...(rewards && { rewards: JSON.stringify(rewards) }),
+    });
+    return programOf(ctx.db);
+  },
+});
+
+export const loyaltyProgram = query({
+  access: 'signed-in',
+  input: z.object({}),
+  handler: (ctx) => programOf(ctx.db),
+});
+
+const requireCustomer = (ctx: Context, customerId: string, field = 'customerId') => {
+  const row = ctx.db.sqlite
+    .prepare('SELECT id, name, phone, card, tier FROM customers WHERE id = ?')
+    .get(customerId) as
+    | { id: string; name: string; phone: string | null; card: string | null; tier: string | null }
+    | undefined;
+  if (!row) throw validationError([{ field, message: 'no such customer on this PC' }]);
+  return row;
+};
+
+export const customerPoints = query({
+  access: 'customers.manage',
+  input: z.object({ customerId: id }),
+  handler: (ctx, input) => {
+    const root = rootCustomer(ctx.db, input.customerId);
+    const customer = requireCustomer(ctx, root);
+    const program = programOf(ctx.db);
+    const tier = customer.tier ?? program?.tiers[0]?.name ?? null;
+    return {
+      customerId: root,
+      tier,
+      ...pointsBalance(ctx.db, root, ctx.now()),
+      pointValue: program?.pointValue ?? 0,
+    };
+  },
+});
+
+export const pointsHistory = query({
+  access: 'customers.manage',
+  input: z.object({ customerId: id, limit: z.number().int().min(1).max(500).default(100) }),
+  handler: (ctx, input) =>
+    ctx.db.sqlite
+      .prepare(
+        `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+         SELECT m.kind, m.points, m.available_at AS availableAt, m.expires_at AS expiresAt, m.at, m.note,
+                s.number AS saleNumber
+         FROM loyalty_movements m LEFT JOIN sales s ON s.id = m.sale_id
+         WHERE m.customer_id IN (SELECT id FROM grp) ORDER BY m.at DESC, m.id DESC LIMIT ?`,
+      )
+      .all(rootCustomer(ctx.db, input.customerId), input.limit) as {
+      kind: string;
+      points: number;
+      availableAt: number;
+      expiresAt: number | null;
+      at: number;
+      note: string | null;
+      saleNumber: string | null;
+    }[],
+});
+
+export const adjustPoints = command({
+  access: 'loyalty.manage',
+  input: z.object({
+    customerId: id,
+    points: z
+      .number()
+      .int('must be a whole number')
+      .refine((n) => n !== 0, 'must not be 0'),
+    reason: text(300),
+  }),
+  handler: (ctx, input) => {
+    refuseIfNotHere(ctx, 'loyalty.adjusted');
+    const root = rootCustomer(ctx.db, input.customerId);
+    requireCustomer(ctx, root);
+    const program = programOf(ctx.db);
+    emit(ctx, 'loyalty.adjusted', root, {
+      customerId: root,
+      points: input.points,
+      reason: input.reason,
+      expiresAt: program?.expiryDays ? ctx.now() + program.expiryDays * DAY : null,
+    });
+    return pointsBalance(ctx.db, root, ctx.now());
+  },
+});
+
+/** Customers whose points went below zero after sync (two shops redeemed the same points). */
+export const overdrawnPoints = query({
+  access: 'loyalty.manage',
+  input: z.object({}),
+  handler: (ctx) =>
+    ctx.db.sqlite
+      .prepare(
+        `WITH RECURSIVE roots(id, root) AS (
+           SELECT id, id FROM customers WHERE merged_into IS NULL
+           UNION ALL SELECT c.id, r.root FROM customers c JOIN roots r ON c.merged_into = r.id)
+         SELECT r.root AS customerId, c.name, c.phone, sum(b.points) AS points
+         FROM roots r JOIN loyalty_balances b ON b.customer_id = r.id JOIN customers c ON c.id = r.root
+         GROUP BY r.root HAVING sum(b.points) < 0 ORDER BY points, r.root`,
+      )
+      .all() as { customerId: string; name: string; phone: string | null; points: number }[],
+});
+
+/** Spend over the rolling 12 months before `now`: sales less what came back. */
+function spendOf(ctx: Context, root: string, now: number): number {
+  const row = ctx.db.sqlite
+    .prepare(
+      `WITH RECURSIVE grp(id) AS (SELECT @root UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+       SELECT (SELECT coalesce(sum(total), 0) FROM sales WHERE customer_id IN (SELECT id FROM grp) AND sold_at > @since AND sold_at <= @now)
+            - (SELECT coalesce(sum(r.amount), 0) FROM sale_returns r JOIN sales s ON s.id = r.sale_id
+               WHERE s.customer_id IN (SELECT id FROM grp) AND s.sold_at > @since AND s.sold_at <= @now) AS spend`,
+    )
+    .get({ root, since: now - 365 * DAY, now }) as { spend: number };
+  return row.spend;
+}
+
+/**
+ * Head office's nightly run: each customer's points that expired (oldest batches first) and
+ * each tier that the rolling year's spend changed, up or down, recorded as events every replica
+ * applies alike. Safe to run again: what it recorded is counted the next time.
+ */
+export const runLoyalty = command({
+  access: 'loyalty.manage',
+  input: z.object({}),
+  handler: (ctx) => {
+    refuseIfNotHere(ctx, 'loyalty.expired');
+    const program = programOf(ctx.db);
+    if (!program) return { expired: 0, customersExpired: 0, tiersChanged: 0 };
+    const now = ctx.now();
+    const customers = ctx.db.sqlite
+      .prepare('SELECT id, tier FROM customers WHERE merged_into IS NULL ORDER BY id')
+      .all() as { id: string; tier: string | null }[];
+    let expired = 0;
+    let customersExpired = 0;
+    let tiersChanged = 0;
+    const lowest = program.tiers[0]?.name ?? null;
+    for (const c of customers) {
+      const due = pointsToExpire(accountMovements(ctx.db, c.id), now);
+      if (due > 0) {
+        emit(ctx, 'loyalty.expired', c.id, { customerId: c.id, points: due });
+        expired += due;
+        customersExpired++;
+      }
+      if (program.tiers.length > 0) {
+        const tier = tierFor(program, spendOf(ctx, c.id, now))?.name ?? lowest;
+        if (tier !== (c.tier ?? lowest)) {
+          emit(ctx, 'customer.saved', c.id, { id: c.id, tier });
+          tiersChanged++;
+        }
+      }
+    }
+    return { expired, customersExpired, tiersChanged };
+  },
+});
+
+/** Merges a duplicate customer into another: lookups and points follow it there. */
+export const mergeCustomers = command({
+  access: 'loyalty.manage',
+  input: z.object({ fromId: id, intoId: id }),
+  handler: (ctx, input) => {
+    // An admin's step at head office (a shop PC's say on a merge is dropped there).
+    refuseIfNotHere(ctx, 'loyalty.adjusted');
+    const into = rootCustomer(ctx.db, input.intoId);
+    requireCustomer(ctx, input.fromId, 'fromId');
+    requireCustomer(ctx, into, 'intoId');
+    if (rootCustomer(ctx.db, input.fromId) === into)
+      throw new DomainError('INVALID_STATE', 'intoId: these are the same customer already.', {
+        field: 'intoId',
+      });
+    emit(ctx, 'customer.saved', input.fromId, { id: input.fromId, mergedInto: into });
+    return { id: into, ...pointsBalance(ctx.db, into, ctx.now()) };
+  },
+});
