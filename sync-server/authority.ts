@@ -142,7 +142,7 @@ export function judge(
       `user ${event.userId} was a ${user.role} at that time, who may not cause ${event.type} (needs ${authority.permission}).`,
     );
   if (!authority.decide) return { payload, refusal: null };
-  const decided = authority.decide(payload);
+  const decided = authority.decide(payload, (id) => users.at(id, stamp));
   if (typeof decided === 'object' && decided !== null && 'refuse' in decided)
     return refuse('FORGED_AUTHORITY', `${event.type}: ${String(decided.refuse)}.`);
   return { payload: decided, refusal: null };

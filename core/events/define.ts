@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../db/open';
-import type { DocumentKind, Permission } from '../vocabulary';
+import type { DocumentKind, Permission, Role } from '../vocabulary';
 
 /**
  * Bumped when an event payload changes shape; head office refuses versions it does not know, so
@@ -39,6 +39,13 @@ export type TelegramDocument = DocumentKind;
 /** Kinds of branch a PC can be enrolled at (head office's own server is not among them). */
 export type BranchPcKind = 'factory' | 'shop';
 
+/** What head office knew of a person when an event was made (its stamp): for `decide`. */
+export interface PersonAtTheTime {
+  branchId?: string;
+  role?: Role;
+  disabled?: boolean;
+}
+
 /**
  * Who may cause an event. Head office's own server may cause every event (its console checks
  * the person through the contract); a branch PC only what `from` and `permission` allow, and
@@ -59,7 +66,7 @@ export interface Authority<P> {
    * What head office decides itself for an event from a branch PC, whatever the payload says
    * (an offline cancel is never an admin's). Returns the payload to store, or a refusal.
    */
-  decide?: (payload: P) => P | { refuse: string };
+  decide?: (payload: P, who: (userId: string) => PersonAtTheTime | null) => P | { refuse: string };
 }
 
 /**

@@ -15,8 +15,8 @@ import {
 } from '../orders/events';
 import { productionRecorded, productionReversed } from '../production/events';
 import { customerSaved, saleRecorded } from '../sales/events';
-import { saleReturned } from '../sales/returns';
-import { shiftClosed, shiftOpened } from '../sales/shifts';
+import { saleReturned } from '../sales/return-events';
+import { shiftClosed, shiftOpened } from '../sales/shift-events';
 import { loyaltyAdjusted, loyaltyExpired, loyaltyProgramSaved } from '../loyalty/events';
 import { conflictResolved } from '../conflicts/events';
 import { companySaved } from '../locale/events';

@@ -7,8 +7,7 @@ import { pointsMove } from '../loyalty/ledger';
 import { pointsWrite } from '../loyalty/events';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
-import { FULL, lineTotalOf } from './pricing';
-import { branchDiscountCeiling, salesSettingsOf } from './settings';
+import { lineTotalOf } from './pricing';
 
 /** A phone number's key: its digits, the last 9 (so +251 911… and 0911… are the same). */
 export const phoneKeyOf = (phone: string | null | undefined): string | null => {
@@ -67,7 +66,22 @@ export const saleLoyalty = z.object({
 
 export const saleRecorded = defineEvent({
   type: 'sale.recorded',
-  authority: { permission: 'sales.record', from: ['shop'], acts: (p) => p.branchId },
+  authority: {
+    permission: 'sales.record',
+    from: ['shop'],
+    acts: (p) => p.branchId,
+    // A supervisor named as allowing a discount was, when the sale was made, an admin or a
+    // person of the sale's shop, and active (decision 0030).
+    decide: (p, who) => {
+      if (!p.approvedBy) return p;
+      const approver = who(p.approvedBy);
+      return approver?.role &&
+        !approver.disabled &&
+        (approver.role === 'admin' || approver.branchId === p.branchId)
+        ? p
+        : { refuse: `the discount's approver ${p.approvedBy} was no supervisor of this shop then` };
+    },
+  },
   // Every shop sees a sale: its customer's points are spent anywhere, and it is returned anywhere.
   visibility: { everywhere: true },
   writes: [
@@ -110,16 +124,6 @@ export const saleRecorded = defineEvent({
         'VALIDATION',
         `Sale ${p.number}: its lines' discounts do not add up to the sale's discount and reward. The PC that recorded it needs an update; tell whoever supports the app.`,
       );
-    // Head office accepts a discount only up to the highest limit any role at the branch holds.
-    if (discount > 0) {
-      const ceiling = branchDiscountCeiling(db, p.branchId, salesSettingsOf(db));
-      if (discount * FULL > ceiling * gross)
-        throw new DomainError(
-          'DISCOUNT_OVER_LIMIT',
-          `Sale ${p.number} gave a discount of ${((discount * 100) / gross).toFixed(2)}%, more than anyone at its shop may give (${ceiling / 100}%). Check the sale with its clerk, then resolve this conflict with a note.`,
-          { saleId: p.saleId },
-        );
-    }
     const total = p.lines.reduce((s, l) => s + lineTotalOf(l, included), 0);
     const tax = p.lines.reduce((s, l) => s + (l.tax ?? 0), 0);
     const loyalty = p.customerId ? p.loyalty : null;

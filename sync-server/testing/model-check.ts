@@ -1,8 +1,15 @@
 // One run of the sync model and what must hold after it, shared by the SQLite and PostgreSQL tests.
 import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { events, paymentSlips, refusedEvents, variants } from '../../core/db/schema';
-import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
+import {
+  customers,
+  events,
+  loyaltyMovements,
+  paymentSlips,
+  refusedEvents,
+  variants,
+} from '../../core/db/schema';
+import { ledgerMismatches, pointsMismatches, stateHash } from '../../core/db/stateHash';
 import { differenceFromFreshFold, freshFoldHash } from './fold';
 import { deliverEverything, expected, run, type Op } from './model-ops';
 import type { Db } from '../../core/db/open';
@@ -12,6 +19,27 @@ import type { ModelWorld, Template } from './model-world';
 const priceOf = (db: Db, variantId: string) =>
   db.orm.select({ price: variants.price }).from(variants).where(eq(variants.id, variantId)).get()
     ?.price;
+
+/** Accounts (a customer with those merged into it) whose points sum below zero, by hand. */
+function accountsBelowZero(db: Db): string[] {
+  const rows = db.orm
+    .select({ id: customers.id, mergedInto: customers.mergedInto })
+    .from(customers)
+    .all();
+  const into = new Map(rows.map((r) => [r.id, r.mergedInto]));
+  const root = (id: string): string => {
+    let at = id;
+    for (let hops = 0; hops < 32 && into.get(at); hops++) at = into.get(at)!;
+    return at;
+  };
+  const sums = new Map<string, number>();
+  for (const m of db.orm
+    .select({ customerId: loyaltyMovements.customerId, points: loyaltyMovements.points })
+    .from(loyaltyMovements)
+    .all())
+    sums.set(root(m.customerId), (sums.get(root(m.customerId)) ?? 0) + m.points);
+  return [...sums].filter(([, points]) => points < 0).map(([id]) => id);
+}
 
 export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]): Promise<void> {
   // The price head office set last in real time, per variant: it must win everywhere.
@@ -56,6 +84,7 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
     const made = eventCount(s.core.db);
     expect(eventCount(replica.db)).toBe(made);
     expect(ledgerMismatches(s.core.db)).toEqual([]);
+    expect(pointsMismatches(s.core.db)).toEqual([]);
     // Every slip's file reached this PC (so head office has it too).
     const slipFiles = s.core.db.orm
       .selectDistinct({ hash: paymentSlips.fileHash })
@@ -75,6 +104,17 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
   for (const server of w.servers()) {
     const core = server.replica.core;
     expect(ledgerMismatches(core.db)).toEqual([]);
+    expect(pointsMismatches(core.db)).toEqual([]);
+    // Every account below zero (two shops spent the same points offline) is on the admin's
+    // report, and nothing else is: never corrected silently.
+    const overdrawn = await w.hq<{ customerId: string; points: number }[]>(
+      'loyalty.overdrawn',
+      {},
+      template.adminToken,
+    );
+    expect(overdrawn.result.map((r) => r.customerId).sort()).toEqual(
+      accountsBelowZero(core.db).sort(),
+    );
     expect(stateHash(core.db)).toBe(
       await freshFoldHash(w.base(), null, core.context().device!.branchId, server.hub),
     );

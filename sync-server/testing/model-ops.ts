@@ -2,6 +2,7 @@
 // with faults, server restarts, and head office restored from its last backup; and how to deliver
 // everything once the faults are healed.
 import fc from 'fast-check';
+import { sales } from '../../core/db/schema';
 import { DomainError } from '../../core/errors';
 import { SyncUnavailable } from '../../core/sync/transport';
 import type { Fault } from './faults';
@@ -24,6 +25,26 @@ const fault = fc.constantFrom<Fault>(
   'duplicate',
   'replay',
 );
+
+const saleOp = fc.record({
+  kind: fc.constant('sale' as const),
+  shop,
+  variant,
+  qty: fc.integer({ min: 1, max: 3 }),
+  split: fc.constantFrom(
+    'cash' as const,
+    'cardThenCash' as const,
+    'cashThenMobile' as const,
+    'three' as const,
+  ),
+  part: fc.integer({ min: 1, max: 50 }),
+  ref: fc.stringMatching(/^[A-Z0-9]{6,12}$/),
+  restock: fc.boolean(),
+  // To a customer the shop knows (earning points), redeeming some of them, with a discount.
+  customer: fc.option(pick, { nil: null }),
+  redeem: fc.integer({ min: 0, max: 30 }),
+  discount: fc.integer({ min: 0, max: 20 }),
+});
 
 export const op = fc.oneof(
   fc.record({
@@ -62,21 +83,27 @@ export const op = fc.oneof(
   // reference; the last one takes the rest of the total, which the model does not know. A shop
   // seldom holds stock here; with `restock` the clerk first counts what is on the shelf, so
   // sales (and their payments) are recorded often enough to be proved.
+  saleOp,
+  saleOp,
+  // A customer added at a shop while offline; two shops may add the same phone.
   fc.record({
-    kind: fc.constant('sale' as const),
+    kind: fc.constant('customer' as const),
     shop,
-    variant,
-    qty: fc.integer({ min: 1, max: 3 }),
-    split: fc.constantFrom(
-      'cash' as const,
-      'cardThenCash' as const,
-      'cashThenMobile' as const,
-      'three' as const,
-    ),
-    part: fc.integer({ min: 1, max: 50 }),
-    ref: fc.stringMatching(/^[A-Z0-9]{6,12}$/),
-    restock: fc.boolean(),
+    phone: fc.constantFrom('0911000001', '0911000002', '+251911000003'),
   }),
+  // A return of one unit of a sale's line at either shop (the sale may be the other shop's).
+  fc.record({ kind: fc.constant('return' as const), shop, pick, whole: fc.boolean() }),
+  // A clerk opens or closes the till's shift, counting the drawer right or wrong.
+  fc.record({ kind: fc.constant('shift' as const), shop, off: fc.integer({ min: -5, max: 5 }) }),
+  // Head office's nightly run (expiries, tiers) and an admin's adjustment of points.
+  // (A PC whose clock ran days behind before its first sync earned points that expire here.)
+  fc.record({ kind: fc.constant('loyaltyRun' as const) }),
+  fc.record({
+    kind: fc.constant('pointsAdjust' as const),
+    pick,
+    points: fc.integer({ min: -40, max: 40 }).filter((n) => n !== 0),
+  }),
+  fc.record({ kind: fc.constant('merge' as const), pick }),
   fc.record({
     kind: fc.constant('produce' as const),
     pc: factoryPc,
@@ -288,10 +315,92 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
           quantity: o.qty,
           reason: 'count',
         });
+      const s = w.sites[o.shop]!;
+      let known =
+        o.customer === null ? [] : await s.core.call('customers.list', { limit: 50 }, s.session);
+      if (o.customer !== null && known.length === 0) {
+        // The shop's first customer: the same phone may be added at the other shop meanwhile.
+        await clerk('customers.create', { name: 'First', phone: `091100000${o.customer % 3}` });
+        known = await s.core.call('customers.list', { limit: 50 }, s.session);
+      }
+      const customer = known[(o.customer ?? 0) % Math.max(1, known.length)];
+      const points = customer
+        ? await s.core.call('loyalty.points', { customerId: customer.id }, s.session)
+        : null;
+      const redeem = points ? Math.min(o.redeem, Math.max(0, points.available)) : 0;
       return void (await clerk('sales.record', {
         lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
+        ...(customer && { customerId: customer.id }),
+        ...(redeem > 0 && { redeem: { points: redeem } }),
+        ...(o.discount > 0 && { discount: o.discount }),
         payments: salePayments(o.split, o.part, o.ref),
       }));
+    }
+    case 'customer':
+      return void (await as(w.sites[o.shop]!)('customers.create', {
+        name: `Customer ${o.phone}`,
+        phone: o.phone,
+      }));
+    case 'return': {
+      const s = w.sites[o.shop]!;
+      // Any sale this PC has heard of, its own shop's or the other's (the customer brings the
+      // receipt to another shop).
+      const known = s.core.db.orm
+        .select({ number: sales.number })
+        .from(sales)
+        .orderBy(sales.number)
+        .all();
+      const sale = known[o.pick % Math.max(1, known.length)];
+      if (!sale) return;
+      const found = await s.core.call('sales.findForReturn', { number: sale.number }, s.session);
+      const line = found.lines.find((l) => l.quantity > l.returned);
+      const method = found.methods[0];
+      if (!line || !method) return;
+      return void (await as(s)('sales.return', {
+        saleId: found.id,
+        lines: [{ lineNo: line.lineNo, quantity: o.whole ? line.quantity - line.returned : 1 }],
+        refunds: [
+          { method, ...(method !== 'cash' && method !== 'card' && { reference: 'REFUND1' }) },
+        ],
+        reason: 'changed their mind',
+      }));
+    }
+    case 'shift': {
+      const s = w.sites[o.shop]!;
+      const open = await s.core.call('shifts.current', {}, s.session);
+      if (!open) return void (await as(s)('shifts.open', { openingFloat: 5_000 }));
+      return void (await as(s)('shifts.close', {
+        countedCash: Math.max(0, open.expectedCash + o.off),
+        ...(o.off !== 0 && { reason: 'miscounted change' }),
+      }));
+    }
+    case 'loyaltyRun':
+      return void (await w.hq('loyalty.run', {}, t.adminToken));
+    case 'pointsAdjust': {
+      const list = await w.hq<{ id: string }[]>('customers.list', { limit: 50 }, t.adminToken);
+      const c = list.result[o.pick % Math.max(1, list.result.length)];
+      if (c)
+        await w.hq(
+          'loyalty.adjust',
+          { customerId: c.id, points: o.points, reason: 'goodwill' },
+          t.adminToken,
+        );
+      return;
+    }
+    case 'merge': {
+      const dups = await w.hq<{ customers: { id: string }[] }[]>(
+        'customers.duplicates',
+        {},
+        t.adminToken,
+      );
+      const group = dups.result[o.pick % Math.max(1, dups.result.length)];
+      if (group && group.customers.length > 1)
+        await w.hq(
+          'customers.merge',
+          { fromId: group.customers[1]!.id, intoId: group.customers[0]!.id },
+          t.adminToken,
+        );
+      return;
     }
     case 'produce':
       return void (await as(w.sites[o.pc]!)('production.record', {

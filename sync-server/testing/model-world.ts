@@ -43,6 +43,24 @@ export async function buildTemplate(
 ): Promise<Template> {
   const serverDir = mkdtempSync(join(tmpdir(), 'fse-model-server-'));
   const w = await startWorld({ dataDir: serverDir, databaseUrl: config.databaseUrl ?? null });
+  // Head office's loyalty rules, before the PCs enroll: every sale to a customer earns points at
+  // once (no pending days here, so shops can redeem the same points while offline).
+  await http(
+    w.base,
+    'POST',
+    '/api/loyalty.saveProgram',
+    {
+      spendPerPoint: 100,
+      pendingDays: 0,
+      expiryDays: 2,
+      pointValue: 1,
+      tiers: [
+        { name: 'Bronze', minSpend: 0, rateBp: 10_000 },
+        { name: 'Gold', minSpend: 200_000, rateBp: 20_000 },
+      ],
+    },
+    w.adminToken,
+  );
   const sites = [];
   for (const s of SITES) {
     const site = await w.enroll(s.code);
