@@ -32,6 +32,7 @@ import {
 } from '../sales/customers';
 import { findSaleForReturn, quoteReturn, recordReturn } from '../sales/returns';
 import { closeShift, currentShift, openShift, zReport } from '../sales/shifts';
+import { zReportPdf } from '../sales/zreport-op';
 import { saveSalesSettings, salesSettings } from '../sales/settings';
 import { approveDiscount } from '../sales/approval';
 import {
@@ -160,6 +161,7 @@ export const operations = {
   'shifts.open': openShift,
   'shifts.close': closeShift,
   'shifts.zReport': zReport,
+  'shifts.zReportPdf': zReportPdf,
   'customers.create': createCustomer,
   'customers.list': listCustomers,
   'customers.find': findCustomer,

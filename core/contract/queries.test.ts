@@ -189,6 +189,7 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'sales.quoteReturn': ({ saleId }) => ({ saleId, lines: [{ lineNo: 1, quantity: 1 }] }),
   'shifts.current': () => ({}),
   'shifts.zReport': () => ({ day: '2026-01-15' }),
+  'shifts.zReportPdf': () => ({ day: '2026-01-15' }),
   'loyalty.program': () => ({}),
   'loyalty.points': ({ customerId }) => ({ customerId }),
   'loyalty.history': ({ customerId }) => ({ customerId }),

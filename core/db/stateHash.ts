@@ -69,14 +69,20 @@ export function ledgerMismatches(db: Db): { branchId: string; variantId: string 
 
 /** Every points balance equals the sum of its ledger (customers whose balance does not). */
 export function pointsMismatches(db: Db): string[] {
-  return (
+  // Both ways: a balance row whose ledger differs, and a ledger with no balance row at all.
+  return parseRows(
+    z.object({ customerId: z.string() }),
     db.sqlite
       .prepare(
         `SELECT b.customer_id AS customerId FROM loyalty_balances b
          LEFT JOIN (SELECT customer_id, sum(points) AS p FROM loyalty_movements GROUP BY customer_id) m
            ON m.customer_id = b.customer_id
-         WHERE b.points IS NOT coalesce(m.p, 0)`,
+         WHERE b.points IS NOT coalesce(m.p, 0)
+         UNION
+         SELECT DISTINCT m.customer_id FROM loyalty_movements m
+         WHERE NOT EXISTS (SELECT 1 FROM loyalty_balances b WHERE b.customer_id = m.customer_id)
+         ORDER BY customerId`,
       )
-      .all() as { customerId: string }[]
+      .all(),
   ).map((r) => r.customerId);
 }

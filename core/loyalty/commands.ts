@@ -1,13 +1,22 @@
 // Loyalty at head office and at the counter: the rules an admin sets, a customer's balance and
 // history, an admin's adjustment with its reason, the overdrawn report, and the nightly run that
 // records expiries and tier changes as events (decision 0029).
+import { asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
 import { id, text } from '../contract/fields';
+import { parseRows } from '../db/rows';
+import { customers } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
-import { accountMovements, pointsBalance, pointsToExpire, rootCustomer } from './ledger';
+import {
+  accountMovements,
+  pointsBalance,
+  pointsKinds,
+  pointsToExpire,
+  rootCustomer,
+} from './ledger';
 import { DAY, programId, programOf, rewardSchema, tierFor, tierSchema } from './program';
 
 export const saveProgram = command({
@@ -74,11 +83,17 @@ export const loyaltyProgram = query({
 });
 
 const requireCustomer = (ctx: Context, customerId: string, field = 'customerId') => {
-  const row = ctx.db.sqlite
-    .prepare('SELECT id, name, phone, card, tier FROM customers WHERE id = ?')
-    .get(customerId) as
-    | { id: string; name: string; phone: string | null; card: string | null; tier: string | null }
-    | undefined;
+  const row = ctx.db.orm
+    .select({
+      id: customers.id,
+      name: customers.name,
+      phone: customers.phone,
+      card: customers.card,
+      tier: customers.tier,
+    })
+    .from(customers)
+    .where(eq(customers.id, customerId))
+    .get();
   if (!row) throw validationError([{ field, message: 'no such customer on this PC' }]);
   return row;
 };
@@ -100,27 +115,32 @@ export const customerPoints = query({
   },
 });
 
+const historyRow = z.object({
+  kind: z.enum(pointsKinds),
+  points: z.number().int(),
+  availableAt: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+  at: z.number().int(),
+  note: z.string().nullable(),
+  saleNumber: z.string().nullable(),
+});
+
 export const pointsHistory = query({
   access: 'customers.manage',
   input: z.object({ customerId: id, limit: z.number().int().min(1).max(500).default(100) }),
   handler: (ctx, input) =>
-    ctx.db.sqlite
-      .prepare(
-        `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+    parseRows(
+      historyRow,
+      ctx.db.sqlite
+        .prepare(
+          `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
          SELECT m.kind, m.points, m.available_at AS availableAt, m.expires_at AS expiresAt, m.at, m.note,
                 s.number AS saleNumber
          FROM loyalty_movements m LEFT JOIN sales s ON s.id = m.sale_id
          WHERE m.customer_id IN (SELECT id FROM grp) ORDER BY m.at DESC, m.id DESC LIMIT ?`,
-      )
-      .all(rootCustomer(ctx.db, input.customerId), input.limit) as {
-      kind: string;
-      points: number;
-      availableAt: number;
-      expiresAt: number | null;
-      at: number;
-      note: string | null;
-      saleNumber: string | null;
-    }[],
+        )
+        .all(rootCustomer(ctx.db, input.customerId), input.limit),
+    ),
 });
 
 export const adjustPoints = command({
@@ -148,33 +168,47 @@ export const adjustPoints = command({
   },
 });
 
+const overdrawnRow = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  points: z.number().int(),
+});
+
 /** Customers whose points went below zero after sync (two shops redeemed the same points). */
 export const overdrawnPoints = query({
   access: 'loyalty.manage',
   input: z.object({}),
   handler: (ctx) =>
-    ctx.db.sqlite
-      .prepare(
-        `WITH RECURSIVE roots(id, root) AS (
+    parseRows(
+      overdrawnRow,
+      ctx.db.sqlite
+        .prepare(
+          `WITH RECURSIVE roots(id, root) AS (
            SELECT id, id FROM customers WHERE merged_into IS NULL
            UNION ALL SELECT c.id, r.root FROM customers c JOIN roots r ON c.merged_into = r.id)
          SELECT r.root AS customerId, c.name, c.phone, sum(b.points) AS points
          FROM roots r JOIN loyalty_balances b ON b.customer_id = r.id JOIN customers c ON c.id = r.root
          GROUP BY r.root HAVING sum(b.points) < 0 ORDER BY points, r.root`,
-      )
-      .all() as { customerId: string; name: string; phone: string | null; points: number }[],
+        )
+        .all(),
+    ),
 });
 
 /** Spend over the rolling 12 months before `now`: sales less what came back. */
+const spendRow = z.object({ spend: z.number().int() });
+
 function spendOf(ctx: Context, root: string, now: number): number {
-  const row = ctx.db.sqlite
-    .prepare(
-      `WITH RECURSIVE grp(id) AS (SELECT @root UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+  const row = spendRow.parse(
+    ctx.db.sqlite
+      .prepare(
+        `WITH RECURSIVE grp(id) AS (SELECT @root UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
        SELECT (SELECT coalesce(sum(total), 0) FROM sales WHERE customer_id IN (SELECT id FROM grp) AND sold_at > @since AND sold_at <= @now)
             - (SELECT coalesce(sum(r.amount), 0) FROM sale_returns r JOIN sales s ON s.id = r.sale_id
                WHERE s.customer_id IN (SELECT id FROM grp) AND s.sold_at > @since AND s.sold_at <= @now) AS spend`,
-    )
-    .get({ root, since: now - 365 * DAY, now }) as { spend: number };
+      )
+      .get({ root, since: now - 365 * DAY, now }),
+  );
   return row.spend;
 }
 
@@ -191,14 +225,17 @@ export const runLoyalty = command({
     const program = programOf(ctx.db);
     if (!program) return { expired: 0, customersExpired: 0, tiersChanged: 0 };
     const now = ctx.now();
-    const customers = ctx.db.sqlite
-      .prepare('SELECT id, tier FROM customers WHERE merged_into IS NULL ORDER BY id')
-      .all() as { id: string; tier: string | null }[];
+    const accounts = ctx.db.orm
+      .select({ id: customers.id, tier: customers.tier })
+      .from(customers)
+      .where(isNull(customers.mergedInto))
+      .orderBy(asc(customers.id))
+      .all();
     let expired = 0;
     let customersExpired = 0;
     let tiersChanged = 0;
     const lowest = program.tiers[0]?.name ?? null;
-    for (const c of customers) {
+    for (const c of accounts) {
       const due = pointsToExpire(accountMovements(ctx.db, c.id), now);
       if (due > 0) {
         emit(ctx, 'loyalty.expired', c.id, { customerId: c.id, points: due });

@@ -2,11 +2,20 @@
 // row, and a balance is a sum the database keeps (loyalty_balances, by trigger). Earned points
 // are pending until `availableAt`; an earned batch expires at `expiresAt` unless spent first,
 // oldest first (decision 0029). Projections write through `pointsMove` alone.
+import { z } from 'zod';
 import type { Db } from '../db/open';
+import { parseRow, parseRows } from '../db/rows';
 import type { EventEnvelope } from '../events/define';
 
-export type PointsKind =
-  'earn' | 'redeem' | 'return_earned' | 'return_redeemed' | 'expire' | 'adjust';
+export const pointsKinds = [
+  'earn',
+  'redeem',
+  'return_earned',
+  'return_redeemed',
+  'expire',
+  'adjust',
+] as const;
+export type PointsKind = (typeof pointsKinds)[number];
 
 export interface PointsMove {
   customerId: string;
@@ -48,12 +57,16 @@ export function pointsMove(db: Db, e: EventEnvelope, m: PointsMove): void {
  */
 const GROUP = `WITH RECURSIVE grp(id) AS (SELECT @customerId UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)`;
 
+const mergedInto = z.object({ m: z.string().nullable() });
+
 /** The customer a merged one now lives in (itself when not merged). */
 export function rootCustomer(db: Db, customerId: string): string {
   let id = customerId;
   for (let hops = 0; hops < 32; hops++) {
-    const row = db.sqlite.prepare('SELECT merged_into AS m FROM customers WHERE id = ?').get(id) as
-      { m: string | null } | undefined;
+    const row = parseRow(
+      mergedInto,
+      db.sqlite.prepare('SELECT merged_into AS m FROM customers WHERE id = ?').get(id),
+    );
     if (!row?.m) return id;
     id = row.m;
   }
@@ -68,24 +81,29 @@ export interface PointsBalance {
   pending: number;
 }
 
+const sums = z.object({ balance: z.number().int(), pending: z.number().int() });
+
 /** A customer's points at `now` (of the whole merged account). */
 export function pointsBalance(db: Db, customerId: string, now: number): PointsBalance {
-  const row = db.sqlite
-    .prepare(
-      `${GROUP}
-       SELECT (SELECT coalesce(sum(b.points), 0) FROM loyalty_balances b WHERE b.customer_id IN (SELECT id FROM grp)) AS balance,
-              (SELECT coalesce(sum(m.points), 0) FROM loyalty_movements m
-                 WHERE m.customer_id IN (SELECT id FROM grp) AND m.available_at > @now) AS pending`,
-    )
-    .get({ customerId: rootCustomer(db, customerId), now }) as { balance: number; pending: number };
+  const row = sums.parse(
+    db.sqlite
+      .prepare(
+        `${GROUP}
+         SELECT (SELECT coalesce(sum(b.points), 0) FROM loyalty_balances b WHERE b.customer_id IN (SELECT id FROM grp)) AS balance,
+                (SELECT coalesce(sum(m.points), 0) FROM loyalty_movements m
+                   WHERE m.customer_id IN (SELECT id FROM grp) AND m.available_at > @now) AS pending`,
+      )
+      .get({ customerId: rootCustomer(db, customerId), now }),
+  );
   return { balance: row.balance, available: row.balance - row.pending, pending: row.pending };
 }
 
-interface Movement {
-  kind: PointsKind;
-  points: number;
-  expiresAt: number | null;
-}
+const movement = z.object({
+  kind: z.enum(pointsKinds),
+  points: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+});
+export type Movement = z.infer<typeof movement>;
 
 /**
  * How many points expire at `now`, oldest first: batches (earned, given back, added) that have
@@ -109,10 +127,13 @@ export function pointsToExpire(movements: readonly Movement[], now: number): num
 
 /** The movements pointsToExpire reads, of a whole merged account. */
 export function accountMovements(db: Db, customerId: string): Movement[] {
-  return db.sqlite
-    .prepare(
-      `${GROUP} SELECT kind, points, expires_at AS expiresAt FROM loyalty_movements
-       WHERE customer_id IN (SELECT id FROM grp) ORDER BY at, id`,
-    )
-    .all({ customerId }) as Movement[];
+  return parseRows(
+    movement,
+    db.sqlite
+      .prepare(
+        `${GROUP} SELECT kind, points, expires_at AS expiresAt FROM loyalty_movements
+         WHERE customer_id IN (SELECT id FROM grp) ORDER BY at, id`,
+      )
+      .all({ customerId }),
+  );
 }

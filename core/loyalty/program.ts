@@ -3,6 +3,7 @@
 // rate) and the rewards. One row, merged per field like master data; no row: no loyalty.
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { parseRow } from '../db/rows';
 import { FULL } from '../sales/pricing';
 
 export const DAY = 86_400_000;
@@ -49,23 +50,26 @@ const parseJson = <T>(schema: z.ZodType<T>, json: string | null): T | null => {
   }
 };
 
+const programRow = z.object({
+  spendPerPoint: z.number().int().nullable(),
+  pendingDays: z.number().int().nullable(),
+  expiryDays: z.number().int().nullable(),
+  pointValue: z.number().int().nullable(),
+  tiers: z.string().nullable(),
+  rewards: z.string().nullable(),
+});
+
 /** The program as this PC knows it, or null when head office has set none. */
 export function programOf(db: Db): Program | null {
-  const row = db.sqlite
-    .prepare(
-      `SELECT spend_per_point AS spendPerPoint, pending_days AS pendingDays, expiry_days AS expiryDays,
-              point_value AS pointValue, tiers, rewards FROM loyalty_program WHERE id = ?`,
-    )
-    .get(programId) as
-    | {
-        spendPerPoint: number | null;
-        pendingDays: number | null;
-        expiryDays: number | null;
-        pointValue: number | null;
-        tiers: string | null;
-        rewards: string | null;
-      }
-    | undefined;
+  const row = parseRow(
+    programRow,
+    db.sqlite
+      .prepare(
+        `SELECT spend_per_point AS spendPerPoint, pending_days AS pendingDays, expiry_days AS expiryDays,
+                point_value AS pointValue, tiers, rewards FROM loyalty_program WHERE id = ?`,
+      )
+      .get(programId),
+  );
   if (!row?.spendPerPoint) return null;
   const tiers = parseJson(z.array(tierSchema), row.tiers) ?? [];
   return {

@@ -3,24 +3,26 @@
 // towards their lockout as a sign-in does. The approval lives on this PC for five minutes and is
 // spent by the one sale it allowed, whose event records the supervisor (decision 0029).
 import { z } from 'zod';
+import { eq } from 'drizzle-orm';
 import { action } from '../contract/define';
 import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { DUMMY_HASH, verifyPassword } from '../auth/password';
+import { meta, users } from '../db/schema';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from '../auth/sessions';
 import { DomainError } from '../errors';
 import { newId } from '../ids';
-import type { Role } from '../vocabulary';
-import { salesSettingsOf } from './settings';
+import { salesSettingsOf } from './rules';
 
 export const APPROVAL_TTL_MS = 5 * 60_000;
 
-export interface Approval {
-  userId: string;
-  name: string;
-  limitBp: number;
-  expiresAt: number;
-}
+const approvalSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  limitBp: z.number().int(),
+  expiresAt: z.number().int(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
 
 const refused = () =>
   new DomainError(
@@ -37,13 +39,18 @@ export const approveDiscount = action({
   }),
   handler: async (ctx, input) => {
     const clerk = requireActor(ctx);
-    const row = ctx.db.sqlite
-      .prepare(
-        'SELECT id, display_name AS name, role, branch_id AS branchId, password_hash AS hash, disabled FROM users WHERE username = ?',
-      )
-      .get(input.username) as
-      | { id: string; name: string; role: Role; branchId: string; hash: string; disabled: number }
-      | undefined;
+    const row = ctx.db.orm
+      .select({
+        id: users.id,
+        name: users.displayName,
+        role: users.role,
+        branchId: users.branchId,
+        hash: users.passwordHash,
+        disabled: users.disabled,
+      })
+      .from(users)
+      .where(eq(users.username, input.username))
+      .get();
     if (!row) {
       await verifyPassword(input.password, DUMMY_HASH);
       throw refused();
@@ -84,10 +91,9 @@ export const approveDiscount = action({
 /** Spends an approval (inside the sale's transaction: a sale that fails leaves it unspent). */
 export function spendApproval(ctx: Context, approvalId: string): Approval | null {
   const key = `approval:${approvalId}`;
-  const row = ctx.db.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-    { value: string } | undefined;
+  const row = ctx.db.orm.select({ value: meta.value }).from(meta).where(eq(meta.key, key)).get();
   if (!row) return null;
-  ctx.db.sqlite.prepare('DELETE FROM meta WHERE key = ?').run(key);
-  const approval = JSON.parse(row.value) as Approval;
+  ctx.db.orm.delete(meta).where(eq(meta.key, key)).run();
+  const approval = approvalSchema.parse(JSON.parse(row.value));
   return approval.expiresAt > ctx.now() ? approval : null;
 }

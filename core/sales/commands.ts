@@ -18,7 +18,7 @@ import { balanceOf } from '../stock/ledger';
 import { spendApproval } from './approval';
 import { changeOf, MAX_PAYMENTS, paymentInput, resolvePayments } from './payments';
 import { FULL, priceSale } from './pricing';
-import { salesSettingsOf, taxRateOf } from './settings';
+import { branchDiscountCeiling, salesSettingsOf, taxRateOf } from './rules';
 import { openShiftOf } from './shifts';
 
 export const recordSale = command({
@@ -61,8 +61,11 @@ export const recordSale = command({
     const shop = requireBranchOfKind(ctx, branchId, ['shop']);
     const customerId = input.customerId ? rootCustomer(ctx.db, input.customerId) : null;
     const customer = customerId
-      ? (ctx.db.sqlite.prepare('SELECT id, tier FROM customers WHERE id = ?').get(customerId) as
-          { id: string; tier: string | null } | undefined)
+      ? ctx.db.orm
+          .select({ id: customers.id, tier: customers.tier })
+          .from(customers)
+          .where(eq(customers.id, customerId))
+          .get()
       : undefined;
     if (input.customerId && !customer)
       throw validationError([{ field: 'customerId', message: 'no such customer' }]);
@@ -163,6 +166,13 @@ export const recordSale = command({
       const over = (limit: number) => price.discount * FULL > limit * price.gross;
       if (over(own)) {
         const approval = input.approvalId ? spendApproval(ctx, input.approvalId) : null;
+        // Head office accepts no more than the branch's highest role limit (sale.recorded), so an
+        // admin's approval beyond it is refused here, where the clerk can still lower it.
+        if (approval)
+          approval.limitBp = Math.min(
+            approval.limitBp,
+            branchDiscountCeiling(ctx.db, branchId, settings),
+          );
         if (!approval || over(approval.limitBp))
           throw new DomainError(
             'DISCOUNT_OVER_LIMIT',

@@ -6,6 +6,7 @@ import { command, query } from '../contract/define';
 import { id, optionalText, page, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
 import type { Db } from '../db/open';
+import { parseRow, parseRows } from '../db/rows';
 import { DomainError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
@@ -18,14 +19,15 @@ const phone = z
   .trim()
   .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number');
 
-export interface CustomerRow {
-  id: string;
-  branchId: string;
-  name: string;
-  phone: string | null;
-  card: string | null;
-  tier: string | null;
-}
+const customerRow = z.object({
+  id: z.string(),
+  branchId: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  card: z.string().nullable(),
+  tier: z.string().nullable(),
+});
+export type CustomerRow = z.infer<typeof customerRow>;
 
 const COLUMNS = `c.id, c.branch_id AS branchId, c.name, c.phone, c.card, c.tier FROM customers c`;
 
@@ -43,9 +45,12 @@ export const createCustomer = command({
     const key = phoneKeyOf(input.phone);
     // On this PC a phone is one customer's: the clerk picks the one found instead.
     const same = key
-      ? (ctx.db.sqlite
-          .prepare(`SELECT ${COLUMNS} WHERE c.phone_key = ? AND c.merged_into IS NULL LIMIT 1`)
-          .get(key) as CustomerRow | undefined)
+      ? parseRow(
+          customerRow,
+          ctx.db.sqlite
+            .prepare(`SELECT ${COLUMNS} WHERE c.phone_key = ? AND c.merged_into IS NULL LIMIT 1`)
+            .get(key),
+        )
       : undefined;
     if (same)
       throw new DomainError(
@@ -90,27 +95,36 @@ function findCustomersBy(
   offset: number,
 ): CustomerRow[] {
   if (search === '')
-    return sqlite
-      .prepare(`SELECT ${COLUMNS} WHERE c.merged_into IS NULL ORDER BY c.name LIMIT ? OFFSET ?`)
-      .all(limit, offset) as CustomerRow[];
+    return parseRows(
+      customerRow,
+      sqlite
+        .prepare(`SELECT ${COLUMNS} WHERE c.merged_into IS NULL ORDER BY c.name LIMIT ? OFFSET ?`)
+        .all(limit, offset),
+    );
   const key = phoneKeyOf(search);
-  const exact = sqlite
-    .prepare(
-      `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND (c.card = @q OR (@key IS NOT NULL AND length(@key) >= 6 AND c.phone_key = @key))
+  const exact = parseRows(
+    customerRow,
+    sqlite
+      .prepare(
+        `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND (c.card = @q OR (@key IS NOT NULL AND length(@key) >= 6 AND c.phone_key = @key))
        ORDER BY c.name LIMIT @limit`,
-    )
-    .all({ q: search, key, limit }) as CustomerRow[];
-  const named = sqlite
-    .prepare(
-      `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND (c.name LIKE @start ESCAPE '\\' OR c.name LIKE @word ESCAPE '\\')
+      )
+      .all({ q: search, key, limit }),
+  );
+  const named = parseRows(
+    customerRow,
+    sqlite
+      .prepare(
+        `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND (c.name LIKE @start ESCAPE '\\' OR c.name LIKE @word ESCAPE '\\')
        ORDER BY c.name LIMIT @limit OFFSET @offset`,
-    )
-    .all({
-      start: `${escapeLike(search)}%`,
-      word: `% ${escapeLike(search)}%`,
-      limit,
-      offset,
-    }) as CustomerRow[];
+      )
+      .all({
+        start: `${escapeLike(search)}%`,
+        word: `% ${escapeLike(search)}%`,
+        limit,
+        offset,
+      }),
+  );
   const seen = new Set(exact.map((c) => c.id));
   return [...(offset === 0 ? exact : []), ...named.filter((c) => !seen.has(c.id))].slice(0, limit);
 }
@@ -137,14 +151,17 @@ export const duplicateCustomers = query({
   access: 'loyalty.manage',
   input: z.object({}),
   handler: (ctx) => {
-    const rows = ctx.db.sqlite
-      .prepare(
-        `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND c.phone_key IN (
+    const rows = parseRows(
+      customerRow,
+      ctx.db.sqlite
+        .prepare(
+          `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND c.phone_key IN (
            SELECT phone_key FROM customers WHERE merged_into IS NULL AND phone_key IS NOT NULL
            GROUP BY phone_key HAVING count(*) > 1)
          ORDER BY c.phone_key, c.id`,
-      )
-      .all() as CustomerRow[];
+        )
+        .all(),
+    );
     const groups = new Map<string, CustomerRow[]>();
     for (const r of rows) {
       const key = phoneKeyOf(r.phone) ?? '';

@@ -114,7 +114,6 @@ export const saleRecorded = defineEvent({
     const included = p.pricesIncludeTax ?? true;
     const discount = p.discount ?? 0;
     const reward = p.rewardAmount ?? 0;
-    const gross = p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
     const lineDiscounts = p.lines.reduce((s, l) => s + (l.discount ?? 0), 0);
     if (
       lineDiscounts !== discount + reward ||

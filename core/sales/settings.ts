@@ -1,63 +1,10 @@
-// The counter's rules, set by an admin at head office with the company's settings: whether
-// prices include tax, each product category's tax rate, and the largest discount each role may
-// give without a supervisor (decision 0029).
+// The counter's rules as an admin changes them at head office, with the company's settings
+// (decision 0030); ./rules.ts reads them.
 import { z } from 'zod';
 import { command, query } from '../contract/define';
-import type { Db } from '../db/open';
 import { emit, refuseIfNotHere } from '../events/emit';
 import { companyId } from '../locale/events';
-import { roles, type Role } from '../vocabulary';
-import { FULL } from './pricing';
-
-export interface SalesSettings {
-  pricesIncludeTax: boolean;
-  /** Basis points by product category. */
-  categoryTaxRates: Record<string, number>;
-  /** Basis points of the sale's amount before discounts, by role. */
-  discountLimits: Record<Role, number>;
-}
-
-export const defaultDiscountLimits: Record<Role, number> = {
-  admin: FULL,
-  factory_clerk: 0,
-  shop_clerk: 1_000,
-  finance: 0,
-  sales_rep: 500,
-  driver: 0,
-  customer: 0,
-};
-
-const basisPoints = z
-  .number()
-  .int('must be a whole number of basis points (1500 = 15%)')
-  .min(0, 'must be 0 or more')
-  .max(FULL, 'must be at most 10000 (100%)');
-const categoryRates = z.record(z.string().trim().min(1).max(60), basisPoints);
-const roleLimits = z.partialRecord(z.enum(roles), basisPoints);
-
-const parsed = <T>(schema: z.ZodType<T>, json: string | null | undefined, fallback: T): T => {
-  if (!json) return fallback;
-  try {
-    const r = schema.safeParse(JSON.parse(json));
-    return r.success ? r.data : fallback;
-  } catch {
-    return fallback;
-  }
-};
-
-export function salesSettingsOf(db: Db): SalesSettings {
-  const row = db.sqlite
-    .prepare(
-      `SELECT prices_include_tax AS inc, category_tax_rates AS rates, discount_limits AS limits FROM company_settings WHERE id = ?`,
-    )
-    .get(companyId) as
-    { inc: number | null; rates: string | null; limits: string | null } | undefined;
-  return {
-    pricesIncludeTax: row?.inc === null || row?.inc === undefined ? true : row.inc === 1,
-    categoryTaxRates: parsed(categoryRates, row?.rates, {}),
-    discountLimits: { ...defaultDiscountLimits, ...parsed(roleLimits, row?.limits, {}) },
-  };
-}
+import { categoryRates, roleLimits, salesSettingsOf, type SalesSettings } from './rules';
 
 export const saveSalesSettings = command({
   access: 'company.manage',
@@ -86,24 +33,3 @@ export const salesSettings = query({
   input: z.object({}),
   handler: (ctx): SalesSettings => salesSettingsOf(ctx.db),
 });
-
-/** A variant's tax rate: its own, else its product category's, else none. */
-export function taxRateOf(db: Db, variantId: string, settings: SalesSettings): number {
-  const row = db.sqlite
-    .prepare(
-      `SELECT v.tax_rate_bp AS own, p.category AS category FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ?`,
-    )
-    .get(variantId) as { own: number | null; category: string } | undefined;
-  return row?.own ?? settings.categoryTaxRates[row?.category ?? ''] ?? 0;
-}
-
-/**
- * The largest discount anyone working at the branch may give (basis points): what head office
- * accepts on a sale from there, supervisor or not.
- */
-export function branchDiscountCeiling(db: Db, branchId: string, settings: SalesSettings): number {
-  const held = db.sqlite
-    .prepare(`SELECT DISTINCT role FROM users WHERE branch_id = ? AND disabled = 0`)
-    .all(branchId) as { role: Role }[];
-  return Math.max(0, ...held.map((r) => settings.discountLimits[r.role] ?? 0));
-}

@@ -9,97 +9,29 @@ import { localDayBounds } from '../contract/dates';
 import { id, money, optionalText } from '../contract/fields';
 import { assertBranchAccess, requireActor, requireDevice } from '../contract/scope';
 import type { Db } from '../db/open';
+import { parseRow, parseRows } from '../db/rows';
 import { DomainError, validationError } from '../errors';
-import { defineEvent } from '../events/define';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { companyMoney } from '../locale/money';
 import { paymentMethods, type PaymentMethod } from '../vocabulary';
 
-const shiftRow = {
-  table: 'shifts',
-  column: 'id',
-  key: (e: { payload: { shiftId: string } }) => e.payload.shiftId,
-};
-
-export const shiftOpened = defineEvent({
-  type: 'shift.opened',
-  authority: { permission: 'sales.record', from: ['shop'], acts: (p) => p.branchId },
-  visibility: { branches: (p) => [p.branchId] },
-  writes: [shiftRow],
-  payload: z.object({
-    shiftId: z.string(),
-    branchId: z.string(),
-    openingFloat: z.number().int().nonnegative(),
-  }),
-  apply: (db, e) => {
-    db.sqlite
-      .prepare(
-        `INSERT INTO shifts (id, branch_id, device_id, opened_by, opened_at, opening_float) VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        e.payload.shiftId,
-        e.payload.branchId,
-        e.deviceId,
-        e.userId,
-        e.createdAt,
-        e.payload.openingFloat,
-      );
-  },
+const shiftRow = z.object({
+  id: z.string(),
+  branchId: z.string(),
+  deviceId: z.string(),
+  openedBy: z.string(),
+  openedByName: z.string().nullable(),
+  openedAt: z.number().int(),
+  openingFloat: z.number().int(),
+  closedAt: z.number().int().nullable(),
+  closedByName: z.string().nullable(),
+  expectedCash: z.number().int().nullable(),
+  countedCash: z.number().int().nullable(),
+  difference: z.number().int().nullable(),
+  reason: z.string().nullable(),
 });
-
-export const shiftClosed = defineEvent({
-  type: 'shift.closed',
-  ordered: true,
-  authority: { permission: 'sales.record', from: ['shop'], acts: (p) => p.branchId },
-  visibility: { aggregate: true },
-  writes: [shiftRow],
-  payload: z.object({
-    shiftId: z.string(),
-    branchId: z.string(),
-    expectedCash: z.number().int(),
-    countedCash: z.number().int().nonnegative(),
-    reason: z.string().nullable(),
-  }),
-  apply: (db, e) => {
-    const p = e.payload;
-    const changed = db.sqlite
-      .prepare(
-        `UPDATE shifts SET closed_by = ?, closed_at = ?, expected_cash = ?, counted_cash = ?, difference = ?, reason = ?
-         WHERE id = ? AND closed_at IS NULL`,
-      )
-      .run(
-        e.userId,
-        e.createdAt,
-        p.expectedCash,
-        p.countedCash,
-        p.countedCash - p.expectedCash,
-        p.reason,
-        p.shiftId,
-      );
-    if (changed.changes === 0)
-      throw new DomainError(
-        'SHIFT_NOT_OPEN',
-        `Shift ${p.shiftId} is not open: it was closed already.`,
-      );
-  },
-});
-
-export interface Shift {
-  id: string;
-  branchId: string;
-  deviceId: string;
-  openedBy: string;
-  openedByName: string | null;
-  openedAt: number;
-  openingFloat: number;
-  closedAt: number | null;
-  closedByName: string | null;
-  expectedCash: number | null;
-  countedCash: number | null;
-  difference: number | null;
-  reason: string | null;
-}
+export type Shift = z.infer<typeof shiftRow>;
 
 const SHIFT_COLUMNS = `s.id, s.branch_id AS branchId, s.device_id AS deviceId, s.opened_by AS openedBy,
   o.display_name AS openedByName, s.opened_at AS openedAt, s.opening_float AS openingFloat, s.closed_at AS closedAt,
@@ -111,25 +43,31 @@ const SHIFT_COLUMNS = `s.id, s.branch_id AS branchId, s.device_id AS deviceId, s
 export function openShiftOf(ctx: Context): Shift | null {
   if (!ctx.device) return null;
   return (
-    (ctx.db.sqlite
-      .prepare(
-        `SELECT ${SHIFT_COLUMNS} WHERE s.device_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC LIMIT 1`,
-      )
-      .get(ctx.device.id) as Shift | undefined) ?? null
+    parseRow(
+      shiftRow,
+      ctx.db.sqlite
+        .prepare(
+          `SELECT ${SHIFT_COLUMNS} WHERE s.device_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC LIMIT 1`,
+        )
+        .get(ctx.device.id),
+    ) ?? null
   );
 }
 
+const cashRow = z.object({ taken: z.number().int(), refunded: z.number().int() });
+
 /** Cash taken and refunded in a shift, by the sales and returns that name it. */
 export function cashOfShift(db: Db, shiftId: string): { taken: number; refunded: number } {
-  const row = db.sqlite
-    .prepare(
-      `SELECT (SELECT coalesce(sum(p.amount), 0) FROM sale_payments p JOIN sales s ON s.id = p.sale_id
+  return cashRow.parse(
+    db.sqlite
+      .prepare(
+        `SELECT (SELECT coalesce(sum(p.amount), 0) FROM sale_payments p JOIN sales s ON s.id = p.sale_id
                 WHERE s.shift_id = @id AND p.method = 'cash') AS taken,
               (SELECT coalesce(sum(f.amount), 0) FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
                 WHERE r.shift_id = @id AND f.method = 'cash') AS refunded`,
-    )
-    .get({ id: shiftId }) as { taken: number; refunded: number };
-  return row;
+      )
+      .get({ id: shiftId }),
+  );
 }
 
 export const currentShift = query({
@@ -221,63 +159,94 @@ export interface ZReport {
   expectedCash: number;
 }
 
+const deviceRow = z.object({
+  branchId: z.string(),
+  number: z.number().int().nullable(),
+  branchName: z.string(),
+});
+const daySales = z.object({
+  count: z.number().int(),
+  gross: z.number().int(),
+  discount: z.number().int(),
+  rewards: z.number().int(),
+  tax: z.number().int(),
+  total: z.number().int(),
+  earned: z.number().int(),
+  redeemed: z.number().int(),
+  firstNumber: z.string().nullable(),
+  lastNumber: z.string().nullable(),
+});
+const dayReturns = z.object({
+  count: z.number().int(),
+  amount: z.number().int(),
+  tax: z.number().int(),
+});
+const byMethod = z.object({ method: z.enum(paymentMethods), amount: z.number().int() });
+
 /** The day's close of one till: its sales, returns, payments by method and shifts. */
 export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
   const { start, end } = localDayBounds(day);
   const params = { deviceId, start, end };
-  const device = db.sqlite
-    .prepare(
-      `SELECT d.branch_id AS branchId, d.number, b.name AS branchName FROM devices d JOIN branches b ON b.id = d.branch_id WHERE d.id = ?`,
-    )
-    .get(deviceId) as { branchId: string; number: number; branchName: string } | undefined;
+  const device = parseRow(
+    deviceRow,
+    db.sqlite
+      .prepare(
+        `SELECT d.branch_id AS branchId, d.number, b.name AS branchName FROM devices d JOIN branches b ON b.id = d.branch_id WHERE d.id = ?`,
+      )
+      .get(deviceId),
+  );
   if (!device) throw validationError([{ field: 'deviceId', message: 'no such till (device)' }]);
-  const sales = db.sqlite
-    .prepare(
-      `SELECT count(*) AS count, coalesce((SELECT sum(l.quantity * l.unit_price) FROM sale_lines l JOIN sales x ON x.id = l.sale_id
+  const sales = daySales.parse(
+    db.sqlite
+      .prepare(
+        `SELECT count(*) AS count, coalesce((SELECT sum(l.quantity * l.unit_price) FROM sale_lines l JOIN sales x ON x.id = l.sale_id
                 WHERE x.device_id = @deviceId AND x.sold_at >= @start AND x.sold_at < @end), 0) AS gross,
               coalesce(sum(discount), 0) AS discount, coalesce(sum(reward_amount), 0) AS rewards,
               coalesce(sum(tax), 0) AS tax, coalesce(sum(total), 0) AS total,
               coalesce(sum(points_earned), 0) AS earned, coalesce(sum(points_redeemed), 0) AS redeemed,
               min(number) AS firstNumber, max(number) AS lastNumber
        FROM sales WHERE device_id = @deviceId AND sold_at >= @start AND sold_at < @end`,
-    )
-    .get(params) as ZReport['sales'] & {
-    earned: number;
-    redeemed: number;
-    firstNumber: string | null;
-    lastNumber: string | null;
-  };
-  const returns = db.sqlite
-    .prepare(
-      `SELECT count(*) AS count, coalesce(sum(amount), 0) AS amount, coalesce(sum(tax), 0) AS tax
+      )
+      .get(params),
+  );
+  const returns = dayReturns.parse(
+    db.sqlite
+      .prepare(
+        `SELECT count(*) AS count, coalesce(sum(amount), 0) AS amount, coalesce(sum(tax), 0) AS tax
        FROM sale_returns WHERE device_id = @deviceId AND returned_at >= @start AND returned_at < @end`,
-    )
-    .get(params) as ZReport['returns'];
+      )
+      .get(params),
+  );
   const taken = new Map(
-    (
+    parseRows(
+      byMethod,
       db.sqlite
         .prepare(
           `SELECT p.method, sum(p.amount) AS amount FROM sale_payments p JOIN sales s ON s.id = p.sale_id
            WHERE s.device_id = @deviceId AND s.sold_at >= @start AND s.sold_at < @end GROUP BY p.method`,
         )
-        .all(params) as { method: PaymentMethod; amount: number }[]
+        .all(params),
     ).map((r) => [r.method, r.amount]),
   );
   const refunded = new Map(
-    (
+    parseRows(
+      byMethod,
       db.sqlite
         .prepare(
           `SELECT f.method, sum(f.amount) AS amount FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
            WHERE r.device_id = @deviceId AND r.returned_at >= @start AND r.returned_at < @end GROUP BY f.method`,
         )
-        .all(params) as { method: PaymentMethod; amount: number }[]
+        .all(params),
     ).map((r) => [r.method, r.amount]),
   );
-  const shifts = db.sqlite
-    .prepare(
-      `SELECT ${SHIFT_COLUMNS} WHERE s.device_id = @deviceId AND s.opened_at < @end AND coalesce(s.closed_at, @end) >= @start ORDER BY s.opened_at`,
-    )
-    .all(params) as Shift[];
+  const shifts = parseRows(
+    shiftRow,
+    db.sqlite
+      .prepare(
+        `SELECT ${SHIFT_COLUMNS} WHERE s.device_id = @deviceId AND s.opened_at < @end AND coalesce(s.closed_at, @end) >= @start ORDER BY s.opened_at`,
+      )
+      .all(params),
+  );
   const methods = paymentMethods
     .map((method) => {
       const t = taken.get(method) ?? 0;
@@ -313,13 +282,18 @@ export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
 
 const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04');
 
+/**
+ * The day's close a person may see: their own till's (this PC's), or another till's of a branch
+ * they work for.
+ */
+export function zReportFor(ctx: Context, input: { day: string; deviceId?: string }): ZReport {
+  const report = zReportOf(ctx.db, input.deviceId ?? requireDevice(ctx).id, input.day);
+  if (input.deviceId !== undefined) assertBranchAccess(ctx, report.branchId, 'see the day’s close');
+  return report;
+}
+
 export const zReport = query({
   access: 'sales.record',
   input: z.object({ day: dayField, deviceId: id.optional() }),
-  handler: (ctx, input) => {
-    const deviceId = input.deviceId ?? requireDevice(ctx).id;
-    const report = zReportOf(ctx.db, deviceId, input.day);
-    assertBranchAccess(ctx, report.branchId, 'see the day’s close');
-    return report;
-  },
+  handler: (ctx, input) => zReportFor(ctx, input),
 });

@@ -26,6 +26,9 @@ import { Telegram } from './screens/admin/Telegram';
 import { Users } from './screens/admin/Users';
 import { CounterSale } from './screens/CounterSale';
 import { SalesList } from './screens/SalesList';
+import { Returns } from './screens/Returns';
+import { DayClose } from './screens/DayClose';
+import { Loyalty } from './screens/admin/Loyalty';
 import { NewOrder } from './screens/NewOrder';
 import { OrderDetail } from './screens/order/OrderDetail';
 import { OrderList } from './screens/OrderList';
@@ -98,6 +101,12 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <CounterSale />;
     case 'sales':
       return <SalesList />;
+    case 'returns':
+      return <Returns />;
+    case 'dayClose':
+      return <DayClose />;
+    case 'loyalty':
+      return <Loyalty />;
     case 'production':
       return <Production />;
     case 'stock':

@@ -19,6 +19,9 @@ export type ScreenId =
   | 'payments'
   | 'counterSale'
   | 'sales'
+  | 'returns'
+  | 'dayClose'
+  | 'loyalty'
   | 'production'
   | 'stock'
   | 'users'
@@ -54,6 +57,8 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
     entry('sales', 'Sales', 'S'),
+    entry('returns', 'Returns', 'E', 'sales.return'),
+    entry('dayClose', 'Day close', 'Z', 'sales.record'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
@@ -80,7 +85,10 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('orders', 'All orders', 'O'),
     entry('payments', 'Payments waiting', 'Y', 'orders.verifyPayment'),
     entry('sales', 'Sales', 'S'),
+    entry('returns', 'Returns', 'E', 'sales.return'),
+    entry('dayClose', 'Day close', 'Z', 'sales.record'),
     entry('stock', 'Stock', 'K'),
+    entry('loyalty', 'Loyalty & counter rules', 'L', 'loyalty.manage'),
     entry('users', 'Users', 'U', 'users.manage'),
     entry('branches', 'Branches', 'B', 'branches.manage'),
     entry('products', 'Products', 'R'),

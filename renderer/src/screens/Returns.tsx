@@ -1,0 +1,350 @@
+// Returns and refunds at the counter, from the keyboard: scan or type the receipt number (Enter),
+// type how many of each line come back, see the refund and the points it takes and gives back,
+// choose how the money goes back (only the methods the sale was paid by), and Enter records it.
+// The stock goes back into the ledger and the points follow in the core (sales.return).
+// A return's own receipt is not printed yet: receipts.print knows sales only.
+import { useEffect, useRef, useState } from 'react';
+import { useAction, useClient, useQuery } from '../app-context';
+import { ErrorBanner, Notice } from '../components/Banner';
+import { Field, FieldError, ItemName, TextField } from '../components/Field';
+import type { OutputOf } from '../client';
+import { count, dateTime, money, parseMoney } from '../format';
+import { useT } from '../i18n';
+import { paymentMethods, type PaymentMethod } from '../../../core/vocabulary';
+
+type Sale = OutputOf<'sales.findForReturn'>;
+interface Refund {
+  method: PaymentMethod;
+  amount: string;
+  reference: string;
+}
+
+const isMethod = (v: string): v is PaymentMethod => paymentMethods.some((m) => m === v);
+/** Methods whose refund needs the transfer or transaction id. */
+const referenced: readonly PaymentMethod[] = ['mobile_money', 'bank_transfer'];
+
+export function Returns() {
+  const t = useT('returns');
+  const sale = useT('sale');
+  const client = useClient();
+  const [number, setNumber] = useState('');
+  const [found, setFound] = useState<Sale | null>(null);
+  const [quantities, setQuantities] = useState<Record<number, string>>({});
+  const [refunds, setRefunds] = useState<Refund[]>([]);
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState<OutputOf<'sales.return'> | null>(null);
+  const find = useAction();
+  const save = useAction();
+  const numberBox = useRef<HTMLInputElement>(null);
+  const firstQuantity = useRef<HTMLInputElement>(null);
+
+  // What goes back, in the order the core is told (its errors name this order's index).
+  const wanted = (found?.lines ?? [])
+    .map((l) => ({ lineNo: l.lineNo, quantity: Number(quantities[l.lineNo] ?? '') }))
+    .filter((l) => Number.isInteger(l.quantity) && l.quantity > 0);
+  const indexOf = new Map(wanted.map((l, i) => [l.lineNo, i]));
+  const quote = useQuery(
+    () =>
+      found && wanted.length > 0
+        ? client.call('sales.quoteReturn', { saleId: found.id, lines: wanted })
+        : Promise.resolve(null),
+    [found?.id, JSON.stringify(wanted)],
+  );
+  const error = save.error ?? quote.error;
+
+  useEffect(() => {
+    if (found) firstQuantity.current?.focus();
+  }, [found]);
+
+  const lookUp = async () => {
+    setDone(null);
+    save.setError(undefined);
+    const result = await find.run(() => client.call('sales.findForReturn', { number }));
+    if (!result) {
+      numberBox.current?.select();
+      return;
+    }
+    setFound(result);
+    setQuantities({});
+    setReason('');
+    const first = result.methods.find(isMethod) ?? 'cash';
+    setRefunds([{ method: first, amount: '', reference: '' }]);
+  };
+
+  const submit = async () => {
+    if (!found) return;
+    const last = refunds.length - 1;
+    const result = await save.run(() =>
+      client.call('sales.return', {
+        saleId: found.id,
+        lines: wanted,
+        refunds: refunds.map((r, i) => {
+          const typed = r.amount.trim();
+          // The last refund may leave its amount out: it takes the rest.
+          const amount = typed === '' && i === last ? undefined : (parseMoney(typed) ?? NaN);
+          return {
+            method: r.method,
+            ...(amount !== undefined && { amount }),
+            ...(r.reference.trim() && { reference: r.reference.trim() }),
+          };
+        }),
+        ...(reason.trim() && { reason: reason.trim() }),
+      }),
+    );
+    if (!result) return;
+    setDone(result);
+    setFound(null);
+    setNumber('');
+    numberBox.current?.focus();
+  };
+
+  const setRefund = (i: number, change: Partial<Refund>) =>
+    setRefunds((rs) => rs.map((r, n) => (n === i ? { ...r, ...change } : r)));
+  const methods = (found?.methods ?? []).filter(isMethod);
+  const shownFields = [
+    'number',
+    'reason',
+    ...wanted.map((_, i) => `lines.${i}.quantity`),
+    ...refunds.flatMap((_, i) => [
+      `refunds.${i}.method`,
+      `refunds.${i}.amount`,
+      `refunds.${i}.reference`,
+    ]),
+  ];
+
+  return (
+    <div className="screen returns">
+      <header className="screen-head">
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('intro')}</p>
+      </header>
+      {done && (
+        <Notice kind="success">
+          {t('done', {
+            number: done.number,
+            amount: money(done.amount),
+            refunds: done.refunds
+              .map((r) => `${sale(`pay.method.${r.method}`)} ${money(r.amount)}`)
+              .join(', '),
+          })}{' '}
+          {t('noReceipt')}
+        </Notice>
+      )}
+      <form
+        className="toolbar wrap"
+        aria-label={t('find')}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void lookUp();
+        }}
+      >
+        <Field label={t('number')} name="number" error={find.error} hint={t('numberHint')}>
+          {(p) => (
+            <input
+              {...p}
+              ref={numberBox}
+              autoFocus
+              autoComplete="off"
+              data-search
+              value={number}
+              onChange={(e) => setNumber(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn" disabled={find.busy || number.trim() === ''}>
+            {t('findButton')} <kbd>Enter</kbd>
+          </button>
+        </div>
+      </form>
+      <ErrorBanner error={find.error} shown={['number']} />
+
+      {found && (
+        <form
+          className="panel"
+          aria-label={t('form')}
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              setFound(null);
+              numberBox.current?.select();
+            }
+          }}
+        >
+          <p>
+            <strong>{t('sale', { number: found.number })}</strong> · {dateTime(found.soldAt)} ·{' '}
+            {t('total', { total: money(found.total) })}
+            {found.pointsEarned > 0 && ` · ${t('earned', { n: count(found.pointsEarned) })}`}
+          </p>
+          <ErrorBanner error={error} shown={shownFields} />
+          <div className="table-wrap">
+            <table className="table compact" aria-label={t('lines')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.item')}</th>
+                  <th scope="col" className="num">
+                    {t('col.price')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('col.sold')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('col.returned')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('col.left')}
+                  </th>
+                  <th scope="col">{t('col.back')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {found.lines.map((l, row) => {
+                  const left = l.quantity - l.returned;
+                  const index = indexOf.get(l.lineNo);
+                  const name = index === undefined ? `line.${l.lineNo}` : `lines.${index}.quantity`;
+                  return (
+                    <tr key={l.lineNo} data-line={l.lineNo} data-sku={l.sku}>
+                      <td>
+                        <ItemName sku={l.sku} name={l.name} />
+                      </td>
+                      <td className="num">{money(l.unitPrice)}</td>
+                      <td className="num">{count(l.quantity)}</td>
+                      <td className="num">{count(l.returned)}</td>
+                      <td className="num" data-col="left">
+                        {count(left)}
+                      </td>
+                      <td>
+                        <Field
+                          label={t('backOf', { item: `${l.sku} ${l.name}` })}
+                          hideLabel
+                          name={name}
+                          error={error}
+                        >
+                          {(p) => (
+                            <input
+                              {...p}
+                              ref={row === 0 ? firstQuantity : undefined}
+                              type="number"
+                              min={0}
+                              step={1}
+                              className="qty-input"
+                              value={quantities[l.lineNo] ?? ''}
+                              placeholder="0"
+                              onChange={(e) =>
+                                setQuantities((q) => ({ ...q, [l.lineNo]: e.target.value }))
+                              }
+                            />
+                          )}
+                        </Field>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <FieldError error={error} name="lines" />
+          <p className="total" data-testid="refund" aria-live="polite">
+            {t('refund', { amount: money(quote.data?.amount ?? 0) })}
+            {quote.data &&
+              (quote.data.pointsTakenBack > 0 || quote.data.pointsGivenBack > 0) &&
+              ` · ${t('points', {
+                taken: count(quote.data.pointsTakenBack),
+                given: count(quote.data.pointsGivenBack),
+              })}`}
+          </p>
+          <fieldset className="refunds">
+            <legend>{t('refundsLegend')}</legend>
+            <FieldError error={error} name="refunds" />
+            {refunds.map((r, i) => (
+              <div className="form-grid" key={i}>
+                <Field label={t('method')} name={`refunds.${i}.method`} error={error}>
+                  {(p) => (
+                    <select
+                      {...p}
+                      value={r.method}
+                      onChange={(e) => {
+                        const method = e.target.value;
+                        if (isMethod(method)) setRefund(i, { method });
+                      }}
+                    >
+                      {methods.map((m) => (
+                        <option key={m} value={m}>
+                          {sale(`pay.method.${m}`)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <TextField
+                  label={t('amount')}
+                  name={`refunds.${i}.amount`}
+                  error={error}
+                  hint={i === refunds.length - 1 ? t('amountHint') : undefined}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  value={r.amount}
+                  onChange={(amount) => setRefund(i, { amount })}
+                />
+                {referenced.includes(r.method) && (
+                  <TextField
+                    label={t('reference')}
+                    name={`refunds.${i}.reference`}
+                    error={error}
+                    autoComplete="off"
+                    value={r.reference}
+                    onChange={(reference) => setRefund(i, { reference })}
+                  />
+                )}
+              </div>
+            ))}
+            {refunds.length < methods.length && (
+              <button
+                type="button"
+                className="btn small"
+                onClick={() =>
+                  setRefunds((rs) => [
+                    ...rs,
+                    {
+                      method: methods.find((m) => !rs.some((x) => x.method === m)) ?? 'cash',
+                      amount: '',
+                      reference: '',
+                    },
+                  ])
+                }
+              >
+                {t('addMethod')}
+              </button>
+            )}
+          </fieldset>
+          <TextField
+            label={t('reason')}
+            name="reason"
+            error={error}
+            autoComplete="off"
+            value={reason}
+            onChange={setReason}
+          />
+          <div className="form-actions">
+            <button
+              type="submit"
+              className="btn primary"
+              disabled={save.busy || wanted.length === 0}
+            >
+              {t('confirm')} <kbd>Enter</kbd>
+            </button>
+            <span className="muted">
+              <kbd>Esc</kbd> {t('cancel')}
+            </span>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
