@@ -30,6 +30,12 @@ export interface Counter {
   /** Tab (never a click) until the focus is in the input for `field`. */
   tabTo(field: string): Promise<void>;
   sales(): Promise<OutputOf<'sales.list'>>;
+  /** The last sale as a return would find it: its total, customer and points. */
+  lastSale(): Promise<OutputOf<'sales.findForReturn'>>;
+  /** The admin's session, for what head office sets up (the loyalty program, points). */
+  admin(): Promise<string>;
+  /** A key, then the dialog it opens (by its title). */
+  openDialog(key: string, title: string | RegExp): Promise<void>;
 }
 
 export async function startCounter(): Promise<Counter> {
@@ -42,11 +48,20 @@ export async function startCounter(): Promise<Counter> {
     const { variantId } = await h.call('catalog.findByCode', { code }, token);
     await h.call('stock.adjust', { variantId, quantity: 50, reason: 'opening count' }, token);
   }
+  return counterFor(h, shop1, 'shop1');
+}
+
+/**
+ * Another person at the same shop's counter (a browser context of their own, 1024×768), signed
+ * in and on the Counter sale screen, with the same keyboard moves and readings.
+ */
+export async function counterFor(h: Harness, shop1: string, username: string): Promise<Counter> {
+  const token = (await h.call('auth.login', { username, password: 'demo1234' })).token;
   const page = (await h.newPerson()).page;
   await page.setViewportSize({ width: 1024, height: 768 });
   // A wait that fails names its own line, well before the test's time runs out.
   page.setDefaultTimeout(5000);
-  await signIn(page, h.web.url, 'shop1');
+  await signIn(page, h.web.url, username);
   await page.keyboard.press('Alt+KeyC');
   await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
 
@@ -81,5 +96,17 @@ export async function startCounter(): Promise<Counter> {
       expect(await focusedField()).toBe(field);
     },
     sales: () => h.call('sales.list', { branchId: shop1 }, token),
+    async lastSale() {
+      const [last] = await h.call('sales.list', { branchId: shop1 }, token);
+      if (!last) throw new Error('no sale recorded at shop 1');
+      return h.call('sales.findForReturn', { number: last.number }, token);
+    },
+    async admin() {
+      return (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
+    },
+    async openDialog(key, title) {
+      await page.keyboard.press(key);
+      await page.getByRole('dialog', { name: title }).waitFor();
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface DraftLine {
   unitPrice: number;
   /** As typed, so "-1" or "" reach the core and come back as a message beside the box. */
   quantity: string;
+  /** A counter sale's discount on the line, in minor units. */
+  discount?: number;
 }
 
 /**
@@ -64,7 +66,11 @@ export const draftTotal = (lines: DraftLine[]): number =>
 /** Paths of every input this table shows, for the banner to leave alone. */
 export const lineFields = (lines: DraftLine[]): string[] => [
   'lines',
-  ...lines.flatMap((_, i) => [`lines.${i}.quantity`, `lines.${i}.variantId`]),
+  ...lines.flatMap((_, i) => [
+    `lines.${i}.quantity`,
+    `lines.${i}.variantId`,
+    `lines.${i}.discount`,
+  ]),
 ];
 
 interface LinesTableProps {
@@ -119,8 +125,14 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
                     onChange={(v) => set(i, v)}
                   />
                 </td>
-                <td className="num">
-                  {Number.isInteger(q) && q > 0 ? money(q * l.unitPrice) : '—'}
+                <td className="num" data-discount={l.discount || undefined}>
+                  {Number.isInteger(q) && q > 0 ? money(q * l.unitPrice - (l.discount ?? 0)) : '—'}
+                  {!!l.discount && (
+                    <div className="muted small">
+                      {t('lines.discounted', { amount: money(l.discount) })}
+                    </div>
+                  )}
+                  <FieldError name={`lines.${i}.discount`} error={error} />
                 </td>
                 <td>
                   <button

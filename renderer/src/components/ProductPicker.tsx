@@ -15,8 +15,11 @@ export function ProductPicker({
   onMiss,
 }: {
   onPick(row: CatalogRow): void;
-  /** A scanned or typed code that matched nothing (it stays in the box, selected). */
-  onMiss?(code: string): void;
+  /**
+   * A scanned or typed code that matched nothing (it stays in the box, selected), unless this
+   * answers true: the screen knew the code as something else (a loyalty card), and the box empties.
+   */
+  onMiss?(code: string): boolean | Promise<boolean>;
 }) {
   const client = useClient();
   const t = useT('orders');
@@ -48,10 +51,14 @@ export function ProductPicker({
       setCode((now) => (now.trim() === typed ? '' : now));
       onPick(row);
     } catch (e) {
+      if ((await onMiss?.(typed)) === true) {
+        setScanError(undefined);
+        setCode((now) => (now.trim() === typed ? '' : now));
+        return;
+      }
       setScanError(e);
       // Selected, the code that missed is replaced by the next scan instead of joined by it.
       scanBox.current?.select();
-      onMiss?.(typed);
     }
   };
   const pick = (row: CatalogRow) => {

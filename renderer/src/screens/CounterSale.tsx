@@ -2,9 +2,11 @@
 // Sold from a scanner and the keyboard, no mouse: the scan box takes the focus back after every
 // sale, answer and removed line, so the next customer's first scan is never lost. Enter on the
 // cart opens the payment step: F1–F4 choose how each part is paid, Enter takes it, and once
-// nothing is due the sale is recorded with its payments (docs/decisions/0028).
+// nothing is due the sale is recorded with its payments (docs/decisions/0028). F6 attaches the
+// customer, F7 and F8 give a discount on a line or the sale, F9 redeems points; a discount beyond
+// the clerk's limit asks for a supervisor's sign-in before the sale is recorded.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useAction, useClient } from '../app-context';
+import { useAction, useClient, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FieldError } from '../components/Field';
@@ -16,11 +18,26 @@ import {
   useDraftLines,
 } from '../components/LinesTable';
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
-import { count, money, parseCount } from '../format';
+import { count, money } from '../format';
 import { useT } from '../i18n';
 import { printReceipt } from '../receipts';
 import { scanListener } from '../scan-burst';
+import { fieldMessage, isCode } from '../errors';
 import { PaymentStep, type Outcome, type Taken } from './CounterPayment';
+import { CounterDialogs } from './counter/CounterDialogs';
+import { DealSummary } from './counter/DealSummary';
+import { ShiftBanner } from './counter/ShiftBanner';
+import { SupervisorDialog } from './counter/SupervisorDialog';
+import {
+  noDeal,
+  pointsAfterSale,
+  preview,
+  saleInput,
+  useDraftDeal,
+  type FoundCustomer,
+} from './counter/deal';
+import { useCounterKeys, type CounterDialog } from './counter/keys';
+import { ContractError } from '../transport';
 
 /** A code that put nothing on the sale; `error` when the counter looked it up itself. */
 interface Missed {
@@ -42,6 +59,7 @@ const takesText = (el: Element | null): boolean =>
 
 export function CounterSale() {
   const t = useT('sale');
+  const words = useT('counter');
   const receipts = useT('receipts');
   const client = useClient();
   const [lines, setLines] = useDraftLines('counterSale');
@@ -54,6 +72,20 @@ export function CounterSale() {
   const [strayScans] = useState(() => scanListener<{ variantId: string; quantity: string }>());
   const picker = useRef<HTMLElement>(null);
   const action = useAction();
+  const [deal, setDeal] = useDraftDeal();
+  const [dialog, setDialog] = useState<CounterDialog | null>(null);
+  const [openingShift, setOpeningShift] = useState(false);
+  /** A supervisor is asked to allow the discount; the sale waits on the answer. */
+  const [supervisor, setSupervisor] = useState<{
+    reason: string;
+    answer(approvalId: string | null): void;
+  } | null>(null);
+  /** Said after a sale with a customer: points earned and the balance now. */
+  const [pointsNote, setPointsNote] = useState<string | null>(null);
+  const [lastVariant, setLastVariant] = useState<string | null>(null);
+  const program = useQuery(() => client.call('loyalty.program', {}), []);
+  const settings = useQuery(() => client.call('sales.settings', {}), []);
+  const totals = preview(lines, deal, program.data ?? null);
 
   const backToScanBox = () => scanBoxIn(picker.current)?.focus();
 
@@ -75,33 +107,119 @@ export function CounterSale() {
 
   const addToSale = (row: CatalogRow) => {
     setDone(null);
+    setPointsNote(null);
     setMissed(null);
+    setLastVariant(row.variantId);
     setLines((current) => addVariant(current, row));
   };
+
+  const attach = (customer: FoundCustomer | null) => {
+    setDone(null);
+    setPointsNote(null);
+    // Points belong to the customer they were redeemed from.
+    setDeal((d) => ({ ...d, customer, redeem: customer?.id === d.customer?.id ? d.redeem : null }));
+    action.setError(undefined);
+    // Head office may have set the loyalty program since the screen opened.
+    if (customer && !program.data) program.reload();
+  };
+
+  /** A code that is no product may be a customer's loyalty card: it attaches the customer. */
+  const missedScan = async (code: string): Promise<boolean> => {
+    const rows = await client.call('customers.find', { search: code }).catch(() => []);
+    const card = rows.find((r) => r.card === code);
+    if (card) {
+      attach(card);
+      return true;
+    }
+    setMissed({ code });
+    return false;
+  };
+
+  useCounterKeys({
+    enabled: !paying && !dialog && !supervisor && !askingToDrop,
+    lines,
+    lastVariant,
+    customer: deal.customer,
+    canRedeem: !!program.data && !!deal.customer?.points,
+    open: setDialog,
+    detach: () => attach(null),
+    openShift: () => setOpeningShift(true),
+  });
+
+  /**
+   * Closing a dialog: the next scan goes where it belongs. Chromium can leave a box focused in
+   * the same task as a modal dialog closes without taking typed text (seen after a shift was
+   * opened), so the box is focused afresh once the dialog has left the page.
+   */
+  const closeDialog = () => {
+    setDialog(null);
+    backToScanBox();
+    window.setTimeout(() => {
+      const box = scanBoxIn(picker.current);
+      if (!box || document.querySelector('dialog[open]')) return;
+      if (document.activeElement === box) box.blur();
+      box.focus();
+    }, 0);
+  };
+
+  const askSupervisor = (refusal: unknown) =>
+    new Promise<string | null>((resolve) =>
+      setSupervisor({
+        reason: fieldMessage(refusal, 'discount') ?? words('supervisor.why'),
+        answer: (approvalId) => {
+          setSupervisor(null);
+          resolve(approvalId);
+        },
+      }),
+    );
 
   /**
    * Records the sale with its payments. The last, if cash, is sent as "the rest": the core
    * resolves it against the total it prices, and the change it answers is the one said.
    */
   const record = async (payments: Taken[]): Promise<Outcome> => {
-    const last = payments.length - 1;
     let refusal: unknown;
-    const sale = await action.run(() =>
-      client
-        .call('sales.record', {
-          lines: lines.map((l) => ({ variantId: l.variantId, quantity: parseCount(l.quantity) })),
-          payments: payments.map((p, i) => ({
-            method: p.method,
-            ...((i !== last || p.method !== 'cash') && { amount: p.amount }),
-            ...(p.tendered !== null && { tendered: p.tendered }),
-            ...(p.reference !== null && { reference: p.reference }),
-          })),
-        })
-        .catch((e: unknown) => {
-          refusal = e;
-          throw e;
-        }),
-    );
+    const attempt = (approvalId?: string) =>
+      action.run(() =>
+        client
+          .call('sales.record', saleInput(lines, deal, payments, approvalId))
+          .catch((e: unknown) => {
+            refusal = e;
+            throw e;
+          }),
+      );
+    let sale = await attempt();
+    // Beyond the clerk's limit: a supervisor signs in here and the same sale goes again; Esc
+    // takes the clerk back to the cart with the refusal at the discount.
+    while (!sale && isCode(refusal, 'DISCOUNT_OVER_LIMIT')) {
+      const refused = refusal;
+      action.setError(undefined);
+      const approvalId = await askSupervisor(refused);
+      if (!approvalId) {
+        setPaying(false);
+        action.setError(refused);
+        backToScanBox();
+        return { ok: false, error: refused };
+      }
+      refusal = undefined;
+      sale = await attempt(approvalId);
+    }
+    if (!sale && isCode(refusal, 'POINTS_NOT_AVAILABLE') && refusal instanceof ContractError) {
+      // Points spent at another counter meanwhile: the cart shows what is left to redeem.
+      const left = refusal.error.details?.available;
+      if (typeof left === 'number')
+        setDeal((d) =>
+          d.customer?.points
+            ? {
+                ...d,
+                customer: { ...d.customer, points: { ...d.customer.points, available: left } },
+              }
+            : d,
+        );
+      setPaying(false);
+      backToScanBox();
+      return { ok: false, error: refusal };
+    }
     if (sale) {
       const paid = sale.payments.map((p) => `${t(`pay.method.${p.method}`)} ${money(p.amount)}`);
       setDone(
@@ -114,6 +232,9 @@ export function CounterSale() {
       );
       setMissed(null);
       setLines([]);
+      if (deal.customer && sale.points)
+        pointsAfterSale(client, words, deal.customer, sale.points).then(setPointsNote, () => {});
+      setDeal(noDeal);
       setPaying(false);
       backToScanBox();
       printAfterSale(sale.id, sale.number);
@@ -142,6 +263,7 @@ export function CounterSale() {
     if (lines.length === 0) return;
     action.setError(undefined);
     setDone(null);
+    setPointsNote(null);
     setPaying(true);
   };
 
@@ -172,7 +294,15 @@ export function CounterSale() {
       onKeyDown={(e) => {
         // Esc in the search box clears the search, as it does everywhere.
         const inSearch = e.target instanceof HTMLElement && e.target.closest('[data-search]');
-        if (e.key === 'Escape' && lines.length > 0 && !askingToDrop && !inSearch && !paying) {
+        if (
+          e.key === 'Escape' &&
+          lines.length > 0 &&
+          !askingToDrop &&
+          !inSearch &&
+          !paying &&
+          !dialog &&
+          !supervisor
+        ) {
           e.preventDefault();
           setAskingToDrop(true);
         }
@@ -182,7 +312,9 @@ export function CounterSale() {
         <h1>{t('title')}</h1>
         <p className="muted">{t('intro')}</p>
       </header>
+      <ShiftBanner opening={openingShift} onOpening={setOpeningShift} onDone={backToScanBox} />
       {done && <Notice kind="success">{done}</Notice>}
+      {pointsNote && <Notice kind="success">{pointsNote}</Notice>}
       {receiptWaits && <Notice kind="warning">{receiptWaits}</Notice>}
       <div className="split">
         <section
@@ -192,7 +324,7 @@ export function CounterSale() {
           // Typing the next code is moving on from the one that missed.
           onInput={() => setMissed(null)}
         >
-          <ProductPicker onPick={addToSale} onMiss={(code) => setMissed({ code })} />
+          <ProductPicker onPick={addToSale} onMiss={missedScan} />
           {missed && (
             <>
               <FieldError name="code" error={missed.error} />
@@ -204,7 +336,7 @@ export function CounterSale() {
         {paying && (
           <PaymentStep
             t={t}
-            total={draftTotal(lines)}
+            total={totals.total}
             busy={action.busy}
             error={action.error}
             onRecord={record}
@@ -234,7 +366,16 @@ export function CounterSale() {
           }}
           onKeyDownCapture={catchStrayScan}
         >
-          <ErrorBanner error={action.error} shown={[...lineFields(lines), 'customerId']} />
+          <ErrorBanner
+            error={action.error}
+            shown={[
+              ...lineFields(lines),
+              'customerId',
+              'discount',
+              'redeem.points',
+              'redeem.rewardId',
+            ]}
+          />
           <LinesTable
             lines={lines}
             onChange={(next) => {
@@ -249,9 +390,16 @@ export function CounterSale() {
             }}
             error={action.error}
           />
+          <DealSummary
+            deal={deal}
+            totals={totals}
+            program={program.data ?? null}
+            pricesIncludeTax={settings.data?.pricesIncludeTax ?? true}
+            error={action.error}
+          />
           <div className="form-actions">
             <span className="total">
-              {t('total')} <strong>{money(draftTotal(lines))}</strong>
+              {t('total')} <strong data-testid="total">{money(totals.total)}</strong>
             </span>
             <button
               type="submit"
@@ -267,7 +415,7 @@ export function CounterSale() {
       {askingToDrop && (
         <ConfirmDialog
           title={t('drop.title')}
-          text={t('drop.text', { lines: count(lines.length), total: money(draftTotal(lines)) })}
+          text={t('drop.text', { lines: count(lines.length), total: money(totals.total) })}
           keepLabel={t('drop.keep')}
           discardLabel={t('drop.discard')}
           onKeep={() => {
@@ -277,8 +425,40 @@ export function CounterSale() {
           onDiscard={() => {
             setAskingToDrop(false);
             setLines([]);
+            setDeal(noDeal);
             action.setError(undefined);
             backToScanBox();
+          }}
+        />
+      )}
+      {dialog && (
+        <CounterDialogs
+          dialog={dialog}
+          lines={lines}
+          deal={deal}
+          program={program.data ?? null}
+          onAttach={attach}
+          onLines={(next) => {
+            setLines(next);
+            action.setError(undefined);
+          }}
+          onDeal={(next) => {
+            setDeal(next);
+            action.setError(undefined);
+          }}
+          onClose={closeDialog}
+        />
+      )}
+      {supervisor && (
+        <SupervisorDialog
+          reason={supervisor.reason}
+          onApproved={(approvalId) => {
+            supervisor.answer(approvalId);
+            closeDialog();
+          }}
+          onClose={() => {
+            supervisor.answer(null);
+            closeDialog();
           }}
         />
       )}
