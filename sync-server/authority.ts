@@ -3,6 +3,7 @@
 // Every rule comes from the event's declaration in the registry; nothing here lists types.
 import { roleHas, roles, type Role } from '../core/vocabulary';
 import { mergeStamp, type EventDef } from '../core/events/define';
+import { defaultDiscountLimits, roleLimits } from '../core/sales/rules';
 import type { WireEvent } from '../core/sync/protocol';
 import type { RefusalCode } from '../core/sync/protocol';
 import type { DeviceRecord, EventStore } from './store/types';
@@ -42,6 +43,8 @@ function factsOf(payloadJson: string): UserFacts {
  */
 export class UserRecord {
   private readonly changes = new Map<string, UserChange[]>();
+  /** The company's discount limits as each company.saved set them, with its stamp. */
+  private readonly limits: { stamp: string; limits: Partial<Record<Role, number>> }[] = [];
   private seenSeq = 0;
 
   constructor(private readonly store: EventStore) {}
@@ -49,6 +52,11 @@ export class UserRecord {
   async refresh(): Promise<void> {
     for (const row of await this.store.userChangesAfter(this.seenSeq)) {
       this.seenSeq = Math.max(this.seenSeq, row.seq);
+      if (row.type === 'company.saved') {
+        const limits = limitsOf(row.payloadJson);
+        if (limits) this.limits.push({ stamp: mergeStamp(row), limits });
+        continue;
+      }
       const list = this.changes.get(row.userId) ?? [];
       list.push({ stamp: mergeStamp(row), facts: factsOf(row.payloadJson) });
       this.changes.set(row.userId, list);
@@ -70,6 +78,36 @@ export class UserRecord {
       }
     return merged;
   }
+
+  /**
+   * The largest discount (basis points) anyone at the branch could give at `stamp`: the highest
+   * limit, as the company's settings stood then, of a role held by an active person there.
+   */
+  discountCeiling(branchId: string, stamp: string): number {
+    const latest = this.limits
+      .filter((l) => l.stamp <= stamp)
+      .reduce<{ stamp: string; limits: Partial<Record<Role, number>> } | null>(
+        (won, l) => (won === null || l.stamp >= won.stamp ? l : won),
+        null,
+      );
+    const limits = { ...defaultDiscountLimits, ...latest?.limits };
+    let ceiling = 0;
+    for (const userId of this.changes.keys()) {
+      const u = this.at(userId, stamp);
+      if (u?.role && !u.disabled && u.branchId === branchId)
+        ceiling = Math.max(ceiling, limits[u.role] ?? 0);
+    }
+    return ceiling;
+  }
+}
+
+/** The discount limits a company.saved payload sets, read without trusting its shape. */
+function limitsOf(payloadJson: string): Partial<Record<Role, number>> | null {
+  const p: unknown = JSON.parse(payloadJson);
+  if (typeof p !== 'object' || p === null || !('discountLimits' in p)) return null;
+  if (typeof p.discountLimits !== 'string') return null;
+  const parsed = roleLimits.safeParse(JSON.parse(p.discountLimits));
+  return parsed.success ? parsed.data : null;
 }
 
 export interface Judged {
@@ -142,7 +180,10 @@ export function judge(
       `user ${event.userId} was a ${user.role} at that time, who may not cause ${event.type} (needs ${authority.permission}).`,
     );
   if (!authority.decide) return { payload, refusal: null };
-  const decided = authority.decide(payload, (id) => users.at(id, stamp));
+  const decided = authority.decide(payload, {
+    person: (id) => users.at(id, stamp),
+    discountCeiling: (branchId) => users.discountCeiling(branchId, stamp),
+  });
   if (typeof decided === 'object' && decided !== null && 'refuse' in decided)
     return refuse('FORGED_AUTHORITY', `${event.type}: ${String(decided.refuse)}.`);
   return { payload: decided, refusal: null };

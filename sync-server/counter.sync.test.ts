@@ -147,4 +147,33 @@ describe('the counter across offline shops', () => {
     const found = await shop2.as('shop2')('customers.find', { search: '0922111000' });
     expect(found.map((c) => c.id)).toEqual([a.id]);
   });
+
+  it('accepts a discount up to the highest limit at the shop as the settings stood when it was given', async () => {
+    await stocked(shop1, 'shop1', 5);
+    await w.admin('sales.saveSettings', { discountLimits: { shop_clerk: 6_000 } });
+    await syncAll();
+    // Given offline at 50%, within the clerk's 60%; head office lowers the limit before it arrives.
+    const sale = await shop1.as('shop1')('sales.record', {
+      lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+      discount: Math.floor((await unitPrice()) / 2),
+      payments: [{ method: 'cash' }],
+    });
+    await w.admin('sales.saveSettings', { discountLimits: { shop_clerk: 1_000 } });
+    await syncAll();
+    const atHeadOffice = await w.admin('sales.findForReturn', { number: sale.number });
+    expect(atHeadOffice.id).toBe(sale.id);
+    // Now the clerk's own limit is 10% again: the counter asks for a supervisor.
+    const refused = await shop1
+      .as('shop1')('sales.record', {
+        lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+        discount: Math.floor((await unitPrice()) / 2),
+        payments: [{ method: 'cash' }],
+      })
+      .catch((e: { code?: string }) => e.code);
+    expect(refused).toBe('DISCOUNT_OVER_LIMIT');
+  });
 });
+
+const unitPrice = async () =>
+  (await shop1.as('shop1')('catalog.list', {})).find((v) => v.variantId === w.variants[0])?.price ??
+  0;

@@ -46,6 +46,13 @@ export interface PersonAtTheTime {
   disabled?: boolean;
 }
 
+/** What head office knew when an event was made (at its stamp), for `decide`. */
+export interface FactsAtTheTime {
+  person: (userId: string) => PersonAtTheTime | null;
+  /** The largest discount (basis points) any active person at the branch could give. */
+  discountCeiling: (branchId: string) => number;
+}
+
 /**
  * Who may cause an event. Head office's own server may cause every event (its console checks
  * the person through the contract); a branch PC only what `from` and `permission` allow, and
@@ -66,7 +73,7 @@ export interface Authority<P> {
    * What head office decides itself for an event from a branch PC, whatever the payload says
    * (an offline cancel is never an admin's). Returns the payload to store, or a refusal.
    */
-  decide?: (payload: P, who: (userId: string) => PersonAtTheTime | null) => P | { refuse: string };
+  decide?: (payload: P, then: FactsAtTheTime) => P | { refuse: string };
 }
 
 /**

@@ -7,7 +7,7 @@ import { pointsMove } from '../loyalty/ledger';
 import { pointsWrite } from '../loyalty/events';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
-import { lineTotalOf } from './pricing';
+import { FULL, lineTotalOf } from './pricing';
 
 /** A phone number's key: its digits, the last 9 (so +251 911… and 0911… are the same). */
 export const phoneKeyOf = (phone: string | null | undefined): string | null => {
@@ -71,15 +71,29 @@ export const saleRecorded = defineEvent({
     from: ['shop'],
     acts: (p) => p.branchId,
     // A supervisor named as allowing a discount was, when the sale was made, an admin or a
-    // person of the sale's shop, and active (decision 0030).
-    decide: (p, who) => {
-      if (!p.approvedBy) return p;
-      const approver = who(p.approvedBy);
-      return approver?.role &&
-        !approver.disabled &&
-        (approver.role === 'admin' || approver.branchId === p.branchId)
-        ? p
-        : { refuse: `the discount's approver ${p.approvedBy} was no supervisor of this shop then` };
+    // person of the sale's shop, and active; and head office accepts a
+    // discount no greater than anyone at the shop could give then (decision 0030).
+    decide: (p, then) => {
+      if (p.approvedBy) {
+        const approver = then.person(p.approvedBy);
+        if (
+          !approver?.role ||
+          approver.disabled ||
+          (approver.role !== 'admin' && approver.branchId !== p.branchId)
+        )
+          return {
+            refuse: `the discount's approver ${p.approvedBy} was no supervisor of this shop then`,
+          };
+      }
+      const discount = p.discount ?? 0;
+      if (discount === 0) return p;
+      const gross = p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+      const ceiling = then.discountCeiling(p.branchId);
+      return discount * FULL > ceiling * gross
+        ? {
+            refuse: `a discount of ${discount} on ${gross} is more than anyone at the shop may give (${ceiling / 100}%)`,
+          }
+        : p;
     },
   },
   // Every shop sees a sale: its customer's points are spent anywhere, and it is returned anywhere.

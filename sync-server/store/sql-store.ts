@@ -415,8 +415,9 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
   async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
     // User changes are master data (scope_all): the partial index keeps this off the whole log.
     const rows = await this.sql.all(
-      `SELECT seq, aggregate_id AS "userId", payload AS "payloadJson", hlc, received_hlc AS "receivedHlc"
-       FROM events WHERE ${this.sql.isTrue('scope_all')} AND seq > $1 AND type = 'user.saved' ORDER BY seq`,
+      `SELECT seq, type, aggregate_id AS "userId", payload AS "payloadJson", hlc, received_hlc AS "receivedHlc"
+       FROM events WHERE ${this.sql.isTrue('scope_all')} AND seq > $1 AND type IN ('user.saved', 'company.saved')
+       ORDER BY seq`,
       [afterSeq],
     );
     return parseRows(userChangeRow, rows);

@@ -290,8 +290,11 @@ export interface UpdateFeedStore {
   setUpdateSettings(settingsJson: string): Promise<void>;
 }
 
+/** A user's change, or the company's (whose discount limits head office judges sales by). */
 export interface UserChange {
   seq: number;
+  type: 'user.saved' | 'company.saved';
+  /** The user's id (the company's row id for company.saved). */
   userId: string;
   payloadJson: string;
   hlc: string;

@@ -20,6 +20,9 @@ export const forgeries = [
   'otherEnvelope',
   'otherBranchReceipt',
   'otherBranchCount',
+  'discount',
+  'approver',
+  'pointsAdjust',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
 
@@ -115,6 +118,37 @@ export async function forge(
           note: null,
         });
       }
+      case 'discount':
+      case 'approver': {
+        // A sale with 90% off (more than anyone at a shop may give), or one "allowed" by
+        // another branch's clerk.
+        const saleId = randomUUID();
+        const approver = Object.entries(t.users).find(
+          ([name]) => name !== site.user && name.startsWith('shop'),
+        )?.[1];
+        return base('sale.recorded', saleId, {
+          saleId,
+          number: `FORGED-${o.pick}`,
+          branchId: own,
+          customerId: null,
+          lines: [{ lineNo: 1, variantId, quantity: 1, unitPrice: 1_000, discount: 900 }],
+          payments: [{ method: 'cash', amount: 100, tendered: null, reference: null }],
+          discount: o.forgery === 'discount' ? 900 : 0,
+          ...(o.forgery === 'approver' && {
+            lines: [{ lineNo: 1, variantId, quantity: 1, unitPrice: 1_000, discount: 50 }],
+            payments: [{ method: 'cash', amount: 950, tendered: null, reference: null }],
+            discount: 50,
+            approvedBy: approver ?? t.users['factory'],
+          }),
+        });
+      }
+      case 'pointsAdjust':
+        return base('loyalty.adjusted', randomUUID(), {
+          customerId: randomUUID(),
+          points: 10_000,
+          reason: 'forged',
+          expiresAt: null,
+        });
       case 'otherBranchCount':
         return base('stock.count_posted', `stock-counts:${other}`, {
           countId: randomUUID(),
