@@ -207,7 +207,56 @@ export function takeBack(
   }
   for (const aggregate of aggregates) refold(db, aggregate);
   if (loose.length > 0) rebuild(db, loose, () => undefined);
-  return s.prepare(`DELETE FROM events WHERE apply_status = 'refused'`).run().changes;
+  // This PC's events not yet pushed that stood on what was taken back (a sale to a customer
+  // whose record head office refused) cannot stand either: they are taken back with it.
+  const dependent = dependentsOf(db, refused, (id) => read.get(id) as StoredRow | undefined);
+  const taken = s.prepare(`DELETE FROM events WHERE apply_status = 'refused'`).run().changes;
+  return taken + (dependent.length > 0 ? takeBack(db, dependent, at) : 0);
+}
+
+/**
+ * Rows left pointing at rows a take-back removed (foreign keys are checked only at commit while
+ * re-folding), found in the tables that refer to what the refused events wrote, and the
+ * unpushed events of this PC that wrote them, refused for the same reason.
+ */
+function dependentsOf(
+  db: Db,
+  refused: readonly { id: string; code: string; message: string }[],
+  stored: (id: string) => StoredRow | undefined,
+): { id: string; code: string; message: string }[] {
+  const s = db.sqlite;
+  const first = refused[0];
+  if (!first) return [];
+  const written = new Set(
+    refused.flatMap((r) => {
+      const row = s.prepare('SELECT type FROM refused_events WHERE event_id = ?').get(r.id) as
+        { type: string } | undefined;
+      return (row ? (eventDef(row.type)?.writes ?? []) : []).map((w) => w.table);
+    }),
+  );
+  const tables = (
+    s.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+      name: string;
+    }[]
+  ).map((t) => t.name);
+  const found = new Map<string, { id: string; code: string; message: string }>();
+  for (const table of tables) {
+    const parents = s.pragma(`foreign_key_list(${table})`) as { table: string }[];
+    if (!parents.some((p) => written.has(p.table))) continue;
+    const columns = s.pragma(`table_info(${table})`) as { name: string }[];
+    if (!columns.some((c) => c.name === 'event_id')) continue;
+    for (const v of s.pragma(`foreign_key_check(${table})`) as { rowid: number }[]) {
+      const row = s.prepare(`SELECT event_id AS id FROM ${table} WHERE rowid = ?`).get(v.rowid) as
+        { id: string } | undefined;
+      if (row && stored(row.id) && !found.has(row.id))
+        found.set(row.id, {
+          id: row.id,
+          code: first.code,
+          message: `It was made with something head office refused (${first.message})`,
+        });
+    }
+  }
+  return [...found.values()];
 }
 
 /** Whether a new place in the server's order, or a new merge stamp, changes what an event folds to. */

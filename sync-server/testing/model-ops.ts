@@ -83,8 +83,7 @@ export const op = fc.oneof(
   // reference; the last one takes the rest of the total, which the model does not know. A shop
   // seldom holds stock here; with `restock` the clerk first counts what is on the shelf, so
   // sales (and their payments) are recorded often enough to be proved.
-  saleOp,
-  saleOp,
+  { arbitrary: saleOp, weight: 4 },
   // A customer added at a shop while offline; two shops may add the same phone.
   fc.record({
     kind: fc.constant('customer' as const),
@@ -92,7 +91,10 @@ export const op = fc.oneof(
     phone: fc.constantFrom('0911000001', '0911000002', '+251911000003'),
   }),
   // A return of one unit of a sale's line at either shop (the sale may be the other shop's).
-  fc.record({ kind: fc.constant('return' as const), shop, pick, whole: fc.boolean() }),
+  {
+    arbitrary: fc.record({ kind: fc.constant('return' as const), shop, pick, whole: fc.boolean() }),
+    weight: 2,
+  },
   // A clerk opens or closes the till's shift, counting the drawer right or wrong.
   fc.record({ kind: fc.constant('shift' as const), shop, off: fc.integer({ min: -5, max: 5 }) }),
   // Head office's nightly run (expiries, tiers) and an admin's adjustment of points.
@@ -312,7 +314,8 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       if (o.restock)
         await clerk('stock.adjust', {
           variantId: t.variants[o.variant],
-          quantity: o.qty,
+          // One more for a regular's earlier visit (below).
+          quantity: o.qty + 1,
           reason: 'count',
         });
       const s = w.sites[o.shop]!;
@@ -328,10 +331,25 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         ? await s.core.call('loyalty.points', { customerId: customer.id }, s.session)
         : null;
       const redeem = points ? Math.min(o.redeem, Math.max(0, points.available)) : 0;
+      if (customer && o.redeem > 0 && redeem === 0)
+        // A regular's earlier visit, so there are points to spend this time.
+        await clerk('sales.record', {
+          lines: [{ variantId: t.variants[o.variant], quantity: 1 }],
+          customerId: customer.id,
+          payments: [{ method: 'cash', tendered: TENDERED }],
+        });
+      const spendable =
+        customer && o.redeem > 0 && redeem === 0
+          ? Math.min(
+              o.redeem,
+              (await s.core.call('loyalty.points', { customerId: customer.id }, s.session))
+                .available,
+            )
+          : redeem;
       return void (await clerk('sales.record', {
         lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
         ...(customer && { customerId: customer.id }),
-        ...(redeem > 0 && { redeem: { points: redeem } }),
+        ...(spendable > 0 && { redeem: { points: spendable } }),
         ...(o.discount > 0 && { discount: o.discount }),
         payments: salePayments(o.split, o.part, o.ref),
       }));
