@@ -18,6 +18,7 @@ import { answerUnparsableRequests, type RateLimits } from './http/harden';
 import { checkPublicHost, loadNextTls, loadTls, type TlsSetting } from './http/tls';
 import { LogNews } from './news';
 import { holderName } from './leases/keeper';
+import { LoyaltyNightly } from './loyalty-nightly';
 import { HeadOfficeReplica } from './replica';
 import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
@@ -50,6 +51,8 @@ export interface ServerConfig {
   telegram?: TelegramConfig;
   /** When the nightly backup runs: a cron expression in local time (default `0 2 * * *`). */
   backupSchedule?: string;
+  /** When the nightly loyalty run (expiries, tiers) runs: default `30 2 * * *`. */
+  loyaltySchedule?: string;
   /**
    * How soon another server process takes over a scheduled backup whose process died mid-way
    * (the backup lease's length, default 2 minutes; decision 0019).
@@ -80,6 +83,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'tls-next-key': { type: 'string' },
       'tls-next-self-signed': { type: 'boolean' },
       'backup-schedule': { type: 'string' },
+      'loyalty-schedule': { type: 'string' },
       'console-idle-minutes': { type: 'string' },
       ...telegramArgs,
     },
@@ -138,6 +142,9 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       .filter((h) => h.trim() !== '')
       .map(checkPublicHost),
     telegram: telegramConfig(values, env),
+    ...((values['loyalty-schedule'] ?? env['FSE_LOYALTY_SCHEDULE']) && {
+      loyaltySchedule: values['loyalty-schedule'] ?? env['FSE_LOYALTY_SCHEDULE'],
+    }),
     ...((values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE']) && {
       backupSchedule: values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE'],
     }),
@@ -205,6 +212,14 @@ export async function startServer(
   replica.core.services.telegram = telegram.service;
   await replica.start();
   backups.start();
+  const loyalty = new LoyaltyNightly({
+    replica,
+    leases: store.leases,
+    holder,
+    log,
+    ...(config.loyaltySchedule && { expression: config.loyaltySchedule }),
+  });
+  loyalty.start();
   // PCs hear of new events within a poll of the head at most (0018); PostgreSQL also notifies.
   const news = new LogNews(hub, { pollMs: databaseUrl ? 2_000 : 250, log });
   await news.start();
@@ -284,8 +299,10 @@ export async function startServer(
     backups,
     updates,
     news,
+    loyalty,
     async close() {
       backups.stop();
+      loyalty.stop();
       // Waiting PCs are answered first: server.close() waits for every open request.
       await news.close();
       await new Promise<void>((ok) => server.close(() => ok()));
