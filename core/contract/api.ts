@@ -23,7 +23,7 @@ import {
   verifyPayment,
 } from '../orders/steps';
 import { listProduction, recordProduction, reverseProduction } from '../production/commands';
-import { listSales, recordSale } from '../sales/commands';
+import { listSales, quoteSale, recordSale } from '../sales/commands';
 import {
   createCustomer,
   duplicateCustomers,
@@ -143,6 +143,7 @@ export const operations = {
   'orders.slip': getSlip,
   'orders.document': orderDocument,
   'sales.record': recordSale,
+  'sales.quote': quoteSale,
   'sales.list': listSales,
   'sales.day': salesOfDay,
   // Receipts: this PC's printer and the receipts it still owes it (device-local, never synced).

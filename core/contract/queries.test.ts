@@ -185,6 +185,11 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'customers.find': () => ({ search: 'Abebe' }),
   'customers.duplicates': () => ({}),
   'sales.settings': () => ({}),
+  'sales.quote': ({ w, customerId }) => ({
+    branchId: w.branch.SH01,
+    customerId,
+    lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 1, discount: 1 }],
+  }),
   'sales.findForReturn': ({ saleNumber }) => ({ number: saleNumber }),
   'sales.quoteReturn': ({ saleId }) => ({ saleId, lines: [{ lineNo: 1, quantity: 1 }] }),
   'shifts.current': () => ({}),

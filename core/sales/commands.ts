@@ -2,6 +2,7 @@ import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { documentNumber } from '../branches/numbers';
 import { requireBranchOfKind, requireVariant } from '../catalog/lookup';
+import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
 import { id, money, page, quantity } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
@@ -21,32 +22,187 @@ import { FULL, priceSale } from './pricing';
 import { branchDiscountCeiling, salesSettingsOf, taxRateOf } from './rules';
 import { openShiftOf } from './shifts';
 
+/** A cart as the counter sends it, before payment: what `sales.quote` and `sales.record` price. */
+const cartInput = {
+  branchId: id.optional(),
+  customerId: id.optional(),
+  lines: z
+    .array(
+      z.object({
+        variantId: id,
+        quantity,
+        unitPrice: money.optional(),
+        /** The line's discount, in minor units. */
+        discount: money.optional(),
+      }),
+    )
+    .min(1, 'a sale needs at least one line')
+    .max(200),
+  /** A discount on the whole sale, in minor units, spread over the lines. */
+  discount: money.optional(),
+  /** Points redeemed: an amount off at the program's point value, or a reward's free product. */
+  redeem: z
+    .object({
+      points: z.number().int('must be a whole number').positive('must be more than 0'),
+      rewardId: z.string().trim().min(1).max(40).optional(),
+    })
+    .optional(),
+};
+type CartInput = z.output<z.ZodObject<typeof cartInput>>;
+
+/**
+ * Prices a cart as a sale would record it: the lines as sold (stock checked), the customer, the
+ * points redeemed and the figures (core/sales/pricing.ts). Reads only: the quote and the sale
+ * share it, so what the counter shows before payment is what the sale records.
+ */
+function priceCart(ctx: Context, input: CartInput) {
+  const actor = requireActor(ctx);
+  const branchId = input.branchId ?? actor.branchId;
+  assertBranchAccess(ctx, branchId, 'sell');
+  const shop = requireBranchOfKind(ctx, branchId, ['shop']);
+  const customerId = input.customerId ? rootCustomer(ctx.db, input.customerId) : null;
+  const customer = customerId
+    ? ctx.db.orm
+        .select({ id: customers.id, tier: customers.tier })
+        .from(customers)
+        .where(eq(customers.id, customerId))
+        .get()
+    : undefined;
+  if (input.customerId && !customer)
+    throw validationError([{ field: 'customerId', message: 'no such customer' }]);
+  const settings = salesSettingsOf(ctx.db);
+  const wanted = new Map<string, number>();
+  const lines = input.lines.map((l, i) => {
+    const v = requireVariant(ctx, l.variantId, `lines.${i}.variantId`);
+    if (!v.active)
+      throw validationError([
+        {
+          field: `lines.${i}.variantId`,
+          message: `${v.sku} is archived and no longer sold; an admin can restore it on the Products screen`,
+        },
+      ]);
+    const total = (wanted.get(v.id) ?? 0) + l.quantity;
+    wanted.set(v.id, total);
+    const onHand = balanceOf(ctx.db, branchId, v.id).onHand;
+    if (total > onHand)
+      throw new DomainError(
+        'INSUFFICIENT_STOCK',
+        `lines.${i}.quantity: the books show only ${onHand} of ${v.sku} in this shop. If there are more on the shelf, count them and adjust stock first.`,
+        { field: `lines.${i}.quantity`, onHand },
+      );
+    return {
+      lineNo: i + 1,
+      variantId: v.id,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice ?? v.price,
+      discount: l.discount ?? 0,
+      taxRateBp: taxRateOf(ctx.db, v.id, settings),
+    };
+  });
+  // The company's currency is read only when a refusal has amounts to name, not for every sale.
+  let inCurrency: ((minor: number) => string) | undefined;
+  const currency = (minor: number) => (inCurrency ??= companyMoney(ctx.db))(minor);
+
+  const program = customer ? programOf(ctx.db) : null;
+  let redeemed = 0;
+  let rewardAmount = 0;
+  let rewardId: string | null = null;
+  if (input.redeem) {
+    if (!customer || !program)
+      throw validationError([
+        {
+          field: 'redeem',
+          message: customer
+            ? 'head office has set no loyalty program, so there are no points to redeem'
+            : 'choose the customer whose points are redeemed',
+        },
+      ]);
+    const reward = input.redeem.rewardId
+      ? program.rewards.find((r) => r.id === input.redeem?.rewardId)
+      : undefined;
+    if (input.redeem.rewardId && !reward)
+      throw validationError([{ field: 'redeem.rewardId', message: 'no such reward' }]);
+    redeemed = reward ? reward.points : input.redeem.points;
+    if (reward) {
+      const line = lines.find((l) => l.variantId === reward.variantId);
+      if (!line)
+        throw validationError([
+          {
+            field: 'redeem.rewardId',
+            message: `scan ${reward.name} into the sale first: the reward is one of it, free`,
+          },
+        ]);
+      rewardAmount = line.unitPrice;
+      rewardId = reward.id;
+    } else rewardAmount = redeemed * program.pointValue;
+    const { available } = pointsBalance(ctx.db, customer.id, ctx.now());
+    if (redeemed > available)
+      throw new DomainError(
+        'POINTS_NOT_AVAILABLE',
+        `redeem.points: the customer may spend ${Math.max(0, available)} points now (points earned lately stay pending for ${program.pendingDays} days); redeem at most that.`,
+        { field: 'redeem.points', available: Math.max(0, available) },
+      );
+  }
+  let price;
+  try {
+    price = priceSale(lines, input.discount ?? 0, rewardAmount, settings.pricesIncludeTax);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const field = e.message;
+    throw validationError([
+      {
+        field: field === 'redeem' ? 'redeem.points' : field,
+        rule: 'other',
+        message:
+          field === 'redeem'
+            ? 'is worth more than what is left to pay; redeem fewer points'
+            : 'is more than the amount it comes off; lower it',
+      },
+    ]);
+  }
+  return {
+    actor,
+    branchId,
+    shop,
+    customer,
+    program,
+    settings,
+    lines,
+    price,
+    redeemed,
+    rewardId,
+    currency,
+  };
+}
+
+/** What the cart comes to before payment, and whether its discount needs a supervisor. */
+export const quoteSale = query({
+  access: 'sales.record',
+  input: z.object(cartInput),
+  handler: (ctx, input) => {
+    const { actor, customer, program, settings, price, redeemed } = priceCart(ctx, input);
+    const own = settings.discountLimits[actor.role] ?? 0;
+    const tier = customer ? (customer.tier ?? program?.tiers[0]?.name ?? null) : null;
+    return {
+      gross: price.gross,
+      discount: price.discount,
+      rewardAmount: price.rewardAmount,
+      tax: price.tax,
+      total: price.total,
+      pricesIncludeTax: settings.pricesIncludeTax,
+      needsApproval: price.discount * FULL > own * price.gross,
+      points:
+        customer && program
+          ? { earned: pointsEarned(program, price.total, rateOf(program, tier)), redeemed }
+          : null,
+    };
+  },
+});
+
 export const recordSale = command({
   access: 'sales.record',
   input: z.object({
-    branchId: id.optional(),
-    customerId: id.optional(),
-    lines: z
-      .array(
-        z.object({
-          variantId: id,
-          quantity,
-          unitPrice: money.optional(),
-          /** The line's discount, in minor units. */
-          discount: money.optional(),
-        }),
-      )
-      .min(1, 'a sale needs at least one line')
-      .max(200),
-    /** A discount on the whole sale, in minor units, spread over the lines. */
-    discount: money.optional(),
-    /** Points redeemed: an amount off at the program's point value, or a reward's free product. */
-    redeem: z
-      .object({
-        points: z.number().int('must be a whole number').positive('must be more than 0'),
-        rewardId: z.string().trim().min(1).max(40).optional(),
-      })
-      .optional(),
+    ...cartInput,
     /** A supervisor's approval (sales.approveDiscount) for a discount beyond the clerk's limit. */
     approvalId: z.string().trim().min(1).max(60).optional(),
     /** How it was paid; only the last payment may leave out its amount (the rest). */
@@ -55,110 +211,19 @@ export const recordSale = command({
       .max(MAX_PAYMENTS, `a sale takes at most ${MAX_PAYMENTS} payments`),
   }),
   handler: (ctx, input) => {
-    const actor = requireActor(ctx);
-    const branchId = input.branchId ?? actor.branchId;
-    assertBranchAccess(ctx, branchId, 'sell');
-    const shop = requireBranchOfKind(ctx, branchId, ['shop']);
-    const customerId = input.customerId ? rootCustomer(ctx.db, input.customerId) : null;
-    const customer = customerId
-      ? ctx.db.orm
-          .select({ id: customers.id, tier: customers.tier })
-          .from(customers)
-          .where(eq(customers.id, customerId))
-          .get()
-      : undefined;
-    if (input.customerId && !customer)
-      throw validationError([{ field: 'customerId', message: 'no such customer' }]);
-    const settings = salesSettingsOf(ctx.db);
-    const wanted = new Map<string, number>();
-    const lines = input.lines.map((l, i) => {
-      const v = requireVariant(ctx, l.variantId, `lines.${i}.variantId`);
-      if (!v.active)
-        throw validationError([
-          {
-            field: `lines.${i}.variantId`,
-            message: `${v.sku} is archived and no longer sold; an admin can restore it on the Products screen`,
-          },
-        ]);
-      const total = (wanted.get(v.id) ?? 0) + l.quantity;
-      wanted.set(v.id, total);
-      const onHand = balanceOf(ctx.db, branchId, v.id).onHand;
-      if (total > onHand)
-        throw new DomainError(
-          'INSUFFICIENT_STOCK',
-          `lines.${i}.quantity: the books show only ${onHand} of ${v.sku} in this shop. If there are more on the shelf, count them and adjust stock first.`,
-          { field: `lines.${i}.quantity`, onHand },
-        );
-      return {
-        lineNo: i + 1,
-        variantId: v.id,
-        quantity: l.quantity,
-        unitPrice: l.unitPrice ?? v.price,
-        discount: l.discount ?? 0,
-        taxRateBp: taxRateOf(ctx.db, v.id, settings),
-      };
-    });
-    // The company's currency is read only when a refusal has amounts to name, not for every sale.
-    let inCurrency: ((minor: number) => string) | undefined;
-    const currency = (minor: number) => (inCurrency ??= companyMoney(ctx.db))(minor);
-
-    const program = customer ? programOf(ctx.db) : null;
-    let redeemed = 0;
-    let rewardAmount = 0;
-    let rewardId: string | null = null;
-    if (input.redeem) {
-      if (!customer || !program)
-        throw validationError([
-          {
-            field: 'redeem',
-            message: customer
-              ? 'head office has set no loyalty program, so there are no points to redeem'
-              : 'choose the customer whose points are redeemed',
-          },
-        ]);
-      const reward = input.redeem.rewardId
-        ? program.rewards.find((r) => r.id === input.redeem?.rewardId)
-        : undefined;
-      if (input.redeem.rewardId && !reward)
-        throw validationError([{ field: 'redeem.rewardId', message: 'no such reward' }]);
-      redeemed = reward ? reward.points : input.redeem.points;
-      if (reward) {
-        const line = lines.find((l) => l.variantId === reward.variantId);
-        if (!line)
-          throw validationError([
-            {
-              field: 'redeem.rewardId',
-              message: `scan ${reward.name} into the sale first: the reward is one of it, free`,
-            },
-          ]);
-        rewardAmount = line.unitPrice;
-        rewardId = reward.id;
-      } else rewardAmount = redeemed * program.pointValue;
-      const { available } = pointsBalance(ctx.db, customer.id, ctx.now());
-      if (redeemed > available)
-        throw new DomainError(
-          'POINTS_NOT_AVAILABLE',
-          `redeem.points: the customer may spend ${Math.max(0, available)} points now (points earned lately stay pending for ${program.pendingDays} days); redeem at most that.`,
-          { field: 'redeem.points', available: Math.max(0, available) },
-        );
-    }
-    let price;
-    try {
-      price = priceSale(lines, input.discount ?? 0, rewardAmount, settings.pricesIncludeTax);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      const field = e.message;
-      throw validationError([
-        {
-          field: field === 'redeem' ? 'redeem.points' : field,
-          rule: 'other',
-          message:
-            field === 'redeem'
-              ? 'is worth more than what is left to pay; redeem fewer points'
-              : 'is more than the amount it comes off; lower it',
-        },
-      ]);
-    }
+    const {
+      actor,
+      branchId,
+      shop,
+      customer,
+      program,
+      settings,
+      lines,
+      price,
+      redeemed,
+      rewardId,
+      currency,
+    } = priceCart(ctx, input);
     // A discount beyond the clerk's limit needs a supervisor's sign-in at the counter.
     let approvedBy: string | null = null;
     if (price.discount > 0) {
@@ -214,7 +279,7 @@ export const recordSale = command({
       saleId,
       number,
       branchId,
-      customerId,
+      customerId: customer?.id ?? null,
       lines: lines.map((l, i) => ({
         lineNo: l.lineNo,
         variantId: l.variantId,

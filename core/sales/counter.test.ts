@@ -3,6 +3,7 @@
 // category, prices with or without tax, rounded per line, and a sale that fails half-way leaving
 // nothing behind.
 import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRow } from '../db/rows';
@@ -325,5 +326,64 @@ describe('a sale that fails half-way', () => {
     expect(done).toMatchObject({ total: 30_000, points: { earned: 300, redeemed: 0 } });
     expect(footprint(world)).not.toEqual(before);
     expect(pointsMismatches(world.core.db)).toEqual([]);
+  });
+});
+
+describe('the quote before payment', () => {
+  it('comes to what the sale records, for any cart, tax included or added, with points', async () => {
+    const { world, X, Y } = await counter();
+    await world.as('admin')('loyalty.saveProgram', {
+      spendPerPoint: 100,
+      pendingDays: 0,
+      expiryDays: 0,
+      pointValue: 3,
+    });
+    await world.as('admin')('sales.saveSettings', { categoryTaxRates: { Apparel: 1_500 } });
+    const customer = await world.as('shop1')('customers.create', { name: 'Selam' });
+    await world.as('admin')('loyalty.adjust', {
+      customerId: customer.id,
+      points: 500,
+      reason: 'opening balance',
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 900 }),
+        fc.integer({ min: 0, max: 50 }),
+        async (included, qx, qy, discount, points) => {
+          await world.as('admin')('sales.saveSettings', { pricesIncludeTax: included });
+          const cart = {
+            branchId: world.branch.SH01,
+            customerId: customer.id,
+            lines: [
+              { variantId: X, quantity: qx, discount: Math.min(discount, 500) },
+              { variantId: Y, quantity: qy },
+            ],
+            discount,
+            ...(points > 0 && { redeem: { points } }),
+          };
+          const quote = await world.as('admin')('sales.quote', cart);
+          const sale = await world.as('admin')('sales.record', {
+            ...cart,
+            payments: [{ method: 'cash' }],
+          });
+          expect({
+            total: sale.total,
+            discount: sale.discount,
+            tax: sale.tax,
+            points: sale.points,
+          }).toEqual({
+            total: quote.total,
+            discount: quote.discount,
+            tax: quote.tax,
+            points: quote.points,
+          });
+          expect(quote.tax).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
