@@ -2,6 +2,8 @@
 // moved up by an event every PC applies, once per scheduled slot however many times the slot
 // fires (two processes, or a repeat), and a shop earns at the new tier's rate after it syncs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRow } from '../core/db/rows';
 import { LOYALTY_LEASE } from './loyalty-nightly';
 import { startWorld, type Site, type World } from './testing/world';
 
@@ -24,11 +26,14 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 const tierEvents = () =>
-  w.server.replica.core.db.sqlite
-    .prepare(
-      `SELECT count(*) AS n FROM events WHERE type = 'customer.saved' AND payload LIKE '%"tier"%'`,
-    )
-    .get() as { n: number };
+  parseRow(
+    z.object({ n: z.number() }),
+    w.server.replica.core.db.sqlite
+      .prepare(
+        `SELECT count(*) AS n FROM events WHERE type = 'customer.saved' AND payload LIKE '%"tier"%'`,
+      )
+      .get(),
+  ) ?? { n: 0 };
 
 describe('the nightly loyalty run', () => {
   it('moves a customer up a tier once per slot, and the shop earns at the new rate', async () => {
