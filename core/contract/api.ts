@@ -26,9 +26,11 @@ import { listProduction, recordProduction, reverseProduction } from '../producti
 import { listSales, quoteSale, recordSale } from '../sales/commands';
 import {
   createCustomer,
+  customerSales,
   duplicateCustomers,
   findCustomer,
   listCustomers,
+  updateCustomer,
 } from '../sales/customers';
 import { findSaleForReturn, quoteReturn, recordReturn } from '../sales/returns';
 import { closeShift, currentShift, openShift, zReport } from '../sales/shifts';
@@ -47,7 +49,7 @@ import {
 } from '../loyalty/commands';
 import { salesOfDay } from '../sales/list';
 import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
-import { printReceipt, retryReceipts, waitingReceipts } from '../receipts/queue';
+import { printReceipt, printZReport, retryReceipts, waitingReceipts } from '../receipts/queue';
 import {
   adjustStock,
   listMovements,
@@ -148,6 +150,7 @@ export const operations = {
   'sales.day': salesOfDay,
   // Receipts: this PC's printer and the receipts it still owes it (device-local, never synced).
   'receipts.print': printReceipt,
+  'receipts.printZReport': printZReport,
   'receipts.waiting': waitingReceipts,
   'receipts.retry': retryReceipts,
   'receipts.printer': getPrinterSettings,
@@ -164,6 +167,8 @@ export const operations = {
   'shifts.zReport': zReport,
   'shifts.zReportPdf': zReportPdf,
   'customers.create': createCustomer,
+  'customers.update': updateCustomer,
+  'customers.sales': customerSales,
   'customers.list': listCustomers,
   'customers.find': findCustomer,
   'customers.duplicates': duplicateCustomers,

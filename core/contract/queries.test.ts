@@ -184,6 +184,7 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'customers.list': () => ({}),
   'customers.find': () => ({ search: 'Abebe' }),
   'customers.duplicates': () => ({}),
+  'customers.sales': ({ customerId }) => ({ customerId }),
   'sales.settings': () => ({}),
   'sales.quote': ({ w, customerId }) => ({
     branchId: w.branch.SH01,

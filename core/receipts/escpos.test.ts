@@ -34,17 +34,29 @@ const line = fc.record({
   name: names,
   sku: fc.stringMatching(/^[A-Z0-9-]{1,24}$/),
   quantity: fc.integer({ min: 1, max: 9_999_999 }),
-  unitPrice: minor,
+  // Six lines of the largest quantity at this price still add up to a safe integer.
+  unitPrice: fc.integer({ min: 0, max: 100_000_000 }),
+  discount: minor,
+  taxRateBp: fc.constantFrom(0, 500, 1_500, 1_250),
+  tax: minor,
   lineTotal: minor,
 });
 const receipts: fc.Arbitrary<Receipt> = fc.record({
+  kind: fc.constantFrom('sale', 'return'),
   shopName: names,
   shopCode: fc.stringMatching(/^[A-Z0-9]{2,8}$/),
   saleId: fc.constant('sale'),
   number: fc.stringMatching(/^[A-Z0-9]{2,8}-S[0-9]{1,3}-[0-9]{1,7}$/),
+  saleNumber: fc.option(fc.stringMatching(/^[A-Z0-9]{2,8}-S[0-9]{1,3}-[0-9]{1,7}$/)),
   soldAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
   clerk: names,
   lines: fc.array(line, { minLength: 1, maxLength: 6 }),
+  discount: minor,
+  reward: minor,
+  taxes: fc.array(fc.record({ rateBp: fc.integer({ min: 1, max: 10_000 }), amount: minor }), {
+    maxLength: 3,
+  }),
+  taxIncluded: fc.boolean(),
   total: minor,
   payments: fc.array(
     fc.record({
@@ -59,10 +71,13 @@ const receipts: fc.Arbitrary<Receipt> = fc.record({
   customer: fc.option(
     fc.record({
       name: names,
-      points: fc.option(fc.integer({ min: 0, max: 10_000_000 })),
+      points: fc.option(fc.integer({ min: -10_000, max: 10_000_000 })),
       tier: fc.option(names),
+      pointsIn: fc.integer({ min: 0, max: 10_000_000 }),
+      pointsOut: fc.integer({ min: 0, max: 10_000_000 }),
     }),
   ),
+  reason: fc.option(names),
   currency: currencies,
   locale: fc.constantFrom('en-GB', 'am-ET', 'ru-RU', 'ar-EG', 'de-DE', 'zh-CN'),
 });
@@ -96,17 +111,35 @@ describe('the ESC/POS receipt', () => {
   it('prints Arabic from its code page, in the order it is read', () => {
     const name = 'كوب شاي كبير';
     const receipt: Receipt = {
+      kind: 'sale',
       shopName: 'دكان',
       shopCode: 'SH01',
       saleId: 'sale',
       number: 'SH01-S1-7',
+      saleNumber: null,
       soldAt: 0,
       clerk: 'Sara',
-      lines: [{ name, sku: 'CUP-AR', quantity: 1, unitPrice: 100, lineTotal: 100 }],
+      lines: [
+        {
+          name,
+          sku: 'CUP-AR',
+          quantity: 1,
+          unitPrice: 100,
+          discount: 0,
+          taxRateBp: 0,
+          tax: 0,
+          lineTotal: 100,
+        },
+      ],
+      discount: 0,
+      reward: 0,
+      taxes: [],
+      taxIncluded: true,
       total: 100,
       payments: [],
       change: 0,
       customer: null,
+      reason: null,
       currency: { code: 'ETB', symbol: 'Br', minorUnits: 2 },
       locale: 'en-GB',
     };

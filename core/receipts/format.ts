@@ -94,12 +94,29 @@ export const methodLabel = (method: string): string =>
 
 export const labels = {
   sale: 'Sale',
+  return: 'Return',
   clerk: 'Clerk',
+  subtotal: 'Subtotal',
+  discount: 'Discount',
+  reward: 'Points reward',
   total: 'TOTAL',
+  refund: 'REFUND',
   tendered: 'Tendered',
   change: 'Change',
+  reason: 'Reason',
   customer: 'Customer',
-  points: 'Points',
   tier: 'Tier',
+  pointsEarned: 'Points earned',
+  pointsRedeemed: 'Points redeemed',
+  pointsTakenBack: 'Points taken back',
+  pointsGivenBack: 'Points given back',
+  pointsBalance: 'Points balance',
   thanks: 'Thank you',
 } as const;
+
+/** A tax rate in basis points as a percentage: 1500 → "15%", 750 → "7.5%". */
+export const ratePercent = (rateBp: number): string => `${Number((rateBp / 100).toFixed(2))}%`;
+
+/** "VAT 15% included" (prices held it) or "VAT 15% added" (it came on top of them). */
+export const taxLabel = (rateBp: number, included: boolean): string =>
+  `VAT ${ratePercent(rateBp)} ${included ? 'included' : 'added'}`;

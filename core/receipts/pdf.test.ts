@@ -11,6 +11,8 @@ import { formatMoney } from '../locale/money';
 import { openDemo } from '../testing/demo';
 import { renderReceiptPdf } from './pdf';
 import { receiptOf } from './receipt';
+import { receiptOfReturn } from './return-receipt';
+import { saleWithFigures, TENDERED } from './testing/counter-sale';
 
 // poppler's pdftotext and pdfinfo read the PDF back; .ci/setup installs them.
 execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
@@ -78,5 +80,50 @@ describe('the PDF receipt', () => {
       renderReceiptPdf(receipt, { timeZone: 'UTC' }),
     ]);
     expect(Buffer.compare(a, b)).toBe(0);
+  });
+
+  it('shows line discounts, the whole discount and reward, VAT by rate, change and the customer’s points', async () => {
+    const { world, sale } = await saleWithFigures();
+    const receipt = receiptOf(world.core.db, sale.id);
+    const money = (minor: number) =>
+      formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
+    const text = textOf(saved(await renderReceiptPdf(receipt, { timeZone: 'UTC' })));
+    const shirt = receipt.lines[0]!;
+    const gross = receipt.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+    expect(text).toMatch(new RegExp(`Discount +${money(-shirt.discount)}`));
+    expect(text).toMatch(new RegExp(`Subtotal +${money(gross)}`));
+    expect(text).toMatch(new RegExp(`Discount +${money(-3_000)}`));
+    expect(text).toMatch(new RegExp(`Points reward +${money(-300)}`));
+    expect(text).toMatch(new RegExp(`TOTAL +${money(sale.total)}`));
+    expect(text).toMatch(new RegExp(`VAT 15% included +${money(sale.tax)}`));
+    expect(text).toMatch(new RegExp(`Change +${money(TENDERED - sale.total)}`));
+    expect(text).toMatch(/Customer +Almaz Bekele/);
+    expect(text).toMatch(/Tier +Silver/);
+    expect(text).toMatch(new RegExp(`Points earned +${sale.points!.earned.toLocaleString('en')}`));
+    expect(text).toMatch(/Points redeemed +300/);
+    expect(text).toMatch(
+      new RegExp(`Points balance +${receipt.customer!.points!.toLocaleString('en')}`),
+    );
+  });
+
+  it('shows a return: its number, the sale’s, the refund and the points taken back', async () => {
+    const { world, sale } = await saleWithFigures();
+    const back = await world.as('shop1')('sales.return', {
+      saleId: sale.id,
+      lines: [{ lineNo: 2, quantity: 1 }],
+      refunds: [{ method: 'cash' }],
+      reason: 'chipped',
+    });
+    const receipt = receiptOfReturn(world.core.db, back.id);
+    const money = (minor: number) =>
+      formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
+    const text = textOf(saved(await renderReceiptPdf(receipt, { timeZone: 'UTC' })));
+    expect(text).toMatch(new RegExp(`Return +${back.number}`));
+    expect(text).toMatch(new RegExp(`Sale +${sale.number}`));
+    expect(text).toMatch(new RegExp(`REFUND +${money(back.amount)}`));
+    expect(text).toContain('Reason: chipped');
+    expect(text).toMatch(/የቡና ስኒ/);
+    expect(text).toMatch(new RegExp(`Points taken back +${back.pointsTakenBack}`));
+    expect(text).not.toMatch(/Change/);
   });
 });

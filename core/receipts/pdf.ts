@@ -6,7 +6,7 @@
 import PDFDocument from 'pdfkit';
 import { loadFonts, registerFonts, type FontSet } from '../pdf/fonts';
 import { TextWriter, type TextStyle } from '../pdf/text';
-import { formatSoldAt, labels, methodLabel, money, quantity } from './format';
+import { formatSoldAt, labels, methodLabel, money, quantity, taxLabel } from './format';
 import type { Receipt } from './receipt';
 
 export interface PdfOptions {
@@ -42,7 +42,7 @@ export function renderReceiptPdf(receipt: Receipt, options: PdfOptions = {}): Pr
     font: fonts.regular[0]?.path,
     info: {
       Title: `Receipt ${receipt.number}`,
-      Subject: `${receipt.shopName}: sale ${receipt.number}`,
+      Subject: `${receipt.shopName}: ${receipt.kind} ${receipt.number}`,
       Creator: 'Factory-Shop ERP',
       Producer: 'Factory-Shop ERP (PDFKit)',
       CreationDate: soldAt,
@@ -101,19 +101,36 @@ export function renderReceiptPdf(receipt: Receipt, options: PdfOptions = {}): Pr
     'center',
   );
   gap(4);
-  pair(labels.sale, receipt.number);
+  if (receipt.kind === 'return') pair(labels.return, receipt.number);
+  pair(labels.sale, receipt.saleNumber ?? receipt.number);
   pair(labels.clerk, receipt.clerk);
   rule();
   for (const line of receipt.lines) {
     paragraph(line.name, styles.body);
     pair(
       `   ${quantity(line.quantity, locale)} x ${amount(line.unitPrice)}   ${line.sku}`,
-      amount(line.lineTotal),
+      amount(line.quantity * line.unitPrice),
     );
+    if (line.discount > 0) pair(`   ${labels.discount}`, amount(-line.discount));
     gap(2);
   }
   rule();
-  pair(labels.total, amount(receipt.total), styles.total);
+  // As the printed receipt (escpos.ts): each figure follows from the ones above it.
+  const added = receipt.taxIncluded ? [] : receipt.taxes;
+  if (receipt.discount > 0 || receipt.reward > 0 || added.length > 0) {
+    const gross = receipt.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+    pair(labels.subtotal, amount(gross));
+    if (receipt.discount > 0) pair(labels.discount, amount(-receipt.discount));
+    if (receipt.reward > 0) pair(labels.reward, amount(-receipt.reward));
+    for (const tax of added) pair(taxLabel(tax.rateBp, false), amount(tax.amount));
+  }
+  pair(
+    receipt.kind === 'return' ? labels.refund : labels.total,
+    amount(receipt.total),
+    styles.total,
+  );
+  if (receipt.taxIncluded)
+    for (const tax of receipt.taxes) pair(taxLabel(tax.rateBp, true), amount(tax.amount));
   if (receipt.payments.length > 0) {
     gap(2);
     for (const payment of receipt.payments) {
@@ -121,14 +138,26 @@ export function renderReceiptPdf(receipt: Receipt, options: PdfOptions = {}): Pr
       if (payment.tendered !== null) pair(`   ${labels.tendered}`, amount(payment.tendered));
       if (payment.reference !== null) paragraph(`   ${payment.reference}`, styles.small);
     }
-    pair(labels.change, amount(receipt.change));
+    if (receipt.kind === 'sale') pair(labels.change, amount(receipt.change));
   }
+  if (receipt.reason !== null) paragraph(`${labels.reason}: ${receipt.reason}`, styles.body);
   const customer = receipt.customer;
   if (customer) {
+    const sale = receipt.kind === 'sale';
     rule();
     pair(labels.customer, customer.name);
-    if (customer.points !== null) pair(labels.points, quantity(customer.points, locale));
     if (customer.tier !== null) pair(labels.tier, customer.tier);
+    if (customer.pointsIn > 0 || (sale && customer.points !== null))
+      pair(
+        sale ? labels.pointsEarned : labels.pointsGivenBack,
+        quantity(customer.pointsIn, locale),
+      );
+    if (customer.pointsOut > 0)
+      pair(
+        sale ? labels.pointsRedeemed : labels.pointsTakenBack,
+        quantity(customer.pointsOut, locale),
+      );
+    if (customer.points !== null) pair(labels.pointsBalance, quantity(customer.points, locale));
   }
   gap(8);
   paragraph(labels.thanks, styles.body, 'center');

@@ -8,6 +8,8 @@ import { openDemo } from '../testing/demo';
 import { columnsOf, encodeReceipt, type PaperWidth } from './escpos';
 import { receiptOf } from './receipt';
 import { printOverTcp } from './tcp';
+import { pointsBalance } from '../loyalty/ledger';
+import { saleWithFigures, TENDERED } from './testing/counter-sale';
 import { decodeEscPos, textLines } from './testing/escpos-decode';
 import { startTestPrinter, type TestPrinter } from './testing/test-printer';
 
@@ -163,7 +165,7 @@ describe('a receipt printed over the network', () => {
         { method: 'cash', amount: receipt.total - 5_000, tendered: receipt.total, reference: null },
       ],
       change: 5_000,
-      customer: { name: 'Ольга', points: 1_240, tier: 'Gold' },
+      customer: { name: 'Ольга', points: 1_240, tier: 'Gold', pointsIn: 12, pointsOut: 0 },
     };
     const money = (minor: number) =>
       formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
@@ -175,7 +177,7 @@ describe('a receipt printed over the network', () => {
     );
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^Change +${money(5_000)}$`)));
     expect(lines).toContainEqual(expect.stringMatching(/^Customer +Ольга$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^Points +1,240$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Points balance +1,240$/));
   });
 
   it('falls back to the shop code and leaves out names no code page has', async () => {
@@ -184,14 +186,14 @@ describe('a receipt printed over the network', () => {
       ...receipt,
       shopName: 'አዲስ አበባ ሱቅ',
       clerk: 'ሳራ ተስፋዬ',
-      customer: { name: '张伟', points: 35, tier: null },
+      customer: { name: '张伟', points: 35, tier: null, pointsIn: 0, pointsOut: 0 },
     };
     const decoded = decodeEscPos(encodeReceipt(amharic, { width: 80 }));
     const lines = textLines(decoded);
     expect(lines[0]?.trim()).toBe(receipt.shopCode);
     expect(lines.some((l) => l.startsWith('Clerk'))).toBe(false);
     expect(lines.some((l) => l.startsWith('Customer'))).toBe(false);
-    expect(lines).toContainEqual(expect.stringMatching(/^Points +35$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Points balance +35$/));
     expect(lines.join('\n')).not.toMatch(/[?\ufffd]/);
   });
 
@@ -201,5 +203,85 @@ describe('a receipt printed over the network', () => {
     const lines = textLines(decodeEscPos(encodeReceipt(birr, { width: 58 })));
     const total = lines.find((l) => l.startsWith('TOTAL'));
     expect(total).toMatch(/ ETB [\d,]+\.\d\d$/);
+  });
+});
+
+describe('a receipt with discounts, taxes and points', () => {
+  /** A pattern for one printed line: a label, spaces, then the value at the right edge. */
+  const row = (label: string, value: string) =>
+    expect.stringMatching(
+      new RegExp(
+        `^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+      ),
+    );
+
+  it.each([58, 80] as const)(
+    'prints each line’s discount, the whole discount and reward, VAT by rate, change, the customer’s points and the barcode (%i mm)',
+    async (width) => {
+      const { world, sale, customerId } = await saleWithFigures();
+      const receipt = receiptOf(world.core.db, sale.id);
+      const money = (minor: number) =>
+        formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
+      const decoded = await printed(encodeReceipt(receipt, { width, timeZone: 'UTC' }));
+      const lines = textLines(decoded);
+
+      const [shirt, cup] = receipt.lines;
+      // The shirt's discount is its own and its shares of the sale's discount and the reward.
+      expect(shirt!.discount).toBeGreaterThan(2_000);
+      expect(lines).toContainEqual(
+        row(`  2 x ${money(shirt!.unitPrice)}`, money(2 * shirt!.unitPrice)),
+      );
+      expect(lines).toContainEqual(row('  Discount', money(-shirt!.discount)));
+      expect(lines).toContainEqual(row(`  1 x ${money(cup!.unitPrice)}`, money(cup!.unitPrice)));
+
+      const gross = 2 * shirt!.unitPrice + cup!.unitPrice;
+      expect(sale).toMatchObject({ discount: 3_000, rewardAmount: 300 });
+      expect(lines).toContainEqual(row('Subtotal', money(gross)));
+      expect(lines).toContainEqual(row('Discount', money(-3_000)));
+      expect(lines).toContainEqual(row('Points reward', money(-300)));
+      const total = lines.findIndex((l) => /^TOTAL +/.test(l));
+      expect(lines[total]).toMatch(new RegExp(` ${money(sale.total)}$`));
+      expect(gross - 3_000 - 300).toBe(sale.total);
+      // Prices include the tax: the apparel's 15% follows the total, the cup (no rate) has none.
+      expect(sale.tax).toBeGreaterThan(0);
+      expect(lines[total + 1]).toEqual(row('VAT 15% included', money(sale.tax)));
+      expect(lines.some((l) => /^VAT 0%/.test(l))).toBe(false);
+
+      expect(lines).toContainEqual(row('Cash', money(sale.total)));
+      expect(lines).toContainEqual(row('  Tendered', money(TENDERED)));
+      expect(lines).toContainEqual(row('Change', money(TENDERED - sale.total)));
+
+      const balance = pointsBalance(world.core.db, customerId, Date.now()).balance;
+      expect(sale.points).toMatchObject({ redeemed: 300 });
+      expect(lines).toContainEqual(row('Customer', 'Almaz Bekele'));
+      expect(lines).toContainEqual(row('Tier', 'Silver'));
+      expect(lines).toContainEqual(row('Points earned', sale.points!.earned.toLocaleString('en')));
+      expect(lines).toContainEqual(row('Points redeemed', '300'));
+      expect(lines).toContainEqual(row('Points balance', balance.toLocaleString('en')));
+
+      expect(decoded.barcodes).toEqual([{ symbology: 'code128', data: sale.number }]);
+      expect(decoded.cut).toBe(true);
+      expect(Math.max(...decoded.lines.map((l) => l.columns))).toBeLessThanOrEqual(
+        columnsOf[width],
+      );
+    },
+  );
+
+  it('puts VAT added on top of tax-exclusive prices before the total', async () => {
+    const { world, sale } = await saleWithFigures({ pricesIncludeTax: false });
+    const receipt = receiptOf(world.core.db, sale.id);
+    expect(receipt.taxIncluded).toBe(false);
+    expect(receipt.taxes).toEqual([{ rateBp: 1_500, amount: sale.tax }]);
+    const money = (minor: number) =>
+      formatMoney(minor, receipt.currency, receipt.locale).replace(/\u00a0/g, ' ');
+    const lines = textLines(decodeEscPos(encodeReceipt(receipt, { width: 80 })));
+    const added = lines.findIndex((l) => /^VAT 15% added +/.test(l));
+    const total = lines.findIndex((l) => /^TOTAL +/.test(l));
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThan(total);
+    expect(lines[added]).toMatch(new RegExp(` ${money(sale.tax)}$`));
+    expect(lines.some((l) => l.includes('included'))).toBe(false);
+    const gross = receipt.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+    expect(gross - 3_000 - 300 + sale.tax).toBe(sale.total);
   });
 });

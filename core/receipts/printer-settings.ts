@@ -8,7 +8,7 @@ import { command, query } from '../contract/define';
 import type { Db } from '../db/open';
 import { getMeta, setMeta } from '../db/meta';
 
-export const printerKinds = ['none', 'network', 'pdf'] as const;
+export const printerKinds = ['none', 'network', 'port', 'pdf'] as const;
 export type PrinterKind = (typeof printerKinds)[number];
 
 const META_KEY = 'receipt.printer';
@@ -37,6 +37,16 @@ export const printerSettingsInput = z
       .min(1, 'must be from 1 to 65535 (receipt printers listen on 9100)')
       .max(65535, 'must be from 1 to 65535 (receipt printers listen on 9100)')
       .default(DEFAULT_PORT),
+    /** A USB or serial printer's port: /dev/usb/lp0, /dev/ttyUSB0, COM3 (core/receipts/port.ts). */
+    path: z
+      .string()
+      .trim()
+      .max(200, 'is too long')
+      .refine(
+        (v) => v === '' || /^(\/dev\/[\w./-]+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i.test(v),
+        'must be a printer port, like /dev/usb/lp0, /dev/ttyUSB0 or COM3',
+      )
+      .default(''),
     paperWidth: z.union([z.literal(58), z.literal(80)]).default(80),
     /** The encoder picks a code page per stretch of text (escpos.ts); no other choice yet. */
     codePage: z.literal('auto').default('auto'),
@@ -46,6 +56,10 @@ export const printerSettingsInput = z
   .refine((s) => s.kind !== 'network' || s.host !== '', {
     message: 'is required for a network printer: its IP address, like 192.168.1.50',
     path: ['host'],
+  })
+  .refine((s) => s.kind !== 'port' || s.path !== '', {
+    message: 'is required for a USB or serial printer: its port, like /dev/usb/lp0 or COM3',
+    path: ['path'],
   });
 
 export type PrinterSettings = z.output<typeof printerSettingsInput>;
@@ -53,6 +67,7 @@ export type PrinterSettings = z.output<typeof printerSettingsInput>;
 const none: PrinterSettings = {
   kind: 'none',
   host: '',
+  path: '',
   port: DEFAULT_PORT,
   paperWidth: 80,
   codePage: 'auto',

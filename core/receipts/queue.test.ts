@@ -188,6 +188,7 @@ describe('the PC’s printer settings', () => {
     expect(await w.as('shop1')('receipts.printer', {})).toEqual({
       kind: 'network',
       host: 'printer-1.local',
+      path: '',
       port: 9100,
       paperWidth: 80,
       codePage: 'auto',

@@ -1,7 +1,11 @@
 // Customers at the counter on a real database: found by a phone however it is written, by the
 // start of a name or of any word in it, or by a scanned card; never added twice on one PC.
+import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { failure, openDemo } from '../testing/demo';
+import { events } from '../db/schema';
+import { applyEvent } from '../events/emit';
+import { newId } from '../ids';
+import { failure, openDemo, type DemoWorld } from '../testing/demo';
 
 async function counter() {
   const world = await openDemo();
@@ -79,5 +83,151 @@ describe('adding a customer', () => {
     // Another shop's clerk finds the same customer: every shop knows every customer.
     const there = await world.as('shop2')('customers.find', { search: '0911234567' });
     expect(there.map((c) => c.id)).toEqual([almaz]);
+  });
+});
+
+/** The customer.saved events of one customer, oldest first: what other shops receive. */
+const savedEvents = (world: DemoWorld, customerId: string) =>
+  world.core.db.orm
+    .select()
+    .from(events)
+    .where(and(eq(events.type, 'customer.saved'), eq(events.aggregateId, customerId)))
+    .orderBy(asc(events.seq))
+    .all();
+const lastPayload = (world: DemoWorld, customerId: string): unknown =>
+  JSON.parse(savedEvents(world, customerId).at(-1)?.payload ?? 'null');
+
+/** Another shop's edit of the customer, made offline between two of this PC's events. */
+function pulledBetween(world: DemoWorld, customerId: string, payload: Record<string, unknown>) {
+  const [created] = savedEvents(world, customerId);
+  world.core.db.sqlite.transaction(() =>
+    applyEvent(world.core.db, {
+      ...created!,
+      id: newId(created!.createdAt),
+      branchId: world.branch.SH02,
+      // An HLC is wall-counter-node text: this one sorts after the creation, before any later one.
+      hlc: `${created!.hlc}~`,
+      payload: { id: customerId, ...payload },
+      serverSeq: null,
+      receivedHlc: null,
+    }),
+  )();
+}
+
+describe('changing a customer', () => {
+  it('sends only the fields that changed, which merge per field with another shop’s edit', async () => {
+    const { world, clerk, dawit } = await counter();
+    const saved = await clerk('customers.update', {
+      id: dawit,
+      name: 'Dawit Tesfaye',
+      phone: '0922 000 111',
+      card: 'LC-0002',
+    });
+    expect(saved).toEqual({ id: dawit, changed: ['card'] });
+    expect(lastPayload(world, dawit)).toEqual({
+      id: dawit,
+      branchId: world.branch.SH01,
+      card: 'LC-0002',
+    });
+    // Nothing changed: no event at all.
+    expect(await clerk('customers.update', { id: dawit, card: 'LC-0002' })).toEqual({
+      id: dawit,
+      changed: [],
+    });
+    expect(savedEvents(world, dawit)).toHaveLength(2);
+
+    // Shop 2 corrected the name offline before the card was given here: both stay.
+    pulledBetween(world, dawit, { name: 'Dawit T. Alemu' });
+    const [found] = await clerk('customers.find', { search: 'LC-0002' });
+    expect(found).toMatchObject({ name: 'Dawit T. Alemu', phone: '0922 000 111', card: 'LC-0002' });
+    // Shop 2's older card for him loses to the one given here later.
+    pulledBetween(world, dawit, { card: 'LC-9999' });
+    expect(await clerk('customers.find', { search: 'LC-0002' })).toHaveLength(1);
+
+    // A new phone is found however it is written; null takes the card away.
+    await world.as('shop2')('customers.update', {
+      id: dawit,
+      phone: '+251 933 444 555',
+      card: null,
+    });
+    const [moved] = await clerk('customers.find', { search: '0933444555' });
+    expect(moved).toMatchObject({ id: dawit, phone: '+251 933 444 555', card: null });
+    expect(await clerk('customers.find', { search: '0922000111' })).toEqual([]);
+    // Saved at shop 2: its event names shop 2, as head office requires of shop 2's PC.
+    expect(lastPayload(world, dawit)).toMatchObject({
+      branchId: world.branch.SH02,
+    });
+  });
+
+  it('refuses a phone or card another customer has, naming the field; its own are fine', async () => {
+    const { clerk, almaz, dawit } = await counter();
+    const phone = await failure(clerk('customers.update', { id: dawit, phone: '0911-234-567' }));
+    expect(phone).toMatchObject({
+      code: 'CONFLICT',
+      field: 'phone',
+      details: { customerId: almaz },
+    });
+    expect(phone.message).toMatch(/Almaz Bekele has this phone number already/);
+    const card = await failure(clerk('customers.update', { id: dawit, card: 'LC-0001' }));
+    expect(card).toMatchObject({ code: 'CONFLICT', field: 'card' });
+    // Almaz's own phone written another way, and her own card, are no conflict.
+    expect(
+      await clerk('customers.update', { id: almaz, phone: '0911 234 567', card: 'LC-0001' }),
+    ).toEqual({ id: almaz, changed: ['phone'] });
+    const [dawitNow] = await clerk('customers.find', { search: '0922000111' });
+    expect(dawitNow).toMatchObject({ phone: '0922 000 111', card: null });
+  });
+
+  it('names the field of bad input, and refuses a customer that is not here or was merged', async () => {
+    const { world, clerk, almaz, dawit } = await counter();
+    expect(await failure(clerk('customers.update', { id: dawit, phone: 'call me' }))).toMatchObject(
+      { code: 'VALIDATION', field: 'phone' },
+    );
+    expect(await failure(clerk('customers.update', { id: dawit, name: '  ' }))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'name',
+    });
+    expect(
+      await failure(clerk('customers.update', { id: dawit, card: 'X'.repeat(41) })),
+    ).toMatchObject({ code: 'VALIDATION', field: 'card' });
+    expect(await failure(clerk('customers.update', { id: 'nobody', name: 'A' }))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'id',
+    });
+    await world.as('admin')('customers.update', { id: almaz, phone: '0922 000 112' });
+    await world.as('admin')('customers.merge', { fromId: dawit, intoId: almaz });
+    expect(await failure(clerk('customers.update', { id: dawit, name: 'D' }))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'id',
+    });
+    // An admin saves for the customer's own shop, not head office.
+    expect(lastPayload(world, almaz)).toMatchObject({
+      branchId: world.branch.SH01,
+    });
+  });
+});
+
+describe('a customer’s sales', () => {
+  it('lists them newest first, with the points each earned', async () => {
+    const { world, clerk, almaz, dawit } = await counter();
+    const sell = (customerId: string, quantity: number) =>
+      clerk('sales.record', {
+        customerId,
+        lines: [{ variantId: world.variant['CUP-SML']!, quantity }],
+        payments: [{ method: 'cash' }],
+      });
+    await clerk('stock.adjust', {
+      variantId: world.variant['CUP-SML']!,
+      quantity: 10,
+      reason: 'count',
+    });
+    const first = await sell(almaz, 1);
+    await sell(dawit, 1);
+    const second = await sell(almaz, 2);
+    const sales = await clerk('customers.sales', { customerId: almaz, limit: 5 });
+    expect(sales.map((s) => s.number)).toEqual([second.number, first.number]);
+    expect(sales[0]).toMatchObject({ pointsEarned: 0, pointsRedeemed: 0 });
+    expect(sales[0]!.total).toBe(2 * sales[1]!.total);
+    expect(await clerk('customers.sales', { customerId: almaz, limit: 1 })).toHaveLength(1);
   });
 });

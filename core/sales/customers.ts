@@ -2,15 +2,16 @@
 // offline. Every shop knows every customer. The same phone created at two shops while offline
 // is listed for an admin to merge, never silently joined (decision 0029).
 import { z } from 'zod';
+import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
 import { id, optionalText, page, text } from '../contract/fields';
-import { assertBranchAccess, requireActor } from '../contract/scope';
+import { actsForAnyBranch, assertBranchAccess, requireActor } from '../contract/scope';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
-import { DomainError } from '../errors';
+import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
-import { pointsBalance } from '../loyalty/ledger';
+import { pointsBalance, rootCustomer } from '../loyalty/ledger';
 import { programOf } from '../loyalty/program';
 import { phoneKeyOf } from './events';
 
@@ -31,6 +32,39 @@ export type CustomerRow = z.infer<typeof customerRow>;
 
 const COLUMNS = `c.id, c.branch_id AS branchId, c.name, c.phone, c.card, c.tier FROM customers c`;
 
+/** On this PC a phone is one customer's: the clerk picks the one found instead. */
+function refuseTakenPhone(sqlite: Db['sqlite'], phone: string | null | undefined, self?: string) {
+  const key = phoneKeyOf(phone);
+  const same = key
+    ? parseRow(
+        customerRow,
+        sqlite
+          .prepare(
+            `SELECT ${COLUMNS} WHERE c.phone_key = ? AND c.merged_into IS NULL AND c.id IS NOT ? LIMIT 1`,
+          )
+          .get(key, self ?? null),
+      )
+    : undefined;
+  if (same)
+    throw new DomainError(
+      'CONFLICT',
+      self
+        ? `phone: ${same.name} has this phone number already; two customers cannot share one (if they are the same person, an admin merges them).`
+        : `phone: ${same.name} has this phone number already; choose that customer instead of adding a new one.`,
+      { field: 'phone', customerId: same.id },
+    );
+}
+
+function refuseTakenCard(sqlite: Db['sqlite'], card: string | null | undefined, self?: string) {
+  if (
+    card &&
+    sqlite.prepare('SELECT 1 FROM customers WHERE card = ? AND id IS NOT ?').get(card, self ?? null)
+  )
+    throw new DomainError('CONFLICT', 'card: this loyalty card belongs to another customer.', {
+      field: 'card',
+    });
+}
+
 export const createCustomer = command({
   access: 'customers.manage',
   input: z.object({
@@ -42,29 +76,8 @@ export const createCustomer = command({
   handler: (ctx, input) => {
     const branchId = input.branchId ?? requireActor(ctx).branchId;
     assertBranchAccess(ctx, branchId, 'add customers');
-    const key = phoneKeyOf(input.phone);
-    // On this PC a phone is one customer's: the clerk picks the one found instead.
-    const same = key
-      ? parseRow(
-          customerRow,
-          ctx.db.sqlite
-            .prepare(`SELECT ${COLUMNS} WHERE c.phone_key = ? AND c.merged_into IS NULL LIMIT 1`)
-            .get(key),
-        )
-      : undefined;
-    if (same)
-      throw new DomainError(
-        'CONFLICT',
-        `phone: ${same.name} has this phone number already; choose that customer instead of adding a new one.`,
-        { field: 'phone', customerId: same.id },
-      );
-    if (
-      input.card &&
-      ctx.db.sqlite.prepare('SELECT 1 FROM customers WHERE card = ?').get(input.card)
-    )
-      throw new DomainError('CONFLICT', 'card: this loyalty card belongs to another customer.', {
-        field: 'card',
-      });
+    refuseTakenPhone(ctx.db.sqlite, input.phone);
+    refuseTakenCard(ctx.db.sqlite, input.card);
     const customerId = newId(ctx.now());
     emit(ctx, 'customer.saved', customerId, {
       id: customerId,
@@ -77,12 +90,67 @@ export const createCustomer = command({
   },
 });
 
+/**
+ * A customer's name, phone or loyalty card changed at any shop (every shop knows every
+ * customer). Only what changed is sent: the event merges per field, so a card given at one shop
+ * and a name corrected at another while offline both stay. null clears a phone or a card.
+ */
+export const updateCustomer = command({
+  access: 'customers.manage',
+  input: z.object({
+    id,
+    name: text(120).optional(),
+    phone: phone.nullable().optional(),
+    card: text(40).nullable().optional(),
+  }),
+  handler: (ctx, input) => {
+    const current = parseRow(
+      customerRow,
+      ctx.db.sqlite.prepare(`SELECT ${COLUMNS} WHERE c.id = ?`).get(input.id),
+    );
+    if (!current) throw validationError([{ field: 'id', message: 'no such customer on this PC' }]);
+    if (rootCustomer(ctx.db, current.id) !== current.id)
+      throw validationError([
+        { field: 'id', message: 'was merged into another customer; change that one instead' },
+      ]);
+    const changed = {
+      ...(input.name !== undefined && input.name !== current.name && { name: input.name }),
+      ...(input.phone !== undefined && input.phone !== current.phone && { phone: input.phone }),
+      ...(input.card !== undefined && input.card !== current.card && { card: input.card }),
+    };
+    if (Object.keys(changed).length === 0) return { id: current.id, changed: [] };
+    if (changed.phone !== undefined) refuseTakenPhone(ctx.db.sqlite, changed.phone, current.id);
+    if (changed.card !== undefined) refuseTakenCard(ctx.db.sqlite, changed.card, current.id);
+    // Head office judges the event by the branch it names, which must be the pushing PC's: a
+    // shop's clerk saves it for their shop (so it names where the customer was last saved), a
+    // head-office role for the customer's own branch.
+    const actor = requireActor(ctx);
+    emit(ctx, 'customer.saved', current.id, {
+      id: current.id,
+      branchId: actsForAnyBranch(actor) ? current.branchId : actor.branchId,
+      ...changed,
+    });
+    return { id: current.id, changed: Object.keys(changed) };
+  },
+});
+
 export const listCustomers = query({
   access: 'customers.manage',
   input: z.object({ search: z.string().trim().max(100).optional(), ...page }),
   handler: (ctx, input) =>
-    findCustomersBy(ctx.db.sqlite, input.search ?? '', input.limit, input.offset),
+    withPoints(ctx, findCustomersBy(ctx.db.sqlite, input.search ?? '', input.limit, input.offset)),
 });
+
+/** Each customer's tier (the lowest when none was heard of yet) and points, with a program. */
+function withPoints(ctx: Context, rows: CustomerRow[]) {
+  const program = programOf(ctx.db);
+  const lowest = program?.tiers[0]?.name ?? null;
+  return rows.map((c) => ({
+    ...c,
+    tier: c.tier ?? lowest,
+    points: program ? pointsBalance(ctx.db, c.id, ctx.now()) : null,
+  }));
+}
 
 /**
  * Customers matching what was typed or scanned: a card's code or a phone (by its digits, from
@@ -135,15 +203,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export const findCustomer = query({
   access: 'customers.manage',
   input: z.object({ search: z.string().trim().min(1, 'is required').max(100) }),
-  handler: (ctx, input) => {
-    const program = programOf(ctx.db);
-    const lowest = program?.tiers[0]?.name ?? null;
-    return findCustomersBy(ctx.db.sqlite, input.search, 10, 0).map((c) => ({
-      ...c,
-      tier: c.tier ?? lowest,
-      points: program ? pointsBalance(ctx.db, c.id, ctx.now()) : null,
-    }));
-  },
+  handler: (ctx, input) => withPoints(ctx, findCustomersBy(ctx.db.sqlite, input.search, 10, 0)),
 });
 
 /** Customers who share a phone number (made at two shops while offline): for an admin to merge. */
@@ -172,4 +232,33 @@ export const duplicateCustomers = query({
       customers,
     }));
   },
+});
+
+const customerSale = z.object({
+  id: z.string(),
+  number: z.string(),
+  branchName: z.string(),
+  total: z.number().int(),
+  pointsEarned: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  soldAt: z.number().int(),
+});
+
+/** A customer's sales, newest first (with those of customers merged into them). */
+export const customerSales = query({
+  access: 'customers.manage',
+  input: z.object({ customerId: id, limit: z.number().int().min(1).max(200).default(20) }),
+  handler: (ctx, input) =>
+    parseRows(
+      customerSale,
+      ctx.db.sqlite
+        .prepare(
+          `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+         SELECT s.id, s.number, b.name AS branchName, s.total, s.points_earned AS pointsEarned,
+                s.points_redeemed AS pointsRedeemed, s.sold_at AS soldAt
+         FROM sales s JOIN branches b ON b.id = s.branch_id
+         WHERE s.customer_id IN (SELECT id FROM grp) ORDER BY s.sold_at DESC, s.id DESC LIMIT ?`,
+        )
+        .all(rootCustomer(ctx.db, input.customerId), input.limit),
+    ),
 });

@@ -28,6 +28,7 @@ import { CounterSale } from './screens/CounterSale';
 import { SalesList } from './screens/SalesList';
 import { Returns } from './screens/Returns';
 import { DayClose } from './screens/DayClose';
+import { Customers } from './screens/Customers';
 import { Loyalty } from './screens/admin/Loyalty';
 import { NewOrder } from './screens/NewOrder';
 import { OrderDetail } from './screens/order/OrderDetail';
@@ -105,6 +106,8 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <Returns />;
     case 'dayClose':
       return <DayClose />;
+    case 'customers':
+      return <Customers />;
     case 'loyalty':
       return <Loyalty />;
     case 'production':

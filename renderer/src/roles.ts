@@ -21,6 +21,7 @@ export type ScreenId =
   | 'sales'
   | 'returns'
   | 'dayClose'
+  | 'customers'
   | 'loyalty'
   | 'production'
   | 'stock'
@@ -59,6 +60,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sales', 'Sales', 'S'),
     entry('returns', 'Returns', 'E', 'sales.return'),
     entry('dayClose', 'Day close', 'Z', 'sales.record'),
+    entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
@@ -67,6 +69,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
     entry('sales', 'Sales', 'S'),
+    entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
@@ -87,6 +90,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sales', 'Sales', 'S'),
     entry('returns', 'Returns', 'E', 'sales.return'),
     entry('dayClose', 'Day close', 'Z', 'sales.record'),
+    entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
     entry('loyalty', 'Loyalty & counter rules', 'L', 'loyalty.manage'),
     entry('users', 'Users', 'U', 'users.manage'),

@@ -1,5 +1,5 @@
 // This PC's receipt printer: none, a network receipt printer (its address and port, 58 or 80 mm
-// paper), or PDF for the system printer. Saved on this computer only; the counter prints after
+// paper), a USB or serial one (its port: /dev/usb/lp0, COM3), or PDF for the system printer. Saved on this computer only; the counter prints after
 // every sale by what is set here.
 import { useEffect, useState } from 'react';
 import { useAction, useClient, useQuery } from '../app-context';
@@ -7,9 +7,9 @@ import { useT } from '../i18n';
 import { ErrorBanner, Notice } from './Banner';
 import { Field, TextField } from './Field';
 
-const fields = ['kind', 'host', 'port', 'paperWidth'];
-type Kind = 'none' | 'network' | 'pdf';
-const kinds: readonly Kind[] = ['none', 'network', 'pdf'];
+const fields = ['kind', 'host', 'port', 'path', 'paperWidth'];
+type Kind = 'none' | 'network' | 'port' | 'pdf';
+const kinds: readonly Kind[] = ['none', 'network', 'port', 'pdf'];
 const isKind = (v: string): v is Kind => kinds.some((k) => k === v);
 
 export function PrinterSettings() {
@@ -18,6 +18,7 @@ export function PrinterSettings() {
   const saved = useQuery(() => client.call('receipts.printer', {}), []);
   const [kind, setKind] = useState<Kind>('none');
   const [host, setHost] = useState('');
+  const [path, setPath] = useState('');
   const [port, setPort] = useState('9100');
   const [paperWidth, setPaperWidth] = useState<58 | 80>(80);
   const [done, setDone] = useState(false);
@@ -27,6 +28,7 @@ export function PrinterSettings() {
     if (!saved.data) return;
     setKind(saved.data.kind);
     setHost(saved.data.host);
+    setPath(saved.data.path);
     setPort(String(saved.data.port));
     setPaperWidth(saved.data.paperWidth);
   }, [saved.data]);
@@ -37,6 +39,7 @@ export function PrinterSettings() {
       client.call('receipts.savePrinter', {
         kind,
         host,
+        path,
         port: port.trim() === '' ? NaN : Number(port),
         paperWidth,
         ...(saved.data && { timeoutMs: saved.data.timeoutMs }),
@@ -94,19 +97,31 @@ export function PrinterSettings() {
               value={port}
               onChange={setPort}
             />
-            <Field label={t('printer.paperWidth')} name="paperWidth" error={action.error}>
-              {(p) => (
-                <select
-                  {...p}
-                  value={paperWidth}
-                  onChange={(e) => setPaperWidth(e.target.value === '58' ? 58 : 80)}
-                >
-                  <option value={80}>80 mm</option>
-                  <option value={58}>58 mm</option>
-                </select>
-              )}
-            </Field>
           </>
+        )}
+        {kind === 'port' && (
+          <TextField
+            label={t('printer.path')}
+            name="path"
+            error={action.error}
+            hint={t('printer.pathHint')}
+            value={path}
+            onChange={setPath}
+          />
+        )}
+        {(kind === 'network' || kind === 'port') && (
+          <Field label={t('printer.paperWidth')} name="paperWidth" error={action.error}>
+            {(p) => (
+              <select
+                {...p}
+                value={paperWidth}
+                onChange={(e) => setPaperWidth(e.target.value === '58' ? 58 : 80)}
+              >
+                <option value={80}>80 mm</option>
+                <option value={58}>58 mm</option>
+              </select>
+            )}
+          </Field>
         )}
       </div>
       <div className="form-actions">

@@ -1,7 +1,7 @@
 // The day's close at this till: the shift open on it (its float, cash taken and refunded, what the
 // drawer should hold), opening one with a float, or closing it by counting the drawer (the
 // difference shown as it is typed, a reason required when it is not zero); and the day's Z report
-// of this till, on screen and as a PDF to download, for any day picked.
+// of this till, on screen, as a PDF to download and on the receipt printer, for any day picked.
 import { useRef, useState } from 'react';
 import { useAction, useClient, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
@@ -9,6 +9,7 @@ import { Field, TextField } from '../components/Field';
 import { base64ToBlob } from '../files';
 import { count, dateTime, money, parseMoney, today } from '../format';
 import { useT } from '../i18n';
+import { printZReport } from '../receipts';
 
 /** Saves a PDF the core made, as the browser downloads a file. */
 function download(file: { fileName: string; mime: string; contentBase64: string }): void {
@@ -32,8 +33,12 @@ export function DayClose() {
   const [reason, setReason] = useState('');
   const [day, setDay] = useState(today());
   const [said, setSaid] = useState<string | null>(null);
+  const [printSaid, setPrintSaid] = useState<{ kind: 'success' | 'warning'; text: string } | null>(
+    null,
+  );
   const action = useAction();
   const pdf = useAction();
+  const printing = useAction();
   const countBox = useRef<HTMLInputElement>(null);
 
   const shift = useQuery(() => client.call('shifts.current', {}), [tick]);
@@ -80,6 +85,19 @@ export function DayClose() {
   const downloadPdf = async () => {
     const file = await pdf.run(() => client.call('shifts.zReportPdf', { day }));
     if (file) download(file);
+  };
+
+  const printOnPrinter = async () => {
+    setPrintSaid(null);
+    const outcome = await printing.run(() => printZReport(client, day));
+    if (!outcome) return;
+    setPrintSaid(
+      outcome.kind === 'none'
+        ? { kind: 'warning', text: t('z.noPrinter') }
+        : outcome.printed
+          ? { kind: 'success', text: t('z.printed', { day }) }
+          : { kind: 'warning', text: t('z.printWaiting', { printer: outcome.printer }) },
+    );
   };
 
   const z = report.data;
@@ -221,9 +239,18 @@ export function DayClose() {
             >
               {t('z.pdf')}
             </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={printing.busy || !z}
+              onClick={() => void printOnPrinter()}
+            >
+              {t('z.print')}
+            </button>
           </div>
         </div>
-        <ErrorBanner error={report.error ?? pdf.error} shown={['day']} />
+        {printSaid && <Notice kind={printSaid.kind}>{printSaid.text}</Notice>}
+        <ErrorBanner error={report.error ?? pdf.error ?? printing.error} shown={['day']} />
         {z && (
           <div data-testid="z-report" data-state={report.loading ? 'loading' : 'ready'}>
             <p>

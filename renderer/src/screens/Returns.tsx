@@ -1,8 +1,10 @@
 // Returns and refunds at the counter, from the keyboard: scan or type the receipt number (Enter),
 // type how many of each line come back, see the refund and the points it takes and gives back,
 // choose how the money goes back (only the methods the sale was paid by), and Enter records it.
-// The stock goes back into the ledger and the points follow in the core (sales.return).
-// A return's own receipt is not printed yet: receipts.print knows sales only.
+// The stock goes back into the ledger and the points follow in the core (sales.return). The
+// return's receipt then prints on this PC's printer without holding the clerk up, as the
+// counter's does: a printer that is off leaves a notice, the receipt waits (Sales screen), and
+// Reprint prints it again.
 import { useEffect, useRef, useState } from 'react';
 import { useAction, useClient, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
@@ -10,6 +12,7 @@ import { Field, FieldError, ItemName, TextField } from '../components/Field';
 import type { OutputOf } from '../client';
 import { count, dateTime, money, parseMoney } from '../format';
 import { useT } from '../i18n';
+import { printReturnReceipt, type PrintOutcome } from '../receipts';
 import { paymentMethods, type PaymentMethod } from '../../../core/vocabulary';
 
 type Sale = OutputOf<'sales.findForReturn'>;
@@ -33,8 +36,14 @@ export function Returns() {
   const [refunds, setRefunds] = useState<Refund[]>([]);
   const [reason, setReason] = useState('');
   const [done, setDone] = useState<OutputOf<'sales.return'> | null>(null);
+  /** What became of the last return's receipt, when the clerk should know. */
+  const [receiptSaid, setReceiptSaid] = useState<{
+    kind: 'success' | 'warning';
+    text: string;
+  } | null>(null);
   const find = useAction();
   const save = useAction();
+  const reprinting = useAction();
   const numberBox = useRef<HTMLInputElement>(null);
   const firstQuantity = useRef<HTMLInputElement>(null);
 
@@ -56,8 +65,43 @@ export function Returns() {
     if (found) firstQuantity.current?.focus();
   }, [found]);
 
+  /** What the clerk is told of a receipt that did not print (nothing when it did, at the counter). */
+  const waitingSaid = (outcome: PrintOutcome, number: string) =>
+    outcome.kind === 'none'
+      ? null
+      : outcome.printed
+        ? null
+        : {
+            kind: 'warning' as const,
+            text: t('receiptWaiting', { number, printer: outcome.printer }),
+          };
+
+  /** The return's receipt, after it is recorded, without waiting for the printer. */
+  const printAfterReturn = (returnId: string, number: string) => {
+    setReceiptSaid(null);
+    printReturnReceipt(client, returnId).then(
+      (outcome) => setReceiptSaid(waitingSaid(outcome, number)),
+      () =>
+        setReceiptSaid({ kind: 'warning', text: t('receiptWaiting', { number, printer: '—' }) }),
+    );
+  };
+
+  const reprint = async (returnId: string, number: string) => {
+    setReceiptSaid(null);
+    const outcome = await reprinting.run(() => printReturnReceipt(client, returnId));
+    if (!outcome) return;
+    setReceiptSaid(
+      outcome.kind === 'none'
+        ? { kind: 'warning', text: t('noPrinter') }
+        : outcome.printed
+          ? { kind: 'success', text: t('receiptPrinted', { number }) }
+          : waitingSaid(outcome, number),
+    );
+  };
+
   const lookUp = async () => {
     setDone(null);
+    setReceiptSaid(null);
     save.setError(undefined);
     const result = await find.run(() => client.call('sales.findForReturn', { number }));
     if (!result) {
@@ -96,6 +140,7 @@ export function Returns() {
     setFound(null);
     setNumber('');
     numberBox.current?.focus();
+    printAfterReturn(result.id, result.number);
   };
 
   const setRefund = (i: number, change: Partial<Refund>) =>
@@ -127,9 +172,19 @@ export function Returns() {
               .map((r) => `${sale(`pay.method.${r.method}`)} ${money(r.amount)}`)
               .join(', '),
           })}{' '}
-          {t('noReceipt')}
+          <button
+            type="button"
+            className="btn small"
+            disabled={reprinting.busy}
+            aria-label={t('reprintOf', { number: done.number })}
+            onClick={() => void reprint(done.id, done.number)}
+          >
+            {t('reprint')}
+          </button>
         </Notice>
       )}
+      {receiptSaid && <Notice kind={receiptSaid.kind}>{receiptSaid.text}</Notice>}
+      <ErrorBanner error={reprinting.error} />
       <form
         className="toolbar wrap"
         aria-label={t('find')}

@@ -1,0 +1,175 @@
+// A customer's name, phone and loyalty card: added new, or corrected. Enter saves, Esc cancels.
+// A phone another customer has is refused by the core; adding, the clerk is offered that one.
+import { useState } from 'react';
+import { useAction, useClient } from '../../app-context';
+import type { OutputOf } from '../../client';
+import { ErrorBanner, Notice } from '../../components/Banner';
+import { TextField } from '../../components/Field';
+import { isCode } from '../../errors';
+import { useT } from '../../i18n';
+import { ContractError } from '../../transport';
+
+export type CustomerRow = OutputOf<'customers.list'>[number];
+
+export type SaveOutcome = 'added' | 'saved' | 'unchanged';
+
+export interface CustomerFields {
+  name: string;
+  phone: string;
+  card: string;
+}
+
+interface CustomerFormProps {
+  /** The customer to change; null adds a new one. */
+  customer: CustomerRow | null;
+  /** A new customer's first guess (what was searched for). */
+  initial?: CustomerFields;
+  onSaved(customerId: string, fields: CustomerFields, outcome: SaveOutcome): void;
+  /** Another customer has the phone typed: the clerk chose to open them instead. */
+  onOpenExisting(customer: CustomerRow): void;
+  onCancel(): void;
+}
+
+/** A typed search as a new customer's first guess: digits are a phone, anything else a name. */
+export const guessFrom = (typed: string): CustomerFields =>
+  /^[+\d\s()-]{6,}$/.test(typed)
+    ? { name: '', phone: typed, card: '' }
+    : { name: typed, phone: '', card: '' };
+
+export function CustomerForm({
+  customer,
+  initial,
+  onSaved,
+  onOpenExisting,
+  onCancel,
+}: CustomerFormProps) {
+  const t = useT('customers');
+  const client = useClient();
+  const action = useAction();
+  const [fields, setFields] = useState<CustomerFields>(
+    customer
+      ? { name: customer.name, phone: customer.phone ?? '', card: customer.card ?? '' }
+      : (initial ?? { name: '', phone: '', card: '' }),
+  );
+  const [existing, setExisting] = useState<CustomerRow | null>(null);
+  const set = (key: keyof CustomerFields) => (value: string) =>
+    setFields((f) => ({ ...f, [key]: value }));
+
+  /** The customer who has the phone, found again, to offer instead of a second one. */
+  const offerExisting = async (error: unknown) => {
+    if (!(error instanceof ContractError) || !isCode(error, 'CONFLICT')) return;
+    if (error.error.field !== 'phone') return;
+    const other = error.error.details?.customerId;
+    const rows = await client
+      .call('customers.list', { search: fields.phone.trim(), limit: 10, offset: 0 })
+      .catch(() => []);
+    setExisting(rows.find((r) => r.id === other && r.id !== customer?.id) ?? null);
+  };
+
+  const save = async () => {
+    setExisting(null);
+    const phone = fields.phone.trim();
+    const card = fields.card.trim();
+    let refused: unknown;
+    const saved = await action.run(async (): Promise<{ id: string; outcome: SaveOutcome }> => {
+      try {
+        if (!customer) {
+          const made = await client.call('customers.create', {
+            name: fields.name,
+            ...(phone && { phone }),
+            ...(card && { card }),
+          });
+          return { id: made.id, outcome: 'added' };
+        }
+        const done = await client.call('customers.update', {
+          id: customer.id,
+          name: fields.name,
+          phone: phone || null,
+          card: card || null,
+        });
+        return { id: done.id, outcome: done.changed.length > 0 ? 'saved' : 'unchanged' };
+      } catch (e) {
+        refused = e;
+        throw e;
+      }
+    });
+    // After the error has taken the focus to the phone box, the offer takes it from there.
+    if (refused) await offerExisting(refused);
+    if (saved) onSaved(saved.id, { name: fields.name.trim(), phone, card }, saved.outcome);
+  };
+
+  const title = customer ? t('form.editTitle', { name: customer.name }) : t('form.newTitle');
+  return (
+    <form
+      className="panel inline-form"
+      aria-label={title}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <h2>{title}</h2>
+      <div className="form-grid">
+        <TextField
+          label={t('form.name')}
+          name="name"
+          error={action.error}
+          autoFocus={fields.name === '' || customer !== null}
+          autoComplete="off"
+          value={fields.name}
+          onChange={set('name')}
+        />
+        <TextField
+          label={t('form.phone')}
+          name="phone"
+          error={action.error}
+          autoFocus={fields.name !== '' && fields.phone === '' && customer === null}
+          autoComplete="off"
+          inputMode="tel"
+          value={fields.phone}
+          onChange={set('phone')}
+        />
+        <TextField
+          label={t('form.card')}
+          name="card"
+          error={action.error}
+          hint={t('form.cardHint')}
+          autoFocus={fields.name !== '' && fields.phone !== '' && customer === null}
+          autoComplete="off"
+          value={fields.card}
+          onChange={set('card')}
+        />
+      </div>
+      {existing && (
+        <Notice kind="warning">
+          {t('samePhone', { name: existing.name })}{' '}
+          <button
+            type="button"
+            className="btn primary"
+            autoFocus
+            onClick={() => onOpenExisting(existing)}
+          >
+            {t('openExisting', { name: existing.name })}
+          </button>
+        </Notice>
+      )}
+      <ErrorBanner error={action.error} shown={['name', 'phone', 'card']} />
+      <div className="form-actions">
+        <button type="submit" className="btn primary" disabled={action.busy}>
+          {customer ? t('form.save') : t('form.add')} <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('form.cancel')} <kbd>Esc</kbd>
+        </button>
+      </div>
+    </form>
+  );
+}
