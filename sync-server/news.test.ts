@@ -82,8 +82,12 @@ describe('GET /sync/wait', () => {
     await shop1.engine.sync();
     await shop2.engine.sync();
     const waiting = waitAt(shop1, 2);
-    // A customer of Shop Two: visible to Shop Two (and head office), not to Shop One.
-    await shop2.as('shop2')('customers.create', { name: 'Only at SH02' });
+    // A stock count at Shop Two: visible to Shop Two (and head office), not to Shop One.
+    await shop2.as('shop2')('stock.adjust', {
+      variantId: w.variants[0]!,
+      quantity: 3,
+      reason: 'count',
+    });
     expect((await shop2.engine.sync()).pushed).toBe(1);
     expect((await waiting).outcome).toBe('nothing');
     // Shop Two's own wait from before its push would have had news: it is its branch's event.
