@@ -6,9 +6,10 @@ import type { DocumentKind, Permission, Role } from '../vocabulary';
  * Bumped when an event payload changes shape; head office refuses versions it does not know, so
  * it is updated first. 2: payloads gained fields (a sale's payments, a payment's amount, day and
  * reference, a dispatch's backorder); a PC that meets fields it does not know keeps the event
- * aside until it is updated (core/sync/apply.ts `unknownFields`).
+ * aside until it is updated (core/sync/apply.ts `unknownFields`). 3: the counter's discounts,
+ * taxes, shift and points on a sale, a customer's card, tier and merge (decision 0030).
  */
-export const EVENT_SCHEMA_VERSION = 2;
+export const EVENT_SCHEMA_VERSION = 3;
 
 export interface EventEnvelope<P = unknown> {
   id: string;
