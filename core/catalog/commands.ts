@@ -9,6 +9,15 @@ import { DomainError } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
 import { assertBarcode, confirmedBelowCost } from './rules';
+import {
+  assertScaleFree,
+  assertScaleSettings,
+  scaleEmbedsField,
+  scaleItem,
+  scalePrefix,
+  scaleTaken,
+  taxRateBp,
+} from './scale';
 
 export const sku = z
   .string()
@@ -38,6 +47,10 @@ export const variantFields = z.object({
   price: money,
   cost: money,
   minStock: minStock.default(0),
+  taxRateBp: taxRateBp.optional(),
+  scalePrefix: scalePrefix.optional(),
+  scaleItem: scaleItem.optional(),
+  scaleEmbeds: scaleEmbedsField.optional(),
   confirmBelowCost,
 });
 
@@ -78,8 +91,17 @@ export const createProduct = command({
     refuseIfNotHere(ctx, 'variant.saved');
     const skus = new Set<string>();
     const barcodes = new Set<string>();
+    const scaleCodes = new Set<string>();
     const confirmedBy = input.variants.map((v, i) => {
       assertBarcode(v.barcode, `variants.${i}.barcode`);
+      assertScaleSettings(v, `variants.${i}.`, true);
+      if (v.scalePrefix && v.scaleItem) {
+        const key = `${v.scalePrefix}${v.scaleItem}`;
+        if (scaleCodes.has(key))
+          throw scaleTaken(v.scalePrefix, v.scaleItem, `variants.${i}.scaleItem`);
+        scaleCodes.add(key);
+      }
+      assertScaleFree(ctx, v, null, `variants.${i}.`);
       if (skus.has(v.sku)) throw taken('sku', v.sku, `variants.${i}.sku`);
       skus.add(v.sku);
       if (v.barcode && barcodes.has(v.barcode))
@@ -141,6 +163,8 @@ export const addVariant = command({
     refuseIfNotHere(ctx, 'variant.saved');
     assertBarcode(input.barcode, 'barcode');
     assertUnique(ctx, input, null);
+    assertScaleSettings(input, '', true);
+    assertScaleFree(ctx, input, null);
     const by = confirmedBelowCost(ctx, input, 'price');
     const { confirmBelowCost: _, ...fields } = input;
     const variantId = newId(ctx.now());
@@ -173,6 +197,11 @@ export const updateVariant = command({
     price: money.optional(),
     cost: money.optional(),
     minStock: minStock.optional(),
+    taxRateBp: taxRateBp.optional(),
+    /** Set all three, or clear all three with null. */
+    scalePrefix: scalePrefix.optional(),
+    scaleItem: scaleItem.optional(),
+    scaleEmbeds: scaleEmbedsField.optional(),
     active: z.boolean().optional(),
     confirmBelowCost,
   }),
@@ -182,6 +211,8 @@ export const updateVariant = command({
     refuseIfNotHere(ctx, 'variant.saved');
     assertBarcode(input.barcode, 'barcode');
     assertUnique(ctx, input, input.id);
+    assertScaleSettings(input);
+    assertScaleFree(ctx, input, input.id);
     const { confirmBelowCost: confirmed, ...fields } = input;
     // Checked against what the variant has for the side not changed; the field named is the one
     // the person changed (the price when both).

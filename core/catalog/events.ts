@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
+import { scaleEmbeds } from './scale';
 
 export const productSaved = defineEvent({
   type: 'product.saved',
@@ -36,6 +37,15 @@ export const variantSaved = defineEvent({
     price: z.number().int().optional(),
     cost: z.number().int().optional(),
     minStock: z.number().int().optional(),
+    /**
+     * A tax rate of its own (null: the category's) and the scale label settings, set together or
+     * cleared together (core/catalog/scale.ts). Optional like the rest: an older app sets the
+     * event aside until its update, and the schema version stays.
+     */
+    taxRateBp: z.number().int().nullable().optional(),
+    scalePrefix: z.number().int().nullable().optional(),
+    scaleItem: z.string().nullable().optional(),
+    scaleEmbeds: z.enum(scaleEmbeds).nullable().optional(),
     active: z.boolean().optional(),
     /**
      * Who confirmed a price at or below cost (the event's user; core/catalog/rules.ts). Optional,

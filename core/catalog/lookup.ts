@@ -51,6 +51,18 @@ export function findVariantByCode(ctx: Context, code: string): VariantInfo | nul
   );
 }
 
+/** The variant a scale label names by its prefix and item code. */
+export function findVariantByScale(ctx: Context, prefix: number, item: string): VariantInfo | null {
+  return (
+    parseRow(
+      variantInfo,
+      ctx.db.sqlite
+        .prepare(`${variantSql} WHERE v.scale_prefix = ? AND v.scale_item = ?`)
+        .get(prefix, item),
+    ) ?? null
+  );
+}
+
 const branchById = prepared((orm) =>
   orm
     .select({ id: branches.id, code: branches.code, name: branches.name, kind: branches.kind })

@@ -1,7 +1,7 @@
 // The lines of an order or a sale, with quantities the clerk can change. A line's errors from
 // the core (`lines.2.quantity`) appear in its own row.
 import { createContext, useContext, useEffect, useState } from 'react';
-import { money, parseCount } from '../format';
+import { count, money, parseCount } from '../format';
 import { useT } from '../i18n';
 import { FieldError, ItemName, QuantityField } from './Field';
 import type { CatalogRow } from './ProductPicker';
@@ -15,7 +15,14 @@ export interface DraftLine {
   quantity: string;
   /** A counter sale's discount on the line, in minor units. */
   discount?: number;
+  /** The product's unit ('pcs', 'g', 'cm'…): quantities are whole numbers of it. */
+  unit?: string;
+  /** A scale label's line: its own key, as each weighing is a line of its own. */
+  key?: string;
 }
+
+/** Keys of scale labels' lines, unique for as long as the screen is open. */
+let weighings = 0;
 
 /**
  * Lines being put together, kept while the clerk looks at another screen (stock, say) and
@@ -38,20 +45,25 @@ export function useDraftLines(which: keyof Drafts) {
   return [lines, setLines] as const;
 }
 
-/** A scanned or picked variant: a new line, or one more on its existing line. */
+/**
+ * A scanned or picked variant: a new line, or one more on its existing line. A scale label
+ * (weight or price embedded) is a new line of the quantity it stands for, never merged.
+ */
 export function addVariant(lines: DraftLine[], row: CatalogRow): DraftLine[] {
-  const at = lines.findIndex((l) => l.variantId === row.variantId);
-  if (at < 0)
+  const line = {
+    variantId: row.variantId,
+    sku: row.sku,
+    name: row.name,
+    unitPrice: row.price,
+    unit: row.unit,
+  };
+  if (row.quantity !== undefined)
     return [
       ...lines,
-      {
-        variantId: row.variantId,
-        sku: row.sku,
-        name: row.name,
-        unitPrice: row.price,
-        quantity: '1',
-      },
+      { ...line, quantity: String(row.quantity), key: `${row.variantId}/${++weighings}` },
     ];
+  const at = lines.findIndex((l) => l.variantId === row.variantId && l.key === undefined);
+  if (at < 0) return [...lines, { ...line, quantity: '1' }];
   return lines.map((l, i) =>
     i === at ? { ...l, quantity: String((parseCount(l.quantity) || 0) + 1) } : l,
   );
@@ -109,7 +121,7 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
           {lines.map((l, i) => {
             const q = parseCount(l.quantity);
             return (
-              <tr key={l.variantId} data-sku={l.sku}>
+              <tr key={l.key ?? l.variantId} data-sku={l.sku} data-line={i}>
                 <td className="num">{i + 1}</td>
                 <td>
                   <ItemName sku={l.sku} name={l.name} />
@@ -124,6 +136,11 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
                     value={l.quantity}
                     onChange={(v) => set(i, v)}
                   />
+                  {l.unit && l.unit !== 'pcs' && Number.isInteger(q) && q > 0 && (
+                    <div className="muted small" data-quantity-unit>
+                      {count(q)} {l.unit}
+                    </div>
+                  )}
                 </td>
                 <td className="num" data-discount={l.discount || undefined}>
                   {Number.isInteger(q) && q > 0 ? money(q * l.unitPrice - (l.discount ?? 0)) : '—'}

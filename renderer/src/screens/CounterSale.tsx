@@ -69,7 +69,7 @@ export function CounterSale() {
   const [paying, setPaying] = useState(false);
   /** The last sale's receipt did not print: it waits, and the clerk is told without a stop. */
   const [receiptWaits, setReceiptWaits] = useState<string | null>(null);
-  const [strayScans] = useState(() => scanListener<{ variantId: string; quantity: string }>());
+  const [strayScans] = useState(() => scanListener<{ index: number; quantity: string }>());
   const picker = useRef<HTMLElement>(null);
   const action = useAction();
   const [deal, setDeal] = useDraftDeal();
@@ -275,13 +275,17 @@ export function CounterSale() {
     const at = quantityPath.exec(
       e.target.closest('[data-field]')?.getAttribute('data-field') ?? '',
     );
-    const line = at && lines[Number(at[1])];
+    const index = at ? Number(at[1]) : -1;
+    const line = lines[index];
     if (!line) return;
-    const scan = strayScans.press(e.key, e.timeStamp, line);
+    const scan = strayScans.press(e.key, e.timeStamp, { index, quantity: line.quantity });
     if (!scan) return;
     e.preventDefault();
-    const { variantId, quantity } = scan.before;
-    setLines((current) => current.map((l) => (l.variantId === variantId ? { ...l, quantity } : l)));
+    // By the line's place: a variant weighed twice has two lines.
+    const before = scan.before;
+    setLines((current) =>
+      current.map((l, i) => (i === before.index ? { ...l, quantity: before.quantity } : l)),
+    );
     backToScanBox();
     client
       .call('catalog.findByCode', { code: scan.code })

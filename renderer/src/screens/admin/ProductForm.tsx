@@ -1,4 +1,5 @@
-// A new product with its variants (size, colour…), each with its own SKU, barcode, price and cost.
+// A new product with its variants (size, colour…), each with its own SKU, barcode, price and cost,
+// and where it has them its own tax rate and scale label code.
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
@@ -7,8 +8,15 @@ import { parseCount, parseMoney } from '../../format';
 import { isCode } from '../../errors';
 import { useT } from '../../i18n';
 import { BelowCostConfirm } from './VariantEditor';
+import {
+  blankTaxScale,
+  EmbedsField,
+  taxScaleHints,
+  taxScaleInput,
+  type TaxScaleDraft,
+} from './variantTaxScale';
 
-interface DraftVariant {
+interface DraftVariant extends TaxScaleDraft {
   sku: string;
   barcode: string;
   attributes: string;
@@ -21,6 +29,8 @@ const placeholders: Partial<Record<keyof DraftVariant, string>> = {
   attributes: 'size=M, colour=White',
   price: '450.00',
   cost: '280.00',
+  scalePrefix: '20–29',
+  scaleItem: '01234',
 };
 const blank: DraftVariant = {
   sku: '',
@@ -29,6 +39,7 @@ const blank: DraftVariant = {
   price: '',
   cost: '',
   minStock: '0',
+  ...blankTaxScale,
 };
 
 /** "size=M, colour=White" → { size: 'M', colour: 'White' }. */
@@ -66,16 +77,26 @@ export function ProductForm({
     'unit',
     'variants',
     ...variants.flatMap((_, i) =>
-      ['sku', 'barcode', 'attributes', 'price', 'cost', 'minStock'].map(
-        (f) => `variants.${i}.${f}`,
-      ),
+      [
+        'sku',
+        'barcode',
+        'attributes',
+        'price',
+        'cost',
+        'minStock',
+        'taxRateBp',
+        'scalePrefix',
+        'scaleItem',
+        'scaleEmbeds',
+      ].map((f) => `variants.${i}.${f}`),
     ),
   ];
 
   const submit = async () => {
     setChecked(true);
     const prices = variants.map((v) => [parseMoney(v.price), parseMoney(v.cost)] as const);
-    if (prices.some(([p, c]) => p === null || c === null)) return;
+    const taxScales = variants.map(taxScaleInput);
+    if (prices.some(([p, c]) => p === null || c === null) || taxScales.some((x) => !x)) return;
     const ok = await action.run(() =>
       client.call('catalog.createProduct', {
         name,
@@ -88,6 +109,8 @@ export function ProductForm({
           price: prices[i]?.[0] ?? 0,
           cost: prices[i]?.[1] ?? 0,
           minStock: parseCount(v.minStock),
+          // Null is none for a new variant: the category's rate, no scale code.
+          ...taxScales[i],
           ...(belowCost && { confirmBelowCost: true }),
         })),
       }),
@@ -146,16 +169,26 @@ export function ProductForm({
             <th>{t('products.price')}</th>
             <th>{t('products.cost')}</th>
             <th>{t('products.minStockShort')}</th>
+            <th>{t('products.taxShort')}</th>
+            <th>{t('products.scalePrefixShort')}</th>
+            <th>{t('products.scaleItemShort')}</th>
+            <th>{t('products.scaleEmbedsShort')}</th>
             <th aria-label={t('form.remove')} />
           </tr>
         </thead>
         <tbody>
           {variants.map((v, i) => {
-            const cell = (key: keyof DraftVariant, label: string, local?: string) => (
+            const hints = checked ? taxScaleHints(v, t) : { tax: undefined, prefix: undefined };
+            const cell = (
+              key: Exclude<keyof DraftVariant, 'scaleEmbeds'>,
+              label: string,
+              local?: string,
+              field: string = key,
+            ) => (
               <td>
                 <TextField
                   label={t('form.ofVariant', { label, n: i + 1 })}
-                  name={`variants.${i}.${key}`}
+                  name={`variants.${i}.${field}`}
                   error={action.error}
                   hideLabel
                   localError={local}
@@ -181,6 +214,19 @@ export function ProductForm({
                   checked && parseMoney(v.cost) === null ? amountHint : undefined,
                 )}
                 {cell('minStock', t('products.minStock'))}
+                {cell('taxPercent', t('products.taxPercent'), hints.tax, 'taxRateBp')}
+                {cell('scalePrefix', t('products.scalePrefix'), hints.prefix)}
+                {cell('scaleItem', t('products.scaleItem'))}
+                <td>
+                  <EmbedsField
+                    label={t('form.ofVariant', { label: t('products.scaleEmbeds'), n: i + 1 })}
+                    hideLabel
+                    name={`variants.${i}.scaleEmbeds`}
+                    error={action.error}
+                    value={v.scaleEmbeds}
+                    onChange={(scaleEmbeds) => set(i, { scaleEmbeds })}
+                  />
+                </td>
                 <td>
                   <button
                     type="button"

@@ -1,5 +1,6 @@
 // One catalog row being edited in place: the product's name, the variant's barcode, price, cost
-// (margin follows), minimum stock, and on sale or archived (hidden from the counter and pickers).
+// (margin follows), minimum stock, its own tax rate and scale label code, and on sale or archived
+// (hidden from the counter and pickers).
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import type { OutputOf } from '../../client';
@@ -8,6 +9,14 @@ import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { money, parseCount, parseMoney } from '../../format';
 import { useT } from '../../i18n';
+import {
+  changedTaxScale,
+  EmbedsField,
+  taxScaleHints,
+  taxScaleInput,
+  taxScaleOf,
+  type TaxScaleDraft,
+} from './variantTaxScale';
 
 type Row = OutputOf<'catalog.list'>[number];
 
@@ -38,13 +47,18 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
   const [active, setActive] = useState(row.active);
   const [checked, setChecked] = useState(false);
   const [belowCost, setBelowCost] = useState(false);
+  const [taxScale, setTaxScale] = useState<TaxScaleDraft>(taxScaleOf(row));
   const action = useAction();
   const p = parseMoney(price);
   const c = parseMoney(cost);
+  const setTS = (change: Partial<TaxScaleDraft>) => setTaxScale({ ...taxScale, ...change });
+  const hints = checked ? taxScaleHints(taxScale, t) : { tax: undefined, prefix: undefined };
 
   const save = async () => {
     setChecked(true);
-    if (p === null || c === null) return;
+    const ts = taxScaleInput(taxScale);
+    const was = taxScaleInput(taxScaleOf(row));
+    if (p === null || c === null || !ts || !was) return;
     const ok = await action.run(async () => {
       await client.call('catalog.updateVariant', {
         id: row.variantId,
@@ -52,6 +66,7 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
         price: p,
         cost: c,
         minStock: parseCount(minStock),
+        ...changedTaxScale(ts, was),
         active,
         ...(belowCost && { confirmBelowCost: true }),
       });
@@ -133,6 +148,42 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
             value={minStock}
             onChange={setMinStock}
           />
+          <TextField
+            label={t('products.taxPercent')}
+            name="taxRateBp"
+            error={action.error}
+            localError={hints.tax}
+            inputMode="decimal"
+            placeholder={t('products.taxOfCategory')}
+            value={taxScale.taxPercent}
+            onChange={(taxPercent) => setTS({ taxPercent })}
+          />
+          <TextField
+            label={t('products.scalePrefix')}
+            name="scalePrefix"
+            error={action.error}
+            localError={hints.prefix}
+            inputMode="numeric"
+            placeholder="20–29"
+            value={taxScale.scalePrefix}
+            onChange={(scalePrefix) => setTS({ scalePrefix })}
+          />
+          <TextField
+            label={t('products.scaleItem')}
+            name="scaleItem"
+            error={action.error}
+            inputMode="numeric"
+            placeholder="01234"
+            value={taxScale.scaleItem}
+            onChange={(scaleItem) => setTS({ scaleItem })}
+          />
+          <EmbedsField
+            label={t('products.scaleEmbeds')}
+            name="scaleEmbeds"
+            error={action.error}
+            value={taxScale.scaleEmbeds}
+            onChange={(scaleEmbeds) => setTS({ scaleEmbeds })}
+          />
           <label className="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
             {t('products.onSale')}
@@ -148,7 +199,17 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
           </button>
           <ErrorBanner
             error={action.error}
-            shown={['name', 'barcode', 'price', 'cost', 'minStock']}
+            shown={[
+              'name',
+              'barcode',
+              'price',
+              'cost',
+              'minStock',
+              'taxRateBp',
+              'scalePrefix',
+              'scaleItem',
+              'scaleEmbeds',
+            ]}
           />
         </form>
       </td>

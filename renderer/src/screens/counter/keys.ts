@@ -25,12 +25,15 @@ interface CounterKeys {
   openShift(): void;
 }
 
-/** The line the clerk is on: its row has the focus, else the one scanned last, else the last. */
+/**
+ * The line the clerk is on: its row has the focus, else the one scanned last, else the last. By
+ * the row's place, as a variant weighed twice has two lines.
+ */
 function lineInHand(lines: DraftLine[], lastVariant: string | null): number {
-  const sku = document.activeElement?.closest<HTMLElement>('tr[data-sku]')?.dataset.sku;
-  const focused = lines.findIndex((l) => l.sku === sku);
-  if (focused >= 0) return focused;
-  const last = lines.findIndex((l) => l.variantId === lastVariant);
+  const row = document.activeElement?.closest<HTMLElement>('tr[data-sku]')?.dataset.line;
+  const focused = row === undefined ? -1 : Number(row);
+  if (focused >= 0 && focused < lines.length) return focused;
+  const last = lines.findLastIndex((l) => l.variantId === lastVariant);
   return last >= 0 ? last : lines.length - 1;
 }
 
