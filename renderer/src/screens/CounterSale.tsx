@@ -29,6 +29,7 @@ import { DealSummary } from './counter/DealSummary';
 import { ShiftBanner } from './counter/ShiftBanner';
 import { SupervisorDialog } from './counter/SupervisorDialog';
 import {
+  cartInput,
   noDeal,
   pointsAfterSale,
   preview,
@@ -85,7 +86,31 @@ export function CounterSale() {
   const [lastVariant, setLastVariant] = useState<string | null>(null);
   const program = useQuery(() => client.call('loyalty.program', {}), []);
   const settings = useQuery(() => client.call('sales.settings', {}), []);
-  const totals = preview(lines, deal, program.data ?? null);
+  // With prices that include tax the preview is what is charged; with tax added on top, the core
+  // prices the cart (sales.quote, the same pricing as the sale) and that total is what is paid.
+  const taxAdded = settings.data?.pricesIncludeTax === false;
+  const [quoted, setQuoted] = useState<{ key: string; total: number; tax: number } | null>(null);
+  const cartKey = JSON.stringify(cartInput(lines, deal));
+  const local = preview(lines, deal, program.data ?? null);
+  const totals =
+    taxAdded && quoted?.key === cartKey
+      ? { ...local, total: quoted.total, tax: quoted.tax }
+      : local;
+  useEffect(() => {
+    if (!taxAdded || lines.length === 0) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      client.call('sales.quote', cartInput(lines, deal)).then(
+        (q) => current && setQuoted({ key: cartKey, total: q.total, tax: q.tax }),
+        () => undefined, // a cart the core refuses says why when it is paid
+      );
+    }, 120);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // cartKey stands for the lines and the deal.
+  }, [taxAdded, cartKey]);
 
   const backToScanBox = () => scanBoxIn(picker.current)?.focus();
 
@@ -259,11 +284,17 @@ export function CounterSale() {
     );
   };
 
-  const submit = () => {
+  const submit = async () => {
     if (lines.length === 0) return;
     action.setError(undefined);
     setDone(null);
     setPointsNote(null);
+    // Tax added on top: the payment step takes the total the core prices, never a guess.
+    if (taxAdded && quoted?.key !== cartKey) {
+      const q = await action.run(() => client.call('sales.quote', cartInput(lines, deal)));
+      if (!q) return;
+      setQuoted({ key: cartKey, total: q.total, tax: q.tax });
+    }
     setPaying(true);
   };
 
@@ -366,7 +397,7 @@ export function CounterSale() {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            submit();
+            void submit();
           }}
           onKeyDownCapture={catchStrayScan}
         >

@@ -53,6 +53,12 @@ export function DealSummary({ deal, totals, program, pricesIncludeTax, error }: 
             <dd data-testid="discount">−{money(totals.discount)}</dd>
           </div>
         )}
+        {!pricesIncludeTax && totals.tax !== undefined && (
+          <div>
+            <dt>{t('totals.tax')}</dt>
+            <dd data-testid="tax">+{money(totals.tax)}</dd>
+          </div>
+        )}
         {redeem && (
           <div>
             <dt>
@@ -69,7 +75,7 @@ export function DealSummary({ deal, totals, program, pricesIncludeTax, error }: 
       <FieldError name="redeem.rewardId" error={error} />
       <p className="muted small">
         <kbd>F7</kbd> {t('keys.lineDiscount')} · <kbd>F8</kbd> {t('keys.saleDiscount')}
-        {!pricesIncludeTax && <> · {t('totals.taxAdded')}</>}
+        {!pricesIncludeTax && totals.tax === undefined && <> · {t('totals.taxAdded')}</>}
       </p>
     </div>
   );

@@ -59,6 +59,8 @@ export interface Preview {
   /** Line discounts and the whole sale's. */
   discount: number;
   rewardAmount: number;
+  /** Tax added on top, once the core has priced the cart (prices entered without tax). */
+  tax?: number;
   total: number;
 }
 
@@ -126,6 +128,12 @@ export function saleInput(
       ...(p.reference !== null && { reference: p.reference }),
     })),
   };
+}
+
+/** The cart as `sales.quote` prices it: the sale as recorded, before its payments. */
+export function cartInput(lines: DraftLine[], deal: Deal): InputOf<'sales.quote'> {
+  const { payments: _payments, approvalId: _approval, ...cart } = saleInput(lines, deal, []);
+  return cart;
 }
 
 /** After a sale with a customer, in words (`counter` namespace): points earned and held now. */
