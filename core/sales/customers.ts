@@ -170,15 +170,21 @@ function findCustomersBy(
         .all(limit, offset),
     );
   const key = phoneKeyOf(search);
+  // A card and a phone each by its own index (an OR of the two would read every customer).
   const exact = parseRows(
     customerRow,
     sqlite
       .prepare(
-        `SELECT ${COLUMNS} WHERE c.merged_into IS NULL AND (c.card = @q OR (@key IS NOT NULL AND length(@key) >= 6 AND c.phone_key = @key))
-       ORDER BY c.name LIMIT @limit`,
+        `SELECT * FROM (
+           SELECT ${COLUMNS} WHERE c.card = @q AND c.merged_into IS NULL
+           UNION
+           SELECT ${COLUMNS} WHERE c.phone_key = @key AND length(@key) >= 6 AND c.merged_into IS NULL)
+         ORDER BY name LIMIT @limit`,
       )
-      .all({ q: search, key, limit }),
+      .all({ q: search, key: key ?? '', limit }),
   );
+  // What is written like a phone number is looked up as one: no name reads that way.
+  if (/^\+?[0-9 ()-]{6,20}$/.test(search)) return offset === 0 ? exact : [];
   const named = parseRows(
     customerRow,
     sqlite
