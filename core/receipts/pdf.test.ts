@@ -1,7 +1,7 @@
 // The 80 mm PDF receipt of a real sale, read back with poppler's pdftotext: every script prints,
 // the Amharic name included, as the PDF has the fonts a receipt printer lacks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -66,6 +66,35 @@ describe('the PDF receipt', () => {
     }
     expect(receipt.lines[1]!.name).toMatch(/የቡና ስኒ/);
     expect(text).toMatch(new RegExp(`TOTAL +${money(sale.total)}`));
+  });
+
+  it('carries the receipt number as a barcode image, a different one for each number', async () => {
+    const world = await openDemo();
+    const sell = () =>
+      world.as('shop1')('sales.record', {
+        lines: [{ variantId: world.variant['CUP-SML']!, quantity: 1 }],
+        payments: [{ method: 'cash' }],
+      });
+    const images = async (saleId: string) => {
+      const receipt = receiptOf(world.core.db, saleId);
+      const file = saved(await renderReceiptPdf(receipt, { timeZone: 'UTC' }));
+      const listed = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' })
+        .split('\n')
+        .slice(2)
+        // The bars (pdfkit also lists the PNG's alpha channel, as a soft mask).
+        .filter((l) => l.trim().split(/\s+/)[2] === 'image');
+      const prefix = join(dir, `bars-${++files}`);
+      execFileSync('pdfimages', ['-png', file, prefix]);
+      return { listed, png: readFileSync(`${prefix}-000.png`), text: textOf(file), receipt };
+    };
+    const first = await images((await sell()).id);
+    const second = await images((await sell()).id);
+    expect(first.listed).toHaveLength(1);
+    // A Code 128 image: far wider than tall, one pixel row of bars repeated.
+    const [, , , width, height] = first.listed[0]!.trim().split(/\s+/).map(Number);
+    expect(width).toBeGreaterThan(3 * height!);
+    expect(first.text).toContain(first.receipt.number);
+    expect(first.png.equals(second.png)).toBe(false);
   });
 
   it('prints the same bytes for the same sale', async () => {

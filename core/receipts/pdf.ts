@@ -3,6 +3,7 @@
 // script: it uses the fonts every document ships with (core/pdf/fonts.ts: Noto Sans, Ge'ez,
 // Arabic, Chinese) and core/pdf/text.ts's per-character font fallback and right-to-left order.
 // One page as long as the receipt, as a roll is.
+import { toBuffer } from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
 import { loadFonts, registerFonts, type FontSet } from '../pdf/fonts';
 import { TextWriter, type TextStyle } from '../pdf/text';
@@ -33,8 +34,21 @@ interface Row {
   draw(y: number): void;
 }
 
-export function renderReceiptPdf(receipt: Receipt, options: PdfOptions = {}): Promise<Buffer> {
+export async function renderReceiptPdf(
+  receipt: Receipt,
+  options: PdfOptions = {},
+): Promise<Buffer> {
   const fonts = options.fonts ?? loadFonts();
+  // The number as a Code 128 barcode, as the receipt printer prints it: a return scans it.
+  const barcode = await toBuffer({
+    bcid: 'code128',
+    text: receipt.number,
+    scale: 3,
+    height: 10,
+    includetext: false,
+    // Black bars on white, drawn in the image itself (not only in its transparency).
+    backgroundcolor: 'FFFFFF',
+  });
   const soldAt = new Date(receipt.soldAt);
   // The dates come from the sale: the same sale prints to the same bytes (see core/pdf/layout).
   const doc = new PDFDocument({
@@ -160,6 +174,15 @@ export function renderReceiptPdf(receipt: Receipt, options: PdfOptions = {}): Pr
     if (customer.points !== null) pair(labels.pointsBalance, quantity(customer.points, locale));
   }
   gap(8);
+  const barcodeHeight = 12 * millimetre;
+  rows.push({
+    height: barcodeHeight,
+    draw: (y) => {
+      doc.image(barcode, margin, y, { fit: [width, barcodeHeight], align: 'center' });
+    },
+  });
+  paragraph(receipt.number, styles.small, 'center');
+  gap(6);
   paragraph(labels.thanks, styles.body, 'center');
 
   const height = rows.reduce((sum, row) => sum + row.height, 0);
