@@ -1,13 +1,9 @@
 // Nothing partial is ever written: a step that fails half-way leaves the database as it was.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ledgerMismatches, stateHash } from '../db/stateHash';
 import { BranchCore } from '../runtime';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { ackedUntilKilled } from '../testing/killed-child';
 let w: DemoWorld;
 beforeEach(async () => {
   w = await openDemo();
@@ -72,36 +68,11 @@ describe('a step that fails half-way', () => {
   it('a process killed mid-work loses no acknowledged order and leaves the ledger whole', async () => {
     const variantId = w.variant['CUP-SML']!;
     w.core.close();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(here, '../testing/place-orders-child.ts'),
-        w.dir,
-        w.tokens.shop1,
-        variantId,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+    const acked = await ackedUntilKilled(
+      'place-orders-child.ts',
+      [w.dir, w.tokens.shop1, variantId],
+      25,
     );
-    const acked: string[] = [];
-    let buffered = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        acked.push(...lines);
-        if (acked.length >= 25 && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', (_code, signal) =>
-        signal === 'SIGKILL'
-          ? resolve()
-          : reject(new Error(`child exited without being killed (${signal})`)),
-      );
-    });
     w.core = new BranchCore(w.dir);
     const found = w.core.db.sqlite
       .prepare(`SELECT id FROM orders WHERE id IN (${acked.map(() => '?').join(',')})`)

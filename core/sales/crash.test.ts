@@ -1,17 +1,13 @@
 // A counter PC that loses power mid-sale: a child process records sales (lines, two payments,
 // points earned and redeemed) and is killed with SIGKILL at a random moment. Every sale it
 // acknowledged is there, whole; no sale is there in part; every balance equals its ledger.
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRows } from '../db/rows';
 import { ledgerMismatches, pointsMismatches } from '../db/stateHash';
 import { BranchCore } from '../runtime';
 import { openDemo } from '../testing/demo';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { ackedUntilKilled } from '../testing/killed-child';
 
 describe('a counter PC killed mid-sale', () => {
   it('keeps every acknowledged sale whole and no sale in part', async () => {
@@ -29,36 +25,12 @@ describe('a counter PC killed mid-sale', () => {
     await w.as('admin')('loyalty.adjust', { customerId: customer.id, points: 50, reason: 'start' });
     w.core.close();
 
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(here, '../testing/record-sales-child.ts'),
-        w.dir,
-        w.tokens.shop1,
-        customer.id,
-        ...variants,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const acked: string[] = [];
-    let buffered = '';
     const killAfter = 20 + Math.floor(Math.random() * 20);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        acked.push(...lines);
-        if (acked.length >= killAfter && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', (_code, signal) =>
-        signal === 'SIGKILL'
-          ? resolve()
-          : reject(new Error(`child exited without being killed (${signal})`)),
-      );
-    });
+    const acked = await ackedUntilKilled(
+      'record-sales-child.ts',
+      [w.dir, w.tokens.shop1, customer.id, ...variants],
+      killAfter,
+    );
 
     const core = new BranchCore(w.dir);
     try {
