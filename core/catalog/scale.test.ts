@@ -305,7 +305,11 @@ describe('finding a scale label by its code', () => {
   it('finds the variant a label names, with the quantity it stands for', async () => {
     await fc.assert(
       fc.asyncProperty(variant, async (v) => {
-        fc.pre(!used.has(`${v.prefix}${v.item}`));
+        // The codes the tests below set on this world's own variants stay theirs.
+        fc.pre(
+          !used.has(`${v.prefix}${v.item}`) &&
+            !['2999999', '2712345'].includes(`${v.prefix}${v.item}`),
+        );
         used.add(`${v.prefix}${v.item}`);
         n++;
         const admin = world.as('admin');
@@ -399,6 +403,8 @@ describe('finding a scale label by its code', () => {
   });
 
   it('says what is wrong with a label that sells nothing', async () => {
+    // A world of its own: the property above may have given any code to a variant here.
+    const world = await openDemo();
     const shop = world.as('shop1');
     const unknown = await failure(shop('catalog.findByCode', { code: scaleLabel(20, '00000', 1) }));
     expect(unknown).toMatchObject({ code: 'NOT_FOUND', field: 'code' });
