@@ -160,11 +160,15 @@ function priceCart(ctx: Context, input: CartInput) {
       },
     ]);
   }
+  // The customer's points at the tier this PC last heard of, and the clerk's own discount limit.
+  const tier = customer && program ? (customer.tier ?? program.tiers[0]?.name ?? null) : null;
+  const earned =
+    customer && program ? pointsEarned(program, price.total, rateOf(program, tier)) : null;
+  const ownLimit = settings.discountLimits[actor.role] ?? 0;
   return {
-    actor,
     branchId,
     shop,
-    customer,
+    customerId: customer?.id ?? null,
     program,
     settings,
     lines,
@@ -172,6 +176,9 @@ function priceCart(ctx: Context, input: CartInput) {
     redeemed,
     rewardId,
     currency,
+    tier,
+    earned,
+    ownLimit,
   };
 }
 
@@ -180,9 +187,7 @@ export const quoteSale = query({
   access: 'sales.record',
   input: z.object(cartInput),
   handler: (ctx, input) => {
-    const { actor, customer, program, settings, price, redeemed } = priceCart(ctx, input);
-    const own = settings.discountLimits[actor.role] ?? 0;
-    const tier = customer ? (customer.tier ?? program?.tiers[0]?.name ?? null) : null;
+    const { settings, price, redeemed, earned, ownLimit } = priceCart(ctx, input);
     return {
       gross: price.gross,
       discount: price.discount,
@@ -190,11 +195,8 @@ export const quoteSale = query({
       tax: price.tax,
       total: price.total,
       pricesIncludeTax: settings.pricesIncludeTax,
-      needsApproval: price.discount * FULL > own * price.gross,
-      points:
-        customer && program
-          ? { earned: pointsEarned(program, price.total, rateOf(program, tier)), redeemed }
-          : null,
+      needsApproval: price.discount * FULL > ownLimit * price.gross,
+      points: earned === null ? null : { earned, redeemed },
     };
   },
 });
@@ -212,10 +214,9 @@ export const recordSale = command({
   }),
   handler: (ctx, input) => {
     const {
-      actor,
       branchId,
       shop,
-      customer,
+      customerId,
       program,
       settings,
       lines,
@@ -223,11 +224,13 @@ export const recordSale = command({
       redeemed,
       rewardId,
       currency,
+      tier,
+      earned,
+      ownLimit: own,
     } = priceCart(ctx, input);
     // A discount beyond the clerk's limit needs a supervisor's sign-in at the counter.
     let approvedBy: string | null = null;
     if (price.discount > 0) {
-      const own = settings.discountLimits[actor.role] ?? 0;
       const over = (limit: number) => price.discount * FULL > limit * price.gross;
       if (over(own)) {
         const approval = input.approvalId ? spendApproval(ctx, input.approvalId) : null;
@@ -261,12 +264,11 @@ export const recordSale = command({
       ]);
     const payments = price.total > 0 ? resolvePayments(price.total, input.payments, currency) : [];
     let loyalty = null;
-    if (customer && program) {
-      const tier = customer.tier ?? program.tiers[0]?.name ?? null;
+    if (program && earned !== null) {
       const now = ctx.now();
       loyalty = {
         tier,
-        earned: pointsEarned(program, price.total, rateOf(program, tier)),
+        earned,
         availableAt: now + program.pendingDays * DAY,
         expiresAt: program.expiryDays ? now + program.expiryDays * DAY : null,
         redeemed,
@@ -279,7 +281,7 @@ export const recordSale = command({
       saleId,
       number,
       branchId,
-      customerId: customer?.id ?? null,
+      customerId,
       lines: lines.map((l, i) => ({
         lineNo: l.lineNo,
         variantId: l.variantId,
