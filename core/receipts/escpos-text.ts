@@ -34,6 +34,28 @@ const encoderOptions = {
 } as const satisfies ReceiptPrinterEncoderOptions;
 
 const question = 0x3f;
+const escape = 0x1b;
+const selectCodePage = 0x74;
+
+/**
+ * Whether the bytes the encoder wrote for one character (a code page choice, the character, the
+ * line's end) print it as text. The encoder writes "?" for a character none of its code pages
+ * holds; and code page 437 holds arrows, card suits and smileys at the control bytes (← is 0x1B,
+ * ESC), which a printer takes as commands, not glyphs.
+ */
+function printsAsText(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (bytes[i] === escape && bytes[i + 1] === selectCodePage) i += 3;
+  let end = bytes.length;
+  while (end > i && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
+  if (end === i) return false;
+  for (let j = i; j < end; j++) {
+    const byte = bytes[j] ?? 0;
+    if (byte === question || byte < 0x20 || byte === 0x7f) return false;
+  }
+  return true;
+}
+
 // Per character, not per text: the encoder's search through its code pages is slow for a
 // character none of them has (about 2 ms each), and a shop's names share their characters.
 const printable = new Map<number, boolean>();
@@ -46,8 +68,7 @@ function canPrintCharacter(codePoint: number): boolean {
       .codepage('auto')
       .text(character)
       .encode();
-    // The encoder writes "?" for a character none of its code pages holds.
-    known = character === '?' || !bytes.includes(question);
+    known = character === '?' || printsAsText(bytes);
     // Only a flood of distinct characters (random input) gets here; memory stays bounded.
     if (printable.size > 50_000) printable.clear();
     printable.set(codePoint, known);

@@ -20,6 +20,8 @@ const names = fc.oneof(
     'Ölkännchen Ångström',
     'Supercalifragilisticexpialidocious-extra-long-word-without-any-spaces',
     '\x1b@\x1dV\x00\n\r\t',
+    // Code page 437 holds these at control bytes (← is ESC): they must never reach the printer.
+    '← Back ♪ • ▲ ☺',
   ),
 );
 const currencies = fc.constantFrom(
@@ -159,5 +161,7 @@ describe('the ESC/POS receipt', () => {
     expect(canPrint('ቡና')).toBe(false);
     expect(canPrint('咖啡杯')).toBe(false);
     expect(canPrint('cup ☕')).toBe(false);
+    // Code page 437's glyphs at control bytes would be printer commands (← is ESC, • is BEL).
+    for (const glyph of ['←', '→', '♪', '•', '▲', '☺', '⌂']) expect(canPrint(glyph)).toBe(false);
   });
 });
