@@ -79,7 +79,7 @@ describe('the counter with customers, discounts and points', () => {
     await page.keyboard.type(MERON.phone);
     await page.getByRole('option', { name: new RegExp(MERON.name) }).waitFor();
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await c.dialogGone();
     await expect.poll(c.scanBoxHasFocus).toBe(true);
     expect(await customer()).toContain(`${MERON.name} · ${MERON.phone} · Bronze`);
     expect(await customer()).toContain('0 points to spend, 0 pending');
@@ -96,7 +96,7 @@ describe('the counter with customers, discounts and points', () => {
       'Br\u00a022.50 off (5.00%) · Br\u00a0427.50 left',
     );
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await c.dialogGone();
     await expect.poll(c.scanBoxHasFocus).toBe(true);
     expect(await page.getByTestId('discount').textContent()).toBe('−Br\u00a022.50');
     expect(await total()).toBe('Br\u00a0547.50');
@@ -139,7 +139,7 @@ describe('the counter with customers, discounts and points', () => {
     await rep.openDialog('F8', 'Discount on the whole sale');
     await page.keyboard.type('8%');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await c.dialogGone();
     expect(await page.getByTestId('total').textContent()).toBe('Br\u00a0414.00');
 
     const before = (await rep.sales()).length;
@@ -191,7 +191,7 @@ describe('the counter with customers, discounts and points', () => {
       .toBe(`Attach ${HIRUT.name} instead`);
     await screenshot(page, 'counter-customer-same-phone');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await c.dialogGone();
     await expect.poll(c.scanBoxHasFocus).toBe(true);
     expect(await customer()).toContain('100 points to spend, 0 pending');
 
@@ -211,7 +211,7 @@ describe('the counter with customers, discounts and points', () => {
       '30 points take Br\u00a030.00 off.',
     );
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await c.dialogGone();
     expect(await page.getByTestId('redeemed').textContent()).toBe('−Br\u00a030.00');
     expect(await total()).toBe('Br\u00a090.00');
     await screenshot(page, 'counter-redeem');

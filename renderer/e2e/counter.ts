@@ -36,6 +36,8 @@ export interface Counter {
   admin(): Promise<string>;
   /** A key, then the dialog it opens (by its title). */
   openDialog(key: string, title: string | RegExp): Promise<void>;
+  /** The open dialog is gone; if it stays, the failure says what it shows (a refusal, a title). */
+  dialogGone(): Promise<void>;
 }
 
 export async function startCounter(): Promise<Counter> {
@@ -107,6 +109,14 @@ export async function counterFor(h: Harness, shop1: string, username: string): P
     async openDialog(key, title) {
       await page.keyboard.press(key);
       await page.getByRole('dialog', { name: title }).waitFor();
+    },
+    async dialogGone() {
+      try {
+        await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      } catch (e) {
+        const shows = await page.evaluate(`document.querySelector('dialog[open]')?.innerText`);
+        throw new Error(`The dialog stayed open, showing: ${String(shows)}`, { cause: e });
+      }
     },
   };
 }
