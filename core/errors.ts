@@ -103,6 +103,19 @@ export const counterCodes = [
 ] as const;
 export type CounterCode = (typeof counterCodes)[number];
 
+/**
+ * Purchasing's refusals (decision 0032): a receipt beyond what was ordered and the tolerance,
+ * a second approval by the person who drafted or first approved the order, a supplier item with
+ * no price, an order in a currency other than the company's with no exchange rate.
+ */
+export const purchasingCodes = [
+  'RECEIPT_EXCEEDS_ORDER',
+  'OWN_APPROVAL',
+  'SUPPLIER_ITEM_UNPRICED',
+  'RATE_REQUIRED',
+] as const;
+export type PurchasingCode = (typeof purchasingCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -122,6 +135,7 @@ export const errorCodes = [
   'UNAVAILABLE',
   ...masterDataCodes,
   ...counterCodes,
+  ...purchasingCodes,
   ...refusalCodes,
   ...protocolCodes,
   ...clientCodes,
@@ -237,6 +251,10 @@ const httpStatus: Record<SerializedError['code'], number> = {
   REFUND_METHOD_NOT_USED: 422,
   SHIFT_NOT_OPEN: 409,
   SHIFT_ALREADY_OPEN: 409,
+  RECEIPT_EXCEEDS_ORDER: 409,
+  OWN_APPROVAL: 403,
+  SUPPLIER_ITEM_UNPRICED: 422,
+  RATE_REQUIRED: 422,
   HEAD_OFFICE_ONLY: 403,
   FOREIGN_BRANCH: 403,
   UNKNOWN_AGGREGATE: 409,

@@ -142,6 +142,20 @@ export const referencedMethods: readonly PaymentMethod[] = ['bank_transfer', 'mo
 export const countLineStatuses = ['posted', 'held', 'chosen', 'replaced', 'discarded'] as const;
 export type CountLineStatus = (typeof countLineStatuses)[number];
 
+/**
+ * A purchase order's life: drafted (by the nightly run or a person), approved (above the
+ * company's limit by a second person too), received in part or whole, or closed short.
+ */
+export const purchaseStatuses = [
+  'draft',
+  'awaiting_second',
+  'approved',
+  'partly_received',
+  'received',
+  'closed',
+] as const;
+export type PurchaseStatus = (typeof purchaseStatuses)[number];
+
 /** The roles a user can have (users.role). */
 export const roles = [
   'admin',
@@ -180,6 +194,10 @@ export const permissions = {
   'sales.return': ['admin', 'shop_clerk'],
   'loyalty.manage': ['admin'],
   'data.import': ['admin'],
+  'purchasing.read': ['admin', 'finance', 'factory_clerk', 'shop_clerk'],
+  'purchasing.manage': ['admin', 'finance'],
+  'purchasing.approve': ['admin', 'finance'],
+  'purchasing.receive': ['admin', 'factory_clerk', 'shop_clerk'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -208,6 +226,10 @@ export const permissionPhrase: Record<Permission, string> = {
   'sales.return': 'take returns and give refunds',
   'loyalty.manage': 'set loyalty rules, adjust points and merge customers',
   'data.import': 'import catalog, customers or opening stock from a CSV file',
+  'purchasing.read': 'see suppliers and purchase orders',
+  'purchasing.manage': 'manage suppliers, reorder rules and purchase orders',
+  'purchasing.approve': 'approve purchase orders',
+  'purchasing.receive': 'receive purchased goods',
 };
 
 export const roleLabel: Record<Role, string> = {

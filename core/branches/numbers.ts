@@ -21,7 +21,7 @@ const codeOf = prepared((orm) =>
 export function documentNumber(
   ctx: Context,
   branch: { id: string; code: string },
-  series: 'order' | 'sale' | 'return',
+  series: 'order' | 'sale' | 'return' | 'purchase',
 ): string {
   const device = requireDevice(ctx);
   // After a restore the PC numbers in a new series, with counters of its own (./series.ts).
@@ -35,6 +35,6 @@ export function documentNumber(
     const own = codeOf(ctx.db).get({ id: device.branchId });
     madeOn = `${own?.code ?? 'X'}${device.number}${letter}`;
   }
-  const prefix = series === 'sale' ? 'S' : series === 'return' ? 'R' : '';
+  const prefix = { order: '', sale: 'S', return: 'R', purchase: 'P' }[series];
   return `${branch.code}-${prefix}${madeOn}-${n}`;
 }

@@ -48,6 +48,26 @@ import {
   saveProgram,
 } from '../loyalty/commands';
 import { salesOfDay } from '../sales/list';
+import {
+  listReorderRules,
+  listSupplierItems,
+  listSuppliers,
+  purchasingSettings,
+  saveReorderRule,
+  savePurchasingSettings,
+  saveSupplier,
+  saveSupplierItem,
+  supplierItemPrices,
+} from '../purchasing/suppliers';
+import {
+  approvePurchaseOrder,
+  closePurchaseOrder,
+  draftPurchaseOrder,
+  getPurchaseOrder,
+  listPurchaseOrders,
+  receivePurchaseOrder,
+  revisePurchaseOrder,
+} from '../purchasing/orders';
 import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
 import { printReceipt, printZReport, retryReceipts, waitingReceipts } from '../receipts/queue';
 import {
@@ -180,6 +200,22 @@ export const operations = {
   'loyalty.adjust': adjustPoints,
   'loyalty.overdrawn': overdrawnPoints,
   'loyalty.run': runLoyalty,
+  'suppliers.list': listSuppliers,
+  'suppliers.save': saveSupplier,
+  'supplierItems.list': listSupplierItems,
+  'supplierItems.save': saveSupplierItem,
+  'supplierItems.prices': supplierItemPrices,
+  'reorderRules.list': listReorderRules,
+  'reorderRules.save': saveReorderRule,
+  'purchasing.settings': purchasingSettings,
+  'purchasing.saveSettings': savePurchasingSettings,
+  'purchases.list': listPurchaseOrders,
+  'purchases.get': getPurchaseOrder,
+  'purchases.draft': draftPurchaseOrder,
+  'purchases.revise': revisePurchaseOrder,
+  'purchases.approve': approvePurchaseOrder,
+  'purchases.close': closePurchaseOrder,
+  'purchases.receive': receivePurchaseOrder,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'sync.status': syncStatus,

@@ -150,6 +150,8 @@ interface Fixture {
   saleId: string;
   saleNumber: string;
   customerId: string;
+  itemId: string;
+  purchaseId: string;
 }
 
 type QueryName = NamesOf<'query'>;
@@ -209,6 +211,13 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'telegram.log.list': () => ({}),
   'backups.list': () => ({}),
   'updates.status': () => ({}),
+  'suppliers.list': () => ({}),
+  'supplierItems.list': () => ({}),
+  'supplierItems.prices': ({ itemId }) => ({ itemId }),
+  'reorderRules.list': () => ({}),
+  'purchasing.settings': () => ({}),
+  'purchases.list': () => ({}),
+  'purchases.get': ({ purchaseId }) => ({ id: purchaseId }),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);
@@ -235,6 +244,22 @@ describe('queries', () => {
       lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 1 }],
       payments: [{ method: 'cash' }],
     });
+    const supplier = await w.as('admin')('suppliers.save', {
+      name: 'Awash Cotton',
+      currencyCode: 'ETB',
+      leadTimeDays: 5,
+    });
+    const item = await w.as('admin')('supplierItems.save', {
+      supplierId: supplier.id,
+      variantId: w.variant['TS-WHT-M']!,
+      price: 9000,
+      packSize: 12,
+    });
+    const purchase = await w.as('admin')('purchases.draft', {
+      supplierId: supplier.id,
+      branchId: w.branch.SH01,
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 24 }],
+    });
     const fixture: Fixture = {
       w,
       orderId: placed.id,
@@ -243,6 +268,8 @@ describe('queries', () => {
       saleId: sale.id,
       saleNumber: sale.number,
       customerId: customer.id,
+      itemId: item.id,
+      purchaseId: purchase.id,
     };
 
     const queries = Object.entries(operations)

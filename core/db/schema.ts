@@ -15,6 +15,7 @@ import {
   countLineStatuses,
   orderStatuses,
   paymentMethods,
+  purchaseStatuses,
   roles,
   stockTransferStatuses,
 } from '../vocabulary';
@@ -194,6 +195,7 @@ export const stockMovements = sqliteTable(
         'adjustment',
         'transfer',
         'return',
+        'purchase',
       ],
     }).notNull(),
     onHand: integer().notNull().default(0),
@@ -774,4 +776,232 @@ export const companySettings = sqliteTable('company_settings', {
   /** JSON { role: basisPoints }: the largest discount each role may give without a supervisor. */
   discountLimits: text(),
   clocks: clocks(),
+});
+
+/** Who the company buys from (decision 0032). Master data set at head office, merged per field. */
+export const suppliers = sqliteTable(
+  'suppliers',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    taxId: text(),
+    phone: text(),
+    email: text(),
+    /** ISO 4217: the currency its prices and purchase orders are in. */
+    currencyCode: text().notNull(),
+    paymentTerms: text(),
+    leadTimeDays: integer().notNull(),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    clocks: clocks(),
+  },
+  (t) => [index('suppliers_name').on(t.name)],
+);
+
+/** A variant a supplier sells: its code for it, price (supplier's currency), pack and minimum. */
+export const supplierItems = sqliteTable(
+  'supplier_items',
+  {
+    id: text().primaryKey(),
+    supplierId: text().notNull(),
+    variantId: text().notNull(),
+    supplierCode: text(),
+    /** Per unit of the variant, in minor units of the supplier's currency. */
+    price: integer().notNull(),
+    packSize: integer().notNull(),
+    minOrderQty: integer().notNull(),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    clocks: clocks(),
+  },
+  (t) => [
+    index('supplier_items_supplier').on(t.supplierId),
+    index('supplier_items_variant').on(t.variantId),
+  ],
+);
+
+/** Every price a supplier item had, by the edit that set it. */
+export const supplierItemPrices = sqliteTable(
+  'supplier_item_prices',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    itemId: text().notNull(),
+    eventId: text().notNull(),
+    price: integer().notNull(),
+    hlc: text().notNull(),
+    changedAt: integer().notNull(),
+    userId: text().notNull(),
+  },
+  (t) => [index('supplier_item_prices_item').on(t.itemId, t.hlc)],
+);
+
+/** When a branch reorders a variant: below `min`, up to `max` or to `daysOfCover` of demand. */
+export const reorderRules = sqliteTable(
+  'reorder_rules',
+  {
+    id: text().primaryKey(),
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    min: integer().notNull(),
+    max: integer(),
+    daysOfCover: integer(),
+    supplierId: text(),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    clocks: clocks(),
+  },
+  (t) => [index('reorder_rules_branch_variant').on(t.branchId, t.variantId)],
+);
+
+/** The company's purchasing settings (one row, id 'purchasing'), merged per field. */
+export const purchasingSettings = sqliteTable('purchasing_settings', {
+  id: text().primaryKey(),
+  /** Above this total (company currency, minor units) a second person approves. */
+  approvalLimit: integer(),
+  /** How much more than ordered a receipt may bring, in basis points of the line's quantity. */
+  toleranceBp: integer(),
+  /** node-cron expression of the nightly reorder run, and of the forecasts' refit. */
+  runSchedule: text(),
+  refitSchedule: text(),
+  clocks: clocks(),
+});
+
+export const purchaseOrders = sqliteTable(
+  'purchase_orders',
+  {
+    id: text().primaryKey(),
+    /** Given when approved. */
+    number: text(),
+    supplierId: text().notNull(),
+    /** The branch that receives the goods. */
+    branchId: text().notNull(),
+    status: text({ enum: purchaseStatuses }).notNull(),
+    currencyCode: text().notNull(),
+    /** Company currency units per supplier currency unit, a decimal; null: the same currency. */
+    rate: text(),
+    /** In minor units of the supplier's currency, and of the company's at the order's rate. */
+    total: integer().notNull(),
+    totalCompany: integer().notNull(),
+    source: text({ enum: ['nightly', 'manual'] }).notNull(),
+    runId: text(),
+    note: text(),
+    createdAt: integer().notNull(),
+    createdBy: text().notNull(),
+    editedBy: text().notNull(),
+    approvedBy: text(),
+    approvedAt: integer(),
+    secondApprovedBy: text(),
+    closedReason: text(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index('purchase_orders_status').on(t.status, t.createdAt),
+    index('purchase_orders_branch').on(t.branchId, t.status),
+    index('purchase_orders_supplier').on(t.supplierId, t.status),
+  ],
+);
+
+export const purchaseOrderLines = sqliteTable(
+  'purchase_order_lines',
+  {
+    orderId: text().notNull(),
+    lineNo: integer().notNull(),
+    variantId: text().notNull(),
+    supplierItemId: text(),
+    supplierCode: text(),
+    quantity: integer().notNull(),
+    /** Per unit, supplier's currency, minor units. */
+    price: integer().notNull(),
+    lineTotal: integer().notNull(),
+    received: integer().notNull().default(0),
+    /** The reorder rule whose need this line meets (a nightly draft), and why it was suggested. */
+    ruleId: text(),
+    why: text(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    index('purchase_order_lines_variant').on(t.variantId),
+    index('purchase_order_lines_rule').on(t.ruleId),
+  ],
+);
+
+/** What each receipt brought, line by line: good quantity into stock, rejected with a note. */
+export const purchaseReceiptLines = sqliteTable(
+  'purchase_receipt_lines',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    eventId: text().notNull(),
+    orderId: text().notNull(),
+    lineNo: integer().notNull(),
+    variantId: text().notNull(),
+    branchId: text().notNull(),
+    quantity: integer().notNull(),
+    rejected: integer().notNull().default(0),
+    note: text(),
+    /** Per unit in the company's currency at the order's rate: what the variant's cost follows. */
+    unitCost: integer().notNull(),
+    /** When it was received, by the receiving PC's corrected clock (the event's stamp). */
+    receivedAt: integer().notNull(),
+    userId: text().notNull(),
+  },
+  (t) => [
+    index('purchase_receipt_lines_event').on(t.eventId),
+    index('purchase_receipt_lines_order').on(t.orderId),
+    index('purchase_receipt_lines_variant').on(t.variantId, t.receivedAt),
+  ],
+);
+
+/** A purchase order's steps, newest last: for its card, its screen and its history. */
+export const purchaseTimeline = sqliteTable(
+  'purchase_timeline',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: text().notNull(),
+    eventId: text().notNull(),
+    step: text().notNull(),
+    statusAfter: text().notNull(),
+    at: integer().notNull(),
+    userId: text().notNull(),
+    note: text(),
+  },
+  (t) => [
+    index('purchase_timeline_order').on(t.orderId),
+    index('purchase_timeline_event').on(t.eventId),
+  ],
+);
+
+/**
+ * A variant's cost from what was received: the quantity-weighted average unit cost of its
+ * receipts in the year before its latest one (decision 0032). A function of the receipts alone,
+ * so every replica that has them agrees whatever order they came in.
+ */
+export const variantCosts = sqliteTable('variant_costs', {
+  variantId: text().primaryKey(),
+  cost: integer().notNull(),
+  quantity: integer().notNull(),
+  lastReceivedAt: integer().notNull(),
+});
+
+/** Head office's stored demand forecasts, refit on their own schedule. Never synced. */
+export const forecasts = sqliteTable(
+  'forecasts',
+  {
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    fittedAt: integer().notNull(),
+    method: text().notNull(),
+    shortHistory: integer({ mode: 'boolean' }).notNull(),
+    /** JSON: expected quantity per day from the fit's day on. */
+    daily: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.variantId] })],
+);
+
+/** Head office's nightly reorder runs: when, how it ended, and what it drafted. Never synced. */
+export const purchaseRuns = sqliteTable('purchase_runs', {
+  id: text().primaryKey(),
+  startedAt: integer().notNull(),
+  finishedAt: integer(),
+  status: text({ enum: ['running', 'done', 'failed'] }).notNull(),
+  rules: integer().notNull().default(0),
+  lines: integer().notNull().default(0),
+  orders: integer().notNull().default(0),
+  error: text(),
 });

@@ -231,6 +231,34 @@ async function runScenario(w: DemoWorld): Promise<void> {
   const tally = db.sqlite.transaction(() => applyOrdered(db, [offlineDispatch]))();
   expect(tally.conflicts, 'the offline dispatch of a cancelled order is a conflict').toBe(1);
   await admin('conflicts.resolve', { eventId: offlineDispatch.id, note: 'Truck 2 turned back' });
+  // Purchasing: a supplier, its item (repriced), a rule; an order above the limit approved by
+  // two people after a revision, received in part at the shop; another closed short.
+  await admin('purchasing.saveSettings', { approvalLimit: 100_000, toleranceBp: 200 });
+  const supplier = await admin('suppliers.save', {
+    name: 'Awash Cotton',
+    currencyCode: 'ETB',
+    leadTimeDays: 5,
+  });
+  const item = { supplierId: supplier.id, variantId: tee, price: 9_000, packSize: 12 };
+  const { id: itemId } = await admin('supplierItems.save', item);
+  await admin('supplierItems.save', { ...item, id: itemId, price: 9_500 });
+  await admin('reorderRules.save', { branchId: w.branch.SH01!, variantId: tee, min: 5, max: 40 });
+  const po = await admin('purchases.draft', {
+    supplierId: supplier.id,
+    branchId: w.branch.SH01!,
+    lines: [{ variantId: tee, quantity: 24 }],
+  });
+  await admin('purchases.approve', { id: po.id });
+  await admin('purchases.revise', { id: po.id, lines: [{ variantId: tee, quantity: 36 }] });
+  await admin('purchases.approve', { id: po.id });
+  await finance('purchases.approve', { id: po.id });
+  await shop('purchases.receive', { id: po.id, lines: [{ lineNo: 1, quantity: 12 }] });
+  const short = await admin('purchases.draft', {
+    supplierId: supplier.id,
+    branchId: w.branch.SH01!,
+    lines: [{ variantId: tee, quantity: 1, price: 100 }],
+  });
+  await admin('purchases.close', { id: short.id, reason: 'ordered by phone instead' });
   // A month later head office's nightly run finds the points expired (a new sign-in: a month).
   later = 31 * 86_400_000;
   const { token } = await w.core.call('auth.login', { username: 'admin', password: DEMO_PASSWORD });
@@ -443,7 +471,7 @@ describe('the event registry, walked whole', () => {
     }
   });
 
-  it('leaves to head office exactly master data, payment checks and conflict resolution', () => {
+  it('leaves to head office exactly master data, payment checks, purchasing and conflict resolution', () => {
     // A change here changes what branch PCs may do: make it on purpose, and update this list.
     const headOfficeOnly = allEventDefs
       .filter((d) => d.authority.from.length === 0)
@@ -460,7 +488,15 @@ describe('the event registry, walked whole', () => {
       'order.payment_rejected',
       'order.payment_verified',
       'product.saved',
+      'purchase.approved',
+      'purchase.closed',
+      'purchase.drafted',
+      'purchase.revised',
+      'purchasing.settings_saved',
+      'reorder_rule.saved',
       'stock.count_chosen',
+      'supplier.saved',
+      'supplier_item.saved',
       'user.saved',
       'variant.saved',
     ]);

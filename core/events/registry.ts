@@ -20,6 +20,17 @@ import { shiftClosed, shiftOpened } from '../sales/shift-events';
 import { loyaltyAdjusted, loyaltyExpired, loyaltyProgramSaved } from '../loyalty/events';
 import { conflictResolved } from '../conflicts/events';
 import { companySaved } from '../locale/events';
+import {
+  purchaseApproved,
+  purchaseClosed,
+  purchaseDrafted,
+  purchaseReceived,
+  purchaseRevised,
+  purchasingSettingsSaved,
+  reorderRuleSaved,
+  supplierItemSaved,
+  supplierSaved,
+} from '../purchasing/events';
 import type { EventDef } from './define';
 import {
   stockAdjusted,
@@ -64,6 +75,15 @@ const all = [
   loyaltyExpired,
   conflictResolved,
   companySaved,
+  supplierSaved,
+  supplierItemSaved,
+  reorderRuleSaved,
+  purchasingSettingsSaved,
+  purchaseDrafted,
+  purchaseRevised,
+  purchaseApproved,
+  purchaseReceived,
+  purchaseClosed,
 ] as const;
 
 type Def = (typeof all)[number];

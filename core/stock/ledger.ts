@@ -10,7 +10,8 @@ export type MovementKind =
   | 'receipt'
   | 'sale'
   | 'adjustment'
-  | 'transfer';
+  | 'transfer'
+  | 'purchase';
 
 export interface Movement {
   branchId: string;
