@@ -18,7 +18,8 @@ import { answerUnparsableRequests, type RateLimits } from './http/harden';
 import { checkPublicHost, loadNextTls, loadTls, type TlsSetting } from './http/tls';
 import { LogNews } from './news';
 import { holderName } from './leases/keeper';
-import { LoyaltyNightly } from './loyalty-nightly';
+import { loyaltyNightly } from './loyalty-nightly';
+import { purchasingNightly } from './purchasing-nightly';
 import { HeadOfficeReplica } from './replica';
 import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
@@ -212,7 +213,7 @@ export async function startServer(
   replica.core.services.telegram = telegram.service;
   await replica.start();
   backups.start();
-  const loyalty = new LoyaltyNightly({
+  const loyalty = loyaltyNightly({
     replica,
     leases: store.leases,
     holder,
@@ -220,6 +221,9 @@ export async function startServer(
     ...(config.loyaltySchedule && { expression: config.loyaltySchedule }),
   });
   loyalty.start();
+  const purchasing = purchasingNightly({ replica, leases: store.leases, holder, log });
+  purchasing.reorder.start();
+  purchasing.refit.start();
   // PCs hear of new events within a poll of the head at most (0018); PostgreSQL also notifies.
   const news = new LogNews(hub, { pollMs: databaseUrl ? 2_000 : 250, log });
   await news.start();
@@ -300,9 +304,12 @@ export async function startServer(
     updates,
     news,
     loyalty,
+    purchasing,
     async close() {
       backups.stop();
       loyalty.stop();
+      purchasing.reorder.stop();
+      purchasing.refit.stop();
       // Waiting PCs are answered first: server.close() waits for every open request.
       await news.close();
       await new Promise<void>((ok) => server.close(() => ok()));

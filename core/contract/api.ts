@@ -68,6 +68,8 @@ import {
   receivePurchaseOrder,
   revisePurchaseOrder,
 } from '../purchasing/orders';
+import { purchaseOrderPdf } from '../purchasing/po-op';
+import { listRuns, refit, runReorder } from '../purchasing/run';
 import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
 import { printReceipt, printZReport, retryReceipts, waitingReceipts } from '../receipts/queue';
 import {
@@ -216,6 +218,10 @@ export const operations = {
   'purchases.approve': approvePurchaseOrder,
   'purchases.close': closePurchaseOrder,
   'purchases.receive': receivePurchaseOrder,
+  'purchases.pdf': purchaseOrderPdf,
+  'purchasing.run': runReorder,
+  'purchasing.runs': listRuns,
+  'purchasing.refit': refit,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'sync.status': syncStatus,

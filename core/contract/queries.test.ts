@@ -218,6 +218,8 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'purchasing.settings': () => ({}),
   'purchases.list': () => ({}),
   'purchases.get': ({ purchaseId }) => ({ id: purchaseId }),
+  'purchases.pdf': ({ purchaseId }) => ({ id: purchaseId }),
+  'purchasing.runs': () => ({}),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);
@@ -260,6 +262,7 @@ describe('queries', () => {
       branchId: w.branch.SH01,
       lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 24 }],
     });
+    await w.as('admin')('purchases.approve', { id: purchase.id });
     const fixture: Fixture = {
       w,
       orderId: placed.id,

@@ -82,7 +82,14 @@ export interface Authority<P> {
  * later events of the same aggregate inherit them), or those of the aggregate it continues.
  */
 export type Visibility<P> =
-  | { everywhere: true }
+  | {
+      everywhere: true;
+      /**
+       * For an event that starts an aggregate every branch sees (a purchase order): the
+       * branches party to it, whose PCs may push its later steps (`acts: 'aggregate'`).
+       */
+      parties?: (payload: P) => string[];
+    }
   | { everywhere?: false; branches: (payload: P) => string[] }
   | { everywhere?: false; aggregate: true };
 

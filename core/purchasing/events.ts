@@ -245,7 +245,7 @@ export const purchaseDrafted = defineEvent({
   type: 'purchase.drafted',
   ordered: true,
   authority: purchasingAuthority,
-  visibility: { everywhere: true },
+  visibility: { everywhere: true, parties: (p) => [p.branchId] },
   writes: orderWrites,
   payload: z.object({
     orderId: z.string(),

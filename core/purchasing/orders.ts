@@ -296,6 +296,13 @@ export const approvePurchaseOrder = command({
         'OWN_APPROVAL',
         'You edited or first approved this order; above the approval limit another person with the approval permission must give the second approval.',
       );
+    const company = companyCurrency(ctx.db);
+    if (order.currencyCode !== company.code && order.rate === null)
+      throw new DomainError(
+        'RATE_REQUIRED',
+        `rate: is required before approval: ${order.supplierName} sells in ${order.currencyCode}; enter how many ${company.code} one ${order.currencyCode} is worth.`,
+        { field: 'rate' },
+      );
     const { approvalLimit } = purchasingSettingsOf(ctx.db);
     const final = second || approvalLimit === null || order.totalCompany <= approvalLimit;
     const branch = { id: order.branchId, code: order.branchCode };

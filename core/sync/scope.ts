@@ -25,7 +25,15 @@ export function scopeOf(
   aggregateBranches: (aggregateId: string) => string[] | null,
 ): { scope: Scope; register: string[] | null } {
   const visibility = eventDef(event.type)?.visibility;
-  if (visibility?.everywhere) return { scope: { all: true }, register: null };
+  if (visibility?.everywhere) {
+    const parties = visibility.parties ? namedBy(visibility.parties, event.payload) : null;
+    const inherited = event.aggregateId ? aggregateBranches(event.aggregateId) : null;
+    const register =
+      parties && event.aggregateId && !inherited
+        ? [...new Set([event.branchId, ...parties])].sort()
+        : null;
+    return { scope: { all: true }, register };
+  }
   const named =
     visibility && 'branches' in visibility ? namedBy(visibility.branches, event.payload) : null;
   const inherited = event.aggregateId ? aggregateBranches(event.aggregateId) : null;

@@ -70,6 +70,19 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
         refused.filter((id) => core.db.sqlite.prepare('SELECT 1 FROM events WHERE id = ?').get(id)),
       ).toEqual([]);
   }
+  // A purchase line never holds more than was ordered (no tolerance here), however many PCs
+  // received it offline, and what it holds is what its receipts brought.
+  for (const core of replicas)
+    expect(
+      core.db.sqlite
+        .prepare(
+          `SELECT l.order_id, l.line_no, l.quantity, l.received,
+             (SELECT coalesce(sum(r.quantity), 0) FROM purchase_receipt_lines r
+              WHERE r.order_id = l.order_id AND r.line_no = l.line_no) AS brought
+           FROM purchase_order_lines l WHERE l.received > l.quantity OR l.received <> brought`,
+        )
+        .all(),
+    ).toEqual([]);
   const replica = w.server().replica.core;
   for (const s of w.sites) {
     const device = s.core.context().device!;

@@ -138,6 +138,24 @@ export const op = fc.oneof(
   fc.record({ kind: fc.constant('chooseCount' as const), pick, useHeld: fc.boolean() }),
   // Head office withdraws a shop clerk's role (or gives it back) while that shop may be offline.
   fc.record({ kind: fc.constant('role' as const), shop, clerk: fc.boolean() }),
+  // Head office orders from a supplier for a branch (approved at once); the branch's PCs receive
+  // it while offline, in part or beyond what is left (two factory PCs may receive one order).
+  fc.record({
+    kind: fc.constant('purchase' as const),
+    site,
+    variant,
+    qty: fc.integer({ min: 1, max: 12 }),
+    price: fc.integer({ min: 1, max: 5_000 }),
+  }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('receivePurchase' as const),
+      site,
+      pick,
+      qty: fc.integer({ min: 0, max: 8 }),
+    }),
+    weight: 2,
+  },
   fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
@@ -441,6 +459,43 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         variantId: t.variants[o.variant],
         quantity: o.qty,
       }));
+    case 'purchase': {
+      const suppliers = await w.hq<{ id: string }[]>('suppliers.list', {}, t.adminToken);
+      const supplierId =
+        suppliers.result[0]?.id ??
+        (
+          await w.hq<{ id: string }>(
+            'suppliers.save',
+            { name: 'Awash Cotton', currencyCode: 'ETB', leadTimeDays: 3 },
+            t.adminToken,
+          )
+        ).result.id;
+      const branchId = t.branch[o.site === 1 ? 'SH01' : o.site === 2 ? 'SH02' : 'FAC']!;
+      const draft = await w.hq<{ id: string }>(
+        'purchases.draft',
+        {
+          supplierId,
+          branchId,
+          lines: [{ variantId: t.variants[o.variant], quantity: o.qty, price: o.price }],
+        },
+        t.adminToken,
+      );
+      if (draft.ok) await w.hq('purchases.approve', { id: draft.result.id }, t.adminToken);
+      return;
+    }
+    case 'receivePurchase': {
+      const s = w.sites[o.site]!;
+      const open = (await s.core.call('purchases.list', {}, s.session).catch(() => [])).filter(
+        (p) => p.status === 'approved' || p.status === 'partly_received',
+      );
+      const order = open[o.pick % Math.max(1, open.length)];
+      if (order)
+        await as(s)('purchases.receive', {
+          id: order.id,
+          lines: [{ lineNo: 1, quantity: o.qty, rejected: o.qty === 0 ? 1 : 0, note: 'torn' }],
+        });
+      return;
+    }
     case 'receiveTransfer': {
       const s = w.sites[o.shop]!;
       const own = t.branch[o.shop === 1 ? 'SH01' : 'SH02']!;
