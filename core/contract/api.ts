@@ -49,6 +49,8 @@ import {
 } from '../loyalty/commands';
 import { salesOfDay } from '../sales/list';
 import {
+  exchangeRates,
+  saveExchangeRate,
   listReorderRules,
   listSupplierItems,
   listSuppliers,
@@ -211,6 +213,8 @@ export const operations = {
   'reorderRules.save': saveReorderRule,
   'purchasing.settings': purchasingSettings,
   'purchasing.saveSettings': savePurchasingSettings,
+  'purchasing.rates': exchangeRates,
+  'purchasing.saveRate': saveExchangeRate,
   'purchases.list': listPurchaseOrders,
   'purchases.get': getPurchaseOrder,
   'purchases.draft': draftPurchaseOrder,

@@ -220,6 +220,7 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'purchases.get': ({ purchaseId }) => ({ id: purchaseId }),
   'purchases.pdf': ({ purchaseId }) => ({ id: purchaseId }),
   'purchasing.runs': () => ({}),
+  'purchasing.rates': () => ({}),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);

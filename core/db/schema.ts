@@ -1005,3 +1005,36 @@ export const purchaseRuns = sqliteTable('purchase_runs', {
   orders: integer().notNull().default(0),
   error: text(),
 });
+
+/**
+ * Head office's exchange rates: company currency units per unit of another currency, a decimal
+ * as text. A purchase order in that currency takes it when none is entered.
+ */
+export const exchangeRates = sqliteTable('exchange_rates', {
+  id: text().primaryKey(),
+  rate: text().notNull(),
+  clocks: clocks(),
+});
+
+/**
+ * A person's description of what will change demand (a holiday, a promotion) and the forecast an
+ * AI model proposed for it, bounded by the statistical one; the nightly run reads the latest
+ * until the next refit. Head office's own; never synced.
+ */
+export const forecastAdjustments = sqliteTable(
+  'forecast_adjustments',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    at: integer().notNull(),
+    userId: text().notNull(),
+    description: text().notNull(),
+    /** JSON: the daily forecast used (null: the model's answer was ignored). */
+    daily: text(),
+    /** Why the answer was used, clipped or ignored. */
+    note: text().notNull(),
+    model: text(),
+  },
+  (t) => [index('forecast_adjustments_series').on(t.branchId, t.variantId, t.at)],
+);

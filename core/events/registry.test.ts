@@ -234,6 +234,7 @@ async function runScenario(w: DemoWorld): Promise<void> {
   // Purchasing: a supplier, its item (repriced), a rule; an order above the limit approved by
   // two people after a revision, received in part at the shop; another closed short.
   await admin('purchasing.saveSettings', { approvalLimit: 100_000, toleranceBp: 200 });
+  await admin('purchasing.saveRate', { currencyCode: 'USD', rate: '56.25' });
   const supplier = await admin('suppliers.save', {
     name: 'Awash Cotton',
     currencyCode: 'ETB',
@@ -482,6 +483,7 @@ describe('the event registry, walked whole', () => {
       'company.saved',
       'conflict.resolved',
       'device.registered',
+      'exchange_rate.saved',
       'loyalty.adjusted',
       'loyalty.expired',
       'loyalty.program_saved',

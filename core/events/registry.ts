@@ -21,6 +21,7 @@ import { loyaltyAdjusted, loyaltyExpired, loyaltyProgramSaved } from '../loyalty
 import { conflictResolved } from '../conflicts/events';
 import { companySaved } from '../locale/events';
 import {
+  exchangeRateSaved,
   purchaseApproved,
   purchaseClosed,
   purchaseDrafted,
@@ -79,6 +80,7 @@ const all = [
   supplierItemSaved,
   reorderRuleSaved,
   purchasingSettingsSaved,
+  exchangeRateSaved,
   purchaseDrafted,
   purchaseRevised,
   purchaseApproved,

@@ -114,6 +114,24 @@ export const reorderRuleSaved = defineEvent({
   },
 });
 
+export const exchangeRateSaved = defineEvent({
+  type: 'exchange_rate.saved',
+  merged: true,
+  authority: purchasingAuthority,
+  visibility: { everywhere: true },
+  writes: [rowWrite('exchange_rates')],
+  payload: z.object({
+    /** The currency's ISO code. */
+    id: z.string().length(3),
+    /** Company currency units per unit of it, a decimal. */
+    rate: z.string().min(1),
+  }),
+  apply: (db, e) => {
+    const { id, ...fields } = e.payload;
+    mergeRow(db, 'exchange_rates', id, mergeStamp(e), fields);
+  },
+});
+
 export const purchasingSettingsId = 'purchasing';
 
 export const purchasingSettingsSaved = defineEvent({

@@ -15,7 +15,7 @@ import { companyCurrency } from '../locale/money';
 import { purchaseStatuses } from '../vocabulary';
 import { allowedReceipt, type PurchaseLine } from './events';
 import { minorUnitsOf, parseRate, toCompanyMinor } from './money';
-import { itemFor, purchasingSettingsOf, supplierOf } from './suppliers';
+import { exchangeRateOf, itemFor, purchasingSettingsOf, supplierOf } from './suppliers';
 
 const orderRow = z.object({
   id: z.string(),
@@ -177,6 +177,8 @@ export function priceLines(
     throw validationError([{ field: 'supplierId', message: 'is not a known supplier' }]);
   const company = companyCurrency(db);
   const sameCurrency = supplier.currencyCode === company.code;
+  // None entered: head office's rate for the currency, if it keeps one.
+  rate ||= sameCurrency ? null : exchangeRateOf(db, supplier.currencyCode);
   if (!sameCurrency && !rate)
     throw new DomainError(
       'RATE_REQUIRED',

@@ -193,6 +193,59 @@ describe('approving a purchase order', () => {
   });
 });
 
+describe('exchange rates head office keeps', () => {
+  it('price an order entered without a rate, and are refused for the company’s own currency', async () => {
+    const { w, admin, tee } = await world();
+    expect(
+      await failure(admin('purchasing.saveRate', { currencyCode: 'ETB', rate: '1' })),
+    ).toMatchObject({ field: 'currencyCode' });
+    expect(
+      await failure(admin('purchasing.saveRate', { currencyCode: 'USD', rate: 'abc' })),
+    ).toMatchObject({ field: 'rate' });
+    await admin('purchasing.saveRate', { currencyCode: 'usd', rate: '56.25' });
+    expect(await admin('purchasing.rates', {})).toEqual([{ currencyCode: 'USD', rate: '56.25' }]);
+    const usd = await admin('suppliers.save', { name: 'US', currencyCode: 'USD', leadTimeDays: 9 });
+    const { id } = await admin('purchases.draft', {
+      supplierId: usd.id,
+      branchId: w.branch.SH01,
+      lines: [{ variantId: tee, quantity: 10, price: 150 }],
+    });
+    expect(await admin('purchases.get', { id })).toMatchObject({
+      rate: '56.25',
+      totalCompany: 84_375,
+    });
+  });
+
+  it('leave a nightly draft in a currency with no rate unapprovable until one is entered', async () => {
+    const { w, admin, tee } = await world();
+    const usd = await admin('suppliers.save', { name: 'US', currencyCode: 'USD', leadTimeDays: 1 });
+    await admin('supplierItems.save', { supplierId: usd.id, variantId: tee, price: 100 });
+    await admin('reorderRules.save', {
+      branchId: w.branch.SH01,
+      variantId: tee,
+      min: 1_000_000,
+      max: 1_000_000,
+      supplierId: usd.id,
+    });
+    await admin('purchasing.run', {});
+    const [draft] = await admin('purchases.list', {});
+    expect(draft).toMatchObject({ currencyCode: 'USD', rate: null, totalCompany: 0 });
+    expect(await failure(admin('purchases.approve', { id: draft!.id }))).toMatchObject({
+      code: 'RATE_REQUIRED',
+      field: 'rate',
+    });
+    const lines = (await admin('purchases.get', { id: draft!.id })).lines;
+    await admin('purchases.revise', {
+      id: draft!.id,
+      rate: '56.25',
+      lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    });
+    expect(await admin('purchases.approve', { id: draft!.id })).toMatchObject({
+      awaitingSecond: false,
+    });
+  });
+});
+
 describe('receiving a purchase order', () => {
   it('takes part, then the rest, into the ledger; refuses beyond the tolerance with nothing written', async () => {
     const { w, supplierId, tee } = await world({ toleranceBp: 500 });

@@ -151,9 +151,14 @@ function gather(db: Db) {
       },
     ]),
   );
-  // A supplier in another currency: the rate of its currency's latest approved order, for a
-  // person to check before approving.
-  const rates = new Map<string, string>();
+  // A supplier in another currency: head office's rate for it, else the rate of its currency's
+  // latest approved order, for a person to check before approving.
+  const rates = new Map<string, string>(
+    parseRows(
+      rateRow,
+      db.sqlite.prepare(`SELECT id AS currencyCode, rate FROM exchange_rates`).all(),
+    ).map((r) => [r.currencyCode, r.rate]),
+  );
   for (const r of parseRows(
     rateRow,
     db.sqlite

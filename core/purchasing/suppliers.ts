@@ -10,7 +10,8 @@ import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { purchasingSettingsId } from './events';
-import { isCurrencyCode } from './money';
+import { companyCurrency } from '../locale/money';
+import { isCurrencyCode, parseRate } from './money';
 
 const exists = (db: Db, table: string, rowId: string): boolean =>
   db.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(rowId) !== undefined;
@@ -413,5 +414,54 @@ export const savePurchasingSettings = command({
       ...input,
     });
     return purchasingSettingsOf(ctx.db);
+  },
+});
+
+const rateRow = z.object({ currencyCode: z.string(), rate: z.string() });
+
+/** Head office's rate for a currency (company units per unit of it), if it keeps one. */
+export const exchangeRateOf = (db: Db, currencyCode: string): string | null =>
+  parseRow(
+    rateRow,
+    db.sqlite
+      .prepare(`SELECT id AS currencyCode, rate FROM exchange_rates WHERE id = ?`)
+      .get(currencyCode),
+  )?.rate ?? null;
+
+export const exchangeRates = query({
+  access: 'purchasing.read',
+  input: z.object({}),
+  handler: (ctx) =>
+    parseRows(
+      rateRow,
+      ctx.db.sqlite
+        .prepare(`SELECT id AS currencyCode, rate FROM exchange_rates ORDER BY id`)
+        .all(),
+    ),
+});
+
+export const saveExchangeRate = command({
+  access: 'purchasing.manage',
+  input: z.object({
+    currencyCode: z
+      .string()
+      .trim()
+      .transform((c) => c.toUpperCase())
+      .refine(isCurrencyCode, 'must be a currency code like USD or EUR'),
+    rate: z
+      .string()
+      .trim()
+      .refine((r) => parseRate(r) !== null, 'must be a positive decimal number like 56.25'),
+  }),
+  handler: (ctx, input) => {
+    if (input.currencyCode === companyCurrency(ctx.db).code)
+      throw validationError([
+        { field: 'currencyCode', message: "is the company's own currency: its rate is 1" },
+      ]);
+    emit(ctx, 'exchange_rate.saved', input.currencyCode, {
+      id: input.currencyCode,
+      rate: input.rate,
+    });
+    return { currencyCode: input.currencyCode, rate: input.rate };
   },
 });
