@@ -130,6 +130,11 @@ export interface EventDef<T extends string = string, S extends z.ZodType = z.Zod
    * order's card edited and these documents sent.
    */
   telegram?: { branch: readonly TelegramDocument[]; finance: readonly TelegramDocument[] };
+  /**
+   * Telegram follows the purchase order this event changes: the purchasing group's card of it is
+   * sent or edited, and the order's PDF sent once it has a number (decision 0032).
+   */
+  purchaseCard?: true;
   /** Facts head office's store keeps from the event beside the log (a branch's kind). */
   index?: (payload: z.output<S>) => { branchKind?: { id: string; kind: string } };
   /**

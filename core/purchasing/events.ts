@@ -262,6 +262,7 @@ const orderWrites = [
 export const purchaseDrafted = defineEvent({
   type: 'purchase.drafted',
   ordered: true,
+  purchaseCard: true,
   authority: purchasingAuthority,
   visibility: { everywhere: true, parties: (p) => [p.branchId] },
   writes: orderWrites,
@@ -304,6 +305,7 @@ export const purchaseDrafted = defineEvent({
 export const purchaseRevised = defineEvent({
   type: 'purchase.revised',
   ordered: true,
+  purchaseCard: true,
   authority: purchasingAuthority,
   visibility: { everywhere: true },
   writes: orderWrites,
@@ -338,6 +340,7 @@ export const purchaseRevised = defineEvent({
 export const purchaseApproved = defineEvent({
   type: 'purchase.approved',
   ordered: true,
+  purchaseCard: true,
   authority: { ...purchasingAuthority, permission: 'purchasing.approve' },
   visibility: { everywhere: true },
   writes: orderWrites,
@@ -400,6 +403,7 @@ const lineRow = z.object({
 export const purchaseReceived = defineEvent({
   type: 'purchase.received',
   ordered: true,
+  purchaseCard: true,
   authority: { permission: 'purchasing.receive', from: ['factory', 'shop'], acts: 'aggregate' },
   visibility: { everywhere: true },
   writes: [
@@ -512,6 +516,7 @@ export const purchaseReceived = defineEvent({
 export const purchaseClosed = defineEvent({
   type: 'purchase.closed',
   ordered: true,
+  purchaseCard: true,
   authority: purchasingAuthority,
   visibility: { everywhere: true },
   writes: orderWrites,

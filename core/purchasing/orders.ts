@@ -132,22 +132,29 @@ export const listPurchaseOrders = query({
   },
 });
 
+/** A purchase order with its lines and its steps (who, when, what was said). */
+export function purchaseDetail(db: Db, orderId: string) {
+  const order = purchaseOrderOf(db, orderId);
+  const timeline = parseRows(
+    timelineRow,
+    db.sqlite
+      .prepare(
+        `SELECT t.step, t.status_after AS statusAfter, t.at, u.display_name AS by, t.note
+         FROM purchase_timeline t LEFT JOIN users u ON u.id = t.user_id WHERE t.order_id = ? ORDER BY t.id`,
+      )
+      .all(orderId),
+  );
+  return { ...order, lines: purchaseLinesOf(db, orderId), timeline };
+}
+export type PurchaseDetail = ReturnType<typeof purchaseDetail>;
+
 export const getPurchaseOrder = query({
   access: 'purchasing.read',
   input: z.object({ id }),
   handler: (ctx, input) => {
-    const order = purchaseOrderOf(ctx.db, input.id);
-    assertBranchAccess(ctx, order.branchId, 'see purchase orders');
-    const timeline = parseRows(
-      timelineRow,
-      ctx.db.sqlite
-        .prepare(
-          `SELECT t.step, t.status_after AS statusAfter, t.at, u.display_name AS by, t.note
-           FROM purchase_timeline t LEFT JOIN users u ON u.id = t.user_id WHERE t.order_id = ? ORDER BY t.id`,
-        )
-        .all(input.id),
-    );
-    return { ...order, lines: purchaseLinesOf(ctx.db, input.id), timeline };
+    const detail = purchaseDetail(ctx.db, input.id);
+    assertBranchAccess(ctx, detail.branchId, 'see purchase orders');
+    return detail;
   },
 });
 

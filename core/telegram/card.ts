@@ -205,8 +205,8 @@ export function welcomeText(groupTitle: string, botName: string | null): string 
   return truncateHtml(
     [
       `👋 Hello, ${name(groupTitle)}! This is ${me} of head office.`,
-      'An admin links this group to a shop (or to the factory or finance) in the head-office console, under Telegram → Groups.',
-      'From then on every order gets one live status card here, and its PDFs.',
+      'An admin links this group to a shop (or to the factory, finance or purchasing) in the head-office console, under Telegram → Groups.',
+      'From then on every order (or purchase order) gets one live status card here, and its PDFs.',
     ].join('\n'),
     telegramLimits.message,
   );

@@ -6,7 +6,7 @@ import { action, query } from '../contract/define';
 import { id, page } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { DomainError } from '../errors';
-import type { TelegramService } from './service';
+import { groupRoles, type TelegramService } from './service';
 
 const telegram = (ctx: Context): TelegramService => {
   if (!ctx.services?.telegram)
@@ -60,10 +60,10 @@ export const telegramGroupsLink = action({
     .object({
       chatId: z.number().int('must be a Telegram chat id'),
       branchId: id.nullable().optional(),
-      role: z.enum(['finance']).nullable().optional(),
+      role: z.enum(groupRoles).nullable().optional(),
     })
     .refine((i) => !(i.branchId && i.role), {
-      message: 'give a branch or the finance role, not both',
+      message: 'give a branch, or the finance or purchasing role, not both',
       path: ['role'],
     }),
   handler: (ctx, input) => telegram(ctx).linkGroup(input),

@@ -52,6 +52,10 @@ export interface TelegramSettingsInput {
   publicUrl?: string | null | undefined;
 }
 
+/** What a group is linked to besides a branch. */
+export const groupRoles = ['finance', 'purchasing'] as const;
+export type GroupRole = (typeof groupRoles)[number];
+
 export interface TelegramGroup {
   chatId: number;
   title: string;
@@ -63,15 +67,15 @@ export interface TelegramGroup {
   removedReason: string | null;
   /** The branch (shop or factory) whose orders this group follows. */
   branchId: string | null;
-  /** `finance`: the group where payments are verified. */
-  role: 'finance' | null;
+  /** `finance`: the group where payments are verified; `purchasing`: purchase orders' cards. */
+  role: GroupRole | null;
 }
 
 export interface TelegramGroupLinkInput {
   chatId: number;
   /** Link to a branch, or to finance; neither unlinks. */
   branchId?: string | null | undefined;
-  role?: 'finance' | null | undefined;
+  role?: GroupRole | null | undefined;
 }
 
 export type NotificationStatus = 'waiting_for_token' | 'pending' | 'sending' | 'sent' | 'failed';

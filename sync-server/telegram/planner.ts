@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/open';
 import { prepared } from '../../core/db/prepared';
-import { events as eventsTable, orders, paymentSlips } from '../../core/db/schema';
+import { events as eventsTable, orders, paymentSlips, purchaseOrders } from '../../core/db/schema';
 import { eventDef } from '../../core/events/emit';
 import { allEventDefs } from '../../core/events/registry';
 import type { OrderDocumentKind } from '../../core/pdf/documents';
@@ -18,6 +18,11 @@ import type { NewOutboxRow, TelegramStore } from './store/types';
 export const orderEventTypes: readonly string[] = allEventDefs
   .filter((d) => d.telegram)
   .map((d) => d.type);
+/** The purchase order events whose order's card the purchasing group follows. */
+const purchaseEventTypes: readonly string[] = allEventDefs
+  .filter((d) => d.purchaseCard)
+  .map((d) => d.type);
+const followed = [...orderEventTypes, ...purchaseEventTypes];
 
 /** The PDF each step sends, by audience; every step edits the card. */
 const documentsFor = (type: string, audience: CardAudience): readonly OrderDocumentKind[] =>
@@ -54,7 +59,7 @@ const readEvents = prepared((orm) =>
         lte(eventsTable.serverSeq, sql.placeholder('upTo')),
         eq(eventsTable.applyStatus, 'applied'),
         isNotNull(eventsTable.aggregateId),
-        inArray(eventsTable.type, [...orderEventTypes]),
+        inArray(eventsTable.type, followed),
       ),
     )
     .orderBy(asc(eventsTable.serverSeq))
@@ -74,6 +79,51 @@ const readOrder = prepared((orm) =>
     .where(eq(orders.id, sql.placeholder('id')))
     .prepare(),
 );
+
+const readPurchase = prepared((orm) =>
+  orm
+    .select({ number: purchaseOrders.number })
+    .from(purchaseOrders)
+    .where(eq(purchaseOrders.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/**
+ * A purchase order's rows: its card in the purchasing group, edited at every step, and its PDF
+ * once it has a number (one per order and chat, whichever step first finds it numbered).
+ */
+export function rowsForPurchase(
+  event: EventRow,
+  purchase: { number: string | null },
+  groups: TelegramGroup[],
+): NewOutboxRow[] {
+  return groups
+    .filter((g) => g.active && g.role === 'purchasing')
+    .flatMap((group) => {
+      const base = {
+        eventSeq: event.seq,
+        orderId: event.orderId,
+        orderNumber: purchase.number,
+        chatId: group.chatId,
+        audience: 'purchasing' as const,
+        cause: event.type,
+        text: null,
+      };
+      return [
+        { ...base, key: `${event.id}:${group.chatId}:card`, kind: 'card' as const, document: null },
+        ...(purchase.number
+          ? [
+              {
+                ...base,
+                key: `${event.orderId}:${group.chatId}:purchase_order`,
+                kind: 'document' as const,
+                document: 'purchase_order',
+              },
+            ]
+          : []),
+      ];
+    });
+}
 
 /** Which linked groups follow this order, and as whom. Finance follows from the first slip. */
 function audiences(
@@ -131,6 +181,10 @@ export async function planNotifications(
     const events = readEvents(db).all({ from, upTo });
     const groups = events.length > 0 ? await store.groups() : [];
     const rows = events.flatMap((event) => {
+      if (purchaseEventTypes.includes(event.type)) {
+        const purchase = readPurchase(db).get({ id: event.orderId });
+        return purchase ? rowsForPurchase(event, purchase, groups) : [];
+      }
       const order = readOrder(db).get({ id: event.orderId });
       return order ? rowsForEvent(event, order, groups) : [];
     });

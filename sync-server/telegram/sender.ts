@@ -5,7 +5,16 @@
 // after an unanswered attempt looks for the lost copy and removes it (decision 0006).
 import type { BranchCore } from '../../core/runtime';
 import { orderDetail } from '../../core/orders/queries';
-import { documentCaption, documentFileName, renderOrderCard } from '../../core/telegram/card';
+import {
+  documentCaption,
+  documentFileName,
+  renderOrderCard,
+  type RenderedCard,
+} from '../../core/telegram/card';
+import { purchaseCaption, renderPurchaseCard } from '../../core/telegram/purchase-card';
+import { purchaseDetail } from '../../core/purchasing/orders';
+import { minorUnitsOf } from '../../core/purchasing/money';
+import { purchaseOrderFile } from '../../core/purchasing/po-op';
 import { companyCurrency } from '../../core/locale/money';
 import { isDocumentKind } from '../../core/vocabulary';
 import { TelegramCallError, type BotClient } from './bot';
@@ -44,6 +53,7 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
     return sent(await ctx.bot.sendMessage(row.chatId, row.text));
   }
   if (!row.orderId) throw new PermanentError('The row names no order.');
+  if (row.audience === 'purchasing') return deliverPurchase(row, row.orderId, sent, ctx);
   const hasOrder = ctx.replica.db.sqlite
     .prepare('SELECT 1 FROM orders WHERE id = ?')
     .get(row.orderId);
@@ -67,13 +77,56 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
   return [await deliverCard(row, row.orderId, ctx)];
 }
 
+/** A purchase order's card or PDF, for the purchasing group (decision 0032). */
+async function deliverPurchase(
+  row: OutboxRow,
+  purchaseId: string,
+  sent: (id: number) => Promise<number[]>,
+  ctx: SendContext,
+): Promise<number[]> {
+  const db = ctx.replica.db;
+  if (!db.sqlite.prepare('SELECT 1 FROM purchase_orders WHERE id = ?').get(purchaseId))
+    throw new PermanentError('The purchase order is not on the head-office replica.');
+  const order = purchaseDetail(db, purchaseId);
+  const supplierMinorUnits = minorUnitsOf(order.currencyCode);
+  if (row.kind === 'document') {
+    if (row.document !== 'purchase_order' || !order.number)
+      throw new PermanentError(`"${row.document}" is not a purchase order's document.`);
+    const file = await purchaseOrderFile(db, purchaseId);
+    return sent(
+      await ctx.bot.sendDocument(
+        row.chatId,
+        file.pdf,
+        file.fileName,
+        purchaseCaption(order, supplierMinorUnits),
+      ),
+    );
+  }
+  const card = renderPurchaseCard(order, {
+    currency: companyCurrency(db),
+    supplierMinorUnits,
+    ...(ctx.timeZone && { timeZone: ctx.timeZone }),
+  });
+  return [await placeCard(row, purchaseId, card, ctx)];
+}
+
 async function deliverCard(row: OutboxRow, orderId: string, ctx: SendContext): Promise<number> {
   const order = orderDetail(ctx.replica.db, orderId);
   const card = renderOrderCard(order, {
-    audience: row.audience ?? 'branch',
+    audience: row.audience === 'finance' ? 'finance' : 'branch',
     currency: companyCurrency(ctx.replica.db),
     ...(ctx.timeZone && { timeZone: ctx.timeZone }),
   });
+  return placeCard(row, orderId, card, ctx);
+}
+
+/** Sends a card as the chat's anchor message for the order, or edits the one sent before. */
+async function placeCard(
+  row: OutboxRow,
+  orderId: string,
+  card: RenderedCard,
+  ctx: SendContext,
+): Promise<number> {
   const markup = JSON.stringify(card.replyMarkup);
   const anchor = await ctx.store.anchor(orderId, row.chatId);
   if (anchor) {

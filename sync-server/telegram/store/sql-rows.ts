@@ -38,7 +38,7 @@ export const outboxDbRow = z.object({
   chatId: z.number(),
   kind: z.enum(['card', 'document', 'message']),
   document: z.string().nullable(),
-  audience: z.enum(['branch', 'finance']).nullable(),
+  audience: z.enum(['branch', 'finance', 'purchasing']).nullable(),
   cause: z.string(),
   text: z.string().nullable(),
   status: z.enum(['pending', 'sending', 'sent', 'failed']),
@@ -73,7 +73,7 @@ export const anchorRow = z.object({
 export const toGroup = (r: GroupRow): TelegramGroup => ({
   ...r,
   active: r.active === 1,
-  role: r.role === 'finance' ? 'finance' : null,
+  role: r.role === 'finance' || r.role === 'purchasing' ? r.role : null,
 });
 export const toOutbox = (r: OutboxDbRow): OutboxRow => ({
   ...r,

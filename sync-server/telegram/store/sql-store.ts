@@ -2,7 +2,7 @@
 // Each method is one statement, or one transaction (`batch`), so several processes sharing a
 // PostgreSQL database never see half of a change.
 import { z } from 'zod';
-import type { TelegramGroup } from '../../../core/telegram/service';
+import type { GroupRole, TelegramGroup } from '../../../core/telegram/service';
 import {
   anchorRow,
   chatFree,
@@ -176,7 +176,7 @@ export class SqlTelegramStore implements TelegramStore {
 
   async linkGroup(
     chatId: number,
-    link: { branchId: string | null; role: 'finance' | null },
+    link: { branchId: string | null; role: GroupRole | null },
   ): Promise<void> {
     const release: Statement[] = [];
     if (link.branchId)

@@ -3,7 +3,7 @@
 // notification outbox and each order's anchor card. SQLite for one server process; PostgreSQL
 // (tables beside the event log) when several processes share one database.
 import type { CardAudience } from '../../../core/telegram/card';
-import type { TelegramGroup } from '../../../core/telegram/service';
+import type { GroupRole, TelegramGroup } from '../../../core/telegram/service';
 
 export type OutboxKind = 'card' | 'document' | 'message';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -22,7 +22,8 @@ export interface OutboxRow {
   chatId: number;
   kind: OutboxKind;
   document: string | null;
-  audience: CardAudience | null;
+  /** Who the card is for: an order's branch or finance group, or the purchasing group. */
+  audience: CardAudience | 'purchasing' | null;
   cause: string;
   /** The HTML of a plain message. */
   text: string | null;
@@ -122,7 +123,7 @@ export interface TelegramStore {
   /** Links a group to a branch or to finance (taking the link from any other group); neither unlinks. */
   linkGroup(
     chatId: number,
-    link: { branchId: string | null; role: 'finance' | null },
+    link: { branchId: string | null; role: GroupRole | null },
   ): Promise<void>;
 
   createLinkCode(code: { codeHash: string; userId: string; expiresAt: number }): Promise<void>;

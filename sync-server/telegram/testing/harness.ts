@@ -1,5 +1,6 @@
 // A head-office world whose bot talks to the fake Bot API, with groups linked and helpers to
 // wait until the outbox has sent what is due.
+import type { GroupRole } from '../../../core/telegram/service';
 import { startWorld, type Site, type World } from '../../testing/world';
 import type { TelegramConfig } from '../config';
 import type { TelegramRuntime } from '../index';
@@ -43,7 +44,7 @@ export interface TelegramWorld {
   /** Runs the outbox until nothing is waiting (or throws after a while). */
   settle(timeoutMs?: number): Promise<void>;
   /** The bot joins a group, and the admin links it. */
-  addGroup(chat: TgChat, link: { branchId: string } | { role: 'finance' }): Promise<void>;
+  addGroup(chat: TgChat, link: { branchId: string } | { role: GroupRole }): Promise<void>;
   close(): Promise<void>;
 }
 

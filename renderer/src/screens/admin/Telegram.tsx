@@ -218,9 +218,8 @@ function SettingsPanel(props: { settings: Settings | undefined; error: unknown; 
   );
 }
 
-/** A group's link as one select value: `branch:<id>`, `finance`, or empty. */
-const linkValue = (g: Group): string =>
-  g.role === 'finance' ? 'finance' : g.branchId ? `branch:${g.branchId}` : '';
+/** A group's link as one select value: `branch:<id>`, `finance`, `purchasing`, or empty. */
+const linkValue = (g: Group): string => g.role ?? (g.branchId ? `branch:${g.branchId}` : '');
 
 function Groups({ branches }: { branches: Branch[] }) {
   const t = useT('ops');
@@ -231,8 +230,8 @@ function Groups({ branches }: { branches: Branch[] }) {
   const link = useAction();
 
   const linkedTo = (g: Group): string =>
-    g.role === 'finance'
-      ? t('telegram.finance')
+    g.role
+      ? t(`telegram.${g.role}`)
       : g.branchId
         ? (branches.find((b) => b.id === g.branchId)?.name ?? g.branchId)
         : '—';
@@ -243,7 +242,7 @@ function Groups({ branches }: { branches: Branch[] }) {
       client.call('telegram.groups.link', {
         chatId: g.chatId,
         branchId: value.startsWith('branch:') ? value.slice('branch:'.length) : null,
-        role: value === 'finance' ? 'finance' : null,
+        role: value === 'finance' || value === 'purchasing' ? value : null,
       }),
     );
     if (r) {
@@ -301,6 +300,7 @@ function Groups({ branches }: { branches: Branch[] }) {
                   >
                     <option value="">{t('telegram.unlink')}</option>
                     <option value="finance">{t('telegram.finance')}</option>
+                    <option value="purchasing">{t('telegram.purchasing')}</option>
                     {branches.map((b) => (
                       <option key={b.id} value={`branch:${b.id}`}>
                         {b.name} ({b.code})
