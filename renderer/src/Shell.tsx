@@ -36,6 +36,10 @@ import { OrderList } from './screens/OrderList';
 import { Payments } from './screens/Payments';
 import { Production } from './screens/Production';
 import { Stock } from './screens/Stock';
+import { PurchaseOrders } from './screens/purchasing/PurchaseOrders';
+import { Receiving } from './screens/purchasing/Receiving';
+import { ReorderRules } from './screens/purchasing/ReorderRules';
+import { Suppliers } from './screens/purchasing/Suppliers';
 
 const typing = (el: Element | null) =>
   el instanceof HTMLInputElement ||
@@ -132,6 +136,14 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <Backups />;
     case 'company':
       return <CompanySettings />;
+    case 'purchases':
+      return <PurchaseOrders />;
+    case 'suppliers':
+      return <Suppliers />;
+    case 'reorderRules':
+      return <ReorderRules />;
+    case 'receiving':
+      return <Receiving />;
   }
 }
 

@@ -33,7 +33,11 @@ export type ScreenId =
   | 'conflicts'
   | 'telegram'
   | 'backups'
-  | 'company';
+  | 'company'
+  | 'suppliers'
+  | 'reorderRules'
+  | 'purchases'
+  | 'receiving';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -62,6 +66,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('dayClose', 'Day close', 'Z', 'sales.record'),
     entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
+    entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
     entry('sync', 'Sync', 'D'),
   ],
   sales_rep: [
@@ -77,11 +82,15 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('queue', 'Order queue', 'Q'),
     entry('production', 'Production', 'P'),
     entry('stock', 'Stock', 'K'),
+    entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
     entry('sync', 'Sync', 'D'),
   ],
   finance: [
     entry('payments', 'Payments waiting', 'Y'),
     entry('orders', 'All orders', 'O'),
+    entry('purchases', 'Purchase orders', 'H', 'purchasing.read'),
+    entry('suppliers', 'Suppliers', 'V', 'purchasing.read'),
+    entry('reorderRules', 'Reorder rules', 'W', 'purchasing.read'),
     entry('sync', 'Sync', 'D'),
   ],
   admin: [
@@ -93,6 +102,10 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
     entry('loyalty', 'Loyalty & counter rules', 'L', 'loyalty.manage'),
+    entry('purchases', 'Purchase orders', 'H', 'purchasing.read'),
+    entry('suppliers', 'Suppliers', 'V', 'purchasing.read'),
+    entry('reorderRules', 'Reorder rules', 'W', 'purchasing.read'),
+    entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
     entry('users', 'Users', 'U', 'users.manage'),
     entry('branches', 'Branches', 'B', 'branches.manage'),
     entry('products', 'Products', 'R'),
