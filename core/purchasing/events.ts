@@ -142,7 +142,8 @@ export const purchasingSettingsSaved = defineEvent({
   writes: [rowWrite('purchasing_settings')],
   payload: z.object({
     id: z.literal(purchasingSettingsId),
-    approvalLimit: z.number().int().min(0).optional(),
+    /** Null: one approval is enough whatever the total. */
+    approvalLimit: z.number().int().min(0).nullable().optional(),
     toleranceBp: z.number().int().min(0).max(10_000).optional(),
     runSchedule: z.string().optional(),
     refitSchedule: z.string().optional(),

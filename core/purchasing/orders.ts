@@ -99,6 +99,16 @@ const timelineRow = z.object({
   note: z.string().nullable(),
 });
 
+/** What each receipt brought to a line: good units, refused ones and why. */
+const receiptRow = z.object({
+  at: z.number().int(),
+  by: z.string().nullable(),
+  lineNo: z.number().int(),
+  quantity: z.number().int(),
+  rejected: z.number().int(),
+  note: z.string().nullable(),
+});
+
 export const listPurchaseOrders = query({
   access: 'purchasing.read',
   input: z.object({
@@ -144,7 +154,17 @@ export function purchaseDetail(db: Db, orderId: string) {
       )
       .all(orderId),
   );
-  return { ...order, lines: purchaseLinesOf(db, orderId), timeline };
+  const receipts = parseRows(
+    receiptRow,
+    db.sqlite
+      .prepare(
+        `SELECT r.received_at AS at, u.display_name AS by, r.line_no AS lineNo, r.quantity, r.rejected, r.note
+         FROM purchase_receipt_lines r LEFT JOIN users u ON u.id = r.user_id
+         WHERE r.order_id = ? ORDER BY r.received_at, r.id`,
+      )
+      .all(orderId),
+  );
+  return { ...order, lines: purchaseLinesOf(db, orderId), timeline, receipts };
 }
 export type PurchaseDetail = ReturnType<typeof purchaseDetail>;
 

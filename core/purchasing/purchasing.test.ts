@@ -163,6 +163,14 @@ describe('approving a purchase order', () => {
     ]);
   });
 
+  it('with the limit cleared, one approval is enough again', async () => {
+    const { w, admin, supplierId, tee } = await world({ approvalLimit: 1 });
+    await admin('purchasing.saveSettings', { approvalLimit: null });
+    expect((await admin('purchasing.settings', {})).approvalLimit).toBeNull();
+    const id = await approved(w, supplierId, tee, 24);
+    expect((await admin('purchases.get', { id })).status).toBe('approved');
+  });
+
   it('needs the exchange rate of a supplier in another currency, and keeps the total in both', async () => {
     const { w, admin, tee } = await world();
     const usd = await admin('suppliers.save', {
@@ -281,6 +289,10 @@ describe('receiving a purchase order', () => {
     const order = await shop('purchases.get', { id });
     expect(order.status).toBe('received');
     expect(order.lines[0]).toMatchObject({ quantity: 40, received: 42 });
+    expect(order.receipts).toMatchObject([
+      { lineNo: 1, quantity: 15, rejected: 0, note: null },
+      { lineNo: 1, quantity: 27, rejected: 2, note: 'two torn' },
+    ]);
     expect(await onHand(w, SH01, tee)).toBe(start + 42);
   });
 

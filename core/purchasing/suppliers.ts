@@ -398,7 +398,8 @@ const cronText = z
 export const savePurchasingSettings = command({
   access: 'company.manage',
   input: z.object({
-    approvalLimit: money.optional(),
+    /** Null: no limit, one approval always suffices. */
+    approvalLimit: money.nullable().optional(),
     toleranceBp: z
       .number({ error: 'must be a whole number of basis points' })
       .int('must be a whole number of basis points')
