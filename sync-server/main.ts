@@ -24,6 +24,7 @@ import { HeadOfficeReplica } from './replica';
 import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
 import { ServerBackups } from './backup/server-backups';
+import { HeadOfficeAi } from './ai/service';
 import { storeFile } from './backup/restore';
 import { SqliteEventStore } from './store/sqlite';
 import { UpdateFeed } from './updates/feed';
@@ -211,6 +212,8 @@ export async function startServer(
     ...{ events: store, holder, sqliteStoreDir: config.sqliteStoreDir },
   });
   replica.core.services.telegram = telegram.service;
+  // The AI model's settings live beside the Telegram token, in the store every process shares.
+  replica.core.services.ai = new HeadOfficeAi(telegram.store, log);
   await replica.start();
   backups.start();
   const loyalty = loyaltyNightly({

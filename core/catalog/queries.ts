@@ -30,8 +30,14 @@ export interface CatalogRow {
   barcode: string | null;
   attributes: Record<string, string>;
   price: number;
+  /** The cost the admin set on the variant. */
   cost: number;
-  /** Derived, never stored: price minus cost, in minor units. */
+  /**
+   * What it cost as received from suppliers lately (decision 0032); null until a first receipt.
+   * Where set, the margin is worked out from it.
+   */
+  receivedCost: number | null;
+  /** Derived, never stored: price minus the cost (received, else set), in minor units. */
   margin: number;
   /** Margin as a share of price, in basis points (1% = 100). */
   marginBasisPoints: number | null;
@@ -58,6 +64,7 @@ const rawRow = z.object({
   attributes: z.string(),
   price: z.number(),
   cost: z.number(),
+  receivedCost: z.number().nullable(),
   minStock: z.number(),
   taxRateBp: z.number().nullable(),
   scalePrefix: z.number().nullable(),
@@ -68,16 +75,20 @@ const rawRow = z.object({
 type RawRow = z.infer<typeof rawRow>;
 const attributes = z.record(z.string(), z.string());
 
-export const withMargin = (r: RawRow): CatalogRow => ({
-  ...r,
-  attributes: attributes.parse(JSON.parse(r.attributes)),
-  active: r.active === 1,
-  margin: r.price - r.cost,
-  marginBasisPoints: r.price > 0 ? Math.round(((r.price - r.cost) * 10_000) / r.price) : null,
-});
+export function withMargin(r: RawRow): CatalogRow {
+  const cost = r.receivedCost ?? r.cost;
+  return {
+    ...r,
+    attributes: attributes.parse(JSON.parse(r.attributes)),
+    active: r.active === 1,
+    margin: r.price - cost,
+    marginBasisPoints: r.price > 0 ? Math.round(((r.price - cost) * 10_000) / r.price) : null,
+  };
+}
 
 const columns = `v.id AS variantId, p.id AS productId, p.name AS productName, ${variantNameSql} AS name, p.category, p.unit,
-  v.sku, v.barcode, v.attributes, v.price, v.cost, v.min_stock AS minStock,
+  v.sku, v.barcode, v.attributes, v.price, v.cost,
+  (SELECT c.cost FROM variant_costs c WHERE c.variant_id = v.id) AS receivedCost, v.min_stock AS minStock,
   v.tax_rate_bp AS taxRateBp, v.scale_prefix AS scalePrefix, v.scale_item AS scaleItem, v.scale_embeds AS scaleEmbeds,
   (v.active AND p.active) AS active`;
 

@@ -72,6 +72,9 @@ import {
 } from '../purchasing/orders';
 import { purchaseOrderPdf } from '../purchasing/po-op';
 import { listRuns, refit, runReorder } from '../purchasing/run';
+import { costHistory } from '../purchasing/costs';
+import { adjustForecast, seriesForecast } from '../purchasing/adjust';
+import { aiSaveSettings, aiSettings, aiTest } from '../ai/operations';
 import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
 import { printReceipt, printZReport, retryReceipts, waitingReceipts } from '../receipts/queue';
 import {
@@ -226,6 +229,9 @@ export const operations = {
   'purchasing.run': runReorder,
   'purchasing.runs': listRuns,
   'purchasing.refit': refit,
+  'purchasing.costHistory': costHistory,
+  'purchasing.forecast': seriesForecast,
+  'purchasing.adjustForecast': adjustForecast,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'sync.status': syncStatus,
@@ -250,6 +256,10 @@ export const operations = {
   'backups.restore': restoreBackup,
   'updates.status': updatesStatus,
   'updates.configure': updatesConfigure,
+  // The AI model (issue 14): set up at head office, used there only.
+  'ai.settings': aiSettings,
+  'ai.saveSettings': aiSaveSettings,
+  'ai.test': aiTest,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -1,6 +1,7 @@
 // Every service a host offers the core beyond its database, by name. Types only, from files
 // that do not import the contract, so the contract's context names them without an import
 // cycle (scripts/import-cycles.ts, run by `npm run lint`, keeps it so).
+import type { AiService } from '../ai/service';
 import type { BackupService } from '../backup/service';
 import type { UpdateFeedService } from '../ops/update-feed';
 import type { HeadOfficeService, SyncService } from '../sync/services';
@@ -15,4 +16,6 @@ export interface HostServices {
   backup?: BackupService;
   /** Head office's feed of app updates (sync server only). */
   updates?: UpdateFeedService;
+  /** Head office's AI model, through an OpenAI-compatible server (sync server only). */
+  ai?: AiService;
 }

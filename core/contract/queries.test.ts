@@ -134,6 +134,21 @@ function hostAt(dir: string): HostServices {
       state: () => Promise.resolve({ enabled: true, heldBack: [], channels: [], files: [] }),
       configure: effect('updates.configure'),
     },
+    ai: {
+      settings: () =>
+        Promise.resolve({
+          enabled: false,
+          baseUrl: null,
+          model: null,
+          apiKey: 'not set' as const,
+          timeoutSeconds: 30,
+          mode: null,
+          ready: false,
+        }),
+      saveSettings: effect('ai.saveSettings'),
+      test: effect('ai.test'),
+      ask: effect('ai.ask'),
+    },
   };
 }
 
@@ -221,6 +236,12 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'purchases.pdf': ({ purchaseId }) => ({ id: purchaseId }),
   'purchasing.runs': () => ({}),
   'purchasing.rates': () => ({}),
+  'purchasing.costHistory': ({ w }) => ({ variantId: w.variant['TS-WHT-M']! }),
+  'purchasing.forecast': ({ w }) => ({
+    branchId: w.branch.SH01,
+    variantId: w.variant['TS-WHT-M']!,
+  }),
+  'ai.settings': () => ({}),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
+import { query } from '../contract/define';
+import { id } from '../contract/fields';
+import { DomainError } from '../errors';
 
 export const COST_WINDOW_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -66,3 +69,32 @@ export function receiptsOf(db: Db, variantId: string, limit = 50) {
       .all(variantId, limit),
   );
 }
+
+const costRow = z.object({
+  standardCost: z.number().int(),
+  receivedCost: z.number().int().nullable(),
+  receivedQuantity: z.number().int().nullable(),
+});
+
+/** A variant's cost: the admin's, the one receipts moved it to, and the receipts behind it. */
+export const costHistory = query({
+  access: 'purchasing.read',
+  input: z.object({ variantId: id }),
+  handler: (ctx, input) => {
+    const row = parseRow(
+      costRow,
+      ctx.db.sqlite
+        .prepare(
+          `SELECT v.cost AS standardCost, c.cost AS receivedCost, c.quantity AS receivedQuantity
+           FROM variants v LEFT JOIN variant_costs c ON c.variant_id = v.id WHERE v.id = ?`,
+        )
+        .get(input.variantId),
+    );
+    if (!row) throw new DomainError('NOT_FOUND', 'That product variant is not known here.');
+    return {
+      ...row,
+      cost: row.receivedCost ?? row.standardCost,
+      receipts: receiptsOf(ctx.db, input.variantId),
+    };
+  },
+});

@@ -328,8 +328,20 @@ describe('receiving a purchase order', () => {
     });
     await admin('purchases.approve', { id });
     await shop('purchases.receive', { id, lines: [{ lineNo: 1, quantity: 20 }] });
-    expect(cost().cost).toBe(Math.round((40 * 8_750 + 20 * 11_250) / 60));
+    const moved = Math.round((40 * 8_750 + 20 * 11_250) / 60);
+    expect(cost().cost).toBe(moved);
     expect(COST_WINDOW_MS).toBeGreaterThan(0);
+    // The catalog's margin follows it; the admin's cost stays as set, the receipts are its history.
+    const history = await admin('purchasing.costHistory', { variantId: tee });
+    expect(history).toMatchObject({ cost: moved, receivedCost: moved, receivedQuantity: 60 });
+    expect(history.receipts.map((r) => [r.quantity, r.unitCost])).toEqual([
+      [20, 11_250],
+      [30, 9_000],
+      [10, 8_000],
+    ]);
+    const [row] = await admin('catalog.list', { search: 'TS-WHT-M' });
+    expect(row).toMatchObject({ receivedCost: moved, cost: history.standardCost });
+    expect(row?.margin).toBe((row?.price ?? 0) - moved);
   });
 
   it('closed short, what was not delivered stops counting as on order', async () => {

@@ -14,6 +14,7 @@ import { emit, refuseIfNotHere } from '../events/emit';
 import { forecastDemand } from '../forecast/forecast';
 import { newId } from '../ids';
 import { companyCurrency } from '../locale/money';
+import { adjustedDailySql } from './adjust';
 import type { PurchaseLine } from './events';
 import { minorUnitsOf, toCompanyMinor } from './money';
 import { planLine, type StoredForecast, type SupplierTerms } from './plan';
@@ -64,6 +65,8 @@ const forecastRow = z.object({
   method: z.string(),
   shortHistory: z.number(),
   daily: z.string(),
+  /** The latest AI adjustment made at or after the fit; null: none, or it was ignored. */
+  adjusted: z.string().nullable(),
 });
 const rateRow = z.object({ currencyCode: z.string(), rate: z.string() });
 
@@ -137,15 +140,15 @@ function gather(db: Db) {
       forecastRow,
       db.sqlite
         .prepare(
-          `SELECT branch_id AS branchId, variant_id AS variantId, fitted_at AS fittedAt, method,
-             short_history AS shortHistory, daily FROM forecasts`,
+          `SELECT f.branch_id AS branchId, f.variant_id AS variantId, f.fitted_at AS fittedAt, f.method,
+             f.short_history AS shortHistory, f.daily, ${adjustedDailySql('f')} AS adjusted FROM forecasts f`,
         )
         .all(),
     ).map((f) => [
       key(f.branchId, f.variantId),
       {
-        daily: z.array(z.number()).parse(JSON.parse(f.daily)),
-        method: f.method,
+        daily: z.array(z.number()).parse(JSON.parse(f.adjusted ?? f.daily)),
+        method: f.adjusted === null ? f.method : `${f.method}+ai`,
         shortHistory: f.shortHistory === 1,
         fittedAt: f.fittedAt,
       },

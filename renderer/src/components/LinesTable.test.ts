@@ -16,6 +16,7 @@ const coffee: CatalogRow = {
   attributes: {},
   price: 3,
   cost: 1,
+  receivedCost: null,
   margin: 2,
   marginBasisPoints: 6667,
   minStock: 0,
