@@ -14,11 +14,13 @@ const SHIRT = 'TS-WHT-M';
 const CUP = 'CUP-SML';
 const CUP_BARCODE = '5901234123457';
 const SUPPLIER = 'Awash Cotton';
+const NILE = 'Nile Imports';
 
 let h: Harness;
 let admin: Page;
 let adminToken = '';
 let shopId = '';
+let shopName = '';
 let variantId = '';
 let orderId = '';
 
@@ -72,7 +74,9 @@ describe('purchasing from the keyboard', () => {
     await h.call('setup.loadDemo', {});
     adminToken = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const branches = await h.call('branches.list', {}, adminToken);
-    shopId = branches.find((b) => b.code === 'SH01')!.id;
+    const shop = branches.find((b) => b.code === 'SH01')!;
+    shopId = shop.id;
+    shopName = shop.name;
     variantId = (await h.call('catalog.findByCode', { code: SHIRT }, adminToken)).variantId;
     // Any order above Br 1.00 needs two people.
     await h.call('purchasing.saveSettings', { approvalLimit: 100, toleranceBp: 0 }, adminToken);
@@ -285,6 +289,12 @@ describe('purchasing from the keyboard', () => {
         .locator(`[data-testid="po-lines"] tr[data-sku="${SHIRT}"] td[data-col="received"]`)
         .textContent(),
     ).toBe('6');
+    // The receipt is listed on the order: good units, the refused one and why.
+    const receipt = shop.locator(`[data-testid="receipts"] tr[data-sku="${SHIRT}"]`);
+    await receipt.waitFor();
+    expect(await receipt.locator('td[data-col="good"]').textContent()).toBe('6');
+    expect(await receipt.locator('td[data-col="rejected"]').textContent()).toBe('1');
+    expect(await receipt.locator('td[data-col="reason"]').textContent()).toBe('torn bag');
     await photo(shop, 'purchasing-partly-received');
 
     const after = await h.call('stock.balance', { branchId: shopId, variantId }, adminToken);
@@ -355,6 +365,110 @@ describe('purchasing from the keyboard', () => {
       runSchedule: '30 2 * * *',
     });
     await photo(admin, 'purchasing-settings');
+  });
+
+  it('drafts an order by hand in dollars at the saved rate, adds a line on its page, and approves it once the limit is cleared', async () => {
+    const nile = await h.call(
+      'suppliers.save',
+      { name: NILE, currencyCode: 'USD', leadTimeDays: 30 },
+      adminToken,
+    );
+    await h.call(
+      'supplierItems.save',
+      { supplierId: nile.id, variantId, supplierCode: 'NI-7', price: 250 },
+      adminToken,
+    );
+    // Head office's rate for the dollar, saved on the purchase orders screen.
+    const rateForm = admin.getByRole('form', { name: 'Save a rate' });
+    await rateForm.locator('[data-field="currencyCode"] input').focus();
+    await admin.keyboard.type('usd');
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.type('120.5');
+    await admin.keyboard.press('Enter');
+    await admin.getByText('The rate for USD is saved.').waitFor();
+    expect(await admin.locator('[data-testid="rates"] tr[data-currency="USD"]').textContent()).toBe(
+      'USD120.5',
+    );
+
+    // F2: a new order, the supplier first; the rate box offers the saved rate.
+    await admin.locator('.purchase-orders h1').focus();
+    await admin.keyboard.press('F2');
+    const form = admin.getByRole('form', { name: 'New purchase order' });
+    await form.waitFor();
+    await expect.poll(() => focused(admin)).toBe('supplierId');
+    await form.locator('[data-field="supplierId"] select').selectOption({ label: `${NILE} · USD` });
+    await form
+      .locator('[data-field="branchId"] select')
+      .selectOption({ label: 'SH01 · ' + shopName });
+    expect(await form.locator('[data-field="rate"] input').getAttribute('placeholder')).toBe(
+      '120.5',
+    );
+    await press(admin, '[data-add-line]');
+    await expect.poll(() => focused(admin)).toBe('code');
+    await admin.keyboard.type(`${SHIRT}\n`, { delay: 1 });
+    await expect.poll(() => focused(admin)).toBe('lines.0.quantity');
+    await admin.keyboard.type('10');
+    await photo(admin, 'purchasing-new-order');
+    await admin.keyboard.press('Enter');
+
+    // Drafted, it opens: in dollars at head office's rate, the shirt at the supplier's price.
+    const rate = admin.locator('[data-fact="rate"]');
+    await rate.waitFor();
+    expect(await rate.textContent()).toBe('120.5 ETB for one USD');
+    const [drafted] = await h.call('purchases.list', { supplierId: nile.id }, adminToken);
+    expect(drafted).toMatchObject({ source: 'manual', currencyCode: 'USD', rate: '120.5' });
+
+    // A second line on its page: the cup by its barcode, refused at its box without a quantity.
+    await press(admin, '[data-add-line]');
+    await expect.poll(() => focused(admin)).toBe('code');
+    await admin.keyboard.type(`${CUP_BARCODE}\n`, { delay: 1 });
+    await expect.poll(() => focused(admin)).toBe('lines.1.quantity');
+    await admin.keyboard.press('Enter');
+    await admin.locator('[data-field="lines.1.quantity"] .field-error').waitFor();
+    await expect.poll(() => focused(admin)).toBe('lines.1.quantity');
+    await admin.keyboard.type('4');
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.type('1.20');
+    await admin.keyboard.press('Enter');
+    await admin.getByText('The draft is saved.').waitFor();
+    const revised = await h.call('purchases.get', { id: drafted!.id }, adminToken);
+    expect(revised.lines.map((l) => [l.sku, l.quantity, l.price])).toEqual([
+      [SHIRT, 10, 250],
+      [CUP, 4, 120],
+    ]);
+    expect(revised.rate).toBe('120.5');
+    await photo(admin, 'purchasing-hand-draft');
+
+    // The approval limit cleared: one approval is enough.
+    await admin.keyboard.press('Escape');
+    const limit = admin.locator('[data-field="approvalLimit"] input');
+    await limit.fill('');
+    await limit.press('Enter');
+    await admin.getByText('Purchasing settings are saved.').waitFor();
+    expect((await h.call('purchasing.settings', {}, adminToken)).approvalLimit).toBeNull();
+    expect(await admin.locator('[data-field="approvalLimit"] .field-hint').textContent()).toBe(
+      'Empty: no second approval',
+    );
+    await press(admin, `tr[data-po="${drafted!.id}"] [data-open-po]`);
+    await press(admin, '[data-approve]');
+    await admin.getByText(/^Approved as SH01-.+\.$/).waitFor();
+
+    // The forecasts fitted again now, and one adjusted from a description (no AI model here).
+    await admin.keyboard.press('Escape');
+    await press(admin, '[data-refit]');
+    const refit = admin.getByTestId('refit-result');
+    await refit.waitFor();
+    expect(await refit.textContent()).toMatch(/^\d+ series refit\.$/);
+    await press(admin, `tr[data-po="${orderId}"] [data-open-po]`);
+    await press(admin, '[data-why-line="1"]');
+    await admin.locator('[data-field="description"] input').focus();
+    await admin.keyboard.type('holiday next week, double sales');
+    await admin.keyboard.press('Enter');
+    const note = admin.getByTestId('adjust-note');
+    await note.waitFor();
+    expect(await note.getAttribute('data-outcome')).toBe('ignored');
+    expect(await note.textContent()).toContain('no AI model is set up');
+    await admin.keyboard.press('Escape');
   });
 
   it('reads the order in Amharic without cut-off text', async () => {

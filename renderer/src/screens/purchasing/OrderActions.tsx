@@ -5,12 +5,24 @@ import { useState } from 'react';
 import { useAction, useClient, useUser } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
+import { fieldMessage } from '../../errors';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
 import type { Order } from './OrderLines';
 import { download, focusSoon } from './shared';
 
-export function OrderActions({ order, onDone }: { order: Order; onDone(said: string): void }) {
+export function OrderActions({
+  order,
+  onDone,
+  formFields = [],
+  onRefused,
+}: {
+  order: Order;
+  onDone(said: string): void;
+  /** Fields of the draft's form above, where a refusal about them is shown instead of here. */
+  formFields?: readonly string[];
+  onRefused?(error: unknown): void;
+}) {
   const t = useT('purchasing');
   const client = useClient();
   const user = useUser();
@@ -28,9 +40,16 @@ export function OrderActions({ order, onDone }: { order: Order; onDone(said: str
   if (!mayApprove && !mayClose && !hasPdf) return null;
 
   const approve = async () => {
-    const done = await approving.run(() => client.call('purchases.approve', { id: order.id }));
+    let refusal: unknown;
+    const done = await approving.run(() =>
+      client.call('purchases.approve', { id: order.id }).catch((e: unknown) => {
+        refusal = e;
+        throw e;
+      }),
+    );
     if (!done) {
-      focusSoon('[data-approve]');
+      onRefused?.(refusal);
+      if (!formFields.some((f) => fieldMessage(refusal, f))) focusSoon('[data-approve]');
       return;
     }
     onDone(
@@ -53,7 +72,7 @@ export function OrderActions({ order, onDone }: { order: Order; onDone(said: str
   return (
     <section className="panel" aria-labelledby="po-actions-title">
       <h2 id="po-actions-title">{t('actions.title')}</h2>
-      <ErrorBanner error={approving.error ?? pdf.error} />
+      <ErrorBanner error={approving.error ?? pdf.error} shown={formFields} />
       <div className="doc-actions">
         {mayApprove && (
           <button

@@ -1,16 +1,19 @@
 // One purchase order: who it is from and for, its status (and who gave the first approval while a
 // second is awaited), its lines with the nightly run's reasons, the draft's changes, approval,
-// closing, the PDF, receiving at the branch, and its timeline. Esc goes back to the list.
+// closing, the PDF, receiving at the branch, what was received, and its timeline. Esc goes back to
+// the list. An order in another currency shows its rate, or that it has none yet.
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { dateTime, money } from '../../format';
+import { companyCurrency, dateTime, money } from '../../format';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
+import { DraftEditor } from './DraftEditor';
 import { OrderActions } from './OrderActions';
-import { DraftEditor, ReadLines, type Order } from './OrderLines';
+import { ReadLines, type Order } from './OrderLines';
+import { Receipts } from './Receipts';
 import { ReceiveForm } from './ReceiveForm';
-import { moneyIn, statusWord } from './shared';
+import { focusSoon, moneyIn, statusWord } from './shared';
 
 function Facts({ order }: { order: Order }) {
   const t = useT('purchasing');
@@ -36,6 +39,20 @@ function Facts({ order }: { order: Order }) {
           </span>
         )}
       </dd>
+      {order.currencyCode !== companyCurrency().code && (
+        <>
+          <dt>{t('po.rate')}</dt>
+          <dd data-fact="rate">
+            {order.rate === null
+              ? t('po.noRate')
+              : t('po.rateText', {
+                  rate: order.rate,
+                  company: companyCurrency().code,
+                  currency: order.currencyCode,
+                })}
+          </dd>
+        </>
+      )}
       <dt>{t('po.source')}</dt>
       <dd>{t(`po.sources.${order.source}`)}</dd>
       <dt>{t('po.created')}</dt>
@@ -68,6 +85,8 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
   const user = useUser();
   const [tick, setTick] = useState(0);
   const [said, setSaid] = useState<string | null>(null);
+  /** An approval refused for want of something the draft's form holds (its rate). */
+  const [approvalError, setApprovalError] = useState<unknown>(undefined);
   const found = useQuery(() => client.call('purchases.get', { id: orderId }), [orderId, tick]);
   const heading = useRef<HTMLHeadingElement>(null);
   const order = found.data;
@@ -82,6 +101,7 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
 
   const changed = (message: string) => {
     setSaid(message);
+    setApprovalError(undefined);
     setTick((n) => n + 1);
     window.setTimeout(
       () => document.querySelector<HTMLElement>('.purchase-order [data-said]')?.focus(),
@@ -150,12 +170,21 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
             <DraftEditor
               key={`${order.id}-${order.updatedAt}`}
               order={order}
+              approvalError={approvalError}
               onSaved={() => changed(t('draft.saved'))}
             />
           ) : (
             <ReadLines order={order} />
           )}
-          <OrderActions order={order} onDone={changed} />
+          <OrderActions
+            order={order}
+            onDone={changed}
+            formFields={editable ? ['rate'] : []}
+            onRefused={(error) => {
+              setApprovalError(error);
+              if (editable) focusSoon('.purchase-order [aria-invalid="true"]');
+            }}
+          />
           {receivable && (
             <ReceiveForm
               key={`${order.id}-${order.updatedAt}`}
@@ -163,6 +192,7 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
               onReceived={() => changed(t('receive.done'))}
             />
           )}
+          <Receipts order={order} />
           <section className="panel" aria-labelledby="po-timeline-title">
             <h2 id="po-timeline-title">{t('po.timeline')}</h2>
             <ol className="timeline">

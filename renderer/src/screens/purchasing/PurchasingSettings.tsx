@@ -1,13 +1,15 @@
 // The company's purchasing settings (admin): the total above which an order needs a second
-// approval, how far beyond the ordered quantity a delivery may be received, and when the nightly
-// reorder run starts (a daily time; the core keeps it as a cron expression).
+// approval (empty: none), how far beyond the ordered quantity a delivery may be received, when the
+// nightly reorder run starts (a daily time) and when the demand forecasts are fitted again (a daily
+// or weekly time; the core keeps both as cron expressions), and the refit now.
 import { useEffect, useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { TextField } from '../../components/Field';
-import { money, parseMoney } from '../../format';
+import { Field, TextField } from '../../components/Field';
+import { count, money, parseMoney } from '../../format';
 import { useT } from '../../i18n';
 import { bpToPercent, percentToBp } from '../admin/loyalty/percent';
+import { focusSoon } from './shared';
 
 /** "30 3 * * *" → "03:30"; null for a schedule that is not once a day at a time. */
 export function cronToTime(cron: string): string | null {
@@ -24,7 +26,62 @@ export function timeToCron(text: string): string {
   return `${Number(m[2])} ${Number(m[1])} * * *`;
 }
 
-const FIELDS = ['approvalLimit', 'toleranceBp', 'runSchedule'];
+/** "0 1 * * 0" → Sunday at "01:00"; "" for every day; null for a schedule of another shape. */
+export function cronToWeekly(cron: string): { day: string; time: string } | null {
+  const m = /^(\d{1,2})\s+(\d{1,2})\s+\*\s+\*\s+(\*|[0-7])$/.exec(cron.trim());
+  const [, minute = '', hour = '', day = '*'] = m ?? [];
+  if (!m) return null;
+  const time = `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  return { day: day === '*' ? '' : String(Number(day) % 7), time };
+}
+
+/** A time on a day ("" every day, "0" Sunday … "6" Saturday) as cron; other text as typed. */
+export function weeklyToCron(day: string, text: string): string {
+  const daily = timeToCron(text);
+  return daily === text || day === '' ? daily : daily.replace(/\*$/, day);
+}
+
+const DAYS = ['', '1', '2', '3', '4', '5', '6', '0'];
+const FIELDS = ['approvalLimit', 'toleranceBp', 'runSchedule', 'refitSchedule'];
+
+/** Fits every series' forecast again now, rather than at the refit time: it may take a while. */
+function RefitNow() {
+  const t = useT('purchasing');
+  const client = useClient();
+  const action = useAction();
+  const [series, setSeries] = useState<number | null>(null);
+  const refit = async () => {
+    setSeries(null);
+    const done = await action.run(() => client.call('purchasing.refit', {}));
+    // The button was disabled while it ran, which dropped the focus.
+    focusSoon(done ? '[data-refit-result]' : '[data-refit]');
+    if (done) setSeries(done.series);
+  };
+  return (
+    <div aria-busy={action.busy}>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="btn"
+          data-refit
+          disabled={action.busy}
+          onClick={() => void refit()}
+        >
+          {action.busy ? t('settings.refitting') : t('settings.refitNow')}
+        </button>
+      </div>
+      {action.busy && <Notice kind="info">{t('settings.refitting')}</Notice>}
+      {series !== null && (
+        <div tabIndex={-1} data-refit-result>
+          <Notice kind="success">
+            <span data-testid="refit-result">{t('settings.refitDone', { n: count(series) })}</span>
+          </Notice>
+        </div>
+      )}
+      <ErrorBanner error={action.error} />
+    </div>
+  );
+}
 
 export function PurchasingSettings() {
   const t = useT('purchasing');
@@ -34,6 +91,8 @@ export function PurchasingSettings() {
   const [limit, setLimit] = useState('');
   const [tolerance, setTolerance] = useState('');
   const [runAt, setRunAt] = useState('');
+  const [refitDay, setRefitDay] = useState('');
+  const [refitAt, setRefitAt] = useState('');
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -42,15 +101,20 @@ export function PurchasingSettings() {
     setLimit(s.approvalLimit === null ? '' : money(s.approvalLimit).replace(/\u00a0/g, ' '));
     setTolerance(bpToPercent(s.toleranceBp));
     setRunAt(cronToTime(s.runSchedule) ?? s.runSchedule);
+    const refit = cronToWeekly(s.refitSchedule);
+    setRefitDay(refit?.day ?? '');
+    setRefitAt(refit?.time ?? s.refitSchedule);
   }, [settings.data]);
 
   const save = async () => {
     setSaved(false);
     const done = await action.run(() =>
       client.call('purchasing.saveSettings', {
-        ...(limit.trim() !== '' && { approvalLimit: parseMoney(limit) ?? NaN }),
+        // Empty: no limit, one approval is always enough.
+        approvalLimit: limit.trim() === '' ? null : (parseMoney(limit) ?? NaN),
         toleranceBp: percentToBp(tolerance),
         runSchedule: timeToCron(runAt),
+        refitSchedule: weeklyToCron(refitDay, refitAt),
       }),
     );
     if (done) setSaved(true);
@@ -74,7 +138,7 @@ export function PurchasingSettings() {
           label={t('settings.limit')}
           name="approvalLimit"
           error={action.error}
-          hint={t('settings.limitHint')}
+          hint={limit.trim() === '' ? t('settings.noLimit') : t('settings.limitHint')}
           inputMode="decimal"
           autoComplete="off"
           value={limit}
@@ -99,12 +163,33 @@ export function PurchasingSettings() {
           value={runAt}
           onChange={setRunAt}
         />
+        <Field label={t('settings.refitDay')} name="refitDay" error={undefined}>
+          {(p) => (
+            <select {...p} value={refitDay} onChange={(e) => setRefitDay(e.target.value)}>
+              {DAYS.map((d) => (
+                <option key={d} value={d}>
+                  {t(`settings.days.${d === '' ? 'daily' : d}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField
+          label={t('settings.refitAt')}
+          name="refitSchedule"
+          error={action.error}
+          hint={t('settings.refitAtHint')}
+          autoComplete="off"
+          value={refitAt}
+          onChange={setRefitAt}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
           {t('settings.save')} <kbd>Enter</kbd>
         </button>
       </div>
+      <RefitNow />
     </form>
   );
 }
