@@ -15,6 +15,7 @@ import {
   LinkTelegramResult,
   type LinkTelegramOutcome,
 } from './components/LinkTelegram';
+import { AiSettings } from './screens/admin/AiSettings';
 import { Backups } from './screens/admin/Backups';
 import { CompanySettings } from './screens/admin/CompanySettings';
 import { Branches } from './screens/admin/Branches';
@@ -132,6 +133,8 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <Conflicts />;
     case 'telegram':
       return <Telegram />;
+    case 'ai':
+      return <AiSettings />;
     case 'backups':
       return <Backups />;
     case 'company':

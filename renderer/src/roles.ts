@@ -32,6 +32,7 @@ export type ScreenId =
   | 'sync'
   | 'conflicts'
   | 'telegram'
+  | 'ai'
   | 'backups'
   | 'company'
   | 'suppliers'
@@ -113,6 +114,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sync', 'Sync & devices', 'D'),
     entry('conflicts', 'Conflicts', 'F'),
     entry('telegram', 'Telegram', 'T'),
+    entry('ai', 'AI model', 'X'),
     entry('backups', 'Backups & updates', 'A'),
     entry('company', 'Currency & locale', 'M', 'company.manage'),
   ],
