@@ -1,6 +1,6 @@
-// The core benchmark at a small scale (1,000 past orders), so it keeps working: the history is
-// seeded, every measure runs through the real contract, its checks hold, and its last line is
-// the JSON `npm run bench` prints. How fast is the full run's.
+// The core benchmark at a small scale (1,000 past orders, 100 reorder rules), so it keeps
+// working: the history is seeded, every measure runs through the real contract, its checks hold,
+// and its last line is the JSON `npm run bench` prints. How fast is the full run's.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBench, type BenchRun } from './smoke';
 
@@ -31,10 +31,19 @@ describe('npm run bench', () => {
       'order_get_p95_ms',
       'stock_movements_p95_ms',
       'stock_list_p95_ms',
+      'forecast_refit_s',
+      'reorder_run_s',
+      'reorder_run_peak_mb',
     ])
       expect(json[key], key).toBeGreaterThan(0);
     // Its correctness checks, which hold at any scale.
     expect(run.stdout).toMatch(/rows changed per order, core \/ raw\s+(\d+) \/ \1\s+PASS/);
     expect(run.stdout).toMatch(/balance = sum of ledger \(trigger\)\s+yes\s+PASS/);
+    // The nightly reorder run (100 rules over 2 shops here) drafts something, and run again
+    // drafts nothing.
+    expect(json['reorder_rules']).toBe(100);
+    expect(json['reorder_lines']).toBeGreaterThan(0);
+    expect(json['reorder_second_run_lines']).toBe(0);
+    expect(run.stdout).toMatch(/purchasing\.run again drafts nothing\s+0 lines.*PASS/);
   });
 });

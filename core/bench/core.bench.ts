@@ -4,6 +4,9 @@
 // rendering an order sheet. Prints a table and, as the last line, one JSON object. A missed
 // target is reported, never an exit code.
 //
+// Last, head office's nightly reorder run (core/bench/reorder.ts): the refit of 20,000 series'
+// forecasts and the run over 20,000 rules in 10 branches with two years of demand.
+//
 // Environment: BENCH_SCALE (default 1; 0.05 for a quick run) shrinks the history;
 // BENCH_PLACE_N overrides how many orders are placed; BENCH_PDF_WAIT_S (default 300) is how long
 // to wait for core/pdf/documents.ts; BENCH_KEEP=1 keeps the database files.
@@ -28,6 +31,7 @@ import {
 import { measureCounter, RAW_COUNTER_SCHEMA, seedCounter } from './counter';
 import { loadRenderOrderSheet } from './pdf';
 import { RawOrderWriter } from './raw';
+import { measureReorder, reorderPlan, reorderRows, seedReorder } from './reorder';
 import { fmtInt, fmtMs, round, summarize, table, timed, type Row, type Summary } from './stats';
 
 const env = process.env;
@@ -228,6 +232,14 @@ const pdf =
     ? await measurePdf(world, loaded.render, history.deliveredOrderId, PDF_N)
     : null;
 
+// 6. The nightly reorder run, after everything else: its seed is the largest of the bench's.
+const reorder = reorderPlan(scale, Date.now());
+log(
+  `reorder: seeding ${fmtInt(reorder.rules)} rules over ${reorder.branches} branches with two years of demand...`,
+);
+const reorderSeed = await seedReorder(world, reorder, log);
+const reorderRun = await measureReorder(world, reorder.now, log);
+
 const totalS = (performance.now() - t0) / 1000;
 const [worstStatus, worstP95] = Object.entries(listAdmin.byStatus).reduce<[string, number]>(
   (worst, [status, s]) => (s.p95 > worst[1] ? [status, s.p95] : worst),
@@ -355,6 +367,7 @@ const rows: Row[] = [
     measure: 'order sheet PDF size',
     value: pdf ? `${fmtInt(pdf.bytes)} bytes, ${pdf.pages} page(s)` : 'not available',
   },
+  ...reorderRows(reorderSeed, reorderRun),
   { measure: 'total bench time', value: `${totalS.toFixed(1)} s` },
   { measure: 'load average at the end (1/5/15 min)', value: load() },
 ];
@@ -408,6 +421,14 @@ const result = {
   z_report_ms: round(counter.zReportMs),
   pdf_median_ms: pdf ? round(pdf.summary.median) : null,
   pdf_per_s: pdf ? round(pdf.perSecond, 1) : null,
+  reorder_rules: reorderSeed.rules,
+  reorder_seed_s: round(reorderSeed.seconds, 1),
+  forecast_refit_s: round(reorderRun.refitS, 1),
+  reorder_run_s: round(reorderRun.runS, 2),
+  reorder_run_peak_mb: round(reorderRun.peakMb, 1),
+  reorder_lines: reorderRun.first.lines,
+  reorder_orders: reorderRun.first.orders,
+  reorder_second_run_lines: reorderRun.second.lines,
   total_s: round(totalS, 1),
 };
 console.log(JSON.stringify(result));
