@@ -8,8 +8,10 @@ import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
 import { companyCurrency } from '../../format';
 import { useT } from '../../i18n';
-import { EditLines, lineFields, linesInput, type EditRow } from './EditLines';
+import { SupplierOptions } from './Choices';
+import { EditLines, lineFields, linesInput, listPricesOf, type EditRow } from './EditLines';
 import { WhyButton, WhyRow, useOpenWhys, type Order } from './OrderLines';
+import { FormActions, FormPanel } from './Panels';
 import { amountText } from './shared';
 
 export function DraftEditor({
@@ -45,9 +47,7 @@ export function DraftEditor({
   const supplier = suppliers.data?.find((s) => s.id === supplierId);
   const currency = supplier?.currencyCode ?? order.currencyCode;
   const foreign = currency !== companyCurrency().code;
-  const listPrices = new Map(
-    (items.data ?? []).filter((i) => i.active).map((i) => [i.variantId, i.price]),
-  );
+  const listPrices = listPricesOf(items.data);
   const lineOf = new Map(order.lines.map((l) => [String(l.lineNo), l]));
 
   const chooseSupplier = (id: string) => {
@@ -71,28 +71,14 @@ export function DraftEditor({
 
   const fields = ['supplierId', 'rate', 'note', 'lines', ...lineFields(rows)];
   return (
-    <form
-      className="panel"
-      aria-label={t('draft.title')}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <h2>{t('draft.title')}</h2>
-      <p className="muted">{t('draft.intro')}</p>
+    <FormPanel title={t('draft.title')} intro={t('draft.intro')} onSubmit={save}>
       <ErrorBanner error={action.error ?? suppliers.error ?? items.error} shown={fields} />
       <div className="form-grid">
         <Field label={t('draft.supplier')} name="supplierId" error={action.error}>
           {(p) => (
             <select {...p} value={supplierId} onChange={(e) => chooseSupplier(e.target.value)}>
               {!supplier && <option value={order.supplierId}>{order.supplierName}</option>}
-              {suppliers.data?.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name} · {s.currencyCode}
-                </option>
-              ))}
+              <SupplierOptions suppliers={suppliers.data} />
             </select>
           )}
         </Field>
@@ -140,11 +126,7 @@ export function DraftEditor({
           };
         }}
       />
-      <div className="form-actions">
-        <button type="submit" className="btn primary" data-save-draft disabled={action.busy}>
-          {t('draft.save')} <kbd>Enter</kbd>
-        </button>
-      </div>
-    </form>
+      <FormActions save={t('draft.save')} busy={action.busy} data-save-draft />
+    </FormPanel>
   );
 }

@@ -7,6 +7,7 @@ import { FieldError, ItemName, QuantityField, TextField } from '../../components
 import { ProductPicker, type CatalogRow } from '../../components/ProductPicker';
 import { count } from '../../format';
 import { useT } from '../../i18n';
+import { EditPanel } from './Panels';
 import { amountText, focusSoon, moneyIn, typedMoneyIn, whole } from './shared';
 
 export interface EditRow {
@@ -29,6 +30,12 @@ export const linesInput = (rows: readonly EditRow[], currency: string) =>
     quantity: whole(r.quantity),
     ...(r.price.trim() !== '' && { price: typedMoneyIn(r.price, currency) }),
   }));
+
+/** A supplier's list price per variant, from its active items. */
+export const listPricesOf = (
+  items: readonly { variantId: string; price: number; active: boolean }[] | undefined,
+): ReadonlyMap<string, number> =>
+  new Map((items ?? []).filter((i) => i.active).map((i) => [i.variantId, i.price]));
 
 /** The field paths the rows' boxes show errors for. */
 export const lineFields = (rows: readonly EditRow[]): string[] =>
@@ -86,6 +93,11 @@ export function EditLines({
       },
     ]);
     setFocusLine(rows.length);
+  };
+
+  const stopPicking = () => {
+    setPicking(false);
+    focusSoon('[data-add-line]');
   };
 
   const columns = 6;
@@ -192,32 +204,13 @@ export function EditLines({
       </div>
       <FieldError error={error} name="lines" />
       {picking ? (
-        <div
-          className="panel"
-          role="group"
-          aria-label={t('lines.addTitle')}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              e.stopPropagation();
-              setPicking(false);
-              focusSoon('[data-add-line]');
-            }
-          }}
-        >
+        <EditPanel title={t('lines.addTitle')} onCancel={stopPicking}>
           <h3>{t('lines.addTitle')}</h3>
           <ProductPicker onPick={pick} />
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              setPicking(false);
-              focusSoon('[data-add-line]');
-            }}
-          >
+          <button type="button" className="btn" onClick={stopPicking}>
             {t('cancel')} <kbd>Esc</kbd>
           </button>
-        </div>
+        </EditPanel>
       ) : (
         <div className="form-actions">
           <button type="button" className="btn" data-add-line onClick={() => setPicking(true)}>

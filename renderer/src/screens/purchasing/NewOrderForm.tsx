@@ -8,7 +8,9 @@ import { ErrorBanner } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
 import { companyCurrency } from '../../format';
 import { useT } from '../../i18n';
-import { EditLines, lineFields, linesInput, type EditRow } from './EditLines';
+import { BranchSelect, SupplierOptions } from './Choices';
+import { EditLines, lineFields, linesInput, listPricesOf, type EditRow } from './EditLines';
+import { FormActions, FormPanel } from './Panels';
 
 export function NewOrderForm({
   onDrafted,
@@ -36,9 +38,7 @@ export function NewOrderForm({
   const currency = supplier?.currencyCode ?? companyCurrency().code;
   const foreign = currency !== companyCurrency().code;
   const savedRate = rates.data?.find((r) => r.currencyCode === currency)?.rate;
-  const listPrices = new Map(
-    (items.data ?? []).filter((i) => i.active).map((i) => [i.variantId, i.price]),
-  );
+  const listPrices = listPricesOf(items.data);
   // The supplier's own codes and packs for what it sells, on lines picked before or after it.
   const withTerms = (rs: EditRow[]) =>
     rs.map((r) => {
@@ -61,24 +61,12 @@ export function NewOrderForm({
 
   const fields = ['supplierId', 'branchId', 'rate', 'note', 'lines', ...lineFields(rows)];
   return (
-    <form
-      className="panel"
-      aria-label={t('newOrder.title')}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void draft();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
+    <FormPanel
+      title={t('newOrder.title')}
+      intro={t('newOrder.intro')}
+      onSubmit={draft}
+      onCancel={onCancel}
     >
-      <h2>{t('newOrder.title')}</h2>
-      <p className="muted">{t('newOrder.intro')}</p>
       <ErrorBanner
         error={action.error ?? suppliers.error ?? branches.error ?? items.error}
         shown={fields}
@@ -97,26 +85,19 @@ export function NewOrderForm({
               }}
             >
               <option value="">{t('newOrder.chooseSupplier')}</option>
-              {suppliers.data?.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name} · {s.currencyCode}
-                </option>
-              ))}
+              <SupplierOptions suppliers={suppliers.data} />
             </select>
           )}
         </Field>
-        <Field label={t('newOrder.branch')} name="branchId" error={action.error}>
-          {(p) => (
-            <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-              <option value="">{t('newOrder.chooseBranch')}</option>
-              {branches.data?.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.code} · {b.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <BranchSelect
+          label={t('newOrder.branch')}
+          name="branchId"
+          error={action.error}
+          branches={branches.data}
+          none={t('newOrder.chooseBranch')}
+          value={branchId}
+          onChange={setBranchId}
+        />
         {foreign && (
           <TextField
             label={t('draft.rate', { currency, company: companyCurrency().code })}
@@ -150,14 +131,13 @@ export function NewOrderForm({
         listPrices={listPrices}
         onChange={setRows}
       />
-      <div className="form-actions">
-        <button type="submit" className="btn primary" data-draft-order disabled={action.busy}>
-          {t('newOrder.save')} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          {t('cancel')} <kbd>Esc</kbd>
-        </button>
-      </div>
-    </form>
+      <FormActions
+        save={t('newOrder.save')}
+        busy={action.busy}
+        cancel={t('cancel')}
+        onCancel={onCancel}
+        data-draft-order
+      />
+    </FormPanel>
   );
 }

@@ -2,12 +2,13 @@
 // an order drafted by hand (F2), the reorder run now and its last runs, the exchange rates and
 // (admin) the purchasing settings. Enter on an order's number opens it; Esc comes back to the list
 // with the focus where it was.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
+import { BranchSelect } from './Choices';
 import { ExchangeRates } from './ExchangeRates';
 import { NewOrderForm } from './NewOrderForm';
 import { OrdersTable } from './OrdersTable';
@@ -15,6 +16,7 @@ import { PurchaseOrderPage } from './PurchaseOrderPage';
 import { PurchasingSettings } from './PurchasingSettings';
 import { RunPanel } from './RunPanel';
 import { focusSoon, purchaseStatuses, statusWord, type PurchaseStatus } from './shared';
+import { useOrderPage } from './order-page';
 
 const isStatus = (s: string): s is PurchaseStatus =>
   (purchaseStatuses as readonly string[]).includes(s);
@@ -25,11 +27,9 @@ export function PurchaseOrders() {
   const user = useUser();
   const [status, setStatus] = useState<PurchaseStatus | ''>('');
   const [branchId, setBranchId] = useState('');
-  const [open, setOpen] = useState<string | null>(null);
   const [drafting, setDrafting] = useState(false);
   const manage = can(user, 'purchasing.manage');
   const [tick, setTick] = useState(0);
-  const opener = useRef<HTMLElement | null>(null);
   const branches = useQuery(() => client.call('branches.list', {}), []);
   const list = useQuery(
     () =>
@@ -40,15 +40,8 @@ export function PurchaseOrders() {
     [status, branchId, tick],
   );
 
-  const back = () => {
-    setOpen(null);
-    setTick((n) => n + 1);
-    setTimeout(() => {
-      const el = opener.current;
-      if (el?.isConnected && el.offsetParent !== null) el.focus();
-      else document.querySelector<HTMLElement>('.purchase-orders h1')?.focus();
-    }, 0);
-  };
+  const page = useOrderPage('.purchase-orders h1', () => setTick((n) => n + 1));
+  const open = page.open;
 
   const startDraft = () => {
     setDrafting(true);
@@ -64,7 +57,7 @@ export function PurchaseOrders() {
         }
       }}
     >
-      {open && <PurchaseOrderPage key={open} orderId={open} onBack={back} />}
+      {open && <PurchaseOrderPage key={open} orderId={open} onBack={page.back} />}
       <div hidden={open !== null}>
         <header className="screen-head row">
           <div>
@@ -83,8 +76,7 @@ export function PurchaseOrders() {
             onDrafted={(id) => {
               setDrafting(false);
               setTick((n) => n + 1);
-              opener.current = null;
-              setOpen(id);
+              page.openNew(id);
             }}
             onCancel={() => {
               setDrafting(false);
@@ -109,28 +101,21 @@ export function PurchaseOrders() {
               </select>
             )}
           </Field>
-          <Field label={t('orders.branch')} name="branchId" error={undefined}>
-            {(p) => (
-              <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-                <option value="">{t('allBranches')}</option>
-                {branches.data?.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.code} · {b.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <BranchSelect
+            label={t('orders.branch')}
+            name="branchId"
+            error={undefined}
+            branches={branches.data}
+            none={t('allBranches')}
+            value={branchId}
+            onChange={setBranchId}
+          />
         </div>
         <ErrorBanner error={list.error} />
         <OrdersTable
           rows={list.data}
           loading={list.loading}
-          onOpen={(o) => {
-            opener.current =
-              document.activeElement instanceof HTMLElement ? document.activeElement : null;
-            setOpen(o.id);
-          }}
+          onOpen={(o) => page.openFromList(o.id)}
         />
         {manage && <RunPanel onRan={() => setTick((n) => n + 1)} />}
         <ExchangeRates />

@@ -9,6 +9,7 @@ import { FieldError, ItemName, QuantityField, TextField } from '../../components
 import { count } from '../../format';
 import { useT } from '../../i18n';
 import type { Order } from './OrderLines';
+import { FormActions, FormPanel } from './Panels';
 import { whole } from './shared';
 
 interface Typed {
@@ -73,17 +74,7 @@ export function ReceiveForm({ order, onReceived }: { order: Order; onReceived():
     ]),
   ];
   return (
-    <form
-      className="panel"
-      aria-label={t('receive.title')}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void receive();
-      }}
-    >
-      <h2>{t('receive.title')}</h2>
-      <p className="muted">{t('receive.intro')}</p>
+    <FormPanel title={t('receive.title')} intro={t('receive.intro')} onSubmit={receive}>
       <ErrorBanner error={action.error} shown={shown} />
       <FieldError error={action.error} name="lines" />
       <div className="table-wrap">
@@ -162,11 +153,7 @@ export function ReceiveForm({ order, onReceived }: { order: Order; onReceived():
           onChange={setNote}
         />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={action.busy}>
-          {t('receive.save')} <kbd>Enter</kbd>
-        </button>
-      </div>
-    </form>
+      <FormActions save={t('receive.save')} busy={action.busy} />
+    </FormPanel>
   );
 }

@@ -1,7 +1,7 @@
 // Goods in at a shop or the factory: the approved and partly received purchase orders coming to
 // this branch (an admin sees every branch's), opened to receive line by line. Enter on an order's
 // number opens it with the focus in its first box; Esc comes back to the list.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { Field } from '../../components/Field';
@@ -9,6 +9,7 @@ import { useT } from '../../i18n';
 import { actsForAnyBranch } from '../../roles';
 import { OrdersTable } from './OrdersTable';
 import { PurchaseOrderPage } from './PurchaseOrderPage';
+import { useOrderPage } from './order-page';
 
 type Showing = 'open' | 'received' | 'all';
 
@@ -17,9 +18,7 @@ export function Receiving() {
   const client = useClient();
   const user = useUser();
   const [showing, setShowing] = useState<Showing>('open');
-  const [open, setOpen] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-  const opener = useRef<HTMLElement | null>(null);
   const anyBranch = actsForAnyBranch(user.role);
   const list = useQuery(async () => {
     const of = (status?: 'approved' | 'partly_received' | 'received') =>
@@ -31,22 +30,15 @@ export function Receiving() {
     return [...partly, ...approved].sort((a, b) => b.createdAt - a.createdAt);
   }, [showing, tick]);
 
-  const back = () => {
-    setOpen(null);
-    setTick((n) => n + 1);
-    setTimeout(() => {
-      const el = opener.current;
-      if (el?.isConnected && el.offsetParent !== null) el.focus();
-      else document.querySelector<HTMLElement>('.receiving h1')?.focus();
-    }, 0);
-  };
+  const page = useOrderPage('.receiving h1', () => setTick((n) => n + 1));
+  const open = page.open;
 
   return (
     <div className="screen receiving">
-      {open && <PurchaseOrderPage key={open} orderId={open} onBack={back} />}
+      {open && <PurchaseOrderPage key={open} orderId={open} onBack={page.back} />}
       <div hidden={open !== null}>
         <header className="screen-head">
-          <h1>{t('receiving.title')}</h1>
+          <h1 tabIndex={-1}>{t('receiving.title')}</h1>
           <p className="muted">{t('receiving.intro')}</p>
         </header>
         <div className="toolbar">
@@ -75,11 +67,7 @@ export function Receiving() {
           rows={list.data}
           loading={list.loading}
           showBranch={anyBranch}
-          onOpen={(o) => {
-            opener.current =
-              document.activeElement instanceof HTMLElement ? document.activeElement : null;
-            setOpen(o.id);
-          }}
+          onOpen={(o) => page.openFromList(o.id)}
         />
       </div>
     </div>

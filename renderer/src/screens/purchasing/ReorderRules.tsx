@@ -5,11 +5,12 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { Field, FieldError, ItemName, TextField } from '../../components/Field';
-import { ProductPicker, type CatalogRow } from '../../components/ProductPicker';
+import { Field, ItemName, TextField } from '../../components/Field';
 import { count } from '../../format';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
+import { BranchSelect, VariantChoice, type Variant } from './Choices';
+import { EditPanel, FormActions } from './Panels';
 import { focusSoon, whole } from './shared';
 
 type RuleRow = OutputOf<'reorderRules.list'>[number];
@@ -47,8 +48,8 @@ function RuleForm({
   const [supplier, setSupplier] = useState(rule?.supplierId ?? '');
   const [active, setActive] = useState(rule?.active ?? true);
 
-  const pick = (row: CatalogRow) => {
-    setVariant({ id: row.variantId, sku: row.sku, name: row.name });
+  const pick = (picked: Variant) => {
+    setVariant(picked);
     focusSoon('[data-field="min"] input');
   };
   const save = async () => {
@@ -69,31 +70,14 @@ function RuleForm({
 
   const title = rule ? t('rules.editTitle', { sku: rule.sku }) : t('rules.newTitle');
   return (
-    <div
-      className="panel"
-      role="group"
-      aria-label={title}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
+    <EditPanel title={title} onCancel={onCancel}>
       <h2>{title}</h2>
       {rule ? (
         <p>
           <ItemName sku={rule.sku} name={rule.name} />
         </p>
       ) : (
-        <>
-          <ProductPicker onPick={pick} />
-          <p className="muted" data-picked={variant?.sku ?? ''}>
-            {variant ? `${variant.sku} · ${variant.name}` : t('items.pickFirst')}
-          </p>
-          <FieldError error={action.error} name="variantId" />
-        </>
+        <VariantChoice variant={variant} error={action.error} onPick={pick} />
       )}
       <form
         noValidate
@@ -105,17 +89,14 @@ function RuleForm({
       >
         <ErrorBanner error={action.error} shown={rule ? FIELDS.slice(2) : FIELDS} />
         <div className="form-grid">
-          <Field label={t('rules.branch')} name="branchId" error={action.error}>
-            {(p) => (
-              <select {...p} value={branch} onChange={(e) => setBranch(e.target.value)}>
-                {branches.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.code} · {b.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <BranchSelect
+            label={t('rules.branch')}
+            name="branchId"
+            error={action.error}
+            branches={branches}
+            value={branch}
+            onChange={setBranch}
+          />
           <TextField
             label={t('rules.min')}
             name="min"
@@ -180,16 +161,14 @@ function RuleForm({
             {t('rules.active')}
           </label>
         </div>
-        <div className="form-actions">
-          <button type="submit" className="btn primary" disabled={action.busy}>
-            {t('rules.save')} <kbd>Enter</kbd>
-          </button>
-          <button type="button" className="btn" onClick={onCancel}>
-            {t('cancel')} <kbd>Esc</kbd>
-          </button>
-        </div>
+        <FormActions
+          save={t('rules.save')}
+          busy={action.busy}
+          cancel={t('cancel')}
+          onCancel={onCancel}
+        />
       </form>
-    </div>
+    </EditPanel>
   );
 }
 
@@ -257,18 +236,15 @@ export function ReorderRules() {
         />
       )}
       <div className="toolbar">
-        <Field label={t('rules.branchFilter')} name="branchFilter" error={undefined}>
-          {(p) => (
-            <select {...p} value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-              <option value="">{t('allBranches')}</option>
-              {branches.data?.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.code} · {b.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <BranchSelect
+          label={t('rules.branchFilter')}
+          name="branchFilter"
+          error={undefined}
+          branches={branches.data}
+          none={t('allBranches')}
+          value={branchId}
+          onChange={setBranchId}
+        />
       </div>
       <div className="table-wrap">
         <table

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { companyCurrency } from '../../format';
 import { useT } from '../../i18n';
+import { FormActions, FormPanel } from './Panels';
 import { whole } from './shared';
 
 export type SupplierRow = OutputOf<'suppliers.list'>[number];
@@ -80,23 +81,7 @@ export function SupplierForm({
     ? t('supplier.editTitle', { name: supplier.name })
     : t('supplier.newTitle');
   return (
-    <form
-      className="panel"
-      aria-label={title}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
-      <h2>{title}</h2>
+    <FormPanel title={title} onSubmit={save} onCancel={onCancel}>
       <ErrorBanner error={action.error} shown={FIELDS} />
       <div className="form-grid">
         <TextField
@@ -172,14 +157,7 @@ export function SupplierForm({
           {t('supplier.active')}
         </label>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={action.busy}>
-          {t('save')} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          {t('back')} <kbd>Esc</kbd>
-        </button>
-      </div>
-    </form>
+      <FormActions save={t('save')} busy={action.busy} cancel={t('back')} onCancel={onCancel} />
+    </FormPanel>
   );
 }

@@ -5,14 +5,15 @@ import { useState } from 'react';
 import { useAction, useClient, useQuery } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
-import { FieldError, ItemName, TextField } from '../../components/Field';
-import { ProductPicker, type CatalogRow } from '../../components/ProductPicker';
+import { ItemName, TextField } from '../../components/Field';
 import { count, dateTime } from '../../format';
 import { useT } from '../../i18n';
+import { VariantChoice, type Variant } from './Choices';
+import { EditPanel, FormActions } from './Panels';
 import { amountText, focusSoon, moneyIn, typedMoneyIn, wholeOrNone } from './shared';
 
 type ItemRow = OutputOf<'supplierItems.list'>[number];
-type Editing = { item: ItemRow | null; variant: { id: string; sku: string; name: string } | null };
+type Editing = { item: ItemRow | null; variant: Variant | null };
 
 const FIELDS = ['variantId', 'supplierCode', 'price', 'packSize', 'minOrderQty'];
 
@@ -40,8 +41,8 @@ function ItemForm({
   const [moq, setMoq] = useState(item ? String(item.minOrderQty) : '');
   const [active, setActive] = useState(item?.active ?? true);
 
-  const pick = (row: CatalogRow) => {
-    setVariant({ id: row.variantId, sku: row.sku, name: row.name });
+  const pick = (picked: Variant) => {
+    setVariant(picked);
     focusSoon('[data-field="supplierCode"] input');
   };
 
@@ -63,28 +64,9 @@ function ItemForm({
 
   const title = item ? t('items.editTitle', { sku: item.sku }) : t('items.newTitle');
   return (
-    <div
-      className="panel"
-      role="group"
-      aria-label={title}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
+    <EditPanel title={title} onCancel={onCancel}>
       <h3>{title}</h3>
-      {!item && (
-        <>
-          <ProductPicker onPick={pick} />
-          <p className="muted" data-picked={variant?.sku ?? ''}>
-            {variant ? `${variant.sku} · ${variant.name}` : t('items.pickFirst')}
-          </p>
-          <FieldError error={action.error} name="variantId" />
-        </>
-      )}
+      {!item && <VariantChoice variant={variant} error={action.error} onPick={pick} />}
       <form
         noValidate
         aria-label={t('items.form')}
@@ -143,16 +125,14 @@ function ItemForm({
             {t('items.active')}
           </label>
         </div>
-        <div className="form-actions">
-          <button type="submit" className="btn primary" disabled={action.busy}>
-            {t('items.save')} <kbd>Enter</kbd>
-          </button>
-          <button type="button" className="btn" onClick={onCancel}>
-            {t('cancel')} <kbd>Esc</kbd>
-          </button>
-        </div>
+        <FormActions
+          save={t('items.save')}
+          busy={action.busy}
+          cancel={t('cancel')}
+          onCancel={onCancel}
+        />
       </form>
-    </div>
+    </EditPanel>
   );
 }
 
