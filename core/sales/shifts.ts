@@ -54,20 +54,54 @@ export function openShiftOf(ctx: Context): Shift | null {
   );
 }
 
-const cashRow = z.object({ taken: z.number().int(), refunded: z.number().int() });
+const byMethod = z.object({ method: z.enum(paymentMethods), amount: z.number().int() });
+
+/**
+ * Money that moved by payment method: taken by the sales' payments, or given back by the returns'
+ * refunds. The shift's close and the day's close read both the same way.
+ */
+const flows = {
+  taken: { rows: 'sale_payments m JOIN sales d ON d.id = m.sale_id', at: 'd.sold_at' },
+  refunded: {
+    rows: 'sale_refunds m JOIN sale_returns d ON d.id = m.return_id',
+    at: 'd.returned_at',
+  },
+} as const;
+
+/** One shift's sales and returns, or one till's between start (included) and end. */
+type Within = { shiftId: string } | { deviceId: string; start: number; end: number };
+
+/** The sums of a flow per method within a shift or a till's day; `only` reads that method alone. */
+function byMethodOf(
+  db: Db,
+  flow: keyof typeof flows,
+  within: Within,
+  only?: PaymentMethod,
+): Map<PaymentMethod, number> {
+  const { rows, at } = flows[flow];
+  const where =
+    'shiftId' in within
+      ? 'd.shift_id = @shiftId'
+      : `d.device_id = @deviceId AND ${at} >= @start AND ${at} < @end`;
+  return new Map(
+    parseRows(
+      byMethod,
+      db.sqlite
+        .prepare(
+          `SELECT m.method, sum(m.amount) AS amount FROM ${rows}
+           WHERE ${where}${only ? ' AND m.method = @only' : ''} GROUP BY m.method`,
+        )
+        .all({ ...within, ...(only && { only }) }),
+    ).map((r) => [r.method, r.amount]),
+  );
+}
 
 /** Cash taken and refunded in a shift, by the sales and returns that name it. */
 export function cashOfShift(db: Db, shiftId: string): { taken: number; refunded: number } {
-  return cashRow.parse(
-    db.sqlite
-      .prepare(
-        `SELECT (SELECT coalesce(sum(p.amount), 0) FROM sale_payments p JOIN sales s ON s.id = p.sale_id
-                WHERE s.shift_id = @id AND p.method = 'cash') AS taken,
-              (SELECT coalesce(sum(f.amount), 0) FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
-                WHERE r.shift_id = @id AND f.method = 'cash') AS refunded`,
-      )
-      .get({ id: shiftId }),
-  );
+  return {
+    taken: byMethodOf(db, 'taken', { shiftId }, 'cash').get('cash') ?? 0,
+    refunded: byMethodOf(db, 'refunded', { shiftId }, 'cash').get('cash') ?? 0,
+  };
 }
 
 export const currentShift = query({
@@ -181,8 +215,6 @@ const dayReturns = z.object({
   amount: z.number().int(),
   tax: z.number().int(),
 });
-const byMethod = z.object({ method: z.enum(paymentMethods), amount: z.number().int() });
-
 /** The day's close of one till: its sales, returns, payments by method and shifts. */
 export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
   const { start, end } = localDayBounds(day);
@@ -217,28 +249,8 @@ export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
       )
       .get(params),
   );
-  const taken = new Map(
-    parseRows(
-      byMethod,
-      db.sqlite
-        .prepare(
-          `SELECT p.method, sum(p.amount) AS amount FROM sale_payments p JOIN sales s ON s.id = p.sale_id
-           WHERE s.device_id = @deviceId AND s.sold_at >= @start AND s.sold_at < @end GROUP BY p.method`,
-        )
-        .all(params),
-    ).map((r) => [r.method, r.amount]),
-  );
-  const refunded = new Map(
-    parseRows(
-      byMethod,
-      db.sqlite
-        .prepare(
-          `SELECT f.method, sum(f.amount) AS amount FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
-           WHERE r.device_id = @deviceId AND r.returned_at >= @start AND r.returned_at < @end GROUP BY f.method`,
-        )
-        .all(params),
-    ).map((r) => [r.method, r.amount]),
-  );
+  const taken = byMethodOf(db, 'taken', params);
+  const refunded = byMethodOf(db, 'refunded', params);
   const shifts = parseRows(
     shiftRow,
     db.sqlite

@@ -31,3 +31,15 @@ export function useObjectUrl(blob: Blob | null | undefined): string | null {
   }, [blob]);
   return url;
 }
+
+/** Saves a file the core made (a PDF), as the browser downloads one. */
+export function download(file: { fileName: string; mime: string; contentBase64: string }): void {
+  const url = URL.createObjectURL(base64ToBlob(file.contentBase64, file.mime));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

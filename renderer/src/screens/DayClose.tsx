@@ -5,23 +5,12 @@
 import { useRef, useState } from 'react';
 import { useAction, useClient, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
+import { DayField } from '../components/DayField';
 import { Field, TextField } from '../components/Field';
-import { base64ToBlob } from '../files';
+import { download } from '../files';
 import { count, dateTime, money, parseMoney, today } from '../format';
 import { useT } from '../i18n';
 import { printZReport } from '../receipts';
-
-/** Saves a PDF the core made, as the browser downloads a file. */
-function download(file: { fileName: string; mime: string; contentBase64: string }): void {
-  const url = URL.createObjectURL(base64ToBlob(file.contentBase64, file.mime));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function DayClose() {
   const t = useT('dayclose');
@@ -219,17 +208,7 @@ export function DayClose() {
       <section className="panel" aria-labelledby="z-title">
         <h2 id="z-title">{t('z.title')}</h2>
         <div className="toolbar wrap">
-          <Field label={t('z.day')} name="day" error={report.error}>
-            {(p) => (
-              <input
-                {...p}
-                type="date"
-                value={day}
-                max={today()}
-                onChange={(e) => setDay(e.target.value)}
-              />
-            )}
-          </Field>
+          <DayField label={t('z.day')} error={report.error} value={day} onChange={setDay} />
           <div className="form-actions">
             <button
               type="button"

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
+import { DayField } from '../components/DayField';
 import { Field } from '../components/Field';
 import { PrinterSettings } from '../components/PrinterSettings';
 import { money, time, today } from '../format';
@@ -119,17 +120,7 @@ export function SalesList() {
             )}
           </Field>
         )}
-        <Field label={t('day')} name="day" error={list.error}>
-          {(p) => (
-            <input
-              {...p}
-              type="date"
-              value={day}
-              max={today()}
-              onChange={(e) => setDay(e.target.value)}
-            />
-          )}
-        </Field>
+        <DayField label={t('day')} error={list.error} value={day} onChange={setDay} />
         <Field label={t('clerk')} name="userId" error={undefined}>
           {(p) => (
             <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)}>

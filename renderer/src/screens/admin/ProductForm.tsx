@@ -4,25 +4,16 @@ import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
 import { FieldError, TextField } from '../../components/Field';
-import { parseCount, parseMoney } from '../../format';
+import { parseMoney } from '../../format';
 import { isCode } from '../../errors';
 import { useT } from '../../i18n';
-import { BelowCostConfirm } from './VariantEditor';
-import {
-  blankTaxScale,
-  EmbedsField,
-  taxScaleHints,
-  taxScaleInput,
-  type TaxScaleDraft,
-} from './variantTaxScale';
+import { BelowCostConfirm, variantAmounts, type VariantAmountsDraft } from './VariantEditor';
+import { blankTaxScale, EmbedsField, taxScaleHints } from './variantTaxScale';
 
-interface DraftVariant extends TaxScaleDraft {
+interface DraftVariant extends VariantAmountsDraft {
   sku: string;
   barcode: string;
   attributes: string;
-  price: string;
-  cost: string;
-  minStock: string;
 }
 const placeholders: Partial<Record<keyof DraftVariant, string>> = {
   sku: 'TS-WHT-M',
@@ -94,26 +85,22 @@ export function ProductForm({
 
   const submit = async () => {
     setChecked(true);
-    const prices = variants.map((v) => [parseMoney(v.price), parseMoney(v.cost)] as const);
-    const taxScales = variants.map(taxScaleInput);
-    if (prices.some(([p, c]) => p === null || c === null) || taxScales.some((x) => !x)) return;
-    const ok = await action.run(() =>
-      client.call('catalog.createProduct', {
-        name,
-        category,
-        unit,
-        variants: variants.map((v, i) => ({
+    const inputs = variants.map((v) => {
+      const parsed = variantAmounts(v, belowCost);
+      return (
+        parsed && {
           sku: v.sku,
           ...(v.barcode.trim() ? { barcode: v.barcode } : {}),
           attributes: parseAttributes(v.attributes),
-          price: prices[i]?.[0] ?? 0,
-          cost: prices[i]?.[1] ?? 0,
-          minStock: parseCount(v.minStock),
+          ...parsed.amounts,
           // Null is none for a new variant: the category's rate, no scale code.
-          ...taxScales[i],
-          ...(belowCost && { confirmBelowCost: true }),
-        })),
-      }),
+          ...parsed.taxScale,
+        }
+      );
+    });
+    if (!inputs.every((x) => x !== null)) return;
+    const ok = await action.run(() =>
+      client.call('catalog.createProduct', { name, category, unit, variants: inputs }),
     );
     if (ok) onDone(name);
   };

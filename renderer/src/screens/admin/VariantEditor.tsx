@@ -16,9 +16,44 @@ import {
   taxScaleInput,
   taxScaleOf,
   type TaxScaleDraft,
+  type TaxScaleInput,
 } from './variantTaxScale';
 
 type Row = OutputOf<'catalog.list'>[number];
+
+/** A variant's price, cost and minimum stock as typed, with its tax rate and scale label code. */
+export interface VariantAmountsDraft extends TaxScaleDraft {
+  price: string;
+  cost: string;
+  minStock: string;
+}
+
+/**
+ * What the new-product form and the variant editor both send of a variant's amounts, or null when
+ * a price, cost, tax rate or prefix box holds no number (each is marked beside its box). The
+ * confirmation of a price at or below cost goes with them once the person has ticked it.
+ */
+export function variantAmounts(
+  d: VariantAmountsDraft,
+  belowCost: boolean,
+): {
+  amounts: { price: number; cost: number; minStock: number; confirmBelowCost?: true };
+  taxScale: TaxScaleInput;
+} | null {
+  const price = parseMoney(d.price);
+  const cost = parseMoney(d.cost);
+  const taxScale = taxScaleInput(d);
+  if (price === null || cost === null || !taxScale) return null;
+  return {
+    amounts: {
+      price,
+      cost,
+      minStock: parseCount(d.minStock),
+      ...(belowCost && { confirmBelowCost: true }),
+    },
+    taxScale,
+  };
+}
 
 /** Shown once the core refuses a price at or below cost: the person confirms it on purpose. */
 export function BelowCostConfirm(props: { checked: boolean; onChange(checked: boolean): void }) {
@@ -56,19 +91,16 @@ export function VariantEditor({ row, onDone }: { row: Row; onDone(saved: boolean
 
   const save = async () => {
     setChecked(true);
-    const ts = taxScaleInput(taxScale);
+    const now = variantAmounts({ price, cost, minStock, ...taxScale }, belowCost);
     const was = taxScaleInput(taxScaleOf(row));
-    if (p === null || c === null || !ts || !was) return;
+    if (!now || !was) return;
     const ok = await action.run(async () => {
       await client.call('catalog.updateVariant', {
         id: row.variantId,
         barcode: barcode.trim() === '' ? null : barcode.trim(),
-        price: p,
-        cost: c,
-        minStock: parseCount(minStock),
-        ...changedTaxScale(ts, was),
+        ...now.amounts,
+        ...changedTaxScale(now.taxScale, was),
         active,
-        ...(belowCost && { confirmBelowCost: true }),
       });
       // The name is the product's: every variant of it shows the new one.
       if (productName.trim() !== row.productName)

@@ -9,7 +9,8 @@ import { fieldMessage } from '../../errors';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
 import type { Order } from './OrderLines';
-import { download, focusSoon } from './shared';
+import { download } from '../../files';
+import { focusSoon } from './shared';
 
 export function OrderActions({
   order,

@@ -1,13 +1,11 @@
 // What the purchasing screens share: amounts in a supplier's currency (a purchase order is in its
-// supplier's, not the company's), a file the core made saved as a download, and the words of a
-// purchase order's status.
+// supplier's, not the company's), and the words of a purchase order's status.
 import {
   formatMoney,
   parseMoney as parseAmount,
   type Currency,
 } from '../../../../core/locale/amounts';
 import type { OutputOf } from '../../client';
-import { base64ToBlob } from '../../files';
 import { companyCurrency, money } from '../../format';
 import type { Translate } from '../../i18n';
 
@@ -54,18 +52,6 @@ export const whole = (text: string): number => (/^\s*-?\d+\s*$/.test(text) ? Num
 /** A whole number the person may leave empty (then it is not sent). */
 export const wholeOrNone = (text: string): number | undefined =>
   text.trim() === '' ? undefined : whole(text);
-
-/** Saves a file the core made (a PDF), as the browser downloads one. */
-export function download(file: { fileName: string; mime: string; contentBase64: string }): void {
-  const url = URL.createObjectURL(base64ToBlob(file.contentBase64, file.mime));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export const statusWord = (t: Translate, status: PurchaseStatus): string => t(`status.${status}`);
 
