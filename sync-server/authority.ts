@@ -3,7 +3,7 @@
 // Every rule comes from the event's declaration in the registry; nothing here lists types.
 import { roleHas, roles, type Role } from '../core/vocabulary';
 import { mergeStamp, type EventDef } from '../core/events/define';
-import { defaultDiscountLimits, roleLimits } from '../core/sales/rules';
+import { discountCeiling, roleLimits } from '../core/sales/rules';
 import type { WireEvent } from '../core/sync/protocol';
 import type { RefusalCode } from '../core/sync/protocol';
 import type { DeviceRecord, EventStore } from './store/types';
@@ -90,14 +90,8 @@ export class UserRecord {
         (won, l) => (won === null || l.stamp >= won.stamp ? l : won),
         null,
       );
-    const limits = { ...defaultDiscountLimits, ...latest?.limits };
-    let ceiling = 0;
-    for (const userId of this.changes.keys()) {
-      const u = this.at(userId, stamp);
-      if (u?.role && !u.disabled && u.branchId === branchId)
-        ceiling = Math.max(ceiling, limits[u.role] ?? 0);
-    }
-    return ceiling;
+    const staff = [...this.changes.keys()].flatMap((userId) => this.at(userId, stamp) ?? []);
+    return discountCeiling(staff, branchId, latest?.limits ?? {});
   }
 }
 

@@ -11,7 +11,9 @@ import { customers } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
 import {
+  accountMembersSql,
   accountMovements,
+  accountRootsSql,
   pointsBalance,
   pointsKinds,
   pointsToExpire,
@@ -133,13 +135,13 @@ export const pointsHistory = query({
       historyRow,
       ctx.db.sqlite
         .prepare(
-          `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+          `${accountMembersSql('@root')}
          SELECT m.kind, m.points, m.available_at AS availableAt, m.expires_at AS expiresAt, m.at, m.note,
                 s.number AS saleNumber
          FROM loyalty_movements m LEFT JOIN sales s ON s.id = m.sale_id
-         WHERE m.customer_id IN (SELECT id FROM grp) ORDER BY m.at DESC, m.id DESC LIMIT ?`,
+         WHERE m.customer_id IN (SELECT id FROM account) ORDER BY m.at DESC, m.id DESC LIMIT @limit`,
         )
-        .all(rootCustomer(ctx.db, input.customerId), input.limit),
+        .all({ root: rootCustomer(ctx.db, input.customerId), limit: input.limit }),
     ),
 });
 
@@ -184,11 +186,9 @@ export const overdrawnPoints = query({
       overdrawnRow,
       ctx.db.sqlite
         .prepare(
-          `WITH RECURSIVE roots(id, root) AS (
-           SELECT id, id FROM customers WHERE merged_into IS NULL
-           UNION ALL SELECT c.id, r.root FROM customers c JOIN roots r ON c.merged_into = r.id)
+          `${accountRootsSql}
          SELECT r.root AS customerId, c.name, c.phone, sum(b.points) AS points
-         FROM roots r JOIN loyalty_balances b ON b.customer_id = r.id JOIN customers c ON c.id = r.root
+         FROM account r JOIN loyalty_balances b ON b.customer_id = r.id JOIN customers c ON c.id = r.root
          GROUP BY r.root HAVING sum(b.points) < 0 ORDER BY points, r.root`,
         )
         .all(),
@@ -202,10 +202,10 @@ function spendOf(ctx: Context, root: string, now: number): number {
   const row = spendRow.parse(
     ctx.db.sqlite
       .prepare(
-        `WITH RECURSIVE grp(id) AS (SELECT @root UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
-       SELECT (SELECT coalesce(sum(total), 0) FROM sales WHERE customer_id IN (SELECT id FROM grp) AND sold_at > @since AND sold_at <= @now)
+        `${accountMembersSql('@root')}
+       SELECT (SELECT coalesce(sum(total), 0) FROM sales WHERE customer_id IN (SELECT id FROM account) AND sold_at > @since AND sold_at <= @now)
             - (SELECT coalesce(sum(r.amount), 0) FROM sale_returns r JOIN sales s ON s.id = r.sale_id
-               WHERE s.customer_id IN (SELECT id FROM grp) AND s.sold_at > @since AND s.sold_at <= @now) AS spend`,
+               WHERE s.customer_id IN (SELECT id FROM account) AND s.sold_at > @since AND s.sold_at <= @now) AS spend`,
       )
       .get({ root, since: now - 365 * DAY, now }),
   );

@@ -52,10 +52,30 @@ export function pointsMove(db: Db, e: EventEnvelope, m: PointsMove): void {
 }
 
 /**
- * A customer and every customer merged into it (at any depth): one loyalty account. Lookups and
- * balances follow merges, so a duplicate an admin merged keeps its points.
+ * `WITH RECURSIVE account(id, root)`: the customers `anchor` selects (as `id, root`) and every
+ * customer merged into one of them at any depth, under the same root. A root and everyone merged
+ * into it is one loyalty account: lookups and balances follow merges, so a duplicate an admin
+ * merged keeps its points.
  */
-const GROUP = `WITH RECURSIVE grp(id) AS (SELECT @customerId UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)`;
+const mergedAccountsSql = (anchor: string, union: 'UNION' | 'UNION ALL') =>
+  `WITH RECURSIVE account(id, root) AS (${anchor} ${union} SELECT c.id, a.root FROM customers c JOIN account a ON c.merged_into = a.id)`;
+
+/**
+ * `account`: the members of the one account whose root the SQL parameter `param` holds. UNION, so
+ * that the walk ends even if merges ever formed a cycle.
+ */
+export const accountMembersSql = (param: string) =>
+  mergedAccountsSql(`SELECT ${param}, ${param}`, 'UNION');
+
+/**
+ * `account`: every customer beside the root of its account. UNION ALL: walking down from the
+ * roots reaches each customer once (no cycle hangs below a root), and checking each row for a
+ * duplicate would slow a walk over every customer by about a third.
+ */
+export const accountRootsSql = mergedAccountsSql(
+  'SELECT id, id FROM customers WHERE merged_into IS NULL',
+  'UNION ALL',
+);
 
 const mergedInto = z.object({ m: z.string().nullable() });
 
@@ -88,10 +108,10 @@ export function pointsBalance(db: Db, customerId: string, now: number): PointsBa
   const row = sums.parse(
     db.sqlite
       .prepare(
-        `${GROUP}
-         SELECT (SELECT coalesce(sum(b.points), 0) FROM loyalty_balances b WHERE b.customer_id IN (SELECT id FROM grp)) AS balance,
+        `${accountMembersSql('@customerId')}
+         SELECT (SELECT coalesce(sum(b.points), 0) FROM loyalty_balances b WHERE b.customer_id IN (SELECT id FROM account)) AS balance,
                 (SELECT coalesce(sum(m.points), 0) FROM loyalty_movements m
-                   WHERE m.customer_id IN (SELECT id FROM grp) AND m.available_at > @now) AS pending`,
+                   WHERE m.customer_id IN (SELECT id FROM account) AND m.available_at > @now) AS pending`,
       )
       .get({ customerId: rootCustomer(db, customerId), now }),
   );
@@ -131,8 +151,8 @@ export function accountMovements(db: Db, customerId: string): Movement[] {
     movement,
     db.sqlite
       .prepare(
-        `${GROUP} SELECT kind, points, expires_at AS expiresAt FROM loyalty_movements
-         WHERE customer_id IN (SELECT id FROM grp) ORDER BY at, id`,
+        `${accountMembersSql('@customerId')} SELECT kind, points, expires_at AS expiresAt FROM loyalty_movements
+         WHERE customer_id IN (SELECT id FROM account) ORDER BY at, id`,
       )
       .all({ customerId }),
   );

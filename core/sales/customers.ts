@@ -11,7 +11,7 @@ import { parseRow, parseRows } from '../db/rows';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { newId } from '../ids';
-import { pointsBalance, rootCustomer } from '../loyalty/ledger';
+import { accountMembersSql, pointsBalance, rootCustomer } from '../loyalty/ledger';
 import { programOf } from '../loyalty/program';
 import { phoneKeyOf } from './events';
 
@@ -259,12 +259,12 @@ export const customerSales = query({
       customerSale,
       ctx.db.sqlite
         .prepare(
-          `WITH RECURSIVE grp(id) AS (SELECT ? UNION SELECT c.id FROM customers c JOIN grp ON c.merged_into = grp.id)
+          `${accountMembersSql('@root')}
          SELECT s.id, s.number, b.name AS branchName, s.total, s.points_earned AS pointsEarned,
                 s.points_redeemed AS pointsRedeemed, s.sold_at AS soldAt
          FROM sales s JOIN branches b ON b.id = s.branch_id
-         WHERE s.customer_id IN (SELECT id FROM grp) ORDER BY s.sold_at DESC, s.id DESC LIMIT ?`,
+         WHERE s.customer_id IN (SELECT id FROM account) ORDER BY s.sold_at DESC, s.id DESC LIMIT @limit`,
         )
-        .all(rootCustomer(ctx.db, input.customerId), input.limit),
+        .all({ root: rootCustomer(ctx.db, input.customerId), limit: input.limit }),
     ),
 });

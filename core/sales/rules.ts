@@ -81,16 +81,40 @@ export function taxRateOf(db: Db, variantId: string, settings: SalesSettings): n
   return row?.own ?? settings.categoryTaxRates[row?.category ?? ''] ?? 0;
 }
 
+/** What a discount ceiling needs to know of a user (as the branch or head office knows them). */
+export interface StaffFacts {
+  branchId?: string | null;
+  role?: Role | null;
+  disabled?: boolean;
+}
+
 /**
- * The largest discount anyone working at the branch may give (basis points): what head office
- * accepts on a sale from there, supervisor or not.
+ * The largest discount anyone working at the branch may give (basis points): the highest limit
+ * (the defaults, as `limits` change them) of a role held by an active person there. What head
+ * office accepts on a sale from there, supervisor or not; 0 with nobody there.
  */
+export function discountCeiling(
+  staff: Iterable<StaffFacts>,
+  branchId: string,
+  limits: Partial<Record<Role, number>>,
+): number {
+  const merged = { ...defaultDiscountLimits, ...limits };
+  let ceiling = 0;
+  for (const u of staff)
+    if (u.role && !u.disabled && u.branchId === branchId)
+      ceiling = Math.max(ceiling, merged[u.role] ?? 0);
+  return ceiling;
+}
+
+/** discountCeiling of the branch's users as this PC knows them, under its company's settings. */
 export function branchDiscountCeiling(db: Db, branchId: string, settings: SalesSettings): number {
   const held = parseRows(
-    z.object({ role: z.enum(roles) }),
+    z.object({ branchId: z.string(), role: z.enum(roles) }),
     db.sqlite
-      .prepare(`SELECT DISTINCT role FROM users WHERE branch_id = ? AND disabled = 0`)
+      .prepare(
+        `SELECT DISTINCT branch_id AS branchId, role FROM users WHERE branch_id = ? AND disabled = 0`,
+      )
       .all(branchId),
   );
-  return Math.max(0, ...held.map((r) => settings.discountLimits[r.role] ?? 0));
+  return discountCeiling(held, branchId, settings.discountLimits);
 }
