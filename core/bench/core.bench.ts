@@ -31,7 +31,8 @@ import {
 import { measureCounter, RAW_COUNTER_SCHEMA, seedCounter } from './counter';
 import { loadRenderOrderSheet } from './pdf';
 import { RawOrderWriter } from './raw';
-import { measureReorder, reorderPlan, reorderRows, seedReorder } from './reorder';
+import { measureReorder, reorderRows } from './reorder';
+import { reorderPlan, seedReorder } from './reorder-seed';
 import { fmtInt, fmtMs, round, summarize, table, timed, type Row, type Summary } from './stats';
 
 const env = process.env;
