@@ -151,7 +151,9 @@ describe('counter sale from the keyboard and a scanner', () => {
   it('after placing an order, the next scan starts the next order', async () => {
     await page.keyboard.press('Alt+KeyN');
     await page.getByRole('heading', { name: 'New order', level: 1 }).waitFor();
-    // The screen opens with the focus on its heading; the scan box is the next stop.
+    // The screen opens with the focus on its heading (once it has drawn); the scan box is the
+    // next stop.
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('New order');
     await page.keyboard.press('Tab');
     expect(await scanBoxHasFocus()).toBe(true);
     await scan(SHIRT_BARCODE);
