@@ -77,6 +77,8 @@ describe('returns and the day close from the keyboard', () => {
     await page.keyboard.press('Alt+KeyZ');
     await page.getByRole('heading', { name: 'Day close', level: 1 }).waitFor();
     await page.getByText('No shift is open on this till.').waitFor();
+    // Tab from the heading, once the screen has put the focus there.
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('Day close');
     await page.keyboard.press('Tab');
     expect(await c.focusedField()).toBe('openingFloat');
     await page.keyboard.type('500');
