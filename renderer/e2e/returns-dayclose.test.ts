@@ -16,6 +16,10 @@ let page: Page;
 /** The shirt's price in the demo: Br 450.00. */
 const SHIRT_PRICE = 45000;
 
+/** The screen has drawn and put the focus on its heading, where its keys start from. */
+const headingFocused = (name: string) =>
+  expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe(name);
+
 describe('returns and the day close from the keyboard', () => {
   beforeAll(async () => {
     c = await startCounter();
@@ -36,6 +40,7 @@ describe('returns and the day close from the keyboard', () => {
 
     await page.keyboard.press('Alt+KeyE');
     await page.getByRole('heading', { name: 'Returns', level: 1 }).waitFor();
+    await headingFocused('Returns');
     // "/" reaches the receipt box; the scanner types the number and Enter.
     await page.keyboard.press('/');
     await page.keyboard.type(`${sold.number}\n`, { delay: 1 });
@@ -58,6 +63,7 @@ describe('returns and the day close from the keyboard', () => {
     // The same receipt again: one is left, two are asked for.
     await page.keyboard.press('Alt+KeyE');
     await page.getByRole('heading', { name: 'Returns', level: 1 }).waitFor();
+    await headingFocused('Returns');
     await page.keyboard.press('/');
     await page.keyboard.type(`${sold.number}\n`, { delay: 1 });
     await row.waitFor();
@@ -78,7 +84,7 @@ describe('returns and the day close from the keyboard', () => {
     await page.getByRole('heading', { name: 'Day close', level: 1 }).waitFor();
     await page.getByText('No shift is open on this till.').waitFor();
     // Tab from the heading, once the screen has put the focus there.
-    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('Day close');
+    await headingFocused('Day close');
     await page.keyboard.press('Tab');
     expect(await c.focusedField()).toBe('openingFloat');
     await page.keyboard.type('500');
