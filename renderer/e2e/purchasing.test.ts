@@ -217,9 +217,10 @@ describe('purchasing from the keyboard', () => {
     const awaiting = admin.getByTestId('awaiting-second');
     await awaiting.waitFor();
     expect(await awaiting.textContent()).toContain('Admin gave the first');
-    expect(await admin.locator('[data-fact="status"]').textContent()).toBe(
-      'Awaiting second approval',
-    );
+    // The order is read again after the step: the status follows the message.
+    await expect
+      .poll(() => admin.locator('[data-fact="status"]').textContent())
+      .toBe('Awaiting second approval');
 
     // The same person again: the core refuses, and the admin reads why.
     await press(admin, '[data-approve]');
@@ -238,7 +239,7 @@ describe('purchasing from the keyboard', () => {
     await press(finance, '[data-approve]');
     const approved = finance.getByText(/^Approved as SH01-.+\.$/);
     await approved.waitFor();
-    expect(await finance.locator('[data-fact="status"]').textContent()).toBe('Approved');
+    await expect.poll(() => finance.locator('[data-fact="status"]').textContent()).toBe('Approved');
     const number = (await h.call('purchases.get', { id: orderId }, adminToken)).number;
     expect(number).toMatch(/^SH01-/);
     await photo(finance, 'purchasing-approved');
