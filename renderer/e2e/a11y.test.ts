@@ -188,6 +188,30 @@ describe('keyboard', () => {
     expect(await page.evaluate(() => document.activeElement?.outerHTML)).toBe(before);
   });
 
+  it('a person quicker than the screen keeps the focus: the heading never takes it from a field', async () => {
+    await page.keyboard.press('Alt+KeyU');
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    // The moment the next screen draws its search box, a fast hand (a "/" or a scan) is in it,
+    // before the screen has put the focus on its heading.
+    await page.evaluate(() => {
+      const seen = new MutationObserver(() => {
+        const box = document.querySelector<HTMLElement>('main [data-search]');
+        if (box && document.querySelector('main h1')?.textContent === 'Orders') {
+          seen.disconnect();
+          box.focus();
+        }
+      });
+      seen.observe(document.body, { childList: true, subtree: true });
+    });
+    await page.keyboard.press('Alt+KeyO');
+    await page.getByRole('heading', { name: 'Orders', level: 1, exact: true }).waitFor();
+    // Longer than the heading keeps looking (40 × 50 ms).
+    await page.waitForTimeout(2_500);
+    expect(
+      await page.evaluate(() => document.activeElement?.hasAttribute('data-search') ?? false),
+    ).toBe(true);
+  });
+
   it('the focus ring is ≥ 3:1 against its background in the sidebar, top bar and work area', async () => {
     await page.keyboard.press('Alt+KeyO');
     const targets = [

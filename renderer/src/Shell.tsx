@@ -60,11 +60,16 @@ const roleName = (t: Translate, role: Role) => t(`roles.${role}`);
 /**
  * Moves focus to the open screen's heading once it has rendered (a screen reader then says where
  * the person is); a screen that loads first shows its heading a moment later, so look a few times.
+ * A person who is quicker than the screen (a "/" to its search box, a scan on the counter) keeps
+ * the focus they moved: the heading never takes it back from a field they are typing in.
  */
 function focusHeading(): () => void {
   let tries = 0;
   let timer = 0;
+  const before = document.activeElement;
   const look = () => {
+    const now = document.activeElement;
+    if (now && now !== before && now !== document.body && now.closest('main')) return;
     const h1 = [...document.querySelectorAll<HTMLElement>('main h1')].find(
       (h) => h.offsetParent !== null,
     );
