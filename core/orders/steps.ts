@@ -11,7 +11,7 @@ import { orderLines, users } from '../db/schema';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
 import { adminStepsHere } from '../auth/may';
-import { sniffMime } from '../files/sniff';
+import { acceptUpload, uploadContent } from '../files/upload';
 import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
 
@@ -50,35 +50,15 @@ export const attachSlip = command({
   input: z.object({
     orderId: id,
     fileName: text(200),
-    contentBase64: z
-      .string()
-      .min(1, 'is empty: choose a file')
-      .max(
-        Math.ceil(MAX_SLIP_BYTES / 3) * 4 + 4,
-        `is too large: a slip may be at most ${MAX_SLIP_BYTES / 1024 / 1024} MB`,
-      )
-      .base64('must be the file content in base64'),
+    contentBase64: uploadContent(MAX_SLIP_BYTES, 'a slip'),
   }),
   handler: (ctx, input) => {
     orderInScope(ctx, input.orderId, 'shop');
-    const bytes = Buffer.from(input.contentBase64, 'base64');
-    if (bytes.length > MAX_SLIP_BYTES)
-      throw new DomainError(
-        'FILE_REJECTED',
-        `file: ${input.fileName} is ${(bytes.length / 1048576).toFixed(1)} MB; a slip may be at most 10 MB`,
-        {
-          field: 'file',
-        },
-      );
-    const mime = sniffMime(bytes);
-    if (!mime)
-      throw new DomainError(
-        'FILE_REJECTED',
-        `file: ${input.fileName} is not a JPEG, PNG or PDF (whatever its name says); scan or photograph the slip again`,
-        {
-          field: 'file',
-        },
-      );
+    const { bytes, mime } = acceptUpload(input.fileName, input.contentBase64, {
+      maxBytes: MAX_SLIP_BYTES,
+      what: 'a slip',
+      instead: 'scan or photograph the slip again',
+    });
     const fileHash = ctx.files.put(bytes);
     emit(ctx, 'order.slip_attached', input.orderId, {
       orderId: input.orderId,
