@@ -113,6 +113,7 @@ export const purchasingCodes = [
   'OWN_APPROVAL',
   'SUPPLIER_ITEM_UNPRICED',
   'RATE_REQUIRED',
+  'DUPLICATE_INVOICE',
 ] as const;
 export type PurchasingCode = (typeof purchasingCodes)[number];
 
@@ -255,6 +256,7 @@ const httpStatus: Record<SerializedError['code'], number> = {
   OWN_APPROVAL: 403,
   SUPPLIER_ITEM_UNPRICED: 422,
   RATE_REQUIRED: 422,
+  DUPLICATE_INVOICE: 409,
   HEAD_OFFICE_ONLY: 403,
   FOREIGN_BRANCH: 403,
   UNKNOWN_AGGREGATE: 409,

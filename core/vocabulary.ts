@@ -198,6 +198,8 @@ export const permissions = {
   'purchasing.manage': ['admin', 'finance'],
   'purchasing.approve': ['admin', 'finance'],
   'purchasing.receive': ['admin', 'factory_clerk', 'shop_clerk'],
+  'invoices.upload': ['admin', 'finance', 'factory_clerk', 'shop_clerk'],
+  'invoices.post': ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -230,6 +232,8 @@ export const permissionPhrase: Record<Permission, string> = {
   'purchasing.manage': 'manage suppliers, reorder rules and purchase orders',
   'purchasing.approve': 'approve purchase orders',
   'purchasing.receive': 'receive purchased goods',
+  'invoices.upload': 'upload supplier invoices',
+  'invoices.post': 'check, post and reverse supplier invoices',
 };
 
 export const roleLabel: Record<Role, string> = {

@@ -25,6 +25,8 @@ import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
 import { ServerBackups } from './backup/server-backups';
 import { HeadOfficeAi } from './ai/service';
+import { invoiceReader } from '../core/invoices/reader';
+import { InvoiceInbox } from './invoices/inbox';
 import { storeFile } from './backup/restore';
 import { SqliteEventStore } from './store/sqlite';
 import { UpdateFeed } from './updates/feed';
@@ -56,6 +58,13 @@ export interface ServerConfig {
   /** When the nightly loyalty run (expiries, tiers) runs: default `30 2 * * *`. */
   loyaltySchedule?: string;
   /**
+   * A folder head office watches for supplier invoices (PDF, JPEG, PNG): each file dropped there
+   * is uploaded and read, then moved to done/ or rejected/ (decision 0033). Default: none.
+   */
+  invoiceFolder?: string;
+  /** How often uploaded invoices and the watched folder are looked at (default 5 s). */
+  invoicePollMs?: number;
+  /**
    * How soon another server process takes over a scheduled backup whose process died mid-way
    * (the backup lease's length, default 2 minutes; decision 0019).
    */
@@ -86,6 +95,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'tls-next-self-signed': { type: 'boolean' },
       'backup-schedule': { type: 'string' },
       'loyalty-schedule': { type: 'string' },
+      'invoice-folder': { type: 'string' },
       'console-idle-minutes': { type: 'string' },
       ...telegramArgs,
     },
@@ -149,6 +159,9 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     }),
     ...((values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE']) && {
       backupSchedule: values['backup-schedule'] ?? env['FSE_BACKUP_SCHEDULE'],
+    }),
+    ...((values['invoice-folder'] ?? env['FSE_INVOICE_FOLDER']) && {
+      invoiceFolder: resolve(values['invoice-folder'] ?? env['FSE_INVOICE_FOLDER'] ?? ''),
     }),
     ...(idleMinutes !== undefined && { consoleIdleMs: Math.round(Number(idleMinutes) * 60_000) }),
   };
@@ -214,6 +227,7 @@ export async function startServer(
   replica.core.services.telegram = telegram.service;
   // The AI model's settings live beside the Telegram token, in the store every process shares.
   replica.core.services.ai = new HeadOfficeAi(telegram.store, log);
+  replica.core.services.invoices = invoiceReader(() => replica.core.services.ai);
   await replica.start();
   backups.start();
   const loyalty = loyaltyNightly({
@@ -227,6 +241,15 @@ export async function startServer(
   const purchasing = purchasingNightly({ replica, leases: store.leases, holder, log });
   purchasing.reorder.start();
   purchasing.refit.start();
+  const invoices = new InvoiceInbox({
+    replica,
+    leases: store.leases,
+    holder,
+    log,
+    folder: config.invoiceFolder ?? null,
+    ...(config.invoicePollMs && { pollMs: config.invoicePollMs }),
+  });
+  invoices.start();
   // PCs hear of new events within a poll of the head at most (0018); PostgreSQL also notifies.
   const news = new LogNews(hub, { pollMs: databaseUrl ? 2_000 : 250, log });
   await news.start();
@@ -308,7 +331,9 @@ export async function startServer(
     news,
     loyalty,
     purchasing,
+    invoices,
     async close() {
+      invoices.stop();
       backups.stop();
       loyalty.stop();
       purchasing.reorder.stop();

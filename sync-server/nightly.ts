@@ -14,7 +14,11 @@ import type { HeadOfficeReplica } from './replica';
 import type { LeaseStore } from './store/leases';
 
 /** One run now, on the replica, as head office's first active admin (none: null, nothing done). */
-export function runAsAdmin(replica: HeadOfficeReplica, name: OperationName): unknown {
+export function runAsAdmin(
+  replica: HeadOfficeReplica,
+  name: OperationName,
+  input: Record<string, unknown> = {},
+): unknown {
   const admin = replica.core.db.orm
     .select({
       userId: users.id,
@@ -29,7 +33,7 @@ export function runAsAdmin(replica: HeadOfficeReplica, name: OperationName): unk
     .get();
   if (!admin) return null;
   const ctx = { ...replica.core.context(), actor: admin };
-  return execute(operations, ctx, name, {});
+  return execute(operations, ctx, name, input);
 }
 
 export interface NightlyOptions {

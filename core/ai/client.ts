@@ -1,9 +1,11 @@
 // Asks an OpenAI-compatible server (OpenAI itself, or llama.cpp, vLLM, Ollama on the premises)
 // for an answer in JSON, through the `openai` client. Structured outputs first; a server that
 // refuses them (a 400 naming response_format) is asked in JSON mode, then with the prompt alone.
-// The mode that worked is remembered per address and model. Whatever the server or the model
-// does, the caller gets an answer parsed by its zod schema or the reason there is none: this
-// never throws for their failure.
+// The mode that worked is remembered per address and model. Pictures go as image parts of the
+// user's message; a server without vision (a 400 saying so) is asked once more in text alone,
+// per call, as that costs one refused request. Whatever the server or the model does, the
+// caller gets an answer parsed by its zod schema or the reason there is none: this never throws
+// for their failure.
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -12,6 +14,7 @@ import OpenAI, {
 } from 'openai';
 import type {
   ChatCompletion,
+  ChatCompletionContentPart,
   ChatCompletionCreateParamsNonStreaming,
 } from 'openai/resources/chat/completions';
 import { extractJson } from './extract';
@@ -54,7 +57,7 @@ const DEFAULT_RETRY_MS = 500;
 
 type Failure = Extract<AiAnswer<never>, { ok: false }>;
 type Attempt =
-  | { kind: 'answered'; completion: ChatCompletion }
+  | { kind: 'answered'; completion: ChatCompletion; withoutImages: boolean }
   | { kind: 'unsupported' }
   | { kind: 'failed'; failure: Failure };
 
@@ -65,7 +68,18 @@ const fail = (
   issues?: Failure['issues'],
 ): Failure => ({ ok: false, reason, message, model, ...(issues && { issues }) });
 
-function messagesFor<T>(request: AiRequest<T>, mode: JsonMode) {
+function userContent<T>(request: AiRequest<T>, images: boolean) {
+  if (!images || !request.images?.length) return request.user;
+  const parts: ChatCompletionContentPart[] = [{ type: 'text', text: request.user }];
+  for (const image of request.images)
+    parts.push({
+      type: 'image_url',
+      image_url: { url: `data:${image.mime};base64,${image.base64}` },
+    });
+  return parts;
+}
+
+function messagesFor<T>(request: AiRequest<T>, mode: JsonMode, images: boolean) {
   const schema = JSON.stringify(request.jsonSchema);
   // JSON mode needs the word "JSON" in the messages (OpenAI refuses the request without it).
   const how =
@@ -76,7 +90,7 @@ function messagesFor<T>(request: AiRequest<T>, mode: JsonMode) {
         : `Answer with JSON only: one JSON object that matches this JSON Schema, and no other text before or after it.\n${schema}`;
   return [
     { role: 'system' as const, content: `${request.system}\n\n${how}` },
-    { role: 'user' as const, content: request.user },
+    { role: 'user' as const, content: userContent(request, images) },
   ];
 }
 
@@ -84,10 +98,11 @@ function bodyFor<T>(
   request: AiRequest<T>,
   mode: JsonMode,
   model: string,
+  images: boolean,
 ): ChatCompletionCreateParamsNonStreaming {
   const body: ChatCompletionCreateParamsNonStreaming = {
     model,
-    messages: messagesFor(request, mode),
+    messages: messagesFor(request, mode, images),
   };
   if (mode === 'json_schema')
     body.response_format = {
@@ -107,6 +122,16 @@ function refusesMode(error: APIError): boolean {
     /response_format|json_schema|json_object|structured output|json mode/i.test(error.message)
   );
 }
+
+/**
+ * A 400 about pictures from a model that does not see: llama.cpp without its mmproj, vLLM with a
+ * text-only model, OpenAI's text models.
+ */
+const refusesImages = (error: APIError): boolean =>
+  error.status === 400 &&
+  /image input is not supported|mmproj|image_url is only supported|not a multimodal model|does not support (images?|vision)|vision is not supported/i.test(
+    error.message,
+  );
 
 function retryAfterMs(error: APIError): number | null {
   const ms = Number(error.headers?.get('retry-after-ms'));
@@ -260,19 +285,30 @@ export async function askJson<T>(
   });
   const key = modeKey(conn.baseUrl, conn.model);
 
+  let images = Boolean(request.images?.length);
   const attempt = async (mode: JsonMode): Promise<Attempt> => {
     for (let tried = 0; ; tried++) {
       try {
         const completion = await client.chat.completions.create(
-          bodyFor(request, mode, conn.model),
+          bodyFor(request, mode, conn.model, images),
           {
             signal: controller.signal,
             timeout: Math.max(deadline - Date.now(), 1),
             maxRetries: 0,
           },
         );
-        return { kind: 'answered', completion };
+        return {
+          kind: 'answered',
+          completion,
+          withoutImages: Boolean(request.images?.length) && !images,
+        };
       } catch (error) {
+        if (images && error instanceof APIError && refusesImages(error)) {
+          // Not a retry of a failure: the same question in the only form this server takes.
+          images = false;
+          tried--;
+          continue;
+        }
         if (error instanceof APIError && refusesMode(error)) return { kind: 'unsupported' };
         const wait =
           error instanceof APIError ? (retryAfterMs(error) ?? DEFAULT_RETRY_MS) : DEFAULT_RETRY_MS;
@@ -294,7 +330,8 @@ export async function askJson<T>(
       // The server took the request in this mode, whatever the model made of it. Remembering is
       // a saving for next time: a store that fails it does not cost this answer.
       if (remembered !== mode) await memory.remember(key, mode).catch(() => undefined);
-      return interpret(outcome.completion, mode, request, conn);
+      const answer = interpret(outcome.completion, mode, request, conn);
+      return answer.ok && outcome.withoutImages ? { ...answer, withoutImages: true } : answer;
     }
     return fail(
       'refused',

@@ -45,11 +45,22 @@ export type AiFailure =
   | 'unparsable'
   | 'schema_mismatch';
 
+/** A picture sent with the user's message (a scanned page), base64 without the data: prefix. */
+export interface AiImage {
+  mime: 'image/png' | 'image/jpeg';
+  base64: string;
+}
+
 export interface AiRequest<T> {
   /** The answer's name for structured outputs: letters, digits, `_` and `-`, at most 64. */
   name: string;
   system: string;
   user: string;
+  /**
+   * Pictures for a model that sees. A server without vision refuses them (400); the question is
+   * then asked once more in text alone, and the answer says so (`withoutImages`).
+   */
+  images?: AiImage[];
   /** What the answer is parsed with, whatever mode it came in. */
   schema: z.ZodType<T>;
   /** The same answer as JSON Schema, for the server (strict: every property required, no others). */
@@ -59,7 +70,14 @@ export interface AiRequest<T> {
 }
 
 export type AiAnswer<T> =
-  | { ok: true; value: T; mode: JsonMode; model: string }
+  | {
+      ok: true;
+      value: T;
+      mode: JsonMode;
+      model: string;
+      /** Present when the server refused the images and the answer came from the text alone. */
+      withoutImages?: true;
+    }
   | {
       ok: false;
       reason: AiFailure;

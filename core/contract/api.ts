@@ -73,6 +73,16 @@ import {
 import { purchaseOrderPdf } from '../purchasing/po-op';
 import { listRuns, refit, runReorder } from '../purchasing/run';
 import { costHistory } from '../purchasing/costs';
+import {
+  getInvoice,
+  invoiceFile,
+  invoicePage,
+  listInvoices,
+  postInvoice,
+  readInvoice,
+  reverseInvoice,
+  uploadInvoice,
+} from '../invoices/operations';
 import { adjustForecast, seriesForecast } from '../purchasing/adjust';
 import { aiSaveSettings, aiSettings, aiTest } from '../ai/operations';
 import { getPrinterSettings, savePrinterSettings } from '../receipts/printer-settings';
@@ -232,6 +242,14 @@ export const operations = {
   'purchasing.costHistory': costHistory,
   'purchasing.forecast': seriesForecast,
   'purchasing.adjustForecast': adjustForecast,
+  'invoices.upload': uploadInvoice,
+  'invoices.list': listInvoices,
+  'invoices.get': getInvoice,
+  'invoices.file': invoiceFile,
+  'invoices.page': invoicePage,
+  'invoices.read': readInvoice,
+  'invoices.post': postInvoice,
+  'invoices.reverse': reverseInvoice,
   'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'sync.status': syncStatus,

@@ -3,6 +3,7 @@
 // cycle (scripts/import-cycles.ts, run by `npm run lint`, keeps it so).
 import type { AiService } from '../ai/service';
 import type { BackupService } from '../backup/service';
+import type { InvoiceReadingService } from '../invoices/service';
 import type { UpdateFeedService } from '../ops/update-feed';
 import type { HeadOfficeService, SyncService } from '../sync/services';
 import type { TelegramService } from '../telegram/service';
@@ -18,4 +19,6 @@ export interface HostServices {
   updates?: UpdateFeedService;
   /** Head office's AI model, through an OpenAI-compatible server (sync server only). */
   ai?: AiService;
+  /** Head office's reading of supplier invoices: text layers, OCR, the model (sync server only). */
+  invoices?: InvoiceReadingService;
 }

@@ -10,6 +10,8 @@ import type { Db } from '../db/open';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { operations, type InputOf, type NamesOf, type OperationName } from './api';
 import type { HostServices } from './host-services';
+import { invoiceReader } from '../invoices/reader';
+import { invoicePdf, makeInvoice } from '../invoices/testing/generate';
 
 /** Every row of every table, and the schema: what any write would change. */
 function dump(db: Db): Record<string, string[]> {
@@ -149,6 +151,8 @@ function hostAt(dir: string): HostServices {
       test: effect('ai.test'),
       ask: effect('ai.ask'),
     },
+    // Reading an invoice and drawing its page change nothing: the real reader, rules only.
+    invoices: invoiceReader(() => undefined),
   };
 }
 
@@ -167,6 +171,7 @@ interface Fixture {
   customerId: string;
   itemId: string;
   purchaseId: string;
+  invoiceId: string;
 }
 
 type QueryName = NamesOf<'query'>;
@@ -242,6 +247,10 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
     variantId: w.variant['TS-WHT-M']!,
   }),
   'ai.settings': () => ({}),
+  'invoices.list': () => ({}),
+  'invoices.get': ({ invoiceId }) => ({ invoiceId }),
+  'invoices.file': ({ invoiceId }) => ({ invoiceId }),
+  'invoices.page': ({ invoiceId }) => ({ invoiceId, page: 1 }),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);
@@ -285,6 +294,11 @@ describe('queries', () => {
       lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 24 }],
     });
     await w.as('admin')('purchases.approve', { id: purchase.id });
+    const invoice = await w.as('shop1')('invoices.upload', {
+      fileName: 'invoice.pdf',
+      contentBase64: (await invoicePdf(makeInvoice(3, 'classic'))).toString('base64'),
+    });
+    await w.as('admin')('invoices.read', { invoiceId: invoice.invoiceId });
     const fixture: Fixture = {
       w,
       orderId: placed.id,
@@ -295,6 +309,7 @@ describe('queries', () => {
       customerId: customer.id,
       itemId: item.id,
       purchaseId: purchase.id,
+      invoiceId: invoice.invoiceId,
     };
 
     const queries = Object.entries(operations)

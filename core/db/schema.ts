@@ -1038,3 +1038,82 @@ export const forecastAdjustments = sqliteTable(
   },
   (t) => [index('forecast_adjustments_series').on(t.branchId, t.variantId, t.at)],
 );
+
+/**
+ * A supplier invoice or credit note (decision 0033): the file uploaded at a branch or head office,
+ * what head office read from it, and, once a person posted it, what it bills. The number key is
+ * the number with case, spaces and punctuation taken out: one supplier's invoice is posted once.
+ */
+export const supplierInvoices = sqliteTable(
+  'supplier_invoices',
+  {
+    id: text().primaryKey(),
+    /** Where it was uploaded (head office's own for its console and watched folder). */
+    branchId: text().notNull(),
+    fileHash: text(),
+    mime: text(),
+    size: integer(),
+    originalName: text(),
+    uploadedBy: text(),
+    uploadedAt: integer(),
+    /** uploaded → read or unreadable → posted → reversed. */
+    status: text().notNull(),
+    /** JSON: the reading (words, fields, lines, where each was found); null before reading. */
+    reading: text(),
+    readAt: integer(),
+    /** Why the file could not be read, in words for the person. */
+    readError: text(),
+    kind: text(),
+    supplierId: text(),
+    number: text(),
+    numberKey: text(),
+    invoiceDate: text(),
+    currencyCode: text(),
+    rate: text(),
+    subtotal: integer(),
+    tax: integer(),
+    total: integer(),
+    totalCompany: integer(),
+    orderId: text(),
+    postedAt: integer(),
+    postedBy: text(),
+    reversedAt: integer(),
+    reversedBy: text(),
+    reverseReason: text(),
+  },
+  (t) => [
+    index('supplier_invoices_status').on(t.status, t.uploadedAt),
+    index('supplier_invoices_file').on(t.fileHash),
+    uniqueIndex('supplier_invoices_posted_number')
+      .on(t.supplierId, t.numberKey)
+      .where(sql`status = 'posted'`),
+  ],
+);
+
+/** A posted invoice's lines: what each bills, at what cost in the company's currency. */
+export const supplierInvoiceLines = sqliteTable(
+  'supplier_invoice_lines',
+  {
+    invoiceId: text().notNull(),
+    lineNo: integer().notNull(),
+    /** Null: a charge that is not a product (freight, a service). */
+    variantId: text(),
+    supplierItemId: text(),
+    supplierCode: text(),
+    description: text().notNull(),
+    quantity: integer().notNull(),
+    unitPrice: integer().notNull(),
+    amount: integer().notNull(),
+    /** Per unit, in minor units of the company's currency at the invoice's rate. */
+    unitCostCompany: integer().notNull(),
+    /** The supplier item's price before posting, so a reversal can restore it. */
+    priceBefore: integer(),
+    /** When the invoice was posted (by its stamp): the cost's date. */
+    postedAt: integer().notNull(),
+    credit: integer({ mode: 'boolean' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.invoiceId, t.lineNo] }),
+    index('supplier_invoice_lines_variant').on(t.variantId, t.postedAt),
+  ],
+);

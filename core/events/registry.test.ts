@@ -19,6 +19,8 @@ import { newId } from '../ids';
 import { BranchCore } from '../runtime';
 import { acknowledge, applyOrdered, refold } from '../sync/apply';
 import { DEMO_PASSWORD } from '../demo/seed';
+import { invoiceReader } from '../invoices/reader';
+import { invoicePdf, makeInvoice } from '../invoices/testing/generate';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { EVENT_SCHEMA_VERSION, type EventEnvelope } from './define';
 import { applyEvent, eventDef } from './emit';
@@ -260,6 +262,52 @@ async function runScenario(w: DemoWorld): Promise<void> {
     lines: [{ variantId: tee, quantity: 1, price: 100 }],
   });
   await admin('purchases.close', { id: short.id, reason: 'ordered by phone instead' });
+  // A supplier invoice uploaded at the shop, read at head office, posted against the order with
+  // a new price, then reversed; a credit note for the same goods posted and kept.
+  const today = new Date(Date.now() + later).toISOString().slice(0, 10);
+  const pdf = await invoicePdf(makeInvoice(11, 'classic'));
+  const up = await shop('invoices.upload', {
+    fileName: 'awash-11.pdf',
+    contentBase64: pdf.toString('base64'),
+  });
+  await admin('invoices.read', { invoiceId: up.invoiceId });
+  const billed = {
+    kind: 'invoice' as const,
+    supplierId: supplier.id,
+    number: 'AW-2026-0117',
+    date: today,
+    currencyCode: 'ETB',
+    orderId: po.id,
+    subtotal: 12 * 9_800,
+    tax: 0,
+    total: 12 * 9_800,
+    lines: [
+      {
+        variantId: tee,
+        supplierCode: 'AW-100',
+        description: 'White tee, M',
+        quantity: 12,
+        unitPrice: 9_800,
+        amount: 12 * 9_800,
+      },
+    ],
+  };
+  await admin('invoices.post', { invoiceId: up.invoiceId, ...billed });
+  await admin('invoices.reverse', { invoiceId: up.invoiceId, reason: 'Billed twice by mistake' });
+  const credit = await shop('invoices.upload', {
+    fileName: 'awash-credit.pdf',
+    contentBase64: (await invoicePdf(makeInvoice(12, 'modern'))).toString('base64'),
+  });
+  await admin('invoices.post', {
+    invoiceId: credit.invoiceId,
+    ...billed,
+    kind: 'credit',
+    number: 'CN-0009',
+    orderId: null,
+    subtotal: 9_800,
+    total: 9_800,
+    lines: [{ ...billed.lines[0]!, quantity: 1, amount: 9_800 }],
+  });
   // A month later head office's nightly run finds the points expired (a new sign-in: a month).
   later = 31 * 86_400_000;
   const { token } = await w.core.call('auth.login', { username: 'admin', password: DEMO_PASSWORD });
@@ -340,7 +388,10 @@ const sharedKeys: string[] = [];
 const written = new Set<string>();
 
 beforeAll(async () => {
-  world = await openDemo({ now: () => Date.now() + later });
+  world = await openDemo({
+    now: () => Date.now() + later,
+    services: { invoices: invoiceReader(() => undefined) },
+  });
   await runScenario(world);
   scenario = storedEvents(world.core.db);
 
@@ -498,6 +549,9 @@ describe('the event registry, walked whole', () => {
       'reorder_rule.saved',
       'stock.count_chosen',
       'supplier.saved',
+      'supplier_invoice.posted',
+      'supplier_invoice.read',
+      'supplier_invoice.reversed',
       'supplier_item.saved',
       'user.saved',
       'variant.saved',

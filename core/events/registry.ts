@@ -32,6 +32,7 @@ import {
   supplierItemSaved,
   supplierSaved,
 } from '../purchasing/events';
+import { invoicePosted, invoiceRead, invoiceReversed, invoiceUploaded } from '../invoices/events';
 import type { EventDef } from './define';
 import {
   stockAdjusted,
@@ -86,6 +87,10 @@ const all = [
   purchaseApproved,
   purchaseReceived,
   purchaseClosed,
+  invoiceUploaded,
+  invoiceRead,
+  invoicePosted,
+  invoiceReversed,
 ] as const;
 
 type Def = (typeof all)[number];

@@ -20,15 +20,39 @@ const windowRow = z.object({
 
 const latestRow = z.object({ at: z.number().int().nullable() });
 
-/** Works each variant's cost out again from its receipts (none: the row goes). */
+/**
+ * What a variant's cost is made of, each with its weight (units), total cost and date: every
+ * receipt, at the price its order's posted invoices billed for the variant where there is one
+ * (decision 0033), else at the order's price; each line of a posted invoice that names no order;
+ * and each line of a posted credit note, as a credit with no units.
+ */
+const OBSERVATIONS = `
+  WITH billed AS (
+    SELECT i.order_id AS orderId,
+           (2 * sum(l.quantity * l.unit_cost_company) + sum(l.quantity)) / (2 * sum(l.quantity)) AS cost
+    FROM supplier_invoice_lines l JOIN supplier_invoices i ON i.id = l.invoice_id
+    WHERE l.variant_id = @variantId AND i.status = 'posted' AND i.order_id IS NOT NULL AND l.credit = 0
+    GROUP BY i.order_id
+  )
+  SELECT r.quantity AS weight, r.quantity * coalesce(b.cost, r.unit_cost) AS total, r.received_at AS at
+  FROM purchase_receipt_lines r LEFT JOIN billed b ON b.orderId = r.order_id
+  WHERE r.variant_id = @variantId AND r.quantity > 0
+  UNION ALL
+  SELECT l.quantity, l.quantity * l.unit_cost_company, l.posted_at
+  FROM supplier_invoice_lines l JOIN supplier_invoices i ON i.id = l.invoice_id
+  WHERE l.variant_id = @variantId AND i.status = 'posted' AND i.order_id IS NULL AND l.credit = 0
+  UNION ALL
+  SELECT 0, -l.quantity * l.unit_cost_company, l.posted_at
+  FROM supplier_invoice_lines l JOIN supplier_invoices i ON i.id = l.invoice_id
+  WHERE l.variant_id = @variantId AND i.status = 'posted' AND l.credit = 1`;
+
+/** Works each variant's cost out again from its receipts and invoices (none: the row goes). */
 export function settleCosts(db: Db, variantIds: readonly string[]): void {
-  const latest = db.sqlite.prepare(
-    `SELECT max(received_at) AS at FROM purchase_receipt_lines WHERE variant_id = ? AND quantity > 0`,
-  );
+  const latest = db.sqlite.prepare(`SELECT max(at) AS at FROM (${OBSERVATIONS})`);
   const average = db.sqlite.prepare(
-    `SELECT sum(quantity) AS quantity, (2 * sum(quantity * unit_cost) + sum(quantity)) / (2 * sum(quantity)) AS cost,
-            @at AS lastReceivedAt
-     FROM purchase_receipt_lines WHERE variant_id = @variantId AND quantity > 0 AND received_at > @from`,
+    `SELECT sum(weight) AS quantity,
+            (2 * max(sum(total), 0) + sum(weight)) / (2 * sum(weight)) AS cost, @at AS lastReceivedAt
+     FROM (${OBSERVATIONS}) WHERE at > @from AND at <= @at`,
   );
   const save = db.sqlite.prepare(
     `INSERT INTO variant_costs (variant_id, cost, quantity, last_received_at) VALUES (?, ?, ?, ?)
@@ -37,13 +61,16 @@ export function settleCosts(db: Db, variantIds: readonly string[]): void {
   );
   const drop = db.sqlite.prepare(`DELETE FROM variant_costs WHERE variant_id = ?`);
   for (const variantId of new Set(variantIds)) {
-    const at = parseRow(latestRow, latest.get(variantId))?.at ?? null;
+    const at = parseRow(latestRow, latest.get({ variantId }))?.at ?? null;
     if (at === null) {
       drop.run(variantId);
       continue;
     }
     const row = parseRow(windowRow, average.get({ variantId, at, from: at - COST_WINDOW_MS }));
-    if (!row) throw new Error(`no receipts in the cost window of ${variantId}`);
+    if (!row || row.quantity <= 0) {
+      drop.run(variantId);
+      continue;
+    }
     save.run(variantId, row.cost, row.quantity, row.lastReceivedAt);
   }
 }

@@ -186,7 +186,20 @@ describe('the packed app', () => {
       expect(packages.has(dev), `${dev} is a development dependency`).toBe(false);
     // Head office's packages ship in the server package (sync-server/package), React inside the
     // built renderer: none of them in the desktop app.
-    for (const other of ['express', 'pg', 'node-telegram-bot-api', 'openai', 'react', 'react-dom'])
+    // The invoice readers too (decision 0033): OCR, its data, the PDF reader, image libraries.
+    for (const other of [
+      'express',
+      'pg',
+      'node-telegram-bot-api',
+      'openai',
+      'react',
+      'react-dom',
+      'tesseract.js',
+      '@tesseract.js-data/eng',
+      'unpdf',
+      'sharp',
+      '@napi-rs/canvas',
+    ])
       expect(packages.has(other), `${other} is not the desktop app's`).toBe(false);
     // Every package the bundles load at run time is there.
     const external = new Set<string>();

@@ -112,7 +112,8 @@ export async function buildServerPackage(
       recursive: true,
       filter: (source) => !source.endsWith('.map'),
     });
-  const packages = copyProductionModules(repo, appDir, imported);
+  // The OCR's English data is found by its path at run time, never imported: named here.
+  const packages = copyProductionModules(repo, appDir, [...imported, '@tesseract.js-data/eng']);
   if (process.platform === 'win32') {
     // The service wrapper (install-windows.ts finds it in node-windows, as from a checkout).
     for (const file of ['package.json', 'bin/winsw/winsw.exe', 'bin/winsw/winsw.exe.config'])

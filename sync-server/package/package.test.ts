@@ -20,6 +20,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { invoiceImage, makeInvoice, phonePhoto } from '../../core/invoices/testing/generate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopHost } from '../../electron/host/desktop-host';
 import { desktopHostAt } from '../../electron/testing/desktop-host';
@@ -284,6 +285,24 @@ describe('the server package', () => {
         kind: 'order_sheet',
       });
       expect(Buffer.from(pdf.contentBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+
+      // A supplier invoice photographed at the shop is read at head office by the package's own
+      // OCR and its English data (decision 0033), without any download.
+      const inv = makeInvoice(2, 'classic');
+      const photo = await phonePhoto(await invoiceImage(inv, 0), { rotateDegrees: 2 });
+      const up = (await host.call(
+        'invoices.upload',
+        { fileName: 'photo.jpg', contentBase64: photo.toString('base64') },
+        token,
+      )) as { invoiceId: string };
+      await host.syncNow();
+      let read: { invoice: { status: string }; reading: { source: string } | null } | null = null;
+      for (let tries = 0; tries < 120 && read?.invoice.status !== 'read'; tries++) {
+        await new Promise((r) => setTimeout(r, 500));
+        read = await company.admin('invoices.get', { invoiceId: up.invoiceId }).catch(() => null);
+      }
+      expect(read?.invoice.status, output).toBe('read');
+      expect(read?.reading?.source).toBe('ocr');
     } finally {
       host?.close();
       child.kill('SIGTERM');

@@ -1,6 +1,8 @@
 // One run of the sync model and what must hold after it, shared by the SQLite and PostgreSQL tests.
 import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { z } from 'zod';
+import { parseRows } from '../../core/db/rows';
 import {
   customers,
   events,
@@ -83,6 +85,25 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
         )
         .all(),
     ).toEqual([]);
+  // Every invoice a replica holds the upload of has its file there too (the PC that uploaded it
+  // and head office), and no supplier's number is posted twice.
+  for (const core of replicas) {
+    const files = parseRows(
+      z.object({ hash: z.string() }),
+      core.db.sqlite
+        .prepare(`SELECT file_hash AS hash FROM supplier_invoices WHERE file_hash IS NOT NULL`)
+        .all(),
+    );
+    expect(files.filter(({ hash }) => !core.files.has(hash))).toEqual([]);
+    expect(
+      core.db.sqlite
+        .prepare(
+          `SELECT supplier_id, number_key, count(*) AS n FROM supplier_invoices WHERE status = 'posted'
+           GROUP BY supplier_id, number_key HAVING n > 1`,
+        )
+        .all(),
+    ).toEqual([]);
+  }
   const replica = w.server().replica.core;
   for (const s of w.sites) {
     const device = s.core.context().device!;

@@ -23,6 +23,9 @@ export const forgeries = [
   'discount',
   'approver',
   'pointsAdjust',
+  'purchaseApprove',
+  'invoicePost',
+  'invoiceOtherBranch',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
 
@@ -149,6 +152,59 @@ export async function forge(
           reason: 'forged',
           expiresAt: null,
         });
+      case 'purchaseApprove': {
+        // A clerk approving a purchase order (head office's step) from a shop PC.
+        const purchaseId = randomUUID();
+        return base('purchase.approved', purchaseId, {
+          orderId: purchaseId,
+          number: `FORGED-${o.pick}`,
+          final: true,
+        });
+      }
+      case 'invoicePost': {
+        // A supplier invoice "posted" at a branch, to push a variant's cost anywhere it likes.
+        const invoiceId = randomUUID();
+        return base('supplier_invoice.posted', invoiceId, {
+          invoiceId,
+          branchId: own,
+          kind: 'invoice',
+          supplierId: randomUUID(),
+          number: `FORGED-${o.pick}`,
+          date: '2026-12-01',
+          currencyCode: 'ETB',
+          rate: null,
+          orderId: null,
+          subtotal: 1,
+          tax: 0,
+          total: 1,
+          totalCompany: 1,
+          lines: [
+            {
+              variantId,
+              supplierItemId: null,
+              supplierCode: null,
+              description: 'forged',
+              quantity: 1,
+              unitPrice: 1,
+              amount: 1,
+              priceBefore: null,
+            },
+          ],
+          variantIds: [variantId],
+        });
+      }
+      case 'invoiceOtherBranch': {
+        // An invoice upload that claims another branch uploaded it.
+        const invoiceId = randomUUID();
+        return base('supplier_invoice.uploaded', invoiceId, {
+          invoiceId,
+          branchId: other,
+          fileHash: '0'.repeat(64),
+          mime: 'application/pdf',
+          size: 1,
+          originalName: 'forged.pdf',
+        });
+      }
       case 'otherBranchCount':
         return base('stock.count_posted', `stock-counts:${other}`, {
           countId: randomUUID(),

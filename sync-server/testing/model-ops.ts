@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { sales } from '../../core/db/schema';
 import { DomainError } from '../../core/errors';
 import { SyncUnavailable } from '../../core/sync/transport';
+import { invoicePdf, makeInvoice } from '../../core/invoices/testing/generate';
 import type { Fault } from './faults';
 import { forge, forgeries, type Forgery } from './model-forge';
 import type { ModelSite, ModelWorld, Template } from './model-world';
@@ -156,6 +157,25 @@ export const op = fc.oneof(
     }),
     weight: 2,
   },
+  // A supplier invoice uploaded at any PC (maybe offline), read at head office when it arrives,
+  // posted (maybe against an order, maybe a credit note, maybe a number already posted) and
+  // reversed there: the costs it moves must agree on every replica.
+  fc.record({
+    kind: fc.constant('uploadInvoice' as const),
+    site,
+    file: fc.integer({ min: 0, max: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('postInvoice' as const),
+    pick,
+    variant,
+    qty: fc.integer({ min: 1, max: 6 }),
+    price: fc.integer({ min: 1, max: 9_000 }),
+    number: fc.integer({ min: 1, max: 4 }),
+    againstOrder: fc.boolean(),
+    credit: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('reverseInvoice' as const), pick }),
   fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
   fc.record({ kind: fc.constant('sync' as const), site, fault }),
@@ -214,6 +234,28 @@ async function orderIn(s: ModelSite, status: string, n: number): Promise<string 
     s.session,
   );
   return list.length === 0 ? null : list[n % list.length]!.id;
+}
+
+/** Four small invoice PDFs (made once): a PC uploads one of them, maybe one already uploaded. */
+let invoiceFiles: Promise<string[]> | null = null;
+const invoiceFile = async (n: number): Promise<string> =>
+  (
+    await (invoiceFiles ??= Promise.all(
+      [21, 22, 23, 24].map(async (seed) =>
+        (await invoicePdf(makeInvoice(seed, 'compact'))).toString('base64'),
+      ),
+    ))
+  )[n]!;
+
+async function firstSupplier(w: ModelWorld, t: Template): Promise<string | null> {
+  const suppliers = await w.hq<{ id: string }[]>('suppliers.list', {}, t.adminToken);
+  if (suppliers.result[0]) return suppliers.result[0].id;
+  const saved = await w.hq<{ id: string }>(
+    'suppliers.save',
+    { name: 'Awash Cotton', currencyCode: 'ETB', leadTimeDays: 3 },
+    t.adminToken,
+  );
+  return saved.ok ? saved.result.id : null;
 }
 
 export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
@@ -459,17 +501,76 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         variantId: t.variants[o.variant],
         quantity: o.qty,
       }));
+    case 'uploadInvoice':
+      return void (await as(w.sites[o.site]!)('invoices.upload', {
+        fileName: `invoice-${o.file}.pdf`,
+        contentBase64: await invoiceFile(o.file),
+      }));
+    case 'postInvoice': {
+      const waiting = (
+        await w.hq<{ id: string; status: string }[]>('invoices.list', {}, t.adminToken)
+      ).result.filter((i) => ['uploaded', 'read', 'unreadable'].includes(i.status));
+      const invoice = waiting[o.pick % Math.max(1, waiting.length)];
+      const supplierId = await firstSupplier(w, t);
+      if (!invoice || !supplierId) return;
+      // Head office reads what has arrived first (its inbox would, within seconds).
+      if (invoice.status === 'uploaded')
+        await w.hq('invoices.read', { invoiceId: invoice.id }, t.adminToken);
+      const orders = (
+        await w.hq<{ id: string; supplierId: string; status: string }[]>(
+          'purchases.list',
+          {},
+          t.adminToken,
+        )
+      ).result.filter((p) => p.supplierId === supplierId && p.status !== 'draft');
+      const orderId = o.againstOrder
+        ? (orders[o.pick % Math.max(1, orders.length)]?.id ?? null)
+        : null;
+      const amount = o.qty * o.price;
+      await w.hq(
+        'invoices.post',
+        {
+          invoiceId: invoice.id,
+          kind: o.credit ? 'credit' : 'invoice',
+          supplierId,
+          number: `INV-${o.number}`,
+          date: new Date().toISOString().slice(0, 10),
+          currencyCode: 'ETB',
+          orderId,
+          subtotal: amount,
+          tax: 0,
+          total: amount,
+          lines: [
+            {
+              variantId: t.variants[o.variant],
+              supplierCode: null,
+              description: 'Cotton',
+              quantity: o.qty,
+              unitPrice: o.price,
+              amount,
+            },
+          ],
+        },
+        t.adminToken,
+      );
+      return;
+    }
+    case 'reverseInvoice': {
+      const posted = (
+        await w.hq<{ id: string }[]>('invoices.list', { status: 'posted' }, t.adminToken)
+      ).result;
+      const invoice = posted[o.pick % Math.max(1, posted.length)];
+      if (invoice)
+        await w.hq(
+          'invoices.reverse',
+          { invoiceId: invoice.id, reason: 'billed twice' },
+          t.adminToken,
+        );
+      return;
+    }
     case 'purchase': {
-      const suppliers = await w.hq<{ id: string }[]>('suppliers.list', {}, t.adminToken);
-      const supplierId =
-        suppliers.result[0]?.id ??
-        (
-          await w.hq<{ id: string }>(
-            'suppliers.save',
-            { name: 'Awash Cotton', currencyCode: 'ETB', leadTimeDays: 3 },
-            t.adminToken,
-          )
-        ).result.id;
+      const supplierId = await firstSupplier(w, t);
+      if (!supplierId) return;
       const branchId = t.branch[o.site === 1 ? 'SH01' : o.site === 2 ? 'SH02' : 'FAC']!;
       const draft = await w.hq<{ id: string }>(
         'purchases.draft',

@@ -141,9 +141,19 @@ export async function openWorld(
   const root = mkdtempSync(join(tmpdir(), 'fse-model-'));
   const serverDir = join(root, 'server');
   cpSync(t.serverDir, serverDir, { recursive: true });
-  const configs: ServerConfig[] = [{ port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl }];
+  // Invoices are read when the model says (its readInvoice op), not on the inbox's timer.
+  const quiet = { invoicePollMs: 24 * 3_600_000 };
+  const configs: ServerConfig[] = [
+    { port: 0, host: '127.0.0.1', dataDir: serverDir, databaseUrl, ...quiet },
+  ];
   if (options.secondServer)
-    configs.push({ port: 0, host: '127.0.0.1', dataDir: join(root, 'server-2'), databaseUrl });
+    configs.push({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: join(root, 'server-2'),
+      databaseUrl,
+      ...quiet,
+    });
   let servers: Awaited<ReturnType<typeof startServer>>[] = [];
   for (const c of configs) servers.push(await startServer(c, () => undefined));
   let turn = 0;

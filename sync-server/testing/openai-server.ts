@@ -4,10 +4,15 @@
 // model_not_found), a well-formed body (400), the response formats it supports (400 naming
 // response_format otherwise, as llama.cpp, Ollama and vLLM builds without them answer), JSON
 // mode's rule that the messages say "JSON", strict schemas' rules, a rate limit (429 with
-// retry-after) and a slow model (a delay). What the model says is scripted per call.
+// retry-after) and a slow model (a delay). Pictures come as image_url parts holding data: URLs,
+// checked for form and size; a server without vision refuses them as llama.cpp does without
+// its mmproj. What the model says is scripted per call.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readImagePart, type ChatImage } from './openai-images';
+
+export type { ChatImage } from './openai-images';
 
 /** What the server supports: structured outputs, JSON mode only, or neither. */
 export type StandInCapability = 'json_schema' | 'json_object' | 'none';
@@ -20,7 +25,10 @@ export interface ChatMessage {
 /** A request as the script sees it. */
 export interface ChatRequest {
   model: string;
+  /** Each message's text parts, joined (its pictures are in `images`). */
   messages: ChatMessage[];
+  /** Every picture of every message, in order. */
+  images: ChatImage[];
   /** The response_format's type, or 'none' when the request has none. */
   format: 'json_schema' | 'json_object' | 'text' | 'none';
   schema: Record<string, unknown> | null;
@@ -46,6 +54,10 @@ export interface StandInOptions {
   answer: (request: ChatRequest, n: number) => string | ScriptedReply;
   /** The next this many requests are refused with 429 and this retry-after (seconds). */
   rateLimit: { requests: number; retryAfterSeconds: number } | null;
+  /** Whether the model sees pictures; without, a request holding one is refused (400). */
+  vision: boolean;
+  /** The largest picture taken, in bytes once decoded (OpenAI's limit is 20 MB). */
+  maxImageBytes: number;
 }
 
 export interface RecordedCall {
@@ -118,13 +130,30 @@ function checkStrict(schema: unknown, at: string): void {
   if (schema['type'] === 'array') checkStrict(schema['items'], `${at}, 'items'`);
 }
 
-function contentText(content: unknown, i: number): string {
+function imageOf(part: Record<string, unknown>, at: string, options: StandInOptions): ChatImage {
+  const read = readImagePart(part, options);
+  if ('refused' in read)
+    throw invalid(read.refused, read.param === null ? null : `${at}.${read.param}`, read.code);
+  return read;
+}
+
+/** A message's text, with its pictures put into `images`. */
+function contentText(
+  content: unknown,
+  i: number,
+  images: ChatImage[],
+  options: StandInOptions,
+): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
     return content
-      .map((part) => {
+      .map((part, j) => {
         if (isRecord(part) && part['type'] === 'text' && typeof part['text'] === 'string')
           return part['text'];
+        if (isRecord(part) && part['type'] === 'image_url') {
+          images.push(imageOf(part, `messages[${i}].content[${j}]`, options));
+          return '';
+        }
         throw invalid(`Invalid content part in messages[${i}].`, `messages.[${i}].content`);
       })
       .join('');
@@ -153,13 +182,14 @@ function readRequest(body: unknown, options: StandInOptions): ChatRequest {
       'messages',
       'empty_array',
     );
+  const images: ChatImage[] = [];
   const messages = raw.map((m: unknown, i) => {
     if (!isRecord(m) || typeof m['role'] !== 'string' || !ROLES.has(m['role']))
       throw invalid(
         `Invalid value for 'messages[${i}].role': expected one of system, developer, user, assistant, tool.`,
         `messages.[${i}].role`,
       );
-    return { role: m['role'], content: contentText(m['content'], i) };
+    return { role: m['role'], content: contentText(m['content'], i, images, options) };
   });
   for (const [param, min, max] of [
     ['temperature', 0, 2],
@@ -227,7 +257,7 @@ function readRequest(body: unknown, options: StandInOptions): ChatRequest {
       );
   }
   const prompt = messages.map((m) => m.content).join('\n\n');
-  return { model, messages, format, schema, prompt, body };
+  return { model, messages, images, format, schema, prompt, body };
 }
 
 const formatOf = (type: unknown): ChatRequest['format'] | null =>
@@ -264,6 +294,8 @@ const defaults: StandInOptions = {
   delayMs: 0,
   answer: () => '{"ok": true}',
   rateLimit: null,
+  vision: true,
+  maxImageBytes: 20 * 1024 * 1024,
 };
 
 export async function startOpenAiStandIn(
@@ -390,7 +422,15 @@ export async function startOpenAiStandIn(
         },
       });
     } catch (error) {
-      if (!(error instanceof HttpFailure)) throw error;
+      // A script that throws is a model that crashed: a 500, as servers answer then.
+      if (!(error instanceof HttpFailure)) {
+        call.status = 500;
+        return send(
+          res,
+          500,
+          errorBody(`The server had an error: ${String(error)}`, 'server_error'),
+        );
+      }
       call.status = error.status;
       send(res, error.status, error.body, error.headers);
     }
