@@ -41,6 +41,7 @@ import { PurchaseOrders } from './screens/purchasing/PurchaseOrders';
 import { Receiving } from './screens/purchasing/Receiving';
 import { ReorderRules } from './screens/purchasing/ReorderRules';
 import { Suppliers } from './screens/purchasing/Suppliers';
+import { Invoices } from './screens/invoices/Invoices';
 
 const typing = (el: Element | null) =>
   el instanceof HTMLInputElement ||
@@ -152,6 +153,8 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <ReorderRules />;
     case 'receiving':
       return <Receiving />;
+    case 'invoices':
+      return <Invoices />;
   }
 }
 

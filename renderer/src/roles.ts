@@ -38,7 +38,8 @@ export type ScreenId =
   | 'suppliers'
   | 'reorderRules'
   | 'purchases'
-  | 'receiving';
+  | 'receiving'
+  | 'invoices';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -68,6 +69,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('customers', 'Customers', 'P', 'customers.manage'),
     entry('stock', 'Stock', 'K'),
     entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
+    entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
     entry('sync', 'Sync', 'D'),
   ],
   sales_rep: [
@@ -84,6 +86,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('production', 'Production', 'P'),
     entry('stock', 'Stock', 'K'),
     entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
+    entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
     entry('sync', 'Sync', 'D'),
   ],
   finance: [
@@ -92,6 +95,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('purchases', 'Purchase orders', 'H', 'purchasing.read'),
     entry('suppliers', 'Suppliers', 'V', 'purchasing.read'),
     entry('reorderRules', 'Reorder rules', 'W', 'purchasing.read'),
+    entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
     entry('sync', 'Sync', 'D'),
   ],
   admin: [
@@ -107,6 +111,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('suppliers', 'Suppliers', 'V', 'purchasing.read'),
     entry('reorderRules', 'Reorder rules', 'W', 'purchasing.read'),
     entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
+    entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
     entry('users', 'Users', 'U', 'users.manage'),
     entry('branches', 'Branches', 'B', 'branches.manage'),
     entry('products', 'Products', 'R'),
