@@ -3,8 +3,9 @@
 // DOM lib; the Node-side e2e files are checked without it (renderer/tsconfig.node.json), and with
 // it the core's fetch types clash. The checks are exercised by a11y.test.ts on every run.
 // The checks a11y.test.ts runs on every screen: axe-core, clipped text, glyphs the font lacks,
-// focus-ring contrast. Each returns findings as short sentences naming the element, so a failing
-// run says what to fix where; an empty list is a pass.
+// focus-ring contrast; and what sticks out sideways, for the screens' own tests. Each returns
+// findings as short sentences naming the element, so a failing run says what to fix where; an
+// empty list is a pass.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, type Font } from 'fontkit';
@@ -84,6 +85,30 @@ export async function clippedElements(page: Page): Promise<string[]> {
       );
     }
     return found;
+  });
+}
+
+/**
+ * What sticks out sideways at this window size: the page, the work area, and any panel or part of
+ * one wider than its box. Tables scroll in their own box (.table-wrap), and text for screen readers
+ * is clipped to 1 px on purpose, so neither counts.
+ */
+export async function sidewaysOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth}px`);
+    const content = document.querySelector('.content');
+    if (content && content.scrollWidth > content.clientWidth + 1)
+      out.push(`work area ${content.scrollWidth - content.clientWidth}px`);
+    for (const e of document.querySelectorAll('.content .panel, .content .panel *')) {
+      if (e.closest('.sr-only, .table-wrap') || e.clientWidth === 0) continue;
+      if (e.scrollWidth > e.clientWidth + 1)
+        out.push(
+          `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}"`,
+        );
+    }
+    return out;
   });
 }
 

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page, type Response } from 'playwright-cor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../sync-server/testing/openai-server';
 import { startWorld, type World } from '../../sync-server/testing/world';
-import { axeViolations, clippedElements } from './a11y-checks';
+import { axeViolations, clippedElements, sidewaysOverflow } from './a11y-checks';
 import {
   chromiumArgs,
   ensureBuilt,
@@ -19,23 +19,6 @@ import {
 const KEY = 'sk-e2e-right-7f3a9c41d2';
 const WRONG_KEY = 'sk-e2e-wrong-0b8e55aa17';
 const MODEL = 'stand-in-model';
-
-/** Anything wider than its box at this size: the page, the work area, a panel or its parts. */
-const sideways = (page: Page) =>
-  page.evaluate<string[]>(`(() => {
-    const out = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) out.push('page ' + root.scrollWidth + 'px');
-    const content = document.querySelector('.content');
-    if (content && content.scrollWidth > content.clientWidth + 1)
-      out.push('work area ' + (content.scrollWidth - content.clientWidth) + 'px');
-    for (const e of document.querySelectorAll('.content .panel, .content .panel *')) {
-      if (e.closest('.sr-only') || e.clientWidth === 0) continue;
-      if (e.scrollWidth > e.clientWidth + 1)
-        out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + (e.textContent ?? '').slice(0, 40) + '"');
-    }
-    return out;
-  })()`);
 
 /** Opens the screen by its key and waits for its settings to load. */
 async function openAiScreen(page: Page): Promise<void> {
@@ -119,7 +102,7 @@ describe("head office's console: the AI model", () => {
     ai.set({ capability: 'json_object' });
     await main.getByRole('button', { name: 'Test the connection' }).click();
     await main.getByText(/The server supports JSON mode only/).waitFor();
-    expect(await sideways(page)).toEqual([]);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     expect(await clippedElements(page)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'console-ai-settings');
@@ -142,7 +125,7 @@ describe("head office's console: the AI model", () => {
       expect(body).not.toContain(KEY);
       expect(body).not.toContain(WRONG_KEY);
     }
-    expect(await sideways(page)).toEqual([]);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     expect(await clippedElements(page)).toEqual([]);
     await screenshot(page, 'console-ai-settings-reloaded');
 
@@ -150,7 +133,7 @@ describe("head office's console: the AI model", () => {
     await page.locator('.topbar select').first().selectOption('am');
     await page.getByRole('heading', { name: 'የAI ሞዴል', level: 1 }).waitFor();
     expect(await keyState.textContent()).toBe('ተቀምጧል');
-    expect(await sideways(page)).toEqual([]);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     expect(await clippedElements(page)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'console-ai-settings-am');
@@ -184,7 +167,7 @@ describe('a branch PC: the AI model is head office’s', () => {
     await main.getByText("The AI model is set up at head office's console.").waitFor();
     expect(await main.getByRole('form').count()).toBe(0);
     expect(await main.getByRole('alert').count()).toBe(0);
-    expect(await sideways(page)).toEqual([]);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     await screenshot(page, 'branch-ai-settings');
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import {
   startHeadOffice,
   type HeadOffice,
 } from '../../sync-server/http/testing/head-office';
+import { sidewaysOverflow } from './a11y-checks';
 import { chromiumArgs, ensureBuilt, screenshot, staticDir } from './harness';
 
 const dirs: string[] = [];
@@ -89,25 +90,6 @@ async function pressOn(page: Page, target: ReturnType<Page['locator']>, key = 'E
   await page.keyboard.press(key);
 }
 
-/**
- * What sticks out sideways on a screen: the page's width, the content area's overflow, and
- * every element in a panel whose content is wider than its box (text run past a border counts).
- * Code run in the page is given as text: this file is checked without the DOM lib.
- */
-const sideways = (page: Page) =>
-  page.evaluate(`(() => {
-    const content = document.querySelector('.content');
-    // Text for screen readers only is clipped to 1 px on purpose.
-    const over = (e) => !e.closest('.sr-only') && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
-    const name = (e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') +
-      ' "' + (e.textContent ?? '').slice(0, 40) + '" ' + (e.scrollWidth - e.clientWidth) + 'px';
-    return {
-      page: document.documentElement.scrollWidth,
-      content: over(content) ? [name(content)] : [],
-      panels: [...content.querySelectorAll('section.panel, section.panel *')].filter(over).map(name),
-    };
-  })()`);
-
 const orderAtHeadOffice = async (orderId: string) => {
   await ho.server.replica.catchUp();
   return ho.server.replica.core.db.sqlite.prepare('SELECT 1 FROM orders WHERE id = ?').get(orderId);
@@ -157,7 +139,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
     expect(await shown.getAttribute('title')).toBe(`For the certificate ${next.fingerprint}`);
     expect(await page.getByRole('alert').count()).toBe(0);
     // With the code shown, the console's device list still fits 1024×768.
-    expect(await sideways(page)).toEqual({ page: 1024, content: [], panels: [] });
+    expect(await sidewaysOverflow(page)).toEqual([]);
     await shown.scrollIntoViewIfNeeded();
     await screenshot(page, 'repin-console-code');
     await context.close();
@@ -216,7 +198,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
     });
 
     it('fits the screen at 1024×768 with nothing to scroll sideways, refusal and all', async () => {
-      expect(await sideways(page)).toEqual({ page: 1024, content: [], panels: [] });
+      expect(await sidewaysOverflow(page)).toEqual([]);
     });
 
     it('refuses a wrong code beside its box, naming the problem, and changes nothing', async () => {
@@ -236,7 +218,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
       expect(await panel().locator('.banner-error').count()).toBe(0);
       expect(await panel().getByRole('status').count()).toBe(0);
       await screenshot(page, 'repin-pc-wrong-code');
-      expect(await sideways(page)).toEqual({ page: 1024, content: [], panels: [] });
+      expect(await sidewaysOverflow(page)).toEqual([]);
 
       expect(loadPins(host.core.db)).toEqual(pinsBefore);
       expect(host.status()).toMatchObject({ pending: 1, serverFingerprint: original });
@@ -271,7 +253,7 @@ describe('re-pinning a PC that missed head office’s certificate switch', () =>
         .poll(() => page.getByTestId('sync-indicator').textContent(), { timeout: 10_000 })
         .toMatch(/^Online\s*· all sent · last sync/);
       await screenshot(page, 'repin-pc-trusted');
-      expect(await sideways(page)).toEqual({ page: 1024, content: [], panels: [] });
+      expect(await sidewaysOverflow(page)).toEqual([]);
 
       expect(loadPins(host.core.db)).toEqual({ current: next.fingerprint, next: null });
       expect(await orderAtHeadOffice(offlineOrder)).toBeTruthy();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeInvoice, invoicePdf } from '../../core/invoices/testing/generate';
 import type { GeneratedInvoice } from '../../core/invoices/testing/generate';
 import { startWorld, type World } from '../../sync-server/testing/world';
-import { axeViolations, clippedElements } from './a11y-checks';
+import { axeViolations, clippedElements, sidewaysOverflow } from './a11y-checks';
 import {
   chromiumArgs,
   ensureBuilt,
@@ -28,25 +28,8 @@ const LINE = 1;
 const NEW_PRICE = 96_000;
 const SALE_PRICE = 150_000;
 
-/** Whatever is wider than the window or its box at this size (tables scroll in their own box). */
-const sideways = (page: Page) =>
-  page.evaluate<string[]>(`(() => {
-    const out = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) out.push('page ' + root.scrollWidth + 'px');
-    const content = document.querySelector('.content');
-    if (content && content.scrollWidth > content.clientWidth + 1)
-      out.push('work area ' + (content.scrollWidth - content.clientWidth) + 'px');
-    for (const e of document.querySelectorAll('.content .panel, .content .panel *')) {
-      if (e.closest('.sr-only, .table-wrap') || e.clientWidth === 0) continue;
-      if (e.scrollWidth > e.clientWidth + 1)
-        out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + (e.textContent ?? '').slice(0, 40) + '"');
-    }
-    return out;
-  })()`);
-
 async function photo(page: Page, name: string): Promise<void> {
-  expect(await sideways(page), name).toEqual([]);
+  expect(await sidewaysOverflow(page), name).toEqual([]);
   expect(await clippedElements(page), name).toEqual([]);
   expect(await axeViolations(page), name).toEqual([]);
   await screenshot(page, name);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, clippedElements } from './a11y-checks';
+import { axeViolations, clippedElements, sidewaysOverflow } from './a11y-checks';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
 
 const SHIRT = 'TS-WHT-M';
@@ -28,26 +28,9 @@ let orderId = '';
 const focused = (page: Page) =>
   page.evaluate(`document.activeElement?.closest('[data-field]')?.getAttribute('data-field')`);
 
-/** Whatever is wider than the window or its box at 1024×768 (text for screen readers aside). */
-const sideways = (page: Page) =>
-  page.evaluate<string[]>(`(() => {
-    const out = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) out.push('page ' + root.scrollWidth + 'px');
-    const content = document.querySelector('.content');
-    if (content && content.scrollWidth > content.clientWidth + 1)
-      out.push('work area ' + (content.scrollWidth - content.clientWidth) + 'px');
-    for (const e of document.querySelectorAll('.content .panel, .content .panel *')) {
-      if (e.closest('.sr-only, .table-wrap') || e.clientWidth === 0) continue;
-      if (e.scrollWidth > e.clientWidth + 1)
-        out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + (e.textContent ?? '').slice(0, 40) + '"');
-    }
-    return out;
-  })()`);
-
 /** A screenshot, once nothing sticks out sideways, no text is cut off and axe finds nothing. */
 async function photo(page: Page, name: string): Promise<void> {
-  expect(await sideways(page), name).toEqual([]);
+  expect(await sidewaysOverflow(page), name).toEqual([]);
   expect(await clippedElements(page), name).toEqual([]);
   expect(await axeViolations(page), name).toEqual([]);
   await screenshot(page, name);

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
+import { DetailPage, useDetailPage } from '../../components/DetailPage';
 import { Dialog } from '../../components/Dialog';
 import { TextField } from '../../components/Field';
 import { date, dateTime, fileSize } from '../../format';
@@ -19,10 +20,9 @@ export function InvoicePage({ invoiceId, onBack }: { invoiceId: string; onBack()
   const t = useT('invoices');
   const client = useClient();
   const user = useUser();
-  const [tick, setTick] = useState(0);
-  const [said, setSaid] = useState<string | null>(null);
+  const page = useDetailPage('invoice-page');
   const [reversing, setReversing] = useState(false);
-  const found = useQuery(() => client.call('invoices.get', { invoiceId }), [invoiceId, tick]);
+  const found = useQuery(() => client.call('invoices.get', { invoiceId }), [invoiceId, page.tick]);
   const action = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
   const data = found.data;
@@ -36,24 +36,17 @@ export function InvoicePage({ invoiceId, onBack }: { invoiceId: string; onBack()
 
   // Head office reads an uploaded file within seconds: look again until it has.
   const waiting = inv?.status === 'uploaded';
+  const { reload } = page;
   useEffect(() => {
     if (!waiting) return;
-    const timer = window.setInterval(() => setTick((n) => n + 1), 3000);
+    const timer = window.setInterval(reload, 3000);
     return () => window.clearInterval(timer);
-  }, [waiting]);
+  }, [waiting, reload]);
 
-  /** `key`: the words of what was done, said again in a newly chosen language. */
-  const changed = (key: string) => {
-    setSaid(key);
-    setTick((n) => n + 1);
-    window.setTimeout(
-      () => document.querySelector<HTMLElement>('.invoice-page [data-said]')?.focus(),
-      0,
-    );
-  };
   const readAgain = async () => {
     const done = await action.run(() => client.call('invoices.read', { invoiceId }));
-    if (done) changed(done.status === 'read' ? 'page.readAgainDone' : 'page.readAgainUnreadable');
+    if (done)
+      page.changed(done.status === 'read' ? 'page.readAgainDone' : 'page.readAgainUnreadable');
   };
   const save = async () => {
     const file = await action.run(() => client.call('invoices.file', { invoiceId }));
@@ -62,42 +55,31 @@ export function InvoicePage({ invoiceId, onBack }: { invoiceId: string; onBack()
 
   const open = inv !== undefined && inv.status !== 'posted' && inv.status !== 'reversed';
   return (
-    <div
-      className="invoice-page"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
-          e.preventDefault();
-          onBack();
-        }
-      }}
+    <DetailPage
+      pageClass="invoice-page"
+      headingId="invoice-title"
+      headingRef={heading}
+      title={
+        inv?.number
+          ? t('page.heading', { number: inv.number })
+          : t('page.headingFile', { name: inv?.originalName ?? '' })
+      }
+      subtitle={
+        inv && (
+          <>
+            <span className={`badge invoice-${inv.status}`} data-testid="invoice-status">
+              {statusText(t, inv.status)}
+            </span>{' '}
+            {inv.supplierName ?? ''}
+          </>
+        )
+      }
+      back={t('back')}
+      onBack={onBack}
+      // What was done is kept as its words' key, so a newly chosen language says it again.
+      said={page.said && t(page.said)}
+      error={found.error}
     >
-      <header className="screen-head row">
-        <div>
-          <h1 ref={heading} tabIndex={-1} id="invoice-title">
-            {inv?.number
-              ? t('page.heading', { number: inv.number })
-              : t('page.headingFile', { name: inv?.originalName ?? '' })}
-          </h1>
-          {inv && (
-            <p className="muted">
-              <span className={`badge invoice-${inv.status}`} data-testid="invoice-status">
-                {statusText(t, inv.status)}
-              </span>{' '}
-              {inv.supplierName ?? ''}
-            </p>
-          )}
-        </div>
-        <span className="grow" />
-        <button type="button" className="btn" onClick={onBack}>
-          {t('back')} <kbd>Esc</kbd>
-        </button>
-      </header>
-      {said && (
-        <div tabIndex={-1} data-said>
-          <Notice kind="success">{t(said)}</Notice>
-        </div>
-      )}
-      <ErrorBanner error={found.error} />
       {inv && (
         <>
           <dl className="facts invoice-facts">
@@ -176,7 +158,7 @@ export function InvoicePage({ invoiceId, onBack }: { invoiceId: string; onBack()
             <Review
               key={`${inv.readAt ?? 0}`}
               found={data}
-              onPosted={() => changed('review.posted')}
+              onPosted={() => page.changed('review.posted')}
             />
           )}
           {data && open && !mayPost && <Notice kind="info">{t('page.headOffice')}</Notice>}
@@ -188,11 +170,11 @@ export function InvoicePage({ invoiceId, onBack }: { invoiceId: string; onBack()
           onClose={() => setReversing(false)}
           onReversed={() => {
             setReversing(false);
-            changed('reverse.done');
+            page.changed('reverse.done');
           }}
         />
       )}
-    </div>
+    </DetailPage>
   );
 }
 

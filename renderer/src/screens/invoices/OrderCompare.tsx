@@ -3,6 +3,7 @@
 // order could be compared (none named, none found, another supplier's).
 import type { OutputOf } from '../../client';
 import { Notice } from '../../components/Banner';
+import { ItemName } from '../../components/Field';
 import { count } from '../../format';
 import { useT } from '../../i18n';
 import { moneyIn } from '../purchasing/shared';
@@ -56,8 +57,7 @@ export function OrderCompare({ order, currencyCode }: { order: Comparison; curre
             {order.lines.map((l) => (
               <tr key={l.variantId} data-sku={l.sku}>
                 <td>
-                  <div className="sku">{l.sku}</div>
-                  <div className="muted small">{l.name}</div>
+                  <ItemName sku={l.sku} name={l.name} />
                 </td>
                 <td className="num">{count(l.ordered)}</td>
                 <td className="num">{count(l.received)}</td>

@@ -3,6 +3,7 @@
 // currency, and the supplier's price before. Posting moved the products' costs and the supplier's
 // prices; a reversal moved them back.
 import { Notice } from '../../components/Banner';
+import { ItemName } from '../../components/Field';
 import { companyCurrency, count, date, dateTime, money } from '../../format';
 import { useT } from '../../i18n';
 import { moneyIn } from '../purchasing/shared';
@@ -98,10 +99,10 @@ export function Posted({ found }: { found: Found }) {
             {found.lines.map((l) => (
               <tr key={l.lineNo} data-sku={l.sku ?? ''}>
                 <td>
-                  <div className="sku">{l.sku ?? t('posted.notProduct')}</div>
-                  <div className="muted small">
-                    {[l.supplierCode, l.description].filter(Boolean).join(' · ')}
-                  </div>
+                  <ItemName
+                    sku={l.sku ?? t('posted.notProduct')}
+                    name={[l.supplierCode, l.description].filter(Boolean).join(' · ')}
+                  />
                 </td>
                 <td className="num">{count(l.quantity)}</td>
                 <td className="num" data-col="unitPrice">

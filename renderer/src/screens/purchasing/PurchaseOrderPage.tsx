@@ -4,7 +4,8 @@
 // the list. An order in another currency shows its rate, or that it has none yet.
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useQuery, useUser } from '../../app-context';
-import { ErrorBanner, Notice } from '../../components/Banner';
+import { Notice } from '../../components/Banner';
+import { DetailPage, useDetailPage } from '../../components/DetailPage';
 import { companyCurrency, dateTime, money } from '../../format';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
@@ -83,11 +84,10 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
   const t = useT('purchasing');
   const client = useClient();
   const user = useUser();
-  const [tick, setTick] = useState(0);
-  const [said, setSaid] = useState<string | null>(null);
+  const page = useDetailPage('purchase-order');
   /** An approval refused for want of something the draft's form holds (its rate). */
   const [approvalError, setApprovalError] = useState<unknown>(undefined);
-  const found = useQuery(() => client.call('purchases.get', { id: orderId }), [orderId, tick]);
+  const found = useQuery(() => client.call('purchases.get', { id: orderId }), [orderId, page.tick]);
   const heading = useRef<HTMLHeadingElement>(null);
   const order = found.data;
   const loaded = order !== undefined;
@@ -100,13 +100,8 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
   }, [loaded]);
 
   const changed = (message: string) => {
-    setSaid(message);
     setApprovalError(undefined);
-    setTick((n) => n + 1);
-    window.setTimeout(
-      () => document.querySelector<HTMLElement>('.purchase-order [data-said]')?.focus(),
-      0,
-    );
+    page.changed(message);
   };
 
   const firstApprover =
@@ -123,39 +118,21 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
     (order.status === 'approved' || order.status === 'partly_received');
 
   return (
-    <div
-      className="purchase-order"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
-          e.preventDefault();
-          onBack();
-        }
-      }}
+    <DetailPage
+      pageClass="purchase-order"
+      headingId="po-title"
+      headingRef={heading}
+      title={
+        order?.number
+          ? t('po.title', { number: order.number })
+          : t('po.draftTitle', { supplier: order?.supplierName ?? '' })
+      }
+      subtitle={order && `${order.supplierName} → ${order.branchName}`}
+      back={t('back')}
+      onBack={onBack}
+      said={page.said}
+      error={found.error}
     >
-      <header className="screen-head row">
-        <div>
-          <h1 ref={heading} tabIndex={-1} id="po-title">
-            {order?.number
-              ? t('po.title', { number: order.number })
-              : t('po.draftTitle', { supplier: order?.supplierName ?? '' })}
-          </h1>
-          {order && (
-            <p className="muted">
-              {order.supplierName} → {order.branchName}
-            </p>
-          )}
-        </div>
-        <span className="grow" />
-        <button type="button" className="btn" onClick={onBack}>
-          {t('back')} <kbd>Esc</kbd>
-        </button>
-      </header>
-      {said && (
-        <div tabIndex={-1} data-said>
-          <Notice kind="success">{said}</Notice>
-        </div>
-      )}
-      <ErrorBanner error={found.error} />
       {order && (
         <>
           {firstApprover !== null && (
@@ -210,6 +187,6 @@ export function PurchaseOrderPage({ orderId, onBack }: { orderId: string; onBack
           </section>
         </>
       )}
-    </div>
+    </DetailPage>
   );
 }
