@@ -100,7 +100,8 @@ function totalCheck(inv: CheckedInvoice): Check[] {
   ];
 }
 
-function dateCheck(date: string, today: string): Check[] {
+/** The date against today: after it, or too long before it (none when it is plausible). */
+export function dateCheck(date: string, today: string): Check[] {
   const days = dayNumber(date) - dayNumber(today);
   if (!Number.isFinite(days))
     return [

@@ -4,6 +4,8 @@
 // (1,234.56 · 1.234,56 · 1 234,56 · 1'234.56), dates in the usual orders, codes with their
 // separators aside and names nearly alike. What is not found is not made up: it has no place.
 import type { Box, Evidence, Page, Word } from './document';
+import { dateReadings, separatorReadings } from './numbers';
+import { unionBox } from './parse/rows';
 import { normaliseCode, normalisePhone, normaliseText, similarity } from './similarity';
 
 /** Neighbouring words on one row, with their joint box and the least sure word's confidence. */
@@ -50,14 +52,6 @@ export function readingText(pages: Page[]): string {
     .join('\n');
 }
 
-const unionBox = (words: Word[]): Box => {
-  const x = Math.min(...words.map((w) => w.x));
-  const y = Math.min(...words.map((w) => w.y));
-  const right = Math.max(...words.map((w) => w.x + w.w));
-  const bottom = Math.max(...words.map((w) => w.y + w.h));
-  return { x, y, w: right - x, h: bottom - y };
-};
-
 /** Every run of up to `longest` neighbouring words of a row, in reading order. */
 export function spansOf(pages: Page[], longest = 12): Span[] {
   const spans: Span[] = [];
@@ -97,73 +91,14 @@ export function amountReadings(printed: string): number[] {
   t = t.replace(/(?<=\d)(?:[a-z]{1,4}\.?|[^\w\s\-+.,)])(-?)$/i, '$1');
   if (t.endsWith('-')) [negative, t] = [true, t.slice(0, -1)];
   if (/^[-+]/.test(t)) [negative, t] = [negative || t.startsWith('-'), t.slice(1)];
-  if (!/^\d[\d.,]*$/.test(t) || /[.,]$/.test(t)) return [];
   const sign = negative ? -1 : 1;
-  const dots = t.split('.').length - 1;
-  const commas = t.split(',').length - 1;
-  const plain = (s: string) => sign * Number(s);
-  if (dots === 0 && commas === 0) return [plain(t)];
-  if (dots > 0 && commas > 0) {
-    const decimal = t.lastIndexOf('.') > t.lastIndexOf(',') ? '.' : ',';
-    const grouping = decimal === '.' ? ',' : '.';
-    const [whole = '', fraction = ''] = t.split(decimal);
-    if (t.split(decimal).length !== 2 || !groupedRight(whole, grouping)) return [];
-    return [plain(`${whole.split(grouping).join('')}.${fraction}`)];
-  }
-  const separator = dots > 0 ? '.' : ',';
-  const parts = t.split(separator);
-  if (parts.length > 2) return groupedRight(t, separator) ? [plain(parts.join(''))] : [];
-  const [whole = '', fraction = ''] = parts;
-  const asDecimal = plain(`${whole}.${fraction}`);
-  if (fraction.length !== 3 || whole.length > 3) return [asDecimal];
-  const asGrouped = plain(`${whole}${fraction}`);
-  // English prints 1.500 as one and a half and 1,500 as fifteen hundred; others the reverse.
-  return separator === '.' ? [asDecimal, asGrouped] : [asGrouped, asDecimal];
+  const values = separatorReadings(t).map((r) => sign * r.value);
+  // A value given by a model is English: 1.500 is one and a half first, 1,500 fifteen hundred.
+  return t.includes('.') && !t.includes(',') ? values.reverse() : values;
 }
 
-/** Thousands groups of three after the first group of one to three digits. */
-const groupedRight = (whole: string, grouping: string) =>
-  whole
-    .split(grouping)
-    .every(
-      (g, i) =>
-        /^\d+$/.test(g) && (i === 0 ? g.length <= 3 || !whole.includes(grouping) : g.length === 3),
-    );
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-const iso = (y: number, m: number, d: number): string | null => {
-  const year = y < 100 ? 2000 + y : y;
-  const date = new Date(Date.UTC(year, m - 1, d));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
-    return null;
-  return date.toISOString().slice(0, 10);
-};
-
-/** The dates (YYYY-MM-DD) a printed date may be: 05/12/2026 is 5 December or May 12. */
-export function dateReadings(printed: string): string[] {
-  const t = printed.trim().toLowerCase().replace(/,/g, ' ').replace(/\s+/g, ' ');
-  const found = new Set<string>();
-  const add = (d: string | null) => d && found.add(d);
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
-  if (m) add(iso(Number(m[1]), Number(m[2]), Number(m[3])));
-  m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$/.exec(t);
-  if (m) {
-    add(iso(Number(m[3]), Number(m[2]), Number(m[1])));
-    add(iso(Number(m[3]), Number(m[1]), Number(m[2])));
-  }
-  m = /^(\d{1,2})(?:st|nd|rd|th)?[ -]([a-z]{3,9})\.?[ -](\d{2}|\d{4})$/.exec(t);
-  if (m) {
-    const month = MONTHS.indexOf((m[2] ?? '').slice(0, 3)) + 1;
-    if (month > 0) add(iso(Number(m[3]), month, Number(m[1])));
-  }
-  m = /^([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)? (\d{4})$/.exec(t);
-  if (m) {
-    const month = MONTHS.indexOf((m[1] ?? '').slice(0, 3)) + 1;
-    if (month > 0) add(iso(Number(m[3]), month, Number(m[2])));
-  }
-  return [...found];
-}
+/** The dates a print may be, both day-month orders where both are dates (./numbers.ts). */
+export { dateReadings };
 
 export type ValueKind = 'amount' | 'quantity' | 'date' | 'code' | 'phone' | 'email' | 'text';
 

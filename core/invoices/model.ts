@@ -8,14 +8,9 @@ import { z } from 'zod';
 import type { AiFailure, AiImage, AiService } from '../ai/service';
 import { isCurrencyCode, minorUnitsOf } from '../purchasing/money';
 import type { Evidence, Page, Read, ReadInvoice, ReadLine } from './document';
-import {
-  amountReadings,
-  dateReadings,
-  DocumentIndex,
-  readingText,
-  type ValueKind,
-} from './evidence';
+import { amountReadings, DocumentIndex, readingText, type ValueKind } from './evidence';
 import { mergeReadings } from './merge';
+import { dateReadings } from './numbers';
 
 const text = z.string().nullable();
 /** Amounts come as decimal strings or numbers, whichever the model gives. */

@@ -1,7 +1,8 @@
 // Amounts, quantities and dates as suppliers print them, read from the text of one or a few words.
 // Suppliers write "1,234.50", "1 234,50" and "1.234,50"; OCR reads 0 as O and 1 as l; dates come
 // in every order. These decide what a string means, or say it means nothing, and say when the
-// reading is a guess so the parser can lower its confidence.
+// reading is a guess so the parser can lower its confidence. Where a print could be read two ways
+// ("1,500", "05/12/2026") the readings list both, for finding a model's value on the page.
 
 /** What people write beside an amount, and the ISO 4217 code it stands for. */
 const SYMBOLS: readonly (readonly [RegExp, string])[] = [
@@ -65,11 +66,7 @@ function fixOcr(core: string): { text: string; fixed: boolean } {
   return { text, fixed: true };
 }
 
-/**
- * A number in any of the usual groupings. The decimal separator is the last separator when it
- * is followed by other than exactly three digits, or when the other separator came before it;
- * "1,234" and "1.234" are thousands.
- */
+/** A number in any of the usual groupings, read the likelier way (see separatorReadings). */
 export function parseNumber(raw: string): ParsedNumber | null {
   // Receipts mark amounts with a star: "*25,420.80".
   let text = raw
@@ -109,37 +106,45 @@ export function parseNumber(raw: string): ParsedNumber | null {
   }
   const { text: core, fixed } = fixOcr(text.trim());
   if (!/^\d[\d.,' ]*$/.test(core) || /[.,' ]$/.test(core)) return null;
-  const compact = core.replace(/[' ]/g, '');
   // Grouped by spaces: "1 234,50" (and "1319 976,00", OCR having lost the space after the millions).
   if (core.includes(' ') && !/^\d{1,7}(?: \d{3})+(?:[.,]\d+)?$/.test(core)) return null;
-  const last = Math.max(compact.lastIndexOf('.'), compact.lastIndexOf(','));
-  let whole = compact;
-  let fraction = '';
-  if (last >= 0) {
-    const sep = compact.charAt(last);
-    const after = compact.slice(last + 1);
-    const before = compact.slice(0, last);
-    const other = sep === '.' ? ',' : '.';
-    const isDecimal =
-      after.length !== 3 || before.includes(other) || /^0+$/.test(before) || before === '';
-    if (isDecimal) {
-      if (before.includes(sep)) return null;
-      whole = before;
-      fraction = after;
-    }
-    const groups = whole.split(/[.,]/);
-    if (groups.length > 1) {
-      const seps = new Set(whole.replace(/\d/g, ''));
-      if (seps.size !== 1) return null;
-      if (!/^\d{1,3}$/.test(groups[0] ?? '') || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))
-        return null;
-    }
-    whole = groups.join('');
-  }
-  if (whole === '') return null;
-  const value = Number(`${whole}.${fraction || '0'}`);
-  if (!Number.isFinite(value)) return null;
-  return { value: negative ? -value : value, decimals: fraction.length, ocrFixed: fixed, currency };
+  const [reading] = separatorReadings(core.replace(/[' ]/g, ''));
+  if (!reading) return null;
+  const { value, decimals } = reading;
+  return { value: negative ? -value : value, decimals, ocrFixed: fixed, currency };
+}
+
+/** Digits in thousands groups of one separator ("1,234,567"), ungrouped; null when misgrouped. */
+function ungrouped(whole: string): string | null {
+  const groups = whole.split(/[.,]/);
+  if (groups.length === 1) return whole;
+  if (new Set(whole.replace(/\d/g, '')).size !== 1) return null;
+  if (!/^\d{1,3}$/.test(groups[0] ?? '') || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))
+    return null;
+  return groups.join('');
+}
+
+/**
+ * What digits with dots and commas may stand for, the likelier first. The decimal separator is
+ * the last separator when it is followed by other than exactly three digits, or when the other
+ * separator came before it; "1,234" and "1.234" are thousands first and three decimals second.
+ */
+export function separatorReadings(digits: string): { value: number; decimals: number }[] {
+  if (!/^\d[\d.,]*$/.test(digits) || /[.,]$/.test(digits)) return [];
+  const reading = (whole: string | null, fraction: string) => {
+    const value = whole === null ? NaN : Number(`${whole}.${fraction || '0'}`);
+    return Number.isFinite(value) ? [{ value, decimals: fraction.length }] : [];
+  };
+  const last = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
+  if (last < 0) return reading(digits, '');
+  const sep = digits.charAt(last);
+  const after = digits.slice(last + 1);
+  const before = digits.slice(0, last);
+  const decimal = before.includes(sep) ? [] : reading(ungrouped(before), after);
+  const other = sep === '.' ? ',' : '.';
+  if (after.length !== 3 || before.includes(other) || /^0+$/.test(before)) return decimal;
+  const grouped = reading(ungrouped(digits), '');
+  return grouped.length ? [...grouped, ...decimal] : [];
 }
 
 export interface ParsedAmount extends ParsedNumber {
@@ -215,47 +220,52 @@ export interface ParsedDate {
 }
 
 /**
- * A date as printed: ISO, dd/mm/yyyy (mm/dd/yyyy when the day shows it), "30 Nov 2026",
- * "Nov 30, 2026", "30-Nov-26". With `today`, an ambiguous date that would be in the future read
- * day-first is read month-first instead.
+ * The dates (YYYY-MM-DD) a print may be: ISO, dd/mm/yyyy and mm/dd/yyyy (day-first first, both
+ * when both are dates), "30 Nov 2026", "Nov 30, 2026", "30-Nov-26". Empty when it is no date.
  */
-export function parseDate(raw: string, options: { today?: string } = {}): ParsedDate | null {
+export function dateReadings(raw: string): string[] {
   const text = raw
     .trim()
     .replace(/^[:(]+|[.,;:)]+$/g, '')
     .replace(/(\d)(?:st|nd|rd|th)\b/gi, '$1');
+  const found = (...dates: (string | null)[]) => [
+    ...new Set(dates.filter((d): d is string => d !== null)),
+  ];
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
-  if (m) {
-    const v = iso(Number(m[1]), Number(m[2]), Number(m[3]));
-    return v ? { value: v, ambiguous: false } : null;
-  }
+  if (m) return found(iso(Number(m[1]), Number(m[2]), Number(m[3])));
   m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$/.exec(text);
   if (m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
-    const y = year(m[3] ?? '');
-    const dayFirst = iso(y, b, a);
-    const monthFirst = iso(y, a, b);
-    if (!dayFirst) return monthFirst ? { value: monthFirst, ambiguous: false } : null;
-    if (!monthFirst || a === b) return { value: dayFirst, ambiguous: false };
-    // Only a date far ahead is read the other way: invoices are dated a little ahead too.
-    if (options.today && daysBetween(dayFirst, options.today) > FAR_AHEAD_DAYS) {
-      if (daysBetween(monthFirst, options.today) <= 1)
-        return { value: monthFirst, ambiguous: true };
-    }
-    return { value: dayFirst, ambiguous: true };
+    const [a, b, y] = [Number(m[1]), Number(m[2]), year(m[3] ?? '')];
+    return found(iso(y, b, a), iso(y, a, b));
   }
   m = /^(\d{1,2})[\s\-./]*([A-Za-z]{3,9})\.?[\s\-.,/]*(\d{4}|\d{2})$/.exec(text);
   if (m) {
     const mo = month(m[2] ?? '');
-    const v = mo ? iso(year(m[3] ?? ''), mo, Number(m[1])) : null;
-    return v ? { value: v, ambiguous: false } : null;
+    return found(mo ? iso(year(m[3] ?? ''), mo, Number(m[1])) : null);
   }
-  m = /^([A-Za-z]{3,9})\.?[\s\-./]*(\d{1,2}),?[\s\-.,/]*(\d{4}|\d{2})$/.exec(text);
+  // The day and the year apart: "Mar 2026" is a month, not the 20th of March.
+  m = /^([A-Za-z]{3,9})\.?[\s\-./]*(\d{1,2}),?[\s\-.,/]+(\d{4}|\d{2})$/.exec(text);
   if (m) {
     const mo = month(m[1] ?? '');
-    const v = mo ? iso(year(m[3] ?? ''), mo, Number(m[2])) : null;
-    return v ? { value: v, ambiguous: false } : null;
+    return found(mo ? iso(year(m[3] ?? ''), mo, Number(m[2])) : null);
   }
-  return null;
+  return [];
+}
+
+/**
+ * A date as printed (see dateReadings), day-first when it could be either. With `today`, an
+ * ambiguous date that would be in the future read day-first is read month-first instead.
+ */
+export function parseDate(raw: string, options: { today?: string } = {}): ParsedDate | null {
+  const [first, other] = dateReadings(raw);
+  if (!first) return null;
+  if (!other) return { value: first, ambiguous: false };
+  // Only a date far ahead is read the other way: invoices are dated a little ahead too.
+  if (
+    options.today &&
+    daysBetween(first, options.today) > FAR_AHEAD_DAYS &&
+    daysBetween(other, options.today) <= 1
+  )
+    return { value: other, ambiguous: true };
+  return { value: first, ambiguous: true };
 }

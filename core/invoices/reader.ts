@@ -4,38 +4,13 @@
 // words: a value it gives that the page does not show is kept unconfirmed for the person.
 // Only the sync server builds one (the OCR engine and PDF renderer stay out of the desktop app).
 import type { AiService } from '../ai/service';
+import { readingText } from './evidence';
 import { parseInvoice } from './parse';
 import { readWithModel } from './model';
 import { readDocument } from './read/read';
 import { pageImage } from './read/render';
 import type { Reading } from './reading';
 import type { InvoiceFile, InvoiceReadingService, ReadingHints } from './service';
-import type { Page } from './document';
-
-/** The page's words as rows of text, top to bottom: what a model reads. */
-export function pageText(pages: readonly Page[]): string {
-  return pages
-    .map((page) => {
-      const rows: { y: number; h: number; words: Page['words'] }[] = [];
-      for (const w of [...page.words].sort((a, b) => a.y - b.y || a.x - b.x)) {
-        const row = rows.find(
-          (r) => Math.abs(r.y + r.h / 2 - (w.y + w.h / 2)) < Math.max(r.h, w.h) / 2,
-        );
-        if (row) row.words.push(w);
-        else rows.push({ y: w.y, h: w.h, words: [w] });
-      }
-      const text = rows
-        .map((r) =>
-          [...r.words]
-            .sort((a, b) => a.x - b.x)
-            .map((w) => w.text)
-            .join(' '),
-        )
-        .join('\n');
-      return `--- page ${page.number} ---\n${text}`;
-    })
-    .join('\n');
-}
 
 export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingService {
   return {
@@ -43,6 +18,7 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
       const started = Date.now();
       const doc = await readDocument(file.bytes, file.mime);
       const rules = parseInvoice(doc.pages, { knownCodes: hints.knownCodes, today: hints.today });
+      const text = readingText(doc.pages);
       const service = ai();
       const settings = service ? await service.settings() : null;
       let invoice = rules;
@@ -59,7 +35,7 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
             : [{ mime: file.mime, base64: file.bytes.toString('base64') }];
         const answer = await readWithModel(
           service,
-          { pages: doc.pages, text: pageText(doc.pages), ...(images && { images }) },
+          { pages: doc.pages, text, ...(images && { images }) },
           rules,
         );
         if (answer.ok) {
@@ -72,6 +48,7 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
       return {
         source: doc.source,
         pages: doc.pages,
+        text,
         confidence: doc.confidence,
         deskewDegrees: doc.deskewDegrees,
         invoice,

@@ -53,6 +53,8 @@ export const readInvoiceSchema = z.object({
 export const readingSchema = z.object({
   source: z.enum(['text-layer', 'ocr']),
   pages: z.array(page),
+  /** The pages' text in reading order, rows rebuilt from the words: shown to the person. */
+  text: z.string(),
   /** Mean word confidence, 0–1. */
   confidence: z.number(),
   deskewDegrees: z.number(),

@@ -196,6 +196,11 @@ describe("supplier invoices in head office's console", () => {
     expect(mark!.y).toBeGreaterThanOrEqual(sheet!.y);
     expect(mark!.x + mark!.width).toBeLessThanOrEqual(sheet!.x + sheet!.width + 4);
     await photo(page, 'invoices-review');
+    // The text as read is there to open, with the invoice's number and total in it.
+    await page.locator('.invoice-text summary').click();
+    const text = (await page.locator('.invoice-text pre').textContent()) ?? '';
+    expect(text).toContain(t.number);
+    expect(text).toMatch(/page 1/);
 
     // A date head office would refuse today (too old, or after today) is put right first.
     if ((await form.locator('[data-field="date"] .field-error').count()) > 0)

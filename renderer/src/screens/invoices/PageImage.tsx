@@ -113,6 +113,14 @@ export function PageImage({
           </div>
         </div>
       )}
+      {reading && (
+        // The words as read, row by row: what the rules and the model saw, for a person to read
+        // (or a screen reader to say) when the picture is hard to make out.
+        <details className="invoice-text">
+          <summary>{t('page.text')}</summary>
+          <pre tabIndex={0}>{reading.text}</pre>
+        </details>
+      )}
     </section>
   );
 }

@@ -17,17 +17,11 @@ import {
   type LiveCheck,
   type Kit,
 } from './form';
+import { dateCheck as coreDateCheck, OLDEST_DAYS } from '../../../../core/invoices/checks';
 import { HeadFields } from './HeadFields';
 import { LinesEditor } from './LinesEditor';
 import { OrderCompare } from './OrderCompare';
 import { PageImage } from './PageImage';
-
-/** What the parts of the form share: the boxes, their checks and errors, and the page mark. */
-
-/** A date more than this many days before today is probably misread (core/invoices/checks.ts). */
-const OLDEST_DAYS = 400;
-
-const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
 function checkWords(t: Translate, c: LiveCheck): string {
   return t(`checks.${c.rule}`, c.vars);
@@ -35,11 +29,13 @@ function checkWords(t: Translate, c: LiveCheck): string {
 
 function dateCheck(t: Translate, value: string): string | undefined {
   if (!value) return t('checks.missing_date');
-  const days = dayNumber(value) - dayNumber(today());
-  if (!Number.isFinite(days)) return t('checks.missing_date');
-  if (days > 1) return t('checks.date_future', { date: date(value) });
-  if (days < -OLDEST_DAYS) return t('checks.date_old', { date: date(value), days: OLDEST_DAYS });
-  return undefined;
+  // The core's rule, as posting applies it.
+  const found = coreDateCheck(value, today())[0];
+  if (!found) return undefined;
+  if (found.rule === 'date_future') return t('checks.date_future', { date: date(value) });
+  if (found.rule === 'date_old')
+    return t('checks.date_old', { date: date(value), days: OLDEST_DAYS });
+  return t('checks.missing_date');
 }
 
 /** Every field path the form has a box for, so the banner leaves their errors to them. */
