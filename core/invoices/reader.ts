@@ -25,6 +25,7 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
       let by: Reading['by'] = 'rules';
       let model: string | null = null;
       let note: string | null = null;
+      let modelError: string | null = null;
       if (!service || !settings?.ready)
         note = 'No AI model is set up: read by the layout rules alone.';
       else {
@@ -42,8 +43,10 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
           invoice = answer.invoice;
           by = 'model';
           model = answer.model;
-        } else
+        } else {
+          modelError = answer.message;
           note = `The AI model did not help (${answer.message}): read by the layout rules alone.`;
+        }
       }
       return {
         source: doc.source,
@@ -55,6 +58,7 @@ export function invoiceReader(ai: () => AiService | undefined): InvoiceReadingSe
         by,
         model,
         note,
+        modelError,
         ms: Date.now() - started,
       };
     },

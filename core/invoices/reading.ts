@@ -65,6 +65,8 @@ export const readingSchema = z.object({
   model: z.string().nullable(),
   /** Why the model did not help (not set up, timed out…), for the person; null when it did. */
   note: z.string().nullable(),
+  /** What went wrong with a model that is set up (timed out, refused…); null otherwise. */
+  modelError: z.string().nullable(),
   ms: z.number(),
 });
 export type Reading = z.infer<typeof readingSchema>;

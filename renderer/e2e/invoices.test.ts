@@ -294,6 +294,44 @@ describe("supplier invoices in head office's console", () => {
     await photo(page, 'invoices-reversed-am');
     await page.locator('.topbar select').first().selectOption('en');
   }, 60_000);
+
+  it('makes a line nothing matched a new product, only when asked, and chooses it for the line', async () => {
+    // Another supplier's invoice, none of whose lines is a product here.
+    const other = makeInvoice(SEED + 1, 'modern');
+    const up = await w.admin('invoices.upload', {
+      fileName: 'new-supplier.pdf',
+      contentBase64: (await invoicePdf(other)).toString('base64'),
+    });
+    await expect
+      .poll(
+        async () => (await w.admin('invoices.get', { invoiceId: up.invoiceId })).invoice.status,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('read');
+    await page.locator('main').focus();
+    await page.keyboard.press('Alt+KeyJ');
+    await press(page, `tr[data-invoice="${up.invoiceId}"] [data-open-invoice]`);
+    const form = page.getByRole('form', { name: 'What the invoice says' });
+    await form.waitFor();
+    // Read by the rules alone, and it says so: no model is set up.
+    expect(await page.getByTestId('model-note').textContent()).toMatch(/No AI model is set up/);
+    const choice = form.locator('[data-field="lines.0.variantId"] select');
+    expect(await choice.inputValue()).toBe('');
+    await press(page, '[data-find-product="0"]');
+    const dialog = page.getByRole('dialog');
+    const made = dialog.getByRole('group', { name: 'Not in the catalog? Add it as a new product' });
+    expect(await made.locator('[data-field="name"] input').inputValue()).toBe(
+      other.truth.lines[0]!.description.slice(0, 120),
+    );
+    await made.locator('[data-field="variants.0.sku"] input').fill('NEW-LINE-1');
+    await made.locator('[data-field="variants.0.price"] input').fill('999.00');
+    await press(page, '[data-new-product]');
+    await dialog.waitFor({ state: 'detached' });
+    const found = await w.admin('catalog.findByCode', { code: 'NEW-LINE-1' });
+    await expect.poll(() => choice.inputValue()).toBe(found.variantId);
+  }, 60_000);
 });
 
 describe('a branch PC: uploads, lists, and leaves the review to head office', () => {

@@ -6,8 +6,10 @@ import { useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { Field, FieldError, TextField } from '../../components/Field';
 import { ProductPicker } from '../../components/ProductPicker';
+import { companyCurrency } from '../../format';
 import { useT } from '../../i18n';
 import { emptyLine, evidenceOf, type Kit, type LineDraft, type LineProduct } from './form';
+import { NewProduct } from './NewProduct';
 import { Sourced } from './Source';
 
 interface Known {
@@ -24,6 +26,19 @@ export function LinesEditor({ kit }: { kit: Kit }) {
   const read = found.reading?.invoice;
   const [picked, setPicked] = useState<Record<string, Known>>({});
   const [finding, setFinding] = useState<number | null>(null);
+  const company = companyCurrency().code;
+
+  /** A product found or made for line `i`: chosen for it, and the focus back on its choice. */
+  const choose = (i: number, row: { variantId: string; sku: string; name: string }) => {
+    setPicked((all) => ({ ...all, [row.variantId]: { sku: row.sku, name: row.name } }));
+    kit.changeLine(i, 'variantId', { product: { kind: 'variant', id: row.variantId } });
+    setFinding(null);
+    window.setTimeout(
+      () =>
+        document.querySelector<HTMLElement>(`[data-field="lines.${i}.variantId"] select`)?.focus(),
+      0,
+    );
+  };
 
   const cell = (
     line: LineDraft,
@@ -199,20 +214,13 @@ export function LinesEditor({ kit }: { kit: Kit }) {
       </button>
       {finding !== null && (
         <Dialog title={t('line.findTitle', { n: finding + 1 })} onClose={() => setFinding(null)}>
-          <ProductPicker
-            onPick={(row) => {
-              const i = finding;
-              setPicked((all) => ({ ...all, [row.variantId]: { sku: row.sku, name: row.name } }));
-              kit.changeLine(i, 'variantId', { product: { kind: 'variant', id: row.variantId } });
-              setFinding(null);
-              window.setTimeout(
-                () =>
-                  document
-                    .querySelector<HTMLElement>(`[data-field="lines.${i}.variantId"] select`)
-                    ?.focus(),
-                0,
-              );
-            }}
+          <ProductPicker onPick={(row) => choose(finding, row)} />
+          <NewProduct
+            description={d.lines[finding]?.description ?? ''}
+            unitPrice={d.lines[finding]?.unitPrice ?? ''}
+            currency={d.currencyCode.trim().toUpperCase() || company}
+            company={company}
+            onMade={(made) => choose(finding, made)}
           />
           <div className="form-actions">
             <button type="button" className="btn" onClick={() => setFinding(null)}>

@@ -165,6 +165,14 @@ export function Review({ found, onPosted }: { found: Found; onPosted(): void }) 
             {t(reading.source === 'ocr' ? 'review.fromOcr' : 'review.fromText', {
               sure: Math.round(reading.confidence * 100),
             })}
+            {reading.by === 'rules' && (
+              <span data-testid="model-note">
+                {' '}
+                {reading.modelError
+                  ? t('review.modelFailed', { why: reading.modelError })
+                  : t('review.noModel')}
+              </span>
+            )}
           </p>
         ) : (
           <Notice kind="warning">{t('review.noReading')}</Notice>
