@@ -6,7 +6,7 @@
 // rows, labels, the line table (columns, line, table), the header and the totals.
 import type { Page, ReadInvoice } from './document';
 import { readHeader } from './parse/header';
-import { labelledValues, matchLabels } from './parse/labels';
+import { joinWrappedLabels, labelledValues, matchLabels } from './parse/labels';
 import { buildRows } from './parse/rows';
 import { readLines } from './parse/table';
 import { chooseTotals } from './parse/totals';
@@ -25,7 +25,10 @@ export interface ParseOptions {
 export function parseInvoice(pages: Page[], options: ParseOptions = {}): ReadInvoice {
   const sorted = [...pages].sort((a, b) => a.number - b.number);
   const pageRows = sorted.map((p) => buildRows(p));
-  for (const rows of pageRows) for (const row of rows) row.labels = matchLabels(row);
+  for (const rows of pageRows) {
+    for (const row of rows) row.labels = matchLabels(row);
+    joinWrappedLabels(rows);
+  }
   // The table first: the rows it takes hold no header field.
   const lines = readLines(pageRows, options.knownCodes);
   const kind = pageRows

@@ -50,6 +50,14 @@ export function headerColumns(row: Row): Column[] | null {
   found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.order - b.order);
   const taken: typeof found = [];
   for (const f of found) if (!taken.some((t) => f.start < t.end && t.start < f.end)) taken.push(f);
+  // "Total (ETB)": a currency after a column's name, in its cell, is part of that name.
+  for (const f of [...taken]) {
+    const word = row.toks[f.start];
+    const money = word && f.end === f.start + 1 && currencyOf(word.text.replace(/[()[\]]/g, ''));
+    const after = taken.some((t) => t.end === f.start && t.cat !== 'other');
+    if (money && after && gapBefore(row.toks, f.start) <= CELL_GAP * row.h)
+      taken.splice(taken.indexOf(f), 1);
+  }
   const cats = new Set(taken.map((t) => t.cat));
   const covered = taken.reduce((n, t) => n + t.end - t.start, 0);
   if (!cats.has('amount') || !(cats.has('qty') || cats.has('price'))) return null;

@@ -126,6 +126,35 @@ export function matchLabels(row: Row): Label[] {
   return taken.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * A label wrapped in a narrow box ("Amount" over "Payable", its value on the first row): the
+ * first cells of two rows, one under the other, read as one label when together they are one.
+ */
+export function joinWrappedLabels(rows: readonly Row[]): void {
+  rows.forEach((row, ri) => {
+    const below = rows[ri + 1];
+    if (!below || row.labels.some((l) => l.start === 0) || below.labels.length) return;
+    const [top] = cellsOf(row);
+    const [under] = cellsOf(below);
+    if (!top || !under || top[1] === row.toks.length) return;
+    if (below.top - row.bottom > 0.8 * row.h) return;
+    if (Math.abs(xOf(row.toks[0]) - xOf(below.toks[0])) > 0.5 * row.h) return;
+    const head = row.toks.slice(0, top[1]);
+    const tail = below.toks.slice(0, under[1]);
+    if (![...head, ...tail].every((t) => /^\p{L}/u.test(t.text))) return;
+    // Set on one line so that the pair is matched as the words of one cell.
+    const at = (t: Tok, i: number): Tok => ({
+      ...t,
+      box: { ...t.box, x: i * 2 * row.h, w: row.h },
+    });
+    const joined = [...head, ...tail].map(at);
+    const label = matchLabels({ ...row, toks: joined }).find(
+      (l) => l.start === 0 && l.end === joined.length && !l.weak,
+    );
+    if (label) row.labels = [{ ...label, end: head.length }, ...row.labels];
+  });
+}
+
 export const isFooter = (row: Row) =>
   /\bpage \d+(?: ?(?:of|\/) ?\d+)?\b|\bcontinued\b|\bcont'?d\b|\b(?:carried|brought) (?:forward|fwd)\b|\bc\/f\b|\bb\/f\b/.test(
     row.toks.map((t) => t.norm).join(' '),

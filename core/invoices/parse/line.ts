@@ -71,6 +71,25 @@ export interface LineDraft {
   needsDesc: boolean;
 }
 
+const PERCENT = /^\(?-?(\d{1,2}(?:[.,]\d+)?) ?%\)?$/;
+
+/**
+ * A line whose amount is not quantity × price because another of its columns changed it: a
+ * discount rate ("10%": q × p × 0.9), or a VAT or discount amount added or taken off (q × p ± x).
+ */
+export function adjusted(gross: number, amount: number, others: readonly Tok[]): boolean {
+  const near = (x: number) => Math.abs(x - Math.abs(amount)) <= 1.0001;
+  return others.some((t) => {
+    const rate = PERCENT.exec(t.text)?.[1];
+    if (rate !== undefined) {
+      const r = Number(rate.replace(',', '.'));
+      return r > 0 && near(gross * (1 - r / 100));
+    }
+    const x = parseAmount(t.text);
+    return x !== null && x.minor > 0 && (near(gross + x.minor) || near(gross - x.minor));
+  });
+}
+
 type Figure = { toks: Tok[]; v: number; sure: number };
 
 /**
@@ -83,6 +102,7 @@ function figures(
   qToks: readonly Tok[],
   pToks: readonly Tok[],
   aToks: readonly Tok[],
+  others: readonly Tok[] = [],
 ): { figs: [Figure, Figure, Figure]; exact: boolean } | null {
   const cq = lastOf(qToks, parseQuantity);
   const cp = lastOf(pToks, parseAmount);
@@ -98,6 +118,15 @@ function figures(
     ];
     return { figs, exact: true };
   }
+  if (cq && cp && ca && adjusted(cq.n.value * cp.n.minor, ca.n.minor, others))
+    return {
+      figs: [
+        fig(cq.tok, cq.n.value, 0.95 * ocrSure(cq.n)),
+        fig(cp.tok, cp.n.minor, 0.95 * ocrSure(cp.n)),
+        fig(ca.tok, ca.n.minor, 0.95 * ocrSure(ca.n)),
+      ],
+      exact: true,
+    };
   if (cq && cp) {
     const product = Math.round(cq.n.value * cp.n.value * 100);
     if (aRaw && digitsOf(aRaw.text) === digitsOf(String(product)))
@@ -211,7 +240,9 @@ export function draftFrom(
   let q: { toks: Tok[]; v: number; sure: number } | null = null;
   let p: { toks: Tok[]; v: number; sure: number } | null = null;
   let a: { toks: Tok[]; v: number; sure: number } | null = null;
-  const fromCols = cols ? figures(cols.q, cols.p, cols.a) : null;
+  const inCols = new Set(cols ? [...cols.q, ...cols.p, ...cols.a, ...cols.code] : []);
+  const others = row.toks.filter((t) => !inCols.has(t) && /\d/.test(t.text));
+  const fromCols = cols ? figures(cols.q, cols.p, cols.a, others) : null;
   const times = cols || triple ? null : timesPattern(row);
   const fromTimes = times ? figures(times.q, times.p, times.a) : null;
   if (fromCols?.exact || !triple) {

@@ -138,18 +138,14 @@ function splitTimes(tok: Tok): Tok[] {
   return out;
 }
 
-/**
- * How far the page's lines climb or fall per unit of x (a photo straightened not quite level):
- * the median slope between each word and its nearest neighbour to the right on the same line.
- */
-function slopeOf(words: readonly Word[]): number {
+function slopesOf(words: readonly Word[], maxGap: number): number[] {
   const slopes: number[] = [];
   const byX = [...words].sort((a, b) => a.x - b.x);
   byX.forEach((w, i) => {
     const cy = w.y + w.h / 2;
     for (const v of byX.slice(i + 1)) {
       const gap = v.x - right(w);
-      if (gap > 2 * w.h) break;
+      if (gap > maxGap * w.h) break;
       const vy = v.y + v.h / 2;
       if (gap < -0.2 * w.h || Math.abs(vy - cy) > 0.5 * Math.min(w.h, v.h)) continue;
       if (Math.abs(v.h - w.h) > 0.3 * w.h) continue;
@@ -158,6 +154,17 @@ function slopeOf(words: readonly Word[]): number {
       break;
     }
   });
+  return slopes;
+}
+
+/**
+ * How far the page's lines climb or fall per unit of x (a photo straightened not quite level):
+ * the median slope between each word and its nearest neighbour to the right on the same line.
+ */
+function slopeOf(words: readonly Word[]): number {
+  // A sparse page (a few cells far apart) has too few close neighbours: look further along.
+  const near = slopesOf(words, 2);
+  const slopes = near.length >= 5 ? near : slopesOf(words, 8);
   // Too few pairs to tell: take the page as level.
   if (slopes.length < 5) return 0;
   const m = median(slopes);

@@ -8,7 +8,7 @@ import type { Column } from './columns';
 import { isFooter } from './labels';
 import { draftFrom, findTriple } from './line';
 import type { LineDraft } from './line';
-import { hasLetters, isNumeric, joinText, read, xOf } from './rows';
+import { cellsOf, hasLetters, isNumeric, joinText, read, xOf } from './rows';
 import type { LabelKind, Row, Tok } from './rows';
 
 /** The totals: they end the table. */
@@ -53,6 +53,27 @@ function joinWrapped(draft: LineDraft, row: Row) {
   row.inTable = true;
 }
 
+/**
+ * Each word's column. A header is often centred over its column while the words below it are
+ * left-aligned, so a description can start left of its header, nearer the code column: a cell of
+ * words after the code's own cell is the description, whichever header it is nearer.
+ */
+export function textCellsOf(row: Row, columns: readonly Column[]): (Column['cat'] | undefined)[] {
+  const cats = row.toks.map((t) => columnOf(t, columns, row.h)?.cat);
+  const desc = columns.find((c) => c.cat === 'desc');
+  const code = columns.find((c) => c.cat === 'code');
+  if (!desc || !code || desc.left < code.left) return cats;
+  let codeCellSeen = false;
+  for (const [s, e] of cellsOf(row)) {
+    const own = cats.slice(s, e);
+    const text = own.every((c) => c === 'code' || c === 'desc');
+    if (text && codeCellSeen && own.includes('code') && hasLetters(joinText(row.toks.slice(s, e))))
+      for (let i = s; i < e; i++) cats[i] = 'desc';
+    if (own.every((c) => c === 'code')) codeCellSeen = true;
+  }
+  return cats;
+}
+
 /** The invoice's lines, in reading order across pages; the rows they took are marked inTable. */
 export function readLines(
   pages: readonly Row[][],
@@ -78,8 +99,9 @@ export function readLines(
       code: [] as Tok[],
     };
     const loose: Tok[] = [];
-    for (const t of row.toks) {
-      const cat = columnOf(t, columns, row.h)?.cat;
+    const cats = textCellsOf(row, columns);
+    for (const [i, t] of row.toks.entries()) {
+      const cat = cats[i];
       if (cat === undefined) loose.push(t);
       if (cat === 'qty') cols.q.push(t);
       else if (cat === 'price') cols.p.push(t);
@@ -88,8 +110,19 @@ export function readLines(
       else if (cat === 'code') cols.code.push(t);
     }
     // No quantity header (OCR lost it): a whole number outside every column is the quantity.
-    if (!cols.q.length && !columns.some((c) => c.cat === 'qty'))
-      cols.q.push(...loose.filter((t) => parseQuantity(t.text)?.decimals === 0));
+    // Or the description's column took it: a whole number in a cell of its own after the words.
+    if (!cols.q.length && !columns.some((c) => c.cat === 'qty')) {
+      const whole = (t: Tok) => parseQuantity(t.text)?.decimals === 0;
+      cols.q.push(...loose.filter(whole));
+      const ownCell = cellsOf(row)
+        .filter(([s, e]) => e === s + 1 && s > 0)
+        .map(([s]) => row.toks[s]);
+      const afterDesc = cols.desc.filter((t, i) => i > 0 && whole(t) && ownCell.includes(t));
+      if (!cols.q.length && afterDesc.length) {
+        cols.q.push(...afterDesc);
+        cols.desc = cols.desc.filter((t) => !afterDesc.includes(t));
+      }
+    }
     return draftFrom(row, findTriple(row.toks), cols, knownCodes, above);
   };
   /** A row of words only, directly above a line that has no description of its own. */
