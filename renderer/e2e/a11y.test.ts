@@ -212,6 +212,33 @@ describe('keyboard', () => {
     ).toBe(true);
   });
 
+  it('a scan typed into the box a screen focused by itself stays there, and "/" there is the key', async () => {
+    await page.keyboard.press('Alt+KeyU');
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    // Returns focuses its receipt box by itself; the clerk's scanner starts typing at once,
+    // before the screen has put the focus on its heading.
+    await page.evaluate(() => {
+      const seen = new MutationObserver(() => {
+        const box = document.querySelector<HTMLElement>('main [data-search]');
+        if (box && document.activeElement === box) {
+          seen.disconnect();
+          box.dispatchEvent(new KeyboardEvent('keydown', { key: '1', bubbles: true }));
+        }
+      });
+      seen.observe(document.body, { childList: true, subtree: true });
+    });
+    await page.keyboard.press('Alt+KeyE');
+    await page.getByRole('heading', { name: 'Returns', level: 1 }).waitFor();
+    await page.waitForTimeout(2_500);
+    const box = page.locator('main [data-search]');
+    expect(await box.evaluate((e) => e === document.activeElement)).toBe(true);
+    // "/" in that empty box is the key that goes to it, not a character of the number.
+    await page.keyboard.press('/');
+    expect(await box.inputValue()).toBe('');
+    await page.keyboard.type('SH01-1');
+    expect(await box.inputValue()).toBe('SH01-1');
+  });
+
   it('the focus ring is ≥ 3:1 against its background in the sidebar, top bar and work area', async () => {
     await page.keyboard.press('Alt+KeyO');
     const targets = [

@@ -130,6 +130,8 @@ describe('receipts printed from the counter', () => {
 
     await page.keyboard.press('Alt+KeyE');
     await page.getByRole('heading', { name: 'Returns', level: 1 }).waitFor();
+    // The screen has put the focus on its heading, where its keys start from.
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('Returns');
     await page.keyboard.press('/');
     await page.keyboard.type(`${sold.number}\n`, { delay: 1 });
     await page.locator(`tr[data-sku="${SHIRT}"]`).waitFor();

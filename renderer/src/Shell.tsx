@@ -61,26 +61,38 @@ const roleName = (t: Translate, role: Role) => t(`roles.${role}`);
 /**
  * Moves focus to the open screen's heading once it has rendered (a screen reader then says where
  * the person is); a screen that loads first shows its heading a moment later, so look a few times.
- * A person who is quicker than the screen (a "/" to its search box, a scan on the counter) keeps
- * the focus they moved: the heading never takes it back from a field they are typing in.
+ * A person who is quicker than the screen (a "/" to its search box, a scan typed into the box the
+ * screen focused by itself) keeps the focus: once they press a key or move the focus, the heading
+ * no longer takes it.
  */
 function focusHeading(): () => void {
   let tries = 0;
   let timer = 0;
-  const before = document.activeElement;
+  let acted = false;
+  const act = () => {
+    acted = true;
+  };
+  const stop = () => {
+    window.clearTimeout(timer);
+    document.removeEventListener('keydown', act, true);
+    document.removeEventListener('focusin', act, true);
+  };
+  document.addEventListener('keydown', act, true);
+  document.addEventListener('focusin', act, true);
   const look = () => {
-    const now = document.activeElement;
-    if (now && now !== before && now !== document.body && now.closest('main')) return;
+    if (acted) return stop();
     const h1 = [...document.querySelectorAll<HTMLElement>('main h1')].find(
       (h) => h.offsetParent !== null,
     );
     if (h1) {
+      stop();
       h1.tabIndex = -1;
       h1.focus();
     } else if (tries++ < 40) timer = window.setTimeout(look, 50);
+    else stop();
   };
   timer = window.setTimeout(look, 0);
-  return () => window.clearTimeout(timer);
+  return stop;
 }
 
 /** The skip link moves focus into the work area (a hash link alone would only scroll there). */
@@ -226,6 +238,17 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
           e.preventDefault();
           nav.go(hit.id);
         }
+        return;
+      }
+      // "/" in the search box the screen focused by itself, still empty, is the key, not text.
+      const active = document.activeElement;
+      if (
+        e.key === '/' &&
+        active instanceof HTMLInputElement &&
+        active.matches('main [data-search]') &&
+        active.value === ''
+      ) {
+        e.preventDefault();
         return;
       }
       if (e.key === '/' && !typing(document.activeElement)) {
