@@ -156,6 +156,42 @@ export const purchaseStatuses = [
 ] as const;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
 
+/**
+ * A customer's order taken by a sales rep, at a branch, or asked for on the portal (decision
+ * 0034): requested (from the portal, waiting for its rep or branch), held (over the credit limit
+ * or short of stock, waiting for approval), open (its goods reserved at the branch), on a trip,
+ * delivered (in whole or part, with proof) or cancelled.
+ */
+export const customerOrderStatuses = [
+  'requested',
+  'held',
+  'open',
+  'on_trip',
+  'delivered',
+  'cancelled',
+] as const;
+export type CustomerOrderStatus = (typeof customerOrderStatuses)[number];
+
+/** Why a customer's order waits for approval. */
+export const orderHolds = ['credit', 'stock'] as const;
+export type OrderHold = (typeof orderHolds)[number];
+
+/** A delivery trip: planned (stops in order, changeable), then closed with the cash handed in. */
+export const tripStatuses = ['planned', 'closed'] as const;
+export type TripStatus = (typeof tripStatuses)[number];
+
+/** A stop of a trip: waiting, delivered with proof, or not delivered (with the reason). */
+export const stopStatuses = ['pending', 'delivered', 'failed'] as const;
+export type StopStatus = (typeof stopStatuses)[number];
+
+/**
+ * Verified work that badges and leaderboards count (decision 0034): a stop delivered with
+ * complete proof and a trip with every stop on time (a driver's); an order delivered, and a
+ * customer's first delivered order (a rep's).
+ */
+export const workKinds = ['delivery', 'on_time_trip', 'order_delivered', 'new_customer'] as const;
+export type WorkKind = (typeof workKinds)[number];
+
 /** The roles a user can have (users.role). */
 export const roles = [
   'admin',
@@ -200,6 +236,15 @@ export const permissions = {
   'purchasing.receive': ['admin', 'factory_clerk', 'shop_clerk'],
   'invoices.upload': ['admin', 'finance', 'factory_clerk', 'shop_clerk'],
   'invoices.post': ['admin', 'finance'],
+  'field.order': ['admin', 'shop_clerk', 'factory_clerk', 'sales_rep'],
+  'field.approve': ['admin', 'shop_clerk', 'factory_clerk'],
+  'field.collect': ['admin', 'shop_clerk', 'factory_clerk', 'finance', 'driver'],
+  'customers.terms': ['admin'],
+  'trips.manage': ['admin', 'shop_clerk', 'factory_clerk'],
+  'trips.drive': ['admin', 'driver'],
+  'badges.read': [...staff],
+  'badges.manage': ['admin'],
+  'portal.use': ['customer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -234,6 +279,15 @@ export const permissionPhrase: Record<Permission, string> = {
   'purchasing.receive': 'receive purchased goods',
   'invoices.upload': 'upload supplier invoices',
   'invoices.post': 'check, post and reverse supplier invoices',
+  'field.order': "take customers' orders",
+  'field.approve': "approve customers' orders held for credit or stock",
+  'field.collect': 'record money a customer paid',
+  'customers.terms': "set customers' price lists, credit limits, sales reps and portal sign-ins",
+  'trips.manage': 'plan delivery trips',
+  'trips.drive': 'deliver the stops of a trip',
+  'badges.read': 'see badges and leaderboards',
+  'badges.manage': 'set badge rules and points',
+  'portal.use': 'use the customer portal',
 };
 
 export const roleLabel: Record<Role, string> = {

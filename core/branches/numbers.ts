@@ -21,7 +21,7 @@ const codeOf = prepared((orm) =>
 export function documentNumber(
   ctx: Context,
   branch: { id: string; code: string },
-  series: 'order' | 'sale' | 'return' | 'purchase',
+  series: 'order' | 'sale' | 'return' | 'purchase' | 'customer_order' | 'trip',
 ): string {
   const device = requireDevice(ctx);
   // After a restore the PC numbers in a new series, with counters of its own (./series.ts).
@@ -35,6 +35,13 @@ export function documentNumber(
     const own = codeOf(ctx.db).get({ id: device.branchId });
     madeOn = `${own?.code ?? 'X'}${device.number}${letter}`;
   }
-  const prefix = { order: '', sale: 'S', return: 'R', purchase: 'P' }[series];
+  const prefix = {
+    order: '',
+    sale: 'S',
+    return: 'R',
+    purchase: 'P',
+    customer_order: 'C',
+    trip: 'T',
+  }[series];
   return `${branch.code}-${prefix}${madeOn}-${n}`;
 }

@@ -124,6 +124,10 @@ import {
 } from '../telegram/operations';
 import { createBackup, listBackups, restoreBackup } from '../backup/operations';
 import { updatesConfigure, updatesStatus } from '../ops/updates';
+import { fieldOperations } from '../field/operations';
+import { tripOperations } from '../trips/operations';
+import { badgeOperations } from '../badges/operations';
+import { portalOperations } from '../portal/operations';
 import type { Operation, OperationKind } from './define';
 
 export const operations = {
@@ -278,6 +282,11 @@ export const operations = {
   'ai.settings': aiSettings,
   'ai.saveSettings': aiSaveSettings,
   'ai.test': aiTest,
+  // On the road (issue 16, decision 0034): customers' orders, trips, badges, the portal.
+  ...fieldOperations,
+  ...tripOperations,
+  ...badgeOperations,
+  ...portalOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

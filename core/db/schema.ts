@@ -13,6 +13,10 @@ import {
 import {
   branchKinds,
   countLineStatuses,
+  customerOrderStatuses,
+  stopStatuses,
+  tripStatuses,
+  workKinds,
   orderStatuses,
   paymentMethods,
   purchaseStatuses,
@@ -58,6 +62,10 @@ export const users = sqliteTable(
     role: text({ enum: roles }).notNull(),
     passwordHash: text().notNull(),
     disabled: integer({ mode: 'boolean' }).notNull().default(false),
+    /** A customer's sign-in to the portal: the customer it is (role 'customer' only). */
+    customerId: text(),
+    /** A sales rep's commission on orders delivered and paid, in basis points (decision 0034). */
+    commissionBp: integer(),
     clocks: clocks(),
   },
   (t) => [index('users_branch').on(t.branchId)],
@@ -486,6 +494,15 @@ export const customers = sqliteTable(
     tier: text(),
     /** Merged into another customer by an admin: lookups and balances follow it there. */
     mergedInto: text(),
+    /** Where goods are delivered, and its coordinates in millionths of a degree. */
+    address: text(),
+    latE6: integer(),
+    lngE6: integer(),
+    /** Head office's terms: the sales rep who serves the customer, prices, credit limit. */
+    repId: text(),
+    priceListId: text(),
+    /** In minor units; null: no limit. */
+    creditLimit: integer(),
     clocks: clocks(),
   },
   (t) => [
@@ -493,6 +510,7 @@ export const customers = sqliteTable(
     index('customers_card').on(t.card),
     index('customers_name').on(t.name),
     index('customers_merged').on(t.mergedInto),
+    index('customers_rep').on(t.repId),
   ],
 );
 
@@ -775,6 +793,8 @@ export const companySettings = sqliteTable('company_settings', {
   categoryTaxRates: text(),
   /** JSON { role: basisPoints }: the largest discount each role may give without a supervisor. */
   discountLimits: text(),
+  /** The IANA time zone the company's days are counted in (Africa/Addis_Ababa). */
+  timeZone: text(),
   clocks: clocks(),
 });
 
@@ -1115,5 +1135,292 @@ export const supplierInvoiceLines = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.invoiceId, t.lineNo] }),
     index('supplier_invoice_lines_variant').on(t.variantId, t.postedAt),
+  ],
+);
+
+/** A price list head office keeps for some customers (decision 0034), merged per field. */
+export const priceLists = sqliteTable('price_lists', {
+  id: text().primaryKey(),
+  name: text(),
+  /** JSON [{ variantId, price }]: the whole list's prices, merged as one field. */
+  prices: text(),
+  clocks: clocks(),
+});
+
+/** A price list's prices as rows, rewritten from `price_lists.prices` when it changes. */
+export const priceListPrices = sqliteTable(
+  'price_list_prices',
+  {
+    listId: text().notNull(),
+    variantId: text().notNull(),
+    price: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.variantId] })],
+);
+
+/** A customer's order for delivery from a branch (decision 0034). */
+export const customerOrders = sqliteTable(
+  'customer_orders',
+  {
+    id: text().primaryKey(),
+    number: text().notNull().unique(),
+    branchId: text().notNull(),
+    customerId: text().notNull(),
+    /** The sales rep the order counts for (the customer's rep when it was taken), if any. */
+    repId: text(),
+    source: text({ enum: ['rep', 'branch', 'portal'] }).notNull(),
+    status: text({ enum: customerOrderStatuses }).notNull(),
+    /** JSON array of the holds it waited for (credit, stock), as they were when it was taken. */
+    holds: text().notNull().default('[]'),
+    total: integer().notNull(),
+    /** What was delivered, at the order's prices. */
+    deliveredTotal: integer().notNull().default(0),
+    note: text(),
+    placedAt: integer().notNull(),
+    placedBy: text().notNull(),
+    approvedBy: text(),
+    tripId: text(),
+    deliveredAt: integer(),
+    cancelReason: text(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index('customer_orders_branch_status').on(t.branchId, t.status, t.placedAt),
+    index('customer_orders_customer').on(t.customerId, t.placedAt),
+    index('customer_orders_rep').on(t.repId, t.placedAt),
+  ],
+);
+
+export const customerOrderLines = sqliteTable(
+  'customer_order_lines',
+  {
+    orderId: text().notNull(),
+    lineNo: integer().notNull(),
+    variantId: text().notNull(),
+    sku: text().notNull(),
+    name: text().notNull(),
+    quantity: integer().notNull(),
+    unitPrice: integer().notNull(),
+    deliveredQty: integer().notNull().default(0),
+    damagedQty: integer().notNull().default(0),
+    shortQty: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+);
+
+/**
+ * A customer's account as a ledger (decision 0034): a delivery adds what the customer owes, a
+ * collection or payment takes it off. The balance is a sum, so offline collections merge.
+ */
+export const customerAccount = sqliteTable(
+  'customer_account',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    eventId: text().notNull(),
+    customerId: text().notNull(),
+    branchId: text().notNull(),
+    kind: text({ enum: ['delivery', 'collection', 'payment', 'return'] }).notNull(),
+    /** Positive: the customer owes more; negative: paid or credited. */
+    amount: integer().notNull(),
+    orderId: text(),
+    tripId: text(),
+    method: text(),
+    reference: text(),
+    at: integer().notNull(),
+  },
+  (t) => [
+    index('customer_account_customer').on(t.customerId, t.at),
+    index('customer_account_event').on(t.eventId),
+    index('customer_account_trip').on(t.tripId),
+  ],
+);
+
+/** A delivery trip of a branch (decision 0034). */
+export const trips = sqliteTable(
+  'trips',
+  {
+    id: text().primaryKey(),
+    number: text().notNull().unique(),
+    branchId: text().notNull(),
+    /** The day it is driven (YYYY-MM-DD, the company's day). */
+    day: text().notNull(),
+    driverId: text().notNull(),
+    vehicle: text().notNull(),
+    status: text({ enum: tripStatuses }).notNull(),
+    plannedAt: integer().notNull(),
+    plannedBy: text().notNull(),
+    /** The hand-in at its end: cash the collections say, cash counted, and why they differ. */
+    cashExpected: integer(),
+    cashCounted: integer(),
+    cashReason: text(),
+    closedAt: integer(),
+    closedBy: text(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index('trips_branch_day').on(t.branchId, t.day),
+    index('trips_driver_day').on(t.driverId, t.day),
+  ],
+);
+
+export const tripStops = sqliteTable(
+  'trip_stops',
+  {
+    tripId: text().notNull(),
+    orderId: text().notNull(),
+    seq: integer().notNull(),
+    customerId: text().notNull(),
+    status: text({ enum: stopStatuses }).notNull(),
+    /** The proof that closed it (delivery_proofs.id), or why it was not delivered. */
+    proofId: text(),
+    failReason: text(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tripId, t.orderId] }),
+    index('trip_stops_order').on(t.orderId),
+  ],
+);
+
+/**
+ * A proof of delivery: made on the driver's device with its own id, so a resend never attaches
+ * it twice; the device's corrected time beside head office's receipt (decision 0034).
+ */
+export const deliveryProofs = sqliteTable(
+  'delivery_proofs',
+  {
+    id: text().primaryKey(),
+    eventId: text().notNull(),
+    tripId: text().notNull(),
+    orderId: text().notNull().unique(),
+    customerId: text().notNull(),
+    driverId: text().notNull(),
+    deviceId: text().notNull(),
+    /** The device's corrected time, never before the trip was planned. */
+    deliveredAt: integer().notNull(),
+    /** Head office's clock when it received the proof (null until it has). */
+    receivedHlc: text(),
+    signatureFile: text().notNull(),
+    signedBy: text().notNull(),
+    collected: integer().notNull().default(0),
+    method: text(),
+    reference: text(),
+    note: text(),
+    onTime: integer({ mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('delivery_proofs_trip').on(t.tripId)],
+);
+
+export const deliveryProofLines = sqliteTable(
+  'delivery_proof_lines',
+  {
+    proofId: text().notNull(),
+    lineNo: integer().notNull(),
+    variantId: text().notNull(),
+    loaded: integer().notNull(),
+    delivered: integer().notNull(),
+    damaged: integer().notNull(),
+    short: integer().notNull(),
+    reason: text(),
+    photoFile: text(),
+  },
+  (t) => [primaryKey({ columns: [t.proofId, t.lineNo] })],
+);
+
+/** Crates and empties a customer gave back at a stop. */
+export const deliveryReturns = sqliteTable(
+  'delivery_returns',
+  {
+    proofId: text().notNull(),
+    variantId: text().notNull(),
+    quantity: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.proofId, t.variantId] })],
+);
+
+/**
+ * Verified work, written by the projections that verify it (decision 0034): what badges and
+ * leaderboards count. A credit is voided (not deleted) when the work is undone (returned).
+ */
+export const workCredits = sqliteTable(
+  'work_credits',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    eventId: text().notNull(),
+    personId: text().notNull(),
+    kind: text({ enum: workKinds }).notNull(),
+    /** What it is for: the order, trip or customer. */
+    ref: text().notNull(),
+    /**
+     * Whether it counts: 1, or 0 for work that did not qualify (a late trip, which breaks a
+     * streak). Its amount goes in `amount` (an order's delivered total).
+     */
+    value: integer().notNull().default(1),
+    amount: integer().notNull().default(0),
+    /** When the work was done (corrected time), and its day in the company's time zone. */
+    at: integer().notNull(),
+    day: text().notNull(),
+    /**
+     * A row that takes back the credit of the same kind and ref (the goods came back): written
+     * by the event that undid the work, so every event keeps only its own rows.
+     */
+    voids: integer({ mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    index('work_credits_ref').on(t.kind, t.ref),
+    index('work_credits_person').on(t.personId, t.kind, t.at),
+    index('work_credits_day').on(t.day, t.kind),
+    index('work_credits_event').on(t.eventId),
+  ],
+);
+
+/** What each kind of verified work is worth on the leaderboards (one row, 'default'). */
+export const workPoints = sqliteTable('work_points', {
+  id: text().primaryKey(),
+  /** JSON { kind: points }. */
+  points: text(),
+  clocks: clocks(),
+});
+
+/** Head office's badge rules (decision 0034), merged per field. */
+export const badgeRules = sqliteTable('badge_rules', {
+  id: text().primaryKey(),
+  name: text(),
+  /** Whose work it counts: drivers or sales reps. */
+  role: text(),
+  /** count: `threshold` credits of `kind` in the period; streak: in a row; top: the period's most. */
+  rule: text(),
+  kind: text(),
+  threshold: integer(),
+  /** ever, week or month. */
+  period: text(),
+  points: integer(),
+  /** Tell the person's branch's Telegram group when it is earned. */
+  announce: integer({ mode: 'boolean' }),
+  active: integer({ mode: 'boolean' }),
+  clocks: clocks(),
+});
+
+/**
+ * Badges held (and withdrawn), one row per person, rule and period; kept from work_credits by
+ * the projections, or settled by head office for a period's most (decision 0034).
+ */
+export const badgeAwards = sqliteTable(
+  'badge_awards',
+  {
+    personId: text().notNull(),
+    ruleId: text().notNull(),
+    /** 'ever', an ISO week ('2026-W49') or a month ('2026-12'). */
+    period: text().notNull(),
+    status: text({ enum: ['held', 'withdrawn'] }).notNull(),
+    points: integer().notNull(),
+    /** The credit that earned it, and when that work was done. */
+    earnedBy: text().notNull(),
+    earnedAt: integer().notNull(),
+    /** Settled by head office after the period and its grace: it changes no more. */
+    final: integer({ mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personId, t.ruleId, t.period] }),
+    index('badge_awards_rule').on(t.ruleId, t.period),
   ],
 );

@@ -33,6 +33,9 @@ import {
   supplierSaved,
 } from '../purchasing/events';
 import { invoicePosted, invoiceRead, invoiceReversed, invoiceUploaded } from '../invoices/events';
+import { fieldEvents } from '../field/events';
+import { tripEvents } from '../trips/events';
+import { badgeEvents } from '../badges/events';
 import type { EventDef } from './define';
 import {
   stockAdjusted,
@@ -91,6 +94,9 @@ const all = [
   invoiceRead,
   invoicePosted,
   invoiceReversed,
+  ...fieldEvents,
+  ...tripEvents,
+  ...badgeEvents,
 ] as const;
 
 type Def = (typeof all)[number];

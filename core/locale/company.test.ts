@@ -8,6 +8,7 @@ import { eventDefs } from '../events/registry';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import { companySettingsOf } from './company';
 import { companySaved } from './events';
+import { companyDay, dayAndHour, periodsOf } from './day';
 import { companyCurrency, formatMoney } from './money';
 
 let w: DemoWorld;
@@ -27,6 +28,7 @@ describe('company settings', () => {
     expect(await w.as('shop1')('company.settings', {})).toEqual({
       currency: { code: 'ETB', symbol: 'Br', minorUnits: 2 },
       locale: 'en-GB',
+      timeZone: 'Africa/Addis_Ababa',
     });
   });
 
@@ -35,6 +37,7 @@ describe('company settings', () => {
     expect(saved).toEqual({
       currency: { code: 'ETB', symbol: 'ብር', minorUnits: 2 },
       locale: 'am-ET',
+      timeZone: 'Africa/Addis_Ababa',
     });
     expect(await w.as('driver')('company.settings', {})).toEqual(saved);
     expect(formatMoney(123456, companyCurrency(w.core.db))).toBe('ብር\u00a01,234.56');
@@ -51,6 +54,25 @@ describe('company settings', () => {
     expect(locale).toMatchObject({ code: 'VALIDATION', field: 'locale' });
     expect(locale.message).toMatch(/like en-GB/);
     expect(settingsRows()).toEqual([]);
+  });
+
+  it("counts the company's days in its time zone, which an admin sets by its IANA name", async () => {
+    // 22:30 UTC on 4 December is already 5 December in Addis Ababa (UTC+3), not in Berlin.
+    const late = Date.UTC(2026, 11, 4, 22, 30);
+    expect(companyDay(w.core.db, late)).toBe('2026-12-05');
+    const bad = await failure(w.as('admin')('company.save', { timeZone: 'Mars/Olympus' }));
+    expect(bad).toMatchObject({ code: 'VALIDATION', field: 'timeZone' });
+    expect(bad.message).toMatch(/Africa\/Addis_Ababa/);
+    const saved = await w.as('admin')('company.save', { timeZone: 'Europe/Berlin' });
+    expect(saved.timeZone).toBe('Europe/Berlin');
+    expect(companyDay(w.core.db, late)).toBe('2026-12-04');
+    expect(dayAndHour(late, 'Europe/Berlin')).toEqual({ day: '2026-12-04', hour: 23 });
+    expect(periodsOf('2026-12-05')).toEqual({ week: '2026-W49', month: '2026-12' });
+    // ISO weeks at the year's ends: a week belongs to the year of its Thursday.
+    expect(periodsOf('2027-01-01').week).toBe('2026-W53');
+    expect(periodsOf('2024-12-30').week).toBe('2025-W01');
+    expect(periodsOf('2026-01-01').week).toBe('2026-W01');
+    await w.as('admin')('company.save', { timeZone: 'Africa/Addis_Ababa' });
   });
 
   it('keeps the decimals once prices exist: a new count would rescale every amount', async () => {
@@ -91,6 +113,7 @@ describe('company settings', () => {
     expect(results[0]).toEqual({
       currency: { code: 'ETB', symbol: 'ETB', minorUnits: 2 },
       locale: 'am-ET',
+      timeZone: 'Africa/Addis_Ababa',
     });
     expect(results[1]).toEqual(results[0]);
   });

@@ -8,17 +8,21 @@ import { DomainError } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
 import { companyId } from './events';
 import { companyCurrency, companyLocale, type Currency } from './money';
+import { companyTimeZone, isKnownTimeZone } from './day';
 
 export interface CompanySettings {
   currency: Currency;
   /** A BCP 47 tag (en-GB, am-ET): how dates and numbers are written on every screen and PDF. */
   locale: string;
+  /** The IANA time zone a day of sales, deliveries and work is counted in. */
+  timeZone: string;
 }
 
 /** The settings as this PC knows them; each field unset so far takes its default. */
 export const companySettingsOf = (db: Db): CompanySettings => ({
   currency: companyCurrency(db),
   locale: companyLocale(db),
+  timeZone: companyTimeZone(db),
 });
 
 /** Whether Intl knows the tag well enough to write dates and numbers with it. */
@@ -66,6 +70,7 @@ export const saveCompany = command({
       .max(3, 'must be 0, 1, 2 or 3')
       .optional(),
     locale: z.string().trim().min(2, 'is required').max(35, 'is too long').optional(),
+    timeZone: z.string().trim().min(3, 'is required').max(64, 'is too long').optional(),
   }),
   handler: (ctx, input) => {
     refuseIfNotHere(ctx, 'company.saved');
@@ -74,6 +79,11 @@ export const saveCompany = command({
       throw invalid(
         'locale',
         `${input.locale} is not a locale this app knows; write one like en-GB, am-ET or fr-FR`,
+      );
+    if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone))
+      throw invalid(
+        'timeZone',
+        `${input.timeZone} is not a time zone this app knows; write one like Africa/Addis_Ababa or Europe/Berlin`,
       );
     if (
       input.minorUnits !== undefined &&

@@ -22,6 +22,8 @@ export const companySaved = defineEvent({
     pricesIncludeTax: z.boolean().optional(),
     categoryTaxRates: z.string().optional(),
     discountLimits: z.string().optional(),
+    /** The IANA time zone the company's days and hours are counted in. */
+    timeZone: z.string().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;

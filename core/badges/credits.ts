@@ -1,0 +1,75 @@
+// Verified work as rows (decision 0034): the projections that verify work call `credit`, and the
+// events that undo it call `voidCredit`, each writing rows of its own keyed by the event, so a
+// re-fold deletes and folds again exactly an aggregate's rows. The persons an event credits are
+// in its payload, so the badges they hold are settled again after any re-fold (`creditWrites`).
+import type { Db } from '../db/open';
+import type { EventEnvelope, TableWrite } from '../events/define';
+import { companyDay } from '../locale/day';
+import type { WorkKind } from '../vocabulary';
+import { settleAwards } from './awards';
+
+export interface Credit {
+  personId: string;
+  kind: WorkKind;
+  /** The order, trip or customer the work was for. */
+  ref: string;
+  /** When the work was done: corrected device time. */
+  at: number;
+  /** An amount it carries (an order's delivered total). */
+  amount?: number;
+  /** 1: it counts; 0: work that did not qualify (a late trip, which breaks a streak). */
+  value?: 0 | 1;
+}
+
+const insert = (db: Db, e: EventEnvelope, c: Credit, voids: boolean) =>
+  db.sqlite
+    .prepare(
+      `INSERT INTO work_credits (event_id, person_id, kind, ref, value, amount, at, day, voids)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      e.id,
+      c.personId,
+      c.kind,
+      c.ref,
+      c.value ?? 1,
+      c.amount ?? 0,
+      c.at,
+      companyDay(db, c.at),
+      voids ? 1 : 0,
+    );
+
+/** Records verified work and settles the person's badges. */
+export function credit(db: Db, e: EventEnvelope, c: Credit): void {
+  insert(db, e, c, false);
+  settleAwards(db, [c.personId]);
+}
+
+/** Takes back the credit of a kind for a ref (the goods came back), and settles the badges. */
+export function voidCredit(db: Db, e: EventEnvelope, c: Credit): void {
+  const held = db.sqlite
+    .prepare(
+      `SELECT SUM(CASE WHEN voids THEN -1 ELSE 1 END) AS n FROM work_credits
+       WHERE kind = ? AND ref = ? AND person_id = ?`,
+    )
+    .get(c.kind, c.ref, c.personId) as { n: number | null };
+  if ((held.n ?? 0) <= 0) return;
+  insert(db, e, c, true);
+  settleAwards(db, [c.personId]);
+}
+
+/**
+ * The writes of an event that credits work: its own credit rows, and the awards of the persons
+ * it names (`persons`, from its payload), settled again after a re-fold.
+ */
+export const creditWrites = <P>(
+  persons: (payload: P) => readonly (string | null | undefined)[],
+): TableWrite<P>[] => [
+  { table: 'work_credits', column: 'event_id', key: (e) => e.id },
+  {
+    table: 'badge_awards',
+    column: 'person_id',
+    key: (e) => persons(e.payload).filter((p): p is string => !!p),
+    shared: settleAwards,
+  },
+];

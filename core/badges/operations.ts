@@ -1,0 +1,2 @@
+// The badges operations (decision 0034), spread into the one contract (core/contract/api.ts).
+export const badgeOperations = {} as const;

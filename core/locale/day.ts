@@ -1,0 +1,63 @@
+// The company's days: a sale, a delivery or a piece of work belongs to the day (and hour) of its
+// corrected time in the company's time zone, a company setting (decision 0034), not the PC's.
+import type { Db } from '../db/open';
+
+/** The default for a company that has not set one (its default currency is the birr). */
+export const defaultTimeZone = 'Africa/Addis_Ababa';
+
+/** Whether Intl knows the IANA zone. */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const companyTimeZone = (db: Db): string => {
+  const row = db.sqlite
+    .prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'")
+    .get() as { zone: string | null } | undefined;
+  return row?.zone && isKnownTimeZone(row.zone) ? row.zone : defaultTimeZone;
+};
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatOf(zone: string): Intl.DateTimeFormat {
+  let f = formats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(zone, f);
+  }
+  return f;
+}
+
+/** The day (YYYY-MM-DD) and hour (0–23) of a moment in a time zone. */
+export function dayAndHour(ms: number, zone: string): { day: string; hour: number } {
+  const parts = formatOf(zone).formatToParts(ms);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { day: `${part('year')}-${part('month')}-${part('day')}`, hour: Number(part('hour')) };
+}
+
+export const dayIn = (ms: number, zone: string): string => dayAndHour(ms, zone).day;
+
+/** The company's day of a moment. */
+export const companyDay = (db: Db, ms: number): string => dayIn(ms, companyTimeZone(db));
+
+/** The ISO week of a day ('2026-W49') and its month ('2026-12'). */
+export function periodsOf(day: string): { week: string; month: string } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0
+  date.setUTCDate(date.getUTCDate() - weekday + 3); // the week's Thursday
+  const weekYear = date.getUTCFullYear();
+  const week = 1 + Math.floor((date.getTime() - Date.UTC(weekYear, 0, 1)) / (7 * 86_400_000));
+  return { week: `${weekYear}-W${String(week).padStart(2, '0')}`, month: day.slice(0, 7) };
+}

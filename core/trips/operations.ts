@@ -1,0 +1,2 @@
+// The trips operations (decision 0034), spread into the one contract (core/contract/api.ts).
+export const tripOperations = {} as const;
