@@ -1275,10 +1275,7 @@ export const tripStops = sqliteTable(
     proofId: text(),
     failReason: text(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tripId, t.orderId] }),
-    index('trip_stops_order').on(t.orderId),
-  ],
+  (t) => [primaryKey({ columns: [t.tripId, t.orderId] }), index('trip_stops_order').on(t.orderId)],
 );
 
 /**
