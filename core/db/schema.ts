@@ -1169,18 +1169,19 @@ export const customerOrders = sqliteTable(
     /** The sales rep the order counts for (the customer's rep when it was taken), if any. */
     repId: text(),
     source: text({ enum: ['rep', 'branch', 'portal'] }).notNull(),
+    /**
+     * The order's own steps (requested, held, open, cancelled). On a trip and delivered are the
+     * trip's to say (trip_stops, delivery_proofs): each aggregate writes only its own rows, so a
+     * re-fold of either is complete (decision 0034). Queries show the status both give.
+     */
     status: text({ enum: customerOrderStatuses }).notNull(),
     /** JSON array of the holds it waited for (credit, stock), as they were when it was taken. */
     holds: text().notNull().default('[]'),
     total: integer().notNull(),
-    /** What was delivered, at the order's prices. */
-    deliveredTotal: integer().notNull().default(0),
     note: text(),
     placedAt: integer().notNull(),
     placedBy: text().notNull(),
     approvedBy: text(),
-    tripId: text(),
-    deliveredAt: integer(),
     cancelReason: text(),
     updatedAt: integer().notNull(),
   },
@@ -1201,9 +1202,8 @@ export const customerOrderLines = sqliteTable(
     name: text().notNull(),
     quantity: integer().notNull(),
     unitPrice: integer().notNull(),
-    deliveredQty: integer().notNull().default(0),
-    damagedQty: integer().notNull().default(0),
-    shortQty: integer().notNull().default(0),
+    /** Of what was delivered, how much came back later (customer_order.returned). */
+    returnedQty: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );

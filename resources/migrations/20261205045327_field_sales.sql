@@ -50,9 +50,7 @@ CREATE TABLE `customer_order_lines` (
 	`name` text NOT NULL,
 	`quantity` integer NOT NULL,
 	`unit_price` integer NOT NULL,
-	`delivered_qty` integer DEFAULT 0 NOT NULL,
-	`damaged_qty` integer DEFAULT 0 NOT NULL,
-	`short_qty` integer DEFAULT 0 NOT NULL,
+	`returned_qty` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`order_id`, `line_no`)
 );
 --> statement-breakpoint
@@ -66,13 +64,10 @@ CREATE TABLE `customer_orders` (
 	`status` text NOT NULL,
 	`holds` text DEFAULT '[]' NOT NULL,
 	`total` integer NOT NULL,
-	`delivered_total` integer DEFAULT 0 NOT NULL,
 	`note` text,
 	`placed_at` integer NOT NULL,
 	`placed_by` text NOT NULL,
 	`approved_by` text,
-	`trip_id` text,
-	`delivered_at` integer,
 	`cancel_reason` text,
 	`updated_at` integer NOT NULL
 );
