@@ -117,6 +117,20 @@ export const purchasingCodes = [
 ] as const;
 export type PurchasingCode = (typeof purchasingCodes)[number];
 
+/**
+ * The road's refusals (decision 0034): a rep ordering for another rep's customer, a proof for a
+ * stop not on the driver's trip or for another driver's trip, a delivered quantity above what
+ * was loaded, and the customer portal while it is off.
+ */
+export const roadCodes = [
+  'NOT_YOUR_CUSTOMER',
+  'STOP_NOT_ON_TRIP',
+  'NOT_YOUR_TRIP',
+  'OVER_LOADED',
+  'PORTAL_OFF',
+] as const;
+export type RoadCode = (typeof roadCodes)[number];
+
 export const errorCodes = [
   'VALIDATION',
   'NOT_FOUND',
@@ -137,6 +151,7 @@ export const errorCodes = [
   ...masterDataCodes,
   ...counterCodes,
   ...purchasingCodes,
+  ...roadCodes,
   ...refusalCodes,
   ...protocolCodes,
   ...clientCodes,
@@ -257,6 +272,11 @@ const httpStatus: Record<SerializedError['code'], number> = {
   SUPPLIER_ITEM_UNPRICED: 422,
   RATE_REQUIRED: 422,
   DUPLICATE_INVOICE: 409,
+  NOT_YOUR_CUSTOMER: 403,
+  STOP_NOT_ON_TRIP: 409,
+  NOT_YOUR_TRIP: 403,
+  OVER_LOADED: 409,
+  PORTAL_OFF: 503,
   HEAD_OFFICE_ONLY: 403,
   FOREIGN_BRANCH: 403,
   UNKNOWN_AGGREGATE: 409,

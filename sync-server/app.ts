@@ -14,6 +14,8 @@ import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { setupRoutes } from './routes/setup';
 import { syncRoutes } from './routes/sync';
+import type { PortalService } from '../core/portal/service';
+import { mountPortal } from './portal/serve';
 
 export interface AppInfo {
   version: string;
@@ -38,6 +40,8 @@ export interface AppInfo {
   updates?: express.RequestHandler;
   /** PCs waiting for news at /sync/wait (./news.ts). */
   news: Pick<LogNews, 'wait'>;
+  /** The customer portal (decision 0034): the same UI at /portal/ while it is on. */
+  portal?: PortalService;
 }
 
 export function createApp(
@@ -63,6 +67,7 @@ export function createApp(
   app.use(syncRoutes(hub, replica, info.news));
   app.use(fileRoutes(hub, hub.store));
   if (info.consoleDir) mountConsole(app, info.consoleDir);
+  if (info.portal) mountPortal(app, info.consoleDir ?? null, info.portal);
 
   app.use((req: Request, res: Response) => {
     const answer = noRoute(req);

@@ -19,7 +19,9 @@ import { checkPublicHost, loadNextTls, loadTls, type TlsSetting } from './http/t
 import { LogNews } from './news';
 import { holderName } from './leases/keeper';
 import { loyaltyNightly } from './loyalty-nightly';
+import { badgesNightly } from './badges-nightly';
 import { purchasingNightly } from './purchasing-nightly';
+import { headOfficePortal } from './portal/status';
 import { HeadOfficeReplica } from './replica';
 import { appVersion, shippedPath } from './resources';
 import { startTelegram, telegramArgs, telegramConfig, type TelegramConfig } from './telegram/index';
@@ -210,6 +212,8 @@ export async function startServer(
     log,
     ...(config.backupSchedule && { schedule: config.backupSchedule }),
   });
+  // Customers sign in only over a certificate browsers trust (decision 0034).
+  const portal = headOfficePortal(tls);
   replica.core.services = {
     headOffice: new HubHeadOffice(hub, replica, {
       serverHealth: () => backups.health(),
@@ -218,6 +222,7 @@ export async function startServer(
     sync: new HeadOfficeSync(replica),
     backup: backups,
     updates,
+    portal,
   };
   const telegram = await startTelegram({
     config: config.telegram,
@@ -238,6 +243,9 @@ export async function startServer(
     ...(config.loyaltySchedule && { expression: config.loyaltySchedule }),
   });
   loyalty.start();
+  // The month's (and week's) most: settled after each period and its three days of grace.
+  const badges = badgesNightly({ replica, leases: store.leases, holder, log });
+  badges.start();
   const purchasing = purchasingNightly({ replica, leases: store.leases, holder, log });
   purchasing.reorder.start();
   purchasing.refit.start();
@@ -279,6 +287,7 @@ export async function startServer(
     ),
     consoleDir: shippedPath('console'),
     news,
+    portal,
   });
   const server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
@@ -330,12 +339,14 @@ export async function startServer(
     updates,
     news,
     loyalty,
+    badges,
     purchasing,
     invoices,
     async close() {
       invoices.stop();
       backups.stop();
       loyalty.stop();
+      badges.stop();
       purchasing.reorder.stop();
       purchasing.refit.stop();
       // Waiting PCs are answered first: server.close() waits for every open request.

@@ -20,6 +20,10 @@ export const userSaved = defineEvent({
     role: z.enum(roles).optional(),
     passwordHash: z.string().optional(),
     disabled: z.boolean().optional(),
+    /** A customer's portal sign-in: the customer it is (role 'customer' only). */
+    customerId: z.string().nullable().optional(),
+    /** A sales rep's commission rate in basis points (decision 0034). */
+    commissionBp: z.number().int().min(0).max(10_000).nullable().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { action, query } from '../contract/define';
 import { id, password, text, username } from '../contract/fields';
 import { requireActor } from '../contract/scope';
-import { DomainError } from '../errors';
+import { DomainError, validationError } from '../errors';
 import type { Context } from '../contract/context';
 import { prepared } from '../db/prepared';
 import { branches, users } from '../db/schema';
@@ -65,13 +65,54 @@ export function assertRoleAtBranch(
   });
 }
 
+/** A sales rep's commission on orders delivered and paid, in basis points (100 = 1%). */
+const commissionBp = z
+  .number({ error: 'must be a whole number of basis points' })
+  .int('must be a whole number of basis points')
+  .min(0, 'must not be negative')
+  .max(10_000, 'must be at most 10000 (100%)');
+
 export const newUserInput = z.object({
   username,
   displayName: text(120),
   role: z.enum(roles),
   branchId: id,
   password,
+  /** The customer a portal sign-in is (role 'customer' only). */
+  customerId: id.optional(),
+  commissionBp: commissionBp.optional(),
 });
+
+/**
+ * A customer only on a customer's sign-in, and one this PC knows; a commission only on a sales
+ * rep's. Refused naming the field, so the admin changes it or the role.
+ */
+function assertRoleFields(
+  ctx: Context,
+  role: Role,
+  fields: { customerId?: string | null; commissionBp?: number | null },
+): void {
+  if (fields.customerId != null) {
+    if (role !== 'customer')
+      throw validationError([
+        {
+          field: 'customerId',
+          message: `only a ${roleLabel.customer} sign-in names a customer; clear it or choose the role “${roleLabel.customer}”`,
+        },
+      ]);
+    if (!ctx.db.sqlite.prepare('SELECT 1 FROM customers WHERE id = ?').get(fields.customerId))
+      throw validationError([
+        { field: 'customerId', message: 'no such customer; choose one from the customers list' },
+      ]);
+  }
+  if (fields.commissionBp != null && role !== 'sales_rep')
+    throw validationError([
+      {
+        field: 'commissionBp',
+        message: `only a ${roleLabel.sales_rep} earns commission; clear it or choose the role “${roleLabel.sales_rep}”`,
+      },
+    ]);
+}
 
 /** Adds a user whose password is already hashed (hashing awaits; this runs in a transaction). */
 export function addUser(
@@ -81,6 +122,7 @@ export function addUser(
 ): { id: string } {
   refuseIfNotHere(ctx, 'user.saved');
   assertRoleAtBranch(input.role, requireBranch(ctx, input.branchId), 'branchId');
+  assertRoleFields(ctx, input.role, input);
   if (ctx.db.sqlite.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username))
     throw new DomainError('CONFLICT', `username: "${input.username}" is taken; choose another`, {
       field: 'username',
@@ -93,7 +135,12 @@ export function addUser(
 
 const userPlace = prepared((orm) =>
   orm
-    .select({ role: users.role, branchId: users.branchId })
+    .select({
+      role: users.role,
+      branchId: users.branchId,
+      customerId: users.customerId,
+      commissionBp: users.commissionBp,
+    })
     .from(users)
     .where(eq(users.id, sql.placeholder('id')))
     .prepare(),
@@ -121,6 +168,8 @@ export const updateUser = action({
     disabled: z.boolean().optional(),
     password: password.optional(),
     unlock: z.boolean().optional(),
+    customerId: id.nullable().optional(),
+    commissionBp: commissionBp.nullable().optional(),
   }),
   handler: async (ctx, input) => {
     const { password: plain, unlock, ...fields } = input;
@@ -145,7 +194,22 @@ export const updateUser = action({
               ? 'branchId'
               : 'role',
           );
-        const changes = { ...fields, ...(passwordHash !== undefined && { passwordHash }) };
+        const role = input.role ?? current.role;
+        assertRoleFields(ctx, role, input);
+        // A role that no longer has them lets go of a customer and a commission it had.
+        const dropped = {
+          ...(role !== 'customer' &&
+            current.customerId !== null &&
+            input.customerId === undefined && { customerId: null }),
+          ...(role !== 'sales_rep' &&
+            current.commissionBp !== null &&
+            input.commissionBp === undefined && { commissionBp: null }),
+        };
+        const changes = {
+          ...fields,
+          ...dropped,
+          ...(passwordHash !== undefined && { passwordHash }),
+        };
         if (Object.keys(changes).length > 1) emit(ctx, 'user.saved', input.id, changes);
       })
       .immediate();
@@ -176,6 +240,8 @@ export const listUsers = query({
         branchId: users.branchId,
         branchName: branches.name,
         disabled: users.disabled,
+        customerId: users.customerId,
+        commissionBp: users.commissionBp,
       })
       .from(users)
       .innerJoin(branches, eq(branches.id, users.branchId))
@@ -188,8 +254,9 @@ export const listUsers = query({
 });
 
 /** Who can drive a dispatch: the factory clerk picks from these without managing users. */
+// Whoever dispatches an order or plans a trip (the factory's and the shops' clerks) chooses a driver.
 export const listDrivers = query({
-  access: 'orders.dispatch',
+  access: 'trips.manage',
   input: z.object({}),
   handler: (ctx) =>
     ctx.db.orm

@@ -2,9 +2,11 @@
 // events that undo it call `voidCredit`, each writing rows of its own keyed by the event, so a
 // re-fold deletes and folds again exactly an aggregate's rows. The persons an event credits are
 // in its payload, so the badges they hold are settled again after any re-fold (`creditWrites`).
+import { z } from 'zod';
 import type { Db } from '../db/open';
+import { parseRow } from '../db/rows';
 import type { EventEnvelope, TableWrite } from '../events/define';
-import { companyDay } from '../locale/day';
+import { dayIn, defaultTimeZone, isKnownTimeZone } from '../locale/day';
 import type { WorkKind } from '../vocabulary';
 import { settleAwards } from './awards';
 
@@ -21,41 +23,68 @@ export interface Credit {
   value?: 0 | 1;
 }
 
-const insert = (db: Db, e: EventEnvelope, c: Credit, voids: boolean) =>
-  db.sqlite
-    .prepare(
-      `INSERT INTO work_credits (event_id, person_id, kind, ref, value, amount, at, day, voids)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      e.id,
-      c.personId,
-      c.kind,
-      c.ref,
-      c.value ?? 1,
-      c.amount ?? 0,
-      c.at,
-      companyDay(db, c.at),
-      voids ? 1 : 0,
-    );
+// Prepared once per database: a day's sync writes tens of thousands of credits.
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+const prepare = (db: Db) => ({
+  insert: db.sqlite.prepare(
+    `INSERT INTO work_credits (event_id, person_id, kind, ref, value, amount, at, day, voids)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  zone: db.sqlite.prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'"),
+  held: db.sqlite.prepare(
+    `SELECT SUM(CASE WHEN voids THEN -1 ELSE 1 END) AS n
+     FROM work_credits INDEXED BY work_credits_ref WHERE kind = ? AND ref = ? AND person_id = ?`,
+  ),
+});
+const zoneRow = z.object({ zone: z.string().nullable() });
+const heldRow = z.object({ n: z.number().nullable() });
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+/** The company's day of a moment (as companyDay, read through a prepared statement). */
+function dayOf(db: Db, at: number): string {
+  const row = parseRow(zoneRow, stmts(db).zone.get());
+  return dayIn(at, row?.zone && isKnownTimeZone(row.zone) ? row.zone : defaultTimeZone);
+}
+
+function insert(db: Db, e: EventEnvelope, c: Credit, voids: boolean): void {
+  const day = dayOf(db, c.at);
+  stmts(db).insert.run(
+    e.id,
+    c.personId,
+    c.kind,
+    c.ref,
+    c.value ?? 1,
+    c.amount ?? 0,
+    c.at,
+    day,
+    voids ? 1 : 0,
+  );
+  // Only what this credit can change is settled again: its kind, usually only its period.
+  settleAwards(db, [c.personId], {
+    eventId: e.id,
+    kind: c.kind,
+    ref: c.ref,
+    value: c.value ?? 1,
+    at: c.at,
+    day,
+    voids,
+  });
+}
 
 /** Records verified work and settles the person's badges. */
 export function credit(db: Db, e: EventEnvelope, c: Credit): void {
   insert(db, e, c, false);
-  settleAwards(db, [c.personId]);
 }
 
 /** Takes back the credit of a kind for a ref (the goods came back), and settles the badges. */
 export function voidCredit(db: Db, e: EventEnvelope, c: Credit): void {
-  const held = db.sqlite
-    .prepare(
-      `SELECT SUM(CASE WHEN voids THEN -1 ELSE 1 END) AS n FROM work_credits
-       WHERE kind = ? AND ref = ? AND person_id = ?`,
-    )
-    .get(c.kind, c.ref, c.personId) as { n: number | null };
+  const held = heldRow.parse(stmts(db).held.get(c.kind, c.ref, c.personId));
   if ((held.n ?? 0) <= 0) return;
   insert(db, e, c, true);
-  settleAwards(db, [c.personId]);
 }
 
 /**

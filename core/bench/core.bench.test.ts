@@ -34,6 +34,8 @@ describe('npm run bench', () => {
       'forecast_refit_s',
       'reorder_run_s',
       'reorder_run_peak_mb',
+      'leaderboard_p95_ms',
+      'badge_eval_s',
     ])
       expect(json[key], key).toBeGreaterThan(0);
     // Its correctness checks, which hold at any scale.

@@ -31,6 +31,7 @@ import {
 import { measureCounter, RAW_COUNTER_SCHEMA, seedCounter } from './counter';
 import { loadRenderOrderSheet } from './pdf';
 import { RawOrderWriter } from './raw';
+import { badgeBenchAt, measureBadges } from './badges';
 import { measureReorder, reorderRows } from './reorder';
 import { reorderPlan, seedReorder } from './reorder-seed';
 import { fmtInt, fmtMs, round, summarize, table, timed, type Row, type Summary } from './stats';
@@ -241,6 +242,10 @@ log(
 const reorderSeed = await seedReorder(world, reorder, log);
 const reorderRun = await measureReorder(world, reorder.now, log);
 
+// 7. Badges and leaderboards (issue 16, core/bench/badges.ts): a year of verified work.
+log('badges: seeding a year of verified work for drivers and sales reps...');
+const badges = await measureBadges(world, badgeBenchAt(scale), log);
+
 const totalS = (performance.now() - t0) / 1000;
 const [worstStatus, worstP95] = Object.entries(listAdmin.byStatus).reduce<[string, number]>(
   (worst, [status, s]) => (s.p95 > worst[1] ? [status, s.p95] : worst),
@@ -369,6 +374,7 @@ const rows: Row[] = [
     value: pdf ? `${fmtInt(pdf.bytes)} bytes, ${pdf.pages} page(s)` : 'not available',
   },
   ...reorderRows(reorderSeed, reorderRun),
+  ...badges.rows,
   { measure: 'total bench time', value: `${totalS.toFixed(1)} s` },
   { measure: 'load average at the end (1/5/15 min)', value: load() },
 ];
@@ -430,6 +436,8 @@ const result = {
   reorder_lines: reorderRun.first.lines,
   reorder_orders: reorderRun.first.orders,
   reorder_second_run_lines: reorderRun.second.lines,
+  leaderboard_p95_ms: round(badges.leaderboard.p95),
+  badge_eval_s: round(badges.evalS, 2),
   total_s: round(totalS, 1),
 };
 console.log(JSON.stringify(result));

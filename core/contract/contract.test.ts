@@ -8,7 +8,7 @@ import { BugError, DomainError, serializeError, statusForError } from '../errors
 import { demoUsernames, failure, openDemo, type DemoUser, type DemoWorld } from '../testing/demo';
 import { operations } from './api';
 import { command, type Access, type Operation } from './define';
-import { execute, parseInput } from './execute';
+import { customerMayCall, execute, parseInput } from './execute';
 
 const allOps: [string, Operation][] = Object.entries(operations);
 
@@ -42,6 +42,8 @@ describe('the operations registry', () => {
   // Before anyone can sign in, a PC must be set up or enrolled, and show whether it syncs.
   const publicNames = [
     'auth.login',
+    // Whether head office serves the customer portal, asked before a customer signs in.
+    'portal.status',
     'setup.initialize',
     'setup.loadDemo',
     'setup.status',
@@ -49,7 +51,7 @@ describe('the operations registry', () => {
     'sync.status',
   ];
 
-  it('makes only setup, enrollment, sync status and login public', () => {
+  it("makes only setup, enrollment, sync status, login and the portal's status public", () => {
     const publicOps = allOps.filter(([, op]) => op.access === 'public').map(([name]) => name);
     expect(publicOps.sort()).toEqual([...publicNames].sort());
   });
@@ -88,12 +90,16 @@ describe('without a session', () => {
 });
 
 describe('permissions', () => {
-  it('the customer role is FORBIDDEN every operation needing a permission it lacks', async () => {
+  it("the customer role is FORBIDDEN every operation needing a permission it lacks, and every signed-in one that shows the company's own data", async () => {
     const world = await openDemo();
     expect(roleOf(world, 'customer')).toBe('customer');
     const before = stateHash(world.core.db);
     const expectedForbidden = allOps
-      .filter(([, op]) => isPermission(op.access) && !roleHas('customer', op.access))
+      .filter(
+        ([name, op]) =>
+          (isPermission(op.access) && !roleHas('customer', op.access)) ||
+          (op.access === 'signed-in' && !customerMayCall.has(name)),
+      )
       .map(([name]) => name);
     expect(expectedForbidden.length).toBeGreaterThan(0);
     const forbidden: string[] = [];

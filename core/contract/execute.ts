@@ -83,6 +83,19 @@ export function authorize(ctx: Context, op: Operation): void {
     );
 }
 
+/**
+ * The operations open to anyone signed in that a customer (the portal's) may call too: signing
+ * out, who they are, their password, the company's name and money format. Every other one shows
+ * the company's own data (branches, sales settings, sync) or links a Telegram account, and is
+ * refused to a customer on every host (decision 0034); the portal's own need 'portal.use'.
+ */
+export const customerMayCall: ReadonlySet<string> = new Set([
+  'auth.logout',
+  'auth.me',
+  'auth.changePassword',
+  'company.settings',
+]);
+
 export function execute(
   operations: Readonly<Record<string, Operation>>,
   ctx: Context,
@@ -92,6 +105,12 @@ export function execute(
   const op = Object.hasOwn(operations, name) ? operations[name] : undefined;
   if (!op) throw new DomainError('UNKNOWN_COMMAND', `There is no operation called "${name}".`);
   authorize(ctx, op);
+  if (ctx.actor?.role === 'customer' && op.access === 'signed-in' && !customerMayCall.has(name))
+    throw new DomainError(
+      'FORBIDDEN',
+      'A customer may use the portal only. Ask the company if you need something else.',
+      { permission: name },
+    );
   const input = parseInput(op.input, rawInput);
   // Queries write nothing; actions open their own transactions (see define.ts).
   if (op.kind !== 'command') return op.handler(ctx, input);

@@ -5,6 +5,7 @@ import type { AiService } from '../ai/service';
 import type { BackupService } from '../backup/service';
 import type { InvoiceReadingService } from '../invoices/service';
 import type { UpdateFeedService } from '../ops/update-feed';
+import type { PortalService } from '../portal/service';
 import type { HeadOfficeService, SyncService } from '../sync/services';
 import type { TelegramService } from '../telegram/service';
 
@@ -21,4 +22,6 @@ export interface HostServices {
   ai?: AiService;
   /** Head office's reading of supplier invoices: text layers, OCR, the model (sync server only). */
   invoices?: InvoiceReadingService;
+  /** Whether head office serves the customer portal (sync server only; decision 0034). */
+  portal?: PortalService;
 }

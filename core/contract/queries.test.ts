@@ -6,12 +6,15 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Db } from '../db/open';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { operations, type InputOf, type NamesOf, type OperationName } from './api';
 import type { HostServices } from './host-services';
 import { invoiceReader } from '../invoices/reader';
 import { invoicePdf, makeInvoice } from '../invoices/testing/generate';
+import { companyDay } from '../locale/day';
+import { causeTripEvents } from '../trips/scenario.test-support';
 
 /** Every row of every table, and the schema: what any write would change. */
 function dump(db: Db): Record<string, string[]> {
@@ -153,6 +156,7 @@ function hostAt(dir: string): HostServices {
     },
     // Reading an invoice and drawing its page change nothing: the real reader, rules only.
     invoices: invoiceReader(() => undefined),
+    portal: { status: () => ({ on: true }) },
   };
 }
 
@@ -172,6 +176,11 @@ interface Fixture {
   itemId: string;
   purchaseId: string;
   invoiceId: string;
+  /** A trip with a delivered stop, and a customer's order the portal's customer placed. */
+  tripId: string;
+  deliveredOrderId: string;
+  portalOrderId: string;
+  cafeId: string;
 }
 
 type QueryName = NamesOf<'query'>;
@@ -251,6 +260,31 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'invoices.get': ({ invoiceId }) => ({ invoiceId }),
   'invoices.file': ({ invoiceId }) => ({ invoiceId }),
   'invoices.page': ({ invoiceId }) => ({ invoiceId, page: 1 }),
+  'priceLists.list': () => ({}),
+  'field.customers': () => ({}),
+  'field.prices': ({ cafeId }) => ({ customerId: cafeId }),
+  'field.orders': () => ({}),
+  'field.order': ({ deliveredOrderId }) => ({ orderId: deliveredOrderId }),
+  'field.account': ({ cafeId }) => ({ customerId: cafeId }),
+  'field.commission': () => ({}),
+  'trips.list': () => ({}),
+  'trips.get': ({ tripId }) => ({ tripId }),
+  'trips.openOrders': ({ w }) => ({ branchId: w.branch.SH01 }),
+  'trips.suggestOrder': ({ deliveredOrderId }) => ({ orderIds: [deliveredOrderId] }),
+  'trips.sheetPdf': ({ tripId }) => ({ tripId }),
+  'trips.mine': () => ({}),
+  'trips.deliveryNote': ({ deliveredOrderId }) => ({ orderId: deliveredOrderId }),
+  'badges.rules': () => ({}),
+  'badges.points': () => ({}),
+  'badges.mine': () => ({}),
+  'badges.leaderboard': () => ({ role: 'driver', period: 'month' }),
+  // The portal's are asked by the demo's customer (the café's sign-in), below.
+  'portal.status': () => ({}),
+  'portal.catalog': () => ({}),
+  'portal.orders': () => ({}),
+  'portal.order': ({ portalOrderId }) => ({ orderId: portalOrderId }),
+  'portal.deliveryNote': ({ deliveredOrderId }) => ({ orderId: deliveredOrderId }),
+  'portal.account': () => ({}),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);
@@ -267,6 +301,8 @@ describe('queries', () => {
       fileName: 'slip.png',
       contentBase64: png,
     });
+    // The road: a trip whose first stop was delivered to the café (the demo customer's sign-in).
+    const trip = await causeTripEvents(w, companyDay(w.core.db, Date.now()));
     const count = await w.as('shop1')('stock.startCount', {});
     const customer = await w.as('shop1')('customers.create', {
       name: 'Abebe Kebede',
@@ -299,7 +335,21 @@ describe('queries', () => {
       contentBase64: (await invoicePdf(makeInvoice(3, 'classic'))).toString('base64'),
     });
     await w.as('admin')('invoices.read', { invoiceId: invoice.invoiceId });
+    const portalOrder = await w.as('customer')('portal.placeOrder', {
+      lines: [{ variantId: w.variant['TS-WHT-M']!, quantity: 1 }],
+    });
+    const cafe = z
+      .object({ id: z.string() })
+      .parse(
+        w.core.db.sqlite
+          .prepare(`SELECT customer_id AS id FROM users WHERE username = 'customer'`)
+          .get(),
+      );
     const fixture: Fixture = {
+      tripId: trip.tripId,
+      deliveredOrderId: trip.deliveredOrderId,
+      portalOrderId: portalOrder.orderId,
+      cafeId: cafe.id,
       w,
       orderId: placed.id,
       slipHash: slip.fileHash,
@@ -324,7 +374,13 @@ describe('queries', () => {
       if (!isQueryName(name)) continue;
       const input: unknown = inputs[name](fixture);
       await Promise.resolve()
-        .then(() => w.core.callRaw(name satisfies OperationName, input, w.tokens.admin))
+        .then(() =>
+          w.core.callRaw(
+            name satisfies OperationName,
+            input,
+            name.startsWith('portal.') ? w.tokens.customer : w.tokens.admin,
+          ),
+        )
         .catch((error: unknown) => failed.push(`${name}: ${String(error)}`));
     }
     // A query that failed proved nothing: each must answer.

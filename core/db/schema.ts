@@ -496,8 +496,8 @@ export const customers = sqliteTable(
     mergedInto: text(),
     /** Where goods are delivered, and its coordinates in millionths of a degree. */
     address: text(),
-    latE6: integer(),
-    lngE6: integer(),
+    latE6: integer('lat_e6'),
+    lngE6: integer('lng_e6'),
     /** Head office's terms: the sales rep who serves the customer, prices, credit limit. */
     repId: text(),
     priceListId: text(),

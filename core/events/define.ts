@@ -8,8 +8,9 @@ import type { DocumentKind, Permission, Role } from '../vocabulary';
  * reference, a dispatch's backorder); a PC that meets fields it does not know keeps the event
  * aside until it is updated (core/sync/apply.ts `unknownFields`). 3: the counter's discounts,
  * taxes, shift and points on a sale, a customer's card, tier and merge (decision 0030).
+ * 4 = a customer's address and coordinates, a user's customer and commission, decision 0034.
  */
-export const EVENT_SCHEMA_VERSION = 3;
+export const EVENT_SCHEMA_VERSION = 4;
 
 export interface EventEnvelope<P = unknown> {
   id: string;

@@ -20,6 +20,8 @@ import { BranchCore } from '../runtime';
 import { acknowledge, applyOrdered, refold } from '../sync/apply';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { invoiceReader } from '../invoices/reader';
+import { companyDay } from '../locale/day';
+import { causeTripEvents } from '../trips/scenario.test-support';
 import { invoicePdf, makeInvoice } from '../invoices/testing/generate';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { EVENT_SCHEMA_VERSION, type EventEnvelope } from './define';
@@ -308,11 +310,72 @@ async function runScenario(w: DemoWorld): Promise<void> {
     total: 9_800,
     lines: [{ ...billed.lines[0]!, quantity: 1, amount: 9_800 }],
   });
-  // A month later head office's nightly run finds the points expired (a new sign-in: a month).
-  later = 31 * 86_400_000;
+  // On the road (issue 16; the demo set price lists, customers' terms and badge rules): the
+  // points work is worth; a portal request confirmed by its rep; a rep's order held over the
+  // credit limit and approved, delivered on a trip and brought back; one cancelled; a payment;
+  // and a trip planned, revised, proved, a stop failed and the trip closed.
+  await admin('badges.savePoints', { points: { delivery: 12 } });
+  await causeTripEvents(w, companyDay(w.core.db, Date.now() + later));
+  const [rep, driver] = [w.as('sales'), w.as('driver2')];
+  const cafe = (await rep('field.customers', {}))[0]!;
+  w.core.services = { ...w.core.services, portal: { status: () => ({ on: true }) } };
+  const asked = await w.as('customer')('portal.placeOrder', {
+    lines: [{ variantId: tee, quantity: 1 }],
+  });
+  await rep('field.confirmOrder', { orderId: asked.orderId });
+  await rep('field.cancelOrder', { orderId: asked.orderId, reason: 'Ordered twice' });
+  const big = await rep('field.placeOrder', {
+    customerId: cafe.id,
+    lines: [{ variantId: cup, quantity: 2 }],
+    note: 'Before the weekend',
+  });
+  if (big.status === 'held') await shop('field.approveOrder', { orderId: big.orderId });
+  await admin('customers.saveTerms', { customerId: cafe.id, creditLimit: 1 });
+  const held = await rep('field.placeOrder', {
+    customerId: cafe.id,
+    lines: [{ variantId: cup, quantity: 1 }],
+  });
+  expect(held.holds).toContain('credit');
+  await shop('field.approveOrder', { orderId: held.orderId });
+  const day = companyDay(w.core.db, Date.now() + later);
+  const { tripId } = await shop('trips.plan', {
+    day,
+    driverId: (await admin('users.list', {})).find((u) => u.username === 'driver2')!.id,
+    vehicle: 'AA 3-55555',
+    orderIds: [big.orderId],
+  });
+  await shop('trips.revise', {
+    tripId,
+    orderIds: [big.orderId, held.orderId],
+  });
+  const stop = { tripId, signature: { contentBase64: png('signed') }, photos: {}, returns: [] };
+  await driver('trips.prove', {
+    ...stop,
+    orderId: big.orderId,
+    lines: [{ lineNo: 1, delivered: 2, damaged: 0, short: 0 }],
+    collected: { amount: 500, method: 'cash' },
+    signedBy: 'Almaz',
+  });
+  await driver('trips.failStop', { tripId, orderId: held.orderId, reason: 'Closed for a holiday' });
+  await shop('trips.close', { tripId, counted: 450, reason: 'Fifty short: change given twice' });
+  await shop('field.returnOrder', {
+    orderId: big.orderId,
+    lines: [{ lineNo: 1, quantity: 2 }],
+    reason: 'Wrong size',
+  });
+  await shop('field.recordPayment', {
+    customerId: cafe.id,
+    amount: 1_000,
+    method: 'mobile_money',
+    reference: 'TB-778',
+  });
+  // Forty days later (past any month's end and its three days of grace) head office's nightly
+  // run finds the points expired and settles the month's most new customers (a new sign-in).
+  later = 40 * 86_400_000;
   const { token } = await w.core.call('auth.login', { username: 'admin', password: DEMO_PASSWORD });
   const run = await w.core.call('loyalty.run', {}, token);
   expect(run.expired).toBeGreaterThan(0);
+  await w.core.call('badges.settle', {}, token);
 }
 
 interface StoredEvent extends Omit<EventEnvelope, 'payload'> {
@@ -530,9 +593,12 @@ describe('the event registry, walked whole', () => {
       .map((d) => d.type)
       .sort();
     expect(headOfficeOnly).toEqual([
+      'badge_rule.saved',
+      'badges.settled',
       'branch.saved',
       'company.saved',
       'conflict.resolved',
+      'customer.terms_saved',
       'device.registered',
       'exchange_rate.saved',
       'loyalty.adjusted',
@@ -540,6 +606,7 @@ describe('the event registry, walked whole', () => {
       'loyalty.program_saved',
       'order.payment_rejected',
       'order.payment_verified',
+      'price_list.saved',
       'product.saved',
       'purchase.approved',
       'purchase.closed',
@@ -555,6 +622,7 @@ describe('the event registry, walked whole', () => {
       'supplier_item.saved',
       'user.saved',
       'variant.saved',
+      'work_points.saved',
     ]);
   });
 });

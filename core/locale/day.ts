@@ -1,6 +1,8 @@
 // The company's days: a sale, a delivery or a piece of work belongs to the day (and hour) of its
 // corrected time in the company's time zone, a company setting (decision 0034), not the PC's.
+import { z } from 'zod';
 import type { Db } from '../db/open';
+import { parseRow } from '../db/rows';
 
 /** The default for a company that has not set one (its default currency is the birr). */
 export const defaultTimeZone = 'Africa/Addis_Ababa';
@@ -15,10 +17,13 @@ export function isKnownTimeZone(zone: string): boolean {
   }
 }
 
+const zoneRow = z.object({ zone: z.string().nullable() });
+
 export const companyTimeZone = (db: Db): string => {
-  const row = db.sqlite
-    .prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'")
-    .get() as { zone: string | null } | undefined;
+  const row = parseRow(
+    zoneRow,
+    db.sqlite.prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'").get(),
+  );
   return row?.zone && isKnownTimeZone(row.zone) ? row.zone : defaultTimeZone;
 };
 

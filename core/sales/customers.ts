@@ -27,10 +27,56 @@ const customerRow = z.object({
   phone: z.string().nullable(),
   card: z.string().nullable(),
   tier: z.string().nullable(),
+  address: z.string().nullable(),
+  latE6: z.number().int().nullable(),
+  lngE6: z.number().int().nullable(),
 });
-export type CustomerRow = z.infer<typeof customerRow>;
+type StoredCustomer = z.infer<typeof customerRow>;
 
-const COLUMNS = `c.id, c.branch_id AS branchId, c.name, c.phone, c.card, c.tier FROM customers c`;
+const COLUMNS = `c.id, c.branch_id AS branchId, c.name, c.phone, c.card, c.tier, c.address,
+  c.lat_e6 AS latE6, c.lng_e6 AS lngE6 FROM customers c`;
+
+/** A customer as screens read it: coordinates in decimal degrees (stored as microdegrees). */
+const shown = ({ latE6, lngE6, ...c }: StoredCustomer) => ({
+  ...c,
+  lat: latE6 === null ? null : latE6 / 1e6,
+  lng: lngE6 === null ? null : lngE6 / 1e6,
+});
+export type CustomerRow = ReturnType<typeof shown>;
+
+/** Where goods go: an address, and its coordinates in decimal degrees (both or neither). */
+const lat = z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90');
+const lng = z
+  .number()
+  .min(-180, 'must be between -180 and 180')
+  .max(180, 'must be between -180 and 180');
+const address = z.string().trim().max(300, 'must be at most 300 characters');
+
+/**
+ * Coordinates as stored (microdegrees, rounded), or nothing when neither was given; a latitude
+ * without a longitude (or the other way) is refused, naming the one missing.
+ */
+function microdegrees(input: {
+  lat?: number | null;
+  lng?: number | null;
+}): { latE6: number | null; lngE6: number | null } | undefined {
+  if (input.lat === undefined && input.lng === undefined) return undefined;
+  const noLat = input.lat == null;
+  const noLng = input.lng == null;
+  if (noLat !== noLng) {
+    const missing = noLat ? 'lat' : 'lng';
+    throw validationError([
+      {
+        field: missing,
+        message: 'give both latitude and longitude, or neither (null clears both)',
+      },
+    ]);
+  }
+  return {
+    latE6: input.lat == null ? null : Math.round(input.lat * 1e6),
+    lngE6: input.lng == null ? null : Math.round(input.lng * 1e6),
+  };
+}
 
 /** On this PC a phone is one customer's: the clerk picks the one found instead. */
 function refuseTakenPhone(sqlite: Db['sqlite'], phone: string | null | undefined, self?: string) {
@@ -72,12 +118,16 @@ export const createCustomer = command({
     name: text(120),
     phone: phone.optional(),
     card: optionalText(40),
+    address: address.optional(),
+    lat: lat.optional(),
+    lng: lng.optional(),
   }),
   handler: (ctx, input) => {
     const branchId = input.branchId ?? requireActor(ctx).branchId;
     assertBranchAccess(ctx, branchId, 'add customers');
     refuseTakenPhone(ctx.db.sqlite, input.phone);
     refuseTakenCard(ctx.db.sqlite, input.card);
+    const place = microdegrees(input);
     const customerId = newId(ctx.now());
     emit(ctx, 'customer.saved', customerId, {
       id: customerId,
@@ -85,10 +135,24 @@ export const createCustomer = command({
       name: input.name,
       phone: input.phone ?? null,
       ...(input.card && { card: input.card }),
+      ...(input.address && { address: input.address }),
+      ...place,
     });
     return { id: customerId };
   },
 });
+
+/** The coordinates that changed, as the event carries them. */
+function placeChange(
+  place: { latE6: number | null; lngE6: number | null } | undefined,
+  current: StoredCustomer,
+) {
+  if (!place) return {};
+  return {
+    ...(place.latE6 !== current.latE6 && { latE6: place.latE6 }),
+    ...(place.lngE6 !== current.lngE6 && { lngE6: place.lngE6 }),
+  };
+}
 
 /**
  * A customer's name, phone or loyalty card changed at any shop (every shop knows every
@@ -102,6 +166,9 @@ export const updateCustomer = command({
     name: text(120).optional(),
     phone: phone.nullable().optional(),
     card: text(40).nullable().optional(),
+    address: address.nullable().optional(),
+    lat: lat.nullable().optional(),
+    lng: lng.nullable().optional(),
   }),
   handler: (ctx, input) => {
     const current = parseRow(
@@ -117,6 +184,9 @@ export const updateCustomer = command({
       ...(input.name !== undefined && input.name !== current.name && { name: input.name }),
       ...(input.phone !== undefined && input.phone !== current.phone && { phone: input.phone }),
       ...(input.card !== undefined && input.card !== current.card && { card: input.card }),
+      ...(input.address !== undefined &&
+        (input.address || null) !== current.address && { address: input.address || null }),
+      ...placeChange(microdegrees(input), current),
     };
     if (Object.keys(changed).length === 0) return { id: current.id, changed: [] };
     if (changed.phone !== undefined) refuseTakenPhone(ctx.db.sqlite, changed.phone, current.id);
@@ -142,11 +212,11 @@ export const listCustomers = query({
 });
 
 /** Each customer's tier (the lowest when none was heard of yet) and points, with a program. */
-function withPoints(ctx: Context, rows: CustomerRow[]) {
+function withPoints(ctx: Context, rows: StoredCustomer[]) {
   const program = programOf(ctx.db);
   const lowest = program?.tiers[0]?.name ?? null;
   return rows.map((c) => ({
-    ...c,
+    ...shown(c),
     tier: c.tier ?? lowest,
     points: program ? pointsBalance(ctx.db, c.id, ctx.now()) : null,
   }));
@@ -161,7 +231,7 @@ function findCustomersBy(
   search: string,
   limit: number,
   offset: number,
-): CustomerRow[] {
+): StoredCustomer[] {
   if (search === '')
     return parseRows(
       customerRow,
@@ -231,7 +301,7 @@ export const duplicateCustomers = query({
     const groups = new Map<string, CustomerRow[]>();
     for (const r of rows) {
       const key = phoneKeyOf(r.phone) ?? '';
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      groups.set(key, [...(groups.get(key) ?? []), shown(r)]);
     }
     return [...groups.values()].map((customers) => ({
       phone: customers[0]?.phone ?? null,

@@ -36,6 +36,10 @@ export const customerSaved = defineEvent({
     card: z.string().nullable().optional(),
     tier: z.string().nullable().optional(),
     mergedInto: z.string().nullable().optional(),
+    /** Where goods are delivered, and its coordinates in millionths of a degree (decision 0034). */
+    address: z.string().nullable().optional(),
+    latE6: z.number().int().min(-90_000_000).max(90_000_000).nullable().optional(),
+    lngE6: z.number().int().min(-180_000_000).max(180_000_000).nullable().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;

@@ -61,10 +61,16 @@ export const telegramGroupsLink = action({
       chatId: z.number().int('must be a Telegram chat id'),
       branchId: id.nullable().optional(),
       role: z.enum(groupRoles).nullable().optional(),
+      /** A customer's own group gets its deliveries' notes (decision 0034). */
+      customerId: id.nullable().optional(),
     })
     .refine((i) => !(i.branchId && i.role), {
       message: 'give a branch, or the finance or purchasing role, not both',
       path: ['role'],
+    })
+    .refine((i) => !(i.customerId && (i.branchId || i.role)), {
+      message: "give a customer alone: a customer's group follows no branch or role",
+      path: ['customerId'],
     }),
   handler: (ctx, input) => telegram(ctx).linkGroup(input),
 });

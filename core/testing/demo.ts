@@ -16,6 +16,7 @@ export const demoUsernames = [
   'finance',
   'sales',
   'driver',
+  'driver2',
   'customer',
 ] as const;
 export type DemoUser = (typeof demoUsernames)[number];

@@ -12,6 +12,7 @@ import type { OrderDocumentKind } from '../../core/pdf/documents';
 import { syncCursor } from '../../core/sync/engine';
 import type { CardAudience } from '../../core/telegram/card';
 import type { TelegramGroup } from '../../core/telegram/service';
+import { planBadgeNews, planDeliveryNotes } from './road';
 import type { NewOutboxRow, TelegramStore } from './store/types';
 
 /** The events Telegram follows, as their definitions declare. */
@@ -176,6 +177,7 @@ export async function planNotifications(
 ): Promise<number> {
   const upTo = syncCursor(db);
   let from = await store.cursor();
+  const moved = from < upTo;
   let added = 0;
   while (from < upTo) {
     const events = readEvents(db).all({ from, upTo });
@@ -191,8 +193,12 @@ export async function planNotifications(
     added += await store.enqueue(rows, now);
     // A short page means everything up to the replica's cursor was read.
     const next = events.length === PAGE ? (events.at(-1)?.seq ?? upTo) : upTo;
+    // Proofs of delivery in the same stretch, before the cursor passes them (./road.ts).
+    added += await planDeliveryNotes(db, store, from, next, now);
     await store.advanceCursor(next);
     from = next;
   }
+  // Badges are kept by folds (core/badges): after new events, awards to announce may be new.
+  if (moved) added += await planBadgeNews(db, store, upTo, now);
   return added;
 }

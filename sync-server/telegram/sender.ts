@@ -19,6 +19,8 @@ import { companyCurrency } from '../../core/locale/money';
 import { isDocumentKind } from '../../core/vocabulary';
 import { TelegramCallError, type BotClient } from './bot';
 import { renderOrderDocument } from './documents';
+import { deliveryNotePdf } from '../../core/trips/delivery-note';
+import { DELIVERY_NOTE, deliveryNoteCaption, deliveryNoteFileName } from './road';
 import type { OutboxRow, TelegramStore } from './store/types';
 
 /** How many message ids after the chat's last known one are tried for a lost copy of a card. */
@@ -53,6 +55,7 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
     return sent(await ctx.bot.sendMessage(row.chatId, row.text));
   }
   if (!row.orderId) throw new PermanentError('The row names no order.');
+  if (row.document === DELIVERY_NOTE) return deliverDeliveryNote(row, row.orderId, sent, ctx);
   if (row.audience === 'purchasing') return deliverPurchase(row, row.orderId, sent, ctx);
   const hasOrder = ctx.replica.db.sqlite
     .prepare('SELECT 1 FROM orders WHERE id = ?')
@@ -75,6 +78,22 @@ export async function deliver(row: OutboxRow, ctx: SendContext): Promise<number[
     );
   }
   return [await deliverCard(row, row.orderId, ctx)];
+}
+
+/** A delivery's note (decision 0034): the PDF core/trips renders from the proof, signature and all. */
+async function deliverDeliveryNote(
+  row: OutboxRow,
+  orderId: string,
+  sent: (id: number) => Promise<number[]>,
+  ctx: SendContext,
+): Promise<number[]> {
+  const { db, files } = ctx.replica;
+  const caption = deliveryNoteCaption(db, orderId, ctx.timeZone);
+  if (!caption)
+    throw new PermanentError('The proof of delivery is not on the head-office replica.');
+  const pdf = await deliveryNotePdf(db, files, orderId);
+  const fileName = deliveryNoteFileName(row.orderNumber ?? orderId);
+  return sent(await ctx.bot.sendDocument(row.chatId, pdf, fileName, caption));
 }
 
 /** A purchase order's card or PDF, for the purchasing group (decision 0032). */

@@ -1,6 +1,6 @@
 // The telegram.* operations at head office: settings, groups, the notification log, link codes.
 import { eq } from 'drizzle-orm';
-import { branches } from '../../core/db/schema';
+import { branches, customers } from '../../core/db/schema';
 import { DomainError } from '../../core/errors';
 import type {
   NotificationLogEntry,
@@ -18,6 +18,7 @@ import { BotClient, TelegramCallError } from './bot';
 import type { ResolvedTelegramConfig } from './config';
 import { hashLinkCode, newLinkCode } from './link-codes';
 import type { Log, Outbox } from './outbox';
+import { customerGroups, customerOfGroup, linkCustomerGroup } from './road';
 import type { OutboxRow, TelegramStore } from './store/types';
 import { webhookUrl, type WebhookKeeper } from './webhook-keeper';
 
@@ -147,11 +148,16 @@ export class HeadOfficeTelegram implements TelegramService {
     await this.webhook.register();
   }
 
-  groups(): Promise<TelegramGroup[]> {
-    return this.store.groups();
+  /** The groups, each with the customer it is linked to, if any (decision 0034). */
+  async groups(): Promise<(TelegramGroup & { customerId: string | null })[]> {
+    const [groups, links] = await Promise.all([this.store.groups(), customerGroups(this.store)]);
+    return groups.map((g) => ({ ...g, customerId: customerOfGroup(links, g.chatId) }));
   }
 
-  async linkGroup(input: TelegramGroupLinkInput): Promise<TelegramGroup> {
+  /** Links a group to a branch, a role or a customer (its deliveries' notes); none unlinks. */
+  async linkGroup(
+    input: TelegramGroupLinkInput & { customerId?: string | null | undefined },
+  ): Promise<TelegramGroup & { customerId: string | null }> {
     const group = await this.store.group(input.chatId);
     if (!group)
       throw new DomainError(
@@ -161,7 +167,7 @@ export class HeadOfficeTelegram implements TelegramService {
           field: 'chatId',
         },
       );
-    if (!group.active && (input.branchId || input.role))
+    if (!group.active && (input.branchId || input.role || input.customerId))
       throw new DomainError(
         'INVALID_STATE',
         group.removedReason
@@ -179,18 +185,34 @@ export class HeadOfficeTelegram implements TelegramService {
           field: 'branchId',
         });
     }
+    if (
+      input.customerId &&
+      !this.replica.core.db.orm
+        .select({ id: customers.id })
+        .from(customers)
+        .where(eq(customers.id, input.customerId))
+        .get()
+    )
+      throw new DomainError('NOT_FOUND', 'customerId: no such customer.', { field: 'customerId' });
+    // A group follows one thing: a customer's group gets that customer's notes, nothing else.
     await this.store.linkGroup(input.chatId, {
-      branchId: input.branchId ?? null,
-      role: input.role ?? null,
+      branchId: input.customerId ? null : (input.branchId ?? null),
+      role: input.customerId ? null : (input.role ?? null),
     });
+    await linkCustomerGroup(this.store, input.chatId, input.customerId ?? null);
     this.report({
       level: 'info',
       msg: 'telegram: group linked',
       chat: input.chatId,
       branch: input.branchId,
       role: input.role,
+      customer: input.customerId,
     });
-    return (await this.store.group(input.chatId)) ?? group;
+    const links = await customerGroups(this.store);
+    return {
+      ...((await this.store.group(input.chatId)) ?? group),
+      customerId: customerOfGroup(links, input.chatId),
+    };
   }
 
   async log(filter: TelegramLogFilter): Promise<NotificationLogEntry[]> {

@@ -16,6 +16,7 @@ import { differenceFromFreshFold, freshFoldHash } from './fold';
 import { deliverEverything, expected, run, type Op } from './model-ops';
 import type { Db } from '../../core/db/open';
 import { expectNoForgeryAnywhere } from './model-forge';
+import { settleAwards } from '../../core/badges/awards';
 import type { ModelWorld, Template } from './model-world';
 
 const priceOf = (db: Db, variantId: string) =>
@@ -103,6 +104,62 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
         )
         .all(),
     ).toEqual([]);
+  }
+  // On the road (issue 16): what a branch reserves is exactly its open customers' orders not yet
+  // delivered; an order has at most one proof, and every delivered stop has it; a proof's files
+  // reached every PC that holds it; and the badges every replica holds are what its credits and
+  // rules say now (settling them all again changes nothing), so no award is doubled or stale.
+  for (const core of replicas) {
+    const db = core.db.sqlite;
+    expect(
+      db
+        .prepare(
+          `WITH want AS (
+             SELECT o.branch_id AS branch, l.variant_id AS variant, sum(l.quantity) AS qty
+               FROM customer_orders o JOIN customer_order_lines l ON l.order_id = o.id
+              WHERE o.status = 'open' AND NOT EXISTS (SELECT 1 FROM trip_stops s
+                    WHERE s.order_id = o.id AND s.status = 'delivered')
+              GROUP BY o.branch_id, l.variant_id),
+           have AS (
+             SELECT m.branch_id AS branch, m.variant_id AS variant, sum(m.reserved) AS qty
+               FROM stock_movements m
+              WHERE m.order_id IN (SELECT id FROM customer_orders)
+              GROUP BY m.branch_id, m.variant_id)
+           SELECT coalesce(w.branch, h.branch) AS branch, coalesce(w.variant, h.variant) AS variant,
+                  coalesce(w.qty, 0) AS want, coalesce(h.qty, 0) AS have
+             FROM want w FULL OUTER JOIN have h ON h.branch = w.branch AND h.variant = w.variant
+            WHERE coalesce(w.qty, 0) <> coalesce(h.qty, 0)`,
+        )
+        .all(),
+    ).toEqual([]);
+    expect(
+      db
+        .prepare(
+          `SELECT s.trip_id, s.order_id FROM trip_stops s
+            WHERE (s.status = 'delivered') <> EXISTS (SELECT 1 FROM delivery_proofs p
+                   WHERE p.order_id = s.order_id AND p.trip_id = s.trip_id)`,
+        )
+        .all(),
+    ).toEqual([]);
+    const proofFiles = parseRows(
+      z.object({ hash: z.string() }),
+      db
+        .prepare(
+          `SELECT signature_file AS hash FROM delivery_proofs
+           UNION SELECT photo_file FROM delivery_proof_lines WHERE photo_file IS NOT NULL`,
+        )
+        .all(),
+    );
+    expect(proofFiles.filter(({ hash }) => !core.files.has(hash))).toEqual([]);
+    const awards = () =>
+      db.prepare('SELECT * FROM badge_awards ORDER BY person_id, rule_id, period').all();
+    const before = awards();
+    db.exec('SAVEPOINT settle_again');
+    settleAwards(core.db, ['*']);
+    const after = awards();
+    db.exec('ROLLBACK TO settle_again');
+    db.exec('RELEASE settle_again');
+    expect(after).toEqual(before);
   }
   const replica = w.server().replica.core;
   for (const s of w.sites) {

@@ -26,6 +26,10 @@ export const forgeries = [
   'purchaseApprove',
   'invoicePost',
   'invoiceOtherBranch',
+  'customerTerms',
+  'tripOtherBranch',
+  'clerkProof',
+  'badgeSettled',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
 
@@ -205,6 +209,52 @@ export async function forge(
           originalName: 'forged.pdf',
         });
       }
+      case 'customerTerms': {
+        // A clerk lifting a customer's credit limit (head office's term) from a branch PC.
+        const customerId = t.customers[o.pick % t.customers.length]!;
+        return base('customer.terms_saved', customerId, {
+          id: customerId,
+          creditLimit: 999_999_999,
+        });
+      }
+      case 'tripOtherBranch': {
+        // A trip planned for another branch's orders and driver.
+        const tripId = randomUUID();
+        return base('trip.planned', tripId, {
+          tripId,
+          number: `FORGED-${o.pick}`,
+          branchId: other,
+          day: '2026-12-05',
+          driverId: t.users['driver1'],
+          vehicle: 'forged',
+          stops: [{ orderId: randomUUID() }],
+        });
+      }
+      case 'clerkProof': {
+        // A clerk (not a driver) "proving" a delivery, to take goods off the books.
+        const tripId = randomUUID();
+        return base('delivery.proved', tripId, {
+          proofId: randomUUID(),
+          tripId,
+          orderId: randomUUID(),
+          driverId: clerk,
+          repId: null,
+          customerId: t.customers[0],
+          lines: [{ lineNo: 1, delivered: 1, damaged: 0, short: 0, reason: null, photoFile: null }],
+          returns: [],
+          collected: null,
+          signatureFile: '0'.repeat(64),
+          signedBy: 'forged',
+          note: null,
+        });
+      }
+      case 'badgeSettled':
+        // A branch PC awarding the month's top badge (head office settles it after its grace).
+        return base('badges.settled', randomUUID(), {
+          ruleId: randomUUID(),
+          period: '2026-11',
+          winners: [{ personId: clerk, count: 99 }],
+        });
       case 'otherBranchCount':
         return base('stock.count_posted', `stock-counts:${other}`, {
           countId: randomUUID(),

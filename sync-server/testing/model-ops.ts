@@ -2,7 +2,7 @@
 // with faults, server restarts, and head office restored from its last backup; and how to deliver
 // everything once the faults are healed.
 import fc from 'fast-check';
-import { sales } from '../../core/db/schema';
+import { sales, trips as tripsTable } from '../../core/db/schema';
 import { DomainError } from '../../core/errors';
 import { SyncUnavailable } from '../../core/sync/transport';
 import { invoicePdf, makeInvoice } from '../../core/invoices/testing/generate';
@@ -13,6 +13,8 @@ import type { ModelSite, ModelWorld, Template } from './model-world';
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString('base64');
 
 const site = fc.integer({ min: 0, max: 3 });
+/** Any PC, the driver's second tablet too (it syncs, is backed up and restored like the rest). */
+const anySite = fc.integer({ min: 0, max: 4 });
 const factoryPc = fc.constantFrom(0, 3);
 const shop = fc.integer({ min: 1, max: 2 });
 const variant = fc.integer({ min: 0, max: 2 });
@@ -176,11 +178,61 @@ export const op = fc.oneof(
     credit: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('reverseInvoice' as const), pick }),
+  // On the road (issue 16), at Shop One: its reps take orders offline (maybe for the other rep's
+  // customer, maybe over a credit limit or the stock), the clerk approves, cancels, plans trips,
+  // takes goods back and records payments; its driver proves stops from either of two tablets
+  // (the second continues the trip after a sync), with damages, shortages, crates and money.
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('fieldOrder' as const),
+      rep: fc.constantFrom('rep1', 'rep2', 'shop1'),
+      customer: fc.nat(3),
+      variant,
+      qty: fc.integer({ min: 1, max: 4 }),
+    }),
+    weight: 3,
+  },
+  fc.record({ kind: fc.constant('approveField' as const), pick, restock: fc.boolean() }),
+  fc.record({ kind: fc.constant('cancelField' as const), pick }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('planTrip' as const),
+      stops: fc.integer({ min: 1, max: 3 }),
+      suggest: fc.boolean(),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('prove' as const),
+      tablet: fc.constantFrom(1, 4),
+      pick,
+      damaged: fc.boolean(),
+      short: fc.boolean(),
+      collect: fc.constantFrom('none' as const, 'cash' as const, 'transfer' as const),
+      crates: fc.integer({ min: 0, max: 2 }),
+      twice: fc.boolean(),
+    }),
+    weight: 3,
+  },
+  fc.record({ kind: fc.constant('failStop' as const), tablet: fc.constantFrom(1, 4), pick }),
+  fc.record({
+    kind: fc.constant('closeTrip' as const),
+    pick,
+    off: fc.integer({ min: -2, max: 2 }),
+  }),
+  fc.record({ kind: fc.constant('returnField' as const), pick, whole: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('fieldPayment' as const),
+    customer: fc.nat(3),
+    amount: fc.integer({ min: 1, max: 5_000 }),
+  }),
+  fc.record({ kind: fc.constant('settleBadges' as const) }),
   fc.record({ kind: fc.constant('forge' as const), site, forgery, pick }),
-  fc.record({ kind: fc.constant('sync' as const), site, fault }),
-  fc.record({ kind: fc.constant('sync' as const), site, fault }),
-  fc.record({ kind: fc.constant('pcBackup' as const), site }),
-  fc.record({ kind: fc.constant('pcRestore' as const), site }),
+  fc.record({ kind: fc.constant('sync' as const), site: anySite, fault }),
+  fc.record({ kind: fc.constant('sync' as const), site: anySite, fault }),
+  fc.record({ kind: fc.constant('pcBackup' as const), site: anySite }),
+  fc.record({ kind: fc.constant('pcRestore' as const), site: anySite }),
   fc.record({ kind: fc.constant('restart' as const) }),
   fc.record({ kind: fc.constant('backup' as const) }),
   fc.record({ kind: fc.constant('restore' as const) }),
@@ -192,7 +244,7 @@ export const skews = fc.array(
     fc.integer({ min: -60_000, max: 60_000 }),
     fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
   ),
-  { minLength: 4, maxLength: 4 },
+  { minLength: 5, maxLength: 5 },
 );
 
 export type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -257,6 +309,52 @@ async function firstSupplier(w: ModelWorld, t: Template): Promise<string | null>
   );
   return saved.ok ? saved.result.id : null;
 }
+
+/** Shop One's PC where its clerk, reps and driver sign in, and the driver's second tablet. */
+const SHOP_ONE = 1;
+const callAs = <T>(s: ModelSite, user: string, name: string, input: unknown) =>
+  s.core.callRaw(name, input, s.sessions[user] ?? s.session) as Promise<T>;
+
+interface FieldOrderRow {
+  id: string;
+  status: string;
+}
+async function fieldOrdersIn(s: ModelSite, status: string): Promise<FieldOrderRow[]> {
+  const list = await callAs<FieldOrderRow[]>(s, 'shop1', 'field.orders', { limit: 100 });
+  return list.filter((o) => o.status === status);
+}
+
+interface TripStop {
+  orderId: string;
+  status: string;
+  lines: { lineNo: number; variantId: string; quantity: number }[];
+}
+interface DriverTrip {
+  id: string;
+  status: string;
+  stops: TripStop[];
+}
+/** The driver's trips as a tablet knows them (any day: a planned trip may be the PC's tomorrow). */
+async function driversTrips(s: ModelSite, user: string): Promise<DriverTrip[]> {
+  const list = await callAs<{ id: string; status: string }[]>(s, user, 'trips.list', {}).catch(
+    () => null,
+  );
+  const ids =
+    list?.map((x) => x.id) ??
+    s.core.db.orm
+      .select({ id: tripsTable.id })
+      .from(tripsTable)
+      .orderBy(tripsTable.number)
+      .all()
+      .map((x) => x.id);
+  const trips: DriverTrip[] = [];
+  for (const id of ids) trips.push(await callAs<DriverTrip>(s, user, 'trips.get', { tripId: id }));
+  return trips;
+}
+
+/** A valid 1×1 PNG: the signature drawn on the tablet, and a photo of a damage. */
+const SIGNATURE_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
   const as =
@@ -659,6 +757,185 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
         );
       return;
     }
+    case 'fieldOrder': {
+      const s = w.sites[SHOP_ONE]!;
+      return void (await callAs(s, o.rep, 'field.placeOrder', {
+        customerId: t.customers[o.customer],
+        lines: [{ variantId: t.variants[o.variant], quantity: o.qty }],
+      }));
+    }
+    case 'approveField': {
+      const s = w.sites[SHOP_ONE]!;
+      const waiting = [
+        ...(await fieldOrdersIn(s, 'held')),
+        ...(await fieldOrdersIn(s, 'requested')),
+      ];
+      const order = waiting[o.pick % Math.max(1, waiting.length)];
+      if (!order) return;
+      if (o.restock) {
+        // The clerk counts what came in before approving, so some orders are not short.
+        const detail = await callAs<{ lines: { variantId: string; quantity: number }[] }>(
+          s,
+          'shop1',
+          'field.order',
+          { orderId: order.id },
+        );
+        for (const l of detail.lines)
+          await callAs(s, 'shop1', 'stock.adjust', {
+            variantId: l.variantId,
+            quantity: l.quantity,
+            reason: 'count',
+          });
+      }
+      return void (await callAs(
+        s,
+        'shop1',
+        order.status === 'held' ? 'field.approveOrder' : 'field.confirmOrder',
+        { orderId: order.id },
+      ));
+    }
+    case 'cancelField': {
+      const s = w.sites[SHOP_ONE]!;
+      const open = await fieldOrdersIn(s, 'open');
+      const order = open[o.pick % Math.max(1, open.length)];
+      if (order)
+        await callAs(s, 'shop1', 'field.cancelOrder', { orderId: order.id, reason: 'not needed' });
+      return;
+    }
+    case 'planTrip': {
+      const s = w.sites[SHOP_ONE]!;
+      const open = await callAs<{ orderId?: string; id?: string }[]>(
+        s,
+        'shop1',
+        'trips.openOrders',
+        {},
+      );
+      let ids = open.slice(0, o.stops).map((x) => (x.orderId ?? x.id)!);
+      if (ids.length === 0) return;
+      if (o.suggest)
+        ids = await callAs<{ orderIds: string[] } | string[]>(s, 'shop1', 'trips.suggestOrder', {
+          orderIds: ids,
+        }).then((r) => (Array.isArray(r) ? r : r.orderIds));
+      const day = new Date(s.core.context().now()).toISOString().slice(0, 10);
+      return void (await callAs(s, 'shop1', 'trips.plan', {
+        day,
+        driverId: t.users['driver1'],
+        vehicle: 'AA-3-12345',
+        orderIds: ids,
+      }));
+    }
+    case 'prove': {
+      const s = w.sites[o.tablet]!;
+      const trips = (await driversTrips(s, 'driver1')).filter((x) => x.status === 'planned');
+      const stops = trips.flatMap((trip) =>
+        trip.stops.filter((x) => x.status === 'pending').map((stop) => ({ trip, stop })),
+      );
+      const at = stops[o.pick % Math.max(1, stops.length)];
+      if (!at) return;
+      const lines = at.stop.lines.map((l, i) => {
+        const damaged = o.damaged && i === 0 && l.quantity > 1 ? 1 : 0;
+        const short = o.short && l.quantity - damaged > 1 ? 1 : 0;
+        return {
+          lineNo: l.lineNo,
+          delivered: l.quantity - damaged - short,
+          damaged,
+          short,
+          ...((damaged || short) && { reason: 'broken in the crate' }),
+        };
+      });
+      const input = {
+        tripId: at.trip.id,
+        orderId: at.stop.orderId,
+        proofId: `proof-${at.stop.orderId}-${o.tablet}`,
+        lines,
+        returns: o.crates > 0 ? [{ variantId: t.variants[0], quantity: o.crates }] : [],
+        collected:
+          o.collect === 'none'
+            ? null
+            : o.collect === 'cash'
+              ? { amount: 1_500, method: 'cash' }
+              : { amount: 2_000, method: 'bank_transfer', reference: 'TRX42' },
+        signature: { contentBase64: SIGNATURE_PNG },
+        photos: Object.fromEntries(
+          lines.filter((l) => l.damaged > 0).map((l) => [String(l.lineNo), SIGNATURE_PNG]),
+        ),
+        signedBy: 'Almaz',
+      };
+      await callAs(s, 'driver1', 'trips.prove', input);
+      // Saved twice (a double tap, a retry after no answer): still one proof.
+      if (o.twice) await callAs(s, 'driver1', 'trips.prove', input).catch(() => undefined);
+      return;
+    }
+    case 'failStop': {
+      const s = w.sites[o.tablet]!;
+      const trips = (await driversTrips(s, 'driver1')).filter((x) => x.status === 'planned');
+      const stops = trips.flatMap((trip) =>
+        trip.stops.filter((x) => x.status === 'pending').map((stop) => ({ trip, stop })),
+      );
+      const at = stops[o.pick % Math.max(1, stops.length)];
+      if (at)
+        await callAs(s, 'driver1', 'trips.failStop', {
+          tripId: at.trip.id,
+          orderId: at.stop.orderId,
+          reason: 'closed',
+        });
+      return;
+    }
+    case 'closeTrip': {
+      const s = w.sites[SHOP_ONE]!;
+      const trips = (await driversTrips(s, 'shop1')).filter(
+        (x) => x.status === 'planned' && x.stops.every((stop) => stop.status !== 'pending'),
+      );
+      const trip = trips[o.pick % Math.max(1, trips.length)];
+      if (!trip) return;
+      const detail = await callAs<{ cashExpected?: number | null; cash?: { expected: number } }>(
+        s,
+        'shop1',
+        'trips.get',
+        { tripId: trip.id },
+      );
+      const expectedCash = detail.cashExpected ?? detail.cash?.expected ?? 0;
+      return void (await callAs(s, 'shop1', 'trips.close', {
+        tripId: trip.id,
+        counted: Math.max(0, expectedCash + o.off),
+        ...(o.off !== 0 && { reason: 'miscounted' }),
+      }));
+    }
+    case 'returnField': {
+      const s = w.sites[SHOP_ONE]!;
+      const delivered = await fieldOrdersIn(s, 'delivered');
+      const order = delivered[o.pick % Math.max(1, delivered.length)];
+      if (!order) return;
+      const detail = await callAs<{
+        lines: {
+          lineNo: number;
+          deliveredQty?: number | null;
+          delivered?: number | null;
+          returnedQty: number;
+        }[];
+      }>(s, 'shop1', 'field.order', { orderId: order.id });
+      const lines = detail.lines
+        .map((l) => ({
+          lineNo: l.lineNo,
+          quantity: o.whole ? (l.deliveredQty ?? l.delivered ?? 0) - l.returnedQty : 1,
+        }))
+        .filter((l) => l.quantity > 0);
+      if (lines.length > 0)
+        await callAs(s, 'shop1', 'field.returnOrder', {
+          orderId: order.id,
+          lines: o.whole ? lines : lines.slice(0, 1),
+          reason: 'came back',
+        });
+      return;
+    }
+    case 'fieldPayment':
+      return void (await callAs(w.sites[SHOP_ONE]!, 'shop1', 'field.recordPayment', {
+        customerId: t.customers[o.customer],
+        amount: o.amount,
+        method: 'cash',
+      }));
+    case 'settleBadges':
+      return void (await w.hq('badges.settle', {}, t.adminToken));
     case 'forge':
       return forge(w, t, o);
     case 'sync': {

@@ -11,12 +11,30 @@ import { startServer, type ServerConfig } from '../main';
 import { FaultyTransport } from './faults';
 import { http, PASSWORD, startWorld } from './world';
 
-/** Two PCs at the factory, so two clerks can act on one order while apart. */
+/**
+ * Two PCs at the factory, so two clerks can act on one order while apart; and a driver's second
+ * tablet at Shop One, which continues a trip the first began (issue 16).
+ */
 export const SITES = [
   { code: 'FAC', user: 'factory' },
   { code: 'SH01', user: 'shop1' },
   { code: 'SH02', user: 'shop2' },
   { code: 'FAC', user: 'factory' },
+  { code: 'SH01', user: 'driver1' },
+] as const;
+
+/** Shop One's sales rep and driver, signed in on its PCs beside the clerk. */
+export const ROAD_USERS = [
+  { username: 'rep1', role: 'sales_rep' },
+  { username: 'rep2', role: 'sales_rep' },
+  { username: 'driver1', role: 'driver' },
+] as const;
+/** Shop One's customers: two of rep1's (one with a credit limit), one of rep2's, one without coordinates. */
+const ROAD_CUSTOMERS = [
+  { name: 'Blue Nile Cafe', lat: 9.0301, lng: 38.7402, rep: 'rep1', creditLimit: 5_000 },
+  { name: 'Merkato Store', lat: 9.0102, lng: 38.7221, rep: 'rep1', creditLimit: null },
+  { name: 'Bole Restaurant', lat: 8.9951, lng: 38.7893, rep: 'rep2', creditLimit: null },
+  { name: 'Piassa Kiosk', lat: null, lng: null, rep: 'rep1', creditLimit: null },
 ] as const;
 
 export interface Template {
@@ -29,7 +47,11 @@ export interface Template {
     token: string;
     deviceId: string;
     session: string;
+    /** Sessions of other people signed in on this PC (Shop One's rep and driver). */
+    sessions: Record<string, string>;
   }[];
+  /** Shop One's customers for the road. */
+  customers: string[];
   variants: string[];
   branch: Record<string, string>;
   /** Each user's id, by username. */
@@ -61,9 +83,81 @@ export async function buildTemplate(
     },
     w.adminToken,
   );
+  const roadIds: Record<string, string> = {};
+  for (const u of ROAD_USERS)
+    roadIds[u.username] = (
+      await w.admin('users.create', {
+        username: u.username,
+        displayName: u.username,
+        role: u.role,
+        branchId: w.branch.SH01,
+        password: PASSWORD,
+        ...(u.role === 'sales_rep' && { commissionBp: 250 }),
+      })
+    ).id;
+  const customers: string[] = [];
+  for (const [i, c] of ROAD_CUSTOMERS.entries()) {
+    const made = await w.admin('customers.create', {
+      branchId: w.branch.SH01,
+      name: c.name,
+      phone: `09220000${i}1`,
+      address: `${c.name}, Addis Ababa`,
+      ...(c.lat !== null && { lat: c.lat, lng: c.lng }),
+    });
+    await w.admin('customers.saveTerms', {
+      customerId: made.id,
+      repId: roadIds[c.rep],
+      creditLimit: c.creditLimit,
+    });
+    customers.push(made.id);
+  }
+  // Badges an admin set: five deliveries ever; two on-time trips in a row; a rep's two orders a
+  // month; and the month's most new customers (settled by head office after its grace).
+  for (const rule of [
+    {
+      name: 'Five deliveries',
+      role: 'driver',
+      rule: 'count',
+      kind: 'delivery',
+      threshold: 5,
+      period: 'ever',
+      points: 50,
+    },
+    {
+      name: 'On time twice',
+      role: 'driver',
+      rule: 'streak',
+      kind: 'on_time_trip',
+      threshold: 2,
+      period: 'ever',
+      points: 30,
+    },
+    {
+      name: 'Two orders a month',
+      role: 'sales_rep',
+      rule: 'count',
+      kind: 'order_delivered',
+      threshold: 2,
+      period: 'month',
+      points: 20,
+    },
+    {
+      name: 'Most new customers',
+      role: 'sales_rep',
+      rule: 'top',
+      kind: 'new_customer',
+      threshold: 1,
+      period: 'month',
+      points: 100,
+    },
+  ] as const)
+    await w.admin('badges.saveRule', { ...rule, announce: false, active: true });
   const sites = [];
   for (const s of SITES) {
     const site = await w.enroll(s.code);
+    const sessions: Record<string, string> = {};
+    if (s.code === 'SH01' && s.user === 'shop1')
+      for (const u of ROAD_USERS) sessions[u.username] = await site.login(u.username);
     sites.push({
       code: s.code,
       user: s.user,
@@ -71,6 +165,7 @@ export async function buildTemplate(
       token: site.token,
       deviceId: site.core.context().device!.id,
       session: await site.login(s.user),
+      sessions,
     });
   }
   const finance = await http<{ result: { token: string } }>(w.base, 'POST', '/api/auth.login', {
@@ -85,6 +180,7 @@ export async function buildTemplate(
     w.adminToken,
   );
   const template = {
+    customers,
     users: Object.fromEntries(users.body.result.map((u) => [u.username, u.id])),
     serverDir,
     databaseUrl: config.databaseUrl ?? null,
@@ -102,6 +198,7 @@ export interface ModelSite {
   code: string;
   user: string;
   session: string;
+  sessions: Record<string, string>;
   core: BranchCore;
   transport: FaultyTransport;
   engine: SyncEngine;
@@ -187,6 +284,7 @@ export async function openWorld(
       code: s.code,
       user: s.user,
       session: s.session,
+      sessions: s.sessions,
       ...open(),
       transport,
       dir,

@@ -44,7 +44,10 @@ export interface TelegramWorld {
   /** Runs the outbox until nothing is waiting (or throws after a while). */
   settle(timeoutMs?: number): Promise<void>;
   /** The bot joins a group, and the admin links it. */
-  addGroup(chat: TgChat, link: { branchId: string } | { role: GroupRole }): Promise<void>;
+  addGroup(
+    chat: TgChat,
+    link: { branchId: string } | { role: GroupRole } | { customerId: string },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -34,6 +34,9 @@ const meron = {
   name: 'Meron',
   phone: null,
   card: null,
+  address: null,
+  lat: null,
+  lng: null,
   tier: null,
   points: { balance: 80, available: 80, pending: 0 },
 };

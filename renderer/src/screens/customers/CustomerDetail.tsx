@@ -2,11 +2,13 @@
 // the points' history and their recent sales. Edit (F2) corrects name, phone or card; Esc goes
 // back to the list.
 import { useEffect, useRef, useState } from 'react';
-import { useClient, useQuery } from '../../app-context';
+import { useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { count, dateTime, money } from '../../format';
 import { useT } from '../../i18n';
+import { can } from '../../roles';
 import { CustomerForm, type CustomerFields, type CustomerRow } from './CustomerForm';
+import { CustomerTerms } from './CustomerTerms';
 
 interface CustomerDetailProps {
   customer: CustomerRow;
@@ -18,6 +20,7 @@ interface CustomerDetailProps {
 export function CustomerDetail({ customer: c, onChanged, onOpen, onBack }: CustomerDetailProps) {
   const t = useT('customers');
   const client = useClient();
+  const user = useUser();
   const heading = useRef<HTMLHeadingElement>(null);
   const [editing, setEditing] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
@@ -43,7 +46,15 @@ export function CustomerDetail({ customer: c, onChanged, onOpen, onBack }: Custo
       return;
     }
     setSaid(t('saved', { name: fields.name }));
-    onChanged({ ...c, name: fields.name, phone: fields.phone || null, card: fields.card || null });
+    onChanged({
+      ...c,
+      name: fields.name,
+      phone: fields.phone || null,
+      card: fields.card || null,
+      address: fields.address || null,
+      lat: fields.lat ? Number(fields.lat.replace(',', '.')) : null,
+      lng: fields.lng ? Number(fields.lng.replace(',', '.')) : null,
+    });
   };
 
   const p = points.data;
@@ -99,6 +110,14 @@ export function CustomerDetail({ customer: c, onChanged, onOpen, onBack }: Custo
             <dd data-fact="phone">{c.phone ?? '—'}</dd>
             <dt>{t('col.card')}</dt>
             <dd data-fact="card">{c.card ?? '—'}</dd>
+            <dt>{t('form.address')}</dt>
+            <dd data-fact="address">{c.address ?? '—'}</dd>
+            <dt>{t('detail.coordinates')}</dt>
+            <dd data-fact="coordinates">
+              {c.lat === null || c.lng === null
+                ? t('detail.noCoordinates')
+                : t('detail.coordinatesCell', { latitude: c.lat, longitude: c.lng })}
+            </dd>
             {program.data && (
               <>
                 <dt>{t('col.tier')}</dt>
@@ -116,6 +135,9 @@ export function CustomerDetail({ customer: c, onChanged, onOpen, onBack }: Custo
           </dl>
           {program.data === null && <p className="muted">{t('detail.noProgram')}</p>}
         </section>
+      )}
+      {!editing && can(user, 'customers.terms') && (
+        <CustomerTerms customerId={c.id} name={c.name} />
       )}
       <h3>{t('history.title')}</h3>
       <div className="table-wrap">

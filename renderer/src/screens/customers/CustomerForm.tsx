@@ -8,6 +8,7 @@ import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { useT } from '../../i18n';
 import { ContractError } from '../../transport';
+import { parseDegrees, placeProblems } from './place';
 
 export type CustomerRow = OutputOf<'customers.list'>[number];
 
@@ -17,7 +18,14 @@ export interface CustomerFields {
   name: string;
   phone: string;
   card: string;
+  /** Where goods go, and its coordinates in decimal degrees (both or neither). */
+  address?: string;
+  lat?: string;
+  lng?: string;
 }
+
+const degreesText = (n: number | null | undefined) =>
+  n === null || n === undefined ? '' : String(n);
 
 interface CustomerFormProps {
   /** The customer to change; null adds a new one. */
@@ -48,9 +56,17 @@ export function CustomerForm({
   const action = useAction();
   const [fields, setFields] = useState<CustomerFields>(
     customer
-      ? { name: customer.name, phone: customer.phone ?? '', card: customer.card ?? '' }
+      ? {
+          name: customer.name,
+          phone: customer.phone ?? '',
+          card: customer.card ?? '',
+          address: customer.address ?? '',
+          lat: degreesText(customer.lat),
+          lng: degreesText(customer.lng),
+        }
       : (initial ?? { name: '', phone: '', card: '' }),
   );
+  const [place, setPlace] = useState<{ lat?: string; lng?: string }>({});
   const [existing, setExisting] = useState<CustomerRow | null>(null);
   const set = (key: keyof CustomerFields) => (value: string) =>
     setFields((f) => ({ ...f, [key]: value }));
@@ -70,6 +86,19 @@ export function CustomerForm({
     setExisting(null);
     const phone = fields.phone.trim();
     const card = fields.card.trim();
+    const address = (fields.address ?? '').trim();
+    const problems = placeProblems(fields, {
+      lat: t('form.badLat'),
+      lng: t('form.badLng'),
+      both: t('form.bothOrNeither'),
+    });
+    setPlace(problems);
+    if (problems.lat || problems.lng) {
+      setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+      return;
+    }
+    const lat = parseDegrees(fields.lat, 90) as number | null;
+    const lng = parseDegrees(fields.lng, 180) as number | null;
     let refused: unknown;
     const saved = await action.run(async (): Promise<{ id: string; outcome: SaveOutcome }> => {
       try {
@@ -78,6 +107,8 @@ export function CustomerForm({
             name: fields.name,
             ...(phone && { phone }),
             ...(card && { card }),
+            ...(address && { address }),
+            ...(lat !== null && lng !== null && { lat, lng }),
           });
           return { id: made.id, outcome: 'added' };
         }
@@ -86,6 +117,9 @@ export function CustomerForm({
           name: fields.name,
           phone: phone || null,
           card: card || null,
+          address: address || null,
+          lat,
+          lng,
         });
         return { id: done.id, outcome: done.changed.length > 0 ? 'saved' : 'unchanged' };
       } catch (e) {
@@ -95,7 +129,19 @@ export function CustomerForm({
     });
     // After the error has taken the focus to the phone box, the offer takes it from there.
     if (refused) await offerExisting(refused);
-    if (saved) onSaved(saved.id, { name: fields.name.trim(), phone, card }, saved.outcome);
+    if (saved)
+      onSaved(
+        saved.id,
+        {
+          name: fields.name.trim(),
+          phone,
+          card,
+          address,
+          lat: fields.lat ?? '',
+          lng: fields.lng ?? '',
+        },
+        saved.outcome,
+      );
   };
 
   const title = customer ? t('form.editTitle', { name: customer.name }) : t('form.newTitle');
@@ -147,6 +193,37 @@ export function CustomerForm({
           value={fields.card}
           onChange={set('card')}
         />
+        <TextField
+          label={t('form.address')}
+          name="address"
+          error={action.error}
+          hint={t('form.addressHint')}
+          autoComplete="off"
+          value={fields.address ?? ''}
+          onChange={set('address')}
+        />
+        <TextField
+          label={t('form.lat')}
+          name="lat"
+          error={action.error}
+          localError={place.lat}
+          hint={t('form.latHint')}
+          autoComplete="off"
+          inputMode="decimal"
+          value={fields.lat ?? ''}
+          onChange={set('lat')}
+        />
+        <TextField
+          label={t('form.lng')}
+          name="lng"
+          error={action.error}
+          localError={place.lng}
+          hint={t('form.lngHint')}
+          autoComplete="off"
+          inputMode="decimal"
+          value={fields.lng ?? ''}
+          onChange={set('lng')}
+        />
       </div>
       {existing && (
         <Notice kind="warning">
@@ -161,7 +238,10 @@ export function CustomerForm({
           </button>
         </Notice>
       )}
-      <ErrorBanner error={action.error} shown={['name', 'phone', 'card']} />
+      <ErrorBanner
+        error={action.error}
+        shown={['name', 'phone', 'card', 'address', 'lat', 'lng']}
+      />
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={action.busy}>
           {customer ? t('form.save') : t('form.add')} <kbd>Enter</kbd>

@@ -189,8 +189,8 @@ CREATE TABLE `work_points` (
 --> statement-breakpoint
 ALTER TABLE `company_settings` ADD `time_zone` text;--> statement-breakpoint
 ALTER TABLE `customers` ADD `address` text;--> statement-breakpoint
-ALTER TABLE `customers` ADD `lat_e_6` integer;--> statement-breakpoint
-ALTER TABLE `customers` ADD `lng_e_6` integer;--> statement-breakpoint
+ALTER TABLE `customers` ADD `lat_e6` integer;--> statement-breakpoint
+ALTER TABLE `customers` ADD `lng_e6` integer;--> statement-breakpoint
 ALTER TABLE `customers` ADD `rep_id` text;--> statement-breakpoint
 ALTER TABLE `customers` ADD `price_list_id` text;--> statement-breakpoint
 ALTER TABLE `customers` ADD `credit_limit` integer;--> statement-breakpoint
