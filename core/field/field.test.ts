@@ -8,9 +8,10 @@ import { customerBalance } from './state';
 import {
   availableAt,
   contextAs,
-  deliverAsTripWould,
+  deliverByTrip,
   eventCount,
   fieldWorld,
+  planTrip,
   reservedAt,
   userIdOf,
 } from './testing';
@@ -219,11 +220,7 @@ describe("a portal request and an order's later steps", () => {
       customerId: mine,
       lines: [{ variantId: a!.variantId, quantity: 1 }],
     });
-    w.core.db.sqlite
-      .prepare(
-        `INSERT INTO trip_stops (trip_id, order_id, seq, customer_id, status) VALUES ('t1', ?, 1, ?, 'pending')`,
-      )
-      .run(two.orderId, mine);
+    await planTrip(w, w.branch.SH01, [two.orderId]);
     expect((await sales('field.orders', { status: 'on_trip' })).map((o) => o.id)).toEqual([
       two.orderId,
     ]);
@@ -290,7 +287,7 @@ describe('goods coming back', () => {
         }),
       ),
     ).toMatchObject({ code: 'INVALID_STATE', field: 'orderId' });
-    deliverAsTripWould(w, placed.orderId, { 1: 2, 2: 0 }, Date.now());
+    await deliverByTrip(w, placed.orderId, { 1: 2, 2: 0 });
     const balance = customerBalance(w.core.db, mine);
     expect(balance).toBe(2 * a!.price);
     const onHand = availableAt(w, w.branch.SH01, a!.variantId);
@@ -326,7 +323,7 @@ describe('goods coming back', () => {
     expect(credits()).toEqual(
       expect.arrayContaining([
         { p: repId, kind: 'order_delivered', voids: 1 },
-        { p: userIdOf(w, 'driver'), kind: 'delivery', voids: 1 },
+        { p: userIdOf(w, 'driver2'), kind: 'delivery', voids: 1 },
       ]),
     );
     const detail = await clerk('field.order', { orderId: placed.orderId });
@@ -349,7 +346,7 @@ describe('goods coming back', () => {
 
 describe('commission', () => {
   it("pays the rep's rate on delivered orders the customer's payments settle oldest first", async () => {
-    const { w, mine, stocked, repId } = await fieldWorld();
+    const { w, mine, stocked, repId, later } = await fieldWorld();
     const [a] = stocked;
     const admin = w.as('admin');
     await admin('users.update', { id: repId, commissionBp: 250 });
@@ -362,9 +359,9 @@ describe('commission', () => {
       customerId: mine,
       lines: [{ variantId: a!.variantId, quantity: 2 }],
     });
-    const now = Date.now();
-    deliverAsTripWould(w, first.orderId, {}, now - 2000);
-    deliverAsTripWould(w, second.orderId, {}, now - 1000);
+    await deliverByTrip(w, first.orderId);
+    later(1000);
+    await deliverByTrip(w, second.orderId);
     // Enough for the first order only.
     await admin('field.recordPayment', { customerId: mine, amount: a!.price + 1, method: 'cash' });
     let [mineOnly] = await sales('field.commission', {});

@@ -1,10 +1,12 @@
 // Fixtures for the field tests: the demo company with customers served by its sales rep, and
-// what a trip would leave behind when it delivers (core/trips writes those rows in production).
+// orders delivered the way the branch delivers them, by a trip through the contract.
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { parseRow, parseRows } from '../db/rows';
+import { companyDay } from '../locale/day';
+import { signaturePng } from '../trips/fixture.test-support';
 import { roles } from '../vocabulary';
-import { openDemo, type DemoWorld } from '../testing/demo';
+import { demoUsernames, openDemo, type DemoUser, type DemoWorld } from '../testing/demo';
 
 const idRow = z.object({ id: z.string() });
 const availableRow = z.object({ a: z.number().int() });
@@ -22,17 +24,7 @@ const stockedRow = z.object({
   available: z.number().int(),
   price: z.number().int(),
 });
-const orderRow = z.object({
-  customerId: z.string(),
-  branchId: z.string(),
-  repId: z.string().nullable(),
-});
-const lineRow = z.object({
-  lineNo: z.number().int(),
-  variantId: z.string(),
-  quantity: z.number().int(),
-  unitPrice: z.number().int(),
-});
+const driverRow = z.object({ username: z.enum(demoUsernames) });
 
 export const userIdOf = (w: DemoWorld, username: string): string =>
   idRow.parse(w.core.db.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username)).id;
@@ -80,10 +72,13 @@ export interface FieldWorld {
   other: string;
   /** Variants with stock at SH01, and how much is free. */
   stocked: { variantId: string; available: number; price: number }[];
+  /** Moves the world's clock on, so one step happens strictly after another. */
+  later: (ms: number) => void;
 }
 
 export async function fieldWorld(): Promise<FieldWorld> {
-  const w = await openDemo();
+  let skew = 0;
+  const w = await openDemo({ now: () => Date.now() + skew });
   const admin = w.as('admin');
   const repId = userIdOf(w, 'sales');
   const mine = (await admin('customers.create', { branchId: w.branch.SH01, name: 'Mulu Cafe' })).id;
@@ -100,62 +95,82 @@ export async function fieldWorld(): Promise<FieldWorld> {
       )
       .all(w.branch.SH01),
   ).slice(0, 6);
-  return { w, repId, mine, other, stocked };
+  return {
+    w,
+    repId,
+    mine,
+    other,
+    stocked,
+    later: (ms) => {
+      skew += ms;
+    },
+  };
+}
+
+/** The branch's driver, by sign-in name: a trip's driver must be one of its branch's. */
+function driverOf(w: DemoWorld, branchId: string): DemoUser {
+  const row = parseRow(
+    driverRow,
+    w.core.db.sqlite
+      .prepare(
+        `SELECT username FROM users WHERE role = 'driver' AND branch_id = ? AND NOT disabled ORDER BY username LIMIT 1`,
+      )
+      .get(branchId),
+  );
+  if (!row) throw new Error(`the demo has no driver at branch ${branchId}`);
+  return row.username;
+}
+
+/** Puts open orders of one branch on a trip planned for today, driven by the branch's driver. */
+export async function planTrip(
+  w: DemoWorld,
+  branchId: string,
+  orderIds: string[],
+): Promise<{ tripId: string; driver: DemoUser }> {
+  const driver = driverOf(w, branchId);
+  const { tripId } = await w.as('admin')('trips.plan', {
+    branchId,
+    day: companyDay(w.core.db, w.core.now()),
+    driverId: userIdOf(w, driver),
+    vehicle: 'Van 1',
+    orderIds,
+  });
+  return { tripId, driver };
 }
 
 /**
- * What a trip's proof of a delivery leaves (core/trips writes these rows from its events): a
- * delivered stop, the proof with its lines, the delivery on the customer's account and the
- * credits of the driver and the rep.
+ * Delivers an open order as the branch does: a trip for it at its branch, the driver's proof with
+ * `delivered` of each line (by line number; a line not named is delivered in full, the rest of a
+ * line is short), and the trip closed with no cash. The rows the tests read (the stop, the proof,
+ * the account, the credits) are the trips' projections of those events.
  */
-export function deliverAsTripWould(
+export async function deliverByTrip(
   w: DemoWorld,
   orderId: string,
-  delivered: Record<number, number>,
-  at: number,
-): { tripId: string; proofId: string } {
-  const db = w.core.db.sqlite;
-  const order = orderRow.parse(
-    db
-      .prepare(
-        'SELECT customer_id AS customerId, branch_id AS branchId, rep_id AS repId FROM customer_orders WHERE id = ?',
-      )
-      .get(orderId),
-  );
-  const lines = parseRows(
-    lineRow,
-    db
-      .prepare(
-        'SELECT line_no AS lineNo, variant_id AS variantId, quantity, unit_price AS unitPrice FROM customer_order_lines WHERE order_id = ?',
-      )
-      .all(orderId),
-  );
-  const tripId = `trip-${orderId}`;
-  const proofId = `proof-${orderId}`;
-  const driverId = userIdOf(w, 'driver');
-  db.prepare(
-    `INSERT INTO trip_stops (trip_id, order_id, seq, customer_id, status, proof_id) VALUES (?, ?, 1, ?, 'delivered', ?)`,
-  ).run(tripId, orderId, order.customerId, proofId);
-  db.prepare(
-    `INSERT INTO delivery_proofs (id, event_id, trip_id, order_id, customer_id, driver_id, device_id, delivered_at, signature_file, signed_by, on_time)
-     VALUES (?, ?, ?, ?, ?, ?, 'dev', ?, 'sig', 'Signer', 1)`,
-  ).run(proofId, `ev-${proofId}`, tripId, orderId, order.customerId, driverId, at);
-  let value = 0;
-  for (const l of lines) {
-    const d = delivered[l.lineNo] ?? l.quantity;
-    db.prepare(
-      `INSERT INTO delivery_proof_lines (proof_id, line_no, variant_id, loaded, delivered, damaged, short) VALUES (?, ?, ?, ?, ?, 0, ?)`,
-    ).run(proofId, l.lineNo, l.variantId, l.quantity, d, l.quantity - d);
-    value += d * l.unitPrice;
-  }
-  db.prepare(
-    `INSERT INTO customer_account (event_id, customer_id, branch_id, kind, amount, order_id, trip_id, at)
-     VALUES (?, ?, ?, 'delivery', ?, ?, ?, ?)`,
-  ).run(`ev-${proofId}`, order.customerId, order.branchId, value, orderId, tripId, at);
-  const credit = db.prepare(
-    `INSERT INTO work_credits (event_id, person_id, kind, ref, value, amount, at, day, voids) VALUES (?, ?, ?, ?, 1, ?, ?, '2026-12-05', 0)`,
-  );
-  credit.run(`ev-${proofId}`, driverId, 'delivery', orderId, value, at);
-  if (order.repId) credit.run(`ev-${proofId}`, order.repId, 'order_delivered', orderId, value, at);
+  delivered: Record<number, number> = {},
+): Promise<{ tripId: string; proofId: string }> {
+  const admin = w.as('admin');
+  const order = await admin('field.order', { orderId });
+  const { tripId, driver } = await planTrip(w, order.branchId, [orderId]);
+  const { proofId } = await w.as(driver)('trips.prove', {
+    tripId,
+    orderId,
+    lines: order.lines.map((l) => {
+      const d = delivered[l.lineNo] ?? l.quantity;
+      return {
+        lineNo: l.lineNo,
+        delivered: d,
+        damaged: 0,
+        short: l.quantity - d,
+        ...(d < l.quantity && { reason: 'not on the van' }),
+      };
+    }),
+    returns: [],
+    collected: null,
+    signature: { contentBase64: signaturePng() },
+    photos: {},
+    signedBy: 'Manager',
+  });
+  await admin('trips.close', { tripId, counted: 0 });
   return { tripId, proofId };
 }
