@@ -74,7 +74,7 @@ async function shownScreens(page: Page, role: Role): Promise<ScreenEntry[]> {
  */
 async function open(page: Page, s: ScreenEntry): Promise<string | null> {
   await page.locator('main').focus();
-  await page.keyboard.press(`Alt+Key${s.key}`);
+  await page.keyboard.press(`Alt+${/^\d$/.test(s.key) ? 'Digit' : 'Key'}${s.key}`);
   const focused = await page
     .waitForFunction(
       (label) =>

@@ -1,4 +1,5 @@
 // What the PC shows first: the first-run choices on a new PC, the sign-in, or the signed-in app.
+// Under /portal/ (head office's customer portal) it is the customer's sign-in and page instead.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ClientContext, UserContext, useQuery } from './app-context';
 import type { Client } from './client';
@@ -6,8 +7,11 @@ import { ErrorBanner } from './components/Banner';
 import { FirstRun } from './screens/first-run/FirstRun';
 import { HeadOfficeSetup } from './screens/first-run/HeadOfficeSetup';
 import { Login } from './screens/Login';
+import { isPortalPath, PortalHome, PortalSignIn } from './screens/portal/PortalPage';
 import type { SessionStore } from './session';
 import { Shell } from './Shell';
+
+const portal = typeof window !== 'undefined' && isPortalPath(window.location.pathname);
 
 export function App({ client, session }: { client: Client; session: SessionStore }) {
   return (
@@ -62,6 +66,7 @@ function Root({ client, session }: { client: Client; session: SessionStore }) {
         <p className="muted">Signing in…</p>
       </main>
     );
+  if (portal && !state.user) return <PortalSignIn session={session} notice={state.notice} />;
   if (!state.user)
     return (
       <Login session={session} notice={state.notice} branchName={setup.data.branch?.name ?? null} />
@@ -70,6 +75,12 @@ function Root({ client, session }: { client: Client; session: SessionStore }) {
   const signOut = () => {
     void client.call('auth.logout', {}).finally(() => session.signOut());
   };
+  if (portal || state.user.role === 'customer')
+    return (
+      <UserContext.Provider value={state.user}>
+        <PortalHome key={state.user.userId} onSignOut={signOut} />
+      </UserContext.Provider>
+    );
   return (
     <UserContext.Provider value={state.user}>
       <Shell key={state.user.userId} onSignOut={signOut} />

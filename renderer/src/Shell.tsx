@@ -42,6 +42,12 @@ import { Receiving } from './screens/purchasing/Receiving';
 import { ReorderRules } from './screens/purchasing/ReorderRules';
 import { Suppliers } from './screens/purchasing/Suppliers';
 import { Invoices } from './screens/invoices/Invoices';
+import { FieldOrders } from './screens/field/FieldOrders';
+import { Trips } from './screens/field/Trips';
+import { PriceLists } from './screens/field/PriceLists';
+import { MyTrips } from './screens/road/MyTrips';
+import { Badges } from './screens/road/Badges';
+import { Portal } from './screens/portal/Portal';
 
 const typing = (el: Element | null) =>
   el instanceof HTMLInputElement ||
@@ -167,6 +173,18 @@ function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
       return <Receiving />;
     case 'invoices':
       return <Invoices />;
+    case 'fieldOrders':
+      return <FieldOrders />;
+    case 'trips':
+      return <Trips />;
+    case 'priceLists':
+      return <PriceLists />;
+    case 'myTrips':
+      return <MyTrips />;
+    case 'badges':
+      return <Badges />;
+    case 'portal':
+      return <Portal />;
   }
 }
 
@@ -232,8 +250,13 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && !e.metaKey && e.code.startsWith('Key')) {
-        const hit = entries.find((s) => `Key${s.key}` === e.code);
+      if (
+        e.altKey &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        (e.code.startsWith('Key') || e.code.startsWith('Digit'))
+      ) {
+        const hit = entries.find((s) => `Key${s.key}` === e.code || `Digit${s.key}` === e.code);
         if (hit) {
           e.preventDefault();
           nav.go(hit.id);

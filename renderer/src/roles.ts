@@ -39,7 +39,13 @@ export type ScreenId =
   | 'reorderRules'
   | 'purchases'
   | 'receiving'
-  | 'invoices';
+  | 'invoices'
+  | 'fieldOrders'
+  | 'trips'
+  | 'priceLists'
+  | 'myTrips'
+  | 'badges'
+  | 'portal';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -67,12 +73,16 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('returns', 'Returns', 'E', 'sales.return'),
     entry('dayClose', 'Day close', 'Z', 'sales.record'),
     entry('customers', 'Customers', 'P', 'customers.manage'),
+    entry('fieldOrders', 'Customer orders', 'Q', 'field.order'),
+    entry('trips', 'Trips', 'T', 'trips.manage'),
     entry('stock', 'Stock', 'K'),
     entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
     entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
     entry('sync', 'Sync', 'D'),
   ],
   sales_rep: [
+    entry('fieldOrders', 'Customer orders', 'Q', 'field.order'),
+    entry('badges', 'Badges', 'W', 'badges.read'),
     entry('newOrder', 'New order', 'N'),
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
@@ -84,6 +94,8 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
   factory_clerk: [
     entry('queue', 'Order queue', 'Q'),
     entry('production', 'Production', 'P'),
+    entry('fieldOrders', 'Customer orders', 'C', 'field.order'),
+    entry('trips', 'Trips', 'T', 'trips.manage'),
     entry('stock', 'Stock', 'K'),
     entry('receiving', 'Goods in', 'G', 'purchasing.receive'),
     entry('invoices', 'Supplier invoices', 'J', 'invoices.upload'),
@@ -105,6 +117,10 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('returns', 'Returns', 'E', 'sales.return'),
     entry('dayClose', 'Day close', 'Z', 'sales.record'),
     entry('customers', 'Customers', 'P', 'customers.manage'),
+    entry('fieldOrders', 'Customer orders', 'C', 'field.order'),
+    entry('trips', 'Trips', 'N', 'trips.manage'),
+    entry('priceLists', 'Price lists', 'Q', 'customers.terms'),
+    entry('badges', 'Badges & leaderboards', '1', 'badges.read'),
     entry('stock', 'Stock', 'K'),
     entry('loyalty', 'Loyalty & counter rules', 'L', 'loyalty.manage'),
     entry('purchases', 'Purchase orders', 'H', 'purchasing.read'),
@@ -124,9 +140,11 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('company', 'Currency & locale', 'M', 'company.manage'),
   ],
   driver: [
+    entry('myTrips', 'My trips', 'T', 'trips.drive'),
+    entry('badges', 'Badges', 'W', 'badges.read'),
     entry('orders', 'Orders', 'O'),
     entry('stock', 'Stock', 'K'),
     entry('sync', 'Sync', 'D'),
   ],
-  customer: [],
+  customer: [entry('portal', 'My account', 'M', 'portal.use')],
 };

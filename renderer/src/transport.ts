@@ -170,8 +170,9 @@ export function defaultCarrier(): { carrier: Carrier; mode: 'ipc' | 'web' } {
   return window.api
     ? { carrier: ipcCarrier(window.api), mode: 'ipc' }
     : {
+        // Head office serves the console and the customers' portal without a run secret.
         carrier: httpCarrier(
-          window.location.pathname.startsWith('/console/') ? CONSOLE : takeSecret(),
+          /^\/(console|portal)\//.test(window.location.pathname) ? CONSOLE : takeSecret(),
         ),
         mode: 'web',
       };

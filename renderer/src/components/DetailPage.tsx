@@ -43,7 +43,8 @@ export function DetailPage({
   pageClass: string;
   headingId: string;
   headingRef: RefObject<HTMLHeadingElement | null>;
-  title: string;
+  /** Text, or text with a status badge beside it. */
+  title: ReactNode;
   subtitle?: ReactNode;
   back: string;
   onBack(): void;

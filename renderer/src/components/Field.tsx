@@ -144,3 +144,38 @@ export function ItemName({ sku, name }: { sku: string; name: string }) {
     </>
   );
 }
+
+/**
+ * A labelled choice among `choices`; `none` names the empty choice (all, any, choose one) put
+ * first, left out when every value must be one of the choices.
+ */
+export function SelectField({
+  label,
+  name,
+  error,
+  none,
+  choices,
+  value,
+  onChange,
+  ...rest
+}: Omit<FieldProps, 'children'> & {
+  none?: string;
+  choices: readonly { value: string; label: string }[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label} name={name} error={error} {...rest}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+          {none !== undefined && <option value="">{none}</option>}
+          {choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
