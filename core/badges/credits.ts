@@ -4,9 +4,8 @@
 // in its payload, so the badges they hold are settled again after any re-fold (`creditWrites`).
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { parseRow } from '../db/rows';
 import type { EventEnvelope, TableWrite } from '../events/define';
-import { dayIn, defaultTimeZone, isKnownTimeZone } from '../locale/day';
+import { companyDay } from '../locale/day';
 import type { WorkKind } from '../vocabulary';
 import { settleAwards } from './awards';
 
@@ -30,13 +29,11 @@ const prepare = (db: Db) => ({
     `INSERT INTO work_credits (event_id, person_id, kind, ref, value, amount, at, day, voids)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
-  zone: db.sqlite.prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'"),
   held: db.sqlite.prepare(
     `SELECT SUM(CASE WHEN voids THEN -1 ELSE 1 END) AS n
      FROM work_credits INDEXED BY work_credits_ref WHERE kind = ? AND ref = ? AND person_id = ?`,
   ),
 });
-const zoneRow = z.object({ zone: z.string().nullable() });
 const heldRow = z.object({ n: z.number().nullable() });
 function stmts(db: Db) {
   let s = statements.get(db);
@@ -44,14 +41,8 @@ function stmts(db: Db) {
   return s;
 }
 
-/** The company's day of a moment (as companyDay, read through a prepared statement). */
-function dayOf(db: Db, at: number): string {
-  const row = parseRow(zoneRow, stmts(db).zone.get());
-  return dayIn(at, row?.zone && isKnownTimeZone(row.zone) ? row.zone : defaultTimeZone);
-}
-
 function insert(db: Db, e: EventEnvelope, c: Credit, voids: boolean): void {
-  const day = dayOf(db, c.at);
+  const day = companyDay(db, c.at);
   stmts(db).insert.run(
     e.id,
     c.personId,

@@ -96,11 +96,23 @@ const stmts = (db: Db) => {
   return s;
 };
 
-/** The whole rules, by id. */
-export const rulesOf = (db: Db): BadgeRule[] =>
-  parseRows(ruleRow, stmts(db).all.all())
-    .map(ruleOf)
-    .filter((r): r is BadgeRule => r !== null);
+/**
+ * The whole rules, by id. Every credit settles its person's badges against them: the rows are
+ * read each time, but parsed again only when what was read differs from the last time.
+ */
+let parsedRules: { read: string; rules: BadgeRule[] } | null = null;
+export function rulesOf(db: Db): BadgeRule[] {
+  const rows = stmts(db).all.all();
+  const read = JSON.stringify(rows);
+  if (parsedRules?.read !== read)
+    parsedRules = {
+      read,
+      rules: parseRows(ruleRow, rows)
+        .map(ruleOf)
+        .filter((r): r is BadgeRule => r !== null),
+    };
+  return parsedRules.rules;
+}
 
 /** Every stored rule, whole or not, for the admin's screen. */
 export const ruleRowsOf = (db: Db): RuleRow[] => parseRows(ruleRow, stmts(db).all.all());

@@ -7,23 +7,37 @@ import { parseRow } from '../db/rows';
 /** The default for a company that has not set one (its default currency is the birr). */
 export const defaultTimeZone = 'Africa/Addis_Ababa';
 
+// Every credit of verified work asks for its day (core/badges/credits.ts): the zone's check, the
+// setting's statement and the day of each quarter hour are kept, not made again each time.
+const known = new Map<string, boolean>();
+
 /** Whether Intl knows the IANA zone. */
 export function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let ok = known.get(zone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    known.set(zone, ok);
   }
+  return ok;
 }
 
 const zoneRow = z.object({ zone: z.string().nullable() });
+const zoneQuery = new WeakMap<Db, { get(): unknown }>();
 
 export const companyTimeZone = (db: Db): string => {
-  const row = parseRow(
-    zoneRow,
-    db.sqlite.prepare("SELECT time_zone AS zone FROM company_settings WHERE id = 'company'").get(),
-  );
+  let query = zoneQuery.get(db);
+  if (!query) {
+    query = db.sqlite.prepare(
+      "SELECT time_zone AS zone FROM company_settings WHERE id = 'company'",
+    );
+    zoneQuery.set(db, query);
+  }
+  const row = parseRow(zoneRow, query.get());
   return row?.zone && isKnownTimeZone(row.zone) ? row.zone : defaultTimeZone;
 };
 
@@ -44,8 +58,23 @@ function formatOf(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** Every zone's offset is a whole number of quarter hours: a quarter hour has one day and hour. */
+const QUARTER_MS = 15 * 60_000;
+const recent = new Map<string, { day: string; hour: number }>();
+
 /** The day (YYYY-MM-DD) and hour (0–23) of a moment in a time zone. */
 export function dayAndHour(ms: number, zone: string): { day: string; hour: number } {
+  const key = `${zone} ${Math.floor(ms / QUARTER_MS)}`;
+  let found = recent.get(key);
+  if (!found) {
+    found = computeDayAndHour(ms, zone);
+    if (recent.size > 10_000) recent.clear();
+    recent.set(key, found);
+  }
+  return found;
+}
+
+function computeDayAndHour(ms: number, zone: string): { day: string; hour: number } {
   const parts = formatOf(zone).formatToParts(ms);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return { day: `${part('year')}-${part('month')}-${part('day')}`, hour: Number(part('hour')) };

@@ -177,9 +177,9 @@ CREATE TABLE `work_credits` (
 	`voids` integer DEFAULT false NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `work_credits_ref` ON `work_credits` (`kind`,`ref`);--> statement-breakpoint
+CREATE INDEX `work_credits_ref` ON `work_credits` (`kind`,`ref`,`person_id`,`voids`);--> statement-breakpoint
 CREATE INDEX `work_credits_person` ON `work_credits` (`person_id`,`kind`,`at`);--> statement-breakpoint
-CREATE INDEX `work_credits_day` ON `work_credits` (`day`,`kind`);--> statement-breakpoint
+CREATE INDEX `work_credits_day` ON `work_credits` (`day`,`kind`,`voids`,`value`,`person_id`,`ref`);--> statement-breakpoint
 CREATE INDEX `work_credits_event` ON `work_credits` (`event_id`);--> statement-breakpoint
 CREATE TABLE `work_points` (
 	`id` text PRIMARY KEY NOT NULL,
