@@ -2,7 +2,7 @@
 // card, a page at a time with each one's tier and points; added, corrected, and opened to see
 // their points' history and recent sales. From the keyboard: / searches, Enter opens the first
 // found (or adds one when none is), ↓ ↑ move down the list, F2 adds a new customer.
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { SearchField } from '../components/Field';
@@ -87,16 +87,27 @@ export function Customers() {
     else startNew(guessFrom(typed));
   };
 
+  const onF2 = (e: { key: string; defaultPrevented: boolean; preventDefault(): void }) => {
+    if (e.key === 'F2' && view.kind === 'list' && !e.defaultPrevented) {
+      e.preventDefault();
+      startNew(typed ? guessFrom(typed) : undefined);
+    }
+  };
+  // The list drawn again (back from a customer) can take away the row that had the focus: F2
+  // still adds a customer while the focus is nowhere in particular.
+  const f2 = useRef(onF2);
+  f2.current = onF2;
+  useEffect(() => {
+    const nowhere = (e: globalThis.KeyboardEvent) => {
+      if (document.activeElement === document.body || document.activeElement === null)
+        f2.current(e);
+    };
+    document.addEventListener('keydown', nowhere);
+    return () => document.removeEventListener('keydown', nowhere);
+  }, []);
+
   return (
-    <div
-      className="screen customers"
-      onKeyDown={(e) => {
-        if (e.key === 'F2' && view.kind === 'list' && !e.defaultPrevented) {
-          e.preventDefault();
-          startNew(typed ? guessFrom(typed) : undefined);
-        }
-      }}
-    >
+    <div className="screen customers" onKeyDown={onF2}>
       <header className="screen-head row">
         <div>
           <h1>{t('title')}</h1>
