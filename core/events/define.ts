@@ -136,6 +136,11 @@ export interface EventDef<T extends string = string, S extends z.ZodType = z.Zod
    * sent or edited, and the order's PDF sent once it has a number (decision 0032).
    */
   purchaseCard?: true;
+  /**
+   * Telegram sends the delivery note of the proof this event records (its delivery_proofs row)
+   * to the customer's group, else the branch's (decision 0034).
+   */
+  deliveryNote?: true;
   /** Facts head office's store keeps from the event beside the log (a branch's kind). */
   index?: (payload: z.output<S>) => { branchKind?: { id: string; kind: string } };
   /**

@@ -254,6 +254,7 @@ function creditWork(
 export const deliveryProved = defineEvent({
   type: 'delivery.proved',
   ordered: true,
+  deliveryNote: true,
   authority: { permission: 'trips.drive', from: ['shop', 'factory'], acts: 'aggregate' },
   visibility: { aggregate: true },
   files: (p) => [p.signatureFile, ...p.lines.flatMap((l) => (l.photoFile ? [l.photoFile] : []))],

@@ -39,6 +39,7 @@ const group = (chatId: number, over: Partial<TelegramGroup> = {}): TelegramGroup
 });
 
 const proof = (n: number, customerId: string, branchId = 'SH01') => ({
+  type: 'delivery.proved',
   seq: n,
   proofId: `proof-${n}`,
   orderId: `order-${n}`,

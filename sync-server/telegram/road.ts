@@ -7,10 +7,13 @@ import type { Db } from '../../core/db/open';
 import { parseRow, parseRows } from '../../core/db/rows';
 import { escapeHtml, telegramLimits, truncateHtml } from '../../core/telegram/html';
 import type { TelegramGroup } from '../../core/telegram/service';
+import { allEventDefs } from '../../core/events/registry';
 import type { NewOutboxRow, TelegramStore } from './store/types';
 
-/** The event a proof of delivery arrives in (core/trips). */
-export const DELIVERY_PROVED = 'delivery.proved';
+/** The events a proof of delivery arrives in, as their definitions declare (core/trips). */
+const deliveryNoteTypes: readonly string[] = allEventDefs
+  .filter((d) => d.deliveryNote)
+  .map((d) => d.type);
 /** The outbox's name for a delivery note (not one of an order's documents). */
 export const DELIVERY_NOTE = 'delivery_note';
 /** The cause of a badge's announcement in the notification log. */
@@ -61,6 +64,7 @@ const branchGroup = (groups: TelegramGroup[], branchId: string) =>
 // ---- delivery notes -------------------------------------------------------------------------
 
 const proofEvent = z.object({
+  type: z.string(),
   seq: z.number().int(),
   proofId: z.string(),
   orderId: z.string(),
@@ -75,15 +79,15 @@ function readProofs(db: Db, from: number, upTo: number) {
     proofEvent,
     db.sqlite
       .prepare(
-        `SELECT e.server_seq AS seq, p.id AS proofId, p.order_id AS orderId, o.number AS orderNumber,
+        `SELECT e.server_seq AS seq, e.type, p.id AS proofId, p.order_id AS orderId, o.number AS orderNumber,
                 p.customer_id AS customerId, o.branch_id AS branchId
            FROM events e
            JOIN delivery_proofs p ON p.event_id = e.id
            JOIN customer_orders o ON o.id = p.order_id
-          WHERE e.type = ? AND e.apply_status = 'applied' AND e.server_seq > ? AND e.server_seq <= ?
+          WHERE e.type IN (${deliveryNoteTypes.map(() => '?').join(', ')}) AND e.apply_status = 'applied' AND e.server_seq > ? AND e.server_seq <= ?
           ORDER BY e.server_seq LIMIT ${PAGE}`,
       )
-      .all(DELIVERY_PROVED, from, upTo),
+      .all(...deliveryNoteTypes, from, upTo),
   );
 }
 
@@ -108,7 +112,7 @@ export function rowsForProofs(
         kind: 'document' as const,
         document: DELIVERY_NOTE,
         audience: null,
-        cause: DELIVERY_PROVED,
+        cause: p.type,
         text: null,
       },
     ];
