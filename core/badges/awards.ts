@@ -55,8 +55,8 @@ function prepare(db: Db) {
        SELECT person_id FROM badge_awards WHERE final = 0 ORDER BY id`,
     ),
     ofKind: s.prepare(`SELECT ${cols} FROM work_credits WHERE person_id = ? AND kind = ? ${order}`),
-    refRows: s.prepare(
-      'SELECT count(*) AS n FROM work_credits INDEXED BY work_credits_ref WHERE kind = ? AND ref = ? AND person_id = ?',
+    refDays: s.prepare(
+      'SELECT day FROM work_credits INDEXED BY work_credits_ref WHERE kind = ? AND ref = ? AND person_id = ?',
     ),
     // Every row of the refs with work in the moments: a ref's return may come later.
     inRange: s.prepare(
@@ -233,26 +233,64 @@ function momentsOf(period: string): { lo: number; hi: number } {
   return { lo: Date.UTC(y, m - 1, 1) - 2 * DAY_MS, hi: Date.UTC(y, m, 1) + 2 * DAY_MS };
 }
 
-function settleKind(db: Db, person: string, kind: string, rules: BadgeRule[], hint?: SettleHint) {
+/** The rows of a person's (kind, ref): its work and its returns. */
+const refRow = z.object({ day: z.string() });
+
+/**
+ * Settles one person's badges of one kind again after credits of that kind were written
+ * (`hints`), or all of them (no hints). A credit for a ref with no other row changes only its own
+ * period, and an award held there, met by earlier work, stays as it is; a return or a repeat
+ * changes every period its ref has rows in.
+ */
+function settleKind(
+  db: Db,
+  person: string,
+  kind: string,
+  rules: BadgeRule[],
+  hints?: readonly SettleHint[],
+) {
   const s = stmts(db);
   let all: CreditRow[] | undefined;
   const everything = () => (all ??= parseRows(creditRow, s.ofKind.all(person, kind)));
-  // The usual case: work for a ref with no other row (not a return, not a repeat). It changes
-  // only its own period, and an award held there, met by earlier work, stays as it is.
-  const fresh =
-    hint && !hint.voids && countRow.parse(s.refRows.get(kind, hint.ref, person)).n === 1;
+  if (!hints) {
+    for (const rule of rules) reconcile(db, person, rule, evaluate(rule, everything()));
+    return;
+  }
+  // Each ref's days once: the hint's own day when it is the ref's only row.
+  const refs = new Map<string, { fresh: boolean; days: string[] }>();
+  const refOf = (h: SettleHint) => {
+    let ref = refs.get(h.ref);
+    if (!ref) {
+      const days = parseRows(refRow, s.refDays.all(kind, h.ref, person)).map((r) => r.day);
+      refs.set(h.ref, (ref = { fresh: !h.voids && days.length === 1, days }));
+    }
+    return ref;
+  };
   for (const rule of rules) {
-    if (fresh && hint) {
-      const period = periodOf(rule.period, hint.day);
+    // period → whether only fresh work after the award was met (or not qualifying) fell in it.
+    const periods = new Map<string, SettleHint[] | null>();
+    for (const h of hints) {
+      const ref = refOf(h);
+      if (!ref.fresh) {
+        for (const day of [h.day, ...ref.days]) periods.set(periodOf(rule.period, day), null);
+        continue;
+      }
+      const period = periodOf(rule.period, h.day);
+      const was = periods.get(period);
+      if (was !== null) periods.set(period, [...(was ?? []), h]);
+    }
+    for (const [period, fresh] of periods) {
       const row = parseRow(awardRow, s.award.get(person, rule.id, period));
-      if (rule.active && row?.status === 'held') {
-        const after =
-          hint.at > row.earnedAt || (hint.at === row.earnedAt && hint.eventId > row.earnedBy);
-        // A count only grows after it was met (or not at all for work that did not qualify);
-        // a run only grows with qualifying work after it was met. A late trip in between may
-        // break a run: looked at again.
-        if (rule.rule === 'count' && (after || hint.value !== 1)) continue;
-        if (rule.rule === 'streak' && after && hint.value === 1) continue;
+      if (fresh && rule.active && row?.status === 'held') {
+        const skips = fresh.every((h) => {
+          const after = h.at > row.earnedAt || (h.at === row.earnedAt && h.eventId > row.earnedBy);
+          // A count only grows after it was met (or not at all for work that did not qualify);
+          // a run only grows with qualifying work after it was met. A late trip in between may
+          // break a run: looked at again.
+          if (rule.rule === 'count') return after || h.value !== 1;
+          return rule.rule === 'streak' && after && h.value === 1;
+        });
+        if (skips) continue;
       }
       // Never met, and fewer rows than the threshold in the period's moments (or ever): it
       // cannot be met now either.
@@ -263,15 +301,63 @@ function settleKind(db: Db, person: string, kind: string, rules: BadgeRule[], hi
         );
         if (upTo.n < rule.threshold) continue;
       }
-      if (period !== 'ever') {
+      if (period === 'ever') reconcile(db, person, rule, evaluate(rule, everything()));
+      else {
         const rows = parseRows(creditRow, s.inRange.all({ person, kind, ...moments }));
         reconcile(db, person, rule, evaluate(rule, rows, period), period);
-        continue;
       }
     }
-    reconcile(db, person, rule, evaluate(rule, everything()));
   }
 }
+
+/**
+ * Credits written while a batch is open (`settlingOnce`): settled together when it ends, each
+ * person's kind once, instead of once per credit.
+ */
+const batches = new WeakMap<Db, Map<string, Pending>>();
+interface Pending {
+  person: string;
+  kind: string;
+  hints: SettleHint[];
+}
+
+/**
+ * Runs `apply` (inside the caller's transaction) with the settling of the credits it writes
+ * put off to its end: a day's sync writes tens of thousands of credits for a few hundred people.
+ * The awards are a function of the credits, so settling once at the end writes what settling
+ * after each would. A throw settles nothing: the caller's transaction rolls back.
+ */
+export function settlingOnce<T>(db: Db, apply: () => T): T {
+  // Outside a transaction every credit settles at once, as it commits.
+  if (batches.has(db) || !db.sqlite.inTransaction) return apply();
+  const pending = new Map<string, Pending>();
+  batches.set(db, pending);
+  let out: T;
+  try {
+    out = apply();
+  } finally {
+    batches.delete(db);
+  }
+  const rules = settledRules(db);
+  for (const { person, kind, hints } of pending.values()) {
+    const ofKind = rules.filter((r) => r.kind === kind);
+    if (ofKind.length > 0) settleKind(db, person, kind, ofKind, hints);
+  }
+  return out;
+}
+
+/** After a projection wrote one credit: settled now, or at the end of the open batch. */
+export function settleCredit(db: Db, person: string, hint: SettleHint): void {
+  const batch = batches.get(db);
+  if (!batch) return settleAwards(db, [person], hint);
+  const key = `${person}\u0000${hint.kind}`;
+  const entry = batch.get(key);
+  if (entry) entry.hints.push(hint);
+  else batch.set(key, { person, kind: hint.kind, hints: [hint] });
+}
+
+const settledRules = (db: Db) =>
+  rulesOf(db).filter((r): r is BadgeRule => r.rule === 'count' || r.rule === 'streak');
 
 /**
  * Settles the count and streak badges of these persons ('*': everyone with credits) from their
@@ -279,9 +365,7 @@ function settleKind(db: Db, person: string, kind: string, rules: BadgeRule[], hi
  * period) is looked at again; without it everything the persons hold is settled.
  */
 export function settleAwards(db: Db, persons: readonly string[], hint?: SettleHint): void {
-  const rules = rulesOf(db).filter(
-    (r): r is BadgeRule => r.rule === 'count' || r.rule === 'streak',
-  );
+  const rules = settledRules(db);
   if (rules.length === 0) return;
   const everyone = persons.includes('*')
     ? parseRows(idRow, stmts(db).persons.all()).map((p) => p.id)
@@ -290,5 +374,6 @@ export function settleAwards(db: Db, persons: readonly string[], hint?: SettleHi
   for (const r of rules)
     if (!hint || r.kind === hint.kind) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r]);
   for (const person of new Set(everyone))
-    for (const [kind, ofKind] of kinds) settleKind(db, person, kind, ofKind, hint);
+    for (const [kind, ofKind] of kinds)
+      settleKind(db, person, kind, ofKind, hint ? [hint] : undefined);
 }

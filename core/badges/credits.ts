@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import type { EventEnvelope, TableWrite } from '../events/define';
 import { companyDay } from '../locale/day';
 import type { WorkKind } from '../vocabulary';
-import { settleAwards } from './awards';
+import { settleAwards, settleCredit } from './awards';
 
 export interface Credit {
   personId: string;
@@ -54,8 +54,9 @@ function insert(db: Db, e: EventEnvelope, c: Credit, voids: boolean): void {
     day,
     voids ? 1 : 0,
   );
-  // Only what this credit can change is settled again: its kind, usually only its period.
-  settleAwards(db, [c.personId], {
+  // Only what this credit can change is settled again: its kind, usually only its period; now,
+  // or once for the whole batch a sync page applies (settlingOnce).
+  settleCredit(db, c.personId, {
     eventId: e.id,
     kind: c.kind,
     ref: c.ref,

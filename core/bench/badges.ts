@@ -5,10 +5,10 @@
 // - leaderboard_p95_ms: 'badges.leaderboard' through the contract, for random weeks and months
 //   of the year, both roles, the whole board and the view around the caller;
 // - badge_eval_s: one day's sync of 50,000 credit-writing events applied in one transaction
-//   (insert and settle per credit, as apply does), and, for information, settling everyone
+//   (a credit row each, and each person's badges settled once at the end, as applyOrdered does), and, for information, settling everyone
 //   from scratch (what a re-fold of a rule does).
 import { performance } from 'node:perf_hooks';
-import { settleAwards } from '../badges/awards';
+import { settleAwards, settlingOnce } from '../badges/awards';
 import { credit, voidCredit } from '../badges/credits';
 import { envelope } from '../badges/testing';
 import type { DemoWorld } from '../testing/demo';
@@ -212,7 +212,10 @@ export async function measureBadges(
   const perPerson = o.syncEvents / (drivers.length + reps.length);
   const before = credits;
   const t1 = performance.now();
-  s.transaction(() => oneDay(o.days, perPerson / ((o.deliveriesPerDay + o.ordersPerDay) / 2)))();
+  // Settled as applyOrdered does: each person's kind once, at the end of the page.
+  s.transaction(() =>
+    settlingOnce(db, () => oneDay(o.days, perPerson / ((o.deliveriesPerDay + o.ordersPerDay) / 2))),
+  )();
   const evalS = (performance.now() - t1) / 1000;
   const synced =
     (s.prepare('SELECT count(*) AS n FROM work_credits').get() as { n: number }).n - before;

@@ -1363,10 +1363,11 @@ export const workCredits = sqliteTable(
     voids: integer({ mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
-    // Both cover what the leaderboards and settling read, so neither visits the table.
+    // Both cover what the leaderboards and settling read, so neither visits the table; a board
+    // reads its role's kinds over the period's days, so kind comes first.
     index('work_credits_ref').on(t.kind, t.ref, t.personId, t.voids),
     index('work_credits_person').on(t.personId, t.kind, t.at),
-    index('work_credits_day').on(t.day, t.kind, t.voids, t.value, t.personId, t.ref),
+    index('work_credits_day').on(t.kind, t.day, t.voids, t.value, t.personId, t.ref),
     index('work_credits_event').on(t.eventId),
   ],
 );

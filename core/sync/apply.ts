@@ -2,6 +2,7 @@
 // conflict record (never dropped, never applied twice). An aggregate whose events were applied
 // locally in a different order than the server's is re-folded in the server's order, so every
 // replica that has seen the same events reaches the same state.
+import { settlingOnce } from '../badges/awards';
 import type { Db } from '../db/open';
 import { DomainError, type ErrorCode } from '../errors';
 import { mergeStamp, type EventEnvelope, type TableWrite } from '../events/define';
@@ -309,6 +310,16 @@ export function applyOrdered(
   events: OrderedEvent[],
   tally: ApplyTally = emptyTally(),
   options: { optimistic?: boolean } = {},
+): ApplyTally {
+  // A page's credits settle their people's badges once, at its end (core/badges/awards.ts).
+  return settlingOnce(db, () => applyOrderedNow(db, events, tally, options));
+}
+
+function applyOrderedNow(
+  db: Db,
+  events: OrderedEvent[],
+  tally: ApplyTally,
+  options: { optimistic?: boolean },
 ): ApplyTally {
   const projectStep = options.optimistic ? projectOrAbandon : projectOrConflict;
   const existing = db.sqlite.prepare(
