@@ -14,6 +14,7 @@ import { FileStore } from './files/store';
 import type { HybridClock } from './hlc';
 import { correctedClock } from './sync/clock';
 import { applyDeferred } from './sync/apply';
+import { fillAggregates } from './analytics/aggregates';
 import { closeSeries, openSeries } from './branches/series';
 
 export interface BranchCoreOptions extends OpenOptions {
@@ -47,6 +48,8 @@ export class BranchCore {
     openSeries(this.db, dataDir);
     // Events an older version of the app kept aside are applied now that it knows them.
     this.db.sqlite.transaction(() => applyDeferred(this.db)).immediate();
+    // A database written before the dashboards' aggregates gets them, once (decision 0035).
+    this.db.sqlite.transaction(() => fillAggregates(this.db)).immediate();
     // Everything this PC dates and stamps follows head office's clock (core/sync/clock.ts).
     this.now = correctedClock(this.db, options.now ?? Date.now);
     this.files = new FileStore(join(dataDir, 'files'));

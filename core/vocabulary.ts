@@ -245,6 +245,8 @@ export const permissions = {
   'badges.read': [...staff],
   'badges.manage': ['admin'],
   'portal.use': ['customer'],
+  'dashboards.read': [...staff],
+  'costs.read': ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -288,6 +290,8 @@ export const permissionPhrase: Record<Permission, string> = {
   'badges.read': 'see badges and leaderboards',
   'badges.manage': 'set badge rules and points',
   'portal.use': 'use the customer portal',
+  'dashboards.read': 'see dashboards',
+  'costs.read': 'see costs and margins',
 };
 
 export const roleLabel: Record<Role, string> = {

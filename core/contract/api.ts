@@ -128,6 +128,7 @@ import { fieldOperations } from '../field/operations';
 import { tripOperations } from '../trips/operations';
 import { badgeOperations } from '../badges/operations';
 import { portalOperations } from '../portal/operations';
+import { analyticsOperations } from '../analytics/operations';
 import type { Operation, OperationKind } from './define';
 
 export const operations = {
@@ -287,6 +288,7 @@ export const operations = {
   ...tripOperations,
   ...badgeOperations,
   ...portalOperations,
+  ...analyticsOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -285,6 +285,8 @@ const inputs: { [N in QueryName]: (f: Fixture) => InputOf<N> } = {
   'portal.order': ({ portalOrderId }) => ({ orderId: portalOrderId }),
   'portal.deliveryNote': ({ deliveredOrderId }) => ({ orderId: deliveredOrderId }),
   'portal.account': () => ({}),
+  'dashboard.get': () => ({}),
+  'dashboard.stamp': () => ({}),
 };
 
 const isQueryName = (name: string): name is QueryName => Object.hasOwn(inputs, name);

@@ -271,6 +271,8 @@ export const orders = sqliteTable(
     lineCount: integer().notNull(),
     note: text(),
     placedAt: integer().notNull(),
+    /** The company's day of placedAt (decision 0035): the day the order counts on. */
+    day: text().notNull().default(''),
     placedBy: text().notNull(),
     slipHash: text(),
     rejectionReason: text(),
@@ -279,6 +281,8 @@ export const orders = sqliteTable(
     driverName: text(),
     driverUserId: text(),
     plannedDispatchOn: text(),
+    /** When finance verified its payment in full. */
+    paidAt: integer(),
     dispatchedAt: integer(),
     deliveredAt: integer(),
     updatedAt: integer().notNull(),
@@ -536,6 +540,9 @@ export const sales = sqliteTable(
     pointsRedeemed: integer().notNull().default(0),
     tier: text(),
     soldAt: integer().notNull(),
+    /** The company's day and hour of soldAt (decision 0035): what the aggregates go by. */
+    day: text().notNull().default(''),
+    hour: integer().notNull().default(0),
     userId: text().notNull(),
     eventId: text().notNull(),
   },
@@ -586,6 +593,9 @@ export const saleReturns = sqliteTable(
     pointsGivenBack: integer().notNull().default(0),
     reason: text(),
     returnedAt: integer().notNull(),
+    /** The company's day and hour of returnedAt (decision 0035). */
+    day: text().notNull().default(''),
+    hour: integer().notNull().default(0),
     userId: text().notNull(),
     eventId: text().notNull(),
   },
@@ -603,6 +613,8 @@ export const saleReturnLines = sqliteTable(
       .notNull()
       .references(() => saleReturns.id),
     lineNo: integer().notNull(),
+    /** The sold line's variant, kept here so the aggregates need no other row (decision 0035). */
+    variantId: text().notNull().default(''),
     quantity: integer().notNull(),
     amount: integer().notNull(),
     tax: integer().notNull().default(0),
@@ -1421,5 +1433,134 @@ export const badgeAwards = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.personId, t.ruleId, t.period] }),
     index('badge_awards_rule').on(t.ruleId, t.period),
+  ],
+);
+
+// Aggregates for the dashboards (decision 0035): sums kept by triggers from the rows the
+// projections write (resources/migrations/*_analytics_triggers.sql), in the same transaction,
+// so a re-fold that deletes and writes those rows again leaves them equal to a fresh fold. Each
+// is declared as a follower of its source tables in the event registry; a row whose sources
+// are all gone is deleted.
+
+/** Sales per company day, branch and variant: sold and returned (returns on their own day). */
+export const salesByDay = sqliteTable(
+  'sales_by_day',
+  {
+    day: text().notNull(),
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    qty: integer().notNull().default(0),
+    /** What customers paid for the lines, tax included, after discounts. */
+    amount: integer().notNull().default(0),
+    lines: integer().notNull().default(0),
+    returnedQty: integer().notNull().default(0),
+    returnedAmount: integer().notNull().default(0),
+    returnedLines: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.branchId, t.variantId] }),
+    index('sales_by_day_branch').on(t.branchId, t.day),
+  ],
+);
+
+/** The same per month ('2026-12'): long ranges read months, and days only at their ends. */
+export const salesByMonth = sqliteTable(
+  'sales_by_month',
+  {
+    month: text().notNull(),
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    qty: integer().notNull().default(0),
+    amount: integer().notNull().default(0),
+    lines: integer().notNull().default(0),
+    returnedQty: integer().notNull().default(0),
+    returnedAmount: integer().notNull().default(0),
+    returnedLines: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.month, t.branchId, t.variantId] }),
+    index('sales_by_month_branch').on(t.branchId, t.month),
+  ],
+);
+
+/** Sales per company day, hour and branch: tickets and amounts, for the heat map and today. */
+export const salesByHour = sqliteTable(
+  'sales_by_hour',
+  {
+    day: text().notNull(),
+    hour: integer().notNull(),
+    branchId: text().notNull(),
+    tickets: integer().notNull().default(0),
+    amount: integer().notNull().default(0),
+    returns: integer().notNull().default(0),
+    returnedAmount: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.hour, t.branchId] }),
+    index('sales_by_hour_branch').on(t.branchId, t.day),
+  ],
+);
+
+/**
+ * Orders to the factory per company day placed, shop, factory and current status, with how long
+ * their steps took (placed to paid, paid to dispatched, dispatched to delivered), in ms.
+ */
+export const ordersByDay = sqliteTable(
+  'orders_by_day',
+  {
+    day: text().notNull(),
+    shopId: text().notNull(),
+    factoryId: text().notNull(),
+    status: text().notNull(),
+    orders: integer().notNull().default(0),
+    amount: integer().notNull().default(0),
+    lines: integer().notNull().default(0),
+    paid: integer().notNull().default(0),
+    paidMs: integer().notNull().default(0),
+    dispatched: integer().notNull().default(0),
+    dispatchedMs: integer().notNull().default(0),
+    delivered: integer().notNull().default(0),
+    deliveredMs: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.shopId, t.factoryId, t.status] }),
+    index('orders_by_day_factory').on(t.factoryId, t.day),
+    index('orders_by_day_status').on(t.status, t.day),
+  ],
+);
+
+/** Production per day produced on, branch and variant (a reversal counts back on its day). */
+export const productionByDay = sqliteTable(
+  'production_by_day',
+  {
+    day: text().notNull(),
+    branchId: text().notNull(),
+    variantId: text().notNull(),
+    qty: integer().notNull().default(0),
+    batches: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.branchId, t.variantId] }),
+    index('production_by_day_branch').on(t.branchId, t.day),
+  ],
+);
+
+/**
+ * Money received per company day, branch and source: the counter's payments by method
+ * ('sale:cash'…), refunds ('refund:cash'…, negative) and shops' payments for orders ('order', on
+ * the day finance says it was received, at the shop that paid).
+ */
+export const receivedByDay = sqliteTable(
+  'received_by_day',
+  {
+    day: text().notNull(),
+    branchId: text().notNull(),
+    source: text().notNull(),
+    amount: integer().notNull().default(0),
+    payments: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.branchId, t.source] }),
+    index('received_by_day_branch').on(t.branchId, t.day),
   ],
 );

@@ -107,10 +107,22 @@ export const eventDefs = Object.fromEntries(all.map((d) => [d.type, d])) as {
   [K in EventType]: Extract<Def, { type: K }>;
 };
 
-/** Tables kept by triggers from a table projections write (the balance follows the ledger). */
+/**
+ * Tables kept by triggers from a table projections write: the balance follows the ledger, and the
+ * dashboards' aggregates follow the rows they sum (decision 0035, core/analytics/aggregates.ts).
+ */
 export const followers: Record<string, readonly string[]> = {
   stock_movements: ['stock_balances'],
   loyalty_movements: ['loyalty_balances'],
+  sales: ['sales_by_hour'],
+  sale_lines: ['sales_by_day', 'sales_by_month'],
+  sale_payments: ['received_by_day'],
+  sale_returns: ['sales_by_hour'],
+  sale_return_lines: ['sales_by_day', 'sales_by_month'],
+  sale_refunds: ['received_by_day'],
+  orders: ['orders_by_day'],
+  order_payments: ['received_by_day'],
+  production_batches: ['production_by_day'],
 };
 
 /**

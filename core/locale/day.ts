@@ -85,6 +85,10 @@ export const dayIn = (ms: number, zone: string): string => dayAndHour(ms, zone).
 /** The company's day of a moment. */
 export const companyDay = (db: Db, ms: number): string => dayIn(ms, companyTimeZone(db));
 
+/** The company's day and hour of a moment. */
+export const companyDayAndHour = (db: Db, ms: number): { day: string; hour: number } =>
+  dayAndHour(ms, companyTimeZone(db));
+
 /** The ISO week of a day ('2026-W49') and its month ('2026-12'). */
 export function periodsOf(day: string): { week: string; month: string } {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

@@ -8,6 +8,7 @@ import { DomainError } from '../errors';
 import { linesTotal, pricedLine } from '../events/lines';
 import { move } from '../stock/ledger';
 import { loadOrder, orderForStep, type OrderStatus } from './status';
+import { companyDay } from '../locale/day';
 import type { OrderStepName } from '../vocabulary';
 
 function timeline(
@@ -89,8 +90,8 @@ export const orderPlaced = defineEvent({
     const total = linesTotal(p.lines);
     db.sqlite
       .prepare(
-        `INSERT INTO orders (id, number, shop_id, factory_id, status, total, line_count, note, placed_at, placed_by, updated_at)
-         VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO orders (id, number, shop_id, factory_id, status, total, line_count, note, placed_at, day, placed_by, updated_at)
+         VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         p.orderId,
@@ -101,6 +102,7 @@ export const orderPlaced = defineEvent({
         p.lines.length,
         p.note,
         e.createdAt,
+        companyDay(db, e.createdAt),
         e.userId,
         e.createdAt,
       );
@@ -252,7 +254,10 @@ export const orderPaymentVerified = defineEvent({
         `UPDATE payment_slips SET status = 'verified' WHERE order_id = ? AND status = 'pending'`,
       )
       .run(p.orderId);
-    setStatus(db, e, p.orderId, 'payment_verified', { rejection_reason: null });
+    setStatus(db, e, p.orderId, 'payment_verified', {
+      rejection_reason: null,
+      paid_at: e.createdAt,
+    });
     timeline(db, e, p.orderId, 'payment_verified', 'payment_verified', p.reference || p.note);
   },
 });

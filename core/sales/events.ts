@@ -5,6 +5,7 @@ import { pricedLine } from '../events/lines';
 import { mergeRow } from '../events/lww';
 import { pointsMove } from '../loyalty/ledger';
 import { pointsWrite } from '../loyalty/events';
+import { companyDayAndHour } from '../locale/day';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
 import { FULL, lineTotalOf } from './pricing';
@@ -144,6 +145,8 @@ export const saleRecorded = defineEvent({
     const total = p.lines.reduce((s, l) => s + lineTotalOf(l, included), 0);
     const tax = p.lines.reduce((s, l) => s + (l.tax ?? 0), 0);
     const loyalty = p.customerId ? p.loyalty : null;
+    // The company's day and hour of the sale, what the dashboards count it on (decision 0035).
+    const when = companyDayAndHour(db, e.createdAt);
     if (loyalty && loyalty.earned > total)
       throw new DomainError(
         'VALIDATION',
@@ -152,8 +155,8 @@ export const saleRecorded = defineEvent({
     db.sqlite
       .prepare(
         `INSERT INTO sales (id, number, branch_id, customer_id, total, discount, reward_amount, tax, approved_by, shift_id,
-           device_id, points_earned, points_redeemed, tier, sold_at, user_id, event_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           device_id, points_earned, points_redeemed, tier, sold_at, day, hour, user_id, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         p.saleId,
@@ -171,6 +174,8 @@ export const saleRecorded = defineEvent({
         loyalty?.redeemed ?? 0,
         loyalty?.tier ?? null,
         e.createdAt,
+        when.day,
+        when.hour,
         e.userId,
         e.id,
       );

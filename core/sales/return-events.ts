@@ -13,6 +13,7 @@ import { defineEvent, ledgerWrite } from '../events/define';
 import { pointsWrite } from '../loyalty/events';
 import { pointsMove } from '../loyalty/ledger';
 import { move } from '../stock/ledger';
+import { companyDayAndHour } from '../locale/day';
 import { paymentMethods } from '../vocabulary';
 import { returnedShare } from './pricing';
 
@@ -199,10 +200,13 @@ export const saleReturned = defineEvent({
         'VALIDATION',
         `Return ${p.number} refunds ${refunded} but its lines are worth ${f.amount}: check it with its clerk, then resolve this conflict with a note.`,
       );
+    // The company's day and hour of the return, what the dashboards count it on.
+    const when = companyDayAndHour(db, e.createdAt);
     db.sqlite
       .prepare(
         `INSERT INTO sale_returns (id, sale_id, number, branch_id, device_id, shift_id, amount, tax, points_taken_back,
-           points_given_back, reason, returned_at, user_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           points_given_back, reason, returned_at, day, hour, user_id, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         p.returnId,
@@ -217,14 +221,16 @@ export const saleReturned = defineEvent({
         f.pointsGivenBack,
         p.reason,
         e.createdAt,
+        when.day,
+        when.hour,
         e.userId,
         e.id,
       );
     const line = db.sqlite.prepare(
-      'INSERT INTO sale_return_lines (return_id, line_no, quantity, amount, tax) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO sale_return_lines (return_id, line_no, variant_id, quantity, amount, tax) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const l of f.lines) {
-      line.run(p.returnId, l.lineNo, l.quantity, l.amount, l.tax);
+      line.run(p.returnId, l.lineNo, l.variantId, l.quantity, l.amount, l.tax);
       move(db, e, {
         branchId: p.branchId,
         variantId: l.variantId,
