@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { parseRows } from '../db/rows';
+import { settleAwards } from '../badges/awards';
 import { companyDayAndHour } from '../locale/day';
 
 export interface AggregateDef {
@@ -135,8 +136,58 @@ export function storedAndRecounted(
   };
 }
 
-const undated = z.object({ id: z.string(), at: z.number() });
 const paidRow = z.object({ id: z.string(), at: z.number().nullable() });
+
+/** Every aggregate emptied and summed again from its sources. */
+function recountAll(db: Db): void {
+  for (const def of aggregateDefs) {
+    const cols = [...def.keys, ...def.sums].join(', ');
+    db.sqlite.prepare(`DELETE FROM ${def.table}`).run();
+    db.sqlite
+      .prepare(`INSERT INTO ${def.table} (${cols}) SELECT ${cols} FROM (${def.recount})`)
+      .run();
+  }
+}
+
+/** The company day (and hour) of every row of a table from its moment column. */
+function redayTable(
+  db: Db,
+  table: 'sales' | 'sale_returns' | 'orders' | 'work_credits',
+  at: string,
+  key: string,
+  only: string,
+): void {
+  const s = db.sqlite;
+  const hasHour = table === 'sales' || table === 'sale_returns';
+  const set = s.prepare(
+    `UPDATE ${table} SET day = @day${hasHour ? ', hour = @hour' : ''} WHERE ${key} = @key`,
+  );
+  const rows = parseRows(
+    z.object({ key: z.union([z.string(), z.number()]), at: z.number() }),
+    s.prepare(`SELECT ${key} AS key, ${at} AS at FROM ${table} ${only}`).all(),
+  );
+  for (const row of rows) {
+    const { day, hour } = companyDayAndHour(db, row.at);
+    set.run({ key: row.key, day, ...(hasHour && { hour }) });
+  }
+}
+
+/**
+ * After the company's time zone changed: every sale, return, order and piece of verified work
+ * belongs to its day in the new zone, and the aggregates and badges follow. Every replica does
+ * this when it folds the change, so all end with every row in the zone last set, whatever
+ * order they folded the change and the rows in.
+ */
+export function redayAll(db: Db, keys: readonly string[] = ['zone']): void {
+  // A re-fold of settings that never set the zone moves nothing.
+  if (keys.length === 0) return;
+  redayTable(db, 'sales', 'sold_at', 'id', '');
+  redayTable(db, 'sale_returns', 'returned_at', 'id', '');
+  redayTable(db, 'orders', 'placed_at', 'id', '');
+  redayTable(db, 'work_credits', 'at', 'id', '');
+  recountAll(db);
+  settleAwards(db, ['*']);
+}
 
 /**
  * Fills what a database written before the aggregates lacks: the company day (and hour) of its
@@ -147,25 +198,9 @@ export function fillAggregates(db: Db): void {
   const s = db.sqlite;
   const done = s.prepare(`SELECT value FROM meta WHERE key = 'analytics.filled'`).get();
   if (done) return;
-  for (const [table, at] of [
-    ['sales', 'sold_at'],
-    ['sale_returns', 'returned_at'],
-  ] as const) {
-    const set = s.prepare(`UPDATE ${table} SET day = ?, hour = ? WHERE id = ?`);
-    for (const row of parseRows(
-      undated,
-      s.prepare(`SELECT id, ${at} AS at FROM ${table} WHERE day = ''`).all(),
-    )) {
-      const { day, hour } = companyDayAndHour(db, row.at);
-      set.run(day, hour, row.id);
-    }
-  }
-  const setDay = s.prepare(`UPDATE orders SET day = ? WHERE id = ?`);
-  for (const row of parseRows(
-    undated,
-    s.prepare(`SELECT id, placed_at AS at FROM orders WHERE day = ''`).all(),
-  ))
-    setDay.run(companyDayAndHour(db, row.at).day, row.id);
+  redayTable(db, 'sales', 'sold_at', 'id', `WHERE day = ''`);
+  redayTable(db, 'sale_returns', 'returned_at', 'id', `WHERE day = ''`);
+  redayTable(db, 'orders', 'placed_at', 'id', `WHERE day = ''`);
   // When finance verified an order's payment in full: its timeline says.
   const setPaid = s.prepare('UPDATE orders SET paid_at = ? WHERE id = ?');
   for (const row of parseRows(
@@ -179,10 +214,6 @@ export function fillAggregates(db: Db): void {
       .all(),
   ))
     if (row.at !== null) setPaid.run(row.at, row.id);
-  for (const def of aggregateDefs) {
-    const cols = [...def.keys, ...def.sums].join(', ');
-    s.prepare(`DELETE FROM ${def.table}`).run();
-    s.prepare(`INSERT INTO ${def.table} (${cols}) SELECT ${cols} FROM (${def.recount})`).run();
-  }
+  recountAll(db);
   s.prepare(`INSERT INTO meta (key, value) VALUES ('analytics.filled', '1')`).run();
 }

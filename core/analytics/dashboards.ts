@@ -5,7 +5,7 @@ import { board, periodRange } from '../badges/boards';
 import type { Db } from '../db/open';
 import { parseRows } from '../db/rows';
 import { companyDayAndHour } from '../locale/day';
-import { orderStatuses } from '../vocabulary';
+import { orderStatuses, paymentMethods } from '../vocabulary';
 import {
   openByStatus,
   openOrderQty,
@@ -371,18 +371,15 @@ function factory(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Par
   };
 }
 
-const sourceGroups = [
+const sourceGroups: readonly string[] = [
   'order',
-  'sale:cash',
-  'sale:card',
-  'sale:transfer',
-  'sale:mobile',
+  ...paymentMethods.map((m) => `sale:${m}`),
   'refund',
-] as const;
+];
 const groupOf = (source: string) =>
   source.startsWith('refund:')
     ? 'refund'
-    : (sourceGroups as readonly string[]).includes(source)
+    : sourceGroups.includes(source)
       ? source
       : source.startsWith('sale:')
         ? 'sale:other'
@@ -448,7 +445,7 @@ function finance(db: Db, q: DashboardQuery): Partial<Dashboard> {
   };
 }
 const sourceGroupRank = (g: string) => {
-  const i = (sourceGroups as readonly string[]).indexOf(g);
+  const i = sourceGroups.indexOf(g);
   return i < 0 ? 99 : i;
 };
 
@@ -622,7 +619,7 @@ function road(db: Db, q: DashboardQuery, role: 'sales_rep' | 'driver'): Partial<
 }
 
 /** One dashboard, whole. */
-export function dashboard(db: Db, q: DashboardQuery): Omit<Dashboard, 'branches'> {
+export function dashboard(db: Db, q: DashboardQuery): Omit<Dashboard, 'branches' | 'kinds'> {
   const info = variantsInfo(db);
   const parts =
     q.kind === 'shop'

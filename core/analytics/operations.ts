@@ -81,7 +81,7 @@ const get = query({
       userId: actor.userId,
       now: ctx.now(),
     });
-    return { ...answer, branches: anyBranch ? all : [] };
+    return { ...answer, kinds: mine, branches: anyBranch ? all : [] };
   },
 });
 

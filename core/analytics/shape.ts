@@ -56,6 +56,8 @@ export type Bucket = 'day' | 'week' | 'month';
 
 export interface Dashboard {
   kind: DashboardKind;
+  /** The dashboards the person may open (the first is theirs). */
+  kinds: readonly DashboardKind[];
   /** The days covered, both ends included, and how the charts over time group them. */
   range: { from: string; to: string; bucket: Bucket };
   /** The branch shown; null: every branch this database covers. */

@@ -30,16 +30,3 @@ export function assertNotFuture(ctx: Pick<Context, 'now'>, field: string, day: s
     latest,
   });
 }
-
-/**
- * A calendar day (YYYY-MM-DD) on this computer's clock and zone, as [start, end) in epoch
- * milliseconds: what a shop calls "today's sales". The core runs on the shop's PC, so its zone
- * is the shop's; a day with a daylight-saving change is 23 or 25 hours long.
- */
-export function localDayBounds(day: string): { start: number; end: number } {
-  const [y, m, d] = day.split('-').map(Number);
-  return {
-    start: new Date(y ?? 0, (m ?? 1) - 1, d ?? 1).getTime(),
-    end: new Date(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1).getTime(),
-  };
-}

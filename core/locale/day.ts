@@ -99,3 +99,42 @@ export function periodsOf(day: string): { week: string; month: string } {
   const week = 1 + Math.floor((date.getTime() - Date.UTC(weekYear, 0, 1)) / (7 * 86_400_000));
   return { week: `${weekYear}-W${String(week).padStart(2, '0')}`, month: day.slice(0, 7) };
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/** How far a zone's clock is ahead of UTC at a moment, in ms (whole minutes). */
+function offsetAt(ms: number, zone: string): number {
+  let f = offsetFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    offsetFormats.set(zone, f);
+  }
+  const parts = f.formatToParts(ms);
+  const n = (type: string) => Number(parts.find((x) => x.type === type)?.value ?? 0);
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
+  return wall - Math.floor(ms / 60_000) * 60_000;
+}
+
+/** The first moment of a day (YYYY-MM-DD) in a zone. */
+function startOf(day: string, zone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  // Twice: the offset at midnight may differ from the guess's across a daylight-saving change.
+  const guess = wall - offsetAt(wall, zone);
+  return wall - offsetAt(guess, zone);
+}
+
+/** A company day as [start, end) in epoch ms: what "the day's sales" means everywhere. */
+export function companyDayBounds(db: Db, day: string): { start: number; end: number } {
+  const zone = companyTimeZone(db);
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return { start: startOf(day, zone), end: startOf(next, zone) };
+}

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
+import { redayAll } from '../analytics/aggregates';
+import { companyTimeZone } from './day';
 
 /** The one row's id: there is one company per database. */
 export const companyId = 'company';
@@ -11,7 +13,18 @@ export const companySaved = defineEvent({
   merged: true,
   authority: { permission: 'company.manage', from: [], acts: 'aggregate' },
   visibility: { everywhere: true },
-  writes: [rowWrite('company_settings')],
+  writes: [
+    rowWrite('company_settings'),
+    // A new time zone moves every row's day: settled again from the rows after a re-fold.
+    ...(['sales', 'sale_returns', 'orders', 'work_credits', 'badge_awards'] as const).map(
+      (table) => ({
+        table,
+        column: 'day',
+        key: (e: { payload: { timeZone?: string } }) => (e.payload.timeZone ? ['zone'] : []),
+        shared: redayAll,
+      }),
+    ),
+  ],
   payload: z.object({
     id: z.literal(companyId),
     currencyCode: z.string().optional(),
@@ -27,6 +40,9 @@ export const companySaved = defineEvent({
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;
+    const zone = companyTimeZone(db);
     mergeRow(db, 'company_settings', id, mergeStamp(e), fields);
+    // Days follow the zone: every row is counted again in the one now set (decision 0035).
+    if (companyTimeZone(db) !== zone) redayAll(db);
   },
 });

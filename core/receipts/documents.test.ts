@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatMoney } from '../locale/money';
 import { pointsBalance } from '../loyalty/ledger';
 import type { DemoWorld } from '../testing/demo';
-import { failure } from '../testing/demo';
+import { failure, companyToday } from '../testing/demo';
 import { receiptOfReturn } from './return-receipt';
 import { saleWithFigures } from './testing/counter-sale';
 import { decodeEscPos, textLines } from './testing/escpos-decode';
@@ -30,13 +30,6 @@ const network = (w: DemoWorld, port: number, paperWidth: 58 | 80 = 58) =>
     paperWidth,
     timeoutMs: 2_000,
   });
-
-/** Today on this computer's calendar, as the core's days are written. */
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 const row = (label: string, value: string) =>
   expect.stringMatching(
@@ -155,7 +148,7 @@ describe('the Z report on the receipt printer', () => {
     const { world, sale, earlier, back } = await aReturn();
     const p = await printer();
     await network(world, p.port, 80);
-    const day = today();
+    const day = companyToday(world);
     expect(await world.as('admin')('receipts.printZReport', { day })).toEqual({
       printed: true,
       kind: 'network',
@@ -191,7 +184,7 @@ describe('the Z report on the receipt printer', () => {
   it('waits when the printer is off and prints from Retry; gives the A4 PDF to a PDF printer', async () => {
     const { world } = await aReturn();
     await network(world, await closedPort());
-    const day = today();
+    const day = companyToday(world);
     const off = await world.as('admin')('receipts.printZReport', { day });
     expect(off).toMatchObject({ printed: false, kind: 'network' });
     expect(await world.as('admin')('receipts.waiting', {})).toEqual([

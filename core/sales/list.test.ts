@@ -1,12 +1,7 @@
-// The Sales screen's day: a shop's sales of one calendar day on this PC's clock, filtered by
+// The Sales screen's day: a shop's sales of one company day (the company's time zone), filtered by
 // clerk and payment method, with the day's totals per method and each receipt's state.
 import { describe, expect, it } from 'vitest';
-import { failure, openDemo, type DemoWorld } from '../testing/demo';
-
-const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+import { failure, openDemo, type DemoWorld, companyToday } from '../testing/demo';
 
 async function twoSales(w: DemoWorld) {
   const shirt = w.variant['TS-WHT-M']!;
@@ -26,7 +21,7 @@ describe('the day’s sales', () => {
   it('lists the day’s sales, newest first, with totals per payment method and the clerks', async () => {
     const w = await openDemo();
     const { cash, split } = await twoSales(w);
-    const day = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: today() });
+    const day = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: companyToday(w) });
     expect(day.sales.map((s) => s.number)).toEqual([split.number, cash.number]);
     expect(day.sales[1]).toMatchObject({ clerk: 'Sara Tesfaye', total: cash.total, receipt: null });
     expect(day.total).toBe(cash.total + split.total);
@@ -40,18 +35,18 @@ describe('the day’s sales', () => {
   it('filters by clerk and by payment method', async () => {
     const w = await openDemo();
     const { cash, split } = await twoSales(w);
-    const all = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: today() });
+    const all = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: companyToday(w) });
     const sara = all.sales.find((s) => s.number === cash.number)!.userId;
     const hers = await w.as('shop1')('sales.day', {
       branchId: w.branch.SH01,
-      day: today(),
+      day: companyToday(w),
       userId: sara,
     });
     expect(hers.sales.map((s) => s.number)).toEqual([cash.number]);
     expect(hers.clerks).toHaveLength(2);
     const card = await w.as('shop1')('sales.day', {
       branchId: w.branch.SH01,
-      day: today(),
+      day: companyToday(w),
       method: 'card',
     });
     expect(card.sales.map((s) => s.number)).toEqual([split.number]);
@@ -63,7 +58,7 @@ describe('the day’s sales', () => {
     const { cash } = await twoSales(w);
     await w.as('shop1')('receipts.savePrinter', { kind: 'network', host: '127.0.0.1', port: 1 });
     await w.as('shop1')('receipts.print', { saleId: cash.id });
-    const day = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: today() });
+    const day = await w.as('shop1')('sales.day', { branchId: w.branch.SH01, day: companyToday(w) });
     expect(day.sales.find((s) => s.id === cash.id)?.receipt).toBe('waiting');
   });
 
@@ -77,7 +72,7 @@ describe('the day’s sales', () => {
     );
     expect(future).toMatchObject({ code: 'DATE_IN_FUTURE', field: 'day' });
     const other = await failure(
-      w.as('shop1')('sales.day', { branchId: w.branch.SH02, day: today() }),
+      w.as('shop1')('sales.day', { branchId: w.branch.SH02, day: companyToday(w) }),
     );
     expect(other.code).toBe('FORBIDDEN');
   });

@@ -3,7 +3,8 @@
 // totals per payment method, and the clerks who sold that day (the screen's filter).
 import { z } from 'zod';
 import { query } from '../contract/define';
-import { assertNotFuture, localDayBounds } from '../contract/dates';
+import { assertNotFuture } from '../contract/dates';
+import { companyDayBounds } from '../locale/day';
 import { id, isoDate } from '../contract/fields';
 import { assertBranchAccess } from '../contract/scope';
 import { parseRows } from '../db/rows';
@@ -26,7 +27,7 @@ export const salesOfDay = query({
   access: 'orders.read',
   input: z.object({
     branchId: id,
-    /** The shop's calendar day, on this computer's clock. */
+    /** The company's day (its time zone's), as every count of sales goes by. */
     day: isoDate,
     /** Only this clerk's sales. */
     userId: id.optional(),
@@ -36,7 +37,7 @@ export const salesOfDay = query({
   handler: (ctx, input) => {
     assertBranchAccess(ctx, input.branchId, 'see sales');
     assertNotFuture(ctx, 'day', input.day);
-    const { start, end } = localDayBounds(input.day);
+    const { start, end } = companyDayBounds(ctx.db, input.day);
     // The branch and day use the (branch_id, sold_at) index; a day is a few hundred sales.
     const all = parseRows(
       saleRow,

@@ -2,16 +2,9 @@
 // counting the drawer against the float plus cash taken less cash refunded, a difference only
 // with a reason, and the Z report's figures for a day with sales, a return and several methods.
 import { describe, expect, it } from 'vitest';
-import { failure, openDemo } from '../testing/demo';
+import { failure, openDemo, companyToday } from '../testing/demo';
 
 const PRICE = 10_000;
-
-/** Today on this computer's calendar, as the core's days are written. */
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 async function till() {
   const world = await openDemo();
@@ -99,7 +92,7 @@ describe('the Z report', () => {
       refunds: [{ method: 'cash' }],
     });
     await clerk('shifts.close', { countedCash: 20_000 + 9_000 });
-    const report = await world.as('admin')('shifts.zReport', { day: today() });
+    const report = await world.as('admin')('shifts.zReport', { day: companyToday(world) });
     expect(report.sales).toEqual({
       count: 3,
       gross: 60_000,

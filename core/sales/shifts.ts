@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
-import { localDayBounds } from '../contract/dates';
+import { companyDayBounds } from '../locale/day';
 import { id, money, optionalText } from '../contract/fields';
 import { assertBranchAccess, requireActor, requireDevice } from '../contract/scope';
 import type { Db } from '../db/open';
@@ -217,7 +217,7 @@ const dayReturns = z.object({
 });
 /** The day's close of one till: its sales, returns, payments by method and shifts. */
 export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
-  const { start, end } = localDayBounds(day);
+  const { start, end } = companyDayBounds(db, day);
   const params = { deviceId, start, end };
   const device = parseRow(
     deviceRow,

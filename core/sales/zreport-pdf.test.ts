@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { companyCurrency, companyLocale, formatMoney } from '../locale/money';
-import { openDemo } from '../testing/demo';
+import { openDemo, companyToday } from '../testing/demo';
 import { renderZReportPdf } from './zreport-pdf';
 
 execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
@@ -19,13 +19,6 @@ function textOf(pdf: Buffer, name: string): string {
     /\u00a0/g,
     ' ',
   );
-}
-
-/** Today on this computer's calendar, as the core's days are written. */
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 describe('the Z report PDF', () => {
@@ -56,7 +49,7 @@ describe('the Z report PDF', () => {
     expect(expected).toBe(50_000 + cash.total - back.amount);
     await shop('shifts.close', { countedCash: expected - 500, reason: 'coin short' });
 
-    const day = today();
+    const day = companyToday(world);
     // The demo PC is head office's, so its till answers to head office: the admin reads its day.
     const admin = world.as('admin');
     const report = await admin('shifts.zReport', { day });

@@ -1,5 +1,6 @@
 // Test worlds: the demo company seeded once per test process through the real contract,
 // then copied file-by-file for each test, so every test starts from the same real database.
+import { companyDay } from '../locale/day';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,3 +108,7 @@ export async function failure(
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
+
+/** Today as the company counts days (its time zone's), what the core's day-based reads expect. */
+export const companyToday = (w: Pick<DemoWorld, 'core'>): string =>
+  companyDay(w.core.db, w.core.now());

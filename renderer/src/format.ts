@@ -17,6 +17,8 @@ export interface CompanyFormat {
   currency: Currency;
   /** A BCP 47 tag: en-GB, am-ET. */
   locale: string;
+  /** The IANA zone the company's days are counted in: what "today" is. */
+  timeZone?: string;
 }
 
 const fallbackLocale = 'en-GB';
@@ -38,11 +40,20 @@ const formatsFor = (locale: string) => {
 
 let currency: Currency = defaultCurrency;
 let formats = formatsFor(fallbackLocale);
+let companyDay: Intl.DateTimeFormat | null = null;
 
-/** The company's currency and locale, from now on (called when the person signs in). */
+/** The company's currency, locale and zone, from now on (called when the person signs in). */
 export function setCompanyFormat(company: CompanyFormat): void {
   currency = company.currency;
   if (company.locale !== formats.locale) formats = formatsFor(company.locale);
+  try {
+    companyDay = company.timeZone
+      ? new Intl.DateTimeFormat('en-CA', { timeZone: company.timeZone, dateStyle: 'short' })
+      : null;
+  } catch {
+    // A zone this browser does not know: the PC's own calendar.
+    companyDay = null;
+  }
 }
 
 /** The currency amounts are written in: its minor units decide what parseMoney accepts. */
@@ -76,8 +87,16 @@ export function date(iso: string): string {
 export const dateTime = (ms: number): string => formats.dateTime.format(ms);
 export const time = (ms: number): string => formats.time.format(ms);
 
-/** Today as the core's dates are written: 2026-03-31, in the clerk's own time zone. */
+/**
+ * Today as the core's dates are written: 2026-03-31, in the company's time zone (the day the
+ * core counts sales and orders on), or the clerk's own before anyone signed in.
+ */
 export function today(now = new Date()): string {
+  if (companyDay) {
+    const parts = companyDay.formatToParts(now);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')}`;
+  }
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }

@@ -76,11 +76,19 @@ export const op = fc.oneof(
     variant,
     price: fc.integer({ min: 100, max: 99_999 }),
   }),
-  // Head office changes the company's currency symbol or locale while PCs may be offline.
+  // Head office changes the company's currency symbol or locale while PCs may be offline, and
+  // now and then its time zone: every replica then counts every row's day in the new zone.
   fc.record({
     kind: fc.constant('company' as const),
     symbol: fc.constantFrom('Br', 'ETB', 'ብር'),
     locale: fc.constantFrom('en-GB', 'am-ET'),
+    zone: fc.constantFrom(
+      undefined,
+      undefined,
+      undefined,
+      'America/New_York',
+      'Africa/Addis_Ababa',
+    ),
   }),
   // Paid in one, two or three payments: cash with money tendered, card, mobile money with its
   // reference; the last one takes the rest of the total, which the model does not know. A shop
@@ -464,7 +472,7 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
     case 'company':
       return void (await w.hq(
         'company.save',
-        { currencySymbol: o.symbol, locale: o.locale },
+        { currencySymbol: o.symbol, locale: o.locale, ...(o.zone && { timeZone: o.zone }) },
         t.adminToken,
       ));
     case 'sale': {
