@@ -279,6 +279,12 @@ describe('sync through head office', () => {
       shop2Device.id,
     );
     await expect(shop2.engine.sync()).rejects.toThrow(/revoked/);
+    // Head office's dashboard shows the same: each branch's PCs and when they were last heard.
+    const hq = await w.admin('dashboard.get', {});
+    const health = hq.lists.find((l) => l.id === 'syncHealth');
+    const row = health?.rows.find((r) => r['branch'] === 'SH01');
+    expect(row).toMatchObject({ pcs: sh01.devices.length, eventsWaiting: sh01.eventsWaiting });
+    expect(row?.['lastSeen']).toBeGreaterThanOrEqual(0);
   });
 
   it('answers malformed and oversized bodies with 400 and 413, and reports health', async () => {

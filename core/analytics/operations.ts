@@ -10,7 +10,8 @@ import { companyDay } from '../locale/day';
 import { roleHas, type Role } from '../vocabulary';
 import { branchesOf, dashboard } from './dashboards';
 import { addDays, bucketFor, daysBetween } from './range';
-import { dashboardKinds, type Dashboard, type DashboardKind } from './shape';
+import type { HeadOfficeService } from '../sync/services';
+import { dashboardKinds, type Dashboard, type DashboardKind, type ListTable } from './shape';
 
 /** The dashboards each role may open; the first is theirs. */
 export const dashboardsOf: Record<Role, readonly DashboardKind[]> = {
@@ -37,7 +38,7 @@ const get = query({
     /** Absent or null: every branch the person may see. */
     branchId: id.nullable().optional(),
   }),
-  handler: (ctx, input): Dashboard => {
+  handler: async (ctx, input): Promise<Dashboard> => {
     const actor = requireActor(ctx);
     const mine = dashboardsOf[actor.role];
     const kind = input.kind ?? mine[0];
@@ -81,9 +82,49 @@ const get = query({
       userId: actor.userId,
       now: ctx.now(),
     });
-    return { ...answer, kinds: mine, branches: anyBranch ? all : [] };
+    // Head office's view adds how each branch syncs (its replica knows; a branch PC does not).
+    const health =
+      kind === 'company' && ctx.services?.headOffice
+        ? syncHealth(await ctx.services.headOffice.syncState(), branchId, ctx.now())
+        : [];
+    return {
+      ...answer,
+      lists: [...answer.lists, ...health],
+      kinds: mine,
+      branches: anyBranch ? all : [],
+    };
   },
 });
+
+/** Each branch's PCs: when head office last heard from them, and what waits to be applied. */
+function syncHealth(
+  state: Awaited<ReturnType<HeadOfficeService['syncState']>>,
+  branchId: string | null,
+  now: number,
+): ListTable[] {
+  const branches = state.branches.filter(
+    (b) => (branchId === null || b.id === branchId) && b.devices.length > 0,
+  );
+  return [
+    {
+      id: 'syncHealth',
+      columns: [
+        { key: 'branch', unit: 'text' },
+        { key: 'lastSeen', unit: 'age' },
+        { key: 'eventsWaiting', unit: 'count' },
+        { key: 'pcs', unit: 'count' },
+        { key: 'backupWarning', unit: 'text' },
+      ],
+      rows: branches.map((b) => ({
+        branch: b.code,
+        lastSeen: b.lastSeenAt === null ? null : Math.max(0, now - b.lastSeenAt),
+        eventsWaiting: b.eventsWaiting,
+        pcs: b.devices.length,
+        backupWarning: b.health.backupWarning,
+      })),
+    },
+  ];
+}
 
 /** Changes whenever an event is applied here (a sale, a sync): an open dashboard reloads then. */
 const stamp = query({
