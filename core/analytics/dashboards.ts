@@ -79,35 +79,32 @@ export const branchesOf = (db: Db) =>
     db.sqlite.prepare('SELECT id, code, name, kind FROM branches ORDER BY code').all(),
   );
 
-/** Today's sales by hour, running, against the average of the same weekday's last four weeks. */
+/** Today's sales in each hour against the average of the same weekday's last four weeks. */
 function today(db: Db, q: DashboardQuery): { cards: Card[]; chart: Chart } {
   const { day, hour } = companyDayAndHour(db, q.now);
   const weeks = 4;
   const rows = sameWeekdays(db, day, weeks, q.branchId);
   const todays = rows.filter((r) => r.day === day);
   const before = rows.filter((r) => r.day !== day);
-  const byHour = (rs: typeof rows, scale: number) => {
-    let running = 0;
-    return HOURS.map((_, h) => {
-      running += sum(rs.filter((r) => r.hour === h).map((r) => r.amount));
-      return Math.round(running / scale);
-    });
-  };
-  const now = byHour(todays, 1).map((v, h) => (h <= hour ? v : 0));
-  const usual = byHour(before, weeks);
+  const perHour = (rs: typeof rows) =>
+    HOURS.map((_, h) => sum(rs.filter((r) => r.hour === h).map((r) => r.amount)));
+  const now = perHour(todays);
+  const usual = perHour(before).map((v) => Math.round(v / weeks));
+  // The usual day up to the end of this hour: what today is measured against so far.
+  const usualByNow = Math.round(sum(perHour(before).slice(0, hour + 1)) / weeks);
   return {
     cards: [
       {
         id: 'salesToday',
         unit: 'money',
         value: sum(todays.map((r) => r.amount)),
-        compare: { id: 'usualByNow', value: usual[hour] ?? 0 },
+        compare: { id: 'usualByNow', value: usualByNow },
       },
       { id: 'ticketsToday', unit: 'count', value: sum(todays.map((r) => r.tickets)) },
     ],
     chart: {
       id: 'todayByHour',
-      kind: 'line',
+      kind: 'bar',
       unit: 'money',
       labelKind: 'hour',
       labels: HOURS,
@@ -452,7 +449,10 @@ const sourceGroupRank = (g: string) => {
 function company(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Partial<Dashboard> {
   const branches = branchesOf(db).filter((b) => q.branchId === null || b.id === q.branchId);
   const s = salesCharts(db, q, info);
-  const shops = branches.filter((b) => b.kind !== 'factory');
+  // Shops, and any other branch that sold something in the days (head office's own counter).
+  const shops = branches.filter(
+    (b) => b.kind === 'shop' || s.byVariant.some((r) => r.branchId === b.id),
+  );
   const by = (branchId: string) => s.byVariant.filter((r) => r.branchId === branchId);
   const netOf = (id: string) => sum(by(id).map((r) => r.amount));
   const marginOf = (id: string) =>

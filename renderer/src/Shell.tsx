@@ -48,6 +48,7 @@ import { PriceLists } from './screens/field/PriceLists';
 import { MyTrips } from './screens/road/MyTrips';
 import { Badges } from './screens/road/Badges';
 import { Portal } from './screens/portal/Portal';
+import { Dashboard } from './screens/dashboard/Dashboard';
 
 const typing = (el: Element | null) =>
   el instanceof HTMLInputElement ||
@@ -109,6 +110,8 @@ function skipToWork(e: MouseEvent<HTMLAnchorElement>) {
 
 function screen(id: ScreenId, shopSide: boolean, t: Translate): ReactNode {
   switch (id) {
+    case 'dashboard':
+      return <Dashboard />;
     case 'newOrder':
       return <NewOrder />;
     case 'orders':

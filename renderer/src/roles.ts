@@ -13,6 +13,7 @@ export const actsForAnyBranch = (role: Role): boolean => crossBranchRoles.includ
 export const roleLabel = (role: Role): string => sentence(roleWords[role]);
 
 export type ScreenId =
+  | 'dashboard'
   | 'newOrder'
   | 'orders'
   | 'queue'
@@ -66,6 +67,7 @@ const entry = (id: ScreenId, label: string, key: string, needs?: Permission): Sc
 /** The screens each role works with, most frequent first. */
 export const screensFor: Record<Role, readonly ScreenEntry[]> = {
   shop_clerk: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('newOrder', 'New order', 'N'),
     entry('orders', 'My orders', 'O'),
     entry('counterSale', 'Counter sale', 'C'),
@@ -81,6 +83,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sync', 'Sync', 'D'),
   ],
   sales_rep: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('fieldOrders', 'Customer orders', 'Q', 'field.order'),
     entry('badges', 'Badges', 'W', 'badges.read'),
     entry('newOrder', 'New order', 'N'),
@@ -92,6 +95,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sync', 'Sync', 'D'),
   ],
   factory_clerk: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('queue', 'Order queue', 'Q'),
     entry('production', 'Production', 'P'),
     entry('fieldOrders', 'Customer orders', 'C', 'field.order'),
@@ -102,6 +106,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sync', 'Sync', 'D'),
   ],
   finance: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('payments', 'Payments waiting', 'Y'),
     entry('orders', 'All orders', 'O'),
     entry('purchases', 'Purchase orders', 'H', 'purchasing.read'),
@@ -111,6 +116,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('sync', 'Sync', 'D'),
   ],
   admin: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('orders', 'All orders', 'O'),
     entry('payments', 'Payments waiting', 'Y', 'orders.verifyPayment'),
     entry('sales', 'Sales', 'S'),
@@ -140,6 +146,7 @@ export const screensFor: Record<Role, readonly ScreenEntry[]> = {
     entry('company', 'Currency & locale', 'M', 'company.manage'),
   ],
   driver: [
+    entry('dashboard', 'Dashboard', '0', 'dashboards.read'),
     entry('myTrips', 'My trips', 'T', 'trips.drive'),
     entry('badges', 'Badges', 'W', 'badges.read'),
     entry('orders', 'Orders', 'O'),
