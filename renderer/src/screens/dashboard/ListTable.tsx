@@ -37,7 +37,12 @@ export function ListTable({ t, list }: { t: Translate; list: DashList }) {
       {list.rows.length === 0 ? (
         <p className="muted">{t('listEmpty')}</p>
       ) : (
-        <div className="table-wrap table-box" tabIndex={0} role="region" aria-labelledby={headingId}>
+        <div
+          className="table-wrap table-box"
+          tabIndex={0}
+          role="region"
+          aria-labelledby={headingId}
+        >
           <table className="table compact">
             <thead>
               <tr>
