@@ -10,21 +10,10 @@ import { tableHash } from '../db/stateHash';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { orderStatuses } from '../vocabulary';
 import { aggregateDefs, fillAggregates, storedAndRecounted } from './aggregates';
+import { rng as prng } from '../bench/stats';
 
 let w: DemoWorld | undefined;
 afterEach(() => w?.core.close());
-
-/** A small seeded PRNG (mulberry32), so a failure can be run again. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const slip = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

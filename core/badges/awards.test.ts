@@ -5,6 +5,7 @@ import { openDemo, type DemoWorld } from '../testing/demo';
 import type { WorkKind } from '../vocabulary';
 import { settleAwards, settlingOnce } from './awards';
 import { awardsOf, noon, put } from './testing';
+import { rng as prng } from '../bench/stats';
 
 let w: DemoWorld;
 beforeEach(async () => {
@@ -181,18 +182,6 @@ describe('streak badges', () => {
     expect(held(r.id)).toEqual([]);
   });
 });
-
-/** A small seeded PRNG (mulberry32), so a failure can be run again. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('exactly once', () => {
   it('random work in any order, settled again in any parts, gives the same rows', async () => {
