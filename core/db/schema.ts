@@ -1442,6 +1442,17 @@ export const badgeAwards = sqliteTable(
 // is declared as a follower of its source tables in the event registry; a row whose sources
 // are all gone is deleted.
 
+/** What is summed of sales per variant: sold, and returned on the return's own day. */
+const salesSums = () => ({
+  qty: integer().notNull().default(0),
+  /** What customers paid for the lines, tax included, after discounts. */
+  amount: integer().notNull().default(0),
+  lines: integer().notNull().default(0),
+  returnedQty: integer().notNull().default(0),
+  returnedAmount: integer().notNull().default(0),
+  returnedLines: integer().notNull().default(0),
+});
+
 /** Sales per company day, branch and variant: sold and returned (returns on their own day). */
 export const salesByDay = sqliteTable(
   'sales_by_day',
@@ -1449,13 +1460,7 @@ export const salesByDay = sqliteTable(
     day: text().notNull(),
     branchId: text().notNull(),
     variantId: text().notNull(),
-    qty: integer().notNull().default(0),
-    /** What customers paid for the lines, tax included, after discounts. */
-    amount: integer().notNull().default(0),
-    lines: integer().notNull().default(0),
-    returnedQty: integer().notNull().default(0),
-    returnedAmount: integer().notNull().default(0),
-    returnedLines: integer().notNull().default(0),
+    ...salesSums(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.branchId, t.variantId] }),
@@ -1470,12 +1475,7 @@ export const salesByMonth = sqliteTable(
     month: text().notNull(),
     branchId: text().notNull(),
     variantId: text().notNull(),
-    qty: integer().notNull().default(0),
-    amount: integer().notNull().default(0),
-    lines: integer().notNull().default(0),
-    returnedQty: integer().notNull().default(0),
-    returnedAmount: integer().notNull().default(0),
-    returnedLines: integer().notNull().default(0),
+    ...salesSums(),
   },
   (t) => [
     primaryKey({ columns: [t.month, t.branchId, t.variantId] }),
