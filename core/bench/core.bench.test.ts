@@ -1,6 +1,6 @@
-// The core benchmark at a small scale (1,000 past orders, 100 reorder rules), so it keeps
-// working: the history is seeded, every measure runs through the real contract, its checks hold,
-// and its last line is the JSON `npm run bench` prints. How fast is the full run's.
+// The core benchmark at a small scale (1,000 past orders, 5,000 sale lines, 100 reorder rules),
+// so it keeps working: the history is seeded, every measure runs through the real contract, its
+// checks hold, and its last line is the JSON `npm run bench` prints. How fast is the full run's.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBench, type BenchRun } from './smoke';
 
@@ -47,5 +47,35 @@ describe('npm run bench', () => {
     expect(json['reorder_lines']).toBeGreaterThan(0);
     expect(json['reorder_second_run_lines']).toBe(0);
     expect(run.stdout).toMatch(/purchasing\.run again drafts nothing\s+0 lines.*PASS/);
+  });
+
+  it('times the dashboards and what their aggregates add, on aggregates equal to their recount', () => {
+    // The seeded sales (5,000 lines here) are in the aggregates, under their company days.
+    expect(json['sale_lines_seeded']).toBe(5_000);
+    expect(json['aggregates_equal_recount']).toBe(true);
+    expect(run.stdout).toMatch(
+      /dashboards: aggregates = recount from the seeded rows\s+yes .*PASS/,
+    );
+    // The slowest kind's p95, in milliseconds: a real time, not a timeout's.
+    const p95 = json['dashboard_query_p95_ms'];
+    expect(p95).toBeGreaterThan(0);
+    expect(p95).toBeLessThan(10_000);
+    for (const kind of ['company', 'shop', 'factory', 'finance', 'rep', 'driver'])
+      expect(run.stdout, kind).toMatch(
+        new RegExp(`^  ${kind} \\(.*p50 [\\d.]+ ms, p95 [\\d.]+ ms`, 'm'),
+      );
+    // Medians with the triggers over medians without: near 1, never 0 or infinite.
+    for (const key of ['aggregate_overhead_order_ratio', 'aggregate_overhead_sale_ratio']) {
+      expect(json[key], key).toBeGreaterThan(0.2);
+      expect(json[key], key).toBeLessThan(5);
+    }
+    // After the triggers were dropped and put back, they count new rows again.
+    expect(run.stdout).toMatch(
+      /storedAndRecounted\(sales_by_hour\) after, [\d,]+ rows\s+equal\s+PASS/,
+    );
+    expect(run.stdout).toMatch(
+      /storedAndRecounted\(orders_by_day\) after, [\d,]+ rows\s+equal\s+PASS/,
+    );
+    expect(run.stdout).toMatch(/every aggregate = its recount after \(SQL EXCEPT\)\s+yes\s+PASS/);
   });
 });

@@ -7,9 +7,15 @@
 // Last, head office's nightly reorder run (core/bench/reorder.ts): the refit of 20,000 series'
 // forecasts and the run over 20,000 rules in 10 branches with two years of demand.
 //
+// Then the dashboards (issue 17, core/bench/dashboards.ts), on the same two years: 1,000,000 sale
+// lines over 10 shops (seeded with the counter's history) beside the order history; every
+// dashboard's dashboard.get over random ranges; and what the aggregate triggers add to placing
+// an order and recording a sale.
+//
 // Environment: BENCH_SCALE (default 1; 0.05 for a quick run) shrinks the history;
 // BENCH_PLACE_N overrides how many orders are placed; BENCH_PDF_WAIT_S (default 300) is how long
-// to wait for core/pdf/documents.ts; BENCH_KEEP=1 keeps the database files.
+// to wait for core/pdf/documents.ts; BENCH_KEEP=1 keeps the database files; BENCH_SKIP=reorder,
+// badges leaves those parts out.
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +35,15 @@ import {
   profilePrepare,
 } from './measures';
 import { measureCounter, RAW_COUNTER_SCHEMA, seedCounter } from './counter';
+import {
+  aggregatesAgree,
+  measureAggregateOverhead,
+  measureDashboardQueries,
+  overheadRows,
+  queryRows,
+  undatedAggregateRows,
+} from './dashboards';
+import { ensureShops, seedProduction } from './dashboards-seed';
 import { loadRenderOrderSheet } from './pdf';
 import { RawOrderWriter } from './raw';
 import { badgeBenchAt, measureBadges } from './badges';
@@ -37,6 +52,8 @@ import { reorderPlan, seedReorder } from './reorder-seed';
 import { fmtInt, fmtMs, round, summarize, table, timed, type Row, type Summary } from './stats';
 
 const env = process.env;
+// A quicker run while working on another part.
+const skip = new Set((env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
 const scale = Number(env['BENCH_SCALE'] ?? '1');
 if (!(scale > 0 && scale <= 10))
   throw new Error(`BENCH_SCALE must be a number in (0, 10], not ${env['BENCH_SCALE']}`);
@@ -60,6 +77,10 @@ const TARGET = {
 const SALE_LINES = Math.round(1_000_000 * scale);
 const CUSTOMERS = scaled(100_000, 500);
 const POINTS_LEDGER = scaled(20_000, 200);
+const SHOPS = 10;
+const DASH_CALLS = scaled(200, 40);
+const OVERHEAD_N = scaled(300, 40);
+const OVERHEAD_BLOCK = scaled(25, 10);
 
 const log = (line: string) => console.log(line);
 const mb = (file: string) => statSync(file).size / 1048576;
@@ -207,17 +228,55 @@ const onShelf = ['TS-WHT-M', 'TS-WHT-L', 'TS-BLK-M', 'CUP-SML', 'TR-NVY-32'].map
 );
 for (const variantId of onShelf)
   await clerkCall('stock.adjust', { variantId, quantity: 100_000, reason: 'bench shelf' });
-const counterHistory = seedCounter(core.db, {
-  saleLines: SALE_LINES,
-  customers: CUSTOMERS,
-  ledger: POINTS_LEDGER,
-  branchId: branch.SH01,
-  deviceId: core.context().device?.id ?? '',
-  userId: (await clerkCall('auth.me', {})).userId,
-  variantIds: onShelf,
+// Ten shops sell (the demo's two and eight more, as head office adds them); every variant sells,
+// the shelf's five most.
+const shopIds = await ensureShops(core.db, SHOPS, (code, name) =>
+  adminCall('branches.create', { code, name, kind: 'shop' }),
+);
+const prices = new Map(
+  (
+    core.db.sqlite
+      .prepare('SELECT id, price FROM variants WHERE active = 1 ORDER BY sku')
+      .all() as {
+      id: string;
+      price: number;
+    }[]
+  ).map((v) => [v.id, v.price]),
+);
+const sold = [...new Set([...onShelf, ...prices.keys()])].map((id) => ({
+  id,
+  price: prices.get(id) ?? 0,
+}));
+const counterHistory = seedCounter(
+  core.db,
+  {
+    saleLines: SALE_LINES,
+    customers: CUSTOMERS,
+    ledger: POINTS_LEDGER,
+    branchId: branch.SH01,
+    otherShopIds: shopIds,
+    deviceId: core.context().device?.id ?? '',
+    userId: (await clerkCall('auth.me', {})).userId,
+    variants: sold,
+    now: Date.now(),
+  },
+  log,
+);
+// The factory's other production, a few batches a working day (history.ts writes the best
+// seller's, made to order).
+const batches = seedProduction(core.db, {
+  factoryId: branch.FAC,
+  variantIds: catalog,
+  days: 730,
+  perDay: 4,
+  userId: (await world.as('factory')('auth.me', {})).userId,
   now: Date.now(),
 });
-log(`  seeded in ${counterHistory.seconds.toFixed(1)} s; measuring 300 sales and lookups...`);
+log(
+  `  seeded ${fmtInt(counterHistory.saleLines)} sale lines (${fmtInt(counterHistory.sales)} sales, ` +
+    `${fmtInt(counterHistory.returns)} returns) over ${shopIds.length} shops and ${fmtInt(batches)} production batches ` +
+    `in ${counterHistory.seconds.toFixed(1)} s; measuring 300 sales and lookups...`,
+);
 const counterRawDb = openDatabase(join(rawDir, 'counter-raw.sqlite'));
 counterRawDb.sqlite.exec(RAW_COUNTER_SCHEMA);
 const counter = await measureCounter(world, counterHistory, onShelf, counterRawDb, 300);
@@ -239,12 +298,40 @@ const reorder = reorderPlan(scale, Date.now());
 log(
   `reorder: seeding ${fmtInt(reorder.rules)} rules over ${reorder.branches} branches with two years of demand...`,
 );
-const reorderSeed = await seedReorder(world, reorder, log);
-const reorderRun = await measureReorder(world, reorder.now, log);
+const reorderSeed = skip.has('reorder') ? null : await seedReorder(world, reorder, log);
+const reorderRun = reorderSeed ? await measureReorder(world, reorder.now, log) : null;
 
 // 7. Badges and leaderboards (issue 16, core/bench/badges.ts): a year of verified work.
 log('badges: seeding a year of verified work for drivers and sales reps...');
-const badges = await measureBadges(world, badgeBenchAt(scale), log);
+const badges = skip.has('badges') ? null : await measureBadges(world, badgeBenchAt(scale), log);
+
+// 8. The dashboards (issue 17, core/bench/dashboards.ts), on everything seeded above. First the
+// aggregates against a recount from their sources: what the seeders wrote must be what the
+// projections would have written, or every figure below is of numbers no sale made.
+log('dashboards: aggregates against a recount from their sources...');
+const agree = aggregatesAgree(core.db);
+const undated = undatedAggregateRows(core.db);
+log(
+  `  ${fmtInt(agree.rows)} aggregate rows, ${agree.differing.length === 0 ? 'all equal to their recount' : `differing: ${agree.differing.join(', ')}`}, ` +
+    `${undated} without a day (${(agree.ms / 1000).toFixed(1)} s)`,
+);
+log(`dashboards: ${DASH_CALLS} dashboard.get calls per kind and role over random ranges...`);
+const dashQueries = await measureDashboardQueries(
+  world,
+  counterHistory.firstDay,
+  counterHistory.lastDay,
+  DASH_CALLS,
+);
+log(
+  `dashboards: orders.place and sales.record with and without the aggregate triggers, ${OVERHEAD_N} each a side...`,
+);
+const overhead = await measureAggregateOverhead(
+  world,
+  [hot, ...catalog],
+  onShelf,
+  OVERHEAD_N,
+  OVERHEAD_BLOCK,
+);
 
 const totalS = (performance.now() - t0) / 1000;
 const [worstStatus, worstP95] = Object.entries(listAdmin.byStatus).reduce<[string, number]>(
@@ -373,8 +460,21 @@ const rows: Row[] = [
     measure: 'order sheet PDF size',
     value: pdf ? `${fmtInt(pdf.bytes)} bytes, ${pdf.pages} page(s)` : 'not available',
   },
-  ...reorderRows(reorderSeed, reorderRun),
-  ...badges.rows,
+  ...(reorderSeed && reorderRun
+    ? reorderRows(reorderSeed, reorderRun)
+    : [{ measure: 'reorder', value: 'skipped (BENCH_SKIP)' }]),
+  ...(badges?.rows ?? [{ measure: 'badges', value: 'skipped (BENCH_SKIP)' }]),
+  { measure: 'dashboards: sale lines seeded', value: fmtInt(counterHistory.saleLines) },
+  {
+    measure: 'dashboards: aggregates = recount from the seeded rows',
+    value:
+      agree.differing.length === 0 && undated === 0
+        ? `yes (${fmtInt(agree.rows)} rows)`
+        : `NO: ${agree.differing.join(', ') || `${undated} rows without a day`}`,
+    pass: agree.differing.length === 0 && undated === 0,
+  },
+  ...queryRows(dashQueries, DASH_CALLS),
+  ...overheadRows(overhead),
   { measure: 'total bench time', value: `${totalS.toFixed(1)} s` },
   { measure: 'load average at the end (1/5/15 min)', value: load() },
 ];
@@ -428,16 +528,23 @@ const result = {
   z_report_ms: round(counter.zReportMs),
   pdf_median_ms: pdf ? round(pdf.summary.median) : null,
   pdf_per_s: pdf ? round(pdf.perSecond, 1) : null,
-  reorder_rules: reorderSeed.rules,
-  reorder_seed_s: round(reorderSeed.seconds, 1),
-  forecast_refit_s: round(reorderRun.refitS, 1),
-  reorder_run_s: round(reorderRun.runS, 2),
-  reorder_run_peak_mb: round(reorderRun.peakMb, 1),
-  reorder_lines: reorderRun.first.lines,
-  reorder_orders: reorderRun.first.orders,
-  reorder_second_run_lines: reorderRun.second.lines,
-  leaderboard_p95_ms: round(badges.leaderboard.p95),
-  badge_eval_s: round(badges.evalS, 2),
+  reorder_rules: reorderSeed?.rules ?? null,
+  reorder_seed_s: reorderSeed ? round(reorderSeed.seconds, 1) : null,
+  forecast_refit_s: reorderRun ? round(reorderRun.refitS, 1) : null,
+  reorder_run_s: reorderRun ? round(reorderRun.runS, 2) : null,
+  reorder_run_peak_mb: reorderRun ? round(reorderRun.peakMb, 1) : null,
+  reorder_lines: reorderRun?.first.lines ?? null,
+  reorder_orders: reorderRun?.first.orders ?? null,
+  reorder_second_run_lines: reorderRun?.second.lines ?? null,
+  leaderboard_p95_ms: badges ? round(badges.leaderboard.p95) : null,
+  badge_eval_s: badges ? round(badges.evalS, 2) : null,
+  dashboard_query_p95_ms: round(dashQueries.worstP95),
+  aggregate_overhead_order_ratio: round(overhead.order.ratio),
+  aggregate_overhead_sale_ratio: round(overhead.sale.ratio),
+  aggregate_overhead_order_cpu_ratio: round(overhead.order.cpuRatio),
+  aggregate_overhead_sale_cpu_ratio: round(overhead.sale.cpuRatio),
+  aggregates_equal_recount:
+    agree.differing.length === 0 && undated === 0 && overhead.differing.length === 0,
   total_s: round(totalS, 1),
 };
 console.log(JSON.stringify(result));

@@ -1,15 +1,18 @@
-// The counter's history for `npm run bench`: past counter sales (5 lines each, a cash payment),
-// customers, and one regular customer with a long points ledger, written straight into the shop
-// database with prepared statements in large transactions (the rows sale.recorded would have
-// written), then the counter's measures through the real contract: a 5-line sale with payment
-// and points (beside raw better-sqlite3 inserting the same rows with the same pragmas, so the
-// fsync cost is visible), a customer found by phone, a points balance on the long ledger, and
-// the day's Z report.
+// The counter's history for `npm run bench`: customers, one regular customer with a long points
+// ledger, and past counter sales over the shops (1 to 9 lines, 5 on average, paid by cash, card,
+// mobile money or transfer, about 1% partly returned; written by core/bench/dashboards-seed.ts,
+// which the dashboards' benchmark reads too), straight into the shop database with prepared
+// statements in large transactions (the rows sale.recorded would have written), then the
+// counter's measures through the real contract: a 5-line sale with payment and points (beside
+// raw better-sqlite3 inserting the same rows with the same pragmas, so the fsync cost is
+// visible), a customer found by phone, a points balance on the long ledger, and the day's Z
+// report.
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/open';
 import type { DemoWorld } from '../testing/demo';
 import { measureCalls } from './measures';
-import { rng, summarize, type Summary } from './stats';
+import { seedSales, type SaleVariant } from './dashboards-seed';
+import { summarize, type Summary } from './stats';
 
 const DAY = 86_400_000;
 
@@ -18,10 +21,14 @@ export interface CounterPlan {
   customers: number;
   /** Movements on the regular customer's points ledger. */
   ledger: number;
+  /** The shop the counter measures are taken at: the busiest of the seeded shops. */
   branchId: string;
+  /** The other shops that sell (10 shops in all at full scale). */
+  otherShopIds: readonly string[];
   deviceId: string;
   userId: string;
-  variantIds: readonly string[];
+  /** What is sold, best sellers first. */
+  variants: readonly SaleVariant[];
   now: number;
 }
 
@@ -29,6 +36,10 @@ export interface CounterHistory {
   seconds: number;
   sales: number;
   saleLines: number;
+  returns: number;
+  /** The company days the sales span. */
+  firstDay: string;
+  lastDay: string;
   customers: number;
   regularId: string;
   regularPhone: string;
@@ -37,23 +48,16 @@ export interface CounterHistory {
 /** Phone numbers the bench's customers have: 0911 followed by six digits. */
 const phoneOf = (i: number) => `0911${String(i).padStart(6, '0')}`;
 
-export function seedCounter(db: Db, plan: CounterPlan): CounterHistory {
+export function seedCounter(
+  db: Db,
+  plan: CounterPlan,
+  log?: (line: string) => void,
+): CounterHistory {
   const started = performance.now();
   const s = db.sqlite;
-  const random = rng(12);
   s.pragma('cache_size = -200000');
   const customer = s.prepare(
     `INSERT INTO customers (id, branch_id, name, phone, phone_key, clocks) VALUES (?, ?, ?, ?, ?, '{}')`,
-  );
-  const sale = s.prepare(
-    `INSERT INTO sales (id, number, branch_id, customer_id, total, device_id, points_earned, sold_at, user_id, event_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const line = s.prepare(
-    `INSERT INTO sale_lines (sale_id, line_no, variant_id, quantity, unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const pay = s.prepare(
-    `INSERT INTO sale_payments (sale_id, pay_no, method, amount, tendered, reference) VALUES (?, 1, 'cash', ?, NULL, NULL)`,
   );
   const points = s.prepare(
     `INSERT INTO loyalty_movements (event_id, customer_id, kind, points, available_at, expires_at, sale_id, branch_id, at)
@@ -66,27 +70,24 @@ export function seedCounter(db: Db, plan: CounterPlan): CounterHistory {
       customer.run(id, plan.branchId, `Customer ${i}`, phoneOf(i), phoneOf(i).slice(-9));
     }
   })();
-  const sales = Math.floor(plan.saleLines / 5);
+  // The sales themselves, over this shop and the others, with the company day and hour the
+  // dashboards' aggregates count them on (core/bench/dashboards-seed.ts).
+  const history = seedSales(
+    db,
+    {
+      saleLines: plan.saleLines,
+      branchIds: [plan.branchId, ...plan.otherShopIds.filter((id) => id !== plan.branchId)],
+      variants: plan.variants,
+      days: 730,
+      deviceId: plan.deviceId,
+      userId: plan.userId,
+      now: plan.now,
+      customer: (random) =>
+        random() < 0.3 ? `bench-c${1 + Math.floor(random() * (plan.customers - 1))}` : null,
+    },
+    log,
+  );
   const span = 730 * DAY;
-  const perTx = 5_000;
-  for (let from = 0; from < sales; from += perTx)
-    s.transaction(() => {
-      for (let n = from; n < Math.min(sales, from + perTx); n++) {
-        const id = `bench-s${n}`;
-        const at = plan.now - span + Math.floor((span * n) / sales);
-        const who =
-          random() < 0.3 ? `bench-c${1 + Math.floor(random() * (plan.customers - 1))}` : null;
-        let total = 0;
-        sale.run(id, `B-S-${n}`, plan.branchId, who, 0, plan.deviceId, 0, at, plan.userId, id);
-        for (let l = 1; l <= 5; l++) {
-          const price = 100 + Math.floor(random() * 5_000);
-          total += price;
-          line.run(id, l, plan.variantIds[l % plan.variantIds.length], 1, price, price);
-        }
-        s.prepare('UPDATE sales SET total = ? WHERE id = ?').run(total, id);
-        pay.run(id, total);
-      }
-    })();
   s.transaction(() => {
     for (let i = 0; i < plan.ledger; i++) {
       const at = plan.now - span + Math.floor((span * i) / plan.ledger);
@@ -108,8 +109,11 @@ export function seedCounter(db: Db, plan: CounterPlan): CounterHistory {
   s.pragma('optimize');
   return {
     seconds: (performance.now() - started) / 1000,
-    sales,
-    saleLines: sales * 5,
+    sales: history.sales,
+    saleLines: history.saleLines,
+    returns: history.returns,
+    firstDay: history.firstDay,
+    lastDay: history.lastDay,
     customers: plan.customers,
     regularId,
     regularPhone: phoneOf(0),

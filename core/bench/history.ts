@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { variantNameSql } from '../catalog/lookup';
 import type { Db } from '../db/open';
+import { companyDay } from '../locale/day';
 import { castOf, LINES_PER_ORDER, orderStory, type VariantRow } from './lifecycle';
 import { fmtInt, rng } from './stats';
 
@@ -64,7 +65,8 @@ export function seedHistory(db: Db, plan: HistoryPlan, log: (line: string) => vo
       insert(
         'orders',
         'id, number, shop_id, factory_id, status, total, line_count, placed_at, placed_by, slip_hash, rejection_reason, ' +
-          'cancel_reason, vehicle, driver_name, driver_user_id, planned_dispatch_on, dispatched_at, delivered_at, updated_at',
+          'cancel_reason, vehicle, driver_name, driver_user_id, planned_dispatch_on, dispatched_at, delivered_at, updated_at, ' +
+          'day, paid_at',
       ),
     ),
     lines: s.prepare(
@@ -136,7 +138,10 @@ export function seedHistory(db: Db, plan: HistoryPlan, log: (line: string) => vo
     // Parents before children, as the foreign keys require: events, then the order, and so on.
     // Numbered and stamped as head office would have received them, at their own clock stamp.
     for (const e of story.events) st.events.run(...e, ++serverSeq, e[5]);
-    st.order.run(story.order);
+    // The company day of placement and when the payment was verified, as order.placed and
+    // order.payment_verified write them: the dashboards' aggregates key on both (decision 0035).
+    const verified = story.events.find((e) => e[1] === 'order.payment_verified');
+    st.order.run([...story.order, companyDay(db, placedAt), verified ? verified[6]! : null]);
     st.batch.run(story.batch);
     rows['orders']! += 1;
     rows['production_batches']! += 1;
