@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { parseRows } from '../db/rows';
-import { addDays, bucketSql, monthsAndDays } from './range';
+import { addDays, bucketOf, bucketSql, monthsAndDays } from './range';
 import type { Bucket } from './shape';
 
 interface Statement {
@@ -50,8 +50,11 @@ export function salesByVariant(
   const net = 'qty - returned_qty AS qty, amount - returned_amount AS amount';
   if (months) {
     parts.push(
-      `SELECT branch_id, variant_id, ${net} FROM sales_by_month
-       WHERE month BETWEEN @mfrom AND @mto ${branchIs('branch_id', branch)}`,
+      // Summed per branch and variant off the covering index, in its order: no sort.
+      `SELECT branch_id, variant_id, sum(qty) AS qty, sum(amount) AS amount FROM (
+         SELECT branch_id, variant_id, ${net} FROM sales_by_month INDEXED BY sales_by_month_branch
+         WHERE month BETWEEN @mfrom AND @mto ${branchIs('branch_id', branch)})
+       GROUP BY branch_id, variant_id`,
     );
     params['mfrom'] = months.from;
     params['mto'] = months.to;
@@ -88,39 +91,69 @@ export function variantsInfo(db: Db): Map<string, VariantInfo> {
 }
 
 const trendRow = z.object({
-  bucket: z.string(),
+  day: z.string(),
   branchId: z.string(),
   amount: z.number(),
   tickets: z.number(),
 });
-/** Net sales and tickets per bucket (and branch) from the hourly table. */
+/**
+ * Net sales and tickets per bucket (and branch) from the hourly table: summed per branch and day
+ * off its covering index, in its order (no sort), then into weeks or months here.
+ */
 export function salesTrend(
   db: Db,
   from: string,
   to: string,
   bucket: Bucket,
   branch: string | null,
-): z.infer<typeof trendRow>[] {
-  const sql = `SELECT ${bucketSql(bucket, 'day')} AS bucket, branch_id AS branchId,
-      sum(amount - returned_amount) AS amount, sum(tickets) AS tickets
-    FROM sales_by_hour WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
-    GROUP BY 1, 2`;
-  return parseRows(trendRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+): { bucket: string; branchId: string; amount: number; tickets: number }[] {
+  const sql = `SELECT branch_id AS branchId, day, sum(amount - returned_amount) AS amount,
+      sum(tickets) AS tickets
+    FROM sales_by_hour INDEXED BY sales_by_hour_branch
+    WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
+    GROUP BY branch_id, day`;
+  const out = new Map<
+    string,
+    { bucket: string; branchId: string; amount: number; tickets: number }
+  >();
+  for (const r of parseRows(
+    trendRow,
+    cached(db, sql).all({ from, to, ...(branch && { branch }) }),
+  )) {
+    const b = bucketOf(bucket, r.day);
+    const key = `${b} ${r.branchId}`;
+    const sumOf = out.get(key) ?? { bucket: b, branchId: r.branchId, amount: 0, tickets: 0 };
+    sumOf.amount += r.amount;
+    sumOf.tickets += r.tickets;
+    out.set(key, sumOf);
+  }
+  return [...out.values()];
 }
 
-const heatRow = z.object({ weekday: z.number(), hour: z.number(), amount: z.number() });
-/** Net sales by weekday (Monday 0) and hour over the days. */
+const heatRow = z.object({ day: z.string(), hour: z.number(), amount: z.number() });
+/** Net sales by weekday (Monday 0) and hour over the days: per day and hour in SQL, in the
+ * table's key order (no sort), then by weekday here. */
 export function salesHeat(
   db: Db,
   from: string,
   to: string,
   branch: string | null,
-): z.infer<typeof heatRow>[] {
-  const sql = `SELECT (CAST(strftime('%w', day) AS INTEGER) + 6) % 7 AS weekday, hour,
-      sum(amount - returned_amount) AS amount
+): { weekday: number; hour: number; amount: number }[] {
+  const sql = `SELECT day, hour, sum(amount - returned_amount) AS amount
     FROM sales_by_hour WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
-    GROUP BY 1, 2`;
-  return parseRows(heatRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+    GROUP BY day, hour`;
+  const cells = new Map<number, { weekday: number; hour: number; amount: number }>();
+  for (const r of parseRows(
+    heatRow,
+    cached(db, sql).all({ from, to, ...(branch && { branch }) }),
+  )) {
+    const weekday = (new Date(`${r.day}T00:00:00Z`).getUTCDay() + 6) % 7;
+    const key = weekday * 24 + r.hour;
+    const cell = cells.get(key) ?? { weekday, hour: r.hour, amount: 0 };
+    cell.amount += r.amount;
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
 }
 
 const hourRow = z.object({

@@ -1479,7 +1479,16 @@ export const salesByMonth = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.month, t.branchId, t.variantId] }),
-    index('sales_by_month_branch').on(t.branchId, t.month),
+    // Covers a long range's read: grouped by branch and variant straight off the index.
+    index('sales_by_month_branch').on(
+      t.branchId,
+      t.variantId,
+      t.month,
+      t.qty,
+      t.returnedQty,
+      t.amount,
+      t.returnedAmount,
+    ),
   ],
 );
 
@@ -1497,7 +1506,8 @@ export const salesByHour = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.day, t.hour, t.branchId] }),
-    index('sales_by_hour_branch').on(t.branchId, t.day),
+    // Covers the sales over time: grouped by branch and day straight off the index.
+    index('sales_by_hour_branch').on(t.branchId, t.day, t.amount, t.returnedAmount, t.tickets),
   ],
 );
 
