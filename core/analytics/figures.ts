@@ -3,23 +3,10 @@
 // the company days of a range and, optionally, one branch.
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { cachedSql } from '../db/prepared';
 import { parseRows } from '../db/rows';
 import { addDays, bucketOf, bucketSql, monthsAndDays } from './range';
 import type { Bucket } from './shape';
-
-interface Statement {
-  all(...params: unknown[]): unknown[];
-  get(...params: unknown[]): unknown;
-}
-const statements = new WeakMap<Db, Map<string, Statement>>();
-/** One prepared statement per SQL text and database. */
-export function cached(db: Db, sql: string): Statement {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.sqlite.prepare(sql)));
-  return s;
-}
 
 /** `AND <column> = @branch` when one branch is asked for. */
 const branchIs = (column: string, branch: string | null) =>
@@ -69,7 +56,7 @@ export function salesByVariant(
   });
   const sql = `SELECT branch_id AS branchId, variant_id AS variantId, sum(qty) AS qty,
       sum(amount) AS amount FROM (${parts.join(' UNION ALL ')}) GROUP BY 1, 2`;
-  return parseRows(variantSales, cached(db, sql).all(params));
+  return parseRows(variantSales, cachedSql(db, sql).all(params));
 }
 
 const costRow = z.object({ id: z.string(), cost: z.number(), name: z.string(), sku: z.string() });
@@ -82,7 +69,7 @@ export interface VariantInfo {
 export function variantsInfo(db: Db): Map<string, VariantInfo> {
   const rows = parseRows(
     costRow,
-    cached(
+    cachedSql(
       db,
       `SELECT v.id, v.cost, p.name, v.sku FROM variants v JOIN products p ON p.id = v.product_id`,
     ).all(),
@@ -118,7 +105,7 @@ export function salesTrend(
   >();
   for (const r of parseRows(
     trendRow,
-    cached(db, sql).all({ from, to, ...(branch && { branch }) }),
+    cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }),
   )) {
     const b = bucketOf(bucket, r.day);
     const key = `${b} ${r.branchId}`;
@@ -145,7 +132,7 @@ export function salesHeat(
   const cells = new Map<number, { weekday: number; hour: number; amount: number }>();
   for (const r of parseRows(
     heatRow,
-    cached(db, sql).all({ from, to, ...(branch && { branch }) }),
+    cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }),
   )) {
     const weekday = (new Date(`${r.day}T00:00:00Z`).getUTCDay() + 6) % 7;
     const key = weekday * 24 + r.hour;
@@ -174,7 +161,7 @@ export function sameWeekdays(
     FROM sales_by_hour WHERE day IN (${days.map((_, i) => `@d${i}`).join(', ')})
     ${branchIs('branch_id', branch)} GROUP BY 1, 2`;
   const params = Object.fromEntries(days.map((d, i) => [`d${i}`, d]));
-  return parseRows(hourRow, cached(db, sql).all({ ...params, ...(branch && { branch }) }));
+  return parseRows(hourRow, cachedSql(db, sql).all({ ...params, ...(branch && { branch }) }));
 }
 
 const stageRow = z.object({
@@ -199,7 +186,7 @@ export function ordersByStage(db: Db, from: string, to: string, branch: string |
       sum(dispatched) AS dispatched, sum(dispatched_ms) AS dispatchedMs,
       sum(delivered) AS delivered, sum(delivered_ms) AS deliveredMs
     FROM orders_by_day WHERE day BETWEEN @from AND @to ${where} GROUP BY 1, 2, 3`;
-  return parseRows(stageRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+  return parseRows(stageRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }));
 }
 
 const placedRow = z.object({ bucket: z.string(), orders: z.number(), amount: z.number() });
@@ -215,7 +202,7 @@ export function ordersTrend(
   const sql = `SELECT ${bucketSql(bucket, 'day')} AS bucket, sum(orders) AS orders,
       sum(amount) AS amount
     FROM orders_by_day WHERE day BETWEEN @from AND @to ${where} GROUP BY 1`;
-  return parseRows(placedRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+  return parseRows(placedRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }));
 }
 
 const producedRow = z.object({ bucket: z.string(), variantId: z.string(), qty: z.number() });
@@ -230,7 +217,7 @@ export function production(
   const sql = `SELECT ${bucketSql(bucket, 'day')} AS bucket, variant_id AS variantId, sum(qty) AS qty
     FROM production_by_day WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
     GROUP BY 1, 2`;
-  return parseRows(producedRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+  return parseRows(producedRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }));
 }
 
 const receivedRow = z.object({
@@ -251,7 +238,7 @@ export function received(
       sum(payments) AS payments
     FROM received_by_day WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
     GROUP BY 1, 2`;
-  return parseRows(receivedRow, cached(db, sql).all({ from, to, ...(branch && { branch }) }));
+  return parseRows(receivedRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }));
 }
 
 const openLine = z.object({ variantId: z.string(), qty: z.number() });
@@ -263,7 +250,7 @@ export function openOrderQty(db: Db, factory: string | null): z.infer<typeof ope
     FROM orders o INDEXED BY orders_status_placed JOIN order_lines l ON l.order_id = o.id
     WHERE o.status IN ('placed', 'slip_attached', 'payment_verified') ${where}
     GROUP BY 1 HAVING qty > 0`;
-  return parseRows(openLine, cached(db, sql).all(factory === null ? {} : { branch: factory }));
+  return parseRows(openLine, cachedSql(db, sql).all(factory === null ? {} : { branch: factory }));
 }
 
 const waitingRow = z.object({
@@ -290,7 +277,7 @@ export function ordersIn(
     WHERE o.status IN (${statuses.map((_, i) => `@s${i}`).join(', ')}) ${where}
     ORDER BY o.updated_at LIMIT ${Math.floor(limit)}`;
   const params = Object.fromEntries(statuses.map((s, i) => [`s${i}`, s]));
-  return parseRows(waitingRow, cached(db, sql).all({ ...params, ...(branch && { branch }) }));
+  return parseRows(waitingRow, cachedSql(db, sql).all({ ...params, ...(branch && { branch }) }));
 }
 
 const countRow = z.object({
@@ -306,7 +293,7 @@ export function openByStatus(db: Db, branch: string | null): z.infer<typeof coun
     FROM orders INDEXED BY orders_status_placed
     WHERE status IN ('placed', 'slip_attached', 'payment_verified', 'dispatched') ${where}
     GROUP BY 1`;
-  return parseRows(countRow, cached(db, sql).all(branch === null ? {} : { branch }));
+  return parseRows(countRow, cachedSql(db, sql).all(branch === null ? {} : { branch }));
 }
 
 const stockRow = z.object({
@@ -325,7 +312,7 @@ export function stockLevels(db: Db, branch: string | null): z.infer<typeof stock
         AND r.variant_id = b.variant_id AND r.active = 1), 0)) AS min
     FROM stock_balances b JOIN variants v ON v.id = b.variant_id JOIN products p ON p.id = v.product_id
     WHERE 1 = 1 ${branchIs('b.branch_id', branch)}`;
-  return parseRows(stockRow, cached(db, sql).all(branch === null ? {} : { branch }));
+  return parseRows(stockRow, cachedSql(db, sql).all(branch === null ? {} : { branch }));
 }
 
 const creditRow = z.object({
@@ -347,5 +334,5 @@ export function workTrend(
       sum(CASE WHEN voids THEN -amount ELSE amount END) AS amount
     FROM work_credits INDEXED BY work_credits_person
     WHERE person_id = @person AND day BETWEEN @from AND @to GROUP BY 1, 2`;
-  return parseRows(creditRow, cached(db, sql).all({ person, from, to }));
+  return parseRows(creditRow, cachedSql(db, sql).all({ person, from, to }));
 }

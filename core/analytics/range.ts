@@ -1,13 +1,14 @@
 // Date ranges of the dashboards: the company's days, both ends included, grouped into days,
 // ISO weeks or months so a chart never has more than about a hundred points (the numbers are
 // summed in SQLite before anything is drawn).
+import { addDays } from '../badges/boards';
+import { periodsOf } from '../locale/day';
 import type { Bucket } from './shape';
 
 const DAY_MS = 86_400_000;
 const utc = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export const addDays = (day: string, n: number): string => iso(utc(day) + n * DAY_MS);
+export { addDays };
 export const daysBetween = (from: string, to: string): number =>
   Math.round((utc(to) - utc(from)) / DAY_MS);
 
@@ -19,18 +20,8 @@ export function bucketFor(from: string, to: string): Bucket {
   return 'month';
 }
 
-/** The ISO week of a day, as SQLite's strftime('%G-W%V') writes it. */
-export function isoWeek(day: string): string {
-  const date = new Date(utc(day));
-  const weekday = (date.getUTCDay() + 6) % 7;
-  date.setUTCDate(date.getUTCDate() - weekday + 3);
-  const year = date.getUTCFullYear();
-  const week = 1 + Math.floor((date.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS));
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
-
 export const bucketOf = (bucket: Bucket, day: string): string =>
-  bucket === 'day' ? day : bucket === 'month' ? day.slice(0, 7) : isoWeek(day);
+  bucket === 'day' ? day : bucket === 'month' ? day.slice(0, 7) : periodsOf(day).week;
 
 /** The SQL expression of a day column's bucket. */
 export const bucketSql = (bucket: Bucket, column: string): string =>

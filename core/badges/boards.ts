@@ -3,6 +3,7 @@
 // points of badges held that were earned in it; ties share a rank (1, 1, 3).
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { cachedSql } from '../db/prepared';
 import { parseRows } from '../db/rows';
 import { companyTimeZone, dayIn, periodsOf } from '../locale/day';
 import { workKinds, type WorkKind } from '../vocabulary';
@@ -37,15 +38,6 @@ const badgePointsRow = z.object({
 });
 const personRow = z.object({ id: z.string(), name: z.string() });
 
-const statements = new WeakMap<Db, Map<string, ReturnType<Db['sqlite']['prepare']>>>();
-function cached(db: Db, sql: string) {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.sqlite.prepare(sql)));
-  return s;
-}
-
 /**
  * Per person and kind, the work done between two days that still counts: a (person, kind, ref)
  * with a credit of value 1 in the days, and more credits than voids over all time.
@@ -78,7 +70,7 @@ export function countedCredits(
   const params = Object.fromEntries(kinds.map((k, i) => [`k${i}`, k]));
   return parseRows(
     countedRow,
-    cached(db, sql).all({ ...params, from, to, ...(person && { person }) }),
+    cachedSql(db, sql).all({ ...params, from, to, ...(person && { person }) }),
   );
 }
 
@@ -95,7 +87,7 @@ export function badgePoints(
   const shape = range.period.includes('W') ? '____-W__' : '____-__';
   const rows = parseRows(
     badgePointsRow,
-    cached(
+    cachedSql(
       db,
       `SELECT person_id AS personId, period, points, earned_at AS earnedAt FROM badge_awards
      WHERE status = 'held' AND points > 0 ${persons ? 'AND person_id = @person' : ''}
@@ -136,7 +128,7 @@ export function board(
 ): BoardRow[] {
   const people = parseRows(
     personRow,
-    cached(
+    cachedSql(
       db,
       `SELECT id, display_name AS name FROM users WHERE role = ? AND disabled = 0 ORDER BY id`,
     ).all(role),

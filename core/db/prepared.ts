@@ -16,3 +16,18 @@ export function prepared<P>(build: (orm: Orm) => P): (db: Db) => P {
     return query;
   };
 }
+
+/** What a raw statement is used for here: its rows, or its one row. */
+export interface SqlStatement {
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+}
+const statements = new WeakMap<Db, Map<string, SqlStatement>>();
+/** A raw SQL statement prepared once per SQL text and open database (reads built per call). */
+export function cachedSql(db: Db, sql: string): SqlStatement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.sqlite.prepare(sql)));
+  return s;
+}
