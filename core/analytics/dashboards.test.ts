@@ -236,4 +236,43 @@ describe('a dashboard', () => {
     });
     expect((await w.as('shop1')('dashboard.stamp', {})).stamp).toBeGreaterThan(before.stamp);
   });
+
+  it('lists stock running low at the pace it sells, and says at which branch when it shows all', async () => {
+    const w = await world('2026-06-01T08:00:00Z');
+    const cup = w.variant['CUP-SML']!;
+    const { onHand } = await w.as('admin')('stock.balance', {
+      branchId: w.branch.SH01,
+      variantId: cup,
+    });
+    // All but 10 sold today: 10 left is a day of cover at that pace (what 28 days sold, per day).
+    const sold = onHand - 10;
+    await w.as('shop1')('sales.record', {
+      lines: [{ variantId: cup, quantity: sold }],
+      payments: [{ method: 'cash' }],
+    });
+    const cover = Math.floor((10 * 28) / sold);
+    expect(cover).toBeLessThan(7);
+    const list = (d: Dashboard) => d.lists.find((l) => l.id === 'lowStock');
+    const clerk = list(await w.as('shop1')('dashboard.get', {}));
+    expect(clerk?.columns.map((c) => c.key)).toEqual(['product', 'onHand', 'min', 'daysOfCover']);
+    // First: the only stock with a pace; after it, what is at or under its minimum, least first.
+    expect(clerk?.rows[0]).toEqual({
+      product: expect.stringContaining('CUP-SML'),
+      onHand: 10,
+      min: expect.any(Number),
+      daysOfCover: cover,
+    });
+    const rest = clerk?.rows.slice(1) ?? [];
+    for (const r of rest) expect(r.onHand as number).toBeLessThanOrEqual(r.min as number);
+    expect(rest.map((r) => r.onHand)).toEqual(
+      rest.map((r) => r.onHand).sort((a, b) => Number(a) - Number(b)),
+    );
+    // The other shop sold nothing: no row there has a pace.
+    const other = list(await w.as('shop2')('dashboard.get', {}));
+    expect(other?.rows.every((r) => r.daysOfCover === null)).toBe(true);
+    const all = list(await w.as('admin')('dashboard.get', { kind: 'shop', branchId: null }));
+    expect(all?.columns[0]?.key).toBe('branch');
+    expect(all?.rows[0]).toMatchObject({ branch: 'SH01', onHand: 10, daysOfCover: cover });
+    expect(new Set(all?.rows.map((r) => r.branch)).size).toBeGreaterThan(1);
+  });
 });

@@ -7,6 +7,8 @@ import { parseRows } from '../db/rows';
 import { companyDayAndHour } from '../locale/day';
 import { orderStatuses, paymentMethods } from '../vocabulary';
 import {
+  lowStock,
+  heatOf,
   openByStatus,
   openOrderQty,
   ordersByStage,
@@ -15,16 +17,17 @@ import {
   production,
   received,
   salesByVariant,
-  salesHeat,
+  salesByDayHour,
   salesTrend,
   sameWeekdays,
-  stockLevels,
+  stockTotals,
+  trendOf,
   variantsInfo,
   workTrend,
   type StageRow,
   type VariantInfo,
 } from './figures';
-import { addDays, bucketsOf, daysBetween, weekdayKeys } from './range';
+import { bucketsOf, daysBetween, weekdayKeys } from './range';
 import type { Bucket, Card, Chart, Dashboard, DashboardKind, ListTable } from './shape';
 
 export interface DashboardQuery {
@@ -116,9 +119,21 @@ function today(db: Db, q: DashboardQuery): { cards: Card[]; chart: Chart } {
   };
 }
 
-function salesCharts(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>) {
+/**
+ * The sales charts and cards of a range. `perBranch`: the trend keeps each branch apart (head
+ * office's comparison); otherwise it is summed from the same day-and-hour rows as the heat map.
+ */
+function salesCharts(
+  db: Db,
+  q: DashboardQuery,
+  info: Map<string, VariantInfo>,
+  perBranch: boolean,
+) {
   const buckets = bucketsOf(q.from, q.to, q.bucket);
-  const trend = salesTrend(db, q.from, q.to, q.bucket, q.branchId);
+  const byDayHour = salesByDayHour(db, q.from, q.to, q.branchId);
+  const trend = perBranch
+    ? salesTrend(db, q.from, q.to, q.bucket, q.branchId)
+    : trendOf(byDayHour, q.bucket);
   const byVariant = salesByVariant(db, q.from, q.to, q.branchId);
   const perVariant = new Map<string, { qty: number; amount: number }>();
   for (const r of byVariant) {
@@ -133,7 +148,7 @@ function salesCharts(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>) 
     .slice(0, 10);
   const net = sum(byVariant.map((r) => r.amount));
   const margin = sum(byVariant.map((r) => r.amount - r.qty * (info.get(r.variantId)?.cost ?? 0)));
-  const heat = salesHeat(db, q.from, q.to, q.branchId);
+  const heat = heatOf(byDayHour);
   const charts: Chart[] = [
     {
       id: 'salesOverTime',
@@ -212,32 +227,22 @@ function stageChart(rows: readonly StageRow[], id: string): Chart {
 
 const hours = (ms: number, n: number) => (n === 0 ? 0 : Math.round((ms / n / 3_600_000) * 10) / 10);
 
-function lowStock(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): ListTable {
-  const from = addDays(q.to, -27);
-  const sold = new Map<string, number>();
-  for (const r of salesByVariant(db, from, q.to, q.branchId))
-    sold.set(
-      `${r.branchId} ${r.variantId}`,
-      (sold.get(`${r.branchId} ${r.variantId}`) ?? 0) + r.qty,
-    );
-  const rows = stockLevels(db, q.branchId)
-    .map((s) => {
-      const perDay = (sold.get(`${s.branchId} ${s.variantId}`) ?? 0) / 28;
-      const cover = perDay > 0 ? Math.floor(s.onHand / perDay) : null;
-      return { ...s, cover };
-    })
-    .filter((s) => s.onHand <= s.min || (s.cover !== null && s.cover < 7))
-    .sort((a, b) => (a.cover ?? 1e9) - (b.cover ?? 1e9) || a.onHand - b.onHand)
-    .slice(0, 10);
+/** Stock running low; opened for every branch, the list says which branch each row is at. */
+function lowStockList(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): ListTable {
+  const rows = lowStock(db, q.to, q.branchId, 10);
+  const every = q.branchId === null;
+  const codes = new Map(every ? branchesOf(db).map((b) => [b.id, b.code]) : []);
   return {
     id: 'lowStock',
     columns: [
+      ...(every ? [{ key: 'branch', unit: 'text' as const }] : []),
       { key: 'product', unit: 'text' },
       { key: 'onHand', unit: 'qty' },
       { key: 'min', unit: 'qty' },
       { key: 'daysOfCover', unit: 'count' },
     ],
     rows: rows.map((r) => ({
+      ...(every && { branch: codes.get(r.branchId) ?? r.branchId }),
       product: label(info, r.variantId),
       onHand: r.onHand,
       min: r.min,
@@ -248,20 +253,20 @@ function lowStock(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Li
 
 function shop(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Partial<Dashboard> {
   const t = today(db, q);
-  const s = salesCharts(db, q, info);
+  const s = salesCharts(db, q, info, false);
   const stageRows = ordersByStage(db, q.from, q.to, q.branchId);
   return {
     cards: [...t.cards, ...s.cards],
     charts: [t.chart, ...s.charts, stageChart(stageRows, 'ordersByStage')],
-    lists: [lowStock(db, q, info)],
+    lists: [lowStockList(db, q, info)],
   };
 }
 
 function stockByCategory(db: Db, q: DashboardQuery): Chart {
-  const levels = stockLevels(db, q.branchId);
-  const categories = [...new Set(levels.map((l) => l.category))].sort();
-  const of = (c: string, f: (l: (typeof levels)[number]) => number) =>
-    sum(levels.filter((l) => l.category === c).map(f));
+  const totals = stockTotals(db, q.branchId, true);
+  const categories = [...new Set(totals.map((l) => l.category))].sort();
+  const of = (c: string, f: (l: (typeof totals)[number]) => number) =>
+    sum(totals.filter((l) => l.category === c).map(f));
   return {
     id: 'stockByCategory',
     kind: 'bar',
@@ -272,7 +277,7 @@ function stockByCategory(db: Db, q: DashboardQuery): Chart {
       q.costs
         ? {
             key: 'stockValue',
-            values: categories.map((c) => of(c, (l) => Math.max(0, l.onHand) * l.cost)),
+            values: categories.map((c) => of(c, (l) => l.value)),
           }
         : { key: 'onHand', values: categories.map((c) => of(c, (l) => l.onHand)) },
     ],
@@ -448,7 +453,7 @@ const sourceGroupRank = (g: string) => {
 
 function company(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Partial<Dashboard> {
   const branches = branchesOf(db).filter((b) => q.branchId === null || b.id === q.branchId);
-  const s = salesCharts(db, q, info);
+  const s = salesCharts(db, q, info, true);
   // Shops, and any other branch that sold something in the days (head office's own counter).
   const shops = branches.filter(
     (b) => b.kind === 'shop' || s.byVariant.some((r) => r.branchId === b.id),
@@ -457,13 +462,9 @@ function company(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Par
   const netOf = (id: string) => sum(by(id).map((r) => r.amount));
   const marginOf = (id: string) =>
     sum(by(id).map((r) => r.amount - r.qty * (info.get(r.variantId)?.cost ?? 0)));
-  const stock = stockLevels(db, q.branchId);
+  const stock = stockTotals(db, q.branchId, false);
   const stockOf = (id: string) =>
-    sum(
-      stock
-        .filter((l) => l.branchId === id)
-        .map((l) => Math.max(0, l.onHand) * (q.costs ? l.cost : 1)),
-    );
+    sum(stock.filter((l) => l.branchId === id).map((l) => (q.costs ? l.value : l.present)));
   const stageRows = ordersByStage(db, q.from, q.to, q.branchId);
   const orderShops = branches.filter((b) => stageRows.some((r) => r.shopId === b.id));
   const ofShop = (id: string) => stageRows.filter((r) => r.shopId === id);

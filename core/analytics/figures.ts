@@ -21,15 +21,14 @@ const variantSales = z.object({
 export type VariantSales = z.infer<typeof variantSales>;
 
 /**
- * Net sales (sold less returned) per branch and variant over the days: whole months from the
- * monthly table, the days at either end from the daily one.
+ * Net sales (sold less returned) per branch and variant over the days, as SQL: whole months from
+ * the monthly table, the days at either end from the daily one.
  */
-export function salesByVariant(
-  db: Db,
+function salesByVariantSql(
   from: string,
   to: string,
   branch: string | null,
-): VariantSales[] {
+): { sql: string; params: Record<string, string> } {
   const { months, days } = monthsAndDays(from, to);
   const parts: string[] = [];
   const params: Record<string, string> = {};
@@ -56,7 +55,78 @@ export function salesByVariant(
   });
   const sql = `SELECT branch_id AS branchId, variant_id AS variantId, sum(qty) AS qty,
       sum(amount) AS amount FROM (${parts.join(' UNION ALL ')}) GROUP BY 1, 2`;
+  return { sql, params };
+}
+
+/** Net sales (sold less returned) per branch and variant over the days. */
+export function salesByVariant(
+  db: Db,
+  from: string,
+  to: string,
+  branch: string | null,
+): VariantSales[] {
+  const { sql, params } = salesByVariantSql(from, to, branch);
   return parseRows(variantSales, cachedSql(db, sql).all(params));
+}
+
+/** Strings in SQLite's own (binary) order, as its ORDER BY and LIMIT took them. */
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The days of sales a low-stock cover is counted at, and the cover under which stock is low. */
+export const COVER_PACE_DAYS = 28;
+export const LOW_COVER_DAYS = 7;
+const lowRow = z.object({
+  branchId: z.string(),
+  variantId: z.string(),
+  onHand: z.number(),
+  min: z.number(),
+  cover: z.number().nullable(),
+});
+export type LowStockRow = z.infer<typeof lowRow>;
+/**
+ * Stock running low at a branch (or all): at or under its minimum (the variant's, or an active
+ * reorder rule's if higher), or under LOW_COVER_DAYS of cover at the pace of the net sales of the
+ * COVER_PACE_DAYS ending `to`. Fewest days of cover first, then least on hand; stock with no
+ * pace (nothing sold) after all that has one.
+ *
+ * In SQL, in two parts so that the whole stock is never read: what sold (a few rows a day) is
+ * looked up one by one; what did not is walked least stocked first (stock_balances_on_hand) and
+ * the walk stops at the limit.
+ */
+export function lowStock(db: Db, to: string, branch: string | null, limit: number): LowStockRow[] {
+  const sold = salesByVariantSql(addDays(to, -(COVER_PACE_DAYS - 1)), to, branch);
+  const n = Math.floor(limit);
+  const min = `max(v.min_stock, coalesce((SELECT max(r.min) FROM reorder_rules r
+    WHERE r.branch_id = b.branch_id AND r.variant_id = b.variant_id AND r.active = 1), 0))`;
+  const sql = `WITH sold AS MATERIALIZED (${sold.sql})
+    SELECT * FROM (SELECT * FROM (
+      SELECT b.branch_id AS branchId, b.variant_id AS variantId, b.on_hand AS onHand, ${min} AS min,
+        CAST(floor(b.on_hand * ${COVER_PACE_DAYS}.0 / s.qty) AS INTEGER) AS cover
+      FROM sold s JOIN stock_balances b ON b.branch_id = s.branchId AND b.variant_id = s.variantId
+      JOIN variants v ON v.id = b.variant_id WHERE s.qty > 0)
+      WHERE cover < ${LOW_COVER_DAYS} OR onHand <= min
+      ORDER BY cover, onHand, branchId, variantId LIMIT ${n})
+    UNION ALL SELECT * FROM (SELECT * FROM (
+      SELECT b.branch_id AS branchId, b.variant_id AS variantId, b.on_hand AS onHand, ${min} AS min,
+        NULL AS cover
+      FROM stock_balances b INDEXED BY stock_balances_on_hand JOIN variants v ON v.id = b.variant_id
+      WHERE NOT EXISTS (SELECT 1 FROM sold s
+        WHERE s.branchId = b.branch_id AND s.variantId = b.variant_id AND s.qty > 0)
+        ${branchIs('b.branch_id', branch)})
+      WHERE onHand <= min ORDER BY onHand, branchId, variantId LIMIT ${n})`;
+  const key = (r: LowStockRow) => [r.cover === null ? 1 : 0, r.cover ?? 0, r.onHand] as const;
+  return parseRows(lowRow, cachedSql(db, sql).all(sold.params))
+    .sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return (
+        x[0] - y[0] ||
+        x[1] - y[1] ||
+        x[2] - y[2] ||
+        byCode(a.branchId, b.branchId) ||
+        byCode(a.variantId, b.variantId)
+      );
+    })
+    .slice(0, n);
 }
 
 const costRow = z.object({ id: z.string(), cost: z.number(), name: z.string(), sku: z.string() });
@@ -99,48 +169,10 @@ export function salesTrend(
     FROM sales_by_hour INDEXED BY sales_by_hour_branch
     WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
     GROUP BY branch_id, day`;
-  const out = new Map<
-    string,
-    { bucket: string; branchId: string; amount: number; tickets: number }
-  >();
-  for (const r of parseRows(
-    trendRow,
-    cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }),
-  )) {
-    const b = bucketOf(bucket, r.day);
-    const key = `${b} ${r.branchId}`;
-    const sumOf = out.get(key) ?? { bucket: b, branchId: r.branchId, amount: 0, tickets: 0 };
-    sumOf.amount += r.amount;
-    sumOf.tickets += r.tickets;
-    out.set(key, sumOf);
-  }
-  return [...out.values()];
-}
-
-const heatRow = z.object({ day: z.string(), hour: z.number(), amount: z.number() });
-/** Net sales by weekday (Monday 0) and hour over the days: per day and hour in SQL, in the
- * table's key order (no sort), then by weekday here. */
-export function salesHeat(
-  db: Db,
-  from: string,
-  to: string,
-  branch: string | null,
-): { weekday: number; hour: number; amount: number }[] {
-  const sql = `SELECT day, hour, sum(amount - returned_amount) AS amount
-    FROM sales_by_hour WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
-    GROUP BY day, hour`;
-  const cells = new Map<number, { weekday: number; hour: number; amount: number }>();
-  for (const r of parseRows(
-    heatRow,
-    cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }),
-  )) {
-    const weekday = (new Date(`${r.day}T00:00:00Z`).getUTCDay() + 6) % 7;
-    const key = weekday * 24 + r.hour;
-    const cell = cells.get(key) ?? { weekday, hour: r.hour, amount: 0 };
-    cell.amount += r.amount;
-    cells.set(key, cell);
-  }
-  return [...cells.values()];
+  return trendOf(
+    parseRows(trendRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) })),
+    bucket,
+  );
 }
 
 const hourRow = z.object({
@@ -149,6 +181,74 @@ const hourRow = z.object({
   amount: z.number(),
   tickets: z.number(),
 });
+/**
+ * Net sales and tickets per day and hour over the days (every branch's together, or one's), in
+ * the table's key order (no sort): what the heat map and, when no branch is drawn apart, the
+ * trend are both made of.
+ */
+export function salesByDayHour(
+  db: Db,
+  from: string,
+  to: string,
+  branch: string | null,
+): z.infer<typeof hourRow>[] {
+  const sql = `SELECT day, hour, sum(amount - returned_amount) AS amount, sum(tickets) AS tickets
+    FROM sales_by_hour WHERE day BETWEEN @from AND @to ${branchIs('branch_id', branch)}
+    GROUP BY day, hour`;
+  return parseRows(hourRow, cachedSql(db, sql).all({ from, to, ...(branch && { branch }) }));
+}
+
+/** A function of a day, worked out once per day however many rows fall on it. */
+function perDay<T>(f: (day: string) => T): (day: string) => T {
+  const seen = new Map<string, T>();
+  return (day) => {
+    let v = seen.get(day);
+    if (v === undefined) {
+      v = f(day);
+      seen.set(day, v);
+    }
+    return v;
+  };
+}
+
+/** Rows per day and hour summed by weekday (Monday 0) and hour. */
+export function heatOf(
+  rows: readonly { day: string; hour: number; amount: number }[],
+): { weekday: number; hour: number; amount: number }[] {
+  const weekdayOf = perDay((day) => (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7);
+  const cells = new Map<number, { weekday: number; hour: number; amount: number }>();
+  for (const r of rows) {
+    const weekday = weekdayOf(r.day);
+    const key = weekday * 24 + r.hour;
+    const cell = cells.get(key) ?? { weekday, hour: r.hour, amount: 0 };
+    cell.amount += r.amount;
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
+}
+
+/** Rows per day (and branch) summed per bucket (and branch). */
+export function trendOf(
+  rows: readonly { day: string; branchId?: string; amount: number; tickets: number }[],
+  bucket: Bucket,
+): { bucket: string; branchId: string; amount: number; tickets: number }[] {
+  const bucketOfDay = perDay((day) => bucketOf(bucket, day));
+  const out = new Map<
+    string,
+    { bucket: string; branchId: string; amount: number; tickets: number }
+  >();
+  for (const r of rows) {
+    const b = bucketOfDay(r.day);
+    const branchId = r.branchId ?? '';
+    const key = `${b} ${branchId}`;
+    const sumOf = out.get(key) ?? { bucket: b, branchId, amount: 0, tickets: 0 };
+    sumOf.amount += r.amount;
+    sumOf.tickets += r.tickets;
+    out.set(key, sumOf);
+  }
+  return [...out.values()];
+}
+
 /** Net sales by hour of a day and of the same weekday in the weeks before it. */
 export function sameWeekdays(
   db: Db,
@@ -247,7 +347,8 @@ export function openOrderQty(db: Db, factory: string | null): z.infer<typeof ope
   const where = factory === null ? '' : 'AND o.factory_id = @branch';
   const sql = `SELECT l.variant_id AS variantId,
       sum(l.quantity - l.dispatched_qty - l.cancelled_qty) AS qty
-    FROM orders o INDEXED BY orders_status_placed JOIN order_lines l ON l.order_id = o.id
+    FROM orders o INDEXED BY orders_open JOIN order_lines l INDEXED BY order_lines_open
+      ON l.order_id = o.id
     WHERE o.status IN ('placed', 'slip_attached', 'payment_verified') ${where}
     GROUP BY 1 HAVING qty > 0`;
   return parseRows(openLine, cachedSql(db, sql).all(factory === null ? {} : { branch: factory }));
@@ -290,29 +391,37 @@ const countRow = z.object({
 export function openByStatus(db: Db, branch: string | null): z.infer<typeof countRow>[] {
   const where = branch === null ? '' : 'AND (shop_id = @branch OR factory_id = @branch)';
   const sql = `SELECT status, count(*) AS orders, sum(total - paid) AS amount, min(updated_at) AS oldest
-    FROM orders INDEXED BY orders_status_placed
+    FROM orders INDEXED BY orders_open
     WHERE status IN ('placed', 'slip_attached', 'payment_verified', 'dispatched') ${where}
     GROUP BY 1`;
   return parseRows(countRow, cachedSql(db, sql).all(branch === null ? {} : { branch }));
 }
 
-const stockRow = z.object({
+const stockTotal = z.object({
   branchId: z.string(),
-  variantId: z.string(),
   category: z.string(),
   onHand: z.number(),
-  cost: z.number(),
-  min: z.number(),
+  /** On hand counting only what is there: a negative balance counts as none. */
+  present: z.number(),
+  /** What is present at its standard cost. */
+  value: z.number(),
 });
-/** Stock on hand per branch and variant, with its cost and the level below which it is low. */
-export function stockLevels(db: Db, branch: string | null): z.infer<typeof stockRow>[] {
-  const sql = `SELECT b.branch_id AS branchId, b.variant_id AS variantId, p.category,
-      b.on_hand AS onHand, v.cost,
-      max(v.min_stock, coalesce((SELECT max(r.min) FROM reorder_rules r WHERE r.branch_id = b.branch_id
-        AND r.variant_id = b.variant_id AND r.active = 1), 0)) AS min
-    FROM stock_balances b JOIN variants v ON v.id = b.variant_id JOIN products p ON p.id = v.product_id
-    WHERE 1 = 1 ${branchIs('b.branch_id', branch)}`;
-  return parseRows(stockRow, cachedSql(db, sql).all(branch === null ? {} : { branch }));
+/**
+ * Stock on hand per branch and category (or per branch alone: category ''), and its value at
+ * standard cost.
+ */
+export function stockTotals(
+  db: Db,
+  branch: string | null,
+  byCategory: boolean,
+): z.infer<typeof stockTotal>[] {
+  const sql = `SELECT b.branch_id AS branchId, ${byCategory ? 'p.category' : "''"} AS category,
+      sum(b.on_hand) AS onHand, sum(max(0, b.on_hand)) AS present,
+      sum(max(0, b.on_hand) * v.cost) AS value
+    FROM stock_balances b JOIN variants v ON v.id = b.variant_id
+    ${byCategory ? 'JOIN products p ON p.id = v.product_id' : ''}
+    WHERE 1 = 1 ${branchIs('b.branch_id', branch)} GROUP BY 1, 2`;
+  return parseRows(stockTotal, cachedSql(db, sql).all(branch === null ? {} : { branch }));
 }
 
 const creditRow = z.object({

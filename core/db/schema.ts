@@ -229,7 +229,11 @@ export const stockBalances = sqliteTable(
     reserved: integer().notNull().default(0),
     inTransit: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.branchId, t.variantId] })],
+  (t) => [
+    primaryKey({ columns: [t.branchId, t.variantId] }),
+    // The least stocked first (core/analytics/figures.ts lowStock), without reading them all.
+    index('stock_balances_on_hand').on(t.onHand, t.branchId, t.variantId),
+  ],
 );
 
 export const productionBatches = sqliteTable(
@@ -296,6 +300,8 @@ export const orders = sqliteTable(
     index('orders_shop_status_placed').on(t.shopId, t.status, t.placedAt, t.id),
     index('orders_factory_status_placed').on(t.factoryId, t.status, t.placedAt, t.id),
     index('orders_status_placed').on(t.status, t.placedAt, t.id),
+    // What is open now, per status, for the dashboards (core/analytics/figures.ts): covering.
+    index('orders_open').on(t.status, t.updatedAt, t.total, t.paid, t.shopId, t.factoryId, t.id),
     index('orders_shop_placed').on(t.shopId, t.placedAt, t.id),
     index('orders_factory_placed').on(t.factoryId, t.placedAt, t.id),
     index('orders_placed').on(t.placedAt, t.id),
@@ -328,6 +334,14 @@ export const orderLines = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineNo] }),
+    // What open orders still owe (core/analytics/figures.ts openOrderQty), covering.
+    index('order_lines_open').on(
+      t.orderId,
+      t.variantId,
+      t.quantity,
+      t.dispatchedQty,
+      t.cancelledQty,
+    ),
     // Orders with a product on a line (the order list's search), without reading every line.
     index('order_lines_variant').on(t.variantId, t.orderId),
   ],
@@ -879,7 +893,8 @@ export const reorderRules = sqliteTable(
     active: integer({ mode: 'boolean' }).notNull().default(true),
     clocks: clocks(),
   },
-  (t) => [index('reorder_rules_branch_variant').on(t.branchId, t.variantId)],
+  // Covering what a stock level's minimum asks of the rules (core/analytics/figures.ts lowStock).
+  (t) => [index('reorder_rules_branch_variant').on(t.branchId, t.variantId, t.active, t.min)],
 );
 
 /** The company's purchasing settings (one row, id 'purchasing'), merged per field. */
