@@ -61,6 +61,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     const pending = pendingMigrations(sqlite, shipped);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
+    // 64 MiB of SQLite's own page cache (better-sqlite3 starts with 16), filled only as pages are
+    // read: a dashboard over two years reads more than 16 MiB of aggregates, and with the larger
+    // cache its next call finds them here instead of asking the OS again (about a quarter faster
+    // at the benchmark's company, decision 0035).
+    sqlite.pragma('cache_size = -65536');
     if (pending.length > 0) {
       const hasData = sqlite.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() !== undefined;
       if (hasData && file !== ':memory:') {
