@@ -56,6 +56,12 @@ async function randomWork(world: DemoWorld, seed: number, steps: number): Promis
   const sales: { id: string; by: (typeof shops)[number]; lines: number }[] = [];
   const orders: { id: string; total: number; qty: number; step: number }[] = [];
   const batches: string[] = [];
+  const customer = (
+    await world.as('admin')('customers.create', {
+      branchId: world.branch.SH01,
+      name: 'Abebe Kiosk',
+    })
+  ).id;
   let done = 0;
   for (let i = 0; i < steps; i++) {
     const roll = random();
@@ -113,6 +119,15 @@ async function randomWork(world: DemoWorld, seed: number, steps: number): Promis
         const o = pick(orders);
         await world.as('shop1')('orders.cancel', { orderId: o.id, reason: 'called off' });
         o.step = 9;
+      } else if (roll < 0.93) {
+        // A customer pays on account at the shop: money received, like the counter's.
+        const method = pick(['cash', 'bank_transfer'] as const);
+        await world.as('shop1')('field.recordPayment', {
+          customerId: customer,
+          amount: 100 * (1 + Math.floor(random() * 20)),
+          method,
+          ...(method === 'bank_transfer' && { reference: `T-${i}` }),
+        });
       } else if (roll < 0.97 || batches.length === 0) {
         const b = await world.as('factory')('production.record', {
           variantId: pick(variants),
@@ -147,6 +162,15 @@ describe('the aggregates', () => {
           storedAndRecounted(db, def).stored.length,
           `seed ${seed}: ${def.table} has rows`,
         ).toBeGreaterThan(0);
+      expect(
+        parseRows(
+          z.object({ n: z.number() }),
+          db.sqlite
+            .prepare(`SELECT count(*) AS n FROM received_by_day WHERE source LIKE 'account:%'`)
+            .all(),
+        )[0]?.n,
+        `seed ${seed}: customers paid on account`,
+      ).toBeGreaterThan(0);
       expectRecounted(w, `seed ${seed} after the work`);
       for (const r of parseRows(
         z.object({ status: z.string() }),
@@ -177,6 +201,14 @@ describe('the aggregates', () => {
         fillAggregates(db);
       })();
       expect(hashes(w), `seed ${seed}: filled from the rows`).toEqual(before);
+      // One filled before customers' payments counted: only their days are filled, and the sums.
+      db.sqlite.transaction(() => {
+        db.sqlite.exec(`UPDATE customer_account SET day = '';
+          UPDATE meta SET value = '1' WHERE key = 'analytics.filled'`);
+        for (const def of aggregateDefs) db.sqlite.exec(`DELETE FROM ${def.table}`);
+        fillAggregates(db);
+      })();
+      expect(hashes(w), `seed ${seed}: accounts' days filled`).toEqual(before);
 
       // A new time zone: every row moves to its day there, and the sums follow.
       await w.as('admin')('company.save', { timeZone: 'America/New_York' });
@@ -192,6 +224,11 @@ describe('the aggregates', () => {
         db.sqlite.prepare('SELECT at, day FROM work_credits').all(),
       );
       for (const c of credits) expect(c.day).toBe(dayHourIn(c.at, 'America/New_York')[0]);
+      const account = parseRows(
+        z.object({ at: z.number(), day: z.string() }),
+        db.sqlite.prepare('SELECT at, day FROM customer_account').all(),
+      );
+      for (const a of account) expect(a.day).toBe(dayHourIn(a.at, 'America/New_York')[0]);
       w.core.close();
       w = undefined;
     }

@@ -4,7 +4,7 @@
 // for a database written before they existed.
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { parseRows } from '../db/rows';
+import { parseRow, parseRows } from '../db/rows';
 import { settleAwards } from '../badges/awards';
 import { companyDayAndHour } from '../locale/day';
 
@@ -79,7 +79,10 @@ export const aggregateDefs: readonly AggregateDef[] = [
         UNION ALL
         SELECT CASE WHEN p.received_on <> '' THEN p.received_on ELSE o.day END, o.shop_id,
           'order', p.amount
-        FROM order_payments p JOIN orders o ON o.id = p.order_id)
+        FROM order_payments p JOIN orders o ON o.id = p.order_id
+        UNION ALL
+        SELECT day, branch_id, 'account:' || coalesce(method, 'other'), -amount
+        FROM customer_account WHERE kind IN ('collection', 'payment'))
       GROUP BY 1, 2, 3`,
   },
   {
@@ -152,7 +155,7 @@ function recountAll(db: Db): void {
 /** The company day (and hour) of every row of a table from its moment column. */
 function redayTable(
   db: Db,
-  table: 'sales' | 'sale_returns' | 'orders' | 'work_credits',
+  table: 'sales' | 'sale_returns' | 'orders' | 'customer_account' | 'work_credits',
   at: string,
   key: string,
   only: string,
@@ -184,20 +187,42 @@ export function redayAll(db: Db, keys: readonly string[] = ['zone']): void {
   redayTable(db, 'sales', 'sold_at', 'id', '');
   redayTable(db, 'sale_returns', 'returned_at', 'id', '');
   redayTable(db, 'orders', 'placed_at', 'id', '');
+  redayTable(db, 'customer_account', 'at', 'id', '');
   redayTable(db, 'work_credits', 'at', 'id', '');
   recountAll(db);
   settleAwards(db, ['*']);
 }
 
+/** What the fill below has done to a database: each step once, in order. */
+const FILLED = 2;
+const filledRow = z.object({ value: z.string() });
+
 /**
  * Fills what a database written before the aggregates lacks: the company day (and hour) of its
- * sales, returns and orders, when orders were paid, then every aggregate from its sources. Once
- * per database; the caller holds the transaction.
+ * sales, returns and orders, when orders were paid (1), and of its customers' account rows (2),
+ * then every aggregate from its sources. Once per database and step; the caller holds the
+ * transaction.
  */
 export function fillAggregates(db: Db): void {
   const s = db.sqlite;
-  const done = s.prepare(`SELECT value FROM meta WHERE key = 'analytics.filled'`).get();
-  if (done) return;
+  const row = parseRow(
+    filledRow,
+    s.prepare(`SELECT value FROM meta WHERE key = 'analytics.filled'`).get(),
+  );
+  const done = row ? Number(row.value) : 0;
+  if (done >= FILLED) return;
+  if (done < 1) fillDays(db);
+  if (done < 2) redayTable(db, 'customer_account', 'at', 'id', `WHERE day = ''`);
+  recountAll(db);
+  s.prepare(
+    `INSERT INTO meta (key, value) VALUES ('analytics.filled', @v)
+     ON CONFLICT (key) DO UPDATE SET value = @v`,
+  ).run({ v: String(FILLED) });
+}
+
+/** Step 1: the days of sales, returns and orders, and when orders were paid. */
+function fillDays(db: Db): void {
+  const s = db.sqlite;
   redayTable(db, 'sales', 'sold_at', 'id', `WHERE day = ''`);
   redayTable(db, 'sale_returns', 'returned_at', 'id', `WHERE day = ''`);
   redayTable(db, 'orders', 'placed_at', 'id', `WHERE day = ''`);
@@ -214,6 +239,4 @@ export function fillAggregates(db: Db): void {
       .all(),
   ))
     if (row.at !== null) setPaid.run(row.at, row.id);
-  recountAll(db);
-  s.prepare(`INSERT INTO meta (key, value) VALUES ('analytics.filled', '1')`).run();
 }

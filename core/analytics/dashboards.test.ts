@@ -275,4 +275,35 @@ describe('a dashboard', () => {
     expect(all?.rows[0]).toMatchObject({ branch: 'SH01', onHand: 10, daysOfCover: cover });
     expect(new Set(all?.rows.map((r) => r.branch)).size).toBeGreaterThan(1);
   });
+
+  it('counts customers paying their accounts as money received, on the day and at the branch', async () => {
+    const w = await world('2026-07-01T09:00:00Z');
+    const customer = (
+      await w.as('admin')('customers.create', { branchId: w.branch.SH01, name: 'Lucy Bakery' })
+    ).id;
+    await w.as('shop1')('field.recordPayment', {
+      customerId: customer,
+      amount: 1500,
+      method: 'cash',
+    });
+    await w.as('shop1')('field.recordPayment', {
+      customerId: customer,
+      amount: 2500,
+      method: 'bank_transfer',
+      reference: 'TRX-9',
+    });
+    const money = await w.as('finance')('dashboard.get', { from: '2026-07-01', to: '2026-07-01' });
+    expect(
+      chart(money, 'receivedOverTime').series.find((s) => s.key === 'account')?.values,
+    ).toEqual([4000]);
+    const other = await w.as('admin')('dashboard.get', {
+      kind: 'finance',
+      branchId: w.branch.SH02,
+      from: '2026-07-01',
+      to: '2026-07-01',
+    });
+    expect(
+      chart(other, 'receivedOverTime').series.find((s) => s.key === 'account'),
+    ).toBeUndefined();
+  });
 });

@@ -375,17 +375,20 @@ function factory(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): Par
 
 const sourceGroups: readonly string[] = [
   'order',
+  'account',
   ...paymentMethods.map((m) => `sale:${m}`),
   'refund',
 ];
 const groupOf = (source: string) =>
   source.startsWith('refund:')
     ? 'refund'
-    : sourceGroups.includes(source)
-      ? source
-      : source.startsWith('sale:')
-        ? 'sale:other'
-        : source;
+    : source.startsWith('account:')
+      ? 'account'
+      : sourceGroups.includes(source)
+        ? source
+        : source.startsWith('sale:')
+          ? 'sale:other'
+          : source;
 
 function finance(db: Db, q: DashboardQuery): Partial<Dashboard> {
   const buckets = bucketsOf(q.from, q.to, q.bucket);

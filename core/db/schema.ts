@@ -1254,6 +1254,8 @@ export const customerAccount = sqliteTable(
     method: text(),
     reference: text(),
     at: integer().notNull(),
+    /** The company day of `at` (decision 0035): a payment counts as money received that day. */
+    day: text().notNull().default(''),
   },
   (t) => [
     index('customer_account_customer').on(t.customerId, t.at),
@@ -1573,7 +1575,8 @@ export const productionByDay = sqliteTable(
 /**
  * Money received per company day, branch and source: the counter's payments by method
  * ('sale:cash'…), refunds ('refund:cash'…, negative) and shops' payments for orders ('order', on
- * the day finance says it was received, at the shop that paid).
+ * the day finance says it was received, at the shop that paid), and customers' payments on
+ * their accounts, at the branch or collected on a trip ('account:cash'…).
  */
 export const receivedByDay = sqliteTable(
   'received_by_day',

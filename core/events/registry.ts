@@ -122,6 +122,7 @@ export const followers: Record<string, readonly string[]> = {
   sale_refunds: ['received_by_day'],
   orders: ['orders_by_day'],
   order_payments: ['received_by_day'],
+  customer_account: ['received_by_day'],
   production_batches: ['production_by_day'],
 };
 

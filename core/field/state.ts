@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import type { EventEnvelope, TableWrite } from '../events/define';
+import { companyDay } from '../locale/day';
 
 export interface CustomerOrderLine {
   lineNo: number;
@@ -93,12 +94,15 @@ export interface AccountMove {
   reference?: string | null;
 }
 
-/** Appends one row to the customer's account, at the event's time (never the clock's). */
+/**
+ * Appends one row to the customer's account, at the event's time (never the clock's) and on its
+ * company day, where a payment counts as money received (decision 0035).
+ */
 export function accountMove(db: Db, e: EventEnvelope, m: AccountMove): void {
   db.sqlite
     .prepare(
-      `INSERT INTO customer_account (event_id, customer_id, branch_id, kind, amount, order_id, trip_id, method, reference, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO customer_account (event_id, customer_id, branch_id, kind, amount, order_id, trip_id, method, reference, at, day)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       e.id,
@@ -111,6 +115,7 @@ export function accountMove(db: Db, e: EventEnvelope, m: AccountMove): void {
       m.method ?? null,
       m.reference ?? null,
       e.createdAt,
+      companyDay(db, e.createdAt),
     );
 }
 

@@ -16,14 +16,21 @@ export const companySaved = defineEvent({
   writes: [
     rowWrite('company_settings'),
     // A new time zone moves every row's day: settled again from the rows after a re-fold.
-    ...(['sales', 'sale_returns', 'orders', 'work_credits', 'badge_awards'] as const).map(
-      (table) => ({
-        table,
-        column: 'day',
-        key: (e: { payload: { timeZone?: string } }) => (e.payload.timeZone ? ['zone'] : []),
-        shared: redayAll,
-      }),
-    ),
+    ...(
+      [
+        'sales',
+        'sale_returns',
+        'orders',
+        'customer_account',
+        'work_credits',
+        'badge_awards',
+      ] as const
+    ).map((table) => ({
+      table,
+      column: 'day',
+      key: (e: { payload: { timeZone?: string } }) => (e.payload.timeZone ? ['zone'] : []),
+      shared: redayAll,
+    })),
   ],
   payload: z.object({
     id: z.literal(companyId),

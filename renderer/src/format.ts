@@ -105,7 +105,7 @@ export function today(now = new Date()): string {
 export const statusLong = (status: OrderStatus): string => sentence(statusLabel[status]);
 
 /** One decimal in the company's number format: 12.4. */
-const tenths = (n: number) => formats.tenths.format(n);
+export const tenths = (n: number): string => formats.tenths.format(n);
 
 export function fileSize(bytes: number): string {
   const t = tOf('common');

@@ -1,7 +1,7 @@
 // How a dashboard's figures read: the words of its ids (analytics namespace), its labels and its
 // units, shared by the charts, their tables and the CSV, so all three show the same thing.
 import type { OutputOf } from '../../client';
-import { companyCurrency, count, date, money } from '../../format';
+import { companyCurrency, count, date, money, tenths } from '../../format';
 import type { Translate } from '../../i18n';
 
 export type Dashboard = OutputOf<'dashboard.get'>;
@@ -32,17 +32,16 @@ export function labelText(t: Translate, kind: DashChart['labelKind'], label: str
   return label;
 }
 
-const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, useGrouping: false });
-
-/** A figure in its unit: money in the company's currency, hours with one decimal. */
+/** A figure in its unit, in the company's number format: money in its currency, hours and
+ * percentages with one decimal. */
 export function figure(t: Translate, unit: Unit, value: number): string {
   switch (unit) {
     case 'money':
       return money(value);
     case 'hours':
-      return t('hours', { n: oneDecimal.format(value) });
+      return t('hours', { n: tenths(value) });
     case 'percent':
-      return `${oneDecimal.format(value)}%`;
+      return `${tenths(value)}%`;
     default:
       return count(value);
   }

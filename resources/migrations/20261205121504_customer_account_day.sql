@@ -1,0 +1,1 @@
+ALTER TABLE `customer_account` ADD `day` text DEFAULT '' NOT NULL;
