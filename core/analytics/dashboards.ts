@@ -227,9 +227,12 @@ function stageChart(rows: readonly StageRow[], id: string): Chart {
 
 const hours = (ms: number, n: number) => (n === 0 ? 0 : Math.round((ms / n / 3_600_000) * 10) / 10);
 
-/** Stock running low; opened for every branch, the list says which branch each row is at. */
+/**
+ * Stock running low now, at the pace of the last 28 days to today (whatever range the charts
+ * show: the stock is today's). Opened for every branch, the list says which branch each row is at.
+ */
 function lowStockList(db: Db, q: DashboardQuery, info: Map<string, VariantInfo>): ListTable {
-  const rows = lowStock(db, q.to, q.branchId, 10);
+  const rows = lowStock(db, companyDayAndHour(db, q.now).day, q.branchId, 10);
   const every = q.branchId === null;
   const codes = new Map(every ? branchesOf(db).map((b) => [b.id, b.code]) : []);
   return {
