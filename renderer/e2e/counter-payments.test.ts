@@ -146,6 +146,8 @@ describe('the counter takes payment from the keyboard', () => {
     await step().waitFor();
     expect(await page.getByTestId('due').textContent()).toBe('Br\u00a0570.00');
     await page.keyboard.press('F1');
+    // Cash: the cursor moves to what the customer hands over (as a clerk sees it before Enter).
+    await expect.poll(focusedField).toBe('payments.0.tendered');
     await page.keyboard.press('Enter');
     await page.getByText(/^Sale SH01-.* recorded/).waitFor();
     const [sale] = await sales();

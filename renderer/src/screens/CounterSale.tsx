@@ -113,6 +113,9 @@ export function CounterSale() {
   }, [taxAdded, cartKey]);
 
   const backToScanBox = () => scanBoxIn(picker.current)?.focus();
+  /** Nothing has the focus: what closed took it with it, and nobody has put it anywhere since. */
+  const focusIsFree = () =>
+    document.activeElement === null || document.activeElement === document.body;
 
   // Opening the screen puts the focus on its heading (a screen reader says where the clerk is),
   // and Tab or a click can leave it on a button, whose Enter would record or remove. A scan
@@ -182,6 +185,8 @@ export function CounterSale() {
     window.setTimeout(() => {
       const box = scanBoxIn(picker.current);
       if (!box || document.querySelector('dialog[open]')) return;
+      // Keys go before timers: a clerk who already moved on keeps the focus where they put it.
+      if (!focusIsFree() && document.activeElement !== box) return;
       if (document.activeElement === box) box.blur();
       box.focus();
     }, 0);
@@ -381,6 +386,9 @@ export function CounterSale() {
               // A refused line is shown at its box in the cart, which takes the focus once it
               // is on screen again; after Esc the clerk goes on scanning.
               window.setTimeout(() => {
+                // Keys go before timers: if the clerk already moved on (back in the cart, or
+                // paying again), the focus stays where they put it.
+                if (!focusIsFree()) return;
                 const invalid = document.querySelector<HTMLElement>(
                   'form[aria-label] [aria-invalid="true"]',
                 );
