@@ -69,9 +69,6 @@ export function salesByVariant(
   return parseRows(variantSales, cachedSql(db, sql).all(params));
 }
 
-/** Strings in SQLite's own (binary) order, as its ORDER BY and LIMIT took them. */
-const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The days of sales a low-stock cover is counted at, and the cover under which stock is low. */
 export const COVER_PACE_DAYS = 28;
 export const LOW_COVER_DAYS = 7;
@@ -91,7 +88,7 @@ export type LowStockRow = z.infer<typeof lowRow>;
  *
  * In SQL, in two parts so that the whole stock is never read: what sold (a few rows a day) is
  * looked up one by one; what did not is walked least stocked first (stock_balances_on_hand) and
- * the walk stops at the limit.
+ * the walk stops at the limit. The two parts' rows are then put in the list's order.
  */
 export function lowStock(db: Db, to: string, branch: string | null, limit: number): LowStockRow[] {
   const sold = salesByVariantSql(addDays(to, -(COVER_PACE_DAYS - 1)), to, branch);
@@ -99,7 +96,7 @@ export function lowStock(db: Db, to: string, branch: string | null, limit: numbe
   const min = `max(v.min_stock, coalesce((SELECT max(r.min) FROM reorder_rules r
     WHERE r.branch_id = b.branch_id AND r.variant_id = b.variant_id AND r.active = 1), 0))`;
   const sql = `WITH sold AS MATERIALIZED (${sold.sql})
-    SELECT * FROM (SELECT * FROM (
+    SELECT * FROM (SELECT * FROM (SELECT * FROM (
       SELECT b.branch_id AS branchId, b.variant_id AS variantId, b.on_hand AS onHand, ${min} AS min,
         CAST(floor(b.on_hand * ${COVER_PACE_DAYS}.0 / s.qty) AS INTEGER) AS cover
       FROM sold s JOIN stock_balances b ON b.branch_id = s.branchId AND b.variant_id = s.variantId
@@ -113,20 +110,9 @@ export function lowStock(db: Db, to: string, branch: string | null, limit: numbe
       WHERE NOT EXISTS (SELECT 1 FROM sold s
         WHERE s.branchId = b.branch_id AND s.variantId = b.variant_id AND s.qty > 0)
         ${branchIs('b.branch_id', branch)})
-      WHERE onHand <= min ORDER BY onHand, branchId, variantId LIMIT ${n})`;
-  const key = (r: LowStockRow) => [r.cover === null ? 1 : 0, r.cover ?? 0, r.onHand] as const;
-  return parseRows(lowRow, cachedSql(db, sql).all(sold.params))
-    .sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return (
-        x[0] - y[0] ||
-        x[1] - y[1] ||
-        x[2] - y[2] ||
-        byCode(a.branchId, b.branchId) ||
-        byCode(a.variantId, b.variantId)
-      );
-    })
-    .slice(0, n);
+      WHERE onHand <= min ORDER BY onHand, branchId, variantId LIMIT ${n}))
+    ORDER BY cover IS NULL, cover, onHand, branchId, variantId LIMIT ${n}`;
+  return parseRows(lowRow, cachedSql(db, sql).all(sold.params));
 }
 
 const costRow = z.object({ id: z.string(), cost: z.number(), name: z.string(), sku: z.string() });
