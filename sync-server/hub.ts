@@ -142,7 +142,7 @@ export class SyncHub {
     events: WireEvent[],
     info: { pending: number; appVersion: string; health?: DeviceHealth | undefined },
   ): Promise<PushResponse> {
-    const parsedPayloads: unknown[] = [];
+    const parsedPayloads: { data: unknown; json: string }[] = [];
     events.forEach((e, i) => {
       if (e.branchId !== device.branchId || e.deviceId !== device.id) {
         this.log({
@@ -182,13 +182,14 @@ export class SyncHub {
           `events.${i}.payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is not valid'}`,
         );
       }
-      if (JSON.stringify(parsed.data).length > MAX_PAYLOAD_CHARS)
+      const json = JSON.stringify(parsed.data);
+      if (json.length > MAX_PAYLOAD_CHARS)
         throw new HttpError(
           413,
           'VALIDATION',
           `events.${i}.payload: larger than ${MAX_PAYLOAD_CHARS / 1024} KB; no event of this app is that large.`,
         );
-      parsedPayloads.push(parsed.data);
+      parsedPayloads.push({ data: parsed.data, json });
     });
     // Head office's own server processes act through the console, which checked the person;
     // a branch PC is judged event by event (sync-server/authority.ts).
@@ -201,15 +202,16 @@ export class SyncHub {
     const refused: Refused[] = [];
     events.forEach((wire, i) => {
       const def = eventDef(wire.type);
-      if (!def) return; // checked above
+      const parsed = parsedPayloads[i];
+      if (!def || !parsed) return; // checked above
       this.clock.receive(wire.hlc);
       const receivedHlc = this.clock.now();
       const judged = trusted
-        ? { payload: parsedPayloads[i], refusal: null }
+        ? { payload: parsed.data, refusal: null }
         : judge(
             def,
             wire,
-            parsedPayloads[i],
+            parsed.data,
             device,
             kind,
             receivedHlc,
@@ -224,7 +226,10 @@ export class SyncHub {
       const event = { ...wire, payload: judged.payload };
       const { scope, register } = scopeOf(event, (id) => known.get(id) ?? null);
       if (register && event.aggregateId) known.set(event.aggregateId, register);
-      items.push({ event, scope, register, receivedHlc });
+      // The text made for the size check, unless head office decided part of the payload.
+      const payloadJson =
+        judged.payload === parsed.data ? parsed.json : JSON.stringify(event.payload);
+      items.push({ event, scope, register, receivedHlc, payloadJson });
     });
     const acks = await this.store.ingest(items);
     if (items.length > 0) for (const listener of this.ingested) listener();

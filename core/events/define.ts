@@ -73,7 +73,9 @@ export interface Authority<P> {
   acts: ((payload: P) => string | null) | 'aggregate';
   /**
    * What head office decides itself for an event from a branch PC, whatever the payload says
-   * (an offline cancel is never an admin's). Returns the payload to store, or a refusal.
+   * (an offline cancel is never an admin's). Returns the payload to store, or a refusal. It never
+   * changes `payload` in place: a change is a new object (given back the same object, the hub
+   * stores the JSON text it made of it before).
    */
   decide?: (payload: P, then: FactsAtTheTime) => P | { refuse: string };
 }

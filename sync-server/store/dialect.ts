@@ -42,8 +42,6 @@ export interface SqlDialect extends SqlRunner {
   inList(column: string, n: number): string;
   /** The parameter for inList: an array on PostgreSQL, its JSON text on SQLite. */
   listParam(values: readonly string[]): SqlParam;
-  /** A boolean column's test, as its partial index is written (SQLite keeps 0 and 1). */
-  isTrue(column: string): string;
   /**
    * The database's clock, in ms since 1970, as an expression: what leases (./leases.ts) time
    * themselves by, so which process holds one never depends on a PC's clock.

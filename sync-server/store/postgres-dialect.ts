@@ -97,10 +97,6 @@ export class PostgresDialect implements SqlDialect {
     return list;
   }
 
-  isTrue(column: string): string {
-    return column;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

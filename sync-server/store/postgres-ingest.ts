@@ -92,7 +92,7 @@ interface IngestedRow {
 /** The statement's one parameter: the batch, each id once (the first item with it). */
 function inputOf(firstOf: Map<string, IngestItem>): string {
   const rows: InputRow[] = [];
-  for (const { event: e, scope, register, receivedHlc } of firstOf.values())
+  for (const { event: e, scope, register, receivedHlc, payloadJson } of firstOf.values())
     rows.push({
       n: rows.length,
       id: e.id,
@@ -104,7 +104,7 @@ function inputOf(firstOf: Map<string, IngestItem>): string {
       hlc: e.hlc,
       created_at: e.createdAt,
       aggregate_id: e.aggregateId,
-      payload: JSON.stringify(e.payload),
+      payload: payloadJson,
       received_hlc: receivedHlc,
       scope_all: scope.all,
       scope: scope.all ? null : scope.branches,

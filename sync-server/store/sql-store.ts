@@ -413,10 +413,10 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
   }
 
   async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
-    // User changes are master data (scope_all): the partial index keeps this off the whole log.
+    // The partial index events_user_changes holds just these rows: the WHERE term is its own.
     const rows = await this.sql.all(
       `SELECT seq, type, aggregate_id AS "userId", payload AS "payloadJson", hlc, received_hlc AS "receivedHlc"
-       FROM events WHERE ${this.sql.isTrue('scope_all')} AND seq > $1 AND type IN ('user.saved', 'company.saved')
+       FROM events WHERE type IN ('user.saved', 'company.saved') AND seq > $1
        ORDER BY seq`,
       [afterSeq],
     );

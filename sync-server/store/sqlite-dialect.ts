@@ -125,10 +125,6 @@ export class SqliteDialect implements SqlDialect {
     return JSON.stringify(values);
   }
 
-  isTrue(column: string): string {
-    return `${column} = 1`;
-  }
-
   async close(): Promise<void> {
     this.db.close();
   }

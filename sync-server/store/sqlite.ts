@@ -65,7 +65,7 @@ export class SqliteEventStore extends SqlEventStore {
       );
       return db
         .transaction(() =>
-          items.map(({ event: e, scope: s, register: r, receivedHlc }) => {
+          items.map(({ event: e, scope: s, register: r, receivedHlc, payloadJson }) => {
             // hot path: see npm run bench:sync
             const row = insert.get(
               e.id,
@@ -77,7 +77,7 @@ export class SqliteEventStore extends SqlEventStore {
               e.hlc,
               e.createdAt,
               e.aggregateId,
-              JSON.stringify(e.payload),
+              payloadJson,
               receivedHlc,
               s.all ? 1 : 0,
             ) as { seq: number } | undefined;

@@ -10,6 +10,8 @@ export interface IngestItem {
   /** Branches later events of this aggregate inherit, when this event starts one. */
   register: string[] | null;
   receivedHlc: string;
+  /** The payload as the log keeps it: JSON.stringify(event.payload), made once by the hub. */
+  payloadJson: string;
 }
 
 export interface Ack {
