@@ -17,18 +17,25 @@ const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 
 /**
  * Whether JSON text nests deeper than `max`, read from its bytes before it is parsed (so a deep
  * body is never built in memory). Exact for UTF-8, where these ASCII bytes never occur inside a
- * multi-byte character; other charsets are refused before this runs.
+ * multi-byte character; other charsets are refused before this runs. A string is skipped with
+ * indexOf to its closing quote (one not escaped by an odd run of backslashes): most of a push's
+ * bytes are inside strings, and this check runs on every push.
  */
 export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] ?? 0;
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
-    else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
+    const b = bytes[i];
+    if (b === QUOTE) {
+      let end = i;
+      for (;;) {
+        end = bytes.indexOf(QUOTE, end + 1);
+        if (end < 0) return false; // no closing quote: not JSON, which the parser says
+        let slashes = 0;
+        while (bytes[end - 1 - slashes] === BACKSLASH) slashes++; // stops at the opening quote
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
       if (++depth > max) return true;
     } else if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) depth--;
   }
