@@ -146,8 +146,11 @@ describe.each(['sqlite', 'postgres'] as const)('leases on %s', (kind) => {
     await a!.release(first);
     const given = (await b!.acquire('backup', 'B', 60_000))!;
     await b!.release(given);
-    // A restore brings the row back as an old backup had it: a small token.
+    // A restore brings the row back as an old backup had it: a small token. A restore takes
+    // longer than a millisecond, and the token grows past it by the database's clock, which has
+    // moved on since the last handover (these three handovers may all fall in one millisecond).
     await raw(`UPDATE leases SET token = 1, holder = 'old'`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const after = (await a!.acquire('backup', 'C', 60_000))!;
     expect(after.token).toBeGreaterThan(given.token);
     expect(given.token).toBeGreaterThan(first.token);
