@@ -19,6 +19,7 @@ import {
 } from '../components/LinesTable';
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
 import { count, money } from '../format';
+import { focusIsFree } from '../focus';
 import { useT } from '../i18n';
 import { printReceipt } from '../receipts';
 import { scanListener } from '../scan-burst';
@@ -113,9 +114,6 @@ export function CounterSale() {
   }, [taxAdded, cartKey]);
 
   const backToScanBox = () => scanBoxIn(picker.current)?.focus();
-  /** Nothing has the focus: what closed took it with it, and nobody has put it anywhere since. */
-  const focusIsFree = () =>
-    document.activeElement === null || document.activeElement === document.body;
 
   // Opening the screen puts the focus on its heading (a screen reader says where the clerk is),
   // and Tab or a click can leave it on a button, whose Enter would record or remove. A scan

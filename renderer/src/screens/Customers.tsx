@@ -8,6 +8,7 @@ import { ErrorBanner, Notice } from '../components/Banner';
 import { SearchField } from '../components/Field';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { count } from '../format';
+import { focusBackLater } from '../focus';
 import { useT } from '../i18n';
 import { CustomerDetail } from './customers/CustomerDetail';
 import {
@@ -64,11 +65,7 @@ export function Customers() {
     setView({ kind: 'list' });
     setTick((n) => n + 1);
     // The list was only hidden: focus goes back to where the customer was opened from.
-    setTimeout(() => {
-      const el = opener.current;
-      if (el?.isConnected && el.offsetParent !== null) el.focus();
-      else document.querySelector<HTMLElement>('.customers [data-search]')?.focus();
-    }, 0);
+    focusBackLater(opener.current, '.customers [data-search]');
   };
   const startNew = (initial: CustomerFields = { name: '', phone: '', card: '' }) => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;

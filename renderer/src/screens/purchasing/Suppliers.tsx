@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { count } from '../../format';
+import { focusBackLater } from '../../focus';
 import { useT } from '../../i18n';
 import { can } from '../../roles';
 import { SupplierForm, type SupplierRow } from './SupplierForm';
@@ -29,11 +30,7 @@ export function Suppliers() {
   const backToList = () => {
     setView({ kind: 'list' });
     setTick((n) => n + 1);
-    setTimeout(() => {
-      const el = opener.current;
-      if (el?.isConnected && el.offsetParent !== null) el.focus();
-      else document.querySelector<HTMLElement>('.suppliers [data-new-supplier]')?.focus();
-    }, 0);
+    focusBackLater(opener.current, '.suppliers [data-new-supplier]');
   };
   const startNew = () => {
     remember();
