@@ -231,6 +231,17 @@ export class HeadOfficeReplica {
     return this.engine ? this.rounds.run() : Promise.resolve();
   }
 
+  /**
+   * For background work that may see the replica a few seconds behind (Telegram's planning, the
+   * invoice inbox): folds now unless a fold is running or waiting for branch pushes to pause,
+   * which will come by itself (at the latest FOLD_AFTER.maxWaitMs on) and wake the work again.
+   * A fold forced here in the middle of a burst of pushes would hold the thread that takes them,
+   * and each fold that woke the planner would force the next one.
+   */
+  catchUpUnlessDue(): Promise<void> {
+    return this.foldPending ? Promise.resolve() : this.catchUp();
+  }
+
   private async round(): Promise<void> {
     const engine = this.engine;
     if (!engine) return;

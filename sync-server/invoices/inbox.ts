@@ -70,7 +70,8 @@ export class InvoiceInbox {
     if (!lease) return null;
     const round: InboxRound = { read: 0, unreadable: 0, uploaded: 0, rejected: 0 };
     try {
-      await replica.catchUp();
+      // What branches pushed a moment ago and is still waiting to be folded is read next round.
+      await replica.catchUpUnlessDue();
       if (this.options.folder) this.takeFolder(this.options.folder, round);
       for (const invoiceId of this.waiting()) {
         try {

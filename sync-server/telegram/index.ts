@@ -107,7 +107,10 @@ export async function startTelegram(options: {
     }),
     store,
     webhookSecret: secret,
-    flush: () => outbox.wake(),
+    flush: async () => {
+      await options.replica.current();
+      await outbox.wake();
+    },
     async close() {
       unsubscribe();
       await outbox.close();

@@ -167,7 +167,8 @@ export class Outbox {
   private async plan(): Promise<void> {
     // Another process plans (see tick); this one's replica folds only when a console call needs it.
     if (!this.leads) return;
-    await this.replica.catchUp();
+    // Woken by a fold, or by a poll: a fold waiting for pushes to pause wakes planning again.
+    await this.replica.catchUpUnlessDue();
     if (this.closed) return;
     await planNotifications(this.replica.core.db, this.store, Date.now());
     this.plannedAt = Date.now();

@@ -112,8 +112,11 @@ describe('Telegram with two server processes on PostgreSQL', () => {
       .filter((c) => ['sendMessage', 'sendDocument', 'editMessageText'].includes(c.method));
     const first = t.w.server.replica.foldsEagerly;
     expect(new Set(sends.map((c) => c.via))).toEqual(new Set([first ? '' : 'second']));
-    const health = await (await fetch(`${first ? t.w.base : secondBase}/health`)).json();
-    expect(health).toMatchObject({ leases: [{ name: 'telegram', here: true }] });
+    const health = (await (await fetch(`${first ? t.w.base : secondBase}/health`)).json()) as {
+      leases: unknown[];
+    };
+    // (The invoice inbox's lease is listed too once its round has run in either process.)
+    expect(health.leases).toContainEqual(expect.objectContaining({ name: 'telegram', here: true }));
     // The webhook was set once, by the process that started first, not once per process.
     expect(t.api.calls.filter((c) => c.method === 'setWebhook')).toHaveLength(1);
   });
