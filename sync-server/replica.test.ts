@@ -1,5 +1,7 @@
 // When head office's own replica folds what branches push: after a burst pauses, at the latest a
-// few seconds into one that does not, and at once when the console needs it.
+// few seconds into one that does not, and at once when the console needs it; a fold nobody waits
+// for gives way to pushes in flight.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncCursor } from '../core/sync/engine';
 import { FOLD_AFTER } from './replica';
@@ -109,6 +111,47 @@ describe("head office's replica", () => {
     } finally {
       stop();
       replica.soon = soon;
+      Object.assign(FOLD_AFTER, saved);
+    }
+  });
+
+  it('takes a page of a background fold only while no push is in flight; a console call does not wait for pushes', async () => {
+    const saved = { ...FOLD_AFTER };
+    Object.assign(FOLD_AFTER, { quietMs: 50, page: 2, yieldMs: 60_000 });
+    // A push whose body is still coming: in flight until it is sent or the PC hangs up.
+    const held = request(`${w.base}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '1000' },
+    });
+    held.on('error', () => undefined);
+    try {
+      await w.server.replica.catchUp();
+      await sell(6);
+      held.write('{"events":[');
+      await sleep(100); // the server has the request
+      await shop.engine.push();
+      const behind = await unfolded();
+      expect(behind).toBeGreaterThanOrEqual(6);
+      await sleep(FOLD_AFTER.quietMs * 10);
+      // The fold waits for the push in flight: at most a page of it is in.
+      expect(await unfolded()).toBeGreaterThanOrEqual(behind - FOLD_AFTER.page);
+
+      const started = Date.now();
+      const sales = await w.admin('sales.list', { branchId: w.branch.SH01, limit: 500 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(sales.length).toBeGreaterThanOrEqual(6);
+      expect(await unfolded()).toBe(0);
+
+      // Without a console call, the fold goes on once the push in flight ends.
+      await sell(6);
+      await shop.engine.push();
+      await sleep(FOLD_AFTER.quietMs * 10);
+      expect(await unfolded()).toBeGreaterThanOrEqual(6 - FOLD_AFTER.page);
+      held.destroy();
+      for (let i = 0; i < 50 && (await unfolded()) > 0; i++) await sleep(50);
+      expect(await unfolded()).toBe(0);
+    } finally {
+      held.destroy();
       Object.assign(FOLD_AFTER, saved);
     }
   });

@@ -46,6 +46,8 @@ class InProcessTransport implements SyncTransport {
   constructor(
     private readonly hub: SyncHub,
     private readonly device: DeviceRecord,
+    /** Waited for before each page: a background fold's turn comes after the pushes in flight. */
+    private readonly turn: () => Promise<void>,
   ) {}
   push(request: PushRequest): Promise<PushResponse> {
     const r = pushRequest.parse(request);
@@ -55,6 +57,7 @@ class InProcessTransport implements SyncTransport {
     // Each page waits its turn behind the requests already in: a long fold runs in slices, and
     // branch pushes and console calls are answered between them.
     await new Promise((resolve) => setImmediate(resolve));
+    await this.turn();
     return parsedPage(await this.hub.pull(this.device, after, limit));
   }
   hasFile(hash: string) {
@@ -73,9 +76,12 @@ class InProcessTransport implements SyncTransport {
 /**
  * When branch pushes are folded into head office's replica: once they pause for `quietMs`, or at
  * the latest `maxWaitMs` after the first one still unfolded. During a burst of pushes the thread
- * serves the pushes; the fold follows in one go.
+ * serves the pushes; the fold follows, in pages of `page` events. A fold nobody waits for takes
+ * each page only while no branch push is in flight (being received or taken in), or once it has
+ * waited `yieldMs` for one: it uses the time the thread would idle between pushes, and delays a
+ * push by one page at most. A console call waiting for the fold does not yield.
  */
-export const FOLD_AFTER = { quietMs: 100, maxWaitMs: 3_000 };
+export const FOLD_AFTER = { quietMs: 100, maxWaitMs: 3_000, page: 500, yieldMs: 250 };
 
 export class HeadOfficeReplica {
   readonly core: BranchCore;
@@ -218,12 +224,50 @@ export class HeadOfficeReplica {
       this.core.db,
       this.core.files,
       device.id,
-      new InProcessTransport(this.hub, device),
+      new InProcessTransport(this.hub, device, () => this.pushesAnswered()),
       {
         appVersion: this.appVersion,
         onRemoteStamp: (hlc) => this.core.context().clock.receive(hlc),
+        get pullPage() {
+          return FOLD_AFTER.page;
+        },
+        get catchUpPage() {
+          return FOLD_AFTER.page;
+        },
       },
     );
+  }
+
+  /** Branch pushes received and not yet answered; calls waiting for the replica to be current. */
+  private pushesInFlight = 0;
+  private waiters = 0;
+  private readonly answered = new Set<() => void>();
+
+  /**
+   * Told when a branch push arrives, before its body is read; `res` closes when it is answered
+   * (or the PC hung up).
+   */
+  pushArrived(res: { once(event: 'close', listener: () => void): unknown }): void {
+    this.pushesInFlight++;
+    res.once('close', () => {
+      if (--this.pushesInFlight > 0) return;
+      for (const wake of this.answered) wake();
+      this.answered.clear();
+    });
+  }
+
+  /** A background fold's next page: once no push is in flight, or after FOLD_AFTER.yieldMs. */
+  private pushesAnswered(): Promise<void> {
+    if (this.pushesInFlight === 0 || this.waiters > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.answered.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, FOLD_AFTER.yieldMs);
+      this.answered.add(done);
+    });
   }
 
   /** Brings the replica up to the log's head; calls while one runs are folded into one more round. */
@@ -291,10 +335,18 @@ export class HeadOfficeReplica {
    */
   async current(): Promise<void> {
     if (!this.engine) await this.exclusive(() => this.resume());
-    if (this.soonTimer) await this.foldWaiting();
-    else await this.rounds.idle();
-    if (this.engine && (await this.hub.store.headSeq()) > syncCursor(this.core.db))
-      await this.catchUp();
+    this.waiters++;
+    // A fold already yielding to pushes stops yielding: someone waits for it.
+    for (const wake of this.answered) wake();
+    this.answered.clear();
+    try {
+      if (this.soonTimer) await this.foldWaiting();
+      else await this.rounds.idle();
+      if (this.engine && (await this.hub.store.headSeq()) > syncCursor(this.core.db))
+        await this.catchUp();
+    } finally {
+      this.waiters--;
+    }
   }
 
   /**

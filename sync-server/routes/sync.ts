@@ -24,12 +24,16 @@ export const WAITS_PER_DEVICE: BucketRule = { burst: 20, refillMs: 200 };
 
 export function syncRoutes(
   hub: Pick<SyncHub, 'authenticate' | 'push' | 'pull' | 'epoch'>,
-  replica: Pick<HeadOfficeReplica, 'soon'>,
+  replica: Pick<HeadOfficeReplica, 'soon' | 'pushArrived'>,
   news: Pick<LogNews, 'wait'>,
 ): express.Router {
   const router = express.Router();
   const device = deviceOf(hub);
   const waits = new TokenBuckets(WAITS_PER_DEVICE);
+  router.use('/sync/push', (_req, res, next) => {
+    replica.pushArrived(res);
+    next();
+  });
   router.use('/sync/push', jsonBody(MAX_BODY_BYTES));
   router.post(
     '/sync/push',
