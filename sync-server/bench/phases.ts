@@ -16,6 +16,8 @@ export interface PushRun {
   replicaBehindAtEnd: number;
   /** From the last push answered until the head-office replica had folded everything. */
   replicaLagSeconds: number;
+  /** CPU the server process(es) used meanwhile: what a push costs, however busy the machine. */
+  serverCpuSeconds?: number;
 }
 
 /**
@@ -69,13 +71,16 @@ export async function pushOnSnapshot(
 
 /** Pushes every branch's pending events, all branches at once. */
 export async function pushConcurrent(server: ServerProcess, pcs: readonly Pc[]): Promise<PushRun> {
+  const cpuBefore = await server.ask({ cmd: 'cpu' });
   const start = performance.now();
   const pushed = await Promise.all(pcs.map((pc) => pc.engine.push()));
   const pushSeconds = seconds(start);
+  const serverCpuSeconds = (await server.ask({ cmd: 'cpu' })) - cpuBefore;
   const replicaBehindAtEnd = await server.ask({ cmd: 'replicaBehind' });
   return {
     events: pushed.reduce((a, b) => a + b, 0),
     seconds: pushSeconds,
+    serverCpuSeconds,
     replicaBehindAtEnd,
     replicaLagSeconds: Number.NaN, // measured by converge(), which waits for the replica too
   };

@@ -3,7 +3,7 @@
 import { fmtInt, round, table, type Row } from '../../core/bench/stats';
 import type { NewsRun } from './news';
 import type { Converged, PushRun } from './phases';
-import type { PostgresPush, PostgresResults } from './postgres';
+import type { PostgresResults } from './postgres';
 import type { PullRun } from './serve';
 
 /**
@@ -66,15 +66,17 @@ function pushRows(label: string, run: PushRun, target: boolean): Row[] {
       }),
     },
     { measure: '  events, wall time', value: `${fmtInt(run.events)} in ${s(run.seconds)}` },
+    ...(run.serverCpuSeconds === undefined ? [] : [serverCpuRow(run, 'process')]),
     { measure: '  replica still to fold when pushes ended', value: fmtInt(run.replicaBehindAtEnd) },
   ];
 }
 
-/** Mostly head office's replica folding in every process (decision 0013). */
-function serverCpuRow(run: PostgresPush): Row {
+/** The server's own cost of a push; with PostgreSQL, mostly the replica folding in every process (decision 0013). */
+function serverCpuRow(run: PushRun, processes = 'processes'): Row {
+  const cpu = run.serverCpuSeconds ?? Number.NaN;
   return {
-    measure: '  CPU of the server processes meanwhile',
-    value: `${s(run.serverCpuSeconds)}, ${fmtInt((run.serverCpuSeconds / run.events) * 1e6)} µs/event`,
+    measure: `  CPU of the server ${processes} meanwhile`,
+    value: `${s(cpu)}, ${fmtInt((cpu / run.events) * 1e6)} µs/event`,
   };
 }
 
@@ -241,6 +243,7 @@ export function report(r: Results): { table: string; json: Record<string, unknow
     scale: r.scale,
     events: r.made,
     push_events_per_s: round(rate(r.concurrent.events, r.concurrent.seconds), 0),
+    push_server_cpu_s: round(r.concurrent.serverCpuSeconds ?? Number.NaN, 2),
     push_sequential_events_per_s: round(rate(r.sequential.events, r.sequential.seconds), 0),
     replica_fold_events_per_s: round(
       rate(r.sequential.replicaBehindAtEnd, r.sequential.replicaLagSeconds),

@@ -19,6 +19,7 @@ describe('npm run bench:sync', () => {
     expect(run.status).toBe(0);
     for (const key of [
       'push_events_per_s',
+      'push_server_cpu_s',
       'apply_events_per_s',
       'apply_ratio_vs_raw',
       'converge_all_s',
@@ -27,6 +28,8 @@ describe('npm run bench:sync', () => {
     ])
       expect(json[key], key).toEqual(expect.any(Number));
     expect(json['events']).toBe(1_000);
+    expect(json['push_server_cpu_s']).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/CPU of the server process meanwhile\s+\S+ s, [\d,]+ µs\/event/);
     expect(json['catchup_events']).toBeGreaterThanOrEqual(1_000);
     expect(json['fresh_folds_match']).toBe(true);
     expect(json['raw_rows_match']).toBe(true);
