@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { z } from 'zod';
 import type { ServerConfig } from '../main';
+import { SERVER_BUNDLE } from '../package/build';
 import type { PullRun } from './serve';
 
 export type ServerCommand =
@@ -56,16 +57,7 @@ function childBundle(): Promise<string> {
     const dir = join(repo, 'node_modules/.cache/server-child');
     mkdirSync(dir, { recursive: true });
     const aside = join(dir, `server-child.${process.pid}.mjs`);
-    await build({
-      entryPoints: [join(here, 'server-child.ts')],
-      outfile: aside,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    await build({ ...SERVER_BUNDLE, entryPoints: [join(here, 'server-child.ts')], outfile: aside });
     renameSync(aside, join(dir, 'server-child.mjs'));
     const start = join(dir, 'start.mjs');
     writeFileSync(`${start}.${process.pid}`, "import './server-child.mjs';\n");

@@ -6,7 +6,7 @@
 // copied with what they need from the repository's (./node-modules.ts), so native modules are the
 // ones `npm ci` built for this Node.js and this platform: the Windows package is built on Windows
 // (the release workflow zips the app folder there, with WinSW for the service).
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,22 +48,27 @@ const packageName = (path: string) =>
     .slice(0, path.startsWith('@') ? 2 : 1)
     .join('/');
 
+/** How the package bundles its code (and the sync benchmark its server, as the package runs it). */
+export const SERVER_BUNDLE: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+};
+
 async function bundle(appDir: string): Promise<string[]> {
   const result = await build({
+    ...SERVER_BUNDLE,
     entryPoints: Object.fromEntries(
       Object.entries(BUNDLES).map(([name, entry]) => [name, `prelude:${entry}`]),
     ),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outExtension: { '.js': '.mjs' },
     outdir: appDir,
     absWorkingDir: repo,
     plugins: [withPrelude],
     metafile: true,
-    logLevel: 'warning',
   });
   // Each entry starts what it does when it is the file node runs, and in a bundle every module
   // is that file: a bundle holding another's entry would do both.
