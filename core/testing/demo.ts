@@ -1,9 +1,18 @@
-// Test worlds: the demo company seeded once per test process through the real contract,
-// then copied file-by-file for each test, so every test starts from the same real database.
+// Test worlds: the demo company seeded once per test run (or per process outside vitest) through
+// the real contract, then copied file-by-file for each test, so every test starts from the same
+// real database.
 import { companyDay } from '../locale/day';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { InputOf, OperationName, OutputOf } from '../contract/api';
 import { branches, variants } from '../db/schema';
 import { DEMO_PASSWORD } from '../demo/seed';
@@ -29,15 +38,39 @@ interface Template {
 
 let template: Promise<Template> | undefined;
 
-async function buildTemplate(): Promise<Template> {
-  const dir = mkdtempSync(join(tmpdir(), 'fse-template-'));
+/**
+ * The variable naming a template made once for a whole test run (vitest's global setup), so the
+ * test processes copy it instead of each seeding its own: seeding and nine sign-ins cost seconds.
+ */
+export const DEMO_TEMPLATE_ENV = 'FSE_DEMO_TEMPLATE';
+const TOKENS_FILE = 'tokens.json';
+
+/** Seeds the demo company into `dir` through the real contract and signs every demo user in. */
+export async function writeDemoTemplate(dir: string): Promise<void> {
   const core = new BranchCore(dir);
-  await core.call('setup.loadDemo', {});
-  const tokens = {} as Record<DemoUser, string>;
-  for (const username of demoUsernames)
-    tokens[username] = (await core.call('auth.login', { username, password: DEMO_PASSWORD })).token;
-  core.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  core.close();
+  try {
+    await core.call('setup.loadDemo', {});
+    const tokens = {} as Record<DemoUser, string>;
+    for (const username of demoUsernames)
+      tokens[username] = (
+        await core.call('auth.login', { username, password: DEMO_PASSWORD })
+      ).token;
+    core.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    writeFileSync(join(dir, TOKENS_FILE), JSON.stringify(tokens));
+  } finally {
+    core.close();
+  }
+}
+
+const tokensFile = z.object(
+  Object.fromEntries(demoUsernames.map((u) => [u, z.string()])) as Record<DemoUser, z.ZodString>,
+);
+
+async function buildTemplate(): Promise<Template> {
+  const shared = process.env[DEMO_TEMPLATE_ENV];
+  const dir = shared ?? mkdtempSync(join(tmpdir(), 'fse-template-'));
+  if (!shared) await writeDemoTemplate(dir);
+  const tokens = tokensFile.parse(JSON.parse(readFileSync(join(dir, TOKENS_FILE), 'utf8')));
   return { dir, tokens };
 }
 
@@ -52,15 +85,24 @@ export interface DemoWorld {
   ) => <N extends OperationName>(name: N, input: InputOf<N>) => Promise<OutputOf<N>>;
 }
 
-export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWorld> {
+/**
+ * Puts the demo company's database into `dir`, a PC's data folder not opened yet: what loading
+ * the demo there would give, with every demo user signed in (the tokens returned).
+ */
+export async function copyDemoInto(dir: string): Promise<Record<DemoUser, string>> {
   template ??= buildTemplate();
   const t = await template;
-  const dir = mkdtempSync(join(tmpdir(), 'fse-test-'));
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(t.dir, 'branch.sqlite'), join(dir, 'branch.sqlite'));
   // The PC's number guard goes with it: a copy without it is a restore onto another machine.
   if (existsSync(join(t.dir, 'numbering.json')))
     copyFileSync(join(t.dir, 'numbering.json'), join(dir, 'numbering.json'));
+  return t.tokens;
+}
+
+export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-test-'));
+  const tokens = await copyDemoInto(dir);
   const core = new BranchCore(dir, options);
   const branch = Object.fromEntries(
     core.db.orm
@@ -79,10 +121,10 @@ export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWor
   return {
     core,
     dir,
-    tokens: t.tokens,
+    tokens,
     branch,
     variant,
-    as: (user) => (name, input) => core.call(name, input, t.tokens[user]),
+    as: (user) => (name, input) => core.call(name, input, tokens[user]),
   };
 }
 

@@ -33,8 +33,7 @@ const sizes = [
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.call('setup.loadDemo', {});
+  h = await startHarness({ demo: true });
   // An order in the lists, so order screens show rows (and Back has a row to return to).
   const clerk = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
   const variant = await h.call('catalog.findByCode', { code: 'TS-WHT-M' }, clerk);

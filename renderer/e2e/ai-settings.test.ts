@@ -151,8 +151,7 @@ describe("head office's console: the AI model", () => {
 describe('a branch PC: the AI model is head office’s', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -33,8 +33,7 @@ describe('badges and leaderboards', () => {
   const sqlite = () => h.host.core.db.sqlite;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     admin = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const idRow = z.object({ id: z.string() });
     branch = idRow.parse(sqlite().prepare(`SELECT id FROM branches WHERE code = 'FAC'`).get()).id;

@@ -41,8 +41,7 @@ export interface Counter {
 }
 
 export async function startCounter(): Promise<Counter> {
-  const h = await startHarness();
-  await h.call('setup.loadDemo', {});
+  const h = await startHarness({ demo: true });
   const token = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;
   const shop1 = (await h.call('branches.list', {}, token)).find((b) => b.code === 'SH01')?.id;
   if (!shop1) throw new Error('the demo company has no shop SH01');

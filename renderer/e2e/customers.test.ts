@@ -27,8 +27,7 @@ const detailName = () => page.locator('#customer-detail-name');
 
 describe('the Customers screen', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     const admin = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     await h.call('loyalty.saveProgram', PROGRAM, admin);
     clerk = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;

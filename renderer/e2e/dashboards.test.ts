@@ -81,8 +81,7 @@ async function shownRange(page: Page) {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.call('setup.loadDemo', {});
+  h = await startHarness({ demo: true });
   for (const p of people)
     tokens[p.username] = (
       await h.call('auth.login', { username: p.username, password: 'demo1234' })

@@ -39,8 +39,7 @@ describe("the driver's trips", () => {
   const sqlite = () => h.host.core.db.sqlite;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     const admin = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const idRow = z.object({ id: z.string() });
     const branch = idRow.parse(

@@ -53,8 +53,7 @@ const focused = (page: Page) =>
 
 describe("customers' orders from the keyboard", () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     adminToken = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const shop = (await h.call('branches.list', {}, adminToken)).find((b) => b.code === 'SH01')!;
     const rep = (await h.call('users.list', {}, adminToken)).find((u) => u.username === 'sales')!;

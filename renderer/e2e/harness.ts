@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { InputOf, OperationName, OutputOf } from '../../core/contract/api';
+import { copyDemoInto } from '../../core/testing/demo';
 import { DesktopHost } from '../../electron/host/desktop-host';
 import { EncryptedTokenStore, keyFileCipher } from '../../electron/host/token-store';
 import { startWebMode, type WebMode } from '../../electron/web-mode';
@@ -49,11 +50,14 @@ export interface Harness {
 export interface HarnessOptions {
   /** Runs on the host before the web mode starts (seeding a large history, say). */
   prepare?: (host: DesktopHost) => void | Promise<void>;
+  /** Starts on the demo company, as if loaded there (copied from the run's template: faster). */
+  demo?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'fse-e2e-'));
+  if (options.demo) await copyDemoInto(dataDir);
   const host = new DesktopHost({
     dataDir,
     appVersion: '0.1.0-e2e',

@@ -337,8 +337,7 @@ describe("supplier invoices in head office's console", () => {
 describe('a branch PC: uploads, lists, and leaves the review to head office', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -12,8 +12,7 @@ describe('language and currency in the browser', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     const admin = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     await h.call('company.save', { currencySymbol: 'ብር', locale: 'am-ET' }, admin);
     const shop = (await h.call('auth.login', { username: 'shop1', password: 'demo1234' })).token;

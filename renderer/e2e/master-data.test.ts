@@ -12,8 +12,7 @@ let token = '';
 
 describe('master data screens', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     token = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
   }, 180_000);
   afterAll(async () => {

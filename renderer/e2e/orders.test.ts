@@ -29,8 +29,7 @@ async function openOrder(page: Page) {
 
 describe('backorders, part payments and roles on the order screens', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     for (const u of ['admin', 'shop1', 'factory'])
       token[u] = (await h.call('auth.login', { username: u, password: 'demo1234' })).token;
     const cup = (await h.call('catalog.findByCode', { code: CUP }, token.admin)).variantId;

@@ -53,8 +53,7 @@ async function press(page: Page, selector: string): Promise<void> {
 
 describe('purchasing from the keyboard', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     adminToken = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const branches = await h.call('branches.list', {}, adminToken);
     const shop = branches.find((b) => b.code === 'SH01')!;

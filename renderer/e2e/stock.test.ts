@@ -28,8 +28,7 @@ const activeField = (page: Page) =>
 
 describe('stock screens', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     token = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     const branches = await h.call('branches.list', {}, token);
     shop1 = branches.find((b) => b.code === 'SH01')!.id;

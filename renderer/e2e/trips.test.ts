@@ -45,8 +45,7 @@ const planned = (page: Page) =>
 
 describe('delivery trips from the keyboard', () => {
   beforeAll(async () => {
-    h = await startHarness();
-    await h.call('setup.loadDemo', {});
+    h = await startHarness({ demo: true });
     adminToken = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
     factoryToken = (await h.call('auth.login', { username: 'factory', password: 'demo1234' }))
       .token;
@@ -120,6 +119,8 @@ describe('delivery trips from the keyboard', () => {
 
     await page.getByRole('button', { name: /^Plan the trip/ }).focus();
     await page.keyboard.press('Enter');
+    // The key only starts the plan: the trip is there once the screen's call has returned.
+    await expect.poll(async () => (await h.call('trips.list', {}, factoryToken)).length).toBe(1);
     const trip = (await h.call('trips.list', {}, factoryToken))[0]!;
     await page.getByRole('heading', { name: new RegExp(`Trip ${trip.number}`) }).waitFor();
     expect(await h.call('trips.get', { tripId: trip.id }, factoryToken)).toMatchObject({
