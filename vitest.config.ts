@@ -13,5 +13,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['./scripts/vitest/global-setup.ts'],
+    setupFiles: ['./scripts/vitest/stall-guard.ts'],
   },
 });

@@ -1,0 +1,47 @@
+// A test process stuck in a synchronous call is ended by the stall guard after its limit, with
+// its file and its child processes named, and the children ended too; the run goes on and fails.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+const running = (marker: string) =>
+  spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.trim() !== '';
+
+describe('the stall guard', () => {
+  it('ends a test process whose event loop is stuck, names it, and the run goes on', async () => {
+    const marker = `stall-${randomUUID()}`;
+    const started = Date.now();
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        'scripts/vitest/fixtures/stall.config.ts',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, FSE_TEST_STALL_LIMIT_S: '3', STALL_MARKER: marker, CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((ok) => child.on('close', ok));
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(code).not.toBe(0);
+    expect(out).toMatch(
+      /\[stall-guard\] \S*stall\.fixture\.ts: the test process \d+ has not run its event loop for \d+ s/,
+    );
+    expect(out).toContain(marker);
+    expect(out).toMatch(/after\.fixture\.ts/);
+    expect(out).toMatch(/Worker exited unexpectedly/);
+    // Well before the fixture's 90 s child would have let it go.
+    expect(seconds).toBeLessThan(60);
+    expect(running(marker)).toBe(false);
+  }, 90_000);
+});

@@ -1,0 +1,55 @@
+// In every test process: a watch on another thread that ends the process when its event loop
+// has not turned for STALL_LIMIT_S, saying which file it was running and what it had started.
+// Its children go with it. A call stuck in native code (a synchronous child process, a lock) stops vitest's own timeouts
+// too, which run on that loop: without this the whole run would wait until CI gave up on it.
+// The limit is far above the longest synchronous step the suite takes on purpose (a benchmark's
+// smoke run, spawnSync with a 360 s timeout).
+import { Worker } from 'node:worker_threads';
+import { beforeAll, expect } from 'vitest';
+
+const STALL_LIMIT_S = Number(process.env['FSE_TEST_STALL_LIMIT_S'] ?? 600);
+
+const beat = new Int32Array(new SharedArrayBuffer(8));
+const origin = Date.now();
+const tick = () => Atomics.store(beat, 0, Math.floor((Date.now() - origin) / 1000));
+tick();
+setInterval(tick, 1_000).unref();
+
+let file = '(the file had not started)';
+beforeAll(() => {
+  file = expect.getState().testPath ?? file;
+  watch.postMessage(file);
+});
+
+const watch = new Worker(
+  `
+  const { workerData, parentPort } = require('node:worker_threads');
+  const { writeSync } = require('node:fs');
+  const { spawnSync } = require('node:child_process');
+  const { beat, origin, limit, pid } = workerData;
+  let file = '(the file had not started)';
+  parentPort.on('message', (f) => (file = f));
+  setInterval(() => {
+    const now = Math.floor((Date.now() - origin) / 1000);
+    const still = now - Atomics.load(beat, 0);
+    if (still < limit) return;
+    const children = spawnSync('ps', ['-o', 'pid,etime,args', '--ppid', String(pid)], {
+      encoding: 'utf8',
+    }).stdout;
+    writeSync(
+      2,
+      '\\n[stall-guard] ' + file + ': the test process ' + pid + ' has not run its event loop for ' +
+        still + ' s (a synchronous call is stuck); ending it. Its child processes:\\n' +
+        (children || '(none)\\n'),
+    );
+    // Its children too (a server, a browser): nobody else would end them.
+    for (const line of (children || '').split('\\n').slice(1)) {
+      const child = Number(line.trim().split(/\\s+/)[0]);
+      if (child > 0) try { process.kill(child, 'SIGKILL'); } catch {}
+    }
+    process.kill(pid, 'SIGKILL');
+  }, 5_000);
+  `,
+  { eval: true, workerData: { beat, origin, limit: STALL_LIMIT_S, pid: process.pid } },
+);
+watch.unref();
