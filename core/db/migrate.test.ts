@@ -263,6 +263,26 @@ describe('openDatabase and the shipped migrations', () => {
     expect(backupsIn(dir)).toEqual([]);
   });
 
+  it('applies an update of several migrations all or not at all: one failing keeps none', () => {
+    const dir = tempDir('fse-db-');
+    const file = join(dir, 'branch.sqlite');
+    const folder = migrationsCopy();
+    const old = openDatabase(file, { migrationsFolder: folder });
+    const tagsBefore = appliedTags(old);
+    old.close();
+
+    addMigration(folder, 'CREATE TABLE `delivery_notes` (`id` text PRIMARY KEY NOT NULL);');
+    addMigration(folder, 'CREATE TABLE `oops` (`id` text,,);', '20991231000001_oops');
+    expect(() => openDatabase(file, { migrationsFolder: folder })).toThrow();
+    const after = openDatabase(file, { migrationsFolder: shippedFolder });
+    try {
+      expect(appliedTags(after)).toEqual(tagsBefore);
+      expect(tableExists(after, 'delivery_notes')).toBe(false);
+    } finally {
+      after.close();
+    }
+  });
+
   it('rolls a migration that fails half-way back completely, and runs it again once fixed', () => {
     const dir = tempDir('fse-db-');
     const file = join(dir, 'branch.sqlite');

@@ -92,10 +92,12 @@ export function applyMigrations(
   const record = sqlite.prepare(
     'INSERT INTO schema_migrations (tag, hash, applied_at) VALUES (?, ?, ?)',
   );
-  for (const m of pending) {
-    sqlite.transaction(() => {
+  // All of them in one transaction: a database is at one shipped version or at the one before,
+  // never between two migrations, and a new database costs one commit (one fsync), not one each.
+  sqlite.transaction(() => {
+    for (const m of pending) {
       for (const statement of m.statements) sqlite.exec(statement);
       record.run(m.tag, m.hash, nowMs);
-    })();
-  }
+    }
+  })();
 }
