@@ -24,29 +24,38 @@ beforeAll(() => {
 const watch = new Worker(
   `
   const { workerData, parentPort } = require('node:worker_threads');
-  const { writeSync } = require('node:fs');
-  const { spawnSync } = require('node:child_process');
+  const { readdirSync, readFileSync, writeSync } = require('node:fs');
   const { beat, origin, limit, pid } = workerData;
   let file = '(the file had not started)';
   parentPort.on('message', (f) => (file = f));
+  // Its child processes, from /proc (no ps needed): [pid, command line].
+  const children = () => {
+    const found = [];
+    for (const name of readdirSync('/proc')) {
+      if (!/^\\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync('/proc/' + name + '/stat', 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid !== pid) continue;
+        const args = readFileSync('/proc/' + name + '/cmdline', 'utf8').split('\\0').join(' ');
+        found.push([Number(name), args.trim()]);
+      } catch {}
+    }
+    return found;
+  };
   setInterval(() => {
     const now = Math.floor((Date.now() - origin) / 1000);
     const still = now - Atomics.load(beat, 0);
     if (still < limit) return;
-    const children = spawnSync('ps', ['-o', 'pid,etime,args', '--ppid', String(pid)], {
-      encoding: 'utf8',
-    }).stdout;
+    const kids = children();
     writeSync(
       2,
       '\\n[stall-guard] ' + file + ': the test process ' + pid + ' has not run its event loop for ' +
         still + ' s (a synchronous call is stuck); ending it. Its child processes:\\n' +
-        (children || '(none)\\n'),
+        (kids.map(([p, args]) => '  ' + p + ' ' + args + '\\n').join('') || '  (none)\\n'),
     );
     // Its children too (a server, a browser): nobody else would end them.
-    for (const line of (children || '').split('\\n').slice(1)) {
-      const child = Number(line.trim().split(/\\s+/)[0]);
-      if (child > 0) try { process.kill(child, 'SIGKILL'); } catch {}
-    }
+    for (const [child] of kids) try { process.kill(child, 'SIGKILL'); } catch {}
     process.kill(pid, 'SIGKILL');
   }, 5_000);
   `,
