@@ -2,7 +2,8 @@
 // the scan box keeps the focus from one customer to the next, a code that matches nothing is
 // replaced by the next scan, a scan that lands in a quantity box adds its item, Esc asks before
 // a full sale is dropped, and a new order's next scan starts the next order instead of opening
-// the one just placed. The scanner is imitated by keys typed a few milliseconds apart.
+// the one just placed; a scan made on another screen opens the counter with its item on the sale.
+// The scanner is imitated by keys typed a few milliseconds apart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CUP, CUP_BARCODE, SHIRT, SHIRT_BARCODE, startCounter, type Counter } from './counter';
@@ -172,5 +173,36 @@ describe('counter sale from the keyboard and a scanner', () => {
     expect(await page.getByRole('heading', { name: 'New order', level: 1 }).count()).toBe(1);
     const orders = await h.call('orders.list', { number }, c.token);
     expect(orders.map((o) => o.number)).toEqual([number]);
+  });
+  it('takes a scan made on another screen: the counter opens with its item on the sale', async () => {
+    await page.keyboard.press('Alt+KeyC');
+    await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+    const before = (await cart()) as Record<string, string>;
+    const onDashboard = async () => {
+      await page.keyboard.press('Alt+Digit0');
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      // Drawn: the test types a key only once the page took the one before, and a page busy
+      // drawing its charts would space the keys wider than a scanner does.
+      await page.locator('section.dashboard[data-state="ready"]').waitFor();
+    };
+
+    // The clerk is on the dashboard, a button of it in focus, and scans an item for a customer.
+    await onDashboard();
+    await page.locator('main button').first().focus();
+    await page.keyboard.type(`${SHIRT_BARCODE}\n`, { delay: 1 });
+    await page.getByRole('heading', { name: 'Counter sale', level: 1 }).waitFor();
+    await expect.poll(cart).toEqual({ ...before, [SHIRT]: String(Number(before[SHIRT] ?? 0) + 1) });
+    await screenshot(page, 'counter-keyboard-scan-from-dashboard');
+
+    // A code that matches nothing is said on the counter, as a scan there would be.
+    await onDashboard();
+    await page.keyboard.type(`${UNKNOWN_BARCODE}\n`, { delay: 1 });
+    await page.getByText(`“${UNKNOWN_BARCODE}” is not on the sale`).waitFor();
+
+    // The same digits typed by hand are no scan: the dashboard stays.
+    await onDashboard();
+    await page.keyboard.type(`${CUP_BARCODE}\n`, { delay: 90 });
+    await page.waitForTimeout(300);
+    expect(await page.getByRole('heading', { name: 'Dashboard', level: 1 }).count()).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { ChangePassword } from './components/ChangePassword';
 import type { Role } from './client';
 import { useT, type Translate } from './i18n';
 import { can, screensFor, type ScreenEntry, type ScreenId } from './roles';
+import { scanListener } from './scan-burst';
 import {
   LinkTelegramButton,
   LinkTelegramResult,
@@ -49,6 +50,12 @@ import { MyTrips } from './screens/road/MyTrips';
 import { Badges } from './screens/road/Badges';
 import { Portal } from './screens/portal/Portal';
 import { Dashboard } from './screens/dashboard/Dashboard';
+
+/** A screen with a box of its own for scans (the counter, a new order) takes them there. */
+const scanBoxShown = () =>
+  [...document.querySelectorAll<HTMLElement>('main [data-scan]')].some(
+    (el) => el.offsetParent !== null,
+  );
 
 const typing = (el: Element | null) =>
   el instanceof HTMLInputElement ||
@@ -214,8 +221,8 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
     () => ({
       route,
       refresh,
-      go: (screen) => {
-        setRoute({ screen });
+      go: (screen, scan) => {
+        setRoute(scan === undefined ? { screen } : { screen, scan });
         setMount((m) => m + 1);
       },
       openOrder: (orderId) => {
@@ -251,8 +258,33 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
     return focusHeading();
   }, [listScreen, mount, orderId]);
 
+  // A scan where nothing takes it (a dashboard, a list, a button in focus) is not lost: it opens
+  // the counter with the item on the sale, or, for those who do not sell, the item's stock.
+  const [scans] = useState(() => scanListener<null>());
+  const scanTarget =
+    entries.find((e) => e.id === 'counterSale') ?? entries.find((e) => e.id === 'stock');
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (
+        scanTarget &&
+        // The counter has its own ways with scans, in its payment step too.
+        route.screen !== 'counterSale' &&
+        !e.altKey &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !typing(document.activeElement) &&
+        !scanBoxShown() &&
+        !document.querySelector('dialog[open], [role="dialog"], [role="alertdialog"]')
+      ) {
+        const scan = scans.press(e.key, e.timeStamp, null);
+        if (scan) {
+          // The scan's Enter must not press the button that has the focus.
+          e.preventDefault();
+          nav.go(scanTarget.id, scan.code);
+          return;
+        }
+      }
       if (
         e.altKey &&
         !e.ctrlKey &&
@@ -294,7 +326,7 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [entries, nav, route]);
+  }, [entries, nav, route, scans, scanTarget]);
 
   return (
     <NavContext.Provider value={nav}>

@@ -21,12 +21,14 @@ export function useUser(): SessionUser {
   return user;
 }
 
-export type Route = { screen: ScreenId } | { screen: 'order'; orderId: string; back: ScreenId };
+/** `scan`: the code a scanner typed on another screen, which opened this one to take it. */
+export type Route =
+  { screen: ScreenId; scan?: string } | { screen: 'order'; orderId: string; back: ScreenId };
 
 export interface Nav {
   route: Route;
-  /** Opens a screen afresh. */
-  go(screen: ScreenId): void;
+  /** Opens a screen afresh (with the code a scan brought to it). */
+  go(screen: ScreenId, scan?: string): void;
   openOrder(orderId: string): void;
   /** From an order back to the list it was opened from, as it was left. */
   back(): void;

@@ -6,7 +6,7 @@
 // customer, F7 and F8 give a discount on a line or the sale, F9 redeems points; a discount beyond
 // the clerk's limit asks for a supervisor's sign-in before the sale is recorded.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useAction, useClient, useQuery } from '../app-context';
+import { useAction, useClient, useNav, useQuery } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FieldError } from '../components/Field';
@@ -138,6 +138,18 @@ export function CounterSale() {
     setLastVariant(row.variantId);
     setLines((current) => addVariant(current, row));
   };
+
+  // A scan made on another screen opened this one: its item goes on the sale as if scanned here.
+  const nav = useNav();
+  const brought = 'scan' in nav.route ? nav.route.scan : undefined;
+  const took = useRef(false);
+  useEffect(() => {
+    if (brought === undefined || took.current) return;
+    took.current = true;
+    client
+      .call('catalog.findByCode', { code: brought })
+      .then(addToSale, (error: unknown) => setMissed({ code: brought, error }));
+  }, [brought]);
 
   const attach = (customer: FoundCustomer | null) => {
     setDone(null);

@@ -69,7 +69,13 @@ export function Stock() {
         )}
       </div>
       <ErrorBanner error={branches.error} />
-      {branchId && view === 'list' && <StockList branchId={branchId} refresh={nav.refresh} />}
+      {branchId && view === 'list' && (
+        <StockList
+          branchId={branchId}
+          refresh={nav.refresh}
+          scanned={'scan' in nav.route ? nav.route.scan : undefined}
+        />
+      )}
       {branchId && view === 'counts' && <Counts branchId={branchId} />}
       {branchId && view === 'transfers' && (
         <Transfers branchId={branchId} branches={stockBranches} />
@@ -79,10 +85,19 @@ export function Stock() {
   );
 }
 
-function StockList({ branchId, refresh }: { branchId: string; refresh: unknown }) {
+function StockList({
+  branchId,
+  refresh,
+  scanned,
+}: {
+  branchId: string;
+  refresh: unknown;
+  /** A code scanned on another screen, which opened this one: the list shows its item. */
+  scanned?: string | undefined;
+}) {
   const t = useT('stock');
   const client = useClient();
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(scanned ?? '');
   const [lowOnly, setLowOnly] = useState(false);
   const [offset, setOffset] = useState(0);
   const [chosen, setChosen] = useState<StockRow | null>(null);
