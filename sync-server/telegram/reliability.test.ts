@@ -35,8 +35,17 @@ describe('the notification outbox', () => {
     t.api.rateLimit('sendMessage', 1);
     const placed = await placeOrder(shop, 'shop1', t.w.variants[0]!);
     await waitFor(() => t!.api.calls.some((c) => c.status === 429), 'the 429');
-    const log = await t.w.admin('telegram.log.list', { orderId: placed.id, limit: 10 });
-    expect(log.find((e) => e.kind === 'card')).toMatchObject({
+    // The outbox records the answer a moment after the API gave it, and keeps the card waiting
+    // for the second the 429 asked for.
+    const card = async () =>
+      (await t!.w.admin('telegram.log.list', { orderId: placed.id, limit: 10 })).find(
+        (e) => e.kind === 'card',
+      );
+    await waitFor(async () => {
+      const c = await card();
+      return c?.attempts === 1 && c.status !== 'sending';
+    }, 'the 429 recorded');
+    expect(await card()).toMatchObject({
       status: 'pending',
       attempts: 1,
       error: 'Telegram asked to wait 1 s (429).',
