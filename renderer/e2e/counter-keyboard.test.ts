@@ -173,6 +173,18 @@ describe('counter sale from the keyboard and a scanner', () => {
     expect(await page.getByRole('heading', { name: 'New order', level: 1 }).count()).toBe(1);
     const orders = await h.call('orders.list', { number }, c.token);
     expect(orders.map((o) => o.number)).toEqual([number]);
+
+    // Opened again, the focus on its heading (or on a button), a scan still lands in the box.
+    await page.keyboard.press('Alt+KeyO');
+    await page.getByRole('heading', { name: 'My orders', level: 1 }).waitFor();
+    await page.keyboard.press('Alt+KeyN');
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('New order');
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [CUP]: '2' });
+    await page.locator('main button').first().focus();
+    await scan(CUP_BARCODE);
+    await expect.poll(cart).toEqual({ [CUP]: '3' });
+    expect(await page.getByRole('heading', { name: 'New order', level: 1 }).count()).toBe(1);
   });
   it('takes a scan made on another screen: the counter opens with its item on the sale', async () => {
     await page.keyboard.press('Alt+KeyC');

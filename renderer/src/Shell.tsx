@@ -51,9 +51,9 @@ import { Badges } from './screens/road/Badges';
 import { Portal } from './screens/portal/Portal';
 import { Dashboard } from './screens/dashboard/Dashboard';
 
-/** A screen with a box of its own for scans (the counter, a new order) takes them there. */
+/** The scan box of the screen open, if it has one (a new order, goods in, a price list…). */
 const scanBoxShown = () =>
-  [...document.querySelectorAll<HTMLElement>('main [data-scan]')].some(
+  [...document.querySelectorAll<HTMLElement>('main [data-scan]')].find(
     (el) => el.offsetParent !== null,
   );
 
@@ -266,23 +266,27 @@ export function Shell({ onSignOut }: { onSignOut(): void }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (
-        scanTarget &&
-        // The counter has its own ways with scans, in its payment step too.
-        route.screen !== 'counterSale' &&
+      const free =
         !e.altKey &&
         !e.ctrlKey &&
         !e.metaKey &&
         !typing(document.activeElement) &&
-        !scanBoxShown() &&
-        !document.querySelector('dialog[open], [role="dialog"], [role="alertdialog"]')
-      ) {
-        const scan = scans.press(e.key, e.timeStamp, null);
-        if (scan) {
-          // The scan's Enter must not press the button that has the focus.
-          e.preventDefault();
-          nav.go(scanTarget.id, scan.code);
-          return;
+        !document.querySelector('dialog[open], [role="dialog"], [role="alertdialog"]');
+      // The counter has its own ways with scans, in its payment step too.
+      if (free && route.screen !== 'counterSale') {
+        const box = scanBoxShown();
+        // A screen with a scan box of its own takes the scan there, wherever the focus was: a
+        // digit moves the focus there while it is handled, so it types there.
+        if (box) {
+          if (/^[0-9]$/.test(e.key)) box.focus();
+        } else if (scanTarget) {
+          const scan = scans.press(e.key, e.timeStamp, null);
+          if (scan) {
+            // The scan's Enter must not press the button that has the focus.
+            e.preventDefault();
+            nav.go(scanTarget.id, scan.code);
+            return;
+          }
         }
       }
       if (
