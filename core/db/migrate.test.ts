@@ -263,13 +263,18 @@ describe('openDatabase and the shipped migrations', () => {
     expect(backupsIn(dir)).toEqual([]);
   });
 
-  it('applies an update of several migrations all or not at all: one failing keeps none', () => {
-    const dir = tempDir('fse-db-');
-    const file = join(dir, 'branch.sqlite');
+  /** A database at the shipped version, and a copy of the migrations to add an update to. */
+  const shippedDatabase = () => {
+    const file = join(tempDir('fse-db-'), 'branch.sqlite');
     const folder = migrationsCopy();
-    const old = openDatabase(file, { migrationsFolder: folder });
-    const tagsBefore = appliedTags(old);
-    old.close();
+    const db = openDatabase(file, { migrationsFolder: folder });
+    const tagsBefore = appliedTags(db);
+    db.close();
+    return { file, folder, tagsBefore };
+  };
+
+  it('applies an update of several migrations all or not at all: one failing keeps none', () => {
+    const { file, folder, tagsBefore } = shippedDatabase();
 
     addMigration(folder, 'CREATE TABLE `delivery_notes` (`id` text PRIMARY KEY NOT NULL);');
     addMigration(folder, 'CREATE TABLE `oops` (`id` text,,);', '20991231000001_oops');
@@ -284,12 +289,7 @@ describe('openDatabase and the shipped migrations', () => {
   });
 
   it('rolls a migration that fails half-way back completely, and runs it again once fixed', () => {
-    const dir = tempDir('fse-db-');
-    const file = join(dir, 'branch.sqlite');
-    const folder = migrationsCopy();
-    const old = openDatabase(file, { migrationsFolder: folder });
-    const tagsBefore = appliedTags(old);
-    old.close();
+    const { file, folder, tagsBefore } = shippedDatabase();
 
     const good = 'CREATE TABLE `delivery_notes` (`id` text PRIMARY KEY NOT NULL);';
     const insert = "INSERT INTO `meta` (`key`, `value`) VALUES ('notes', 'enabled');";
