@@ -19,7 +19,8 @@ import type { Db } from '../db/open';
 import { sequences } from '../db/schema';
 import { getMeta, setMeta } from './device';
 
-const FILE = 'numbering.json';
+/** The guard file, in the PC's data folder beside its database. */
+export const NUMBERING_FILE = 'numbering.json';
 
 interface Guard {
   /** The highest value issued per counter key, as far as this machine knows. */
@@ -86,7 +87,7 @@ const later = (a: string, b: string) => (a.length !== b.length ? a.length > b.le
  * new PC), moves to a new series. Returns the series in force.
  */
 export function openSeries(db: Db, dataDir: string): string {
-  const file = join(dataDir, FILE);
+  const file = join(dataDir, NUMBERING_FILE);
   const guard = readGuard(file);
   const counters = db.orm.select().from(sequences).all();
   const dbSeries = getMeta(db, 'numbers.series') ?? '';

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { InputOf, OperationName, OutputOf } from '../contract/api';
+import { NUMBERING_FILE } from '../branches/series';
 import { branches, variants } from '../db/schema';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { BranchCore, type BranchCoreOptions } from '../runtime';
@@ -92,12 +93,17 @@ export interface DemoWorld {
 export async function copyDemoInto(dir: string): Promise<Record<DemoUser, string>> {
   template ??= buildTemplate();
   const t = await template;
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(t.dir, 'branch.sqlite'), join(dir, 'branch.sqlite'));
-  // The PC's number guard goes with it: a copy without it is a restore onto another machine.
-  if (existsSync(join(t.dir, 'numbering.json')))
-    copyFileSync(join(t.dir, 'numbering.json'), join(dir, 'numbering.json'));
+  copyPcData(t.dir, dir);
   return t.tokens;
+}
+
+/** Copies a closed PC's database from one data folder into another, not opened yet. */
+export function copyPcData(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  copyFileSync(join(from, 'branch.sqlite'), join(to, 'branch.sqlite'));
+  // The PC's number guard goes with it: a copy without it is a restore onto another machine.
+  if (existsSync(join(from, NUMBERING_FILE)))
+    copyFileSync(join(from, NUMBERING_FILE), join(to, NUMBERING_FILE));
 }
 
 export async function openDemo(options: BranchCoreOptions = {}): Promise<DemoWorld> {

@@ -1,6 +1,6 @@
 // The oracle of the sync tests: a brand-new replica that folds the server's log for a branch
 // from nothing, pulling only (it never pushes), to compare a long-lived replica against.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { saveDevice } from '../../core/branches/device';
 import type { Db } from '../../core/db/open';
 import { differingTables, stateHash } from '../../core/db/stateHash';
 import { BranchCore } from '../../core/runtime';
+import { copyPcData } from '../../core/testing/demo';
 import { SyncEngine } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
 import type { SyncTransport } from '../../core/sync/transport';
@@ -64,8 +65,7 @@ function emptyCore(dir: string): BranchCore {
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
     pristine = made;
   }
-  for (const file of ['branch.sqlite', 'numbering.json'])
-    if (existsSync(join(pristine, file))) copyFileSync(join(pristine, file), join(dir, file));
+  copyPcData(pristine, dir);
   return new BranchCore(dir);
 }
 
