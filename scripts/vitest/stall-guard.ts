@@ -1,7 +1,8 @@
 // In every test process: a watch on another thread that ends the process when its event loop
 // has not turned for STALL_LIMIT_S, saying which file it was running and what it had started.
-// Its children go with it. A call stuck in native code (a synchronous child process, a lock) stops vitest's own timeouts
-// too, which run on that loop: without this the whole run would wait until CI gave up on it.
+// Its children go with it. A call stuck in native code (a synchronous child process, a lock)
+// stops vitest's own timeouts too, which run on that loop: without this the whole run would wait
+// until CI gave up on it.
 // The limit is far above the longest synchronous step the suite takes on purpose (a benchmark's
 // smoke run, spawnSync with a 360 s timeout).
 import { Worker } from 'node:worker_threads';
@@ -9,16 +10,15 @@ import { beforeAll, expect } from 'vitest';
 
 const STALL_LIMIT_S = Number(process.env['FSE_TEST_STALL_LIMIT_S'] ?? 600);
 
-const beat = new Int32Array(new SharedArrayBuffer(8));
+const beat = new Int32Array(new SharedArrayBuffer(4));
 const origin = Date.now();
 const tick = () => Atomics.store(beat, 0, Math.floor((Date.now() - origin) / 1000));
 tick();
 setInterval(tick, 1_000).unref();
 
-let file = '(the file had not started)';
 beforeAll(() => {
-  file = expect.getState().testPath ?? file;
-  watch.postMessage(file);
+  const file = expect.getState().testPath;
+  if (file) watch.postMessage(file);
 });
 
 const watch = new Worker(

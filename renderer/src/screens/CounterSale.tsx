@@ -141,11 +141,10 @@ export function CounterSale() {
 
   // A scan made on another screen opened this one: its item goes on the sale as if scanned here.
   const nav = useNav();
+  // Opened afresh for each scan (nav.go mounts the screen anew), so this runs once per scan.
   const brought = 'scan' in nav.route ? nav.route.scan : undefined;
-  const took = useRef(false);
   useEffect(() => {
-    if (brought === undefined || took.current) return;
-    took.current = true;
+    if (brought === undefined) return;
     client
       .call('catalog.findByCode', { code: brought })
       .then(addToSale, (error: unknown) => setMissed({ code: brought, error }));
