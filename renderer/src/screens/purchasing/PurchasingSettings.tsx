@@ -85,6 +85,7 @@ function RefitNow() {
 
 export function PurchasingSettings() {
   const t = useT('purchasing');
+  const common = useT('common');
   const client = useClient();
   const settings = useQuery(() => client.call('purchasing.settings', {}), []);
   const action = useAction();
@@ -133,7 +134,9 @@ export function PurchasingSettings() {
       <h2 id="po-settings-title">{t('settings.title')}</h2>
       {saved && <Notice kind="success">{t('settings.saved')}</Notice>}
       <ErrorBanner error={action.error ?? settings.error} shown={FIELDS} />
-      <div className="form-grid">
+      {/* The fields come once the saved settings have: typed before, they would be overwritten. */}
+      {!settings.data && !settings.error && <p className="muted">{common('loading')}</p>}
+      <div className="form-grid" hidden={!settings.data}>
         <TextField
           label={t('settings.limit')}
           name="approvalLimit"
@@ -185,7 +188,7 @@ export function PurchasingSettings() {
         />
       </div>
       <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={action.busy}>
+        <button type="submit" className="btn primary" disabled={action.busy || !settings.data}>
           {t('settings.save')} <kbd>Enter</kbd>
         </button>
       </div>
