@@ -139,8 +139,8 @@ describe('the counter with customers, discounts and points', () => {
     await rep.openDialog('F8', 'Discount on the whole sale');
     await page.keyboard.type('8%');
     await page.keyboard.press('Enter');
-    await c.dialogGone();
-    expect(await page.getByTestId('total').textContent()).toBe('Br\u00a0414.00');
+    await rep.dialogGone();
+    await expect.poll(() => page.getByTestId('total').textContent()).toBe('Br\u00a0414.00');
 
     const before = (await rep.sales()).length;
     await rep.tabTo('lines.0.quantity');

@@ -116,6 +116,11 @@ export async function counterFor(h: Harness, shop1: string, username: string): P
         const shows = await page.evaluate(`document.querySelector('dialog[open]')?.innerText`);
         throw new Error(`The dialog stayed open, showing: ${String(shows)}`, { cause: e });
       }
+      // The counter puts the focus back in the scan box once more in a timer after a dialog
+      // closes (Chromium may leave the box focused without taking keys). Playwright's keys are
+      // input, which Chromium runs before timers: a scan typed at once could be lost, as no
+      // scanner is fast enough to be. A timer set now runs after the counter's.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     },
   };
 }

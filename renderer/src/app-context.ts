@@ -1,6 +1,14 @@
 // What every screen reaches for: the client, the person signed in, navigation, and a small
 // query hook that keeps the last rows on screen while the next page loads.
-import { createContext, useContext, useEffect, useRef, useState, type DependencyList } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type DependencyList,
+} from 'react';
 import type { Client } from './client';
 import type { ScreenId } from './roles';
 import type { SessionUser } from './session';
@@ -83,7 +91,9 @@ export function useQuery<T>(load: () => Promise<T>, deps: DependencyList): Query
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  useEffect(() => {
+  // Before the browser paints: the error shows with the keyboard already in its box, so a key
+  // typed the moment it appears goes there, not into the box the clerk left.
+  useLayoutEffect(() => {
     if (error) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [error]);
   const run = async <T>(action: () => Promise<T>): Promise<T | undefined> => {
