@@ -259,7 +259,12 @@ export async function startServer(
   });
   invoices.start();
   // PCs hear of new events within a poll of the head at most (0018); PostgreSQL also notifies.
-  const news = new LogNews(hub, { pollMs: databaseUrl ? 2_000 : 250, log });
+  // The process that folds eagerly waits for every process's pushes to pause, not just its own.
+  const news = new LogNews(hub, {
+    pollMs: databaseUrl ? 2_000 : 250,
+    heard: () => replica.pushedElsewhere(),
+    log,
+  });
   await news.start();
   const app = createApp(hub, replica, {
     version: appVersion(),

@@ -1,7 +1,8 @@
 // GET /sync/wait (decision 0018) with two server processes on one PostgreSQL database: a PC
 // waiting at one process hears of a change taken in through the other. The notification alone
 // does it (a watcher that polls once an hour still hears at once), and a listening connection
-// the database drops is made again.
+// the database drops is made again. The process that folds head office's replica as pushes come
+// waits for the other's pushes to pause too, then folds them unasked.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { HttpSyncTransport } from '../core/sync/http';
 import { hashToken, SyncHub } from './hub';
 import { startServer } from './main';
 import { LogNews } from './news';
+import { FOLD_AFTER } from './replica';
 import { PostgresEventStore } from './store/postgres';
 import { startTestPostgres, type TestPostgres } from './store/testing/postgres';
 import { PASSWORD, startWorld, type Site, type World } from './testing/world';
@@ -134,5 +136,48 @@ describe('news across server processes on PostgreSQL', () => {
       await newUser();
       expect(await waiting).toBe(true);
     });
+  });
+
+  it("folds, in the process that folds eagerly, once the other process's pushes pause, and not before", async () => {
+    // One of the two holds the lease that folds branch pushes as they come (decision 0013).
+    const servers = [w.server, second];
+    await expect
+      .poll(() => servers.filter((s) => s.replica.foldsEagerly).length, { timeout: 20_000 })
+      .toBe(1);
+    const folding = servers.find((s) => s.replica.foldsEagerly)!;
+    const other = servers.find((s) => s !== folding)!;
+    const pc = await w.enroll('SH02', { via: other.url });
+    const unfolded = async () =>
+      (await folding.hub.store.headSeq()) - syncCursor(folding.replica.core.db);
+    const saved = { ...FOLD_AFTER };
+    Object.assign(FOLD_AFTER, {
+      quietMs: 300,
+      maxWaitMs: 400,
+      page: 2,
+      yieldMs: 60_000,
+      elsewhereQuietMs: 300,
+    });
+    try {
+      await folding.replica.catchUp();
+      // Pushes through the other process only, for longer than maxWaitMs and than the folding
+      // process's Telegram poll (2 s), which also brings its replica up to date.
+      let pushed = 0;
+      const started = Date.now();
+      while (Date.now() - started < 2_500) {
+        await pc.as('shop2')('stock.adjust', {
+          variantId: w.variants[0]!,
+          quantity: 1,
+          reason: 'count',
+        });
+        pushed += await pc.engine.push();
+      }
+      expect(pushed).toBeGreaterThanOrEqual(10);
+      // A page may slip through where this machine paused longer than 300 ms between pushes.
+      expect(await unfolded()).toBeGreaterThanOrEqual(pushed / 2);
+      // They paused: folded without anyone asking.
+      await expect.poll(unfolded, { timeout: 5_000, interval: 50 }).toBe(0);
+    } finally {
+      Object.assign(FOLD_AFTER, saved);
+    }
   });
 });

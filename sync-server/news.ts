@@ -14,6 +14,8 @@ export interface NewsOptions {
   pollMs: number;
   /** Waits one device may hold open; a newer one answers the oldest with nothing. */
   waitsPerDevice?: number;
+  /** Another server process on the same database announced events it took in (NOTIFY). */
+  heard?: () => void;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -56,7 +58,10 @@ export class LogNews {
         );
       }),
     );
-    const unlisten = await store.listen(() => this.moved());
+    const unlisten = await store.listen(() => {
+      this.moved();
+      this.options.heard?.();
+    });
     if (unlisten) this.stops.push(unlisten);
   }
 

@@ -77,11 +77,20 @@ class InProcessTransport implements SyncTransport {
  * When branch pushes are folded into head office's replica: once they pause for `quietMs`, or at
  * the latest `maxWaitMs` after the first one still unfolded. During a burst of pushes the thread
  * serves the pushes; the fold follows, in pages of `page` events. A fold nobody waits for takes
- * each page only while no branch push is in flight (being received or taken in), or once it has
- * waited `yieldMs` for one: it uses the time the thread would idle between pushes, and delays a
- * push by one page at most. A console call waiting for the fold does not yield.
+ * each page only while no branch push is in flight (being received or taken in) and no other
+ * server process on the same database has taken events in for `elsewhereQuietMs`, or once it has
+ * waited `yieldMs` for that: it uses the time the machine would idle between pushes, and delays a
+ * push by one page at most. A console call waiting for the fold does not yield. This process sees
+ * its own pushes from arrival to answer, another's only as each commits: during a burst through
+ * three processes on two cores, commits came up to 300 ms apart.
  */
-export const FOLD_AFTER = { quietMs: 100, maxWaitMs: 3_000, page: 500, yieldMs: 250 };
+export const FOLD_AFTER = {
+  quietMs: 100,
+  maxWaitMs: 3_000,
+  page: 500,
+  yieldMs: 1_000,
+  elsewhereQuietMs: 500,
+};
 
 export class HeadOfficeReplica {
   readonly core: BranchCore;
@@ -242,6 +251,32 @@ export class HeadOfficeReplica {
   private pushesInFlight = 0;
   private waiters = 0;
   private readonly answered = new Set<() => void>();
+  /** When another server process last said it took events in (0: never). */
+  private elsewhereAt = 0;
+
+  /** Wakes whatever waits for pushes to be answered, to look again. */
+  private wakeAnswered(): void {
+    const wakes = [...this.answered];
+    this.answered.clear();
+    for (const wake of wakes) wake();
+  }
+
+  /**
+   * Told when another server process on the same database announced events it took in (decision
+   * 0018's NOTIFY). Its pushes are branch pushes too: the folding process waits for them to
+   * pause as for its own, so on a machine the processes share, its fold does not take the CPU
+   * their pushes need (decision 0013).
+   */
+  pushedElsewhere(): void {
+    this.elsewhereAt = Date.now();
+    this.soon();
+  }
+
+  /** A background fold should let branch pushes go first now. */
+  private yieldsToPushes(): boolean {
+    if (this.waiters > 0) return false;
+    return this.pushesInFlight > 0 || Date.now() - this.elsewhereAt < FOLD_AFTER.elsewhereQuietMs;
+  }
 
   /**
    * Told when a branch push arrives, before its body is read; `res` closes when it is answered
@@ -250,23 +285,31 @@ export class HeadOfficeReplica {
   pushArrived(res: { once(event: 'close', listener: () => void): unknown }): void {
     this.pushesInFlight++;
     res.once('close', () => {
-      if (--this.pushesInFlight > 0) return;
-      for (const wake of this.answered) wake();
-      this.answered.clear();
+      if (--this.pushesInFlight === 0) this.wakeAnswered();
     });
   }
 
-  /** A background fold's next page: once no push is in flight, or after FOLD_AFTER.yieldMs. */
+  /**
+   * A background fold's next page: once no push is in flight here and none was taken in elsewhere
+   * for FOLD_AFTER.elsewhereQuietMs, or after FOLD_AFTER.yieldMs.
+   */
   private pushesAnswered(): Promise<void> {
-    if (this.pushesInFlight === 0 || this.waiters > 0) return Promise.resolve();
+    if (!this.yieldsToPushes()) return Promise.resolve();
+    const until = Date.now() + FOLD_AFTER.yieldMs;
     return new Promise((resolve) => {
-      const done = () => {
+      let timer: NodeJS.Timeout | undefined;
+      const look = () => {
         clearTimeout(timer);
-        this.answered.delete(done);
-        resolve();
+        this.answered.delete(look);
+        const left = until - Date.now();
+        if (left <= 0 || !this.yieldsToPushes()) return resolve();
+        // Woken when this process's pushes are answered or someone waits for the fold; else
+        // when the other processes' quiet time is up.
+        this.answered.add(look);
+        const quietIn = this.elsewhereAt + FOLD_AFTER.elsewhereQuietMs - Date.now();
+        timer = setTimeout(look, this.pushesInFlight > 0 ? left : Math.min(left, quietIn));
       };
-      const timer = setTimeout(done, FOLD_AFTER.yieldMs);
-      this.answered.add(done);
+      look();
     });
   }
 
@@ -337,8 +380,7 @@ export class HeadOfficeReplica {
     if (!this.engine) await this.exclusive(() => this.resume());
     this.waiters++;
     // A fold already yielding to pushes stops yielding: someone waits for it.
-    for (const wake of this.answered) wake();
-    this.answered.clear();
+    this.wakeAnswered();
     try {
       if (this.soonTimer) await this.foldWaiting();
       else await this.rounds.idle();

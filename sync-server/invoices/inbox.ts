@@ -1,8 +1,9 @@
 // Head office's invoice inbox (decision 0033). Every few seconds, in the one server process that
-// holds the lease: each uploaded invoice whose file has arrived is read (a PC may upload offline;
-// it is read when it gets here), and each file dropped into the watched folder is uploaded as the
-// first admin, then moved to done/ (or to rejected/, with a note saying why). A file still being
-// written is left until its size has stood still for one look.
+// holds the lease (on a shared database, only the one that folds branch pushes as they come):
+// each uploaded invoice whose file has arrived is read (a PC may upload offline; it is read when
+// it gets here), and each file dropped into the watched folder is uploaded as the first admin,
+// then moved to done/ (or to rejected/, with a note saying why). A file still being written is
+// left until its size has stood still for one look.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
@@ -66,6 +67,9 @@ export class InvoiceInbox {
 
   private async look(): Promise<InboxRound | null> {
     const { leases, holder, log, replica } = this.options;
+    // On a shared database, the process that folds branch pushes as they come reads the inbox:
+    // any other would fold every event pushed since its last look (decision 0013).
+    if (!replica.foldsEagerly) return null;
     const lease = await leases.acquire(INBOX_LEASE, holder, 10 * 60_000);
     if (!lease) return null;
     const round: InboxRound = { read: 0, unreadable: 0, uploaded: 0, rejected: 0 };

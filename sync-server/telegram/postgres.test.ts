@@ -121,7 +121,7 @@ describe('Telegram with two server processes on PostgreSQL', () => {
     expect(t.api.calls.filter((c) => c.method === 'setWebhook')).toHaveLength(1);
   });
 
-  it('has one process fold pushes as they come and plan, the others only when a call needs it', async () => {
+  it('has one process fold pushes as they come, plan and read the invoice inbox, the others fold only when a call needs it', async () => {
     const third = await startServer(
       {
         port: 0,
@@ -152,6 +152,10 @@ describe('Telegram with two server processes on PostgreSQL', () => {
       );
       expect(syncCursor(other.replica.core.db)).toBe(before);
       expect(other.replica.foldsEagerly).toBe(false);
+      // Nor does its invoice inbox look (it would fold to look): the planner's does.
+      expect(await other.invoices.round()).toBeNull();
+      expect(await planner.invoices.round()).not.toBeNull();
+      expect(syncCursor(other.replica.core.db)).toBe(before);
       // A call through it folds first, as every console call does.
       await other.replica.current();
       expect(syncCursor(other.replica.core.db)).toBeGreaterThanOrEqual(head);
