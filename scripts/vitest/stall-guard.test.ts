@@ -1,9 +1,11 @@
 // A test process stuck in a synchronous call is ended by the stall guard after its limit, with
 // its file and its child processes named, and the children ended too; the run goes on and fails.
+// A test that moves Date.now an hour is not taken for a stuck one.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -49,6 +51,10 @@ describe('the stall guard', () => {
     );
     expect(out).toContain(marker);
     expect(out).toMatch(/after\.fixture\.ts/);
+    // A test that only set Date.now an hour off for longer than the limit ran to its end.
+    const plain = stripVTControlCharacters(out);
+    expect(plain).toMatch(/✓ \S*clock\.fixture\.ts/);
+    expect(plain).not.toMatch(/\[stall-guard\] \S*clock\.fixture\.ts/);
     expect(out).toMatch(/Worker exited unexpectedly/);
     // Well before the fixture's 90 s child would have let it go.
     expect(seconds).toBeLessThan(60);

@@ -10,11 +10,10 @@ import { beforeAll, expect } from 'vitest';
 
 const STALL_LIMIT_S = Number(process.env['FSE_TEST_STALL_LIMIT_S'] ?? 600);
 
+// A count, not a time: tests mock Date.now (a PC clock an hour off), and a heartbeat read from
+// it once made an hour-long stall out of a test that was running.
 const beat = new Int32Array(new SharedArrayBuffer(4));
-const origin = Date.now();
-const tick = () => Atomics.store(beat, 0, Math.floor((Date.now() - origin) / 1000));
-tick();
-setInterval(tick, 1_000).unref();
+setInterval(() => Atomics.add(beat, 0, 1), 1_000).unref();
 
 beforeAll(() => {
   const file = expect.getState().testPath;
@@ -25,7 +24,9 @@ const watch = new Worker(
   `
   const { workerData, parentPort } = require('node:worker_threads');
   const { readdirSync, readFileSync, writeSync } = require('node:fs');
-  const { beat, origin, limit, pid } = workerData;
+  const { performance } = require('node:perf_hooks');
+  const { beat, limit, pid } = workerData;
+  const STEP_MS = Math.min(5_000, (limit * 1000) / 2);
   let file = '(the file had not started)';
   parentPort.on('message', (f) => (file = f));
   // Its child processes, from /proc (no ps needed): [pid, command line].
@@ -43,10 +44,24 @@ const watch = new Worker(
     }
     return found;
   };
+  // Time the loop stood still, as this watch saw it pass: a gap longer than two of its own steps
+  // is the whole machine paused (this thread did not run either), counted as two steps.
+  let seen = Atomics.load(beat, 0);
+  let at = performance.now();
+  let stillMs = 0;
   setInterval(() => {
-    const now = Math.floor((Date.now() - origin) / 1000);
-    const still = now - Atomics.load(beat, 0);
-    if (still < limit) return;
+    const now = performance.now();
+    const step = Math.min(now - at, 2 * STEP_MS);
+    at = now;
+    const count = Atomics.load(beat, 0);
+    if (count !== seen) {
+      seen = count;
+      stillMs = 0;
+      return;
+    }
+    stillMs += step;
+    const still = Math.round(stillMs / 1000);
+    if (stillMs < limit * 1000) return;
     const kids = children();
     writeSync(
       2,
@@ -57,8 +72,8 @@ const watch = new Worker(
     // Its children too (a server, a browser): nobody else would end them.
     for (const [child] of kids) try { process.kill(child, 'SIGKILL'); } catch {}
     process.kill(pid, 'SIGKILL');
-  }, 5_000);
+  }, STEP_MS);
   `,
-  { eval: true, workerData: { beat, origin, limit: STALL_LIMIT_S, pid: process.pid } },
+  { eval: true, workerData: { beat, limit: STALL_LIMIT_S, pid: process.pid } },
 );
 watch.unref();
