@@ -251,8 +251,11 @@ export class HeadOfficeReplica {
   private pushesInFlight = 0;
   private waiters = 0;
   private readonly answered = new Set<() => void>();
-  /** When another server process last said it took events in (0: never). */
-  private elsewhereAt = 0;
+  /**
+   * When another server process last said it took events in, on this process's monotonic clock
+   * (a server clock stepped back would otherwise hold the fold for the size of the step).
+   */
+  private elsewhereAt = -Infinity;
 
   /** Wakes whatever waits for pushes to be answered, to look again. */
   private wakeAnswered(): void {
@@ -268,14 +271,15 @@ export class HeadOfficeReplica {
    * their pushes need (decision 0013).
    */
   pushedElsewhere(): void {
-    this.elsewhereAt = Date.now();
+    this.elsewhereAt = performance.now();
     this.soon();
   }
 
   /** A background fold should let branch pushes go first now. */
   private yieldsToPushes(): boolean {
     if (this.waiters > 0) return false;
-    return this.pushesInFlight > 0 || Date.now() - this.elsewhereAt < FOLD_AFTER.elsewhereQuietMs;
+    const sinceElsewhere = performance.now() - this.elsewhereAt;
+    return this.pushesInFlight > 0 || sinceElsewhere < FOLD_AFTER.elsewhereQuietMs;
   }
 
   /**
@@ -295,18 +299,18 @@ export class HeadOfficeReplica {
    */
   private pushesAnswered(): Promise<void> {
     if (!this.yieldsToPushes()) return Promise.resolve();
-    const until = Date.now() + FOLD_AFTER.yieldMs;
+    const until = performance.now() + FOLD_AFTER.yieldMs;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const look = () => {
         clearTimeout(timer);
         this.answered.delete(look);
-        const left = until - Date.now();
+        const left = until - performance.now();
         if (left <= 0 || !this.yieldsToPushes()) return resolve();
         // Woken when this process's pushes are answered or someone waits for the fold; else
         // when the other processes' quiet time is up.
         this.answered.add(look);
-        const quietIn = this.elsewhereAt + FOLD_AFTER.elsewhereQuietMs - Date.now();
+        const quietIn = this.elsewhereAt + FOLD_AFTER.elsewhereQuietMs - performance.now();
         timer = setTimeout(look, this.pushesInFlight > 0 ? left : Math.min(left, quietIn));
       };
       look();
