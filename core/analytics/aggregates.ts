@@ -13,22 +13,59 @@ export interface AggregateDef {
   /** The key columns, then the summed ones, as stored. */
   keys: readonly string[];
   sums: readonly string[];
+  /** What is summed: one part per source table, each a row per source row. */
+  parts: readonly AggregatePart[];
   /** A SELECT of keys and sums, from the source rows alone. */
   recount: string;
 }
 
+export interface AggregatePart {
+  /** The table whose rows this part sums (a key of `followers` in the registry). */
+  source: string;
+  /** A SELECT of the keys and each row's share of the sums, for the source rows `where` keeps. */
+  rows: (where: string) => string;
+}
+
+/** The SELECT that sums `parts` (their rows that `where` keeps) into keys and sums. */
+function summed(
+  keys: readonly string[],
+  sums: readonly string[],
+  parts: readonly AggregatePart[],
+  where = 'true',
+): string {
+  return `SELECT ${keys.join(', ')}, ${sums.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+  FROM (${parts.map((p) => p.rows(where)).join('\n    UNION ALL ')})
+  WHERE true GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+}
+
+function aggregate(
+  table: string,
+  keys: readonly string[],
+  sums: readonly string[],
+  parts: readonly AggregatePart[],
+): AggregateDef {
+  return { table, keys, sums, parts, recount: summed(keys, sums, parts) };
+}
+
 const salesSums = ['qty', 'amount', 'lines', 'returned_qty', 'returned_amount', 'returned_lines'];
-const salesRecount = (period: string) => `
-  SELECT ${period}, branch_id, variant_id, sum(qty) AS qty, sum(amount) AS amount,
-    sum(lines) AS lines, sum(rq) AS returned_qty, sum(ra) AS returned_amount, sum(rl) AS returned_lines
-  FROM (
-    SELECT s.day, s.branch_id, l.variant_id, l.quantity AS qty, l.line_total AS amount,
-      1 AS lines, 0 AS rq, 0 AS ra, 0 AS rl
-    FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-    UNION ALL
-    SELECT r.day, r.branch_id, rl.variant_id, 0, 0, 0, rl.quantity, rl.amount, 1
-    FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id)
-  GROUP BY 1, 2, 3`;
+/** A sale's and a return's lines, by the period (of their header's day) `period` names. */
+const salesParts = (period: (day: string) => string): AggregatePart[] => [
+  {
+    source: 'sale_lines',
+    rows: (where) => `
+    SELECT ${period('s.day')}, s.branch_id, l.variant_id, l.quantity AS qty, l.line_total AS amount,
+      1 AS lines, 0 AS returned_qty, 0 AS returned_amount, 0 AS returned_lines
+    FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE ${where.replaceAll('@row', 'l')}`,
+  },
+  {
+    source: 'sale_return_lines',
+    rows: (where) => `
+    SELECT ${period('r.day')}, r.branch_id, rl.variant_id, 0 AS qty, 0 AS amount, 0 AS lines,
+      rl.quantity AS returned_qty, rl.amount AS returned_amount, 1 AS returned_lines
+    FROM sale_return_lines rl JOIN sale_returns r ON r.id = rl.return_id
+    WHERE ${where.replaceAll('@row', 'rl')}`,
+  },
+];
 
 const orderSteps = (o: string) => `
   ${o}.paid_at IS NOT NULL AS paid,
@@ -40,55 +77,80 @@ const orderSteps = (o: string) => `
   CASE WHEN ${o}.dispatched_at IS NOT NULL AND ${o}.delivered_at IS NOT NULL
     THEN max(0, ${o}.delivered_at - ${o}.dispatched_at) ELSE 0 END AS delivered_ms`;
 
+// Each part names every column it gives, as the aggregate does (a part may be summed alone), and
+// calls its source row `@row` in `where` (a rowid bound, at the end of a bulk page).
 export const aggregateDefs: readonly AggregateDef[] = [
-  {
-    table: 'sales_by_day',
-    keys: ['day', 'branch_id', 'variant_id'],
-    sums: salesSums,
-    recount: salesRecount('day'),
-  },
-  {
-    table: 'sales_by_month',
-    keys: ['month', 'branch_id', 'variant_id'],
-    sums: salesSums,
-    recount: salesRecount('substr(day, 1, 7) AS month'),
-  },
-  {
-    table: 'sales_by_hour',
-    keys: ['day', 'hour', 'branch_id'],
-    sums: ['tickets', 'amount', 'returns', 'returned_amount'],
-    recount: `
-      SELECT day, hour, branch_id, sum(t) AS tickets, sum(a) AS amount, sum(r) AS returns,
-        sum(ra) AS returned_amount
-      FROM (SELECT day, hour, branch_id, 1 AS t, total AS a, 0 AS r, 0 AS ra FROM sales
-            UNION ALL
-            SELECT day, hour, branch_id, 0, 0, 1, amount FROM sale_returns)
-      GROUP BY 1, 2, 3`,
-  },
-  {
-    table: 'received_by_day',
-    keys: ['day', 'branch_id', 'source'],
-    sums: ['amount', 'payments'],
-    recount: `
-      SELECT day, branch_id, source, sum(amount) AS amount, count(*) AS payments FROM (
-        SELECT s.day, s.branch_id, 'sale:' || p.method AS source, p.amount
-        FROM sale_payments p JOIN sales s ON s.id = p.sale_id
-        UNION ALL
-        SELECT r.day, r.branch_id, 'refund:' || f.method, -f.amount
-        FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
-        UNION ALL
-        SELECT CASE WHEN p.received_on <> '' THEN p.received_on ELSE o.day END, o.shop_id,
-          'order', p.amount
-        FROM order_payments p JOIN orders o ON o.id = p.order_id
-        UNION ALL
-        SELECT day, branch_id, 'account:' || coalesce(method, 'other'), -amount
-        FROM customer_account WHERE kind IN ('collection', 'payment'))
-      GROUP BY 1, 2, 3`,
-  },
-  {
-    table: 'orders_by_day',
-    keys: ['day', 'shop_id', 'factory_id', 'status'],
-    sums: [
+  aggregate(
+    'sales_by_day',
+    ['day', 'branch_id', 'variant_id'],
+    salesSums,
+    salesParts((day) => `${day} AS day`),
+  ),
+  aggregate(
+    'sales_by_month',
+    ['month', 'branch_id', 'variant_id'],
+    salesSums,
+    salesParts((day) => `substr(${day}, 1, 7) AS month`),
+  ),
+  aggregate(
+    'sales_by_hour',
+    ['day', 'hour', 'branch_id'],
+    ['tickets', 'amount', 'returns', 'returned_amount'],
+    [
+      {
+        source: 'sales',
+        rows: (where) => `
+    SELECT day, hour, branch_id, 1 AS tickets, total AS amount, 0 AS returns, 0 AS returned_amount
+    FROM sales WHERE ${where.replaceAll('@row', 'sales')}`,
+      },
+      {
+        source: 'sale_returns',
+        rows: (where) => `
+    SELECT day, hour, branch_id, 0 AS tickets, 0 AS amount, 1 AS returns, amount AS returned_amount
+    FROM sale_returns
+    WHERE ${where.replaceAll('@row', 'sale_returns')}`,
+      },
+    ],
+  ),
+  aggregate(
+    'received_by_day',
+    ['day', 'branch_id', 'source'],
+    ['amount', 'payments'],
+    [
+      {
+        source: 'sale_payments',
+        rows: (where) => `
+    SELECT s.day, s.branch_id, 'sale:' || p.method AS source, p.amount, 1 AS payments
+    FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE ${where.replaceAll('@row', 'p')}`,
+      },
+      {
+        source: 'sale_refunds',
+        rows: (where) => `
+    SELECT r.day, r.branch_id, 'refund:' || f.method AS source, -f.amount AS amount, 1 AS payments
+    FROM sale_refunds f JOIN sale_returns r ON r.id = f.return_id
+    WHERE ${where.replaceAll('@row', 'f')}`,
+      },
+      {
+        source: 'order_payments',
+        rows: (where) => `
+    SELECT CASE WHEN p.received_on <> '' THEN p.received_on ELSE o.day END AS day,
+      o.shop_id AS branch_id, 'order' AS source, p.amount, 1 AS payments
+    FROM order_payments p JOIN orders o ON o.id = p.order_id WHERE ${where.replaceAll('@row', 'p')}`,
+      },
+      {
+        source: 'customer_account',
+        rows: (where) => `
+    SELECT day, branch_id, 'account:' || coalesce(method, 'other') AS source, -amount AS amount,
+      1 AS payments
+    FROM customer_account WHERE kind IN ('collection', 'payment')
+      AND ${where.replaceAll('@row', 'customer_account')}`,
+      },
+    ],
+  ),
+  aggregate(
+    'orders_by_day',
+    ['day', 'shop_id', 'factory_id', 'status'],
+    [
       'orders',
       'amount',
       'lines',
@@ -99,23 +161,29 @@ export const aggregateDefs: readonly AggregateDef[] = [
       'delivered',
       'delivered_ms',
     ],
-    recount: `
-      SELECT day, shop_id, factory_id, status, count(*) AS orders, sum(total) AS amount,
-        sum(line_count) AS lines, sum(paid) AS paid, sum(paid_ms) AS paid_ms,
-        sum(dispatched) AS dispatched, sum(dispatched_ms) AS dispatched_ms,
-        sum(delivered) AS delivered, sum(delivered_ms) AS delivered_ms
-      FROM (SELECT o.day, o.shop_id, o.factory_id, o.status, o.total, o.line_count,
-              ${orderSteps('o')} FROM orders o)
-      GROUP BY 1, 2, 3, 4`,
-  },
-  {
-    table: 'production_by_day',
-    keys: ['day', 'branch_id', 'variant_id'],
-    sums: ['qty', 'batches'],
-    recount: `
-      SELECT produced_on AS day, branch_id, variant_id, sum(quantity) AS qty, count(*) AS batches
-      FROM production_batches GROUP BY 1, 2, 3`,
-  },
+    [
+      {
+        source: 'orders',
+        rows: (where) => `
+    SELECT o.day, o.shop_id, o.factory_id, o.status, 1 AS orders, o.total AS amount,
+      o.line_count AS lines, ${orderSteps('o')}
+    FROM orders o WHERE ${where.replaceAll('@row', 'o')}`,
+      },
+    ],
+  ),
+  aggregate(
+    'production_by_day',
+    ['day', 'branch_id', 'variant_id'],
+    ['qty', 'batches'],
+    [
+      {
+        source: 'production_batches',
+        rows: (where) => `
+    SELECT produced_on AS day, branch_id, variant_id, quantity AS qty, 1 AS batches
+    FROM production_batches WHERE ${where.replaceAll('@row', 'production_batches')}`,
+      },
+    ],
+  ),
 ];
 
 const anyRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
@@ -141,6 +209,98 @@ export function storedAndRecounted(
 
 const paidRow = z.object({ id: z.string(), at: z.number().nullable() });
 
+/** The tables the aggregates sum, each with what it adds to which aggregate. */
+const partsBySource = new Map<string, { def: AggregateDef; part: AggregatePart }[]>();
+for (const def of aggregateDefs)
+  for (const part of def.parts)
+    partsBySource.set(part.source, [...(partsBySource.get(part.source) ?? []), { def, part }]);
+
+/** Adds to an aggregate what `part`'s source rows above the rowid `@mark` sum to. */
+function addAbove(def: AggregateDef, part: AggregatePart): string {
+  const cols = [...def.keys, ...def.sums];
+  return `INSERT INTO ${def.table} (${cols.join(', ')})
+  ${summed(def.keys, def.sums, [part], '@row.rowid > @mark')}
+  ON CONFLICT (${def.keys.join(', ')}) DO UPDATE SET
+    ${def.sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+}
+
+const markRow = z.object({ source: z.string(), mark: z.number() });
+const triggerRow = z.object({ name: z.string(), sql: z.string() });
+
+/**
+ * The triggers that add a new source row to the aggregates (`AFTER INSERT` on a source table):
+ * what a page summing at its end goes without. They write nothing but aggregates (a test holds
+ * them to it), so going without them loses nothing the end does not add.
+ */
+export function summingTriggers(db: Db): { name: string; sql: string }[] {
+  const sources = [...partsBySource.keys()];
+  return parseRows(
+    triggerRow,
+    db.sqlite
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+         AND tbl_name IN (${sources.map(() => '?').join(', ')}) ORDER BY name`,
+      )
+      .all(...sources),
+  ).filter((t) => /\bAFTER\s+INSERT\s+ON\b/i.test(t.sql));
+}
+
+/** Marks each source table's highest rowid: every row up to it is counted, none above. */
+function markAll(db: Db): void {
+  const s = db.sqlite;
+  const mark = s.prepare(
+    `INSERT INTO aggregate_marks (source, mark) VALUES (?, ?)
+     ON CONFLICT (source) DO UPDATE SET mark = excluded.mark`,
+  );
+  for (const source of partsBySource.keys())
+    mark.run(
+      source,
+      z.number().parse(s.prepare(`SELECT coalesce(max(rowid), 0) FROM ${source}`).pluck().get()),
+    );
+}
+
+const summing = (db: Db) =>
+  db.sqlite.prepare('SELECT 1 FROM aggregate_marks LIMIT 1').get() !== undefined;
+
+/**
+ * Runs `apply` (inside the caller's transaction) with the aggregates summed once at its end
+ * instead of row by row. Each source table's highest rowid is marked and the insert triggers are
+ * dropped until the end; the triggers that take a row back (deleted, or an order moved) do so
+ * only for rows at or below the mark, and lower the mark when its row goes, so SQLite never gives
+ * a counted rowid to a new row. The end adds the rows above the marks as they then are, one
+ * statement per table and aggregate, and puts the triggers back: the sums are what the triggers
+ * would have left. A page of a catch-up writes a few hundred aggregate rows instead of an upsert
+ * or two per source row, and its rows no longer start a trigger each: about a third of writing
+ * them. A throw still sums and restores: whatever the caller then commits is counted.
+ */
+export function summingAtEnd<T>(db: Db, apply: () => T): T {
+  const s = db.sqlite;
+  // Outside a transaction nothing would hold the marks to the rows; nested, the outer one sums.
+  if (!s.inTransaction || summing(db)) return apply();
+  markAll(db);
+  const triggers = summingTriggers(db);
+  for (const t of triggers) s.exec(`DROP TRIGGER ${t.name}`);
+  try {
+    return apply();
+  } finally {
+    // A transaction SQLite has rolled back took the marks and the drops with it.
+    if (s.inTransaction) {
+      sumAboveMarks(db);
+      for (const t of triggers) s.exec(t.sql);
+    }
+  }
+}
+
+/** Adds every source row above its table's mark to the aggregates, and drops the marks. */
+function sumAboveMarks(db: Db): void {
+  const s = db.sqlite;
+  const marks = parseRows(markRow, s.prepare('SELECT source, mark FROM aggregate_marks').all());
+  for (const { source, mark: above } of marks)
+    for (const { def, part } of partsBySource.get(source) ?? [])
+      s.prepare(addAbove(def, part)).run({ mark: above });
+  s.prepare('DELETE FROM aggregate_marks').run();
+}
+
 /** Every aggregate emptied and summed again from its sources. */
 function recountAll(db: Db): void {
   for (const def of aggregateDefs) {
@@ -150,6 +310,8 @@ function recountAll(db: Db): void {
       .prepare(`INSERT INTO ${def.table} (${cols}) SELECT ${cols} FROM (${def.recount})`)
       .run();
   }
+  // Every row is counted now: in a page summing at its end, only rows after this are left.
+  if (summing(db)) markAll(db);
 }
 
 /** The company day (and hour) of every row of a table from its moment column. */

@@ -761,6 +761,17 @@ export const meta = sqliteTable('meta', {
   value: text().notNull(),
 });
 
+/**
+ * While a page of events is applied in bulk (`summingAtEnd` in core/analytics/aggregates.ts): for
+ * each table the dashboards' aggregates sum, the highest rowid the triggers had counted when the
+ * page began. The triggers leave rows above it alone, and the page's end sums them in one
+ * statement per table. Empty outside that transaction (decision 0035).
+ */
+export const aggregateMarks = sqliteTable('aggregate_marks', {
+  source: text().primaryKey(),
+  mark: integer().notNull(),
+});
+
 /** Steps that were not valid when applied in the server's order. Derived: every replica agrees. */
 export const conflicts = sqliteTable(
   'conflicts',

@@ -29,7 +29,15 @@ import { applyEvent, eventDef } from './emit';
 import { allEventDefs, followers, replicatedTables } from './registry';
 
 /** Tables that are not replicated state: device-local, the log itself, or sync's bookkeeping. */
-const notState = ['meta', 'events', 'sessions', 'login_state', 'sequences', 'refused_events'];
+const notState = [
+  'meta',
+  'events',
+  'sessions',
+  'login_state',
+  'sequences',
+  'refused_events',
+  'aggregate_marks',
+];
 /** Each table kept by triggers, with the tables it follows (the registry's list, inverted). */
 const sourcesOf = new Map<string, string[]>();
 for (const [source, kept] of Object.entries(followers))

@@ -2,6 +2,7 @@
 // conflict record (never dropped, never applied twice). An aggregate whose events were applied
 // locally in a different order than the server's is re-folded in the server's order, so every
 // replica that has seen the same events reaches the same state.
+import { summingAtEnd } from '../analytics/aggregates';
 import { settlingOnce } from '../badges/awards';
 import type { Db } from '../db/open';
 import { DomainError, type ErrorCode } from '../errors';
@@ -312,7 +313,10 @@ export function applyOrdered(
   options: { optimistic?: boolean } = {},
 ): ApplyTally {
   // A page's credits settle their people's badges once, at its end (core/badges/awards.ts).
-  return settlingOnce(db, () => applyOrderedNow(db, events, tally, options));
+  // And its source rows are summed into the dashboards' aggregates once, at its end.
+  return settlingOnce(db, () =>
+    summingAtEnd(db, () => applyOrderedNow(db, events, tally, options)),
+  );
 }
 
 function applyOrderedNow(

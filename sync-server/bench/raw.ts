@@ -4,8 +4,10 @@
 // transaction per pulled page with the page's cursor. Two orders: event by event (each event,
 // then the rows its projection made: what an applier writes, the floor the ratio is taken
 // against) and table by table within each page (a bulk loader's best case). Stock balances are
-// left to the ledger trigger, as in the core; AUTOINCREMENT keys are left to SQLite.
+// left to the ledger trigger and the dashboards' aggregates summed at each page's end, as in the
+// core; AUTOINCREMENT keys are left to SQLite.
 import type Database from 'better-sqlite3';
+import { summingAtEnd } from '../../core/analytics/aggregates';
 import type { Db } from '../../core/db/open';
 
 type Row = Record<string, unknown>;
@@ -174,10 +176,12 @@ export function writeRawRows(target: Db, raw: RawRows, pages: RawPage[]): number
   const cursor = s.prepare(
     `INSERT INTO meta (key, value) VALUES ('sync.cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
-  const write = s.transaction((page: RawPage) => {
-    for (const row of page.rows) inserts[row.table]!.run(row.values);
-    cursor.run(String(page.cursor));
-  });
+  const write = s.transaction((page: RawPage) =>
+    summingAtEnd(target, () => {
+      for (const row of page.rows) inserts[row.table]!.run(row.values);
+      cursor.run(String(page.cursor));
+    }),
+  );
   const start = performance.now();
   for (const page of pages) write.immediate(page);
   return (performance.now() - start) / 1000;
