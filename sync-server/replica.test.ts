@@ -2,7 +2,7 @@
 // few seconds into one that does not, and at once when the console needs it; a fold nobody waits
 // for gives way to pushes in flight.
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { syncCursor } from '../core/sync/engine';
 import { FOLD_AFTER } from './replica';
 import { startWorld, type Site, type World } from './testing/world';
@@ -110,6 +110,44 @@ describe("head office's replica", () => {
       });
     } finally {
       stop();
+      replica.soon = soon;
+      Object.assign(FOLD_AFTER, saved);
+    }
+  });
+
+  it('holds to maxWaitMs on its own clock while pushes never pause, though the server clock steps back an hour', async () => {
+    const saved = { ...FOLD_AFTER };
+    Object.assign(FOLD_AFTER, { quietMs: 400, maxWaitMs: 800 });
+    const replica = w.server.replica;
+    const soon = replica.soon.bind(replica);
+    let firstPush: number | null = null;
+    const foldedAt: number[] = [];
+    replica.soon = () => {
+      firstPush ??= performance.now();
+      soon();
+      // Once the wait has begun, the wall clock goes back an hour (an NTP step, a hand-set clock).
+      if (!vi.isMockFunction(Date.now)) {
+        const real = Date.now.bind(Date);
+        vi.spyOn(Date, 'now').mockImplementation(() => real() - 3_600_000);
+      }
+    };
+    const stop = replica.onCaughtUp(() => foldedAt.push(performance.now()));
+    try {
+      await replica.catchUp();
+      const start = performance.now();
+      // A push every 50 ms or so for 2 s: never a pause of quietMs.
+      while (performance.now() - start < 2_000) {
+        await sell(1);
+        await shop.engine.push();
+        await sleep(50);
+      }
+      expect(firstPush).not.toBeNull();
+      // The first fold came maxWaitMs after the first push it had not folded, not at the pause.
+      expect(foldedAt.length).toBeGreaterThanOrEqual(1);
+      expect(foldedAt[0]! - firstPush!).toBeLessThan(FOLD_AFTER.maxWaitMs + 700);
+    } finally {
+      stop();
+      vi.restoreAllMocks();
       replica.soon = soon;
       Object.assign(FOLD_AFTER, saved);
     }

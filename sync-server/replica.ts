@@ -361,7 +361,8 @@ export class HeadOfficeReplica {
    */
   soon(): void {
     if (!this.foldsEagerly) return;
-    const now = Date.now();
+    // The monotonic clock: a server clock stepped back would hold the longest wait for the step.
+    const now = performance.now();
     this.waitingSince ??= now;
     if (this.soonTimer) clearTimeout(this.soonTimer);
     const due = Math.min(now + FOLD_AFTER.quietMs, this.waitingSince + FOLD_AFTER.maxWaitMs);
