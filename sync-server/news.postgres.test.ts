@@ -180,4 +180,30 @@ describe('news across server processes on PostgreSQL', () => {
       Object.assign(FOLD_AFTER, saved);
     }
   });
+
+  it("tells a process's own announcements from the others' (PostgreSQL tells the sender too)", async () => {
+    const [a, b] = await Promise.all([
+      PostgresEventStore.connect(databaseUrl, { poolSize: 1 }),
+      PostgresEventStore.connect(databaseUrl, { poolSize: 1 }),
+    ]);
+    const heardA: boolean[] = [];
+    const heardB: boolean[] = [];
+    const stops = [await a.listen((e) => heardA.push(e)), await b.listen((e) => heardB.push(e))];
+    try {
+      // Listening begins with whatever was announced while nobody listened: from elsewhere.
+      expect(heardA).toEqual([true]);
+      expect(heardB).toEqual([true]);
+      await a.announce();
+      await expect
+        .poll(() => heardA.includes(false) && heardB.length >= 2, { timeout: 10_000 })
+        .toBe(true);
+      // The other server processes may announce meanwhile; only A's own reaches A as its own.
+      expect(heardA.filter((e) => !e)).toHaveLength(1);
+      expect(heardB.every((e) => e)).toBe(true);
+    } finally {
+      for (const stop of stops) await stop();
+      await a.close();
+      await b.close();
+    }
+  });
 });

@@ -58,9 +58,9 @@ export class LogNews {
         );
       }),
     );
-    const unlisten = await store.listen(() => {
+    const unlisten = await store.listen((elsewhere) => {
       this.moved();
-      this.options.heard?.();
+      if (elsewhere) this.options.heard?.();
     });
     if (unlisten) this.stops.push(unlisten);
   }

@@ -13,7 +13,8 @@ const RETRY = { firstMs: 1_000, maxMs: 30_000 };
 export async function listenOn(
   url: string,
   channel: string,
-  heard: () => void,
+  /** With the notification's payload; null for whatever was announced while nobody listened. */
+  heard: (payload: string | null) => void,
 ): Promise<() => Promise<void>> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
   let client: pg.Client | null = null;
@@ -30,7 +31,7 @@ export async function listenOn(
   const connect = async () => {
     const c = new pg.Client({ connectionString: url, application_name: SERVER_APP_NAME });
     c.on('notification', (message) => {
-      if (message.channel === channel) heard();
+      if (message.channel === channel) heard(message.payload ?? '');
     });
     c.on('error', () => drop(c));
     c.on('end', () => drop(c));
@@ -48,7 +49,7 @@ export async function listenOn(
     client = c;
     retryMs = RETRY.firstMs;
     // Whatever was announced while nobody listened here.
-    heard();
+    heard(null);
   };
   const retry = () => {
     if (stopped || timer) return;

@@ -12,7 +12,7 @@
 // rolled-back ingest, still draws one (SQLite skips numbers for known ids too). That order is
 // what the EventStore promises, and it is why ingests are serialized: an ingest is therefore one
 // statement holding the lock only inside PostgreSQL (./postgres-ingest.ts, decision 0013).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { DomainError } from '../../core/errors';
 import { eventStoreMigrations } from './migrations/events';
@@ -123,13 +123,16 @@ export class PostgresEventStore extends SqlEventStore {
     return rows.length > 0;
   }
 
+  /** Who announces, in each announcement: PostgreSQL also tells the process that notified. */
+  private readonly announcer = randomUUID();
+
   /** Sent after the ingest committed: a listener that looks finds the events visible. */
   override async announce(): Promise<void> {
-    await this.pg.run('SELECT pg_notify($1, $2)', [LOG_CHANNEL, '']);
+    await this.pg.run('SELECT pg_notify($1, $2)', [LOG_CHANNEL, this.announcer]);
   }
 
-  override async listen(heard: () => void): Promise<() => Promise<void>> {
-    return listenOn(this.url, LOG_CHANNEL, heard);
+  override async listen(heard: (elsewhere: boolean) => void): Promise<() => Promise<void>> {
+    return listenOn(this.url, LOG_CHANNEL, (from) => heard(from !== this.announcer));
   }
 
   async hasFile(hash: string): Promise<boolean> {

@@ -164,7 +164,7 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
     // Nothing to tell: see EventStore.announce. PostgreSQL's store overrides it.
   }
 
-  listen(_heard: () => void): Promise<(() => Promise<void>) | null> {
+  listen(_heard: (elsewhere: boolean) => void): Promise<(() => Promise<void>) | null> {
     return Promise.resolve(null);
   }
 

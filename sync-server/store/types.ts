@@ -116,10 +116,12 @@ export interface EventStore extends UpdateFeedStore {
    */
   announce(): Promise<void>;
   /**
-   * Calls `heard` whenever any process announces; resolves to a function that stops listening.
-   * Null where the store cannot (SQLite): then only polling the head finds others' commits.
+   * Calls `heard` whenever any process announces, `elsewhere` false for this store's own
+   * announcements (true also when listening starts again: whatever was announced meanwhile);
+   * resolves to a function that stops listening. Null where the store cannot (SQLite): then only
+   * polling the head finds others' commits.
    */
-  listen(heard: () => void): Promise<(() => Promise<void>) | null>;
+  listen(heard: (elsewhere: boolean) => void): Promise<(() => Promise<void>) | null>;
   /** The log's epoch (made when the log was created). */
   epoch(): Promise<LogEpoch>;
   /** Begins a new epoch at the head of the log: after a restore, with no server running. */
