@@ -279,7 +279,7 @@ export function summingAtEnd<T>(db: Db, apply: () => T): T {
   if (!s.inTransaction || summing(db)) return apply();
   markAll(db);
   const triggers = summingTriggers(db);
-  for (const t of triggers) s.exec(`DROP TRIGGER ${t.name}`);
+  for (const t of triggers) s.exec(`DROP TRIGGER "${t.name}"`);
   try {
     return apply();
   } finally {
