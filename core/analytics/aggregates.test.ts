@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRow, parseRows } from '../db/rows';
+import { followers } from '../events/registry';
 import { refold } from '../sync/apply';
 import { tableHash } from '../db/stateHash';
 import { openDemo, type DemoWorld } from '../testing/demo';
@@ -311,6 +312,16 @@ describe('the aggregates', () => {
       w.core.close();
       w = undefined;
     }
+  });
+
+  it('sum exactly the tables the registry declares them followers of', () => {
+    for (const def of aggregateDefs)
+      expect(def.parts.map((p) => p.source).sort(), def.table).toEqual(
+        Object.entries(followers)
+          .filter(([, kept]) => kept.includes(def.table))
+          .map(([source]) => source)
+          .sort(),
+      );
   });
 
   it('go without only triggers that add to aggregates, and sum and restore them when a page throws', async () => {
