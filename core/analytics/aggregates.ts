@@ -225,6 +225,14 @@ function addAbove(def: AggregateDef, part: AggregatePart): string {
 }
 
 const markRow = z.object({ source: z.string(), mark: z.number() });
+
+/** The tables a trigger's SQL writes (inserts into, updates, deletes from), in order. */
+export function tablesWrittenBy(sql: string): string[] {
+  return [...sql.matchAll(/\b(?:INSERT\s+INTO|(?<!DO\s+)UPDATE|DELETE\s+FROM)\s+(\w+)/gi)].flatMap(
+    (m) => (m[1] === undefined ? [] : [m[1]]),
+  );
+}
+
 const triggerRow = z.object({ name: z.string(), sql: z.string() });
 
 /**
@@ -301,8 +309,8 @@ function sumAboveMarks(db: Db): void {
   s.prepare('DELETE FROM aggregate_marks').run();
 }
 
-/** Every aggregate emptied and summed again from its sources. */
-function recountAll(db: Db): void {
+/** Every aggregate emptied and summed again from its sources. The caller holds the transaction. */
+export function recountAll(db: Db): void {
   for (const def of aggregateDefs) {
     const cols = [...def.keys, ...def.sums].join(', ');
     db.sqlite.prepare(`DELETE FROM ${def.table}`).run();

@@ -8,7 +8,13 @@
 //    again from their sources, and the triggers checked to count new rows again.
 // Before anything is measured the aggregates are held to a recount from their sources: the
 // seeders write the rows the projections would, or the dashboards draw numbers no sale made.
-import { aggregateDefs, storedAndRecounted, type AggregateDef } from '../analytics/aggregates';
+import {
+  aggregateDefs,
+  recountAll,
+  storedAndRecounted,
+  tablesWrittenBy,
+  type AggregateDef,
+} from '../analytics/aggregates';
 import { addDays } from '../analytics/range';
 import type { DashboardKind } from '../analytics/shape';
 import type { Db } from '../db/open';
@@ -122,16 +128,12 @@ export const undatedAggregateRows = (db: Db): number =>
 
 /** The analytics triggers: every trigger that writes one of the aggregates. */
 export function analyticsTriggers(db: Db): { name: string; sql: string }[] {
-  const tables = aggregateDefs.map((d) => d.table).join('|');
-  const writes = new RegExp(
-    `\\b(?:INSERT\\s+INTO|(?<!DO\\s+)UPDATE|DELETE\\s+FROM)\\s+(?:${tables})\\b`,
-    'i',
-  );
+  const aggregates = new Set(aggregateDefs.map((d) => d.table));
   const triggers = (
     db.sqlite
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)
       .all() as { name: string; sql: string }[]
-  ).filter((t) => writes.test(t.sql));
+  ).filter((t) => tablesWrittenBy(t.sql).some((table) => aggregates.has(table)));
   // At least one that adds to each aggregate and one that takes back from it.
   if (triggers.length < 2 * aggregateDefs.length)
     throw new Error(
@@ -242,13 +244,7 @@ export async function measureAggregateOverhead(
   // What the dropped blocks wrote is missing from the aggregates: counted again from the
   // sources, as fillAggregates does for a database written before them.
   const t0 = performance.now();
-  s.transaction(() => {
-    for (const def of aggregateDefs) {
-      const cols = [...def.keys, ...def.sums].join(', ');
-      s.prepare(`DELETE FROM ${def.table}`).run();
-      s.prepare(`INSERT INTO ${def.table} (${cols}) SELECT ${cols} FROM (${def.recount})`).run();
-    }
-  })();
+  s.transaction(() => recountAll(db))();
   const restoreMs = performance.now() - t0;
   // Then the triggers, put back, must count new rows again: one more of each, then the recount.
   await order();
