@@ -58,9 +58,11 @@ export class LogNews {
         );
       }),
     );
+    // This process's own announcements come back too: its ingest has already looked.
     const unlisten = await store.listen((elsewhere) => {
+      if (!elsewhere) return;
       this.moved();
-      if (elsewhere) this.options.heard?.();
+      this.options.heard?.();
     });
     if (unlisten) this.stops.push(unlisten);
   }
