@@ -186,6 +186,29 @@ export const aggregateDefs: readonly AggregateDef[] = [
   ),
 ];
 
+/**
+ * The stock ledger's balances, kept by trigger from the movements (core/stock/ledger.ts): summed
+ * like an aggregate at the end of a page applied in bulk. Projections write movements and never
+ * read a balance (commands do, and no command runs inside a page), so a page may leave them to
+ * its end.
+ */
+export const ledgerBalances: AggregateDef = aggregate(
+  'stock_balances',
+  ['branch_id', 'variant_id'],
+  ['on_hand', 'reserved', 'in_transit'],
+  [
+    {
+      source: 'stock_movements',
+      rows: (where) => `
+    SELECT branch_id, variant_id, on_hand, reserved, in_transit
+    FROM stock_movements WHERE ${where.replaceAll('@row', 'stock_movements')}`,
+    },
+  ],
+);
+
+/** Every table a page applied in bulk sums at its end: the ledger's balances and the aggregates. */
+export const summedDefs: readonly AggregateDef[] = [ledgerBalances, ...aggregateDefs];
+
 const anyRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 /** An aggregate as stored, and as a recount from its sources gives it, in key order. */
@@ -209,9 +232,9 @@ export function storedAndRecounted(
 
 const paidRow = z.object({ id: z.string(), at: z.number().nullable() });
 
-/** The tables the aggregates sum, each with what it adds to which aggregate. */
+/** The tables summed at a page's end, each with what it adds to which table. */
 const partsBySource = new Map<string, { def: AggregateDef; part: AggregatePart }[]>();
-for (const def of aggregateDefs)
+for (const def of summedDefs)
   for (const part of def.parts)
     partsBySource.set(part.source, [...(partsBySource.get(part.source) ?? []), { def, part }]);
 
@@ -236,9 +259,9 @@ export function tablesWrittenBy(sql: string): string[] {
 const triggerRow = z.object({ name: z.string(), sql: z.string() });
 
 /**
- * The triggers that add a new source row to the aggregates (`AFTER INSERT` on a source table):
- * what a page summing at its end goes without. They write nothing but aggregates (a test holds
- * them to it), so going without them loses nothing the end does not add.
+ * The triggers that add a new source row to the aggregates or the stock balances (`AFTER INSERT`
+ * on a source table): what a page summing at its end goes without. They write nothing but those
+ * tables (a test holds them to it), so going without them loses nothing the end does not add.
  */
 export function summingTriggers(db: Db): { name: string; sql: string }[] {
   const sources = [...partsBySource.keys()];
@@ -271,8 +294,8 @@ const summing = (db: Db) =>
   db.sqlite.prepare('SELECT 1 FROM aggregate_marks LIMIT 1').get() !== undefined;
 
 /**
- * Runs `apply` (inside the caller's transaction) with the aggregates summed once at its end
- * instead of row by row. Each source table's highest rowid is marked and the insert triggers are
+ * Runs `apply` (inside the caller's transaction) with the aggregates and the stock balances
+ * (`summedDefs`) summed once at its end instead of row by row. Each source table's highest rowid is marked and the insert triggers are
  * dropped until the end; the triggers that take a row back (deleted, or an order moved) do so
  * only for rows at or below the mark, and lower the mark when its row goes, so SQLite never gives
  * a counted rowid to a new row. The end adds the rows above the marks as they then are, one
@@ -309,9 +332,12 @@ function sumAboveMarks(db: Db): void {
   s.prepare('DELETE FROM aggregate_marks').run();
 }
 
-/** Every aggregate emptied and summed again from its sources. The caller holds the transaction. */
+/**
+ * Every aggregate, and the stock balances, emptied and summed again from their sources. The
+ * caller holds the transaction.
+ */
 export function recountAll(db: Db): void {
-  for (const def of aggregateDefs) {
+  for (const def of summedDefs) {
     const cols = [...def.keys, ...def.sums].join(', ');
     db.sqlite.prepare(`DELETE FROM ${def.table}`).run();
     db.sqlite

@@ -372,7 +372,7 @@ function applyOrderedNow(
       tally.conflicts++;
       continue;
     }
-    if (unknownFields(envelope.payload, event.payload).length > 0) {
+    if (hasUnknownFields(envelope.payload, event.payload)) {
       // A newer app's event with fields this one would drop (a sale's payments): kept whole, and
       // applied once this app is updated, so no replica folds half of it.
       recordEvent(db, envelope, 'deferred');
@@ -480,26 +480,61 @@ export function unnumberAfter(db: Db, since: number): void {
  * The paths of fields in `raw` that parsing dropped: what a newer app wrote and this one does not
  * know. Parsing may add (defaults) but a field it drops would be lost from this replica for good.
  */
-export function unknownFields(raw: unknown, parsed: unknown, path = ''): string[] {
-  if (Array.isArray(raw))
-    return Array.isArray(parsed)
-      ? raw.flatMap((item, i) => unknownFields(item, parsed[i], `${path}${i}.`))
-      : [];
+export function unknownFields(raw: unknown, parsed: unknown): string[] {
+  const found: string[] = [];
+  dropped(raw, parsed, [], (path) => {
+    found.push(path);
+    return false;
+  });
+  return found;
+}
+
+/** Whether parsing dropped any field of `raw`: unknownFields, stopping at the first. */
+export const hasUnknownFields = (raw: unknown, parsed: unknown): boolean =>
+  dropped(raw, parsed, [], () => true);
+
+/**
+ * Walks `raw` beside `parsed`, telling `found` the path of each field parsing dropped; stops (and
+ * answers true) when `found` does. Applying asks this of every pulled event: plain loops, and a
+ * path is only joined for a field found.
+ */
+function dropped(
+  raw: unknown,
+  parsed: unknown,
+  path: (string | number)[],
+  found: (path: string) => boolean,
+): boolean {
   if (raw === null || typeof raw !== 'object' || parsed === null || typeof parsed !== 'object')
-    return [];
+    return false;
+  if (Array.isArray(raw)) {
+    if (!Array.isArray(parsed)) return false;
+    for (let i = 0; i < raw.length; i++) {
+      path.push(i);
+      const stop = dropped(raw[i], parsed[i], path, found);
+      path.pop();
+      if (stop) return true;
+    }
+    return false;
+  }
   const kept = parsed as Record<string, unknown>;
-  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) =>
-    Object.hasOwn(kept, key)
-      ? unknownFields(value, kept[key], `${path}${key}.`)
-      : [`${path}${key}`],
-  );
+  const fields = raw as Record<string, unknown>;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    path.push(key);
+    const stop = Object.hasOwn(kept, key)
+      ? dropped(fields[key], kept[key], path, found)
+      : found(path.join('.'));
+    path.pop();
+    if (stop) return true;
+  }
+  return false;
 }
 
 /** A kept-aside event this version still cannot read whole (it is of a still newer app). */
 function stillNewer(row: StoredRow): boolean {
   try {
     const envelope = fromRow(row);
-    return unknownFields(envelope.payload, parseEvent(envelope).payload).length > 0;
+    return hasUnknownFields(envelope.payload, parseEvent(envelope).payload);
   } catch {
     return false; // Unreadable: applying it records the conflict, as for any other event.
   }

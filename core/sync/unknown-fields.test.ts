@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { unknownFields } from './apply';
+import { hasUnknownFields, unknownFields } from './apply';
 
 describe('fields an older app does not know', () => {
   const sale = z.object({
@@ -26,6 +26,8 @@ describe('fields an older app does not know', () => {
     // What parsing adds (a default) is not a loss.
     const known = { saleId: 's1', lines: [{ sku: 'A', quantity: 1 }] };
     expect(unknownFields(known, sale.parse(known))).toEqual([]);
+    expect(hasUnknownFields(raw, sale.parse(raw))).toBe(true);
+    expect(hasUnknownFields(known, sale.parse(known))).toBe(false);
   });
 
   it('finds exactly the added fields in any payload the schema knows (property)', () => {
@@ -40,6 +42,7 @@ describe('fields an older app does not know', () => {
         const raw = { saleId: 'x', lines: rows.map(([l, e]) => ({ ...l, ...e })) };
         const want = rows.flatMap(([, e], i) => Object.keys(e).map((k) => `lines.${i}.${k}`));
         expect(unknownFields(raw, sale.parse(raw)).sort()).toEqual(want.sort());
+        expect(hasUnknownFields(raw, sale.parse(raw))).toBe(want.length > 0);
       }),
     );
   });

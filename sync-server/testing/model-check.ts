@@ -17,7 +17,7 @@ import { deliverEverything, expected, run, type Op } from './model-ops';
 import type { Db } from '../../core/db/open';
 import { expectNoForgeryAnywhere } from './model-forge';
 import { settleAwards } from '../../core/badges/awards';
-import { aggregateDefs, storedAndRecounted } from '../../core/analytics/aggregates';
+import { storedAndRecounted, summedDefs } from '../../core/analytics/aggregates';
 import type { ModelWorld, Template } from './model-world';
 
 const priceOf = (db: Db, variantId: string) =>
@@ -161,8 +161,9 @@ export async function runAndCheck(w: ModelWorld, template: Template, ops: Op[]):
     db.exec('ROLLBACK TO settle_again');
     db.exec('RELEASE settle_again');
     expect(after).toEqual(before);
-    // The dashboards' aggregates are what their sources recount to (a fresh fold writes those).
-    for (const def of aggregateDefs) {
+    // The dashboards' aggregates and the stock balances are what their sources recount to (a
+    // fresh fold writes those).
+    for (const def of summedDefs) {
       const { stored, recounted } = storedAndRecounted(core.db, def);
       expect(stored, `${def.table} against its recount`).toEqual(recounted);
     }
