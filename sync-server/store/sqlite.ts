@@ -56,7 +56,7 @@ export class SqliteEventStore extends SqlEventStore {
     return this.sqlite.exclusive((db) => {
       const insert = db.prepare(
         `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc, created_at, aggregate_id, payload, received_hlc, scope_all)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       );
       const known = db.prepare('SELECT seq, received_hlc AS receivedHlc FROM events WHERE id = ?');
       const scope = db.prepare('INSERT INTO event_scope (branch_id, seq) VALUES (?, ?)');
@@ -66,8 +66,9 @@ export class SqliteEventStore extends SqlEventStore {
       return db
         .transaction(() =>
           items.map(({ event: e, scope: s, register: r, receivedHlc, payloadJson }) => {
-            // hot path: see npm run bench:sync
-            const row = insert.get(
+            // hot path: see npm run bench:sync. seq is the rowid: run() tells it without a
+            // RETURNING clause (about a fifth of the insert's cost); no change means a known id.
+            const inserted = insert.run(
               e.id,
               e.type,
               e.schemaVersion,
@@ -80,15 +81,16 @@ export class SqliteEventStore extends SqlEventStore {
               payloadJson,
               receivedHlc,
               s.all ? 1 : 0,
-            ) as { seq: number } | undefined;
-            if (!row) {
+            );
+            if (inserted.changes === 0) {
               // hot path: see npm run bench:sync
               const first = known.get(e.id) as { seq: number; receivedHlc: string };
               return { id: e.id, seq: first.seq, receivedHlc: first.receivedHlc };
             }
-            if (!s.all) for (const b of s.branches) scope.run(b, row.seq);
+            const seq = Number(inserted.lastInsertRowid);
+            if (!s.all) for (const b of s.branches) scope.run(b, seq);
             if (r && e.aggregateId) register.run(e.aggregateId, JSON.stringify(r));
-            return { id: e.id, seq: row.seq, receivedHlc };
+            return { id: e.id, seq, receivedHlc };
           }),
         )
         .immediate();
