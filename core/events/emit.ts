@@ -10,7 +10,7 @@ import { eventDefs, type EventType } from './registry';
 export type ApplyStatus = 'applied' | 'conflict' | 'deferred';
 
 const insertSql = `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc, created_at, aggregate_id, payload, server_seq, received_hlc, apply_status)
-  VALUES (@id, @type, @schemaVersion, @branchId, @deviceId, @userId, @hlc, @createdAt, @aggregateId, @payload, @serverSeq, @receivedHlc, @status)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function eventDef(type: string): EventDef | undefined {
   return Object.hasOwn(eventDefs, type) ? (eventDefs as Record<string, EventDef>)[type] : undefined;
@@ -36,13 +36,24 @@ export function parseEvent(envelope: EventEnvelope): EventEnvelope {
 }
 
 export function recordEvent(db: Db, event: EventEnvelope, status: ApplyStatus = 'applied'): void {
-  db.sqlite.prepare(insertSql).run({
-    ...event,
-    payload: JSON.stringify(event.payload),
-    serverSeq: event.serverSeq ?? null,
-    receivedHlc: event.receivedHlc ?? null,
-    status,
-  });
+  // Positional, not a spread of the envelope bound by name: every pulled event passes here.
+  db.sqlite
+    .prepare(insertSql)
+    .run(
+      event.id,
+      event.type,
+      event.schemaVersion,
+      event.branchId,
+      event.deviceId,
+      event.userId,
+      event.hlc,
+      event.createdAt,
+      event.aggregateId,
+      JSON.stringify(event.payload),
+      event.serverSeq ?? null,
+      event.receivedHlc ?? null,
+      status,
+    );
 }
 
 /** Runs an event's projection. The event must have been parsed by parseEvent. */
