@@ -47,18 +47,26 @@ export async function createShops(w: HeadOffice, count: number): Promise<Shop[]>
   return shops;
 }
 
+/** The next turn of each set of server processes, shared by every PC sending to that set. */
+const turns = new Map<string, number>();
+
 /**
- * A fetch that sends each request to the next of several server processes in turn, as a load
- * balancer without session affinity would: requests are written for `bases[0]`.
+ * A fetch that sends each request to the next of several server processes in turn, as one load
+ * balancer without session affinity in front of them would: the turn is shared by every PC
+ * sending to the same processes (with a turn per PC, each PC's first request of a round went to
+ * the first process, which got twice the last one's share of ten PCs' five pushes each).
+ * Requests are written for `bases[0]`.
  */
 export function roundRobin(bases: readonly string[]): typeof fetch {
   const first = bases[0];
   if (first === undefined) throw new Error('roundRobin: no server address');
-  let turn = 0;
+  const key = bases.join(' ');
   return (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     if (!url.startsWith(first)) throw new Error(`roundRobin: ${url} is not under ${first}`);
-    const base = bases[turn++ % bases.length]!;
+    const turn = turns.get(key) ?? 0;
+    turns.set(key, turn + 1);
+    const base = bases[turn % bases.length]!;
     return fetch(base + url.slice(first.length), init);
   };
 }
