@@ -295,14 +295,15 @@ const summing = (db: Db) =>
 
 /**
  * Runs `apply` (inside the caller's transaction) with the aggregates and the stock balances
- * (`summedDefs`) summed once at its end instead of row by row. Each source table's highest rowid is marked and the insert triggers are
- * dropped until the end; the triggers that take a row back (deleted, or an order moved) do so
- * only for rows at or below the mark, and lower the mark when its row goes, so SQLite never gives
- * a counted rowid to a new row. The end adds the rows above the marks as they then are, one
- * statement per table and aggregate, and puts the triggers back: the sums are what the triggers
- * would have left. A page of a catch-up writes a few hundred aggregate rows instead of an upsert
- * or two per source row, and its rows no longer start a trigger each: about a third of writing
- * them. A throw still sums and restores: whatever the caller then commits is counted.
+ * (`summedDefs`) summed once at its end instead of row by row. Each source table's highest rowid is
+ * marked and the insert triggers are dropped until the end; the triggers that take a row back
+ * (deleted, or an order moved) do so only for rows at or below the mark, and lower the mark when
+ * its row goes, so SQLite never gives a counted rowid to a new row. The end adds the rows above the
+ * marks as they then are, one statement per table and aggregate, and puts the triggers back: the
+ * sums are what the triggers would have left. A page of a catch-up writes a few hundred aggregate
+ * rows instead of an upsert or two per source row, and its rows no longer start a trigger each:
+ * about a third of writing them. A throw still sums and restores: whatever the caller then commits
+ * is counted.
  */
 export function summingAtEnd<T>(db: Db, apply: () => T): T {
   const s = db.sqlite;
