@@ -377,7 +377,7 @@ describe('the aggregates', () => {
   it('refuse a stock balance asked for inside a page that sums them at its end', async () => {
     w = await openDemo();
     const db = w.core.db;
-    const factory = w.branch.FAC!;
+    const factory = w.branch.FAC;
     const X = w.variant['TS-WHT-M']!;
     const outside = balanceOf(db, factory, X);
     expect(db.sqlite.transaction(() => summingAtEnd(db, () => balanceOf(db, factory, X)))).toThrow(

@@ -192,7 +192,7 @@ export const aggregateDefs: readonly AggregateDef[] = [
  * read a balance (commands do, and no command runs inside a page), so a page may leave them to
  * its end.
  */
-export const ledgerBalances: AggregateDef = aggregate(
+const ledgerBalances: AggregateDef = aggregate(
   'stock_balances',
   ['branch_id', 'variant_id'],
   ['on_hand', 'reserved', 'in_transit'],
@@ -290,7 +290,11 @@ function markAll(db: Db): void {
     );
 }
 
-const summing = (db: Db) =>
+/**
+ * Whether a page summing at its end is being applied: its marks are set, and the aggregates and
+ * the stock balances lack the rows above them until its end.
+ */
+export const summing = (db: Db): boolean =>
   db.sqlite.prepare('SELECT 1 FROM aggregate_marks LIMIT 1').get() !== undefined;
 
 /**

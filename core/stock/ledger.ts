@@ -1,3 +1,4 @@
+import { summing } from '../analytics/aggregates';
 import type { Db } from '../db/open';
 import type { EventEnvelope } from '../events/define';
 
@@ -58,7 +59,7 @@ export interface Balance {
  * core/analytics/aggregates.ts), so asking inside one is refused rather than answered stale.
  */
 export function balanceOf(db: Db, branchId: string, variantId: string): Balance {
-  if (db.sqlite.prepare(`SELECT 1 FROM aggregate_marks WHERE source = 'stock_movements'`).get())
+  if (summing(db))
     throw new Error(
       'balanceOf: the stock balances are summed at the end of the page being applied; a projection must not read them',
     );

@@ -8,7 +8,7 @@
 // price change through the first process until each PC has applied it (./news.ts): most waits
 // are held by a process that hears of the change only from the database (decision 0018).
 // Before each timed push its server processes take in a warm-up shop's events (one more shop,
-// its own seed, WARM_UP events, pushed the same way), so that neither run times V8 compiling
+// its own seed, WARM_UP shops' worth of events), so that neither run times V8 compiling
 // the push path: a running head office has compiled it long before, and three processes started
 // just before the burst each compile it, one pays that once.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -57,11 +57,11 @@ export interface PostgresOptions {
 
 const PROCESSES = 3;
 /**
- * Events the warm-up shop pushes to each run's processes before the timed push, in small
- * batches: many requests, so that each of three processes meets the per-request code as often
- * as V8 needs to compile it, not only the per-event code.
+ * What the warm-up shop pushes to each run's processes before the timed push, in shops' worth of
+ * events (9,000 at full scale), in small batches: many requests, so that each of three processes
+ * meets the per-request code as often as V8 needs to compile it, not only the per-event code.
  */
-const WARM_UP = 9_000;
+const WARM_UP = 1.8;
 const WARM_UP_BATCH = 100;
 const s = (x: number) => `${x.toFixed(2)} s`;
 const since = (t: number) => (performance.now() - t) / 1000;
@@ -122,7 +122,7 @@ export async function benchPostgres(o: PostgresOptions): Promise<PostgresResults
       warmUpPc,
       await signIn(warmUpPc, everyShop.shops[o.shops]!.clerk),
       world.variants,
-      Math.round((WARM_UP * o.perShop) / 5_000),
+      Math.round(WARM_UP * o.perShop),
       { batch: o.generateBatch, seed: 999, onBatch: () => {} },
     );
 
