@@ -1,6 +1,6 @@
 // The sync guarantees at their edges: rollouts with mixed app versions, a PC whose clock runs
 // days ahead, a file upload cut off half-way, and a branch catching up after a long time away.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -412,5 +412,31 @@ describe('a branch away for a long time', () => {
     expect(await balance(lagging)).toBe(await balance(shop));
     const health = await http<{ status: string }>(w.base, 'GET', '/health');
     expect(health.status).toBe(200);
+  });
+  it('leaves the checkpoints of a long catch-up to a worker thread, then gives them back', async () => {
+    const lagging = await w.enroll('SH01');
+    const token = await shop.login('shop1');
+    for (let i = 0; i < 200; i++)
+      await shop.core.call(
+        'stock.adjust',
+        { variantId: w.variants[1]!, quantity: 1, reason: 'recount' },
+        token,
+      );
+    await shop.engine.sync();
+    const db = lagging.core.db;
+    const engine = new SyncEngine(
+      db,
+      lagging.core.files,
+      lagging.core.context().device!.id,
+      new HttpSyncTransport({ baseUrl: w.base, token: lagging.token }),
+      { pullPage: 20, catchUpPage: 40, backgroundCheckpointsFrom: 100 },
+    );
+    const report = await engine.sync();
+    expect(report.pulled).toBeGreaterThanOrEqual(200);
+    // The writer checkpoints itself again, and the worker's last checkpoint truncated the log:
+    // all it holds is the round's one commit after the pull (its time), a page and headers.
+    expect(db.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(statSync(`${db.file}-wal`).size).toBeLessThanOrEqual(32 + 2 * (24 + 4096));
+    expect(await differenceFromFreshFold(db, w.base, lagging.token, w.branch.SH01)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // so a crash or a dropped connection at any point is followed by a safe retry.
 import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 import { prepared } from '../db/prepared';
@@ -61,6 +62,9 @@ export interface SyncEngineOptions {
   /** Per page while at least this many are still to come (default 5,000): a long catch-up
    * commits fewer, larger transactions. */
   catchUpPage?: number;
+  /** Events still to pull from which pulled pages leave their checkpoints to a worker thread
+   * (default 20,000; see core/db/checkpointer.ts). */
+  backgroundCheckpointsFrom?: number;
   /** This PC's own wall clock (uncorrected): the offset from head office is measured with it. */
   now?: () => number;
   onProgress?: (p: SyncProgress) => void;
@@ -272,6 +276,24 @@ export class SyncEngine {
   }
 
   private async pullPages(): Promise<{ pulled: number; tally: ApplyTally }> {
+    // Started by the first page of a long catch-up; stopped however the pull ends.
+    const aside: { checkpointer: Checkpointer | null } = { checkpointer: null };
+    try {
+      return await this.pullPagesWith((remaining) => {
+        aside.checkpointer ??=
+          remaining >= (this.options.backgroundCheckpointsFrom ?? 20_000)
+            ? startCheckpointer(this.db)
+            : null;
+        return aside.checkpointer;
+      });
+    } finally {
+      await aside.checkpointer?.stop();
+    }
+  }
+
+  private async pullPagesWith(
+    checkpointerFor: (remaining: number) => Checkpointer | null,
+  ): Promise<{ pulled: number; tally: ApplyTally }> {
     const tally = emptyTally();
     let pulled = 0;
     let after = syncCursor(this.db);
@@ -293,6 +315,7 @@ export class SyncEngine {
         return { pulled, tally };
       }
       const more = page.remaining > 0;
+      const checkpointer = checkpointerFor(page.remaining);
       if (more) {
         next = this.transport.pull(page.cursor, pullLimit(page.remaining, this.options));
         next.catch(() => undefined); // seen when awaited; unseen if this page fails to apply
@@ -319,6 +342,7 @@ export class SyncEngine {
         if (!(error instanceof StepFailed)) throw error;
         applied = applyPage(false);
       }
+      await checkpointer?.committed();
       addTally(tally, applied);
       pulled += page.events.length;
       after = page.cursor;
