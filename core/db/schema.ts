@@ -175,7 +175,11 @@ export const events = sqliteTable(
   (t) => [
     index('events_aggregate').on(t.aggregateId),
     index('events_server_seq').on(t.serverSeq),
-    index('events_pending').on(t.deviceId, t.serverSeq, t.seq),
+    // Only this PC's events still to push: a pulled event (numbered) never enters it, and the
+    // push's query (device, unnumbered, in order) reads it whole.
+    index('events_pending')
+      .on(t.deviceId, t.seq)
+      .where(sql`${t.serverSeq} IS NULL`),
   ],
 );
 
