@@ -9,6 +9,7 @@ import { events as eventsTable, sales as salesTable } from '../core/db/schema';
 import { ledgerMismatches, stateHash } from '../core/db/stateHash';
 import { BranchCore } from '../core/runtime';
 import { SyncEngine } from '../core/sync/engine';
+import { getMeta } from '../core/db/meta';
 import { HttpSyncTransport } from '../core/sync/http';
 import { freshFoldHash } from './testing/fold';
 import { startWorld, type World } from './testing/world';
@@ -32,10 +33,10 @@ function runAndKill(args: string[], afterMs: number): Promise<number> {
     child.stdout.on('data', (c: Buffer) => (synced += c.toString().split('synced\n').length - 1));
     child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('exit', (_code, signal) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGKILL') resolve(synced);
-      else reject(new Error(`the branch process ended by itself: ${errors}`));
+      else reject(new Error(`the branch process ended by itself (${signal ?? code}): ${errors}`));
     });
   });
 }
@@ -94,4 +95,90 @@ describe('a branch process killed in the middle of a push', () => {
     );
     core.close();
   }, 120_000);
+});
+
+/** Runs the catching-up child until it has committed `pages` pages and `ms` more, then kills it. */
+function catchUpAndKill(args: string[], pages: number, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'testing/catch-up-child.ts'), ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let seen = 0;
+    let errors = '';
+    child.stdout.on('data', (c: Buffer) => {
+      const text = c.toString();
+      seen += text.split('page\n').length - 1;
+      if (seen >= pages || text.includes('synced')) setTimeout(() => child.kill('SIGKILL'), ms);
+    });
+    child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve();
+      else
+        reject(new Error(`the catching-up process ended by itself (${signal ?? code}): ${errors}`));
+    });
+  });
+}
+
+describe('a branch process killed in the middle of a long catch-up', () => {
+  it('keeps every page it committed, whatever the worker was copying, and converges', async () => {
+    const behind = await w.enroll('SH02');
+    const behindDevice = behind.core.context().device!.id;
+    behind.core.close();
+    const seller = await w.enroll('SH02');
+    const session = await seller.login('shop2');
+    const variantId = w.variants[1]!;
+    await seller.core.call(
+      'stock.adjust',
+      { variantId, quantity: 100_000, reason: 'opening count' },
+      session,
+    );
+    for (let i = 0; i < 1200; i++)
+      await seller.core.call(
+        'sales.record',
+        { payments: [{ method: 'cash' }], lines: [{ variantId, quantity: 1 }] },
+        session,
+      );
+    await seller.engine.sync();
+    const cursorOf = () => {
+      const core = new BranchCore(behind.dir);
+      try {
+        expect(core.db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+        return Number(getMeta(core.db, 'sync.cursor') ?? 0);
+      } finally {
+        core.close();
+      }
+    };
+    const cursors = [cursorOf()];
+    // Pages of 40 events, each followed by a checkpoint in the worker: killed a few pages in and
+    // a moment later, the kills land between pages, inside a page's transaction and inside the
+    // worker's copying.
+    for (const [pages, ms] of [
+      [2, 0],
+      [3, 3],
+      [4, 7],
+      [5, 12],
+      [6, 20],
+    ] as const) {
+      await catchUpAndKill([behind.dir, w.base, behind.token], pages, ms);
+      cursors.push(cursorOf());
+    }
+    // Every run moved it on (and, below, it was still behind after the last).
+    expect(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!)).toBe(true);
+
+    const core = new BranchCore(behind.dir);
+    const engine = new SyncEngine(
+      core.db,
+      core.files,
+      behindDevice,
+      new HttpSyncTransport({ baseUrl: w.base, token: behind.token }),
+    );
+    expect((await engine.sync()).pulled).toBeGreaterThan(0);
+    expect(Number(getMeta(core.db, 'sync.cursor'))).toBeGreaterThan(cursors.at(-1)!);
+    expect(ledgerMismatches(core.db)).toEqual([]);
+    expect(stateHash(core.db)).toBe(await freshFoldHash(w.base, behind.token, w.branch.SH02));
+    core.close();
+    seller.core.close();
+  }, 180_000);
 });

@@ -74,7 +74,8 @@ export function startCheckpointer(db: Db, pauseAt = LOG_PAGES_BEFORE_PAUSE): Che
   } catch {
     return inMemory;
   }
-  worker.unref();
+  // Not unref'd: a pull waiting on the worker's answer must keep the process alive. stop()
+  // always ends it.
   let ready = false;
   let failed = false;
   let stopping = false;
