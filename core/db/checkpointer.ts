@@ -69,7 +69,10 @@ export function startCheckpointer(db: Db, pauseAt = LOG_PAGES_BEFORE_PAUSE): Che
   try {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: db.file },
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file: db.file,
+      },
     });
   } catch {
     return inMemory;
