@@ -21,23 +21,39 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-function runAndKill(args: string[], afterMs: number): Promise<number> {
+/**
+ * Runs a child script (under tsx) until it is killed with SIGKILL: `killAfter` is called at its
+ * start and with each line it writes, and `kill(ms)` sends the signal that many ms later. A child
+ * that ends by itself fails the test.
+ */
+function runUntilKilled(
+  script: string,
+  args: string[],
+  killAfter: (kill: (ms: number) => void, lines: readonly string[]) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(here, 'testing/branch-child.ts'), ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let synced = 0;
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const kill = (ms: number) => (timer ??= setTimeout(() => child.kill('SIGKILL'), ms));
+    const lines: string[] = [];
+    let partial = '';
     let errors = '';
-    child.stdout.on('data', (c: Buffer) => (synced += c.toString().split('synced\n').length - 1));
+    child.stdout.on('data', (c: Buffer) => {
+      const text = partial + c.toString();
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      lines.push(...complete);
+      if (complete.length > 0) killAfter(kill, lines);
+    });
     child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve(synced);
-      else reject(new Error(`the branch process ended by itself (${signal ?? code}): ${errors}`));
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`${script} ended by itself (${signal ?? code}): ${errors}`));
     });
+    killAfter(kill, lines);
   });
 }
 
@@ -55,7 +71,11 @@ describe('a branch process killed in the middle of a push', () => {
     site.core.close();
     // Kill times spread over the child's start-up, its selling and its pushes.
     for (const ms of [1500, 2200, 2600, 3100, 3500, 4200])
-      await runAndKill([site.dir, w.base, site.token, session, variantId], ms);
+      await runUntilKilled(
+        'testing/branch-child.ts',
+        [site.dir, w.base, site.token, session, variantId],
+        (kill) => kill(ms),
+      );
 
     const core = new BranchCore(site.dir);
     const engine = new SyncEngine(
@@ -97,30 +117,6 @@ describe('a branch process killed in the middle of a push', () => {
   }, 120_000);
 });
 
-/** Runs the catching-up child until it has committed `pages` pages and `ms` more, then kills it. */
-function catchUpAndKill(args: string[], pages: number, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(here, 'testing/catch-up-child.ts'), ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let seen = 0;
-    let errors = '';
-    child.stdout.on('data', (c: Buffer) => {
-      const text = c.toString();
-      seen += text.split('page\n').length - 1;
-      if (seen >= pages || text.includes('synced')) setTimeout(() => child.kill('SIGKILL'), ms);
-    });
-    child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve();
-      else
-        reject(new Error(`the catching-up process ended by itself (${signal ?? code}): ${errors}`));
-    });
-  });
-}
-
 describe('a branch process killed in the middle of a long catch-up', () => {
   it('keeps every page it committed, whatever the worker was copying, and converges', async () => {
     const behind = await w.enroll('SH02');
@@ -161,7 +157,14 @@ describe('a branch process killed in the middle of a long catch-up', () => {
       [5, 12],
       [6, 20],
     ] as const) {
-      await catchUpAndKill([behind.dir, w.base, behind.token], pages, ms);
+      await runUntilKilled(
+        'testing/catch-up-child.ts',
+        [behind.dir, w.base, behind.token],
+        (kill, lines) => {
+          if (lines.filter((l) => l === 'page').length >= pages || lines.includes('synced'))
+            kill(ms);
+        },
+      );
       cursors.push(cursorOf());
     }
     // Every run moved it on (and, below, it was still behind after the last).
