@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanListener, scannedCode, scannerRhythm, type Keystroke } from './scan-burst';
 
-const { maxGapMs, minDigits } = scannerRhythm;
+const { maxGapMs, minDigits, maxStallMs } = scannerRhythm;
 
 /** Keys typed one after another, each `gaps[i]` milliseconds after the one before. */
 function timed(keys: readonly string[], gaps: readonly number[], start = 1000): Keystroke[] {
@@ -23,6 +23,8 @@ const typeAll = (keys: readonly Keystroke[]) => {
 const digit = fc.constantFrom(...'0123456789'.split(''));
 const fastGap = fc.integer({ min: 0, max: maxGapMs });
 const slowGap = fc.integer({ min: maxGapMs + 1, max: 2000 });
+const stall = fc.integer({ min: maxGapMs + 1, max: maxStallMs });
+const longPause = fc.integer({ min: maxStallMs + 1, max: 5000 });
 
 describe('scan bursts', () => {
   it('takes an EAN-13 typed in 5 ms steps then Enter for a scan', () => {
@@ -86,33 +88,111 @@ describe('scan bursts', () => {
     );
   });
 
-  it('never takes keys with a pause longer than a scanner makes for a scan', () => {
+  it('takes a scan whose scanner stalled once, after its second digit, for the whole code', () => {
     fc.assert(
       fc.property(
         fc.array(digit, { minLength: minDigits, maxLength: 30 }),
         fc.infiniteStream(fastGap),
         fc.nat(),
-        slowGap,
-        (code, gaps, where, pause) => {
-          const steps = [...gaps.take(code.length)];
-          steps[where % steps.length] = pause;
-          return scannedCode(timed([...code, 'Enter'], steps)) === null;
+        fc.nat(),
+        stall,
+        (code, gaps, anywhere, late, pause) => {
+          const withStall = (at: number) => {
+            const steps = [...gaps.take(code.length)];
+            steps[at] = pause;
+            return timed([...code, 'Enter'], steps);
+          };
+          // steps[k] is the gap before key k + 1: from before the third digit to before Enter.
+          const whole = scannedCode(withStall(1 + (anywhere % (code.length - 1))));
+          // Followed as typed, a stall with a scan's worth of digits after it is a person's quick
+          // digits, then a scan (a test below); one with fewer after it is the whole code's.
+          const first = Math.max(1, code.length - minDigits);
+          const keys = withStall(first + (late % (code.length - first)));
+          const listener = scanListener<string>();
+          const heard = keys.map((k, i) => listener.press(k.key, k.at, `after ${i} digits`));
+          return (
+            whole === code.join('') &&
+            heard.at(-1)?.code === code.join('') &&
+            heard.at(-1)?.before === 'after 0 digits'
+          );
         },
       ),
     );
   });
 
-  it('never hears a scan when a pause leaves too few fast digits before the Enter', () => {
+  it('never takes keys with a pause longer than a stall, two stalls, or a stall after one digit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        fc.infiniteStream(fastGap),
+        fc.nat(),
+        fc.nat(),
+        longPause,
+        stall,
+        (code, gaps, where, other, long, short) => {
+          const keys = (changes: [number, number][]) => {
+            const steps = [...gaps.take(code.length)];
+            for (const [i, gap] of changes) steps[i] = gap;
+            return timed([...code, 'Enter'], steps);
+          };
+          const i = where % code.length;
+          const j = 1 + (other % (code.length - 1));
+          return (
+            scannedCode(keys([[i, long]])) === null &&
+            (i === j ||
+              scannedCode(
+                keys([
+                  [i, short],
+                  [j, short],
+                ]),
+              ) === null) &&
+            scannedCode(keys([[0, short]])) === null
+          );
+        },
+      ),
+    );
+  });
+
+  it('never hears a scan when a long pause leaves too few fast digits before the Enter', () => {
     fc.assert(
       fc.property(
         fc.array(digit, { minLength: minDigits, maxLength: 30 }),
         fc.infiniteStream(fastGap),
         fc.integer({ min: 1, max: minDigits }),
-        slowGap,
+        longPause,
         (code, gaps, fromEnd, pause) => {
           const steps = [...gaps.take(code.length)];
           steps[code.length - fromEnd] = pause;
           return typeAll(timed([...code, 'Enter'], steps)).every((r) => r === null);
+        },
+      ),
+    );
+  });
+
+  it("never hears a scan in keys typed at a hand's pace, however many", () => {
+    fc.assert(
+      fc.property(fc.array(digit, { maxLength: 30 }), fc.infiniteStream(slowGap), (typed, gaps) =>
+        typeAll(timed([...typed, 'Enter'], [...gaps.take(typed.length)])).every((r) => r === null),
+      ),
+    );
+  });
+
+  it("takes the scan after a person's quick digits and a pause, not those digits with it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(digit, { minLength: 2, maxLength: 4 }),
+        fc.array(digit, { minLength: minDigits, maxLength: 20 }),
+        fc.infiniteStream(fastGap),
+        stall,
+        (typed, code, gaps, pause) => {
+          const steps = [...gaps.take(typed.length - 1), pause, ...gaps.take(code.length)];
+          const keys = timed([...typed, ...code, 'Enter'], steps);
+          const listener = scanListener<string>();
+          const heard = keys.map((k, i) => listener.press(k.key, k.at, `after ${i} digits`));
+          return (
+            heard.at(-1)?.code === code.join('') &&
+            heard.at(-1)?.before === `after ${typed.length} digits`
+          );
         },
       ),
     );
