@@ -18,7 +18,7 @@ export interface ScanRhythm {
   minDigits: number;
   /**
    * The longest stall a scan may have once, after at least two of its digits: every other gap
-   * is still under `maxGapMs`, so at least five of a code's gaps are faster than a hand.
+   * is still under `maxGapMs`, so at least seven of even an EAN-8's eight are beyond a hand.
    */
   maxStallMs: number;
 }
