@@ -52,14 +52,14 @@ export interface Checkpointer {
 
 type Answer = 'ready' | { log: number; checkpointed: number };
 
-const inMemory: Checkpointer = {
+const inert: Checkpointer = {
   committed: () => Promise.resolve(),
   stop: () => Promise.resolve({ checkpoints: 0 }),
 };
 
 /** Starts a checkpointer for `db`'s file; the writer stops checkpointing once it is ready. */
 export function startCheckpointer(db: Db, pauseAt = LOG_PAGES_BEFORE_PAUSE): Checkpointer {
-  if (db.file === ':memory:' || db.file === '') return inMemory;
+  if (db.file === ':memory:' || db.file === '') return inert;
   const writer = db.sqlite;
   const ownLimit = Number(writer.pragma('wal_autocheckpoint', { simple: true }));
   const giveBack = () => {
@@ -75,7 +75,7 @@ export function startCheckpointer(db: Db, pauseAt = LOG_PAGES_BEFORE_PAUSE): Che
       },
     });
   } catch {
-    return inMemory;
+    return inert;
   }
   // Not unref'd: a pull waiting on the worker's answer must keep the process alive. stop()
   // always ends it.

@@ -15,9 +15,21 @@ function timed(keys: readonly string[], gaps: readonly number[], start = 1000): 
   });
 }
 
+/** `keys`, then Enter, each at a gap drawn from `gaps`, except those `changes` set: [index, gap]. */
+function withGaps(
+  keys: readonly string[],
+  gaps: fc.Stream<number>,
+  changes: readonly (readonly [number, number])[] = [],
+): Keystroke[] {
+  const steps = [...gaps.take(keys.length)];
+  for (const [i, gap] of changes) steps[i] = gap;
+  return timed([...keys, 'Enter'], steps);
+}
+
+/** What one listener answers to each key, told the box holds `after i digits` at key i. */
 const typeAll = (keys: readonly Keystroke[]) => {
   const listener = scanListener<string>();
-  return keys.map((k) => listener.press(k.key, k.at, 'held'));
+  return keys.map((k, i) => listener.press(k.key, k.at, `after ${i} digits`));
 };
 
 const digit = fc.constantFrom(...'0123456789'.split(''));
@@ -30,7 +42,7 @@ describe('scan bursts', () => {
   it('takes an EAN-13 typed in 5 ms steps then Enter for a scan', () => {
     const keys = timed([...'4006381333931', 'Enter'], Array(13).fill(5));
     expect(scannedCode(keys)).toBe('4006381333931');
-    expect(typeAll(keys).at(-1)).toEqual({ code: '4006381333931', before: 'held' });
+    expect(typeAll(keys).at(-1)).toEqual({ code: '4006381333931', before: 'after 0 digits' });
   });
 
   it('leaves a clerk typing a quantity by hand alone', () => {
@@ -79,7 +91,7 @@ describe('scan bursts', () => {
         fc.array(digit, { minLength: minDigits, maxLength: 30 }),
         fc.infiniteStream(fastGap),
         (code, gaps) => {
-          const keys = timed([...code, 'Enter'], [...gaps.take(code.length)]);
+          const keys = withGaps(code, gaps);
           return (
             scannedCode(keys) === code.join('') && typeAll(keys).at(-1)?.code === code.join('')
           );
@@ -97,19 +109,13 @@ describe('scan bursts', () => {
         fc.nat(),
         stall,
         (code, gaps, anywhere, late, pause) => {
-          const withStall = (at: number) => {
-            const steps = [...gaps.take(code.length)];
-            steps[at] = pause;
-            return timed([...code, 'Enter'], steps);
-          };
+          const withStall = (at: number) => withGaps(code, gaps, [[at, pause]]);
           // steps[k] is the gap before key k + 1: from before the third digit to before Enter.
           const whole = scannedCode(withStall(1 + (anywhere % (code.length - 1))));
           // Followed as typed, a stall with a scan's worth of digits after it is a person's quick
           // digits, then a scan (a test below); one with fewer after it is the whole code's.
           const first = Math.max(1, code.length - minDigits);
-          const keys = withStall(first + (late % (code.length - first)));
-          const listener = scanListener<string>();
-          const heard = keys.map((k, i) => listener.press(k.key, k.at, `after ${i} digits`));
+          const heard = typeAll(withStall(first + (late % (code.length - first))));
           return (
             whole === code.join('') &&
             heard.at(-1)?.code === code.join('') &&
@@ -130,11 +136,7 @@ describe('scan bursts', () => {
         longPause,
         stall,
         (code, gaps, where, other, long, short) => {
-          const keys = (changes: [number, number][]) => {
-            const steps = [...gaps.take(code.length)];
-            for (const [i, gap] of changes) steps[i] = gap;
-            return timed([...code, 'Enter'], steps);
-          };
+          const keys = (changes: [number, number][]) => withGaps(code, gaps, changes);
           const i = where % code.length;
           const j = 1 + (other % (code.length - 1));
           return (
@@ -161,9 +163,8 @@ describe('scan bursts', () => {
         fc.integer({ min: 1, max: minDigits }),
         longPause,
         (code, gaps, fromEnd, pause) => {
-          const steps = [...gaps.take(code.length)];
-          steps[code.length - fromEnd] = pause;
-          return typeAll(timed([...code, 'Enter'], steps)).every((r) => r === null);
+          const keys = withGaps(code, gaps, [[code.length - fromEnd, pause]]);
+          return typeAll(keys).every((r) => r === null);
         },
       ),
     );
@@ -185,10 +186,7 @@ describe('scan bursts', () => {
         fc.infiniteStream(fastGap),
         stall,
         (typed, code, gaps, pause) => {
-          const steps = [...gaps.take(typed.length - 1), pause, ...gaps.take(code.length)];
-          const keys = timed([...typed, ...code, 'Enter'], steps);
-          const listener = scanListener<string>();
-          const heard = keys.map((k, i) => listener.press(k.key, k.at, `after ${i} digits`));
+          const heard = typeAll(withGaps([...typed, ...code], gaps, [[typed.length - 1, pause]]));
           return (
             heard.at(-1)?.code === code.join('') &&
             heard.at(-1)?.before === `after ${typed.length} digits`
@@ -204,7 +202,7 @@ describe('scan bursts', () => {
         fc.array(digit, { maxLength: minDigits - 1 }),
         fc.infiniteStream(fastGap),
         (code, gaps) => {
-          const keys = timed([...code, 'Enter'], [...gaps.take(code.length)]);
+          const keys = withGaps(code, gaps);
           return scannedCode(keys) === null && typeAll(keys).every((r) => r === null);
         },
       ),

@@ -1,20 +1,11 @@
 // Run as a child process by the crash test: a branch PC selling and syncing in a loop, in small
 // push batches so that a kill lands in the middle of a push, until it is killed.
-import { BranchCore } from '../../core/runtime';
-import { SyncEngine } from '../../core/sync/engine';
-import { HttpSyncTransport } from '../../core/sync/http';
+import { openChildPc } from './child-pc';
 
 const [dir, base, token, session, variantId] = process.argv.slice(2);
 if (!dir || !base || !token || !session || !variantId)
   throw new Error('usage: branch-child <dir> <base> <token> <session> <variantId>');
-const core = new BranchCore(dir);
-const engine = new SyncEngine(
-  core.db,
-  core.files,
-  core.context().device!.id,
-  new HttpSyncTransport({ baseUrl: base, token }),
-  { pushBatch: 3 },
-);
+const { core, engine } = openChildPc(dir, base, token, { pushBatch: 3 });
 for (;;) {
   for (let i = 0; i < 10; i++)
     await core.call(
