@@ -42,6 +42,8 @@ export interface AppInfo {
   news: Pick<LogNews, 'wait'>;
   /** The customer portal (decision 0034): the same UI at /portal/ while it is on. */
   portal?: PortalService;
+  /** The reverse proxies whose X-Forwarded-* headers count (ServerConfig.trustProxy). */
+  trustProxy?: readonly string[];
 }
 
 export function createApp(
@@ -50,6 +52,8 @@ export function createApp(
   info: AppInfo,
 ): express.Express {
   const app = express();
+  // Before anything reads req.ip or req.secure: the rate limits, HSTS, the portal.
+  if (info.trustProxy) app.set('trust proxy', [...info.trustProxy]);
   hardenApp(app, info.rateLimits);
   const announcement = info.tls?.next?.announcement;
   if (announcement)

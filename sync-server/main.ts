@@ -1,12 +1,13 @@
 // `npm run server -- --port 8080 --data ./server-data [--database postgres://…]`
 //   [--public-host erp.example.lan] [--tls-cert cert.pem --tls-key key.pem | --insecure-http]
 //   [--tls-next-cert next.pem --tls-next-key next-key.pem | --tls-next-self-signed]
-//   [--console-idle-minutes 30]
+//   [--console-idle-minutes 30] [--trust-proxy 10.0.0.2,loopback]
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import express from 'express';
 import { installCrashReports } from '../core/ops/crash';
 import { fileLog, formatLine } from '../core/ops/log';
 import { createApp } from './app';
@@ -52,6 +53,13 @@ export interface ServerConfig {
   tlsNext?: TlsSetting | null;
   /** Names and addresses PCs reach this server by, written into a self-signed certificate. */
   publicHosts?: string[];
+  /**
+   * The reverse proxies in front of this server (addresses, subnets, or loopback, linklocal,
+   * uniquelocal): from them, X-Forwarded-For names the client (rate limits) and
+   * X-Forwarded-Proto whether it came over HTTPS (the portal, HSTS). From anyone else both
+   * headers are ignored. Absent: the connection's own address and protocol count.
+   */
+  trustProxy?: string[];
   rateLimits?: Partial<RateLimits>;
   /** Telegram bot (issue 5): --telegram-token, --public-url; see sync-server/telegram/README.md. */
   telegram?: TelegramConfig;
@@ -99,6 +107,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       'loyalty-schedule': { type: 'string' },
       'invoice-folder': { type: 'string' },
       'console-idle-minutes': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       ...telegramArgs,
     },
     allowPositionals: false,
@@ -136,6 +145,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
     throw new Error(
       `--console-idle-minutes: "${idleMinutes}" is not a number of minutes (more than 0, at most a week).`,
     );
+  const proxies = values['trust-proxy'] ?? env['FSE_TRUST_PROXY'];
   return {
     port,
     host: values.host ?? env['HOST'] ?? '0.0.0.0',
@@ -166,7 +176,33 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Ser
       invoiceFolder: resolve(values['invoice-folder'] ?? env['FSE_INVOICE_FOLDER'] ?? ''),
     }),
     ...(idleMinutes !== undefined && { consoleIdleMs: Math.round(Number(idleMinutes) * 60_000) }),
+    ...(proxies !== undefined && { trustProxy: trustedProxies(proxies) }),
   };
+}
+
+/**
+ * --trust-proxy's list, each entry checked as Express will read it. Never "everyone": a client
+ * could then name any address and protocol it liked.
+ */
+export function trustedProxies(list: string): string[] {
+  const entries = list
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  const how =
+    'give the addresses (or subnets, like 10.0.0.0/8) of the reverse proxies in front of this server, separated by commas; loopback means a proxy on this machine.';
+  if (entries.length === 0) throw new Error(`--trust-proxy: no address given: ${how}`);
+  for (const entry of entries) {
+    let accepted = true;
+    try {
+      express().set('trust proxy', [entry]);
+    } catch {
+      accepted = false;
+    }
+    if (!accepted || /^(true|false|\d+)$/i.test(entry))
+      throw new Error(`--trust-proxy: "${entry}" is not an address, a subnet or loopback: ${how}`);
+  }
+  return entries;
 }
 
 export async function openStore(config: ServerConfig): Promise<EventStore> {
@@ -213,7 +249,7 @@ export async function startServer(
     ...(config.backupSchedule && { schedule: config.backupSchedule }),
   });
   // Customers sign in only over a certificate browsers trust (decision 0034).
-  const portal = headOfficePortal(tls);
+  const portal = headOfficePortal(tls, { behindProxy: config.trustProxy !== undefined });
   replica.core.services = {
     headOffice: new HubHeadOffice(hub, replica, {
       serverHealth: () => backups.health(),
@@ -293,6 +329,7 @@ export async function startServer(
     consoleDir: shippedPath('console'),
     news,
     portal,
+    ...(config.trustProxy && { trustProxy: config.trustProxy }),
   });
   const server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app)
@@ -315,6 +352,12 @@ export async function startServer(
     log({
       level: 'warn',
       msg: 'serving plain HTTP (--insecure-http): only behind a proxy that terminates TLS',
+    });
+  if (config.trustProxy)
+    log({
+      level: 'info',
+      msg: 'trusting X-Forwarded-For and X-Forwarded-Proto from these proxies only',
+      proxies: config.trustProxy,
     });
   log({
     level: 'info',

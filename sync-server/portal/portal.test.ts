@@ -225,3 +225,135 @@ describe('the portal with the admin’s certificate', () => {
     expect(company.body.ok).toBe(true);
   });
 });
+
+/** A request as a reverse proxy forwards it: for `client`, which reached it over `proto`. */
+const forwarded = (base: string, path: string, client: string, proto: string | null, init = {}) =>
+  fetch(`${base}${path}`, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': client,
+      ...(proto && { 'x-forwarded-proto': proto }),
+      ...('headers' in init ? (init.headers as Record<string, string>) : {}),
+    },
+  });
+
+const post = (token: string | null, body: unknown = {}) => ({
+  method: 'POST',
+  body: JSON.stringify(body),
+  headers: token ? { authorization: `Bearer ${token}` } : {},
+});
+
+/** Wrong passwords for `username` from `client` until one is not refused for a bad password. */
+async function triesUntilLimited(base: string, client: string, most: number): Promise<number> {
+  for (let i = 1; i <= most; i++) {
+    const r = await forwarded(
+      base,
+      '/api/auth.login',
+      client,
+      'https',
+      post(null, { username: 'cust-a', password: 'wrong password' }),
+    );
+    if (r.status === 429) return i;
+  }
+  return Infinity;
+}
+
+describe('the portal behind a reverse proxy that ends TLS (--insecure-http --trust-proxy)', () => {
+  const burst = 4;
+  const rateLimits = { login: { burst, refillMs: 3_600_000 } };
+  let ho: HeadOffice;
+  beforeAll(async () => {
+    ho = await startHeadOffice({ tls: null, trustProxy: ['loopback'], rateLimits });
+    await customersOf(ho);
+  }, 60_000);
+  afterAll(() => ho?.close());
+
+  it('is on, and answers pages and calls only when the proxy says they came over HTTPS', async () => {
+    const base = ho.server.url;
+    expect(base.startsWith('http://')).toBe(true);
+    const status = await call<Answer<{ on: boolean }>>(base, 'POST', '/api/portal.status', {});
+    expect(status.body.result).toEqual({ on: true });
+    const login = await forwarded(
+      base,
+      '/api/auth.login',
+      '203.0.113.1',
+      'https',
+      post(null, { username: 'cust-a', password: PASSWORD }),
+    );
+    const token = ((await login.json()) as Answer<{ token: string }>).result.token;
+
+    const overHttps = await forwarded(
+      base,
+      '/api/portal.account',
+      '203.0.113.1',
+      'https',
+      post(token),
+    );
+    expect(overHttps.status).toBe(200);
+    expect(((await overHttps.json()) as Answer<{ balance: number }>).result.balance).toBe(0);
+    for (const proto of [null, 'http']) {
+      const plain = await forwarded(base, '/api/portal.account', '203.0.113.1', proto, post(token));
+      expect(plain.status, String(proto)).toBe(403);
+      const body = (await plain.json()) as Answer<unknown>;
+      expect(body.error?.code).toBe('PORTAL_OFF');
+      expect(body.error?.message).toMatch(/only over HTTPS.*https:\/\/ address/);
+    }
+
+    const page = await forwarded(base, '/portal/', '203.0.113.1', 'https');
+    const html = await page.text();
+    // Whether dist/renderer is built decides which; never the plain-HTTP refusal.
+    if (page.status === 200) expect(html).toMatch(/<html/i);
+    else expect(html).toContain('not built');
+    expect(page.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    const plainPage = await forwarded(base, '/portal/', '203.0.113.1', null);
+    expect(plainPage.status).toBe(403);
+    expect(await plainPage.text()).toContain('only over HTTPS');
+    expect(plainPage.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('counts sign-in tries per client the proxy names, not per proxy', async () => {
+    const base = ho.server.url;
+    expect(await triesUntilLimited(base, '198.51.100.7', burst + 2)).toBe(burst + 1);
+    // Another customer behind the same proxy is not locked out by the first one's tries.
+    expect(await triesUntilLimited(base, '198.51.100.8', 1)).toBe(Infinity);
+  });
+});
+
+describe('a plain-HTTP head office that trusts another proxy than the caller', () => {
+  const burst = 3;
+  let ho: HeadOffice;
+  beforeAll(async () => {
+    ho = await startHeadOffice({
+      tls: null,
+      trustProxy: ['10.9.9.9'],
+      rateLimits: { login: { burst, refillMs: 3_600_000 } },
+    });
+    await customersOf(ho);
+  }, 60_000);
+  afterAll(() => ho?.close());
+
+  it('ignores the forwarded headers: HTTPS cannot be claimed, nor a fresh address for each try', async () => {
+    const base = ho.server.url;
+    const login = await forwarded(
+      base,
+      '/api/auth.login',
+      '203.0.113.1',
+      'https',
+      post(null, { username: 'cust-a', password: PASSWORD }),
+    );
+    const token = ((await login.json()) as Answer<{ token: string }>).result.token;
+    const claimed = await forwarded(
+      base,
+      '/api/portal.account',
+      '203.0.113.1',
+      'https',
+      post(token),
+    );
+    expect(claimed.status).toBe(403);
+    expect((await forwarded(base, '/portal/', '203.0.113.1', 'https')).status).toBe(403);
+    // Each try names a new client; all are the one address the connection came from.
+    for (let i = 0; i <= burst; i++) await triesUntilLimited(base, `192.0.2.${i + 1}`, 1);
+    expect(await triesUntilLimited(base, '192.0.2.200', 1)).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy } from '../../core/ops/csp';
 import type { PortalService } from '../../core/portal/service';
+import { portalOverHttps } from './status';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -21,8 +22,8 @@ export function portalClosedPage(reason: string): string {
 }
 
 export function mountPortal(app: express.Express, dir: string | null, portal: PortalService): void {
-  const closed = (res: express.Response, reason: string) => {
-    res.status(503);
+  const closed = (res: express.Response, reason: string, status = 503) => {
+    res.status(status);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.setHeader('cache-control', 'no-store');
@@ -37,6 +38,8 @@ export function mountPortal(app: express.Express, dir: string | null, portal: Po
   app.use('/portal', (req, res, next) => {
     const status = portalStatusNow(portal);
     if (!status.on) return closed(res, status.reason);
+    const insecure = portalOverHttps(req);
+    if (insecure) return closed(res, insecure, 403);
     if (!dir || !existsSync(join(dir, 'index.html')))
       return closed(
         res,

@@ -6,6 +6,7 @@ import { answerCall, bearer } from '../../core/contract/http';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
 import { HttpError } from '../errors';
 import { jsonBody } from '../http/body';
+import { portalOverHttps } from '../portal/status';
 import type { HeadOfficeReplica } from '../replica';
 import { route } from './handle';
 
@@ -32,6 +33,10 @@ export function contractRoutes(
       const name = String(req.params['name']);
       if (name === 'setup.loadDemo') throw new HttpError(403, 'FORBIDDEN', demoRefused);
       if (name === 'setup.initialize') return { ok: true, result: await replica.setup(req.body) };
+      // A portal that is on answers its customers over HTTPS only; one that is off says why below.
+      const insecure = name.startsWith('portal.') ? portalOverHttps(req) : null;
+      if (insecure && name !== 'portal.status' && replica.core.services.portal?.status().on)
+        throw new HttpError(403, 'PORTAL_OFF', insecure);
       await replica.current();
       const token = bearer(req.header('authorization'));
       const answer = await answerCall(
