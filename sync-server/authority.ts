@@ -37,6 +37,20 @@ function factsOf(payloadJson: string): UserFacts {
   return facts;
 }
 
+/** The facts of `changes` merged: for each, the value of the change with the latest stamp. */
+function merge(changes: readonly UserChange[]): Readonly<UserFacts> {
+  const merged: UserFacts = {};
+  const won: Partial<Record<keyof UserFacts, string>> = {};
+  for (const change of changes)
+    for (const key of ['branchId', 'role', 'disabled'] as const) {
+      const value = change.facts[key];
+      if (value === undefined || (won[key] ?? '') > change.stamp) continue;
+      won[key] = change.stamp;
+      Object.assign(merged, { [key]: value });
+    }
+  return Object.freeze(merged);
+}
+
 /**
  * What head office knows of every user, change by change with the stamp each merges by, read
  * from the shared log (so every server process judges alike) and kept up to date incrementally.
@@ -46,6 +60,8 @@ export class UserRecord {
   /** The company's discount limits as each company.saved set them, with its stamp. */
   private readonly limits: { stamp: string; limits: Partial<Record<Role, number>> }[] = [];
   private seenSeq = 0;
+  /** Each user's merge of all their changes, with the newest stamp among them (see `at`). */
+  private readonly latest = new Map<string, { newest: string; facts: Readonly<UserFacts> }>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -60,23 +76,26 @@ export class UserRecord {
       const list = this.changes.get(row.userId) ?? [];
       list.push({ stamp: mergeStamp(row), facts: factsOf(row.payloadJson) });
       this.changes.set(row.userId, list);
+      this.latest.delete(row.userId);
     }
   }
 
   /** The user as the merge of every change stamped at or before `stamp` (null: unknown then). */
   at(userId: string, stamp: string): UserFacts | null {
-    const known = (this.changes.get(userId) ?? []).filter((c) => c.stamp <= stamp);
-    if (known.length === 0) return null;
-    const merged: UserFacts = {};
-    const won: Partial<Record<keyof UserFacts, string>> = {};
-    for (const change of known)
-      for (const key of ['branchId', 'role', 'disabled'] as const) {
-        const value = change.facts[key];
-        if (value === undefined || (won[key] ?? '') > change.stamp) continue;
-        won[key] = change.stamp;
-        Object.assign(merged, { [key]: value });
-      }
-    return merged;
+    const changes = this.changes.get(userId);
+    if (!changes) return null;
+    // Almost every event is stamped after its user's last change: that merge is kept.
+    let latest = this.latest.get(userId);
+    if (!latest) {
+      latest = {
+        newest: changes.reduce((m, c) => (c.stamp > m ? c.stamp : m), ''),
+        facts: merge(changes),
+      };
+      this.latest.set(userId, latest);
+    }
+    if (stamp >= latest.newest) return latest.facts;
+    const known = changes.filter((c) => c.stamp <= stamp);
+    return known.length === 0 ? null : merge(known);
   }
 
   /**
