@@ -244,6 +244,18 @@ const post = (token: string | null, body: unknown = {}) => ({
   headers: token ? { authorization: `Bearer ${token}` } : {},
 });
 
+/** Signs `username` in as the proxy forwards it: over HTTPS, for `client`. */
+async function signInThroughProxy(base: string, username: string, client: string): Promise<string> {
+  const r = await forwarded(
+    base,
+    '/api/auth.login',
+    client,
+    'https',
+    post(null, { username, password: PASSWORD }),
+  );
+  return ((await r.json()) as Answer<{ token: string }>).result.token;
+}
+
 /** Wrong passwords for `username` from `client` until one is not refused for a bad password. */
 async function triesUntilLimited(base: string, client: string, most: number): Promise<number> {
   for (let i = 1; i <= most; i++) {
@@ -274,14 +286,7 @@ describe('the portal behind a reverse proxy that ends TLS (--insecure-http --tru
     expect(base.startsWith('http://')).toBe(true);
     const status = await call<Answer<{ on: boolean }>>(base, 'POST', '/api/portal.status', {});
     expect(status.body.result).toEqual({ on: true });
-    const login = await forwarded(
-      base,
-      '/api/auth.login',
-      '203.0.113.1',
-      'https',
-      post(null, { username: 'cust-a', password: PASSWORD }),
-    );
-    const token = ((await login.json()) as Answer<{ token: string }>).result.token;
+    const token = await signInThroughProxy(base, 'cust-a', '203.0.113.1');
 
     const overHttps = await forwarded(
       base,
@@ -335,14 +340,7 @@ describe('a plain-HTTP head office that trusts another proxy than the caller', (
 
   it('ignores the forwarded headers: HTTPS cannot be claimed, nor a fresh address for each try', async () => {
     const base = ho.server.url;
-    const login = await forwarded(
-      base,
-      '/api/auth.login',
-      '203.0.113.1',
-      'https',
-      post(null, { username: 'cust-a', password: PASSWORD }),
-    );
-    const token = ((await login.json()) as Answer<{ token: string }>).result.token;
+    const token = await signInThroughProxy(base, 'cust-a', '203.0.113.1');
     const claimed = await forwarded(
       base,
       '/api/portal.account',
