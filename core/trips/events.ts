@@ -269,7 +269,7 @@ export const tripClosed = defineEvent({
     if (open)
       throw new DomainError(
         'INVALID_STATE',
-        `tripId: a stop of trip ${trip.number} is neither delivered nor failed yet; record its proof or its failure first.`,
+        `tripId: a stop of trip ${trip.number} is neither delivered nor failed yet. Its driver records its proof or its failure first, on their tablet or signed in at any PC of the trip's branch; then close the trip.`,
         { field: 'tripId', orderId: open.orderId },
       );
     const expected = cashExpected(db, trip.id);

@@ -103,6 +103,8 @@ describe('refusals of a proof', () => {
     await refused(prove({ orderId: outside }), { code: 'STOP_NOT_ON_TRIP', field: 'orderId' });
     await refused(() => w.as('admin')('trips.prove', proof()), {
       code: 'NOT_YOUR_TRIP',
+      // Who can, and where: the driver, at any PC of the branch too.
+      message: /only its driver records its stops, on their tablet or signed in at any PC/,
     });
     await refused(prove({ lines: [goodLines()[0]] }), {
       code: 'VALIDATION',
@@ -172,7 +174,7 @@ describe('refusals of a proof', () => {
     await refused(() => w.as('admin')('trips.close', { tripId, counted: 0 }), {
       code: 'INVALID_STATE',
       field: 'tripId',
-      message: /neither delivered nor failed/,
+      message: /neither delivered nor failed yet\. Its driver records .* signed in at any PC/,
     });
     await driver('trips.failStop', { tripId, orderId: oB, reason: 'closed' });
     await w.as('admin')('trips.close', { tripId, counted: 0 });
