@@ -8,9 +8,8 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import { events as eventsTable, sales as salesTable } from '../core/db/schema';
 import { ledgerMismatches, stateHash } from '../core/db/stateHash';
 import { BranchCore } from '../core/runtime';
-import { SyncEngine } from '../core/sync/engine';
 import { getMeta } from '../core/db/meta';
-import { HttpSyncTransport } from '../core/sync/http';
+import { openChildPc } from './testing/child-pc';
 import { freshFoldHash } from './testing/fold';
 import { startWorld, type World } from './testing/world';
 
@@ -57,16 +56,22 @@ function runUntilKilled(
   });
 }
 
+/** A PC of `shop` enrolled, `clerk` signed in, and a variant stocked for as much as it sells. */
+async function stockedShop(shop: keyof World['branch'], clerk: string, variantId: string) {
+  const site = await w.enroll(shop);
+  const session = await site.login(clerk);
+  await site.core.call(
+    'stock.adjust',
+    { variantId, quantity: 100_000, reason: 'opening count' },
+    session,
+  );
+  return { site, session };
+}
+
 describe('a branch process killed in the middle of a push', () => {
   it('loses nothing it made and applies nothing twice', async () => {
-    const site = await w.enroll('SH01');
-    const session = await site.login('shop1');
     const variantId = w.variants[0]!;
-    await site.core.call(
-      'stock.adjust',
-      { variantId, quantity: 100_000, reason: 'opening count' },
-      session,
-    );
+    const { site, session } = await stockedShop('SH01', 'shop1', variantId);
     const deviceId = site.core.context().device!.id;
     site.core.close();
     // Kill times spread over the child's start-up, its selling and its pushes.
@@ -77,13 +82,7 @@ describe('a branch process killed in the middle of a push', () => {
         (kill) => kill(ms),
       );
 
-    const core = new BranchCore(site.dir);
-    const engine = new SyncEngine(
-      core.db,
-      core.files,
-      deviceId,
-      new HttpSyncTransport({ baseUrl: w.base, token: site.token }),
-    );
+    const { core, engine } = openChildPc(site.dir, w.base, site.token);
     await engine.sync();
     await w.server.replica.catchUp();
     const made = core.db.orm
@@ -120,16 +119,9 @@ describe('a branch process killed in the middle of a push', () => {
 describe('a branch process killed in the middle of a long catch-up', () => {
   it('keeps every page it committed, whatever the worker was copying, and converges', async () => {
     const behind = await w.enroll('SH02');
-    const behindDevice = behind.core.context().device!.id;
     behind.core.close();
-    const seller = await w.enroll('SH02');
-    const session = await seller.login('shop2');
     const variantId = w.variants[1]!;
-    await seller.core.call(
-      'stock.adjust',
-      { variantId, quantity: 100_000, reason: 'opening count' },
-      session,
-    );
+    const { site: seller, session } = await stockedShop('SH02', 'shop2', variantId);
     for (let i = 0; i < 1200; i++)
       await seller.core.call(
         'sales.record',
@@ -170,13 +162,7 @@ describe('a branch process killed in the middle of a long catch-up', () => {
     // Every run moved it on (and, below, it was still behind after the last).
     expect(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!)).toBe(true);
 
-    const core = new BranchCore(behind.dir);
-    const engine = new SyncEngine(
-      core.db,
-      core.files,
-      behindDevice,
-      new HttpSyncTransport({ baseUrl: w.base, token: behind.token }),
-    );
+    const { core, engine } = openChildPc(behind.dir, w.base, behind.token);
     expect((await engine.sync()).pulled).toBeGreaterThan(0);
     expect(Number(getMeta(core.db, 'sync.cursor'))).toBeGreaterThan(cursors.at(-1)!);
     expect(ledgerMismatches(core.db)).toEqual([]);

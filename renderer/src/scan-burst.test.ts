@@ -33,6 +33,8 @@ const typeAll = (keys: readonly Keystroke[]) => {
 };
 
 const digit = fc.constantFrom(...'0123456789'.split(''));
+/** A code a scanner could type: a barcode's digits or more. */
+const scanCode = fc.array(digit, { minLength: minDigits, maxLength: 30 });
 const fastGap = fc.integer({ min: 0, max: maxGapMs });
 const slowGap = fc.integer({ min: maxGapMs + 1, max: 2000 });
 const stall = fc.integer({ min: maxGapMs + 1, max: maxStallMs });
@@ -87,30 +89,24 @@ describe('scan bursts', () => {
 
   it('takes any fast run of enough digits ending in Enter for a scan', () => {
     fc.assert(
-      fc.property(
-        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
-        fc.infiniteStream(fastGap),
-        (code, gaps) => {
-          const keys = withGaps(code, gaps);
-          return (
-            scannedCode(keys) === code.join('') && typeAll(keys).at(-1)?.code === code.join('')
-          );
-        },
-      ),
+      fc.property(scanCode, fc.infiniteStream(fastGap), (code, gaps) => {
+        const keys = withGaps(code, gaps);
+        return scannedCode(keys) === code.join('') && typeAll(keys).at(-1)?.code === code.join('');
+      }),
     );
   });
 
   it('takes a scan whose scanner stalled once, after its second digit, for the whole code', () => {
     fc.assert(
       fc.property(
-        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        scanCode,
         fc.infiniteStream(fastGap),
         fc.nat(),
         fc.nat(),
         stall,
         (code, gaps, anywhere, late, pause) => {
           const withStall = (at: number) => withGaps(code, gaps, [[at, pause]]);
-          // steps[k] is the gap before key k + 1: from before the third digit to before Enter.
+          // Gap k comes before key k + 1: a stall from before the third digit to before Enter.
           const whole = scannedCode(withStall(1 + (anywhere % (code.length - 1))));
           // Followed as typed, a stall with a scan's worth of digits after it is a person's quick
           // digits, then a scan (a test below); one with fewer after it is the whole code's.
@@ -129,7 +125,7 @@ describe('scan bursts', () => {
   it('never takes keys with a pause longer than a stall, two stalls, or a stall after one digit', () => {
     fc.assert(
       fc.property(
-        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        scanCode,
         fc.infiniteStream(fastGap),
         fc.nat(),
         fc.nat(),
@@ -158,7 +154,7 @@ describe('scan bursts', () => {
   it('never hears a scan when a long pause leaves too few fast digits before the Enter', () => {
     fc.assert(
       fc.property(
-        fc.array(digit, { minLength: minDigits, maxLength: 30 }),
+        scanCode,
         fc.infiniteStream(fastGap),
         fc.integer({ min: 1, max: minDigits }),
         longPause,

@@ -256,6 +256,10 @@ async function signInThroughProxy(base: string, username: string, client: string
   return ((await r.json()) as Answer<{ token: string }>).result.token;
 }
 
+/** A customer's portal.account, as the proxy forwards it for one client that came over `proto`. */
+const accountThroughProxy = (base: string, token: string, proto: string | null) =>
+  forwarded(base, '/api/portal.account', '203.0.113.1', proto, post(token));
+
 /** Wrong passwords for `username` from `client` until one is not refused for a bad password. */
 async function triesUntilLimited(base: string, client: string, most: number): Promise<number> {
   for (let i = 1; i <= most; i++) {
@@ -288,17 +292,11 @@ describe('the portal behind a reverse proxy that ends TLS (--insecure-http --tru
     expect(status.body.result).toEqual({ on: true });
     const token = await signInThroughProxy(base, 'cust-a', '203.0.113.1');
 
-    const overHttps = await forwarded(
-      base,
-      '/api/portal.account',
-      '203.0.113.1',
-      'https',
-      post(token),
-    );
+    const overHttps = await accountThroughProxy(base, token, 'https');
     expect(overHttps.status).toBe(200);
     expect(((await overHttps.json()) as Answer<{ balance: number }>).result.balance).toBe(0);
     for (const proto of [null, 'http']) {
-      const plain = await forwarded(base, '/api/portal.account', '203.0.113.1', proto, post(token));
+      const plain = await accountThroughProxy(base, token, proto);
       expect(plain.status, String(proto)).toBe(403);
       const body = (await plain.json()) as Answer<unknown>;
       expect(body.error?.code).toBe('PORTAL_OFF');
@@ -341,13 +339,7 @@ describe('a plain-HTTP head office that trusts another proxy than the caller', (
   it('ignores the forwarded headers: HTTPS cannot be claimed, nor a fresh address for each try', async () => {
     const base = ho.server.url;
     const token = await signInThroughProxy(base, 'cust-a', '203.0.113.1');
-    const claimed = await forwarded(
-      base,
-      '/api/portal.account',
-      '203.0.113.1',
-      'https',
-      post(token),
-    );
+    const claimed = await accountThroughProxy(base, token, 'https');
     expect(claimed.status).toBe(403);
     expect((await forwarded(base, '/portal/', '203.0.113.1', 'https')).status).toBe(403);
     // Each try names a new client; all are the one address the connection came from.

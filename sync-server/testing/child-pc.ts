@@ -1,5 +1,6 @@
-// Opens a branch PC in a child process for the crash tests: its core, and a sync engine talking
-// to head office over real HTTP.
+// Opens an enrolled branch PC's folder for the crash tests (in their child processes, and again
+// in the test once they are killed): its core, and a sync engine talking to head office over
+// real HTTP.
 import { BranchCore } from '../../core/runtime';
 import { SyncEngine, type SyncEngineOptions } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
@@ -8,7 +9,7 @@ export function openChildPc(
   dir: string,
   base: string,
   token: string,
-  options: SyncEngineOptions,
+  options: SyncEngineOptions = {},
 ): { core: BranchCore; engine: SyncEngine } {
   const core = new BranchCore(dir);
   const device = core.context().device;
