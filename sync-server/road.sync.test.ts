@@ -5,6 +5,8 @@
 // same stop (a conflict, never a second signature) and then continues the trip after a sync;
 // a duplicated push; the trip closed with a cash difference; goods back; a payment; badges.
 // Afterwards everything the model checks holds, and every replica holds the same awards once.
+// Then a stop the clerk records as come back while the driver's offline tablet proves it: the
+// first to reach head office stands, the other is a conflict everywhere, and the trip closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRows } from '../core/db/rows';
@@ -21,6 +23,20 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(() => w.close());
+
+/** The driver proves the first pending stop on a tablet: everything delivered, unless `over`. */
+const prove = (tablet: 1 | 4, over: Partial<Extract<Op, { kind: 'prove' }>> = {}): Op =>
+  ({
+    kind: 'prove',
+    tablet,
+    pick: 0,
+    damaged: false,
+    short: false,
+    collect: 'none',
+    crates: 0,
+    twice: false,
+    ...over,
+  }) as Op;
 
 const counted = z.object({ type: z.string(), status: z.string(), n: z.number() });
 const awardRow = z.object({
@@ -60,41 +76,14 @@ describe('the road in the sync model', () => {
       { kind: 'planTrip', stops: 3, suggest: true },
       { kind: 'sync', site: 1, fault: 'none' },
       { kind: 'sync', site: 4, fault: 'none' },
-      {
-        kind: 'prove',
-        tablet: 4,
-        pick: 0,
-        damaged: true,
-        short: true,
-        collect: 'cash',
-        crates: 1,
-        twice: true,
-      },
-      {
-        kind: 'prove',
-        tablet: 1,
-        pick: 0,
-        damaged: false,
-        short: false,
-        collect: 'transfer',
-        crates: 0,
-        twice: false,
-      },
+      prove(4, { damaged: true, short: true, collect: 'cash', crates: 1, twice: true }),
+      prove(1, { collect: 'transfer' }),
       { kind: 'sync', site: 4, fault: 'duplicate' },
       { kind: 'sync', site: 1, fault: 'dropResponse' },
       { kind: 'sync', site: 1, fault: 'none' },
       { kind: 'sync', site: 4, fault: 'none' },
       // The second tablet continues: the next stop, then the last one not delivered.
-      {
-        kind: 'prove',
-        tablet: 1,
-        pick: 0,
-        damaged: false,
-        short: false,
-        collect: 'none',
-        crates: 0,
-        twice: false,
-      },
+      prove(1),
       { kind: 'sync', site: 1, fault: 'none' },
       { kind: 'sync', site: 4, fault: 'none' },
       { kind: 'failStop', tablet: 4, pick: 0 },
@@ -153,5 +142,58 @@ describe('the road in the sync model', () => {
     const atHeadOffice = awards(w.server().replica.core);
     expect(atHeadOffice.some((a) => a.status === 'held')).toBe(true);
     for (const s of [w.sites[1]!, w.sites[4]!]) expect(awards(s.core)).toEqual(atHeadOffice);
+  }, 300_000);
+
+  it("keeps one record of a stop the clerk says came back while the driver's offline tablet proves it", async () => {
+    const fresh = await openWorld(template, template.databaseUrl, { skews: [0, 0, 0, 0, 0] });
+    try {
+      const ops: Op[] = [
+        { kind: 'fieldOrder', rep: 'shop1', customer: 0, variant: 0, qty: 1 },
+        { kind: 'fieldOrder', rep: 'shop1', customer: 1, variant: 1, qty: 1 },
+        { kind: 'approveField', pick: 0, restock: true },
+        { kind: 'approveField', pick: 0, restock: true },
+        { kind: 'planTrip', stops: 2, suggest: false },
+        { kind: 'sync', site: 1, fault: 'none' },
+        { kind: 'sync', site: 4, fault: 'none' },
+        // Offline, the tablet proves the first stop; the clerk, not knowing, records it came back
+        // and the second one too. The clerk's PC syncs first.
+        prove(4),
+        { kind: 'cameBack', pick: 0 },
+        { kind: 'cameBack', pick: 0 },
+        // The tablet's device token cannot say so for the driver: refused, applied nowhere.
+        { kind: 'forge', site: 4, forgery: 'driverCameBack', pick: 1 },
+        { kind: 'sync', site: 1, fault: 'none' },
+        { kind: 'sync', site: 4, fault: 'none' },
+        { kind: 'sync', site: 1, fault: 'none' },
+        { kind: 'closeTrip', pick: 0, off: 0 },
+      ] as Op[];
+      await runAndCheck(fresh, template, ops);
+      const db = fresh.server().replica.core.db.sqlite;
+      expect(
+        parseRows(
+          counted,
+          db
+            .prepare(
+              `SELECT type, apply_status AS status, count(*) AS n FROM events
+                WHERE type IN ('delivery.proved', 'stop.came_back', 'trip.closed')
+                GROUP BY type, apply_status ORDER BY type, apply_status`,
+            )
+            .all(),
+        ),
+      ).toEqual([
+        { type: 'delivery.proved', status: 'conflict', n: 1 },
+        { type: 'stop.came_back', status: 'applied', n: 2 },
+        { type: 'trip.closed', status: 'applied', n: 1 },
+      ]);
+      // Both orders open again, on no trip: at head office, the clerk's PC and the tablet.
+      for (const core of [fresh.server().replica.core, fresh.sites[1]!.core, fresh.sites[4]!.core])
+        expect(
+          core.db.sqlite
+            .prepare(`SELECT status, count(*) AS n FROM trip_stops GROUP BY status`)
+            .all(),
+        ).toEqual([{ status: 'failed', n: 2 }]);
+    } finally {
+      await fresh.close();
+    }
   }, 300_000);
 });

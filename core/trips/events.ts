@@ -219,26 +219,50 @@ export const tripRevised = defineEvent({
   },
 });
 
+/** A pending stop marked not delivered: the order shows open again, its goods stay reserved. */
+function markFailed(db: Db, e: EventEnvelope<{ tripId: string; orderId: string; reason: string }>) {
+  const p = e.payload;
+  const trip = tripForStep(db, p.tripId, 'recorded');
+  const stop = pendingStop(trip, p.orderId);
+  if (e.type === 'stop.failed') mustBeDriver(trip, e);
+  db.sqlite
+    .prepare(
+      `UPDATE trip_stops SET status = 'failed', fail_reason = ? WHERE trip_id = ? AND order_id = ?`,
+    )
+    .run(p.reason, trip.id, stop.orderId);
+  db.sqlite.prepare('UPDATE trips SET updated_at = ? WHERE id = ?').run(e.createdAt, trip.id);
+}
+
+const stopNotDelivered = z.object({
+  tripId: z.string(),
+  orderId: z.string(),
+  reason: z.string().min(1),
+});
+
+/** The driver's own "not delivered", on the road. */
 export const stopFailed = defineEvent({
   type: 'stop.failed',
   ordered: true,
   authority: { permission: 'trips.drive', from: ['shop', 'factory'], acts: 'aggregate' },
   visibility: { aggregate: true },
   writes: tripRows('trips', 'trip_stops'),
-  payload: z.object({ tripId: z.string(), orderId: z.string(), reason: z.string().min(1) }),
-  apply: (db, e) => {
-    const p = e.payload;
-    const trip = tripForStep(db, p.tripId, 'failed');
-    const stop = pendingStop(trip, p.orderId);
-    mustBeDriver(trip, e);
-    // The order shows open again (nothing of it is pending or delivered); its goods stay reserved.
-    db.sqlite
-      .prepare(
-        `UPDATE trip_stops SET status = 'failed', fail_reason = ? WHERE trip_id = ? AND order_id = ?`,
-      )
-      .run(p.reason, trip.id, stop.orderId);
-    db.sqlite.prepare('UPDATE trips SET updated_at = ? WHERE id = ?').run(e.createdAt, trip.id);
-  },
+  payload: stopNotDelivered,
+  apply: markFailed,
+});
+
+/**
+ * A manager of the trip's branch records a stop its driver cannot (gone, or no way to sign in):
+ * the goods came back undelivered. The same mark as the driver's; a record of that stop the
+ * driver's tablet sends later is refused when applied and shows as a conflict.
+ */
+export const stopCameBack = defineEvent({
+  type: 'stop.came_back',
+  ordered: true,
+  authority: { permission: 'trips.manage', from: ['shop', 'factory'], acts: 'aggregate' },
+  visibility: { aggregate: true },
+  writes: tripRows('trips', 'trip_stops'),
+  payload: stopNotDelivered,
+  apply: markFailed,
 });
 
 export const tripClosed = defineEvent({
@@ -269,7 +293,7 @@ export const tripClosed = defineEvent({
     if (open)
       throw new DomainError(
         'INVALID_STATE',
-        `tripId: a stop of trip ${trip.number} is neither delivered nor failed yet. Its driver records its proof or its failure first, on their tablet or signed in at any PC of the trip's branch; then close the trip.`,
+        `tripId: a stop of trip ${trip.number} is neither delivered nor failed yet. Its driver records its proof or its failure first, on their tablet or signed in at any PC of the trip's branch; if the driver cannot, a manager of the branch records that its goods came back undelivered. Then close the trip.`,
         { field: 'tripId', orderId: open.orderId },
       );
     const expected = cashExpected(db, trip.id);
@@ -312,5 +336,6 @@ export const tripEvents = [
   tripRevised,
   deliveryProved,
   stopFailed,
+  stopCameBack,
   tripClosed,
 ] as const;

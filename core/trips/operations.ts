@@ -58,6 +58,20 @@ function tripInScope(ctx: Context, tripId: string) {
 }
 
 const today = (ctx: Context) => companyDay(ctx.db, ctx.now());
+
+const stopNotDelivered = z.object({ tripId: id, orderId: id, reason: text(300) });
+
+/** A stop marked not delivered: by its driver, or by a manager when its goods came back. */
+function markNotDelivered(
+  ctx: Context,
+  input: z.infer<typeof stopNotDelivered>,
+  type: 'stop.failed' | 'stop.came_back',
+) {
+  const trip = tripInScope(ctx, input.tripId);
+  emit(ctx, type, trip.id, { tripId: trip.id, orderId: input.orderId, reason: input.reason });
+  return { tripId: trip.id, orderId: input.orderId };
+}
+
 const orderIds = z.array(id).min(1, 'put at least one order on the trip').max(200);
 
 export const tripOperations = {
@@ -220,15 +234,22 @@ export const tripOperations = {
 
   'trips.failStop': command({
     access: 'trips.drive',
-    input: z.object({ tripId: id, orderId: id, reason: text(300) }),
+    input: stopNotDelivered,
+    handler: (ctx, input) => markNotDelivered(ctx, input, 'stop.failed'),
+  }),
+
+  // A stop its driver cannot record (gone, or no way to sign in): a manager of the branch
+  // records that its goods came back undelivered.
+  'trips.cameBack': command({
+    access: 'trips.manage',
+    input: stopNotDelivered,
     handler: (ctx, input) => {
-      const trip = tripInScope(ctx, input.tripId);
-      emit(ctx, 'stop.failed', trip.id, {
-        tripId: trip.id,
-        orderId: input.orderId,
-        reason: input.reason,
-      });
-      return { tripId: trip.id, orderId: input.orderId };
+      assertBranchAccess(
+        ctx,
+        tripInScope(ctx, input.tripId).branchId,
+        "record this branch's stops",
+      );
+      return markNotDelivered(ctx, input, 'stop.came_back');
     },
   }),
 

@@ -190,6 +190,50 @@ describe('refusals of a proof', () => {
     });
   });
 
+  it("lets a manager of the trip's branch record that a stop came back when its driver cannot, and no one else", async () => {
+    const factory = w.as('factory');
+    const back =
+      (as: 'factory' | 'shop1' | 'driver', orderId = oB) =>
+      () =>
+        w.as(as)('trips.cameBack', { tripId, orderId, reason: 'Driver off sick; goods back' });
+    // The driver records their own stops; another branch's manager cannot see the trip.
+    await refused(back('driver'), { code: 'FORBIDDEN' });
+    await refused(back('shop1'), { code: 'FORBIDDEN', field: 'tripId' });
+    await refused(back('factory', outside), { code: 'STOP_NOT_ON_TRIP', field: 'orderId' });
+    await refused(() => w.as('factory')('trips.cameBack', { tripId, orderId: oB, reason: '' }), {
+      code: 'VALIDATION',
+      field: 'reason',
+    });
+    // The refusals that led here say so.
+    await refused(() => w.as('admin')('trips.failStop', { tripId, orderId: oB, reason: 'x' }), {
+      code: 'NOT_YOUR_TRIP',
+      message:
+        /If the driver cannot, a manager of the branch records that a stop's goods came back/,
+    });
+    await refused(() => factory('trips.close', { tripId, counted: 0 }), {
+      code: 'INVALID_STATE',
+      message: /a manager of the branch records that its goods came back undelivered/,
+    });
+    await w.as('driver')('trips.prove', proof());
+    await back('factory')();
+    const trip = await factory('trips.get', { tripId });
+    expect(trip.stops.map((s) => [s.orderId, s.status, s.failReason])).toEqual([
+      [oA, 'delivered', null],
+      [oB, 'failed', 'Driver off sick; goods back'],
+    ]);
+    // The order is open again, for another trip; once recorded, no one records the stop again.
+    expect(
+      (await factory('trips.openOrders', { branchId: w.branch.FAC })).map((o) => o.orderId),
+    ).toContain(oB);
+    await refused(back('factory'), { code: 'INVALID_STATE', field: 'orderId' });
+    await refused(() => w.as('driver')('trips.failStop', { tripId, orderId: oB, reason: 'x' }), {
+      code: 'INVALID_STATE',
+      field: 'orderId',
+    });
+    await factory('trips.close', { tripId, counted: 0 });
+    expect((await factory('trips.get', { tripId })).status).toBe('closed');
+  });
+
   it('refuses a hand-in that differs from the collections without a reason', async () => {
     const driver = w.as('driver');
     await driver('trips.prove', proof({ collected: { amount: 700, method: 'cash' } }));

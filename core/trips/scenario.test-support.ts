@@ -1,6 +1,6 @@
 // Causes every trips event type through the contract on a demo world, for the registry's
 // scenario (core/events/registry.test.ts runScenario): planned, revised, a proof, a failed stop,
-// closed. Uses the demo's restaurants (SH01) and its own orders, so it adds to any scenario.
+// closed, and a stop come back recorded by a manager. Uses the demo's restaurants (SH01) and its own orders, so it adds to any scenario.
 import { z } from 'zod';
 import { parseRows } from '../db/rows';
 import type { DemoWorld } from '../testing/demo';
@@ -28,12 +28,12 @@ export async function causeTripEvents(
     .parse(
       s
         .prepare(
-          'SELECT variant_id AS v FROM stock_balances WHERE branch_id = ? AND on_hand - reserved >= 2 ORDER BY variant_id LIMIT 1',
+          'SELECT variant_id AS v FROM stock_balances WHERE branch_id = ? AND on_hand - reserved >= 3 ORDER BY variant_id LIMIT 1',
         )
         .get(w.branch.SH01),
     );
   const orders: string[] = [];
-  for (const c of customers) {
+  for (const c of [...customers, ...customers.slice(0, 1)]) {
     const placed = await admin('field.placeOrder', {
       customerId: c.id,
       branchId: w.branch.SH01,
@@ -41,7 +41,7 @@ export async function causeTripEvents(
     });
     orders.push(placed.orderId);
   }
-  const [first, second] = orders as [string, string];
+  const [first, second, third] = orders as [string, string, string];
   const { tripId } = await admin('trips.plan', {
     branchId: w.branch.SH01,
     day,
@@ -49,7 +49,7 @@ export async function causeTripEvents(
     vehicle: 'Van 1',
     orderIds: [first],
   });
-  await admin('trips.revise', { tripId, orderIds: [first, second], vehicle: 'Van 2' });
+  await admin('trips.revise', { tripId, orderIds: [first, second, third], vehicle: 'Van 2' });
   const driver = w.as('driver2');
   await driver('trips.prove', {
     tripId,
@@ -62,6 +62,8 @@ export async function causeTripEvents(
     signedBy: 'Manager',
   });
   await driver('trips.failStop', { tripId, orderId: second, reason: 'closed' });
+  // The last stop its driver never recorded: the goods came back, recorded by a manager.
+  await admin('trips.cameBack', { tripId, orderId: third, reason: 'Van back; driver off sick' });
   await admin('trips.close', { tripId, counted: 100 });
   return { tripId, deliveredOrderId: first, failedOrderId: second };
 }

@@ -153,7 +153,7 @@ export function mustBeDriver(trip: TripState, e: Pick<EventEnvelope, 'userId'>):
   if (e.userId !== trip.driverId)
     throw tripRefusal(
       'NOT_YOUR_TRIP',
-      `tripId: trip ${trip.number} is driven by someone else; only its driver records its stops, on their tablet or signed in at any PC of the trip's branch.`,
+      `tripId: trip ${trip.number} is driven by someone else; only its driver records its stops, on their tablet or signed in at any PC of the trip's branch. If the driver cannot, a manager of the branch records that a stop's goods came back undelivered.`,
       { field: 'tripId' },
     );
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { orders } from '../../core/db/schema';
+import { orders, tripStops } from '../../core/db/schema';
 import { formatHlc } from '../../core/hlc';
 import type { ModelWorld, Template } from './model-world';
 import { http } from './world';
@@ -29,6 +29,7 @@ export const forgeries = [
   'customerTerms',
   'tripOtherBranch',
   'clerkProof',
+  'driverCameBack',
   'badgeSettled',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
@@ -247,6 +248,25 @@ export async function forge(
           signedBy: 'forged',
           note: null,
         });
+      }
+      case 'driverCameBack': {
+        // The driver's own tablet saying a stop's goods came back (a manager's record) instead of
+        // proving or failing it as the driver: on a stop of the branch's own trip when it has one.
+        const stops = w.sites[o.site]!.core.db.orm.select({
+          tripId: tripStops.tripId,
+          orderId: tripStops.orderId,
+        })
+          .from(tripStops)
+          .orderBy(asc(tripStops.tripId), asc(tripStops.seq))
+          .all();
+        const stop = stops[o.pick % Math.max(1, stops.length)];
+        const tripId = stop?.tripId ?? randomUUID();
+        return base(
+          'stop.came_back',
+          tripId,
+          { tripId, orderId: stop?.orderId ?? randomUUID(), reason: 'forged' },
+          t.users['driver1'],
+        );
       }
       case 'badgeSettled':
         // A branch PC awarding the month's top badge (head office settles it after its grace).

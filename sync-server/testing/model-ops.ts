@@ -224,6 +224,9 @@ export const op = fc.oneof(
     weight: 3,
   },
   fc.record({ kind: fc.constant('failStop' as const), tablet: fc.constantFrom(1, 4), pick }),
+  // Shop One's clerk records a stop whose driver cannot: its goods came back (while the driver's
+  // tablet, offline, may record the same stop).
+  fc.record({ kind: fc.constant('cameBack' as const), pick }),
   fc.record({
     kind: fc.constant('closeTrip' as const),
     pick,
@@ -874,18 +877,21 @@ export async function run(w: ModelWorld, t: Template, o: Op): Promise<void> {
       if (o.twice) await callAs(s, 'driver1', 'trips.prove', input).catch(() => undefined);
       return;
     }
-    case 'failStop': {
-      const s = w.sites[o.tablet]!;
-      const trips = (await driversTrips(s, 'driver1')).filter((x) => x.status === 'planned');
+    case 'failStop':
+    case 'cameBack': {
+      // The driver on a tablet, or Shop One's clerk recording that a stop's goods came back.
+      const [s, user] =
+        o.kind === 'failStop' ? [w.sites[o.tablet]!, 'driver1'] : [w.sites[SHOP_ONE]!, 'shop1'];
+      const trips = (await driversTrips(s, user)).filter((x) => x.status === 'planned');
       const stops = trips.flatMap((trip) =>
         trip.stops.filter((x) => x.status === 'pending').map((stop) => ({ trip, stop })),
       );
       const at = stops[o.pick % Math.max(1, stops.length)];
       if (at)
-        await callAs(s, 'driver1', 'trips.failStop', {
+        await callAs(s, user, o.kind === 'failStop' ? 'trips.failStop' : 'trips.cameBack', {
           tripId: at.trip.id,
           orderId: at.stop.orderId,
-          reason: 'closed',
+          reason: o.kind === 'failStop' ? 'closed' : 'driver off sick; goods back',
         });
       return;
     }

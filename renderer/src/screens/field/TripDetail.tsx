@@ -1,7 +1,8 @@
 // One trip: its stops in order with each one's status and proof (who signed, when, on time, what
 // was collected, each line's delivered / damaged / short), the trip sheet to print, a stop marked
 // not delivered with its reason, and the close: the cash the driver hands in counted against what
-// the trip's cash collections say, a difference with its reason.
+// the trip's cash collections say, a difference with its reason. A stop its driver cannot record
+// (gone, or no way to sign in) a manager records as come back undelivered.
 import { useEffect, useRef, useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import { ErrorBanner } from '../../components/Banner';
@@ -27,28 +28,37 @@ export const cashExpected = (trip: Trip): number =>
     0,
   );
 
+/**
+ * A stop marked not delivered: by its driver ("fail"), or by a manager of the branch when the
+ * driver cannot record it and its goods came back ("cameBack").
+ */
 function FailDialog({
   trip,
   stop,
+  by,
   onDone,
   onClose,
 }: {
   trip: Trip;
   stop: Stop;
+  by: 'fail' | 'cameBack';
   onDone(): void;
   onClose(): void;
 }) {
   const t = useT('field');
   const client = useClient();
+  const input = (reason: string) => ({ tripId: trip.id, orderId: stop.orderId, reason });
   return (
     <ReasonDialog
-      title={t('fail.title', { number: stop.orderNumber })}
-      intro={t('fail.intro')}
-      label={t('fail.reason')}
-      confirm={t('fail.confirm')}
+      title={t(`${by}.title`, { number: stop.orderNumber })}
+      intro={t(`${by}.intro`)}
+      label={t(`${by}.reason`)}
+      confirm={t(`${by}.confirm`)}
       keep={t('cancel')}
       submit={(reason) =>
-        client.call('trips.failStop', { tripId: trip.id, orderId: stop.orderId, reason })
+        by === 'fail'
+          ? client.call('trips.failStop', input(reason))
+          : client.call('trips.cameBack', input(reason))
       }
       onDone={onDone}
       onClose={onClose}
@@ -204,7 +214,7 @@ export function TripDetail({
   const page = useDetailPage('trip-detail');
   const tick = page.tick;
   const [dialog, setDialog] = useState<
-    { kind: 'fail'; stop: Stop } | { kind: 'close' } | { kind: 'change' } | null
+    { kind: 'fail' | 'cameBack'; stop: Stop } | { kind: 'close' } | { kind: 'change' } | null
   >(null);
   const [sheet, setSheet] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -220,8 +230,14 @@ export function TripDetail({
   const planned = tr?.status === 'planned';
   const anyDelivered = tr?.stops.some((s) => s.status === 'delivered') ?? false;
   const pending = tr?.stops.filter((s) => s.status === 'pending').length ?? 0;
-  // Only the trip's own driver marks a stop not delivered (the core checks it when applied).
-  const mayFail = can(user, 'trips.drive') && tr?.driverId === user.userId;
+  // The trip's own driver marks a stop not delivered (the core checks it when applied); when the
+  // driver cannot, a manager of the branch records that its goods came back.
+  const markBy =
+    can(user, 'trips.drive') && tr?.driverId === user.userId
+      ? ('fail' as const)
+      : can(user, 'trips.manage')
+        ? ('cameBack' as const)
+        : null;
 
   if (tr && dialog?.kind === 'change')
     return (
@@ -363,14 +379,14 @@ export function TripDetail({
                       <Proof stop={s} />
                     </td>
                     <td>
-                      {s.status === 'pending' && planned && mayFail && (
+                      {s.status === 'pending' && planned && markBy && (
                         <button
                           type="button"
                           className="btn"
-                          aria-label={t('fail.button', { number: s.orderNumber })}
-                          onClick={() => setDialog({ kind: 'fail', stop: s })}
+                          aria-label={t(`${markBy}.button`, { number: s.orderNumber })}
+                          onClick={() => setDialog({ kind: markBy, stop: s })}
                         >
-                          {t('fail.short')}
+                          {t(`${markBy}.short`)}
                         </button>
                       )}
                       {s.proof && (
@@ -404,12 +420,13 @@ export function TripDetail({
               load={() => client.call('trips.deliveryNote', { orderId: note })}
             />
           )}
-          {dialog?.kind === 'fail' && (
+          {(dialog?.kind === 'fail' || dialog?.kind === 'cameBack') && (
             <FailDialog
               trip={tr}
               stop={dialog.stop}
+              by={dialog.kind}
               onClose={() => setDialog(null)}
-              onDone={() => changed(t('fail.done', { number: dialog.stop.orderNumber }))}
+              onDone={() => changed(t(`${dialog.kind}.done`, { number: dialog.stop.orderNumber }))}
             />
           )}
           {dialog?.kind === 'close' && (
