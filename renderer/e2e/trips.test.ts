@@ -127,8 +127,11 @@ describe('delivery trips from the keyboard', () => {
     expect(await h.call('trips.get', { tripId: trip.id }, factoryToken)).toMatchObject({
       stops: [{ orderId: located.orderId }, { orderId: unlocated.orderId }],
     });
-    // Not closable while stops wait.
+    // Not closable while stops wait; the way through when the driver cannot record a stop.
     await page.getByTestId('close-later').waitFor();
+    expect(await text(page.getByTestId('close-later'))).toContain(
+      'If the driver cannot record a stop, record that its goods came back.',
+    );
     expect(await page.getByRole('button', { name: 'Close the trip' }).count()).toBe(0);
 
     // The trip sheet, previewed to print.
