@@ -74,6 +74,9 @@ const stopRow = z.object({
   lngE6: z.number().nullable(),
 });
 
+/** Who marked a stop not delivered: its driver on the road, or a manager when its goods came back. */
+const notDeliveredRow = z.object({ type: z.string(), by: z.string().nullable() });
+
 const lineRow = z.object({
   lineNo: z.number(),
   variantId: z.string(),
@@ -179,12 +182,24 @@ export function tripDetail(db: Db, tripId: string) {
     `SELECT line_no AS lineNo, variant_id AS variantId, sku, name, quantity, unit_price AS unitPrice
        FROM customer_order_lines WHERE order_id = ? ORDER BY line_no`,
   );
+  // The one applied step that marked the stop (a second would have found it no longer pending).
+  const markedBy = db.sqlite.prepare(
+    `SELECT e.type, u.display_name AS by FROM events e LEFT JOIN users u ON u.id = e.user_id
+      WHERE e.aggregate_id = ? AND e.type IN ('stop.failed', 'stop.came_back')
+        AND e.apply_status = 'applied' AND json_extract(e.payload, '$.orderId') = ?
+      LIMIT 1`,
+  );
+  const notDelivered = (orderId: string) => {
+    const row = parseRow(notDeliveredRow, markedBy.get(tripId, orderId));
+    return row ? { by: row.by, cameBack: row.type === 'stop.came_back' } : null;
+  };
   return {
     ...head,
     stops: stops.map((s) => ({
       ...s,
       lines: parseRows(lineRow, linesOf.all(s.orderId)),
       proof: s.status === 'delivered' ? proofOf(db, s.orderId) : null,
+      notDelivered: s.status === 'failed' ? notDelivered(s.orderId) : null,
     })),
   };
 }

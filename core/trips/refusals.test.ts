@@ -177,6 +177,10 @@ describe('refusals of a proof', () => {
       message: /neither delivered nor failed yet\. Its driver records .* signed in at any PC/,
     });
     await driver('trips.failStop', { tripId, orderId: oB, reason: 'closed' });
+    expect((await w.as('admin')('trips.get', { tripId })).stops[1]?.notDelivered).toEqual({
+      by: 'Yonas Bekele',
+      cameBack: false,
+    });
     await w.as('admin')('trips.close', { tripId, counted: 0 });
     await refused(() => driver('trips.failStop', { tripId, orderId: oB, reason: 'x' }), {
       code: 'INVALID_STATE',
@@ -217,9 +221,10 @@ describe('refusals of a proof', () => {
     await w.as('driver')('trips.prove', proof());
     await back('factory')();
     const trip = await factory('trips.get', { tripId });
-    expect(trip.stops.map((s) => [s.orderId, s.status, s.failReason])).toEqual([
-      [oA, 'delivered', null],
-      [oB, 'failed', 'Driver off sick; goods back'],
+    expect(trip.stops.map((s) => [s.orderId, s.status, s.failReason, s.notDelivered])).toEqual([
+      [oA, 'delivered', null, null],
+      // Who recorded it, and that it came back: not the driver's own "not delivered".
+      [oB, 'failed', 'Driver off sick; goods back', { by: 'Abebe Kebede', cameBack: true }],
     ]);
     // The order is open again, for another trip; once recorded, no one records the stop again.
     expect(

@@ -184,6 +184,9 @@ describe('delivery trips from the keyboard', () => {
     expect(await text(page.locator('[data-proof="failed"]'))).toContain(
       'Driver off sick; the van came back full',
     );
+    expect(await text(page.locator('[data-recorded-by]'))).toBe(
+      'Came back; recorded by Abebe Kebede.',
+    );
     expect(await text(page.locator('[data-fact="expected"]'))).toBe(br(price));
     // The order is open again, for another trip.
     expect((await h.call('trips.openOrders', {}, factoryToken)).map((o) => o.orderId)).toContain(

@@ -160,7 +160,18 @@ function Proof({ stop }: { stop: Stop }) {
   const p = stop.proof;
   if (stop.status === 'failed')
     return (
-      <span data-proof="failed">{t('stop.failedBecause', { reason: stop.failReason ?? '—' })}</span>
+      <div>
+        <span data-proof="failed">
+          {t('stop.failedBecause', { reason: stop.failReason ?? '—' })}
+        </span>
+        {stop.notDelivered && (
+          <div className="small muted" data-recorded-by>
+            {t(stop.notDelivered.cameBack ? 'stop.cameBackBy' : 'stop.failedBy', {
+              name: stop.notDelivered.by ?? '—',
+            })}
+          </div>
+        )}
+      </div>
     );
   if (!p) return <span className="muted">—</span>;
   const marked = p.lines.filter((l) => l.damaged > 0 || l.short > 0);
