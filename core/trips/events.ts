@@ -219,12 +219,19 @@ export const tripRevised = defineEvent({
   },
 });
 
-/** A pending stop marked not delivered: the order shows open again, its goods stay reserved. */
-function markFailed(db: Db, e: EventEnvelope<{ tripId: string; orderId: string; reason: string }>) {
+/**
+ * A pending stop marked not delivered: the order shows open again, its goods stay reserved.
+ * `byDriver`: only the trip's own driver may (the driver's own step, not a manager's record).
+ */
+function markFailed(
+  db: Db,
+  e: EventEnvelope<{ tripId: string; orderId: string; reason: string }>,
+  byDriver: boolean,
+) {
   const p = e.payload;
   const trip = tripForStep(db, p.tripId, 'recorded');
   const stop = pendingStop(trip, p.orderId);
-  if (e.type === 'stop.failed') mustBeDriver(trip, e);
+  if (byDriver) mustBeDriver(trip, e);
   db.sqlite
     .prepare(
       `UPDATE trip_stops SET status = 'failed', fail_reason = ? WHERE trip_id = ? AND order_id = ?`,
@@ -247,7 +254,7 @@ export const stopFailed = defineEvent({
   visibility: { aggregate: true },
   writes: tripRows('trips', 'trip_stops'),
   payload: stopNotDelivered,
-  apply: markFailed,
+  apply: (db, e) => markFailed(db, e, true),
 });
 
 /**
@@ -262,7 +269,7 @@ export const stopCameBack = defineEvent({
   visibility: { aggregate: true },
   writes: tripRows('trips', 'trip_stops'),
   payload: stopNotDelivered,
-  apply: markFailed,
+  apply: (db, e) => markFailed(db, e, false),
 });
 
 export const tripClosed = defineEvent({

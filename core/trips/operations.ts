@@ -61,13 +61,13 @@ const today = (ctx: Context) => companyDay(ctx.db, ctx.now());
 
 const stopNotDelivered = z.object({ tripId: id, orderId: id, reason: text(300) });
 
-/** A stop marked not delivered: by its driver, or by a manager when its goods came back. */
+/** A stop of `trip` marked not delivered: by its driver, or by a manager when its goods came back. */
 function markNotDelivered(
   ctx: Context,
+  trip: { id: string },
   input: z.infer<typeof stopNotDelivered>,
   type: 'stop.failed' | 'stop.came_back',
 ) {
-  const trip = tripInScope(ctx, input.tripId);
   emit(ctx, type, trip.id, { tripId: trip.id, orderId: input.orderId, reason: input.reason });
   return { tripId: trip.id, orderId: input.orderId };
 }
@@ -235,7 +235,8 @@ export const tripOperations = {
   'trips.failStop': command({
     access: 'trips.drive',
     input: stopNotDelivered,
-    handler: (ctx, input) => markNotDelivered(ctx, input, 'stop.failed'),
+    handler: (ctx, input) =>
+      markNotDelivered(ctx, tripInScope(ctx, input.tripId), input, 'stop.failed'),
   }),
 
   // A stop its driver cannot record (gone, or no way to sign in): a manager of the branch
@@ -244,12 +245,9 @@ export const tripOperations = {
     access: 'trips.manage',
     input: stopNotDelivered,
     handler: (ctx, input) => {
-      assertBranchAccess(
-        ctx,
-        tripInScope(ctx, input.tripId).branchId,
-        "record this branch's stops",
-      );
-      return markNotDelivered(ctx, input, 'stop.came_back');
+      const trip = tripInScope(ctx, input.tripId);
+      assertBranchAccess(ctx, trip.branchId, "record this branch's stops");
+      return markNotDelivered(ctx, trip, input, 'stop.came_back');
     },
   }),
 

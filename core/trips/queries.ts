@@ -7,6 +7,7 @@ import { parseRow, parseRows } from '../db/rows';
 import { DomainError } from '../errors';
 import { shownStatusSql } from '../field/state';
 import { stopStatuses, tripStatuses } from '../vocabulary';
+import { stopCameBack, stopFailed } from './events';
 
 const tripHead = z.object({
   id: z.string(),
@@ -185,13 +186,16 @@ export function tripDetail(db: Db, tripId: string) {
   // The one applied step that marked the stop (a second would have found it no longer pending).
   const markedBy = db.sqlite.prepare(
     `SELECT e.type, u.display_name AS by FROM events e LEFT JOIN users u ON u.id = e.user_id
-      WHERE e.aggregate_id = ? AND e.type IN ('stop.failed', 'stop.came_back')
+      WHERE e.aggregate_id = ? AND e.type IN (?, ?)
         AND e.apply_status = 'applied' AND json_extract(e.payload, '$.orderId') = ?
       LIMIT 1`,
   );
   const notDelivered = (orderId: string) => {
-    const row = parseRow(notDeliveredRow, markedBy.get(tripId, orderId));
-    return row ? { by: row.by, cameBack: row.type === 'stop.came_back' } : null;
+    const row = parseRow(
+      notDeliveredRow,
+      markedBy.get(tripId, stopFailed.type, stopCameBack.type, orderId),
+    );
+    return row ? { by: row.by, cameBack: row.type === stopCameBack.type } : null;
   };
   return {
     ...head,

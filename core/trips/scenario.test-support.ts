@@ -1,6 +1,7 @@
 // Causes every trips event type through the contract on a demo world, for the registry's
 // scenario (core/events/registry.test.ts runScenario): planned, revised, a proof, a failed stop,
-// closed, and a stop come back recorded by a manager. Uses the demo's restaurants (SH01) and its own orders, so it adds to any scenario.
+// a stop come back recorded by a manager, closed. Uses the demo's restaurants (SH01) and its own
+// orders, so it adds to any scenario.
 import { z } from 'zod';
 import { parseRows } from '../db/rows';
 import type { DemoWorld } from '../testing/demo';
