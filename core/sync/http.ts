@@ -43,7 +43,7 @@ export interface HttpTransportOptions {
 }
 
 interface RequestOptions {
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
   contentType?: string;
   /** A person's sign-in at head office, sent instead of this device's token (null: none). */
   person?: string | null;

@@ -1,7 +1,3 @@
-/* eslint-disable @typescript-eslint/ban-ts-comment -- see the next comment */
-// @ts-nocheck: most of this file is code that runs in the page (page.evaluate), which needs the
-// DOM lib; the Node-side e2e files are checked without it (renderer/tsconfig.node.json), and with
-// it the core's fetch types clash. The checks are exercised by a11y.test.ts on every run.
 // The checks a11y.test.ts runs on every screen: axe-core, clipped text, glyphs the font lacks,
 // focus-ring contrast; and what sticks out sideways, for the screens' own tests. Each returns
 // findings as short sentences naming the element, so a failing run says what to fix where; an

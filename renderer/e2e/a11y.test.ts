@@ -1,6 +1,3 @@
-/* eslint-disable @typescript-eslint/ban-ts-comment -- see the next comment */
-// @ts-nocheck: like a11y-checks.ts, this passes typed page code to page.evaluate, which needs
-// the DOM lib that the Node-side e2e files are checked without.
 // Accessibility and layout, in real Chromium on the demo company: every screen of every role, in
 // English and Amharic, at 1024×768 and 1920×1080, is checked by axe-core (no critical or serious
 // WCAG 2 A/AA violation), for cut-off text (an element wider inside than its box) and for glyphs
