@@ -304,6 +304,60 @@ describe('input validation', () => {
     expect(stateHash(world.core.db)).toBe(before);
   });
 
+  it('refuses a day not on the calendar, and text with characters no one types, writing nothing', async () => {
+    const world = await openDemo();
+    const produce = world.as('factory');
+    const variantId = world.variant['CUP-SML'] ?? '';
+    const before = stateHash(world.core.db);
+    for (const producedOn of [
+      '2026-02-31',
+      '2025-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '0000-00-00',
+    ]) {
+      const error = await failure(
+        produce('production.record', { variantId, quantity: 1, producedOn }),
+      );
+      expect(error.code).toBe('VALIDATION');
+      expect(error.field).toBe('producedOn');
+      expect(error.message).toContain('not a day of the calendar');
+    }
+    const named = (name: string) =>
+      failure(
+        callRaw(world, 'branches.create', { code: 'SH09', name, kind: 'shop' }, world.tokens.admin),
+      );
+    for (const name of ['\u202eexe.live', 'Shop\u0000Nine', 'Shop\u0007', 'a\u2066b']) {
+      const error = await named(name);
+      expect(error.field).toBe('name');
+      expect(error.message).toContain('control characters');
+    }
+    // Nothing but zero-width characters reads as nothing wherever it is shown.
+    const blank = await named('\u200b\u200d\ufeff');
+    expect(blank.field).toBe('name');
+    expect(blank.message).toContain('must not be empty');
+    // A note's line break and an optional text's override are told apart as well.
+    const note = await failure(
+      produce('production.record', {
+        variantId,
+        quantity: 1,
+        producedOn: '2024-02-29',
+        notes: 'x\u202e',
+      }),
+    );
+    expect(note.field).toBe('notes');
+    expect(stateHash(world.core.db)).toBe(before);
+    // A leap day, a line break in a note and an Amharic name with a zero-width joiner pass.
+    await produce('production.record', {
+      variantId,
+      quantity: 1,
+      producedOn: '2024-02-29',
+      notes: 'first line\nsecond line',
+    });
+    await world.as('admin')('branches.create', { code: 'SH09', name: 'ሱቅ\u200dዘጠኝ', kind: 'shop' });
+    expect(stateHash(world.core.db)).not.toBe(before);
+  });
+
   it('refuses an input that is not an object, naming no field', async () => {
     const world = await openDemo();
     const error = await failure(callRaw(world, 'branches.create', 'SH03', world.tokens.admin));

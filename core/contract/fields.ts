@@ -2,10 +2,41 @@
 import { z } from 'zod';
 
 export const id = z.string().trim().min(1, 'is required').max(64, 'is too long');
+
+/**
+ * Whether a text holds a character no person types and no screen, PDF or receipt should carry:
+ * control characters (a NUL ends a C string in a printer driver; tabs and line breaks are kept)
+ * and the bidirectional embeddings and overrides, which make a name read differently than it
+ * is stored (U+202E turns "evil.exe" into what looks like "exe.live").
+ */
+export const hasControlCharacters = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c === 0x7f) return true;
+    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+  }
+  return false;
+};
+const CONTROL = 'must not contain control characters (such as NUL or a right-to-left override)';
+/** Zero-width characters: a text of nothing else looks empty wherever it is shown. */
+const invisible = /[\u200b-\u200d\u2060\ufeff]/g;
+
 export const text = (max = 200) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // An empty text is told once, by min above.
+    .refine((s) => s === '' || s.replace(invisible, '').length > 0, 'must not be empty')
+    .refine((s) => !hasControlCharacters(s), CONTROL);
 export const optionalText = (max = 500) =>
-  z.string().trim().max(max, `must be at most ${max} characters`).optional();
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !hasControlCharacters(s), CONTROL)
+    .optional();
 /** Money in integer minor units (cents): no floats anywhere. */
 export const money = z
   .number({ error: 'must be an amount in minor units (a whole number)' })
@@ -28,7 +59,20 @@ export const signedQuantity = z
   .int('must be a whole number')
   .refine((n) => n !== 0, 'must not be 0')
   .refine((n) => Math.abs(n) <= 10_000_000, 'is too large');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31');
+/** A day of the calendar (2026-02-31 is refused, not read as March 3rd). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31')
+  .refine((s) => {
+    const [y = 0, m = 0, d = 0] = s.split('-').map(Number);
+    const day = new Date(Date.UTC(y, m - 1, d));
+    return (
+      y >= 1900 &&
+      day.getUTCFullYear() === y &&
+      day.getUTCMonth() === m - 1 &&
+      day.getUTCDate() === d
+    );
+  }, 'is not a day of the calendar (a date like 2026-03-31)');
 export const branchCode = z
   .string()
   .trim()
