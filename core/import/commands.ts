@@ -172,6 +172,19 @@ function duplicates<P>(
 
 const yes = (s: string) => /^(yes|y|true|1|x)$/i.test(s);
 
+// A file separated by `;` comes from a locale that writes a decimal comma (1.234,50).
+const localeOf = (separator: ',' | ';') => (separator === ';' ? 'de' : 'en');
+
+/** A count of units is an amount with no decimals, as far as reading it goes. */
+const units: Currency = { code: '', symbol: '', minorUnits: 0 };
+
+/**
+ * A whole number as a person writes it, by the rules amounts are read by: digits (grouped or
+ * not), never the forms only a program writes (0x10, 1e3), which Number() would quietly accept.
+ */
+const wholeNumber = (separator: ',' | ';', text: string): number | null =>
+  parseMoney(text, units, localeOf(separator));
+
 function money(
   currency: Currency,
   separator: ',' | ';',
@@ -179,8 +192,7 @@ function money(
   column: string,
   issue: Issue,
 ): number | null {
-  // A file separated by `;` comes from a locale that writes a decimal comma (1.234,50).
-  const value = parseMoney(text, currency, separator === ';' ? 'de' : 'en');
+  const value = parseMoney(text, currency, localeOf(separator));
   if (text === '') issue(column, 'is empty; write the amount, like 120.50', { rule: 'required' });
   else if (value === null || value < 0)
     issue(
@@ -267,8 +279,8 @@ function catalogImporter(separator: ',' | ';', currency: Currency): Importer<Cat
         );
       let minStock = 0;
       if (cells.min_stock) {
-        const n = Number(cells.min_stock);
-        if (!Number.isInteger(n) || n < 0 || n > 10_000_000)
+        const n = wholeNumber(separator, cells.min_stock);
+        if (n === null || n < 0 || n > 10_000_000)
           issue(
             'min_stock',
             `"${cells.min_stock}" is not a whole number of 0 or more; write one, or leave it empty`,
@@ -450,7 +462,7 @@ interface StockLine {
 /** Said in the stock ledger's reason, so the movement history shows where the count came from. */
 export const openingStockReason = 'Opening stock (CSV import)';
 
-const openingStockImporter: Importer<StockLine> = {
+const openingStockImporter = (separator: ',' | ';'): Importer<StockLine> => ({
   required: ['branch', 'sku', 'quantity'],
   optional: [],
   check: (ctx, { cells }, issue) => {
@@ -474,9 +486,8 @@ const openingStockImporter: Importer<StockLine> = {
       );
     else if (!v.active)
       issue('sku', `${v.sku} is archived; restore it in Products first, or remove this row`);
-    const n = Number(cells.quantity);
-    const quantity =
-      cells.quantity !== '' && Number.isInteger(n) && n > 0 && n <= 10_000_000 ? n : null;
+    const n = wholeNumber(separator, cells.quantity ?? '');
+    const quantity = n !== null && n > 0 && n <= 10_000_000 ? n : null;
     if (quantity === null)
       issue(
         'quantity',
@@ -514,10 +525,11 @@ const openingStockImporter: Importer<StockLine> = {
         reason: openingStockReason,
       });
   },
-};
+});
 
 export const importOpeningStock = command({
   access: 'data.import',
   input,
-  handler: (ctx, i): ImportReport => run(ctx, () => openingStockImporter, i.csv, i.dryRun),
+  handler: (ctx, i): ImportReport =>
+    run(ctx, (t) => openingStockImporter(t.separator), i.csv, i.dryRun),
 });

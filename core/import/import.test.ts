@@ -238,4 +238,39 @@ describe('opening stock import', () => {
       .all();
     expect(reasons).toContain(openingStockReason);
   });
+
+  it('reads a quantity as a person writes it, never as 0x10 or 1e3, and writes nothing then', async () => {
+    const w = await openDemo();
+    const admin = w.as('admin');
+    const csv = 'branch,sku,quantity\nSH02,CUP-SML,0x10\nSH02,CUP-LRG,1e3\nSH02,CUP-SML,2.5\n';
+    const before = stateHash(w.core.db);
+    const report = await admin('import.openingStock', { csv, dryRun: true });
+    expect(report.issues).toEqual(
+      ['0x10', '1e3', '2.5'].map((text, i) => ({
+        row: i + 2,
+        column: 'quantity',
+        message: `"${text}" is not a whole number greater than 0; write the count, or remove the row`,
+      })),
+    );
+    const refused = await failure(admin('import.openingStock', { csv, dryRun: false }));
+    expect(refused).toMatchObject({ code: 'VALIDATION', field: 'csv' });
+    expect(refused.details.issues).toMatchObject([
+      { field: 'rows.2.quantity' },
+      { field: 'rows.3.quantity' },
+      { field: 'rows.4.quantity' },
+    ]);
+    expect(stateHash(w.core.db)).toBe(before);
+    // Grouped as the file's locale writes it: a ;-file groups thousands with a dot.
+    const grouped = await admin('import.openingStock', {
+      csv: 'branch;sku;quantity\nSH02;CUP-SML;1.200\n',
+      dryRun: true,
+    });
+    expect(grouped.issues).toEqual([]);
+    // The catalog's minimum stock is read by the same code.
+    const catalog = await admin('import.catalog', {
+      csv: 'product,category,sku,price,cost,min_stock\nVase,Home,VASE-9,10.00,5.00,0x10\n',
+      dryRun: true,
+    });
+    expect(catalog.issues.map((i) => [i.row, i.column])).toEqual([[2, 'min_stock']]);
+  });
 });

@@ -133,6 +133,32 @@ describe('backorders and payments', () => {
     );
   });
 
+  it('refuses a dispatch that gives a line twice, and writes nothing', async () => {
+    const placed = await paidOrder();
+    const before = stateHash(w.core.db);
+    // Each 6 is within the 12 owed on its own; together they would send 12 unseen.
+    const twice = await failure(
+      w.as('factory')('orders.dispatch', {
+        orderId: placed.id,
+        vehicle: 'AA 3-12345',
+        lines: [
+          { lineNo: 1, quantity: 6 },
+          { lineNo: 1, quantity: 6 },
+          { lineNo: 2, quantity: 0 },
+        ],
+      }),
+    );
+    expect(twice).toMatchObject({
+      code: 'VALIDATION',
+      field: 'lines.1.lineNo',
+      message: 'lines.1.lineNo: line 1 is given twice; give its quantity once',
+    });
+    expect(stateHash(w.core.db)).toBe(before);
+    expect((await w.as('admin')('orders.get', { orderId: placed.id })).status).toBe(
+      'payment_verified',
+    );
+  });
+
   it('cancels a backorder with a reason, releasing what was reserved for it', async () => {
     const cup = w.variant['CUP-SML']!;
     const { FAC } = w.branch;

@@ -153,12 +153,23 @@ export const dispatchOrder = command({
     }
     const ordered = reads(ctx.db).ordered.all({ orderId: input.orderId });
     const sent = new Map((input.lines ?? []).map((l) => [l.lineNo, l.quantity]));
+    // Each entry is checked against what is owed on its own, so a line given twice would pass
+    // twice and one of the two quantities be dispatched unseen (as confirmDelivery refuses).
+    const seen = new Set<number>();
     (input.lines ?? []).forEach((l, i) => {
       const line = ordered.find((o) => o.lineNo === l.lineNo);
       if (!line)
         throw validationError([
           { field: `lines.${i}.lineNo`, message: 'the order has no such line' },
         ]);
+      if (seen.has(l.lineNo))
+        throw validationError([
+          {
+            field: `lines.${i}.lineNo`,
+            message: `line ${l.lineNo} is given twice; give its quantity once`,
+          },
+        ]);
+      seen.add(l.lineNo);
       if (l.quantity > line.owed)
         throw validationError([
           {

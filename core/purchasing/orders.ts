@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { documentNumber } from '../branches/numbers';
 import { command, query } from '../contract/define';
+import { requireBranchOfKind } from '../catalog/lookup';
 import { countedQuantity, id, money, optionalText, quantity, text } from '../contract/fields';
 import { assertBranchAccess, requireActor } from '../contract/scope';
 import type { Db } from '../db/open';
@@ -213,6 +214,19 @@ export function priceLines(
       { field: 'rate' },
     );
   const usedRate = sameCurrency ? null : (rate ?? null);
+  // One item is one line: a revision matches lines by variant (keeping the nightly run's
+  // reasons), and an item on two lines would be owed and received in two unrelated halves.
+  const listed = new Set<string>();
+  lines.forEach((l, i) => {
+    if (listed.has(l.variantId))
+      throw validationError([
+        {
+          field: `${field}.${i}.variantId`,
+          message: 'is already on another line of this order; add the quantities up into one line',
+        },
+      ]);
+    listed.add(l.variantId);
+  });
   const priced = lines.map((l, i): PurchaseLine => {
     const item = itemFor(db, supplierId, l.variantId);
     if (!db.sqlite.prepare('SELECT 1 FROM variants WHERE id = ?').get(l.variantId))
@@ -256,8 +270,8 @@ export const draftPurchaseOrder = command({
     lines: z.array(lineInput).min(1, 'must have at least one line').max(500),
   }),
   handler: (ctx, input) => {
-    if (!ctx.db.sqlite.prepare('SELECT 1 FROM branches WHERE id = ?').get(input.branchId))
-      throw validationError([{ field: 'branchId', message: 'is not a known branch' }]);
+    // Receiving puts the goods on the branch's shelf, and head office keeps no stock.
+    requireBranchOfKind(ctx, input.branchId, ['factory', 'shop']);
     const priced = priceLines(ctx.db, input.supplierId, input.rate, input.lines);
     const orderId = newId(ctx.now());
     emit(ctx, 'purchase.drafted', orderId, {
@@ -399,12 +413,21 @@ export const receivePurchaseOrder = command({
           { field: `lines.${i}.note`, message: 'is required: say why goods were rejected' },
         ]);
       const allowed = Math.max(allowedReceipt(line.quantity, toleranceBp) - line.received, 0);
-      if (r.quantity > allowed)
+      // Rejected units came on the truck too, so good and refused together are what may still
+      // come; the field named is the one that went beyond it.
+      const rejected = r.rejected ?? 0;
+      if (r.quantity + rejected > allowed) {
+        const field = `lines.${i}.${r.quantity > allowed ? 'quantity' : 'rejected'}`;
+        const brought = rejected
+          ? `${r.quantity} received and ${rejected} rejected come to ${r.quantity + rejected}, which`
+          : `${r.quantity}`;
+        const next = rejected ? 'count again, and reject only units that came' : 'count again';
         throw new DomainError(
           'RECEIPT_EXCEEDS_ORDER',
-          `lines.${i}.quantity: ${r.quantity} is more than the ${allowed} of ${line.sku} that may still be received (${line.quantity} ordered, ${line.received} received${toleranceBp ? `, ${toleranceBp / 100}% tolerance` : ''}).`,
-          { field: `lines.${i}.quantity`, allowed },
+          `${field}: ${brought} is more than the ${allowed} of ${line.sku} that may still be received (${line.quantity} ordered, ${line.received} received${toleranceBp ? `, ${toleranceBp / 100}% tolerance` : ''}); ${next}.`,
+          { field, allowed },
         );
+      }
     });
     if (input.lines.every((r) => r.quantity === 0 && (r.rejected ?? 0) === 0))
       throw validationError([{ field: 'lines', message: 'receive or reject at least one unit' }]);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRow } from '../db/rows';
+import { stateHash } from '../db/stateHash';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
 import { COST_WINDOW_MS } from './costs';
 
@@ -105,6 +106,48 @@ describe('suppliers and their items', () => {
         w.as('shop1')('suppliers.save', { name: 'X', currencyCode: 'ETB', leadTimeDays: 1 }),
       ),
     ).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('drafting a purchase order', () => {
+  it('refuses head office as the receiving branch, and an item on two lines, with nothing written', async () => {
+    const { w, admin, supplierId, tee } = await world();
+    const draft = {
+      supplierId,
+      branchId: w.branch.SH01!,
+      lines: [{ variantId: tee, quantity: 12 }],
+    };
+    const before = stateHash(w.core.db);
+    expect(
+      await failure(admin('purchases.draft', { ...draft, branchId: w.branch.HQ! })),
+    ).toMatchObject({
+      code: 'VALIDATION',
+      field: 'branchId',
+      message: 'branchId: is a head_office, not a factory or shop',
+    });
+    const twice = {
+      ...draft,
+      lines: [
+        { variantId: tee, quantity: 12 },
+        { variantId: tee, quantity: 24 },
+      ],
+    };
+    const message =
+      'lines.1.variantId: is already on another line of this order; add the quantities up into one line';
+    expect(await failure(admin('purchases.draft', twice))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'lines.1.variantId',
+      message,
+    });
+    expect(stateHash(w.core.db)).toBe(before);
+    // A revision is priced by the same code, so it refuses the same.
+    const { id } = await admin('purchases.draft', draft);
+    const drafted = stateHash(w.core.db);
+    expect(await failure(admin('purchases.revise', { id, lines: twice.lines }))).toMatchObject({
+      field: 'lines.1.variantId',
+      message,
+    });
+    expect(stateHash(w.core.db)).toBe(drafted);
   });
 });
 
@@ -282,18 +325,61 @@ describe('receiving a purchase order', () => {
         shop('purchases.receive', { id, lines: [{ lineNo: 1, quantity: 0, rejected: 2 }] }),
       ),
     ).toMatchObject({ field: 'lines.0.note' });
+    // Rejected units came too: with the good ones they may not go beyond what may still come.
+    const rejectedOver = await failure(
+      shop('purchases.receive', {
+        id,
+        lines: [{ lineNo: 1, quantity: 26, rejected: 2, note: 'two torn' }],
+      }),
+    );
+    expect(rejectedOver).toMatchObject({
+      code: 'RECEIPT_EXCEEDS_ORDER',
+      field: 'lines.0.rejected',
+      message:
+        'lines.0.rejected: 26 received and 2 rejected come to 28, which is more than the 27 of TS-WHT-M that may still be received (40 ordered, 15 received, 5% tolerance); count again, and reject only units that came.',
+      details: { allowed: 27 },
+    });
+    expect(count(w, 'events')).toBe(events);
     await shop('purchases.receive', {
       id,
-      lines: [{ lineNo: 1, quantity: 27, rejected: 2, note: 'two torn' }],
+      lines: [{ lineNo: 1, quantity: 25, rejected: 2, note: 'two torn' }],
     });
     const order = await shop('purchases.get', { id });
     expect(order.status).toBe('received');
-    expect(order.lines[0]).toMatchObject({ quantity: 40, received: 42 });
+    expect(order.lines[0]).toMatchObject({ quantity: 40, received: 40 });
     expect(order.receipts).toMatchObject([
       { lineNo: 1, quantity: 15, rejected: 0, note: null },
-      { lineNo: 1, quantity: 27, rejected: 2, note: 'two torn' },
+      { lineNo: 1, quantity: 25, rejected: 2, note: 'two torn' },
     ]);
-    expect(await onHand(w, SH01, tee)).toBe(start + 42);
+    expect(await onHand(w, SH01, tee)).toBe(start + 40);
+  });
+
+  it('bounds rejected units by what may still come, with nothing written', async () => {
+    const { w, supplierId, tee } = await world();
+    const id = await approved(w, supplierId, tee, 10);
+    const before = stateHash(w.core.db);
+    const refused = await failure(
+      w.as('shop1')('purchases.receive', {
+        id,
+        lines: [{ lineNo: 1, quantity: 0, rejected: 10_000_000, note: 'bad' }],
+      }),
+    );
+    expect(refused).toMatchObject({
+      code: 'RECEIPT_EXCEEDS_ORDER',
+      field: 'lines.0.rejected',
+      message:
+        'lines.0.rejected: 0 received and 10000000 rejected come to 10000000, which is more than the 10 of TS-WHT-M that may still be received (10 ordered, 0 received); count again, and reject only units that came.',
+      details: { allowed: 10 },
+    });
+    expect(stateHash(w.core.db)).toBe(before);
+    // All of it refused is still a receipt.
+    await w.as('shop1')('purchases.receive', {
+      id,
+      lines: [{ lineNo: 1, quantity: 0, rejected: 10, note: 'all wet' }],
+    });
+    expect((await w.as('shop1')('purchases.get', { id })).receipts).toMatchObject([
+      { lineNo: 1, quantity: 0, rejected: 10 },
+    ]);
   });
 
   it('is only for the branch the goods are for', async () => {

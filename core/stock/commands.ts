@@ -200,6 +200,14 @@ export const receiveTransfer = command({
       throw new DomainError('INVALID_STATE', 'transferId: this transfer was already received', {
         field: 'transferId',
       });
+    // More than was sent would create stock the sender never gave up; goods beyond the
+    // transfer came from somewhere else and are counted in like any other found stock.
+    if (input.received > transfer.quantity)
+      throw new DomainError(
+        'VALIDATION',
+        `received: only ${transfer.quantity} were sent, so at most ${transfer.quantity} can be received; count in anything beyond that with a stock adjustment (or a stock count)`,
+        { field: 'received', sent: transfer.quantity },
+      );
     if (input.received !== transfer.quantity && !input.note)
       throw new DomainError(
         'VALIDATION',
@@ -359,6 +367,17 @@ export const listCounts = query({
     ),
 });
 
+/**
+ * What the ledger showed on hand when a line was counted (0022). The post adjusts by
+ * counted − expected, so an unbounded figure would post any adjustment at all. On hand may be
+ * negative after a merge, so both signs (and 0) are real, within the bound of any quantity.
+ */
+const onHandWhenCounted = z
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(-10_000_000, 'is too far below 0; enter what the count sheet showed on hand')
+  .max(10_000_000, 'is too large; enter what the count sheet showed on hand');
+
 export const postCount = command({
   access: 'stock.count',
   input: z.object({
@@ -368,7 +387,7 @@ export const postCount = command({
       .array(
         z.object({
           variantId: id,
-          expected: z.number().int(),
+          expected: onHandWhenCounted,
           counted: countedQuantity,
         }),
       )

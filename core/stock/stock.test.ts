@@ -172,6 +172,41 @@ describe('stock.transfer', () => {
     expect(ledgerMismatches(world.core.db)).toEqual([]);
   });
 
+  it('refuses to receive more than was sent, with nothing written; a shortfall still needs only a note', async () => {
+    const world = await openDemo();
+    const variantId = world.variant['CUP-SML'] ?? '';
+    const shop = world.branch.SH02;
+    const toBefore = await balance(world, shop, variantId);
+    const sent = await world.as('shop1')('stock.transfer', {
+      fromBranchId: world.branch.SH01,
+      toBranchId: shop,
+      variantId,
+      quantity: 5,
+    });
+    const before = stateHash(world.core.db);
+    for (const note of [null, 'a spare box came along'] as const) {
+      const over = await failure(
+        world.as('shop2')('stock.receiveTransfer', {
+          transferId: sent.transferId,
+          received: 5000,
+          note,
+        }),
+      );
+      expect(over).toMatchObject({ code: 'VALIDATION', field: 'received' });
+      expect(over.message).toBe(
+        'received: only 5 were sent, so at most 5 can be received; count in anything beyond that with a stock adjustment (or a stock count)',
+      );
+    }
+    expect(stateHash(world.core.db)).toBe(before);
+    await world.as('shop2')('stock.receiveTransfer', {
+      transferId: sent.transferId,
+      received: 4,
+      note: 'One broke on the way',
+    });
+    expect(await balance(world, shop, variantId)).toEqual(plus(toBefore, { onHand: 4 }));
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
+  });
+
   it('refuses, as a conflict, a receipt pushed for another branch', async () => {
     const world = await openDemo();
     const variantId = world.variant['CUP-SML'] ?? '';
@@ -304,6 +339,34 @@ describe('stock counts', () => {
     );
     expect(other.code).toBe('FORBIDDEN');
     expect(stateHash(world.core.db)).toBe(before);
+  });
+
+  it('refuses an expected figure beyond any on hand, with nothing written; a negative one posts', async () => {
+    const world = await openDemo();
+    const { variantId, onHand } = await cupAt(world);
+    const { countId } = await world.as('shop1')('stock.startCount', {});
+    const before = stateHash(world.core.db);
+    const post = (expected: number) =>
+      world.as('shop1')('stock.postCount', {
+        countId,
+        counterName: 'A',
+        lines: [{ variantId, expected, counted: 0 }],
+      });
+    const low = await failure(post(-1e15));
+    expect(low).toMatchObject({ code: 'VALIDATION', field: 'lines.0.expected' });
+    expect(low.message).toBe(
+      'lines.0.expected: is too far below 0; enter what the count sheet showed on hand',
+    );
+    const high = await failure(post(10_000_001));
+    expect(high).toMatchObject({ code: 'VALIDATION', field: 'lines.0.expected' });
+    expect(high.message).toBe(
+      'lines.0.expected: is too large; enter what the count sheet showed on hand',
+    );
+    expect(stateHash(world.core.db)).toBe(before);
+    // On hand below 0 after a merge is a real figure: counting none where it showed -3 adds 3.
+    await post(-3);
+    expect((await cupAt(world)).onHand).toBe(onHand + 3);
+    expect(ledgerMismatches(world.core.db)).toEqual([]);
   });
 
   it('never posts two overlapping counts of a variant twice: the later is held for an admin', async () => {
