@@ -1,7 +1,7 @@
-// How the server reads JSON bodies: as JSON text in UTF-8 only (RFC 8259), nested no deeper than
-// any request the apps send, within a size limit per route. What it answers when a body breaks
-// one of these is in ./refusals.ts.
-import express, { type Request, type RequestHandler } from 'express';
+// How the server reads JSON bodies: by POST only, as JSON text in UTF-8 only (RFC 8259), nested
+// no deeper than any request the apps send, within a size limit per route. What it answers when a
+// body breaks one of these is in ./refusals.ts.
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { HttpError } from '../errors';
 
 /**
@@ -67,7 +67,27 @@ function wrongType(req: Request): HttpError | null {
   return null;
 }
 
-/** Parses a JSON body of at most `limit` bytes into req.body; a body parsed earlier is kept. */
+/** Every path that reads a JSON body is served by POST alone. */
+const JSON_METHODS: readonly string[] = ['POST'];
+
+/**
+ * The refusal of a method a path does not serve, with the Allow header that names those it does.
+ * Made before the body is read: a PUT's body is no input the path takes, so its type is no matter.
+ */
+function methodNotAllowed(req: Request, res: Response, allowed: readonly string[]): HttpError {
+  res.setHeader('Allow', allowed.join(', '));
+  const path = req.originalUrl.split('?')[0] ?? req.path;
+  return new HttpError(
+    405,
+    'METHOD_NOT_ALLOWED',
+    `${req.method} is not served at ${path}: send ${allowed.join(' or ')} instead.`,
+  );
+}
+
+/**
+ * Parses a JSON body of at most `limit` bytes into req.body; a body parsed earlier is kept. Any
+ * method but POST is refused (405) on the paths this is mounted on.
+ */
 export function jsonBody(limit: number): RequestHandler {
   const parse = express.json({
     limit,
@@ -81,7 +101,9 @@ export function jsonBody(limit: number): RequestHandler {
     },
   });
   return (req, res, next) => {
-    const refused = wrongType(req);
+    const refused = JSON_METHODS.includes(req.method)
+      ? wrongType(req)
+      : methodNotAllowed(req, res, JSON_METHODS);
     if (refused) next(refused);
     else parse(req, res, next);
   };

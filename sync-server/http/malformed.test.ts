@@ -190,9 +190,9 @@ const cases: Case[] = [
   },
   {
     name: 'a method no route serves',
-    request: () => ({ method: 'DELETE', path: '/sync/push' }),
+    request: () => ({ method: 'DELETE', path: '/nowhere' }),
     status: 404,
-    message: /No route DELETE \/sync\/push/,
+    message: /No route DELETE \/nowhere/,
   },
 ];
 
@@ -208,6 +208,48 @@ describe('a malformed request', () => {
     const health = await rawRequest(edge.port, { method: 'GET', path: '/health' });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', setUp: true });
+  });
+});
+
+describe('a method a JSON path does not serve', () => {
+  const others = [
+    { method: 'PUT', path: '/api/auth.me' },
+    { method: 'PATCH', path: '/sync/push' },
+    { method: 'PROPFIND', path: '/setup' },
+    { method: 'DELETE', path: '/sync/push' },
+    { method: 'PUT', path: '/sync/enroll' },
+    { method: 'GET', path: '/api/auth.me' },
+  ];
+
+  it.each(others)(
+    'is refused with 405 and Allow: POST: $method $path',
+    async ({ method, path }) => {
+      const answer = await rawRequest(edge.port, { method, path, headers: asAdmin(), body: '' });
+      expect(answer.status, answer.body.slice(0, 300)).toBe(405);
+      expect(answer.headers.get('allow')).toBe('POST');
+      expect(JSON.parse(answer.body)).toEqual({
+        ok: false,
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not served at ${path}: send POST instead.`,
+        error: {
+          code: 'METHOD_NOT_ALLOWED',
+          message: `${method} is not served at ${path}: send POST instead.`,
+        },
+      });
+    },
+  );
+
+  it('does nothing the same body would do by POST', async () => {
+    const input = JSON.stringify({ code: 'SH09', name: 'Never made', kind: 'shop' });
+    for (const method of ['PUT', 'PATCH'])
+      expect(
+        (await rawRequest(edge.port, { ...post('/api/branches.create', input, asAdmin()), method }))
+          .status,
+        method,
+      ).toBe(405);
+    const branches = await rawRequest(edge.port, post('/api/branches.list', '{}', asAdmin()));
+    expect(branches.status).toBe(200);
+    expect(branches.body).not.toContain('SH09');
   });
 });
 

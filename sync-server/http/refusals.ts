@@ -29,12 +29,46 @@ const field = (error: Error, key: string): unknown =>
   key in error ? Reflect.get(error, key) : undefined;
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
+const cutShort = () =>
+  answer(400, {
+    code: 'MALFORMED',
+    message: 'The request body ended before it was complete.',
+  });
+
+/**
+ * The refusal of a body sent with a Content-Encoding a route does not read: `accepted` names the
+ * ones it does (none for a route that streams the body to disk as it comes).
+ */
+export function unsupportedEncoding(encoding: string, accepted: readonly string[]): HttpError {
+  const instead = accepted.length
+    ? `send the body as it is, or as ${accepted.slice(0, -1).join(', ')}${accepted.length > 1 ? ' or ' : ''}${accepted.at(-1)}`
+    : 'send the body as it is, uncompressed';
+  return new HttpError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    `The body's Content-Encoding "${encoding}" is not supported: ${instead}.`,
+  );
+}
+
+/** The encodings body-parser inflates, on every route that reads its body with it. */
+const PARSER_ENCODINGS = ['gzip', 'deflate', 'br'] as const;
+
 /**
  * body-parser, raw-body, the router and `send` raise errors carrying a 4xx `status` (and for
  * body-parser a `type`). Each keeps its status; the message says what to send instead.
  */
 function requestFault(error: unknown, req: Request): ErrorAnswer | null {
   if (!(error instanceof Error)) return null;
+  // A route that streams the body itself (an update upload) gets Node's own error, with no
+  // status, when the client hangs up part-way: that is the client's doing, as raw-body's is.
+  // Only those errors: a fault of the server's own stays a fault though the client has gone.
+  const code = field(error, 'code');
+  if (
+    !req.complete &&
+    req.readableAborted &&
+    (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE')
+  )
+    return cutShort();
   const status = field(error, 'status') ?? field(error, 'statusCode');
   if (typeof status !== 'number' || status < 400 || status > 499) return null;
   const limit = field(error, 'limit');
@@ -55,21 +89,17 @@ function requestFault(error: unknown, req: Request): ErrorAnswer | null {
         code: 'UNSUPPORTED_MEDIA_TYPE',
         message: `The body's charset "${text(field(error, 'charset')) ?? '?'}" is not supported: send it in UTF-8.`,
       });
-    case 'encoding.unsupported':
-      return answer(415, {
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: `The body's Content-Encoding "${text(field(error, 'encoding')) ?? '?'}" is not supported: send the body as it is, or as gzip, deflate or br.`,
-      });
+    case 'encoding.unsupported': {
+      const refusal = unsupportedEncoding(text(field(error, 'encoding')) ?? '?', PARSER_ENCODINGS);
+      return answer(refusal.status, serializeError(refusal));
+    }
     case 'request.size.invalid':
       return answer(400, {
         code: 'MALFORMED',
         message: 'The request body is not as long as its Content-Length header says.',
       });
     case 'request.aborted':
-      return answer(400, {
-        code: 'MALFORMED',
-        message: 'The request body ended before it was complete.',
-      });
+      return cutShort();
   }
   // The router could not decode a %-escape in the address (`/api/%E0%A4%A`).
   if (error instanceof URIError)

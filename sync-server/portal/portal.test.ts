@@ -315,6 +315,55 @@ describe('the portal behind a reverse proxy that ends TLS (--insecure-http --tru
     expect(plainPage.headers.get('strict-transport-security')).toBeNull();
   });
 
+  it('refuses a customer’s sign-in and session over plain HTTP as it refuses portal calls, without checking the password', async () => {
+    const base = ho.server.url;
+    const refusal = async (r: Awaited<ReturnType<typeof forwarded>>, what: string) => {
+      expect(r.status, what).toBe(403);
+      const body = (await r.json()) as Answer<unknown> & { code?: string; message?: string };
+      expect(body.ok, what).toBe(false);
+      expect(body.error?.code, what).toBe('PORTAL_OFF');
+      expect(body.error?.message, what).toMatch(/only over HTTPS.*https:\/\/ address/);
+      expect(JSON.stringify(body), what).not.toMatch(/token|wrong|locked/i);
+    };
+    // The right password and a wrong one get the same answer; more wrong ones than lock an
+    // account (each from its own client, past the rate limit), and none is counted.
+    const login = (client: string, password: string, proto: string | null) =>
+      forwarded(
+        base,
+        '/api/auth.login',
+        client,
+        proto,
+        post(null, { username: ' CUST-A ', password }),
+      );
+    await refusal(await login('203.0.113.20', PASSWORD, null), 'right password, no proto');
+    await refusal(await login('203.0.113.21', PASSWORD, 'http'), 'right password, http');
+    for (let i = 0; i < 6; i++)
+      await refusal(await login(`203.0.113.${30 + i}`, 'wrong password', null), `wrong ${i}`);
+    const token = await signInThroughProxy(base, 'cust-a', '203.0.113.40');
+    expect(token).toEqual(expect.any(String));
+
+    // A customer’s sign-in made over HTTPS does nothing over plain HTTP, whatever it calls.
+    for (const name of ['auth.me', 'auth.logout', 'company.settings']) {
+      const r = await forwarded(base, `/api/${name}`, '203.0.113.41', null, post(token));
+      await refusal(r, name);
+    }
+    const me = await forwarded(base, '/api/auth.me', '203.0.113.41', 'https', post(token));
+    expect(me.status, 'the refused auth.logout did not sign the customer out').toBe(200);
+
+    // Staff sign in and call over plain HTTP as before: the console’s --insecure-http is theirs.
+    const staff = await forwarded(
+      base,
+      '/api/auth.login',
+      '203.0.113.42',
+      null,
+      post(null, { username: 'admin', password: PASSWORD }),
+    );
+    expect(staff.status).toBe(200);
+    const staffToken = ((await staff.json()) as Answer<{ token: string }>).result.token;
+    const staffMe = await forwarded(base, '/api/auth.me', '203.0.113.42', null, post(staffToken));
+    expect(staffMe.status).toBe(200);
+  });
+
   it('counts sign-in tries per client the proxy names, not per proxy', async () => {
     const base = ho.server.url;
     expect(await triesUntilLimited(base, '198.51.100.7', burst + 2)).toBe(burst + 1);
@@ -338,8 +387,17 @@ describe('a plain-HTTP head office that trusts another proxy than the caller', (
 
   it('ignores the forwarded headers: HTTPS cannot be claimed, nor a fresh address for each try', async () => {
     const base = ho.server.url;
-    const token = await signInThroughProxy(base, 'cust-a', '203.0.113.1');
-    const claimed = await accountThroughProxy(base, token, 'https');
+    // Neither a customer's sign-in nor a portal call counts as HTTPS on the caller's word.
+    const signIn = await forwarded(
+      base,
+      '/api/auth.login',
+      '203.0.113.1',
+      'https',
+      post(null, { username: 'cust-a', password: PASSWORD }),
+    );
+    expect(signIn.status).toBe(403);
+    expect(((await signIn.json()) as Answer<unknown>).error?.code).toBe('PORTAL_OFF');
+    const claimed = await accountThroughProxy(base, 'no-sign-in', 'https');
     expect(claimed.status).toBe(403);
     expect((await forwarded(base, '/portal/', '203.0.113.1', 'https')).status).toBe(403);
     // Each try names a new client; all are the one address the connection came from.

@@ -5,7 +5,12 @@
 // when on, it answers only requests that came over HTTPS (portalOverHttps).
 import type { Request } from 'express';
 import { X509Certificate } from 'node:crypto';
+import { z } from 'zod';
+import { tokenHash } from '../../core/auth/sessions';
+import { username } from '../../core/contract/fields';
+import { parseRow } from '../../core/db/rows';
 import type { PortalService, PortalStatus } from '../../core/portal/service';
+import type { BranchCore } from '../../core/runtime';
 import type { TlsMaterial } from '../http/tls';
 
 const howToTurnOn =
@@ -55,4 +60,34 @@ export function portalOverHttps(req: Pick<Request, 'secure'>): string | null {
   return req.secure
     ? null
     : 'The customer portal answers only over HTTPS, and this request came over plain HTTP. Open the portal at its https:// address, the one the proxy serves.';
+}
+
+const roleRow = z.object({ role: z.string() });
+const loginInput = z.object({ username });
+
+/**
+ * Whether a call other than portal.* is a customer's, so that portalOverHttps covers it too: a
+ * sign-in to a customer's account, told by its username alone (the password is never checked, so
+ * a refusal says nothing of it), or any call with a customer's sign-in. Only looks: a sign-in
+ * refused for this is not counted as used.
+ */
+export async function isCustomerCall(
+  core: Pick<BranchCore, 'db' | 'sessions'>,
+  name: string,
+  input: unknown,
+  token: string | undefined,
+): Promise<boolean> {
+  const roleWhere = (column: 'username' | 'id', value: string) =>
+    parseRow(
+      roleRow,
+      core.db.sqlite.prepare(`SELECT role FROM users WHERE ${column} = ?`).get(value),
+    )?.role;
+  if (name === 'auth.login') {
+    const login = loginInput.safeParse(input);
+    if (login.success && roleWhere('username', login.data.username) === 'customer') return true;
+  }
+  if (!token) return false;
+  const session = await core.sessions.find(tokenHash(token));
+  if (!session) return false;
+  return (session.user?.role ?? roleWhere('id', session.userId)) === 'customer';
 }

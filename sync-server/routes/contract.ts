@@ -6,7 +6,7 @@ import { answerCall, bearer } from '../../core/contract/http';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
 import { HttpError } from '../errors';
 import { jsonBody } from '../http/body';
-import { portalOverHttps } from '../portal/status';
+import { isCustomerCall, portalOverHttps } from '../portal/status';
 import type { HeadOfficeReplica } from '../replica';
 import { route } from './handle';
 
@@ -33,12 +33,19 @@ export function contractRoutes(
       const name = String(req.params['name']);
       if (name === 'setup.loadDemo') throw new HttpError(403, 'FORBIDDEN', demoRefused);
       if (name === 'setup.initialize') return { ok: true, result: await replica.setup(req.body) };
-      // A portal that is on answers its customers over HTTPS only; one that is off says why below.
-      const insecure = name.startsWith('portal.') ? portalOverHttps(req) : null;
-      if (insecure && name !== 'portal.status' && replica.core.services.portal?.status().on)
-        throw new HttpError(403, 'PORTAL_OFF', insecure);
       await replica.current();
       const token = bearer(req.header('authorization'));
+      // A portal that is on answers its customers over HTTPS only: portal.* calls, and a
+      // customer's sign-in or session on any other call (refused before the password is checked).
+      // One that is off says why below. Staff over plain HTTP (--insecure-http) are not its concern.
+      const insecure = portalOverHttps(req);
+      if (
+        insecure &&
+        name !== 'portal.status' &&
+        replica.core.services.portal?.status().on &&
+        (name.startsWith('portal.') || (await isCustomerCall(replica.core, name, req.body, token)))
+      )
+        throw new HttpError(403, 'PORTAL_OFF', insecure);
       const answer = await answerCall(
         (n, input, t) => replica.core.callRaw(n, input, t),
         name,

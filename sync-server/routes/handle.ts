@@ -19,16 +19,17 @@ export const route =
     }, next);
   };
 
+/** The first thing wrong with a value, as "<field>: <problem>" (the field as a dotted path). */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  return `${field ? `${field}: ` : ''}${issue?.message ?? 'is not valid'}`;
+}
+
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = issue?.path.map(String).join('.') ?? '';
-  throw new HttpError(
-    400,
-    'VALIDATION',
-    `${field ? `${field}: ` : ''}${issue?.message ?? 'is not valid'}`,
-  );
+  throw new HttpError(400, 'VALIDATION', firstIssue(r.error));
 }
 
 /** The enrolled device a request comes from, or a refusal (unknown or revoked token). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { htmlToText } from '../../core/telegram/html';
 import { OWNER, PUBLIC_URL, startTelegramWorld, type TelegramWorld } from './testing/harness';
-import { deliver, myChatMember, textMessage, updateId } from './testing/updates';
+import { callbackQuery, deliver, myChatMember, textMessage, updateId } from './testing/updates';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -125,6 +125,88 @@ describe('the Telegram webhook', () => {
       .succeeded('sendMessage')
       .filter((c) => Number(c.params['chat_id']) === chat.id);
     expect(String(reply[0]?.params['text'])).toMatch(/private chat/);
+  });
+
+  it('answers 400 naming the field to an update whose ids are not safe whole numbers or whose text is too long, and stores nothing', async () => {
+    const chat = group(-406, 'Forged');
+    t.api.addChat(chat.id, chat.title);
+    const id = updateId();
+    const forged = (change: (u: ReturnType<typeof myChatMember>) => void) => {
+      const u = myChatMember(t.api, chat, OWNER, { old: 'left', new: 'member' }, id);
+      change(u);
+      return u;
+    };
+    const cases: [ReturnType<typeof myChatMember>, RegExp][] = [
+      [
+        forged((u) => (u.my_chat_member.chat = { ...chat, id: -406.5 })),
+        /my_chat_member\.chat\.id: must be a whole number/,
+      ],
+      [
+        forged((u) => (u.my_chat_member.chat = { ...chat, id: -1e308 })),
+        /my_chat_member\.chat\.id: must be a whole number/,
+      ],
+      [
+        forged(
+          (u) =>
+            (u.my_chat_member.chat = { ...chat, id: Number('123456789012345678901234567890') }),
+        ),
+        /my_chat_member\.chat\.id: must be a whole number/,
+      ],
+      [
+        forged((u) => (u.my_chat_member.date = 1.5)),
+        /my_chat_member\.date: must be a whole number/,
+      ],
+      [
+        forged((u) => (u.my_chat_member.chat = { ...chat, title: 'T'.repeat(129) })),
+        /my_chat_member\.chat\.title: must be at most 128 characters/,
+      ],
+      [
+        forged((u) => (u.my_chat_member.from = { ...OWNER, first_name: 'F'.repeat(65) })),
+        /my_chat_member\.from\.first_name: must be at most 64 characters/,
+      ],
+    ];
+    for (const [update, why] of cases) {
+      const r = await t.post(update);
+      expect(r.status, String(why)).toBe(400);
+      expect(r.body).toMatchObject({
+        ok: false,
+        code: 'VALIDATION',
+        message: expect.stringMatching(/^The body is not a Telegram update: /),
+        error: { code: 'VALIDATION' },
+      });
+      expect((r.body as { message: string }).message).toMatch(why);
+    }
+    const text = textMessage({ id: 4060, type: 'private' }, OWNER, `/start ${'A'.repeat(4096)}`);
+    const long = await t.post(text);
+    expect(long.status).toBe(400);
+    expect(long.body).toMatchObject({
+      message: expect.stringMatching(/message\.text: must be at most 4096 characters/),
+    });
+    const press = callbackQuery(t.api, chat, 1, OWNER, 'x'.repeat(33).replace(/x/g, 'é'));
+    const data = await t.post(press);
+    expect(data.status).toBe(400);
+    expect(data.body).toMatchObject({
+      message: expect.stringMatching(/callback_query\.data: must be at most 64 bytes/),
+    });
+    await t.settle();
+    expect(await t.w.admin('telegram.groups.list', {})).not.toContainEqual(
+      expect.objectContaining({ chatId: chat.id }),
+    );
+    expect(welcomes(chat.id)).toEqual([]);
+    // The update id was not marked as seen: the genuine update with it is handled.
+    const genuine = myChatMember(t.api, chat, OWNER, { old: 'left', new: 'member' }, id);
+    expect((await t.post(genuine)).body).toEqual({ ok: true });
+  });
+
+  it('refuses a wrong secret in the body every other refusal has', async () => {
+    const r = await deliver(t.w.base, { update_id: updateId() }, 'guess');
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({
+      ok: false,
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/X-Telegram-Bot-Api-Secret-Token header is missing or wrong/),
+      error: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('keeps the bot token to head office: settings show it masked, branch PCs cannot ask', async () => {

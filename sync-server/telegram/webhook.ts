@@ -2,6 +2,8 @@
 // even read; each update id is handled once, however often Telegram delivers it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { HttpError } from '../errors';
+import { firstIssue } from '../routes/handle';
 import { updateSchema, type UpdateDeps } from './update-schema';
 import { handleUpdate } from './updates';
 import { WEBHOOK_PATH } from './service';
@@ -21,7 +23,14 @@ export function telegramRouter(secret: string, deps: UpdateDeps): express.Router
     const given = req.header('x-telegram-bot-api-secret-token');
     if (given === undefined || !sameSecret(given, secret)) {
       deps.log({ level: 'warn', msg: 'telegram: webhook call with a wrong secret', ip: req.ip });
-      res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Wrong or missing secret token.' });
+      // Refused through the app's error handler, in the body every other refusal has.
+      next(
+        new HttpError(
+          401,
+          'UNAUTHENTICATED',
+          'The X-Telegram-Bot-Api-Secret-Token header is missing or wrong: only Telegram, with the secret head office registered, may call this address.',
+        ),
+      );
       return;
     }
     next();
@@ -33,7 +42,14 @@ export function telegramRouter(secret: string, deps: UpdateDeps): express.Router
     (req: Request, res: Response, next: NextFunction) => {
       const parsed = updateSchema.safeParse(req.body);
       if (!parsed.success) {
-        res.status(400).json({ code: 'VALIDATION', message: 'The body is not a Telegram update.' });
+        // A 4xx, not a fault: Telegram never sends such an update, so nothing is worth retrying.
+        next(
+          new HttpError(
+            400,
+            'VALIDATION',
+            `The body is not a Telegram update: ${firstIssue(parsed.error)}. Nothing was stored.`,
+          ),
+        );
         return;
       }
       const update = parsed.data;

@@ -4,8 +4,10 @@
 // request (Node's http instead of Electron's net, under electron-updater's own executor).
 // Head office trusts a publisher key made here (./keys.ts is replaced): it offers a manifest only
 // with that publisher's signature.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { UpdateDownloadedEvent } from 'electron-updater';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { releaseKey, signRelease } from '../../core/ops/testing/update-keys';
@@ -19,6 +21,7 @@ const { publisher, keys } = await vi.hoisted(() =>
 vi.mock('./keys', () => ({ shippedUpdateKeys: () => keys }));
 
 let w: World;
+const logs: Record<string, unknown>[] = [];
 let feedUrl: string;
 let financeToken: string;
 
@@ -66,7 +69,7 @@ async function publish(version: string, bytes = installer(version), manifestByte
 beforeAll(async () => {
   // The manifest's name depends on the CPU (latest-linux-arm64.yml…): fixed to x64 here.
   process.env['TEST_UPDATER_ARCH'] = 'x64';
-  w = await startWorld();
+  w = await startWorld({}, (entry) => logs.push(entry));
   feedUrl = `${w.base}/updates`;
   const login = await http<{ result: { token: string } }>(w.base, 'POST', '/api/auth.login', {
     username: 'finance',
@@ -182,13 +185,72 @@ describe('the update feed', () => {
     expect((await fetch(`${feedUrl}/feed.json`)).status).toBe(404);
   });
 
+  it('refuses an upload sent compressed with 415, and stores nothing', async () => {
+    const name = installerName('0.7.1');
+    for (const encoding of ['gzip', 'br', 'x-unknown']) {
+      const r = await fetch(`${feedUrl}/${name}`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-encoding': encoding,
+          authorization: `Bearer ${w.adminToken}`,
+        },
+        body: 'garbage',
+      });
+      expect(r.status, encoding).toBe(415);
+      expect(await r.json()).toMatchObject({
+        ok: false,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `The body's Content-Encoding "${encoding}" is not supported: send the body as it is, uncompressed.`,
+      });
+    }
+    expect((await fetch(`${feedUrl}/${name}`)).status).toBe(404);
+    expect((await w.admin('updates.status', {})).files.map((f) => f.name)).not.toContain(name);
+    // Identity is no compression: taken.
+    const identity = await fetch(`${feedUrl}/${name}`, {
+      method: 'PUT',
+      headers: { 'content-encoding': 'identity', authorization: `Bearer ${w.adminToken}` },
+      body: 'bytes',
+    });
+    expect(identity.status).toBe(200);
+  });
+
+  it('takes an upload cut off part-way as the client’s doing: no fault logged, no file left', async () => {
+    const name = installerName('0.7.2');
+    const dir = w.server.updates.dir;
+    const partials = () => readdirSync(dir).filter((n) => n.startsWith('.upload-'));
+    const socket = connect(w.server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((ready) => socket.once('connect', ready));
+    socket.write(
+      `PUT /updates/${name} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${w.adminToken}\r\n` +
+        `Content-Length: 1000000\r\n\r\n${'x'.repeat(1000)}`,
+    );
+    // Hung up once the server has begun to write the upload to disk.
+    for (let i = 0; i < 100 && partials().length === 0; i++) await sleep(20);
+    expect(partials()).toHaveLength(1);
+    socket.destroy();
+    for (let i = 0; i < 100 && partials().length > 0; i++) await sleep(20);
+    expect(partials()).toEqual([]);
+    expect(readdirSync(dir)).not.toContain(name);
+    expect((await fetch(`${feedUrl}/${name}`)).status).toBe(404);
+    expect(logs.filter((e) => e['level'] === 'error')).toEqual([]);
+  });
+
   it('serves a signed manifest an admin dropped in the data folder, and never an unsigned one', async () => {
     const bytes = installer('0.9.0');
     const dir = join(w.server.updates.dir);
     const text = manifest('0.9.0', bytes);
     writeFileSync(join(dir, installerName('0.9.0')), bytes);
     writeFileSync(join(dir, 'latest.yml'), text); // the Windows channel
-    expect((await fetch(`${feedUrl}/latest.yml`)).status).toBe(404);
+    const unsigned = await fetch(`${feedUrl}/latest.yml`);
+    expect(unsigned.status).toBe(404);
+    expect(await unsigned.json()).toEqual({
+      ok: false,
+      code: 'NOT_FOUND',
+      message: 'No update manifest latest.yml.',
+      error: { code: 'NOT_FOUND', message: 'No update manifest latest.yml.' },
+    });
     expect((await w.admin('updates.status', {})).channels.map((c) => c.channel)).not.toContain(
       'latest',
     );

@@ -9,6 +9,7 @@ import { roleHas } from '../../core/vocabulary';
 import { bearer } from '../../core/contract/http';
 import type { Actor } from '../../core/contract/context';
 import { HttpError } from '../errors';
+import { unsupportedEncoding } from '../http/refusals';
 import type { UpdateFeed } from './feed';
 
 /** The person behind a console token after the shared sign-ins are checked, or why nobody. */
@@ -51,9 +52,11 @@ export function updateRoutes(
         const manifest = await feed.manifestFor(name);
         if (!manifest) {
           // Off: nothing to offer, on purpose. Otherwise there is no such channel (yet).
-          if (!settings.enabled) res.status(204).end();
-          else res.status(404).json({ code: 'NOT_FOUND', message: `No update manifest ${name}.` });
-          return;
+          if (!settings.enabled) {
+            res.status(204).end();
+            return;
+          }
+          throw new HttpError(404, 'NOT_FOUND', `No update manifest ${name}.`);
         }
         res
           .set({ 'Cache-Control': 'no-cache', 'Content-Type': 'text/yaml; charset=utf-8' })
@@ -87,6 +90,11 @@ export function updateRoutes(
         );
       if (!roleHas(actor.role, 'branches.manage'))
         throw new HttpError(403, 'FORBIDDEN', 'Only an admin may upload app updates.');
+      // Streamed to disk as it comes, so nothing inflates it: a compressed body would be stored
+      // as its compressed bytes.
+      const encoding = req.header('content-encoding')?.trim();
+      if (encoding && encoding.toLowerCase() !== 'identity')
+        throw unsupportedEncoding(encoding, []);
       const stored = await feed.upload(String(req.params['file']), req);
       log({ level: 'info', msg: 'update file uploaded', by: actor.username, ...stored });
       res.json(stored);
