@@ -6,7 +6,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { SerializedError } from '../../core/errors';
-import { errorBody } from '../errors';
+import { errorBody, HttpError } from '../errors';
 import { jsonBody } from './body';
 import { rateLimit, type BucketRule } from './rate-limit';
 
@@ -75,6 +75,19 @@ export function hardenApp(
   const rule = { ...DEFAULT_RATE_LIMITS, ...limits };
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  // Only a proxy is sent a full address (absolute form, RFC 9112 3.2.2); a server answering one
+  // would build its redirects from a host the client named (GET http://elsewhere/console).
+  app.use((req, _res, next) => {
+    if (req.url.startsWith('/')) next();
+    else
+      next(
+        new HttpError(
+          400,
+          'VALIDATION',
+          'The request names a full address; this server takes a path (like /health). Send the request to the server itself, not as to a proxy.',
+        ),
+      );
+  });
   const limiters: Record<RateLimitGroup, RequestHandler> = {
     login: rateLimit(
       rule.login,

@@ -189,6 +189,12 @@ const cases: Case[] = [
     message: /no proxy/,
   },
   {
+    name: 'a full address, as sent to a proxy',
+    request: () => ({ method: 'GET', path: 'http://elsewhere.example/console' }),
+    status: 400,
+    message: /takes a path/,
+  },
+  {
     name: 'a method no route serves',
     request: () => ({ method: 'DELETE', path: '/nowhere' }),
     status: 404,
