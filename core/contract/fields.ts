@@ -73,6 +73,13 @@ export const isoDate = z
       day.getUTCDate() === d
     );
   }, 'is not a day of the calendar (a date like 2026-03-31)');
+/** A phone number as people write it: six digits or more, with spaces, dashes, brackets, a +. */
+export const phoneNumber = (message = 'must be a phone number') =>
+  z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{6,20}$/, message)
+    .refine((s) => s.replace(/\D/g, '').length >= 6, message);
 export const branchCode = z
   .string()
   .trim()

@@ -10,12 +10,14 @@ import { barcode as barcodeField, sku as skuField } from '../catalog/commands';
 import { checkDigitMessage, checkDigitProblem } from '../catalog/barcode';
 import type { Context } from '../contract/context';
 import { command } from '../contract/define';
+import { phoneNumber } from '../contract/fields';
 import { requireActor } from '../contract/scope';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError, type IssueRule } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
 import { newId } from '../ids';
 import { companyCurrency, parseMoney, type Currency } from '../locale/money';
+import { customerWithPhone } from '../sales/customers';
 import { parseCsv, type CsvRow, type CsvTable } from './csv';
 
 export interface ImportIssue {
@@ -398,12 +400,9 @@ function branchOf(
 
 // ---- customers --------------------------------------------------------------------------------
 
-const phoneField = z
-  .string()
-  .regex(
-    /^\+?[0-9 ()-]{6,20}$/,
-    'is not a phone number; write digits, spaces or dashes, like +251 911 123456',
-  );
+const phoneField = phoneNumber(
+  'is not a phone number; write digits, spaces or dashes, like +251 911 123456',
+);
 
 interface CustomerLine {
   branchId: string;
@@ -423,6 +422,13 @@ const customersImporter: Importer<CustomerLine> = {
         limit: 120,
       });
     const phone = cells.phone ? zodIssue(phoneField, cells.phone, 'phone', issue) : null;
+    // The rule customers.create keeps: an import adds no second customer for a phone.
+    const same = phone ? customerWithPhone(ctx.db.sqlite, phone) : undefined;
+    if (same)
+      issue(
+        'phone',
+        `is ${same.name}'s already; leave the row out, or give this customer another phone`,
+      );
     const branch = branchOf(ctx, cells.branch ?? '', ['shop'], issue);
     if (!branch || name === '') return null;
     return { branchId: branch.id, name, phone };

@@ -186,6 +186,18 @@ describe('customer import', () => {
     expect(done.written).toBe(2);
     const found = await w.as('admin')('customers.list', { search: 'Kebede', limit: 5 });
     expect(found.map((c) => c.name)).toEqual(['Kebede, Hana']);
+    // A phone a customer in the books has already, however written, as customers.create refuses.
+    const before = stateHash(w.core.db);
+    const again = await failure(
+      w.as('admin')('import.customers', {
+        csv: 'name,phone,branch\nSelam,0911-000-001,SH02\nDawit,------,SH01\n',
+        dryRun: false,
+      }),
+    );
+    const issues = again.details['issues'] as { field: string; message: string }[];
+    expect(issues.map((i) => i.field)).toEqual(['rows.2.phone', 'rows.3.phone']);
+    expect(issues[0]?.message).toContain("is Abebe's already");
+    expect(stateHash(w.core.db)).toBe(before);
   });
 });
 

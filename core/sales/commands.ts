@@ -18,7 +18,7 @@ import { DAY, pointsEarned, programOf, rateOf } from '../loyalty/program';
 import { balanceOf } from '../stock/ledger';
 import { spendApproval } from './approval';
 import { changeOf, MAX_PAYMENTS, paymentInput, resolvePayments } from './payments';
-import { FULL, priceSale } from './pricing';
+import { discountForLimit, overLimit, priceSale, refuseTooLarge } from './pricing';
 import { branchDiscountCeiling, salesSettingsOf, taxRateOf } from './rules';
 import { openShiftOf } from './shifts';
 
@@ -95,6 +95,7 @@ function priceCart(ctx: Context, input: CartInput) {
       variantId: v.id,
       quantity: l.quantity,
       unitPrice: l.unitPrice ?? v.price,
+      catalogPrice: v.price,
       discount: l.discount ?? 0,
       taxRateBp: taxRateOf(ctx.db, v.id, settings),
     };
@@ -102,6 +103,7 @@ function priceCart(ctx: Context, input: CartInput) {
   // The company's currency is read only when a refusal has amounts to name, not for every sale.
   let inCurrency: ((minor: number) => string) | undefined;
   const currency = (minor: number) => (inCurrency ??= companyMoney(ctx.db))(minor);
+  refuseTooLarge(lines, currency);
 
   const program = customer ? programOf(ctx.db) : null;
   let redeemed = 0;
@@ -166,6 +168,8 @@ function priceCart(ctx: Context, input: CartInput) {
     customer && program ? pointsEarned(program, price.total, rateOf(program, tier)) : null;
   const ownLimit = settings.discountLimits[actor.role] ?? 0;
   return {
+    /** The discount as the limits judge it, prices typed below the catalog's included. */
+    forLimit: discountForLimit(lines, price),
     branchId,
     shop,
     customerId: customer?.id ?? null,
@@ -187,7 +191,7 @@ export const quoteSale = query({
   access: 'sales.record',
   input: z.object(cartInput),
   handler: (ctx, input) => {
-    const { settings, price, redeemed, earned, ownLimit } = priceCart(ctx, input);
+    const { settings, price, redeemed, earned, ownLimit, forLimit } = priceCart(ctx, input);
     return {
       gross: price.gross,
       discount: price.discount,
@@ -195,7 +199,7 @@ export const quoteSale = query({
       tax: price.tax,
       total: price.total,
       pricesIncludeTax: settings.pricesIncludeTax,
-      needsApproval: price.discount * FULL > ownLimit * price.gross,
+      needsApproval: overLimit(forLimit, ownLimit),
       points: earned === null ? null : { earned, redeemed },
     };
   },
@@ -227,11 +231,23 @@ export const recordSale = command({
       tier,
       earned,
       ownLimit: own,
+      forLimit,
     } = priceCart(ctx, input);
+    // Decision 0028: a sale of nothing to pay is a giveaway, which stock adjustments record. A
+    // reward's points paying for the whole sale (decision 0030) are a payment of their own.
+    if (price.total === 0 && price.rewardAmount === 0)
+      throw validationError([
+        {
+          field: 'lines',
+          rule: 'other',
+          message:
+            'the sale comes to 0, so there is nothing to pay; charge a price for what is sold, or record goods given away as a stock adjustment',
+        },
+      ]);
     // A discount beyond the clerk's limit needs a supervisor's sign-in at the counter.
     let approvedBy: string | null = null;
-    if (price.discount > 0) {
-      const over = (limit: number) => price.discount * FULL > limit * price.gross;
+    if (forLimit.discount > 0) {
+      const over = (limit: number) => overLimit(forLimit, limit);
       if (over(own)) {
         const approval = input.approvalId ? spendApproval(ctx, input.approvalId) : null;
         // Head office accepts no more than the branch's highest role limit (sale.recorded), so an
@@ -244,7 +260,11 @@ export const recordSale = command({
         if (!approval || over(approval.limitBp))
           throw new DomainError(
             'DISCOUNT_OVER_LIMIT',
-            `discount: ${currency(price.discount)} is ${((price.discount * 100) / price.gross).toFixed(2)}% of the sale; you may give up to ${own / 100}%${
+            `discount: ${currency(forLimit.discount)}${
+              forLimit.belowCatalog > 0
+                ? ` (${currency(forLimit.belowCatalog)} of it prices below the catalog's)`
+                : ''
+            } is ${((forLimit.discount * 100) / forLimit.gross).toFixed(2)}% of the sale; you may give up to ${own / 100}%${
               approval ? ` and ${approval.name} up to ${approval.limitBp / 100}%` : ''
             }. Lower it, or ask a supervisor to sign in to allow it.`,
             { field: 'discount', limitBp: approval?.limitBp ?? own },

@@ -121,6 +121,105 @@ describe('discounts at the counter', () => {
   });
 });
 
+describe('a price typed below the catalog’s', () => {
+  it('counts toward the limit like a line discount, in the quote and the sale, writing nothing when refused', async () => {
+    const { world, X } = await counter();
+    const clerk = world.as('shop1');
+    // 2 × 1,001 below the catalog's 10,000: 10.01% of 20,000, one unit past the clerk's 10%.
+    const cart = { lines: [{ variantId: X, quantity: 2, unitPrice: PRICE - 1_001 }] };
+    expect(await clerk('sales.quote', cart)).toMatchObject({ needsApproval: true });
+    const before = footprint(world);
+    const e = await failure(clerk('sales.record', { ...cart, payments: [{ method: 'cash' }] }));
+    expect(e).toMatchObject({
+      code: 'DISCOUNT_OVER_LIMIT',
+      field: 'discount',
+      details: { limitBp: 1_000 },
+    });
+    expect(e.message).toContain("20.02 of it prices below the catalog's)");
+    expect(e.message).toContain('is 10.01% of the sale; you may give up to 10%');
+    // A lower price and a line discount add up, as two discounts would.
+    const both = await failure(
+      clerk('sales.record', {
+        lines: [{ variantId: X, quantity: 1, unitPrice: PRICE - 600, discount: 401 }],
+        payments: [{ method: 'cash' }],
+      }),
+    );
+    expect(both).toMatchObject({ code: 'DISCOUNT_OVER_LIMIT', field: 'discount' });
+    expect(footprint(world)).toEqual(before);
+
+    // Exactly the limit, and any price above the catalog's, need no supervisor.
+    const within = { lines: [{ variantId: X, quantity: 2, unitPrice: PRICE - 1_000 }] };
+    expect(await clerk('sales.quote', within)).toMatchObject({ needsApproval: false });
+    const sale = await clerk('sales.record', { ...within, payments: [{ method: 'cash' }] });
+    expect(sale).toMatchObject({ total: 18_000, discount: 0 });
+    const above = await clerk('sales.record', {
+      lines: [{ variantId: X, quantity: 1, unitPrice: PRICE * 3 }],
+      payments: [{ method: 'cash' }],
+    });
+    expect(above.total).toBe(PRICE * 3);
+    expect([approvedBy(world, sale.id), approvedBy(world, above.id)]).toEqual([null, null]);
+  });
+
+  it('beyond the limit needs a supervisor’s approval, as a discount does', async () => {
+    const { world, X } = await counter();
+    const rep = world.as('sales');
+    const lower = {
+      lines: [{ variantId: X, quantity: 1, unitPrice: PRICE - 800 }],
+      payments: [{ method: 'cash' as const }],
+    };
+    const alone = await failure(rep('sales.record', lower));
+    expect(alone).toMatchObject({ code: 'DISCOUNT_OVER_LIMIT', details: { limitBp: 500 } });
+    const ok = await rep('sales.approveDiscount', { username: 'shop1', password: DEMO_PASSWORD });
+    const sale = await rep('sales.record', { ...lower, approvalId: ok.approvalId });
+    expect(sale.total).toBe(PRICE - 800);
+    expect(approvedBy(world, sale.id)).toBe(userId(world, 'shop1'));
+  });
+});
+
+describe('a sale that comes to nothing', () => {
+  it('is refused, naming the lines, unless points pay for it (a reward’s free product)', async () => {
+    const { world, X, Y } = await counter();
+    const admin = world.as('admin');
+    const before = footprint(world);
+    // Even an admin, whose limit is 100%, records a giveaway as a stock adjustment.
+    for (const [lines, discount] of [
+      [[{ variantId: X, quantity: 1, unitPrice: 0 }], 0],
+      [[{ variantId: X, quantity: 1 }], PRICE],
+    ] as const) {
+      const e = await failure(
+        admin('sales.record', {
+          branchId: world.branch.SH01,
+          lines: [...lines],
+          discount,
+          payments: [],
+        }),
+      );
+      expect(e).toMatchObject({ code: 'VALIDATION', field: 'lines' });
+      expect(e.message).toBe(
+        'lines: the sale comes to 0, so there is nothing to pay; charge a price for what is sold, or record goods given away as a stock adjustment',
+      );
+    }
+    expect(footprint(world)).toEqual(before);
+
+    await admin('loyalty.saveProgram', {
+      spendPerPoint: 100,
+      pendingDays: 0,
+      pointValue: 10,
+      rewards: [{ id: 'cup', name: 'Free cup', points: 50, variantId: Y }],
+    });
+    const { id: customerId } = await world.as('shop1')('customers.create', { name: 'Selam' });
+    await admin('loyalty.adjust', { customerId, points: 100, reason: 'opening balance' });
+    const free = await world.as('shop1')('sales.record', {
+      customerId,
+      lines: [{ variantId: Y, quantity: 1 }],
+      redeem: { points: 50, rewardId: 'cup' },
+      payments: [],
+    });
+    expect(free).toMatchObject({ total: 0, rewardAmount: PRICE, payments: [] });
+    expect(free.points).toMatchObject({ redeemed: 50 });
+  });
+});
+
 describe('a supervisor’s approval', () => {
   it('refuses a wrong password and allows the discount with the right one, once', async () => {
     const { world, X } = await counter();
@@ -224,8 +323,14 @@ describe('a supervisor’s approval', () => {
 });
 
 describe('taxes', () => {
-  /** Gives the shirt its own rate (no operation sets it yet) and the category a rate. */
-  const rates = async (world: DemoWorld, X: string) => {
+  /**
+   * Gives the shirt its own rate (no operation sets it yet) and the category a rate, and both
+   * variants the catalog price of 105 the figures below are worked at (a lower price typed at the
+   * counter would count as a discount, beyond the clerk's limit).
+   */
+  const rates = async (world: DemoWorld, X: string, Y: string) => {
+    for (const id of [X, Y])
+      await world.as('admin')('catalog.updateVariant', { id, price: 105, confirmBelowCost: true });
     world.core.db.sqlite.prepare('UPDATE variants SET tax_rate_bp = 500 WHERE id = ?').run(X);
     await world.as('admin')('sales.saveSettings', {
       categoryTaxRates: { Apparel: 1_500, Ceramics: 1_500 },
@@ -234,7 +339,7 @@ describe('taxes', () => {
 
   it('takes the variant’s own rate, else its category’s, contained in tax-inclusive prices', async () => {
     const { world, X, Y } = await counter();
-    await rates(world, X);
+    await rates(world, X, Y);
     const sale = await world.as('shop1')('sales.record', {
       lines: [
         { variantId: X, quantity: 1, unitPrice: 105 },
@@ -259,7 +364,7 @@ describe('taxes', () => {
 
   it('adds the tax on top when the company enters prices without tax', async () => {
     const { world, X, Y } = await counter();
-    await rates(world, X);
+    await rates(world, X, Y);
     await world.as('admin')('sales.saveSettings', { pricesIncludeTax: false });
     expect((await world.as('shop1')('sales.settings', {})).pricesIncludeTax).toBe(false);
     const sale = await world.as('shop1')('sales.record', {

@@ -3,6 +3,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { events } from '../db/schema';
+import { stateHash } from '../db/stateHash';
 import { applyEvent } from '../events/emit';
 import { newId } from '../ids';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
@@ -97,6 +98,36 @@ const savedEvents = (world: DemoWorld, customerId: string) =>
 const lastPayload = (world: DemoWorld, customerId: string): unknown =>
   JSON.parse(savedEvents(world, customerId).at(-1)?.payload ?? 'null');
 
+describe('a customer’s branch', () => {
+  it('is a shop or the factory (field sales), never head office or a branch that does not exist', async () => {
+    const world = await openDemo();
+    const admin = world.as('admin');
+    const before = stateHash(world.core.db);
+    const eventCount = world.core.db.sqlite.prepare('SELECT count(*) AS n FROM events').get();
+    const nowhere = await failure(
+      admin('customers.create', { name: 'Bogus', branchId: 'no-such-branch' }),
+    );
+    expect(nowhere).toMatchObject({ code: 'VALIDATION', field: 'branchId' });
+    expect(nowhere.message).toBe(
+      'branchId: there is no such branch; choose the shop, or the factory, the customer buys from',
+    );
+    // Head office, named or as the admin's own branch when none is given.
+    for (const input of [{ name: 'Office', branchId: world.branch.HQ }, { name: 'Office' }]) {
+      const office = await failure(admin('customers.create', input));
+      expect(office).toMatchObject({ code: 'VALIDATION', field: 'branchId' });
+      expect(office.message).toBe(
+        'branchId: is head office, which sells to no one; choose the shop, or the factory, the customer buys from',
+      );
+    }
+    expect(stateHash(world.core.db)).toBe(before);
+    expect(world.core.db.sqlite.prepare('SELECT count(*) AS n FROM events').get()).toEqual(
+      eventCount,
+    );
+    for (const branchId of [world.branch.SH01, world.branch.FAC])
+      await admin('customers.create', { name: 'Served', branchId });
+  });
+});
+
 /** Another shop's edit of the customer, made offline between two of this PC's events. */
 function pulledBetween(world: DemoWorld, customerId: string, payload: Record<string, unknown>) {
   const [created] = savedEvents(world, customerId);
@@ -183,6 +214,12 @@ describe('changing a customer', () => {
     expect(await failure(clerk('customers.update', { id: dawit, phone: 'call me' }))).toMatchObject(
       { code: 'VALIDATION', field: 'phone' },
     );
+    // Dashes and brackets alone are no number: they would all be one "phone" of no digits.
+    for (const phone of ['------', '(( ))-+', '12 -- 34'])
+      expect(await failure(clerk('customers.update', { id: dawit, phone }))).toMatchObject({
+        code: 'VALIDATION',
+        field: 'phone',
+      });
     expect(await failure(clerk('customers.update', { id: dawit, name: '  ' }))).toMatchObject({
       code: 'VALIDATION',
       field: 'name',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
-import { id, optionalText, page, text } from '../contract/fields';
+import { id, optionalText, page, phoneNumber, text } from '../contract/fields';
 import { actsForAnyBranch, assertBranchAccess, requireActor } from '../contract/scope';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
@@ -13,12 +13,10 @@ import { emit } from '../events/emit';
 import { newId } from '../ids';
 import { accountMembersSql, pointsBalance, rootCustomer } from '../loyalty/ledger';
 import { programOf } from '../loyalty/program';
+import { branchKinds } from '../vocabulary';
 import { phoneKeyOf } from './events';
 
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number');
+const phone = phoneNumber();
 
 const customerRow = z.object({
   id: z.string(),
@@ -79,9 +77,14 @@ function microdegrees(input: {
 }
 
 /** On this PC a phone is one customer's: the clerk picks the one found instead. */
-function refuseTakenPhone(sqlite: Db['sqlite'], phone: string | null | undefined, self?: string) {
+/** The customer (not merged away) who has a phone number, written however, other than `self`. */
+export function customerWithPhone(
+  sqlite: Db['sqlite'],
+  phone: string | null | undefined,
+  self?: string,
+): StoredCustomer | undefined {
   const key = phoneKeyOf(phone);
-  const same = key
+  return key
     ? parseRow(
         customerRow,
         sqlite
@@ -91,6 +94,10 @@ function refuseTakenPhone(sqlite: Db['sqlite'], phone: string | null | undefined
           .get(key, self ?? null),
       )
     : undefined;
+}
+
+function refuseTakenPhone(sqlite: Db['sqlite'], phone: string | null | undefined, self?: string) {
+  const same = customerWithPhone(sqlite, phone, self);
   if (same)
     throw new DomainError(
       'CONFLICT',
@@ -111,6 +118,28 @@ function refuseTakenCard(sqlite: Db['sqlite'], card: string | null | undefined, 
     });
 }
 
+const branchKindRow = z.object({ kind: z.enum(branchKinds) });
+
+/**
+ * A customer buys from a shop, or from the factory when its reps and drivers serve them
+ * (decision 0034: field orders are taken and delivered at the customer's branch, a shop or the
+ * factory). Head office sells to no one, so a customer there could never be served.
+ */
+function requireCustomerBranch(sqlite: Db['sqlite'], branchId: string) {
+  const branch = parseRow(
+    branchKindRow,
+    sqlite.prepare('SELECT kind FROM branches WHERE id = ?').get(branchId),
+  );
+  if (!branch || branch.kind === 'head_office')
+    throw validationError([
+      {
+        field: 'branchId',
+        rule: 'choice',
+        message: `${branch ? 'is head office, which sells to no one' : 'there is no such branch'}; choose the shop, or the factory, the customer buys from`,
+      },
+    ]);
+}
+
 export const createCustomer = command({
   access: 'customers.manage',
   input: z.object({
@@ -125,6 +154,7 @@ export const createCustomer = command({
   handler: (ctx, input) => {
     const branchId = input.branchId ?? requireActor(ctx).branchId;
     assertBranchAccess(ctx, branchId, 'add customers');
+    requireCustomerBranch(ctx.db.sqlite, branchId);
     refuseTakenPhone(ctx.db.sqlite, input.phone);
     refuseTakenCard(ctx.db.sqlite, input.card);
     const place = microdegrees(input);

@@ -2,6 +2,7 @@
 // off, taxes rounded per line to minor units, and what the sale costs. The command prices a sale
 // here once; the event carries every figure, so each replica writes the same rows
 // (decision 0029).
+import { validationError } from '../errors';
 
 /** 10000 basis points: 100%. */
 export const FULL = 10_000;
@@ -115,6 +116,68 @@ export function priceSale(
     total: priced.reduce((s, l) => s + l.lineTotal, 0),
     gross: steps.reduce((s, x) => s + x.gross, 0),
   };
+}
+
+/**
+ * The largest amount before discounts a sale may come to, in minor units (as an order's limit in
+ * core/orders/place.ts): with tax added on top (a rate of at most 100%) the total stays a safe
+ * integer, which every amount an event carries must be.
+ */
+export const MAX_SALE_AMOUNT = 1e14;
+
+/**
+ * The discount and the amount before it as a role's limit judges them: a unit price entered
+ * below the catalog's counts as a line discount of the difference, so typing a lower price
+ * gives no more than a discount would. A price above the catalog's is the clerk's to set.
+ */
+export function discountForLimit(
+  lines: readonly { quantity: number; unitPrice: number; catalogPrice: number }[],
+  price: Pick<SalePrice, 'discount' | 'gross'>,
+): { discount: number; gross: number; belowCatalog: number } {
+  const belowCatalog = lines.reduce(
+    (s, l) => s + Math.max(0, l.catalogPrice - l.unitPrice) * l.quantity,
+    0,
+  );
+  return {
+    discount: price.discount + belowCatalog,
+    gross: price.gross + belowCatalog,
+    belowCatalog,
+  };
+}
+
+/**
+ * Whether a discount is beyond a limit in basis points of the amount before discounts. In
+ * integers: at up to MAX_SALE_AMOUNT × 10000 the products are past what a float holds exactly.
+ */
+export const overLimit = (d: { discount: number; gross: number }, limitBp: number): boolean =>
+  BigInt(d.discount) * BigInt(FULL) > BigInt(limitBp) * BigInt(d.gross);
+
+/**
+ * Refuses a cart whose amount before discounts (at the higher of the typed and the catalog
+ * price, as the discount limit counts it) is past MAX_SALE_AMOUNT, before any figure is worked
+ * out: beyond it the totals stop being exact integers and the sale's event could not be kept.
+ */
+export function refuseTooLarge(
+  lines: readonly { quantity: number; unitPrice: number; catalogPrice: number }[],
+  currency: (minor: number) => string,
+) {
+  let sum = 0;
+  lines.forEach((l, i) => {
+    const amount = l.quantity * Math.max(l.unitPrice, l.catalogPrice);
+    sum += amount;
+    if (sum > MAX_SALE_AMOUNT)
+      throw validationError([
+        {
+          field: 'lines',
+          rule: 'max',
+          limit: MAX_SALE_AMOUNT,
+          message:
+            amount > MAX_SALE_AMOUNT
+              ? `line ${i + 1} alone comes to more than ${currency(MAX_SALE_AMOUNT)}, more than one sale can hold; check its quantity and price, or split it over several sales`
+              : `the sale comes to more than ${currency(MAX_SALE_AMOUNT)} by line ${i + 1}, more than one sale can hold; split it over several sales`,
+        },
+      ]);
+  });
 }
 
 /** A line's total from what an event carries (old events: no discount, no tax). */

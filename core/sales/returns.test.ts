@@ -139,6 +139,72 @@ describe('a return', () => {
     ]);
   });
 
+  it('refunds no method more than it paid, less what earlier returns gave back by it', async () => {
+    const { world, X, Y, clerk } = await shop();
+    const sale = await clerk('sales.record', {
+      lines: [
+        { variantId: X, quantity: 2 },
+        { variantId: Y, quantity: 1 },
+      ],
+      payments: [{ method: 'card', amount: 100, reference: 'R1' }, { method: 'cash' }],
+    });
+    const all = [
+      { lineNo: 1, quantity: 2 },
+      { lineNo: 2, quantity: 1 },
+    ];
+    const before = stateHash(world.core.db);
+    const events = world.core.db.sqlite.prepare('SELECT count(*) AS n FROM events').get();
+    // The rest of a refund counts as its amount: all 30,000 would go to a card that paid 100.
+    const rest = await failure(
+      clerk('sales.return', { saleId: sale.id, lines: all, refunds: [{ method: 'card' }] }),
+    );
+    expect(rest).toMatchObject({ code: 'VALIDATION', field: 'refunds.0.amount' });
+    expect(rest.message).toMatch(
+      /^refunds\.0\.amount: .*300\.00 is more than card can take back: sale \S+ was paid .*1\.00 by card and .*1\.00 of it is left to refund\. Refund at most that by card and the rest by cash\.$/,
+    );
+    expect(rest.details['issues']).toEqual([expect.objectContaining({ limit: 100 })]);
+    const given = await failure(
+      clerk('sales.return', {
+        saleId: sale.id,
+        lines: all,
+        refunds: [
+          { method: 'cash', amount: 29_000 },
+          { method: 'card', amount: 1_000 },
+        ],
+      }),
+    );
+    expect(given).toMatchObject({ code: 'VALIDATION', field: 'refunds.1.amount' });
+    expect(stateHash(world.core.db)).toBe(before);
+    expect(world.core.db.sqlite.prepare('SELECT count(*) AS n FROM events').get()).toEqual(events);
+
+    // Within what each paid, it goes through; a later return finds the card spent.
+    await clerk('sales.return', {
+      saleId: sale.id,
+      lines: [{ lineNo: 1, quantity: 1 }],
+      refunds: [{ method: 'card', amount: 100 }, { method: 'cash' }],
+    });
+    const after = stateHash(world.core.db);
+    const spent = await failure(
+      clerk('sales.return', {
+        saleId: sale.id,
+        lines: [{ lineNo: 2, quantity: 1 }],
+        refunds: [{ method: 'card', amount: 1 }, { method: 'cash' }],
+      }),
+    );
+    expect(spent).toMatchObject({ code: 'VALIDATION', field: 'refunds.0.amount' });
+    expect(spent.message).toContain('0.00 of it is left to refund');
+    expect(stateHash(world.core.db)).toBe(after);
+    const last = await clerk('sales.return', {
+      saleId: sale.id,
+      lines: [
+        { lineNo: 1, quantity: 1 },
+        { lineNo: 2, quantity: 1 },
+      ],
+      refunds: [{ method: 'cash' }],
+    });
+    expect(last.refunds).toEqual([{ method: 'cash', amount: 2 * PRICE, reference: null }]);
+  });
+
   it('never takes back more than was sold, naming what is left', async () => {
     const { world, X, clerk } = await shop();
     const sale = await clerk('sales.record', {

@@ -24,6 +24,25 @@ const methodsOf = (db: Db, saleId: string): PaymentMethod[] =>
     db.sqlite.prepare('SELECT DISTINCT method FROM sale_payments WHERE sale_id = ?').all(saleId),
   ).map((m) => m.method);
 
+/**
+ * What each method the sale was paid by can still take back: what it paid, less what returns of
+ * the sale in the books refunded by it (a return set aside as a conflict refunded nothing yet).
+ */
+const refundableBy = (db: Db, saleId: string): Map<PaymentMethod, { paid: number; left: number }> =>
+  new Map(
+    parseRows(
+      z.object({ method: z.enum(paymentMethods), paid: z.number().int(), left: z.number().int() }),
+      db.sqlite
+        .prepare(
+          `SELECT p.method, p.paid, p.paid - coalesce((SELECT sum(f.amount) FROM sale_refunds f
+                    JOIN sale_returns r ON r.id = f.return_id
+                    WHERE r.sale_id = @sale AND f.method = p.method), 0) AS left
+           FROM (SELECT method, sum(amount) AS paid FROM sale_payments WHERE sale_id = @sale GROUP BY method) p`,
+        )
+        .all({ sale: saleId }),
+    ).map(({ method, ...m }) => [method, m]),
+  );
+
 const returnableLine = z.object({
   lineNo: z.number().int(),
   variantId: z.string(),
@@ -184,6 +203,28 @@ export const recordReturn = command({
       amount: i === last && rest !== null ? rest : (r.amount ?? 0),
       reference: r.reference ? r.reference : null,
     }));
+    // A method gives back no more than it took: a card refund beyond what the card paid would
+    // send the cash part of the sale to the card (decision 0030: refunds go to the sale's methods).
+    const left = refundableBy(ctx.db, sale.id);
+    const words = (m: PaymentMethod) => m.replaceAll('_', ' ');
+    refunds.forEach((r, i) => {
+      const by = left.get(r.method) ?? { paid: 0, left: 0 };
+      const can = Math.max(0, by.left);
+      if (r.amount > can) {
+        const others = [...left]
+          .filter(([m, n]) => m !== r.method && n.left > 0)
+          .map(([m]) => words(m));
+        throw validationError([
+          {
+            field: `refunds.${i}.amount`,
+            rule: 'max',
+            limit: can,
+            message: `${inMoney(r.amount)} is more than ${words(r.method)} can take back: sale ${sale.number} was paid ${inMoney(by.paid)} by ${words(r.method)} and ${inMoney(can)} of it is left to refund. Refund at most that by ${words(r.method)}${others.length ? ` and the rest by ${others.join(' or ')}` : ''}.`,
+          },
+        ]);
+      }
+      left.set(r.method, { paid: by.paid, left: can - r.amount });
+    });
     const program = programOf(ctx.db);
     const returnId = newId(ctx.now());
     const number = documentNumber(ctx, shop, 'return');

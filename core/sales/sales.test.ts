@@ -58,6 +58,9 @@ describe('a counter sale', () => {
   it('takes the catalog price unless a price is given', async () => {
     const world = await openDemo();
     const [X, Y] = [world.variant['TS-WHT-M'] ?? '', world.variant['CUP-SML'] ?? ''];
+    // Prices below the catalog's count toward the clerk's discount limit (13% here), and no
+    // supervisor at shop 1 may allow more than its highest role limit: the admin raises it.
+    await world.as('admin')('sales.saveSettings', { discountLimits: { shop_clerk: 2_000 } });
     const sale = await world.as('shop1')('sales.record', {
       payments: [{ method: 'cash' }],
       lines: [
@@ -187,6 +190,38 @@ describe('a counter sale', () => {
       );
       expect([error.code, error.field], field).toEqual(['VALIDATION', field]);
     }
+    expect(footprint(world)).toEqual(before);
+  });
+
+  it('refuses a line or a sale larger than the app can hold, naming the lines, before anything is written', async () => {
+    const world = await openDemo();
+    const [X, Y] = [world.variant['TS-WHT-M'] ?? '', world.variant['CUP-SML'] ?? ''];
+    for (const variantId of [X, Y])
+      await world.as('shop1')('stock.adjust', { variantId, quantity: 9_999_000, reason: 'count' });
+    const before = footprint(world);
+    const sell = (lines: { variantId: string; quantity: number; unitPrice: number }[]) =>
+      failure(world.as('shop1')('sales.record', { payments: [{ method: 'cash' }], lines }));
+    // 10,000,000 × 1,000,000,000,000 is past what an amount can hold exactly.
+    const line = await sell([{ variantId: Y, quantity: 9_999_000, unitPrice: 1e12 }]);
+    expect(line).toMatchObject({ code: 'VALIDATION', field: 'lines' });
+    expect(line.message).toMatch(
+      /^lines: line 1 alone comes to more than .*1,000,000,000,000\.00, more than one sale can hold; check its quantity and price, or split it over several sales$/,
+    );
+    // Each line fits; together they do not.
+    const sale = await sell([
+      { variantId: X, quantity: 60, unitPrice: 1e12 },
+      { variantId: Y, quantity: 60, unitPrice: 1e12 },
+    ]);
+    expect(sale).toMatchObject({ code: 'VALIDATION', field: 'lines' });
+    expect(sale.message).toContain('the sale comes to more than');
+    expect(sale.message).toContain('by line 2');
+    // The quote, which prices the same cart, says the same.
+    const quote = await failure(
+      world.as('shop1')('sales.quote', {
+        lines: [{ variantId: Y, quantity: 9_999_000, unitPrice: 1e12 }],
+      }),
+    );
+    expect(quote).toMatchObject({ code: 'VALIDATION', field: 'lines' });
     expect(footprint(world)).toEqual(before);
   });
 

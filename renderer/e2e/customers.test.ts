@@ -159,4 +159,41 @@ describe('the Customers screen', () => {
     expect(await sold.textContent()).toContain('Br\u00a0450.00');
     await screenshot(page, 'customers-points');
   });
+
+  it('makes an admin at head office choose the shop a new customer buys from', async () => {
+    const admin = (await h.newPerson()).page;
+    await admin.setViewportSize({ width: 1024, height: 768 });
+    admin.setDefaultTimeout(5000);
+    await signIn(admin, h.web.url, 'admin');
+    await admin.keyboard.press('Alt+KeyP');
+    await admin.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    await admin.keyboard.press('F2');
+    const form = admin.getByRole('form', { name: 'New customer' });
+    await form.waitFor();
+    const branch = form.getByLabel('Branch');
+    await branch.waitFor();
+    // Head office itself is no choice: it sells to no one.
+    const choices = await branch.locator('option').allTextContents();
+    expect(choices.some((c) => c.startsWith('SH01'))).toBe(true);
+    expect(choices.some((c) => c.startsWith('HQ'))).toBe(false);
+    await admin.keyboard.type('Tigist Haile');
+    await admin.keyboard.press('Enter');
+    // Not chosen: the branch is marked, and no customer is added.
+    await expect.poll(() => branch.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.isVisible()).toBe(true);
+    await branch.focus();
+    await branch.selectOption({ label: choices.find((c) => c.startsWith('SH01')) ?? '' });
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.press('Enter');
+    await screenshot(admin, 'customers-admin-branch');
+    await admin.getByText('Tigist Haile is added.').waitFor();
+    const token = (await h.call('auth.login', { username: 'admin', password: 'demo1234' })).token;
+    const shops = await h.call('branches.list', {}, token);
+    const [added] = await h.call(
+      'customers.list',
+      { search: 'Tigist Haile', limit: 5, offset: 0 },
+      token,
+    );
+    expect(shops.find((b) => b.id === added?.branchId)?.code).toBe('SH01');
+  });
 });

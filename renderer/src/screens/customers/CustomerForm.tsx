@@ -1,13 +1,14 @@
 // A customer's name, phone and loyalty card: added new, or corrected. Enter saves, Esc cancels.
 // A phone another customer has is refused by the core; adding, the clerk is offered that one.
 import { useState } from 'react';
-import { useAction, useClient } from '../../app-context';
+import { useAction, useClient, useQuery, useUser } from '../../app-context';
 import type { OutputOf } from '../../client';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { TextField } from '../../components/Field';
 import { isCode } from '../../errors';
 import { useT } from '../../i18n';
 import { ContractError } from '../../transport';
+import { BranchSelect } from '../purchasing/Choices';
 import { parseDegrees, placeProblems } from './place';
 
 export type CustomerRow = OutputOf<'customers.list'>[number];
@@ -66,6 +67,12 @@ export function CustomerForm({
         }
       : (initial ?? { name: '', phone: '', card: '' }),
   );
+  const user = useUser();
+  const branches = useQuery(() => client.call('branches.list', {}), []);
+  // Head office sells to no one: a customer added there is a shop's (or the factory's), chosen.
+  const chooseBranch =
+    !customer && branches.data?.find((b) => b.id === user.branchId)?.kind === 'head_office';
+  const [branchId, setBranchId] = useState('');
   const [place, setPlace] = useState<{ lat?: string; lng?: string }>({});
   const [existing, setExisting] = useState<CustomerRow | null>(null);
   const set = (key: keyof CustomerFields) => (value: string) =>
@@ -104,6 +111,7 @@ export function CustomerForm({
       try {
         if (!customer) {
           const made = await client.call('customers.create', {
+            ...(chooseBranch && { branchId }),
             name: fields.name,
             ...(phone && { phone }),
             ...(card && { card }),
@@ -164,6 +172,17 @@ export function CustomerForm({
     >
       <h2>{title}</h2>
       <div className="form-grid">
+        {chooseBranch && (
+          <BranchSelect
+            label={t('form.branch')}
+            name="branchId"
+            error={action.error}
+            branches={branches.data?.filter((b) => b.kind !== 'head_office')}
+            none={t('form.chooseBranch')}
+            value={branchId}
+            onChange={setBranchId}
+          />
+        )}
         <TextField
           label={t('form.name')}
           name="name"
