@@ -126,7 +126,10 @@ export function refold(db: Db, aggregateId: string): void {
        ${FOLD_ORDER}`,
     )
     .all(aggregateId) as StoredRow[];
-  rebuild(db, rows.map(fromRow), () => {
+  // A step that was a conflict wrote nothing: the rows its keys name are another's (a proof id
+  // a second device used again), and deleting them would change what re-folding must not.
+  const wroteNothing = new Set(rows.filter((r) => r.applyStatus === 'conflict').map((r) => r.id));
+  rebuild(db, rows.map(fromRow), wroteNothing, () => {
     s.prepare('DELETE FROM conflicts WHERE aggregate_id = ?').run(aggregateId);
     const setStatus = s.prepare('UPDATE events SET apply_status = ? WHERE id = ?');
     for (const row of rows)
@@ -134,8 +137,16 @@ export function refold(db: Db, aggregateId: string): void {
   });
 }
 
-/** Deletes every row `events` wrote, runs `fold`, then settles shared rows and balances. */
-function rebuild(db: Db, events: EventEnvelope[], fold: () => void): void {
+/**
+ * Deletes every row `events` wrote (none for those in `wroteNothing`), runs `fold`, then settles
+ * shared rows (those any of `events` may now write) and balances.
+ */
+function rebuild(
+  db: Db,
+  events: EventEnvelope[],
+  wroteNothing: ReadonlySet<string>,
+  fold: () => void,
+): void {
   const s = db.sqlite;
   s.prepare(`INSERT INTO meta (key, value) VALUES ('rebasing', '1')`).run();
   // Master rows are deleted and written again within the transaction while other rows refer to
@@ -151,6 +162,7 @@ function rebuild(db: Db, events: EventEnvelope[], fold: () => void): void {
         shared.set(write, held);
         continue;
       }
+      if (wroteNothing.has(event.id)) continue;
       const remove = s.prepare(`DELETE FROM ${write.table} WHERE ${write.column} = ?`);
       for (const k of keys) remove.run(k);
     }
@@ -208,7 +220,7 @@ export function takeBack(
     else loose.push(fromRow(row));
   }
   for (const aggregate of aggregates) refold(db, aggregate);
-  if (loose.length > 0) rebuild(db, loose, () => undefined);
+  if (loose.length > 0) rebuild(db, loose, new Set(), () => undefined);
   // This PC's events not yet pushed that stood on what was taken back (a sale to a customer
   // whose record head office refused) cannot stand either: they are taken back with it.
   const dependent = dependentsOf(db, refused, (id) => read.get(id) as StoredRow | undefined);

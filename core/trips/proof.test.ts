@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { z } from 'zod';
 import { parseRow, parseRows } from '../db/rows';
+import { stateHash } from '../db/stateHash';
+import { failure } from '../testing/demo';
 import type { EventEnvelope } from '../events/define';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { newId } from '../ids';
@@ -144,6 +146,57 @@ describe('a proof of delivery', () => {
     expect(conflict.message).toMatch(/already delivered/);
     expect(count('SELECT COUNT(*) AS n FROM delivery_proofs')).toBe(1);
     expect(count('SELECT COUNT(*) AS n FROM stock_movements')).toBe(movements);
+  });
+
+  it("keeps a delivery's proof when another device reuses its proofId, through re-folds", async () => {
+    const { tripId, orderId } = await plannedTrip();
+    const proofId = newId();
+    await w.as('driver')('trips.prove', input(tripId, orderId, { proofId }));
+    acknowledgeTrip(tripId);
+    const customer = await w.customer('Bole Hotel', null);
+    const o2 = await w.order(customer, [{ variantId: w.goods[0], quantity: 1 }]);
+    const { tripId: t2 } = await w.as('admin')('trips.plan', {
+      branchId: w.branch.FAC,
+      day: companyDay(w.core.db, Date.now()),
+      driverId: w.ids.driver,
+      vehicle: 'Van 2',
+      orderIds: [o2],
+    });
+    acknowledgeTrip(t2);
+    const proofLines = () =>
+      count('SELECT COUNT(*) AS n FROM delivery_proof_lines WHERE proof_id = ?', proofId);
+    expect(proofLines()).toBe(2);
+    const before = stateHash(w.core.db);
+    // Here: refused, naming the id, before anything is stored.
+    const one = { lineNo: 1, delivered: 1, damaged: 0, short: 0 };
+    const refused = await failure(
+      w.as('driver')('trips.prove', input(t2, o2, { proofId, lines: [one], photos: {} })),
+    );
+    expect(refused).toMatchObject({ code: 'CONFLICT', field: 'proofId' });
+    expect(stateHash(w.core.db)).toBe(before);
+    // From a device that made it offline: a conflict, and re-folding its trip leaves the first
+    // delivery's lines where they are.
+    const first = storedEvent('delivery.proved');
+    const reused = {
+      ...first,
+      id: newId(),
+      aggregateId: t2,
+      seq: ++serverSeq,
+      payload: {
+        ...(first.payload as Record<string, unknown>),
+        tripId: t2,
+        orderId: o2,
+        customerId: customer,
+        lines: [{ ...one, reason: null, photoFile: null }],
+        collected: null,
+      },
+    };
+    const tally = w.core.db.sqlite.transaction(() => applyOrdered(w.core.db, [reused]))();
+    expect(tally.conflicts).toBe(1);
+    const withConflict = stateHash(w.core.db);
+    w.core.db.sqlite.transaction(() => refold(w.core.db, t2))();
+    expect(proofLines()).toBe(2);
+    expect(stateHash(w.core.db)).toBe(withConflict);
   });
 
   it('checks the payload against the trip and order when applied', async () => {

@@ -89,6 +89,14 @@ export const proveStop = command({
           .get(p.proofId),
       );
       if (same?.orderId === p.orderId) return { proofId: p.proofId, already: true };
+      // Another delivery's proof has it: a second proof under one id would collide at every
+      // replica, so the device is asked for a fresh one rather than the proof being lost later.
+      if (same)
+        throw new DomainError(
+          'CONFLICT',
+          'proofId: another delivery was proved under this id; start the proof again (it gets a new id).',
+          { field: 'proofId' },
+        );
     }
     const trip = tripForStep(ctx.db, p.tripId, 'delivered');
     pendingStop(trip, p.orderId);
