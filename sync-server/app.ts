@@ -46,6 +46,26 @@ export interface AppInfo {
   trustProxy?: readonly string[];
 }
 
+/**
+ * Express reads the first X-Forwarded-Proto value, which the client wrote itself when the proxy
+ * adds its own after it instead of replacing it ("https, http" from a plain-HTTP client); the
+ * last value is the trusted proxy's. Only for a request the proxy forwarded (trusted address).
+ */
+function protoFromNearestProxy(app: express.Express) {
+  const trusted = app.get('trust proxy fn') as (
+    address: string | undefined,
+    hop: number,
+  ) => boolean;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.header('x-forwarded-proto');
+    if (header?.includes(',') && trusted(req.socket.remoteAddress, 0)) {
+      const nearest = header.slice(header.lastIndexOf(',') + 1).trim();
+      Object.defineProperty(req, 'secure', { value: nearest === 'https' });
+    }
+    next();
+  };
+}
+
 export function createApp(
   hub: SyncHub,
   replica: HeadOfficeReplica,
@@ -53,7 +73,10 @@ export function createApp(
 ): express.Express {
   const app = express();
   // Before anything reads req.ip or req.secure: the rate limits, HSTS, the portal.
-  if (info.trustProxy) app.set('trust proxy', [...info.trustProxy]);
+  if (info.trustProxy) {
+    app.set('trust proxy', [...info.trustProxy]);
+    app.use(protoFromNearestProxy(app));
+  }
   hardenApp(app, info.rateLimits);
   const announcement = info.tls?.next?.announcement;
   if (announcement)

@@ -295,7 +295,9 @@ describe('the portal behind a reverse proxy that ends TLS (--insecure-http --tru
     const overHttps = await accountThroughProxy(base, token, 'https');
     expect(overHttps.status).toBe(200);
     expect(((await overHttps.json()) as Answer<{ balance: number }>).result.balance).toBe(0);
-    for (const proto of [null, 'http']) {
+    // A proxy that adds its own value after the client's: the last one is the proxy's.
+    expect((await accountThroughProxy(base, token, 'http, https')).status).toBe(200);
+    for (const proto of [null, 'http', 'https, http', 'https,http']) {
       const plain = await accountThroughProxy(base, token, proto);
       expect(plain.status, String(proto)).toBe(403);
       const body = (await plain.json()) as Answer<unknown>;
