@@ -85,14 +85,15 @@ export function requireBranchOfKind(
   field = 'branchId',
 ): BranchInfo {
   const row: BranchInfo | undefined = branchById(ctx.db).get({ id: branchId });
-  if (!row || !kinds.includes(row.kind))
-    throw new DomainError(
-      'VALIDATION',
-      `${field}: ${row ? `is a ${row.kind}, not a ${kinds.join(' or ')}` : 'no such branch'}`,
-      {
-        field,
-        issues: [{ field, message: row ? `must be a ${kinds.join(' or ')}` : 'no such branch' }],
-      },
-    );
+  if (!row || !kinds.includes(row.kind)) {
+    const wanted = kinds.map((k) => k.replace('_', ' ')).join(' or ');
+    const message = row
+      ? `is ${row.name}, a ${row.kind.replace('_', ' ')}, not a ${wanted}; choose a ${wanted}`
+      : `there is no such branch; choose a ${wanted}`;
+    throw new DomainError('VALIDATION', `${field}: ${message}`, {
+      field,
+      issues: [{ field, message }],
+    });
+  }
   return row;
 }

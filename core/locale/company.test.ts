@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRows } from '../db/rows';
+import { stateHash } from '../db/stateHash';
 // The company's settings: set by an admin at head office only, merged per field, refused with
 // the field named, and read back by every amount the core formats.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +54,19 @@ describe('company settings', () => {
     const locale = await failure(w.as('admin')('company.save', { locale: 'xx-nonsense-99' }));
     expect(locale).toMatchObject({ code: 'VALIDATION', field: 'locale' });
     expect(locale.message).toMatch(/like en-GB/);
+    expect(settingsRows()).toEqual([]);
+  });
+
+  it('refuses a currency symbol with a control character: every amount would print it', async () => {
+    const before = stateHash(w.core.db);
+    for (const currencySymbol of ['\u202E$', 'Br\u0000']) {
+      const refused = await failure(w.as('admin')('company.save', { currencySymbol }));
+      expect(refused).toMatchObject({ code: 'VALIDATION', field: 'currencySymbol' });
+      expect(refused.message).toBe(
+        'currencySymbol: must not contain control characters (such as a right-to-left override); write one like Br or $',
+      );
+    }
+    expect(stateHash(w.core.db)).toBe(before);
     expect(settingsRows()).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
 // per field, so a change of symbol and a change of locale made apart both survive.
 import { z } from 'zod';
 import { command, query } from '../contract/define';
+import { hasControlCharacters } from '../contract/fields';
 import type { Db } from '../db/open';
 import { DomainError } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
@@ -62,6 +63,12 @@ export const saveCompany = command({
       .trim()
       .min(1, 'is required')
       .max(8, 'must be at most 8 characters, like Br or $')
+      // Printed beside every amount, on screens, receipts and PDFs: a right-to-left override
+      // there would make every price read differently than it is.
+      .refine(
+        (s) => !hasControlCharacters(s),
+        'must not contain control characters (such as a right-to-left override); write one like Br or $',
+      )
       .optional(),
     minorUnits: z
       .number()

@@ -5,7 +5,7 @@ import { asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
-import { id, text } from '../contract/fields';
+import { id, money, text } from '../contract/fields';
 import { parseRows } from '../db/rows';
 import { customers } from '../db/schema';
 import { DomainError, validationError } from '../errors';
@@ -20,6 +20,19 @@ import {
   rootCustomer,
 } from './ledger';
 import { DAY, programId, programOf, rewardSchema, tierFor, tierSchema } from './program';
+
+// What an admin may save now is stricter than what program.ts reads back: a program saved before
+// these rules, or arriving in an older event, must still load rather than read as no program.
+const tierInput = tierSchema.extend({
+  // Printed on receipts and the customer's screen.
+  name: text(40),
+  minSpend: money,
+});
+const rewardInput = rewardSchema.extend({
+  id: z.string().trim().min(1, 'is required').max(40, 'must be at most 40 characters'),
+  name: text(80),
+  variantId: id,
+});
 
 export const saveProgram = command({
   access: 'loyalty.manage',
@@ -41,9 +54,10 @@ export const saveProgram = command({
       .min(0, 'must be 0 or more (0: never)')
       .max(3650)
       .optional(),
-    pointValue: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
-    tiers: z.array(tierSchema).max(10).optional(),
-    rewards: z.array(rewardSchema).max(50).optional(),
+    // Minor units a point takes off a sale: an amount like any other.
+    pointValue: money.optional(),
+    tiers: z.array(tierInput).max(10).optional(),
+    rewards: z.array(rewardInput).max(50).optional(),
   }),
   handler: (ctx, input) => {
     refuseIfNotHere(ctx, 'loyalty.program_saved');
@@ -52,6 +66,31 @@ export const saveProgram = command({
       if (names.has(t.name))
         throw validationError([{ field: `tiers.${i}.name`, message: `${t.name} is named twice` }]);
       names.add(t.name);
+    });
+    // Two tiers from the same spend: which one a customer holds would depend on their order.
+    const floors = new Map<number, string>();
+    input.tiers?.forEach((t, i) => {
+      const other = floors.get(t.minSpend);
+      if (other !== undefined)
+        throw validationError([
+          {
+            field: `tiers.${i}.minSpend`,
+            message: `is the same as tier ${other}'s; give each tier a different minimum spend`,
+          },
+        ]);
+      floors.set(t.minSpend, t.name);
+    });
+    // A sale names the reward it redeemed by id: two with one id could not be told apart.
+    const rewardIds = new Set<string>();
+    input.rewards?.forEach((r, i) => {
+      if (rewardIds.has(r.id))
+        throw validationError([
+          {
+            field: `rewards.${i}.id`,
+            message: `${r.id} is used by another reward; give each reward its own id`,
+          },
+        ]);
+      rewardIds.add(r.id);
     });
     input.rewards?.forEach((r, i) => {
       if (!ctx.db.sqlite.prepare('SELECT 1 FROM variants WHERE id = ?').get(r.variantId))
@@ -145,20 +184,44 @@ export const pointsHistory = query({
     ),
 });
 
+const MAX_ADJUSTMENT = 10_000_000;
+
 export const adjustPoints = command({
   access: 'loyalty.manage',
   input: z.object({
     customerId: id,
+    // A correction or a goodwill gesture is a few thousand points at most; the bound keeps a
+    // typo (or a paste) from minting points worth more than the company's turnover, and keeps
+    // the ledger's sums well inside the integers the balance reads exactly.
     points: z
       .number()
       .int('must be a whole number')
-      .refine((n) => n !== 0, 'must not be 0'),
+      .refine((n) => n !== 0, 'must not be 0')
+      .refine(
+        (n) => Math.abs(n) <= MAX_ADJUSTMENT,
+        'must be between -10,000,000 and 10,000,000 points',
+      ),
     reason: text(300),
   }),
   handler: (ctx, input) => {
     refuseIfNotHere(ctx, 'loyalty.adjusted');
     const root = rootCustomer(ctx.db, input.customerId);
     requireCustomer(ctx, root);
+    // An account goes below zero only when two shops spent the same points offline (and the
+    // overdrawn report shows it); an admin's adjustment must not put it there by itself.
+    if (input.points < 0) {
+      const { available } = pointsBalance(ctx.db, root, ctx.now());
+      if (-input.points > available)
+        throw validationError([
+          {
+            field: 'points',
+            message:
+              available > 0
+                ? `takes ${-input.points} points, but the customer has ${available} available; take at most ${available}`
+                : `takes ${-input.points} points, but the customer has none available to take`,
+          },
+        ]);
+    }
     const program = programOf(ctx.db);
     emit(ctx, 'loyalty.adjusted', root, {
       customerId: root,

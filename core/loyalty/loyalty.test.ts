@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputOf, OperationName, OutputOf } from '../contract/api';
 import { events } from '../db/schema';
-import { pointsMismatches } from '../db/stateHash';
+import { pointsMismatches, stateHash } from '../db/stateHash';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { applyEvent } from '../events/emit';
 import { newId } from '../ids';
@@ -402,6 +402,117 @@ describe('an admin’s adjustment', () => {
       ['adjust', 50, 'goodwill'],
     ]);
     expect(pointsMismatches(world.core.db)).toEqual([]);
+  });
+});
+
+describe('an admin’s adjustment refused', () => {
+  it('takes at most what the customer has available, and moves at most 10,000,000 points', async () => {
+    const { world, as, points, customerId, sell, later } = await loyalty();
+    const admin = as('admin');
+    await admin('loyalty.adjust', { customerId, points: 30, reason: 'goodwill' });
+    await sell(2); // 200 points earned, pending for 7 days
+    await later(DAY);
+    const before = stateHash(world.core.db);
+    const tooMany = await failure(
+      admin('loyalty.adjust', { customerId, points: -31, reason: 'typo' }),
+    );
+    expect(tooMany).toMatchObject({ code: 'VALIDATION', field: 'points' });
+    expect(tooMany.message).toBe(
+      'points: takes 31 points, but the customer has 30 available; take at most 30',
+    );
+    for (const huge of [10_000_001, -10_000_001, 1e15]) {
+      const refused = await failure(
+        admin('loyalty.adjust', { customerId, points: huge, reason: 'paste' }),
+      );
+      expect(refused).toMatchObject({ code: 'VALIDATION', field: 'points' });
+      expect(refused.message).toBe('points: must be between -10,000,000 and 10,000,000 points');
+    }
+    expect(stateHash(world.core.db)).toBe(before);
+    expect(await points()).toMatchObject({ balance: 230, available: 30, pending: 200 });
+    await admin('loyalty.adjust', { customerId, points: -30, reason: 'typo' });
+    const none = await failure(admin('loyalty.adjust', { customerId, points: -1, reason: 'x' }));
+    expect(none).toMatchObject({ code: 'VALIDATION', field: 'points' });
+    expect(none.message).toBe(
+      'points: takes 1 points, but the customer has none available to take',
+    );
+    expect(await points()).toMatchObject({ balance: 200, available: 0 });
+  });
+});
+
+describe('an admin’s program refused', () => {
+  it('names the field of a duplicate reward id or tier spend, a control character or a huge point value', async () => {
+    const { world, as, Y, X } = await loyalty();
+    const admin = as('admin');
+    const saved = await admin('loyalty.program', {});
+    const before = stateHash(world.core.db);
+    const cases: [InputOf<'loyalty.saveProgram'>, string, string][] = [
+      [
+        {
+          rewards: [
+            { id: 'r1', name: 'Free cup', points: 10, variantId: Y },
+            { id: 'r1', name: 'Free tee', points: 1, variantId: X },
+          ],
+        },
+        'rewards.1.id',
+        'rewards.1.id: r1 is used by another reward; give each reward its own id',
+      ],
+      [
+        {
+          tiers: [
+            { name: 'A', minSpend: 0, rateBp: 10_000 },
+            { name: 'B', minSpend: 0, rateBp: 100_000 },
+          ],
+        },
+        'tiers.1.minSpend',
+        "tiers.1.minSpend: is the same as tier A's; give each tier a different minimum spend",
+      ],
+      [
+        { tiers: [{ name: 'A\u202E', minSpend: 0, rateBp: 10_000 }] },
+        'tiers.0.name',
+        'tiers.0.name: must not contain control characters (such as NUL or a right-to-left override)',
+      ],
+      [
+        { rewards: [{ id: 'r2', name: 'Free\u0000', points: 10, variantId: Y }] },
+        'rewards.0.name',
+        'rewards.0.name: must not contain control characters (such as NUL or a right-to-left override)',
+      ],
+      [{ pointValue: 1e15 }, 'pointValue', 'pointValue: is too large'],
+      [
+        { tiers: [{ name: 'A', minSpend: 1e13, rateBp: 10_000 }] },
+        'tiers.0.minSpend',
+        'tiers.0.minSpend: is too large',
+      ],
+    ];
+    for (const [input, field, message] of cases) {
+      const refused = await failure(admin('loyalty.saveProgram', input));
+      expect(refused).toMatchObject({ code: 'VALIDATION', field });
+      expect(refused.message).toBe(message);
+    }
+    expect(stateHash(world.core.db)).toBe(before);
+    expect(await admin('loyalty.program', {})).toEqual(saved);
+  });
+
+  it('still reads a program saved before the rules, as it arrives from the log', async () => {
+    const { world, as, Y } = await loyalty();
+    const tiers = [
+      { name: 'A\u202E', minSpend: 0, rateBp: 10_000 },
+      { name: 'B', minSpend: 0, rateBp: 20_000 },
+    ];
+    const rewards = [
+      { id: 'r1', name: 'Free\u0000', points: 10, variantId: Y },
+      { id: 'r1', name: 'Other', points: 5, variantId: Y },
+    ];
+    pulled(world, 'loyalty.program_saved', 'default', {
+      id: 'default',
+      pointValue: 1e15,
+      tiers: JSON.stringify(tiers),
+      rewards: JSON.stringify(rewards),
+    });
+    expect(await as('admin')('loyalty.program', {})).toMatchObject({
+      pointValue: 1e15,
+      tiers,
+      rewards,
+    });
   });
 });
 

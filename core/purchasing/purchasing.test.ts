@@ -123,7 +123,8 @@ describe('drafting a purchase order', () => {
     ).toMatchObject({
       code: 'VALIDATION',
       field: 'branchId',
-      message: 'branchId: is a head_office, not a factory or shop',
+      message:
+        'branchId: is Head Office, a head office, not a factory or shop; choose a factory or shop',
     });
     const twice = {
       ...draft,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { action, query } from '../contract/define';
-import { id } from '../contract/fields';
+import { id, isoDate } from '../contract/fields';
 import { assertBranchAccess } from '../contract/scope';
 import { DomainError } from '../errors';
 import { zReportFor } from '../sales/shifts';
@@ -153,7 +153,7 @@ export const printReceipt = action({
 export const printZReport = action({
   access: 'sales.record',
   input: z.object({
-    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04'),
+    day: isoDate,
     deviceId: id.optional(),
   }),
   handler: async (ctx, input): Promise<PrintOutcome> => {

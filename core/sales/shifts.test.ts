@@ -2,6 +2,7 @@
 // counting the drawer against the float plus cash taken less cash refunded, a difference only
 // with a reason, and the Z report's figures for a day with sales, a return and several methods.
 import { describe, expect, it } from 'vitest';
+import { stateHash } from '../db/stateHash';
 import { failure, openDemo, companyToday } from '../testing/demo';
 
 const PRICE = 10_000;
@@ -63,7 +64,42 @@ describe('a shift', () => {
   });
 });
 
+describe('a shift’s branch', () => {
+  it('is a shop that exists: an admin may name any branch, but only a shop has a counter', async () => {
+    const { world } = await till();
+    const admin = world.as('admin');
+    const before = stateHash(world.core.db);
+    const nowhere = await failure(admin('shifts.open', { branchId: 'nope', openingFloat: 100 }));
+    expect(nowhere).toMatchObject({ code: 'VALIDATION', field: 'branchId' });
+    expect(nowhere.message).toBe('branchId: there is no such branch; choose a shop');
+    const office = await failure(
+      admin('shifts.open', { branchId: world.branch.HQ, openingFloat: 100 }),
+    );
+    expect(office).toMatchObject({ code: 'VALIDATION', field: 'branchId' });
+    expect(office.message).toBe(
+      'branchId: is Head Office, a head office, not a shop; choose a shop',
+    );
+    expect(stateHash(world.core.db)).toBe(before);
+    expect(await admin('shifts.current', {})).toBeNull();
+  });
+});
+
 describe('the Z report', () => {
+  it('refuses a day that is not on the calendar, by name, as a report and as a PDF', async () => {
+    const { world, clerk } = await till();
+    const before = stateHash(world.core.db);
+    for (const day of ['2026-02-31', '2026-13-45', '0000-00-00', '9999-99-99'])
+      for (const op of ['shifts.zReport', 'shifts.zReportPdf'] as const) {
+        const refused = await failure(clerk(op, { day }));
+        expect(refused).toMatchObject({ code: 'VALIDATION', field: 'day' });
+        expect(refused.message).toBe('day: is not a day of the calendar (a date like 2026-03-31)');
+      }
+    const short = await failure(clerk('shifts.zReport', { day: '2026-1-1' }));
+    expect(short).toMatchObject({ code: 'VALIDATION', field: 'day' });
+    expect(short.message).toBe('day: must be a date like 2026-03-31');
+    expect(stateHash(world.core.db)).toBe(before);
+  });
+
   it('sums the day’s sales, returns, methods, points and cash of the till', async () => {
     const { world, X, Y, clerk } = await till();
     await world.as('admin')('sales.saveSettings', { categoryTaxRates: { Ceramics: 1_500 } });

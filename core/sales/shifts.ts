@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Context } from '../contract/context';
 import { command, query } from '../contract/define';
 import { companyDayBounds } from '../locale/day';
-import { id, money, optionalText } from '../contract/fields';
+import { requireBranchOfKind } from '../catalog/lookup';
+import { id, isoDate, money, optionalText } from '../contract/fields';
 import { assertBranchAccess, requireActor, requireDevice } from '../contract/scope';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
@@ -121,6 +122,10 @@ export const openShift = command({
   handler: (ctx, input) => {
     const branchId = input.branchId ?? requireActor(ctx).branchId;
     assertBranchAccess(ctx, branchId, 'open a shift');
+    // Access alone lets an admin name any id; a shift of a branch that does not exist, or of
+    // head office or the factory, would hold a float where no sale can be recorded (a sale is
+    // a shop's), and its branch would name nothing on the Z report.
+    requireBranchOfKind(ctx, branchId, ['shop']);
     requireDevice(ctx);
     const open = openShiftOf(ctx);
     if (open)
@@ -292,8 +297,6 @@ export function zReportOf(db: Db, deviceId: string, day: string): ZReport {
   };
 }
 
-const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04');
-
 /**
  * The day's close a person may see: their own till's (this PC's), or another till's of a branch
  * they work for.
@@ -306,6 +309,6 @@ export function zReportFor(ctx: Context, input: { day: string; deviceId?: string
 
 export const zReport = query({
   access: 'sales.record',
-  input: z.object({ day: dayField, deviceId: id.optional() }),
+  input: z.object({ day: isoDate, deviceId: id.optional() }),
   handler: (ctx, input) => zReportFor(ctx, input),
 });

@@ -2,7 +2,7 @@
 // as shifts.zReport, laid out by ./zreport-pdf.ts, sent as base64 like an order's documents.
 import { z } from 'zod';
 import { query } from '../contract/define';
-import { id } from '../contract/fields';
+import { id, isoDate } from '../contract/fields';
 import { getMeta } from '../db/meta';
 import { companyCurrency, companyLocale } from '../locale/money';
 import { zReportFor } from './shifts';
@@ -11,7 +11,7 @@ import { renderZReportPdf } from './zreport-pdf';
 export const zReportPdf = query({
   access: 'sales.record',
   input: z.object({
-    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04'),
+    day: isoDate,
     deviceId: id.optional(),
   }),
   handler: async (ctx, input) => {
