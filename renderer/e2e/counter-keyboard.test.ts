@@ -123,6 +123,63 @@ describe('counter sale from the keyboard and a scanner', () => {
     expect((await sales()).length).toBe(before);
   });
 
+  it('refuses Enter on a line whose quantity was cleared, at its box, before the payment step', async () => {
+    const full = await cart();
+    await tabTo('lines.0.quantity');
+    await page.keyboard.press('Backspace');
+    await expect.poll(cart).toEqual({ ...(full as object), [SHIRT]: '' });
+    await page.keyboard.press('Enter');
+    const box = page.locator('[data-field="lines.0.quantity"]');
+    await expect
+      .poll(() => box.locator('.field-error').textContent())
+      .toBe('Type how many (1 or more), or remove the line, before taking payment.');
+    expect(await box.locator('input').getAttribute('aria-invalid')).toBe('true');
+    expect(await c.focusedField()).toBe('lines.0.quantity');
+    expect(await page.getByRole('form', { name: 'Payment' }).count()).toBe(0);
+    await screenshot(page, 'counter-keyboard-empty-quantity');
+
+    // Typing the count puts things right: the message goes, and the cart is as it was.
+    await page.keyboard.type('3');
+    await expect.poll(cart).toEqual(full);
+    expect(await box.locator('.field-error').count()).toBe(0);
+    // Back to the scan box for the next item.
+    for (let i = 0; i < 15 && (await c.focusedField()) !== 'code'; i++)
+      await page.keyboard.press('Shift+Tab');
+    expect(await scanBoxHasFocus()).toBe(true);
+  });
+
+  it('keeps the next scan apart when it begins while the last one is still looked up', async () => {
+    const full = (await cart()) as Record<string, string>;
+    expect(await scanBoxHasFocus()).toBe(true);
+    let slowed = false;
+    let answered = false;
+    await page.route('**/api/catalog.findByCode', async (route) => {
+      if (slowed) return route.continue();
+      slowed = true;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+      answered = true;
+    });
+    try {
+      await page.keyboard.type(`${SHIRT_BARCODE}\n`, { delay: 1 });
+      // The next item's first digits, while the shirt is still being looked up.
+      await page.keyboard.type(CUP_BARCODE.slice(0, 6), { delay: 1 });
+      expect(answered).toBe(false);
+      await expect
+        .poll(() => page.locator('[data-scan]').inputValue())
+        .toBe(CUP_BARCODE.slice(0, 6));
+      await page.keyboard.type(`${CUP_BARCODE.slice(6)}\n`, { delay: 1 });
+      await expect.poll(cart).toEqual({
+        [SHIRT]: String(Number(full[SHIRT]) + 1),
+        [CUP]: String(Number(full[CUP]) + 1),
+      });
+      expect(await page.getByText('is not on the sale').count()).toBe(0);
+      expect(await page.locator('[data-scan]').inputValue()).toBe('');
+    } finally {
+      await page.unroute('**/api/catalog.findByCode');
+    }
+  });
+
   it('asks before Esc drops a full sale: Enter or Esc keeps it, the drop button drops it', async () => {
     const before = (await sales()).length;
     const full = await cart();

@@ -284,6 +284,32 @@ describe('the order lifecycle in the browser', () => {
     await screenshot(factory, 'dispatch-form');
     await factory.getByRole('button', { name: /^Dispatch/ }).click();
     await factory.locator('.screen-head [data-status="dispatched"]').waitFor();
+    // The clerk is told, and the focus is on what was said, not dropped to the page.
+    const focusedText = () => factory.evaluate(() => document.activeElement?.textContent ?? '');
+    await expect
+      .poll(focusedText)
+      .toMatch(new RegExp(`^Order ${orderNumber} is dispatched to Bole Shop`));
+    // Dates read as everywhere else, and at 1024×768 every column of the lines can be reached.
+    const planned = factory.locator('.facts dt', { hasText: 'Planned' }).locator('+ dd');
+    expect(await planned.textContent()).toMatch(/^\d{2} [A-Z][a-z]{2} \d{4}$/);
+    await factory.setViewportSize({ width: 1024, height: 768 });
+    const lines = factory.locator('section.panel', {
+      has: factory.getByRole('heading', { name: 'Lines', level: 2 }),
+    });
+    const fits = await lines.evaluate((panel) => panel.scrollWidth <= panel.clientWidth);
+    expect(fits).toBe(true);
+    const wrap = lines.getByRole('region', { name: 'Lines' });
+    await wrap.focus();
+    // The arrow keys scroll the focused box sideways until the last column is in view.
+    const atEnd = () => wrap.evaluate((el) => el.scrollLeft + el.clientWidth >= el.scrollWidth - 1);
+    for (let i = 0; i < 20 && !(await atEnd()); i++) await factory.keyboard.press('ArrowRight');
+    expect(await atEnd()).toBe(true);
+    await screenshot(factory, 'order-detail-1024');
+    await factory.setViewportSize({ width: 1280, height: 800 });
+    // Esc back to the queue, which the dispatched order has left: the focus is on its heading.
+    await factory.keyboard.press('Escape');
+    await factory.getByRole('heading', { name: 'Order queue', level: 1 }).waitFor();
+    await expect.poll(focusedText).toBe('Order queue');
 
     const after = await stockOnScreen(factory, SHIRT);
     expect(after).toEqual(await ledger('FAC', SHIRT));
@@ -329,13 +355,18 @@ describe('the order lifecycle in the browser', () => {
     const scan = factory.locator('[data-scan]');
     await scan.pressSequentially(SHIRT_BARCODE, { delay: 5 });
     await scan.press('Enter');
-    await factory.getByLabel('Quantity made').fill('10');
-    await factory.getByLabel('Quantity made').press('Enter');
+    // Scan, type how many, Enter: the scan hands the focus to the quantity, not the scan box.
+    const made = factory.getByLabel('Quantity made');
+    await expect.poll(() => made.evaluate((el) => el === document.activeElement)).toBe(true);
+    await factory.keyboard.type('10');
+    await factory.keyboard.press('Enter');
     await factory.getByText(`Recorded 10 × ${SHIRT}`).waitFor();
+    // Saved: the scan box is ready for the next batch.
+    await expect.poll(() => scan.evaluate((el) => el === document.activeElement)).toBe(true);
     await screenshot(factory, 'production');
-    const made = await stockOnScreen(factory, SHIRT);
-    expect(made).toEqual(await ledger('FAC', SHIRT));
-    expect(made.onHand).toBe(before.onHand + 10);
+    const stocked = await stockOnScreen(factory, SHIRT);
+    expect(stocked).toEqual(await ledger('FAC', SHIRT));
+    expect(stocked.onHand).toBe(before.onHand + 10);
 
     const shelf = await ledger('SH01', SHIRT);
     await shop.keyboard.press('Alt+KeyC');

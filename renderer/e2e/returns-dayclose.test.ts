@@ -60,12 +60,13 @@ describe('returns and the day close from the keyboard', () => {
     const after = await stockOnScreen(page, SHIRT);
     expect(after.onHand).toBe(before.onHand + 2);
 
-    // The same receipt again: one is left, two are asked for.
+    // The same receipt again, scanned as soon as the screen opens (the heading has the focus):
+    // it lands in the receipt box. One is left, two are asked for.
     await page.keyboard.press('Alt+KeyE');
     await page.getByRole('heading', { name: 'Returns', level: 1 }).waitFor();
     await headingFocused('Returns');
-    await page.keyboard.press('/');
     await page.keyboard.type(`${sold.number}\n`, { delay: 1 });
+    expect(await page.getByLabel('Receipt number').inputValue()).toBe(sold.number);
     await row.waitFor();
     expect(await row.locator('td[data-col="left"]').textContent()).toBe('1');
     await expect.poll(c.focusedField).toBe('line.1');
@@ -90,6 +91,10 @@ describe('returns and the day close from the keyboard', () => {
     await page.keyboard.type('500');
     await page.keyboard.press('Enter');
     await page.getByText('Shift opened with Br\u00a0500.00 in the drawer.').waitFor();
+    // The form went with the open shift; the focus is on what was done, not dropped to the page.
+    await expect
+      .poll(() => page.evaluate(`document.activeElement?.textContent`))
+      .toBe('Shift opened with Br\u00a0500.00 in the drawer.');
 
     // A cash sale at the counter.
     await page.keyboard.press('Alt+KeyC');
@@ -120,6 +125,9 @@ describe('returns and the day close from the keyboard', () => {
     await page.keyboard.type('a coin fell behind the drawer');
     await page.keyboard.press('Enter');
     await page.getByText(/^Shift closed: counted Br\u00a0945\.00, difference /).waitFor();
+    await expect
+      .poll(() => page.evaluate(`document.activeElement?.textContent`))
+      .toMatch(/^Shift closed: counted Br\u00a0945\.00/);
     expect(await h.call('shifts.current', {}, c.token)).toBeNull();
     await screenshot(page, 'dayclose-closed');
 

@@ -1,6 +1,6 @@
 // One labelled input with its error beside it. The error comes from the core, matched by the
 // field's path in the input (`lines.0.quantity`), so the clerk sees it where they typed.
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 import { fieldMessage } from '../errors';
 import { useT } from '../i18n';
 
@@ -74,6 +74,8 @@ export function TextField({
     inputClassName?: string;
     value: string;
     onChange: (value: string) => void;
+    /** The input itself, for a screen that moves the focus to it. */
+    ref?: Ref<HTMLInputElement>;
   }) {
   return (
     <Field {...{ label, name, error, hint, hideLabel, className, localError }}>
@@ -131,6 +133,8 @@ export function QuantityField(props: {
   value: string;
   onChange: (value: string) => void;
   autoFocus?: boolean;
+  /** A check the screen makes before the core sees the line (a box left empty). */
+  localError?: string | undefined;
 }) {
   return <TextField {...props} hideLabel type="number" step={1} inputClassName="qty-input" />;
 }

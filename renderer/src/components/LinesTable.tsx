@@ -89,9 +89,11 @@ interface LinesTableProps {
   lines: DraftLine[];
   onChange(lines: DraftLine[]): void;
   error: unknown;
+  /** A line the screen refused itself before asking the core (a quantity left empty). */
+  refused?: { index: number; message: string } | null;
 }
 
-export function LinesTable({ lines, onChange, error }: LinesTableProps) {
+export function LinesTable({ lines, onChange, error, refused }: LinesTableProps) {
   const t = useT('orders');
   const set = (i: number, quantity: string) =>
     onChange(lines.map((l, j) => (j === i ? { ...l, quantity } : l)));
@@ -133,6 +135,7 @@ export function LinesTable({ lines, onChange, error }: LinesTableProps) {
                     label={t('lines.qtyFor', { sku: l.sku })}
                     name={`lines.${i}.quantity`}
                     error={error}
+                    localError={refused?.index === i ? refused.message : undefined}
                     value={l.quantity}
                     onChange={(v) => set(i, v)}
                   />

@@ -42,18 +42,25 @@ export function ProductPicker({
   );
 
   const scan = async () => {
-    const typed = code.trim();
+    const sent = code;
+    const typed = sent.trim();
     if (!typed) return;
+    // The next scan may have begun while this one was looked up: its digits were typed after
+    // this code in the same box, so they alone stay. A box the clerk changed meanwhile stays.
+    const afterThisScan = (now: string) => {
+      if (now.trim() === typed) return '';
+      const rest = now.startsWith(sent) ? now.slice(sent.length) : now;
+      return rest.trim() === '' ? '' : rest.trimStart();
+    };
     try {
       const row = await client.call('catalog.findByCode', { code: typed });
       setScanError(undefined);
-      // The next scan may have begun while this one was looked up: keep its digits.
-      setCode((now) => (now.trim() === typed ? '' : now));
+      setCode(afterThisScan);
       onPick(row);
     } catch (e) {
       if ((await onMiss?.(typed)) === true) {
         setScanError(undefined);
-        setCode((now) => (now.trim() === typed ? '' : now));
+        setCode(afterThisScan);
         return;
       }
       setScanError(e);
@@ -62,10 +69,13 @@ export function ProductPicker({
     }
   };
   const pick = (row: CatalogRow) => {
+    const focused = document.activeElement;
     onPick(row);
     setSearch('');
     setQuery('');
-    scanBox.current?.focus();
+    // Back to the scan box for the next item, unless the screen moved the focus on itself
+    // (production goes to the quantity made).
+    if (document.activeElement === focused) scanBox.current?.focus();
   };
 
   return (

@@ -18,7 +18,7 @@ import {
   useDraftLines,
 } from '../components/LinesTable';
 import { ProductPicker, type CatalogRow } from '../components/ProductPicker';
-import { count, money } from '../format';
+import { count, money, parseCount } from '../format';
 import { focusIsFree } from '../focus';
 import { useT } from '../i18n';
 import { printReceipt } from '../receipts';
@@ -69,6 +69,8 @@ export function CounterSale() {
   const [missed, setMissed] = useState<Missed | null>(null);
   const [askingToDrop, setAskingToDrop] = useState(false);
   const [paying, setPaying] = useState(false);
+  /** A line refused before payment, at its quantity box. */
+  const [refused, setRefused] = useState<{ index: number; message: string } | null>(null);
   /** The last sale's receipt did not print: it waits, and the clerk is told without a stop. */
   const [receiptWaits, setReceiptWaits] = useState<string | null>(null);
   const [strayScans] = useState(() => scanListener<{ index: number; quantity: string }>());
@@ -136,6 +138,7 @@ export function CounterSale() {
     setPointsNote(null);
     setMissed(null);
     setLastVariant(row.variantId);
+    setRefused(null);
     setLines((current) => addVariant(current, row));
   };
 
@@ -300,6 +303,20 @@ export function CounterSale() {
 
   const submit = async () => {
     if (lines.length === 0) return;
+    // A line with no count (its box cleared) would open a payment of nothing that can never be
+    // taken: it is refused at its box, which gets the focus, saying what to type.
+    const uncounted = lines.findIndex((l) => {
+      const q = parseCount(l.quantity);
+      return !(Number.isInteger(q) && q > 0);
+    });
+    if (uncounted >= 0) {
+      setRefused({ index: uncounted, message: t('quantityNeeded') });
+      document
+        .querySelector<HTMLInputElement>(`form [data-field="lines.${uncounted}.quantity"] input`)
+        ?.focus();
+      return;
+    }
+    setRefused(null);
     action.setError(undefined);
     setDone(null);
     setPointsNote(null);
@@ -437,10 +454,12 @@ export function CounterSale() {
               setLines(next);
               // Line numbers in the old error may no longer match the lines on screen.
               action.setError(undefined);
+              setRefused(null);
               // The removed line's button went with it; the clerk goes on scanning.
               if (next.length < lines.length) backToScanBox();
             }}
             error={action.error}
+            refused={refused}
           />
           <DealSummary
             deal={deal}
@@ -477,6 +496,7 @@ export function CounterSale() {
           onDiscard={() => {
             setAskingToDrop(false);
             setLines([]);
+            setRefused(null);
             setDeal(noDeal);
             action.setError(undefined);
             backToScanBox();
@@ -492,6 +512,7 @@ export function CounterSale() {
           onAttach={attach}
           onLines={(next) => {
             setLines(next);
+            setRefused(null);
             action.setError(undefined);
           }}
           onDeal={(next) => {

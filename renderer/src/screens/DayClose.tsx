@@ -29,6 +29,15 @@ export function DayClose() {
   const pdf = useAction();
   const printing = useAction();
   const countBox = useRef<HTMLInputElement>(null);
+  const saidBox = useRef<HTMLDivElement>(null);
+  /**
+   * Opening or closing the shift takes its form off the page, and the focus with it: the focus
+   * goes to what was done instead, so it is read out and Tab goes on from the top of the screen.
+   */
+  const say = (text: string) => {
+    setSaid(text);
+    window.setTimeout(() => saidBox.current?.focus(), 0);
+  };
 
   const shift = useQuery(() => client.call('shifts.current', {}), [tick]);
   const report = useQuery(
@@ -43,7 +52,7 @@ export function DayClose() {
     const result = await action.run(() => client.call('shifts.open', { openingFloat: amount }));
     if (!result) return;
     setFloat('');
-    setSaid(t('opened', { amount: money(amount) }));
+    say(t('opened', { amount: money(amount) }));
     refresh();
   };
 
@@ -62,7 +71,7 @@ export function DayClose() {
     if (!result) return;
     setCounted('');
     setReason('');
-    setSaid(
+    say(
       t('closed', {
         counted: money(result.countedCash),
         difference: money(result.difference),
@@ -96,7 +105,11 @@ export function DayClose() {
         <h1>{t('title')}</h1>
         <p className="muted">{t('intro')}</p>
       </header>
-      {said && <Notice kind="success">{said}</Notice>}
+      {said && (
+        <div tabIndex={-1} ref={saidBox} data-said>
+          <Notice kind="success">{said}</Notice>
+        </div>
+      )}
       <ErrorBanner error={shift.error} />
 
       <section className="panel" aria-labelledby="shift-title">

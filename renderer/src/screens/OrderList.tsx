@@ -1,12 +1,13 @@
 // Orders, newest first, a page at a time from the database: a shop's own orders, the
 // factory's queue, or every order at head office. Filters run in SQL, never in the page.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useClient, useNav, useQuery, useUser } from '../app-context';
 import type { OrderStatus } from '../client';
 import { ErrorBanner } from '../components/Banner';
 import { Field, TextField } from '../components/Field';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
+import { focusIsFree } from '../focus';
 import {
   count,
   dateTime,
@@ -24,6 +25,12 @@ interface OrderListProps {
   initialStatus?: OrderStatus;
   showShop?: boolean;
 }
+
+/**
+ * The order last opened from a list, and the list's refresh count then: Back (Esc) counts one
+ * more, and draws the list anew, without the button that had the focus.
+ */
+let opened: { orderId: string; refresh: number } | null = null;
 
 /** An amount typed into a filter: empty is no filter, anything else must read as money. */
 function amountFilter(text: string): number | undefined | null {
@@ -88,6 +95,22 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
     nav.refresh,
   ]);
   const rows = (orders.data ?? []).slice(0, PAGE_SIZE);
+  const open = (orderId: string) => {
+    opened = { orderId, refresh: nav.refresh };
+    nav.openOrder(orderId);
+  };
+  // Back from an order: the focus goes to the order just handled, where the clerk left the list,
+  // once its row is drawn (the shell may have put it on the heading meanwhile, or nowhere). An
+  // order that left this list (dispatched, say) leaves it on the list's heading.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (orders.loading || !opened) return;
+    const back = opened.refresh + 1 === nav.refresh ? opened.orderId : null;
+    opened = null;
+    if (!back || !(focusIsFree() || document.activeElement === heading.current)) return;
+    const row = document.querySelector<HTMLElement>(`tr[data-order-id="${back}"] button`);
+    (row ?? heading.current)?.focus();
+  }, [orders.loading]);
   const filter = (set: (v: string) => void) => (value: string) => {
     set(value);
     setOffset(0);
@@ -96,7 +119,9 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
   return (
     <div className="screen">
       <header className="screen-head">
-        <h1>{title}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
         <p className="muted">{intro}</p>
       </header>
       <div className="toolbar wrap">
@@ -231,9 +256,10 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
           {rows.map((o) => (
             <tr
               key={o.id}
+              data-order-id={o.id}
               data-status={o.status}
               data-flag={o.paymentFlag ?? undefined}
-              onClick={() => nav.openOrder(o.id)}
+              onClick={() => open(o.id)}
               className="clickable"
             >
               <td>
@@ -242,7 +268,7 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
                   className="link"
                   onClick={(e) => {
                     e.stopPropagation();
-                    nav.openOrder(o.id);
+                    open(o.id);
                   }}
                 >
                   {o.number}

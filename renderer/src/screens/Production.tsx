@@ -1,5 +1,5 @@
 // Factory clerk: record what came off the line today; it goes straight into the factory's stock.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useAction, useClient, useQuery, useUser } from '../app-context';
 import { ErrorBanner, Notice } from '../components/Banner';
 import { FieldError, TextField } from '../components/Field';
@@ -20,6 +20,8 @@ export function Production() {
   const [notes, setNotes] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   const action = useAction();
+  const quantityBox = useRef<HTMLInputElement>(null);
+  const finder = useRef<HTMLElement>(null);
   const recent = useQuery(
     () => client.call('production.list', { branchId: user.branchId, limit: 15 }),
     [saved],
@@ -46,6 +48,8 @@ export function Production() {
       );
       setQuantity('');
       setNotes('');
+      // Ready for the next batch: scan, how many, Enter.
+      finder.current?.querySelector<HTMLInputElement>('[data-scan]')?.focus();
     }
   };
 
@@ -57,11 +61,13 @@ export function Production() {
       </header>
       {saved && <Notice kind="success">{saved}</Notice>}
       <div className="split">
-        <section className="panel" aria-label={t('find')}>
+        <section className="panel" aria-label={t('find')} ref={finder}>
           <ProductPicker
             onPick={(row) => {
               setVariant(row);
               setSaved(null);
+              // What comes next is how many were made, not another code.
+              quantityBox.current?.focus();
             }}
           />
         </section>
@@ -101,6 +107,7 @@ export function Production() {
               step={1}
               value={quantity}
               onChange={setQuantity}
+              ref={quantityBox}
             />
             <TextField
               label={t('producedOn')}

@@ -65,6 +65,21 @@ export function Returns() {
     if (found) firstQuantity.current?.focus();
   }, [found]);
 
+  // The screen opens with the focus on its heading (a screen reader says where the clerk is),
+  // and the shell sends only a scan of digits to a scan box; a receipt number has letters. So a
+  // receipt scanned at once, from the heading or with nothing focused yet, types in the receipt
+  // box: moving the focus while its first key is handled makes the key type there.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const typed = /^[^\s/]$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey;
+      const active = document.activeElement;
+      const idle = active === null || active === document.body || active.matches('main h1');
+      if (typed && idle && !e.defaultPrevented) numberBox.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   /** What the clerk is told of a receipt that did not print (nothing when it did, at the counter). */
   const waitingSaid = (outcome: PrintOutcome, number: string) =>
     outcome.kind === 'none'

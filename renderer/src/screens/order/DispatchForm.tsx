@@ -9,7 +9,14 @@ import { useT } from '../../i18n';
 
 type Order = OutputOf<'orders.get'>;
 
-export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }) {
+export function DispatchForm({
+  order,
+  onDone,
+}: {
+  order: Order;
+  /** Dispatched: `said` tells the clerk so (the form may leave the page with the focus). */
+  onDone(said: string): void;
+}) {
   const client = useClient();
   const t = useT('orders');
   const [vehicle, setVehicle] = useState('');
@@ -43,7 +50,7 @@ export function DispatchForm({ order, onDone }: { order: Order; onDone(): void }
         })),
       }),
     );
-    if (ok) onDone();
+    if (ok) onDone(t('dispatch.done', { number: order.number, shop: order.shopName }));
   };
 
   return (

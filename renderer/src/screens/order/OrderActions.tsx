@@ -16,7 +16,14 @@ import { nextStep, sentence } from '../../../../core/vocabulary';
 
 type Order = OutputOf<'orders.get'>;
 
-export function OrderActions({ order, onChanged }: { order: Order; onChanged(): void }) {
+export function OrderActions({
+  order,
+  onChanged,
+}: {
+  order: Order;
+  /** The order moved on; `said` is what to tell the clerk, when the step says it. */
+  onChanged(said?: string): void;
+}) {
   const user = useUser();
   const t = useT('orders');
   const ours = (branchId: string) => actsForAnyBranch(user.role) || user.branchId === branchId;
@@ -77,20 +84,22 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged(): 
             orderId={order.id}
             total={order.total}
             paid={order.paid}
-            onDone={onChanged}
+            onDone={() => onChanged()}
           />
         </>
       )}
       {attach && (
         <>
           <h3>{s === 'slip_attached' ? t('actions.replaceSlip') : t('actions.attachSlip')}</h3>
-          <SlipUpload orderId={order.id} onAttached={onChanged} />
+          <SlipUpload orderId={order.id} onAttached={() => onChanged()} />
         </>
       )}
       {dispatch && <DispatchForm order={order} onDone={onChanged} />}
-      {deliver && <DeliveryForm order={order} onDone={onChanged} />}
-      {cancelRest && <CancelWithReason what="backorder" orderId={order.id} onDone={onChanged} />}
-      {cancel && <CancelWithReason what="order" orderId={order.id} onDone={onChanged} />}
+      {deliver && <DeliveryForm order={order} onDone={() => onChanged()} />}
+      {cancelRest && (
+        <CancelWithReason what="backorder" orderId={order.id} onDone={() => onChanged()} />
+      )}
+      {cancel && <CancelWithReason what="order" orderId={order.id} onDone={() => onChanged()} />}
       {cancelAtHeadOffice && <p className="muted">{t('actions.headOffice')}</p>}
     </section>
   );
