@@ -52,10 +52,8 @@ export interface AppInfo {
  * last value is the trusted proxy's. Only for a request the proxy forwarded (trusted address).
  */
 function protoFromNearestProxy(app: express.Express) {
-  const trusted = app.get('trust proxy fn') as (
-    address: string | undefined,
-    hop: number,
-  ) => boolean;
+  // Express's own compiled check of the trusted addresses (app.set('trust proxy', …)).
+  const trusted: (address: string | undefined, hop: number) => boolean = app.get('trust proxy fn');
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.header('x-forwarded-proto');
     if (header?.includes(',') && trusted(req.socket.remoteAddress, 0)) {
