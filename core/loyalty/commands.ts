@@ -62,14 +62,12 @@ export const saveProgram = command({
   handler: (ctx, input) => {
     refuseIfNotHere(ctx, 'loyalty.program_saved');
     const names = new Set<string>();
+    // Two tiers from the same spend: which one a customer holds would depend on their order.
+    const floors = new Map<number, string>();
     input.tiers?.forEach((t, i) => {
       if (names.has(t.name))
         throw validationError([{ field: `tiers.${i}.name`, message: `${t.name} is named twice` }]);
       names.add(t.name);
-    });
-    // Two tiers from the same spend: which one a customer holds would depend on their order.
-    const floors = new Map<number, string>();
-    input.tiers?.forEach((t, i) => {
       const other = floors.get(t.minSpend);
       if (other !== undefined)
         throw validationError([

@@ -8,7 +8,7 @@ import { pointsWrite } from '../loyalty/events';
 import { companyDayAndHour } from '../locale/day';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
-import { FULL, lineTotalOf } from './pricing';
+import { lineTotalOf, overLimit } from './pricing';
 
 /** A phone number's key: its digits, the last 9 (so +251 911… and 0911… are the same). */
 export const phoneKeyOf = (phone: string | null | undefined): string | null => {
@@ -94,7 +94,7 @@ export const saleRecorded = defineEvent({
       if (discount === 0) return p;
       const gross = p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
       const ceiling = then.discountCeiling(p.branchId);
-      return discount * FULL > ceiling * gross
+      return overLimit({ discount, gross }, ceiling)
         ? {
             refuse: `a discount of ${discount} on ${gross} is more than anyone at the shop may give (${ceiling / 100}%)`,
           }

@@ -154,14 +154,17 @@ export const recordReturn = command({
       seen.add(l.lineNo);
     });
     const f = returnFigures(ctx.db, sale, input.lines);
-    const used = new Set(methodsOf(ctx.db, sale.id));
+    // What each method paid, and has left to refund: its keys are the methods the sale used.
+    const left = refundableBy(ctx.db, sale.id);
+    const used = new Set(left.keys());
+    const words = (m: PaymentMethod) => m.replaceAll('_', ' ');
     const inMoney = companyMoney(ctx.db);
     const issues: FieldIssue[] = [];
     input.refunds.forEach((r, i) => {
       if (!used.has(r.method))
         throw new DomainError(
           'REFUND_METHOD_NOT_USED',
-          `refunds.${i}.method: sale ${sale.number} was not paid by ${r.method.replaceAll('_', ' ')}; refund by ${[...used].map((m) => m.replaceAll('_', ' ')).join(' or ') || 'the method it was paid by'}.`,
+          `refunds.${i}.method: sale ${sale.number} was not paid by ${words(r.method)}; refund by ${[...used].map(words).join(' or ') || 'the method it was paid by'}.`,
           { field: `refunds.${i}.method`, used: [...used] },
         );
       if (r.amount === undefined && i !== input.refunds.length - 1)
@@ -205,8 +208,6 @@ export const recordReturn = command({
     }));
     // A method gives back no more than it took: a card refund beyond what the card paid would
     // send the cash part of the sale to the card (decision 0030: refunds go to the sale's methods).
-    const left = refundableBy(ctx.db, sale.id);
-    const words = (m: PaymentMethod) => m.replaceAll('_', ' ');
     refunds.forEach((r, i) => {
       const by = left.get(r.method) ?? { paid: 0, left: 0 };
       const can = Math.max(0, by.left);
