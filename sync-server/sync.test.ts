@@ -309,13 +309,26 @@ describe('sync through head office', () => {
       body: JSON.stringify({ events: [], pad: 'x'.repeat(17 * 1024 * 1024) }),
     });
     expect(huge.status).toBe(413);
-    const health = await http<{
-      status: string;
-      database: boolean;
-      version: string;
-      uptimeSeconds: number;
-    }>(w.base, 'GET', '/health');
-    expect(health.body).toMatchObject({ status: 'ok', database: true });
-    expect(health.body.version).toMatch(/^\d+\.\d+\.\d+/);
+    // Anyone may ask whether it is up; what it runs and its leases are for the admin alone.
+    type Health = { status: string; database: boolean; version?: string; leases?: unknown[] };
+    const open = await http<Health>(w.base, 'GET', '/health');
+    expect(open.body).toMatchObject({ status: 'ok', database: true, setUp: true });
+    expect(Object.keys(open.body).sort()).toEqual(['database', 'setUp', 'status']);
+    for (const token of [shop1.token, 'not-a-session', `${w.adminToken}x`]) {
+      const asOther = await http<Health>(w.base, 'GET', '/health', undefined, token);
+      expect(asOther.body).toEqual(open.body);
+    }
+    const finance = await http<{ result: { token: string } }>(w.base, 'POST', '/api/auth.login', {
+      username: 'finance',
+      password: PASSWORD,
+    });
+    expect(finance.status).toBe(200);
+    const token = finance.body.result.token;
+    const asFinance = await http<Health>(w.base, 'GET', '/health', undefined, token);
+    expect(asFinance.body).toEqual(open.body);
+    const asAdmin = await http<Health>(w.base, 'GET', '/health', undefined, w.adminToken);
+    expect(asAdmin.body).toMatchObject({ status: 'ok', database: true });
+    expect(asAdmin.body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Array.isArray(asAdmin.body.leases)).toBe(true);
   });
 });

@@ -1,7 +1,11 @@
-// GET /health: for load balancers and the admin, whether this process and its store answer,
+// GET /health: for load balancers and PCs, whether this process and its store answer (and the
+// certificate PCs pin); for an admin signed in (the console's bearer token), also the version,
 // whether Telegram is delivering (its webhook as Telegram last described it, a paused token), and
 // which server process holds each lease for work done once across them (docs/decisions/0019).
+// Anyone who can reach the server can ask: what it runs and where it fails are the admin's.
 import express from 'express';
+import { z } from 'zod';
+import { bearer } from '../../core/contract/http';
 import type { TelegramHealth } from '../../core/telegram/service';
 import type { HeadOfficeReplica } from '../replica';
 import type { LeaseState } from '../store/leases';
@@ -20,14 +24,17 @@ export interface HealthInfo {
 export function healthRoutes(
   store: Pick<EventStore, 'ping' | 'kind' | 'leases'>,
   replica: Pick<HeadOfficeReplica, 'ready'> & {
-    core: { services: { telegram?: { health(): Promise<TelegramHealth> } | undefined } };
+    core: {
+      services: { telegram?: { health(): Promise<TelegramHealth> } | undefined };
+      callRaw(name: string, input: unknown, sessionToken?: string): Promise<unknown>;
+    };
   },
   info: HealthInfo,
 ): express.Router {
   const router = express.Router();
   router.get(
     '/health',
-    route(async () => {
+    route(async (req) => {
       let database = false;
       let leases: LeaseState[] = [];
       try {
@@ -36,17 +43,27 @@ export function healthRoutes(
       } catch {
         database = false;
       }
+      const open = {
+        status: database ? 'ok' : 'degraded',
+        database,
+        setUp: replica.ready,
+        ...(info.tls && {
+          tls: {
+            fingerprint256: info.tls.fingerprint256,
+            ...(info.tls.next && { nextFingerprint256: info.tls.next.fingerprint256 }),
+          },
+        }),
+      };
+      if (!(await isAdmin(replica.core, bearer(req.header('authorization'))))) return open;
       // From Telegram's store only: a health check never waits for Telegram itself.
       let telegram: TelegramHealth | { error: string } | null = null;
       const service = replica.core.services.telegram;
       if (service)
         telegram = await service.health().catch((error: unknown) => ({ error: String(error) }));
       return {
-        status: database ? 'ok' : 'degraded',
+        ...open,
         version: info.version,
         store: store.kind,
-        database,
-        setUp: replica.ready,
         uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
         ...(info.holder && { holder: info.holder }),
         leases: leases.map((l) => ({
@@ -57,14 +74,20 @@ export function healthRoutes(
           ...(l.doneAt !== null && { lastDoneAt: l.doneAt, lastDoneBy: l.doneBy }),
         })),
         ...(telegram && { telegram }),
-        ...(info.tls && {
-          tls: {
-            fingerprint256: info.tls.fingerprint256,
-            ...(info.tls.next && { nextFingerprint256: info.tls.next.fingerprint256 }),
-          },
-        }),
       };
     }),
   );
   return router;
+}
+
+const adminRow = z.object({ role: z.string() });
+
+/** Whether a bearer token is a signed-in admin's (a stale or foreign token is not: no error). */
+async function isAdmin(
+  core: { callRaw(name: string, input: unknown, sessionToken?: string): Promise<unknown> },
+  token: string | undefined,
+): Promise<boolean> {
+  if (!token) return false;
+  const me = await core.callRaw('auth.me', {}, token).catch(() => null);
+  return adminRow.safeParse(me).data?.role === 'admin';
 }

@@ -112,7 +112,11 @@ describe('Telegram with two server processes on PostgreSQL', () => {
       .filter((c) => ['sendMessage', 'sendDocument', 'editMessageText'].includes(c.method));
     const first = t.w.server.replica.foldsEagerly;
     expect(new Set(sends.map((c) => c.via))).toEqual(new Set([first ? '' : 'second']));
-    const health = (await (await fetch(`${first ? t.w.base : secondBase}/health`)).json()) as {
+    const health = (await (
+      await fetch(`${first ? t.w.base : secondBase}/health`, {
+        headers: { authorization: `Bearer ${t.w.adminToken}` },
+      })
+    ).json()) as {
       leases: unknown[];
     };
     // (The invoice inbox's lease is listed too once its round has run in either process.)

@@ -21,8 +21,13 @@ const health = z.object({
   leases: z.array(z.object({ name: z.string(), here: z.boolean().optional() })),
   telegram: z.object({ outbox: z.object({ waiting: z.number() }) }).optional(),
 });
-const healthOf = async (p: ServerProcess) =>
-  health.parse(await (await fetch(`${p.base}/health`)).json());
+/** /health as the admin sees it: the leases and Telegram are not told to anyone else. */
+const healthOf = async (p: ServerProcess, adminToken: string) =>
+  health.parse(
+    await (
+      await fetch(`${p.base}/health`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json(),
+  );
 const sends = ['sendMessage', 'sendDocument'];
 
 const cleanups: (() => unknown)[] = [];
@@ -95,7 +100,7 @@ describe.each(['sqlite', 'postgres'] as const)('Telegram, two server processes o
     };
     const holder = async () => {
       for (const via of ['a', 'b'] as const) {
-        const seen = await healthOf(servers[via]).catch(() => null);
+        const seen = await healthOf(servers[via], ho.adminToken).catch(() => null);
         if (seen?.leases.some((l) => l.name === 'telegram' && l.here)) return via;
       }
       return null;
@@ -110,7 +115,7 @@ describe.each(['sqlite', 'postgres'] as const)('Telegram, two server processes o
         .map((c) => c.files['document']?.filename ?? '')
         .filter((f) => numbers.some((n) => f.startsWith(n)));
     const allSent = async (numbers: string[], via: ServerProcess) => {
-      const seen = await healthOf(via);
+      const seen = await healthOf(via, ho.adminToken);
       return seen.telegram?.outbox.waiting === 0 && numbers.every((n) => cards(n).length > 0);
     };
 
