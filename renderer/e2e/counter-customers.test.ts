@@ -242,4 +242,27 @@ describe('the counter with customers, discounts and points', () => {
     await page.keyboard.press('Shift+F6');
     await expect.poll(customer).not.toContain(MERON.name);
   });
+
+  it('says a product scanned into the customer search is one, and Enter puts it on the sale', async () => {
+    const before = (await cart()) as Record<string, string>;
+    await c.openDialog('F6', 'Customer');
+    // A scanner types the shirt's code and Enter, as into the scan box.
+    await page.keyboard.type(SHIRT_BARCODE, { delay: 1 });
+    const said = page.getByText(`“${SHIRT_BARCODE}” is the code of`);
+    await said.waitFor();
+    // Never offered as a new customer's phone.
+    await page.keyboard.press('Alt+KeyN');
+    await page.getByRole('form', { name: 'New customer' }).waitFor();
+    expect(await page.getByLabel('Phone').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Back to the search' }).click();
+    // Scanned again with its Enter, faster than the search waits: on the sale all the same.
+    await page.getByLabel('Phone, name or loyalty card').fill('');
+    await page.keyboard.type(`${SHIRT_BARCODE}\n`, { delay: 1 });
+    await c.dialogGone();
+    await expect.poll(c.scanBoxHasFocus).toBe(true);
+    await expect
+      .poll(async () => ((await cart()) as Record<string, string>)[SHIRT])
+      .toBe(String(Number(before[SHIRT] ?? 0) + 1));
+    expect(await customer()).not.toContain(MERON.name);
+  });
 });

@@ -510,6 +510,7 @@ export function CounterSale() {
           deal={deal}
           program={program.data ?? null}
           onAttach={attach}
+          onProduct={addToSale}
           onLines={(next) => {
             setLines(next);
             setRefused(null);

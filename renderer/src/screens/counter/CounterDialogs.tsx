@@ -2,6 +2,7 @@
 // the sale's discount (F8) and the customer's points (F9). Each hands back what it changed and
 // closes; the screen puts the focus back in the scan box.
 import type { DraftLine } from '../../components/LinesTable';
+import type { CatalogRow } from '../../components/ProductPicker';
 import { useT } from '../../i18n';
 import { CustomerDialog } from './CustomerDialog';
 import { DiscountDialog } from './DiscountDialog';
@@ -15,6 +16,8 @@ interface CounterDialogsProps {
   deal: Deal;
   program: Program | null;
   onAttach(customer: FoundCustomer): void;
+  /** A product scanned in the customer dialog: it goes on the sale. */
+  onProduct(row: CatalogRow): void;
   onLines(update: (lines: DraftLine[]) => DraftLine[]): void;
   onDeal(update: (deal: Deal) => Deal): void;
   onClose(): void;
@@ -32,6 +35,7 @@ export function CounterDialogs(props: CounterDialogsProps) {
     return (
       <CustomerDialog
         onPick={(customer) => done(() => props.onAttach(customer))}
+        onProduct={(row) => done(() => props.onProduct(row))}
         onClose={onClose}
       />
     );

@@ -1,6 +1,7 @@
 // The customer at the counter (F6): found by phone, name or a scanned loyalty card, picked with
 // the arrow keys and Enter, or added there and then. A phone this PC already knows offers that
-// customer instead of a second one.
+// customer instead of a second one. A product scanned here by mistake is said to be one, and Enter
+// puts it on the sale: it is never offered as a new customer's phone.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useClient } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
@@ -10,10 +11,13 @@ import { isCode } from '../../errors';
 import { count } from '../../format';
 import { useT } from '../../i18n';
 import { ContractError } from '../../transport';
+import type { CatalogRow } from '../../components/ProductPicker';
 import type { FoundCustomer } from './deal';
 
 interface CustomerDialogProps {
   onPick(customer: FoundCustomer): void;
+  /** A product's code was scanned here: it goes on the sale. */
+  onProduct(row: CatalogRow): void;
   onClose(): void;
 }
 
@@ -43,7 +47,7 @@ export function CustomerSummary({ customer }: { customer: FoundCustomer }) {
 const guess = (typed: string) =>
   /^[+\d\s-]{6,}$/.test(typed) ? { name: '', phone: typed } : { name: typed, phone: '' };
 
-export function CustomerDialog({ onPick, onClose }: CustomerDialogProps) {
+export function CustomerDialog({ onPick, onProduct, onClose }: CustomerDialogProps) {
   const t = useT('counter');
   const client = useClient();
   const id = useId();
@@ -55,17 +59,28 @@ export function CustomerDialog({ onPick, onClose }: CustomerDialogProps) {
   const [adding, setAdding] = useState<{ name: string; phone: string; card: string } | null>(null);
   const [existing, setExisting] = useState<FoundCustomer | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The product whose code the search is, when no customer matches it. */
+  const [product, setProduct] = useState<{ for: string; row: CatalogRow } | null>(null);
 
-  const find = async (typed: string): Promise<FoundCustomer[]> => {
+  /** The customers a search finds, and the product it is the code of when it finds none. */
+  const find = async (
+    typed: string,
+  ): Promise<{ rows: FoundCustomer[]; scanned: CatalogRow | null }> => {
     try {
       const rows = await client.call('customers.find', { search: typed });
+      // A code (no spaces) that finds nobody may be a product scanned in the wrong box.
+      const row =
+        rows.length === 0 && /^\S{3,64}$/.test(typed)
+          ? await client.call('catalog.findByCode', { code: typed }).catch(() => null)
+          : null;
       setError(undefined);
+      setProduct(row ? { for: typed, row } : null);
       setFound({ for: typed, rows });
       setActive(0);
-      return rows;
+      return { rows, scanned: row };
     } catch (e) {
       setError(e);
-      return [];
+      return { rows: [], scanned: null };
     }
   };
 
@@ -78,17 +93,25 @@ export function CustomerDialog({ onPick, onClose }: CustomerDialogProps) {
 
   const pick = (customer: FoundCustomer) => closeThen(form.current, () => onPick(customer));
 
-  /** Enter: the highlighted customer; a card scanned faster than the search waits is looked up now. */
+  /**
+   * Enter: the highlighted customer; a card scanned faster than the search waits is looked up now.
+   * With nobody found, a product's code goes on the sale.
+   */
   const choose = async () => {
     const typed = search.trim();
     if (!typed) return;
-    const rows = found?.for === typed ? found.rows : await find(typed);
-    const row = rows[found?.for === typed ? active : 0];
+    const known = found?.for === typed;
+    const { rows, scanned } = known
+      ? { rows: found.rows, scanned: product?.for === typed ? product.row : null }
+      : await find(typed);
+    const row = rows[known ? active : 0];
     if (row) pick(row);
+    else if (scanned) closeThen(form.current, () => onProduct(scanned));
   };
 
   const startAdding = () => {
-    setAdding({ card: '', ...guess(search.trim()) });
+    const typed = search.trim();
+    setAdding({ card: '', ...(product?.for === typed ? { name: '', phone: '' } : guess(typed)) });
     setExisting(null);
     setError(undefined);
   };
@@ -191,9 +214,16 @@ export function CustomerDialog({ onPick, onClose }: CustomerDialogProps) {
               </li>
             ))}
           </ul>
-          {found && found.for === search.trim() && rows.length === 0 && (
-            <p className="muted">{t('customer.none', { search: found.for })}</p>
-          )}
+          {found &&
+            found.for === search.trim() &&
+            rows.length === 0 &&
+            (product?.for === found.for ? (
+              <Notice kind="warning">
+                {t('customer.isProduct', { search: found.for, name: product.row.name })}
+              </Notice>
+            ) : (
+              <p className="muted">{t('customer.none', { search: found.for })}</p>
+            ))}
           <ErrorBanner error={error} shown={['search']} />
           <div className="form-actions">
             <button type="submit" className="btn primary">
