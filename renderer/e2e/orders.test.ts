@@ -110,6 +110,9 @@ describe('backorders, part payments and roles on the order screens', () => {
       await factory.locator('.screen-head [data-status="dispatched"]').waitFor();
       await factory.locator('[data-backordered="2"]').waitFor();
       expect(await order()).toMatchObject({ status: 'dispatched', backordered: 2 });
+      // The form left on screen starts afresh: what is still owed, and no vehicle yet.
+      await expect.poll(() => qty.inputValue()).toBe('2');
+      expect(await factory.getByLabel('Vehicle').inputValue()).toBe('');
 
       // The shop confirms the first dispatch at 1366×768; every column is in view.
       const shop = await person('shop1');
