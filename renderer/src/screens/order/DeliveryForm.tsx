@@ -7,6 +7,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount } from '../../format';
 import { useT } from '../../i18n';
+import { useAfresh } from './afresh';
 
 type Order = OutputOf<'orders.get'>;
 
@@ -19,6 +20,10 @@ export function DeliveryForm({ order, onDone }: { order: Order; onDone(): void }
     .filter((l) => l.onTheWay > 0);
   const [received, setReceived] = useState(lines.map((l) => String(l.onTheWay)));
   const [notes, setNotes] = useState(lines.map(() => ''));
+  useAfresh(lines.map((l) => `${l.lineNo}:${l.onTheWay}`).join(' '), () => {
+    setReceived(lines.map((l) => String(l.onTheWay)));
+    setNotes(lines.map(() => ''));
+  });
   const action = useAction();
   const shown = [
     'lines',

@@ -6,6 +6,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { FieldError, ItemName, QuantityField, TextField } from '../../components/Field';
 import { count, parseCount, today } from '../../format';
 import { useT } from '../../i18n';
+import { useAfresh } from './afresh';
 
 type Order = OutputOf<'orders.get'>;
 
@@ -26,6 +27,13 @@ export function DispatchForm({
   // What each line still owes: all of it the first time, the backorder after a partial dispatch.
   const owed = order.lines.map((l) => l.quantity - l.dispatchedQty - l.cancelledQty);
   const [qty, setQty] = useState(owed.map(String));
+  useAfresh(owed.join(' '), () => {
+    setQty(owed.map(String));
+    setVehicle('');
+    setDriverName('');
+    setPlanned(today());
+    setNote('');
+  });
   const action = useAction();
   const shown = [
     'vehicle',

@@ -94,22 +94,8 @@ export function OrderActions({
           <SlipUpload orderId={order.id} onAttached={() => onChanged()} />
         </>
       )}
-      {/* Each form starts afresh once its quantities move (a partial dispatch, one delivery of
-          two): its boxes start at what is owed or on the way now, not at what was. */}
-      {dispatch && (
-        <DispatchForm
-          key={quantitiesKey(order, (l) => [l.dispatchedQty, l.cancelledQty])}
-          order={order}
-          onDone={onChanged}
-        />
-      )}
-      {deliver && (
-        <DeliveryForm
-          key={quantitiesKey(order, (l) => [l.dispatchedQty, l.confirmedQty])}
-          order={order}
-          onDone={() => onChanged()}
-        />
-      )}
+      {dispatch && <DispatchForm order={order} onDone={onChanged} />}
+      {deliver && <DeliveryForm order={order} onDone={() => onChanged()} />}
       {cancelRest && (
         <CancelWithReason what="backorder" orderId={order.id} onDone={() => onChanged()} />
       )}
@@ -185,7 +171,3 @@ function CancelWithReason({
     </form>
   );
 }
-
-/** The quantities a form's boxes start from, as one key: a new key mounts the form anew. */
-const quantitiesKey = (order: Order, of: (line: Order['lines'][number]) => number[]) =>
-  order.lines.map((l) => `${l.lineNo}:${of(l).join(':')}`).join(' ');
