@@ -271,7 +271,27 @@ describe('the order lifecycle in the browser', () => {
     await factory.keyboard.press('Alt+KeyQ');
     await factory.getByRole('button', { name: orderNumber }).waitFor();
     await screenshot(factory, 'factory-queue');
-    await factory.getByRole('button', { name: orderNumber }).click();
+    // From the keyboard: / to the number box, the number, ↓ to the order found, Enter opens it;
+    // ↑ from the first order goes back to the box.
+    const focused = () => factory.evaluate(() => document.activeElement?.textContent ?? '');
+    const inNumberBox = () =>
+      factory.evaluate(
+        () =>
+          document.activeElement?.closest('[data-field]')?.getAttribute('data-field') === 'number',
+      );
+    await factory.keyboard.press('/');
+    await expect.poll(inNumberBox).toBe(true);
+    await factory.keyboard.type(orderNumber);
+    await factory.locator('table.orders tbody tr[data-order-id]').first().waitFor();
+    await expect
+      .poll(() => factory.locator('table.orders tbody tr[data-order-id]').count())
+      .toBe(1);
+    await factory.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(orderNumber);
+    await factory.keyboard.press('ArrowUp');
+    await expect.poll(inNumberBox).toBe(true);
+    await factory.keyboard.press('ArrowDown');
+    await factory.keyboard.press('Enter');
     await factory.getByLabel('Vehicle').fill('3-AA-12345');
     await factory.getByLabel('Driver').fill('Yonas Bekele');
     expect(await factory.getByLabel(`Dispatch quantity for ${CUP}`).inputValue()).toBe('40');

@@ -1,6 +1,6 @@
 // Orders, newest first, a page at a time from the database: a shop's own orders, the
 // factory's queue, or every order at head office. Filters run in SQL, never in the page.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useNav, useQuery, useUser } from '../app-context';
 import type { OrderStatus } from '../client';
 import { ErrorBanner } from '../components/Banner';
@@ -111,18 +111,48 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
     const row = document.querySelector<HTMLElement>(`tr[data-order-id="${back}"] button`);
     (row ?? heading.current)?.focus();
   }, [orders.loading]);
+  // From the keyboard: ↓ from the heading or a search box goes to the first order; ↑ and ↓ move
+  // between orders (Enter opens one); ↑ from the first goes back to the number box.
+  const table = useRef<HTMLTableElement>(null);
+  const onArrows = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const buttons = [
+      ...(table.current?.querySelectorAll<HTMLElement>('tr[data-order-id] button') ?? []),
+    ];
+    const target = e.target instanceof HTMLElement ? e.target : null;
+    const at = target ? buttons.indexOf(target) : -1;
+    const down = e.key === 'ArrowDown';
+    let next: HTMLElement | null | undefined = null;
+    if (at >= 0)
+      next = down
+        ? buttons[at + 1]
+        : at === 0
+          ? e.currentTarget.querySelector<HTMLElement>('[data-search]')
+          : buttons[at - 1];
+    else if (
+      down &&
+      (target === heading.current ||
+        (target instanceof HTMLInputElement && target.type === 'search'))
+    )
+      next = buttons[0];
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+  };
   const filter = (set: (v: string) => void) => (value: string) => {
     set(value);
     setOffset(0);
   };
 
   return (
-    <div className="screen">
+    <div className="screen" onKeyDown={onArrows}>
       <header className="screen-head">
         <h1 ref={heading} tabIndex={-1}>
           {title}
         </h1>
         <p className="muted">{intro}</p>
+        <p className="muted small">{t('list.keys')}</p>
       </header>
       <div className="toolbar wrap">
         <Field label={t('list.status')} name="status" error={undefined}>
@@ -228,6 +258,7 @@ export function OrderList({ title, intro, initialStatus, showShop = true }: Orde
         shown={['number', 'customer', 'product', 'placedFrom', 'placedTo', 'minTotal', 'maxTotal']}
       />
       <table
+        ref={table}
         className="table orders"
         data-state={orders.loading ? 'loading' : 'ready'}
         data-filter={status || 'all'}
