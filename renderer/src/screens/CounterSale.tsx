@@ -184,6 +184,7 @@ export function CounterSale() {
     open: setDialog,
     detach: () => attach(null),
     openShift: () => setOpeningShift(true),
+    pay: () => void submit(),
   });
 
   /**
@@ -477,7 +478,7 @@ export function CounterSale() {
               className="btn primary"
               disabled={action.busy || lines.length === 0}
             >
-              {t('record')} <kbd>Enter</kbd>
+              {t('record')} <kbd>F12</kbd>
             </button>
             <span className="muted">{t('escDrops')}</span>
           </div>

@@ -1,8 +1,10 @@
 // The counter's own keys, beside the payment step's F1–F4 and the shell's Alt+letters for
 // screens: F6 the customer (Shift+F6 lets them go), F7 a discount on the line in hand (the one
 // whose quantity box has the focus, else the one scanned last), F8 a discount on the whole sale,
-// F9 the customer's points, Alt+H a shift. Heard on the window, so they work wherever the focus is
-// on the screen; a dialog keeps its keys to itself.
+// F9 the customer's points, F12 the payment step (from the scan box too, where Enter only looks up
+// a code: a scanner that ends its codes with CR LF must not open a payment), Alt+H a shift. Heard
+// on the window, so they work wherever the focus is on the screen; a dialog keeps its keys to
+// itself.
 import { useEffect } from 'react';
 import type { DraftLine } from '../../components/LinesTable';
 import type { FoundCustomer } from './deal';
@@ -23,6 +25,8 @@ interface CounterKeys {
   open(dialog: CounterDialog): void;
   detach(): void;
   openShift(): void;
+  /** The payment step for the lines on the sale (as Enter in a quantity box). */
+  pay(): void;
 }
 
 /**
@@ -50,6 +54,7 @@ export function useCounterKeys(keys: CounterKeys): void {
       else if (e.key === 'F8' && plain && keys.lines.length > 0)
         keys.open({ kind: 'saleDiscount' });
       else if (e.key === 'F9' && plain && keys.canRedeem) keys.open({ kind: 'redeem' });
+      else if (e.key === 'F12' && plain && keys.lines.length > 0) keys.pay();
       else if (e.altKey && !e.shiftKey && e.code === 'KeyH') keys.openShift();
       else return;
       e.preventDefault();
