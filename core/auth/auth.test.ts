@@ -254,6 +254,40 @@ describe('changing a password', () => {
     expect((await world.as('shop1')('auth.me', {})).username).toBe('shop1');
   });
 
+  it('counts a wrong current password as a wrong sign-in: the fifth locks the account and ends that sign-in', async () => {
+    const { world, clock } = await worldWithClock();
+    const before = storedHash(world, 'shop1');
+    const guess = (currentPassword: string) =>
+      failure(
+        world.as('shop1')('auth.changePassword', { currentPassword, newPassword: 'taken over 1' }),
+      );
+    const codes = [];
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) codes.push((await guess(`guess ${i}`)).code);
+    expect(codes).toEqual([
+      ...Array<string>(MAX_FAILED_LOGINS - 1).fill('VALIDATION'),
+      'ACCOUNT_LOCKED',
+    ]);
+    // The sign-in that guessed is over, the right password is refused until the lock ends,
+    // and the password is what it was.
+    expect((await failure(world.as('shop1')('auth.me', {}))).code).toBe('UNAUTHENTICATED');
+    expect((await failure(login(world, 'shop1'))).code).toBe('ACCOUNT_LOCKED');
+    expect(storedHash(world, 'shop1')).toBe(before);
+    // Wrong sign-ins and wrong current passwords are one count: four of one, one of the other.
+    clock.now += LOCKOUT_MS + 1000;
+    const other = await login(world, 'shop1');
+    await failLogins(world, 'shop1', MAX_FAILED_LOGINS - 1);
+    const last = await failure(
+      world.core.call(
+        'auth.changePassword',
+        { currentPassword: 'one more guess', newPassword: 'taken over 1' },
+        other.token,
+      ),
+    );
+    expect(last.code).toBe('ACCOUNT_LOCKED');
+    expect((await failure(login(world, 'shop1'))).code).toBe('ACCOUNT_LOCKED');
+    expect(storedHash(world, 'shop1')).toBe(before);
+  });
+
   it('by an admin also ends the user’s sessions', async () => {
     const world = await openDemo();
     await world.as('admin')('users.update', {

@@ -280,9 +280,29 @@ export const changePassword = action({
       }
       return openSession(ctx, actor.userId);
     }
+    // A wrong current password counts as a wrong sign-in: a sign-in someone else holds (a PC
+    // left signed in) cannot guess the password, and so the account, one try after another.
+    const locked = await lockedUntilOf(ctx, actor.userId, ctx.now());
+    if (locked !== null) throw stillLocked(locked, ctx.now());
     const checked = passwordHashOf(ctx, actor.userId);
-    if (checked === undefined || !(await verifyPassword(input.currentPassword, checked)))
+    if (checked === undefined || !(await verifyPassword(input.currentPassword, checked))) {
+      const now = ctx.now();
+      const counted = await ctx.sessions.recordFailedLogin(actor.userId, now, {
+        maxAttempts: MAX_FAILED_LOGINS,
+        lockMs: LOCKOUT_MS,
+      });
+      if (counted.lockedUntil !== null && counted.lockedUntil > now) {
+        // The sign-in that guessed ends with the lock: whoever holds it signs in again, later.
+        if (ctx.sessionToken) await ctx.sessions.end(tokenHash(ctx.sessionToken));
+        throw new DomainError(
+          'ACCOUNT_LOCKED',
+          `Too many wrong passwords. This sign-in has ended and the account is locked for ${Math.ceil((counted.lockedUntil - now) / 60_000)} minute(s); ask an admin to unlock it sooner.`,
+          { lockedUntil: counted.lockedUntil },
+        );
+      }
       throw wrongCurrentPassword();
+    }
+    await ctx.sessions.clearLoginState(actor.userId);
     const passwordHash = await hashPassword(input.newPassword);
     // While the hashes were made, this sign-in may have ended (signed out, disabled) or the
     // password changed through another: then the change is refused as it would be now.
