@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationName } from '../contract/api';
 import { DEMO_PASSWORD } from '../demo/seed';
 import { failure, openDemo, type DemoWorld } from '../testing/demo';
+import { MAX_WAITING_REQUESTS } from './orders';
 import type { PortalStatus } from './service';
 
 let w: DemoWorld | undefined;
@@ -101,6 +102,26 @@ describe('the portal', () => {
     const e = await failure(w.core.callRaw('portal.orders', {}, token));
     expect(e.code).toBe('INVALID_STATE');
     expect(e.message).toMatch(/not linked to a customer/);
+  });
+
+  it('takes at most ten requests nobody has confirmed yet, and another once the shop confirms one', async () => {
+    const w = await world();
+    const a = await customer(w, 'Cafe Alpha');
+    const b = await customer(w, 'Bistro Beta');
+    const lines = [{ variantId: w.variant['TS-WHT-M'], quantity: 1 }];
+    const placed: Placed[] = [];
+    for (let i = 0; i < MAX_WAITING_REQUESTS; i++)
+      placed.push((await a.as('portal.placeOrder', { lines })) as Placed);
+    const refused = await failure(a.as('portal.placeOrder', { lines }));
+    expect(refused.code).toBe('INVALID_STATE');
+    expect(refused.message).toMatch(/10 orders waiting for the shop to confirm them/);
+    expect((await a.as('portal.orders', {})) as Summary[]).toHaveLength(MAX_WAITING_REQUESTS);
+    // Another customer is not held back by it.
+    expect(((await b.as('portal.placeOrder', { lines })) as Placed).status).toBe('requested');
+    // Once the shop confirms one, one more may be asked for.
+    await w.as('shop1')('field.confirmOrder', { orderId: placed[0]!.orderId });
+    expect(((await a.as('portal.placeOrder', { lines })) as Placed).status).toBe('requested');
+    expect((await failure(a.as('portal.placeOrder', { lines }))).code).toBe('INVALID_STATE');
   });
 
   it('shows each customer their own orders and account, and no one else’s (property)', async () => {
