@@ -7,7 +7,6 @@ import type { Request } from 'express';
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { tokenHash } from '../../core/auth/sessions';
-import { username } from '../../core/contract/fields';
 import { parseRow } from '../../core/db/rows';
 import type { PortalService, PortalStatus } from '../../core/portal/service';
 import type { BranchCore } from '../../core/runtime';
@@ -63,31 +62,23 @@ export function portalOverHttps(req: Pick<Request, 'secure'>): string | null {
 }
 
 const roleRow = z.object({ role: z.string() });
-const loginInput = z.object({ username });
 
 /**
- * Whether a call other than portal.* is a customer's, so that portalOverHttps covers it too: a
- * sign-in to a customer's account, told by its username alone (the password is never checked, so
- * a refusal says nothing of it), or any call with a customer's sign-in. Only looks: a sign-in
- * refused for this is not counted as used.
+ * Whether a call other than portal.* comes with a customer's sign-in, so that portalOverHttps
+ * covers it too. Only looks: a session refused for this is not counted as used. (A customer's
+ * sign-in itself is refused once its password is right: routes/contract.ts.)
  */
 export async function isCustomerCall(
   core: Pick<BranchCore, 'db' | 'sessions'>,
-  name: string,
-  input: unknown,
   token: string | undefined,
 ): Promise<boolean> {
-  const roleWhere = (column: 'username' | 'id', value: string) =>
-    parseRow(
-      roleRow,
-      core.db.sqlite.prepare(`SELECT role FROM users WHERE ${column} = ?`).get(value),
-    )?.role;
-  if (name === 'auth.login') {
-    const login = loginInput.safeParse(input);
-    if (login.success && roleWhere('username', login.data.username) === 'customer') return true;
-  }
   if (!token) return false;
   const session = await core.sessions.find(tokenHash(token));
   if (!session) return false;
-  return (session.user?.role ?? roleWhere('id', session.userId)) === 'customer';
+  if (session.user) return session.user.role === 'customer';
+  const row = parseRow(
+    roleRow,
+    core.db.sqlite.prepare('SELECT role FROM users WHERE id = ?').get(session.userId),
+  );
+  return row?.role === 'customer';
 }

@@ -2,6 +2,7 @@
 // admin console calls it. The replica's core checks sign-ins in the store every server process
 // shares (../console-sessions.ts, set as the core's session store at start).
 import express from 'express';
+import { z } from 'zod';
 import { answerCall, bearer } from '../../core/contract/http';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
 import { HttpError } from '../errors';
@@ -21,6 +22,8 @@ const demoRefused =
 const faultHere = (name: string) =>
   `Head office failed to do this (${name}) for a reason of its own; the server's log (logs/ in its data folder) says why. Try again; if it fails again, that log is what to send for help.`;
 
+const customerSignIn = z.object({ role: z.literal('customer'), token: z.string() });
+
 export function contractRoutes(
   replica: Pick<HeadOfficeReplica, 'core' | 'current' | 'settle' | 'setup'>,
   log: (entry: Record<string, unknown>) => void,
@@ -35,17 +38,16 @@ export function contractRoutes(
       if (name === 'setup.initialize') return { ok: true, result: await replica.setup(req.body) };
       await replica.current();
       const token = bearer(req.header('authorization'));
-      // A portal that is on answers its customers over HTTPS only: portal.* calls, and a
-      // customer's sign-in or session on any other call (refused before the password is checked).
-      // One that is off says why below. Staff over plain HTTP (--insecure-http) are not its concern.
+      // A portal that is on answers its customers over HTTPS only: portal.* calls, a customer's
+      // session on any other call, and a customer's sign-in. One that is off says why below.
+      // Staff over plain HTTP (--insecure-http) are not its concern.
       const insecure = portalOverHttps(req);
-      if (
-        insecure &&
-        name !== 'portal.status' &&
-        replica.core.services.portal?.status().on &&
-        (name.startsWith('portal.') || (await isCustomerCall(replica.core, name, req.body, token)))
-      )
-        throw new HttpError(403, 'PORTAL_OFF', insecure);
+      const httpsOnly =
+        insecure && name !== 'portal.status' && replica.core.services.portal?.status().on
+          ? insecure
+          : null;
+      if (httpsOnly && (name.startsWith('portal.') || (await isCustomerCall(replica.core, token))))
+        throw new HttpError(403, 'PORTAL_OFF', httpsOnly);
       const answer = await answerCall(
         (n, input, t) => replica.core.callRaw(n, input, t),
         name,
@@ -53,6 +55,16 @@ export function contractRoutes(
         token,
         (e) => log({ level: 'error', msg: 'operation failed', op: name, error: String(e) }),
       );
+      // A sign-in is refused only once its password is right, and the session it made ends: a
+      // wrong password is answered (and counted) as anyone's, so a refusal never tells which
+      // usernames are customers'.
+      if (httpsOnly && name === 'auth.login' && answer.body.ok) {
+        const signedIn = customerSignIn.safeParse(answer.body.result);
+        if (signedIn.success) {
+          await replica.core.callRaw('auth.logout', {}, signedIn.data.token).catch(() => undefined);
+          throw new HttpError(403, 'PORTAL_OFF', httpsOnly);
+        }
+      }
       if (answer.status === 200) await replica.settle();
       // The core's words for a fault ("tell your admin") reach the admin here: say where to look.
       const body =
