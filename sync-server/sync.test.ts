@@ -330,5 +330,14 @@ describe('sync through head office', () => {
     expect(asAdmin.body).toMatchObject({ status: 'ok', database: true });
     expect(asAdmin.body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Array.isArray(asAdmin.body.leases)).toBe(true);
+    // Head office's sync state (its conflicts, refusals, last error) likewise.
+    type Sync = { ok: boolean; error?: { code: string }; result?: { headOffice?: boolean } };
+    for (const token of [undefined, 'not-a-session']) {
+      const anonymous = await http<Sync>(w.base, 'POST', '/api/sync.status', {}, token);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error?.code).toBe('UNAUTHENTICATED');
+    }
+    const signedIn = await http<Sync>(w.base, 'POST', '/api/sync.status', {}, token);
+    expect(signedIn.body.result?.headOffice).toBe(true);
   });
 });

@@ -57,9 +57,20 @@ async function reachingHeadOffice<T>(
 }
 
 export const syncStatus = query({
+  // Public at a PC, whose own app asks before anyone signs in (the update feed's address, the
+  // first catch-up's progress). Head office's contract is open to the network: its conflicts,
+  // refusals and last error are for people signed in there.
   access: 'public',
   input: z.object({}),
-  handler: (ctx) => ctx.services?.sync?.status() ?? null,
+  handler: (ctx) => {
+    const status = ctx.services?.sync?.status() ?? null;
+    if (status?.headOffice && !ctx.actor)
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        "Sign in first: head office's sync state is shown to people signed in there.",
+      );
+    return status;
+  },
 });
 
 export const syncNow = action({
