@@ -2,9 +2,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EVENT_SCHEMA_VERSION } from '../core/events/define';
 import { eventDef } from '../core/events/emit';
-import { MAX_SLIP_BYTES } from '../core/orders/steps';
 import { sniffMime } from '../core/files/sniff';
 import { HybridClock } from '../core/hlc';
+import { MAX_FILE_BYTES } from '../core/sync/protocol';
 import type {
   DeviceHealth,
   EnrollResponse,
@@ -364,11 +364,11 @@ export class SyncHub {
   }
 
   async putFile(hash: string, bytes: Buffer): Promise<void> {
-    if (bytes.length > MAX_SLIP_BYTES)
+    if (bytes.length > MAX_FILE_BYTES)
       throw new HttpError(
         413,
         'TOO_LARGE',
-        `A file may be at most ${MAX_SLIP_BYTES / 1048576} MB.`,
+        `A file may be at most ${MAX_FILE_BYTES / 1048576} MB.`,
       );
     if (sha256(bytes) !== hash)
       throw new HttpError(

@@ -21,9 +21,10 @@ import { numberKey, type PostedLine } from './events';
 import { compareWithOrder, matchLines, matchSupplier } from './match';
 import { parseReading } from './reading';
 import type { InvoiceMime, InvoiceReadingService } from './service';
+import { MAX_FILE_BYTES } from '../sync/protocol';
 
 /** The largest file taken: a phone photo or a scanned PDF of a few pages. */
-export const MAX_INVOICE_BYTES = 20 * 1024 * 1024;
+export const MAX_INVOICE_BYTES = MAX_FILE_BYTES;
 
 const readingService = (ctx: Context): InvoiceReadingService => {
   if (!ctx.services?.invoices)

@@ -14,6 +14,7 @@ import { adminStepsHere } from '../auth/may';
 import { acceptUpload, uploadContent } from '../files/upload';
 import { balanceOf } from '../stock/ledger';
 import { orderInScope } from './access';
+import { MAX_FILE_BYTES } from '../sync/protocol';
 
 const reads = prepared((orm) => ({
   driver: orm
@@ -43,7 +44,7 @@ const reads = prepared((orm) => ({
     .prepare(),
 }));
 
-export const MAX_SLIP_BYTES = 10 * 1024 * 1024;
+export const MAX_SLIP_BYTES = MAX_FILE_BYTES;
 
 export const attachSlip = command({
   access: 'orders.attachSlip',

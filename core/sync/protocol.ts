@@ -7,6 +7,13 @@ export type { RefusalCode } from '../errors';
 export const MAX_PUSH_EVENTS = 5_000;
 export const MAX_PULL_EVENTS = 10_000;
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest file any PC keeps (a slip, an invoice, a proof): each reaches head office through
+ * /sync/files, and is uploaded at head office's console as base64 in a body of at most
+ * MAX_BODY_BYTES. One limit for all, so a file a PC took can always be synced: an invoice of
+ * 12 MB once passed its own limit (20 MB) and then blocked its PC's sync for good.
+ */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 const idText = z.string().min(1).max(64);
 

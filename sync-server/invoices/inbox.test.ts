@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableHashes } from '../../core/db/stateHash';
+import { MAX_INVOICE_BYTES } from '../../core/invoices/operations';
 import { invoicePdf, makeInvoice } from '../../core/invoices/testing/generate';
 import { startWorld, type Site, type World } from '../testing/world';
 
@@ -115,5 +116,49 @@ describe("head office's invoice inbox", () => {
     // Uploaded at head office: no branch PC receives it.
     await shop.engine.sync();
     expect((await shop.as('shop1')('invoices.list', {})).some((i) => i.id === id)).toBe(false);
+  }, 60_000);
+
+  it('sets aside a file with a name at the limit, and an empty PDF, with notes that say why', async () => {
+    // 253 characters: its note, with ".txt" added, would pass the 255 a file system takes.
+    const long = `${'x'.repeat(249)}.doc`;
+    writeFileSync(join(folder, long), 'not an invoice');
+    writeFileSync(join(folder, 'empty.pdf'), '');
+    const inv = makeInvoice(10, 'compact');
+    writeFileSync(join(folder, 'after them.pdf'), await invoicePdf(inv));
+    await until(() => existsSync(join(folder, 'rejected', long)));
+    await until(() => existsSync(join(folder, 'rejected', 'empty.pdf.txt')));
+    const notes = readdirSync(join(folder, 'rejected')).filter((f) => f.endsWith('… note.txt'));
+    expect(notes).toHaveLength(1);
+    expect(Buffer.byteLength(notes[0]!)).toBeLessThanOrEqual(255);
+    expect(readFileSync(join(folder, 'rejected', notes[0]!), 'utf8')).toMatch(/Only PDF, JPEG/);
+    expect(readFileSync(join(folder, 'rejected', 'empty.pdf.txt'), 'utf8')).toMatch(
+      /^The file is empty/,
+    );
+    // The round went on past them.
+    await until(() => existsSync(join(folder, 'done', 'after them.pdf')));
+  }, 60_000);
+
+  it('syncs an invoice of the largest size a PC takes, and refuses one a byte larger', async () => {
+    const pdf = await invoicePdf(makeInvoice(11, 'compact'));
+    // Padded after its end, as some scanners leave it: the PC takes it, head office receives it.
+    const padded = Buffer.concat([pdf, Buffer.alloc(MAX_INVOICE_BYTES - pdf.length, 0x20)]);
+    const up = await shop.as('shop1')('invoices.upload', {
+      fileName: 'large.pdf',
+      contentBase64: padded.toString('base64'),
+    });
+    const placed = await shop.as('shop1')('orders.place', {
+      lines: [{ variantId: w.variants[0]!, quantity: 1 }],
+    });
+    const report = await shop.engine.sync();
+    expect(report.pushed).toBeGreaterThanOrEqual(2);
+    expect(await statusAtHeadOffice(up.invoiceId)).not.toBeNull();
+    expect((await w.admin('orders.get', { orderId: placed.id })).number).toBe(placed.number);
+    const tooLarge = Buffer.concat([padded, Buffer.from(' ')]);
+    await expect(
+      shop.as('shop1')('invoices.upload', {
+        fileName: 'larger.pdf',
+        contentBase64: tooLarge.toString('base64'),
+      }),
+    ).rejects.toThrow(/10 MB/);
   }, 60_000);
 });

@@ -5,7 +5,7 @@
 // then moved to done/ (or to rejected/, with a note saying why). A file still being written is
 // left until its size has stood still for one look.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import { parseRows } from '../../core/db/rows';
 import { DomainError } from '../../core/errors';
@@ -143,7 +143,9 @@ export class InvoiceInbox {
         this.move(folder, name, 'done');
         round.uploaded++;
       } catch (error) {
-        this.reject(folder, name, error instanceof Error ? error.message : String(error));
+        // The upload's words name its input (contentBase64: is empty); here it is the file.
+        const why = error instanceof Error ? error.message : String(error);
+        this.reject(folder, name, why.replace(/^contentBase64: /, 'The file '));
         round.rejected++;
       }
     }
@@ -159,9 +161,41 @@ export class InvoiceInbox {
     return target;
   }
 
+  /**
+   * Moves a file to rejected/ with a note beside it saying why. Never throws: one file that
+   * cannot be set aside (or noted) does not hold up the rest of the folder.
+   */
   private reject(folder: string, name: string, why: string): void {
-    const target = this.move(folder, name, 'rejected');
-    writeFileSync(`${target}.txt`, `${why}\n`);
     this.options.log({ level: 'warn', msg: 'invoice-inbox: file rejected', file: name, why });
+    try {
+      const target = this.move(folder, name, 'rejected');
+      writeFileSync(notePath(target), `${why}\n`);
+    } catch (error) {
+      this.options.log({
+        level: 'error',
+        msg: 'invoice-inbox: could not set a file aside',
+        file: name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
+}
+
+/** Longest file name (in UTF-8 bytes) the common file systems take. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * The note beside a rejected file: its name and ".txt", shortened to what a file system takes
+ * (a name already near the limit would otherwise fail with ENAMETOOLONG).
+ */
+export function notePath(target: string): string {
+  const name = basename(target);
+  const room = MAX_NAME_BYTES - Buffer.byteLength('… note.txt');
+  if (Buffer.byteLength(`${name}.txt`) <= MAX_NAME_BYTES) return `${target}.txt`;
+  let kept = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(kept + ch) > room) break;
+    kept += ch;
+  }
+  return join(dirname(target), `${kept}… note.txt`);
 }

@@ -2,7 +2,7 @@
 // for enrolled PCs only.
 import express from 'express';
 import { z } from 'zod';
-import { MAX_SLIP_BYTES } from '../../core/orders/steps';
+import { MAX_FILE_BYTES } from '../../core/sync/protocol';
 import { HttpError } from '../errors';
 import type { SyncHub } from '../hub';
 import type { EventStore } from '../store/types';
@@ -16,7 +16,7 @@ export function fileRoutes(
 ): express.Router {
   const router = express.Router();
   const device = deviceOf(hub);
-  router.use('/sync/files', express.raw({ type: () => true, limit: MAX_SLIP_BYTES + 1024 }));
+  router.use('/sync/files', express.raw({ type: () => true, limit: MAX_FILE_BYTES + 1024 }));
   router.head(
     '/sync/files/:hash',
     route(async (req, res) => {

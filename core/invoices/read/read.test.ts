@@ -124,7 +124,7 @@ describe('readDocument', () => {
   it('refuses files over the limits before reading them', async () => {
     const big = new Uint8Array(readLimits.bytes + 1);
     expect((await rejection(readDocument(big, 'application/pdf'))).message).toMatch(
-      /is 20\.0 MB; an invoice may be at most 20 MB/,
+      /is 10\.0 MB; an invoice may be at most 10 MB/,
     );
     const pages = await makePdf((doc) => {
       for (let i = 0; i < readLimits.pages; i++) doc.addPage();

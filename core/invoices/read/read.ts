@@ -7,11 +7,12 @@ import type { Page, ReadDocument, Word } from '../document';
 import { meanConfidence, ocrImage, ocrPicture } from './ocr';
 import { hasTextLayer, readPdfText } from './pdf';
 import { scanPicture } from './render';
+import { MAX_FILE_BYTES } from '../../sync/protocol';
 
 export type InvoiceMime = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 export const readLimits = {
-  bytes: 20 * 1024 * 1024,
+  bytes: MAX_FILE_BYTES,
   pages: 30,
   pixels: 40_000_000,
   /**

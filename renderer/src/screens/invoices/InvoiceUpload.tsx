@@ -1,5 +1,5 @@
 // Uploading a supplier's invoice: pick the file or drop it, see what it is, send it. The core
-// checks the bytes (a PDF, JPEG or PNG of at most 20 MB, whatever its name says) and says plainly
+// checks the bytes (a PDF, JPEG or PNG of at most 10 MB, whatever its name says) and says plainly
 // what is wrong with a file it refuses; the same file twice is the invoice already here.
 import { useState } from 'react';
 import { useAction, useClient } from '../../app-context';
