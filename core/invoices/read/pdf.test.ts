@@ -1,10 +1,12 @@
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../errors';
 import { hasTextLayer, readPdfText, runWords } from './pdf';
-import { renderPdfPage } from './render';
+import { MAX_PAGE_PIXELS, renderPdfPage } from './render';
+import { unpackedLimits } from './unpacked';
 
 const font = path.resolve('resources/fonts/NotoSans-Regular.ttf');
 
@@ -152,5 +154,83 @@ describe('readPdfText', () => {
     const [page] = await readPdfText(scan);
     expect(page!.words).toEqual([]);
     expect(hasTextLayer(page!)).toBe(false);
+  });
+});
+
+/**
+ * A one-page PDF written by hand: `objects` after the catalog and page tree, numbered from 3,
+ * the page's contents being object 4 (its resources name image object 5, if any).
+ */
+function handPdf(page: string, objects: Buffer[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')];
+  const offsets: number[] = [];
+  const add = (body: Buffer) => {
+    offsets.push(parts.reduce((n, p) => n + p.length, 0));
+    parts.push(Buffer.from(`${offsets.length} 0 obj\n`), body, Buffer.from('\nendobj\n'));
+  };
+  add(Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'));
+  add(Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'));
+  add(Buffer.from(page));
+  for (const o of objects) add(o);
+  const xref = parts.reduce((n, p) => n + p.length, 0);
+  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n${entries}trailer\n<< /Size ${offsets.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    ),
+  );
+  return Buffer.concat(parts);
+}
+
+const stream = (dictionary: string, data: Buffer) =>
+  Buffer.concat([
+    Buffer.from(`<< ${dictionary} /Length ${data.length} >>\nstream\n`),
+    data,
+    Buffer.from('\nendstream'),
+  ]);
+
+describe('a PDF that unpacks to more than an invoice needs', () => {
+  const page = (size: number, image = false) =>
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${size} ${size}] /Contents 4 0 R /Resources << ${image ? '/XObject << /Im1 5 0 R >>' : ''} >> >>`;
+
+  it('refuses a small file whose page contents unpack to more than the limit, quickly', async () => {
+    // About 70 KB of zlib that unpacks to 65 MB of spaces: the bomb is found, never unpacked whole.
+    const spaces = deflateSync(Buffer.alloc(unpackedLimits.streamBytes + 1024 * 1024, 0x20));
+    const bomb = handPdf(page(612), [stream('/Filter /FlateDecode', spaces)]);
+    expect(bomb.length).toBeLessThan(200_000);
+    const started = performance.now();
+    const error = await rejection(readPdfText(bomb));
+    expect(error.message).toMatch(/unpacks to more than 64 MB of page contents and fonts/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The same contents a little under the limit open as a page.
+    const fits = deflateSync(Buffer.alloc(1024 * 1024, 0x20));
+    const [read] = await readPdfText(handPdf(page(612), [stream('/Filter /FlateDecode', fits)]));
+    expect(read?.words).toEqual([]);
+  });
+
+  it('refuses an image declared larger than the limit before drawing anything', async () => {
+    const side = Math.ceil(Math.sqrt(unpackedLimits.imagePixels)) + 1;
+    const image = stream(
+      `/Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`,
+      deflateSync(Buffer.alloc(1000)),
+    );
+    const pdf = handPdf(page(612, true), [
+      stream('', Buffer.from('q 612 0 0 612 0 0 cm /Im1 Do Q')),
+      image,
+    ]);
+    const error = await rejection(renderPdfPage(pdf, 1, { scale: 1 }));
+    expect(error.message).toMatch(/has an image of 100 megapixels \(at most 100\)/);
+  });
+
+  it('draws a page declared 14,400 points a side within the pixel limit', async () => {
+    const huge = handPdf(page(14_400), [stream('', Buffer.from('0 0 0 rg 0 0 7200 7200 re f'))]);
+    const png = await renderPdfPage(huge, 1, { scale: 2 });
+    const meta = await sharp(png).metadata();
+    expect((meta.width ?? 0) * (meta.height ?? 0)).toBeLessThanOrEqual(MAX_PAGE_PIXELS);
+    expect(meta.width).toBeGreaterThan(1000);
+    // A quarter of it was painted black, and a quarter of the picture is: drawn whole, smaller.
+    const { channels } = await sharp(png).stats();
+    expect(channels[0]!.mean).toBeGreaterThan(180);
+    expect(channels[0]!.mean).toBeLessThan(200);
   });
 });

@@ -4,6 +4,7 @@
 import { getDocumentProxy } from 'unpdf';
 import { DomainError } from '../../errors';
 import type { Page, Word } from '../document';
+import { checkUnpacked } from './unpacked';
 
 export type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
@@ -25,12 +26,20 @@ export function pdfError(error: unknown): DomainError {
   );
 }
 
+/** Files whose unpacked size was measured (by identity: the bytes are never changed here). */
+const checked = new WeakSet<Uint8Array>();
+
 /**
  * Opens a PDF, turning PDF.js's exceptions into a DomainError. PDF.js may take over the buffer
  * it is given, so it gets a copy and the caller's bytes stay readable (the OCR path renders
  * from them again).
  */
 export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
+  // Once per file: the OCR path opens it again for each page it draws.
+  if (!checked.has(bytes)) {
+    checkUnpacked(bytes);
+    checked.add(bytes);
+  }
   try {
     return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (error) {

@@ -6,15 +6,15 @@ import { DomainError } from '../../errors';
 import type { Page, ReadDocument, Word } from '../document';
 import { meanConfidence, ocrImage, ocrPicture } from './ocr';
 import { hasTextLayer, readPdfText } from './pdf';
-import { scanPicture } from './render';
+import { MAX_PAGE_PIXELS, MAX_PAGES, scanPicture } from './render';
 import { MAX_FILE_BYTES } from '../../sync/protocol';
 
 export type InvoiceMime = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 export const readLimits = {
   bytes: MAX_FILE_BYTES,
-  pages: 30,
-  pixels: 40_000_000,
+  pages: MAX_PAGES,
+  pixels: MAX_PAGE_PIXELS,
   /**
    * Below this mean word confidence an OCR'd file is refused. Measured on phone photos of the
    * generated invoices (core/invoices/testing): fair, dim or a little soft ones read at

@@ -23,7 +23,18 @@ function polyfillTransfer(): void {
     Object.defineProperty(ArrayBuffer.prototype, name, { value: transfer, configurable: true });
 }
 
-/** One PDF page as a PNG, `scale` pixels per point. */
+/**
+ * The most pixels a page is drawn with. A page may declare any size (one of 14,400 points a side
+ * was drawn at 14,400 pixels a side: 12 s and 1.4 GB for a blank page); past this it is drawn
+ * smaller, which the OCR and the review screen both allow for (they are told the scale used).
+ */
+export const MAX_PAGE_PIXELS = 40_000_000;
+
+/** `scale` pixels per point, or less if the page would pass MAX_PAGE_PIXELS at it. */
+export const cappedScale = (scale: number, size: { width: number; height: number }): number =>
+  Math.min(scale, Math.sqrt(MAX_PAGE_PIXELS / Math.max(1, size.width * size.height)));
+
+/** One PDF page as a PNG, `scale` pixels per point (less for a page too large: cappedScale). */
 export async function renderPdfPage(
   bytes: Uint8Array,
   pageNumber: number,
@@ -32,8 +43,9 @@ export async function renderPdfPage(
   polyfillTransfer();
   const pdf = await openPdf(bytes);
   try {
+    const size = (await pdf.getPage(pageNumber)).getViewport({ scale: 1 });
     const png = await renderPageAsImage(pdf, pageNumber, {
-      scale,
+      scale: cappedScale(scale, size),
       canvasImport: () => import('@napi-rs/canvas'),
     });
     return Buffer.from(png);
@@ -54,7 +66,10 @@ export async function scanPicture(
   pageNumber: number,
   size: { width: number; height: number },
 ): Promise<Straightened & { scale: number }> {
-  const scale = Math.min(6, Math.max(1, 2400 / Math.min(size.width, size.height)));
+  const scale = cappedScale(
+    Math.min(6, Math.max(1, 2400 / Math.min(size.width, size.height))),
+    size,
+  );
   const png = await renderPdfPage(bytes, pageNumber, { scale });
   return { ...(await straighten(png)), scale };
 }
@@ -66,6 +81,9 @@ export async function scanPicture(
 export async function uprightImage(bytes: Uint8Array): Promise<Buffer> {
   return (await straighten(bytes)).png;
 }
+
+/** The most pages a PDF is read for review: as many as an invoice may have (read.ts). */
+export const MAX_PAGES = 30;
 
 /** Pixels per point at which a PDF page with a text layer is shown for review (144 dpi). */
 const reviewScale = 2;
@@ -88,7 +106,7 @@ export async function pageImage(
     const { png, width, height } = await straighten(file.bytes);
     return { png, width, height };
   }
-  const pages = await readPdfText(file.bytes);
+  const pages = await readPdfText(file.bytes, { maxPages: MAX_PAGES });
   const page = pages[pageNumber - 1];
   if (!page)
     throw new DomainError(
