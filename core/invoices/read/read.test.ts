@@ -6,6 +6,7 @@ import { DomainError } from '../../errors';
 import { closeOcr } from './ocr';
 import { readDocument, readLimits } from './read';
 import { pageImage, renderPdfPage } from './render';
+import { crc32, deflateSync } from 'node:zlib';
 
 afterAll(closeOcr);
 
@@ -142,6 +143,29 @@ describe('readDocument', () => {
     );
     expect((await rejection(readDocument(new Uint8Array(0), 'image/png'))).message).toMatch(
       /is empty/,
+    );
+    // A PNG whose header alone says 60,000 pixels a side: past sharp's own limit too, and still
+    // refused for its size, not as damaged.
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const framed = Buffer.alloc(body.length + 8);
+      framed.writeUInt32BE(data.length, 0);
+      body.copy(framed, 4);
+      framed.writeUInt32BE(crc32(body), body.length + 4);
+      return framed;
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(60_000, 0);
+    header.writeUInt32BE(60_000, 4);
+    header.set([8, 2, 0, 0, 0], 8);
+    const declared = Buffer.concat([
+      Buffer.from('89504e470d0a1a0a', 'hex'),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(Buffer.alloc(100))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    expect((await rejection(readDocument(declared, 'image/png'))).message).toMatch(
+      /3600 megapixels; at most 40 can be read/,
     );
   });
 

@@ -102,7 +102,9 @@ async function readPdf(bytes: Uint8Array): Promise<Reading> {
 }
 
 async function readPhoto(bytes: Uint8Array): Promise<Reading> {
-  const meta = await sharp(bytes)
+  // Only the header is read here, so sharp's own pixel limit is off: a picture past it is
+  // refused below for its size, not as damaged.
+  const meta = await sharp(bytes, { limitInputPixels: false })
     .metadata()
     .catch(() => null);
   if (!meta || (meta.format !== 'jpeg' && meta.format !== 'png'))
