@@ -2,8 +2,10 @@
 // SQLite file, or PostgreSQL from a pg_dump), after a copy of what is there now, then a new epoch
 // of the log so PCs send back what came after (docs/decisions/0007). Head office's replica is
 // kept when sound, else restored from the same night. Every file is checked against its manifest
-// before anything is touched (core/backup/manifest.ts); a PostgreSQL restore refuses while any
-// server process uses the database (./pg-running.ts), as the SQLite store's file lock does.
+// (core/backup/manifest.ts), and a SQLite file's schema against the one this server makes
+// (./accept-store.ts, core/backup/accept.ts), before anything is touched; a PostgreSQL restore
+// refuses while any server process uses the database (./pg-running.ts), as the SQLite store's
+// file lock does.
 //   npm run server:restore -- [--data ./server-data] [--database postgres://…]
 //     [--without-manifest] <backup file>
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { DomainError } from '../../core/errors';
 import type { Log } from '../../core/ops/log';
 import { SqliteEventStore } from '../store/sqlite';
 import type { ConsoleSession, DeviceRecord, EventStore } from '../store/types';
+import { acceptStoreBackup } from './accept-store';
 import { serverAppVersion } from './origin';
 import { claimForRestore } from './pg-running';
 import { findPgBin, pgDump, runTool } from './server-backups';
@@ -166,7 +169,8 @@ export async function restoreServer(options: ServerRestoreOptions): Promise<stri
   if (parsed.label === 'postgres') {
     await verifyBackupFile(path, verify);
     await checkDump(bin, path);
-  } else if (parsed.label === 'store') await checkRestorable(path, verify);
+  } else if (parsed.label === 'store')
+    await checkRestorable(path, { ...verify, accept: acceptStoreBackup });
   else if (parsed.label === 'replica')
     await checkRestorable(path, { ...verify, accept: acceptBranchBackup() });
   const replica = replicaPlan(options.dataDir, path, parsed);
@@ -241,6 +245,7 @@ async function restoreChecked(
     mkdirSync(dirname(storeFile(options.dataDir)), { recursive: true });
     await restoreDatabase(storeFile(options.dataDir), path, {
       backupDir: backups,
+      accept: acceptStoreBackup,
       withoutManifest,
       origin,
       ...(now && { now }),

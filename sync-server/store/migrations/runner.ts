@@ -119,7 +119,8 @@ function sqliteRecorded(db: Database.Database, store: StoreName, hasHash: boolea
   return z.array(recordedRow).parse(rows);
 }
 
-function sqliteHas(db: Database.Database, m: StoreMigration): boolean {
+/** Whether a store has every table and column a step made before the numbered migrations makes. */
+export function sqliteHas(db: Database.Database, m: StoreMigration): boolean {
   const made = madeFor(m, 'sqlite');
   if (!made) return false;
   const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`);
