@@ -15,23 +15,17 @@ import {
   type Migration,
 } from '../db/migrate';
 import { parseRows } from '../db/rows';
-import { describeSchemaDifferences, schemaDifferences } from '../db/schemaDifferences';
+import {
+  describeSchemaDifferences,
+  notABackupOf,
+  schemaDifferences,
+} from '../db/schemaDifferences';
 import { DomainError } from '../errors';
 
-const WHAT_TO_DO =
-  'Nothing was restored; choose a backup the app made (backups/ in the data folder).';
-
-const notOurs = (
-  file: string,
-  why: string,
-  reason: string,
-  details: Record<string, unknown> = {},
-) =>
-  new DomainError(
-    'FILE_REJECTED',
-    `${basename(file)} is not a backup of Factory-Shop ERP's database: ${why}. ${WHAT_TO_DO}`,
-    { reason, ...details },
-  );
+const notOurs = notABackupOf(
+  "Factory-Shop ERP's database",
+  'choose a backup the app made (backups/ in the data folder)',
+);
 
 const columnRow = z.object({ name: z.string() });
 

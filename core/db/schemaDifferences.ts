@@ -4,7 +4,9 @@
 // backup are taken as they are, but a table, view or trigger the app never makes would come back
 // with them and run inside the app (a trigger that empties a table on every new event, say).
 import type Database from 'better-sqlite3';
+import { basename } from 'node:path';
 import { z } from 'zod';
+import { DomainError } from '../errors';
 import { parseRows } from './rows';
 
 export interface SchemaDifference {
@@ -107,3 +109,16 @@ export function describeSchemaDifferences(differences: SchemaDifference[], maker
     ? named
     : `${named} (and ${rest.length} other difference${rest.length === 1 ? '' : 's'})`;
 }
+
+/**
+ * The refusal of a file that is not a backup of `what` (why, in words; `reason` for the caller),
+ * saying that nothing was restored and what to choose instead (`whatToDo`).
+ */
+export const notABackupOf =
+  (what: string, whatToDo: string) =>
+  (file: string, why: string, reason: string, details: Record<string, unknown> = {}) =>
+    new DomainError(
+      'FILE_REJECTED',
+      `${basename(file)} is not a backup of ${what}: ${why}. Nothing was restored; ${whatToDo}.`,
+      { reason, ...details },
+    );

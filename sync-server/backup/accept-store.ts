@@ -9,11 +9,11 @@
 // (made before the numbered migrations, or before their journal kept hashes; see
 // ../store/testing/legacy-schemas.ts), each of which the migrations bring to today's schema.
 import Database from 'better-sqlite3';
-import { basename } from 'node:path';
 import { z } from 'zod';
 import { parseRows } from '../../core/db/rows';
 import {
   describeSchemaDifferences,
+  notABackupOf,
   schemaDifferences,
   schemaObjects,
 } from '../../core/db/schemaDifferences';
@@ -21,17 +21,10 @@ import { DomainError } from '../../core/errors';
 import { eventStoreMigrations } from '../store/migrations/events';
 import { migrateSqlite, sqliteHas } from '../store/migrations/runner';
 
-const notOurs = (
-  file: string,
-  why: string,
-  reason: string,
-  details: Record<string, unknown> = {},
-) =>
-  new DomainError(
-    'FILE_REJECTED',
-    `${basename(file)} is not a backup of head office's event store: ${why}. Nothing was restored; choose a store backup the server made (backups/ in the server's data folder).`,
-    { reason, ...details },
-  );
+const notOurs = notABackupOf(
+  "head office's event store",
+  "choose a store backup the server made (backups/ in the server's data folder)",
+);
 
 const columnRow = z.object({ name: z.string() });
 const stepRow = z.object({ version: z.coerce.number().int() });
