@@ -110,6 +110,11 @@ describe('delivery trips from the keyboard', () => {
       .toBe(located.number);
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => planned(page)).toEqual([unlocated.number, located.number]);
+    // The focus follows the stop in a timer: waited for, so that it cannot land on the stop's
+    // Move button after the next line has put it on Suggest (Enter would then move the stop).
+    await expect
+      .poll(() => page.evaluate(`document.activeElement?.closest('li')?.dataset.number`))
+      .toBe(located.number);
 
     // Suggest order: the stop without coordinates goes last, and the screen says so.
     await page.getByRole('button', { name: 'Suggest order (nearest first)' }).focus();
