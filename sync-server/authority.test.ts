@@ -1,10 +1,13 @@
 // Head office judges each event a branch PC pushes by what that branch's people could do at the
 // event's time; a refused event is applied nowhere, and the PC takes it back and says why.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { formatHlc } from '../core/hlc';
 import { ledgerMismatches } from '../core/db/stateHash';
 import { openIssues } from '../core/sync/services';
 import { differenceFromFreshFold } from './testing/fold';
-import { placeWithSlip, startWorld, type Site, type World } from './testing/world';
+import { http, placeWithSlip, startWorld, type Site, type World } from './testing/world';
 
 let w: World;
 let shop: Site;
@@ -74,6 +77,68 @@ describe('authority at head office', () => {
     expect(report.refused).toBe(0);
     expect(await onHand(shop)).toBe(before - 1);
     await w.admin('users.update', { id: clerkId, role: 'shop_clerk' });
+    await shop.engine.sync();
+  });
+
+  it("counts a price typed below the catalog's as a discount, judged by the price the PC knew", async () => {
+    await shop.engine.sync();
+    const variantId = w.variants[0]!;
+    const priceRow = shop.core.db.sqlite.prepare('SELECT price FROM variants WHERE id = ?');
+    const { price: catalog } = z.object({ price: z.number() }).parse(priceRow.get(variantId));
+    const sell = (unitPrice?: number) =>
+      shop.as('shop1')('sales.record', {
+        payments: [{ method: 'cash' }],
+        lines: [{ variantId, quantity: 1, ...(unitPrice !== undefined && { unitPrice }) }],
+      });
+    // Typed 5% below the catalog's: within a clerk's 10%, here and at head office.
+    await sell(catalog - catalog / 20);
+    // Head office doubles the price; the PC has not heard of it and sells at the old one.
+    await w.admin('catalog.updateVariant', { id: variantId, price: catalog * 2 });
+    await sell();
+    expect((await shop.engine.sync()).refused).toBe(0);
+    expect(priceRow.get(variantId)).toEqual({ price: catalog * 2 });
+
+    // The PC's own token, a sale at 1 a unit and no discount declared: refused, applied nowhere.
+    const device = shop.core.context().device!;
+    const saleId = randomUUID();
+    const forged = {
+      id: randomUUID(),
+      type: 'sale.recorded',
+      schemaVersion: 1,
+      branchId: w.branch.SH01,
+      deviceId: device.id,
+      userId: clerkId,
+      hlc: formatHlc({ wall: Date.now(), counter: 0, node: device.id }),
+      createdAt: Date.now(),
+      aggregateId: saleId,
+      payload: {
+        saleId,
+        number: 'FORGED-1',
+        branchId: w.branch.SH01,
+        customerId: null,
+        lines: [{ lineNo: 1, variantId, quantity: 2, unitPrice: 1 }],
+        payments: [{ method: 'cash', amount: 2, tendered: null, reference: null }],
+      },
+    };
+    const answer = await http<{ refused: { id: string; code: string; message: string }[] }>(
+      w.base,
+      'POST',
+      '/sync/push',
+      { events: [forged] },
+      shop.token,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.refused).toMatchObject([{ id: forged.id, code: 'FORGED_AUTHORITY' }]);
+    expect(answer.body.refused[0]!.message).toBe(
+      `sale.recorded: a discount of ${catalog * 2 - 2} (${catalog * 2 - 2} of it as prices below the catalog's) on ${catalog * 2} is more than anyone at the shop may give (10%).`,
+    );
+    await shop.engine.sync();
+    await w.server.replica.catchUp();
+    for (const db of [shop.core.db, w.server.replica.core.db])
+      expect(db.sqlite.prepare('SELECT count(*) AS n FROM sales WHERE id = ?').get(saleId)).toEqual(
+        { n: 0 },
+      );
+    await w.admin('catalog.updateVariant', { id: variantId, price: catalog });
     await shop.engine.sync();
   });
 

@@ -3,6 +3,7 @@
 // Every rule comes from the event's declaration in the registry; nothing here lists types.
 import { roleHas, roles, type Role } from '../core/vocabulary';
 import { mergeStamp, type EventDef } from '../core/events/define';
+import { formatHlc, parseHlc } from '../core/hlc';
 import { discountCeiling, roleLimits } from '../core/sales/rules';
 import type { WireEvent } from '../core/sync/protocol';
 import type { RefusalCode } from '../core/sync/protocol';
@@ -23,6 +24,21 @@ interface UserChange {
   stamp: string;
   facts: UserFacts;
 }
+
+/** A variant's price as one variant.saved set it: its place in the log, and its merge stamp. */
+interface PriceChange {
+  seq: number;
+  stamp: string;
+  price: number;
+}
+
+/**
+ * How far before a sale head office looks for the prices its PC may have sold at (decision 0037):
+ * a sale made while a pull was bringing a price rise in, and pushed after it, sold at the price
+ * before the rise. A week, so that only a PC offline longer than that, whose sale was made during
+ * the very pull that ended it, could be judged by a price it had not heard of yet.
+ */
+export const PRICE_GRACE_MS = 7 * 86_400_000;
 
 const isRole = (v: unknown): v is Role => typeof v === 'string' && roles.some((r) => r === v);
 
@@ -57,6 +73,8 @@ function merge(changes: readonly UserChange[]): Readonly<UserFacts> {
  */
 export class UserRecord {
   private readonly changes = new Map<string, UserChange[]>();
+  /** Each variant's price changes, in log order. */
+  private readonly prices = new Map<string, PriceChange[]>();
   /** The company's discount limits as each company.saved set them, with its stamp. */
   private readonly limits: { stamp: string; limits: Partial<Record<Role, number>> }[] = [];
   private seenSeq = 0;
@@ -68,6 +86,14 @@ export class UserRecord {
   async refresh(): Promise<void> {
     for (const row of await this.store.userChangesAfter(this.seenSeq)) {
       this.seenSeq = Math.max(this.seenSeq, row.seq);
+      if (row.type === 'variant.saved') {
+        const set = priceOf(row.payloadJson);
+        if (!set) continue;
+        const list = this.prices.get(set.variantId) ?? [];
+        list.push({ seq: row.seq, stamp: mergeStamp(row), price: set.price });
+        this.prices.set(set.variantId, list);
+        continue;
+      }
       if (row.type === 'company.saved') {
         const limits = limitsOf(row.payloadJson);
         if (limits) this.limits.push({ stamp: mergeStamp(row), limits });
@@ -112,6 +138,42 @@ export class UserRecord {
     const staff = [...this.changes.keys()].flatMap((userId) => this.at(userId, stamp) ?? []);
     return discountCeiling(staff, branchId, latest?.limits ?? {});
   }
+
+  /**
+   * The lowest catalog price a PC may have sold a variant at without counting a discount, for a
+   * sale stamped `stamp` from a PC that had pulled the log up to `knownSeq` (decision 0037): the
+   * price it last heard of, or any price in effect in the PRICE_GRACE_MS before the sale. Null
+   * when head office knows no price of the variant.
+   */
+  lowestPrice(variantId: string, stamp: string, knownSeq: number): number | null {
+    const changes = this.prices.get(variantId);
+    if (!changes) return null;
+    /** The price of the change with the latest stamp among those `keep` keeps (a merge's winner). */
+    const winner = (keep: (c: PriceChange) => boolean): number | null =>
+      changes.reduce<PriceChange | null>(
+        (won, c) => (keep(c) && (won === null || c.stamp >= won.stamp) ? c : won),
+        null,
+      )?.price ?? null;
+    const since = formatHlc({ wall: parseHlc(stamp).wall - PRICE_GRACE_MS, counter: 0, node: '' });
+    const candidates = [
+      winner((c) => c.seq <= knownSeq),
+      winner((c) => c.stamp <= since),
+      ...changes.filter((c) => c.stamp > since && c.stamp <= stamp).map((c) => c.price),
+    ].filter((p): p is number => p !== null);
+    return candidates.length === 0 ? null : Math.min(...candidates);
+  }
+}
+
+/**
+ * The variant and price a variant.saved payload sets, read without trusting its shape (null: no
+ * price). The variant is the payload's: the event's aggregate is its product.
+ */
+function priceOf(payloadJson: string): { variantId: string; price: number } | null {
+  const p: unknown = JSON.parse(payloadJson);
+  if (typeof p !== 'object' || p === null || !('price' in p) || !('id' in p)) return null;
+  return typeof p.id === 'string' && typeof p.price === 'number' && Number.isSafeInteger(p.price)
+    ? { variantId: p.id, price: p.price }
+    : null;
 }
 
 /** The discount limits a company.saved payload sets, read without trusting its shape. */
@@ -196,6 +258,7 @@ export function judge(
   const decided = authority.decide(payload, {
     person: (id) => users.at(id, stamp),
     discountCeiling: (branchId) => users.discountCeiling(branchId, stamp),
+    lowestPrice: (variantId) => users.lowestPrice(variantId, stamp, device.cursor),
   });
   if (typeof decided === 'object' && decided !== null && 'refuse' in decided)
     return refuse('FORGED_AUTHORITY', `${event.type}: ${String(decided.refuse)}.`);

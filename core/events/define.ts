@@ -53,6 +53,11 @@ export interface FactsAtTheTime {
   person: (userId: string) => PersonAtTheTime | null;
   /** The largest discount (basis points) any active person at the branch could give. */
   discountCeiling: (branchId: string) => number;
+  /**
+   * The lowest catalog price the PC may have known for a variant when the event was made (null:
+   * head office knows none): a price typed below it counts as a discount (decision 0037).
+   */
+  lowestPrice: (variantId: string) => number | null;
 }
 
 /**

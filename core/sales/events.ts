@@ -8,7 +8,7 @@ import { pointsWrite } from '../loyalty/events';
 import { companyDayAndHour } from '../locale/day';
 import { move } from '../stock/ledger';
 import { resolvedPayment } from './payments';
-import { lineTotalOf, overLimit } from './pricing';
+import { discountForLimit, lineTotalOf, overLimit } from './pricing';
 
 /** A phone number's key: its digits, the last 9 (so +251 911… and 0911… are the same). */
 export const phoneKeyOf = (phone: string | null | undefined): string | null => {
@@ -90,13 +90,26 @@ export const saleRecorded = defineEvent({
             refuse: `the discount's approver ${p.approvedBy} was no supervisor of this shop then`,
           };
       }
-      const discount = p.discount ?? 0;
-      if (discount === 0) return p;
-      const gross = p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
+      // A unit price below the catalog's counts as a discount of the difference, as at the
+      // counter (discountForLimit); the catalog's is the lowest the PC may have known then.
+      const given = p.discount ?? 0;
+      const judged = discountForLimit(
+        p.lines.map((l) => ({
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          catalogPrice: then.lowestPrice(l.variantId) ?? l.unitPrice,
+        })),
+        { discount: given, gross: p.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0) },
+      );
+      if (judged.discount === 0) return p;
       const ceiling = then.discountCeiling(p.branchId);
-      return overLimit({ discount, gross }, ceiling)
+      const below =
+        judged.belowCatalog > 0
+          ? ` (${judged.belowCatalog} of it as prices below the catalog's)`
+          : '';
+      return overLimit(judged, ceiling)
         ? {
-            refuse: `a discount of ${discount} on ${gross} is more than anyone at the shop may give (${ceiling / 100}%)`,
+            refuse: `a discount of ${judged.discount}${below} on ${judged.gross} is more than anyone at the shop may give (${ceiling / 100}%)`,
           }
         : p;
     },

@@ -67,7 +67,7 @@ export const loginStateRow = z.object({
 
 export const userChangeRow = z.object({
   seq: int,
-  type: z.enum(['user.saved', 'company.saved']),
+  type: z.enum(['user.saved', 'company.saved', 'variant.saved']),
   userId: z.string(),
   payloadJson: z.string(),
   hlc: z.string(),

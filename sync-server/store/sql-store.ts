@@ -413,10 +413,10 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
   }
 
   async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
-    // The partial index events_user_changes holds just these rows: the WHERE term is its own.
+    // The partial index events_authority_changes holds just these rows: the WHERE term is its own.
     const rows = await this.sql.all(
       `SELECT seq, type, aggregate_id AS "userId", payload AS "payloadJson", hlc, received_hlc AS "receivedHlc"
-       FROM events WHERE type IN ('user.saved', 'company.saved') AND seq > $1
+       FROM events WHERE type IN ('user.saved', 'company.saved', 'variant.saved') AND seq > $1
        ORDER BY seq`,
       [afterSeq],
     );

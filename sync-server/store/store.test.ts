@@ -286,7 +286,7 @@ describe.each(backends)('$name event store', ({ name, open }) => {
     });
   });
 
-  describe("users' changes", () => {
+  describe("users' and prices' changes", () => {
     it('are read after a seq through their own index, never walking the company-wide events', async () => {
       const userSaved = (role: string) => {
         const id = newId();
@@ -294,15 +294,21 @@ describe.each(backends)('$name event store', ({ name, open }) => {
       };
       const first = userSaved('shop_clerk');
       const everywhere = Array.from({ length: 20 }, (_, i) => item(branchSaved(`b-${i}`, 'shop')));
+      const variantId = newId();
+      const priced = wireEvent('variant.saved', HEAD_OFFICE, variantId, {
+        id: variantId,
+        price: 1500,
+      });
       const later = userSaved('admin');
-      const acks = await store.ingest([item(first), ...everywhere, item(later)]);
+      const acks = await store.ingest([item(first), ...everywhere, item(priced), item(later)]);
       const changes = await store.userChangesAfter(acks[0]!.seq);
-      expect(changes.map((c) => [c.seq, c.userId])).toEqual([
-        [acks.at(-1)!.seq, later.aggregateId],
+      expect(changes.map((c) => [c.seq, c.type, c.userId])).toEqual([
+        [acks.at(-2)!.seq, 'variant.saved', variantId],
+        [acks.at(-1)!.seq, 'user.saved', later.aggregateId],
       ]);
-      expect(await store.userChangesAfter(0)).toHaveLength(2);
+      expect(await store.userChangesAfter(0)).toHaveLength(3);
 
-      // The plan of the very query the store ran: through events_user_changes.
+      // The plan of the very query the store ran: through events_authority_changes.
       const sql = (store as unknown as { sql: SqlDialect }).sql;
       const ran: { text: string; params: readonly SqlParam[] }[] = [];
       const all = sql.all.bind(sql);
@@ -321,7 +327,7 @@ describe.each(backends)('$name event store', ({ name, open }) => {
               await tx.run('SET LOCAL enable_seqscan = off');
               return tx.all(`EXPLAIN ${query.text}`, query.params);
             });
-      expect(JSON.stringify(plan)).toContain('events_user_changes');
+      expect(JSON.stringify(plan)).toContain('events_authority_changes');
     });
   });
 

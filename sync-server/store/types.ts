@@ -221,8 +221,8 @@ export interface EventStore extends UpdateFeedStore {
   getFile(hash: string): Promise<Buffer | null>;
 
   /**
-   * The log's user changes after `afterSeq`, in order: what head office knows of who may do what,
-   * and since when (see sync-server/authority.ts).
+   * The log's user, company and variant changes after `afterSeq`, in order: what head office
+   * knows of who may do what, and since when, and of the prices (see sync-server/authority.ts).
    */
   userChangesAfter(afterSeq: number): Promise<UserChange[]>;
   /** The acknowledgements of those of `ids` the log holds. */
@@ -294,11 +294,14 @@ export interface UpdateFeedStore {
   setUpdateSettings(settingsJson: string): Promise<void>;
 }
 
-/** A user's change, or the company's (whose discount limits head office judges sales by). */
+/**
+ * A user's change, the company's (whose discount limits head office judges sales by), or a
+ * variant's (whose prices it judges a sale's below-catalog prices by).
+ */
 export interface UserChange {
   seq: number;
-  type: 'user.saved' | 'company.saved';
-  /** The user's id (the company's row id for company.saved). */
+  type: 'user.saved' | 'company.saved' | 'variant.saved';
+  /** The user's id (the company's row id for company.saved, the variant's for variant.saved). */
   userId: string;
   payloadJson: string;
   hlc: string;

@@ -22,6 +22,7 @@ export const forgeries = [
   'otherBranchCount',
   'discount',
   'approver',
+  'belowCatalog',
   'pointsAdjust',
   'purchaseApprove',
   'invoicePost',
@@ -148,6 +149,19 @@ export async function forge(
             discount: 50,
             approvedBy: approver ?? t.users['factory'],
           }),
+        });
+      }
+      case 'belowCatalog': {
+        // A sale at 1 a unit with no discount declared: every price here is 100 or more, so
+        // nearly all of it is off the catalog's, far past a shop's 10%.
+        const saleId = randomUUID();
+        return base('sale.recorded', saleId, {
+          saleId,
+          number: `FORGED-${o.pick}`,
+          branchId: own,
+          customerId: null,
+          lines: [{ lineNo: 1, variantId, quantity: 3, unitPrice: 1 }],
+          payments: [{ method: 'cash', amount: 3, tendered: null, reference: null }],
         });
       }
       case 'pointsAdjust':

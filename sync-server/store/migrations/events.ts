@@ -247,4 +247,13 @@ UPDATE console_sessions SET last_used_at = created_at;`,
     // of a partial index.
     sql: `CREATE INDEX events_user_changes ON events (seq) WHERE type IN ('user.saved', 'company.saved')`,
   },
+  {
+    version: 8,
+    name: 'events_authority_changes',
+    // Head office also judges a sale's prices below the catalog's by the variants' price history
+    // (../../authority.ts, decision 0037), so the read of version 7 takes variant.saved too, and
+    // its partial index with it. The same WHERE term, word for word, as SQLite requires.
+    sql: `DROP INDEX events_user_changes;
+CREATE INDEX events_authority_changes ON events (seq) WHERE type IN ('user.saved', 'company.saved', 'variant.saved')`,
+  },
 ];
