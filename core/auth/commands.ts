@@ -18,7 +18,7 @@ import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
-import { LOCKOUT_MS, MAX_FAILED_LOGINS, openSession, resolveSession, tokenHash } from './sessions';
+import { countWrongPassword, LOCKOUT_MS, openSession, resolveSession, tokenHash } from './sessions';
 
 const countUsers = (ctx: Context) => ctx.db.orm.select({ n: count() }).from(users).get()?.n ?? 0;
 
@@ -174,18 +174,14 @@ export const login = action({
     // A password changed meanwhile: the one typed matched the old one at best. The store counts
     // atomically, so wrong guesses sent at once (through any process) each count.
     if (!matches || user.passwordHash !== seen.passwordHash) {
-      const counted = await ctx.sessions.recordFailedLogin(user.id, now, {
-        maxAttempts: MAX_FAILED_LOGINS,
-        lockMs: LOCKOUT_MS,
-      });
-      if (counted.lockedUntil === now + LOCKOUT_MS)
+      const lockedUntil = await countWrongPassword(ctx, user.id, now);
+      if (lockedUntil === now + LOCKOUT_MS)
         throw new DomainError(
           'ACCOUNT_LOCKED',
           'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
-          { lockedUntil: counted.lockedUntil },
+          { lockedUntil },
         );
-      if (counted.lockedUntil !== null && counted.lockedUntil > now)
-        throw stillLocked(counted.lockedUntil, now);
+      if (lockedUntil !== null) throw stillLocked(lockedUntil, now);
       throw wrongLogin();
     }
     const lockedMeanwhile = await lockedUntilOf(ctx, user.id, now);
@@ -287,17 +283,14 @@ export const changePassword = action({
     const checked = passwordHashOf(ctx, actor.userId);
     if (checked === undefined || !(await verifyPassword(input.currentPassword, checked))) {
       const now = ctx.now();
-      const counted = await ctx.sessions.recordFailedLogin(actor.userId, now, {
-        maxAttempts: MAX_FAILED_LOGINS,
-        lockMs: LOCKOUT_MS,
-      });
-      if (counted.lockedUntil !== null && counted.lockedUntil > now) {
+      const lockedUntil = await countWrongPassword(ctx, actor.userId, now);
+      if (lockedUntil !== null) {
         // The sign-in that guessed ends with the lock: whoever holds it signs in again, later.
         if (ctx.sessionToken) await ctx.sessions.end(tokenHash(ctx.sessionToken));
         throw new DomainError(
           'ACCOUNT_LOCKED',
-          `Too many wrong passwords. This sign-in has ended and the account is locked for ${Math.ceil((counted.lockedUntil - now) / 60_000)} minute(s); ask an admin to unlock it sooner.`,
-          { lockedUntil: counted.lockedUntil },
+          `Too many wrong passwords. This sign-in has ended and the account is locked for ${Math.ceil((lockedUntil - now) / 60_000)} minute(s); ask an admin to unlock it sooner.`,
+          { lockedUntil },
         );
       }
       throw wrongCurrentPassword();

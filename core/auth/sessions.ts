@@ -23,6 +23,23 @@ export const LOCKOUT_MS = 15 * 60 * 1000;
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Counts one wrong password of a person, wherever it was typed (a sign-in, a change of password,
+ * a supervisor's approval at the counter), in one count. Answers when the account is locked
+ * until, if this or an earlier count locked it; the caller says so in its own words.
+ */
+export async function countWrongPassword(
+  ctx: Pick<Context, 'sessions'>,
+  userId: string,
+  now: number,
+): Promise<number | null> {
+  const counted = await ctx.sessions.recordFailedLogin(userId, now, {
+    maxAttempts: MAX_FAILED_LOGINS,
+    lockMs: LOCKOUT_MS,
+  });
+  return counted.lockedUntil !== null && counted.lockedUntil > now ? counted.lockedUntil : null;
+}
+
 const userById = prepared((orm) =>
   orm
     .select({

@@ -9,7 +9,7 @@ import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { DUMMY_HASH, verifyPassword } from '../auth/password';
 import { meta, users } from '../db/schema';
-import { LOCKOUT_MS, MAX_FAILED_LOGINS } from '../auth/sessions';
+import { countWrongPassword } from '../auth/sessions';
 import { DomainError } from '../errors';
 import { newId } from '../ids';
 import { salesSettingsOf } from './rules';
@@ -62,10 +62,7 @@ export const approveDiscount = action({
         'The supervisor’s account is locked after wrong passwords; try again later.',
       );
     if (!(await verifyPassword(input.password, row.hash))) {
-      await ctx.sessions.recordFailedLogin(row.id, ctx.now(), {
-        maxAttempts: MAX_FAILED_LOGINS,
-        lockMs: LOCKOUT_MS,
-      });
+      await countWrongPassword(ctx, row.id, ctx.now());
       throw refused();
     }
     if (row.disabled || (row.role !== 'admin' && row.branchId !== clerk.branchId))
