@@ -148,19 +148,21 @@ export class UserRecord {
   lowestPrice(variantId: string, stamp: string, knownSeq: number): number | null {
     const changes = this.prices.get(variantId);
     if (!changes) return null;
-    /** The price of the change with the latest stamp among those `keep` keeps (a merge's winner). */
-    const winner = (keep: (c: PriceChange) => boolean): number | null =>
-      changes.reduce<PriceChange | null>(
-        (won, c) => (keep(c) && (won === null || c.stamp >= won.stamp) ? c : won),
-        null,
-      )?.price ?? null;
+    // One pass, as every line of every pushed sale asks: the merge's winner (the latest stamp)
+    // among the changes the PC had pulled, and among those at or before the week's start, and
+    // the lowest price stamped within the week.
     const since = formatHlc({ wall: parseHlc(stamp).wall - PRICE_GRACE_MS, counter: 0, node: '' });
-    const candidates = [
-      winner((c) => c.seq <= knownSeq),
-      winner((c) => c.stamp <= since),
-      ...changes.filter((c) => c.stamp > since && c.stamp <= stamp).map((c) => c.price),
-    ].filter((p): p is number => p !== null);
-    return candidates.length === 0 ? null : Math.min(...candidates);
+    let heard: PriceChange | null = null;
+    let before: PriceChange | null = null;
+    let lowest = Infinity;
+    for (const c of changes) {
+      if (c.seq <= knownSeq && (heard === null || c.stamp >= heard.stamp)) heard = c;
+      if (c.stamp <= since) {
+        if (before === null || c.stamp >= before.stamp) before = c;
+      } else if (c.stamp <= stamp) lowest = Math.min(lowest, c.price);
+    }
+    lowest = Math.min(lowest, heard?.price ?? Infinity, before?.price ?? Infinity);
+    return lowest === Infinity ? null : lowest;
   }
 }
 
