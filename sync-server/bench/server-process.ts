@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { z } from 'zod';
 import type { ServerConfig } from '../main';
 import { SERVER_BUNDLE } from '../package/build';
+import { SERVER_NODE_OPTIONS } from '../service/steps';
 import type { PullRun } from './serve';
 
 export type ServerCommand =
@@ -72,7 +73,8 @@ export async function spawnServer(
   options: { onLog?: (entry: Record<string, unknown>) => void } = {},
 ): Promise<ServerProcess> {
   const child: ChildProcess = fork(await childBundle(), [JSON.stringify(config)], {
-    execArgv: [],
+    // Node's options as the services run head office with them.
+    execArgv: SERVER_NODE_OPTIONS,
     cwd: repo, // core finds its migrations and fonts in the repository's resources/
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {

@@ -188,7 +188,9 @@ describe('the server package', () => {
     expect(unit['Service']).toMatchObject({
       User: ['fse-sync'],
       WorkingDirectory: [DEB_APP_DIR],
-      ExecStart: ['/usr/bin/node server.mjs --data /var/lib/factory-shop-sync'],
+      ExecStart: [
+        '/usr/bin/node --min-semi-space-size=16 server.mjs --data /var/lib/factory-shop-sync',
+      ],
       EnvironmentFile: [`-${DEB_ENV}`],
     });
     // As shipped where this machine has /usr/bin/node; otherwise with this node in its place.
@@ -205,7 +207,10 @@ describe('the server package', () => {
   it('starts with plain node in an empty folder, and a PC enrolls over HTTPS and syncs', async () => {
     // What the unit runs, with its paths under the unpacked root; the settings from its env file.
     const unit = parseUnit(readFileSync(join(root, DEB_UNIT), 'utf8'))['Service']!;
-    const [, entry = '', ...args] = unit['ExecStart']![0]!.split(' ');
+    // Node's own options first (they start with --), then the entry, then the server's options.
+    const [, ...line] = unit['ExecStart']![0]!.split(' ');
+    const at = line.findIndex((a) => !a.startsWith('--'));
+    const [nodeOptions, entry = '', args] = [line.slice(0, at), line[at], line.slice(at + 1)];
     const workingDir = join(root, unit['WorkingDirectory']![0]!);
     const settings = Object.fromEntries(
       readFileSync(join(root, DEB_ENV), 'utf8')
@@ -222,6 +227,7 @@ describe('the server package', () => {
     const child = spawn(
       process.execPath,
       [
+        ...nodeOptions,
         join(workingDir, entry),
         ...args.map((a) => (a === '/var/lib/factory-shop-sync' ? dataDir : a)),
       ],

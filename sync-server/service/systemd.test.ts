@@ -56,7 +56,9 @@ describe('the systemd unit', () => {
       User: ['fse-sync'],
       Group: ['fse-sync'],
       WorkingDirectory: [p.appDir],
-      ExecStart: [`${p.node} --import tsx sync-server/main.ts --data ${DATA_DIR}`],
+      ExecStart: [
+        `${p.node} --min-semi-space-size=16 --import tsx sync-server/main.ts --data ${DATA_DIR}`,
+      ],
       EnvironmentFile: ['-/etc/factory-shop-sync/env'],
       Restart: ['on-failure'],
       RestartSec: ['5'],
@@ -146,7 +148,7 @@ describe('the Linux install', () => {
     );
     const unit = steps.find((s) => s.kind === 'write' && s.path === UNIT_PATH);
     expect(unit?.kind === 'write' && unit.content).toContain(
-      'ExecStart=/usr/bin/node --import tsx sync-server/main.ts',
+      'ExecStart=/usr/bin/node --min-semi-space-size=16 --import tsx sync-server/main.ts',
     );
     const systemctl = steps.flatMap((s) =>
       s.kind === 'run' && s.command === 'systemctl' ? [s.args.join(' ')] : [],
