@@ -33,6 +33,31 @@ const onHand = async (site: Site) =>
     })
   ).onHand;
 
+/** Pushes one event made up with nothing but the shop PC's own token, as an attacker would. */
+async function pushForged(type: string, aggregateId: string, payload: unknown) {
+  const device = shop.core.context().device!;
+  const event = {
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    branchId: w.branch.SH01,
+    deviceId: device.id,
+    userId: clerkId,
+    hlc: formatHlc({ wall: Date.now(), counter: 0, node: device.id }),
+    createdAt: Date.now(),
+    aggregateId,
+    payload,
+  };
+  const answer = await http<{ refused: { id: string; code: string; message: string }[] }>(
+    w.base,
+    'POST',
+    '/sync/push',
+    { events: [event] },
+    shop.token,
+  );
+  return { event, answer };
+}
+
 describe('authority at head office', () => {
   it('refuses a sale made offline after head office withdrew the clerk role, and the PC takes it back', async () => {
     const before = await onHand(shop);
@@ -99,34 +124,15 @@ describe('authority at head office', () => {
     expect(priceRow.get(variantId)).toEqual({ price: catalog * 2 });
 
     // The PC's own token, a sale at 1 a unit and no discount declared: refused, applied nowhere.
-    const device = shop.core.context().device!;
     const saleId = randomUUID();
-    const forged = {
-      id: randomUUID(),
-      type: 'sale.recorded',
-      schemaVersion: 1,
+    const { event: forged, answer } = await pushForged('sale.recorded', saleId, {
+      saleId,
+      number: 'FORGED-1',
       branchId: w.branch.SH01,
-      deviceId: device.id,
-      userId: clerkId,
-      hlc: formatHlc({ wall: Date.now(), counter: 0, node: device.id }),
-      createdAt: Date.now(),
-      aggregateId: saleId,
-      payload: {
-        saleId,
-        number: 'FORGED-1',
-        branchId: w.branch.SH01,
-        customerId: null,
-        lines: [{ lineNo: 1, variantId, quantity: 2, unitPrice: 1 }],
-        payments: [{ method: 'cash', amount: 2, tendered: null, reference: null }],
-      },
-    };
-    const answer = await http<{ refused: { id: string; code: string; message: string }[] }>(
-      w.base,
-      'POST',
-      '/sync/push',
-      { events: [forged] },
-      shop.token,
-    );
+      customerId: null,
+      lines: [{ lineNo: 1, variantId, quantity: 2, unitPrice: 1 }],
+      payments: [{ method: 'cash', amount: 2, tendered: null, reference: null }],
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.refused).toMatchObject([{ id: forged.id, code: 'FORGED_AUTHORITY' }]);
     expect(answer.body.refused[0]!.message).toBe(
@@ -140,6 +146,34 @@ describe('authority at head office', () => {
       );
     await w.admin('catalog.updateVariant', { id: variantId, price: catalog });
     await shop.engine.sync();
+  });
+
+  it("refuses an order to the factory priced below the catalog's, which the app never makes", async () => {
+    await shop.engine.sync();
+    const variantId = w.variants[1]!;
+    const orderId = randomUUID();
+    const { event, answer } = await pushForged('order.placed', orderId, {
+      orderId,
+      number: 'FORGED-2',
+      shopId: w.branch.SH01,
+      factoryId: w.branch.FAC,
+      note: null,
+      lines: [{ lineNo: 1, variantId, quantity: 5, unitPrice: 1, sku: 'X', name: 'forged' }],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.refused).toMatchObject([{ id: event.id, code: 'FORGED_AUTHORITY' }]);
+    expect(answer.body.refused[0]!.message).toMatch(
+      /^order\.placed: line 1 \(X\) is priced 1, below the catalog's \d+, and an order to the factory is at the catalog's prices\.$/,
+    );
+    // The app's own order, at the catalog's prices, goes through.
+    await placeWithSlip(shop, 'shop1', variantId);
+    expect((await shop.engine.sync()).refused).toBe(0);
+    await w.server.replica.catchUp();
+    expect(
+      w.server.replica.core.db.sqlite
+        .prepare('SELECT count(*) AS n FROM orders WHERE id = ?')
+        .get(orderId),
+    ).toEqual({ n: 0 });
   });
 
   it('refuses head-office steps from a branch PC before they are made, with a clear message', async () => {

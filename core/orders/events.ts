@@ -74,7 +74,23 @@ export const orderPlaced = defineEvent({
   type: 'order.placed',
   ordered: true,
   telegram: { branch: ['order_sheet'], finance: [] },
-  authority: { permission: 'orders.place', from: ['shop'], acts: (p) => p.shopId },
+  authority: {
+    permission: 'orders.place',
+    from: ['shop'],
+    acts: (p) => p.shopId,
+    // An order to the factory is at the catalog's prices: the app offers no other (place.ts).
+    // Below the lowest the shop's PC may have known, it is no order the app made (decision 0037).
+    decide: (p, then) => {
+      for (const l of p.lines) {
+        const lowest = then.lowestPrice(l.variantId);
+        if (lowest !== null && l.unitPrice < lowest)
+          return {
+            refuse: `line ${l.lineNo} (${l.sku}) is priced ${l.unitPrice}, below the catalog's ${lowest}, and an order to the factory is at the catalog's prices`,
+          };
+      }
+      return p;
+    },
+  },
   visibility: { branches: (p) => [p.shopId, p.factoryId] },
   writes: [...orderRows('orders', 'order_lines', 'order_timeline'), ledgerWrite],
   payload: z.object({

@@ -23,6 +23,7 @@ export const forgeries = [
   'discount',
   'approver',
   'belowCatalog',
+  'orderBelowCatalog',
   'pointsAdjust',
   'purchaseApprove',
   'invoicePost',
@@ -162,6 +163,18 @@ export async function forge(
           customerId: null,
           lines: [{ lineNo: 1, variantId, quantity: 3, unitPrice: 1 }],
           payments: [{ method: 'cash', amount: 3, tendered: null, reference: null }],
+        });
+      }
+      case 'orderBelowCatalog': {
+        // An order to the factory at 1 a unit: the app orders at the catalog's prices only.
+        const placedId = randomUUID();
+        return base('order.placed', placedId, {
+          orderId: placedId,
+          number: `FORGED-${o.pick}`,
+          shopId: own,
+          factoryId: t.branch['FAC'] ?? other,
+          note: null,
+          lines: [{ lineNo: 1, variantId, quantity: 5, unitPrice: 1, sku: 'X', name: 'forged' }],
         });
       }
       case 'pointsAdjust':
