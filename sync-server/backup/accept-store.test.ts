@@ -135,8 +135,8 @@ describe("head office's store restore refuses a file that is not its store's bac
     },
     {
       what: 'an index of the store dropped from a real backup',
-      make: backupThen('DROP INDEX events_user_changes'),
-      says: 'it lacks the index "events_user_changes" that the server makes.',
+      make: backupThen('DROP INDEX events_authority_changes'),
+      says: 'it lacks the index "events_authority_changes" that the server makes.',
     },
   ])('$what', async ({ make, says }) => {
     const file = await make();
