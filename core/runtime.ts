@@ -24,7 +24,7 @@ export interface BranchCoreOptions extends OpenOptions {
 }
 
 /** Who a call's context is for: the token it came with and the person or refusal behind it. */
-type Caller = Pick<Context, 'sessionToken' | 'authError'> & { actor?: Actor };
+type Caller = Pick<Context, 'sessionToken' | 'authError' | 'origin'> & { actor?: Actor };
 
 export class BranchCore {
   readonly db: Db;
@@ -79,25 +79,27 @@ export class BranchCore {
       services: this.services,
       sessionToken: caller?.sessionToken,
       authError: caller?.authError,
+      origin: caller?.origin,
     };
   }
 
   /**
-   * The context for one call: who is calling (by session token) and from which device. The
-   * sign-in is looked up before the call runs; at once where the store answers at once (a PC's).
+   * The context for one call: who is calling (by session token) and from which device, and at
+   * head office from which address (`origin`). The sign-in is looked up before the call runs; at
+   * once where the store answers at once (a PC's).
    */
-  signedIn(sessionToken?: string): Answer<Context> {
-    if (!sessionToken) return this.context();
+  signedIn(sessionToken?: string, origin?: string): Answer<Context> {
+    if (!sessionToken) return this.context(origin === undefined ? undefined : { origin });
     try {
       const actor = resolveSession(this, this.sessions, sessionToken);
       return isPromise(actor)
         ? actor.then(
-            (a) => this.context({ sessionToken, actor: a }),
-            (error: unknown) => this.refused(sessionToken, error),
+            (a) => this.context({ sessionToken, actor: a, origin }),
+            (error: unknown) => this.refused(sessionToken, error, origin),
           )
-        : this.context({ sessionToken, actor });
+        : this.context({ sessionToken, actor, origin });
     } catch (error) {
-      return this.refused(sessionToken, error);
+      return this.refused(sessionToken, error, origin);
     }
   }
 
@@ -105,16 +107,22 @@ export class BranchCore {
    * A stale token does not stop what anyone may do (sign in again, see setup and sync status);
    * execute() raises it for everything else.
    */
-  private refused(sessionToken: string, error: unknown): Context {
-    if (error instanceof DomainError) return this.context({ sessionToken, authError: error });
+  private refused(sessionToken: string, error: unknown, origin: string | undefined): Context {
+    if (error instanceof DomainError)
+      return this.context({ sessionToken, authError: error, origin });
     throw error;
   }
 
-  /** Untyped entry for transports: the name and input come from outside and are checked. */
-  callRaw(name: string, input: unknown, sessionToken?: string): Promise<unknown> {
+  /**
+   * Untyped entry for transports: the name and input come from outside and are checked. A
+   * transport over the network says where the call came from (`origin`, see Context).
+   */
+  callRaw(name: string, input: unknown, sessionToken?: string, origin?: string): Promise<unknown> {
     try {
       return Promise.resolve(
-        andThen(this.signedIn(sessionToken), (ctx) => execute(operations, ctx, name, input)),
+        andThen(this.signedIn(sessionToken, origin), (ctx) =>
+          execute(operations, ctx, name, input),
+        ),
       );
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -57,19 +57,24 @@ export class ConsoleSessions implements SessionStore {
     await this.store.touchSession(tokenHash, at);
   }
 
-  loginState(userId: string): Promise<LoginState | null> {
-    return this.store.loginState(userId);
+  loginState(userId: string, origin: string): Promise<LoginState | null> {
+    return this.store.loginState(userId, origin);
   }
 
   loginStates(): Promise<LoginState[]> {
     return this.store.loginStates();
   }
 
-  recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState> {
-    return this.store.recordFailedLogin(userId, now, policy);
+  recordFailedLogin(
+    userId: string,
+    origin: string,
+    now: number,
+    policy: LoginPolicy,
+  ): Promise<LoginState> {
+    return this.store.recordFailedLogin(userId, origin, now, policy);
   }
 
-  clearLoginState(userId: string): Promise<void> {
-    return this.store.clearLoginState(userId);
+  clearLoginState(userId: string, origin?: string): Promise<void> {
+    return this.store.clearLoginState(userId, origin);
   }
 }

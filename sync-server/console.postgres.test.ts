@@ -146,7 +146,7 @@ describe('the console through two server processes on PostgreSQL', () => {
     expect(answers.map((a) => a.body.error!.code).sort()).toEqual(
       ['ACCOUNT_LOCKED', ...Array<string>(MAX_FAILED_LOGINS - 1).fill('LOGIN_FAILED')].sort(),
     );
-    const state = await w.server.hub.store.loginState(userId('factory'));
+    const state = await w.server.hub.store.loginState(userId('factory'), '127.0.0.1');
     expect(state).toMatchObject({ failedAttempts: 0, lockedUntil: expect.any(Number) });
     for (const base of [A, B])
       expect(

@@ -155,6 +155,21 @@ describe('login', () => {
     await world.as('admin')('users.update', { id: userId(world, 'shop1'), unlock: true });
     expect((await login(world, 'shop1')).role).toBe('shop_clerk');
   });
+
+  it('on a PC keeps one count per person, and refuses to count a place it does not keep', async () => {
+    const world = await openDemo();
+    const id = userId(world, 'shop1');
+    const policy = { maxAttempts: MAX_FAILED_LOGINS, lockMs: LOCKOUT_MS };
+    await expect(world.core.sessions.recordFailedLogin(id, '10.0.0.1', 1, policy)).rejects.toThrow(
+      /at the PC only/,
+    );
+    await expect(world.core.sessions.loginState(id, '*')).rejects.toThrow(/at the PC only/);
+    expect(await world.core.sessions.loginState(id, '')).toBeNull();
+    await failLogins(world, 'shop1', 2);
+    expect(await world.core.sessions.loginStates()).toEqual([
+      { userId: id, origin: '', failedAttempts: 2, lockedUntil: null },
+    ]);
+  });
 });
 
 describe('sessions', () => {

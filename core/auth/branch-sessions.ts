@@ -19,9 +19,19 @@ import type {
 export function countFailedLogin(state: LoginState, now: number, policy: LoginPolicy): LoginState {
   if (state.lockedUntil !== null && state.lockedUntil > now) return state;
   const failed = (state.lockedUntil !== null ? 0 : state.failedAttempts) + 1;
+  const { userId, origin } = state;
   return failed >= policy.maxAttempts
-    ? { userId: state.userId, failedAttempts: 0, lockedUntil: now + policy.lockMs }
-    : { userId: state.userId, failedAttempts: failed, lockedUntil: null };
+    ? { userId, origin, failedAttempts: 0, lockedUntil: now + policy.lockMs }
+    : { userId, origin, failedAttempts: failed, lockedUntil: null };
+}
+
+/**
+ * Whoever calls a PC's core is at the PC: one place, ''. A count from elsewhere is a caller's
+ * mistake (only head office's store keeps places), not something to fold into the PC's.
+ */
+function onePlace(origin: string): void {
+  if (origin !== '')
+    throw new Error(`a branch PC counts wrong passwords at the PC only, not from "${origin}"`);
 }
 
 /** A sign-in and its person in one read: the check every call makes. */
@@ -98,28 +108,50 @@ export class BranchSessions implements SessionStore {
 
   recordUse(): void {}
 
-  async loginState(userId: string): Promise<LoginState | null> {
+  async loginState(userId: string, origin: string): Promise<LoginState | null> {
+    onePlace(origin);
     return this.stateOf(userId);
   }
 
   private stateOf(userId: string): LoginState | null {
-    return stateOf(this.db).get({ userId }) ?? null;
+    const row = stateOf(this.db).get({ userId });
+    return row ? { ...row, origin: '' } : null;
   }
 
   async loginStates(): Promise<LoginState[]> {
-    return this.db.orm.select().from(loginState).orderBy(loginState.userId).all();
+    return this.db.orm
+      .select()
+      .from(loginState)
+      .orderBy(loginState.userId)
+      .all()
+      .map((row) => ({ ...row, origin: '' }));
   }
 
-  async recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState> {
+  async recordFailedLogin(
+    userId: string,
+    origin: string,
+    now: number,
+    policy: LoginPolicy,
+  ): Promise<LoginState> {
+    onePlace(origin);
     // Read and written in one transaction, so no other count comes between.
     return this.db.sqlite
       .transaction(() => {
-        const was = this.stateOf(userId) ?? { userId, failedAttempts: 0, lockedUntil: null };
+        const was = this.stateOf(userId) ?? {
+          userId,
+          origin,
+          failedAttempts: 0,
+          lockedUntil: null,
+        };
         const next = countFailedLogin(was, now, policy);
         if (next !== was)
           this.db.orm
             .insert(loginState)
-            .values(next)
+            .values({
+              userId,
+              failedAttempts: next.failedAttempts,
+              lockedUntil: next.lockedUntil,
+            })
             .onConflictDoUpdate({
               target: loginState.userId,
               set: { failedAttempts: next.failedAttempts, lockedUntil: next.lockedUntil },
@@ -130,7 +162,8 @@ export class BranchSessions implements SessionStore {
       .immediate();
   }
 
-  async clearLoginState(userId: string): Promise<void> {
+  async clearLoginState(userId: string, origin?: string): Promise<void> {
+    if (origin !== undefined) onePlace(origin);
     this.db.orm.delete(loginState).where(eq(loginState.userId, userId)).run();
   }
 }

@@ -18,7 +18,16 @@ import { SyncUnavailable } from '../sync/transport';
 import { HybridClock } from '../hlc';
 import { newId } from '../ids';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
-import { countWrongPassword, LOCKOUT_MS, openSession, resolveSession, tokenHash } from './sessions';
+import {
+  countWrongPassword,
+  forgetWrongPasswords,
+  lockedUntilOf,
+  LOCKOUT_MS,
+  openSession,
+  resolveSession,
+  tokenHash,
+  unknownUserKey,
+} from './sessions';
 
 const countUsers = (ctx: Context) => ctx.db.orm.select({ n: count() }).from(users).get()?.n ?? 0;
 
@@ -147,10 +156,19 @@ const stillLocked = (lockedUntil: number, now: number) =>
     { lockedUntil },
   );
 
-const lockedUntilOf = async (ctx: Context, userId: string, now: number) => {
-  const until = (await ctx.sessions.loginState(userId))?.lockedUntil ?? null;
-  return until !== null && until > now ? until : null;
-};
+/** Counts a wrong sign-in (of `key`: a person's id, or an unknown username's key) and says so. */
+async function counted(ctx: Context, key: string): Promise<DomainError> {
+  const now = ctx.now();
+  const lockedUntil = await countWrongPassword(ctx, key, now);
+  if (lockedUntil === now + LOCKOUT_MS)
+    return new DomainError(
+      'ACCOUNT_LOCKED',
+      'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
+      { lockedUntil },
+    );
+  if (lockedUntil !== null) return stillLocked(lockedUntil, now);
+  return wrongLogin();
+}
 
 export const login = action({
   access: 'public',
@@ -160,7 +178,13 @@ export const login = action({
   handler: async (ctx, input) => {
     const seen = loginRow(ctx.db).get({ username: input.username });
     if (!seen) {
+      // At head office a username no one has is counted and locked as a real one is, so the
+      // answers never tell which exist; a PC says it has not heard of it.
+      const key = ctx.origin === undefined ? null : unknownUserKey(input.username);
+      const locked = key === null ? null : await lockedUntilOf(ctx, key, ctx.now());
+      if (locked !== null) throw stillLocked(locked, ctx.now());
       await verifyPassword(input.password, DUMMY_HASH);
+      if (key !== null) throw await counted(ctx, key);
       throw notHeardOf(ctx, input.username) ?? wrongLogin();
     }
     // A locked account costs no password check.
@@ -173,22 +197,12 @@ export const login = action({
     if (!user) throw wrongLogin();
     // A password changed meanwhile: the one typed matched the old one at best. The store counts
     // atomically, so wrong guesses sent at once (through any process) each count.
-    if (!matches || user.passwordHash !== seen.passwordHash) {
-      const lockedUntil = await countWrongPassword(ctx, user.id, now);
-      if (lockedUntil === now + LOCKOUT_MS)
-        throw new DomainError(
-          'ACCOUNT_LOCKED',
-          'Too many wrong passwords. This account is locked for 15 minutes; ask an admin to unlock it sooner.',
-          { lockedUntil },
-        );
-      if (lockedUntil !== null) throw stillLocked(lockedUntil, now);
-      throw wrongLogin();
-    }
+    if (!matches || user.passwordHash !== seen.passwordHash) throw await counted(ctx, user.id);
     const lockedMeanwhile = await lockedUntilOf(ctx, user.id, now);
     if (lockedMeanwhile !== null) throw stillLocked(lockedMeanwhile, now);
     if (user.disabled)
       throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled. Ask an admin.');
-    await ctx.sessions.clearLoginState(user.id);
+    await forgetWrongPasswords(ctx, user.id);
     const session = await openSession(ctx, user.id);
     return {
       ...session,
@@ -295,7 +309,7 @@ export const changePassword = action({
       }
       throw wrongCurrentPassword();
     }
-    await ctx.sessions.clearLoginState(actor.userId);
+    await forgetWrongPasswords(ctx, actor.userId);
     const passwordHash = await hashPassword(input.newPassword);
     // While the hashes were made, this sign-in may have ended (signed out, disabled) or the
     // password changed through another: then the change is refused as it would be now.

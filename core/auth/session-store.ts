@@ -5,9 +5,14 @@
 // importing nothing of the contract: the contract's context names this without an import cycle.
 import type { Role } from '../vocabulary';
 
-/** Wrong passwords counted toward a lockout, per person (see MAX_FAILED_LOGINS). */
+/**
+ * Wrong passwords counted toward a lockout, per person and place (core/auth/sessions.ts): the
+ * address a call came from at head office, '*' for every place together; '' on a PC, whose
+ * store keeps one count per person.
+ */
 export interface LoginState {
   userId: string;
+  origin: string;
   failedAttempts: number;
   lockedUntil: number | null;
 }
@@ -95,8 +100,8 @@ export interface SessionStore {
   /** Records a call the sign-in served, for the idle clock (called only where there is one). */
   recordUse(tokenHash: string, at: number): Answer<void>;
 
-  loginState(userId: string): Promise<LoginState | null>;
-  /** Every person's count, for the list of users. */
+  loginState(userId: string, origin: string): Promise<LoginState | null>;
+  /** Every count, of every person and place, for the list of users. */
   loginStates(): Promise<LoginState[]>;
   /**
    * Counts one wrong password at `now`, atomically (wrong passwords checked at once all count):
@@ -104,7 +109,12 @@ export interface SessionStore {
    * now + lockMs and sets the count back to 0; while still locked nothing changes. Returns the
    * state as it now is.
    */
-  recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState>;
-  /** Forgets one person's count (a sign-in, an admin's unlock). */
-  clearLoginState(userId: string): Promise<void>;
+  recordFailedLogin(
+    userId: string,
+    origin: string,
+    now: number,
+    policy: LoginPolicy,
+  ): Promise<LoginState>;
+  /** Forgets one person's count from one place (a sign-in there), or from all (an admin's unlock). */
+  clearLoginState(userId: string, origin?: string): Promise<void>;
 }

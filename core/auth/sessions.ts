@@ -11,6 +11,8 @@ import {
   andThen,
   type Answer,
   type FoundSession,
+  type LoginPolicy,
+  type LoginState,
   type SessionStore,
   type SessionUser,
 } from './session-store';
@@ -18,27 +20,85 @@ import {
 export type { LoginState, SessionRecord } from './session-store';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Wrong passwords in a row from one place that lock a person out from there. */
 export const MAX_FAILED_LOGINS = 5;
+/** Wrong passwords in a row from every place together that lock a person out everywhere. */
+export const MAX_FAILED_ANYWHERE = 20;
 export const LOCKOUT_MS = 15 * 60 * 1000;
+/** The place that stands for every place together in a store's counts. */
+export const EVERYWHERE = '*';
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
+ * Where a wrong password counts (decision 0038). On a PC whoever types is at the PC: one count
+ * per person. At head office, per person and address the call came from (`ctx.origin`), so one
+ * address guessing, a shop PC's say, locks only itself out of the account and the admin signs in
+ * from elsewhere; and per person from every address together, with a higher limit, so many
+ * addresses together cannot guess on for ever.
+ */
+function placesOf(ctx: Pick<Context, 'origin'>): [origin: string, policy: LoginPolicy][] {
+  const here: LoginPolicy = { maxAttempts: MAX_FAILED_LOGINS, lockMs: LOCKOUT_MS };
+  if (ctx.origin === undefined) return [['', here]];
+  const everywhere: LoginPolicy = { maxAttempts: MAX_FAILED_ANYWHERE, lockMs: LOCKOUT_MS };
+  return [
+    [ctx.origin, here],
+    [EVERYWHERE, everywhere],
+  ];
+}
+
+const latestLock = (states: (LoginState | null)[], now: number): number | null =>
+  states.reduce<number | null>(
+    (until, s) =>
+      s?.lockedUntil != null && s.lockedUntil > now && s.lockedUntil > (until ?? 0)
+        ? s.lockedUntil
+        : until,
+    null,
+  );
+
+/**
  * Counts one wrong password of a person, wherever it was typed (a sign-in, a change of password,
- * a supervisor's approval at the counter), in one count. Answers when the account is locked
- * until, if this or an earlier count locked it; the caller says so in its own words.
+ * a supervisor's approval at the counter), in one count per place. Answers until when the
+ * person is locked out from here, if this or an earlier count locked them; the caller says so in
+ * its own words.
  */
 export async function countWrongPassword(
-  ctx: Pick<Context, 'sessions'>,
+  ctx: Pick<Context, 'sessions' | 'origin'>,
   userId: string,
   now: number,
 ): Promise<number | null> {
-  const counted = await ctx.sessions.recordFailedLogin(userId, now, {
-    maxAttempts: MAX_FAILED_LOGINS,
-    lockMs: LOCKOUT_MS,
-  });
-  return counted.lockedUntil !== null && counted.lockedUntil > now ? counted.lockedUntil : null;
+  const counted: LoginState[] = [];
+  for (const [origin, policy] of placesOf(ctx))
+    counted.push(await ctx.sessions.recordFailedLogin(userId, origin, now, policy));
+  return latestLock(counted, now);
 }
+
+/** Until when a person is locked out from where this call came from, or null. */
+export async function lockedUntilOf(
+  ctx: Pick<Context, 'sessions' | 'origin'>,
+  userId: string,
+  now: number,
+): Promise<number | null> {
+  const states: (LoginState | null)[] = [];
+  for (const [origin] of placesOf(ctx)) states.push(await ctx.sessions.loginState(userId, origin));
+  return latestLock(states, now);
+}
+
+/** A right password: the counts of this place and of every place together start again. */
+export async function forgetWrongPasswords(
+  ctx: Pick<Context, 'sessions' | 'origin'>,
+  userId: string,
+): Promise<void> {
+  for (const [origin] of placesOf(ctx)) await ctx.sessions.clearLoginState(userId, origin);
+}
+
+/**
+ * What head office counts a username no one has under (`ctx.origin` set): a sign-in with it is
+ * refused and locked as a real one is, so the answers never tell which usernames exist. Never
+ * an id (ids are UUIDs). A PC says plainly that it has not heard of a username (not-heard-of.ts)
+ * and keeps no count for one.
+ */
+export const unknownUserKey = (username: string) => `?${username}`;
 
 const userById = prepared((orm) =>
   orm

@@ -36,6 +36,12 @@ export interface Context {
   sessions: SessionStore;
   /** The raw session token the caller presented, when any (for logout). */
   sessionToken?: string;
+  /**
+   * Where the call came from when it came over the network: at head office, the client's address
+   * as its rate limits key it (one IPv4 address, one IPv6 /64). Absent on a PC, where whoever
+   * calls is at the PC. Wrong passwords are counted per place (core/auth/sessions.ts).
+   */
+  origin?: string;
   /** Why the presented token did not sign anyone in (expired, signed out), for non-public calls. */
   authError?: DomainError;
   /** What the host offers beyond the database: a sync connection, head-office device management. */

@@ -8,14 +8,15 @@ export type CallAnswer =
   | { status: number; body: { ok: false; error: SerializedError } };
 
 export async function answerCall(
-  call: (name: string, input: unknown, token?: string) => unknown,
+  call: (name: string, input: unknown, token?: string, origin?: string) => unknown,
   name: string,
   input: unknown,
   token: string | undefined,
   logBug: (error: unknown) => void = (e) => console.error(e),
+  origin?: string,
 ): Promise<CallAnswer> {
   try {
-    return { status: 200, body: { ok: true, result: await call(name, input, token) } };
+    return { status: 200, body: { ok: true, result: await call(name, input, token, origin) } };
   } catch (error) {
     if (!(error instanceof DomainError) || error instanceof BugError) logBug(error);
     const serialized = serializeError(error);

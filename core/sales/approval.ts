@@ -9,7 +9,7 @@ import type { Context } from '../contract/context';
 import { requireActor } from '../contract/scope';
 import { DUMMY_HASH, verifyPassword } from '../auth/password';
 import { meta, users } from '../db/schema';
-import { countWrongPassword } from '../auth/sessions';
+import { countWrongPassword, lockedUntilOf } from '../auth/sessions';
 import { DomainError } from '../errors';
 import { newId } from '../ids';
 import { salesSettingsOf } from './rules';
@@ -55,8 +55,7 @@ export const approveDiscount = action({
       await verifyPassword(input.password, DUMMY_HASH);
       throw refused();
     }
-    const state = await ctx.sessions.loginState(row.id);
-    if (state?.lockedUntil && state.lockedUntil > ctx.now())
+    if ((await lockedUntilOf(ctx, row.id, ctx.now())) !== null)
       throw new DomainError(
         'ACCOUNT_LOCKED',
         'The supervisor’s account is locked after wrong passwords; try again later.',

@@ -7,6 +7,7 @@ import { answerCall, bearer } from '../../core/contract/http';
 import { MAX_BODY_BYTES } from '../../core/sync/protocol';
 import { HttpError } from '../errors';
 import { jsonBody } from '../http/body';
+import { clientKey } from '../http/rate-limit';
 import { isCustomerCall, portalOverHttps } from '../portal/status';
 import type { HeadOfficeReplica } from '../replica';
 import { route } from './handle';
@@ -48,12 +49,15 @@ export function contractRoutes(
           : null;
       if (httpsOnly && (name.startsWith('portal.') || (await isCustomerCall(replica.core, token))))
         throw new HttpError(403, 'PORTAL_OFF', httpsOnly);
+      // Wrong passwords count per person and address (core/auth/sessions.ts, decision 0038),
+      // the address as the rate limits see it.
       const answer = await answerCall(
-        (n, input, t) => replica.core.callRaw(n, input, t),
+        (n, input, t, origin) => replica.core.callRaw(n, input, t, origin),
         name,
         req.body,
         token,
         (e) => log({ level: 'error', msg: 'operation failed', op: name, error: String(e) }),
+        clientKey(req.ip ?? req.socket.remoteAddress),
       );
       // A sign-in is refused only once its password is right, and the session it made ends: a
       // wrong password is answered (and counted) as anyone's, so a refusal never tells which

@@ -61,6 +61,7 @@ export const sessionRow = z.object({
 
 export const loginStateRow = z.object({
   userId: z.string(),
+  origin: z.string(),
   failedAttempts: int,
   lockedUntil: time,
 });

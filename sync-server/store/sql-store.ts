@@ -56,7 +56,7 @@ const deviceColumns = `id, branch_id AS "branchId", number, name, token_hash AS 
 const sessionColumns = `token_hash AS "tokenHash", user_id AS "userId", credential,
   created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
 
-const loginStateColumns = `user_id AS "userId", failed_attempts AS "failedAttempts",
+const loginStateColumns = `user_id AS "userId", origin, failed_attempts AS "failedAttempts",
   locked_until AS "lockedUntil"`;
 
 const insertSession = `INSERT INTO console_sessions
@@ -74,13 +74,14 @@ const sessionParams = (s: NewConsoleSession) => [
 
 // core/auth/commands.ts's rules in one statement, so wrong passwords sent to two processes at
 // once both count: a lock run out starts the count again, reaching the maximum locks and sets
-// the count back to 0, and a lock still running changes nothing. ($2 now, $3 maximum, $4 lock.)
+// the count back to 0, and a lock still running changes nothing. ($2 now, $3 maximum, $4 lock,
+// $5 the place counted.)
 const counted = `(CASE WHEN l.locked_until IS NULL THEN l.failed_attempts ELSE 0 END) + 1`;
 const RECORD_FAILED_LOGIN = `
-INSERT INTO login_states AS l (user_id, failed_attempts, locked_until)
-VALUES ($1, CASE WHEN 1 >= $3::integer THEN 0 ELSE 1 END,
+INSERT INTO login_states AS l (user_id, origin, failed_attempts, locked_until)
+VALUES ($1, $5, CASE WHEN 1 >= $3::integer THEN 0 ELSE 1 END,
         CASE WHEN 1 >= $3::integer THEN $2::bigint + $4::bigint END)
-ON CONFLICT (user_id) DO UPDATE SET
+ON CONFLICT (user_id, origin) DO UPDATE SET
   failed_attempts = CASE WHEN l.locked_until > $2::bigint THEN l.failed_attempts
                          WHEN ${counted} >= $3::integer THEN 0 ELSE ${counted} END,
   locked_until = CASE WHEN l.locked_until > $2::bigint THEN l.locked_until
@@ -386,30 +387,48 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
 
   async loginStates(): Promise<LoginState[]> {
     const rows = await this.sql.all(
-      `SELECT ${loginStateColumns} FROM login_states ORDER BY user_id${this.sql.byteOrder}`,
+      `SELECT ${loginStateColumns} FROM login_states
+       ORDER BY user_id${this.sql.byteOrder}, origin${this.sql.byteOrder}`,
     );
     return parseRows(loginStateRow, rows);
   }
 
-  async loginState(userId: string): Promise<LoginState | null> {
+  async loginState(userId: string, origin: string): Promise<LoginState | null> {
     const rows = await this.sql.all(
-      `SELECT ${loginStateColumns} FROM login_states WHERE user_id = $1`,
-      [userId],
+      `SELECT ${loginStateColumns} FROM login_states WHERE user_id = $1 AND origin = $2`,
+      [userId, origin],
     );
     return first(loginStateRow, rows);
   }
 
-  async recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState> {
+  async recordFailedLogin(
+    userId: string,
+    origin: string,
+    now: number,
+    policy: LoginPolicy,
+  ): Promise<LoginState> {
     const state = first(
       loginStateRow,
-      await this.sql.all(RECORD_FAILED_LOGIN, [userId, now, policy.maxAttempts, policy.lockMs]),
+      await this.sql.all(RECORD_FAILED_LOGIN, [
+        userId,
+        now,
+        policy.maxAttempts,
+        policy.lockMs,
+        origin,
+      ]),
     );
     if (!state) throw new Error(`store: no login state returned for ${userId}`);
     return state;
   }
 
-  async clearLoginState(userId: string): Promise<void> {
-    await this.sql.run('DELETE FROM login_states WHERE user_id = $1', [userId]);
+  async clearLoginState(userId: string, origin?: string): Promise<void> {
+    if (origin === undefined)
+      await this.sql.run('DELETE FROM login_states WHERE user_id = $1', [userId]);
+    else
+      await this.sql.run('DELETE FROM login_states WHERE user_id = $1 AND origin = $2', [
+        userId,
+        origin,
+      ]);
   }
 
   async userChangesAfter(afterSeq: number): Promise<UserChange[]> {

@@ -788,73 +788,101 @@ describe.each(backends)('$name event store', ({ name, open }) => {
   describe('console lockout counts', () => {
     const policy = { maxAttempts: 3, lockMs: 60_000 };
 
-    it('are listed per person in id order and cleared per person', async () => {
+    it('are kept per person and place, listed in order, and cleared per place or person', async () => {
       const [a, b] = [newId(), newId()].sort();
-      await store.recordFailedLogin(b!, 1_000, policy);
-      await store.recordFailedLogin(a!, 1_000, policy);
-      await store.recordFailedLogin(a!, 2_000, policy);
+      await store.recordFailedLogin(b!, '10.0.0.1', 1_000, policy);
+      await store.recordFailedLogin(a!, '10.0.0.2', 1_000, policy);
+      await store.recordFailedLogin(a!, '10.0.0.1', 1_000, policy);
+      await store.recordFailedLogin(a!, '10.0.0.1', 2_000, policy);
+      await store.recordFailedLogin(a!, '*', 2_000, policy);
       expect(await store.loginStates()).toEqual([
-        { userId: a, failedAttempts: 2, lockedUntil: null },
-        { userId: b, failedAttempts: 1, lockedUntil: null },
+        { userId: a, origin: '*', failedAttempts: 1, lockedUntil: null },
+        { userId: a, origin: '10.0.0.1', failedAttempts: 2, lockedUntil: null },
+        { userId: a, origin: '10.0.0.2', failedAttempts: 1, lockedUntil: null },
+        { userId: b, origin: '10.0.0.1', failedAttempts: 1, lockedUntil: null },
+      ]);
+      // A place's count is its own: the third wrong password from 10.0.0.1 locks only it.
+      expect(await store.recordFailedLogin(a!, '10.0.0.1', 3_000, policy)).toMatchObject({
+        lockedUntil: 63_000,
+      });
+      expect(await store.loginState(a!, '10.0.0.2')).toMatchObject({ lockedUntil: null });
+      await store.clearLoginState(a!, '10.0.0.1');
+      expect((await store.loginStates()).map((s) => [s.userId, s.origin])).toEqual([
+        [a, '*'],
+        [a, '10.0.0.2'],
+        [b, '10.0.0.1'],
+      ]);
+      await store.clearLoginState(a!);
+      expect((await store.loginStates()).map((s) => [s.userId, s.origin])).toEqual([
+        [b, '10.0.0.1'],
       ]);
       await store.clearLoginState(b!);
-      expect((await store.loginStates()).map((s) => s.userId)).toEqual([a]);
+      expect(await store.loginStates()).toEqual([]);
     });
 
     it('count wrong passwords, lock at the maximum as core/auth does, and are cleared', async () => {
       const user = newId();
-      expect(await store.loginState(user)).toBeNull();
-      expect(await store.recordFailedLogin(user, 1_000, policy)).toEqual({
+      expect(await store.loginState(user, '')).toBeNull();
+      expect(await store.recordFailedLogin(user, '', 1_000, policy)).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 1,
         lockedUntil: null,
       });
-      await store.recordFailedLogin(user, 2_000, policy);
+      await store.recordFailedLogin(user, '', 2_000, policy);
       // The third locks and sets the count back to 0.
-      expect(await store.recordFailedLogin(user, 3_000, policy)).toEqual({
+      expect(await store.recordFailedLogin(user, '', 3_000, policy)).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 0,
         lockedUntil: 63_000,
       });
       // While locked nothing changes.
-      expect(await store.recordFailedLogin(user, 4_000, policy)).toEqual({
+      expect(await store.recordFailedLogin(user, '', 4_000, policy)).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 0,
         lockedUntil: 63_000,
       });
       // Once the lock has run out, the count starts again.
-      expect(await store.recordFailedLogin(user, 63_000, policy)).toEqual({
+      expect(await store.recordFailedLogin(user, '', 63_000, policy)).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 1,
         lockedUntil: null,
       });
-      expect(await store.loginState(user)).toEqual({
+      expect(await store.loginState(user, '')).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 1,
         lockedUntil: null,
       });
-      await store.clearLoginState(user);
-      expect(await store.loginState(user)).toBeNull();
+      await store.clearLoginState(user, '');
+      expect(await store.loginState(user, '')).toBeNull();
     });
 
     it('count wrong passwords sent at the same moment each', async () => {
       const user = newId();
-      await Promise.all([1, 2].map(() => store.recordFailedLogin(user, 1_000, policy)));
-      expect(await store.loginState(user)).toEqual({
+      await Promise.all([1, 2].map(() => store.recordFailedLogin(user, '', 1_000, policy)));
+      expect(await store.loginState(user, '')).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 2,
         lockedUntil: null,
       });
       const locked = await Promise.all(
-        [1, 2].map(() => store.recordFailedLogin(user, 1_000, policy)),
+        [1, 2].map(() => store.recordFailedLogin(user, '', 1_000, policy)),
       );
       expect(locked.filter((s) => s.lockedUntil === 61_000)).toHaveLength(2);
     });
 
     it('lock at once when one wrong password is the maximum', async () => {
       const user = newId();
-      expect(await store.recordFailedLogin(user, 1_000, { maxAttempts: 1, lockMs: 10 })).toEqual({
+      expect(
+        await store.recordFailedLogin(user, '', 1_000, { maxAttempts: 1, lockMs: 10 }),
+      ).toEqual({
         userId: user,
+        origin: '',
         failedAttempts: 0,
         lockedUntil: 1_010,
       });
@@ -1080,10 +1108,13 @@ describe('postgres event store with several server processes', () => {
     const user = newId();
     const policy = { maxAttempts: 100, lockMs: 1_000 };
     await Promise.all(
-      Array.from({ length: 20 }, (_, k) => (k % 2 ? one : two).recordFailedLogin(user, 5, policy)),
+      Array.from({ length: 20 }, (_, k) =>
+        (k % 2 ? one : two).recordFailedLogin(user, '', 5, policy),
+      ),
     );
-    expect(await one.loginState(user)).toEqual({
+    expect(await one.loginState(user, '')).toEqual({
       userId: user,
+      origin: '',
       failedAttempts: 20,
       lockedUntil: null,
     });

@@ -204,17 +204,25 @@ export interface EventStore extends UpdateFeedStore {
   replaceSessions(sessions: NewConsoleSession[]): Promise<void>;
   /** Wrong-password counts toward a console lockout, shared by every server process. */
   loginStates(): Promise<LoginState[]>;
-  /** One person's count, or null (none: no wrong password since the last sign-in or unlock). */
-  loginState(userId: string): Promise<LoginState | null>;
+  /**
+   * One person's count from one place (an address, or '*' for all together), or null (none: no
+   * wrong password from there since the last sign-in or unlock).
+   */
+  loginState(userId: string, origin: string): Promise<LoginState | null>;
   /**
    * Counts one wrong password at `now`, in one atomic statement (wrong passwords sent to two
    * processes at once both count), by core/auth's rules: a lock that has run out starts the
    * count again; reaching `maxAttempts` locks until now + lockMs and sets the count back to 0;
    * while still locked nothing changes. Returns the state as it now is.
    */
-  recordFailedLogin(userId: string, now: number, policy: LoginPolicy): Promise<LoginState>;
-  /** Forgets one person's count (a sign-in, an admin's unlock). */
-  clearLoginState(userId: string): Promise<void>;
+  recordFailedLogin(
+    userId: string,
+    origin: string,
+    now: number,
+    policy: LoginPolicy,
+  ): Promise<LoginState>;
+  /** Forgets one person's count from one place (a sign-in there), or from all (an admin's unlock). */
+  clearLoginState(userId: string, origin?: string): Promise<void>;
 
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;

@@ -256,4 +256,24 @@ UPDATE console_sessions SET last_used_at = created_at;`,
     sql: `DROP INDEX events_user_changes;
 CREATE INDEX events_authority_changes ON events (seq) WHERE type IN ('user.saved', 'company.saved', 'variant.saved')`,
   },
+  {
+    version: 9,
+    name: 'login_states_per_origin',
+    // Wrong passwords are counted per person and per place they came from (the client's address;
+    // '*' for every place together), so one address guessing locks only itself out of an
+    // account (core/auth/sessions.ts, decision 0038). The counts kept so far are a place's: ''.
+    sql: {
+      sqlite: `CREATE TABLE login_states_by_origin (
+  user_id TEXT NOT NULL, origin TEXT NOT NULL, failed_attempts INTEGER NOT NULL,
+  locked_until INTEGER, PRIMARY KEY (user_id, origin)
+);
+INSERT INTO login_states_by_origin (user_id, origin, failed_attempts, locked_until)
+  SELECT user_id, '', failed_attempts, locked_until FROM login_states;
+DROP TABLE login_states;
+ALTER TABLE login_states_by_origin RENAME TO login_states`,
+      postgres: `ALTER TABLE login_states ADD COLUMN origin text NOT NULL DEFAULT '';
+ALTER TABLE login_states DROP CONSTRAINT login_states_pkey;
+ALTER TABLE login_states ADD PRIMARY KEY (user_id, origin)`,
+    },
+  },
 ];

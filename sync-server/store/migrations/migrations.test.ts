@@ -232,7 +232,7 @@ async function expectLegacyDataKept(events: EventStore): Promise<void> {
   const device = await events.device('d1');
   expect(device).toMatchObject({ name: 'Till 1', lastBackupAt: 42, updateRefused: null });
   expect(await events.loginStates()).toEqual([
-    { userId: 'u1', failedAttempts: 2, lockedUntil: null },
+    { userId: 'u1', origin: '', failedAttempts: 2, lockedUntil: null },
   ]);
   expect(await events.updateFeedRevision()).toBe(7);
 }
