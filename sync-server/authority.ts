@@ -139,6 +139,19 @@ export class UserRecord {
     return discountCeiling(staff, branchId, latest?.limits ?? {});
   }
 
+  /** The last week's start worked out, and the stamp it was for. */
+  private week: { stamp: string; since: string } | null = null;
+
+  /** The week's start before a stamp, kept for the next line: every line of a sale has its stamp. */
+  private weekBefore(stamp: string): string {
+    if (this.week?.stamp !== stamp)
+      this.week = {
+        stamp,
+        since: formatHlc({ wall: parseHlc(stamp).wall - PRICE_GRACE_MS, counter: 0, node: '' }),
+      };
+    return this.week.since;
+  }
+
   /**
    * The lowest catalog price a PC may have sold a variant at without counting a discount, for a
    * sale stamped `stamp` from a PC that had pulled the log up to `knownSeq` (decision 0037): the
@@ -151,7 +164,7 @@ export class UserRecord {
     // One pass, as every line of every pushed sale asks: the merge's winner (the latest stamp)
     // among the changes the PC had pulled, and among those at or before the week's start, and
     // the lowest price stamped within the week.
-    const since = formatHlc({ wall: parseHlc(stamp).wall - PRICE_GRACE_MS, counter: 0, node: '' });
+    const since = this.weekBefore(stamp);
     let heard: PriceChange | null = null;
     let before: PriceChange | null = null;
     let lowest = Infinity;

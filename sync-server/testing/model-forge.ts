@@ -86,6 +86,25 @@ export async function forge(
       { branchId, variantId, quantity: 500, reason: 'forged' },
       userId,
     );
+  /** A sale of one line of the variant at this branch, paid in cash for what it comes to. */
+  const forgedSale = (
+    line: { quantity: number; unitPrice: number; discount?: number },
+    approval: { approvedBy?: string } = {},
+  ) => {
+    const saleId = randomUUID();
+    const discount = line.discount ?? 0;
+    const amount = line.quantity * line.unitPrice - discount;
+    return base('sale.recorded', saleId, {
+      saleId,
+      number: `FORGED-${o.pick}`,
+      branchId: own,
+      customerId: null,
+      lines: [{ lineNo: 1, variantId, ...line }],
+      payments: [{ method: 'cash', amount, tendered: null, reference: null }],
+      ...(discount > 0 && { discount }),
+      ...approval,
+    });
+  };
   const event = (() => {
     switch (o.forgery) {
       case 'otherBranchStock':
@@ -132,39 +151,20 @@ export async function forge(
       case 'approver': {
         // A sale with 90% off (more than anyone at a shop may give), or one "allowed" by
         // another branch's clerk.
-        const saleId = randomUUID();
         const approver = Object.entries(t.users).find(
           ([name]) => name !== site.user && name.startsWith('shop'),
         )?.[1];
-        return base('sale.recorded', saleId, {
-          saleId,
-          number: `FORGED-${o.pick}`,
-          branchId: own,
-          customerId: null,
-          lines: [{ lineNo: 1, variantId, quantity: 1, unitPrice: 1_000, discount: 900 }],
-          payments: [{ method: 'cash', amount: 100, tendered: null, reference: null }],
-          discount: o.forgery === 'discount' ? 900 : 0,
-          ...(o.forgery === 'approver' && {
-            lines: [{ lineNo: 1, variantId, quantity: 1, unitPrice: 1_000, discount: 50 }],
-            payments: [{ method: 'cash', amount: 950, tendered: null, reference: null }],
-            discount: 50,
-            approvedBy: approver ?? t.users['factory'],
-          }),
-        });
+        return o.forgery === 'discount'
+          ? forgedSale({ quantity: 1, unitPrice: 1_000, discount: 900 })
+          : forgedSale(
+              { quantity: 1, unitPrice: 1_000, discount: 50 },
+              { approvedBy: approver ?? t.users['factory'] },
+            );
       }
-      case 'belowCatalog': {
+      case 'belowCatalog':
         // A sale at 1 a unit with no discount declared: every price here is 100 or more, so
         // nearly all of it is off the catalog's, far past a shop's 10%.
-        const saleId = randomUUID();
-        return base('sale.recorded', saleId, {
-          saleId,
-          number: `FORGED-${o.pick}`,
-          branchId: own,
-          customerId: null,
-          lines: [{ lineNo: 1, variantId, quantity: 3, unitPrice: 1 }],
-          payments: [{ method: 'cash', amount: 3, tendered: null, reference: null }],
-        });
-      }
+        return forgedSale({ quantity: 3, unitPrice: 1 });
       case 'orderBelowCatalog': {
         // An order to the factory at 1 a unit: the app orders at the catalog's prices only.
         const placedId = randomUUID();
