@@ -122,6 +122,36 @@ describe('readDocument', () => {
     expect(poor.pages[0]!.unit).toBe('px');
   });
 
+  it('refuses a scan once its first scanned pages are hopeless, without reading the rest, unless told to go on', async () => {
+    const noise = await noiseJpeg();
+    const pages = 4;
+    const scan = await makePdf((doc) => {
+      for (let i = 0; i < pages; i++) {
+        if (i > 0) doc.addPage();
+        doc.image(noise, 0, 0, { width: 595, height: 842 });
+      }
+    });
+    const error = await rejection(readDocument(scan, 'application/pdf'));
+    expect(error.message).toMatch(
+      /cannot be read reliably \(only \d+% sure by page 2 of 4, so the rest was not read\): scan the invoice again at 300 dpi/,
+    );
+    expect(error.details).toMatchObject({ pagesRead: 2 });
+    expect((error.details as { confidence: number }).confidence).toBeLessThan(readLimits.hopeless);
+    // Told to go on, every page is read, and the document is as unsure as its pages.
+    const poor = await readDocument(scan, 'application/pdf', { acceptPoor: true });
+    expect(poor.pages).toHaveLength(pages);
+    expect(poor.confidence).toBeLessThan(readLimits.hopeless);
+    // A blank cover sheet before a page that reads well is no reason to give up.
+    const png = await renderPdfPage(await invoicePdf(), 1, { scale: 200 / 72 });
+    const covered = await makePdf((doc) => {
+      doc.addPage().image(png, 0, 0, { width: 595.28 });
+      doc.addPage();
+    });
+    const read = await readDocument(covered, 'application/pdf');
+    expect(read.pages.map((p) => p.words.length > 0)).toEqual([false, true, false]);
+    expect(read.confidence).toBeGreaterThan(readLimits.confidence);
+  });
+
   it('refuses files over the limits before reading them', async () => {
     const big = new Uint8Array(readLimits.bytes + 1);
     expect((await rejection(readDocument(big, 'application/pdf'))).message).toMatch(
