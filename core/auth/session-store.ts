@@ -89,22 +89,21 @@ export const isPromise = <T>(answer: Answer<T>): answer is Promise<T> => answer 
 export const andThen = <T, U>(answer: Answer<T>, next: (value: T) => Answer<U>): Answer<U> =>
   isPromise(answer) ? answer.then(next) : next(answer);
 
-export interface SessionStore {
-  /** Sign-ins end after this long without a call (head office's console); never when absent. */
-  readonly idleMs?: number;
-  find(tokenHash: string): Answer<FoundSession | null>;
-  open(session: NewSession): Promise<void>;
-  end(tokenHash: string): Answer<void>;
-  /** Ends every sign-in of one person (their password changed, or they were disabled). */
-  endAllOf(userId: string): Promise<void>;
-  /** Records a call the sign-in served, for the idle clock (called only where there is one). */
-  recordUse(tokenHash: string, at: number): Answer<void>;
-
+/**
+ * Wrong passwords counted toward lockouts, per person and place: a branch PC's database keeps
+ * them, and at head office the event store every server process shares.
+ */
+export interface LoginCounts {
+  /**
+   * One person's count from one place (an address, '*' for every address together, '' on a PC),
+   * or null: no wrong password from there since the last right one or an unlock.
+   */
   loginState(userId: string, origin: string): Promise<LoginState | null>;
   /** Every count, of every person and place, for the list of users. */
   loginStates(): Promise<LoginState[]>;
   /**
-   * Counts one wrong password at `now`, atomically (wrong passwords checked at once all count):
+   * Counts one wrong password at `now`, atomically (wrong passwords checked at once, through any
+   * server process, all count; head office's store in one statement):
    * a lock that has run out starts the count again; reaching `maxAttempts` locks until
    * now + lockMs and sets the count back to 0; while still locked nothing changes. Returns the
    * state as it now is.
@@ -117,4 +116,16 @@ export interface SessionStore {
   ): Promise<LoginState>;
   /** Forgets one person's count from one place (a sign-in there), or from all (an admin's unlock). */
   clearLoginState(userId: string, origin?: string): Promise<void>;
+}
+
+export interface SessionStore extends LoginCounts {
+  /** Sign-ins end after this long without a call (head office's console); never when absent. */
+  readonly idleMs?: number;
+  find(tokenHash: string): Answer<FoundSession | null>;
+  open(session: NewSession): Promise<void>;
+  end(tokenHash: string): Answer<void>;
+  /** Ends every sign-in of one person (their password changed, or they were disabled). */
+  endAllOf(userId: string): Promise<void>;
+  /** Records a call the sign-in served, for the idle clock (called only where there is one). */
+  recordUse(tokenHash: string, at: number): Answer<void>;
 }

@@ -1,4 +1,7 @@
-import type { LoginState, SessionRecord } from '../../core/auth/sessions';
+import type { LoginCounts } from '../../core/auth/session-store';
+import type { SessionRecord } from '../../core/auth/sessions';
+
+export type { LoginPolicy } from '../../core/auth/session-store';
 import type { LogEpoch, OrderedEvent, UpdateRefusal, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 import type { RefusalInfo } from '../../core/sync/services';
@@ -74,13 +77,6 @@ export interface ConsoleSession extends SessionRecord {
 /** A sign-in as it is put: a use not yet recorded is its creation. */
 export type NewConsoleSession = SessionRecord & { lastUsedAt?: number };
 
-/** What counts toward a lockout: the rules core/auth/commands.ts applies to a branch's sign-ins. */
-export interface LoginPolicy {
-  /** Wrong passwords in a row that lock the account (the count then starts again at 0). */
-  maxAttempts: number;
-  lockMs: number;
-}
-
 export interface PullPage {
   events: LoggedEvent[];
   cursor: number;
@@ -91,9 +87,10 @@ export interface PullPage {
  * The server's event log and what goes with it. One implementation (./sql-store.ts) over two
  * drivers: SQLite (one process, ./sqlite.ts) and PostgreSQL (several processes behind a load
  * balancer, ./postgres.ts). Both assign sequence numbers in commit order, so a reader never
- * skips an event committed late.
+ * skips an event committed late. Also the console's wrong-password counts (LoginCounts), shared
+ * by every server process, each counted in one atomic statement.
  */
-export interface EventStore extends UpdateFeedStore {
+export interface EventStore extends UpdateFeedStore, LoginCounts {
   readonly kind: 'sqlite' | 'postgres';
   /** Writes new events (known ids are answered with their first sequence number), in one transaction. */
   ingest(items: IngestItem[]): Promise<Ack[]>;
@@ -202,27 +199,6 @@ export interface EventStore extends UpdateFeedStore {
   sessions(): Promise<ConsoleSession[]>;
   /** After a restore: the sign-ins the log had before it, instead of the backup's. */
   replaceSessions(sessions: NewConsoleSession[]): Promise<void>;
-  /** Wrong-password counts toward a console lockout, shared by every server process. */
-  loginStates(): Promise<LoginState[]>;
-  /**
-   * One person's count from one place (an address, or '*' for all together), or null (none: no
-   * wrong password from there since the last sign-in or unlock).
-   */
-  loginState(userId: string, origin: string): Promise<LoginState | null>;
-  /**
-   * Counts one wrong password at `now`, in one atomic statement (wrong passwords sent to two
-   * processes at once both count), by core/auth's rules: a lock that has run out starts the
-   * count again; reaching `maxAttempts` locks until now + lockMs and sets the count back to 0;
-   * while still locked nothing changes. Returns the state as it now is.
-   */
-  recordFailedLogin(
-    userId: string,
-    origin: string,
-    now: number,
-    policy: LoginPolicy,
-  ): Promise<LoginState>;
-  /** Forgets one person's count from one place (a sign-in there), or from all (an admin's unlock). */
-  clearLoginState(userId: string, origin?: string): Promise<void>;
 
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;
