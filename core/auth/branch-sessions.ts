@@ -31,7 +31,7 @@ export function countFailedLogin(state: LoginState, now: number, policy: LoginPo
  */
 function onePlace(origin: string): void {
   if (origin !== '')
-    throw new Error(`a branch PC counts wrong passwords at the PC only, not from "${origin}"`);
+    throw new Error(`a branch PC counts wrong passwords at the PC only, not at "${origin}"`);
 }
 
 /** A sign-in and its person in one read: the check every call makes. */
