@@ -76,7 +76,6 @@ async function readPdf(bytes: Uint8Array, giveUpBelow: number | null): Promise<R
   const textPages = await readPdfText(bytes, { maxPages: readLimits.pages });
   const pages: Page[] = [];
   let deskewDegrees = 0;
-  let scanned = false;
   const ocrWords: Word[] = [];
   let scannedPages = 0;
   for (const page of textPages) {
@@ -84,7 +83,7 @@ async function readPdf(bytes: Uint8Array, giveUpBelow: number | null): Promise<R
       pages.push(page);
       continue;
     }
-    scanned = true;
+    scannedPages++;
     const picture = await scanPicture(bytes, page.number, page);
     const { words } = await ocrPicture(picture);
     const inPoints = (v: number): number => v / picture.scale;
@@ -107,7 +106,6 @@ async function readPdf(bytes: Uint8Array, giveUpBelow: number | null): Promise<R
     ocrWords.push(...words);
     const sofar = meanConfidence(ocrWords);
     // Two pages, so a blank cover sheet (no words at all) is not taken for the scan's worth.
-    scannedPages++;
     const hopeless = scannedPages >= 2 && giveUpBelow !== null && sofar < giveUpBelow;
     if (hopeless && page.number < textPages.length)
       throw rejected(
@@ -117,9 +115,9 @@ async function readPdf(bytes: Uint8Array, giveUpBelow: number | null): Promise<R
   }
   const words = pages.flatMap((p) => p.words);
   return {
-    source: scanned ? 'ocr' : 'text-layer',
+    source: scannedPages > 0 ? 'ocr' : 'text-layer',
     pages,
-    confidence: scanned ? meanConfidence(words) : 1,
+    confidence: scannedPages > 0 ? meanConfidence(words) : 1,
     deskewDegrees,
   };
 }
