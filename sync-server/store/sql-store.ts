@@ -8,7 +8,7 @@
 // PostgreSQL ingests take INGEST_LOCK (./postgres-ingest.ts), and so does beginEpoch here.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { LoginState } from '../../core/auth/sessions';
+import type { LoginPolicy, LoginState } from '../../core/auth/session-store';
 import { inRuns, valuesRows, type SqlDialect, type SqlTransaction } from './dialect';
 import { SqlLeases } from './leases';
 import {
@@ -34,7 +34,6 @@ import {
   type EventStore,
   type IngestItem,
   type LogEpoch,
-  type LoginPolicy,
   type NewConsoleSession,
   type PullPage,
   type RefusalRecord,

@@ -1,7 +1,5 @@
 import type { LoginCounts } from '../../core/auth/session-store';
 import type { SessionRecord } from '../../core/auth/sessions';
-
-export type { LoginPolicy } from '../../core/auth/session-store';
 import type { LogEpoch, OrderedEvent, UpdateRefusal, WireEvent } from '../../core/sync/protocol';
 import type { Scope } from '../../core/sync/scope';
 import type { RefusalInfo } from '../../core/sync/services';
