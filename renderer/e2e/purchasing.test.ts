@@ -330,9 +330,31 @@ describe('purchasing from the keyboard', () => {
     expect(rules.find((r) => r.sku === CUP)).toMatchObject({ min: 5, max: 12 });
 
     // The settings, on the purchase orders screen: a tolerance that is not a percentage first.
+    // The boxes never show empty while the saved settings fill them (what a clerk typed in that
+    // moment was overwritten): the tolerance box's value is read the moment it is first shown,
+    // with the CPU slowed as on a busy PC, so that React's render outlasts one slice of its
+    // scheduler and a plain effect's filling would come a task later.
+    await admin.evaluate(() => {
+      const seen = window as unknown as { shownTolerance?: string };
+      new MutationObserver((_, observer) => {
+        const box = document.querySelector<HTMLInputElement>('[data-field="toleranceBp"] input');
+        if (!box?.checkVisibility()) return;
+        seen.shownTolerance = box.value;
+        observer.disconnect();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    const cdp = await admin.context().newCDPSession(admin);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 30 });
     await admin.keyboard.press('Alt+KeyH');
     await admin.getByRole('heading', { name: 'Purchase orders', level: 1 }).waitFor();
     const tolerance = admin.locator('[data-field="toleranceBp"] input');
+    await tolerance.waitFor();
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const shown = await admin.evaluate(
+      () => (window as unknown as { shownTolerance?: string }).shownTolerance,
+    );
+    expect(shown).toBe(await tolerance.inputValue());
+    expect(shown).not.toBe('');
     await tolerance.fill('lots');
     await tolerance.press('Enter');
     await admin.locator('[data-field="toleranceBp"] .field-error').waitFor();

@@ -85,6 +85,18 @@ export function useQuery<T>(load: () => Promise<T>, deps: DependencyList): Query
 }
 
 /**
+ * Fills a form's boxes from what was loaded, each time it loads. Before the browser paints or
+ * takes a key: with a plain effect the boxes would show empty for a moment, and what the clerk
+ * typed in that moment would be overwritten by the loaded values.
+ */
+export function useSeed<T>(data: T | undefined, fill: (data: T) => void): void {
+  useLayoutEffect(() => {
+    if (data !== undefined) fill(data);
+    // `fill` is a fresh closure each render; only new data means the boxes are filled again.
+  }, [data]);
+}
+
+/**
  * Runs an action, keeping its error for the form and a busy flag for its buttons. When the core
  * refuses it, the keyboard goes to the first box it complained about, so the clerk can fix it.
  */

@@ -1,8 +1,8 @@
 // A customer's terms, set by an admin at head office (decision 0034): their sales rep (an active
 // one), their price list, and the credit limit over which their orders wait for approval. Only
 // what changed is sent; an empty box clears it.
-import { useEffect, useState } from 'react';
-import { useAction, useClient, useQuery } from '../../app-context';
+import { useState } from 'react';
+import { useAction, useClient, useQuery, useSeed } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
 import { companyCurrency, money, parseMoney } from '../../format';
@@ -32,12 +32,11 @@ export function CustomerTerms({ customerId, name }: { customerId: string; name: 
   const [priceListId, setPriceListId] = useState('');
   const [limit, setLimit] = useState('');
   const c = current.data;
-  useEffect(() => {
-    if (!c) return;
-    setRepId(c.repId ?? '');
-    setPriceListId(c.priceListId ?? '');
-    setLimit(amountText(c.creditLimit));
-  }, [c]);
+  useSeed(c ?? undefined, (row) => {
+    setRepId(row.repId ?? '');
+    setPriceListId(row.priceListId ?? '');
+    setLimit(amountText(row.creditLimit));
+  });
   const reps = (users.data ?? []).filter(
     (u) => u.role === 'sales_rep' && (!u.disabled || u.id === c?.repId),
   );

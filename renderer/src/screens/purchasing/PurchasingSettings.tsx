@@ -2,8 +2,8 @@
 // approval (empty: none), how far beyond the ordered quantity a delivery may be received, when the
 // nightly reorder run starts (a daily time) and when the demand forecasts are fitted again (a daily
 // or weekly time; the core keeps both as cron expressions), and the refit now.
-import { useEffect, useState } from 'react';
-import { useAction, useClient, useQuery } from '../../app-context';
+import { useState } from 'react';
+import { useAction, useClient, useQuery, useSeed } from '../../app-context';
 import { ErrorBanner, Notice } from '../../components/Banner';
 import { Field, TextField } from '../../components/Field';
 import { count, money, parseMoney } from '../../format';
@@ -96,16 +96,14 @@ export function PurchasingSettings() {
   const [refitAt, setRefitAt] = useState('');
   const [saved, setSaved] = useState(false);
 
-  useEffect(() => {
-    const s = settings.data;
-    if (!s) return;
+  useSeed(settings.data, (s) => {
     setLimit(s.approvalLimit === null ? '' : money(s.approvalLimit).replace(/\u00a0/g, ' '));
     setTolerance(bpToPercent(s.toleranceBp));
     setRunAt(cronToTime(s.runSchedule) ?? s.runSchedule);
     const refit = cronToWeekly(s.refitSchedule);
     setRefitDay(refit?.day ?? '');
     setRefitAt(refit?.time ?? s.refitSchedule);
-  }, [settings.data]);
+  });
 
   const save = async () => {
     setSaved(false);
@@ -134,7 +132,7 @@ export function PurchasingSettings() {
       <h2 id="po-settings-title">{t('settings.title')}</h2>
       {saved && <Notice kind="success">{t('settings.saved')}</Notice>}
       <ErrorBanner error={action.error ?? settings.error} shown={FIELDS} />
-      {/* The fields come once the saved settings have: typed before, they would be overwritten. */}
+      {/* The fields come once the saved settings have, filled with them before they show. */}
       {!settings.data && !settings.error && <p className="muted">{common('loading')}</p>}
       <div className="form-grid" hidden={!settings.data}>
         <TextField

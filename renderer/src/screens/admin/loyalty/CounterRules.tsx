@@ -1,8 +1,8 @@
 // The counter's rules head office sets for every shop: whether prices are entered with tax in
 // them, the tax rate of each product category, and how much discount each role may give
 // without a supervisor's sign-in.
-import { useEffect, useState } from 'react';
-import { useAction, useClient, useQuery } from '../../../app-context';
+import { useState } from 'react';
+import { useAction, useClient, useQuery, useSeed } from '../../../app-context';
 import { ErrorBanner, Notice } from '../../../components/Banner';
 import { TextField } from '../../../components/Field';
 import type { OutputOf, Role } from '../../../client';
@@ -35,9 +35,7 @@ export function CounterRules() {
       ),
     );
   };
-  useEffect(() => {
-    if (settings.data) fill(settings.data);
-  }, [settings.data]);
+  useSeed(settings.data, fill);
 
   const categories = [
     ...new Set([
