@@ -1,8 +1,8 @@
 // This PC's receipt printer: none, a network receipt printer (its address and port, 58 or 80 mm
 // paper), a USB or serial one (its port: /dev/usb/lp0, COM3), or PDF for the system printer. Saved on this computer only; the counter prints after
 // every sale by what is set here.
-import { useEffect, useState } from 'react';
-import { useAction, useClient, useQuery } from '../app-context';
+import { useState } from 'react';
+import { useAction, useClient, useQuery, useSeed } from '../app-context';
 import { useT } from '../i18n';
 import { ErrorBanner, Notice } from './Banner';
 import { Field, TextField } from './Field';
@@ -24,14 +24,13 @@ export function PrinterSettings() {
   const [done, setDone] = useState(false);
   const action = useAction();
 
-  useEffect(() => {
-    if (!saved.data) return;
-    setKind(saved.data.kind);
-    setHost(saved.data.host);
-    setPath(saved.data.path);
-    setPort(String(saved.data.port));
-    setPaperWidth(saved.data.paperWidth);
-  }, [saved.data]);
+  useSeed(saved.data, (printer) => {
+    setKind(printer.kind);
+    setHost(printer.host);
+    setPath(printer.path);
+    setPort(String(printer.port));
+    setPaperWidth(printer.paperWidth);
+  });
 
   const submit = async () => {
     setDone(false);
