@@ -391,7 +391,7 @@ export async function startServer(
     purchasing,
     invoices,
     async close() {
-      invoices.stop();
+      const inboxStopped = invoices.stop();
       backups.stop();
       loyalty.stop();
       badges.stop();
@@ -402,6 +402,7 @@ export async function startServer(
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await telegram.close();
+      await inboxStopped;
       await replica.close();
       await store.close();
     },

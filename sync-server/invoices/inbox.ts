@@ -48,13 +48,31 @@ export class InvoiceInbox {
       for (const sub of ['done', 'rejected'])
         mkdirSync(join(this.options.folder, sub), { recursive: true });
     }
-    this.timer ??= setInterval(() => void this.round(), this.options.pollMs ?? 5_000);
+    this.timer ??= setInterval(() => void this.timedRound(), this.options.pollMs ?? 5_000);
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * No more rounds; resolves once the one under way (an invoice being read) has ended and given
+   * its lease back, so the server closes its database after it, not under it.
+   */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** A round the timer starts: what fails is logged, and the next round tries again. */
+  private async timedRound(): Promise<void> {
+    try {
+      await this.round();
+    } catch (error) {
+      this.options.log({
+        level: 'error',
+        msg: 'invoice-inbox: round failed',
+        error: String(error),
+      });
+    }
   }
 
   /** One look, unless one is running (then that one's result). Null: another process holds it. */
