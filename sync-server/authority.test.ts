@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MAX_UNITS } from '../core/events/numbers';
 import { formatHlc } from '../core/hlc';
 import { ledgerMismatches } from '../core/db/stateHash';
 import { openIssues } from '../core/sync/services';
@@ -174,6 +175,41 @@ describe('authority at head office', () => {
         .prepare('SELECT count(*) AS n FROM orders WHERE id = ?')
         .get(orderId),
     ).toEqual({ n: 0 });
+  });
+
+  it('refuses a number no command makes, at its own shelf too, naming it, and applies nothing', async () => {
+    const before = await onHand(shop);
+    const variantId = w.variants[0]!;
+    const refused: string[] = [];
+    for (const quantity of [Number.MAX_SAFE_INTEGER, MAX_UNITS + 1, -(MAX_UNITS + 1)]) {
+      const { event, answer } = await pushForged('stock.adjusted', variantId, {
+        branchId: w.branch.SH01,
+        variantId,
+        quantity,
+        reason: 'forged',
+      });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION', message: /^events\.0\.payload\.quantity: / },
+      });
+      refused.push(event.id);
+    }
+    // At the bound itself the clerk's own shelf takes it: the bound refuses only beyond.
+    const { answer } = await pushForged('stock.adjusted', variantId, {
+      branchId: w.branch.SH01,
+      variantId,
+      quantity: -MAX_UNITS,
+      reason: 'a bound, not a refusal',
+    });
+    expect(answer).toMatchObject({ status: 200, body: { refused: [] } });
+    await w.server.replica.catchUp();
+    await shop.engine.sync();
+    expect(await onHand(shop)).toBe(before - MAX_UNITS);
+    const marks = refused.map(() => '?').join(', ');
+    for (const db of [w.server.replica.core.db, shop.core.db])
+      expect(
+        db.sqlite.prepare(`SELECT id FROM events WHERE id IN (${marks})`).all(...refused),
+      ).toEqual([]);
   });
 
   it('refuses head-office steps from a branch PC before they are made, with a clear message', async () => {

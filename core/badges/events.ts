@@ -2,6 +2,7 @@
 // head office's rules and points, merged per field, and its nightly settlement of a period's
 // most, written as final rows that nothing changes afterwards.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { parseRow } from '../db/rows';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
@@ -31,9 +32,9 @@ export const badgeRuleSaved = defineEvent({
     role: z.enum(badgeRoles).optional(),
     rule: z.enum(ruleKinds).optional(),
     kind: z.enum(workKinds).optional(),
-    threshold: z.number().int().min(1).optional(),
+    threshold: num.positiveUnits.optional(),
     period: z.enum(rulePeriods).optional(),
-    points: z.number().int().min(0).optional(),
+    points: num.points.optional(),
     announce: z.boolean().optional(),
     active: z.boolean().optional(),
   }),
@@ -75,7 +76,7 @@ export const badgesSettled = defineEvent({
   payload: z.object({
     ruleId: z.string().min(1),
     period: z.string().regex(/^\d{4}-(W\d{2}|\d{2})$/),
-    winners: z.array(z.object({ personId: z.string().min(1), count: z.number().int().min(0) })),
+    winners: z.array(z.object({ personId: z.string().min(1), count: num.units })),
   }),
   apply: (db, e) => {
     const rule = parseRow(

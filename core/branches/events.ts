@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
 import { branchKinds } from '../vocabulary';
@@ -33,7 +34,7 @@ export const deviceRegistered = defineEvent({
   payload: z.object({
     id: z.string(),
     branchId: z.string(),
-    number: z.number().int().positive(),
+    number: num.lineNo,
     name: z.string(),
   }),
   apply: (db, e) => {

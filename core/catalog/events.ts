@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { defineEvent, mergeStamp, rowWrite } from '../events/define';
 import { mergeRow } from '../events/lww';
 import { scaleEmbeds } from './scale';
@@ -34,16 +35,16 @@ export const variantSaved = defineEvent({
     sku: z.string().optional(),
     barcode: z.string().nullable().optional(),
     attributes: z.record(z.string(), z.string()).optional(),
-    price: z.number().int().optional(),
-    cost: z.number().int().optional(),
-    minStock: z.number().int().optional(),
+    price: num.minor.optional(),
+    cost: num.minor.optional(),
+    minStock: num.units.optional(),
     /**
      * A tax rate of its own (null: the category's) and the scale label settings, set together or
      * cleared together (core/catalog/scale.ts). Optional like the rest: an older app sets the
      * event aside until its update, and the schema version stays.
      */
-    taxRateBp: z.number().int().nullable().optional(),
-    scalePrefix: z.number().int().nullable().optional(),
+    taxRateBp: num.basisPoints.nullable().optional(),
+    scalePrefix: z.number().int().min(0).max(99).nullable().optional(),
     scaleItem: z.string().nullable().optional(),
     scaleEmbeds: z.enum(scaleEmbeds).nullable().optional(),
     active: z.boolean().optional(),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import * as num from './numbers';
 
 /** A priced line as events carry it: what was sold or ordered, how many, at what unit price. */
 export const pricedLine = z.object({
-  lineNo: z.number().int().positive(),
+  lineNo: num.lineNo,
   variantId: z.string(),
-  quantity: z.number().int().positive(),
-  unitPrice: z.number().int().nonnegative(),
+  quantity: num.positiveUnits,
+  unitPrice: num.minor,
 });
 
 export const linesTotal = (lines: readonly { quantity: number; unitPrice: number }[]): number =>

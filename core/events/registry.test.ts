@@ -25,6 +25,7 @@ import { causeTripEvents } from '../trips/scenario.test-support';
 import { invoicePdf, makeInvoice } from '../invoices/testing/generate';
 import { openDemo, type DemoWorld } from '../testing/demo';
 import { EVENT_SCHEMA_VERSION, type EventEnvelope } from './define';
+import { MAX_EVENT_NUMBER } from './numbers';
 import { applyEvent, eventDef } from './emit';
 import { allEventDefs, followers, replicatedTables } from './registry';
 
@@ -534,6 +535,49 @@ afterAll(() => {
   fresh?.close();
 });
 
+/**
+ * Calls `found` with every number schema in a payload schema and its path. A kind of schema the
+ * walk does not know fails, so a new wrapper cannot hide a number from the test below.
+ */
+function numbersOf(
+  schema: z.ZodType,
+  path: string,
+  found: (path: string, n: z.ZodNumber) => void,
+): void {
+  const s = schema as z.ZodType & { _zod: { def: Record<string, unknown> & { type: string } } };
+  const def = s._zod.def;
+  const inner = (key: string) => def[key] as z.ZodType;
+  switch (def.type) {
+    case 'number':
+      return found(path, schema as z.ZodNumber);
+    case 'object':
+      for (const [key, field] of Object.entries(def['shape'] as Record<string, z.ZodType>))
+        numbersOf(field, `${path}.${key}`, found);
+      return;
+    case 'array':
+      return numbersOf(inner('element'), `${path}[]`, found);
+    case 'record':
+      return numbersOf(inner('valueType'), `${path}{}`, found);
+    case 'union':
+      for (const option of def['options'] as z.ZodType[]) numbersOf(option, path, found);
+      return;
+    case 'nullable':
+    case 'optional':
+    case 'default':
+      return numbersOf(inner('innerType'), path, found);
+    case 'pipe':
+      return numbersOf(inner('in'), path, found);
+    case 'string':
+    case 'enum':
+    case 'literal':
+    case 'boolean':
+    case 'null':
+      return;
+    default:
+      throw new Error(`${path}: a ${def.type} schema; teach numbersOf to look inside it`);
+  }
+}
+
 describe('the event registry, walked whole', () => {
   it('is covered by the scenario: every type is caused at least once', () => {
     const caused = new Set(scenario.map((e) => e.type));
@@ -584,6 +628,23 @@ describe('the event registry, walked whole', () => {
     }
     expect(changed).toEqual([]);
     expect(stateHash(db)).toBe(start);
+  });
+
+  it('bounds every number an event carries, within what sums hold exactly (decision 0039)', () => {
+    const loose: string[] = [];
+    for (const def of allEventDefs)
+      numbersOf(def.payload, def.type, (path, n) => {
+        const within = (v: number | null) => v !== null && Math.abs(v) <= MAX_EVENT_NUMBER;
+        if (!n.isInt || !within(n.minValue) || !within(n.maxValue))
+          loose.push(`${path}: ${n.minValue} to ${n.maxValue}${n.isInt ? '' : ', not whole'}`);
+      });
+    expect(loose).toEqual([]);
+    // The walk reaches the numbers: a sale's quantities and payments among them.
+    const seen: string[] = [];
+    numbersOf(eventDef('sale.recorded')!.payload, 'sale', (path) => seen.push(path));
+    expect(seen).toEqual(
+      expect.arrayContaining(['sale.lines[].quantity', 'sale.payments[].amount']),
+    );
   });
 
   it('declares for every type a known permission and branch kinds that may cause it', () => {

@@ -4,6 +4,7 @@
 // when applied; its holds were decided where it was taken and travel in the payload, so no
 // projection here reads another aggregate to decide how an order goes.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { creditWrites, voidCredit } from '../badges/credits';
@@ -26,7 +27,7 @@ import { accountMove, accountWrite, loadCustomerOrder, type CustomerOrderState }
 // Head office's master data
 
 /** A price list's prices, canonical: one per variant, in variant order (the stamp covers it). */
-const priceEntry = z.object({ variantId: z.string(), price: z.number().int().nonnegative() });
+const priceEntry = z.object({ variantId: z.string(), price: num.minor });
 
 export const priceListSaved = defineEvent({
   type: 'price_list.saved',
@@ -68,7 +69,7 @@ export const customerTermsSaved = defineEvent({
     id: z.string(),
     repId: z.string().nullable().optional(),
     priceListId: z.string().nullable().optional(),
-    creditLimit: z.number().int().nonnegative().nullable().optional(),
+    creditLimit: num.minor.nullable().optional(),
   }),
   apply: (db, e) => {
     const { id, ...fields } = e.payload;
@@ -298,8 +299,8 @@ export function deliveredByLine(db: Db, orderId: string): Map<number, number> {
 }
 
 const returnLine = z.object({
-  lineNo: z.number().int().positive(),
-  quantity: z.number().int().positive(),
+  lineNo: num.lineNo,
+  quantity: num.positiveUnits,
 });
 
 export const customerOrderReturned = defineEvent({
@@ -416,7 +417,7 @@ export const customerPaymentRecorded = defineEvent({
       paymentId: z.string(),
       customerId: z.string(),
       branchId: z.string(),
-      amount: z.number().int().positive(),
+      amount: num.positiveMinor,
       method: z.enum(paymentMethods),
       reference: z.string().nullable(),
     })

@@ -4,6 +4,7 @@
 // a posting is undone by a reversal, never by editing it. The file and its reading stay with the
 // branch that uploaded it and head office.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { parseRow } from '../db/rows';
 import { DomainError } from '../errors';
@@ -69,7 +70,7 @@ export const invoiceUploaded = defineEvent({
     branchId: z.string(),
     fileHash: z.string().regex(/^[0-9a-f]{64}$/),
     mime: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
-    size: z.number().int().positive(),
+    size: num.fileSize,
     originalName: z.string().min(1).max(255),
   }),
   apply: (db, e) => {
@@ -128,12 +129,12 @@ export const postedLine = z.object({
   supplierItemId: z.string().nullable(),
   supplierCode: z.string().nullable(),
   description: z.string().min(1),
-  quantity: z.number().int().positive(),
+  quantity: num.positiveUnits,
   /** Per unit, in minor units of the invoice's currency, before tax. */
-  unitPrice: z.number().int().min(0),
-  amount: z.number().int().min(0),
+  unitPrice: num.minor,
+  amount: num.minor,
   /** The supplier item's price before this posting (null: none, or not a product). */
-  priceBefore: z.number().int().nullable(),
+  priceBefore: num.minor.nullable(),
 });
 export type PostedLine = z.infer<typeof postedLine>;
 
@@ -159,10 +160,10 @@ export const invoicePosted = defineEvent({
     /** Company units per unit of the invoice's currency; null when it is the company's. */
     rate: z.string().nullable(),
     orderId: z.string().nullable(),
-    subtotal: z.number().int().min(0),
-    tax: z.number().int().min(0),
-    total: z.number().int().min(0),
-    totalCompany: z.number().int().min(0),
+    subtotal: num.minor,
+    tax: num.minor,
+    total: num.minor,
+    totalCompany: num.minor,
     lines: z.array(postedLine).min(1).max(500),
     /** The variants the lines bill: the costs the posting moves (its `variant_costs` keys). */
     variantIds: z.array(z.string()),

@@ -238,6 +238,21 @@ describe('posting an invoice', () => {
     expect(costOf(w, tee)).toBe(11_250);
   });
 
+  it('refuses a total that at its rate is more than can be recorded, naming it, with nothing written', async () => {
+    const { w, admin, supplierId, tee } = await world();
+    const up = await uploaded(w);
+    const before = events(w);
+    // 1.15 billion dollars at 20,000 a dollar: past the 10^15 minor units an event holds.
+    const huge = { ...posting(supplierId, tee, 100_000, 1_000_000), currencyCode: 'USD' };
+    expect(
+      await failure(admin('invoices.post', { invoiceId: up.invoiceId, ...huge, rate: '20000' })),
+    ).toMatchObject({ code: 'VALIDATION', field: 'total', message: /more than can be recorded/ });
+    expect(events(w)).toBe(before);
+    expect((await admin('invoices.get', { invoiceId: up.invoiceId })).invoice.status).toBe(
+      'uploaded',
+    );
+  });
+
   it("is head office's: a shop clerk may upload but not post, and a finance user may", async () => {
     const { w, supplierId, tee } = await world();
     const up = await uploaded(w);

@@ -11,6 +11,7 @@ import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError, validationError, type FieldIssue } from '../errors';
 import { emit, refuseIfNotHere } from '../events/emit';
+import { MAX_MINOR } from '../events/numbers';
 import { acceptUpload, uploadContent } from '../files/upload';
 import { newId } from '../ids';
 import { companyCurrency } from '../locale/money';
@@ -471,6 +472,12 @@ export const postInvoice = command({
         priceBefore: item?.price ?? null,
       };
     });
+    const totalCompany = toCompanyMinor(input.total, rate, supplierMinor, company.minorUnits);
+    // The invoice's event holds no larger total (core/events/numbers.ts).
+    if (totalCompany > MAX_MINOR)
+      throw validationError([
+        { field: 'total', message: "comes to more than can be recorded in the company's currency" },
+      ]);
     emit(ctx, 'supplier_invoice.posted', row.id, {
       invoiceId: row.id,
       branchId: row.branchId,
@@ -484,7 +491,7 @@ export const postInvoice = command({
       subtotal: input.subtotal,
       tax: input.tax,
       total: input.total,
-      totalCompany: toCompanyMinor(input.total, rate, supplierMinor, company.minorUnits),
+      totalCompany,
       lines,
       variantIds: [...new Set(lines.flatMap((l) => (l.variantId ? [l.variantId] : [])))],
     });

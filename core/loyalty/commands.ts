@@ -37,11 +37,8 @@ const rewardInput = rewardSchema.extend({
 export const saveProgram = command({
   access: 'loyalty.manage',
   input: z.object({
-    spendPerPoint: z
-      .number()
-      .int('must be a whole number')
-      .positive('must be more than 0')
-      .optional(),
+    // An amount like any other: what a customer spends for each point.
+    spendPerPoint: money.positive('must be more than 0').optional(),
     pendingDays: z
       .number()
       .int('must be a whole number')

@@ -2,6 +2,7 @@
 // expiries head office's nightly run records, so every replica agrees (decision 0029). Sales and
 // returns write their own points (core/sales/events.ts, returns.ts).
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { defineEvent, mergeStamp, rowWrite, type EventEnvelope } from '../events/define';
 import { mergeRow } from '../events/lww';
 import { pointsMove } from './ledger';
@@ -22,10 +23,10 @@ export const loyaltyProgramSaved = defineEvent({
   writes: [rowWrite('loyalty_program')],
   payload: z.object({
     id: z.literal(programId),
-    spendPerPoint: z.number().int().positive().optional(),
-    pendingDays: z.number().int().min(0).optional(),
-    expiryDays: z.number().int().min(0).optional(),
-    pointValue: z.number().int().min(0).optional(),
+    spendPerPoint: num.positiveMinor.optional(),
+    pendingDays: num.days.optional(),
+    expiryDays: num.days.optional(),
+    pointValue: num.minor.optional(),
     /** JSON of the tiers and of the rewards (core/loyalty/program.ts), each merged whole. */
     tiers: z.string().optional(),
     rewards: z.string().optional(),
@@ -43,10 +44,10 @@ export const loyaltyAdjusted = defineEvent({
   writes: [pointsWrite],
   payload: z.object({
     customerId: z.string(),
-    points: z.number().int(),
+    points: num.signedPoints,
     reason: z.string().min(1),
     /** Points added expire like earned ones; null: never. */
-    expiresAt: z.number().int().nullable(),
+    expiresAt: num.moment.nullable(),
   }),
   apply: (db, e) =>
     pointsMove(db, e, {
@@ -63,7 +64,7 @@ export const loyaltyExpired = defineEvent({
   authority: { permission: 'loyalty.manage', from: [], acts: 'aggregate' },
   visibility: { everywhere: true },
   writes: [pointsWrite],
-  payload: z.object({ customerId: z.string(), points: z.number().int().positive() }),
+  payload: z.object({ customerId: z.string(), points: num.positivePoints }),
   apply: (db, e) =>
     pointsMove(db, e, {
       customerId: e.payload.customerId,

@@ -440,7 +440,7 @@ describe('an admin’s adjustment refused', () => {
 });
 
 describe('an admin’s program refused', () => {
-  it('names the field of a duplicate reward id or tier spend, a control character or a huge point value', async () => {
+  it('names the field of a duplicate reward id or tier spend, a control character, a huge point value or spend per point', async () => {
     const { world, as, Y, X } = await loyalty();
     const admin = as('admin');
     const saved = await admin('loyalty.program', {});
@@ -477,6 +477,7 @@ describe('an admin’s program refused', () => {
         'rewards.0.name: must not contain control characters (such as NUL or a right-to-left override)',
       ],
       [{ pointValue: 1e15 }, 'pointValue', 'pointValue: is too large'],
+      [{ spendPerPoint: 1e13 }, 'spendPerPoint', 'spendPerPoint: is too large'],
       [
         { tiers: [{ name: 'A', minSpend: 1e13, rateBp: 10_000 }] },
         'tiers.0.minSpend',

@@ -2,6 +2,7 @@
 // is applied, so a step that is no longer valid (two offline dispatches) fails here, locally
 // as an error and in sync as a conflict, and is never applied twice.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { defineEvent, ledgerWrite, type EventEnvelope, type TableWrite } from '../events/define';
 import { DomainError } from '../errors';
@@ -182,7 +183,7 @@ export const orderSlipAttached = defineEvent({
     orderId: z.string(),
     fileHash: z.string().regex(/^[0-9a-f]{64}$/),
     mime: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
-    size: z.number().int().positive(),
+    size: num.fileSize,
     originalName: z.string(),
   }),
   apply: (db, e) => {
@@ -226,7 +227,7 @@ export const orderPaymentVerified = defineEvent({
      * What finance received (minor units), when and under which bank reference. Events from
      * before these fields verified the whole order without an amount, and still do.
      */
-    amount: z.number().int().positive().optional(),
+    amount: num.positiveMinor.optional(),
     receivedOn: z.string().optional(),
     reference: z.string().optional(),
   }),
@@ -316,9 +317,7 @@ export const orderDispatched = defineEvent({
     driverUserId: z.string().nullable(),
     plannedDispatchOn: z.string().nullable(),
     note: z.string().nullable(),
-    lines: z.array(
-      z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().nonnegative() }),
-    ),
+    lines: z.array(z.object({ lineNo: num.lineNo, quantity: num.units })),
     /**
      * Whether the rest stays owed as a backorder, to be dispatched later or cancelled. Events
      * from before this field closed each line with what was sent, and still do.
@@ -407,8 +406,8 @@ export const orderDelivered = defineEvent({
     orderId: z.string(),
     lines: z.array(
       z.object({
-        lineNo: z.number().int().positive(),
-        received: z.number().int().nonnegative(),
+        lineNo: num.lineNo,
+        received: num.units,
         note: z.string().nullable(),
       }),
     ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { defineEvent, ledgerWrite } from '../events/define';
 import { DomainError } from '../errors';
 import { move } from '../stock/ledger';
@@ -16,7 +17,7 @@ export const productionRecorded = defineEvent({
     batchId: z.string(),
     branchId: z.string(),
     variantId: z.string(),
-    quantity: z.number().int().positive(),
+    quantity: num.positiveUnits,
     producedOn: z.string(),
     shift: z.string().nullable(),
     notes: z.string().nullable(),

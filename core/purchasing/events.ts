@@ -5,6 +5,7 @@
 // sees every purchase order, so the variants' costs, which follow what was received, agree
 // everywhere.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { parseRow } from '../db/rows';
 import { DomainError } from '../errors';
@@ -44,7 +45,7 @@ export const supplierSaved = defineEvent({
     email: z.string().nullable(),
     currencyCode: z.string().length(3),
     paymentTerms: z.string().nullable(),
-    leadTimeDays: z.number().int().min(0),
+    leadTimeDays: num.days,
     active: z.boolean(),
   }),
   apply: (db, e) => {
@@ -69,9 +70,9 @@ export const supplierItemSaved = defineEvent({
     supplierId: z.string(),
     variantId: z.string(),
     supplierCode: z.string().nullable(),
-    price: z.number().int().min(0),
-    packSize: z.number().int().min(1),
-    minOrderQty: z.number().int().min(1),
+    price: num.minor,
+    packSize: num.positiveUnits,
+    minOrderQty: num.positiveUnits,
     active: z.boolean(),
   }),
   apply: (db, e) => {
@@ -102,9 +103,9 @@ export const reorderRuleSaved = defineEvent({
     id: z.string(),
     branchId: z.string(),
     variantId: z.string(),
-    min: z.number().int().min(0),
-    max: z.number().int().min(0).nullable(),
-    daysOfCover: z.number().int().min(1).nullable(),
+    min: num.units,
+    max: num.units.nullable(),
+    daysOfCover: num.days.min(1).nullable(),
     supplierId: z.string().nullable(),
     active: z.boolean(),
   }),
@@ -143,8 +144,8 @@ export const purchasingSettingsSaved = defineEvent({
   payload: z.object({
     id: z.literal(purchasingSettingsId),
     /** Null: one approval is enough whatever the total. */
-    approvalLimit: z.number().int().min(0).nullable().optional(),
-    toleranceBp: z.number().int().min(0).max(10_000).optional(),
+    approvalLimit: num.minor.nullable().optional(),
+    toleranceBp: num.basisPoints.optional(),
     runSchedule: z.string().optional(),
     refitSchedule: z.string().optional(),
   }),
@@ -159,8 +160,8 @@ export const purchaseLine = z.object({
   variantId: z.string(),
   supplierItemId: z.string().nullable(),
   supplierCode: z.string().nullable(),
-  quantity: z.number().int().positive(),
-  price: z.number().int().min(0),
+  quantity: num.positiveUnits,
+  price: num.minor,
   /** The nightly run's: the rule whose need it meets, and why (JSON of the figures). */
   ruleId: z.string().nullable().optional(),
   why: z.string().nullable().optional(),
@@ -172,7 +173,7 @@ const orderParts = {
   currencyCode: z.string().length(3),
   rate: z.string().nullable(),
   /** The total in the company's currency at the rate, worked out where the draft was made. */
-  totalCompany: z.number().int().min(0),
+  totalCompany: num.minor,
   lines: z.array(purchaseLine).min(1).max(500),
   note: z.string().nullable(),
 };
@@ -383,11 +384,11 @@ export const purchaseApproved = defineEvent({
 });
 
 const receiptLine = z.object({
-  lineNo: z.number().int().positive(),
+  lineNo: num.lineNo,
   /** Good units into stock. */
-  quantity: z.number().int().min(0),
+  quantity: num.units,
   /** Units that came but were refused (damaged, wrong): recorded, not stocked, not received. */
-  rejected: z.number().int().min(0),
+  rejected: num.units,
   note: z.string().nullable(),
 });
 

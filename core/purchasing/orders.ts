@@ -11,6 +11,7 @@ import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError, validationError } from '../errors';
 import { emit } from '../events/emit';
+import { MAX_MINOR } from '../events/numbers';
 import { newId } from '../ids';
 import { companyCurrency } from '../locale/money';
 import { purchaseStatuses } from '../vocabulary';
@@ -249,14 +250,12 @@ export function priceLines(
     };
   });
   const total = priced.reduce((sum, l) => sum + l.quantity * l.price, 0);
-  if (!Number.isSafeInteger(total))
+  const totalCompany = Number.isSafeInteger(total)
+    ? toCompanyMinor(total, usedRate, minorUnitsOf(supplier.currencyCode), company.minorUnits)
+    : NaN;
+  // The order's event holds no larger total (core/events/numbers.ts), in either currency.
+  if (!(total <= MAX_MINOR && totalCompany <= MAX_MINOR))
     throw validationError([{ field, message: 'add up to more than can be recorded' }]);
-  const totalCompany = toCompanyMinor(
-    total,
-    usedRate,
-    minorUnitsOf(supplier.currencyCode),
-    company.minorUnits,
-  );
   return { lines: priced, currencyCode: supplier.currencyCode, rate: usedRate, totalCompany };
 }
 

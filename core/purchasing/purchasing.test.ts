@@ -235,6 +235,16 @@ describe('approving a purchase order', () => {
       code: 'VALIDATION',
       field: 'rate',
     });
+    // More than an order's event can hold (decision 0039): in dollars, or in birr at the rate.
+    for (const [line, rate] of [
+      [{ quantity: 10_000_000, price: 1_000_000_000 }, '1'],
+      [{ quantity: 1_000_000, price: 100_000_000 }, '56.25'],
+    ] as const)
+      expect(
+        await failure(
+          admin('purchases.draft', { ...draft, lines: [{ variantId: tee, ...line }], rate }),
+        ),
+      ).toMatchObject({ code: 'VALIDATION', field: 'lines', message: /more than can be recorded/ });
     const { id } = await admin('purchases.draft', { ...draft, rate: '56.25' });
     // 10 × $1.50 = $15.00 = 843.75 ETB.
     expect(await admin('purchases.get', { id })).toMatchObject({

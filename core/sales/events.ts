@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { DomainError } from '../errors';
 import { defineEvent, ledgerWrite, mergeStamp, rowWrite } from '../events/define';
 import { pricedLine } from '../events/lines';
@@ -53,19 +54,19 @@ export const customerSaved = defineEvent({
 
 /** A sale's line as the event carries it: discounts (its own and its shares) and tax. */
 export const saleLine = pricedLine.extend({
-  discount: z.number().int().nonnegative().optional(),
-  taxRateBp: z.number().int().nonnegative().optional(),
-  tax: z.number().int().nonnegative().optional(),
+  discount: num.minor.optional(),
+  taxRateBp: num.basisPoints.optional(),
+  tax: num.minor.optional(),
 });
 
 /** What a sale did to the customer's points, as the counter worked it out (decision 0029). */
 export const saleLoyalty = z.object({
   /** The tier the PC last heard of for the customer. */
   tier: z.string().nullable(),
-  earned: z.number().int().nonnegative(),
-  availableAt: z.number().int(),
-  expiresAt: z.number().int().nullable(),
-  redeemed: z.number().int().nonnegative(),
+  earned: num.points,
+  availableAt: num.moment,
+  expiresAt: num.moment.nullable(),
+  redeemed: num.points,
   rewardId: z.string().nullable(),
 });
 
@@ -134,8 +135,8 @@ export const saleRecorded = defineEvent({
     /** Whether the prices included tax (absent on older sales: they did, with no tax). */
     pricesIncludeTax: z.boolean().optional(),
     /** Line discounts and the whole sale's (a reward's amount not included). */
-    discount: z.number().int().nonnegative().optional(),
-    rewardAmount: z.number().int().nonnegative().optional(),
+    discount: num.minor.optional(),
+    rewardAmount: num.minor.optional(),
     /** The supervisor who signed in at the counter to allow the discount. */
     approvedBy: z.string().nullable().optional(),
     shiftId: z.string().nullable().optional(),

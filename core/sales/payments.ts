@@ -3,6 +3,7 @@
 // resolves every amount here, once, and the event carries the resolved amounts, so no replica
 // ever recomputes a rest (docs/decisions/0028-counter-payments.md).
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { money, optionalText } from '../contract/fields';
 import { validationError, type FieldIssue } from '../errors';
 import { paymentMethods, referencedMethods, type PaymentMethod } from '../vocabulary';
@@ -30,8 +31,8 @@ export const paymentsInput = z
 /** A payment as the event carries it: every amount resolved. */
 export const resolvedPayment = z.object({
   method: z.enum(paymentMethods),
-  amount: z.number().int().positive(),
-  tendered: z.number().int().positive().nullable(),
+  amount: num.positiveMinor,
+  tendered: num.positiveMinor.nullable(),
   reference: z.string().nullable(),
 });
 export type ResolvedPayment = z.output<typeof resolvedPayment>;

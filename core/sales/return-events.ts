@@ -6,6 +6,7 @@
 // folds in head office's order, and the one that goes beyond what was sold becomes a conflict
 // for an admin (decision 0030).
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
 import { DomainError, validationError } from '../errors';
@@ -147,7 +148,7 @@ const earnBatch = z.object({
 
 const refund = z.object({
   method: z.enum(paymentMethods),
-  amount: z.number().int().positive(),
+  amount: num.positiveMinor,
   reference: z.string().nullable(),
 });
 
@@ -170,15 +171,11 @@ export const saleReturned = defineEvent({
     /** The shop that takes the goods back and pays the refund. */
     branchId: z.string(),
     shiftId: z.string().nullable(),
-    lines: z
-      .array(
-        z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() }),
-      )
-      .min(1),
+    lines: z.array(z.object({ lineNo: num.lineNo, quantity: num.positiveUnits })).min(1),
     refunds: z.array(refund),
     reason: z.string().nullable(),
     /** When points given back expire (the program's expiry from the return's day). */
-    pointsExpireAt: z.number().int().nullable(),
+    pointsExpireAt: num.moment.nullable(),
   }),
   apply: (db, e) => {
     const p = e.payload;

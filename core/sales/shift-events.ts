@@ -1,5 +1,6 @@
 // A till's shifts as events: opened with a float, closed with the cash counted (decision 0030).
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { DomainError } from '../errors';
 import { defineEvent } from '../events/define';
 
@@ -17,7 +18,7 @@ export const shiftOpened = defineEvent({
   payload: z.object({
     shiftId: z.string(),
     branchId: z.string(),
-    openingFloat: z.number().int().nonnegative(),
+    openingFloat: num.minor,
   }),
   apply: (db, e) => {
     db.sqlite
@@ -44,8 +45,8 @@ export const shiftClosed = defineEvent({
   payload: z.object({
     shiftId: z.string(),
     branchId: z.string(),
-    expectedCash: z.number().int(),
-    countedCash: z.number().int().nonnegative(),
+    expectedCash: num.signedMinor,
+    countedCash: num.minor,
     reason: z.string().nullable(),
   }),
   apply: (db, e) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import type { Db } from '../db/open';
 import { parseRow } from '../db/rows';
 import { DomainError } from '../errors';
@@ -13,7 +14,7 @@ export const stockAdjusted = defineEvent({
   payload: z.object({
     branchId: z.string(),
     variantId: z.string(),
-    quantity: z.number().int(),
+    quantity: num.signedUnits,
     reason: z.string().min(1),
   }),
   apply: (db, e) =>
@@ -36,7 +37,7 @@ export const stockTransferred = defineEvent({
     fromBranchId: z.string(),
     toBranchId: z.string(),
     variantId: z.string(),
-    quantity: z.number().int().positive(),
+    quantity: num.positiveUnits,
     reason: z.string().nullable(),
   }),
   apply: (db, e) => {
@@ -70,7 +71,7 @@ export const stockTransferSent = defineEvent({
     fromBranchId: z.string(),
     toBranchId: z.string(),
     variantId: z.string(),
-    quantity: z.number().int().positive(),
+    quantity: num.positiveUnits,
     note: z.string().nullable(),
   }),
   apply: (db, e) => {
@@ -111,7 +112,7 @@ export const stockTransferReceived = defineEvent({
   payload: z.object({
     transferId: z.string(),
     toBranchId: z.string(),
-    received: z.number().int().nonnegative(),
+    received: num.units,
     note: z.string().nullable(),
   }),
   apply: (db, e) => {
@@ -233,8 +234,8 @@ export const stockCountPosted = defineEvent({
       z.object({
         variantId: z.string(),
         /** On hand as the ledger said when the variant was counted. */
-        expected: z.number().int(),
-        counted: z.number().int().nonnegative(),
+        expected: num.signedUnits,
+        counted: num.units,
       }),
     ),
   }),

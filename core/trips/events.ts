@@ -3,6 +3,7 @@
 // head office's order. They write the trip's own rows and ledger rows keyed by their own event;
 // they never touch customer_orders: an order shows "on a trip" and "delivered" from trip_stops.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { credit, creditWrites } from '../badges/credits';
 import type { Db } from '../db/open';
 import { parseRow, parseRows } from '../db/rows';
@@ -284,7 +285,7 @@ export const tripClosed = defineEvent({
   payload: z.object({
     tripId: z.string(),
     driverId: z.string(),
-    counted: z.number().int().nonnegative(),
+    counted: num.minor,
     reason: z.string().min(1).nullable(),
   }),
   apply: (db, e) => {

@@ -2,6 +2,7 @@
 // checked against the trip when applied in head office's order, so a second device's proof of
 // the same stop becomes a visible conflict, never a second signature.
 import { z } from 'zod';
+import * as num from '../events/numbers';
 import { credit, creditWrites } from '../badges/credits';
 import type { Db } from '../db/open';
 import { defineEvent, ledgerWrite, type EventEnvelope } from '../events/define';
@@ -21,10 +22,10 @@ import { mustBeDriver, pendingStop, tripForStep, tripRows, type TripState } from
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const proofLine = z.object({
-  lineNo: z.number().int().positive(),
-  delivered: z.number().int().nonnegative(),
-  damaged: z.number().int().nonnegative(),
-  short: z.number().int().nonnegative(),
+  lineNo: num.lineNo,
+  delivered: num.units,
+  damaged: num.units,
+  short: num.units,
   reason: z.string().min(1).nullable(),
   photoFile: sha256.nullable(),
 });
@@ -32,7 +33,7 @@ export type ProofLine = z.output<typeof proofLine>;
 
 export const collectedSchema = z
   .object({
-    amount: z.number().int().positive(),
+    amount: num.positiveMinor,
     method: z.enum(paymentMethods),
     reference: z.string().min(1).nullable(),
   })
@@ -46,7 +47,7 @@ const payload = z.object({
   repId: z.string().nullable(),
   customerId: z.string(),
   lines: z.array(proofLine).min(1),
-  returns: z.array(z.object({ variantId: z.string(), quantity: z.number().int().positive() })),
+  returns: z.array(z.object({ variantId: z.string(), quantity: num.positiveUnits })),
   collected: collectedSchema,
   signatureFile: sha256,
   signedBy: z.string().min(1),

@@ -33,6 +33,7 @@ export const forgeries = [
   'clerkProof',
   'driverCameBack',
   'badgeSettled',
+  'hugeQuantity',
 ] as const;
 export type Forgery = (typeof forgeries)[number];
 
@@ -302,6 +303,15 @@ export async function forge(
           period: '2026-11',
           winners: [{ personId: clerk, count: 99 }],
         });
+      case 'hugeQuantity':
+        // Its own shelf, as the clerk may, but 2^53 - 1 units: more than any command takes, and
+        // past where the ledger's sums stay exact (decision 0039).
+        return base('stock.adjusted', variantId, {
+          branchId: own,
+          variantId,
+          quantity: Number.MAX_SAFE_INTEGER,
+          reason: 'forged',
+        });
       case 'otherBranchCount':
         return base('stock.count_posted', `stock-counts:${other}`, {
           countId: randomUUID(),
@@ -323,6 +333,10 @@ export async function forge(
   );
   if (o.forgery === 'otherEnvelope') {
     expect(answer).toMatchObject({ status: 403, body: { code: 'FOREIGN_BRANCH' } });
+    return;
+  }
+  if (o.forgery === 'hugeQuantity') {
+    expect(answer).toMatchObject({ status: 400, body: { code: 'VALIDATION' } });
     return;
   }
   expect({ forgery: o.forgery, status: answer.status }).toEqual({
