@@ -161,4 +161,24 @@ describe("head office's invoice inbox", () => {
       }),
     ).rejects.toThrow(/10 MB/);
   }, 60_000);
+
+  it('stops only once the round under way has ended and given its lease back', async () => {
+    const inbox = w.server.invoices;
+    await w.admin('invoices.upload', {
+      fileName: 'at closing time.pdf',
+      contentBase64: (await invoicePdf(makeInvoice(12, 'compact'))).toString('base64'),
+    });
+    let ended = false;
+    const round = inbox.round().then((r) => {
+      ended = true;
+      return r;
+    });
+    // Head office closes its database right after this: a round still reading must be over.
+    await inbox.stop();
+    expect(ended).toBe(true);
+    await round;
+    // Its lease was given back: the next round takes it again (null: held elsewhere).
+    expect(await inbox.round()).not.toBeNull();
+    inbox.start();
+  }, 60_000);
 });
