@@ -189,7 +189,7 @@ describe('the server package', () => {
       User: ['fse-sync'],
       WorkingDirectory: [DEB_APP_DIR],
       ExecStart: [
-        '/usr/bin/node --min-semi-space-size=16 server.mjs --data /var/lib/factory-shop-sync',
+        '/usr/bin/node --min-semi-space-size=32 --max-semi-space-size=32 server.mjs --data /var/lib/factory-shop-sync',
       ],
       EnvironmentFile: [`-${DEB_ENV}`],
     });

@@ -57,7 +57,7 @@ describe('the systemd unit', () => {
       Group: ['fse-sync'],
       WorkingDirectory: [p.appDir],
       ExecStart: [
-        `${p.node} --min-semi-space-size=16 --import tsx sync-server/main.ts --data ${DATA_DIR}`,
+        `${p.node} --min-semi-space-size=32 --max-semi-space-size=32 --import tsx sync-server/main.ts --data ${DATA_DIR}`,
       ],
       EnvironmentFile: ['-/etc/factory-shop-sync/env'],
       Restart: ['on-failure'],
@@ -148,7 +148,7 @@ describe('the Linux install', () => {
     );
     const unit = steps.find((s) => s.kind === 'write' && s.path === UNIT_PATH);
     expect(unit?.kind === 'write' && unit.content).toContain(
-      'ExecStart=/usr/bin/node --min-semi-space-size=16 --import tsx sync-server/main.ts',
+      'ExecStart=/usr/bin/node --min-semi-space-size=32 --max-semi-space-size=32 --import tsx sync-server/main.ts',
     );
     const systemctl = steps.flatMap((s) =>
       s.kind === 'run' && s.command === 'systemctl' ? [s.args.join(' ')] : [],

@@ -49,7 +49,8 @@ describe('the Windows service definition (WinSW)', () => {
     expect(element(xml, 'workingdirectory')).toEqual([appDir]);
     expect(element(xml, 'argument')).toEqual([
       '--env-file=C:\\ProgramData\\FactoryShopSync\\env',
-      '--min-semi-space-size=16',
+      '--min-semi-space-size=32',
+      '--max-semi-space-size=32',
       '--import',
       'tsx',
       'sync-server\\main.ts',
@@ -143,7 +144,8 @@ describe('the Windows install', () => {
     const xml = packaged.find((s) => s.kind === 'write' && s.path === paths.xml);
     expect(xml?.kind === 'write' && element(xml.content, 'argument')).toEqual([
       '--env-file=C:\\ProgramData\\FactoryShopSync\\env',
-      '--min-semi-space-size=16',
+      '--min-semi-space-size=32',
+      '--max-semi-space-size=32',
       'server.mjs',
       '--data',
       'C:\\ProgramData\\FactoryShopSync\\data',
