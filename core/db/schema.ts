@@ -180,6 +180,14 @@ export const events = sqliteTable(
     index('events_pending')
       .on(t.deviceId, t.seq)
       .where(sql`${t.serverSeq} IS NULL`),
+    // Only the events that name files, so each sync round's look for files to fetch reads those
+    // and not the whole log. The list is the registry's fileNamingTypes, sorted: the query
+    // (namedFilesSql in core/sync/engine.ts) must repeat it word for word, and a test holds it so.
+    index('events_naming_files')
+      .on(t.type)
+      .where(
+        sql`${t.type} IN ('delivery.proved', 'order.slip_attached', 'supplier_invoice.uploaded')`,
+      ),
   ],
 );
 

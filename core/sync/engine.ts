@@ -131,18 +131,24 @@ export function pullLimit(
   return remaining !== null && remaining >= catchUp ? catchUp : page;
 }
 
+/** This PC's own events still to push, whose files go first; events applied here. */
+export const UPLOAD_WHERE = 'device_id = ? AND server_seq IS NULL';
+export const DOWNLOAD_WHERE = "apply_status = 'applied'";
+
+/**
+ * The query for the events matching `where` that name files. Their types are written as literals,
+ * sorted, as the partial index `events_naming_files` (core/db/schema.ts) declares them: SQLite
+ * uses a partial index only for a query that repeats its condition, and cannot see bound values.
+ */
+export function namedFilesSql(where: string): string {
+  const types = [...fileNamingTypes].sort().map((t) => `'${t.replaceAll("'", "''")}'`);
+  return `SELECT type, payload FROM events WHERE ${where} AND type IN (${types.join(', ')})`;
+}
+
 /** The files that events matching `where` name, as their types declare (see the registry). */
 function namedFiles(db: Db, where: string, ...params: string[]): string[] {
   if (fileNamingTypes.length === 0) return [];
-  const rows = parseRows(
-    namingRow,
-    db.sqlite
-      .prepare(
-        `SELECT type, payload FROM events WHERE ${where}
-         AND type IN (${fileNamingTypes.map(() => '?').join(', ')})`,
-      )
-      .all(...params, ...fileNamingTypes),
-  );
+  const rows = parseRows(namingRow, db.sqlite.prepare(namedFilesSql(where)).all(...params));
   const hashes = new Set<string>();
   for (const row of rows) {
     const parsed = eventDef(row.type)?.payload.safeParse(JSON.parse(row.payload));
@@ -381,7 +387,7 @@ export class SyncEngine {
   }
 
   private async uploadFiles(): Promise<number> {
-    const hashes = namedFiles(this.db, 'device_id = ? AND server_seq IS NULL', this.deviceId);
+    const hashes = namedFiles(this.db, UPLOAD_WHERE, this.deviceId);
     let uploaded = 0;
     for (const hash of hashes) {
       if (!this.files.has(hash) || (await this.transport.hasFile(hash))) continue;
@@ -398,7 +404,7 @@ export class SyncEngine {
    * does not hold up the others.
    */
   private async downloadFiles(): Promise<{ downloaded: number; missing: number }> {
-    const hashes = namedFiles(this.db, "apply_status = 'applied'");
+    const hashes = namedFiles(this.db, DOWNLOAD_WHERE);
     const lacking = hashes.filter((hash) => !this.files.has(hash));
     let downloaded = 0;
     let missing = 0;

@@ -1,0 +1,106 @@
+// Each sync round looks for the files that events name (to push this PC's own, to fetch what it
+// lacks). The look reads only the events of the types that name files, through a partial index,
+// not the whole log: the index's list must stay the registry's, and the query must repeat it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { openDatabase } from '../db/open';
+import { parseRow, parseRows } from '../db/rows';
+import { fileNamingTypes } from '../events/registry';
+import { DOWNLOAD_WHERE, UPLOAD_WHERE, namedFilesSql } from './engine';
+
+const dir = mkdtempSync(join(tmpdir(), 'fse-named-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => openDatabase(join(dir, `db${++n}.sqlite`));
+
+const indexSql = (db: ReturnType<typeof fresh>): string =>
+  parseRow(
+    z.object({ sql: z.string() }),
+    db.sqlite
+      .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
+      .get('events_naming_files'),
+  )?.sql ?? '';
+
+const plan = (db: ReturnType<typeof fresh>, sql: string): string =>
+  parseRows(z.object({ detail: z.string() }), db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all())
+    .map((r) => r.detail)
+    .join('; ');
+
+describe('the events that name files', () => {
+  it('are indexed by exactly the types the registry says name files', () => {
+    const db = fresh();
+    try {
+      const listed = /IN \(([^)]*)\)/.exec(indexSql(db))?.[1] ?? '';
+      const types = [...listed.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+      expect(fileNamingTypes.length).toBeGreaterThan(0);
+      // A type added to the registry that names files needs a migration of the index as well.
+      expect(types).toEqual([...fileNamingTypes].sort());
+    } finally {
+      db.close();
+    }
+  });
+
+  it('are read through that index when looking for files to fetch, not by reading every event', () => {
+    const db = fresh();
+    try {
+      expect(plan(db, namedFilesSql(DOWNLOAD_WHERE))).toContain('USING INDEX events_naming_files');
+      expect(plan(db, namedFilesSql(DOWNLOAD_WHERE))).not.toMatch(/SCAN events(?! USING)/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('are found the same through the index as by reading every event (property)', () => {
+    const otherTypes = ['sale.recorded', 'stock.adjusted', 'order.placed'];
+    const row = fc.record({
+      type: fc.constantFrom(...fileNamingTypes, ...otherTypes),
+      status: fc.constantFrom('applied', 'conflict', 'deferred'),
+      device: fc.constantFrom('pc-1', 'pc-2'),
+      numbered: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 40 }), (rows) => {
+        const db = fresh();
+        try {
+          const insert = db.sqlite.prepare(
+            `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc,
+               created_at, aggregate_id, payload, server_seq, apply_status)
+             VALUES (?, ?, 1, 'b', ?, 'u', '000000000000001-000000-n', 0, NULL, ?, ?, ?)`,
+          );
+          rows.forEach((r, i) =>
+            insert.run(
+              `e${i}`,
+              r.type,
+              r.device,
+              `{"i":${i}}`,
+              r.numbered ? i + 1 : null,
+              r.status,
+            ),
+          );
+          for (const [where, params] of [
+            [DOWNLOAD_WHERE, []],
+            [UPLOAD_WHERE, ['pc-1']],
+          ] as const) {
+            const indexed = db.sqlite.prepare(namedFilesSql(where)).all(...params);
+            const scanned = db.sqlite
+              .prepare(namedFilesSql(where).replace('FROM events', 'FROM events NOT INDEXED'))
+              .all(...params);
+            const key = (r: unknown) => JSON.stringify(r);
+            expect(indexed.map(key).sort()).toEqual(scanned.map(key).sort());
+          }
+          const wanted = rows.filter(
+            (r) => r.status === 'applied' && fileNamingTypes.includes(r.type),
+          ).length;
+          expect(db.sqlite.prepare(namedFilesSql(DOWNLOAD_WHERE)).all()).toHaveLength(wanted);
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
