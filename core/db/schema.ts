@@ -183,6 +183,10 @@ export const events = sqliteTable(
     // Only the events that name files, so each sync round's look for files to fetch reads those
     // and not the whole log. The list is the registry's fileNamingTypes, sorted: the query
     // (namedFilesSql in core/sync/engine.ts) must repeat it word for word, and a test holds it so.
+    // Only the events an older app kept aside, which every start of the app looks for.
+    index('events_deferred')
+      .on(t.serverSeq)
+      .where(sql`${t.applyStatus} = 'deferred'`),
     index('events_naming_files')
       .on(t.type)
       .where(

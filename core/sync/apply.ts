@@ -552,13 +552,15 @@ function stillNewer(row: StoredRow): boolean {
   }
 }
 
+/**
+ * The events kept aside, in the server's order. Run at every start of the app: the partial index
+ * `events_deferred` holds just them, and the condition repeats its own word for word.
+ */
+export const deferredSql = `SELECT ${storedColumns} FROM events WHERE apply_status = 'deferred' ORDER BY server_seq`;
+
 /** After an update, applies events that an older version of the app had to keep aside. */
 export function applyDeferred(db: Db): number {
-  const rows = db.sqlite
-    .prepare(
-      `SELECT ${storedColumns} FROM events WHERE apply_status = 'deferred' ORDER BY server_seq`,
-    )
-    .all() as StoredRow[];
+  const rows = db.sqlite.prepare(deferredSql).all() as StoredRow[];
   let count = 0;
   for (const row of rows) {
     if (!eventDef(row.type) || stillNewer(row)) continue;
