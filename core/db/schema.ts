@@ -180,17 +180,19 @@ export const events = sqliteTable(
     index('events_pending')
       .on(t.deviceId, t.seq)
       .where(sql`${t.serverSeq} IS NULL`),
-    // Only the events that name files, so each sync round's look for files to fetch reads those
-    // and not the whole log. The list is the registry's fileNamingTypes, sorted: the query
-    // (namedFilesSql in core/sync/engine.ts) must repeat it word for word, and a test holds it so.
     // Only the events an older app kept aside, which every start of the app looks for.
     index('events_deferred')
       .on(t.serverSeq)
       .where(sql`${t.applyStatus} = 'deferred'`),
+    // Only the events that name files, so each sync round's look for files to fetch reads those
+    // and not the whole log. The types are the registry's fileNamingTypes, sorted: the query
+    // (namedFilesSql in core/sync/engine.ts) must repeat the condition word for word, and a test
+    // holds it so. Equalities, not IN (...): SQLite builds a temporary table for an IN list at
+    // every insert, which made writing a pulled page about 5% slower.
     index('events_naming_files')
       .on(t.type)
       .where(
-        sql`${t.type} IN ('delivery.proved', 'order.slip_attached', 'supplier_invoice.uploaded')`,
+        sql`${t.type} = 'delivery.proved' OR ${t.type} = 'order.slip_attached' OR ${t.type} = 'supplier_invoice.uploaded'`,
       ),
   ],
 );

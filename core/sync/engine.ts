@@ -137,12 +137,12 @@ export const DOWNLOAD_WHERE = "apply_status = 'applied'";
 
 /**
  * The query for the events matching `where` that name files. Their types are written as literals,
- * sorted, as the partial index `events_naming_files` (core/db/schema.ts) declares them: SQLite
+ * sorted, in the condition of the partial index `events_naming_files` (core/db/schema.ts): SQLite
  * uses a partial index only for a query that repeats its condition, and cannot see bound values.
  */
 export function namedFilesSql(where: string): string {
-  const types = [...fileNamingTypes].sort().map((t) => `'${t.replaceAll("'", "''")}'`);
-  return `SELECT type, payload FROM events WHERE ${where} AND type IN (${types.join(', ')})`;
+  const types = [...fileNamingTypes].sort().map((t) => `type = '${t.replaceAll("'", "''")}'`);
+  return `SELECT type, payload FROM events WHERE ${where} AND (${types.join(' OR ')})`;
 }
 
 /** The files that events matching `where` name, as their types declare (see the registry). */

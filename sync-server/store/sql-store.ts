@@ -431,10 +431,12 @@ export abstract class SqlEventStore extends SqlUpdateFeedStore implements EventS
   }
 
   async userChangesAfter(afterSeq: number): Promise<UserChange[]> {
-    // The partial index events_authority_changes holds just these rows: the WHERE term is its own.
+    // The partial index events_authority_changes holds just these rows: the WHERE term is its own
+    // (store migration 10), word for word.
     const rows = await this.sql.all(
       `SELECT seq, type, aggregate_id AS "userId", payload AS "payloadJson", hlc, received_hlc AS "receivedHlc"
-       FROM events WHERE type IN ('user.saved', 'company.saved', 'variant.saved') AND seq > $1
+       FROM events WHERE (type = 'user.saved' OR type = 'company.saved' OR type = 'variant.saved')
+         AND seq > $1
        ORDER BY seq`,
       [afterSeq],
     );
