@@ -33,6 +33,35 @@ const plan = (db: ReturnType<typeof fresh>, sql: string): string =>
     .map((r) => r.detail)
     .join('; ');
 
+interface LogRow {
+  type: string;
+  device: string;
+  serverSeq: number | null;
+  status: string;
+}
+
+/** A fresh log holding `rows` (nothing projected: only the events table is asked). */
+function withLog(rows: LogRow[], check: (db: ReturnType<typeof fresh>) => void): void {
+  const db = fresh();
+  try {
+    const insert = db.sqlite.prepare(
+      `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc,
+         created_at, aggregate_id, payload, server_seq, apply_status)
+       VALUES (?, ?, 1, 'b', ?, 'u', '000000000000001-000000-n', 0, NULL, ?, ?, ?)`,
+    );
+    rows.forEach((r, i) =>
+      insert.run(`e${i}`, r.type, r.device, `{"i":${i}}`, r.serverSeq, r.status),
+    );
+    check(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The rows `sql` answers when SQLite may use no index on events: by reading every event. */
+const readingEvery = (db: ReturnType<typeof fresh>, sql: string, ...params: string[]) =>
+  db.sqlite.prepare(sql.replace('FROM events', 'FROM events NOT INDEXED')).all(...params);
+
 describe('the events that name files', () => {
   it('are indexed by exactly the types the registry says name files', () => {
     const db = fresh();
@@ -87,41 +116,25 @@ describe('the events that name files', () => {
     });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 40 }), (rows) => {
-        const db = fresh();
-        try {
-          const insert = db.sqlite.prepare(
-            `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc,
-               created_at, aggregate_id, payload, server_seq, apply_status)
-             VALUES (?, ?, 1, 'b', ?, 'u', '000000000000001-000000-n', 0, NULL, ?, ?, ?)`,
-          );
-          rows.forEach((r, i) =>
-            insert.run(
-              `e${i}`,
-              r.type,
-              r.device,
-              `{"i":${i}}`,
-              r.numbered ? i + 1 : null,
-              r.status,
-            ),
-          );
+        const log = rows.map((r, i) => ({ ...r, serverSeq: r.numbered ? i + 1 : null }));
+        withLog(log, (db) => {
           for (const [where, params] of [
             [DOWNLOAD_WHERE, []],
             [UPLOAD_WHERE, ['pc-1']],
           ] as const) {
             const indexed = db.sqlite.prepare(namedFilesSql(where)).all(...params);
-            const scanned = db.sqlite
-              .prepare(namedFilesSql(where).replace('FROM events', 'FROM events NOT INDEXED'))
-              .all(...params);
             const key = (r: unknown) => JSON.stringify(r);
-            expect(indexed.map(key).sort()).toEqual(scanned.map(key).sort());
+            expect(indexed.map(key).sort()).toEqual(
+              readingEvery(db, namedFilesSql(where), ...params)
+                .map(key)
+                .sort(),
+            );
           }
           const wanted = rows.filter(
             (r) => r.status === 'applied' && fileNamingTypes.includes(r.type),
           ).length;
           expect(db.sqlite.prepare(namedFilesSql(DOWNLOAD_WHERE)).all()).toHaveLength(wanted);
-        } finally {
-          db.close();
-        }
+        });
       }),
       { numRuns: 30 },
     );
@@ -143,25 +156,18 @@ describe('the events an older app kept aside', () => {
     const status = fc.constantFrom('applied', 'conflict', 'deferred');
     fc.assert(
       fc.property(fc.array(status, { maxLength: 40 }), (rows) => {
-        const db = fresh();
-        try {
-          const insert = db.sqlite.prepare(
-            `INSERT INTO events (id, type, schema_version, branch_id, device_id, user_id, hlc,
-               created_at, aggregate_id, payload, server_seq, apply_status)
-             VALUES (?, 'future.thing', 2, 'b', 'pc', 'u', '000000000000001-000000-n', 0, NULL,
-               '{}', ?, ?)`,
-          );
-          // Kept-aside events are pulled ones, numbered (here against the order of writing).
-          rows.forEach((s, i) => insert.run(`e${i}`, 100 - i, s));
+        // Kept-aside events are pulled ones, numbered (here against the order of writing).
+        const log = rows.map((s, i) => ({
+          type: 'future.thing',
+          device: 'pc',
+          serverSeq: 100 - i,
+          status: s,
+        }));
+        withLog(log, (db) => {
           const indexed = db.sqlite.prepare(deferredSql).all();
-          const scanned = db.sqlite
-            .prepare(deferredSql.replace('FROM events', 'FROM events NOT INDEXED'))
-            .all();
-          expect(indexed).toEqual(scanned);
+          expect(indexed).toEqual(readingEvery(db, deferredSql));
           expect(indexed).toHaveLength(rows.filter((s) => s === 'deferred').length);
-        } finally {
-          db.close();
-        }
+        });
       }),
       { numRuns: 30 },
     );
