@@ -135,14 +135,18 @@ export function pullLimit(
 export const UPLOAD_WHERE = 'device_id = ? AND server_seq IS NULL';
 export const DOWNLOAD_WHERE = "apply_status = 'applied'";
 
+const fileNamingTerm = [...fileNamingTypes]
+  .sort()
+  .map((t) => `type = '${t.replaceAll("'", "''")}'`)
+  .join(' OR ');
+
 /**
  * The query for the events matching `where` that name files. Their types are written as literals,
  * sorted, in the condition of the partial index `events_naming_files` (core/db/schema.ts): SQLite
  * uses a partial index only for a query that repeats its condition, and cannot see bound values.
  */
 export function namedFilesSql(where: string): string {
-  const types = [...fileNamingTypes].sort().map((t) => `type = '${t.replaceAll("'", "''")}'`);
-  return `SELECT type, payload FROM events WHERE ${where} AND (${types.join(' OR ')})`;
+  return `SELECT type, payload FROM events WHERE ${where} AND (${fileNamingTerm})`;
 }
 
 /** The files that events matching `where` name, as their types declare (see the registry). */

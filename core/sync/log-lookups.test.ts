@@ -64,21 +64,17 @@ const readingEvery = (db: ReturnType<typeof fresh>, sql: string, ...params: stri
 
 describe('the events that name files', () => {
   it('are indexed by exactly the types the registry says name files', () => {
-    const db = fresh();
-    try {
+    withLog([], (db) => {
       const condition = indexSql(db).split(' WHERE ')[1] ?? '';
       const types = [...condition.matchAll(/"type" = '([^']*)'/g)].map((m) => m[1]);
       expect(fileNamingTypes.length).toBeGreaterThan(0);
       // A type added to the registry that names files needs a migration of the index as well.
       expect(types).toEqual([...fileNamingTypes].sort());
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('cost an insert into the log no temporary table (an IN list in the condition would)', () => {
-    const db = fresh();
-    try {
+    withLog([], (db) => {
       const program = parseRows(
         z.object({ opcode: z.string() }),
         db.sqlite
@@ -91,19 +87,14 @@ describe('the events that name files', () => {
       ).map((r) => r.opcode);
       expect(program).toContain('IdxInsert');
       expect(program).not.toContain('OpenEphemeral');
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('are read through that index when looking for files to fetch, not by reading every event', () => {
-    const db = fresh();
-    try {
+    withLog([], (db) => {
       expect(plan(db, namedFilesSql(DOWNLOAD_WHERE))).toContain('USING INDEX events_naming_files');
       expect(plan(db, namedFilesSql(DOWNLOAD_WHERE))).not.toMatch(/SCAN events(?! USING)/);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('are found the same through the index as by reading every event (property)', () => {
@@ -143,13 +134,10 @@ describe('the events that name files', () => {
 
 describe('the events an older app kept aside', () => {
   it('are read at each start through their own index, not by reading every event', () => {
-    const db = fresh();
-    try {
+    withLog([], (db) => {
       expect(plan(db, deferredSql)).toContain('USING INDEX events_deferred');
       expect(plan(db, deferredSql)).not.toContain('events_server_seq');
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('are found the same through the index as by reading every event (property)', () => {
