@@ -35,7 +35,13 @@ export function parseEvent(envelope: EventEnvelope): EventEnvelope {
   return { ...envelope, payload: parsed.data };
 }
 
-export function recordEvent(db: Db, event: EventEnvelope, status: ApplyStatus = 'applied'): void {
+/** `payloadText`: the payload as JSON already (a pulled event checked ahead); else written here. */
+export function recordEvent(
+  db: Db,
+  event: EventEnvelope,
+  status: ApplyStatus = 'applied',
+  payloadText?: string,
+): void {
   // Positional, not a spread of the envelope bound by name: every pulled event passes here.
   db.sqlite
     .prepare(insertSql)
@@ -49,7 +55,7 @@ export function recordEvent(db: Db, event: EventEnvelope, status: ApplyStatus = 
       event.hlc,
       event.createdAt,
       event.aggregateId,
-      JSON.stringify(event.payload),
+      payloadText ?? JSON.stringify(event.payload),
       event.serverSeq ?? null,
       event.receivedHlc ?? null,
       status,

@@ -2,9 +2,11 @@
 // conflict record (never dropped, never applied twice). An aggregate whose events were applied
 // locally in a different order than the server's is re-folded in the server's order, so every
 // replica that has seen the same events reaches the same state.
+import { z } from 'zod';
 import { summingAtEnd } from '../analytics/aggregates';
 import { settlingOnce } from '../badges/awards';
 import type { Db } from '../db/open';
+import { parseRows } from '../db/rows';
 import { DomainError, type ErrorCode } from '../errors';
 import { mergeStamp, type EventEnvelope, type TableWrite } from '../events/define';
 import { eventDef, parseEvent, project, recordEvent } from '../events/emit';
@@ -297,6 +299,34 @@ export class StepFailed extends Error {
   }
 }
 
+/**
+ * A pulled event checked ahead of its page's transaction (core/sync/page-reader.ts): `parsed`,
+ * its payload is what its type's schema gives and `payloadText` that as JSON; or `deferred`, a
+ * type this app does not know or fields it would drop (a newer app's event, payload as received).
+ * Applying such an event repeats neither check.
+ */
+export type Checked = { kind: 'parsed'; payloadText: string } | { kind: 'deferred' };
+
+/** An event of a pulled page, checked ahead where it could be (never one whose payload fails). */
+export type CheckedEvent = OrderedEvent & { checked?: Checked };
+
+/**
+ * What applying decides about a pulled event before touching the database, decided ahead (on
+ * another thread). A payload its schema refuses is left unchecked: applying it records the
+ * conflict with the reason, as for any event not checked ahead.
+ */
+export function checkedEvent(event: OrderedEvent): CheckedEvent {
+  if (!eventDef(event.type)) return { ...event, checked: { kind: 'deferred' } };
+  let payload: unknown;
+  try {
+    payload = parseEvent(event).payload;
+  } catch {
+    return event;
+  }
+  if (hasUnknownFields(event.payload, payload)) return { ...event, checked: { kind: 'deferred' } };
+  return { ...event, payload, checked: { kind: 'parsed', payloadText: JSON.stringify(payload) } };
+}
+
 /** The optimistic projection: no savepoint of its own, and a failed step ends the attempt. */
 function projectOrAbandon(db: Db, event: EventEnvelope): 'applied' {
   try {
@@ -320,7 +350,7 @@ function projectOrAbandon(db: Db, event: EventEnvelope): 'applied' {
  */
 export function applyOrdered(
   db: Db,
-  events: OrderedEvent[],
+  events: CheckedEvent[],
   tally: ApplyTally = emptyTally(),
   options: { optimistic?: boolean } = {},
 ): ApplyTally {
@@ -331,23 +361,47 @@ export function applyOrdered(
   );
 }
 
+interface Held {
+  serverSeq: number | null;
+  receivedHlc: string | null;
+}
+
+const heldRow = z.object({
+  id: z.string(),
+  serverSeq: z.number().nullable(),
+  receivedHlc: z.string().nullable(),
+});
+
+/**
+ * The events of `events` this replica holds already, in one query for the page rather than one
+ * per event (a catch-up holds almost none of them).
+ */
+function heldAlready(db: Db, events: readonly OrderedEvent[]): Map<string, Held> {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT id, server_seq AS serverSeq, received_hlc AS receivedHlc FROM events
+       WHERE id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(events.map((e) => e.id)));
+  return new Map(parseRows(heldRow, rows).map(({ id, ...held }) => [id, held]));
+}
+
 function applyOrderedNow(
   db: Db,
-  events: OrderedEvent[],
+  events: CheckedEvent[],
   tally: ApplyTally,
   options: { optimistic?: boolean },
 ): ApplyTally {
   const projectStep = options.optimistic ? projectOrAbandon : projectOrConflict;
-  const existing = db.sqlite.prepare(
-    'SELECT server_seq AS serverSeq, received_hlc AS receivedHlc FROM events WHERE id = ?',
-  );
+  const held = heldAlready(db, events);
   const markOrdered = db.sqlite.prepare(
     'UPDATE events SET server_seq = ?, received_hlc = ? WHERE id = ?',
   );
   const toRefold = new Set<string>();
   for (const incoming of events) {
-    const mine = existing.get(incoming.id) as
-      { serverSeq: number | null; receivedHlc: string | null } | undefined;
+    const mine = held.get(incoming.id);
+    // Recorded just now by this page (the same event twice in it): a duplicate, as ordered.
+    held.set(incoming.id, { serverSeq: incoming.seq, receivedHlc: incoming.receivedHlc });
     if (mine) {
       tally.duplicates++;
       if (mine.serverSeq === null) {
@@ -367,9 +421,10 @@ function applyOrderedNow(
       }
       continue;
     }
-    const envelope: EventEnvelope = { ...incoming, serverSeq: incoming.seq };
+    const { checked, ...wire } = incoming;
+    const envelope: EventEnvelope = { ...wire, serverSeq: wire.seq };
     const def = eventDef(envelope.type);
-    if (!def) {
+    if (!def || checked?.kind === 'deferred') {
       // Written by a newer app: kept, and applied once this app is updated.
       recordEvent(db, envelope, 'deferred');
       tally.deferred++;
@@ -377,14 +432,14 @@ function applyOrderedNow(
     }
     let event: EventEnvelope;
     try {
-      event = parseEvent(envelope);
+      event = checked ? envelope : parseEvent(envelope);
     } catch (error) {
       recordEvent(db, envelope, 'conflict');
       recordConflict(db, envelope, error);
       tally.conflicts++;
       continue;
     }
-    if (hasUnknownFields(envelope.payload, event.payload)) {
+    if (!checked && hasUnknownFields(envelope.payload, event.payload)) {
       // A newer app's event with fields this one would drop (a sale's payments): kept whole, and
       // applied once this app is updated, so no replica folds half of it.
       recordEvent(db, envelope, 'deferred');
@@ -396,11 +451,11 @@ function applyOrderedNow(
       aggregate &&
       (toRefold.has(aggregate) || (def.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
     ) {
-      recordEvent(db, event, 'applied');
+      recordEvent(db, event, 'applied', checked?.payloadText);
       toRefold.add(aggregate);
       continue;
     }
-    recordEvent(db, event, 'applied');
+    recordEvent(db, event, 'applied', checked?.payloadText);
     if (projectStep(db, event) === 'conflict') {
       db.sqlite.prepare(`UPDATE events SET apply_status = 'conflict' WHERE id = ?`).run(event.id);
       tally.conflicts++;
