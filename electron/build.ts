@@ -8,6 +8,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { updateKeysSchema } from '../core/ops/update-signature';
+import { PAGE_READER_BUNDLE, PAGE_READER_SOURCE } from '../core/sync/page-reader';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,10 +30,16 @@ export async function buildElectron(outdir = join(root, 'dist/electron')): Promi
     absWorkingDir: root,
     outdir,
   };
-  // Main and the utility process are ES modules (package.json "type": "module"; Electron ≥ 28).
+  // Main, the utility process and its worker are ES modules (package.json "type": "module";
+  // Electron ≥ 28).
   await build({
     ...common,
-    entryPoints: { main: 'electron/main.ts', 'core-process': 'electron/core-process.ts' },
+    entryPoints: {
+      main: 'electron/main.ts',
+      'core-process': 'electron/core-process.ts',
+      // The worker thread that reads a long catch-up's pages ahead, where the core looks for it.
+      [PAGE_READER_BUNDLE.replace(/\.js$/, '')]: PAGE_READER_SOURCE,
+    },
     format: 'esm',
     target: 'node20',
   });
@@ -49,8 +56,8 @@ export async function buildElectron(outdir = join(root, 'dist/electron')): Promi
     JSON.parse(readFileSync(join(root, 'build/update-keys.json'), 'utf8')),
   );
   writeFileSync(join(outdir, 'update-keys.json'), `${JSON.stringify(keys, null, 2)}\n`);
-  return ['main.js', 'preload.js', 'core-process.js', 'update-keys.json'].map((f) =>
-    join(outdir, f),
+  return ['main.js', 'preload.js', 'core-process.js', PAGE_READER_BUNDLE, 'update-keys.json'].map(
+    (f) => join(outdir, f),
   );
 }
 

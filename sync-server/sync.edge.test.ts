@@ -15,6 +15,7 @@ import { parseHlc } from '../core/hlc';
 import { applyDeferred, applyOrdered } from '../core/sync/apply';
 import { SyncEngine, type SyncProgress } from '../core/sync/engine';
 import { HttpSyncTransport } from '../core/sync/http';
+import { startPageReader, type PageReader } from '../core/sync/page-reader';
 import { FileStore, sha256 } from '../core/files/store';
 import { differenceFromFreshFold } from './testing/fold';
 import {
@@ -31,7 +32,8 @@ let w: World;
 let shop: Site;
 const dataDir = mkdtempSync(join(tmpdir(), 'fse-edge-'));
 beforeAll(async () => {
-  w = await startWorld({ dataDir });
+  // Eleven PCs enroll within seconds from one address: lift the per-address enrollment limit.
+  w = await startWorld({ dataDir, rateLimits: { enroll: { burst: 1_000, refillMs: 1 } } });
   shop = await w.enroll('SH01');
 });
 afterAll(() => w.close());
@@ -438,5 +440,64 @@ describe('a branch away for a long time', () => {
     expect(db.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(statSync(`${db.file}-wal`).size).toBeLessThanOrEqual(32 + 2 * (24 + 4096));
     expect(await differenceFromFreshFold(db, w.base, lagging.token, w.branch.SH01)).toEqual([]);
+  });
+
+  it('reads a long catch-up ahead on a worker thread; a reader that fails or never starts leaves each page to the PC', async () => {
+    const [ahead, refused, absent] = [
+      await w.enroll('SH01'),
+      await w.enroll('SH01'),
+      await w.enroll('SH01'),
+    ];
+    const token = await shop.login('shop1');
+    for (let i = 0; i < 150; i++)
+      await shop.core.call(
+        'stock.adjust',
+        { variantId: w.variants[2]!, quantity: 1, reason: 'recount' },
+        token,
+      );
+    await shop.engine.sync();
+    const catchUp = async (pc: Site, reader: PageReader) => {
+      const transport = new HttpSyncTransport({ baseUrl: w.base, token: pc.token });
+      const engine = new SyncEngine(
+        pc.core.db,
+        pc.core.files,
+        pc.core.context().device!.id,
+        transport,
+        { pullPage: 20, catchUpPage: 30, readAheadFrom: 100, startReader: () => reader },
+      );
+      const report = await engine.sync();
+      expect(report.pulled).toBeGreaterThanOrEqual(150);
+      expect(await differenceFromFreshFold(pc.core.db, w.base, pc.token, w.branch.SH01)).toEqual(
+        [],
+      );
+      // The engine stopped the reader: it gives nothing any more.
+      expect(await reader.pull(0, 10)).toBeNull();
+      // Pulled pages commit without waiting for the disk; every other commit waits (FULL).
+      expect(pc.core.db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+      return report;
+    };
+    const spec = (pc: Site) =>
+      new HttpSyncTransport({ baseUrl: w.base, token: pc.token }).readAhead()!;
+
+    // Started and ready before the pull (from the sources it loads in about half a second).
+    const reader = startPageReader(spec(ahead));
+    expect(await reader.ready).toBe(true);
+    const read = await catchUp(ahead, reader);
+    expect(read.readAhead).toBeGreaterThan(0);
+
+    // Every request of its own refused (a token head office does not know): the PC pulls.
+    const failing = startPageReader({ ...spec(refused), token: 'not-a-device-token' });
+    expect(await failing.ready).toBe(true);
+    expect((await catchUp(refused, failing)).readAhead).toBe(0);
+
+    // Its code not where it should be: it never starts, and the PC pulls.
+    process.env['FSE_PAGE_READER'] = join(dataDir, 'no-such-reader.js');
+    try {
+      const never = startPageReader(spec(absent));
+      expect(await never.ready).toBe(false);
+      expect((await catchUp(absent, never)).readAhead).toBe(0);
+    } finally {
+      delete process.env['FSE_PAGE_READER'];
+    }
   });
 });

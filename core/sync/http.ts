@@ -20,6 +20,7 @@ import {
   type PushResponse,
 } from './protocol';
 import { acceptPresented, NEXT_CERTIFICATE_HEADER, verifyAnnouncement, type Pins } from './pins';
+import type { ReaderSpec } from './page-reader';
 import { SyncUnavailable, type EnrollTransport, type SyncTransport } from './transport';
 
 export interface HttpTransportOptions {
@@ -369,6 +370,19 @@ export class HttpSyncTransport implements SyncTransport, EnrollTransport {
       pushResponse,
       await this.request('POST', '/sync/push', { body: JSON.stringify(request) }),
     );
+  }
+
+  /** A worker's transport pulls as this one: same server, token and pins; not with a fetch of
+   * the caller's own, which stays on this thread. */
+  readAhead(): ReaderSpec | null {
+    if (this.options.fetch || !this.options.token) return null;
+    return {
+      baseUrl: this.base,
+      token: this.options.token,
+      pin: this.pin,
+      nextPin: this.nextPin,
+      ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
+    };
   }
 
   async pull(after: number, limit: number): Promise<PullResponse> {

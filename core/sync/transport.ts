@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SerializedCode } from '../errors';
+import type { ReaderSpec } from './page-reader';
 import type { EnrollResponse, PullResponse, PushRequest, PushResponse } from './protocol';
 import type { enrollRequest } from './protocol';
 
@@ -10,6 +11,11 @@ export interface SyncTransport {
   hasFile(hash: string): Promise<boolean>;
   putFile(hash: string, bytes: Buffer): Promise<void>;
   getFile(hash: string): Promise<Buffer>;
+  /**
+   * How a worker thread may pull pages as this PC, for reading a long catch-up ahead
+   * (./page-reader.ts); null or absent when it cannot (a transport of a test's own).
+   */
+  readAhead?(): ReaderSpec | null;
 }
 
 export interface EnrollTransport {

@@ -8,6 +8,7 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import { DebugLogger } from 'builder-util';
 import { Arch, build, Platform } from 'electron-builder';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -18,6 +19,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,6 +28,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iconFiles } from '../../build/icons';
 import { updateKeysSchema } from '../../core/ops/update-signature';
+import { startPageReader } from '../../core/sync/page-reader';
 import { buildElectron } from '../build';
 import { cspFor, metaPolicyOf } from '../main/security';
 
@@ -143,6 +146,7 @@ describe('the packed app', () => {
         'dist/electron/main.js',
         'dist/electron/preload.js',
         'dist/electron/core-process.js',
+        'dist/electron/page-reader.js',
         'dist/electron/update-keys.json',
         'dist/renderer/index.html',
         'package.json',
@@ -203,7 +207,7 @@ describe('the packed app', () => {
       expect(packages.has(other), `${other} is not the desktop app's`).toBe(false);
     // Every package the bundles load at run time is there.
     const external = new Set<string>();
-    for (const bundle of ['main.js', 'core-process.js']) {
+    for (const bundle of ['main.js', 'core-process.js', 'page-reader.js']) {
       const code = readFileSync(join(root, 'dist/electron', bundle), 'utf8');
       // import … from "x", import("x"), require("x"), createRequire(…)("x"); not the string
       // "from" itself (a query's placeholder named from).
@@ -250,6 +254,61 @@ describe('the packed app', () => {
       http-equiv="Content-Security-Policy"
       content="${metaPolicyOf(cspFor(false))}"`,
     );
+  });
+
+  it('runs the page reader from its bundle: pulls a page over HTTP and checks its events', async () => {
+    const stamp = '000001700000000-000000-pc';
+    const event = (type: string, payload: unknown) => ({
+      id: randomUUID(),
+      type,
+      schemaVersion: 1,
+      branchId: 'HQ',
+      deviceId: 'pc',
+      userId: 'u',
+      hlc: stamp,
+      createdAt: 1_700_000_000_000,
+      aggregateId: null,
+      payload,
+      seq: 1,
+      receivedHlc: stamp,
+    });
+    const page = {
+      events: [
+        event('customer.saved', { id: 'c1', branchId: 'HQ', name: 'Abebe' }),
+        event('future.thing', { x: 1 }),
+      ],
+      cursor: 2,
+      remaining: 0,
+      serverTime: Date.now(),
+    };
+    const asked: string[] = [];
+    const server = createHttpServer((req, res) => {
+      asked.push(`${req.url ?? ''} ${req.headers.authorization ?? ''}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(page));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    // Where the core looks for it from the utility process's bundle: beside core-process.js.
+    process.env['FSE_PAGE_READER'] = join(root, 'dist/electron/page-reader.js');
+    const reader = startPageReader({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: 'device-token',
+      pin: null,
+      nextPin: null,
+    });
+    try {
+      expect(await reader.ready).toBe(true);
+      const read = await reader.pull(0, 10);
+      expect(asked).toEqual(['/sync/pull?after=0&limit=10 Bearer device-token']);
+      expect(read?.events.map((e) => e.checked?.kind)).toEqual(['parsed', 'deferred']);
+      expect(read?.cursor).toBe(2);
+    } finally {
+      delete process.env['FSE_PAGE_READER'];
+      await reader.stop();
+      server.close();
+    }
   });
 
   it('keeps better-sqlite3 unpacked beside the archive, without its C sources', () => {

@@ -40,6 +40,8 @@ export interface Results {
   catchUp: {
     events: number;
     seconds: number;
+    /** Its pages the PC's page reader gave (core/sync/page-reader.ts). */
+    readAhead: number;
     served: PullRun;
     servedInProcess: PullRun;
     same: boolean;
@@ -229,6 +231,7 @@ export function report(r: Results): { table: string; json: Record<string, unknow
       pass: catchUpOk,
     },
     { measure: '  events/s pulled and applied', value: perS(c.events, c.seconds) },
+    { measure: '  pages read ahead on a worker thread', value: fmtInt(c.readAhead) },
     {
       measure: `  server serving them, over HTTP (${c.served.pages} pages)`,
       value: s(c.served.seconds),
@@ -261,6 +264,7 @@ export function report(r: Results): { table: string; json: Record<string, unknow
     replica_caught_up_s: round(r.converged.replicaSeconds, 2),
     catchup_50k_s: round(c.seconds, 2),
     catchup_events: c.events,
+    catchup_pages_read_ahead: c.readAhead,
     catchup_serve_http_s: round(c.served.seconds, 3),
     catchup_serve_in_process_s: round(c.servedInProcess.seconds, 3),
     generate_s: round(r.genSeconds, 1),

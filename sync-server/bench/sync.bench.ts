@@ -23,7 +23,7 @@ import { openDatabase } from '../../core/db/open';
 import { ledgerMismatches, stateHash } from '../../core/db/stateHash';
 import { pullLimit } from '../../core/sync/engine';
 import { differingTables, freshFoldHash } from '../testing/fold';
-import { enrollPc } from './pcs';
+import { enrollPc, useBundledPageReader } from './pcs';
 import { changeToPc } from './news';
 import { converge, pushConcurrent, pushOnSnapshot, serveInProcess, serveOnly } from './phases';
 import { readAppliedRows, writeRawRows, type RawPage } from './raw';
@@ -54,6 +54,8 @@ const benchStart = performance.now();
 
 log(`sync benchmark: scale ${scale}, ${SHOPS} shops x ${fmtInt(PER_SHOP)} offline events`);
 log(`  node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${load()}`);
+
+await useBundledPageReader();
 
 // 1. Head office with the factory, ten shops with a clerk each, a catalog; one PC per branch,
 // and a head-office PC that syncs now and then not again for "30 days".
@@ -192,6 +194,7 @@ const { table, json } = report({
   catchUp: {
     events: caughtUp.pulled,
     seconds: catchUpSeconds,
+    readAhead: caughtUp.readAhead,
     served,
     servedInProcess,
     same: behindSame,

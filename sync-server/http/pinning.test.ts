@@ -8,6 +8,7 @@ import { BranchCore } from '../../core/runtime';
 import { enrollDevice } from '../../core/sync/enroll';
 import { pendingCount, SyncEngine } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
+import { startPageReader } from '../../core/sync/page-reader';
 import { SyncUnavailable } from '../../core/sync/transport';
 import { createSelfSignedCertificate } from './self-signed';
 import { call, PASSWORD, startHeadOffice, type HeadOffice } from './testing/head-office';
@@ -17,6 +18,7 @@ const meta = (core: BranchCore, key: string) => getMeta(core.db, key) ?? null;
 /** A branch PC as the desktop app builds it: transport from the kept address, token and pin. */
 interface Pc {
   core: BranchCore;
+  transport: HttpSyncTransport;
   engine: SyncEngine;
   deviceId: string;
   placeOrder(): Promise<string>;
@@ -54,6 +56,7 @@ async function enrollPc(
   let session: string | null = null;
   return {
     core,
+    transport,
     engine,
     deviceId: enrolled.deviceId,
     fingerprint: enrolled.fingerprint,
@@ -71,6 +74,20 @@ async function enrollPc(
 
 const serverEventIds = async () =>
   new Set((await ho.server.hub.store.pull(null, 0, 10_000)).events.map((e) => e.id));
+
+/** A TLS server with a certificate of its own, keeping every byte a client sends it. */
+async function startImpostor() {
+  const other = createSelfSignedCertificate(['127.0.0.1']);
+  const received: Buffer[] = [];
+  const impostor = createTlsServer({ cert: other.certPem, key: other.keyPem }, (socket) => {
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((ok) => impostor.listen(0, '127.0.0.1', ok));
+  const address = impostor.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { port, received, impostor };
+}
 
 describe('certificate pinning between a branch PC and head office', () => {
   it('pins the certificate at enrollment over HTTPS, syncs, and refuses the server once its certificate changed', async () => {
@@ -116,16 +133,40 @@ describe('certificate pinning between a branch PC and head office', () => {
     expect(pendingCount(pc.core.db, pc.deviceId)).toBe(0);
   });
 
+  it('reads pages ahead on a worker thread from the pinned server only, sending nothing to another', async () => {
+    const pc = await enrollPc();
+    await pc.engine.sync();
+    await pc.placeOrder();
+    await pc.engine.sync();
+    const spec = pc.transport.readAhead();
+    expect(spec).toMatchObject({ pin: ho.server.fingerprint256 });
+    const reader = startPageReader(spec!);
+    try {
+      expect(await reader.ready).toBe(true);
+      const page = await reader.pull(0, 1_000);
+      const placed = page?.events.find((e) => e.type === 'order.placed');
+      expect(placed?.checked?.kind).toBe('parsed');
+      expect(page?.readAhead).toBe(true);
+    } finally {
+      await reader.stop();
+    }
+    // Stopped, it gives nothing: the PC asks itself.
+    expect(await reader.pull(0, 1_000)).toBeNull();
+
+    const { port, received, impostor } = await startImpostor();
+    const misled = startPageReader({ ...spec!, baseUrl: `https://127.0.0.1:${port}` });
+    try {
+      expect(await misled.ready).toBe(true);
+      expect(await misled.pull(0, 1_000)).toBeNull();
+      expect(Buffer.concat(received).length).toBe(0);
+    } finally {
+      await misled.stop();
+      impostor.close();
+    }
+  });
+
   it('sends not one byte, so not the device token, to a server with another certificate', async () => {
-    const other = createSelfSignedCertificate(['127.0.0.1']);
-    const received: Buffer[] = [];
-    const impostor = createTlsServer({ cert: other.certPem, key: other.keyPem }, (socket) => {
-      socket.on('data', (chunk: Buffer) => received.push(chunk));
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((ok) => impostor.listen(0, '127.0.0.1', ok));
-    const address = impostor.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const { port, received, impostor } = await startImpostor();
     try {
       const transport = new HttpSyncTransport({
         baseUrl: `https://127.0.0.1:${port}`,
