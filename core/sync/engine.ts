@@ -183,8 +183,7 @@ export interface Pulled {
  * else can run on it. Such a commit is atomic and ordered like any other; a power cut may take back
  * the last ones, and with each page goes its cursor, so the page is pulled again: head office
  * holds it, and nobody was told anything of it. Every other commit keeps waiting for the disk
- * (FULL), which also makes the pages committed before it durable. A catch-up's pages were a
- * twelfth of its time waiting for the disk.
+ * (FULL), which also makes the pages committed before it durable.
  */
 function pulledPageCommit(db: Db, transaction: () => void): void {
   const own = Number(db.sqlite.pragma('synchronous', { simple: true }));

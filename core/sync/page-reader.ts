@@ -1,9 +1,9 @@
 // Pulled pages read ahead on a worker thread, for long catch-ups. The thread that applies pages
 // also received and parsed the next one (about 4.8 MB of JSON per 5,000 events) and checked each
-// event's payload against its schema and wrote it back as JSON: a fifth of a catch-up, between
-// two transactions or inside them. Here a worker thread asks head office for the page with the
+// event's payload against its schema and wrote it back as JSON: about a seventh of a catch-up,
+// between two transactions or inside them. Here a worker thread asks head office for the page with the
 // same HTTP transport (same token, same pinned certificate), checks every event as applying
-// would (checkEvent in ./apply.ts), and hands the page over as one JSON text; the applying thread
+// would (checkedEvent in ./apply.ts), and hands the page over as one JSON text; the applying thread
 // parses it and goes on. The worker is only ahead of the applying thread, never instead of it:
 // whenever it is not ready, has failed, or a request of its own fails, the applying thread asks
 // head office itself, so errors, epochs and certificates are met there exactly as before.
@@ -47,11 +47,12 @@ type Answer = 'ready' | { id: number; page: string } | { id: number; failed: str
 
 /**
  * Where the worker's code is: beside this module in a checkout (TypeScript, run through tsx in the
- * worker), or `page-reader.js` beside the bundle that holds this module (electron/build.ts).
+ * worker), or `page-reader.js` beside the bundle that holds this module (electron/build.ts); or the
+ * bundle FSE_PAGE_READER names (the sync benchmark's, built as the app's).
  */
 function workerEntry(): { url: URL; source: boolean } {
   const override = process.env['FSE_PAGE_READER'];
-  if (override) return { url: new URL(`file://${override}`), source: false };
+  if (override) return { url: pathToFileURL(override), source: false };
   const source = import.meta.url.endsWith('.ts');
   return {
     url: new URL(
