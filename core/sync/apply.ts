@@ -310,21 +310,38 @@ export type Checked = { kind: 'parsed'; payloadText: string } | { kind: 'deferre
 /** An event of a pulled page, checked ahead where it could be (never one whose payload fails). */
 export type CheckedEvent = OrderedEvent & { checked?: Checked };
 
-/**
- * What applying decides about a pulled event before touching the database, decided ahead (on
- * another thread). A payload its schema refuses is left unchecked: applying it records the
- * conflict with the reason, as for any event not checked ahead.
- */
-export function checkedEvent(event: OrderedEvent): CheckedEvent {
-  if (!eventDef(event.type)) return { ...event, checked: { kind: 'deferred' } };
+/** What applying decides about a pulled event before touching the database. */
+type Verdict =
+  | { kind: 'parsed'; payload: unknown; payloadText: string }
+  | { kind: 'deferred' }
+  | { kind: 'refused'; error: unknown };
+
+function verdictOf(event: EventEnvelope): Verdict {
+  // Written by a newer app: kept, and applied once this app is updated.
+  if (!eventDef(event.type)) return { kind: 'deferred' };
   let payload: unknown;
   try {
     payload = parseEvent(event).payload;
-  } catch {
-    return event;
+  } catch (error) {
+    return { kind: 'refused', error };
   }
-  if (hasUnknownFields(event.payload, payload)) return { ...event, checked: { kind: 'deferred' } };
-  return { ...event, payload, checked: { kind: 'parsed', payloadText: JSON.stringify(payload) } };
+  // A newer app's event with fields this one would drop (a sale's payments): kept whole, and
+  // applied once this app is updated, so no replica folds half of it.
+  if (hasUnknownFields(event.payload, payload)) return { kind: 'deferred' };
+  return { kind: 'parsed', payload, payloadText: JSON.stringify(payload) };
+}
+
+/**
+ * A pulled event with what applying decides about it, decided ahead (on another thread). A payload
+ * its schema refuses is left unchecked: applying it records the conflict with the reason, as for
+ * any event not checked ahead.
+ */
+export function checkedEvent(event: OrderedEvent): CheckedEvent {
+  const verdict = verdictOf(event);
+  if (verdict.kind === 'refused') return event;
+  if (verdict.kind === 'deferred') return { ...event, checked: verdict };
+  const { payload, payloadText } = verdict;
+  return { ...event, payload, checked: { kind: 'parsed', payloadText } };
 }
 
 /** The optimistic projection: no savepoint of its own, and a failed step ends the attempt. */
@@ -361,16 +378,12 @@ export function applyOrdered(
   );
 }
 
-interface Held {
-  serverSeq: number | null;
-  receivedHlc: string | null;
-}
-
 const heldRow = z.object({
   id: z.string(),
   serverSeq: z.number().nullable(),
   receivedHlc: z.string().nullable(),
 });
+type Held = Omit<z.infer<typeof heldRow>, 'id'>;
 
 /**
  * The events of `events` this replica holds already, in one query for the page rather than one
@@ -423,39 +436,34 @@ function applyOrderedNow(
     }
     const { checked, ...wire } = incoming;
     const envelope: EventEnvelope = { ...wire, serverSeq: wire.seq };
-    const def = eventDef(envelope.type);
-    if (!def || checked?.kind === 'deferred') {
-      // Written by a newer app: kept, and applied once this app is updated.
+    // Checked ahead, a parsed event's payload is the parsed one already.
+    const verdict: Verdict =
+      checked?.kind === 'parsed'
+        ? { ...checked, payload: wire.payload }
+        : (checked ?? verdictOf(wire));
+    if (verdict.kind === 'deferred') {
       recordEvent(db, envelope, 'deferred');
       tally.deferred++;
       continue;
     }
-    let event: EventEnvelope;
-    try {
-      event = checked ? envelope : parseEvent(envelope);
-    } catch (error) {
+    if (verdict.kind === 'refused') {
       recordEvent(db, envelope, 'conflict');
-      recordConflict(db, envelope, error);
+      recordConflict(db, envelope, verdict.error);
       tally.conflicts++;
       continue;
     }
-    if (!checked && hasUnknownFields(envelope.payload, event.payload)) {
-      // A newer app's event with fields this one would drop (a sale's payments): kept whole, and
-      // applied once this app is updated, so no replica folds half of it.
-      recordEvent(db, envelope, 'deferred');
-      tally.deferred++;
-      continue;
-    }
+    const event: EventEnvelope = { ...envelope, payload: verdict.payload };
     const aggregate = event.aggregateId;
     if (
       aggregate &&
-      (toRefold.has(aggregate) || (def.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
+      (toRefold.has(aggregate) ||
+        (eventDef(event.type)?.ordered && appliedOutOfOrder(db, aggregate, incoming.seq)))
     ) {
-      recordEvent(db, event, 'applied', checked?.payloadText);
+      recordEvent(db, event, 'applied', verdict.payloadText);
       toRefold.add(aggregate);
       continue;
     }
-    recordEvent(db, event, 'applied', checked?.payloadText);
+    recordEvent(db, event, 'applied', verdict.payloadText);
     if (projectStep(db, event) === 'conflict') {
       db.sqlite.prepare(`UPDATE events SET apply_status = 'conflict' WHERE id = ?`).run(event.id);
       tally.conflicts++;
@@ -600,8 +608,7 @@ function dropped(
 /** A kept-aside event this version still cannot read whole (it is of a still newer app). */
 function stillNewer(row: StoredRow): boolean {
   try {
-    const envelope = fromRow(row);
-    return hasUnknownFields(envelope.payload, parseEvent(envelope).payload);
+    return verdictOf(fromRow(row)).kind === 'deferred';
   } catch {
     return false; // Unreadable: applying it records the conflict, as for any other event.
   }
