@@ -2,20 +2,16 @@
 // each, and PCs enrolled the way the desktop app enrolls: an admin's code, enrollDevice, then a
 // SyncEngine over HTTP. Also byte-exact snapshots (VACUUM INTO) of branch PCs, so the same offline
 // events can be pushed twice: once concurrently, once one branch after another.
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { BranchCore } from '../../core/runtime';
 import { enrollDevice } from '../../core/sync/enroll';
 import { SyncEngine, type SyncEngineOptions } from '../../core/sync/engine';
 import { HttpSyncTransport } from '../../core/sync/http';
-import { PAGE_READER_BUNDLE, PAGE_READER_SOURCE } from '../../core/sync/page-reader';
-import { SERVER_BUNDLE } from '../package/build';
+import { PAGE_READER_SOURCE } from '../../core/sync/page-reader';
 import { PASSWORD, type HeadOffice } from '../testing/world';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+import { bundleInCache } from './server-process';
 
 export interface Pc {
   name: string;
@@ -81,21 +77,14 @@ export function roundRobin(bases: readonly string[]): typeof fetch {
  * The PCs read a long catch-up's pages ahead on a worker thread (core/sync/page-reader.ts) from a
  * bundle, as the app ships it (electron/build.ts bundles the same entry beside the core's), not from
  * the sources through tsx, which takes the worker half a second to load rather than a tenth. As
- * the server processes run bundled (./server-process.ts). Its packages are found in the
- * repository's node_modules, as the app's are in its own. Built once per process
- * into node_modules/.cache/page-reader, aside and renamed into place: processes building at once
- * never read half a file.
+ * the server processes run bundled (./server-process.ts, bundleInCache); an ES module by its name.
  */
 export async function useBundledPageReader(): Promise<void> {
-  const dir = join(repo, 'node_modules/.cache/page-reader');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  const aside = join(dir, `page-reader.${process.pid}.js`);
-  // Bundled as head office's package bundles its code: its packages stay outside.
-  await build({ ...SERVER_BUNDLE, entryPoints: [join(repo, PAGE_READER_SOURCE)], outfile: aside });
-  const bundle = join(dir, PAGE_READER_BUNDLE);
-  renameSync(aside, bundle);
-  process.env['FSE_PAGE_READER'] = bundle;
+  process.env['FSE_PAGE_READER'] = await bundleInCache(
+    'page-reader',
+    PAGE_READER_SOURCE,
+    'page-reader.mjs',
+  );
 }
 
 /**

@@ -45,21 +45,32 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../..');
 const logLine = z.record(z.string(), z.unknown());
 
+/**
+ * `entry` (in the repository) bundled as the server package bundles its entries, into
+ * node_modules/.cache/<folder>/<file>: its packages are found in the repository's node_modules, as
+ * the package's are in its own. Written aside and renamed into place, so processes bundling at
+ * once never read half a file.
+ */
+export async function bundleInCache(folder: string, entry: string, file: string): Promise<string> {
+  const dir = join(repo, 'node_modules/.cache', folder);
+  mkdirSync(dir, { recursive: true });
+  const aside = join(dir, `${process.pid}.${file}`);
+  await build({ ...SERVER_BUNDLE, entryPoints: [join(repo, entry)], outfile: aside });
+  const bundle = join(dir, file);
+  renameSync(aside, bundle);
+  return bundle;
+}
+
 let bundled: Promise<string> | undefined;
 /**
- * server-child.ts bundled as the server package bundles its entries, once per process, into
- * node_modules/.cache/server-child (its packages are found in the repository's node_modules, as
- * the package's are in its own). Written aside and renamed into place, so processes bundling at
- * once never read half a file. Node runs a one-line file that imports the bundle: main.ts, bundled
- * in, starts a server of its own when it is the file node runs.
+ * server-child.ts bundled once per process (bundleInCache). Node runs a one-line file that imports
+ * the bundle: main.ts, bundled in, starts a server of its own when it is the file node runs.
  */
 function childBundle(): Promise<string> {
   bundled ??= (async () => {
-    const dir = join(repo, 'node_modules/.cache/server-child');
-    mkdirSync(dir, { recursive: true });
-    const aside = join(dir, `server-child.${process.pid}.mjs`);
-    await build({ ...SERVER_BUNDLE, entryPoints: [join(here, 'server-child.ts')], outfile: aside });
-    renameSync(aside, join(dir, 'server-child.mjs'));
+    const dir = dirname(
+      await bundleInCache('server-child', 'sync-server/bench/server-child.ts', 'server-child.mjs'),
+    );
     const start = join(dir, 'start.mjs');
     writeFileSync(`${start}.${process.pid}`, "import './server-child.mjs';\n");
     renameSync(`${start}.${process.pid}`, start);
